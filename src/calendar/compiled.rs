@@ -1,0 +1,661 @@
+//! A calendar compiled for answering: one cell per day over the whole supported range, with
+//! running counts, so that every question costs a few array reads whatever the distance.
+
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::data::{Confidence, DataSet, Origin};
+use super::spec::{CalendarSpec, Notice};
+
+/// The first day any calendar answers for.
+pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
+/// The last day any calendar answers for.
+pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid date");
+
+/// The days every calendar answers for.
+pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
+
+/// What kind of day a date is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// Monday to Friday, no notice lists it.
+    Workday,
+    /// A weekend day no notice lists.
+    Weekend,
+    /// A day a notice gives off (weekend days inside a holiday span included).
+    Holiday,
+    /// A weekend day a notice makes a working day (调休上班).
+    MakeupWorkday,
+}
+
+impl DayKind {
+    /// Whether government offices work on such a day.
+    pub fn is_working(self) -> bool {
+        matches!(self, DayKind::Workday | DayKind::MakeupWorkday)
+    }
+}
+
+/// Why a calendar question has no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("date {date} is outside the supported range {FIRST_DAY} to {LAST_DAY}")]
+    OutOfRange { date: NaiveDate },
+    #[error(
+        "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
+    )]
+    ResultOutOfRange { start: NaiveDate, days: i64 },
+    #[error("calendar {id:?} is not known; known calendars: {known}")]
+    UnknownCalendar { id: String, known: String },
+}
+
+/// An answer and whether any day it depends on is provisional (in a year whose notice has not
+/// been published for every layer of the calendar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer<T> {
+    pub value: T,
+    pub provisional: bool,
+}
+
+/// Whether a year's days come from published notices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearStatus {
+    Published,
+    Provisional,
+}
+
+/// Where one layer's data for a year came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct YearSource {
+    pub layer: String,
+    pub origin: Origin,
+    pub papers: Vec<String>,
+}
+
+/// One year of a calendar: its status, and the files it was compiled from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Year {
+    pub year: i32,
+    pub status: YearStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<YearSource>,
+}
+
+/// One day, as a calendar answers for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Day<'a> {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// The holiday's name, when a notice lists the day.
+    pub name: Option<&'a str>,
+    pub provisional: bool,
+    /// The layer whose notice decided the day; `None` for the weekend rule.
+    pub layer: Option<&'a str>,
+    pub confidence: Option<Confidence>,
+    pub source: Option<&'a str>,
+}
+
+impl Day<'_> {
+    pub fn is_working(&self) -> bool {
+        self.kind.is_working()
+    }
+}
+
+const NONE: u16 = u16::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    kind: DayKind,
+    provisional: bool,
+    confidence: Option<Confidence>,
+    layer: u8,
+    name: u16,
+    source: u16,
+}
+
+/// A calendar compiled over [`SUPPORTED`]. Build one with [`CalendarSet::compile`].
+#[derive(Debug)]
+pub struct Calendar {
+    spec: CalendarSpec,
+    layers: Vec<String>,
+    cells: Box<[Cell]>,
+    /// `working_before[i]`: working days among `cells[..i]`.
+    working_before: Box<[u32]>,
+    /// `provisional_before[i]`: provisional days among `cells[..i]`.
+    provisional_before: Box<[u32]>,
+    /// The index of every working day, in order: the k-th working day is `working_days[k]`.
+    working_days: Box<[u32]>,
+    texts: Vec<Box<str>>,
+    years: Vec<Year>,
+    version: String,
+}
+
+fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
+    if SUPPORTED.contains(&date) {
+        Ok((date - FIRST_DAY).num_days() as usize)
+    } else {
+        Err(CalendarError::OutOfRange { date })
+    }
+}
+
+fn date_of(index: usize) -> NaiveDate {
+    FIRST_DAY + chrono::Days::new(index as u64)
+}
+
+impl Calendar {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    pub fn spec(&self) -> &CalendarSpec {
+        &self.spec
+    }
+
+    /// Every supported year, with its status and sources.
+    pub fn years(&self) -> &[Year] {
+        &self.years
+    }
+
+    /// A digest of everything this calendar was compiled from.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The day `date` is.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::{CalendarSet, DayKind};
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let cn = set.get("cn").unwrap();
+    /// let day = cn.day(NaiveDate::from_ymd_opt(2026, 10, 10).unwrap()).unwrap();
+    /// assert_eq!(day.kind, DayKind::MakeupWorkday);
+    /// assert_eq!(day.name, Some("国庆节"));
+    /// ```
+    pub fn day(&self, date: NaiveDate) -> Result<Day<'_>, CalendarError> {
+        Ok(self.day_at(index_of(date)?))
+    }
+
+    fn day_at(&self, index: usize) -> Day<'_> {
+        let cell = self.cells[index];
+        let text = |i: u16| (i != NONE).then(|| &*self.texts[usize::from(i)]);
+        Day {
+            date: date_of(index),
+            kind: cell.kind,
+            name: text(cell.name),
+            provisional: cell.provisional,
+            layer: (cell.layer != u8::MAX).then(|| self.layers[usize::from(cell.layer)].as_str()),
+            confidence: cell.confidence,
+            source: text(cell.source),
+        }
+    }
+
+    /// Whether `date` is a working day.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::CalendarSet;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    /// assert!(!set.get("cn-xj").unwrap().is_working_day(d(6, 9)).unwrap(), "古尔邦节");
+    /// assert!(set.get("cn").unwrap().is_working_day(d(6, 9)).unwrap(), "a Monday elsewhere");
+    /// ```
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        Ok(self.cells[index_of(date)?].kind.is_working())
+    }
+
+    /// The days from `from` to `to`, both included (none when `to < from`).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    pub fn days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<impl ExactSizeIterator<Item = Day<'_>>, CalendarError> {
+        let (a, b) = (index_of(from)?, index_of(to)?);
+        Ok((a..(b + 1).max(a)).map(|i| self.day_at(i)))
+    }
+
+    fn provisional_within(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (a.min(b), a.max(b));
+        self.provisional_before[b + 1] > self.provisional_before[a]
+    }
+
+    /// The working days from `from` to `to`, both ends included, like NETWORKDAYS: negative
+    /// when `to < from`.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::CalendarSet;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// let n = set.get("cn").unwrap().working_days_between(d(9, 28), d(10, 10)).unwrap();
+    /// // 9/28–9/30, then 国庆节 10/1–10/7, then 10/8, 10/9 and the makeup Saturday 10/10.
+    /// assert_eq!(n.value, 6);
+    /// ```
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Answer<i64>, CalendarError> {
+        let (a, b) = (index_of(from)?, index_of(to)?);
+        let (lo, hi) = (a.min(b), a.max(b));
+        let n = i64::from(self.working_before[hi + 1] - self.working_before[lo]);
+        Ok(Answer {
+            value: if b < a { -n } else { n },
+            provisional: self.provisional_within(lo, hi),
+        })
+    }
+
+    /// Excel's WORKDAY: the `days`-th working day after `start` (before it when negative), the
+    /// start day never counted; for `days == 0`, `start` itself if it is a working day, else the
+    /// next working day.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] if `start` is outside [`SUPPORTED`];
+    /// [`CalendarError::ResultOutOfRange`] if the answer would be.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::CalendarSet;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let due = set.get("cn").unwrap().add_working_days(d(2025, 1, 24), 7).unwrap();
+    /// assert_eq!(due.value, d(2025, 2, 10), "1/26 and 2/8 are makeup working days");
+    /// assert!(!due.provisional);
+    /// ```
+    pub fn add_working_days(
+        &self,
+        start: NaiveDate,
+        days: i64,
+    ) -> Result<Answer<NaiveDate>, CalendarError> {
+        let i = index_of(start)?;
+        // The ordinal (0-based, among all working days) of the working day we want.
+        let before = i64::from(self.working_before[i]);
+        let through = i64::from(self.working_before[i + 1]);
+        let ordinal = match days {
+            0 => Some(before),
+            n if n > 0 => through.checked_add(n - 1),
+            n => before.checked_add(n),
+        }
+        .unwrap_or(-1);
+        let found = usize::try_from(ordinal)
+            .ok()
+            .and_then(|k| self.working_days.get(k));
+        let Some(&j) = found else {
+            return Err(CalendarError::ResultOutOfRange { start, days });
+        };
+        let j = j as usize;
+        Ok(Answer {
+            value: date_of(j),
+            provisional: self.provisional_within(i, j),
+        })
+    }
+
+    /// `date` if it is a working day, else the first working day after it: where a period's last
+    /// day lands when it falls on a rest day (民法典 第二百零三条).
+    ///
+    /// # Errors
+    /// As [`Calendar::add_working_days`].
+    pub fn roll_forward(&self, date: NaiveDate) -> Result<Answer<NaiveDate>, CalendarError> {
+        self.add_working_days(date, 0)
+    }
+
+    /// Whether any day from `from` to `to` (either order, both included) is provisional.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    pub fn is_provisional_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<bool, CalendarError> {
+        Ok(self.provisional_within(index_of(from)?, index_of(to)?))
+    }
+}
+
+/// Every calendar, compiled from one [`DataSet`]; a request uses one set throughout.
+#[derive(Debug)]
+pub struct CalendarSet {
+    calendars: Vec<Calendar>,
+    version: String,
+}
+
+impl CalendarSet {
+    /// The calendars of `holidays/calendars.json` compiled from the embedded data.
+    ///
+    /// # Errors
+    /// A message if the embedded data are broken; the tests make sure they are not.
+    pub fn embedded() -> Result<Self, String> {
+        let specs = super::spec::parse_specs(super::spec::EMBEDDED_SPECS).map_err(|e| e.to_string())?;
+        let data = DataSet::embedded().map_err(|e| e.to_string())?;
+        Ok(Self::compile(&specs, &data))
+    }
+
+    /// Compiles every calendar in `specs` (parents listed before children, as
+    /// [`super::spec::parse_specs`] checks) from `data`.
+    pub fn compile(specs: &[CalendarSpec], data: &DataSet) -> Self {
+        let calendars: Vec<Calendar> = specs
+            .iter()
+            .map(|spec| compile_one(spec, &chain_of(specs, spec), data))
+            .collect();
+        let mut hash = Sha256::new();
+        for c in &calendars {
+            hash.update(c.version.as_bytes());
+        }
+        let version = hex(&hash.finalize()[..8]);
+        CalendarSet { calendars, version }
+    }
+
+    /// The calendar `id`.
+    ///
+    /// # Errors
+    /// [`CalendarError::UnknownCalendar`], naming the known ones.
+    pub fn get(&self, id: &str) -> Result<&Calendar, CalendarError> {
+        self.calendars
+            .iter()
+            .find(|c| c.spec.id == id)
+            .ok_or_else(|| CalendarError::UnknownCalendar {
+                id: id.to_owned(),
+                known: self.ids().collect::<Vec<_>>().join(", "),
+            })
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.calendars.iter().map(|c| c.id())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Calendar> {
+        self.calendars.iter()
+    }
+
+    /// A digest of all the data in force.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+/// The layers of `spec`, root first.
+fn chain_of<'a>(specs: &'a [CalendarSpec], spec: &'a CalendarSpec) -> Vec<&'a CalendarSpec> {
+    let mut chain = vec![spec];
+    while let Some(parent) = chain.last().and_then(|s| s.parent.as_deref()) {
+        match specs.iter().find(|s| s.id == parent) {
+            Some(p) => chain.push(p),
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+fn layer_published(layer: &CalendarSpec, data: &DataSet, year: i32) -> bool {
+    match &layer.notice {
+        Notice::Occasional => true,
+        Notice::Yearly { requires } => data.get(&layer.id, year).is_some_and(|f| {
+            requires
+                .iter()
+                .all(|r| f.file.names().any(|name| name == r))
+        }),
+    }
+}
+
+fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> Calendar {
+    let weekend: Vec<Weekday> = chain
+        .iter()
+        .rev()
+        .find_map(|s| s.weekend.clone())
+        .unwrap_or_default();
+    let len = index_of(LAST_DAY).expect("last day is supported") + 1;
+    let mut cells: Vec<Cell> = (0..len)
+        .map(|i| Cell {
+            kind: if weekend.contains(&date_of(i).weekday()) {
+                DayKind::Weekend
+            } else {
+                DayKind::Workday
+            },
+            provisional: false,
+            confidence: None,
+            layer: u8::MAX,
+            name: NONE,
+            source: NONE,
+        })
+        .collect();
+
+    let mut texts: Vec<Box<str>> = Vec::new();
+    let mut text_ids: HashMap<String, u16> = HashMap::new();
+    let mut intern = |s: &str| -> u16 {
+        if let Some(&id) = text_ids.get(s) {
+            return id;
+        }
+        // Names and sources number in the dozens; saturating keeps a pathological file from
+        // wrapping around into another text.
+        let id = u16::try_from(texts.len()).unwrap_or(NONE - 1).min(NONE - 1);
+        if usize::from(id) == texts.len() {
+            texts.push(s.into());
+        }
+        text_ids.insert(s.to_owned(), id);
+        id
+    };
+
+    let mut hash = Sha256::new();
+    hash.update(spec.id.as_bytes());
+    for (layer_index, layer) in chain.iter().enumerate() {
+        hash.update(layer.id.as_bytes());
+        for (year, layer_year) in data.layer(&layer.id) {
+            hash.update(year.to_be_bytes());
+            hash.update(layer_year.sha256);
+            for entry in &layer_year.file.days {
+                let Ok(i) = index_of(entry.date) else { continue };
+                let cell = &mut cells[i];
+                let weekend_day = weekend.contains(&entry.date.weekday());
+                cell.kind = match (entry.is_off_day, weekend_day) {
+                    (true, _) => DayKind::Holiday,
+                    (false, true) => DayKind::MakeupWorkday,
+                    (false, false) => DayKind::Workday,
+                };
+                cell.layer = layer_index as u8;
+                cell.name = intern(&entry.name);
+                cell.source = entry.source.as_deref().map_or(NONE, &mut intern);
+                cell.confidence = entry.confidence;
+            }
+        }
+    }
+
+    let mut years = Vec::new();
+    for year in FIRST_DAY.year()..=LAST_DAY.year() {
+        let published = chain.iter().all(|l| layer_published(l, data, year));
+        if !published {
+            let first = index_of(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")).expect("in range");
+            let last = index_of(NaiveDate::from_ymd_opt(year, 12, 31).expect("valid")).expect("in range");
+            cells[first..=last].iter_mut().for_each(|c| c.provisional = true);
+        }
+        let sources = chain
+            .iter()
+            .filter_map(|l| {
+                data.get(&l.id, year).map(|f| YearSource {
+                    layer: l.id.clone(),
+                    origin: f.origin.clone(),
+                    papers: f.file.papers.clone(),
+                })
+            })
+            .collect();
+        years.push(Year {
+            year,
+            status: if published {
+                YearStatus::Published
+            } else {
+                YearStatus::Provisional
+            },
+            sources,
+        });
+    }
+
+    let mut working_before = Vec::with_capacity(len + 1);
+    let mut provisional_before = Vec::with_capacity(len + 1);
+    let mut working_days = Vec::new();
+    let (mut w, mut p) = (0u32, 0u32);
+    for (i, cell) in cells.iter().enumerate() {
+        working_before.push(w);
+        provisional_before.push(p);
+        if cell.kind.is_working() {
+            working_days.push(i as u32);
+            w += 1;
+        }
+        p += u32::from(cell.provisional);
+    }
+    working_before.push(w);
+    provisional_before.push(p);
+
+    Calendar {
+        spec: spec.clone(),
+        layers: chain.iter().map(|s| s.id.clone()).collect(),
+        cells: cells.into(),
+        working_before: working_before.into(),
+        provisional_before: provisional_before.into(),
+        working_days: working_days.into(),
+        texts,
+        years,
+        version: hex(&hash.finalize()[..8]),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    fn set() -> CalendarSet {
+        CalendarSet::embedded().expect("embedded data compile")
+    }
+
+    #[test]
+    fn a_makeup_saturday_is_a_working_day() {
+        let set = set();
+        let day = set.get("cn").unwrap().day(d(2026, 2, 28)).unwrap();
+        assert_eq!(day.kind, DayKind::MakeupWorkday, "2026-02-28 (Sat) is 春节 调休上班");
+        assert!(day.is_working(), "a makeup day is worked");
+    }
+
+    #[test]
+    fn a_weekend_inside_a_holiday_span_is_a_holiday() {
+        let set = set();
+        let day = set.get("cn").unwrap().day(d(2026, 10, 4)).unwrap();
+        assert_eq!(day.kind, DayKind::Holiday, "2026-10-04 (Sun) is inside 国庆节");
+        assert_eq!(day.name, Some("国庆节"));
+    }
+
+    #[test]
+    fn xinjiang_overrides_a_national_makeup_day() {
+        let set = set();
+        let date = d(2014, 9, 28);
+        assert_eq!(set.get("cn").unwrap().day(date).unwrap().kind, DayKind::MakeupWorkday);
+        let xj = set.get("cn-xj").unwrap().day(date).unwrap();
+        assert_eq!(xj.kind, DayKind::Holiday, "Xinjiang rested the national makeup day in 2014");
+        assert_eq!(xj.layer, Some("cn-xj"), "the regional layer decided");
+        assert_eq!(xj.confidence, Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn kizilsu_inherits_xinjiang_and_its_published_years() {
+        let set = set();
+        let (xj, kz) = (set.get("cn-xj").unwrap(), set.get("cn-xj-kizilsu").unwrap());
+        for date in [d(2025, 6, 6), d(2023, 4, 21), d(2019, 5, 1)] {
+            assert_eq!(xj.day(date).unwrap(), kz.day(date).unwrap(), "{date} same in both");
+        }
+        let published: Vec<i32> = kz
+            .years()
+            .iter()
+            .filter(|y| y.status == YearStatus::Published)
+            .map(|y| y.year)
+            .collect();
+        assert_eq!(published, (2021..=2026).collect::<Vec<_>>(), "both festivals known");
+    }
+
+    #[test]
+    fn an_unpublished_year_is_provisional_and_follows_the_weekend_rule() {
+        let set = set();
+        let cn = set.get("cn").unwrap();
+        let day = cn.day(d(2027, 10, 1)).unwrap();
+        assert!(day.provisional, "2027 is not published");
+        assert_eq!(day.kind, DayKind::Workday, "Friday, no notice");
+        assert!(!cn.day(d(2026, 10, 1)).unwrap().provisional, "2026 is published");
+        assert!(cn.day(d(2006, 5, 1)).unwrap().provisional, "2006 has no notice here");
+        let xj = set.get("cn-xj").unwrap();
+        assert!(xj.day(d(2019, 5, 1)).unwrap().provisional, "2019 Xinjiang festivals unknown");
+        assert!(xj.day(d(2013, 8, 8)).unwrap().provisional, "2013 knows only 肉孜节");
+    }
+
+    #[test]
+    fn counting_is_closed_and_signed_like_networkdays() {
+        let set = set();
+        let cn = set.get("cn").unwrap();
+        let n = cn.working_days_between(d(2026, 9, 28), d(2026, 10, 11)).unwrap();
+        // 9/28, 9/29, 9/30 work; 10/1–10/7 off; 10/8, 10/9 work; 10/10 makeup; 10/11 Sunday.
+        assert_eq!(n.value, 6, "expected six working days");
+        let back = cn.working_days_between(d(2026, 10, 11), d(2026, 9, 28)).unwrap();
+        assert_eq!(back.value, -6, "reversed range counts negative");
+        let one = cn.working_days_between(d(2026, 10, 10), d(2026, 10, 10)).unwrap();
+        assert_eq!(one.value, 1, "a single working day counts one");
+        assert!(cn.working_days_between(d(2026, 12, 30), d(2027, 1, 4)).unwrap().provisional);
+    }
+
+    #[test]
+    fn add_is_workday_with_the_start_never_counted() {
+        let set = set();
+        let cn = set.get("cn").unwrap();
+        assert_eq!(cn.add_working_days(d(2026, 9, 30), 1).unwrap().value, d(2026, 10, 8));
+        assert_eq!(cn.add_working_days(d(2026, 10, 8), -1).unwrap().value, d(2026, 9, 30));
+        assert_eq!(cn.add_working_days(d(2026, 10, 3), 0).unwrap().value, d(2026, 10, 8));
+        assert_eq!(cn.add_working_days(d(2026, 10, 9), 0).unwrap().value, d(2026, 10, 9));
+        assert_eq!(cn.add_working_days(d(2026, 10, 3), -1).unwrap().value, d(2026, 9, 30));
+    }
+
+    #[test]
+    fn arithmetic_at_the_edges_of_the_range_fails_cleanly() {
+        let set = set();
+        let cn = set.get("cn").unwrap();
+        assert_eq!(
+            cn.add_working_days(d(2100, 12, 30), 5),
+            Err(CalendarError::ResultOutOfRange { start: d(2100, 12, 30), days: 5 })
+        );
+        assert!(cn.add_working_days(d(2000, 1, 3), -5).is_err(), "before 2000-01-01");
+        assert!(cn.add_working_days(d(2026, 1, 5), i64::MAX).is_err(), "no overflow");
+        assert!(cn.add_working_days(d(2026, 1, 5), i64::MIN).is_err(), "no overflow");
+        assert_eq!(cn.day(d(1999, 12, 31)), Err(CalendarError::OutOfRange { date: d(1999, 12, 31) }));
+    }
+
+    #[test]
+    fn an_unknown_calendar_names_the_known_ones() {
+        let err = set().get("cn-xz").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"calendar "cn-xz" is not known; known calendars: cn, cn-xj, cn-xj-kizilsu"#
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! China's holiday calendars: the national layer, the regional and prefectural layers above it,
+//! and the compiled tables that answer working-day questions in constant time.
+//!
+//! Nothing here knows about HTTP.
+
+mod compiled;
+pub mod data;
+pub mod spec;
+
+pub use compiled::{
+    Answer, Calendar, CalendarError, CalendarSet, Day, DayKind, FIRST_DAY, LAST_DAY, SUPPORTED, Year,
+    YearSource, YearStatus,
+};
+pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
+pub use spec::{CalendarSpec, Notice};

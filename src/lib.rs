@@ -1,0 +1,6 @@
+//! qixian (期限): working days and official deadlines on China's holiday calendars.
+//!
+//! The domain — [`calendar`] and [`deadline`] — is plain Rust with no HTTP in it; [`http`] is a
+//! thin actix-web adapter over it, and [`startup`] wires the two together.
+
+pub mod calendar;
