@@ -4,3 +4,4 @@
 //! thin actix-web adapter over it, and [`startup`] wires the two together.
 
 pub mod calendar;
+pub mod deadline;

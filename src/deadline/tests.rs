@@ -1,0 +1,125 @@
+//! The worked examples of `legal-periods.md`, and the two clocks.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::calendar::CalendarSet;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
+fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveDate {
+    let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
+    let request = Request {
+        period: Period::resolve(&book, None, Some(unit), Some(amount)).unwrap(),
+        event: Event::parse(event).unwrap(),
+        zone,
+        as_of: None,
+        explain: false,
+    };
+    compute(set.get(calendar).unwrap(), &request).unwrap().due_date
+}
+
+#[test]
+fn the_worked_examples_of_legal_periods_hold() {
+    // | Event date | Period | National (cn) | Xinjiang (cn-xj) |
+    let table = [
+        ("2025-01-24", Unit::WorkingDays, 7, d(2025, 2, 10), d(2025, 2, 10)),
+        ("2025-06-04", Unit::WorkingDays, 7, d(2025, 6, 13), d(2025, 6, 18)),
+        ("2025-03-01", Unit::CalendarDays, 30, d(2025, 3, 31), d(2025, 4, 1)),
+        ("2025-09-01", Unit::CalendarDays, 30, d(2025, 10, 9), d(2025, 10, 9)),
+    ];
+    for (event, unit, amount, national, xinjiang) in table {
+        assert_eq!(due("cn", unit, amount, event, BEIJING), national, "cn: {event} + {amount} {unit:?}");
+        assert_eq!(due("cn-xj", unit, amount, event, BEIJING), xinjiang, "cn-xj: {event} + {amount} {unit:?}");
+    }
+}
+
+#[test]
+fn a_meeting_ending_at_0130_beijing_is_due_a_day_earlier_on_urumqi_time() {
+    // Friday 2026-10-09 01:30 Beijing is Thursday 2026-10-08 23:30 in Urumqi.
+    let event = "2026-10-09T01:30:00+08:00";
+    let beijing = due("cn-xj-kizilsu", Unit::WorkingDays, 7, event, BEIJING);
+    let urumqi = due("cn-xj-kizilsu", Unit::WorkingDays, 7, event, URUMQI);
+    // From 10/9: 10/10 (makeup Sat) 1, 10/12–16 2–6, 10/19 7. From 10/8: one day earlier.
+    assert_eq!(beijing, d(2026, 10, 19), "Beijing clock");
+    assert_eq!(urumqi, d(2026, 10, 16), "Urumqi clock: the event was on the 8th");
+}
+
+fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline<'static> {
+    let set: &'static CalendarSet = Box::leak(Box::new(CalendarSet::embedded().unwrap()));
+    let book: &'static RuleBook = Box::leak(Box::new(RuleBook::embedded()));
+    let request = Request {
+        period: Period::resolve(book, Some("countersign-reply"), None, None).unwrap(),
+        event: Event::parse(event).unwrap(),
+        zone: BEIJING,
+        as_of,
+        explain,
+    };
+    compute(set.get("cn-xj-kizilsu").unwrap(), &request).unwrap()
+}
+
+#[test]
+fn status_before_on_and_after_the_due_date() {
+    // Requested Wed 2026-09-30; 国庆 10/1–7; 10/8, 10/9, 10/10 (makeup), 10/12–10/15 → due 10/15.
+    let before = countersign("2026-09-30", Some(d(2026, 10, 9)), false);
+    assert_eq!(before.due_date, d(2026, 10, 15), "due date");
+    let status = before.status.unwrap();
+    assert_eq!(status.state, State::Pending);
+    assert_eq!(status.working_days_left, 5, "10/10, 10/12, 10/13, 10/14, 10/15");
+    assert_eq!(status.consequence, None, "nothing lapses before the due date");
+
+    let on = countersign("2026-09-30", Some(d(2026, 10, 15)), false).status.unwrap();
+    assert_eq!((on.state, on.working_days_left, on.consequence), (State::DueToday, 0, None));
+
+    let after = countersign("2026-09-30", Some(d(2026, 10, 19)), false).status.unwrap();
+    assert_eq!(after.state, State::Overdue);
+    assert_eq!(after.working_days_left, -2, "10/16 and 10/19 have passed");
+    assert_eq!(after.consequence, Some(Consequence::DeemedNoObjection), "silence is no objection");
+}
+
+#[test]
+fn the_explanation_walks_every_day_and_says_why() {
+    let deadline = countersign("2026-09-30", None, true);
+    let steps = deadline.explanation.unwrap();
+    assert_eq!(steps.first().unwrap().date, d(2026, 9, 30), "starts at the event day");
+    assert!(!steps[0].counted, "the event day is never counted");
+    assert_eq!(steps.last().unwrap().ordinal, Some(7), "ends on the 7th working day");
+    let holiday = steps.iter().find(|s| s.date == d(2026, 10, 1)).unwrap();
+    assert!(!holiday.counted && holiday.reason.contains("国庆节"), "{holiday:?}");
+    let makeup = steps.iter().find(|s| s.date == d(2026, 10, 10)).unwrap();
+    assert!(makeup.counted && makeup.reason.contains("调休上班"), "{makeup:?}");
+    assert_eq!(makeup.ordinal, Some(3), "10/8, 10/9, then the makeup Saturday");
+}
+
+#[test]
+fn the_due_instant_is_midnight_after_the_due_date_on_the_counting_clock() {
+    let deadline = countersign("2026-09-30", None, false);
+    assert_eq!(deadline.due_at.to_rfc3339(), "2026-10-16T00:00:00+08:00");
+    assert_eq!(deadline.due_at.with_timezone(&URUMQI).to_rfc3339(), "2026-10-15T22:00:00+06:00");
+}
+
+#[test]
+fn only_an_adjustable_rule_takes_days_and_amounts_stay_in_range() {
+    let book = RuleBook::embedded();
+    let err = Period::resolve(&book, Some("approved-filing"), None, Some(10)).unwrap_err();
+    assert!(matches!(err, DeadlineError::DaysNotAllowed { .. }), "{err}");
+    for n in [0, -1, 3651, i64::MAX] {
+        let err = Period::resolve(&book, Some("countersign-reply"), None, Some(n)).unwrap_err();
+        assert_eq!(err, DeadlineError::AmountOutOfRange { amount: n });
+    }
+    assert_eq!(Period::resolve(&book, Some("countersign-reply"), None, Some(3650)).unwrap().amount, 3650);
+    assert!(matches!(
+        Period::resolve(&book, Some("nope"), None, None),
+        Err(DeadlineError::UnknownRule { .. })
+    ));
+    assert_eq!(Period::resolve(&book, None, Some(Unit::WorkingDays), None), Err(DeadlineError::MissingPeriod));
+}
+
+#[test]
+fn an_unpublished_year_makes_the_deadline_provisional() {
+    let deadline = countersign("2026-12-28", None, false);
+    assert!(deadline.provisional, "the count runs into 2027, not yet published");
+    assert!(!countersign("2026-09-30", None, false).provisional);
+}

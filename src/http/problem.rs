@@ -1,0 +1,116 @@
+//! The one place that knows status codes: every error the service can answer with, mapped to
+//! one status and one stable problem `type` (RFC 9457 `application/problem+json`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::calendar::CalendarError;
+use crate::deadline::DeadlineError;
+
+/// An error answered to the caller. Handlers return it; [`ResponseError`] renders it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("parameter {name} is required")]
+    MissingParameter { name: &'static str },
+    #[error("parameter {name}: {reason}")]
+    InvalidParameter { name: String, reason: String },
+    #[error("the request body is not valid: {0}")]
+    InvalidBody(String),
+    #[error("{0}")]
+    Calendar(#[from] CalendarError),
+    #[error("{0}")]
+    Deadline(#[from] DeadlineError),
+    #[error("the answer depends on provisional days ({0}) and strict=true was asked")]
+    Provisional(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("a valid admin token is required")]
+    Unauthorized,
+    /// Never shown to the caller: logged with its cause, answered as an opaque 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The mapping, in one table: (status, stable code, title).
+fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
+    use ApiError::*;
+    use CalendarError as C;
+    use DeadlineError as D;
+    match err {
+        MissingParameter { .. } => (StatusCode::BAD_REQUEST, "missing-parameter", "A required parameter is missing"),
+        InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid-parameter", "A parameter is not valid"),
+        InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid-body", "The request body is not valid"),
+        Calendar(C::UnknownCalendar { .. }) => (StatusCode::BAD_REQUEST, "unknown-calendar", "Unknown calendar"),
+        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, "out-of-range", "Date outside the supported range"),
+        Deadline(D::Calendar(C::UnknownCalendar { .. })) => (StatusCode::BAD_REQUEST, "unknown-calendar", "Unknown calendar"),
+        Deadline(D::Calendar(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "out-of-range", "Date outside the supported range"),
+        Deadline(D::UnknownRule { .. }) => (StatusCode::BAD_REQUEST, "unknown-rule", "Unknown rule"),
+        Deadline(D::UnknownTimezone { .. }) => (StatusCode::BAD_REQUEST, "unknown-timezone", "Unknown time zone"),
+        Deadline(D::InvalidEvent { .. }) => (StatusCode::BAD_REQUEST, "invalid-event", "The event is not a date or an instant"),
+        Deadline(D::InvalidAsOf { .. }) => (StatusCode::BAD_REQUEST, "invalid-parameter", "A parameter is not valid"),
+        Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, "unit-not-allowed", "This rule's unit cannot be changed"),
+        Deadline(D::DaysNotAllowed { .. }) => (StatusCode::BAD_REQUEST, "days-not-allowed", "This rule's period cannot be changed"),
+        Deadline(D::AmountOutOfRange { .. }) => (StatusCode::BAD_REQUEST, "amount-out-of-range", "The period's length is out of range"),
+        Deadline(D::MissingPeriod) => (StatusCode::BAD_REQUEST, "missing-parameter", "A required parameter is missing"),
+        Provisional(_) => (StatusCode::UNPROCESSABLE_ENTITY, "provisional", "The answer is provisional"),
+        NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+        TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The request is too large"),
+        Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
+        MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
+        Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
+        Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, serde::Deserialize, Clone, PartialEq)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The stable, machine-readable part of `type`.
+    pub code: String,
+}
+
+impl ApiError {
+    /// The problem document this error is answered with.
+    pub fn problem(&self) -> Problem {
+        let (status, code, title) = classify(self);
+        let detail = match self {
+            ApiError::Internal(_) => "the server could not answer; the cause is logged".to_owned(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("urn:qixian:problem:{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        classify(self).0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let problem = self.problem();
+        HttpResponse::build(self.status_code())
+            .content_type("application/problem+json")
+            .json(problem)
+    }
+}
