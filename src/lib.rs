@@ -4,4 +4,8 @@
 //! thin actix-web adapter over it, and [`startup`] wires the two together.
 
 pub mod calendar;
+pub mod config;
 pub mod deadline;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

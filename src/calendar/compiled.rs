@@ -346,7 +346,8 @@ impl CalendarSet {
     /// # Errors
     /// A message if the embedded data are broken; the tests make sure they are not.
     pub fn embedded() -> Result<Self, String> {
-        let specs = super::spec::parse_specs(super::spec::EMBEDDED_SPECS).map_err(|e| e.to_string())?;
+        let specs =
+            super::spec::parse_specs(super::spec::EMBEDDED_SPECS).map_err(|e| e.to_string())?;
         let data = DataSet::embedded().map_err(|e| e.to_string())?;
         Ok(Self::compile(&specs, &data))
     }
@@ -464,7 +465,9 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             hash.update(year.to_be_bytes());
             hash.update(layer_year.sha256);
             for entry in &layer_year.file.days {
-                let Ok(i) = index_of(entry.date) else { continue };
+                let Ok(i) = index_of(entry.date) else {
+                    continue;
+                };
                 let cell = &mut cells[i];
                 let weekend_day = weekend.contains(&entry.date.weekday());
                 cell.kind = match (entry.is_off_day, weekend_day) {
@@ -484,9 +487,13 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
     for year in FIRST_DAY.year()..=LAST_DAY.year() {
         let published = chain.iter().all(|l| layer_published(l, data, year));
         if !published {
-            let first = index_of(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")).expect("in range");
-            let last = index_of(NaiveDate::from_ymd_opt(year, 12, 31).expect("valid")).expect("in range");
-            cells[first..=last].iter_mut().for_each(|c| c.provisional = true);
+            let first =
+                index_of(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")).expect("in range");
+            let last =
+                index_of(NaiveDate::from_ymd_opt(year, 12, 31).expect("valid")).expect("in range");
+            cells[first..=last]
+                .iter_mut()
+                .for_each(|c| c.provisional = true);
         }
         let sources = chain
             .iter()
@@ -558,7 +565,11 @@ mod tests {
     fn a_makeup_saturday_is_a_working_day() {
         let set = set();
         let day = set.get("cn").unwrap().day(d(2026, 2, 28)).unwrap();
-        assert_eq!(day.kind, DayKind::MakeupWorkday, "2026-02-28 (Sat) is 春节 调休上班");
+        assert_eq!(
+            day.kind,
+            DayKind::MakeupWorkday,
+            "2026-02-28 (Sat) is 春节 调休上班"
+        );
         assert!(day.is_working(), "a makeup day is worked");
     }
 
@@ -566,7 +577,11 @@ mod tests {
     fn a_weekend_inside_a_holiday_span_is_a_holiday() {
         let set = set();
         let day = set.get("cn").unwrap().day(d(2026, 10, 4)).unwrap();
-        assert_eq!(day.kind, DayKind::Holiday, "2026-10-04 (Sun) is inside 国庆节");
+        assert_eq!(
+            day.kind,
+            DayKind::Holiday,
+            "2026-10-04 (Sun) is inside 国庆节"
+        );
         assert_eq!(day.name, Some("国庆节"));
     }
 
@@ -574,9 +589,16 @@ mod tests {
     fn xinjiang_overrides_a_national_makeup_day() {
         let set = set();
         let date = d(2014, 9, 28);
-        assert_eq!(set.get("cn").unwrap().day(date).unwrap().kind, DayKind::MakeupWorkday);
+        assert_eq!(
+            set.get("cn").unwrap().day(date).unwrap().kind,
+            DayKind::MakeupWorkday
+        );
         let xj = set.get("cn-xj").unwrap().day(date).unwrap();
-        assert_eq!(xj.kind, DayKind::Holiday, "Xinjiang rested the national makeup day in 2014");
+        assert_eq!(
+            xj.kind,
+            DayKind::Holiday,
+            "Xinjiang rested the national makeup day in 2014"
+        );
         assert_eq!(xj.layer, Some("cn-xj"), "the regional layer decided");
         assert_eq!(xj.confidence, Some(Confidence::Medium));
     }
@@ -586,7 +608,11 @@ mod tests {
         let set = set();
         let (xj, kz) = (set.get("cn-xj").unwrap(), set.get("cn-xj-kizilsu").unwrap());
         for date in [d(2025, 6, 6), d(2023, 4, 21), d(2019, 5, 1)] {
-            assert_eq!(xj.day(date).unwrap(), kz.day(date).unwrap(), "{date} same in both");
+            assert_eq!(
+                xj.day(date).unwrap(),
+                kz.day(date).unwrap(),
+                "{date} same in both"
+            );
         }
         let published: Vec<i32> = kz
             .years()
@@ -594,7 +620,11 @@ mod tests {
             .filter(|y| y.status == YearStatus::Published)
             .map(|y| y.year)
             .collect();
-        assert_eq!(published, (2021..=2026).collect::<Vec<_>>(), "both festivals known");
+        assert_eq!(
+            published,
+            (2021..=2026).collect::<Vec<_>>(),
+            "both festivals known"
+        );
     }
 
     #[test]
@@ -604,36 +634,73 @@ mod tests {
         let day = cn.day(d(2027, 10, 1)).unwrap();
         assert!(day.provisional, "2027 is not published");
         assert_eq!(day.kind, DayKind::Workday, "Friday, no notice");
-        assert!(!cn.day(d(2026, 10, 1)).unwrap().provisional, "2026 is published");
-        assert!(cn.day(d(2006, 5, 1)).unwrap().provisional, "2006 has no notice here");
+        assert!(
+            !cn.day(d(2026, 10, 1)).unwrap().provisional,
+            "2026 is published"
+        );
+        assert!(
+            cn.day(d(2006, 5, 1)).unwrap().provisional,
+            "2006 has no notice here"
+        );
         let xj = set.get("cn-xj").unwrap();
-        assert!(xj.day(d(2019, 5, 1)).unwrap().provisional, "2019 Xinjiang festivals unknown");
-        assert!(xj.day(d(2013, 8, 8)).unwrap().provisional, "2013 knows only 肉孜节");
+        assert!(
+            xj.day(d(2019, 5, 1)).unwrap().provisional,
+            "2019 Xinjiang festivals unknown"
+        );
+        assert!(
+            xj.day(d(2013, 8, 8)).unwrap().provisional,
+            "2013 knows only 肉孜节"
+        );
     }
 
     #[test]
     fn counting_is_closed_and_signed_like_networkdays() {
         let set = set();
         let cn = set.get("cn").unwrap();
-        let n = cn.working_days_between(d(2026, 9, 28), d(2026, 10, 11)).unwrap();
+        let n = cn
+            .working_days_between(d(2026, 9, 28), d(2026, 10, 11))
+            .unwrap();
         // 9/28, 9/29, 9/30 work; 10/1–10/7 off; 10/8, 10/9 work; 10/10 makeup; 10/11 Sunday.
         assert_eq!(n.value, 6, "expected six working days");
-        let back = cn.working_days_between(d(2026, 10, 11), d(2026, 9, 28)).unwrap();
+        let back = cn
+            .working_days_between(d(2026, 10, 11), d(2026, 9, 28))
+            .unwrap();
         assert_eq!(back.value, -6, "reversed range counts negative");
-        let one = cn.working_days_between(d(2026, 10, 10), d(2026, 10, 10)).unwrap();
+        let one = cn
+            .working_days_between(d(2026, 10, 10), d(2026, 10, 10))
+            .unwrap();
         assert_eq!(one.value, 1, "a single working day counts one");
-        assert!(cn.working_days_between(d(2026, 12, 30), d(2027, 1, 4)).unwrap().provisional);
+        assert!(
+            cn.working_days_between(d(2026, 12, 30), d(2027, 1, 4))
+                .unwrap()
+                .provisional
+        );
     }
 
     #[test]
     fn add_is_workday_with_the_start_never_counted() {
         let set = set();
         let cn = set.get("cn").unwrap();
-        assert_eq!(cn.add_working_days(d(2026, 9, 30), 1).unwrap().value, d(2026, 10, 8));
-        assert_eq!(cn.add_working_days(d(2026, 10, 8), -1).unwrap().value, d(2026, 9, 30));
-        assert_eq!(cn.add_working_days(d(2026, 10, 3), 0).unwrap().value, d(2026, 10, 8));
-        assert_eq!(cn.add_working_days(d(2026, 10, 9), 0).unwrap().value, d(2026, 10, 9));
-        assert_eq!(cn.add_working_days(d(2026, 10, 3), -1).unwrap().value, d(2026, 9, 30));
+        assert_eq!(
+            cn.add_working_days(d(2026, 9, 30), 1).unwrap().value,
+            d(2026, 10, 8)
+        );
+        assert_eq!(
+            cn.add_working_days(d(2026, 10, 8), -1).unwrap().value,
+            d(2026, 9, 30)
+        );
+        assert_eq!(
+            cn.add_working_days(d(2026, 10, 3), 0).unwrap().value,
+            d(2026, 10, 8)
+        );
+        assert_eq!(
+            cn.add_working_days(d(2026, 10, 9), 0).unwrap().value,
+            d(2026, 10, 9)
+        );
+        assert_eq!(
+            cn.add_working_days(d(2026, 10, 3), -1).unwrap().value,
+            d(2026, 9, 30)
+        );
     }
 
     #[test]
@@ -642,12 +709,29 @@ mod tests {
         let cn = set.get("cn").unwrap();
         assert_eq!(
             cn.add_working_days(d(2100, 12, 30), 5),
-            Err(CalendarError::ResultOutOfRange { start: d(2100, 12, 30), days: 5 })
+            Err(CalendarError::ResultOutOfRange {
+                start: d(2100, 12, 30),
+                days: 5
+            })
         );
-        assert!(cn.add_working_days(d(2000, 1, 3), -5).is_err(), "before 2000-01-01");
-        assert!(cn.add_working_days(d(2026, 1, 5), i64::MAX).is_err(), "no overflow");
-        assert!(cn.add_working_days(d(2026, 1, 5), i64::MIN).is_err(), "no overflow");
-        assert_eq!(cn.day(d(1999, 12, 31)), Err(CalendarError::OutOfRange { date: d(1999, 12, 31) }));
+        assert!(
+            cn.add_working_days(d(2000, 1, 3), -5).is_err(),
+            "before 2000-01-01"
+        );
+        assert!(
+            cn.add_working_days(d(2026, 1, 5), i64::MAX).is_err(),
+            "no overflow"
+        );
+        assert!(
+            cn.add_working_days(d(2026, 1, 5), i64::MIN).is_err(),
+            "no overflow"
+        );
+        assert_eq!(
+            cn.day(d(1999, 12, 31)),
+            Err(CalendarError::OutOfRange {
+                date: d(1999, 12, 31)
+            })
+        );
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl HolidayFile {
         let mut seen = HashSet::with_capacity(self.days.len());
         for entry in &self.days {
             let date = entry.date;
-            let carried = date.year() == year - 1 && date.month() == 12 && date.day() >= DECEMBER_CARRY_FROM;
+            let carried =
+                date.year() == year - 1 && date.month() == 12 && date.day() >= DECEMBER_CARRY_FROM;
             if date.year() != year && !carried {
                 return Err(DataError::DateOutsideYear {
                     calendar,
@@ -253,16 +254,28 @@ mod tests {
 
     #[test]
     fn a_file_may_carry_the_last_days_of_the_previous_december() {
-        let json = r#"{"year": 2023, "days": [{"name": "元旦", "date": "2022-12-31", "isOffDay": true}]}"#;
-        assert!(parse(json).is_ok(), "2022-12-31 belongs to the 2023 元旦 break");
+        let json =
+            r#"{"year": 2023, "days": [{"name": "元旦", "date": "2022-12-31", "isOffDay": true}]}"#;
+        assert!(
+            parse(json).is_ok(),
+            "2022-12-31 belongs to the 2023 元旦 break"
+        );
     }
 
     #[test]
     fn a_date_outside_the_year_is_refused() {
-        let json = r#"{"year": 2023, "days": [{"name": "x", "date": "2024-01-01", "isOffDay": true}]}"#;
-        assert!(matches!(parse(json), Err(DataError::DateOutsideYear { .. })));
-        let json = r#"{"year": 2023, "days": [{"name": "x", "date": "2022-06-01", "isOffDay": true}]}"#;
-        assert!(matches!(parse(json), Err(DataError::DateOutsideYear { .. })));
+        let json =
+            r#"{"year": 2023, "days": [{"name": "x", "date": "2024-01-01", "isOffDay": true}]}"#;
+        assert!(matches!(
+            parse(json),
+            Err(DataError::DateOutsideYear { .. })
+        ));
+        let json =
+            r#"{"year": 2023, "days": [{"name": "x", "date": "2022-06-01", "isOffDay": true}]}"#;
+        assert!(matches!(
+            parse(json),
+            Err(DataError::DateOutsideYear { .. })
+        ));
     }
 
     #[test]
@@ -280,12 +293,16 @@ mod tests {
             Err(DataError::Empty { .. })
         ));
         assert!(matches!(
-            parse(r#"{"year": 2024, "days": [{"name": "x", "date": "2024-05-01", "isOffDay": true}]}"#),
+            parse(
+                r#"{"year": 2024, "days": [{"name": "x", "date": "2024-05-01", "isOffDay": true}]}"#
+            ),
             Err(DataError::WrongYear { found: 2024, .. })
         ));
         assert!(matches!(parse("<html>"), Err(DataError::Malformed { .. })));
         assert!(matches!(
-            parse(r#"{"year": 2023, "days": [{"name": "x", "date": "2023-02-30", "isOffDay": true}]}"#),
+            parse(
+                r#"{"year": 2023, "days": [{"name": "x", "date": "2023-02-30", "isOffDay": true}]}"#
+            ),
             Err(DataError::Malformed { .. })
         ));
     }

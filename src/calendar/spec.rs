@@ -120,8 +120,16 @@ mod tests {
     fn the_embedded_list_has_the_three_layers_in_order() {
         let specs = parse_specs(EMBEDDED_SPECS).expect("embedded calendar list is valid");
         let ids: Vec<&str> = specs.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["cn", "cn-xj", "cn-xj-kizilsu"], "expected the three layers");
-        assert_eq!(specs[2].parent.as_deref(), Some("cn-xj"), "kizilsu sits on xinjiang");
+        assert_eq!(
+            ids,
+            ["cn", "cn-xj", "cn-xj-kizilsu"],
+            "expected the three layers"
+        );
+        assert_eq!(
+            specs[2].parent.as_deref(),
+            Some("cn-xj"),
+            "kizilsu sits on xinjiang"
+        );
     }
 
     #[test]
@@ -129,6 +137,9 @@ mod tests {
         let json = r#"{"calendars": [
             {"id": "b", "name": "b", "parent": "a", "timezone": "Asia/Shanghai", "notice": {"kind": "occasional"}},
             {"id": "a", "name": "a", "parent": null, "timezone": "Asia/Shanghai", "weekend": ["Sat"], "notice": {"kind": "occasional"}}]}"#;
-        assert!(matches!(parse_specs(json), Err(SpecError::UnknownParent { .. })));
+        assert!(matches!(
+            parse_specs(json),
+            Err(SpecError::UnknownParent { .. })
+        ));
     }
 }

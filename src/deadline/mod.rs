@@ -28,7 +28,9 @@ pub const AMOUNTS: RangeInclusive<i64> = 1..=3650;
 pub enum DeadlineError {
     #[error("rule {id:?} is not known; known rules: {known}")]
     UnknownRule { id: String, known: String },
-    #[error("time zone {name:?} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi")]
+    #[error(
+        "time zone {name:?} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi"
+    )]
     UnknownTimezone { name: String },
     #[error("event {value:?}: {reason}")]
     InvalidEvent { value: String, reason: String },
@@ -215,7 +217,10 @@ pub struct Request<'r> {
 /// assert_eq!(due.due_date.to_string(), "2025-06-18", "古尔邦节 6/6–6/10 is skipped");
 /// assert_eq!(due.due_at.to_rfc3339(), "2025-06-19T00:00:00+08:00");
 /// ```
-pub fn compute<'r>(calendar: &Calendar, request: &Request<'r>) -> Result<Deadline<'r>, DeadlineError> {
+pub fn compute<'r>(
+    calendar: &Calendar,
+    request: &Request<'r>,
+) -> Result<Deadline<'r>, DeadlineError> {
     let Request {
         period,
         event,
@@ -278,7 +283,8 @@ fn status_on(
         }
         // Minus the working days in (due, today].
         State::Overdue => {
-            -(calendar.working_days_between(due, today)?.value - i64::from(calendar.is_working_day(due)?))
+            -(calendar.working_days_between(due, today)?.value
+                - i64::from(calendar.is_working_day(due)?))
         }
     };
     Ok(Status {
@@ -313,7 +319,10 @@ fn explain_steps(
             _ => "working day".to_owned(),
         };
         let (counted, reason) = if day.date == event_date {
-            (false, format!("event day, not counted (民法典 第二百零一条); {what}"))
+            (
+                false,
+                format!("event day, not counted (民法典 第二百零一条); {what}"),
+            )
         } else {
             match period.unit {
                 Unit::WorkingDays if day.is_working() => (true, what),
@@ -321,7 +330,9 @@ fn explain_steps(
                 Unit::CalendarDays if ordinal < period.amount => (true, what),
                 Unit::CalendarDays => (
                     false,
-                    format!("{what}; the last day fell on a rest day and moves to the next working day (民法典 第二百零三条)"),
+                    format!(
+                        "{what}; the last day fell on a rest day and moves to the next working day (民法典 第二百零三条)"
+                    ),
                 ),
             }
         };

@@ -84,7 +84,10 @@ impl RuleBook {
                 return Err(format!("rule {} is listed twice", rule.id));
             }
             if !super::AMOUNTS.contains(&i64::from(rule.amount)) {
-                return Err(format!("rule {} has amount {} outside 1–3650", rule.id, rule.amount));
+                return Err(format!(
+                    "rule {} has amount {} outside 1–3650",
+                    rule.id, rule.amount
+                ));
             }
         }
         Ok(RuleBook {
@@ -122,7 +125,10 @@ mod tests {
 
     const SEED_ARTICLES: [(&str, &str); 3] = [
         ("meeting-issuance", "原则上须在会议结束后7个工作日内印发"),
-        ("approved-filing", "文件印发后30日内应向自治州人民政府办公室报备"),
+        (
+            "approved-filing",
+            "文件印发后30日内应向自治州人民政府办公室报备",
+        ),
         ("countersign-reply", "一般应在7个工作日内回复"),
     ];
 
@@ -134,7 +140,10 @@ mod tests {
             assert!(rule.text.contains(words), "rule {id} quotes {words}");
         }
         let reply = book.get("countersign-reply").unwrap();
-        assert!(reply.adjustable, "the host department may set its own period");
+        assert!(
+            reply.adjustable,
+            "the host department may set its own period"
+        );
         assert_eq!(reply.on_lapse, Some(Consequence::DeemedNoObjection));
         assert!(!book.get("meeting-issuance").unwrap().adjustable);
     }

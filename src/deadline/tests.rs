@@ -18,21 +18,55 @@ fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveD
         as_of: None,
         explain: false,
     };
-    compute(set.get(calendar).unwrap(), &request).unwrap().due_date
+    compute(set.get(calendar).unwrap(), &request)
+        .unwrap()
+        .due_date
 }
 
 #[test]
 fn the_worked_examples_of_legal_periods_hold() {
     // | Event date | Period | National (cn) | Xinjiang (cn-xj) |
     let table = [
-        ("2025-01-24", Unit::WorkingDays, 7, d(2025, 2, 10), d(2025, 2, 10)),
-        ("2025-06-04", Unit::WorkingDays, 7, d(2025, 6, 13), d(2025, 6, 18)),
-        ("2025-03-01", Unit::CalendarDays, 30, d(2025, 3, 31), d(2025, 4, 1)),
-        ("2025-09-01", Unit::CalendarDays, 30, d(2025, 10, 9), d(2025, 10, 9)),
+        (
+            "2025-01-24",
+            Unit::WorkingDays,
+            7,
+            d(2025, 2, 10),
+            d(2025, 2, 10),
+        ),
+        (
+            "2025-06-04",
+            Unit::WorkingDays,
+            7,
+            d(2025, 6, 13),
+            d(2025, 6, 18),
+        ),
+        (
+            "2025-03-01",
+            Unit::CalendarDays,
+            30,
+            d(2025, 3, 31),
+            d(2025, 4, 1),
+        ),
+        (
+            "2025-09-01",
+            Unit::CalendarDays,
+            30,
+            d(2025, 10, 9),
+            d(2025, 10, 9),
+        ),
     ];
     for (event, unit, amount, national, xinjiang) in table {
-        assert_eq!(due("cn", unit, amount, event, BEIJING), national, "cn: {event} + {amount} {unit:?}");
-        assert_eq!(due("cn-xj", unit, amount, event, BEIJING), xinjiang, "cn-xj: {event} + {amount} {unit:?}");
+        assert_eq!(
+            due("cn", unit, amount, event, BEIJING),
+            national,
+            "cn: {event} + {amount} {unit:?}"
+        );
+        assert_eq!(
+            due("cn-xj", unit, amount, event, BEIJING),
+            xinjiang,
+            "cn-xj: {event} + {amount} {unit:?}"
+        );
     }
 }
 
@@ -44,7 +78,11 @@ fn a_meeting_ending_at_0130_beijing_is_due_a_day_earlier_on_urumqi_time() {
     let urumqi = due("cn-xj-kizilsu", Unit::WorkingDays, 7, event, URUMQI);
     // From 10/9: 10/10 (makeup Sat) 1, 10/12–16 2–6, 10/19 7. From 10/8: one day earlier.
     assert_eq!(beijing, d(2026, 10, 19), "Beijing clock");
-    assert_eq!(urumqi, d(2026, 10, 16), "Urumqi clock: the event was on the 8th");
+    assert_eq!(
+        urumqi,
+        d(2026, 10, 16),
+        "Urumqi clock: the event was on the 8th"
+    );
 }
 
 fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline<'static> {
@@ -67,37 +105,75 @@ fn status_before_on_and_after_the_due_date() {
     assert_eq!(before.due_date, d(2026, 10, 15), "due date");
     let status = before.status.unwrap();
     assert_eq!(status.state, State::Pending);
-    assert_eq!(status.working_days_left, 5, "10/10, 10/12, 10/13, 10/14, 10/15");
-    assert_eq!(status.consequence, None, "nothing lapses before the due date");
+    assert_eq!(
+        status.working_days_left, 5,
+        "10/10, 10/12, 10/13, 10/14, 10/15"
+    );
+    assert_eq!(
+        status.consequence, None,
+        "nothing lapses before the due date"
+    );
 
-    let on = countersign("2026-09-30", Some(d(2026, 10, 15)), false).status.unwrap();
-    assert_eq!((on.state, on.working_days_left, on.consequence), (State::DueToday, 0, None));
+    let on = countersign("2026-09-30", Some(d(2026, 10, 15)), false)
+        .status
+        .unwrap();
+    assert_eq!(
+        (on.state, on.working_days_left, on.consequence),
+        (State::DueToday, 0, None)
+    );
 
-    let after = countersign("2026-09-30", Some(d(2026, 10, 19)), false).status.unwrap();
+    let after = countersign("2026-09-30", Some(d(2026, 10, 19)), false)
+        .status
+        .unwrap();
     assert_eq!(after.state, State::Overdue);
     assert_eq!(after.working_days_left, -2, "10/16 and 10/19 have passed");
-    assert_eq!(after.consequence, Some(Consequence::DeemedNoObjection), "silence is no objection");
+    assert_eq!(
+        after.consequence,
+        Some(Consequence::DeemedNoObjection),
+        "silence is no objection"
+    );
 }
 
 #[test]
 fn the_explanation_walks_every_day_and_says_why() {
     let deadline = countersign("2026-09-30", None, true);
     let steps = deadline.explanation.unwrap();
-    assert_eq!(steps.first().unwrap().date, d(2026, 9, 30), "starts at the event day");
+    assert_eq!(
+        steps.first().unwrap().date,
+        d(2026, 9, 30),
+        "starts at the event day"
+    );
     assert!(!steps[0].counted, "the event day is never counted");
-    assert_eq!(steps.last().unwrap().ordinal, Some(7), "ends on the 7th working day");
+    assert_eq!(
+        steps.last().unwrap().ordinal,
+        Some(7),
+        "ends on the 7th working day"
+    );
     let holiday = steps.iter().find(|s| s.date == d(2026, 10, 1)).unwrap();
-    assert!(!holiday.counted && holiday.reason.contains("国庆节"), "{holiday:?}");
+    assert!(
+        !holiday.counted && holiday.reason.contains("国庆节"),
+        "{holiday:?}"
+    );
     let makeup = steps.iter().find(|s| s.date == d(2026, 10, 10)).unwrap();
-    assert!(makeup.counted && makeup.reason.contains("调休上班"), "{makeup:?}");
-    assert_eq!(makeup.ordinal, Some(3), "10/8, 10/9, then the makeup Saturday");
+    assert!(
+        makeup.counted && makeup.reason.contains("调休上班"),
+        "{makeup:?}"
+    );
+    assert_eq!(
+        makeup.ordinal,
+        Some(3),
+        "10/8, 10/9, then the makeup Saturday"
+    );
 }
 
 #[test]
 fn the_due_instant_is_midnight_after_the_due_date_on_the_counting_clock() {
     let deadline = countersign("2026-09-30", None, false);
     assert_eq!(deadline.due_at.to_rfc3339(), "2026-10-16T00:00:00+08:00");
-    assert_eq!(deadline.due_at.with_timezone(&URUMQI).to_rfc3339(), "2026-10-15T22:00:00+06:00");
+    assert_eq!(
+        deadline.due_at.with_timezone(&URUMQI).to_rfc3339(),
+        "2026-10-15T22:00:00+06:00"
+    );
 }
 
 #[test]
@@ -109,17 +185,28 @@ fn only_an_adjustable_rule_takes_days_and_amounts_stay_in_range() {
         let err = Period::resolve(&book, Some("countersign-reply"), None, Some(n)).unwrap_err();
         assert_eq!(err, DeadlineError::AmountOutOfRange { amount: n });
     }
-    assert_eq!(Period::resolve(&book, Some("countersign-reply"), None, Some(3650)).unwrap().amount, 3650);
+    assert_eq!(
+        Period::resolve(&book, Some("countersign-reply"), None, Some(3650))
+            .unwrap()
+            .amount,
+        3650
+    );
     assert!(matches!(
         Period::resolve(&book, Some("nope"), None, None),
         Err(DeadlineError::UnknownRule { .. })
     ));
-    assert_eq!(Period::resolve(&book, None, Some(Unit::WorkingDays), None), Err(DeadlineError::MissingPeriod));
+    assert_eq!(
+        Period::resolve(&book, None, Some(Unit::WorkingDays), None),
+        Err(DeadlineError::MissingPeriod)
+    );
 }
 
 #[test]
 fn an_unpublished_year_makes_the_deadline_provisional() {
     let deadline = countersign("2026-12-28", None, false);
-    assert!(deadline.provisional, "the count runs into 2027, not yet published");
+    assert!(
+        deadline.provisional,
+        "the count runs into 2027, not yet published"
+    );
     assert!(!countersign("2026-09-30", None, false).provisional);
 }

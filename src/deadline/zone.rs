@@ -38,11 +38,14 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
         return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("{text} is not a calendar date"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text} is not a calendar date"))
 }
 
 impl Event {
@@ -60,8 +63,10 @@ impl Event {
     /// assert_eq!(e.local_date(URUMQI).to_string(), "2026-09-29");
     /// ```
     pub fn parse(text: &str) -> Result<Self, DeadlineError> {
-        parse_moment(text)
-            .map_err(|reason| DeadlineError::InvalidEvent { value: text.to_owned(), reason })
+        parse_moment(text).map_err(|reason| DeadlineError::InvalidEvent {
+            value: text.to_owned(),
+            reason,
+        })
     }
 
     /// The event's civil date on the clock of `zone`.
@@ -81,7 +86,12 @@ fn parse_moment(text: &str) -> Result<Event, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(Event::Instant(t));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(Event::Local(t));
         }
@@ -99,7 +109,10 @@ fn parse_moment(text: &str) -> Result<Event, String> {
 pub fn parse_as_of(text: &str, zone: Tz) -> Result<NaiveDate, DeadlineError> {
     parse_moment(text)
         .map(|e| e.local_date(zone))
-        .map_err(|reason| DeadlineError::InvalidAsOf { value: text.to_owned(), reason })
+        .map_err(|reason| DeadlineError::InvalidAsOf {
+            value: text.to_owned(),
+            reason,
+        })
 }
 
 /// An IANA zone by name (`Asia/Urumqi`).
@@ -108,13 +121,19 @@ pub fn parse_as_of(text: &str, zone: Tz) -> Result<NaiveDate, DeadlineError> {
 /// [`DeadlineError::UnknownTimezone`].
 pub fn parse_zone(name: &str) -> Result<Tz, DeadlineError> {
     name.parse::<Tz>()
-        .map_err(|_| DeadlineError::UnknownTimezone { name: name.to_owned() })
+        .map_err(|_| DeadlineError::UnknownTimezone {
+            name: name.to_owned(),
+        })
 }
 
 /// 24:00 of `date` in `zone`: the first instant of the next day there. Where a zone skips
 /// midnight (a DST change at 00:00), the first instant that exists after it.
 pub fn end_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
-    let next = date.succ_opt().unwrap_or(date).and_hms_opt(0, 0, 0).expect("midnight exists");
+    let next = date
+        .succ_opt()
+        .unwrap_or(date)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists");
     match zone.from_local_datetime(&next) {
         LocalResult::Single(t) => t,
         LocalResult::Ambiguous(earliest, _) => earliest,
@@ -142,27 +161,47 @@ mod tests {
     fn an_event_at_0130_beijing_is_the_day_before_in_urumqi() {
         let e = Event::parse("2026-10-09T01:30:00+08:00").expect("an RFC 3339 instant");
         assert_eq!(e.local_date(BEIJING), d(2026, 10, 9), "Beijing date");
-        assert_eq!(e.local_date(URUMQI), d(2026, 10, 8), "23:30 the day before in Urumqi");
+        assert_eq!(
+            e.local_date(URUMQI),
+            d(2026, 10, 8),
+            "23:30 the day before in Urumqi"
+        );
         let z = Event::parse("2026-10-08T17:30:00Z").expect("a Z instant");
-        assert_eq!(z.local_date(BEIJING), d(2026, 10, 9), "same instant written in UTC");
+        assert_eq!(
+            z.local_date(BEIJING),
+            d(2026, 10, 9),
+            "same instant written in UTC"
+        );
     }
 
     #[test]
     fn a_local_time_is_read_on_the_counting_clock() {
         let e = Event::parse("2026-10-09T01:30:00").expect("a local date-time");
-        assert_eq!(e.local_date(URUMQI), d(2026, 10, 9), "no offset: the wall clock's own date");
-        assert!(matches!(Event::parse("2026-10-09T01:30").unwrap(), Event::Local(_)));
+        assert_eq!(
+            e.local_date(URUMQI),
+            d(2026, 10, 9),
+            "no offset: the wall clock's own date"
+        );
+        assert!(matches!(
+            Event::parse("2026-10-09T01:30").unwrap(),
+            Event::Local(_)
+        ));
     }
 
     #[test]
     fn bad_events_say_what_was_wrong() {
         let err = Event::parse("2026-02-30").unwrap_err().to_string();
         assert!(err.contains("2026-02-30 is not a calendar date"), "{err}");
-        let err = Event::parse("2026-02-30T10:00:00+08:00").unwrap_err().to_string();
+        let err = Event::parse("2026-02-30T10:00:00+08:00")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not a calendar date"), "{err}");
         let err = Event::parse("yesterday").unwrap_err().to_string();
         assert!(err.contains("expected a date"), "{err}");
-        assert!(Event::parse("2026-09-30T25:00:00+08:00").is_err(), "hour 25");
+        assert!(
+            Event::parse("2026-09-30T25:00:00+08:00").is_err(),
+            "hour 25"
+        );
         assert!(Event::parse("２０２６-09-30").is_err(), "non-ascii digits");
     }
 
@@ -170,7 +209,10 @@ mod tests {
     fn a_day_ends_at_the_next_midnight_on_both_clocks() {
         let end = end_of_day(d(2026, 10, 15), BEIJING);
         assert_eq!(end.to_rfc3339(), "2026-10-16T00:00:00+08:00");
-        assert_eq!(end.with_timezone(&URUMQI).to_rfc3339(), "2026-10-15T22:00:00+06:00");
+        assert_eq!(
+            end.with_timezone(&URUMQI).to_rfc3339(),
+            "2026-10-15T22:00:00+06:00"
+        );
     }
 
     #[test]

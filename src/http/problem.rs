@@ -44,28 +44,106 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
     use CalendarError as C;
     use DeadlineError as D;
     match err {
-        MissingParameter { .. } => (StatusCode::BAD_REQUEST, "missing-parameter", "A required parameter is missing"),
-        InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid-parameter", "A parameter is not valid"),
-        InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid-body", "The request body is not valid"),
-        Calendar(C::UnknownCalendar { .. }) => (StatusCode::BAD_REQUEST, "unknown-calendar", "Unknown calendar"),
-        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, "out-of-range", "Date outside the supported range"),
-        Deadline(D::Calendar(C::UnknownCalendar { .. })) => (StatusCode::BAD_REQUEST, "unknown-calendar", "Unknown calendar"),
-        Deadline(D::Calendar(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "out-of-range", "Date outside the supported range"),
-        Deadline(D::UnknownRule { .. }) => (StatusCode::BAD_REQUEST, "unknown-rule", "Unknown rule"),
-        Deadline(D::UnknownTimezone { .. }) => (StatusCode::BAD_REQUEST, "unknown-timezone", "Unknown time zone"),
-        Deadline(D::InvalidEvent { .. }) => (StatusCode::BAD_REQUEST, "invalid-event", "The event is not a date or an instant"),
-        Deadline(D::InvalidAsOf { .. }) => (StatusCode::BAD_REQUEST, "invalid-parameter", "A parameter is not valid"),
-        Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, "unit-not-allowed", "This rule's unit cannot be changed"),
-        Deadline(D::DaysNotAllowed { .. }) => (StatusCode::BAD_REQUEST, "days-not-allowed", "This rule's period cannot be changed"),
-        Deadline(D::AmountOutOfRange { .. }) => (StatusCode::BAD_REQUEST, "amount-out-of-range", "The period's length is out of range"),
-        Deadline(D::MissingPeriod) => (StatusCode::BAD_REQUEST, "missing-parameter", "A required parameter is missing"),
-        Provisional(_) => (StatusCode::UNPROCESSABLE_ENTITY, "provisional", "The answer is provisional"),
+        MissingParameter { .. } => (
+            StatusCode::BAD_REQUEST,
+            "missing-parameter",
+            "A required parameter is missing",
+        ),
+        InvalidParameter { .. } => (
+            StatusCode::BAD_REQUEST,
+            "invalid-parameter",
+            "A parameter is not valid",
+        ),
+        InvalidBody(_) => (
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "The request body is not valid",
+        ),
+        Calendar(C::UnknownCalendar { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "unknown-calendar",
+            "Unknown calendar",
+        ),
+        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "out-of-range",
+            "Date outside the supported range",
+        ),
+        Deadline(D::Calendar(C::UnknownCalendar { .. })) => (
+            StatusCode::BAD_REQUEST,
+            "unknown-calendar",
+            "Unknown calendar",
+        ),
+        Deadline(D::Calendar(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "out-of-range",
+            "Date outside the supported range",
+        ),
+        Deadline(D::UnknownRule { .. }) => {
+            (StatusCode::BAD_REQUEST, "unknown-rule", "Unknown rule")
+        }
+        Deadline(D::UnknownTimezone { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "unknown-timezone",
+            "Unknown time zone",
+        ),
+        Deadline(D::InvalidEvent { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "invalid-event",
+            "The event is not a date or an instant",
+        ),
+        Deadline(D::InvalidAsOf { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "invalid-parameter",
+            "A parameter is not valid",
+        ),
+        Deadline(D::UnitNotAllowed { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "unit-not-allowed",
+            "This rule's unit cannot be changed",
+        ),
+        Deadline(D::DaysNotAllowed { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "days-not-allowed",
+            "This rule's period cannot be changed",
+        ),
+        Deadline(D::AmountOutOfRange { .. }) => (
+            StatusCode::BAD_REQUEST,
+            "amount-out-of-range",
+            "The period's length is out of range",
+        ),
+        Deadline(D::MissingPeriod) => (
+            StatusCode::BAD_REQUEST,
+            "missing-parameter",
+            "A required parameter is missing",
+        ),
+        Provisional(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "provisional",
+            "The answer is provisional",
+        ),
         NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-        TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The request is too large"),
-        Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
-        MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
+        TooLarge(_) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "The request is too large",
+        ),
+        Unsupported(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+        ),
+        MethodNotAllowed(_) => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+        ),
         Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
-        Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+        ),
     }
 }
 

@@ -1,0 +1,49 @@
+//! `/v1/calendars`: which calendars exist, their layers and each year's coverage.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+use super::{AppState, json, problem::ApiError};
+use crate::calendar::{Calendar, Notice, Year};
+
+#[derive(Serialize)]
+struct CalendarDto<'a> {
+    id: &'a str,
+    name: &'a str,
+    parent: Option<&'a str>,
+    timezone: &'a str,
+    notice: &'a Notice,
+    note: &'a str,
+    data_version: &'a str,
+    years: &'a [Year],
+}
+
+fn dto(c: &Calendar) -> CalendarDto<'_> {
+    let spec = c.spec();
+    CalendarDto {
+        id: &spec.id,
+        name: &spec.name,
+        parent: spec.parent.as_deref(),
+        timezone: spec.timezone.name(),
+        notice: &spec.notice,
+        note: &spec.note,
+        data_version: c.version(),
+        years: c.years(),
+    }
+}
+
+pub async fn list(state: web::Data<AppState>) -> HttpResponse {
+    let set = state.snapshot();
+    json(&set.iter().map(dto).collect::<Vec<_>>())
+}
+
+pub async fn one(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let set = state.snapshot();
+    let calendar = set
+        .get(&id)
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    Ok(json(&dto(calendar)))
+}

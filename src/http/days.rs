@@ -1,0 +1,108 @@
+//! `/v1/days`: what kind of day a date is, one or a range.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+use super::{
+    AppState, json,
+    params::{Params, date_value},
+    problem::ApiError,
+};
+use crate::calendar::{Answer, Confidence, Day, DayKind};
+
+/// The longest range `/v1/days` lists: ten years and change.
+pub const MAX_RANGE_DAYS: i64 = 3_700;
+
+#[derive(Serialize)]
+pub struct DayDto<'a> {
+    date: chrono::NaiveDate,
+    calendar: &'a str,
+    working: bool,
+    kind: DayKind,
+    name: Option<&'a str>,
+    provisional: bool,
+    /// The layer whose notice decided the day; null for the weekend rule.
+    layer: Option<&'a str>,
+    confidence: Option<Confidence>,
+    source: Option<&'a str>,
+}
+
+impl<'a> DayDto<'a> {
+    pub fn new(calendar: &'a str, day: Day<'a>) -> Self {
+        DayDto {
+            date: day.date,
+            calendar,
+            working: day.is_working(),
+            kind: day.kind,
+            name: day.name,
+            provisional: day.provisional,
+            layer: day.layer,
+            confidence: day.confidence,
+            source: day.source,
+        }
+    }
+}
+
+pub async fn one(
+    state: web::Data<AppState>,
+    date: web::Path<String>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let date = date_value("date", &date)?;
+    let set = state.snapshot();
+    let calendar = set.get(state.calendar_id(&params)?)?;
+    let day = calendar.day(date)?;
+    super::check_strict(
+        params.flag("strict")?,
+        Answer {
+            value: (),
+            provisional: day.provisional,
+        },
+        "the day's year is unpublished",
+    )?;
+    Ok(json(&DayDto::new(calendar.id(), day)))
+}
+
+#[derive(Serialize)]
+struct RangeDto<'a> {
+    calendar: &'a str,
+    days: Vec<DayDto<'a>>,
+}
+
+pub async fn range(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+    let (from, to) = (params.date("from")?, params.date("to")?);
+    let length = (to - from).num_days() + 1;
+    if length < 1 {
+        return Err(ApiError::InvalidParameter {
+            name: "to".to_owned(),
+            reason: format!("{to} is before from {from}"),
+        });
+    }
+    if length > MAX_RANGE_DAYS {
+        return Err(ApiError::InvalidParameter {
+            name: "to".to_owned(),
+            reason: format!(
+                "the range {from} to {to} spans {length} days; at most {MAX_RANGE_DAYS} are listed at once"
+            ),
+        });
+    }
+    let set = state.snapshot();
+    let calendar = set.get(state.calendar_id(&params)?)?;
+    let provisional = calendar.is_provisional_between(from, to.max(from))?;
+    super::check_strict(
+        params.flag("strict")?,
+        Answer {
+            value: (),
+            provisional,
+        },
+        "the range includes unpublished years",
+    )?;
+    let days = calendar
+        .days(from, to)?
+        .map(|d| DayDto::new(calendar.id(), d))
+        .collect();
+    Ok(json(&RangeDto {
+        calendar: calendar.id(),
+        days,
+    }))
+}

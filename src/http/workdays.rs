@@ -1,0 +1,66 @@
+//! `/v1/workdays`: WORKDAY and NETWORKDAYS on China's calendars.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{AppState, check_strict, json, params::Params, problem::ApiError};
+
+#[derive(Serialize)]
+struct AddDto<'a> {
+    start: NaiveDate,
+    days: i64,
+    date: NaiveDate,
+    calendar: &'a str,
+    provisional: bool,
+}
+
+pub async fn add(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+    let start = params.date("start")?;
+    let days = params
+        .int("days")?
+        .ok_or(ApiError::MissingParameter { name: "days" })?;
+    let set = state.snapshot();
+    let calendar = set.get(state.calendar_id(&params)?)?;
+    let answer = calendar.add_working_days(start, days)?;
+    check_strict(
+        params.flag("strict")?,
+        answer,
+        "the count crosses unpublished years",
+    )?;
+    Ok(json(&AddDto {
+        start,
+        days,
+        date: answer.value,
+        calendar: calendar.id(),
+        provisional: answer.provisional,
+    }))
+}
+
+#[derive(Serialize)]
+struct CountDto<'a> {
+    from: NaiveDate,
+    to: NaiveDate,
+    calendar: &'a str,
+    working_days: i64,
+    provisional: bool,
+}
+
+pub async fn count(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+    let (from, to) = (params.date("from")?, params.date("to")?);
+    let set = state.snapshot();
+    let calendar = set.get(state.calendar_id(&params)?)?;
+    let answer = calendar.working_days_between(from, to)?;
+    check_strict(
+        params.flag("strict")?,
+        answer,
+        "the range includes unpublished years",
+    )?;
+    Ok(json(&CountDto {
+        from,
+        to,
+        calendar: calendar.id(),
+        working_days: answer.value,
+        provisional: answer.provisional,
+    }))
+}
