@@ -1,1 +1,76 @@
-fn main() {}
+//! The core operations in nanoseconds: constant in N, whatever the distance.
+//! `cargo bench --bench calendar`; figures are recorded in BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use qixian::calendar::CalendarSet;
+use qixian::deadline::{BEIJING, Event, Period, Request, RuleBook, compute};
+
+fn arithmetic(c: &mut Criterion) {
+    let set = CalendarSet::embedded().unwrap();
+    let cal = set.get("cn-xj-kizilsu").unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+
+    let mut group = c.benchmark_group("add_working_days");
+    for n in [7i64, 5_000] {
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
+            b.iter(|| cal.add_working_days(black_box(start), black_box(n)))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("working_days_between");
+    for days in [7u64, 30_000] {
+        let to = start + chrono::Days::new(days.min(27_000));
+        group.bench_with_input(BenchmarkId::from_parameter(days), &to, |b, &to| {
+            b.iter(|| cal.working_days_between(black_box(start), black_box(to)))
+        });
+    }
+    group.finish();
+
+    c.bench_function("is_working_day", |b| {
+        b.iter(|| cal.is_working_day(black_box(start)))
+    });
+}
+
+fn compilation(c: &mut Criterion) {
+    c.bench_function("compile_all_calendars", |b| b.iter(CalendarSet::embedded));
+}
+
+fn deadlines(c: &mut Criterion) {
+    let set = CalendarSet::embedded().unwrap();
+    let book = RuleBook::embedded();
+    let cal = set.get("cn-xj-kizilsu").unwrap();
+    let request = |explain| Request {
+        period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
+        event: Event::parse("2026-09-30T18:00:00+08:00").unwrap(),
+        zone: BEIJING,
+        as_of: None,
+        explain,
+    };
+    let (plain, explained) = (request(false), request(true));
+    c.bench_function("deadline", |b| b.iter(|| compute(cal, black_box(&plain))));
+    c.bench_function("deadline_with_explanation", |b| {
+        b.iter(|| compute(cal, black_box(&explained)))
+    });
+    let batch: Vec<Request> = (0..10_000u64)
+        .map(|i| Request {
+            event: Event::Date(
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(i % 700),
+            ),
+            ..plain
+        })
+        .collect();
+    c.bench_function("deadline_batch_10000", |b| {
+        b.iter(|| {
+            for r in &batch {
+                black_box(compute(cal, r).map(|d| d.due_date)).ok();
+            }
+        })
+    });
+}
+
+criterion_group!(benches, arithmetic, compilation, deadlines);
+criterion_main!(benches);

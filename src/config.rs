@@ -26,6 +26,17 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `QIXIAN_MAX_BATCH_ITEMS`: the most items one batch request may hold. Default 10000.
     pub max_batch_items: usize,
+    /// `QIXIAN_MAX_BODY_BYTES`: the largest request body taken; larger ones get a 413.
+    /// Default 2097152 (2 MiB).
+    pub max_body_bytes: usize,
+    /// `QIXIAN_MAX_QUERY_BYTES`: the longest query string taken; longer ones get a 414.
+    /// Default 8192.
+    pub max_query_bytes: usize,
+    /// `QIXIAN_REQUEST_TIMEOUT_SECS`: how long one request may take before a 503. Default 30.
+    pub request_timeout_secs: usize,
+    /// `QIXIAN_SHUTDOWN_TIMEOUT_SECS`: on SIGTERM, how long requests in flight may take to
+    /// finish before the workers stop. Default 30.
+    pub shutdown_timeout_secs: usize,
 }
 
 /// A setting with a value that cannot be used.
@@ -88,8 +99,26 @@ impl Config {
             log_format,
             workers,
             max_batch_items: parsed("QIXIAN_MAX_BATCH_ITEMS", "10000")?,
+            max_body_bytes: parsed("QIXIAN_MAX_BODY_BYTES", "2097152")?,
+            max_query_bytes: parsed("QIXIAN_MAX_QUERY_BYTES", "8192")?,
+            request_timeout_secs: positive(
+                parsed("QIXIAN_REQUEST_TIMEOUT_SECS", "30")?,
+                "QIXIAN_REQUEST_TIMEOUT_SECS",
+            )?,
+            shutdown_timeout_secs: parsed("QIXIAN_SHUTDOWN_TIMEOUT_SECS", "30")?,
         })
     }
+}
+
+fn positive(value: usize, name: &'static str) -> Result<usize, ConfigError> {
+    if value == 0 {
+        return Err(ConfigError {
+            name,
+            value: "0".to_owned(),
+            reason: "must be at least 1".to_owned(),
+        });
+    }
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -2,11 +2,15 @@
 
 use std::net::TcpListener;
 
+use std::time::Duration;
+
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, dev::Server, web};
 
 use crate::calendar::CalendarSet;
 use crate::config::Config;
 use crate::deadline::RuleBook;
+use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
 
 /// A server bound to its port, ready to run.
@@ -39,11 +43,21 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .map_err(|e| format!("QIXIAN_ADDR={} cannot be bound: {e}", config.addr))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let limits = web::Data::new(Limits {
+            max_query_bytes: config.max_query_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_secs as u64),
+        });
+        let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(limits.clone())
+                .app_data(web::PayloadConfig::new(max_body))
                 .configure(http::configure)
-        });
+                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
+                .wrap(from_fn(observe))
+        })
+        .shutdown_timeout(config.shutdown_timeout_secs as u64);
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }

@@ -305,9 +305,15 @@ impl Calendar {
             return Err(CalendarError::ResultOutOfRange { start, days });
         };
         let j = j as usize;
+        // The start day counts only when it may itself be the answer (days == 0).
+        let (lo, hi) = match days {
+            0 => (i, j),
+            n if n > 0 => (i + 1, j),
+            _ => (j, i - 1),
+        };
         Ok(Answer {
             value: date_of(j),
-            provisional: self.provisional_within(i, j),
+            provisional: self.provisional_within(lo, hi),
         })
     }
 
@@ -678,6 +684,24 @@ mod tests {
     }
 
     #[test]
+    fn an_uncounted_start_day_does_not_make_an_answer_provisional() {
+        let set = set();
+        let xj = set.get("cn-xj").unwrap();
+        let next = xj.add_working_days(d(2020, 12, 31), 1).unwrap();
+        assert_eq!(next.value, d(2021, 1, 4), "after 元旦 2021");
+        assert!(
+            !next.provisional,
+            "2020 is unpublished in Xinjiang but only 2021 is counted"
+        );
+        let back = xj.add_working_days(d(2021, 1, 4), -1).unwrap();
+        assert!(back.provisional, "counting back lands in unpublished 2020");
+        assert!(
+            xj.add_working_days(d(2020, 12, 31), 0).unwrap().provisional,
+            "days=0 may answer the start"
+        );
+    }
+
+    #[test]
     fn add_is_workday_with_the_start_never_counted() {
         let set = set();
         let cn = set.get("cn").unwrap();
@@ -741,5 +765,76 @@ mod tests {
             err.to_string(),
             r#"calendar "cn-xz" is not known; known calendars: cn, cn-xj, cn-xj-kizilsu"#
         );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::sync::OnceLock;
+
+        fn calendars() -> &'static CalendarSet {
+            static SET: OnceLock<CalendarSet> = OnceLock::new();
+            SET.get_or_init(set)
+        }
+
+        fn any_date() -> impl Strategy<Value = NaiveDate> {
+            (0..=(LAST_DAY - FIRST_DAY).num_days())
+                .prop_map(|n| FIRST_DAY + chrono::Days::new(n as u64))
+        }
+
+        fn any_calendar() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec!["cn", "cn-xj", "cn-xj-kizilsu"])
+        }
+
+        proptest! {
+            #[test]
+            fn adding_lands_on_a_working_day_and_counting_gives_n_back(
+                id in any_calendar(), start in any_date(), n in -5_000i64..=5_000,
+            ) {
+                let cal = calendars().get(id).unwrap();
+                prop_assume!(n != 0);
+                match cal.add_working_days(start, n) {
+                    Ok(due) => {
+                        prop_assert!(cal.is_working_day(due.value).unwrap(), "{} is a working day", due.value);
+                        let counted = if n > 0 {
+                            cal.working_days_between(start.succ_opt().unwrap(), due.value).unwrap().value
+                        } else {
+                            -cal.working_days_between(due.value, start.pred_opt().unwrap()).unwrap().value
+                        };
+                        prop_assert_eq!(counted, n, "working days from the day after {} to {}", start, due.value);
+                    }
+                    Err(CalendarError::ResultOutOfRange { .. }) => {
+                        prop_assert!((start.year() - 2000).abs() < 30 || (2100 - start.year()) < 30, "only near the edges");
+                    }
+                    Err(other) => prop_assert!(false, "unexpected {other}"),
+                }
+            }
+
+            #[test]
+            fn counting_a_range_agrees_with_walking_it(
+                id in any_calendar(), from in any_date(), len in 0u64..400,
+            ) {
+                let cal = calendars().get(id).unwrap();
+                let to = (from + chrono::Days::new(len)).min(LAST_DAY);
+                let walked = cal.days(from, to).unwrap().filter(|d| d.is_working()).count() as i64;
+                prop_assert_eq!(cal.working_days_between(from, to).unwrap().value, walked);
+                if to != from {
+                    prop_assert_eq!(cal.working_days_between(to, from).unwrap().value, -walked, "reversed");
+                }
+            }
+
+            #[test]
+            fn zero_days_gives_the_day_itself_or_the_next_working_day(
+                id in any_calendar(), start in any_date(),
+            ) {
+                let cal = calendars().get(id).unwrap();
+                if let Ok(got) = cal.add_working_days(start, 0) {
+                    prop_assert!(got.value >= start);
+                    prop_assert!(cal.is_working_day(got.value).unwrap());
+                    let skipped = cal.days(start, got.value.pred_opt().unwrap()).unwrap().filter(|d| d.is_working()).count();
+                    prop_assert_eq!(skipped, 0, "no working day between {} and {}", start, got.value);
+                }
+            }
+        }
     }
 }

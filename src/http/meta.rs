@@ -1,6 +1,8 @@
 //! Liveness and the API's own description.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
+
+use super::AppState;
 
 /// The OpenAPI description at the repository root, served as it is.
 const OPENAPI: &str = include_str!("../../openapi.yaml");
@@ -13,4 +15,17 @@ pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/yaml; charset=utf-8")
         .body(OPENAPI)
+}
+
+/// Ready once the calendars are compiled — which happens before the server binds — with the
+/// data version that answers.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let set = state.snapshot();
+    HttpResponse::Ok().json(serde_json::json!({"status": "ready", "data_version": set.version()}))
+}
+
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
 }

@@ -4,6 +4,8 @@ mod calendars;
 mod days;
 mod deadlines;
 mod meta;
+pub mod metrics;
+pub mod observe;
 pub mod params;
 pub mod problem;
 mod rules;
@@ -28,15 +30,19 @@ pub struct AppState {
     pub default_calendar: String,
     /// The most items one batch request may hold.
     pub max_batch_items: usize,
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
     pub fn new(calendars: CalendarSet, rules: RuleBook, default_calendar: String) -> Self {
+        let metrics = metrics::Metrics::default();
+        metrics.set_data_version(calendars.version());
         AppState {
             calendars: ArcSwap::from_pointee(calendars),
             rules,
             default_calendar,
             max_batch_items: 10_000,
+            metrics,
         }
     }
 
@@ -57,41 +63,47 @@ impl AppState {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use web::{get, post};
-    cfg.service(resource("/healthz").route(get().to(meta::healthz)))
-        .service(resource("/openapi.yaml").route(get().to(meta::openapi)))
-        .service(resource("/v1/calendars").route(get().to(calendars::list)))
-        .service(resource("/v1/calendars/{id}").route(get().to(calendars::one)))
-        .service(resource("/v1/days").route(get().to(days::range)))
-        .service(resource("/v1/days/{date}").route(get().to(days::one)))
-        .service(resource("/v1/workdays/add").route(get().to(workdays::add)))
-        .service(resource("/v1/workdays/count").route(get().to(workdays::count)))
-        .service(resource("/v1/rules").route(get().to(rules::list)))
-        .service(resource("/v1/rules/{id}").route(get().to(rules::one)))
+    cfg.service(resource("/healthz", "GET").route(get().to(meta::healthz)))
+        .service(resource("/readyz", "GET").route(get().to(meta::readyz)))
+        .service(resource("/metrics", "GET").route(get().to(meta::metrics)))
+        .service(resource("/openapi.yaml", "GET").route(get().to(meta::openapi)))
+        .service(resource("/v1/calendars", "GET").route(get().to(calendars::list)))
+        .service(resource("/v1/calendars/{id}", "GET").route(get().to(calendars::one)))
+        .service(resource("/v1/days", "GET").route(get().to(days::range)))
+        .service(resource("/v1/days/{date}", "GET").route(get().to(days::one)))
+        .service(resource("/v1/workdays/add", "GET").route(get().to(workdays::add)))
+        .service(resource("/v1/workdays/count", "GET").route(get().to(workdays::count)))
+        .service(resource("/v1/rules", "GET").route(get().to(rules::list)))
+        .service(resource("/v1/rules/{id}", "GET").route(get().to(rules::one)))
         .service(
-            resource("/v1/deadlines")
+            resource("/v1/deadlines", "GET, POST")
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
-        .service(resource("/v1/deadlines/batch").route(post().to(deadlines::batch)))
+        .service(resource("/v1/deadlines/batch", "POST").route(post().to(deadlines::batch)))
         .default_service(web::to(not_found));
 }
 
-/// A resource that answers 405 for the methods it does not serve.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource that answers 405, with the methods it serves in `Allow`, for any other method.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
+        let mut res =
+            actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(format!(
+                "{} is not allowed on {}; allowed: {allow}",
+                req.method(),
+                req.path()
+            )));
+        res.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(allow),
+        );
+        res
+    }))
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound(format!(
         "no route for {} {}",
-        req.method(),
-        req.path()
-    )))
-}
-
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed(format!(
-        "{} is not allowed on {}",
         req.method(),
         req.path()
     )))

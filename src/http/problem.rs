@@ -31,6 +31,13 @@ pub enum ApiError {
     Unsupported(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    #[error("{0}")]
+    QueryTooLong(String),
+    #[error("{0}")]
+    Timeout(String),
+    /// An error the framework answered before a handler ran.
+    #[error("{detail}")]
+    Framework { status: StatusCode, detail: String },
     #[error("a valid admin token is required")]
     Unauthorized,
     /// Never shown to the caller: logged with its cause, answered as an opaque 500.
@@ -138,12 +145,35 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
             "method-not-allowed",
             "Method not allowed",
         ),
+        QueryTooLong(_) => (
+            StatusCode::URI_TOO_LONG,
+            "query-too-long",
+            "The query string is too long",
+        ),
+        Timeout(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "The request took too long",
+        ),
+        Framework { status, .. } => framework(*status),
         Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
         Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "Internal error",
         ),
+    }
+}
+
+/// The framework's own errors, by status.
+fn framework(status: StatusCode) -> (StatusCode, &'static str, &'static str) {
+    match status.as_u16() {
+        413 => (status, "too-large", "The request is too large"),
+        415 => (status, "unsupported-media-type", "Unsupported media type"),
+        404 => (status, "not-found", "Not found"),
+        405 => (status, "method-not-allowed", "Method not allowed"),
+        400..=499 => (status, "bad-request", "The request is not valid"),
+        _ => (status, "internal", "Internal error"),
     }
 }
 
@@ -165,6 +195,9 @@ impl ApiError {
         let (status, code, title) = classify(self);
         let detail = match self {
             ApiError::Internal(_) => "the server could not answer; the cause is logged".to_owned(),
+            ApiError::Framework { status, .. } if status.is_server_error() => {
+                "the server could not answer; the cause is logged".to_owned()
+            }
             other => other.to_string(),
         };
         Problem {
@@ -183,8 +216,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(cause = %cause, "internal error");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            ApiError::Framework { status, detail } if status.is_server_error() => {
+                tracing::error!(cause = %detail, "internal error")
+            }
+            _ => {}
         }
         let problem = self.problem();
         HttpResponse::build(self.status_code())

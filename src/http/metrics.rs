@@ -1,0 +1,133 @@
+//! Prometheus metrics: requests by route and status, latency, the response cache, the feed,
+//! and the data version in force.
+
+use std::sync::Mutex;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub method: String,
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct VersionLabels {
+    pub version: String,
+}
+
+/// Every metric the service exports, registered once at start-up.
+pub struct Metrics {
+    registry: Registry,
+    pub requests: Family<RequestLabels, Counter>,
+    pub latency: Family<RouteLabels, Histogram>,
+    pub cache_hits: Counter,
+    pub cache_misses: Counter,
+    /// 1 while the last feed attempt succeeded (or no feed is configured), else 0.
+    pub feed_up: Gauge,
+    /// Unix time of the last accepted feed answer; 0 before any.
+    pub feed_last_success: Gauge,
+    data_version: Family<VersionLabels, Gauge>,
+    current_version: Mutex<String>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("qixian");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+        });
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer, by route",
+            latency.clone(),
+        );
+        let cache_hits = Counter::default();
+        registry.register(
+            "response_cache_hits",
+            "Answers served from the response cache",
+            cache_hits.clone(),
+        );
+        let cache_misses = Counter::default();
+        registry.register(
+            "response_cache_misses",
+            "Answers computed afresh",
+            cache_misses.clone(),
+        );
+        let feed_up = Gauge::default();
+        registry.register(
+            "feed_up",
+            "1 if the last holiday feed attempt succeeded or no feed is set",
+            feed_up.clone(),
+        );
+        let feed_last_success = Gauge::default();
+        registry.register(
+            "feed_last_success_timestamp_seconds",
+            "Unix time of the last successful holiday feed fetch",
+            feed_last_success.clone(),
+        );
+        let data_version = Family::<VersionLabels, Gauge>::default();
+        registry.register(
+            "data_version",
+            "The holiday data version in force (label), always 1",
+            data_version.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            cache_hits,
+            cache_misses,
+            feed_up,
+            feed_last_success,
+            data_version,
+            current_version: Mutex::new(String::new()),
+        }
+    }
+}
+
+impl Metrics {
+    /// Records which data version is in force.
+    pub fn set_data_version(&self, version: &str) {
+        let mut current = self
+            .current_version
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if *current != version {
+            self.data_version.remove(&VersionLabels {
+                version: current.clone(),
+            });
+            self.data_version
+                .get_or_create(&VersionLabels {
+                    version: version.to_owned(),
+                })
+                .set(1);
+            *current = version.to_owned();
+        }
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}

@@ -1,0 +1,141 @@
+//! The middleware around every request: a request id, limits on the query string and on time,
+//! one log line, and the request metrics. Framework errors (a body over the limit, a
+//! malformed header) are turned into problem documents here too.
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{Error, ResponseError, web};
+
+use super::AppState;
+use super::metrics::{RequestLabels, RouteLabels};
+use super::problem::ApiError;
+
+/// The limits the middleware enforces.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_query_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// A caller's own request id is kept when it is short and plain; otherwise one is made.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .filter(|v| {
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let id = request_id(&req);
+    // No clone of the HttpRequest may live across the call: the router needs it unshared.
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let limits = req.app_data::<web::Data<Limits>>().map(|l| *l.get_ref());
+
+    let outcome = match limits {
+        Some(l) if req.query_string().len() > l.max_query_bytes => {
+            let err = ApiError::QueryTooLong(format!(
+                "the query string has {} bytes; at most {} are taken",
+                req.query_string().len(),
+                l.max_query_bytes
+            ));
+            Ok(req.into_response(err.error_response()))
+        }
+        Some(l) => match tokio::time::timeout(l.request_timeout, next.call(req)).await {
+            Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
+            Err(_) => Err(ApiError::Timeout(format!(
+                "the request took longer than {} s",
+                l.request_timeout.as_secs_f64()
+            ))
+            .into()),
+        },
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+    };
+
+    let elapsed = started.elapsed();
+    let (status, route) = match &outcome {
+        Ok(res) => (
+            res.status().as_u16(),
+            res.request()
+                .match_pattern()
+                .unwrap_or_else(|| "unmatched".to_owned()),
+        ),
+        Err(err) => (
+            err.as_response_error().status_code().as_u16(),
+            "unmatched".to_owned(),
+        ),
+    };
+    if let Some(state) = state {
+        let metrics = &state.metrics;
+        metrics
+            .requests
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                route: route.clone(),
+                status,
+            })
+            .inc();
+        metrics
+            .latency
+            .get_or_create(&RouteLabels { route })
+            .observe(elapsed.as_secs_f64());
+    }
+    tracing::info!(
+        request_id = %id,
+        method = %method,
+        path = %path,
+        status,
+        latency_us = elapsed.as_micros() as u64,
+        "request"
+    );
+    let mut res = outcome?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID), value);
+    }
+    Ok(res)
+}
+
+/// Turns an error answer that is not yet a problem document (one that the framework made,
+/// such as the 413 for a body over the limit) into one, keeping its status.
+pub fn problem_for_framework_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = res
+        .response()
+        .error()
+        .map(|e| e.to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
+    let err = ApiError::Framework { status, detail };
+    let (req, _) = res.into_parts();
+    let res = ServiceResponse::new(req, err.error_response());
+    Ok(ErrorHandlerResponse::Response(res.map_into_right_body()))
+}

@@ -1,0 +1,282 @@
+//! `POST /v1/deadlines/batch`: answers in order, each item on its own (a bad item never fails
+//! the others), no explanation unless asked, the 10,000-item limit, and malformed batches.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{assert_problem, assert_problem_document, ok_json, spawn_app};
+
+fn results(answer: &Value) -> &Vec<Value> {
+    answer["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("expected a results array, got {answer}"))
+}
+
+/// Checks that `item` succeeded with `due_date`.
+fn assert_ok(item: &Value, due_date: &str, what: &str) {
+    assert_eq!(item["ok"], true, "expected {what} to succeed, got {item}");
+    assert!(
+        item.get("error").is_none_or(Value::is_null),
+        "expected no error beside a deadline for {what}, got {item}"
+    );
+    assert_eq!(
+        item["deadline"]["due_date"], due_date,
+        "expected {what} due {due_date}"
+    );
+}
+
+/// Checks that `item` failed with the problem `status`/`code`, detail mentioning `mentions`.
+fn assert_failed(item: &Value, status: u16, code: &str, mentions: &[&str]) {
+    assert_eq!(item["ok"], false, "expected a failure ({code}), got {item}");
+    assert!(
+        item.get("deadline").is_none_or(Value::is_null),
+        "expected no deadline beside an error, got {item}"
+    );
+    assert_problem_document(&item["error"], status, code, mentions);
+}
+
+#[tokio::test]
+async fn a_batch_answers_every_item_in_order_and_bad_items_fail_alone() {
+    // Arrange
+    let app = spawn_app().await;
+    let items = json!([
+        // 0: worked example one, Mon 2025-02-10.
+        {"rule": "meeting-issuance", "event": "2025-01-24", "calendar": "cn"},
+        // 1: no 30 February.
+        {"rule": "meeting-issuance", "event": "2026-02-30"},
+        // 2: worked example three on cn-xj: 3/31 is 肉孜节, so Tue 2025-04-01.
+        {"rule": "approved-filing", "event": "2025-03-01", "calendar": "cn-xj"},
+        // 3: no such rule.
+        {"rule": "annual-report", "event": "2025-03-01"},
+        // 4: no such zone.
+        {"rule": "meeting-issuance", "event": "2026-10-09T01:30:00+08:00", "timezone": "Mars/Olympus"},
+        // 5: a fixed rule takes no days.
+        {"rule": "meeting-issuance", "event": "2025-06-04", "days": 5},
+        // 6: one day too long.
+        {"rule": "countersign-reply", "event": "2026-09-30", "days": 3651},
+        // 7: no event.
+        {"rule": "countersign-reply"},
+        // 8: due Thu 2026-10-15 (10/8, 10/9, Sat 10/10 makeup, 10/12–10/15); 10/16 and 10/19 past.
+        {"rule": "countersign-reply", "event": "2026-09-30", "as_of": "2026-10-19"},
+        // 9: not an object at all.
+        "meeting-issuance 2026-10-09",
+        // 10: a field no deadline has.
+        {"rule": "meeting-issuance", "event": "2026-10-09", "colour": "red"},
+        // 11: before the supported range.
+        {"rule": "meeting-issuance", "event": "1999-12-31"},
+        // 12: 23:30 on Thu 10/8 in Urumqi: 10/9, 10/10, 10/12–10/16, so Fri 2026-10-16.
+        {"rule": "meeting-issuance", "event": "2026-10-09T01:30:00+08:00", "timezone": "Asia/Urumqi"},
+        // 13: ad hoc, worked example one again: Mon 2025-02-10.
+        {"event": "2025-01-24", "unit": "working_days", "amount": 7, "calendar": "cn"},
+    ]);
+
+    // Act
+    let answer = ok_json(app.post_batch(&json!({"items": items})).await).await;
+
+    // Assert
+    let results = results(&answer);
+    assert_eq!(results.len(), 14, "expected one result per item");
+    assert_ok(&results[0], "2025-02-10", "item 0 (meeting-issuance, cn)");
+    assert_failed(&results[1], 400, "invalid-event", &["2026-02-30"]);
+    assert_ok(&results[2], "2025-04-01", "item 2 (approved-filing, cn-xj)");
+    assert_failed(&results[3], 400, "unknown-rule", &["annual-report"]);
+    assert_failed(&results[4], 400, "unknown-timezone", &["Mars/Olympus"]);
+    assert_failed(&results[5], 400, "days-not-allowed", &["meeting-issuance"]);
+    assert_failed(&results[6], 400, "amount-out-of-range", &["3651"]);
+    assert_failed(&results[7], 400, "missing-parameter", &["event"]);
+    assert_ok(
+        &results[8],
+        "2026-10-15",
+        "item 8 (countersign-reply, overdue)",
+    );
+    assert_eq!(
+        results[8]["deadline"]["status"]["consequence"], "deemed_no_objection",
+        "expected the overdue countersign deemed no objection"
+    );
+    assert_eq!(
+        results[8]["deadline"]["status"]["working_days_left"], -2,
+        "expected two working days past"
+    );
+    assert_failed(&results[9], 400, "invalid-body", &[]);
+    assert_failed(&results[10], 400, "invalid-body", &["colour"]);
+    assert_failed(&results[11], 422, "out-of-range", &["1999-12-31"]);
+    assert_ok(&results[12], "2026-10-16", "item 12 (Urumqi clock)");
+    assert_eq!(
+        results[12]["deadline"]["event_date"], "2026-10-08",
+        "expected the Urumqi date of the event"
+    );
+    assert_ok(&results[13], "2025-02-10", "item 13 (ad hoc)");
+    assert_eq!(
+        results[13]["deadline"]["rule"],
+        Value::Null,
+        "expected an ad hoc item to have no rule"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_item_explains_only_when_asked() {
+    // Arrange
+    let app = spawn_app().await;
+    let items = json!([
+        {"rule": "countersign-reply", "event": "2026-09-30"},
+        {"rule": "countersign-reply", "event": "2026-09-30", "explain": true},
+    ]);
+
+    // Act
+    let answer = ok_json(app.post_batch(&json!({"items": items})).await).await;
+
+    // Assert
+    let results = results(&answer);
+    assert!(
+        results[0]["deadline"]
+            .get("explanation")
+            .is_none_or(Value::is_null),
+        "expected no explanation by default in a batch, got {}",
+        results[0]
+    );
+    let steps = results[1]["deadline"]["explanation"]
+        .as_array()
+        .unwrap_or_else(|| panic!("expected an explanation when asked, got {}", results[1]));
+    assert_eq!(steps.len(), 16, "expected the 16 days from 9/30 to 10/15");
+}
+
+#[tokio::test]
+async fn a_batch_item_is_the_single_answer() {
+    // Arrange
+    let app = spawn_app().await;
+    let item = json!({
+        "rule": "meeting-issuance",
+        "event": "2026-10-09T01:30:00+08:00",
+        "timezone": "Asia/Urumqi",
+        "as_of": "2026-10-16",
+        "explain": false
+    });
+
+    // Act
+    let single = ok_json(app.post_deadline(&item).await).await;
+    let answer = ok_json(app.post_batch(&json!({"items": [item]})).await).await;
+
+    // Assert: due Fri 2026-10-16 on the Urumqi clock (see deadlines.rs).
+    assert_eq!(single["due_date"], "2026-10-16", "expected Fri 2026-10-16");
+    assert_eq!(
+        results(&answer)[0]["deadline"],
+        single,
+        "expected the batch to answer an item as /v1/deadlines does"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_batch_has_no_results() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let answer = ok_json(app.post_batch(&json!({"items": []})).await).await;
+
+    // Assert
+    assert!(
+        results(&answer).is_empty(),
+        "expected no results for no items"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_of_exactly_10000_items_is_answered_in_full() {
+    // Arrange: the smallest items there are, so that only their number is at stake; each fails
+    // alone for want of an event.
+    let app = spawn_app().await;
+    let items = vec![json!({}); 10_000];
+
+    // Act
+    let answer = ok_json(app.post_batch(&json!({"items": items})).await).await;
+
+    // Assert
+    let results = results(&answer);
+    assert_eq!(
+        results.len(),
+        10_000,
+        "expected 10,000 results, the most allowed"
+    );
+    assert_failed(&results[9_999], 400, "missing-parameter", &["event"]);
+}
+
+#[tokio::test]
+async fn a_batch_of_more_than_10000_items_is_a_413_problem() {
+    // Arrange
+    let app = spawn_app().await;
+    let items = vec![json!({}); 10_001];
+
+    // Act
+    let response = app.post_batch(&json!({"items": items})).await;
+
+    // Assert
+    assert_problem(response, 413, "too-large", &["10001", "10000"]).await;
+}
+
+#[tokio::test]
+async fn a_batch_of_10000_ordinary_items_is_answered_in_full() {
+    // Arrange: the same deadline 10,000 times: from Fri 10/9 on Beijing time, Mon 2026-10-19.
+    let app = spawn_app().await;
+    let item = json!({
+        "rule": "meeting-issuance",
+        "event": "2026-10-09T01:30:00+08:00",
+        "calendar": "cn-xj-kizilsu"
+    });
+    let items = vec![item; 10_000];
+
+    // Act
+    let answer = ok_json(app.post_batch(&json!({"items": items})).await).await;
+
+    // Assert
+    let results = results(&answer);
+    assert_eq!(
+        results.len(),
+        10_000,
+        "expected 10,000 results, the most allowed"
+    );
+    assert_ok(&results[9_999], "2026-10-19", "the last item");
+}
+
+#[tokio::test]
+async fn a_batch_of_more_than_10000_ordinary_items_is_a_413_problem() {
+    // Arrange
+    let app = spawn_app().await;
+    let item = json!({
+        "rule": "meeting-issuance",
+        "event": "2026-10-09T01:30:00+08:00",
+        "calendar": "cn-xj-kizilsu"
+    });
+    let items = vec![item; 10_001];
+
+    // Act
+    let response = app.post_batch(&json!({"items": items})).await;
+
+    // Assert
+    assert_problem(response, 413, "too-large", &["10001", "10000"]).await;
+}
+
+#[tokio::test]
+async fn a_malformed_batch_is_a_400() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let not_json = app
+        .request(
+            reqwest::Method::POST,
+            "/v1/deadlines/batch",
+            Some(b"{\"items\": [".to_vec()),
+            Some("application/json"),
+        )
+        .await;
+    let no_items = app.post_batch(&json!({})).await;
+    let items_not_a_list = app.post_batch(&json!({"items": "all of them"})).await;
+    let a_bare_list = app
+        .post_batch(&json!([{"rule": "meeting-issuance", "event": "2026-10-09"}]))
+        .await;
+
+    // Assert
+    assert_problem(not_json, 400, "invalid-body", &[]).await;
+    assert_problem(no_items, 400, "invalid-body", &["items"]).await;
+    assert_problem(items_not_a_list, 400, "invalid-body", &[]).await;
+    assert_problem(a_bare_list, 400, "invalid-body", &[]).await;
+}

@@ -1,0 +1,251 @@
+//! The harness: a real server on a random port, and a client with one method per route.
+//!
+//! Every test starts its own server (`spawn_app`), so tests share nothing and run in parallel.
+
+use qixian::config::Config;
+use qixian::startup::Application;
+use reqwest::{Method, Response, StatusCode, header};
+use serde_json::Value;
+
+/// A running server and a client pointed at it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+/// Starts the real application, configured as in production except for the address, and
+/// returns once it listens.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// As [`spawn_app`], with some `QIXIAN_*` variables set (the address is always port 0).
+pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    let settings: Vec<(String, String)> = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let config = Config::from_lookup(|name| match name {
+        "QIXIAN_ADDR" => Some("127.0.0.1:0".to_owned()),
+        // One worker is plenty for one test and keeps the many parallel servers light.
+        "QIXIAN_WORKERS" => Some("1".to_owned()),
+        _ => settings
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone()),
+    })
+    .expect("the test configuration is valid");
+    let app = Application::build(config).expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        // The machine's proxy settings must not reroute requests to 127.0.0.1.
+        .no_proxy()
+        .build()
+        .expect("the HTTP client builds");
+    TestApp { address, client }
+}
+
+/// Encodes name/value pairs as a query string (`+`, `:` and the like escaped).
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).expect("pairs of strings always encode")
+}
+
+impl TestApp {
+    /// `GET path` (path may carry its own query string, sent as it is).
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, None, None).await
+    }
+
+    /// Any method, any body, any content type: for the inputs the typed methods cannot make.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        content_type: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.address));
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path} should get an answer: {e}"))
+    }
+
+    fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+        if pairs.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", query(pairs))
+        }
+    }
+
+    async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(
+            Method::POST,
+            path,
+            Some(serde_json::to_vec(body).expect("a JSON value serialises")),
+            Some("application/json"),
+        )
+        .await
+    }
+
+    /// `GET /healthz`.
+    pub async fn healthz(&self) -> Response {
+        self.get("/healthz").await
+    }
+
+    /// `GET /openapi.yaml`.
+    pub async fn openapi(&self) -> Response {
+        self.get("/openapi.yaml").await
+    }
+
+    /// `GET /v1/calendars`.
+    pub async fn get_calendars(&self) -> Response {
+        self.get("/v1/calendars").await
+    }
+
+    /// `GET /v1/calendars/{id}`.
+    pub async fn get_calendar(&self, id: &str) -> Response {
+        self.get(&format!("/v1/calendars/{id}")).await
+    }
+
+    /// `GET /v1/days/{date}?…`.
+    pub async fn get_day(&self, date: &str, query: &[(&str, &str)]) -> Response {
+        self.get(&Self::with_query(&format!("/v1/days/{date}"), query))
+            .await
+    }
+
+    /// `GET /v1/days?from=&to=…`.
+    pub async fn get_days(&self, query: &[(&str, &str)]) -> Response {
+        self.get(&Self::with_query("/v1/days", query)).await
+    }
+
+    /// `GET /v1/workdays/add?start=&days=…`.
+    pub async fn add_workdays(&self, query: &[(&str, &str)]) -> Response {
+        self.get(&Self::with_query("/v1/workdays/add", query)).await
+    }
+
+    /// `GET /v1/workdays/count?from=&to=…`.
+    pub async fn count_workdays(&self, query: &[(&str, &str)]) -> Response {
+        self.get(&Self::with_query("/v1/workdays/count", query))
+            .await
+    }
+
+    /// `GET /v1/rules`.
+    pub async fn get_rules(&self) -> Response {
+        self.get("/v1/rules").await
+    }
+
+    /// `GET /v1/rules/{id}`.
+    pub async fn get_rule(&self, id: &str) -> Response {
+        self.get(&format!("/v1/rules/{id}")).await
+    }
+
+    /// `GET /v1/deadlines?…`.
+    pub async fn get_deadline(&self, query: &[(&str, &str)]) -> Response {
+        self.get(&Self::with_query("/v1/deadlines", query)).await
+    }
+
+    /// `POST /v1/deadlines` with a JSON body.
+    pub async fn post_deadline(&self, body: &Value) -> Response {
+        self.post_json("/v1/deadlines", body).await
+    }
+
+    /// `POST /v1/deadlines/batch` with a JSON body.
+    pub async fn post_batch(&self, body: &Value) -> Response {
+        self.post_json("/v1/deadlines/batch", body).await
+    }
+}
+
+/// The JSON body of a `200 OK` answer; panics with the body when the status is another.
+pub async fn ok_json(response: Response) -> Value {
+    let status = response.status();
+    let content_type = content_type(&response);
+    let body = response.text().await.expect("the body is readable");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "expected 200 OK, got {status} with body {body}"
+    );
+    assert!(
+        content_type.starts_with("application/json"),
+        "expected a JSON answer, got content type {content_type:?}"
+    );
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("expected JSON, got {body:?}: {e}"))
+}
+
+/// The answer's `Content-Type`, or `""`.
+pub fn content_type(response: &Response) -> String {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Checks that `response` is an RFC 9457 problem with `status` and `code`, whose detail
+/// mentions every one of `mentions`, and returns the problem document.
+pub async fn assert_problem(
+    response: Response,
+    status: u16,
+    code: &str,
+    mentions: &[&str],
+) -> Value {
+    let actual = response.status();
+    let content_type = content_type(&response);
+    let body = response.text().await.expect("the body is readable");
+    assert_eq!(
+        actual.as_u16(),
+        status,
+        "expected status {status} ({code}), got {actual} with body {body}"
+    );
+    assert_eq!(
+        content_type, "application/problem+json",
+        "expected an application/problem+json answer, body {body}"
+    );
+    let problem: Value = serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("expected a JSON problem document, got {body:?}: {e}"));
+    assert_problem_document(&problem, status, code, mentions);
+    problem
+}
+
+/// Checks a problem document that came inside another answer (a batch item's `error`).
+pub fn assert_problem_document(problem: &Value, status: u16, code: &str, mentions: &[&str]) {
+    assert_eq!(
+        problem["status"], status,
+        "expected problem status {status}, got {problem}"
+    );
+    assert_eq!(
+        problem["code"], code,
+        "expected problem code {code:?}, got {problem}"
+    );
+    assert_eq!(
+        problem["type"],
+        format!("urn:qixian:problem:{code}"),
+        "expected the problem type to carry the code, got {problem}"
+    );
+    assert!(
+        problem["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "expected a non-empty title, got {problem}"
+    );
+    let detail = problem["detail"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a string detail, got {problem}"));
+    for mention in mentions {
+        assert!(
+            detail.contains(mention),
+            "expected the detail to mention {mention:?}, got {detail:?}"
+        );
+    }
+}

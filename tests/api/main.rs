@@ -1,0 +1,11 @@
+//! Black-box tests of the HTTP API, one test binary: every test starts the real server on a
+//! random port (`helpers::spawn_app`) and talks to it over HTTP.
+
+mod batch;
+mod calendars;
+mod days;
+mod deadlines;
+mod helpers;
+mod meta;
+mod rules;
+mod workdays;
