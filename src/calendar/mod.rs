@@ -5,6 +5,7 @@
 
 mod compiled;
 pub mod data;
+pub mod projection;
 pub mod spec;
 
 pub use compiled::{
