@@ -94,6 +94,9 @@ pub struct Day<'a> {
     /// The holiday's name, when a notice lists the day.
     pub name: Option<&'a str>,
     pub provisional: bool,
+    /// Estimated for a year whose notice is not published (see [`super::projection`]);
+    /// `source` then says how.
+    pub estimated: bool,
     /// The layer whose notice decided the day; `None` for the weekend rule.
     pub layer: Option<&'a str>,
     pub confidence: Option<Confidence>,
@@ -112,6 +115,7 @@ const NONE: u16 = u16::MAX;
 struct Cell {
     kind: DayKind,
     provisional: bool,
+    estimated: bool,
     confidence: Option<Confidence>,
     layer: u8,
     name: u16,
@@ -193,6 +197,7 @@ impl Calendar {
             kind: cell.kind,
             name: text(cell.name),
             provisional: cell.provisional,
+            estimated: cell.estimated,
             layer: (cell.layer != u8::MAX).then(|| self.layers[usize::from(cell.layer)].as_str()),
             confidence: cell.confidence,
             source: text(cell.source),
@@ -440,6 +445,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 DayKind::Workday
             },
             provisional: false,
+            estimated: false,
             confidence: None,
             layer: u8::MAX,
             name: NONE,
@@ -485,6 +491,37 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 cell.name = intern(&entry.name);
                 cell.source = entry.source.as_deref().map_or(NONE, &mut intern);
                 cell.confidence = entry.confidence;
+                cell.estimated = false;
+            }
+        }
+        let Some(projection) = layer.projection else {
+            continue;
+        };
+        for year in FIRST_DAY.year()..=LAST_DAY.year() {
+            if layer_published(layer, data, year) {
+                continue;
+            }
+            // Estimate only what the layer's own files do not say: the holidays a partial
+            // notice lacks, on dates none of its files lists.
+            let known = data.get(&layer.id, year);
+            let named = |name: &str| known.is_some_and(|f| f.file.names().any(|n| n == name));
+            for day in projection.days(year) {
+                let listed = data
+                    .get(&layer.id, day.date.year())
+                    .into_iter()
+                    .chain(data.get(&layer.id, day.date.year() + 1))
+                    .any(|f| f.file.days.iter().any(|e| e.date == day.date));
+                let Ok(i) = index_of(day.date) else { continue };
+                if listed || named(day.name) {
+                    continue;
+                }
+                let cell = &mut cells[i];
+                cell.kind = DayKind::Holiday;
+                cell.layer = layer_index as u8;
+                cell.name = intern(day.name);
+                cell.source = intern(&day.reason);
+                cell.confidence = None;
+                cell.estimated = true;
             }
         }
     }
@@ -634,28 +671,69 @@ mod tests {
     }
 
     #[test]
-    fn an_unpublished_year_is_provisional_and_follows_the_weekend_rule() {
+    fn an_unpublished_year_is_provisional_with_its_statutory_days_estimated() {
         let set = set();
         let cn = set.get("cn").unwrap();
-        let day = cn.day(d(2027, 10, 1)).unwrap();
-        assert!(day.provisional, "2027 is not published");
-        assert_eq!(day.kind, DayKind::Workday, "Friday, no notice");
+        let national_day = cn.day(d(2027, 10, 1)).unwrap();
+        assert!(national_day.provisional, "2027 is not published");
         assert!(
-            !cn.day(d(2026, 10, 1)).unwrap().provisional,
+            national_day.estimated,
+            "国庆节 2027 is projected, not published"
+        );
+        assert_eq!(
+            (national_day.kind, national_day.name),
+            (DayKind::Holiday, Some("国庆节"))
+        );
+        assert!(
+            national_day.source.unwrap().starts_with("estimated: "),
+            "the reason is given"
+        );
+        let ordinary = cn.day(d(2027, 10, 12)).unwrap();
+        assert_eq!(
+            (ordinary.kind, ordinary.estimated),
+            (DayKind::Workday, false),
+            "no guessed 调休"
+        );
+        assert!(ordinary.provisional, "every day of 2027 is provisional");
+        let published = cn.day(d(2026, 10, 1)).unwrap();
+        assert!(
+            !published.provisional && !published.estimated,
             "2026 is published"
         );
         assert!(
-            cn.day(d(2006, 5, 1)).unwrap().provisional,
-            "2006 has no notice here"
+            cn.day(d(2006, 5, 1)).unwrap().estimated,
+            "2006 has no notice here: projected"
         );
+    }
+
+    #[test]
+    fn a_partial_regional_notice_is_completed_by_estimates_of_what_it_lacks() {
+        let set = set();
         let xj = set.get("cn-xj").unwrap();
+        let known = xj.day(d(2013, 8, 8)).unwrap();
+        assert_eq!(
+            (known.name, known.estimated),
+            (Some("肉孜节"), false),
+            "2013 肉孜节 is known"
+        );
+        assert!(
+            known.provisional,
+            "2013 knows only 肉孜节, so it is not published"
+        );
+        let estimated: Vec<_> = xj
+            .days(d(2013, 1, 1), d(2013, 12, 31))
+            .unwrap()
+            .filter(|day| day.estimated)
+            .map(|day| (day.date, day.name))
+            .collect();
+        assert!(!estimated.is_empty(), "古尔邦节 2013 is estimated");
+        assert!(
+            estimated.iter().all(|(_, n)| *n == Some("古尔邦节")),
+            "{estimated:?}"
+        );
         assert!(
             xj.day(d(2019, 5, 1)).unwrap().provisional,
             "2019 Xinjiang festivals unknown"
-        );
-        assert!(
-            xj.day(d(2013, 8, 8)).unwrap().provisional,
-            "2013 knows only 肉孜节"
         );
     }
 

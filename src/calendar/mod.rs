@@ -13,4 +13,4 @@ pub use compiled::{
     Year, YearSource, YearStatus,
 };
 pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
-pub use spec::{CalendarSpec, Notice};
+pub use spec::{CalendarSpec, Notice, Projection};

@@ -19,6 +19,26 @@ pub enum Notice {
     Occasional,
 }
 
+/// How a layer's days are estimated for a year it has not published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Projection {
+    /// The statutory days of 全国年节及纪念日放假办法 ([`super::projection::national`]).
+    National,
+    /// 肉孜节 and 古尔邦节 from the Umm al-Qura calendar ([`super::projection::xinjiang`]).
+    Xinjiang,
+}
+
+impl Projection {
+    /// The estimated days of `year`.
+    pub fn days(self, year: i32) -> Vec<super::projection::ProjectedDay> {
+        match self {
+            Projection::National => super::projection::national(year),
+            Projection::Xinjiang => super::projection::xinjiang(year),
+        }
+    }
+}
+
 /// One calendar layer as `holidays/calendars.json` describes it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CalendarSpec {
@@ -31,6 +51,9 @@ pub struct CalendarSpec {
     #[serde(default, with = "weekdays")]
     pub weekend: Option<Vec<Weekday>>,
     pub notice: Notice,
+    /// How the layer's days are estimated for a year it has not published; none: not at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projection: Option<Projection>,
     #[serde(default)]
     pub note: String,
 }

@@ -21,6 +21,8 @@ pub struct DayDto<'a> {
     kind: DayKind,
     name: Option<&'a str>,
     provisional: bool,
+    /// Estimated for an unpublished year; `source` says how.
+    estimated: bool,
     /// The layer whose notice decided the day; null for the weekend rule.
     layer: Option<&'a str>,
     confidence: Option<Confidence>,
@@ -36,6 +38,7 @@ impl<'a> DayDto<'a> {
             kind: day.kind,
             name: day.name,
             provisional: day.provisional,
+            estimated: day.estimated,
             layer: day.layer,
             confidence: day.confidence,
             source: day.source,
