@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Measures the service over HTTP with wrk, in one run, on this machine's loopback:
+#   /healthz (the framework's floor), /v1/workdays/add, GET /v1/deadlines with its explanation,
+#   and 10,000-item batches; then the resident memory after all of it.
+# Prints requests/s, p50 and p99 latency, and each endpoint's ratio to the floor.
+# Usage: scripts/bench-http.sh [seconds-per-endpoint (default 15)] [connections (default 64)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-15}
+conns=${2:-64}
+port=${BENCH_PORT:-18400}
+threads=2
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --locked --quiet
+bin=target/release/qixian
+
+QIXIAN_ADDR=127.0.0.1:$port QIXIAN_LOG_FORMAT=json "$bin" >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+batch_lua=$(mktemp --suffix=.lua)
+python3 - "$batch_lua" <<'PY'
+import json, sys, datetime
+start = datetime.date(2025, 1, 1)
+items = [{"rule": "countersign-reply", "event": str(start + datetime.timedelta(days=i % 700))} for i in range(10000)]
+body = json.dumps({"items": items}, separators=(",", ":"))
+with open(sys.argv[1], "w") as f:
+    f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
+    f.write("wrk.body = [[" + body + "]]\n")
+PY
+
+base="http://127.0.0.1:$port"
+declare -A rps p50 p99
+run() { # name url [lua]
+  local name=$1 url=$2 lua=${3:-}
+  local out
+  out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} "$url")
+  rps[$name]=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50[$name]=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99[$name]=$(awk '$1=="99%" {print $2}' <<<"$out")
+  local non2xx
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  [ -z "$non2xx" ] || echo "WARNING: $name had $non2xx non-2xx answers" >&2
+}
+
+run floor "$base/healthz"
+run add "$base/v1/workdays/add?start=2026-09-30&days=7"
+run deadline "$base/v1/deadlines?rule=countersign-reply&event=2026-09-30T18:00:00%2B08:00&as_of=2026-10-09"
+run batch "$base/v1/deadlines/batch" "$batch_lua"
+# Batches are slow per request: fewer connections keep their latency meaningful.
+rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+total=$(curl -s "$base/metrics" | awk '/^qixian_http_requests_total/ {s += $2} END {print s}')
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "wrk: $threads threads, $conns connections, ${secs}s per endpoint"
+printf '%-10s %12s %10s %10s %8s\n' endpoint req/s p50 p99 floor×
+for name in floor add deadline batch; do
+  ratio=$(awk -v a="${rps[$name]}" -v f="${rps[floor]}" 'BEGIN {printf "%.2f", a / f}')
+  printf '%-10s %12s %10s %10s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
+done
+awk -v r="${rps[batch]}" 'BEGIN {printf "batch deadlines/s: %.0f\n", r * 10000}'
+echo "requests served: $total; resident memory after them: $((rss_kib / 1024)) MiB"
