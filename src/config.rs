@@ -2,6 +2,7 @@
 //! An invalid value stops start-up with a message that names the variable.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +11,15 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// Which web origins may call the API from a browser (CORS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`*`): the API is public and never takes credentials.
+    Any,
+    /// Only these origins, each `scheme://host[:port]` exactly as browsers send it.
+    Only(Vec<String>),
 }
 
 /// Every setting of the service.
@@ -37,6 +47,28 @@ pub struct Config {
     /// `QIXIAN_SHUTDOWN_TIMEOUT_SECS`: on SIGTERM, how long requests in flight may take to
     /// finish before the workers stop. Default 30.
     pub shutdown_timeout_secs: usize,
+    /// `QIXIAN_HOLIDAYS_DIR`: a directory laid out like `holidays/` (`<calendar-id>/<year>.json`);
+    /// a file there replaces the embedded file of the same calendar and year. Default: none.
+    pub holidays_dir: Option<PathBuf>,
+    /// `QIXIAN_STATE_DIR`: where accepted feed files are kept across restarts. Default: none
+    /// (accepted files last until the process ends).
+    pub state_dir: Option<PathBuf>,
+    /// `QIXIAN_FEED_URL`: base URL serving holiday-cn's `<year>.json`. Default: none (no feed).
+    pub feed_url: Option<String>,
+    /// `QIXIAN_FEED_REFRESH_SECS`: seconds between feed polls. Default 21600 (6 hours).
+    pub feed_refresh_secs: usize,
+    /// `QIXIAN_FEED_TIMEOUT_SECS`: how long one feed request may take. Default 10.
+    pub feed_timeout_secs: usize,
+    /// `QIXIAN_ADMIN_TOKEN`: the bearer token of `POST /v1/admin/reload`; without one the route
+    /// does not exist. Default: none.
+    pub admin_token: Option<String>,
+    /// `QIXIAN_CACHE_MAX_BYTES`: the response cache's size bound; 0 turns it off.
+    /// Default 67108864 (64 MiB).
+    pub cache_max_bytes: usize,
+    /// `QIXIAN_CORS_ORIGINS`: the origins whose pages may call the API from a browser,
+    /// comma-separated (`https://oa.example.gov.cn,https://addin.example.com`), or `*` for any.
+    /// Credentials are never allowed. Default `*`.
+    pub cors_origins: CorsOrigins,
 }
 
 /// A setting with a value that cannot be used.
@@ -106,8 +138,70 @@ impl Config {
                 "QIXIAN_REQUEST_TIMEOUT_SECS",
             )?,
             shutdown_timeout_secs: parsed("QIXIAN_SHUTDOWN_TIMEOUT_SECS", "30")?,
+            holidays_dir: lookup("QIXIAN_HOLIDAYS_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            state_dir: lookup("QIXIAN_STATE_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            feed_url: match lookup("QIXIAN_FEED_URL").filter(|v| !v.is_empty()) {
+                Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                    return Err(ConfigError {
+                        name: "QIXIAN_FEED_URL",
+                        value: url,
+                        reason: "expected an http:// or https:// base URL".to_owned(),
+                    });
+                }
+                url => url,
+            },
+            feed_refresh_secs: positive(
+                parsed("QIXIAN_FEED_REFRESH_SECS", "21600")?,
+                "QIXIAN_FEED_REFRESH_SECS",
+            )?,
+            feed_timeout_secs: positive(
+                parsed("QIXIAN_FEED_TIMEOUT_SECS", "10")?,
+                "QIXIAN_FEED_TIMEOUT_SECS",
+            )?,
+            admin_token: lookup("QIXIAN_ADMIN_TOKEN").filter(|v| !v.is_empty()),
+            cache_max_bytes: parsed("QIXIAN_CACHE_MAX_BYTES", "67108864")?,
+            cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS", "*"))?,
         })
     }
+}
+
+/// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.
+fn cors_origins(value: &str) -> Result<CorsOrigins, ConfigError> {
+    if value.trim() == "*" {
+        return Ok(CorsOrigins::Any);
+    }
+    let error = |reason: String| ConfigError {
+        name: "QIXIAN_CORS_ORIGINS",
+        value: value.to_owned(),
+        reason,
+    };
+    let mut origins = Vec::new();
+    for origin in value.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        // A browser's Origin is scheme://host[:port], nothing after: a trailing slash or a path
+        // would never match, so it is refused here rather than failing silently.
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', '*']) => {
+                origins.push(origin.to_owned());
+            }
+            _ => {
+                return Err(error(format!(
+                    "origin {origin:?} is not scheme://host[:port] with no path, \
+                     such as https://oa.example.gov.cn"
+                )));
+            }
+        }
+    }
+    if origins.is_empty() {
+        return Err(error("expected * or at least one origin".to_owned()));
+    }
+    Ok(CorsOrigins::Only(origins))
 }
 
 fn positive(value: usize, name: &'static str) -> Result<usize, ConfigError> {

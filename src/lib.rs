@@ -6,6 +6,9 @@
 pub mod calendar;
 pub mod config;
 pub mod deadline;
+pub mod export;
+pub mod feed;
 pub mod http;
 pub mod startup;
+pub mod store;
 pub mod telemetry;

@@ -69,6 +69,15 @@ pub enum DataError {
     },
     #[error("holiday file for {calendar}/{year} lists no days")]
     Empty { calendar: String, year: i32 },
+    #[error(
+        "holiday file for {calendar}/{year} keeps only {kept} of the {had} days in force; a file that drops most of a year's published days is refused"
+    )]
+    DropsPublishedDays {
+        calendar: String,
+        year: i32,
+        kept: usize,
+        had: usize,
+    },
 }
 
 /// holiday-cn files carry the last days of the December before their year (2023.json lists
@@ -215,6 +224,49 @@ impl DataSet {
             },
         );
         Ok(())
+    }
+
+    /// Checks `bytes` like [`DataSet::insert`], and also that they would not take away the
+    /// year's published data: a file that keeps fewer than half of the dates in force for the
+    /// same calendar and year is refused.
+    ///
+    /// # Errors
+    /// A [`DataError`]; the set is then unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{DataSet, DataError, Origin};
+    /// let mut set = DataSet::embedded().unwrap();
+    /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#.as_bytes();
+    /// let err = set.insert_checked("cn", 2026, thin, Origin::Embedded).unwrap_err();
+    /// assert!(matches!(err, DataError::DropsPublishedDays { .. }));
+    /// ```
+    pub fn insert_checked(
+        &mut self,
+        calendar: &str,
+        year: i32,
+        bytes: &[u8],
+        origin: Origin,
+    ) -> Result<(), DataError> {
+        let file = HolidayFile::parse(calendar, year, bytes)?;
+        if let Some(old) = self.get(calendar, year) {
+            let had = old.file.days.len();
+            let kept = old
+                .file
+                .days
+                .iter()
+                .filter(|o| file.days.iter().any(|n| n.date == o.date))
+                .count();
+            if kept * 2 < had {
+                return Err(DataError::DropsPublishedDays {
+                    calendar: calendar.to_owned(),
+                    year,
+                    kept,
+                    had,
+                });
+            }
+        }
+        self.insert(calendar, year, bytes, origin)
     }
 
     /// The file in force for `calendar` and `year`, if any.

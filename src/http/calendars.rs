@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{AppState, json, problem::ApiError};
 use crate::calendar::{Calendar, Notice, Year};
+use crate::store::{FeedStatus, OperatorStatus};
 
 #[derive(Serialize)]
 struct CalendarDto<'a> {
@@ -16,9 +17,13 @@ struct CalendarDto<'a> {
     note: &'a str,
     data_version: &'a str,
     years: &'a [Year],
+    /// The feed's last attempt and last accepted file (the feed serves the national layer).
+    feed: &'a FeedStatus,
+    /// The operator's files in force and refused.
+    operator: &'a OperatorStatus,
 }
 
-fn dto(c: &Calendar) -> CalendarDto<'_> {
+fn dto<'a>(c: &'a Calendar, feed: &'a FeedStatus, operator: &'a OperatorStatus) -> CalendarDto<'a> {
     let spec = c.spec();
     CalendarDto {
         id: &spec.id,
@@ -29,12 +34,19 @@ fn dto(c: &Calendar) -> CalendarDto<'_> {
         note: &spec.note,
         data_version: c.version(),
         years: c.years(),
+        feed,
+        operator,
     }
 }
 
 pub async fn list(state: web::Data<AppState>) -> HttpResponse {
     let set = state.snapshot();
-    json(&set.iter().map(dto).collect::<Vec<_>>())
+    let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
+    json(
+        &set.iter()
+            .map(|c| dto(c, &feed, &operator))
+            .collect::<Vec<_>>(),
+    )
 }
 
 pub async fn one(
@@ -45,5 +57,6 @@ pub async fn one(
     let calendar = set
         .get(&id)
         .map_err(|e| ApiError::NotFound(e.to_string()))?;
-    Ok(json(&dto(calendar)))
+    let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
+    Ok(json(&dto(calendar, &feed, &operator)))
 }

@@ -1,18 +1,34 @@
 //! `/v1/days`: what kind of day a date is, one or a range.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::{
-    AppState, json,
+    AppState,
     params::{Params, date_value},
     problem::ApiError,
+    render::{self, Format},
 };
 use crate::calendar::{Answer, Confidence, Day, DayKind};
 
 /// The longest range `/v1/days` lists: ten years and change.
 pub const MAX_RANGE_DAYS: i64 = 3_700;
 
+/// The CSV columns of a list of days: [`DayDto`]'s fields, in order.
+pub const DAY_COLUMNS: [&str; 10] = [
+    "date",
+    "calendar",
+    "working",
+    "kind",
+    "name",
+    "provisional",
+    "estimated",
+    "layer",
+    "confidence",
+    "source",
+];
+
+/// One day; flat, so that it is also one CSV row under [`DAY_COLUMNS`].
 #[derive(Serialize)]
 pub struct DayDto<'a> {
     date: chrono::NaiveDate,
@@ -47,10 +63,12 @@ impl<'a> DayDto<'a> {
 }
 
 pub async fn one(
+    req: HttpRequest,
     state: web::Data<AppState>,
     date: web::Path<String>,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &[Format::Json, Format::Text])?;
     let date = date_value("date", &date)?;
     let set = state.snapshot();
     let calendar = set.get(state.calendar_id(&params)?)?;
@@ -63,7 +81,11 @@ pub async fn one(
         },
         "the day's year is unpublished",
     )?;
-    Ok(json(&DayDto::new(calendar.id(), day)))
+    Ok(match format {
+        // 1 or 0, as a spreadsheet's IF() and SUM() take them.
+        Format::Text => render::text(u8::from(day.is_working())),
+        _ => render::json(&DayDto::new(calendar.id(), day)),
+    })
 }
 
 #[derive(Serialize)]
@@ -72,7 +94,12 @@ struct RangeDto<'a> {
     days: Vec<DayDto<'a>>,
 }
 
-pub async fn range(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+pub async fn range(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &[Format::Json, Format::Csv])?;
     let (from, to) = (params.date("from")?, params.date("to")?);
     let length = (to - from).num_days() + 1;
     if length < 1 {
@@ -102,10 +129,12 @@ pub async fn range(state: web::Data<AppState>, params: Params) -> Result<HttpRes
     )?;
     let days = calendar
         .days(from, to)?
-        .map(|d| DayDto::new(calendar.id(), d))
-        .collect();
-    Ok(json(&RangeDto {
-        calendar: calendar.id(),
-        days,
-    }))
+        .map(|d| DayDto::new(calendar.id(), d));
+    match format {
+        Format::Csv => render::csv(&DAY_COLUMNS, days, params.flag("bom")?),
+        _ => Ok(render::json(&RangeDto {
+            calendar: calendar.id(),
+            days: days.collect(),
+        })),
+    }
 }

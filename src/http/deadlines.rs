@@ -1,20 +1,24 @@
-//! `/v1/deadlines`: one deadline (GET or POST) or a batch of them.
+//! `/v1/deadlines`: one deadline (GET or POST) or a batch of them (JSON or CSV).
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AppState, json,
+    AppState,
     params::Params,
     problem::{ApiError, Problem},
+    render::{self, Format},
 };
-use crate::calendar::CalendarSet;
+use crate::calendar::{Calendar, CalendarSet};
 use crate::deadline::{
-    self, BEIJING, Event, Period, Request, Status, Step, URUMQI, Unit, parse_as_of, parse_zone,
+    self, BEIJING, Deadline, Event, Period, Request, Status, Step, URUMQI, Unit, parse_as_of,
+    parse_zone,
 };
+use crate::export;
 
 /// One deadline request, as a JSON object or the query string.
 #[derive(Debug, Default, Deserialize)]
@@ -87,13 +91,19 @@ fn parse_unit(text: &str) -> Result<Unit, ApiError> {
     }
 }
 
+/// A deadline, with the calendar it was counted on.
+struct Computed<'a> {
+    calendar: &'a Calendar,
+    deadline: Deadline<'a>,
+}
+
 /// Computes one deadline; `explain_default` applies when the input does not say.
 fn compute<'a>(
     state: &'a AppState,
     set: &'a CalendarSet,
     input: &DeadlineInput,
     explain_default: bool,
-) -> Result<DeadlineDto<'a>, ApiError> {
+) -> Result<Computed<'a>, ApiError> {
     let zone = input
         .timezone
         .as_deref()
@@ -130,35 +140,45 @@ fn compute<'a>(
         as_of,
         explain: input.explain.unwrap_or(explain_default),
     };
-    let d = deadline::compute(calendar, &request)?;
-    if input.strict.unwrap_or(false) && d.provisional {
+    let deadline = deadline::compute(calendar, &request)?;
+    if input.strict.unwrap_or(false) && deadline.provisional {
         return Err(ApiError::Provisional(
             "the period crosses unpublished years".to_owned(),
         ));
     }
-    let mut by_zone = BTreeMap::new();
-    for z in [BEIJING, URUMQI, zone] {
-        by_zone.insert(z.name(), d.due_at.with_timezone(&z).to_rfc3339());
+    Ok(Computed { calendar, deadline })
+}
+
+impl<'a> DeadlineDto<'a> {
+    fn new(state: &'a AppState, computed: Computed<'a>) -> Self {
+        let Computed {
+            calendar,
+            deadline: d,
+        } = computed;
+        let mut by_zone = BTreeMap::new();
+        for z in [BEIJING, URUMQI, d.zone] {
+            by_zone.insert(z.name(), d.due_at.with_timezone(&z).to_rfc3339());
+        }
+        DeadlineDto {
+            rule: d.period.rule.map(|r| r.id.as_str()),
+            calendar: calendar.id(),
+            timezone: d.zone.name(),
+            event_date: d.event_date,
+            unit: d.period.unit,
+            amount: d.period.amount,
+            due_date: d.due_date,
+            due_at: d.due_at.to_rfc3339(),
+            due_at_by_zone: by_zone,
+            provisional: d.provisional,
+            citation: d.period.rule.map(|r| Citation {
+                article: &r.article,
+                text: &r.text,
+                source: &state.rules.source,
+            }),
+            explanation: d.explanation,
+            status: d.status,
+        }
     }
-    Ok(DeadlineDto {
-        rule: period.rule.map(|r| r.id.as_str()),
-        calendar: calendar.id(),
-        timezone: zone.name(),
-        event_date: d.event_date,
-        unit: period.unit,
-        amount: period.amount,
-        due_date: d.due_date,
-        due_at: d.due_at.to_rfc3339(),
-        due_at_by_zone: by_zone,
-        provisional: d.provisional,
-        citation: period.rule.map(|r| Citation {
-            article: &r.article,
-            text: &r.text,
-            source: &state.rules.source,
-        }),
-        explanation: d.explanation,
-        status: d.status,
-    })
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -166,16 +186,47 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         .map_err(|e| ApiError::InvalidBody(format!("not the JSON expected: {e}")))
 }
 
-pub async fn get(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
-    let input = DeadlineInput::from_params(&params)?;
-    let set = state.snapshot();
-    Ok(json(&compute(&state, &set, &input, true)?))
+/// One deadline's formats: the due date alone for `WEBSERVICE()`, or a calendar event.
+const SINGLE: [Format; 3] = [Format::Json, Format::Text, Format::Ics];
+
+/// One deadline, in `format`.
+fn answer_one(
+    state: &AppState,
+    set: &CalendarSet,
+    input: &DeadlineInput,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    let computed = compute(state, set, input, true)?;
+    Ok(match format {
+        Format::Text => render::text(computed.deadline.due_date),
+        Format::Ics => render::ics(&export::deadline_feed(
+            computed.calendar,
+            &computed.deadline,
+            &state.rules.source,
+        )),
+        _ => render::json(&DeadlineDto::new(state, computed)),
+    })
 }
 
-pub async fn post(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &SINGLE)?;
+    let input = DeadlineInput::from_params(&params)?;
+    answer_one(&state, &state.snapshot(), &input, format)
+}
+
+pub async fn post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &SINGLE)?;
     let input: DeadlineInput = parse_json(&body)?;
-    let set = state.snapshot();
-    Ok(json(&compute(&state, &set, &input, true)?))
+    answer_one(&state, &state.snapshot(), &input, format)
 }
 
 #[derive(Deserialize)]
@@ -194,33 +245,12 @@ struct BatchItem<'a> {
     error: Option<Problem>,
 }
 
-#[derive(Serialize)]
-struct BatchDto<'a> {
-    results: Vec<BatchItem<'a>>,
-}
-
-pub async fn batch(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let input: BatchInput = parse_json(&body)?;
-    if input.items.len() > state.max_batch_items {
-        return Err(ApiError::TooLarge(format!(
-            "the batch holds {} items; at most {} are taken at once",
-            input.items.len(),
-            state.max_batch_items
-        )));
-    }
-    let set = state.snapshot();
-    let results = input
-        .items
-        .into_iter()
-        .map(|item| {
-            serde_json::from_value::<DeadlineInput>(item)
-                .map_err(|e| ApiError::InvalidBody(format!("not a deadline request: {e}")))
-                .and_then(|input| compute(&state, &set, &input, false))
-        })
-        .map(|result| match result {
-            Ok(deadline) => BatchItem {
+impl<'a> BatchItem<'a> {
+    fn new(state: &'a AppState, result: Result<Computed<'a>, ApiError>) -> Self {
+        match result {
+            Ok(computed) => BatchItem {
                 ok: true,
-                deadline: Some(deadline),
+                deadline: Some(DeadlineDto::new(state, computed)),
                 error: None,
             },
             Err(err) => BatchItem {
@@ -228,7 +258,197 @@ pub async fn batch(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpR
                 deadline: None,
                 error: Some(err.problem()),
             },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BatchDto<'a> {
+    results: Vec<BatchItem<'a>>,
+}
+
+/// The CSV columns of a batch's answer: [`BatchRow`]'s fields, in order.
+const BATCH_COLUMNS: [&str; 12] = [
+    "row",
+    "ok",
+    "rule",
+    "calendar",
+    "event_date",
+    "unit",
+    "amount",
+    "due_date",
+    "due_at",
+    "provisional",
+    "error_code",
+    "error",
+];
+
+/// One item of a batch as a CSV row: the deadline's fields, or the error's.
+#[derive(Default, Serialize)]
+struct BatchRow<'a> {
+    /// The item's place in the request, from 1 (a CSV body's header row not counted).
+    row: usize,
+    ok: bool,
+    rule: Option<&'a str>,
+    calendar: Option<&'a str>,
+    event_date: Option<NaiveDate>,
+    unit: Option<Unit>,
+    amount: Option<u32>,
+    due_date: Option<NaiveDate>,
+    due_at: Option<String>,
+    provisional: Option<bool>,
+    error_code: Option<String>,
+    error: Option<String>,
+}
+
+impl<'a> BatchRow<'a> {
+    fn new(row: usize, result: Result<Computed<'a>, ApiError>) -> Self {
+        match result {
+            Ok(Computed { calendar, deadline }) => BatchRow {
+                row,
+                ok: true,
+                rule: deadline.period.rule.map(|r| r.id.as_str()),
+                calendar: Some(calendar.id()),
+                event_date: Some(deadline.event_date),
+                unit: Some(deadline.period.unit),
+                amount: Some(deadline.period.amount),
+                due_date: Some(deadline.due_date),
+                due_at: Some(deadline.due_at.to_rfc3339()),
+                provisional: Some(deadline.provisional),
+                ..BatchRow::default()
+            },
+            Err(err) => {
+                let problem = err.problem();
+                BatchRow {
+                    row,
+                    error_code: Some(problem.code),
+                    error: Some(problem.detail),
+                    ..BatchRow::default()
+                }
+            }
+        }
+    }
+}
+
+/// Whether the body is CSV (`Content-Type: text/csv`); any other body is read as JSON.
+fn has_csv_body(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/csv"))
+}
+
+/// The items of a JSON batch, each parsed on its own.
+fn items_from_json(body: &[u8]) -> Result<Vec<Result<DeadlineInput, ApiError>>, ApiError> {
+    let input: BatchInput = parse_json(body)?;
+    Ok(input
+        .items
+        .into_iter()
+        .map(|item| {
+            serde_json::from_value::<DeadlineInput>(item)
+                .map_err(|e| ApiError::InvalidBody(format!("not a deadline request: {e}")))
         })
-        .collect();
-    Ok(json(&BatchDto { results }))
+        .collect())
+}
+
+/// The columns a CSV batch's header row may name: the fields of a deadline request.
+const CSV_FIELDS: [&str; 10] = [
+    "rule", "event", "calendar", "timezone", "days", "unit", "amount", "as_of", "explain", "strict",
+];
+
+/// The items of a CSV batch: a header row naming request fields, then one request per row,
+/// each read as the query string of `GET /v1/deadlines` would be (an empty cell is absent).
+/// A UTF-8 byte order mark (Excel's "CSV UTF-8") is skipped.
+fn items_from_csv(body: &[u8]) -> Result<Vec<Result<DeadlineInput, ApiError>>, ApiError> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    std::str::from_utf8(body).map_err(|e| {
+        ApiError::InvalidBody(format!(
+            "the CSV body is not UTF-8 (save it as CSV UTF-8): {e}"
+        ))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    let header = reader
+        .headers()
+        .map_err(|e| ApiError::InvalidBody(format!("the CSV header row is not valid: {e}")))?
+        .clone();
+    if header.is_empty() {
+        return Err(ApiError::InvalidBody(
+            "the CSV body is empty; its first row must name the request fields".to_owned(),
+        ));
+    }
+    for (i, name) in header.iter().enumerate() {
+        if !CSV_FIELDS.contains(&name) {
+            return Err(ApiError::InvalidBody(format!(
+                "CSV column {name:?} is not a deadline request field; the fields are {}",
+                CSV_FIELDS.join(", ")
+            )));
+        }
+        if header.iter().take(i).any(|earlier| earlier == name) {
+            return Err(ApiError::InvalidBody(format!(
+                "CSV column {name:?} is named twice"
+            )));
+        }
+    }
+    Ok(reader
+        .records()
+        .map(|record| {
+            let record =
+                record.map_err(|e| ApiError::InvalidBody(format!("not a CSV row: {e}")))?;
+            if record.len() > header.len() {
+                return Err(ApiError::InvalidBody(format!(
+                    "the row has {} fields but the header names {} columns",
+                    record.len(),
+                    header.len()
+                )));
+            }
+            let pairs: Vec<(&str, &str)> = header
+                .iter()
+                .zip(record.iter())
+                .filter(|(_, value)| !value.is_empty())
+                .collect();
+            let query = serde_urlencoded::to_string(pairs)
+                .map_err(|e| ApiError::InvalidBody(format!("not a CSV row: {e}")))?;
+            DeadlineInput::from_params(&Params::parse(&query)?)
+        })
+        .collect())
+}
+
+pub async fn batch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    // A CSV body is answered in CSV unless the caller asks otherwise.
+    let csv_body = has_csv_body(&req);
+    let offered = match csv_body {
+        true => [Format::Csv, Format::Json],
+        false => [Format::Json, Format::Csv],
+    };
+    let format = render::negotiate(&req, &params, &offered)?;
+    let items = match csv_body {
+        true => items_from_csv(&body)?,
+        false => items_from_json(&body)?,
+    };
+    if items.len() > state.max_batch_items {
+        return Err(ApiError::TooLarge(format!(
+            "the batch holds {} items; at most {} are taken at once",
+            items.len(),
+            state.max_batch_items
+        )));
+    }
+    let set = state.snapshot();
+    let results = items
+        .into_iter()
+        .map(|item| item.and_then(|input| compute(&state, &set, &input, false)));
+    if format == Format::Csv {
+        let rows = results.enumerate().map(|(i, r)| BatchRow::new(i + 1, r));
+        return render::csv(&BATCH_COLUMNS, rows, params.flag("bom")?);
+    }
+    let results = results.map(|r| BatchItem::new(&state, r)).collect();
+    Ok(render::json(&BatchDto { results }))
 }

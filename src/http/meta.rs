@@ -25,6 +25,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let metrics = &state.metrics;
+    metrics.set_data_version(state.snapshot().version());
+    let feed = state.store.feed_status();
+    metrics.feed_up.set(i64::from(feed.healthy));
+    metrics
+        .feed_last_success
+        .set(feed.last_success.map_or(0, |t| t.timestamp()));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

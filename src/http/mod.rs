@@ -1,54 +1,66 @@
 //! The HTTP adapter: extract → one domain call → response. Every route is registered here.
 
+mod admin;
+pub mod cache;
 mod calendars;
 mod days;
 mod deadlines;
+mod exports;
 mod meta;
 pub mod metrics;
 pub mod observe;
 pub mod params;
 pub mod problem;
+pub mod render;
 mod rules;
 mod workdays;
 
 use std::sync::Arc;
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use arc_swap::ArcSwap;
-
 use crate::calendar::{Answer, CalendarSet};
 use crate::deadline::RuleBook;
+use crate::feed::Feed;
+use crate::store::Store;
+use actix_web::{HttpRequest, HttpResponse, web};
 use params::Params;
 use problem::ApiError;
 
 /// What every handler shares, built once at start-up.
 pub struct AppState {
-    /// The compiled calendars in force; swapped whole when the data change.
-    pub calendars: ArcSwap<CalendarSet>,
+    /// The data in force; swapped whole when they change.
+    pub store: Arc<Store>,
+    /// The holiday feed, when one is configured.
+    pub feed: Option<Arc<Feed>>,
+    /// The bearer token of the admin routes; none: the routes do not exist.
+    pub admin_token: Option<String>,
     pub rules: RuleBook,
     /// The calendar used when a request names none.
     pub default_calendar: String,
     /// The most items one batch request may hold.
     pub max_batch_items: usize,
     pub metrics: metrics::Metrics,
+    pub cache: cache::ResponseCache,
 }
 
 impl AppState {
-    pub fn new(calendars: CalendarSet, rules: RuleBook, default_calendar: String) -> Self {
+    pub fn new(store: Arc<Store>, rules: RuleBook, default_calendar: String) -> Self {
         let metrics = metrics::Metrics::default();
-        metrics.set_data_version(calendars.version());
+        metrics.set_data_version(store.calendars().version());
         AppState {
-            calendars: ArcSwap::from_pointee(calendars),
+            store,
+            feed: None,
+            admin_token: None,
             rules,
             default_calendar,
             max_batch_items: 10_000,
             metrics,
+            cache: cache::ResponseCache::new(0),
         }
     }
 
     /// The calendars in force for this request: one consistent version throughout.
     pub fn snapshot(&self) -> Arc<CalendarSet> {
-        self.calendars.load_full()
+        self.store.calendars()
     }
 
     /// The calendar a request names, or the default.
@@ -69,6 +81,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/openapi.yaml", "GET").route(get().to(meta::openapi)))
         .service(resource("/v1/calendars", "GET").route(get().to(calendars::list)))
         .service(resource("/v1/calendars/{id}", "GET").route(get().to(calendars::one)))
+        .service(resource("/v1/calendars/{id}/days", "GET").route(get().to(exports::days)))
+        .service(
+            resource("/v1/calendars/{id}/holidays.ics", "GET")
+                .route(get().to(exports::holidays_ics)),
+        )
         .service(resource("/v1/days", "GET").route(get().to(days::range)))
         .service(resource("/v1/days/{date}", "GET").route(get().to(days::one)))
         .service(resource("/v1/workdays/add", "GET").route(get().to(workdays::add)))
@@ -82,6 +99,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/v1/deadlines/batch", "POST").route(post().to(deadlines::batch)))
         .default_service(web::to(not_found));
+}
+
+/// The admin routes, registered only when an admin token is configured.
+pub fn configure_admin(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/v1/admin/reload", "POST").route(web::post().to(admin::reload)));
 }
 
 /// A resource that answers 405, with the methods it serves in `Allow`, for any other method.

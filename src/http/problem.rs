@@ -29,6 +29,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("{0}")]
     Unsupported(String),
+    /// The caller asked (`format=` or `Accept`) for a format the route does not answer in.
+    #[error("{0}")]
+    NotAcceptable(String),
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("{0}")]
@@ -139,6 +142,11 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Unsupported media type",
+        ),
+        NotAcceptable(_) => (
+            StatusCode::NOT_ACCEPTABLE,
+            "not-acceptable",
+            "The format asked for is not offered",
         ),
         MethodNotAllowed(_) => (
             StatusCode::METHOD_NOT_ALLOWED,

@@ -1,10 +1,18 @@
 //! `/v1/workdays`: WORKDAY and NETWORKDAYS on China's calendars.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{AppState, check_strict, json, params::Params, problem::ApiError};
+use super::{
+    AppState, check_strict,
+    params::Params,
+    problem::ApiError,
+    render::{self, Format},
+};
+
+/// Both answers are one value: `format=text` gives it bare, for `WEBSERVICE()`.
+const OFFERED: [Format; 2] = [Format::Json, Format::Text];
 
 #[derive(Serialize)]
 struct AddDto<'a> {
@@ -15,7 +23,12 @@ struct AddDto<'a> {
     provisional: bool,
 }
 
-pub async fn add(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &OFFERED)?;
     let start = params.date("start")?;
     let days = params
         .int("days")?
@@ -28,13 +41,16 @@ pub async fn add(state: web::Data<AppState>, params: Params) -> Result<HttpRespo
         answer,
         "the count crosses unpublished years",
     )?;
-    Ok(json(&AddDto {
-        start,
-        days,
-        date: answer.value,
-        calendar: calendar.id(),
-        provisional: answer.provisional,
-    }))
+    Ok(match format {
+        Format::Text => render::text(answer.value),
+        _ => render::json(&AddDto {
+            start,
+            days,
+            date: answer.value,
+            calendar: calendar.id(),
+            provisional: answer.provisional,
+        }),
+    })
 }
 
 #[derive(Serialize)]
@@ -46,7 +62,12 @@ struct CountDto<'a> {
     provisional: bool,
 }
 
-pub async fn count(state: web::Data<AppState>, params: Params) -> Result<HttpResponse, ApiError> {
+pub async fn count(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &OFFERED)?;
     let (from, to) = (params.date("from")?, params.date("to")?);
     let set = state.snapshot();
     let calendar = set.get(state.calendar_id(&params)?)?;
@@ -56,11 +77,14 @@ pub async fn count(state: web::Data<AppState>, params: Params) -> Result<HttpRes
         answer,
         "the range includes unpublished years",
     )?;
-    Ok(json(&CountDto {
-        from,
-        to,
-        calendar: calendar.id(),
-        working_days: answer.value,
-        provisional: answer.provisional,
-    }))
+    Ok(match format {
+        Format::Text => render::text(answer.value),
+        _ => render::json(&CountDto {
+            from,
+            to,
+            calendar: calendar.id(),
+            working_days: answer.value,
+            provisional: answer.provisional,
+        }),
+    })
 }

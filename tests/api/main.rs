@@ -3,8 +3,11 @@
 
 mod batch;
 mod calendars;
+mod cors;
 mod days;
 mod deadlines;
+mod feed;
+mod formats;
 mod helpers;
 mod meta;
 mod rules;

@@ -1,0 +1,211 @@
+//! Exports for programs that are not JSON clients: calendar feeds (iCalendar) of a calendar's
+//! days off and makeup working days, and of a deadline, for Outlook, OA calendars and phones to
+//! subscribe to or import.
+//!
+//! Nothing here knows about HTTP; the output depends on the data alone (no clock is read), so
+//! identical data give identical bytes and an HTTP cache can keep them.
+
+pub mod ics;
+
+use std::ops::RangeInclusive;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use crate::calendar::{Calendar, CalendarError, Day, DayKind, FIRST_DAY};
+use crate::deadline::{Deadline, Unit};
+
+/// The `DTSTAMP` of every exported event: 2000-01-01T00:00:00Z, the first day any calendar
+/// answers for. RFC 5545 requires a stamp, but a wall-clock one would change the bytes (and the
+/// ETag) of every answer, and subscribers match events by their stable UID and re-read the
+/// whole feed anyway; a constant keeps identical data byte-identical.
+pub const STAMP: NaiveDateTime = FIRST_DAY.and_hms_opt(0, 0, 0).expect("valid time");
+
+/// The days a notice lists in `years` (both ends included): the days off (weekend days inside
+/// a holiday span included) and the makeup working days, in date order.
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] when a year is outside the supported range.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::{CalendarSet, DayKind};
+/// use qixian::export::notice_days;
+/// let set = CalendarSet::embedded().unwrap();
+/// let days = notice_days(set.get("cn").unwrap(), 2026..=2026).unwrap();
+/// let makeup = days.iter().filter(|d| d.kind == DayKind::MakeupWorkday).count();
+/// assert_eq!((days.len(), makeup), (39, 6), "33 days off and 6 makeup working days");
+/// ```
+pub fn notice_days(
+    calendar: &Calendar,
+    years: RangeInclusive<i32>,
+) -> Result<Vec<Day<'_>>, CalendarError> {
+    let first_of = |year: i32| {
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or(CalendarError::OutOfRange { date: FIRST_DAY })
+    };
+    let from = first_of(*years.start())?;
+    let to = first_of(years.end().saturating_add(1))?
+        .pred_opt()
+        .ok_or(CalendarError::OutOfRange { date: FIRST_DAY })?;
+    Ok(calendar
+        .days(from, to)?
+        .filter(|d| matches!(d.kind, DayKind::Holiday | DayKind::MakeupWorkday))
+        .collect())
+}
+
+/// A calendar feed of `calendar`'s days off and makeup working days in `years`: one all-day
+/// event per day, titled like `国庆节 放假` and `国庆节 调休上班`, whose UID is made of the
+/// calendar, the date and the kind, so that it survives data reloads (an estimated day that a
+/// notice later confirms keeps its UID, and the subscriber updates it in place).
+///
+/// # Errors
+/// As [`notice_days`].
+///
+/// # Example
+/// ```
+/// use qixian::calendar::CalendarSet;
+/// use qixian::export::holiday_feed;
+/// let set = CalendarSet::embedded().unwrap();
+/// let feed = holiday_feed(set.get("cn").unwrap(), 2026..=2026).unwrap();
+/// let national_day = feed.events.iter().find(|e| e.uid == "cn-20261010-makeup@qixian").unwrap();
+/// assert_eq!(national_day.summary, "国庆节 调休上班");
+/// ```
+pub fn holiday_feed(
+    calendar: &Calendar,
+    years: RangeInclusive<i32>,
+) -> Result<ics::Feed, CalendarError> {
+    let spec = calendar.spec();
+    let events = notice_days(calendar, years)?
+        .into_iter()
+        .map(|day| {
+            let (what, tag) = match day.kind {
+                DayKind::MakeupWorkday => ("调休上班", "makeup"),
+                _ => ("放假", "holiday"),
+            };
+            let summary = match day.name {
+                Some(name) => format!("{name} {what}"),
+                None => what.to_owned(),
+            };
+            let mut description = format!("{}（{}）：{summary}", spec.name, spec.id);
+            if day.estimated {
+                description.push_str("\n预计：该年的通知尚未发布，以正式通知为准");
+            }
+            if let Some(source) = day.source {
+                description.push_str(&format!("\n来源：{source}"));
+            }
+            ics::AllDayEvent {
+                uid: format!("{}-{}-{tag}@qixian", spec.id, day.date.format("%Y%m%d")),
+                stamp: STAMP,
+                date: day.date,
+                summary: if day.estimated {
+                    format!("{summary}（预计）")
+                } else {
+                    summary
+                },
+                description: Some(description),
+                categories: vec![what.to_owned()],
+                busy: false,
+                alarm: None,
+            }
+        })
+        .collect();
+    Ok(ics::Feed {
+        name: format!("{} 放假与调休", spec.name),
+        refresh: Some(Duration::days(1)),
+        events,
+    })
+}
+
+/// The hour of the reminder, on the last working day before the due date.
+const REMIND_AT_HOUR: i64 = 9;
+
+/// A calendar feed holding one all-day event on `deadline`'s due date, with the rule and its
+/// citation (from `source`, the instrument the rules come from) in the description, and a
+/// reminder at 09:00 of the last working day before the due date.
+///
+/// At the very start of the supported range, where no working day precedes the due date, the
+/// reminder falls back to 09:00 of the day before.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::CalendarSet;
+/// use qixian::deadline::{compute, Event, Period, Request, RuleBook, BEIJING};
+/// use qixian::export::deadline_feed;
+/// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
+/// let cn = set.get("cn").unwrap();
+/// let request = Request {
+///     period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
+///     event: Event::parse("2026-09-30").unwrap(),
+///     zone: BEIJING,
+///     as_of: None,
+///     explain: false,
+/// };
+/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source);
+/// let event = &feed.events[0];
+/// assert_eq!(event.date.to_string(), "2026-10-15");
+/// // Thu 10/15 is due; the last working day before it is Wed 10/14: 15 hours before 00:00.
+/// assert_eq!(event.alarm.as_ref().unwrap().before.num_hours(), 15);
+/// ```
+pub fn deadline_feed(calendar: &Calendar, deadline: &Deadline<'_>, source: &str) -> ics::Feed {
+    let period = deadline.period;
+    let length = match period.unit {
+        Unit::WorkingDays => format!("{}个工作日", period.amount),
+        Unit::CalendarDays => format!("{}日", period.amount),
+    };
+    let title = match period.rule {
+        Some(rule) => rule.title.clone(),
+        None => format!("{length}期限"),
+    };
+    let mut description = String::new();
+    if let Some(rule) = period.rule {
+        description.push_str(&format!(
+            "{}\n依据：{source} {}\n{}\n",
+            rule.title, rule.article, rule.text
+        ));
+    }
+    description.push_str(&format!(
+        "起算：{}（当日不计入）\n期限：{length}\n截止：{} 24:00（{}），即 {}\n日历：{}（{}）",
+        deadline.event_date,
+        deadline.due_date,
+        deadline.zone.name(),
+        deadline.due_at.to_rfc3339(),
+        calendar.spec().name,
+        calendar.id(),
+    ));
+    if deadline.provisional {
+        description.push_str("\n预计：期间含通知尚未发布的年份，以正式通知为准");
+    }
+    let remind_on = calendar
+        .add_working_days(deadline.due_date, -1)
+        .map(|a| a.value)
+        .unwrap_or_else(|_| deadline.due_date.pred_opt().unwrap_or(deadline.due_date));
+    let before = (deadline.due_date - remind_on) - Duration::hours(REMIND_AT_HOUR);
+    let mut summary = format!("截止：{title}");
+    if deadline.provisional {
+        summary.push_str("（预计）");
+    }
+    let event = ics::AllDayEvent {
+        uid: format!(
+            "deadline-{}-{}-{}-{}-{}@qixian",
+            calendar.id(),
+            period.rule.map_or("period", |r| r.id.as_str()),
+            period.amount,
+            period.unit.as_str(),
+            deadline.event_date.format("%Y%m%d"),
+        ),
+        stamp: STAMP,
+        date: deadline.due_date,
+        summary: summary.clone(),
+        description: Some(description),
+        categories: vec!["期限".to_owned()],
+        busy: false,
+        alarm: Some(ics::Alarm {
+            before: before.max(Duration::zero()),
+            description: format!("{} 截止：{title}", deadline.due_date),
+        }),
+    };
+    ics::Feed {
+        name: summary,
+        refresh: None,
+        events: vec![event],
+    }
+}

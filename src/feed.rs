@@ -1,0 +1,233 @@
+//! The live holiday feed: a base URL serving holiday-cn's `<year>.json` (NateScarlet/holiday-cn,
+//! or an office's mirror of it). This year's and next year's national files are fetched at
+//! start-up and then periodically, with a timeout, `If-None-Match`, and backoff after failures.
+//! The service never needs the feed to start or to serve: a failed fetch leaves the data as they
+//! were and says so.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use reqwest::{StatusCode, header};
+
+use crate::calendar::DataError;
+use crate::deadline::BEIJING;
+use crate::store::{MAX_FILE_BYTES, Offer, Store};
+
+/// How the feed is reached.
+#[derive(Clone, Debug)]
+pub struct FeedConfig {
+    pub base_url: String,
+    pub timeout: Duration,
+    pub refresh: Duration,
+}
+
+/// The shortest wait after a failure; it doubles with each further failure, up to `refresh`.
+const FIRST_BACKOFF: Duration = Duration::from_secs(30);
+
+pub struct Feed {
+    config: FeedConfig,
+    client: reqwest::Client,
+    store: Arc<Store>,
+    etags: Mutex<HashMap<i32, String>>,
+    /// Serialises polls, so that a reload and the timer never fetch at once.
+    polling: tokio::sync::Mutex<()>,
+}
+
+/// What one fetch of one year did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    NotModified,
+    Unchanged,
+    /// The feed has no data for the year yet (404, or holiday-cn's empty placeholder).
+    NotPublished,
+    /// The file failed the checks; the data are as they were.
+    Refused(String),
+    /// The feed could not be reached or answered with an error.
+    Unreachable(String),
+}
+
+impl Outcome {
+    fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Refused(_) | Outcome::Unreachable(_))
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Outcome::Accepted => "accepted".to_owned(),
+            Outcome::NotModified => "not modified".to_owned(),
+            Outcome::Unchanged => "unchanged".to_owned(),
+            Outcome::NotPublished => "not published yet".to_owned(),
+            Outcome::Refused(why) => format!("refused: {why}"),
+            Outcome::Unreachable(why) => format!("unreachable: {why}"),
+        }
+    }
+}
+
+impl Feed {
+    /// # Errors
+    /// A message when the HTTP client cannot be built.
+    pub fn new(config: FeedConfig, store: Arc<Store>) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .user_agent(concat!("qixian/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("the feed client cannot be built: {e}"))?;
+        Ok(Feed {
+            config,
+            client,
+            store,
+            etags: Mutex::new(HashMap::new()),
+            polling: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn url(&self, year: i32) -> String {
+        format!("{}/{year}.json", self.config.base_url.trim_end_matches('/'))
+    }
+
+    /// Fetches this year's and next year's files (years on Beijing time) once.
+    pub async fn poll_once(&self) -> Vec<(i32, Outcome)> {
+        let _one_at_a_time = self.polling.lock().await;
+        let this_year = Utc::now().with_timezone(&BEIJING).year();
+        let mut outcomes = Vec::new();
+        for year in [this_year, this_year + 1] {
+            let outcome = self.fetch(year).await;
+            match &outcome {
+                Outcome::Refused(_) | Outcome::Unreachable(_) => {
+                    tracing::warn!(year, url = %self.url(year), outcome = %outcome.describe(), "holiday feed")
+                }
+                _ => tracing::info!(year, outcome = %outcome.describe(), "holiday feed"),
+            }
+            outcomes.push((year, outcome));
+        }
+        let healthy = !outcomes.iter().any(|(_, o)| o.is_failure());
+        let accepted = outcomes.iter().any(|(_, o)| *o == Outcome::Accepted);
+        let lines = outcomes
+            .iter()
+            .map(|(y, o)| format!("{y}: {}", o.describe()))
+            .collect();
+        self.store.record_feed_attempt(lines, healthy, accepted);
+        outcomes
+    }
+
+    async fn fetch(&self, year: i32) -> Outcome {
+        let url = self.url(year);
+        let mut request = self.client.get(&url);
+        let etag = self
+            .etags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&year)
+            .cloned();
+        if let Some(etag) = etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Outcome::Unreachable(error_chain(&e)),
+        };
+        match response.status() {
+            StatusCode::NOT_MODIFIED => return Outcome::NotModified,
+            StatusCode::NOT_FOUND => return Outcome::NotPublished,
+            s if !s.is_success() => return Outcome::Unreachable(format!("HTTP {s}")),
+            _ => {}
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_FILE_BYTES)
+        {
+            return Outcome::Refused(format!("larger than {MAX_FILE_BYTES} bytes"));
+        }
+        let new_etag = response
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = match response.bytes().await {
+            Ok(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
+                return Outcome::Refused(format!("larger than {MAX_FILE_BYTES} bytes"));
+            }
+            Ok(bytes) => bytes,
+            Err(e) => return Outcome::Unreachable(error_chain(&e)),
+        };
+        let outcome = match self.store.offer_feed_file(year, &bytes, &url) {
+            Ok(Offer::Accepted) => Outcome::Accepted,
+            Ok(Offer::Unchanged) => Outcome::Unchanged,
+            Err(DataError::Empty { .. }) => Outcome::NotPublished,
+            Err(e) => Outcome::Refused(e.to_string()),
+        };
+        // Remember the ETag only for an answer that was taken as it is, so that a refused file
+        // is fetched again (and refused again, visibly) rather than hidden behind a 304.
+        if let (false, Some(etag)) = (outcome.is_failure(), new_etag) {
+            self.etags
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(year, etag);
+        }
+        outcome
+    }
+
+    /// Polls now and then every `refresh`, sooner after a failure (30 s, doubling up to
+    /// `refresh`), until the runtime stops.
+    pub fn spawn(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut failures: u32 = 0;
+            loop {
+                let failed = self.poll_once().await.iter().any(|(_, o)| o.is_failure());
+                failures = if failed {
+                    failures.saturating_add(1)
+                } else {
+                    0
+                };
+                tokio::time::sleep(next_wait(failures, self.config.refresh)).await;
+            }
+        })
+    }
+}
+
+/// How long to wait before the next poll after `failures` failures in a row.
+fn next_wait(failures: u32, refresh: Duration) -> Duration {
+    if failures == 0 {
+        return refresh;
+    }
+    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
+    FIRST_BACKOFF.saturating_mul(factor).min(refresh)
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_back_off_doubling_up_to_the_refresh_interval() {
+        let refresh = Duration::from_secs(21_600);
+        assert_eq!(
+            next_wait(0, refresh),
+            refresh,
+            "no failure: the regular interval"
+        );
+        assert_eq!(next_wait(1, refresh), Duration::from_secs(30));
+        assert_eq!(next_wait(2, refresh), Duration::from_secs(60));
+        assert_eq!(next_wait(10, refresh), Duration::from_secs(15_360));
+        assert_eq!(
+            next_wait(40, refresh),
+            refresh,
+            "never longer than the interval"
+        );
+    }
+}

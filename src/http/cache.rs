@@ -1,0 +1,152 @@
+//! ETags and the response cache. Both are keyed by the normalised request and the data in
+//! force, so a data change can never serve a stale answer: the old keys are simply never asked
+//! for again, and moka's size bound lets them age out.
+
+use actix_web::body::{BoxBody, MessageBody, to_bytes};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use actix_web::{Error, HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+/// The answers worth keeping: the ones whose rendering costs more than a cache lookup (see
+/// BENCHMARKS.md: a deadline with its explanation, day lists, calendar exports). Single dates
+/// and counts are cheaper to recompute than to look up.
+fn worth_caching(path: &str) -> bool {
+    matches!(path, "/v1/deadlines" | "/v1/days" | "/v1/calendars")
+        || (path.starts_with("/v1/calendars/")
+            && (path.ends_with("/days") || path.ends_with(".ics")))
+}
+
+#[derive(Clone)]
+struct Cached {
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+}
+
+/// A bounded cache of rendered answers; `None` when turned off.
+pub struct ResponseCache(Option<moka::sync::Cache<String, Cached>>);
+
+impl ResponseCache {
+    /// A cache holding at most `max_bytes` of keys and bodies; 0 turns it off.
+    pub fn new(max_bytes: usize) -> Self {
+        ResponseCache((max_bytes > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(max_bytes as u64)
+                .weigher(|k: &String, v: &Cached| {
+                    (k.len() + v.body.len()).try_into().unwrap_or(u32::MAX)
+                })
+                .build()
+        }))
+    }
+}
+
+/// The request as the cache sees it: data version, status generation, path, sorted query, and
+/// the Accept header (which picks the format). `None` for a query that does not parse.
+fn key(req: &ServiceRequest, version: &str, generation: u64) -> Option<String> {
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
+    pairs.sort();
+    let query = serde_urlencoded::to_string(&pairs).ok()?;
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .map_or(&b""[..], |v| v.as_bytes());
+    Some(format!(
+        "{version}:{generation}:{}?{query}#{}",
+        req.path(),
+        String::from_utf8_lossy(accept)
+    ))
+}
+
+fn etag_of(key: &str) -> HeaderValue {
+    let digest = Sha256::digest(key.as_bytes());
+    let hex: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+}
+
+fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
+}
+
+pub async fn cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let set = state.snapshot();
+    let version = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
+    let get = req.method() == Method::GET || req.method() == Method::HEAD;
+    let key = (get && req.path().starts_with("/v1/"))
+        .then(|| key(&req, set.version(), state.store.generation()))
+        .flatten();
+    drop(set);
+    let Some(key) = key else {
+        let mut res = next.call(req).await?.map_into_boxed_body();
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-data-version"), version);
+        return Ok(res);
+    };
+    let etag = etag_of(&key);
+    let with_headers = |mut res: ServiceResponse<BoxBody>| {
+        let headers = res.headers_mut();
+        headers.insert(
+            header::HeaderName::from_static("x-data-version"),
+            version.clone(),
+        );
+        if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
+            res.headers_mut().insert(header::ETAG, etag.clone());
+        }
+        res
+    };
+    if matches_etag(&req, &etag) {
+        return Ok(with_headers(
+            req.into_response(HttpResponse::NotModified().finish()),
+        ));
+    }
+    let store = state.cache.0.as_ref().filter(|_| worth_caching(req.path()));
+    let Some(store) = store else {
+        return Ok(with_headers(next.call(req).await?.map_into_boxed_body()));
+    };
+    if let Some(hit) = store.get(&key) {
+        state.metrics.cache_hits.inc();
+        let mut answer = HttpResponse::Ok();
+        if let Some(content_type) = hit.content_type {
+            answer.insert_header((header::CONTENT_TYPE, content_type));
+        }
+        return Ok(with_headers(req.into_response(answer.body(hit.body))));
+    }
+    state.metrics.cache_misses.inc();
+    let res = next.call(req).await?;
+    if res.status() != StatusCode::OK {
+        return Ok(with_headers(res.map_into_boxed_body()));
+    }
+    let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+    let (http_req, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let body = to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    store.insert(
+        key,
+        Cached {
+            content_type,
+            body: body.clone(),
+        },
+    );
+    let response = head.set_body(BoxBody::new(body));
+    Ok(with_headers(ServiceResponse::new(http_req, response)))
+}

@@ -1,0 +1,173 @@
+//! A calendar's listed days for whole years: `/v1/calendars/{id}/days` (JSON or CSV) and
+//! `/v1/calendars/{id}/holidays.ics`, the feed that Outlook, OA calendars and phones subscribe
+//! to. Both take `year=2026`, or `from_year=2026&to_year=2030` (at most [`MAX_YEARS`]).
+
+use std::ops::RangeInclusive;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Datelike;
+use serde::Serialize;
+
+use super::{
+    AppState,
+    days::{DAY_COLUMNS, DayDto},
+    params::{Params, invalid},
+    problem::ApiError,
+    render::{self, Format},
+};
+use crate::calendar::{FIRST_DAY, LAST_DAY};
+use crate::export;
+
+/// The most years one answer covers.
+pub const MAX_YEARS: i64 = 10;
+
+/// A year parameter, checked against the supported range.
+fn year(params: &Params, name: &'static str) -> Result<Option<i32>, ApiError> {
+    let supported = i64::from(FIRST_DAY.year())..=i64::from(LAST_DAY.year());
+    params
+        .int(name)?
+        .map(|y| {
+            if supported.contains(&y) {
+                Ok(y as i32)
+            } else {
+                Err(invalid(
+                    name,
+                    &format!(
+                        "{y} is outside the supported years {} to {}",
+                        supported.start(),
+                        supported.end()
+                    ),
+                ))
+            }
+        })
+        .transpose()
+}
+
+/// The years asked for: `year`, or `from_year` and `to_year` (both included).
+fn years(params: &Params) -> Result<RangeInclusive<i32>, ApiError> {
+    let (one, from, to) = (
+        year(params, "year")?,
+        year(params, "from_year")?,
+        year(params, "to_year")?,
+    );
+    match (one, from, to) {
+        (Some(y), None, None) => Ok(y..=y),
+        (Some(_), _, _) => Err(invalid(
+            "year",
+            "give year, or from_year and to_year, not both",
+        )),
+        (None, Some(from), Some(to)) if to < from => Err(invalid(
+            "to_year",
+            &format!("{to} is before from_year {from}"),
+        )),
+        (None, Some(from), Some(to)) if i64::from(to - from) >= MAX_YEARS => Err(invalid(
+            "to_year",
+            &format!(
+                "{from} to {to} spans {} years; at most {MAX_YEARS} are answered at once",
+                to - from + 1
+            ),
+        )),
+        (None, Some(from), Some(to)) => Ok(from..=to),
+        (None, Some(_), None) => Err(ApiError::MissingParameter { name: "to_year" }),
+        (None, None, Some(_)) => Err(ApiError::MissingParameter { name: "from_year" }),
+        (None, None, None) => Err(ApiError::MissingParameter { name: "year" }),
+    }
+}
+
+#[derive(Serialize)]
+struct NoticeDaysDto<'a> {
+    calendar: &'a str,
+    from_year: i32,
+    to_year: i32,
+    days: Vec<DayDto<'a>>,
+}
+
+/// `GET /v1/calendars/{id}/days`: the days off and makeup working days of whole years.
+pub async fn days(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let format = render::negotiate(&req, &params, &[Format::Json, Format::Csv])?;
+    let years = years(&params)?;
+    let set = state.snapshot();
+    let calendar = set
+        .get(&id)
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let days = export::notice_days(calendar, years.clone())?
+        .into_iter()
+        .map(|d| DayDto::new(calendar.id(), d));
+    match format {
+        Format::Csv => render::csv(&DAY_COLUMNS, days, params.flag("bom")?),
+        _ => Ok(render::json(&NoticeDaysDto {
+            calendar: calendar.id(),
+            from_year: *years.start(),
+            to_year: *years.end(),
+            days: days.collect(),
+        })),
+    }
+}
+
+/// `GET /v1/calendars/{id}/holidays.ics`: the same days as an iCalendar feed.
+pub async fn holidays_ics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    render::negotiate(&req, &params, &[Format::Ics])?;
+    let years = years(&params)?;
+    let set = state.snapshot();
+    let calendar = set
+        .get(&id)
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    Ok(render::ics(&export::holiday_feed(calendar, years)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years_of(query: &str) -> Result<RangeInclusive<i32>, String> {
+        let params = Params::parse(query).map_err(|e| e.to_string())?;
+        years(&params).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn one_year_or_a_range_of_up_to_ten_years_is_taken() {
+        assert_eq!(years_of("year=2026"), Ok(2026..=2026), "expected one year");
+        assert_eq!(
+            years_of("from_year=2021&to_year=2030"),
+            Ok(2021..=2030),
+            "expected ten years"
+        );
+    }
+
+    #[test]
+    fn a_bad_range_names_the_parameter_and_its_value() {
+        assert_eq!(
+            years_of("from_year=2021&to_year=2031"),
+            Err(
+                "parameter to_year: 2021 to 2031 spans 11 years; at most 10 are answered at once"
+                    .to_owned()
+            ),
+            "expected eleven years refused"
+        );
+        assert_eq!(
+            years_of("year=1999"),
+            Err("parameter year: 1999 is outside the supported years 2000 to 2100".to_owned()),
+            "expected 1999 refused"
+        );
+        assert_eq!(
+            years_of("from_year=2026&to_year=2025"),
+            Err("parameter to_year: 2025 is before from_year 2026".to_owned()),
+            "expected a backward range refused"
+        );
+        assert_eq!(
+            years_of(""),
+            Err("parameter year is required".to_owned()),
+            "expected year required"
+        );
+    }
+}

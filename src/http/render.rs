@@ -1,0 +1,312 @@
+//! Content negotiation, and the bodies other than JSON: a bare value for spreadsheets'
+//! `WEBSERVICE()` (`text`), CSV for `IMPORTDATA()` and spreadsheets (`csv`), and iCalendar for
+//! calendar programs (`ics`).
+//!
+//! A route offers a list of formats, its default first. The `format` query parameter wins
+//! over `Accept` (a spreadsheet cannot set headers); a format the route does not offer is a
+//! 406 problem, never a silent fallback to another format.
+
+use std::fmt::Display;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::params::Params;
+use super::problem::ApiError;
+use crate::export::ics;
+
+/// A format an answer can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
+    Text,
+    Csv,
+    Ics,
+}
+
+impl Format {
+    const ALL: [Format; 4] = [Format::Json, Format::Text, Format::Csv, Format::Ics];
+
+    /// The value of `format=` that asks for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Text => "text",
+            Format::Csv => "csv",
+            Format::Ics => "ics",
+        }
+    }
+
+    /// The media type that asks for it in `Accept`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Text => "text/plain",
+            Format::Csv => "text/csv",
+            Format::Ics => "text/calendar",
+        }
+    }
+}
+
+/// The format to answer `req` in, among `offered` (the route's default first): `format=` if
+/// given, else the best match for `Accept`, else the default.
+///
+/// # Errors
+/// [`ApiError::NotAcceptable`] when `format=` names a format the route does not offer, or when
+/// `Accept` matches none of them; [`ApiError::InvalidParameter`] when `format` is given twice.
+pub fn negotiate(
+    req: &HttpRequest,
+    params: &Params,
+    offered: &[Format],
+) -> Result<Format, ApiError> {
+    let default = offered.first().copied().unwrap_or(Format::Json);
+    let names = || {
+        offered
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(name) = params.get("format")? {
+        return offered
+            .iter()
+            .copied()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                let known = Format::ALL.iter().any(|f| f.name() == name);
+                let what = if known {
+                    "is not offered by"
+                } else {
+                    "is unknown to"
+                };
+                ApiError::NotAcceptable(format!(
+                    "format {name:?} {what} {} {}; offered: {}",
+                    req.method(),
+                    req.path(),
+                    names()
+                ))
+            });
+    }
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(default);
+    };
+    let ranges = parse_accept(accept);
+    if ranges.is_empty() {
+        return Ok(default);
+    }
+    best_match(&ranges, offered).ok_or_else(|| {
+        ApiError::NotAcceptable(format!(
+            "accept {accept:?} matches nothing {} {} answers; it answers {} (or ask with format={})",
+            req.method(),
+            req.path(),
+            offered
+                .iter()
+                .map(|f| f.media_type())
+                .collect::<Vec<_>>()
+                .join(", "),
+            names()
+        ))
+    })
+}
+
+/// One media range of `Accept`: type, subtype and weight.
+#[derive(Debug, PartialEq)]
+struct Range {
+    kind: String,
+    subtype: String,
+    q: f32,
+}
+
+/// The media ranges of an `Accept` value; malformed entries are skipped.
+fn parse_accept(value: &str) -> Vec<Range> {
+    value
+        .split(',')
+        .filter_map(|entry| {
+            let mut parts = entry.split(';');
+            let (kind, subtype) = parts.next()?.trim().split_once('/')?;
+            let q = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(Some(1.0), |(_, v)| v.trim().parse::<f32>().ok())?;
+            Some(Range {
+                kind: kind.trim().to_ascii_lowercase(),
+                subtype: subtype.trim().to_ascii_lowercase(),
+                q,
+            })
+        })
+        .collect()
+}
+
+/// The offered format with the highest weight; an exact media type beats a wildcard (the most
+/// specific range decides a type's weight, RFC 9110 §12.5.1), and the route's order breaks ties.
+fn best_match(ranges: &[Range], offered: &[Format]) -> Option<Format> {
+    let weight = |format: Format| {
+        let (kind, subtype) = format.media_type().split_once('/')?;
+        ranges
+            .iter()
+            .filter_map(|r| {
+                let specificity = match (r.kind.as_str(), r.subtype.as_str()) {
+                    (k, s) if k == kind && s == subtype => 2,
+                    (k, "*") if k == kind => 1,
+                    ("*", "*") => 0,
+                    _ => return None,
+                };
+                Some((specificity, r.q))
+            })
+            .max_by_key(|(specificity, _)| *specificity)
+            .filter(|(_, q)| *q > 0.0)
+    };
+    let mut best: Option<(Format, f32, u8)> = None;
+    for &format in offered {
+        if let Some((specificity, q)) = weight(format)
+            && best.is_none_or(|(_, bq, bs)| q > bq || (q == bq && specificity > bs))
+        {
+            best = Some((format, q, specificity));
+        }
+    }
+    best.map(|(format, _, _)| format)
+}
+
+/// Every negotiated answer depends on `Accept`: caches must keep one copy per value.
+fn negotiated(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
+    res
+}
+
+/// A JSON answer.
+pub fn json<T: Serialize>(body: &T) -> HttpResponse {
+    negotiated(HttpResponse::Ok().json(body))
+}
+
+/// A bare value and nothing else — no quotes, no trailing newline — so that a spreadsheet
+/// cell holding `=WEBSERVICE(…)` gets exactly `2026-10-15` and `DATEVALUE` can read it.
+pub fn text(value: impl Display) -> HttpResponse {
+    negotiated(
+        HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(value.to_string()),
+    )
+}
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// RFC 4180 CSV: a header row, then one row per item (serialised flat by serde: `None` is an
+/// empty field, `true`/`false` as words), CRLF line ends, fields quoted only when they hold a
+/// comma, a quote or a line break.
+///
+/// No byte order mark unless `bom`: Google Sheets' `IMPORTDATA`, LibreOffice, Python's `csv`
+/// and shell tools read UTF-8 as it is (the `charset=utf-8` says so) and would keep a BOM as
+/// part of the first column's name. Only Excel opening a downloaded `.csv` file needs one to
+/// read UTF-8 (else it assumes the ANSI code page and garbles 国庆节), so `bom=true` asks for it.
+///
+/// # Errors
+/// [`ApiError::Internal`] if a row cannot be serialised flat (a programming error).
+pub fn csv<R: Serialize>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    bom: bool,
+) -> Result<HttpResponse, ApiError> {
+    let internal = |e: &dyn Display| ApiError::Internal(format!("writing CSV: {e}"));
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(if bom { BOM.to_vec() } else { Vec::new() });
+    writer.write_record(header).map_err(|e| internal(&e))?;
+    for row in rows {
+        writer.serialize(row).map_err(|e| internal(&e))?;
+    }
+    let body = writer.into_inner().map_err(|e| internal(&e))?;
+    Ok(negotiated(
+        HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(body),
+    ))
+}
+
+/// An iCalendar answer.
+pub fn ics(feed: &ics::Feed) -> HttpResponse {
+    negotiated(
+        HttpResponse::Ok()
+            .content_type("text/calendar; charset=utf-8")
+            .body(feed.to_ics()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(accept: &str, offered: &[Format]) -> Option<Format> {
+        best_match(&parse_accept(accept), offered)
+    }
+
+    #[test]
+    fn an_exact_media_type_beats_a_wildcard_of_the_same_weight() {
+        assert_eq!(
+            pick("text/plain, */*", &[Format::Json, Format::Text]),
+            Some(Format::Text),
+            "expected text/plain to win over */*"
+        );
+    }
+
+    #[test]
+    fn a_wildcard_alone_picks_the_default() {
+        assert_eq!(
+            pick("*/*", &[Format::Json, Format::Text]),
+            Some(Format::Json),
+            "expected the route's default for */*"
+        );
+    }
+
+    #[test]
+    fn weights_decide_and_zero_means_not_acceptable() {
+        assert_eq!(
+            pick(
+                "application/json;q=0.5, text/csv",
+                &[Format::Json, Format::Csv]
+            ),
+            Some(Format::Csv),
+            "expected the heavier text/csv"
+        );
+        assert_eq!(
+            pick("text/csv;q=0, */*;q=0.1", &[Format::Csv]),
+            None,
+            "expected q=0 to refuse text/csv even under */*"
+        );
+    }
+
+    #[test]
+    fn a_media_type_the_route_does_not_offer_matches_nothing() {
+        assert_eq!(
+            pick("text/html", &[Format::Json, Format::Text]),
+            None,
+            "expected no match for text/html"
+        );
+        assert_eq!(
+            pick("text/*", &[Format::Json, Format::Text]),
+            Some(Format::Text),
+            "expected text/* to match text/plain"
+        );
+    }
+
+    #[test]
+    fn malformed_accept_entries_are_skipped() {
+        assert_eq!(
+            parse_accept("nonsense, text/csv;q=abc, text/plain;q=0.5"),
+            vec![Range {
+                kind: "text".to_owned(),
+                subtype: "plain".to_owned(),
+                q: 0.5
+            }],
+            "expected only the well-formed entry"
+        );
+    }
+}

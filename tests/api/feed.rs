@@ -1,0 +1,342 @@
+//! The holiday data staying current: a local feed server (loopback, started by each test), the
+//! operator's directory, the state directory, and the admin route.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use chrono::{Datelike, Utc};
+use reqwest::{Method, header};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, ok_json, spawn_app, spawn_app_with};
+
+const TOKEN: &str = "s3cret-token";
+
+/// What the fake feed answers for every `<year>.json`.
+#[derive(Clone)]
+enum Answer {
+    Status(u16),
+    Body(String),
+    /// Longer than the service's feed timeout.
+    Hang,
+}
+
+struct FakeFeed {
+    url: String,
+    answer: Arc<Mutex<Answer>>,
+}
+
+impl FakeFeed {
+    fn set(&self, answer: Answer) {
+        *self.answer.lock().unwrap() = answer;
+    }
+}
+
+async fn start_feed(initial: Answer) -> FakeFeed {
+    let answer = Arc::new(Mutex::new(initial));
+    let shared = answer.clone();
+    let server = HttpServer::new(move || {
+        let shared = shared.clone();
+        App::new().default_service(web::to(move || {
+            let answer = shared.lock().unwrap().clone();
+            async move {
+                match answer {
+                    Answer::Status(code) => {
+                        HttpResponse::build(actix_web::http::StatusCode::from_u16(code).unwrap())
+                            .finish()
+                    }
+                    Answer::Body(body) => HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(body),
+                    Answer::Hang => {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        HttpResponse::Ok().body("{}")
+                    }
+                }
+            }
+        }))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .expect("the fake feed binds to loopback");
+    let url = format!("http://{}/", server.addrs()[0]);
+    tokio::spawn(server.run());
+    FakeFeed { url, answer }
+}
+
+/// The year the feed is asked for besides this one: next year on Beijing time.
+fn next_year() -> i32 {
+    Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).year() + 1
+}
+
+/// A national notice for next year: 国庆节 10/1–10/7 off, and 10/9 (whatever weekday) worked.
+fn notice(year: i32) -> String {
+    let mut days: Vec<Value> = (1..=7)
+        .map(|d| json!({"name": "国庆节", "date": format!("{year}-10-0{d}"), "isOffDay": true}))
+        .collect();
+    days.push(json!({"name": "国庆节", "date": format!("{year}-10-09"), "isOffDay": false}));
+    json!({"year": year, "papers": ["test notice"], "days": days}).to_string()
+}
+
+async fn spawn_with_feed(feed: &FakeFeed, state_dir: &str) -> TestApp {
+    spawn_app_with(&[
+        ("QIXIAN_FEED_URL", &feed.url),
+        ("QIXIAN_FEED_TIMEOUT_SECS", "1"),
+        ("QIXIAN_STATE_DIR", state_dir),
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+    ])
+    .await
+}
+
+impl TestApp {
+    async fn reload(&self, token: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/admin/reload", self.address));
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request
+            .send()
+            .await
+            .expect("the reload request is answered")
+    }
+
+    async fn october_ninth(&self, year: i32) -> Value {
+        let from = format!("{year}-10-01");
+        let to = format!("{year}-10-09");
+        let days = ok_json(
+            self.get_days(&[("from", &from), ("to", &to), ("calendar", "cn")])
+                .await,
+        )
+        .await;
+        days["days"][8].clone()
+    }
+
+    async fn data_version(&self) -> String {
+        let ready = ok_json(self.get("/readyz").await).await;
+        ready["data_version"]
+            .as_str()
+            .expect("readyz names the data version")
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_newly_published_year_changes_answers_even_ones_cached_before_it() {
+    // Arrange: the feed has nothing yet; ask once so the answer is cached.
+    let feed = start_feed(Answer::Status(404)).await;
+    let state = tempfile::tempdir().unwrap();
+    let app = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
+    let year = next_year();
+    let before = app.october_ninth(year).await;
+    assert_eq!(
+        before["provisional"], true,
+        "next year is unpublished: {before}"
+    );
+    let cached = app.october_ninth(year).await;
+    assert_eq!(
+        before, cached,
+        "the second answer (from the cache) is the same"
+    );
+
+    // Act: the notice is published; the admin reload polls the feed now.
+    feed.set(Answer::Body(notice(year)));
+    let reload = ok_json(app.reload(Some(TOKEN)).await).await;
+
+    // Assert
+    let outcome = reload["feed"]["last_outcome"].to_string();
+    assert!(
+        outcome.contains(&format!("{year}: accepted")),
+        "the feed file is accepted: {outcome}"
+    );
+    let after = app.october_ninth(year).await;
+    let ninth = chrono::NaiveDate::from_ymd_opt(year, 10, 9).unwrap();
+    let weekend = matches!(ninth.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+    let kind = if weekend { "makeup_workday" } else { "workday" };
+    assert_eq!(after["kind"], kind, "10/9 worked by the notice: {after}");
+    assert_eq!(
+        after["working"], true,
+        "the notice makes 10/9 a working day: {after}"
+    );
+    assert_eq!(after["name"], "国庆节", "named by the notice: {after}");
+    assert_eq!(
+        after["estimated"], false,
+        "published, not estimated: {after}"
+    );
+    let calendars = ok_json(app.get_calendar("cn").await).await;
+    let listed = calendars["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == year)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        listed["status"], "published",
+        "{year} is now published: {listed}"
+    );
+    assert_eq!(
+        listed["sources"][0]["origin"]["kind"], "feed",
+        "and says where it came from: {listed}"
+    );
+    assert!(
+        calendars["feed"]["last_accepted"].is_string(),
+        "the feed's last acceptance is shown"
+    );
+}
+
+#[tokio::test]
+async fn garbage_empty_out_of_year_missing_and_slow_feeds_leave_the_data_as_they_were() {
+    let feed = start_feed(Answer::Status(404)).await;
+    let state = tempfile::tempdir().unwrap();
+    let app = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
+    let year = next_year();
+    let version = app.data_version().await;
+    let cases = [
+        ("garbage", Answer::Body("<html>not json</html>".to_owned()), "refused"),
+        ("an empty file", Answer::Body(json!({"year": year, "papers": [], "days": []}).to_string()), "not published"),
+        (
+            "out-of-year dates",
+            Answer::Body(json!({"year": year, "days": [{"name": "x", "date": "1999-05-01", "isOffDay": true}]}).to_string()),
+            "refused",
+        ),
+        ("a 404", Answer::Status(404), "not published"),
+        ("a 500", Answer::Status(500), "unreachable"),
+        ("a timeout", Answer::Hang, "unreachable"),
+    ];
+    for (what, answer, expected) in cases {
+        feed.set(answer);
+        let reload = ok_json(app.reload(Some(TOKEN)).await).await;
+        let outcome = reload["feed"]["last_outcome"].to_string();
+        assert!(
+            outcome.contains(expected),
+            "{what}: expected {expected:?} in {outcome}"
+        );
+        assert_eq!(
+            app.data_version().await,
+            version,
+            "{what} leaves the data as they were"
+        );
+        let day = app.october_ninth(year).await;
+        assert_eq!(
+            day["provisional"], true,
+            "{what}: next year is still unpublished"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restart_without_the_feed_keeps_the_accepted_data() {
+    let year = next_year();
+    let feed = start_feed(Answer::Body(notice(year))).await;
+    let state = tempfile::tempdir().unwrap();
+    let first = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
+    ok_json(first.reload(Some(TOKEN)).await).await;
+    assert_eq!(
+        first.october_ninth(year).await["name"],
+        "国庆节",
+        "accepted from the feed"
+    );
+
+    let restarted = spawn_app_with(&[("QIXIAN_STATE_DIR", state.path().to_str().unwrap())]).await;
+
+    let day = restarted.october_ninth(year).await;
+    assert_eq!(
+        day["name"], "国庆节",
+        "the state directory kept the feed's file: {day}"
+    );
+    assert_eq!(day["provisional"], false, "{year} stays published: {day}");
+}
+
+#[tokio::test]
+async fn an_operator_file_changes_kizilsu_and_not_xinjiang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("cn-xj-kizilsu")).unwrap();
+    let notice = json!({"year": 2026, "papers": ["克州 notice (test)"], "days": [
+        {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test notice"}]});
+    std::fs::write(
+        dir.path().join("cn-xj-kizilsu/2026.json"),
+        notice.to_string(),
+    )
+    .unwrap();
+
+    let app = spawn_app_with(&[("QIXIAN_HOLIDAYS_DIR", dir.path().to_str().unwrap())]).await;
+
+    let kizilsu = ok_json(
+        app.get_day("2026-07-14", &[("calendar", "cn-xj-kizilsu")])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (kizilsu["working"].clone(), kizilsu["name"].clone()),
+        (json!(false), json!("州庆")),
+        "{kizilsu}"
+    );
+    let xinjiang = ok_json(app.get_day("2026-07-14", &[("calendar", "cn-xj")]).await).await;
+    assert_eq!(
+        xinjiang["working"], true,
+        "Xinjiang is not touched: {xinjiang}"
+    );
+    // 7/14/2026 is a Tuesday: three working days (7/13, 7/15, 7/16 … ) shift by one.
+    let due = ok_json(
+        app.add_workdays(&[("start", "2026-07-13"), ("days", "1")])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        due["date"], "2026-07-15",
+        "州庆 is skipped on the default calendar: {due}"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_route_refuses_a_missing_or_wrong_token_and_is_absent_without_one() {
+    let feed = start_feed(Answer::Status(404)).await;
+    let state = tempfile::tempdir().unwrap();
+    let app = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
+    assert_problem(app.reload(None).await, 401, "unauthorized", &[]).await;
+    assert_problem(app.reload(Some("wrong")).await, 401, "unauthorized", &[]).await;
+    assert_eq!(
+        app.reload(Some(TOKEN)).await.status(),
+        200,
+        "the right token reloads"
+    );
+
+    let without = spawn_app().await;
+    let response = without
+        .request(Method::POST, "/v1/admin/reload", None, None)
+        .await;
+    assert_eq!(response.status(), 404, "no token configured: no route");
+}
+
+#[tokio::test]
+async fn every_answer_carries_an_etag_that_revalidates() {
+    let app = spawn_app().await;
+    let path = "/v1/deadlines?rule=countersign-reply&event=2026-09-30";
+    let first = app.get(path).await;
+    let etag = first.headers().get(header::ETAG).expect("an ETag").clone();
+    let again = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header(header::IF_NONE_MATCH, etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        304,
+        "a matching If-None-Match is answered 304"
+    );
+    let other = app.get("/v1/workdays/add?start=2026-09-30&days=1").await;
+    assert_ne!(
+        other.headers().get(header::ETAG),
+        Some(&etag),
+        "another request, another ETag"
+    );
+    assert!(
+        other.headers().get("x-data-version").is_some(),
+        "the data version is on every answer"
+    );
+}
