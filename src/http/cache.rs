@@ -124,6 +124,7 @@ pub async fn cache(
     if let Some(hit) = store.get(&key) {
         state.metrics.cache_hits.inc();
         let mut answer = HttpResponse::Ok();
+        answer.insert_header((header::VARY, "accept"));
         if let Some(content_type) = hit.content_type {
             answer.insert_header((header::CONTENT_TYPE, content_type));
         }

@@ -20,6 +20,9 @@ use crate::deadline::{
 };
 use crate::export;
 
+/// The most explanation days one batch answer may hold (about 10 MB of JSON).
+pub const MAX_BATCH_EXPLAINED_DAYS: usize = 100_000;
+
 /// One deadline request, as a JSON object or the query string.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,12 +31,30 @@ pub struct DeadlineInput {
     pub event: Option<String>,
     pub calendar: Option<String>,
     pub timezone: Option<String>,
+    #[serde(default, deserialize_with = "whole_number")]
     pub days: Option<i64>,
     pub unit: Option<String>,
+    #[serde(default, deserialize_with = "whole_number")]
     pub amount: Option<i64>,
     pub as_of: Option<String>,
     pub explain: Option<bool>,
     pub strict: Option<bool>,
+}
+
+/// An integer, also when JSON writes it with a fraction of zero (`7.0`), as JSON allows.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(Some(i));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        _ => Err(serde::de::Error::custom(format!(
+            "{n} is not a whole number of days"
+        ))),
+    }
 }
 
 impl DeadlineInput {
@@ -442,9 +463,21 @@ pub async fn batch(
         )));
     }
     let set = state.snapshot();
-    let results = items
-        .into_iter()
-        .map(|item| item.and_then(|input| compute(&state, &set, &input, false)));
+    // Explanations are the one part of a batch whose size the caller controls (3,650 calendar
+    // days explained 10,000 times is gigabytes): past a budget, further items asking for one
+    // fail alone, so the work and the answer stay bounded.
+    let mut explained = 0usize;
+    let results = items.into_iter().map(|item| {
+        let input = item?;
+        if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
+            return Err(ApiError::TooLarge(format!(
+                "this batch has already explained {explained} days, the most one batch may; ask for this item's explanation in another request"
+            )));
+        }
+        let computed = compute(&state, &set, &input, false)?;
+        explained += computed.deadline.explanation.as_ref().map_or(0, Vec::len);
+        Ok(computed)
+    });
     if format == Format::Csv {
         let rows = results.enumerate().map(|(i, r)| BatchRow::new(i + 1, r));
         return render::csv(&BATCH_COLUMNS, rows, params.flag("bom")?);

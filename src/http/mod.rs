@@ -74,26 +74,26 @@ impl AppState {
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use web::{get, post};
-    cfg.service(resource("/healthz", "GET").route(get().to(meta::healthz)))
-        .service(resource("/readyz", "GET").route(get().to(meta::readyz)))
-        .service(resource("/metrics", "GET").route(get().to(meta::metrics)))
-        .service(resource("/openapi.yaml", "GET").route(get().to(meta::openapi)))
-        .service(resource("/v1/calendars", "GET").route(get().to(calendars::list)))
-        .service(resource("/v1/calendars/{id}", "GET").route(get().to(calendars::one)))
-        .service(resource("/v1/calendars/{id}/days", "GET").route(get().to(exports::days)))
+    use web::post;
+    cfg.service(resource("/healthz", "GET, HEAD").route(get().to(meta::healthz)))
+        .service(resource("/readyz", "GET, HEAD").route(get().to(meta::readyz)))
+        .service(resource("/metrics", "GET, HEAD").route(get().to(meta::metrics)))
+        .service(resource("/openapi.yaml", "GET, HEAD").route(get().to(meta::openapi)))
+        .service(resource("/v1/calendars", "GET, HEAD").route(get().to(calendars::list)))
+        .service(resource("/v1/calendars/{id}", "GET, HEAD").route(get().to(calendars::one)))
+        .service(resource("/v1/calendars/{id}/days", "GET, HEAD").route(get().to(exports::days)))
         .service(
-            resource("/v1/calendars/{id}/holidays.ics", "GET")
+            resource("/v1/calendars/{id}/holidays.ics", "GET, HEAD")
                 .route(get().to(exports::holidays_ics)),
         )
-        .service(resource("/v1/days", "GET").route(get().to(days::range)))
-        .service(resource("/v1/days/{date}", "GET").route(get().to(days::one)))
-        .service(resource("/v1/workdays/add", "GET").route(get().to(workdays::add)))
-        .service(resource("/v1/workdays/count", "GET").route(get().to(workdays::count)))
-        .service(resource("/v1/rules", "GET").route(get().to(rules::list)))
-        .service(resource("/v1/rules/{id}", "GET").route(get().to(rules::one)))
+        .service(resource("/v1/days", "GET, HEAD").route(get().to(days::range)))
+        .service(resource("/v1/days/{date}", "GET, HEAD").route(get().to(days::one)))
+        .service(resource("/v1/workdays/add", "GET, HEAD").route(get().to(workdays::add)))
+        .service(resource("/v1/workdays/count", "GET, HEAD").route(get().to(workdays::count)))
+        .service(resource("/v1/rules", "GET, HEAD").route(get().to(rules::list)))
+        .service(resource("/v1/rules/{id}", "GET, HEAD").route(get().to(rules::one)))
         .service(
-            resource("/v1/deadlines", "GET, POST")
+            resource("/v1/deadlines", "GET, HEAD, POST")
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
@@ -104,6 +104,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The admin routes, registered only when an admin token is configured.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/v1/admin/reload", "POST").route(web::post().to(admin::reload)));
+}
+
+/// GET, and HEAD with the same headers and no body (the server drops the body of a HEAD).
+fn get() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
 /// A resource that answers 405, with the methods it serves in `Allow`, for any other method.
