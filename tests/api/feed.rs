@@ -79,7 +79,21 @@ fn notice(year: i32) -> String {
     json!({"year": year, "papers": ["test notice"], "days": days}).to_string()
 }
 
+/// Starts the service on the feed and waits for its start-up poll, so that the test's own
+/// reloads are the only polls that see what the test serves next.
 async fn spawn_with_feed(feed: &FakeFeed, state_dir: &str) -> TestApp {
+    let app = spawn_with_feed_unsettled(feed, state_dir).await;
+    for _ in 0..100 {
+        let calendars = ok_json(app.get_calendar("cn").await).await;
+        if calendars["feed"]["last_tried"].is_string() {
+            return app;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the start-up poll of the feed did not finish within 5 s");
+}
+
+async fn spawn_with_feed_unsettled(feed: &FakeFeed, state_dir: &str) -> TestApp {
     spawn_app_with(&[
         ("QIXIAN_FEED_URL", &feed.url),
         ("QIXIAN_FEED_TIMEOUT_SECS", "1"),
