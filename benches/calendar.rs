@@ -5,8 +5,10 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use qixian::calendar::CalendarSet;
+use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
+use qixian::calendar::{CalendarSet, DataSet};
 use qixian::deadline::{BEIJING, Event, Period, Request, RuleBook, compute};
+use qixian::store::Store;
 
 fn arithmetic(c: &mut Criterion) {
     let set = CalendarSet::embedded().unwrap();
@@ -37,6 +39,28 @@ fn arithmetic(c: &mut Criterion) {
 
 fn compilation(c: &mut Criterion) {
     c.bench_function("compile_all_calendars", |b| b.iter(CalendarSet::embedded));
+    // A reload as POST /v1/admin/reload does it: read the operator's directory, check each
+    // file, recompile, swap.
+    let dir = std::env::temp_dir().join(format!("qixian-bench-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("cn-xj-kizilsu")).unwrap();
+    std::fs::write(
+        dir.join("cn-xj-kizilsu/2026.json"),
+        r#"{"year": 2026, "days": [{"name": "州庆", "date": "2026-07-14", "isOffDay": true}]}"#,
+    )
+    .unwrap();
+    let specs = parse_specs(EMBEDDED_SPECS).unwrap();
+    let store = Store::open(
+        specs,
+        DataSet::embedded().unwrap(),
+        Some(dir.clone()),
+        None,
+        None,
+    )
+    .unwrap();
+    c.bench_function("reload_with_operator_file", |b| {
+        b.iter(|| store.reload_operator_files())
+    });
+    std::fs::remove_dir_all(dir).ok();
 }
 
 fn deadlines(c: &mut Criterion) {
