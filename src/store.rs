@@ -183,11 +183,7 @@ impl Store {
         {
             return Ok(Offer::Unchanged);
         }
-        let mut trial = sources.data.clone();
-        let origin = Origin::Feed {
-            url: url.to_owned(),
-        };
-        trial.insert_checked(FEED_CALENDAR, year, bytes, origin)?;
+        sources.data.check(FEED_CALENDAR, year, bytes)?;
         if let Some(dir) = &self.state_dir {
             let path = dir.join(FEED_CALENDAR).join(format!("{year}.json"));
             if let Err(e) = write_durably(&path, bytes) {

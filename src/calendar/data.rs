@@ -214,48 +214,36 @@ impl DataSet {
         origin: Origin,
     ) -> Result<(), DataError> {
         let file = HolidayFile::parse(calendar, year, bytes)?;
-        let sha256 = Sha256::digest(bytes).into();
-        self.files.insert(
-            (calendar.to_owned(), year),
-            LayerYear {
-                file,
-                origin,
-                sha256,
-            },
-        );
+        self.put(calendar, year, file, bytes, origin);
         Ok(())
     }
 
-    /// Checks `bytes` like [`DataSet::insert`], and also that they would not take away the
-    /// year's published data: a file that keeps fewer than half of the dates in force for the
-    /// same calendar and year is refused.
+    /// Checks that `bytes` may replace what is in force for `calendar` and `year`: they pass
+    /// [`HolidayFile::parse`], and they would not take away the year's published data — a file
+    /// that keeps fewer than half of the dates in force for the same calendar and year is
+    /// refused.
     ///
     /// # Errors
-    /// A [`DataError`]; the set is then unchanged.
+    /// The [`DataError`] that refuses them.
     ///
     /// # Example
     /// ```
-    /// use qixian::calendar::{DataSet, DataError, Origin};
-    /// let mut set = DataSet::embedded().unwrap();
-    /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#.as_bytes();
-    /// let err = set.insert_checked("cn", 2026, thin, Origin::Embedded).unwrap_err();
+    /// use qixian::calendar::{DataSet, DataError};
+    /// let set = DataSet::embedded().unwrap();
+    /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#;
+    /// let err = set.check("cn", 2026, thin.as_bytes()).unwrap_err();
     /// assert!(matches!(err, DataError::DropsPublishedDays { .. }));
     /// ```
-    pub fn insert_checked(
-        &mut self,
-        calendar: &str,
-        year: i32,
-        bytes: &[u8],
-        origin: Origin,
-    ) -> Result<(), DataError> {
+    pub fn check(&self, calendar: &str, year: i32, bytes: &[u8]) -> Result<HolidayFile, DataError> {
         let file = HolidayFile::parse(calendar, year, bytes)?;
         if let Some(old) = self.get(calendar, year) {
+            let new_dates: HashSet<NaiveDate> = file.days.iter().map(|d| d.date).collect();
             let had = old.file.days.len();
             let kept = old
                 .file
                 .days
                 .iter()
-                .filter(|o| file.days.iter().any(|n| n.date == o.date))
+                .filter(|o| new_dates.contains(&o.date))
                 .count();
             if kept * 2 < had {
                 return Err(DataError::DropsPublishedDays {
@@ -266,7 +254,35 @@ impl DataSet {
                 });
             }
         }
-        self.insert(calendar, year, bytes, origin)
+        Ok(file)
+    }
+
+    /// [`DataSet::check`], then puts the file in force.
+    ///
+    /// # Errors
+    /// The [`DataError`] that refuses the file; the set is then unchanged.
+    pub fn insert_checked(
+        &mut self,
+        calendar: &str,
+        year: i32,
+        bytes: &[u8],
+        origin: Origin,
+    ) -> Result<(), DataError> {
+        let file = self.check(calendar, year, bytes)?;
+        self.put(calendar, year, file, bytes, origin);
+        Ok(())
+    }
+
+    fn put(&mut self, calendar: &str, year: i32, file: HolidayFile, bytes: &[u8], origin: Origin) {
+        let sha256 = Sha256::digest(bytes).into();
+        self.files.insert(
+            (calendar.to_owned(), year),
+            LayerYear {
+                file,
+                origin,
+                sha256,
+            },
+        );
     }
 
     /// The file in force for `calendar` and `year`, if any.
