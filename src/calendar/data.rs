@@ -128,8 +128,9 @@ impl HolidayFile {
         let mut seen = HashSet::with_capacity(self.days.len());
         for entry in &self.days {
             let date = entry.date;
-            let carried =
-                date.year() == year - 1 && date.month() == 12 && date.day() >= DECEMBER_CARRY_FROM;
+            let carried = Some(date.year()) == year.checked_sub(1)
+                && date.month() == 12
+                && date.day() >= DECEMBER_CARRY_FROM;
             if date.year() != year && !carried {
                 return Err(DataError::DateOutsideYear {
                     calendar,
@@ -373,5 +374,514 @@ mod tests {
             ),
             Err(DataError::Malformed { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    //! Hostile holiday files: arbitrary bytes, near-valid JSON (wrong years, dates out of range
+    //! or not on the calendar, duplicates, fields of the wrong type) and bent copies of the real
+    //! files. The loader answers each with a file or a `DataError`, never a panic; what it
+    //! accepts keeps its promises, and what it refuses leaves the data as they were.
+
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    fn embedded() -> &'static DataSet {
+        static SET: OnceLock<DataSet> = OnceLock::new();
+        SET.get_or_init(|| DataSet::embedded().expect("the embedded data are valid"))
+    }
+
+    /// Every (calendar, year) with a file in force, and the file.
+    fn in_force() -> Vec<(String, i32)> {
+        let set = embedded();
+        set.calendars()
+            .flat_map(|c| set.layer(c).map(move |(y, _)| (c.to_owned(), y)))
+            .collect()
+    }
+
+    /// What the data hold, to see that a refusal changed nothing.
+    fn fingerprint(set: &DataSet) -> Vec<(String, i32, [u8; 32])> {
+        set.calendars()
+            .flat_map(|c| set.layer(c).map(move |(y, f)| (c.to_owned(), y, f.sha256)))
+            .collect()
+    }
+
+    /// A date a file for `year` may list: in the year, or in the last days of the December
+    /// before it. Written with i64 so that it holds at the edges of i32 too.
+    fn belongs_to(year: i32, date: NaiveDate) -> bool {
+        let (y, year) = (i64::from(date.year()), i64::from(year));
+        y == year || (y == year - 1 && date.month() == 12 && date.day() >= DECEMBER_CARRY_FROM)
+    }
+
+    /// The loader's promises about a file it accepted for `year`.
+    fn keeps_the_promises(file: &HolidayFile, year: i32) -> Result<(), TestCaseError> {
+        prop_assert_eq!(file.year, year, "an accepted file is for the year asked");
+        prop_assert!(!file.days.is_empty(), "an accepted file lists days");
+        let mut seen = HashSet::new();
+        for day in &file.days {
+            prop_assert!(seen.insert(day.date), "{} is listed once", day.date);
+            prop_assert!(
+                belongs_to(year, day.date),
+                "{} belongs to {} or its late December",
+                day.date,
+                year
+            );
+        }
+        Ok(())
+    }
+
+    /// Loads `bytes` for `calendar`/`year` both ways, into a copy of the embedded data, and
+    /// checks what each promises.
+    fn load_both_ways(calendar: &str, year: i32, bytes: &[u8]) -> Result<(), TestCaseError> {
+        let parsed = HolidayFile::parse(calendar, year, bytes);
+        match &parsed {
+            Ok(file) => keeps_the_promises(file, year)?,
+            Err(err) => {
+                let message = err.to_string();
+                prop_assert!(
+                    message.contains(&format!("{calendar}/{year}")),
+                    "the refusal names the calendar and year: {}",
+                    message
+                );
+            }
+        }
+        let mut set = embedded().clone();
+        let before = fingerprint(&set);
+        match set.insert_checked(calendar, year, bytes, Origin::Embedded) {
+            Ok(()) => {
+                prop_assert!(
+                    parsed.is_ok(),
+                    "insert_checked accepts only what parse accepts"
+                );
+                let now = &set
+                    .get(calendar, year)
+                    .expect("an accepted file is in force")
+                    .file;
+                prop_assert_eq!(
+                    Ok(now),
+                    parsed.as_ref(),
+                    "the file in force is the one parsed"
+                );
+            }
+            Err(_) => prop_assert_eq!(
+                fingerprint(&set),
+                before,
+                "a refused file leaves the data as they were"
+            ),
+        }
+        Ok(())
+    }
+
+    /// The years a loader may be asked for: supported ones, the edges of `NaiveDate`, the
+    /// edges of `i32` but its minimum (see the test named after it below), and any.
+    fn year() -> impl Strategy<Value = i32> {
+        prop_oneof![
+            4 => 2000..=2100i32,
+            1 => prop::sample::select(vec![
+                i32::MAX, i32::MIN + 1, -262_144, -262_143, 262_142, 262_143, -1, 0, 1, 9999, 10_000,
+            ]),
+            1 => any::<i32>().prop_filter("i32::MIN has a test of its own", |y| *y != i32::MIN),
+        ]
+    }
+
+    /// A date near `year`: mostly a small pool of days, so that duplicates are common, on
+    /// both sides of the late-December boundary and of the year's end.
+    fn date_near(year: i32) -> impl Strategy<Value = NaiveDate> {
+        let base = year.clamp(NaiveDate::MIN.year() + 3, NaiveDate::MAX.year() - 3);
+        let md = prop_oneof![
+            (Just(0), 1..=1u32, 1..=6u32),
+            (Just(0), 1..=12u32, 1..=28u32),
+            (Just(-1), Just(12), 15..=31u32),
+            (Just(1), Just(1), 1..=3u32),
+            (-3..=3i32, 1..=12u32, 1..=28u32),
+        ];
+        md.prop_map(move |(dy, m, d)| {
+            NaiveDate::from_ymd_opt(base + dy, m, d).expect("a day of a year chrono holds")
+        })
+    }
+
+    /// A holiday file every field of which has the right type (dates on the calendar), though
+    /// its year, dates and duplicates may break the rules.
+    #[derive(Clone, Debug)]
+    struct Typed {
+        asked: i32,
+        year: i32,
+        papers: Option<Vec<String>>,
+        days: Vec<TypedDay>,
+    }
+
+    #[derive(Clone, Debug)]
+    struct TypedDay {
+        name: String,
+        date: NaiveDate,
+        off: bool,
+        confidence: Option<&'static str>,
+        source: Option<String>,
+        /// A field holiday-cn does not have, which the loader must read past.
+        extra: bool,
+    }
+
+    impl Typed {
+        fn json(&self) -> Value {
+            let mut file = Map::new();
+            file.insert("year".into(), json!(self.year));
+            if let Some(papers) = &self.papers {
+                file.insert("papers".into(), json!(papers));
+            }
+            let days = self
+                .days
+                .iter()
+                .map(|d| {
+                    let mut day = Map::new();
+                    day.insert("name".into(), json!(d.name));
+                    day.insert("date".into(), json!(d.date.to_string()));
+                    day.insert("isOffDay".into(), json!(d.off));
+                    if let Some(c) = d.confidence {
+                        day.insert("confidence".into(), json!(c));
+                    }
+                    if let Some(s) = &d.source {
+                        day.insert("source".into(), json!(s));
+                    }
+                    if d.extra {
+                        // holiday-cn may add fields; the loader reads past them.
+                        day.insert("note".into(), json!({"added": [1, 2]}));
+                    }
+                    Value::Object(day)
+                })
+                .collect();
+            file.insert("days".into(), Value::Array(days));
+            Value::Object(file)
+        }
+
+        /// The rules, stated on their own: the year must match, a day must be listed, and
+        /// each date must belong to the year and come once; the first broken rule is told.
+        fn verdict(&self, calendar: &str) -> Result<(), DataError> {
+            let (calendar, year) = (calendar.to_owned(), self.asked);
+            if self.year != year {
+                return Err(DataError::WrongYear {
+                    calendar,
+                    year,
+                    found: self.year,
+                });
+            }
+            if self.days.is_empty() {
+                return Err(DataError::Empty { calendar, year });
+            }
+            for (i, day) in self.days.iter().enumerate() {
+                let date = day.date;
+                if !belongs_to(year, date) {
+                    return Err(DataError::DateOutsideYear {
+                        calendar,
+                        year,
+                        date,
+                    });
+                }
+                if self.days[..i].iter().any(|earlier| earlier.date == date) {
+                    return Err(DataError::DuplicateDate {
+                        calendar,
+                        year,
+                        date,
+                    });
+                }
+            }
+            Ok(())
+        }
+    }
+
+    fn typed() -> impl Strategy<Value = Typed> {
+        year().prop_flat_map(|asked| {
+            let day = (
+                prop_oneof![Just("国庆节".to_owned()), any::<String>()],
+                date_near(asked),
+                any::<bool>(),
+                prop::option::of(prop::sample::select(vec!["high", "medium", "low"])),
+                prop::option::of(any::<String>()),
+                any::<bool>(),
+            );
+            (
+                Just(asked),
+                prop_oneof![
+                    4 => Just(asked),
+                    1 => (-2..=2i32).prop_map(move |d| asked.saturating_add(d)),
+                    1 => any::<i32>(),
+                ],
+                prop::option::of(prop::collection::vec(any::<String>(), 0..3)),
+                prop::collection::vec(
+                    day.prop_map(|(name, date, off, confidence, source, extra)| TypedDay {
+                        name,
+                        date,
+                        off,
+                        confidence,
+                        source,
+                        extra,
+                    }),
+                    0..10,
+                ),
+            )
+                .prop_map(|(asked, year, papers, days)| Typed {
+                    asked,
+                    year,
+                    papers,
+                    days,
+                })
+        })
+    }
+
+    /// One field given a value of the wrong type or a date not on the calendar: every such
+    /// file is malformed, whatever else is right.
+    fn break_one(file: &mut Value, how: usize, at: prop::sample::Index, year: i32) {
+        let y = year.clamp(0, 9999);
+        let bad_dates = [
+            json!(format!("{y:04}-02-30")),
+            json!(format!("{y:04}-13-01")),
+            json!(format!("{y:04}-00-10")),
+            json!(format!("{y:04}/01/01")),
+            json!(""),
+            json!(20_230_101),
+            Value::Null,
+        ];
+        let bad_years = [
+            json!(year.to_string()),
+            json!(f64::from(year) + 0.5),
+            json!(1_i64 << 40),
+            json!(-(1_i64 << 40)),
+            Value::Null,
+            json!([year]),
+        ];
+        let (kind, sub) = (how % 6, how / 6);
+        let days = file["days"].as_array_mut().filter(|d| !d.is_empty());
+        match (kind, days) {
+            (0, Some(days)) => {
+                at.get_mut(days)["date"] = bad_dates[sub % bad_dates.len()].clone();
+            }
+            (1, Some(days)) => {
+                at.get_mut(days)["isOffDay"] =
+                    [json!("true"), json!(1), Value::Null][sub % 3].clone();
+            }
+            (2, Some(days)) => {
+                let day = at.get_mut(days);
+                match sub % 3 {
+                    0 => day["name"] = json!(7),
+                    1 => day["name"] = Value::Null,
+                    _ => {
+                        if let Some(day) = day.as_object_mut() {
+                            day.remove("name");
+                        }
+                    }
+                }
+            }
+            (3, Some(days)) => {
+                at.get_mut(days)["confidence"] =
+                    [json!("HIGH"), json!("certain"), json!(3)][sub % 3].clone();
+            }
+            (4, _) => {
+                file["papers"] = [json!("a notice"), json!([1]), Value::Null][sub % 3].clone();
+            }
+            (5, _) => match sub % 4 {
+                3 => {
+                    if let Some(file) = file.as_object_mut() {
+                        file.remove("days");
+                    }
+                }
+                k => file["days"] = [json!({}), json!("2026-10-01"), Value::Null][k].clone(),
+            },
+            _ => match sub % (bad_years.len() + 1) {
+                k if k < bad_years.len() => file["year"] = bad_years[k].clone(),
+                _ => {
+                    if let Some(file) = file.as_object_mut() {
+                        file.remove("year");
+                    }
+                }
+            },
+        }
+    }
+
+    /// Pieces of holiday-cn's JSON, shuffled into text that is often almost a file.
+    fn json_like_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let token = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "\"year\"",
+            "\"days\"",
+            "\"papers\"",
+            "\"name\"",
+            "\"date\"",
+            "\"isOffDay\"",
+            "\"confidence\"",
+            "\"high\"",
+            "2026",
+            "2025",
+            "-1",
+            "1e999",
+            "2147483648",
+            "\"2026-10-01\"",
+            "\"2025-12-31\"",
+            "\"2026-02-30\"",
+            "true",
+            "null",
+            "\"\\ud800\"",
+            "\"\\u0000\"",
+            " ",
+            "\u{FEFF}",
+            "\"国庆节\"",
+        ]);
+        prop::collection::vec(token, 0..48).prop_map(|t| t.concat().into_bytes())
+    }
+
+    /// A real file from `holidays/`, cut short, or with one byte changed or added.
+    fn bent_real_file() -> impl Strategy<Value = (String, i32, Vec<u8>)> {
+        (
+            prop::sample::select(in_force()),
+            any::<prop::sample::Index>(),
+            any::<u8>(),
+            0..3u8,
+        )
+            .prop_map(|((calendar, year), at, byte, how)| {
+                let file = embedded().get(&calendar, year).expect("in force");
+                let mut bytes = serde_json::to_vec_pretty(&file.file).expect("a file serialises");
+                let i = at.index(bytes.len());
+                match how {
+                    0 => bytes.truncate(i),
+                    1 => bytes[i] = byte,
+                    _ => bytes.insert(i, byte),
+                }
+                (calendar, year, bytes)
+            })
+    }
+
+    fn calendar() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(vec!["cn", "cn-xj", "cn-xj-kizilsu"]).prop_map(str::to_owned),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+        #[test]
+        fn arbitrary_bytes_are_loaded_or_refused_never_a_panic(
+            calendar in calendar(),
+            year in year(),
+            bytes in prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..2_048),
+                json_like_bytes(),
+            ],
+        ) {
+            load_both_ways(&calendar, year, &bytes)?;
+        }
+
+        #[test]
+        fn a_bent_copy_of_a_real_file_is_loaded_or_refused_never_a_panic(
+            (calendar, year, bytes) in bent_real_file(),
+        ) {
+            load_both_ways(&calendar, year, &bytes)?;
+        }
+
+        #[test]
+        fn a_well_typed_file_gets_exactly_the_verdict_the_rules_give(
+            file in typed(), calendar in calendar(),
+        ) {
+            let bytes = serde_json::to_vec(&file.json()).expect("a value serialises");
+            let got = HolidayFile::parse(&calendar, file.asked, &bytes);
+            prop_assert_eq!(
+                got.map(|f| f.days.iter().map(|d| d.date).collect::<Vec<_>>()),
+                file.verdict(&calendar).map(|()| file.days.iter().map(|d| d.date).collect()),
+                "the verdict on {}", String::from_utf8_lossy(&bytes)
+            );
+            load_both_ways(&calendar, file.asked, &bytes)?;
+        }
+
+        #[test]
+        fn a_file_with_one_field_of_the_wrong_type_is_malformed(
+            file in typed(), how in 0..64usize, at in any::<prop::sample::Index>(),
+        ) {
+            let mut value = file.json();
+            break_one(&mut value, how, at, file.asked);
+            let bytes = serde_json::to_vec(&value).expect("a value serialises");
+            let got = HolidayFile::parse("cn", file.asked, &bytes);
+            prop_assert!(
+                matches!(got, Err(DataError::Malformed { .. })),
+                "{} is malformed, got {:?}", value, got
+            );
+            load_both_ways("cn", file.asked, &bytes)?;
+        }
+
+        #[test]
+        fn a_revision_is_accepted_exactly_when_it_keeps_half_the_days_in_force(
+            (calendar, year) in prop::sample::select(in_force()),
+            keep in prop::collection::vec(any::<bool>(), 64),
+            added in prop::collection::btree_set(1..=365u32, 0..6),
+        ) {
+            let old = &embedded().get(&calendar, year).expect("in force").file;
+            let mut days: Vec<HolidayEntry> = old
+                .days
+                .iter()
+                .zip(keep.iter().cycle())
+                .filter(|(_, keep)| **keep)
+                .map(|(d, _)| d.clone())
+                .collect();
+            let kept = days.len();
+            for ordinal in added {
+                let date = NaiveDate::from_yo_opt(year, ordinal).expect("a day of the year");
+                if days.iter().all(|d| d.date != date) && old.days.iter().all(|d| d.date != date) {
+                    days.push(HolidayEntry { name: "补".into(), date, is_off_day: true, confidence: None, source: None });
+                }
+            }
+            let revision = HolidayFile { year, papers: vec![], days };
+            let bytes = serde_json::to_vec(&revision).expect("a file serialises");
+            let mut set = embedded().clone();
+            let before = fingerprint(&set);
+            let got = set.insert_checked(&calendar, year, &bytes, Origin::Embedded);
+            let had = old.days.len();
+            if revision.days.is_empty() {
+                prop_assert!(matches!(got, Err(DataError::Empty { .. })), "no days: {:?}", got);
+            } else if kept * 2 < had {
+                prop_assert_eq!(
+                    got, Err(DataError::DropsPublishedDays { calendar: calendar.clone(), year, kept, had }),
+                    "keeping {} of {} is refused", kept, had
+                );
+            } else {
+                prop_assert_eq!(got, Ok(()), "keeping {} of {} is accepted", kept, had);
+                prop_assert_eq!(
+                    &set.get(&calendar, year).expect("in force").file, &revision,
+                    "the revision is in force"
+                );
+            }
+            if set.get(&calendar, year).map(|f| &f.file) != Some(&revision) {
+                prop_assert_eq!(fingerprint(&set), before, "a refusal leaves the data as they were");
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        for open in ["[", "{\"year\":", "{\"days\":[", "{\"days\":[{\"name\":"] {
+            let bytes = open.repeat(100_000).into_bytes();
+            let got = HolidayFile::parse("cn", 2026, &bytes);
+            assert!(
+                matches!(got, Err(DataError::Malformed { .. })),
+                "100000 levels of {open:?} are malformed, got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_for_the_least_i32_year_is_refused_not_a_panic() {
+        let json = r#"{"year": -2147483648, "days": [{"name": "x", "date": "2026-01-01", "isOffDay": true}]}"#;
+        let got = std::panic::catch_unwind(|| HolidayFile::parse("cn", i32::MIN, json.as_bytes()));
+        assert!(
+            matches!(got, Ok(Err(_))),
+            "a file for year -2147483648 listing 2026-01-01 is refused, not a panic, got {got:?}"
+        );
     }
 }

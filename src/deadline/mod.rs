@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::calendar::{Calendar, CalendarError, DayKind};
 
 pub use rules::{Consequence, EMBEDDED_RULES, Rule, RuleBook, Unit};
-pub use zone::{BEIJING, Event, URUMQI, end_of_day, parse_as_of, parse_date, parse_zone};
+pub use zone::{BEIJING, Event, URUMQI, end_of_day, parse_as_of, parse_date, parse_zone, shorten};
 
 /// The lengths a period may have.
 pub const AMOUNTS: RangeInclusive<i64> = 1..=3650;

@@ -22,6 +22,16 @@ pub enum Event {
     Date(NaiveDate),
 }
 
+/// The caller's value as an error message repeats it: whole when short, else its first 64
+/// characters and how long it was (a 2 MiB value is not sent back).
+pub fn shorten(text: &str) -> String {
+    const KEEP: usize = 64;
+    match text.char_indices().nth(KEEP) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
 /// Parses `YYYY-MM-DD`, saying what is wrong in words a caller understands.
 ///
 /// # Errors
@@ -42,7 +52,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
-        return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        return Err(format!(
+            "{:?} is not a date of the form YYYY-MM-DD",
+            shorten(text)
+        ));
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("{text} is not a calendar date"))
@@ -64,7 +77,7 @@ impl Event {
     /// ```
     pub fn parse(text: &str) -> Result<Self, DeadlineError> {
         parse_moment(text).map_err(|reason| DeadlineError::InvalidEvent {
-            value: text.to_owned(),
+            value: shorten(text),
             reason,
         })
     }
@@ -110,7 +123,7 @@ pub fn parse_as_of(text: &str, zone: Tz) -> Result<NaiveDate, DeadlineError> {
     parse_moment(text)
         .map(|e| e.local_date(zone))
         .map_err(|reason| DeadlineError::InvalidAsOf {
-            value: text.to_owned(),
+            value: shorten(text),
             reason,
         })
 }
@@ -225,9 +238,289 @@ mod tests {
     }
 
     #[test]
+    fn a_long_value_is_shortened_in_messages() {
+        let long = "9".repeat(3_000);
+        let err = Event::parse(&long).unwrap_err().to_string();
+        assert!(
+            err.len() < 400,
+            "a 3,000-byte value is not repeated whole: {} bytes",
+            err.len()
+        );
+        assert!(
+            err.contains("(3000 bytes)"),
+            "the message says how long it was: {err}"
+        );
+        assert_eq!(
+            shorten("2026-02-30"),
+            "2026-02-30",
+            "short values are kept whole"
+        );
+    }
+
+    #[test]
     fn unknown_zones_are_refused() {
         assert!(parse_zone("Asia/Urumqi").is_ok());
         assert!(parse_zone("Xinjiang/Time").is_err());
         assert!(parse_zone("").is_err());
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    //! Hostile input for the event, date and zone parsers: whatever the string (non-ASCII,
+    //! NULs, thousands of characters), an answer and never a panic; a refusal names the value,
+    //! and what is accepted survives being written out and read again.
+
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    /// Zones on both sides of the date line and the two clocks the service counts on.
+    const ZONES: [Tz; 5] = [
+        BEIJING,
+        URUMQI,
+        chrono_tz::UTC,
+        chrono_tz::Pacific::Kiritimati,
+        chrono_tz::Etc::GMTPlus12,
+    ];
+
+    /// Well-formed events of every kind the parser takes, to be bent by [`mutated`].
+    const SHAPES: [&str; 9] = [
+        "2026-09-30",
+        "2024-02-29",
+        "2026-09-30T18:00",
+        "2026-09-30T18:00:00",
+        "2026-09-30T18:00:00.123456789",
+        "2026-09-30 18:00",
+        "2026-09-30T18:00:00+08:00",
+        "2026-09-30T18:00:00Z",
+        "2026-09-30T23:59:60-12:00",
+    ];
+
+    /// Characters that trip parsers: NUL, a BOM, full-width digits, the separators themselves.
+    fn awkward_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            3 => any::<char>(),
+            2 => prop::sample::select(vec![
+                '\0', '\u{FEFF}', '２', '０', '－', '：', 'é', '\u{10FFFF}', '-', ':', 'T', 'Z',
+                '+', ' ', '.', '9', '0',
+            ]),
+        ]
+    }
+
+    /// Strings in the event grammar's neighbourhood, so that every branch is reached.
+    fn event_like() -> impl Strategy<Value = String> {
+        "[+-]?[0-9]{1,6}-[0-9]{1,2}-[0-9]{1,3}([Tt ][0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([.,][0-9]{0,12})?)?)?)?([Zz]|[+-][0-9]{1,2}(:?[0-9]{2})?)?"
+    }
+
+    /// A well-formed event with one character inserted, replaced or removed.
+    fn mutated() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(SHAPES.to_vec()),
+            any::<prop::sample::Index>(),
+            awkward_char(),
+            0..3u8,
+        )
+            .prop_map(|(shape, at, c, how)| {
+                let mut chars: Vec<char> = shape.chars().collect();
+                let i = at.index(chars.len());
+                match how {
+                    0 => chars.insert(i, c),
+                    1 => chars[i] = c,
+                    _ => {
+                        chars.remove(i);
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    /// Any string at all, control characters included, up to a few thousand characters.
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            prop::collection::vec(awkward_char(), 0..64).prop_map(String::from_iter),
+            prop::collection::vec(awkward_char(), 1_000..8_000).prop_map(String::from_iter),
+            (prop::sample::select(SHAPES.to_vec()), 2..2_000usize).prop_map(|(s, n)| s.repeat(n)),
+        ]
+    }
+
+    fn every_kind_of_text() -> impl Strategy<Value = String> {
+        prop_oneof![event_like(), mutated(), any_text()]
+    }
+
+    /// The event written back in the form the parser reads it from.
+    fn written(event: &Event) -> String {
+        match event {
+            Event::Instant(t) => t.to_rfc3339(),
+            Event::Local(t) => t.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            Event::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// The year of every date inside an event (its own, and its local date on every zone).
+    fn four_digit_years(event: &Event) -> bool {
+        let own = match event {
+            Event::Instant(t) => t.year(),
+            Event::Local(t) => t.year(),
+            Event::Date(d) => d.year(),
+        };
+        std::iter::once(own)
+            .chain(ZONES.iter().map(|z| event.local_date(*z).year()))
+            .all(|y| (0..=9999).contains(&y))
+    }
+
+    fn gregorian_leap(y: i32) -> bool {
+        y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    }
+
+    fn days_in_month(y: i32, m: u32) -> u32 {
+        match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if gregorian_leap(y) => 29,
+            2 => 28,
+            _ => 0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn any_event_text_is_read_or_refused_by_name_never_a_panic(text in every_kind_of_text()) {
+            match Event::parse(&text) {
+                Ok(event) => {
+                    for zone in ZONES {
+                        let date = event.local_date(zone);
+                        let shown = date.to_string();
+                        prop_assert_eq!(
+                            shown.parse::<NaiveDate>().ok(), Some(date),
+                            "the local date of {:?} on {} reads back from {:?}", text, zone, shown
+                        );
+                        prop_assert_eq!(
+                            parse_as_of(&text, zone).ok(), Some(date),
+                            "as_of {:?} on {} is the event's local date", text, zone
+                        );
+                    }
+                    if four_digit_years(&event) {
+                        let again = written(&event);
+                        prop_assert_eq!(
+                            Event::parse(&again).ok(), Some(event),
+                            "{:?} written as {:?} reads back as the same event", text, again
+                        );
+                        for zone in ZONES {
+                            let day = event.local_date(zone);
+                            prop_assert_eq!(
+                                Event::parse(&day.to_string()).ok(), Some(Event::Date(day)),
+                                "the local date {} reads back as a date event", day
+                            );
+                        }
+                    }
+                }
+                Err(err) => {
+                    let quoted = format!("{:?}", shorten(&text));
+                    let message = err.to_string();
+                    prop_assert!(
+                        matches!(&err, DeadlineError::InvalidEvent { value, .. } if *value == shorten(&text)),
+                        "a refused event is InvalidEvent carrying the text, got {:?}", err
+                    );
+                    prop_assert!(
+                        message.contains(&quoted),
+                        "the message names the value {}: {:?}", quoted, message
+                    );
+                    let as_of = parse_as_of(&text, BEIJING);
+                    prop_assert!(
+                        matches!(&as_of, Err(DeadlineError::InvalidAsOf { value, .. }) if *value == shorten(&text)),
+                        "as_of refuses {:?} too, naming it, got {:?}", text, as_of
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn parse_date_accepts_exactly_the_dates_chrono_knows(
+            y in prop_oneof![0..=9999i32, Just(0), Just(9999), 1900..=2100i32],
+            m in 0..=13u32,
+            d in prop_oneof![0..=32u32, 28..=31u32],
+        ) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(
+                parse_date(&text).ok(), NaiveDate::from_ymd_opt(y, m, d),
+                "parse_date and chrono agree on {:?}", text
+            );
+        }
+
+        #[test]
+        fn february_has_a_29th_exactly_in_gregorian_leap_years(
+            y in 0..=9999i32, m in 1..=12u32, d in 28..=32u32,
+        ) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            let is_date = d <= days_in_month(y, m);
+            prop_assert_eq!(
+                parse_date(&text).is_ok(), is_date,
+                "{:?} is a date exactly when day {} fits month {} of {}", text, d, m, y
+            );
+        }
+
+        #[test]
+        fn years_outside_four_digits_are_refused_by_their_shape(
+            y in prop_oneof![10_000..=262_143i32, -262_144..0i32],
+            m in 1..=12u32,
+            d in 1..=28u32,
+        ) {
+            let text = NaiveDate::from_ymd_opt(y, m, d).expect("a real date").to_string();
+            let err = parse_date(&text).expect_err("only YYYY-MM-DD is a date");
+            prop_assert!(
+                err.contains("YYYY-MM-DD") && err.contains(&text),
+                "the refusal of {:?} names it and the form: {:?}", text, err
+            );
+        }
+
+        #[test]
+        fn a_date_parse_date_accepts_is_written_back_exactly_as_given(text in every_kind_of_text()) {
+            match parse_date(&text) {
+                Ok(date) => prop_assert_eq!(
+                    date.format("%Y-%m-%d").to_string(), text.clone(),
+                    "{:?} is the canonical form of the date it names", text
+                ),
+                Err(err) => prop_assert!(
+                    err.contains(&format!("{:?}", shorten(&text))) || err.contains(&text),
+                    "the refusal names {:?}: {:?}", text, err
+                ),
+            }
+        }
+
+        #[test]
+        fn any_zone_name_is_known_or_refused_by_name(name in prop_oneof![
+            any_text(),
+            "[A-Za-z]{1,10}/[A-Za-z_]{1,12}",
+            prop::sample::select(chrono_tz::TZ_VARIANTS.to_vec()).prop_map(|z| z.name().to_owned()),
+        ]) {
+            match parse_zone(&name) {
+                Ok(zone) => prop_assert_eq!(
+                    zone.name(), name.as_str(), "a zone is known by the name given"
+                ),
+                Err(err) => {
+                    let quoted = format!("{name:?}");
+                    prop_assert!(
+                        err.to_string().contains(&quoted),
+                        "the refusal names {}: {}", quoted, err
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_iana_zone_is_known_by_its_own_name() {
+        for zone in chrono_tz::TZ_VARIANTS {
+            assert_eq!(
+                parse_zone(zone.name()).ok(),
+                Some(zone),
+                "{} is known by its name",
+                zone.name()
+            );
+        }
     }
 }

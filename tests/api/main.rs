@@ -9,6 +9,7 @@ mod deadlines;
 mod feed;
 mod formats;
 mod helpers;
+mod hostile;
 mod meta;
 mod rules;
 mod workdays;
