@@ -74,7 +74,9 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
+        // `*` is not honoured here: whether a representation exists (or the request fails)
+        // is known only after the handler runs, and HTTP says to ignore the condition then.
+        .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
 pub async fn cache(
@@ -113,9 +115,10 @@ pub async fn cache(
         res
     };
     if matches_etag(&req, &etag) {
-        return Ok(with_headers(
-            req.into_response(HttpResponse::NotModified().finish()),
-        ));
+        let not_modified = HttpResponse::NotModified()
+            .insert_header((header::VARY, "accept"))
+            .finish();
+        return Ok(with_headers(req.into_response(not_modified)));
     }
     let store = state.cache.0.as_ref().filter(|_| worth_caching(req.path()));
     let Some(store) = store else {

@@ -232,7 +232,15 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let problem = self.problem();
-        HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::Unauthorized = self {
+            // RFC 9110: a 401 names the scheme the caller should use.
+            response.insert_header((
+                actix_web::http::header::WWW_AUTHENTICATE,
+                "Bearer realm=\"qixian\"",
+            ));
+        }
+        response
             .content_type("application/problem+json")
             .json(problem)
     }

@@ -61,6 +61,10 @@ pub fn negotiate(
     params: &Params,
     offered: &[Format],
 ) -> Result<Format, ApiError> {
+    if offered.contains(&Format::Csv) {
+        // Checked whatever the answer's format, like every other flag.
+        params.flag("bom")?;
+    }
     let default = offered.first().copied().unwrap_or(Format::Json);
     let names = || {
         offered
