@@ -310,7 +310,14 @@ async fn the_admin_route_refuses_a_missing_or_wrong_token_and_is_absent_without_
     let feed = start_feed(Answer::Status(404)).await;
     let state = tempfile::tempdir().unwrap();
     let app = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
-    assert_problem(app.reload(None).await, 401, "unauthorized", &[]).await;
+    let refused = app.reload(None).await;
+    let challenge = refused.headers().get(header::WWW_AUTHENTICATE).cloned();
+    assert_eq!(
+        challenge.as_ref().and_then(|v| v.to_str().ok()),
+        Some("Bearer realm=\"qixian\""),
+        "a 401 names the Bearer scheme"
+    );
+    assert_problem(refused, 401, "unauthorized", &[]).await;
     assert_problem(app.reload(Some("wrong")).await, 401, "unauthorized", &[]).await;
     assert_eq!(
         app.reload(Some(TOKEN)).await.status(),
@@ -352,5 +359,17 @@ async fn every_answer_carries_an_etag_that_revalidates() {
     assert!(
         other.headers().get("x-data-version").is_some(),
         "the data version is on every answer"
+    );
+    let any = app
+        .client
+        .get(format!("{}/v1/deadlines?rule=nope&event=x", app.address))
+        .header(header::IF_NONE_MATCH, "*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        any.status(),
+        400,
+        "If-None-Match: * never hides an error behind a 304"
     );
 }
