@@ -9,7 +9,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse, web};
-use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
 
 use super::AppState;
 
@@ -45,12 +45,19 @@ impl ResponseCache {
     }
 }
 
-/// The request as the cache sees it: data version, status generation, path, sorted query, and
-/// the Accept header (which picks the format). `None` for a query that does not parse.
+/// The request as the cache sees it: data version, status generation, path, query, and the
+/// Accept header (which picks the format). The query is normalised (pairs sorted) only for the
+/// answers worth caching, where it raises the hit rate; elsewhere the key only names the ETag,
+/// and the raw query is as good and cheaper. `None` for a query that does not parse.
 fn key(req: &ServiceRequest, version: &str, generation: u64) -> Option<String> {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
-    pairs.sort();
-    let query = serde_urlencoded::to_string(&pairs).ok()?;
+    let query = if worth_caching(req.path()) {
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(req.query_string()).ok()?;
+        pairs.sort();
+        serde_urlencoded::to_string(&pairs).ok()?
+    } else {
+        req.query_string().to_owned()
+    };
     let accept = req
         .headers()
         .get(header::ACCEPT)
@@ -62,10 +69,13 @@ fn key(req: &ServiceRequest, version: &str, generation: u64) -> Option<String> {
     ))
 }
 
+/// A 64-bit digest of the key. `DefaultHasher::new()` has fixed keys, so every replica running
+/// the same binary gives the same ETag for the same request and data.
 fn etag_of(key: &str) -> HeaderValue {
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
+        .expect("hex is a valid header value")
 }
 
 fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
