@@ -106,6 +106,12 @@ impl Application {
         Ok(Application { port, server, feed })
     }
 
+    /// A handle to stop the server: `stop(true)` stops accepting and lets the requests in
+    /// flight finish, as SIGTERM does.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The port the server listens on (useful when the configuration asked for port 0).
     pub fn port(&self) -> u16 {
         self.port

@@ -119,3 +119,53 @@ async fn a_method_a_route_does_not_serve_is_a_405_problem() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_graceful_stop_lets_a_request_in_flight_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // Arrange: a server we hold the handle of, and a request whose body is half sent.
+    let config = qixian::config::Config::from_lookup(|name| match name {
+        "QIXIAN_ADDR" => Some("127.0.0.1:0".to_owned()),
+        "QIXIAN_WORKERS" => Some("1".to_owned()),
+        _ => None,
+    })
+    .expect("the test configuration is valid");
+    let app = qixian::startup::Application::build(config).expect("the application builds");
+    let (port, handle) = (app.port(), app.handle());
+    let running = tokio::spawn(app.run_until_stopped());
+    let body = br#"{"rule":"countersign-reply","event":"2026-09-30","explain":false}"#;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /v1/deadlines?format=text HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..20]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // Act: stop as SIGTERM does, then finish sending.
+    let stopping = tokio::spawn(async move { handle.stop(true).await });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stream.write_all(&body[20..]).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+
+    // Assert
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "the request in flight is answered: {answer}"
+    );
+    assert!(
+        answer.ends_with("2026-10-15"),
+        "with its due date: {answer}"
+    );
+    stopping.await.unwrap();
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), running).await;
+    assert!(
+        matches!(stopped, Ok(Ok(Ok(())))),
+        "the server stops cleanly: {stopped:?}"
+    );
+}
