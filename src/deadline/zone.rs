@@ -57,8 +57,16 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             shorten(text)
         ));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{text} is not a calendar date"))
+    // The shape is checked, so every field is digits: read them directly (a format string
+    // would be parsed again on every call).
+    let number = |range: std::ops::Range<usize>| {
+        b[range]
+            .iter()
+            .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+    };
+    let year = i32::try_from(number(0..4)).expect("four digits fit an i32");
+    NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))
+        .ok_or_else(|| format!("{text} is not a calendar date"))
 }
 
 impl Event {

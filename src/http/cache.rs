@@ -45,37 +45,52 @@ impl ResponseCache {
     }
 }
 
+/// What names an answer: the ETag always, and the key of the response cache for the answers
+/// worth caching.
+struct Identity {
+    etag: HeaderValue,
+    cache_key: Option<String>,
+}
+
 /// The request as the cache sees it: data version, status generation, path, query, and the
-/// Accept header (which picks the format). The query is normalised (pairs sorted) only for the
-/// answers worth caching, where it raises the hit rate; elsewhere the key only names the ETag,
-/// and the raw query is as good and cheaper. `None` for a query that does not parse.
-fn key(req: &ServiceRequest, version: &str, generation: u64) -> Option<String> {
-    let query = if worth_caching(req.path()) {
-        let mut pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(req.query_string()).ok()?;
-        pairs.sort();
-        serde_urlencoded::to_string(&pairs).ok()?
-    } else {
-        req.query_string().to_owned()
-    };
+/// Accept header (which picks the format). For the answers worth caching the query is
+/// normalised (pairs sorted), which raises the hit rate, and the key is kept as a string, so
+/// two requests share an entry only when they are the same request. Elsewhere the key only
+/// names the ETag: its parts are hashed as they are, without building anything.
+/// `None` for a query that does not parse.
+fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Identity> {
     let accept = req
         .headers()
         .get(header::ACCEPT)
         .map_or(&b""[..], |v| v.as_bytes());
-    Some(format!(
+    if !worth_caching(req.path()) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (version, generation, req.path(), req.query_string(), accept).hash(&mut hasher);
+        return Some(Identity {
+            etag: etag_of(hasher.finish()),
+            cache_key: None,
+        });
+    }
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
+    pairs.sort();
+    let query = serde_urlencoded::to_string(&pairs).ok()?;
+    let key = format!(
         "{version}:{generation}:{}?{query}#{}",
         req.path(),
         String::from_utf8_lossy(accept)
-    ))
-}
-
-/// A 64-bit digest of the key. `DefaultHasher::new()` has fixed keys, so every replica running
-/// the same binary gives the same ETag for the same request and data.
-fn etag_of(key: &str) -> HeaderValue {
+    );
     let mut hasher = std::hash::DefaultHasher::new();
     key.hash(&mut hasher);
-    HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
-        .expect("hex is a valid header value")
+    Some(Identity {
+        etag: etag_of(hasher.finish()),
+        cache_key: Some(key),
+    })
+}
+
+/// An ETag from a 64-bit digest. `DefaultHasher::new()` has fixed keys, so every replica
+/// running the same binary gives the same ETag for the same request and data.
+fn etag_of(digest: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{digest:016x}\"")).expect("hex is a valid header value")
 }
 
 fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
@@ -102,17 +117,16 @@ pub async fn cache(
     let set = state.snapshot();
     let version = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
-    let key = (get && req.path().starts_with("/v1/"))
-        .then(|| key(&req, set.version(), state.store.generation()))
+    let identity = (get && req.path().starts_with("/v1/"))
+        .then(|| identify(&req, set.version(), state.store.generation()))
         .flatten();
     drop(set);
-    let Some(key) = key else {
+    let Some(Identity { etag, cache_key }) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-data-version"), version);
         return Ok(res);
     };
-    let etag = etag_of(&key);
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
         let headers = res.headers_mut();
         headers.insert(
@@ -130,8 +144,7 @@ pub async fn cache(
             .finish();
         return Ok(with_headers(req.into_response(not_modified)));
     }
-    let store = state.cache.0.as_ref().filter(|_| worth_caching(req.path()));
-    let Some(store) = store else {
+    let (Some(store), Some(key)) = (state.cache.0.as_ref(), cache_key) else {
         return Ok(with_headers(next.call(req).await?.map_into_boxed_body()));
     };
     if let Some(hit) = store.get(&key) {

@@ -75,29 +75,31 @@ impl AppState {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use web::post;
+    // Static paths first: actix tries resources in order, and every dynamic one it passes costs
+    // a regex match (3 % of the CPU of `/v1/workdays/add` when it came after four of them).
     cfg.service(resource("/healthz", "GET, HEAD").route(get().to(meta::healthz)))
         .service(resource("/readyz", "GET, HEAD").route(get().to(meta::readyz)))
         .service(resource("/metrics", "GET, HEAD").route(get().to(meta::metrics)))
         .service(resource("/openapi.yaml", "GET, HEAD").route(get().to(meta::openapi)))
-        .service(resource("/v1/calendars", "GET, HEAD").route(get().to(calendars::list)))
-        .service(resource("/v1/calendars/{id}", "GET, HEAD").route(get().to(calendars::one)))
-        .service(resource("/v1/calendars/{id}/days", "GET, HEAD").route(get().to(exports::days)))
-        .service(
-            resource("/v1/calendars/{id}/holidays.ics", "GET, HEAD")
-                .route(get().to(exports::holidays_ics)),
-        )
-        .service(resource("/v1/days", "GET, HEAD").route(get().to(days::range)))
-        .service(resource("/v1/days/{date}", "GET, HEAD").route(get().to(days::one)))
         .service(resource("/v1/workdays/add", "GET, HEAD").route(get().to(workdays::add)))
         .service(resource("/v1/workdays/count", "GET, HEAD").route(get().to(workdays::count)))
-        .service(resource("/v1/rules", "GET, HEAD").route(get().to(rules::list)))
-        .service(resource("/v1/rules/{id}", "GET, HEAD").route(get().to(rules::one)))
         .service(
             resource("/v1/deadlines", "GET, HEAD, POST")
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
         .service(resource("/v1/deadlines/batch", "POST").route(post().to(deadlines::batch)))
+        .service(resource("/v1/days", "GET, HEAD").route(get().to(days::range)))
+        .service(resource("/v1/calendars", "GET, HEAD").route(get().to(calendars::list)))
+        .service(resource("/v1/rules", "GET, HEAD").route(get().to(rules::list)))
+        .service(resource("/v1/days/{date}", "GET, HEAD").route(get().to(days::one)))
+        .service(resource("/v1/rules/{id}", "GET, HEAD").route(get().to(rules::one)))
+        .service(resource("/v1/calendars/{id}", "GET, HEAD").route(get().to(calendars::one)))
+        .service(resource("/v1/calendars/{id}/days", "GET, HEAD").route(get().to(exports::days)))
+        .service(
+            resource("/v1/calendars/{id}/holidays.ics", "GET, HEAD")
+                .route(get().to(exports::holidays_ics)),
+        )
         .default_service(web::to(not_found));
 }
 
@@ -111,21 +113,28 @@ fn get() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
+/// The pattern of the route that answered a request, for the metrics: a fixed set of labels,
+/// read without building a string.
+#[derive(Clone, Copy, Debug)]
+pub struct Route(pub &'static str);
+
 /// A resource that answers 405, with the methods it serves in `Allow`, for any other method.
-fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
-        let mut res =
-            actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(format!(
-                "{} is not allowed on {}; allowed: {allow}",
-                req.method(),
-                req.path()
-            )));
-        res.headers_mut().insert(
-            actix_web::http::header::ALLOW,
-            actix_web::http::header::HeaderValue::from_static(allow),
-        );
-        res
-    }))
+fn resource(path: &'static str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path)
+        .app_data(Route(path))
+        .default_service(web::to(move |req: HttpRequest| async move {
+            let mut res =
+                actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(format!(
+                    "{} is not allowed on {}; allowed: {allow}",
+                    req.method(),
+                    req.path()
+                )));
+            res.headers_mut().insert(
+                actix_web::http::header::ALLOW,
+                actix_web::http::header::HeaderValue::from_static(allow),
+            );
+            res
+        }))
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -10,9 +10,26 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, ResponseError, web};
 
-use super::AppState;
 use super::metrics::{RequestLabels, RouteLabels};
 use super::problem::ApiError;
+use super::{AppState, Route};
+
+/// The method as a metric label. Any method outside HTTP's own is "other", so that a client
+/// making methods up cannot make the label set grow without bound.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "other",
+    }
+}
 
 /// The limits the middleware enforces.
 #[derive(Clone, Copy, Debug)]
@@ -76,21 +93,18 @@ pub async fn observe(
         Ok(res) => (
             res.status().as_u16(),
             res.request()
-                .match_pattern()
-                .unwrap_or_else(|| "unmatched".to_owned()),
+                .app_data::<Route>()
+                .map_or("unmatched", |route| route.0),
         ),
-        Err(err) => (
-            err.as_response_error().status_code().as_u16(),
-            "unmatched".to_owned(),
-        ),
+        Err(err) => (err.as_response_error().status_code().as_u16(), "unmatched"),
     };
     if let Some(state) = state {
         let metrics = &state.metrics;
         metrics
             .requests
             .get_or_create(&RequestLabels {
-                method: method.to_string(),
-                route: route.clone(),
+                method: method_label(&method),
+                route,
                 status,
             })
             .inc();

@@ -121,6 +121,40 @@ async fn a_method_a_route_does_not_serve_is_a_405_problem() {
 }
 
 #[tokio::test]
+async fn metrics_count_requests_by_method_route_and_status_with_bounded_labels() {
+    // Arrange
+    let app = spawn_app().await;
+    let add = "/v1/workdays/add?start=2026-09-30&days=7";
+    app.get(add).await;
+    app.get(add).await;
+    app.get("/v1/rules/no-such-rule").await;
+    app.get("/no/such/route").await;
+    let made_up = Method::from_bytes(b"FROBNICATE").expect("a valid method token");
+    app.request(made_up, "/v1/calendars", None, None).await;
+
+    // Act
+    let text = app.get("/metrics").await.text().await.expect("a text body");
+
+    // Assert
+    for expected in [
+        r#"qixian_http_requests_total{method="GET",route="/v1/workdays/add",status="200"} 2"#,
+        r#"qixian_http_requests_total{method="GET",route="/v1/rules/{id}",status="404"} 1"#,
+        r#"qixian_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
+        r#"qixian_http_requests_total{method="other",route="/v1/calendars",status="405"} 1"#,
+        r#"qixian_http_request_duration_seconds_count{route="/v1/workdays/add"} 2"#,
+    ] {
+        assert!(
+            text.lines().any(|line| line == expected),
+            "expected the line {expected} in:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("FROBNICATE") && !text.contains("no/such"),
+        "a label must never take a value the client made up:\n{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_graceful_stop_lets_a_request_in_flight_finish() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
