@@ -36,6 +36,12 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `QIXIAN_MAX_BATCH_ITEMS`: the most items one batch request may hold. Default 10000.
     pub max_batch_items: usize,
+    /// `QIXIAN_MAX_CONCURRENT_BATCHES`: how many batches are read and answered at once; more
+    /// wait their turn (within `QIXIAN_REQUEST_TIMEOUT_SECS`), holding only their connection.
+    /// A turn also spans reading the body and sending the answer, so a few per core keep the
+    /// cores busy (BENCHMARKS.md: 1 per core gave 44 batches/s, 4 per core 66). Default: 4 per
+    /// CPU.
+    pub max_concurrent_batches: usize,
     /// `QIXIAN_MAX_BODY_BYTES`: the largest request body taken; larger ones get a 413.
     /// Default 2097152 (2 MiB).
     pub max_body_bytes: usize,
@@ -131,6 +137,14 @@ impl Config {
             log_format,
             workers,
             max_batch_items: parsed("QIXIAN_MAX_BATCH_ITEMS", "10000")?,
+            max_concurrent_batches: positive(
+                parsed(
+                    "QIXIAN_MAX_CONCURRENT_BATCHES",
+                    &(4 * std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+                        .to_string(),
+                )?,
+                "QIXIAN_MAX_CONCURRENT_BATCHES",
+            )?,
             max_body_bytes: parsed("QIXIAN_MAX_BODY_BYTES", "2097152")?,
             max_query_bytes: parsed("QIXIAN_MAX_QUERY_BYTES", "8192")?,
             request_timeout_secs: positive(
@@ -225,6 +239,12 @@ mod tests {
         assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(config.default_calendar, "cn-xj-kizilsu");
         assert_eq!(config.log_format, LogFormat::Text);
+        let cpus = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(
+            config.max_concurrent_batches,
+            4 * cpus,
+            "4 batch turns per CPU"
+        );
     }
 
     #[test]
@@ -238,5 +258,9 @@ mod tests {
             err.to_string().starts_with("QIXIAN_LOG_FORMAT=\"xml\""),
             "{err}"
         );
+        let err =
+            Config::from_lookup(|n| (n == "QIXIAN_MAX_CONCURRENT_BATCHES").then(|| "0".to_owned()))
+                .unwrap_err();
+        assert_eq!(err.name, "QIXIAN_MAX_CONCURRENT_BATCHES", "{err}");
     }
 }

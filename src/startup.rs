@@ -57,6 +57,7 @@ impl Application {
             config.default_calendar.clone(),
         );
         state.max_batch_items = config.max_batch_items;
+        state.batch_slots = Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_batches));
         state.admin_token = config.admin_token.clone();
         state.cache = ResponseCache::new(config.cache_max_bytes);
         if let Some(base_url) = &config.feed_url {

@@ -1,11 +1,14 @@
 //! `/v1/deadlines`: one deadline (GET or POST) or a batch of them (JSON or CSV).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::{
     AppState,
@@ -252,9 +255,11 @@ pub async fn post(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BatchInput {
-    /// Each item is parsed on its own, so that one malformed item fails alone.
-    items: Vec<serde_json::Value>,
+struct BatchInput<'a> {
+    /// Each item is parsed on its own, so that one malformed item fails alone; until then it
+    /// is its text in the body, not a tree of values.
+    #[serde(borrow)]
+    items: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -281,11 +286,6 @@ impl<'a> BatchItem<'a> {
             },
         }
     }
-}
-
-#[derive(Serialize)]
-struct BatchDto<'a> {
-    results: Vec<BatchItem<'a>>,
 }
 
 /// The CSV columns of a batch's answer: [`BatchRow`]'s fields, in order.
@@ -362,12 +362,13 @@ fn has_csv_body(req: &HttpRequest) -> bool {
 
 /// The items of a JSON batch, each parsed on its own.
 fn items_from_json(body: &[u8]) -> Result<Vec<Result<DeadlineInput, ApiError>>, ApiError> {
-    let input: BatchInput = parse_json(body)?;
+    let input: BatchInput = serde_json::from_slice(body)
+        .map_err(|e| ApiError::InvalidBody(format!("not the JSON expected: {e}")))?;
     Ok(input
         .items
         .into_iter()
         .map(|item| {
-            serde_json::from_value::<DeadlineInput>(item)
+            serde_json::from_str::<DeadlineInput>(item.get())
                 .map_err(|e| ApiError::InvalidBody(format!("not a deadline request: {e}")))
         })
         .collect())
@@ -442,8 +443,8 @@ pub async fn batch(
     req: HttpRequest,
     state: web::Data<AppState>,
     params: Params,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
+    payload: web::Payload,
+) -> actix_web::Result<HttpResponse> {
     // A CSV body is answered in CSV unless the caller asks otherwise.
     let csv_body = has_csv_body(&req);
     let offered = match csv_body {
@@ -451,37 +452,105 @@ pub async fn batch(
         false => [Format::Json, Format::Csv],
     };
     let format = render::negotiate(&req, &params, &offered)?;
+    let bom = params.flag("bom")?;
+    // The body is read only once this batch has its turn, and the turn lasts until the answer
+    // is sent: the memory of batches is bounded by the number of turns, not of clients.
+    let turn = Arc::clone(&state.batch_slots)
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Internal("the batch turns are closed".to_owned()))?;
+    let body = web::Bytes::from_request(&req, &mut payload.into_inner()).await?;
     let items = match csv_body {
         true => items_from_csv(&body)?,
         false => items_from_json(&body)?,
     };
+    drop(body);
     if items.len() > state.max_batch_items {
         return Err(ApiError::TooLarge(format!(
             "the batch holds {} items; at most {} are taken at once",
             items.len(),
             state.max_batch_items
-        )));
+        ))
+        .into());
     }
-    let set = state.snapshot();
-    // Explanations are the one part of a batch whose size the caller controls (3,650 calendar
-    // days explained 10,000 times is gigabytes): past a budget, further items asking for one
-    // fail alone, so the work and the answer stay bounded.
-    let mut explained = 0usize;
-    let results = items.into_iter().map(|item| {
+    let batch = Batch {
+        set: state.snapshot(),
+        state: state.into_inner(),
+        explained: Cell::new(0),
+    };
+    let mut items = items.into_iter().enumerate();
+    Ok(match format {
+        Format::Csv => {
+            let mut rows = render::CsvRows::new(&BATCH_COLUMNS, bom)?;
+            render::streamed("text/csv; charset=utf-8", move |out| {
+                let _turn = &turn;
+                let Some((i, item)) = items.next() else {
+                    rows.flush(out);
+                    return false;
+                };
+                let row = BatchRow::new(i + 1, batch.compute(item));
+                if let Err(err) = rows.write(row, out) {
+                    // Cannot happen (the row is flat); if it did, the row would say so.
+                    return rows.write(BatchRow::new(i + 1, Err(err)), out).is_ok();
+                }
+                true
+            })
+        }
+        _ => {
+            let mut opened = false;
+            render::streamed("application/json", move |out| {
+                let _turn = &turn;
+                if !opened {
+                    out.extend_from_slice(b"{\"results\":[");
+                    opened = true;
+                }
+                let Some((i, item)) = items.next() else {
+                    out.extend_from_slice(b"]}");
+                    return false;
+                };
+                if i > 0 {
+                    out.push(b',');
+                }
+                let start = out.len();
+                let result = batch.compute(item);
+                if let Err(e) =
+                    serde_json::to_writer(&mut *out, &BatchItem::new(&batch.state, result))
+                {
+                    // Cannot happen (plain structs and strings); if it did, the item would say so.
+                    out.truncate(start);
+                    let failed =
+                        BatchItem::new(&batch.state, Err(ApiError::Internal(e.to_string())));
+                    return serde_json::to_writer(&mut *out, &failed).is_ok();
+                }
+                true
+            })
+        }
+    })
+}
+
+/// What a batch answer needs while it is written: the data it started with, and its budget of
+/// explained days.
+struct Batch {
+    state: Arc<AppState>,
+    set: Arc<CalendarSet>,
+    explained: Cell<usize>,
+}
+
+impl Batch {
+    /// One item. Explanations are the one part of a batch whose size the caller controls
+    /// (3,650 calendar days explained 10,000 times is gigabytes): past a budget, further items
+    /// asking for one fail alone, so the work and the answer stay bounded.
+    fn compute(&self, item: Result<DeadlineInput, ApiError>) -> Result<Computed<'_>, ApiError> {
         let input = item?;
+        let explained = self.explained.get();
         if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
             return Err(ApiError::TooLarge(format!(
                 "this batch has already explained {explained} days, the most one batch may; ask for this item's explanation in another request"
             )));
         }
-        let computed = compute(&state, &set, &input, false)?;
-        explained += computed.deadline.explanation.as_ref().map_or(0, Vec::len);
+        let computed = compute(&self.state, &self.set, &input, false)?;
+        let days = computed.deadline.explanation.as_ref().map_or(0, Vec::len);
+        self.explained.set(explained + days);
         Ok(computed)
-    });
-    if format == Format::Csv {
-        let rows = results.enumerate().map(|(i, r)| BatchRow::new(i + 1, r));
-        return render::csv(&BATCH_COLUMNS, rows, params.flag("bom")?);
     }
-    let results = results.map(|r| BatchItem::new(&state, r)).collect();
-    Ok(render::json(&BatchDto { results }))
 }

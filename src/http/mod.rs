@@ -38,6 +38,8 @@ pub struct AppState {
     pub default_calendar: String,
     /// The most items one batch request may hold.
     pub max_batch_items: usize,
+    /// One permit per batch being read or answered: the bound on their memory.
+    pub batch_slots: Arc<tokio::sync::Semaphore>,
     pub metrics: metrics::Metrics,
     pub cache: cache::ResponseCache,
 }
@@ -53,6 +55,7 @@ impl AppState {
             rules,
             default_calendar,
             max_batch_items: 10_000,
+            batch_slots: Arc::new(tokio::sync::Semaphore::new(1)),
             metrics,
             cache: cache::ResponseCache::new(0),
         }

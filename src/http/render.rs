@@ -9,6 +9,7 @@
 use std::fmt::Display;
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 
@@ -229,21 +230,88 @@ pub fn csv<R: Serialize>(
     rows: impl IntoIterator<Item = R>,
     bom: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let internal = |e: &dyn Display| ApiError::Internal(format!("writing CSV: {e}"));
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(if bom { BOM.to_vec() } else { Vec::new() });
-    writer.write_record(header).map_err(|e| internal(&e))?;
+    let mut writer = CsvRows::new(header, bom)?;
+    let mut body = Vec::new();
     for row in rows {
-        writer.serialize(row).map_err(|e| internal(&e))?;
+        writer.write(row, &mut body)?;
     }
-    let body = writer.into_inner().map_err(|e| internal(&e))?;
+    writer.flush(&mut body);
     Ok(negotiated(
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(body),
     ))
+}
+
+/// A long answer, sent piece by piece as the client reads it: `write_next` appends one item
+/// to the piece being filled and says whether there are more. Nothing is computed ahead of the
+/// socket, so a large answer costs one piece of memory at a time, and a client that hangs up
+/// stops the work. Whatever `write_next` owns (a permit, a snapshot) lives until the end.
+pub fn streamed(
+    content_type: &'static str,
+    mut write_next: impl FnMut(&mut Vec<u8>) -> bool + 'static,
+) -> HttpResponse {
+    const PIECE: usize = 64 * 1024;
+    let mut more = true;
+    let pieces = std::iter::from_fn(move || {
+        let mut piece = Vec::with_capacity(PIECE + PIECE / 4);
+        while more && piece.len() < PIECE {
+            more = write_next(&mut piece);
+        }
+        (!piece.is_empty()).then(|| Ok::<_, std::convert::Infallible>(Bytes::from(piece)))
+    });
+    negotiated(
+        HttpResponse::Ok()
+            .content_type(content_type)
+            .streaming(futures_util::stream::iter(pieces)),
+    )
+}
+
+/// CSV written row by row: into one body, or into the pieces of a [`streamed`] answer.
+pub struct CsvRows {
+    builder: csv::WriterBuilder,
+    /// What comes before the first row: the byte order mark, if asked for, and the header.
+    pending: Vec<u8>,
+}
+
+impl CsvRows {
+    /// Begins with the byte order mark, if asked for, and the header row.
+    ///
+    /// # Errors
+    /// [`ApiError::Internal`] if the header cannot be written (a programming error).
+    pub fn new(header: &[&str], bom: bool) -> Result<Self, ApiError> {
+        let mut builder = csv::WriterBuilder::new();
+        builder
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            .buffer_capacity(1024);
+        let mut pending = if bom { BOM.to_vec() } else { Vec::new() };
+        let mut writer = builder.from_writer(&mut pending);
+        writer.write_record(header).map_err(|e| csv_error(&e))?;
+        writer.flush().map_err(|e| csv_error(&e))?;
+        drop(writer);
+        Ok(CsvRows { builder, pending })
+    }
+
+    /// Appends what is not yet written (the header, the first time) and `row` to `out`.
+    ///
+    /// # Errors
+    /// [`ApiError::Internal`] if the row cannot be serialised flat (a programming error).
+    pub fn write<R: Serialize>(&mut self, row: R, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        self.flush(out);
+        let mut writer = self.builder.from_writer(out);
+        writer.serialize(row).map_err(|e| csv_error(&e))?;
+        writer.flush().map_err(|e| csv_error(&e))
+    }
+
+    /// Appends what is not yet written to `out`: the header of an answer without rows.
+    pub fn flush(&mut self, out: &mut Vec<u8>) {
+        out.append(&mut self.pending);
+    }
+}
+
+fn csv_error(e: &dyn Display) -> ApiError {
+    ApiError::Internal(format!("writing CSV: {e}"))
 }
 
 /// An iCalendar answer.

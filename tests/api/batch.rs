@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, assert_problem_document, ok_json, spawn_app};
+use std::io::{Read, Write};
+
+use crate::helpers::{assert_problem, assert_problem_document, ok_json, spawn_app, spawn_app_with};
 
 fn results(answer: &Value) -> &Vec<Value> {
     answer["results"]
@@ -279,4 +281,84 @@ async fn a_malformed_batch_is_a_400() {
     assert_problem(no_items, 400, "invalid-body", &["items"]).await;
     assert_problem(items_not_a_list, 400, "invalid-body", &[]).await;
     assert_problem(a_bare_list, 400, "invalid-body", &[]).await;
+}
+
+/// `n` items, all `countersign-reply` from `event`.
+fn countersign_items(event: &str, n: usize) -> Value {
+    json!({"items": vec![json!({"rule": "countersign-reply", "event": event}); n]})
+}
+
+#[tokio::test]
+async fn batches_beyond_the_concurrent_limit_wait_their_turn_and_each_gets_its_own_answer() {
+    // Arrange: one turn, four batches at once, each with its own event (due dates from
+    // legal-periods.md's 国庆 example and plain weeks).
+    let app = spawn_app_with(&[("QIXIAN_MAX_CONCURRENT_BATCHES", "1")]).await;
+    let cases = [
+        ("2026-09-30", "2026-10-15"),
+        ("2026-03-02", "2026-03-11"),
+        ("2026-06-01", "2026-06-10"),
+        ("2026-11-02", "2026-11-11"),
+    ];
+
+    // Act
+    let answers = futures_util::future::join_all(cases.iter().map(|(event, _)| {
+        let body = countersign_items(event, 2_000);
+        let app = &app;
+        async move { ok_json(app.post_batch(&body).await).await }
+    }))
+    .await;
+
+    // Assert
+    for ((event, due), answer) in cases.iter().zip(&answers) {
+        let results = results(answer);
+        assert_eq!(results.len(), 2_000, "expected every item from {event}");
+        for item in [&results[0], &results[1_999]] {
+            assert_ok(item, due, &format!("an item from {event}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_hangs_up_mid_answer_gives_its_turn_back() {
+    // Arrange: one turn, and a timeout that a batch still waiting for it would hit.
+    let app = spawn_app_with(&[
+        ("QIXIAN_MAX_CONCURRENT_BATCHES", "1"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "5"),
+    ])
+    .await;
+    let body = serde_json::to_vec(&countersign_items("2026-09-30", 10_000)).unwrap();
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    // A raw connection that asks for a 4 MB answer, reads its start, and hangs up.
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connects");
+        write!(
+            stream,
+            "POST /v1/deadlines/batch HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .and_then(|()| stream.write_all(&body))
+        .expect("sends the batch");
+        let mut start = [0u8; 1024];
+        stream
+            .read_exact(&mut start)
+            .expect("reads the answer's start");
+        assert!(
+            start.starts_with(b"HTTP/1.1 200"),
+            "expected a 200, got {}",
+            String::from_utf8_lossy(&start)
+        );
+    })
+    .await
+    .expect("the raw client finishes");
+
+    // Act
+    let answer = ok_json(app.post_batch(&countersign_items("2026-09-30", 10)).await).await;
+
+    // Assert
+    assert_ok(
+        &results(&answer)[9],
+        "2026-10-15",
+        "the next batch's last item",
+    );
 }

@@ -618,6 +618,30 @@ async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_a
 }
 
 #[tokio::test]
+async fn a_csv_batch_of_a_header_alone_is_answered_with_the_header_alone() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = app
+        .request(
+            Method::POST,
+            "/v1/deadlines/batch?bom=true",
+            Some(b"rule,event\r\n".to_vec()),
+            Some("text/csv"),
+        )
+        .await;
+
+    // Assert
+    let answer = ok_body(response, CSV).await;
+    assert_eq!(
+        answer,
+        format!("\u{feff}{BATCH_HEADER}\r\n"),
+        "expected the byte order mark and the header row, and nothing else"
+    );
+}
+
+#[tokio::test]
 async fn a_csv_batch_takes_excels_byte_order_mark_short_rows_and_empty_cells() {
     // Arrange
     let app = spawn_app().await;
