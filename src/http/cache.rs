@@ -87,10 +87,15 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
     })
 }
 
-/// An ETag from a 64-bit digest. `DefaultHasher::new()` has fixed keys, so every replica
-/// running the same binary gives the same ETag for the same request and data.
+/// An ETag from a 64-bit digest: 16 hex digits in quotes. `DefaultHasher::new()` has fixed
+/// keys, so every replica running the same binary gives the same ETag for the same request
+/// and data.
 fn etag_of(digest: u64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{digest:016x}\"")).expect("hex is a valid header value")
+    let mut tag = [b'"'; 18];
+    for (i, slot) in tag[1..17].iter_mut().enumerate() {
+        *slot = b"0123456789abcdef"[(digest >> (60 - 4 * i) & 0xf) as usize];
+    }
+    HeaderValue::from_bytes(&tag).expect("hex in quotes is a valid header value")
 }
 
 fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
@@ -176,4 +181,20 @@ pub async fn cache(
     );
     let response = head.set_body(BoxBody::new(body));
     Ok(with_headers(ServiceResponse::new(http_req, response)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::etag_of;
+
+    #[test]
+    fn an_etag_is_the_digest_in_16_lowercase_hex_digits_in_quotes() {
+        for (digest, expected) in [
+            (0, "\"0000000000000000\""),
+            (0x0123_4567_89ab_cdef, "\"0123456789abcdef\""),
+            (u64::MAX, "\"ffffffffffffffff\""),
+        ] {
+            assert_eq!(etag_of(digest), expected, "the ETag of {digest:#x}");
+        }
+    }
 }

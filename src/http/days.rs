@@ -31,6 +31,7 @@ pub const DAY_COLUMNS: [&str; 10] = [
 /// One day; flat, so that it is also one CSV row under [`DAY_COLUMNS`].
 #[derive(Serialize)]
 pub struct DayDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
     date: chrono::NaiveDate,
     calendar: &'a str,
     working: bool,

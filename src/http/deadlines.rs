@@ -90,9 +90,11 @@ pub struct DeadlineDto<'a> {
     rule: Option<&'a str>,
     calendar: &'a str,
     timezone: &'a str,
+    #[serde(serialize_with = "render::iso_date")]
     event_date: NaiveDate,
     unit: Unit,
     amount: u32,
+    #[serde(serialize_with = "render::iso_date")]
     due_date: NaiveDate,
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
@@ -434,7 +436,7 @@ fn items_from_csv(body: &[u8]) -> Result<Vec<Result<DeadlineInput, ApiError>>, A
                 .collect();
             let query = serde_urlencoded::to_string(pairs)
                 .map_err(|e| ApiError::InvalidBody(format!("not a CSV row: {e}")))?;
-            DeadlineInput::from_params(&Params::parse(&query)?)
+            DeadlineInput::from_params(&Params::parse(&query))
         })
         .collect())
 }

@@ -16,8 +16,10 @@ const OFFERED: [Format; 2] = [Format::Json, Format::Text];
 
 #[derive(Serialize)]
 struct AddDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
     start: NaiveDate,
     days: i64,
+    #[serde(serialize_with = "render::iso_date")]
     date: NaiveDate,
     calendar: &'a str,
     provisional: bool,
@@ -55,7 +57,9 @@ pub async fn add(
 
 #[derive(Serialize)]
 struct CountDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
     from: NaiveDate,
+    #[serde(serialize_with = "render::iso_date")]
     to: NaiveDate,
     calendar: &'a str,
     working_days: i64,
