@@ -49,7 +49,6 @@ run floor "$base/healthz"
 run add "$base/v1/workdays/add?start=2026-09-30&days=7"
 run deadline "$base/v1/deadlines?rule=countersign-reply&event=2026-09-30T18:00:00%2B08:00&as_of=2026-10-09"
 run batch "$base/v1/deadlines/batch" "$batch_lua"
-# Batches are slow per request: fewer connections keep their latency meaningful.
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 total=$(curl -s "$base/metrics" | awk '/^qixian_http_requests_total/ {s += $2} END {print s}')
 
@@ -57,9 +56,22 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "wrk: $threads threads, $conns connections, ${secs}s per endpoint"
 printf '%-10s %12s %10s %10s %8s\n' endpoint req/s p50 p99 floor×
+ratio() { awk -v a="${rps[$1]}" -v f="${rps[floor]}" 'BEGIN {printf "%.2f", a / f}'; }
 for name in floor add deadline batch; do
-  ratio=$(awk -v a="${rps[$name]}" -v f="${rps[floor]}" 'BEGIN {printf "%.2f", a / f}')
-  printf '%-10s %12s %10s %10s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
+  r=$(ratio "$name")
+  [ "$name" = batch ] && r="-"
+  printf '%-10s %12s %10s %10s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$r"
 done
-awk -v r="${rps[batch]}" 'BEGIN {printf "batch deadlines/s: %.0f\n", r * 10000}'
-echo "requests served: $total; resident memory after them: $((rss_kib / 1024)) MiB"
+deadlines_per_s=$(awk -v r="${rps[batch]}" 'BEGIN {printf "%.0f", r * 10000}')
+rss_mib=$((rss_kib / 1024))
+echo "batch deadlines/s: $deadlines_per_s"
+echo "requests served: $total; resident memory after them: $rss_mib MiB"
+
+# The targets of the proof issue, judged on this run.
+verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "NOT met"; fi; }
+echo
+echo "targets on this run:"
+echo "  add >= 0.85 of the floor:            $(ratio add)  $(verdict "$(ratio add) >= 0.85")"
+echo "  deadline >= 0.70 of the floor:       $(ratio deadline)  $(verdict "$(ratio deadline) >= 0.70")"
+echo "  batches >= 200000 deadlines/s:       $deadlines_per_s  $(verdict "$deadlines_per_s >= 200000")"
+echo "  <= 60 MiB after >= 1,000,000 requests: $rss_mib MiB after $total  $(verdict "$rss_mib <= 60 && $total >= 1000000")"
