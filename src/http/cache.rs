@@ -109,6 +109,10 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
+fn version_header(state: &AppState) -> HeaderValue {
+    HeaderValue::from_str(state.snapshot().version()).expect("hex is a valid header value")
+}
+
 pub async fn cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -120,18 +124,23 @@ pub async fn cache(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let set = state.snapshot();
-    let version = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
     let identity = (get && req.path().starts_with("/v1/"))
         .then(|| identify(&req, set.version(), state.store.generation()))
         .flatten();
-    drop(set);
     let Some(Identity { etag, cache_key }) = identity else {
+        drop(set);
+        // Not a cacheable read: the version is read after the answer, so that a reload's
+        // answer names the version it put in force.
         let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-data-version"), version);
+        res.headers_mut().insert(
+            header::HeaderName::from_static("x-data-version"),
+            version_header(&state),
+        );
         return Ok(res);
     };
+    let version = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
+    drop(set);
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
         let headers = res.headers_mut();
         headers.insert(

@@ -306,6 +306,48 @@ async fn an_operator_file_changes_kizilsu_and_not_xinjiang() {
 }
 
 #[tokio::test]
+async fn a_reload_that_changes_the_data_answers_with_the_new_version_in_body_and_header() {
+    // Arrange: an operator file, changed after start-up.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cn-xj-kizilsu/2026.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let notice = |day: u32| {
+        json!({"year": 2026, "papers": ["克州 notice (test)"], "days": [
+            {"name": "州庆", "date": format!("2026-07-{day}"), "isOffDay": true, "source": "test"}]})
+        .to_string()
+    };
+    std::fs::write(&file, notice(14)).unwrap();
+    let app = spawn_app_with(&[
+        ("QIXIAN_HOLIDAYS_DIR", dir.path().to_str().unwrap()),
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+    ])
+    .await;
+    let before = app.data_version().await;
+    std::fs::write(&file, notice(15)).unwrap();
+
+    // Act
+    let response = app.reload(Some(TOKEN)).await;
+
+    // Assert
+    let header = response
+        .headers()
+        .get("x-data-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = ok_json(response).await;
+    assert_ne!(
+        body["data_version"],
+        before.as_str(),
+        "the data changed: {body}"
+    );
+    assert_eq!(
+        header.as_deref(),
+        body["data_version"].as_str(),
+        "the header names the version the reload put in force, as the body does"
+    );
+}
+
+#[tokio::test]
 async fn the_admin_route_refuses_a_missing_or_wrong_token_and_is_absent_without_one() {
     let feed = start_feed(Answer::Status(404)).await;
     let state = tempfile::tempdir().unwrap();
