@@ -98,6 +98,9 @@ impl Application {
                 .wrap(from_fn(cache))
                 .wrap(from_fn(observe))
                 .wrap(cors(&cors_origins))
+                // Outside CORS too, for the preflights it refuses itself. Inside, above, so
+                // that the other problem documents still get CORS's headers.
+                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
         })
         .shutdown_timeout(config.shutdown_timeout_secs as u64);
         if let Some(workers) = config.workers {

@@ -5,7 +5,7 @@
 use qixian::config::{Config, CorsOrigins};
 use reqwest::{Method, Response, header};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
 const ORIGIN: &str = "https://addin.example.com";
 
@@ -175,6 +175,17 @@ async fn a_restricted_list_allows_its_origins_and_no_other() {
         None,
         "expected no Access-Control-Allow-Origin on the refused preflight"
     );
+    // Like every refusal, a problem document saying what was wrong (for curl and the logs;
+    // a browser shows its own message).
+    assert_problem(
+        refused_preflight,
+        400,
+        "bad-request",
+        &["Origin is not allowed"],
+    )
+    .await;
+    let wrong_method = preflight(&app, "/v1/deadlines", ORIGIN, "DELETE").await;
+    assert_problem(wrong_method, 400, "bad-request", &["method is not allowed"]).await;
 }
 
 #[test]
