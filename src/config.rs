@@ -40,7 +40,7 @@ pub struct Config {
     /// wait their turn (within `QIXIAN_REQUEST_TIMEOUT_SECS`), holding only their connection.
     /// A turn also spans reading the body and sending the answer, so a few per core keep the
     /// cores busy (BENCHMARKS.md: 1 per core gave 44 batches/s, 4 per core 66). Default: 4 per
-    /// CPU.
+    /// CPU. The metrics `qixian_batches_waiting` and `qixian_batches_answering` show the queue.
     pub max_concurrent_batches: usize,
     /// `QIXIAN_MAX_BODY_BYTES`: the largest request body taken; larger ones get a 413.
     /// Default 2097152 (2 MiB).
@@ -48,7 +48,9 @@ pub struct Config {
     /// `QIXIAN_MAX_QUERY_BYTES`: the longest query string taken; longer ones get a 414.
     /// Default 8192.
     pub max_query_bytes: usize,
-    /// `QIXIAN_REQUEST_TIMEOUT_SECS`: how long one request may take before a 503. Default 30.
+    /// `QIXIAN_REQUEST_TIMEOUT_SECS`: how long one request may take before a 503. A batch's
+    /// turn lasts as long, from when it is granted: an answer not read by then is cut off.
+    /// Default 30.
     pub request_timeout_secs: usize,
     /// `QIXIAN_SHUTDOWN_TIMEOUT_SECS`: on SIGTERM, how long requests in flight may take to
     /// finish before the workers stop. Default 30.

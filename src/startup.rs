@@ -57,7 +57,14 @@ impl Application {
             config.default_calendar.clone(),
         );
         state.max_batch_items = config.max_batch_items;
-        state.batch_slots = Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_batches));
+        state.max_body_bytes = config.max_body_bytes;
+        // A batch's turn lasts as long as a request may: the body, the work and the answer.
+        state.batch_turns = http::turns::Turns::new(
+            config.max_concurrent_batches,
+            Duration::from_secs(config.request_timeout_secs as u64),
+            state.metrics.batches_waiting.clone(),
+            state.metrics.batches_answering.clone(),
+        );
         state.admin_token = config.admin_token.clone();
         state.cache = ResponseCache::new(config.cache_max_bytes);
         if let Some(base_url) = &config.feed_url {

@@ -455,12 +455,21 @@ pub async fn batch(
     };
     let format = render::negotiate(&req, &params, &offered)?;
     let bom = params.flag("bom")?;
+    // A body announced as too large is refused at once, not after waiting for a turn.
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if let Some(length) = announced.filter(|&n| n > state.max_body_bytes) {
+        return Err(ApiError::TooLarge(format!(
+            "the body has {length} bytes; at most {} are taken",
+            state.max_body_bytes
+        ))
+        .into());
+    }
     // The body is read only once this batch has its turn, and the turn lasts until the answer
     // is sent: the memory of batches is bounded by the number of turns, not of clients.
-    let turn = Arc::clone(&state.batch_slots)
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::Internal("the batch turns are closed".to_owned()))?;
+    let turn = state.batch_turns.take().await;
     let body = web::Bytes::from_request(&req, &mut payload.into_inner()).await?;
     let items = match csv_body {
         true => items_from_csv(&body)?,
@@ -484,7 +493,7 @@ pub async fn batch(
     Ok(match format {
         Format::Csv => {
             let mut rows = render::CsvRows::new(&BATCH_COLUMNS, bom)?;
-            render::streamed("text/csv; charset=utf-8", move |out| {
+            render::streamed("text/csv; charset=utf-8", turn.deadline, move |out| {
                 let _turn = &turn;
                 let Some((i, item)) = items.next() else {
                     rows.flush(out);
@@ -500,7 +509,7 @@ pub async fn batch(
         }
         _ => {
             let mut opened = false;
-            render::streamed("application/json", move |out| {
+            render::streamed("application/json", turn.deadline, move |out| {
                 let _turn = &turn;
                 if !opened {
                     out.extend_from_slice(b"{\"results\":[");

@@ -1,6 +1,7 @@
 //! Prometheus metrics: requests by route and status, latency, the response cache, the feed,
 //! and the data version in force.
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -13,13 +14,13 @@ use prometheus_client::registry::Registry;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
     pub method: &'static str,
-    pub route: &'static str,
+    pub route: Cow<'static, str>,
     pub status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub route: &'static str,
+    pub route: Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -34,6 +35,9 @@ pub struct Metrics {
     pub latency: Family<RouteLabels, Histogram>,
     pub cache_hits: Counter,
     pub cache_misses: Counter,
+    /// Batches waiting for a turn, and batches being read or answered.
+    pub batches_waiting: Gauge,
+    pub batches_answering: Gauge,
     /// 1 while the last feed attempt succeeded (or no feed is configured), else 0.
     pub feed_up: Gauge,
     /// Unix time of the last accepted feed answer; 0 before any.
@@ -56,7 +60,7 @@ impl Default for Metrics {
         });
         registry.register(
             "http_request_duration_seconds",
-            "Time to answer, by route",
+            "Time to the answer's head, by route (a streamed batch's body is sent after)",
             latency.clone(),
         );
         let cache_hits = Counter::default();
@@ -70,6 +74,18 @@ impl Default for Metrics {
             "response_cache_misses",
             "Answers computed afresh",
             cache_misses.clone(),
+        );
+        let batches_waiting = Gauge::default();
+        registry.register(
+            "batches_waiting",
+            "Batches waiting for a turn (QIXIAN_MAX_CONCURRENT_BATCHES)",
+            batches_waiting.clone(),
+        );
+        let batches_answering = Gauge::default();
+        registry.register(
+            "batches_answering",
+            "Batches holding a turn: being read, computed or sent",
+            batches_answering.clone(),
         );
         let feed_up = Gauge::default();
         registry.register(
@@ -95,6 +111,8 @@ impl Default for Metrics {
             latency,
             cache_hits,
             cache_misses,
+            batches_waiting,
+            batches_answering,
             feed_up,
             feed_last_success,
             data_version,

@@ -13,6 +13,7 @@ pub mod params;
 pub mod problem;
 pub mod render;
 mod rules;
+pub mod turns;
 mod workdays;
 
 use std::sync::Arc;
@@ -38,8 +39,10 @@ pub struct AppState {
     pub default_calendar: String,
     /// The most items one batch request may hold.
     pub max_batch_items: usize,
-    /// One permit per batch being read or answered: the bound on their memory.
-    pub batch_slots: Arc<tokio::sync::Semaphore>,
+    /// The turns of batches: the bound on their memory.
+    pub batch_turns: turns::Turns,
+    /// The largest request body taken (`QIXIAN_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
     pub metrics: metrics::Metrics,
     pub cache: cache::ResponseCache,
 }
@@ -48,6 +51,12 @@ impl AppState {
     pub fn new(store: Arc<Store>, rules: RuleBook, default_calendar: String) -> Self {
         let metrics = metrics::Metrics::default();
         metrics.set_data_version(store.calendars().version());
+        let batch_turns = turns::Turns::new(
+            1,
+            std::time::Duration::from_secs(30),
+            metrics.batches_waiting.clone(),
+            metrics.batches_answering.clone(),
+        );
         AppState {
             store,
             feed: None,
@@ -55,7 +64,8 @@ impl AppState {
             rules,
             default_calendar,
             max_batch_items: 10_000,
-            batch_slots: Arc::new(tokio::sync::Semaphore::new(1)),
+            batch_turns,
+            max_body_bytes: 2 << 20,
             metrics,
             cache: cache::ResponseCache::new(0),
         }

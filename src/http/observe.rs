@@ -2,6 +2,7 @@
 //! one log line, and the request metrics. Framework errors (a body over the limit, a
 //! malformed header) are turned into problem documents here too.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -28,6 +29,19 @@ fn method_label(method: &actix_web::http::Method) -> &'static str {
         "CONNECT" => "CONNECT",
         "TRACE" => "TRACE",
         _ => "other",
+    }
+}
+
+/// The route pattern that answered, as a metric label. The resource that ran says which,
+/// without building a string; an answer made before any resource ran (a cache hit, a `304`,
+/// a `414`) is matched again by path. Only registered patterns or "unmatched" come out, so
+/// the label set is bounded.
+fn route_label(req: &actix_web::HttpRequest) -> Cow<'static, str> {
+    match req.app_data::<Route>() {
+        Some(route) => Cow::Borrowed(route.0),
+        None => req
+            .match_pattern()
+            .map_or(Cow::Borrowed("unmatched"), Cow::Owned),
     }
 }
 
@@ -90,13 +104,11 @@ pub async fn observe(
 
     let elapsed = started.elapsed();
     let (status, route) = match &outcome {
-        Ok(res) => (
-            res.status().as_u16(),
-            res.request()
-                .app_data::<Route>()
-                .map_or("unmatched", |route| route.0),
+        Ok(res) => (res.status().as_u16(), route_label(res.request())),
+        Err(err) => (
+            err.as_response_error().status_code().as_u16(),
+            Cow::Borrowed("unmatched"),
         ),
-        Err(err) => (err.as_response_error().status_code().as_u16(), "unmatched"),
     };
     if let Some(state) = state {
         let metrics = &state.metrics;
@@ -104,7 +116,7 @@ pub async fn observe(
             .requests
             .get_or_create(&RequestLabels {
                 method: method_label(&method),
-                route,
+                route: route.clone(),
                 status,
             })
             .inc();

@@ -270,19 +270,29 @@ pub fn csv<R: Serialize>(
 /// A long answer, sent piece by piece as the client reads it: `write_next` appends one item
 /// to the piece being filled and says whether there are more. Nothing is computed ahead of the
 /// socket, so a large answer costs one piece of memory at a time, and a client that hangs up
-/// stops the work. Whatever `write_next` owns (a permit, a snapshot) lives until the end.
+/// stops the work. Whatever `write_next` owns (a turn, a snapshot) lives until the end. An
+/// answer not sent by `deadline` is cut off (the connection is closed), so that a client that
+/// stops reading cannot hold the server's work open.
 pub fn streamed(
     content_type: &'static str,
+    deadline: tokio::time::Instant,
     mut write_next: impl FnMut(&mut Vec<u8>) -> bool + 'static,
 ) -> HttpResponse {
     const PIECE: usize = 64 * 1024;
     let mut more = true;
     let pieces = std::iter::from_fn(move || {
+        if more && tokio::time::Instant::now() >= deadline {
+            more = false;
+            return Some(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the answer was not read in time",
+            )));
+        }
         let mut piece = Vec::with_capacity(PIECE + PIECE / 4);
         while more && piece.len() < PIECE {
             more = write_next(&mut piece);
         }
-        (!piece.is_empty()).then(|| Ok::<_, std::convert::Infallible>(Bytes::from(piece)))
+        (!piece.is_empty()).then(|| Ok(Bytes::from(piece)))
     });
     negotiated(
         HttpResponse::Ok()

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use std::io::{Read, Write};
-
-use crate::helpers::{assert_problem, assert_problem_document, ok_json, spawn_app, spawn_app_with};
+use crate::helpers::{
+    TestApp, assert_problem, assert_problem_document, ok_json, spawn_app, spawn_app_with,
+};
 
 fn results(answer: &Value) -> &Vec<Value> {
     answer["results"]
@@ -320,45 +320,111 @@ async fn batches_beyond_the_concurrent_limit_wait_their_turn_and_each_gets_its_o
 
 #[tokio::test]
 async fn a_client_that_hangs_up_mid_answer_gives_its_turn_back() {
-    // Arrange: one turn, and a timeout that a batch still waiting for it would hit.
+    // Arrange: one turn, which would otherwise be kept for its whole 20 s.
     let app = spawn_app_with(&[
         ("QIXIAN_MAX_CONCURRENT_BATCHES", "1"),
-        ("QIXIAN_REQUEST_TIMEOUT_SECS", "5"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "20"),
     ])
     .await;
     let body = serde_json::to_vec(&countersign_items("2026-09-30", 10_000)).unwrap();
-    let addr = app.address.trim_start_matches("http://").to_owned();
-    // A raw connection that asks for a 4 MB answer, reads its start, and hangs up.
-    tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(&addr).expect("connects");
-        write!(
-            stream,
-            "POST /v1/deadlines/batch HTTP/1.1\r\nHost: {addr}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        )
-        .and_then(|()| stream.write_all(&body))
-        .expect("sends the batch");
-        let mut start = [0u8; 1024];
-        stream
-            .read_exact(&mut start)
-            .expect("reads the answer's start");
-        assert!(
-            start.starts_with(b"HTTP/1.1 200"),
-            "expected a 200, got {}",
-            String::from_utf8_lossy(&start)
-        );
-    })
-    .await
-    .expect("the raw client finishes");
 
-    // Act
-    let answer = ok_json(app.post_batch(&countersign_items("2026-09-30", 10)).await).await;
+    // Act: a raw connection asks for a 4 MB answer, reads its start, and hangs up.
+    drop(start_raw_batch(&app, &body).await);
+    let given_back = metric_shows(&app, "qixian_batches_answering 0").await;
 
     // Assert
+    assert!(
+        given_back,
+        "expected the turn given back once the client hung up"
+    );
+    let answer = ok_json(app.post_batch(&countersign_items("2026-09-30", 10)).await).await;
     assert_ok(
         &results(&answer)[9],
         "2026-10-15",
         "the next batch's last item",
     );
+}
+
+#[tokio::test]
+async fn a_batch_waits_for_a_turn_and_a_client_that_stops_reading_loses_its_turn_in_time() {
+    // Arrange: one turn of at most 3 s. A raw client asks for a long answer (explanations:
+    // megabytes, more than the sockets hold), reads its start, and then stops reading but
+    // stays connected.
+    let app = spawn_app_with(&[
+        ("QIXIAN_MAX_CONCURRENT_BATCHES", "1"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "3"),
+    ])
+    .await;
+    let item = json!({"rule": "countersign-reply", "event": "2026-09-30", "explain": true});
+    let body = serde_json::to_vec(&json!({"items": vec![item; 10_000]})).unwrap();
+    let stalled = start_raw_batch(&app, &body).await;
+    // Sent a while later, so that its own 3 s outlast the stalled client's turn.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let next = tokio::spawn({
+        let (client, url) = (
+            app.client.clone(),
+            format!("{}/v1/deadlines/batch", app.address),
+        );
+        let small = countersign_items("2026-09-30", 10);
+        async move { client.post(url).json(&small).send().await }
+    });
+
+    // Act: watch it wait, then get its answer.
+    let seen_waiting = metric_shows(&app, "qixian_batches_waiting 1").await;
+    let answer = ok_json(next.await.unwrap().expect("answered")).await;
+
+    // Assert
+    assert!(
+        seen_waiting,
+        "expected the second batch waiting while the first held the turn"
+    );
+    assert_ok(
+        &results(&answer)[9],
+        "2026-10-15",
+        "the waiting batch's last item",
+    );
+    drop(stalled);
+}
+
+/// Whether `/metrics` shows `line` within about a second.
+async fn metric_shows(app: &TestApp, line: &str) -> bool {
+    for _ in 0..20 {
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        if metrics.lines().any(|l| l == line) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// A raw connection that posts `body` as a batch and reads the first KiB of the answer, which
+/// must be a 200; what happens to the rest is the caller's to decide.
+async fn start_raw_batch(app: &TestApp, body: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let head = format!(
+        "POST /v1/deadlines/batch HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("sends the head");
+    stream.write_all(body).await.expect("sends the batch");
+    let mut start = [0u8; 1024];
+    stream
+        .read_exact(&mut start)
+        .await
+        .expect("reads the answer's start");
+    assert!(
+        start.starts_with(b"HTTP/1.1 200"),
+        "expected a 200, got {}",
+        String::from_utf8_lossy(&start)
+    );
+    stream
 }

@@ -1,7 +1,7 @@
 //! `GET /healthz`, `GET /openapi.yaml`, and what every route does with an unknown path or a
 //! method it does not serve: a 404 or 405 problem.
 
-use reqwest::Method;
+use reqwest::{Method, header};
 
 use crate::helpers::{assert_problem, content_type, ok_json, spawn_app};
 
@@ -131,6 +131,20 @@ async fn metrics_count_requests_by_method_route_and_status_with_bounded_labels()
     app.get("/no/such/route").await;
     let made_up = Method::from_bytes(b"FROBNICATE").expect("a valid method token");
     app.request(made_up, "/v1/calendars", None, None).await;
+    // Answers made before any resource runs: a cache hit, a 304, a 414.
+    app.get("/v1/calendars").await;
+    app.get("/v1/calendars").await;
+    let count = "/v1/workdays/count?from=2026-10-01&to=2026-10-31";
+    let etag = app.get(count).await.headers()[header::ETAG].clone();
+    let revalidated = app
+        .client
+        .get(format!("{}{count}", app.address))
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(revalidated.status(), 304, "expected the ETag to match");
+    app.get(&format!("{add}&pad={}", "x".repeat(9_000))).await;
 
     // Act
     let text = app.get("/metrics").await.text().await.expect("a text body");
@@ -141,7 +155,10 @@ async fn metrics_count_requests_by_method_route_and_status_with_bounded_labels()
         r#"qixian_http_requests_total{method="GET",route="/v1/rules/{id}",status="404"} 1"#,
         r#"qixian_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
         r#"qixian_http_requests_total{method="other",route="/v1/calendars",status="405"} 1"#,
-        r#"qixian_http_request_duration_seconds_count{route="/v1/workdays/add"} 2"#,
+        r#"qixian_http_requests_total{method="GET",route="/v1/calendars",status="200"} 2"#,
+        r#"qixian_http_requests_total{method="GET",route="/v1/workdays/count",status="304"} 1"#,
+        r#"qixian_http_requests_total{method="GET",route="/v1/workdays/add",status="414"} 1"#,
+        r#"qixian_http_request_duration_seconds_count{route="/v1/workdays/add"} 3"#,
     ] {
         assert!(
             text.lines().any(|line| line == expected),
