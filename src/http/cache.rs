@@ -109,8 +109,9 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
-fn version_header(state: &AppState) -> HeaderValue {
-    HeaderValue::from_str(state.snapshot().version()).expect("hex is a valid header value")
+/// The data version as a header value (a hex digest, so always a valid one).
+fn version_header(version: &str) -> HeaderValue {
+    HeaderValue::from_str(version).expect("hex is a valid header value")
 }
 
 pub async fn cache(
@@ -135,11 +136,11 @@ pub async fn cache(
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut().insert(
             header::HeaderName::from_static("x-data-version"),
-            version_header(&state),
+            version_header(state.snapshot().version()),
         );
         return Ok(res);
     };
-    let version = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
+    let version = version_header(set.version());
     drop(set);
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
         let headers = res.headers_mut();
