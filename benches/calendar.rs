@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{CalendarSet, DataSet};
-use qixian::deadline::{BEIJING, Event, Period, Request, RuleBook, compute};
+use qixian::deadline::{Period, Request, RuleBook, compute};
 use qixian::store::Store;
+use qixian::time::{BEIJING, Moment};
 
 fn arithmetic(c: &mut Criterion) {
     let set = CalendarSet::embedded().unwrap();
@@ -69,8 +70,9 @@ fn deadlines(c: &mut Criterion) {
     let cal = set.get("cn-xj-kizilsu").unwrap();
     let request = |explain| Request {
         period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
-        event: Event::parse("2026-09-30T18:00:00+08:00").unwrap(),
+        event: Moment::parse("2026-09-30T18:00:00+08:00").unwrap(),
         zone: BEIJING,
+        read_on: BEIJING,
         as_of: None,
         explain,
     };
@@ -81,7 +83,7 @@ fn deadlines(c: &mut Criterion) {
     });
     let batch: Vec<Request> = (0..10_000u64)
         .map(|i| Request {
-            event: Event::Date(
+            event: Moment::Date(
                 NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(i % 700),
             ),
             ..plain

@@ -1,16 +1,35 @@
-//! Configuration: embedded defaults, each overridable by one `QIXIAN_*` environment variable.
-//! An invalid value stops start-up with a message that names the variable.
+//! Configuration: every setting is one `QIXIAN_*` environment variable, listed once in
+//! [`SETTINGS`] with its default and what it does. The README's table and `qixian --help` are
+//! made from that list (a test keeps the README's copy equal to it), and [`Config::from_lookup`]
+//! reads each default from it, so a default lives in one place. An invalid value stops start-up
+//! with a message that names the variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
-    /// Readable lines (the default).
+    /// Readable lines (the default); colours only on a terminal.
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// Which requests get an access log line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AccessLog {
+    /// Every request.
+    All,
+    /// Requests answered with a 4xx or 5xx.
+    Errors,
+    /// Errors, and this fraction (0 to 1) of the other requests, chosen at random.
+    Sample(f64),
+    /// None.
+    Off,
 }
 
 /// Which web origins may call the API from a browser (CORS).
@@ -22,69 +41,206 @@ pub enum CorsOrigins {
     Only(Vec<String>),
 }
 
+/// One setting: its variable, its default as the README shows it, and what it does.
+#[derive(Clone, Copy, Debug)]
+pub struct Setting {
+    /// The environment variable.
+    pub name: &'static str,
+    /// The default, as a value (`30`) or in words (`one per CPU`, `none`).
+    pub default: &'static str,
+    /// What it does, in one sentence or two (Markdown).
+    pub what: &'static str,
+}
+
+/// Every setting, in the order the README lists them. The defaults here are the ones
+/// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
+pub const SETTINGS: [Setting; 21] = [
+    Setting {
+        name: "QIXIAN_ADDR",
+        default: "127.0.0.1:8080",
+        what: "address to listen on (the container image sets `0.0.0.0:8080`); port 0 picks a free one",
+    },
+    Setting {
+        name: "QIXIAN_DEFAULT_CALENDAR",
+        default: "cn-xj-kizilsu",
+        what: "the calendar of a request that names none",
+    },
+    Setting {
+        name: "QIXIAN_LOG_FORMAT",
+        default: "text",
+        what: "`text` (readable lines, coloured only on a terminal) or `json` (one object per line); `RUST_LOG` filters",
+    },
+    Setting {
+        name: "QIXIAN_ACCESS_LOG",
+        default: "all",
+        what: "which requests get a log line: `all`, `errors` (4xx and 5xx), `off`, or a fraction such as `0.01` (errors, and that share of the rest); lines are written by a background thread, so a request never waits for the disk",
+    },
+    Setting {
+        name: "QIXIAN_WORKERS",
+        default: "one per CPU",
+        what: "HTTP worker threads",
+    },
+    Setting {
+        name: "QIXIAN_MAX_BATCH_ITEMS",
+        default: "10000",
+        what: "most items in one batch (more: 413)",
+    },
+    Setting {
+        name: "QIXIAN_MAX_CONCURRENT_BATCHES",
+        default: "4 per CPU",
+        what: "batches read and answered at once; others wait their turn (bounds their memory)",
+    },
+    Setting {
+        name: "QIXIAN_MAX_BODY_BYTES",
+        default: "2097152",
+        what: "largest request body (more: 413)",
+    },
+    Setting {
+        name: "QIXIAN_MAX_QUERY_BYTES",
+        default: "8192",
+        what: "longest query string (more: 414)",
+    },
+    Setting {
+        name: "QIXIAN_REQUEST_TIMEOUT_SECS",
+        default: "30",
+        what: "how long a request may take (more: 503); also how long a batch's answer may take to be read once its turn is granted (then it is cut off)",
+    },
+    Setting {
+        name: "QIXIAN_SHUTDOWN_TIMEOUT_SECS",
+        default: "30",
+        what: "on SIGTERM, how long requests in flight may take to finish",
+    },
+    Setting {
+        name: "QIXIAN_HOLIDAYS_DIR",
+        default: "none",
+        what: "operator files, laid out like `holidays/`; each replaces the embedded file of its calendar and year",
+    },
+    Setting {
+        name: "QIXIAN_STATE_DIR",
+        default: "none",
+        what: "where accepted feed files are kept across restarts",
+    },
+    Setting {
+        name: "QIXIAN_FEED_URL",
+        default: "none",
+        what: "base URL serving holiday-cn's `<year>.json` (NateScarlet/holiday-cn or a mirror); without it, next year's notice arrives only by an operator file or a new release",
+    },
+    Setting {
+        name: "QIXIAN_FEED_REFRESH_SECS",
+        default: "21600",
+        what: "seconds between feed polls (sooner after a failure, from 30 s doubling)",
+    },
+    Setting {
+        name: "QIXIAN_FEED_TIMEOUT_SECS",
+        default: "10",
+        what: "timeout of one feed request",
+    },
+    Setting {
+        name: "QIXIAN_ADMIN_TOKEN",
+        default: "none",
+        what: "bearer token of `POST /v1/admin/reload`; without it the route does not exist; a token with surrounding whitespace is refused",
+    },
+    Setting {
+        name: "QIXIAN_CACHE_MAX_BYTES",
+        default: "67108864",
+        what: "size bound of the response cache; `0` turns it off",
+    },
+    Setting {
+        name: "QIXIAN_CORS_ORIGINS",
+        default: "*",
+        what: "allowed browser origins, comma-separated, or `*`; never credentials",
+    },
+    Setting {
+        name: "QIXIAN_BACKLOG",
+        default: "1024",
+        what: "connections the operating system queues before the service accepts them",
+    },
+    Setting {
+        name: "QIXIAN_MAX_CONNECTIONS",
+        default: "2048",
+        what: "open connections per worker; more wait in the backlog",
+    },
+];
+
+/// The default of `name` as [`SETTINGS`] lists it.
+fn default_of(name: &str) -> &'static str {
+    SETTINGS
+        .iter()
+        .find(|s| s.name == name)
+        .map_or("", |s| s.default)
+}
+
+/// The README's table of settings, made from [`SETTINGS`].
+pub fn settings_table() -> String {
+    let mut table = String::from("| variable | default | what it does |\n| --- | --- | --- |\n");
+    for s in SETTINGS {
+        let default = match s.default {
+            "none" | "one per CPU" | "4 per CPU" => s.default.to_owned(),
+            value => format!("`{value}`"),
+        };
+        table.push_str(&format!("| `{}` | {default} | {} |\n", s.name, s.what));
+    }
+    table
+}
+
 /// Every setting of the service.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// `QIXIAN_ADDR`: the address to listen on. Default `127.0.0.1:8080`; port 0 picks a free one.
+    /// `QIXIAN_ADDR`.
     pub addr: SocketAddr,
-    /// `QIXIAN_DEFAULT_CALENDAR`: the calendar used when a request names none.
-    /// Default `cn-xj-kizilsu`.
+    /// `QIXIAN_DEFAULT_CALENDAR`.
     pub default_calendar: String,
-    /// `QIXIAN_LOG_FORMAT`: `text` or `json`. Default `text`.
+    /// `QIXIAN_LOG_FORMAT`.
     pub log_format: LogFormat,
-    /// `QIXIAN_WORKERS`: HTTP worker threads. Default: one per CPU.
+    /// `QIXIAN_ACCESS_LOG`.
+    pub access_log: AccessLog,
+    /// `QIXIAN_WORKERS`; none: one per CPU.
     pub workers: Option<usize>,
-    /// `QIXIAN_MAX_BATCH_ITEMS`: the most items one batch request may hold. Default 10000.
+    /// `QIXIAN_MAX_BATCH_ITEMS`.
     pub max_batch_items: usize,
-    /// `QIXIAN_MAX_CONCURRENT_BATCHES`: how many batches are read and answered at once; more
-    /// wait their turn (within `QIXIAN_REQUEST_TIMEOUT_SECS`), holding only their connection.
-    /// A turn also spans reading the body and sending the answer, so a few per core keep the
-    /// cores busy (BENCHMARKS.md: 1 per core gave 44 batches/s, 4 per core 66). Default: 4 per
-    /// CPU. The metrics `qixian_batches_waiting` and `qixian_batches_answering` show the queue.
+    /// `QIXIAN_MAX_CONCURRENT_BATCHES`. A turn spans reading the body, the work and sending
+    /// the answer, so a few per core keep the cores busy (BENCHMARKS.md: 1 per core gave 44
+    /// batches/s, 4 per core 66).
     pub max_concurrent_batches: usize,
-    /// `QIXIAN_MAX_BODY_BYTES`: the largest request body taken; larger ones get a 413.
-    /// Default 2097152 (2 MiB).
+    /// `QIXIAN_MAX_BODY_BYTES`.
     pub max_body_bytes: usize,
-    /// `QIXIAN_MAX_QUERY_BYTES`: the longest query string taken; longer ones get a 414.
-    /// Default 8192.
+    /// `QIXIAN_MAX_QUERY_BYTES`.
     pub max_query_bytes: usize,
-    /// `QIXIAN_REQUEST_TIMEOUT_SECS`: how long one request may take before a 503. A batch's
-    /// turn lasts as long, from when it is granted: an answer not read by then is cut off.
-    /// Default 30.
-    pub request_timeout_secs: usize,
-    /// `QIXIAN_SHUTDOWN_TIMEOUT_SECS`: on SIGTERM, how long requests in flight may take to
-    /// finish before the workers stop. Default 30.
-    pub shutdown_timeout_secs: usize,
-    /// `QIXIAN_HOLIDAYS_DIR`: a directory laid out like `holidays/` (`<calendar-id>/<year>.json`);
-    /// a file there replaces the embedded file of the same calendar and year. Default: none.
+    /// `QIXIAN_REQUEST_TIMEOUT_SECS`.
+    pub request_timeout: Duration,
+    /// `QIXIAN_SHUTDOWN_TIMEOUT_SECS`.
+    pub shutdown_timeout: Duration,
+    /// `QIXIAN_HOLIDAYS_DIR`.
     pub holidays_dir: Option<PathBuf>,
-    /// `QIXIAN_STATE_DIR`: where accepted feed files are kept across restarts. Default: none
-    /// (accepted files last until the process ends).
+    /// `QIXIAN_STATE_DIR`.
     pub state_dir: Option<PathBuf>,
-    /// `QIXIAN_FEED_URL`: base URL serving holiday-cn's `<year>.json`. Default: none (no feed).
+    /// `QIXIAN_FEED_URL`.
     pub feed_url: Option<String>,
-    /// `QIXIAN_FEED_REFRESH_SECS`: seconds between feed polls. Default 21600 (6 hours).
-    pub feed_refresh_secs: usize,
-    /// `QIXIAN_FEED_TIMEOUT_SECS`: how long one feed request may take. Default 10.
-    pub feed_timeout_secs: usize,
-    /// `QIXIAN_ADMIN_TOKEN`: the bearer token of `POST /v1/admin/reload`; without one the route
-    /// does not exist. Default: none.
-    pub admin_token: Option<String>,
-    /// `QIXIAN_CACHE_MAX_BYTES`: the response cache's size bound; 0 turns it off.
-    /// Default 67108864 (64 MiB).
+    /// `QIXIAN_FEED_REFRESH_SECS`.
+    pub feed_refresh: Duration,
+    /// `QIXIAN_FEED_TIMEOUT_SECS`.
+    pub feed_timeout: Duration,
+    /// `QIXIAN_ADMIN_TOKEN`.
+    pub admin_token: Option<SecretString>,
+    /// `QIXIAN_CACHE_MAX_BYTES`.
     pub cache_max_bytes: usize,
-    /// `QIXIAN_CORS_ORIGINS`: the origins whose pages may call the API from a browser,
-    /// comma-separated (`https://oa.example.gov.cn,https://addin.example.com`), or `*` for any.
-    /// Credentials are never allowed. Default `*`.
+    /// `QIXIAN_CORS_ORIGINS`.
     pub cors_origins: CorsOrigins,
+    /// `QIXIAN_BACKLOG`.
+    pub backlog: u32,
+    /// `QIXIAN_MAX_CONNECTIONS`.
+    pub max_connections: usize,
 }
 
 /// A setting with a value that cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{name}={value:?} is not valid: {reason}")]
 pub struct ConfigError {
+    /// The variable.
     pub name: &'static str,
+    /// Its value (never a secret's: see [`Config::from_lookup`]).
     pub value: String,
+    /// What is wrong.
     pub reason: String,
 }
 
@@ -97,90 +253,129 @@ impl Config {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// The configuration from any lookup of variable names (tests pass a map).
+    /// The configuration from any lookup of variable names (tests pass a map). A variable
+    /// set to the empty string is the same as one not set.
     ///
     /// # Errors
     /// [`ConfigError`] naming the first variable whose value is unusable.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::config::Config;
+    /// let config = Config::from_lookup(|name| (name == "QIXIAN_REQUEST_TIMEOUT_SECS").then(|| "5".into())).unwrap();
+    /// assert_eq!(config.request_timeout.as_secs(), 5);
+    /// assert!(Config::from_lookup(|name| (name == "QIXIAN_ADDR").then(|| "localhost".into())).is_err());
+    /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let given = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let setting =
-            |name: &'static str, default: &str| lookup(name).unwrap_or_else(|| default.to_owned());
-        let parsed = |name: &'static str, default: &str| -> Result<_, ConfigError> {
-            let value = setting(name, default);
-            value.parse::<usize>().map_err(|e| ConfigError {
-                name,
-                reason: e.to_string(),
-                value,
-            })
+            |name: &'static str| given(name).unwrap_or_else(|| default_of(name).to_owned());
+        let error = |name: &'static str, value: &str, reason: &str| ConfigError {
+            name,
+            value: value.to_owned(),
+            reason: reason.to_owned(),
         };
-        let addr_text = setting("QIXIAN_ADDR", "127.0.0.1:8080");
-        let addr = addr_text.parse().map_err(|_| ConfigError {
-            name: "QIXIAN_ADDR",
-            value: addr_text.clone(),
-            reason: "expected host:port with an IP address, such as 0.0.0.0:8080".to_owned(),
-        })?;
-        let log_format = match setting("QIXIAN_LOG_FORMAT", "text").as_str() {
-            "text" => LogFormat::Text,
-            "json" => LogFormat::Json,
-            other => {
-                return Err(ConfigError {
-                    name: "QIXIAN_LOG_FORMAT",
-                    value: other.to_owned(),
-                    reason: "expected text or json".to_owned(),
-                });
+        let number = |name: &'static str, fallback: usize| -> Result<usize, ConfigError> {
+            match given(name) {
+                None => Ok(default_of(name).parse().unwrap_or(fallback)),
+                Some(value) => value
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|e| error(name, &value, &e.to_string())),
             }
         };
-        let workers = match lookup("QIXIAN_WORKERS") {
+        let positive = |name: &'static str, fallback: usize| -> Result<usize, ConfigError> {
+            match number(name, fallback)? {
+                0 => Err(error(name, "0", "must be at least 1")),
+                n => Ok(n),
+            }
+        };
+        let seconds = |name: &'static str| positive(name, 1).map(|s| Duration::from_secs(s as u64));
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+
+        let addr_text = setting("QIXIAN_ADDR");
+        let addr = addr_text.parse().map_err(|_| {
+            error(
+                "QIXIAN_ADDR",
+                &addr_text,
+                "expected host:port with an IP address, such as 0.0.0.0:8080",
+            )
+        })?;
+        let log_format = match setting("QIXIAN_LOG_FORMAT").as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(error("QIXIAN_LOG_FORMAT", other, "expected text or json")),
+        };
+        let access_log = match setting("QIXIAN_ACCESS_LOG").as_str() {
+            "all" => AccessLog::All,
+            "errors" => AccessLog::Errors,
+            "off" => AccessLog::Off,
+            other => match other.parse::<f64>() {
+                Ok(share) if (0.0..=1.0).contains(&share) => AccessLog::Sample(share),
+                _ => {
+                    return Err(error(
+                        "QIXIAN_ACCESS_LOG",
+                        other,
+                        "expected all, errors, off, or a fraction from 0 to 1 such as 0.01",
+                    ));
+                }
+            },
+        };
+        let feed_url = match given("QIXIAN_FEED_URL") {
+            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                return Err(error(
+                    "QIXIAN_FEED_URL",
+                    &url,
+                    "expected an http:// or https:// base URL",
+                ));
+            }
+            url => url,
+        };
+        let admin_token = match given("QIXIAN_ADMIN_TOKEN") {
             None => None,
-            Some(_) => Some(parsed("QIXIAN_WORKERS", "")?).filter(|&n| n > 0),
+            Some(token) if token.trim() != token => {
+                return Err(error(
+                    "QIXIAN_ADMIN_TOKEN",
+                    "(not shown)",
+                    "the token begins or ends with whitespace (a file written with `echo` ends with a newline); remove it",
+                ));
+            }
+            Some(token) if token.len() < 16 => {
+                return Err(error(
+                    "QIXIAN_ADMIN_TOKEN",
+                    "(not shown)",
+                    "the token is shorter than 16 characters; use a long random one (openssl rand -hex 32)",
+                ));
+            }
+            Some(token) => Some(SecretString::from(token)),
         };
         Ok(Config {
             addr,
-            default_calendar: setting("QIXIAN_DEFAULT_CALENDAR", "cn-xj-kizilsu"),
+            default_calendar: setting("QIXIAN_DEFAULT_CALENDAR"),
             log_format,
-            workers,
-            max_batch_items: parsed("QIXIAN_MAX_BATCH_ITEMS", "10000")?,
-            max_concurrent_batches: positive(
-                parsed(
-                    "QIXIAN_MAX_CONCURRENT_BATCHES",
-                    &(4 * std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
-                        .to_string(),
-                )?,
-                "QIXIAN_MAX_CONCURRENT_BATCHES",
-            )?,
-            max_body_bytes: parsed("QIXIAN_MAX_BODY_BYTES", "2097152")?,
-            max_query_bytes: parsed("QIXIAN_MAX_QUERY_BYTES", "8192")?,
-            request_timeout_secs: positive(
-                parsed("QIXIAN_REQUEST_TIMEOUT_SECS", "30")?,
-                "QIXIAN_REQUEST_TIMEOUT_SECS",
-            )?,
-            shutdown_timeout_secs: parsed("QIXIAN_SHUTDOWN_TIMEOUT_SECS", "30")?,
-            holidays_dir: lookup("QIXIAN_HOLIDAYS_DIR")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
-            state_dir: lookup("QIXIAN_STATE_DIR")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
-            feed_url: match lookup("QIXIAN_FEED_URL").filter(|v| !v.is_empty()) {
-                Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-                    return Err(ConfigError {
-                        name: "QIXIAN_FEED_URL",
-                        value: url,
-                        reason: "expected an http:// or https:// base URL".to_owned(),
-                    });
-                }
-                url => url,
-            },
-            feed_refresh_secs: positive(
-                parsed("QIXIAN_FEED_REFRESH_SECS", "21600")?,
-                "QIXIAN_FEED_REFRESH_SECS",
-            )?,
-            feed_timeout_secs: positive(
-                parsed("QIXIAN_FEED_TIMEOUT_SECS", "10")?,
-                "QIXIAN_FEED_TIMEOUT_SECS",
-            )?,
-            admin_token: lookup("QIXIAN_ADMIN_TOKEN").filter(|v| !v.is_empty()),
-            cache_max_bytes: parsed("QIXIAN_CACHE_MAX_BYTES", "67108864")?,
-            cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS", "*"))?,
+            access_log,
+            workers: given("QIXIAN_WORKERS")
+                .map(|_| positive("QIXIAN_WORKERS", cpus))
+                .transpose()?,
+            max_batch_items: number("QIXIAN_MAX_BATCH_ITEMS", 10_000)?,
+            max_concurrent_batches: positive("QIXIAN_MAX_CONCURRENT_BATCHES", 4 * cpus)?,
+            max_body_bytes: number("QIXIAN_MAX_BODY_BYTES", 2 << 20)?,
+            max_query_bytes: number("QIXIAN_MAX_QUERY_BYTES", 8192)?,
+            request_timeout: seconds("QIXIAN_REQUEST_TIMEOUT_SECS")?,
+            shutdown_timeout: Duration::from_secs(
+                number("QIXIAN_SHUTDOWN_TIMEOUT_SECS", 30)? as u64
+            ),
+            holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
+            state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
+            feed_url,
+            feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
+            feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
+            admin_token,
+            cache_max_bytes: number("QIXIAN_CACHE_MAX_BYTES", 64 << 20)?,
+            cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS"))?,
+            backlog: u32::try_from(positive("QIXIAN_BACKLOG", 1024)?)
+                .map_err(|_| error("QIXIAN_BACKLOG", "", "must fit in 32 bits"))?,
+            max_connections: positive("QIXIAN_MAX_CONNECTIONS", 2048)?,
         })
     }
 }
@@ -220,17 +415,6 @@ fn cors_origins(value: &str) -> Result<CorsOrigins, ConfigError> {
     Ok(CorsOrigins::Only(origins))
 }
 
-fn positive(value: usize, name: &'static str) -> Result<usize, ConfigError> {
-    if value == 0 {
-        return Err(ConfigError {
-            name,
-            value: "0".to_owned(),
-            reason: "must be at least 1".to_owned(),
-        });
-    }
-    Ok(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,12 +425,41 @@ mod tests {
         assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(config.default_calendar, "cn-xj-kizilsu");
         assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.access_log, AccessLog::All);
+        assert_eq!(config.request_timeout, Duration::from_secs(30));
+        assert_eq!(config.max_body_bytes, 2 << 20);
         let cpus = std::thread::available_parallelism().unwrap().get();
         assert_eq!(
             config.max_concurrent_batches,
             4 * cpus,
             "4 batch turns per CPU"
         );
+    }
+
+    #[test]
+    fn every_numeric_default_in_the_table_is_the_one_applied() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        let applied = [
+            ("QIXIAN_MAX_BATCH_ITEMS", config.max_batch_items as u64),
+            ("QIXIAN_MAX_BODY_BYTES", config.max_body_bytes as u64),
+            ("QIXIAN_MAX_QUERY_BYTES", config.max_query_bytes as u64),
+            (
+                "QIXIAN_REQUEST_TIMEOUT_SECS",
+                config.request_timeout.as_secs(),
+            ),
+            (
+                "QIXIAN_SHUTDOWN_TIMEOUT_SECS",
+                config.shutdown_timeout.as_secs(),
+            ),
+            ("QIXIAN_FEED_REFRESH_SECS", config.feed_refresh.as_secs()),
+            ("QIXIAN_FEED_TIMEOUT_SECS", config.feed_timeout.as_secs()),
+            ("QIXIAN_CACHE_MAX_BYTES", config.cache_max_bytes as u64),
+            ("QIXIAN_BACKLOG", u64::from(config.backlog)),
+            ("QIXIAN_MAX_CONNECTIONS", config.max_connections as u64),
+        ];
+        for (name, value) in applied {
+            assert_eq!(default_of(name).parse::<u64>().ok(), Some(value), "{name}");
+        }
     }
 
     #[test]
@@ -264,5 +477,32 @@ mod tests {
             Config::from_lookup(|n| (n == "QIXIAN_MAX_CONCURRENT_BATCHES").then(|| "0".to_owned()))
                 .unwrap_err();
         assert_eq!(err.name, "QIXIAN_MAX_CONCURRENT_BATCHES", "{err}");
+    }
+
+    #[test]
+    fn a_token_with_a_trailing_newline_is_refused_without_showing_it() {
+        let err = Config::from_lookup(|n| {
+            (n == "QIXIAN_ADMIN_TOKEN").then(|| "0123456789abcdef-secret\n".to_owned())
+        })
+        .unwrap_err();
+        assert_eq!(err.name, "QIXIAN_ADMIN_TOKEN");
+        assert!(err.to_string().contains("newline"), "{err}");
+        assert!(
+            !err.to_string().contains("secret"),
+            "the token is not shown: {err}"
+        );
+    }
+
+    #[test]
+    fn cors_origins_default_to_any_and_refuse_an_origin_with_a_path() {
+        assert_eq!(cors_origins("*").unwrap(), CorsOrigins::Any);
+        assert!(cors_origins("https://oa.example.gov.cn/").is_err());
+        assert_eq!(
+            cors_origins("https://a.example, http://b.example:8080").unwrap(),
+            CorsOrigins::Only(vec![
+                "https://a.example".to_owned(),
+                "http://b.example:8080".to_owned()
+            ])
+        );
     }
 }

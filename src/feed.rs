@@ -12,8 +12,8 @@ use chrono::{Datelike, Utc};
 use reqwest::{StatusCode, header};
 
 use crate::calendar::DataError;
-use crate::deadline::BEIJING;
 use crate::store::{MAX_FILE_BYTES, Offer, Store};
+use crate::time::BEIJING;
 
 /// How the feed is reached.
 #[derive(Clone, Debug)]
@@ -22,6 +22,11 @@ pub struct FeedConfig {
     pub timeout: Duration,
     pub refresh: Duration,
 }
+
+/// Why the feed cannot be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("the feed's HTTP client cannot be built")]
+pub struct FeedError(#[source] reqwest::Error);
 
 /// The shortest wait after a failure; it doubles with each further failure, up to `refresh`.
 const FIRST_BACKOFF: Duration = Duration::from_secs(30);
@@ -68,14 +73,14 @@ impl Outcome {
 
 impl Feed {
     /// # Errors
-    /// A message when the HTTP client cannot be built.
-    pub fn new(config: FeedConfig, store: Arc<Store>) -> Result<Self, String> {
+    /// [`FeedError`] when the HTTP client cannot be built.
+    pub fn new(config: FeedConfig, store: Arc<Store>) -> Result<Self, FeedError> {
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             .user_agent(concat!("qixian/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("the feed client cannot be built: {e}"))?;
+            .map_err(FeedError)?;
         Ok(Feed {
             config,
             client,

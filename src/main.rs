@@ -1,10 +1,34 @@
 //! The `qixian` binary: read the configuration, start logging, build and run the server.
 
-use qixian::config::Config;
+use qixian::config::{Config, settings_table};
 use qixian::startup::Application;
+
+const USAGE: &str = "\
+qixian (期限) — working days and official deadlines on China's holiday calendars
+
+Usage: qixian [--help | --version]
+
+Serves the HTTP API (see /openapi.yaml) with the holiday data compiled in. Every setting is
+an environment variable:
+";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        None => {}
+        Some("--help" | "-h") => {
+            print!("{USAGE}\n{}", settings_table());
+            return std::process::ExitCode::SUCCESS;
+        }
+        Some("--version" | "-V") => {
+            println!("qixian {}", env!("CARGO_PKG_VERSION"));
+            return std::process::ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("qixian: unknown argument {other:?}; try qixian --help");
+            return std::process::ExitCode::from(2);
+        }
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
@@ -12,12 +36,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    qixian::telemetry::init(config.log_format);
+    let _log = qixian::telemetry::init(config.log_format);
     let addr = config.addr;
     let app = match Application::build(config) {
         Ok(app) => app,
         Err(err) => {
-            tracing::error!("{err}");
+            tracing::error!("{}", qixian::http::problem::error_chain(&err));
             return std::process::ExitCode::from(2);
         }
     };

@@ -1,23 +1,53 @@
 //! Builds the application once: data, state, listener, server.
 
-use std::net::TcpListener;
-
-use std::time::Duration;
+use std::sync::Arc;
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, dev::Server, web};
 
-use std::sync::Arc;
-
-use crate::calendar::DataSet;
-use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
+use crate::calendar::spec::{EMBEDDED_SPECS, SpecError, parse_specs};
+use crate::calendar::{CalendarError, DataError, DataSet};
 use crate::config::{Config, CorsOrigins};
-use crate::deadline::RuleBook;
-use crate::feed::{Feed, FeedConfig};
-use crate::http::cache::{ResponseCache, cache};
+use crate::feed::{Feed, FeedConfig, FeedError};
+use crate::http::cache::cache;
 use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Why the application cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The embedded calendar list is broken (a build that the tests would have refused).
+    #[error("the calendar list is not valid")]
+    Specs(#[source] SpecError),
+    /// An embedded holiday file is broken (likewise).
+    #[error("the embedded holiday data are not valid")]
+    Data(#[source] DataError),
+    /// The data store cannot be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// `QIXIAN_DEFAULT_CALENDAR` names no calendar.
+    #[error("QIXIAN_DEFAULT_CALENDAR={id:?} is not valid")]
+    DefaultCalendar {
+        /// The id configured.
+        id: String,
+        /// Why.
+        #[source]
+        source: CalendarError,
+    },
+    /// The feed's HTTP client cannot be built.
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    /// The address cannot be bound.
+    #[error("QIXIAN_ADDR={addr} cannot be bound")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 /// A server bound to its port, ready to run.
 pub struct Application {
@@ -30,11 +60,11 @@ impl Application {
     /// Compiles the calendars, checks the configuration against them, and binds the listener.
     ///
     /// # Errors
-    /// A message when the data are unusable, the default calendar is unknown, or the address
-    /// cannot be bound.
-    pub fn build(config: Config) -> Result<Self, String> {
-        let specs = parse_specs(EMBEDDED_SPECS).map_err(|e| e.to_string())?;
-        let embedded = DataSet::embedded().map_err(|e| e.to_string())?;
+    /// [`StartupError`] when the data are unusable, the default calendar is unknown, or the
+    /// address cannot be bound.
+    pub fn build(config: Config) -> Result<Self, StartupError> {
+        let specs = parse_specs(EMBEDDED_SPECS).map_err(StartupError::Specs)?;
+        let embedded = DataSet::embedded().map_err(StartupError::Data)?;
         let store = Arc::new(Store::open(
             specs,
             embedded,
@@ -45,48 +75,31 @@ impl Application {
         store
             .calendars()
             .get(&config.default_calendar)
-            .map_err(|e| {
-                format!(
-                    "QIXIAN_DEFAULT_CALENDAR={:?} is not valid: {e}",
-                    config.default_calendar
-                )
+            .map_err(|source| StartupError::DefaultCalendar {
+                id: config.default_calendar.clone(),
+                source,
             })?;
-        let mut state = AppState::new(
-            store.clone(),
-            RuleBook::embedded(),
-            config.default_calendar.clone(),
-        );
-        state.max_batch_items = config.max_batch_items;
-        state.max_body_bytes = config.max_body_bytes;
-        // A batch's turn lasts as long as a request may: the body, the work and the answer.
-        state.batch_turns = http::turns::Turns::new(
-            config.max_concurrent_batches,
-            Duration::from_secs(config.request_timeout_secs as u64),
-            state.metrics.batches_waiting.clone(),
-            state.metrics.batches_answering.clone(),
-        );
-        state.admin_token = config.admin_token.clone();
-        state.cache = ResponseCache::new(config.cache_max_bytes);
-        if let Some(base_url) = &config.feed_url {
-            let feed = Feed::new(
-                FeedConfig {
-                    base_url: base_url.clone(),
-                    timeout: Duration::from_secs(config.feed_timeout_secs as u64),
-                    refresh: Duration::from_secs(config.feed_refresh_secs as u64),
-                },
-                store,
-            )?;
-            state.feed = Some(Arc::new(feed));
-        }
-        let feed = state.feed.clone();
-        let admin = state.admin_token.is_some();
-        let state = web::Data::new(state);
-        let listener = TcpListener::bind(config.addr)
-            .map_err(|e| format!("QIXIAN_ADDR={} cannot be bound: {e}", config.addr))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let feed = config
+            .feed_url
+            .as_ref()
+            .map(|base_url| {
+                Feed::new(
+                    FeedConfig {
+                        base_url: base_url.clone(),
+                        timeout: config.feed_timeout,
+                        refresh: config.feed_refresh,
+                    },
+                    store.clone(),
+                )
+                .map(Arc::new)
+            })
+            .transpose()?;
+        let state = web::Data::new(AppState::new(&config, store, feed.clone()));
+        let admin = state.has_admin();
         let limits = web::Data::new(Limits {
             max_query_bytes: config.max_query_bytes,
-            request_timeout: Duration::from_secs(config.request_timeout_secs as u64),
+            request_timeout: config.request_timeout,
+            access_log: config.access_log,
         });
         let max_body = config.max_body_bytes;
         let cors_origins = config.cors_origins.clone();
@@ -109,12 +122,23 @@ impl Application {
                 // that the other problem documents still get CORS's headers.
                 .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
         })
-        .shutdown_timeout(config.shutdown_timeout_secs as u64);
+        .backlog(config.backlog)
+        .max_connections(config.max_connections)
+        .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
-        let server = server.listen(listener).map_err(|e| e.to_string())?.run();
-        Ok(Application { port, server, feed })
+        let bind = |source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        };
+        let server = server.bind(config.addr).map_err(bind)?;
+        let port = server.addrs().first().map_or(0, |a| a.port());
+        Ok(Application {
+            port,
+            server: server.run(),
+            feed,
+        })
     }
 
     /// A handle to stop the server: `stop(true)` stops accepting and lets the requests in

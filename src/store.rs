@@ -47,6 +47,20 @@ pub struct OperatorStatus {
     pub refused: Vec<String>,
 }
 
+/// Why the store cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The state directory cannot be created.
+    #[error("QIXIAN_STATE_DIR={dir} cannot be created")]
+    StateDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// What a feed file did to the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Offer {
@@ -83,18 +97,19 @@ impl Store {
     /// operator's files, and compiles them.
     ///
     /// # Errors
-    /// A message when the state directory cannot be created; refused files are reported in
-    /// [`Store::operator_status`] and the log, not here.
+    /// [`StoreError::StateDir`] when the state directory cannot be created; refused files are
+    /// reported in [`Store::operator_status`] and the log, not here.
     pub fn open(
         specs: Vec<CalendarSpec>,
         embedded: DataSet,
         operator_dir: Option<PathBuf>,
         state_dir: Option<PathBuf>,
         feed_url: Option<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StoreError> {
         if let Some(dir) = &state_dir {
-            fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(|e| {
-                format!("QIXIAN_STATE_DIR={} cannot be created: {e}", dir.display())
+            fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(|source| StoreError::StateDir {
+                dir: dir.clone(),
+                source,
             })?;
         }
         let initial = CalendarSet::compile(&specs, &embedded);

@@ -34,6 +34,16 @@ pub enum DayKind {
 }
 
 impl DayKind {
+    /// The name the API gives it (`makeup_workday`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Workday => "workday",
+            DayKind::Weekend => "weekend",
+            DayKind::Holiday => "holiday",
+            DayKind::MakeupWorkday => "makeup_workday",
+        }
+    }
+
     /// Whether government offices work on such a day.
     pub fn is_working(self) -> bool {
         matches!(self, DayKind::Workday | DayKind::MakeupWorkday)
@@ -49,8 +59,18 @@ pub enum CalendarError {
         "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
     )]
     ResultOutOfRange { start: NaiveDate, days: i64 },
-    #[error("calendar {id:?} is not known; known calendars: {known}")]
-    UnknownCalendar { id: String, known: String },
+    #[error(
+        "calendar {id:?} is not known{}; known calendars: {known}",
+        suggestion.as_deref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
+    )]
+    UnknownCalendar {
+        /// The id asked for.
+        id: String,
+        /// The known ids, comma-separated.
+        known: String,
+        /// The closest known id, when one is close.
+        suggestion: Option<String>,
+    },
 }
 
 /// An answer and whether any day it depends on is provisional (in a year whose notice has not
@@ -59,6 +79,29 @@ pub enum CalendarError {
 pub struct Answer<T> {
     pub value: T,
     pub provisional: bool,
+}
+
+/// What WORKDAY with `days = 0` does with a start on a rest day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Roll {
+    /// Moves it to the next working day: "day 0" is the first day work can be done.
+    Forward,
+    /// Keeps it, as Excel's WORKDAY does.
+    None,
+}
+
+impl Roll {
+    /// The names `roll=` takes, the default first.
+    pub const NAMES: [&'static str; 2] = ["forward", "none"];
+
+    /// The roll a name in [`Roll::NAMES`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "forward" => Some(Roll::Forward),
+            "none" => Some(Roll::None),
+            _ => None,
+        }
+    }
 }
 
 /// Whether a year's days come from published notices.
@@ -158,6 +201,11 @@ impl Calendar {
 
     pub fn spec(&self) -> &CalendarSpec {
         &self.spec
+    }
+
+    /// The calendar's clock read at `now`: what `today` means on it.
+    pub fn clock(&self, now: chrono::DateTime<chrono::Utc>) -> crate::time::Clock {
+        crate::time::Clock::new(self.spec.timezone, now)
     }
 
     /// Every supported year, with its status and sources.
@@ -322,6 +370,38 @@ impl Calendar {
         })
     }
 
+    /// WORKDAY with a choice for `days == 0` on a rest day: [`Roll::Forward`] gives the next
+    /// working day (as [`Calendar::add_working_days`] does), [`Roll::None`] gives `start`
+    /// unchanged, as Excel's WORKDAY does. Any other `days` is the same either way.
+    ///
+    /// # Errors
+    /// As [`Calendar::add_working_days`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::{CalendarSet, Roll};
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let sunday = NaiveDate::from_ymd_opt(2026, 6, 14).unwrap();
+    /// let cn = set.get("cn").unwrap();
+    /// assert_eq!(cn.workday(sunday, 0, Roll::Forward).unwrap().value.to_string(), "2026-06-15");
+    /// assert_eq!(cn.workday(sunday, 0, Roll::None).unwrap().value, sunday);
+    /// ```
+    pub fn workday(
+        &self,
+        start: NaiveDate,
+        days: i64,
+        roll: Roll,
+    ) -> Result<Answer<NaiveDate>, CalendarError> {
+        match (days, roll) {
+            (0, Roll::None) => Ok(Answer {
+                value: start,
+                provisional: self.cells[index_of(start)?].provisional,
+            }),
+            _ => self.add_working_days(start, days),
+        }
+    }
+
     /// `date` if it is a working day, else the first working day after it: where a period's last
     /// day lands when it falls on a rest day (民法典 第二百零三条).
     ///
@@ -329,6 +409,36 @@ impl Calendar {
     /// As [`Calendar::add_working_days`].
     pub fn roll_forward(&self, date: NaiveDate) -> Result<Answer<NaiveDate>, CalendarError> {
         self.add_working_days(date, 0)
+    }
+
+    /// The days a notice lists in `years` (both ends included): the days off (weekend days
+    /// inside a holiday span included) and the makeup working days, in date order.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] when a year is outside the supported range.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{CalendarSet, DayKind};
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let days: Vec<_> = set.get("cn").unwrap().notice_days(2026..=2026).unwrap().collect();
+    /// let makeup = days.iter().filter(|d| d.kind == DayKind::MakeupWorkday).count();
+    /// assert_eq!((days.len(), makeup), (39, 6), "33 days off and 6 makeup working days");
+    /// ```
+    pub fn notice_days(
+        &self,
+        years: RangeInclusive<i32>,
+    ) -> Result<impl Iterator<Item = Day<'_>>, CalendarError> {
+        let first_of = |year: i32| {
+            NaiveDate::from_ymd_opt(year, 1, 1).ok_or(CalendarError::OutOfRange { date: FIRST_DAY })
+        };
+        let from = first_of(*years.start())?;
+        let to = first_of(years.end().saturating_add(1))?
+            .pred_opt()
+            .ok_or(CalendarError::OutOfRange { date: FIRST_DAY })?;
+        Ok(self
+            .days(from, to)?
+            .filter(|d| matches!(d.kind, DayKind::Holiday | DayKind::MakeupWorkday)))
     }
 
     /// Whether any day from `from` to `to` (either order, both included) is provisional.
@@ -378,17 +488,34 @@ impl CalendarSet {
         CalendarSet { calendars, version }
     }
 
-    /// The calendar `id`.
+    /// The calendar `id`, in any case (`CN-XJ` is `cn-xj`).
     ///
     /// # Errors
-    /// [`CalendarError::UnknownCalendar`], naming the known ones.
+    /// [`CalendarError::UnknownCalendar`], naming the known ones and the closest.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{CalendarError, CalendarSet};
+    /// let set = CalendarSet::embedded().unwrap();
+    /// assert_eq!(set.get("CN-XJ").unwrap().id(), "cn-xj");
+    /// let Err(CalendarError::UnknownCalendar { suggestion, .. }) = set.get("cn-xj-kizilsy") else {
+    ///     panic!("unknown");
+    /// };
+    /// assert_eq!(suggestion.as_deref(), Some("cn-xj-kizilsu"));
+    /// ```
     pub fn get(&self, id: &str) -> Result<&Calendar, CalendarError> {
         self.calendars
             .iter()
             .find(|c| c.spec.id == id)
+            .or_else(|| {
+                self.calendars
+                    .iter()
+                    .find(|c| c.spec.id.eq_ignore_ascii_case(id))
+            })
             .ok_or_else(|| CalendarError::UnknownCalendar {
-                id: id.to_owned(),
+                id: crate::time::shorten(id),
                 known: self.ids().collect::<Vec<_>>().join(", "),
+                suggestion: crate::time::closest(id, self.ids()).map(str::to_owned),
             })
     }
 
@@ -837,11 +964,17 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_calendar_names_the_known_ones() {
+    fn an_unknown_calendar_names_the_known_ones_and_the_closest() {
         let err = set().get("cn-xz").unwrap_err();
         assert_eq!(
             err.to_string(),
-            r#"calendar "cn-xz" is not known; known calendars: cn, cn-xj, cn-xj-kizilsu"#
+            r#"calendar "cn-xz" is not known (did you mean cn-xj?); known calendars: cn, cn-xj, cn-xj-kizilsu"#
+        );
+        let err = set().get("tibet").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"calendar "tibet" is not known; known calendars: cn, cn-xj, cn-xj-kizilsu"#,
+            "no suggestion when none is close"
         );
     }
 

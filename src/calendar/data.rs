@@ -11,9 +11,23 @@ use sha2::{Digest, Sha256};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// Read in the notice itself.
     High,
+    /// Read in a copy or a report of the notice.
     Medium,
+    /// Inferred.
     Low,
+}
+
+impl Confidence {
+    /// The name the data give it (`medium`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
 }
 
 /// One day that a notice lists.

@@ -13,6 +13,10 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Every unit, in the order the API lists them.
+    pub const ALL: [Unit; 2] = [Unit::WorkingDays, Unit::CalendarDays];
+
+    /// The name the API and rule files give it (`working_days`).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::WorkingDays => "working_days",
@@ -21,12 +25,65 @@ impl Unit {
     }
 }
 
+/// A unit name that is none of [`Unit::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unit {0:?} is neither working_days nor calendar_days")]
+pub struct UnknownUnit(pub String);
+
+impl std::str::FromStr for Unit {
+    type Err = UnknownUnit;
+
+    /// Reads a unit by its name, in any case.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::deadline::Unit;
+    /// assert_eq!("working_days".parse(), Ok(Unit::WorkingDays));
+    /// assert_eq!("Calendar_Days".parse(), Ok(Unit::CalendarDays));
+    /// assert!("weeks".parse::<Unit>().is_err());
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Unit::ALL
+            .into_iter()
+            .find(|u| u.as_str().eq_ignore_ascii_case(text))
+            .ok_or_else(|| UnknownUnit(crate::time::shorten(text)))
+    }
+}
+
+/// Why a rule file is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    /// Not TOML of the rule file's shape.
+    #[error("the rule file is not valid: {0}")]
+    Malformed(String),
+    /// Two rules with one id.
+    #[error("rule {0} is listed twice")]
+    Duplicate(String),
+    /// An amount outside 1–3650.
+    #[error("rule {id} has amount {amount} outside 1–3650")]
+    Amount {
+        /// The rule.
+        id: String,
+        /// Its amount.
+        amount: u32,
+    },
+}
+
 /// What follows when a deadline passes without the act.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Consequence {
     /// 逾期不回复视为无不同意见: silence counts as no objection.
     DeemedNoObjection,
+}
+
+impl Consequence {
+    /// The name the API gives it (`deemed_no_objection`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consequence::DeemedNoObjection => "deemed_no_objection",
+        }
+    }
 }
 
 /// One deadline of the working rules.
@@ -68,8 +125,8 @@ impl RuleBook {
     /// Parses a rule file.
     ///
     /// # Errors
-    /// A message naming what is wrong when the TOML is malformed, a field is missing, an id
-    /// repeats, or an amount is outside 1–3,650.
+    /// [`RuleError`] naming what is wrong: malformed TOML or a missing field, an id listed
+    /// twice, or an amount outside 1–3,650.
     ///
     /// # Example
     /// ```
@@ -77,17 +134,18 @@ impl RuleBook {
     /// let book = RuleBook::parse(EMBEDDED_RULES).unwrap();
     /// assert_eq!(book.get("approved-filing").unwrap().unit, Unit::CalendarDays);
     /// ```
-    pub fn parse(toml_text: &str) -> Result<Self, String> {
-        let file: RuleFile = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+    pub fn parse(toml_text: &str) -> Result<Self, RuleError> {
+        let file: RuleFile =
+            toml::from_str(toml_text).map_err(|e| RuleError::Malformed(e.to_string()))?;
         for (i, rule) in file.rule.iter().enumerate() {
             if file.rule[..i].iter().any(|r| r.id == rule.id) {
-                return Err(format!("rule {} is listed twice", rule.id));
+                return Err(RuleError::Duplicate(rule.id.clone()));
             }
             if !super::AMOUNTS.contains(&i64::from(rule.amount)) {
-                return Err(format!(
-                    "rule {} has amount {} outside 1–3650",
-                    rule.id, rule.amount
-                ));
+                return Err(RuleError::Amount {
+                    id: rule.id.clone(),
+                    amount: rule.amount,
+                });
             }
         }
         Ok(RuleBook {
@@ -101,15 +159,34 @@ impl RuleBook {
         Self::parse(EMBEDDED_RULES).expect("the embedded rules are valid (tested)")
     }
 
-    /// The rule `id`, if there is one.
+    /// The rule `id`, in any case, if there is one.
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.rules
+            .iter()
+            .find(|r| r.id == id)
+            .or_else(|| self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id)))
     }
 
+    /// The rule `id`, in any case.
+    ///
+    /// # Errors
+    /// [`super::DeadlineError::UnknownRule`] naming the known rules and the closest one.
+    pub fn find(&self, id: &str) -> Result<&Rule, super::DeadlineError> {
+        self.get(id)
+            .ok_or_else(|| super::DeadlineError::UnknownRule {
+                id: crate::time::shorten(id),
+                known: self.ids(),
+                suggestion: crate::time::closest(id, self.rules.iter().map(|r| r.id.as_str()))
+                    .map(str::to_owned),
+            })
+    }
+
+    /// Every rule, in the file's order.
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter()
     }
 
+    /// The ids of every rule, comma-separated.
     pub fn ids(&self) -> String {
         self.rules
             .iter()
@@ -156,8 +233,14 @@ mod tests {
             )
         };
         let twice = format!("source = \"s\"\n{}{}", rule("a", 7), rule("a", 7));
-        assert!(RuleBook::parse(&twice).unwrap_err().contains("twice"));
+        assert_eq!(
+            RuleBook::parse(&twice).unwrap_err(),
+            RuleError::Duplicate("a".into())
+        );
         let zero = format!("source = \"s\"\n{}", rule("a", 0));
-        assert!(RuleBook::parse(&zero).unwrap_err().contains("outside"));
+        assert!(matches!(
+            RuleBook::parse(&zero).unwrap_err(),
+            RuleError::Amount { .. }
+        ));
     }
 }

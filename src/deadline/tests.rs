@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::calendar::CalendarSet;
+use crate::time::{BEIJING, Moment, URUMQI};
+use chrono_tz::Tz;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
@@ -13,8 +15,9 @@ fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveD
     let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
     let request = Request {
         period: Period::resolve(&book, None, Some(unit), Some(amount)).unwrap(),
-        event: Event::parse(event).unwrap(),
+        event: Moment::parse(event).unwrap(),
         zone,
+        read_on: zone,
         as_of: None,
         explain: false,
     };
@@ -90,8 +93,9 @@ fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline
     let book: &'static RuleBook = Box::leak(Box::new(RuleBook::embedded()));
     let request = Request {
         period: Period::resolve(book, Some("countersign-reply"), None, None).unwrap(),
-        event: Event::parse(event).unwrap(),
+        event: Moment::parse(event).unwrap(),
         zone: BEIJING,
+        read_on: BEIJING,
         as_of,
         explain,
     };

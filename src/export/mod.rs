@@ -9,9 +9,9 @@ pub mod ics;
 
 use std::ops::RangeInclusive;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime};
 
-use crate::calendar::{Calendar, CalendarError, Day, DayKind, FIRST_DAY};
+use crate::calendar::{Calendar, CalendarError, DayKind, FIRST_DAY};
 use crate::deadline::{Deadline, Unit};
 
 /// The `DTSTAMP` of every exported event: 2000-01-01T00:00:00Z, the first day any calendar
@@ -20,45 +20,13 @@ use crate::deadline::{Deadline, Unit};
 /// whole feed anyway; a constant keeps identical data byte-identical.
 pub const STAMP: NaiveDateTime = FIRST_DAY.and_hms_opt(0, 0, 0).expect("valid time");
 
-/// The days a notice lists in `years` (both ends included): the days off (weekend days inside
-/// a holiday span included) and the makeup working days, in date order.
-///
-/// # Errors
-/// [`CalendarError::OutOfRange`] when a year is outside the supported range.
-///
-/// # Example
-/// ```
-/// use qixian::calendar::{CalendarSet, DayKind};
-/// use qixian::export::notice_days;
-/// let set = CalendarSet::embedded().unwrap();
-/// let days = notice_days(set.get("cn").unwrap(), 2026..=2026).unwrap();
-/// let makeup = days.iter().filter(|d| d.kind == DayKind::MakeupWorkday).count();
-/// assert_eq!((days.len(), makeup), (39, 6), "33 days off and 6 makeup working days");
-/// ```
-pub fn notice_days(
-    calendar: &Calendar,
-    years: RangeInclusive<i32>,
-) -> Result<Vec<Day<'_>>, CalendarError> {
-    let first_of = |year: i32| {
-        NaiveDate::from_ymd_opt(year, 1, 1).ok_or(CalendarError::OutOfRange { date: FIRST_DAY })
-    };
-    let from = first_of(*years.start())?;
-    let to = first_of(years.end().saturating_add(1))?
-        .pred_opt()
-        .ok_or(CalendarError::OutOfRange { date: FIRST_DAY })?;
-    Ok(calendar
-        .days(from, to)?
-        .filter(|d| matches!(d.kind, DayKind::Holiday | DayKind::MakeupWorkday))
-        .collect())
-}
-
 /// A calendar feed of `calendar`'s days off and makeup working days in `years`: one all-day
 /// event per day, titled like `国庆节 放假` and `国庆节 调休上班`, whose UID is made of the
 /// calendar, the date and the kind, so that it survives data reloads (an estimated day that a
 /// notice later confirms keeps its UID, and the subscriber updates it in place).
 ///
 /// # Errors
-/// As [`notice_days`].
+/// As [`Calendar::notice_days`].
 ///
 /// # Example
 /// ```
@@ -74,8 +42,8 @@ pub fn holiday_feed(
     years: RangeInclusive<i32>,
 ) -> Result<ics::Feed, CalendarError> {
     let spec = calendar.spec();
-    let events = notice_days(calendar, years)?
-        .into_iter()
+    let events = calendar
+        .notice_days(years)?
         .map(|day| {
             let (what, tag) = match day.kind {
                 DayKind::MakeupWorkday => ("调休上班", "makeup"),
@@ -120,7 +88,8 @@ const REMIND_AT_HOUR: i64 = 9;
 
 /// A calendar feed holding one all-day event on `deadline`'s due date, with the rule and its
 /// citation (from `source`, the instrument the rules come from) in the description, and a
-/// reminder at 09:00 of the last working day before the due date.
+/// reminder at 09:00 of the last working day before the due date. The caller's `id` for the
+/// deadline, when given, is part of the event's UID.
 ///
 /// At the very start of the supported range, where no working day precedes the due date, the
 /// reminder falls back to 09:00 of the day before.
@@ -128,24 +97,31 @@ const REMIND_AT_HOUR: i64 = 9;
 /// # Example
 /// ```
 /// use qixian::calendar::CalendarSet;
-/// use qixian::deadline::{compute, Event, Period, Request, RuleBook, BEIJING};
+/// use qixian::deadline::{compute, Period, Request, RuleBook};
+/// use qixian::time::{Moment, BEIJING};
 /// use qixian::export::deadline_feed;
 /// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
 /// let cn = set.get("cn").unwrap();
 /// let request = Request {
 ///     period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
-///     event: Event::parse("2026-09-30").unwrap(),
+///     event: Moment::parse("2026-09-30").unwrap(),
 ///     zone: BEIJING,
+///     read_on: BEIJING,
 ///     as_of: None,
 ///     explain: false,
 /// };
-/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source);
+/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source, None);
 /// let event = &feed.events[0];
 /// assert_eq!(event.date.to_string(), "2026-10-15");
 /// // Thu 10/15 is due; the last working day before it is Wed 10/14: 15 hours before 00:00.
 /// assert_eq!(event.alarm.as_ref().unwrap().before.num_hours(), 15);
 /// ```
-pub fn deadline_feed(calendar: &Calendar, deadline: &Deadline<'_>, source: &str) -> ics::Feed {
+pub fn deadline_feed(
+    calendar: &Calendar,
+    deadline: &Deadline<'_>,
+    source: &str,
+    id: Option<&str>,
+) -> ics::Feed {
     let period = deadline.period;
     let length = match period.unit {
         Unit::WorkingDays => format!("{}个工作日", period.amount),
@@ -185,7 +161,14 @@ pub fn deadline_feed(calendar: &Calendar, deadline: &Deadline<'_>, source: &str)
     }
     let event = ics::AllDayEvent {
         uid: format!(
-            "deadline-{}-{}-{}-{}-{}@qixian",
+            "deadline-{}{}-{}-{}-{}-{}@qixian",
+            // The caller's own id (a document number) first, so that two documents with the
+            // same rule and event date stay two events; encoded, so that it stays one word.
+            id.map(|id| format!(
+                "{}-",
+                form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+            ))
+            .unwrap_or_default(),
             calendar.id(),
             period.rule.map_or("period", |r| r.id.as_str()),
             period.amount,

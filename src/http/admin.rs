@@ -1,10 +1,38 @@
 //! `POST /v1/admin/reload`: re-read the operator's files and poll the feed now.
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
-use super::{AppState, json, problem::ApiError};
+use super::{AppState, params::Params, problem::ApiError, render::json};
 use crate::store::{FeedStatus, OperatorStatus};
+
+/// The admin token. Kept as its digest beside the secret, so that a comparison takes the same
+/// time whatever the length or content of what is offered; `Debug` never prints it.
+pub struct Token {
+    _secret: SecretString,
+    digest: [u8; 32],
+}
+
+impl Token {
+    /// The token `secret`.
+    pub fn new(secret: SecretString) -> Self {
+        let digest = Sha256::digest(secret.expose_secret().as_bytes()).into();
+        Token {
+            _secret: secret,
+            digest,
+        }
+    }
+
+    /// Whether `offered` is the token, in time independent of where they differ and of how
+    /// long either is.
+    pub fn matches(&self, offered: &[u8]) -> bool {
+        let offered: [u8; 32] = Sha256::digest(offered).into();
+        bool::from(offered.ct_eq(&self.digest))
+    }
+}
 
 #[derive(Serialize)]
 struct ReloadDto {
@@ -13,36 +41,27 @@ struct ReloadDto {
     feed: FeedStatus,
 }
 
-/// Compares in time independent of where the first difference is.
-fn same_token(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len()
-        && given
-            .iter()
-            .zip(expected)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
-fn authorised(req: &HttpRequest, token: &str) -> bool {
+fn authorised(req: &HttpRequest, token: &Token) -> bool {
     req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| same_token(given.trim().as_bytes(), token.as_bytes()))
+        .is_some_and(|given| token.matches(given.trim().as_bytes()))
 }
 
 pub async fn reload(
     state: web::Data<AppState>,
     req: HttpRequest,
+    _: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let token = state.admin_token.as_deref().ok_or(ApiError::Unauthorized)?;
+    let token = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
     if !authorised(&req, token) {
         return Err(ApiError::Unauthorized);
     }
     let store = state.store.clone();
     let operator = web::block(move || store.reload_operator_files())
         .await
-        .map_err(|e| ApiError::Internal(format!("reload task failed: {e}")))?;
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
     if let Some(feed) = &state.feed {
         feed.poll_once().await;
     }
@@ -53,4 +72,22 @@ pub async fn reload(
         operator,
         feed: state.store.feed_status(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_token_itself_matches() {
+        let token = Token::new(SecretString::from("s3cret-token"));
+        assert!(token.matches(b"s3cret-token"));
+        for other in [&b""[..], b"s3cret-toke", b"s3cret-token ", b"S3cret-token"] {
+            assert!(
+                !token.matches(other),
+                "{:?} is refused",
+                String::from_utf8_lossy(other)
+            );
+        }
+    }
 }

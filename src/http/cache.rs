@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
-use actix_web::{Error, HttpResponse, web};
+use actix_web::{Error, HttpMessage, HttpResponse, web};
 use std::hash::{Hash, Hasher};
 
 use super::AppState;
@@ -52,17 +52,42 @@ struct Identity {
     cache_key: Option<String>,
 }
 
-/// The request as the cache sees it: data version, status generation, path, query, and the
-/// Accept header (which picks the format). For the answers worth caching the query is
-/// normalised (pairs sorted), which raises the hit rate, and the key is kept as a string, so
-/// two requests share an entry only when they are the same request. Elsewhere the key only
-/// names the ETag: its parts are hashed as they are, without building anything.
-/// `None` for a query that does not parse.
+/// Whether the answer shows the feed's and the operator's status, which change without the
+/// data changing: only these answers depend on the status generation, so that an idle feed
+/// poll does not throw away every other cached answer and ETag.
+fn shows_status(path: &str) -> bool {
+    path == "/v1/calendars"
+        || path
+            .strip_prefix("/v1/calendars/")
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// Whether the answer depends on the moment it is asked (`today`, `now`): such answers are
+/// neither cached nor given an ETag.
+fn depends_on_the_clock(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes())
+        .any(|(_, v)| v.eq_ignore_ascii_case("today") || v.eq_ignore_ascii_case("now"))
+}
+
+/// The request as the cache sees it: data version, status generation (for the answers that
+/// show it), path, query, and the Accept header (which picks the format). For the answers
+/// worth caching the query is normalised (pairs sorted), which raises the hit rate, and the
+/// key is kept as a string, so two requests share an entry only when they are the same
+/// request. Elsewhere the key only names the ETag: its parts are hashed as they are, without
+/// building anything. `None` for a query that does not parse or depends on the clock.
 fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Identity> {
     let accept = req
         .headers()
         .get(header::ACCEPT)
         .map_or(&b""[..], |v| v.as_bytes());
+    if depends_on_the_clock(req.query_string()) {
+        return None;
+    }
+    let generation = if shows_status(req.path()) {
+        generation
+    } else {
+        0
+    };
     if !worth_caching(req.path()) {
         let mut hasher = std::hash::DefaultHasher::new();
         (version, generation, req.path(), req.query_string(), accept).hash(&mut hasher);
@@ -124,14 +149,9 @@ pub async fn cache(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let set = state.snapshot();
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
-    let identity = (get && req.path().starts_with("/v1/"))
-        .then(|| identify(&req, set.version(), state.store.generation()))
-        .flatten();
-    let Some(Identity { etag, cache_key }) = identity else {
-        drop(set);
-        // Not a cacheable read: the version is read after the answer, so that a reload's
+    if !get && req.path().starts_with("/v1/admin/") {
+        // A change of the data: the version is read after the answer, so that a reload's
         // answer names the version it put in force.
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut().insert(
@@ -139,9 +159,21 @@ pub async fn cache(
             version_header(state.snapshot().version()),
         );
         return Ok(res);
-    };
+    }
+    // One version for the whole request: the handler answers from the snapshot taken here,
+    // and the ETag and x-data-version name it.
+    let set = state.snapshot();
     let version = version_header(set.version());
-    drop(set);
+    let identity = (get && req.path().starts_with("/v1/"))
+        .then(|| identify(&req, set.version(), state.store.generation()))
+        .flatten();
+    req.extensions_mut().insert(super::Snapshot(set));
+    let Some(Identity { etag, cache_key }) = identity else {
+        let mut res = next.call(req).await?.map_into_boxed_body();
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-data-version"), version);
+        return Ok(res);
+    };
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
         let headers = res.headers_mut();
         headers.insert(

@@ -3,7 +3,9 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::{AppState, json, problem::ApiError};
+use super::params::Params;
+
+use super::{AppState, Snapshot, problem::ApiError, render::json};
 use crate::calendar::{Calendar, Notice, Year};
 use crate::store::{FeedStatus, OperatorStatus};
 
@@ -39,8 +41,8 @@ fn dto<'a>(c: &'a Calendar, feed: &'a FeedStatus, operator: &'a OperatorStatus) 
     }
 }
 
-pub async fn list(state: web::Data<AppState>) -> HttpResponse {
-    let set = state.snapshot();
+pub async fn list(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
+    let set = &data.0;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     json(
         &set.iter()
@@ -51,12 +53,11 @@ pub async fn list(state: web::Data<AppState>) -> HttpResponse {
 
 pub async fn one(
     state: web::Data<AppState>,
+    data: Snapshot,
     id: web::Path<String>,
+    _: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let set = state.snapshot();
-    let calendar = set
-        .get(&id)
-        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let calendar = data.calendar_at(&id)?;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     Ok(json(&dto(calendar, &feed, &operator)))
 }

@@ -4,8 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::{
-    AppState,
-    params::{Params, date_value},
+    AppState, Snapshot,
+    params::Params,
     problem::ApiError,
     render::{self, Format},
 };
@@ -47,6 +47,23 @@ pub struct DayDto<'a> {
 }
 
 impl<'a> DayDto<'a> {
+    /// The day as a CSV row under [`DAY_COLUMNS`].
+    pub fn csv_fields(&self) -> [String; 10] {
+        let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
+        [
+            self.date.to_string(),
+            self.calendar.to_owned(),
+            self.working.to_string(),
+            self.kind.as_str().to_owned(),
+            text(self.name),
+            self.provisional.to_string(),
+            self.estimated.to_string(),
+            text(self.layer),
+            text(self.confidence.map(|c| c.as_str())),
+            text(self.source),
+        ]
+    }
+
     pub fn new(calendar: &'a str, day: Day<'a>) -> Self {
         DayDto {
             date: day.date,
@@ -66,13 +83,14 @@ impl<'a> DayDto<'a> {
 pub async fn one(
     req: HttpRequest,
     state: web::Data<AppState>,
+    data: Snapshot,
     date: web::Path<String>,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let format = render::negotiate(&req, &params, &[Format::Json, Format::Text])?;
-    let date = date_value("date", &date)?;
-    let set = state.snapshot();
-    let calendar = set.get(state.calendar_id(&params)?)?;
+    let answer_as = render::negotiate(&req, &params)?;
+    let calendar = data.calendar(&state, &params)?;
+    let date = crate::time::parse_day(&date, &calendar.clock(chrono::Utc::now()))
+        .map_err(|e| super::params::invalid("date", &e.to_string()))?;
     let day = calendar.day(date)?;
     super::check_strict(
         params.flag("strict")?,
@@ -82,11 +100,8 @@ pub async fn one(
         },
         "the day's year is unpublished",
     )?;
-    Ok(match format {
-        // 1 or 0, as a spreadsheet's IF() and SUM() take them.
-        Format::Text => render::text(u8::from(day.is_working())),
-        _ => render::json(&DayDto::new(calendar.id(), day)),
-    })
+    // `working` as text is 1 or 0, as a spreadsheet's IF() and SUM() take it.
+    render::answer(answer_as, &DayDto::new(calendar.id(), day), "")
 }
 
 #[derive(Serialize)]
@@ -98,10 +113,13 @@ struct RangeDto<'a> {
 pub async fn range(
     req: HttpRequest,
     state: web::Data<AppState>,
+    data: Snapshot,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let format = render::negotiate(&req, &params, &[Format::Json, Format::Csv])?;
-    let (from, to) = (params.date("from")?, params.date("to")?);
+    let answer_as = render::negotiate(&req, &params)?;
+    let calendar = data.calendar(&state, &params)?;
+    let clock = calendar.clock(chrono::Utc::now());
+    let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
     let length = (to - from).num_days() + 1;
     if length < 1 {
         return Err(ApiError::InvalidParameter {
@@ -117,8 +135,6 @@ pub async fn range(
             ),
         });
     }
-    let set = state.snapshot();
-    let calendar = set.get(state.calendar_id(&params)?)?;
     let provisional = calendar.is_provisional_between(from, to.max(from))?;
     super::check_strict(
         params.flag("strict")?,
@@ -131,8 +147,8 @@ pub async fn range(
     let days = calendar
         .days(from, to)?
         .map(|d| DayDto::new(calendar.id(), d));
-    match format {
-        Format::Csv => render::csv(&DAY_COLUMNS, days, params.flag("bom")?),
+    match answer_as.format {
+        Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
         _ => Ok(render::json(&RangeDto {
             calendar: calendar.id(),
             days: days.collect(),

@@ -9,7 +9,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::{
-    AppState,
+    Snapshot,
     days::{DAY_COLUMNS, DayDto},
     params::{Params, invalid},
     problem::ApiError,
@@ -85,21 +85,18 @@ struct NoticeDaysDto<'a> {
 /// `GET /v1/calendars/{id}/days`: the days off and makeup working days of whole years.
 pub async fn days(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    data: Snapshot,
     id: web::Path<String>,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let format = render::negotiate(&req, &params, &[Format::Json, Format::Csv])?;
+    let answer_as = render::negotiate(&req, &params)?;
     let years = years(&params)?;
-    let set = state.snapshot();
-    let calendar = set
-        .get(&id)
-        .map_err(|e| ApiError::NotFound(e.to_string()))?;
-    let days = export::notice_days(calendar, years.clone())?
-        .into_iter()
+    let calendar = data.calendar_at(&id)?;
+    let days = calendar
+        .notice_days(years.clone())?
         .map(|d| DayDto::new(calendar.id(), d));
-    match format {
-        Format::Csv => render::csv(&DAY_COLUMNS, days, params.flag("bom")?),
+    match answer_as.format {
+        Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
         _ => Ok(render::json(&NoticeDaysDto {
             calendar: calendar.id(),
             from_year: *years.start(),
@@ -112,16 +109,13 @@ pub async fn days(
 /// `GET /v1/calendars/{id}/holidays.ics`: the same days as an iCalendar feed.
 pub async fn holidays_ics(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    data: Snapshot,
     id: web::Path<String>,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    render::negotiate(&req, &params, &[Format::Ics])?;
+    render::negotiate(&req, &params)?;
     let years = years(&params)?;
-    let set = state.snapshot();
-    let calendar = set
-        .get(&id)
-        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let calendar = data.calendar_at(&id)?;
     Ok(render::ics(&export::holiday_feed(calendar, years)?))
 }
 

@@ -1,17 +1,19 @@
-//! Liveness and the API's own description.
+//! Liveness, readiness, metrics and the API's own description.
 
 use actix_web::{HttpResponse, web};
 
-use super::AppState;
+use super::{AppState, Snapshot, params::Params};
 
 /// The OpenAPI description at the repository root, served as it is.
 const OPENAPI: &str = include_str!("../../openapi.yaml");
 
-pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+pub async fn healthz(_: Params) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(r#"{"status":"ok"}"#)
 }
 
-pub async fn openapi() -> HttpResponse {
+pub async fn openapi(_: Params) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/yaml; charset=utf-8")
         .body(OPENAPI)
@@ -19,14 +21,14 @@ pub async fn openapi() -> HttpResponse {
 
 /// Ready once the calendars are compiled — which happens before the server binds — with the
 /// data version that answers.
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let set = state.snapshot();
-    HttpResponse::Ok().json(serde_json::json!({"status": "ready", "data_version": set.version()}))
+pub async fn readyz(data: Snapshot, _: Params) -> HttpResponse {
+    HttpResponse::Ok()
+        .json(serde_json::json!({"status": "ready", "data_version": data.0.version()}))
 }
 
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
     let metrics = &state.metrics;
-    metrics.set_data_version(state.snapshot().version());
+    metrics.set_data_version(data.0.version());
     let feed = state.store.feed_status();
     metrics.feed_up.set(i64::from(feed.healthy));
     metrics

@@ -1,6 +1,8 @@
-//! The HTTP adapter: extract → one domain call → response. Every route is registered here.
+//! The HTTP adapter: extract → one domain call → response. Every route is registered here,
+//! from the table in [`routes`].
 
 mod admin;
+pub mod batch;
 pub mod cache;
 mod calendars;
 mod days;
@@ -12,113 +14,162 @@ pub mod observe;
 pub mod params;
 pub mod problem;
 pub mod render;
+pub mod routes;
 mod rules;
 pub mod turns;
 mod workdays;
 
+use std::future::{Ready, ready};
 use std::sync::Arc;
 
-use crate::calendar::{Answer, CalendarSet};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+
+use crate::calendar::{Answer, Calendar, CalendarSet};
+use crate::config::Config;
 use crate::deadline::RuleBook;
 use crate::feed::Feed;
 use crate::store::Store;
-use actix_web::{HttpRequest, HttpResponse, web};
 use params::Params;
 use problem::ApiError;
+use routes::Endpoint;
 
-/// What every handler shares, built once at start-up.
+/// What every handler shares, built once at start-up from the configuration.
 pub struct AppState {
     /// The data in force; swapped whole when they change.
-    pub store: Arc<Store>,
+    store: Arc<Store>,
     /// The holiday feed, when one is configured.
-    pub feed: Option<Arc<Feed>>,
+    feed: Option<Arc<Feed>>,
     /// The bearer token of the admin routes; none: the routes do not exist.
-    pub admin_token: Option<String>,
-    pub rules: RuleBook,
+    admin_token: Option<admin::Token>,
+    rules: RuleBook,
     /// The calendar used when a request names none.
-    pub default_calendar: String,
+    default_calendar: String,
     /// The most items one batch request may hold.
-    pub max_batch_items: usize,
+    max_batch_items: usize,
     /// The turns of batches: the bound on their memory.
-    pub batch_turns: turns::Turns,
-    /// The largest request body taken (`QIXIAN_MAX_BODY_BYTES`).
-    pub max_body_bytes: usize,
-    pub metrics: metrics::Metrics,
-    pub cache: cache::ResponseCache,
+    batch_turns: turns::Turns,
+    /// The largest request body taken.
+    max_body_bytes: usize,
+    metrics: metrics::Metrics,
+    cache: cache::ResponseCache,
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, rules: RuleBook, default_calendar: String) -> Self {
+    /// The state for `config`, over `store` and the feed that fills it.
+    pub fn new(config: &Config, store: Arc<Store>, feed: Option<Arc<Feed>>) -> Self {
         let metrics = metrics::Metrics::default();
         metrics.set_data_version(store.calendars().version());
+        // A batch's turn lasts as long as a request may: the body, the work and the answer.
         let batch_turns = turns::Turns::new(
-            1,
-            std::time::Duration::from_secs(30),
+            config.max_concurrent_batches,
+            config.request_timeout,
             metrics.batches_waiting.clone(),
             metrics.batches_answering.clone(),
         );
         AppState {
             store,
-            feed: None,
-            admin_token: None,
-            rules,
-            default_calendar,
-            max_batch_items: 10_000,
+            feed,
+            admin_token: config.admin_token.clone().map(admin::Token::new),
+            rules: RuleBook::embedded(),
+            default_calendar: config.default_calendar.clone(),
+            max_batch_items: config.max_batch_items,
             batch_turns,
-            max_body_bytes: 2 << 20,
+            max_body_bytes: config.max_body_bytes,
             metrics,
-            cache: cache::ResponseCache::new(0),
+            cache: cache::ResponseCache::new(config.cache_max_bytes),
         }
     }
 
-    /// The calendars in force for this request: one consistent version throughout.
-    pub fn snapshot(&self) -> Arc<CalendarSet> {
-        self.store.calendars()
+    /// Whether the admin routes exist.
+    pub fn has_admin(&self) -> bool {
+        self.admin_token.is_some()
     }
 
-    /// The calendar a request names, or the default.
+    /// The calendars in force now. A request takes them once, through [`Snapshot`].
+    fn snapshot(&self) -> Arc<CalendarSet> {
+        self.store.calendars()
+    }
+}
+
+/// The calendars in force for one request, taken once — by the cache layer when it runs, so
+/// that the answer, its ETag and its `x-data-version` all name one version — and kept
+/// throughout.
+#[derive(Clone)]
+pub struct Snapshot(pub Arc<CalendarSet>);
+
+impl Snapshot {
+    /// The calendar `params` names, or the default.
     ///
     /// # Errors
-    /// As [`Params::get`].
-    pub fn calendar_id<'a>(&'a self, params: &'a Params) -> Result<&'a str, ApiError> {
-        Ok(params.get("calendar")?.unwrap_or(&self.default_calendar))
+    /// [`ApiError::Calendar`] for an unknown calendar; as [`Params::get`].
+    pub fn calendar<'a>(
+        &'a self,
+        state: &AppState,
+        params: &Params,
+    ) -> Result<&'a Calendar, ApiError> {
+        let id = params.get("calendar")?.unwrap_or(&state.default_calendar);
+        Ok(self.0.get(id)?)
+    }
+
+    /// The calendar of a path (`/v1/calendars/{id}`): an unknown one is a 404.
+    ///
+    /// # Errors
+    /// [`ApiError::NotFound`] naming the known calendars.
+    pub fn calendar_at<'a>(&'a self, id: &str) -> Result<&'a Calendar, ApiError> {
+        self.0
+            .get(id)
+            .map_err(|e| ApiError::NotFound(e.to_string()))
+    }
+}
+
+impl FromRequest for Snapshot {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let taken = req.extensions().get::<Snapshot>().cloned();
+        ready(Ok(taken.unwrap_or_else(|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .expect("the state is registered with every route");
+            Snapshot(state.snapshot())
+        })))
     }
 }
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    use routes as r;
     use web::post;
     // Static paths first: actix tries resources in order, and every dynamic one it passes costs
     // a regex match (3 % of the CPU of `/v1/workdays/add` when it came after four of them).
-    cfg.service(resource("/healthz", "GET, HEAD").route(get().to(meta::healthz)))
-        .service(resource("/readyz", "GET, HEAD").route(get().to(meta::readyz)))
-        .service(resource("/metrics", "GET, HEAD").route(get().to(meta::metrics)))
-        .service(resource("/openapi.yaml", "GET, HEAD").route(get().to(meta::openapi)))
-        .service(resource("/v1/workdays/add", "GET, HEAD").route(get().to(workdays::add)))
-        .service(resource("/v1/workdays/count", "GET, HEAD").route(get().to(workdays::count)))
+    cfg.service(resource(&r::HEALTHZ).route(get().to(meta::healthz)))
+        .service(resource(&r::READYZ).route(get().to(meta::readyz)))
+        .service(resource(&r::METRICS).route(get().to(meta::metrics)))
+        .service(resource(&r::OPENAPI).route(get().to(meta::openapi)))
+        .service(resource(&r::WORKDAYS_ADD).route(get().to(workdays::add)))
+        .service(resource(&r::WORKDAYS_COUNT).route(get().to(workdays::count)))
         .service(
-            resource("/v1/deadlines", "GET, HEAD, POST")
+            resource(&r::DEADLINES)
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
-        .service(resource("/v1/deadlines/batch", "POST").route(post().to(deadlines::batch)))
-        .service(resource("/v1/days", "GET, HEAD").route(get().to(days::range)))
-        .service(resource("/v1/calendars", "GET, HEAD").route(get().to(calendars::list)))
-        .service(resource("/v1/rules", "GET, HEAD").route(get().to(rules::list)))
-        .service(resource("/v1/days/{date}", "GET, HEAD").route(get().to(days::one)))
-        .service(resource("/v1/rules/{id}", "GET, HEAD").route(get().to(rules::one)))
-        .service(resource("/v1/calendars/{id}", "GET, HEAD").route(get().to(calendars::one)))
-        .service(resource("/v1/calendars/{id}/days", "GET, HEAD").route(get().to(exports::days)))
-        .service(
-            resource("/v1/calendars/{id}/holidays.ics", "GET, HEAD")
-                .route(get().to(exports::holidays_ics)),
-        )
+        .service(resource(&r::BATCH).route(post().to(deadlines::batch)))
+        .service(resource(&r::DAYS).route(get().to(days::range)))
+        .service(resource(&r::CALENDARS).route(get().to(calendars::list)))
+        .service(resource(&r::RULES).route(get().to(rules::list)))
+        .service(resource(&r::DAY).route(get().to(days::one)))
+        .service(resource(&r::RULE_ONE).route(get().to(rules::one)))
+        .service(resource(&r::CALENDAR_ONE).route(get().to(calendars::one)))
+        .service(resource(&r::CALENDAR_DAYS).route(get().to(exports::days)))
+        .service(resource(&r::CALENDAR_ICS).route(get().to(exports::holidays_ics)))
         .default_service(web::to(not_found));
 }
 
 /// The admin routes, registered only when an admin token is configured.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/admin/reload", "POST").route(web::post().to(admin::reload)));
+    cfg.service(resource(&routes::ADMIN_RELOAD).route(web::post().to(admin::reload)));
 }
 
 /// GET, and HEAD with the same headers and no body (the server drops the body of a HEAD).
@@ -126,15 +177,12 @@ fn get() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
-/// The pattern of the route that answered a request, for the metrics: a fixed set of labels,
-/// read without building a string.
-#[derive(Clone, Copy, Debug)]
-pub struct Route(pub &'static str);
-
-/// A resource that answers 405, with the methods it serves in `Allow`, for any other method.
-fn resource(path: &'static str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path)
-        .app_data(Route(path))
+/// A resource that knows its entry in the route table (for its parameters and the metrics'
+/// label) and answers 405, with its methods in `Allow`, to any other method.
+fn resource(endpoint: &'static Endpoint) -> actix_web::Resource {
+    let allow = endpoint.allow();
+    web::resource(endpoint.path)
+        .app_data(endpoint)
         .default_service(web::to(move |req: HttpRequest| async move {
             let mut res =
                 actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(format!(
@@ -150,22 +198,31 @@ fn resource(path: &'static str, allow: &'static str) -> actix_web::Resource {
         }))
 }
 
+/// A path no route serves. Under `/v1/` (most likely a typo), the answer lists the routes.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
+    let mut detail = format!(
         "no route for {} {}",
         req.method(),
-        req.path()
-    )))
+        crate::time::shorten(req.path())
+    );
+    if req.path().starts_with("/v1/") || req.path() == "/v1" {
+        let paths: Vec<&str> = routes::ALL
+            .iter()
+            .map(|e| e.path)
+            .filter(|p| p.starts_with("/v1/") && !p.starts_with("/v1/admin/"))
+            .collect();
+        if let Some(near) = crate::time::closest(req.path(), paths.iter().copied()) {
+            detail.push_str(&format!("; did you mean {near}?"));
+        }
+        detail.push_str(&format!("; the routes are {}", paths.join(", ")));
+    }
+    Err(ApiError::NotFound(detail))
 }
 
 /// With `strict=true`, a provisional answer is an error.
-fn check_strict<T>(strict: bool, answer: Answer<T>, what: &str) -> Result<T, ApiError> {
+fn check_strict<T>(strict: bool, answer: Answer<T>, what: &'static str) -> Result<T, ApiError> {
     if strict && answer.provisional {
-        return Err(ApiError::Provisional(what.to_owned()));
+        return Err(ApiError::Provisional(what));
     }
     Ok(answer.value)
-}
-
-fn json<T: serde::Serialize>(body: &T) -> HttpResponse {
-    HttpResponse::Ok().json(body)
 }

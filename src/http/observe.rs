@@ -11,9 +11,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, ResponseError, web};
 
+use super::AppState;
 use super::metrics::{RequestLabels, RouteLabels};
 use super::problem::ApiError;
-use super::{AppState, Route};
+use super::routes::Endpoint;
 
 /// The method as a metric label. Any method outside HTTP's own is "other", so that a client
 /// making methods up cannot make the label set grow without bound.
@@ -37,8 +38,8 @@ fn method_label(method: &actix_web::http::Method) -> &'static str {
 /// a `414`) is matched again by path. Only registered patterns or "unmatched" come out, so
 /// the label set is bounded.
 fn route_label(req: &actix_web::HttpRequest) -> Cow<'static, str> {
-    match req.app_data::<Route>() {
-        Some(route) => Cow::Borrowed(route.0),
+    match req.app_data::<&'static Endpoint>() {
+        Some(endpoint) => Cow::Borrowed(endpoint.path),
         None => req
             .match_pattern()
             .map_or(Cow::Borrowed("unmatched"), Cow::Owned),
@@ -48,8 +49,12 @@ fn route_label(req: &actix_web::HttpRequest) -> Cow<'static, str> {
 /// The limits the middleware enforces.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
+    /// The longest query string taken.
     pub max_query_bytes: usize,
+    /// How long a request may take.
     pub request_timeout: Duration,
+    /// Which requests get a log line.
+    pub access_log: crate::config::AccessLog,
 }
 
 const REQUEST_ID: &str = "x-request-id";

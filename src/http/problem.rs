@@ -11,41 +11,83 @@ use crate::deadline::DeadlineError;
 /// An error answered to the caller. Handlers return it; [`ResponseError`] renders it.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// A required query parameter is absent.
     #[error("parameter {name} is required")]
-    MissingParameter { name: &'static str },
+    MissingParameter {
+        /// The parameter.
+        name: &'static str,
+    },
+    /// A query parameter's value is not of its kind.
     #[error("parameter {name}: {reason}")]
-    InvalidParameter { name: String, reason: String },
+    InvalidParameter {
+        /// The parameter.
+        name: String,
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+    /// A query parameter the route does not take.
+    #[error(
+        "parameter {name} is not known to {route}{}; it takes: {}",
+        suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default(),
+        if known.is_empty() { "no parameters" } else { known }
+    )]
+    UnknownParameter {
+        /// The name given.
+        name: String,
+        /// The closest name the route takes, when one is close.
+        suggestion: Option<&'static str>,
+        /// Every name the route takes, comma-separated.
+        known: String,
+        /// The route (`GET /v1/days/{date}`).
+        route: String,
+    },
+    /// The body is not what the route reads.
     #[error("the request body is not valid: {0}")]
     InvalidBody(String),
-    #[error("{0}")]
+    /// A calendar question without an answer.
+    #[error(transparent)]
     Calendar(#[from] CalendarError),
-    #[error("{0}")]
+    /// A deadline that cannot be computed.
+    #[error(transparent)]
     Deadline(#[from] DeadlineError),
+    /// `strict=true` and the answer is provisional.
     #[error("the answer depends on provisional days ({0}) and strict=true was asked")]
-    Provisional(String),
+    Provisional(&'static str),
+    /// No such resource.
     #[error("{0}")]
     NotFound(String),
+    /// A body or batch over its limit.
     #[error("{0}")]
     TooLarge(String),
+    /// A body of a media type the route does not read.
     #[error("{0}")]
     Unsupported(String),
     /// The caller asked (`format=` or `Accept`) for a format the route does not answer in.
     #[error("{0}")]
     NotAcceptable(String),
+    /// A method the route does not serve.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// A query string over the limit.
     #[error("{0}")]
     QueryTooLong(String),
+    /// A request that took too long.
     #[error("{0}")]
     Timeout(String),
     /// An error the framework answered before a handler ran.
     #[error("{detail}")]
-    Framework { status: StatusCode, detail: String },
+    Framework {
+        /// Its status.
+        status: StatusCode,
+        /// What it said.
+        detail: String,
+    },
+    /// No valid admin token.
     #[error("a valid admin token is required")]
     Unauthorized,
-    /// Never shown to the caller: logged with its cause, answered as an opaque 500.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Never shown to the caller: logged with its cause chain, answered as an opaque 500.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The mapping, in one table: (status, stable code, title).
@@ -63,6 +105,11 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
             StatusCode::BAD_REQUEST,
             "invalid-parameter",
             "A parameter is not valid",
+        ),
+        UnknownParameter { .. } => (
+            StatusCode::BAD_REQUEST,
+            "unknown-parameter",
+            "A parameter is not known",
         ),
         InvalidBody(_) => (
             StatusCode::BAD_REQUEST,
@@ -92,20 +139,30 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
         Deadline(D::UnknownRule { .. }) => {
             (StatusCode::BAD_REQUEST, "unknown-rule", "Unknown rule")
         }
-        Deadline(D::UnknownTimezone { .. }) => (
+        Deadline(D::Zone { .. }) => (
             StatusCode::BAD_REQUEST,
             "unknown-timezone",
             "Unknown time zone",
         ),
-        Deadline(D::InvalidEvent { .. }) => (
+        Deadline(D::Event(_)) => (
             StatusCode::BAD_REQUEST,
             "invalid-event",
             "The event is not a date or an instant",
         ),
-        Deadline(D::InvalidAsOf { .. }) => (
+        Deadline(D::AsOf(_) | D::Unit(_) | D::DaysAndAmount) => (
             StatusCode::BAD_REQUEST,
             "invalid-parameter",
             "A parameter is not valid",
+        ),
+        Deadline(D::Missing(_)) => (
+            StatusCode::BAD_REQUEST,
+            "missing-parameter",
+            "A required parameter is missing",
+        ),
+        Deadline(D::Provisional) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "provisional",
+            "The answer is provisional",
         ),
         Deadline(D::UnitNotAllowed { .. }) => (
             StatusCode::BAD_REQUEST,
@@ -218,6 +275,18 @@ impl ApiError {
     }
 }
 
+/// An error and every cause under it, `: `-separated, for the log.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         classify(self).0
@@ -225,7 +294,9 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            ApiError::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            ApiError::Internal(cause) => {
+                tracing::error!(cause = %error_chain(cause.as_ref()), "internal error")
+            }
             ApiError::Framework { status, detail } if status.is_server_error() => {
                 tracing::error!(cause = %detail, "internal error")
             }

@@ -14,7 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::params::Params;
+use super::params::{Params, invalid};
 use super::problem::ApiError;
 use crate::export::ics;
 
@@ -52,21 +52,78 @@ impl Format {
     }
 }
 
-/// The format to answer `req` in, among `offered` (the route's default first): `format=` if
-/// given, else the best match for `Accept`, else the default.
+/// How to answer: the format, and for a text answer the field it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Negotiated {
+    /// The format.
+    pub format: Format,
+    /// The field a text answer carries (`field=`, else the route's first).
+    pub field: Option<&'static str>,
+    /// Whether a CSV answer begins with a byte order mark (`bom=`).
+    pub bom: bool,
+}
+
+/// How to answer `req`, among the formats its route offers (the default first): `format=` if
+/// given, else the best match for `Accept`, else the default; with `field=` for a text answer.
 ///
 /// # Errors
-/// [`ApiError::NotAcceptable`] when `format=` names a format the route does not offer, or when
-/// `Accept` matches none of them; [`ApiError::InvalidParameter`] when `format` is given twice.
-pub fn negotiate(
+/// As [`negotiate_among`].
+pub fn negotiate(req: &HttpRequest, params: &Params) -> Result<Negotiated, ApiError> {
+    negotiate_among(req, params, params.query().formats)
+}
+
+/// As [`negotiate`], among `offered` (the default first) instead of the route's list.
+///
+/// # Errors
+/// [`ApiError::NotAcceptable`] when `format=` names a format not offered, or when `Accept`
+/// matches none; [`ApiError::InvalidParameter`] when `format`, `field` or `bom` is given twice,
+/// `bom` is no flag, `field` names no field of the route, or `field` comes with another
+/// format than text.
+pub fn negotiate_among(
     req: &HttpRequest,
     params: &Params,
     offered: &[Format],
-) -> Result<Format, ApiError> {
-    if offered.contains(&Format::Csv) {
-        // Checked whatever the answer's format, like every other flag.
-        params.flag("bom")?;
+) -> Result<Negotiated, ApiError> {
+    // Checked whatever the answer's format, like every other flag.
+    let bom = offered.contains(&Format::Csv) && params.flag("bom")?;
+    let format = choose(req, params, offered)?;
+    let fields = params.query().fields;
+    let field = match params.get("field")? {
+        None => None,
+        Some(name) => Some(
+            fields
+                .iter()
+                .copied()
+                .find(|f| f.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    invalid(
+                        "field",
+                        &format!(
+                            "{:?} is no field of this answer; the fields are {}",
+                            crate::time::shorten(name),
+                            fields.join(", ")
+                        ),
+                    )
+                })?,
+        ),
+    };
+    if field.is_some() && format != Format::Text {
+        return Err(invalid(
+            "field",
+            &format!(
+                "chooses what a text answer carries; this answer is {} (add format=text)",
+                format.name()
+            ),
+        ));
     }
+    Ok(Negotiated {
+        format,
+        field: field.or(fields.first().copied()),
+        bom,
+    })
+}
+
+fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Format, ApiError> {
     let default = offered.first().copied().unwrap_or(Format::Json);
     let names = || {
         offered
@@ -79,16 +136,19 @@ pub fn negotiate(
         return offered
             .iter()
             .copied()
-            .find(|f| f.name() == name)
+            .find(|f| f.name().eq_ignore_ascii_case(name))
             .ok_or_else(|| {
-                let known = Format::ALL.iter().any(|f| f.name() == name);
+                let known = Format::ALL
+                    .iter()
+                    .any(|f| f.name().eq_ignore_ascii_case(name));
                 let what = if known {
                     "is not offered by"
                 } else {
                     "is unknown to"
                 };
                 ApiError::NotAcceptable(format!(
-                    "format {name:?} {what} {} {}; offered: {}",
+                    "format {:?} {what} {} {}; offered: {}",
+                    crate::time::shorten(name),
                     req.method(),
                     req.path(),
                     names()
@@ -221,13 +281,13 @@ pub fn json<T: Serialize>(body: &T) -> HttpResponse {
         ),
         // Our answers are plain structs and strings; this cannot happen, but if it did it
         // would be ours, not the caller's.
-        Err(e) => ApiError::Internal(e.to_string()).error_response(),
+        Err(e) => ApiError::Internal(Box::new(e)).error_response(),
     }
 }
 
 /// A bare value and nothing else — no quotes, no trailing newline — so that a spreadsheet
 /// cell holding `=WEBSERVICE(…)` gets exactly `2026-10-15` and `DATEVALUE` can read it.
-pub fn text(value: impl Display) -> HttpResponse {
+pub fn text_answer(value: impl Display) -> HttpResponse {
     negotiated(
         HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
@@ -235,29 +295,77 @@ pub fn text(value: impl Display) -> HttpResponse {
     )
 }
 
+/// `answer` in the negotiated format: JSON, or the chosen field alone as text (see
+/// [`text_field`], whose `hint` says what a missing field needs).
+///
+/// # Errors
+/// As [`text_field`].
+pub fn answer<T: Serialize>(
+    how: Negotiated,
+    answer: &T,
+    hint: &str,
+) -> Result<HttpResponse, ApiError> {
+    match (how.format, how.field) {
+        (Format::Text, Some(field)) => text_field(answer, field, hint),
+        _ => Ok(json(answer)),
+    }
+}
+
+/// One field of an answer as a bare text value, for a spreadsheet cell: a string as it is, a
+/// number in digits, a boolean as `1` or `0` (what `IF()` and `SUM()` take), `null` as
+/// nothing. The field is looked for at the top of the answer, then one level down (a
+/// deadline's `status.state`).
+///
+/// # Errors
+/// [`ApiError::InvalidParameter`] naming `field` when the answer does not hold it; `hint` says
+/// what would make it hold it.
+pub fn text_field<T: Serialize>(
+    answer: &T,
+    field: &str,
+    hint: &str,
+) -> Result<HttpResponse, ApiError> {
+    let value = serde_json::to_value(answer).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let found = value.get(field).or_else(|| {
+        value
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.values())
+            .find_map(|v| v.as_object().and_then(|o| o.get(field)))
+    });
+    let text = match found {
+        None => {
+            return Err(invalid(
+                "field",
+                &format!("{field} is not part of this answer{hint}"),
+            ));
+        }
+        Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::Bool(b)) => u8::from(*b).to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    Ok(text_answer(text))
+}
+
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// RFC 4180 CSV: a header row, then one row per item (serialised flat by serde: `None` is an
-/// empty field, `true`/`false` as words), CRLF line ends, fields quoted only when they hold a
-/// comma, a quote or a line break.
+/// RFC 4180 CSV: a header row, then one row per item, CRLF line ends, fields quoted only when
+/// they hold a comma, a quote or a line break (see [`CsvRows`]).
 ///
 /// No byte order mark unless `bom`: Google Sheets' `IMPORTDATA`, LibreOffice, Python's `csv`
 /// and shell tools read UTF-8 as it is (the `charset=utf-8` says so) and would keep a BOM as
 /// part of the first column's name. Only Excel opening a downloaded `.csv` file needs one to
 /// read UTF-8 (else it assumes the ANSI code page and garbles 国庆节), so `bom=true` asks for it.
-///
-/// # Errors
-/// [`ApiError::Internal`] if a row cannot be serialised flat (a programming error).
-pub fn csv<R: Serialize>(
+pub fn csv<R: AsRef<str>>(
     header: &[&str],
-    rows: impl IntoIterator<Item = R>,
+    rows: impl IntoIterator<Item = impl IntoIterator<Item = R>>,
     bom: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let mut writer = CsvRows::new(header, bom)?;
+    let mut writer = CsvRows::new(header, bom);
     let mut body = Vec::new();
     for row in rows {
-        writer.write(row, &mut body)?;
+        writer.write(row, &mut body);
     }
     writer.flush(&mut body);
     Ok(negotiated(
@@ -302,40 +410,28 @@ pub fn streamed(
 }
 
 /// CSV written row by row: into one body, or into the pieces of a [`streamed`] answer.
+///
+/// A cell that a spreadsheet would read as a formula — text beginning with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return, that is not a plain number — is written with a `'` before it,
+/// so that a name or a value that came from data or from a caller can never run in Excel or
+/// WPS (OWASP's advice on CSV injection). Numbers such as `-2` are left as they are.
 pub struct CsvRows {
-    builder: csv::WriterBuilder,
     /// What comes before the first row: the byte order mark, if asked for, and the header.
     pending: Vec<u8>,
 }
 
 impl CsvRows {
     /// Begins with the byte order mark, if asked for, and the header row.
-    ///
-    /// # Errors
-    /// [`ApiError::Internal`] if the header cannot be written (a programming error).
-    pub fn new(header: &[&str], bom: bool) -> Result<Self, ApiError> {
-        let mut builder = csv::WriterBuilder::new();
-        builder
-            .has_headers(false)
-            .terminator(csv::Terminator::CRLF)
-            .buffer_capacity(1024);
+    pub fn new(header: &[&str], bom: bool) -> Self {
         let mut pending = if bom { BOM.to_vec() } else { Vec::new() };
-        let mut writer = builder.from_writer(&mut pending);
-        writer.write_record(header).map_err(|e| csv_error(&e))?;
-        writer.flush().map_err(|e| csv_error(&e))?;
-        drop(writer);
-        Ok(CsvRows { builder, pending })
+        write_record(header, &mut pending);
+        CsvRows { pending }
     }
 
-    /// Appends what is not yet written (the header, the first time) and `row` to `out`.
-    ///
-    /// # Errors
-    /// [`ApiError::Internal`] if the row cannot be serialised flat (a programming error).
-    pub fn write<R: Serialize>(&mut self, row: R, out: &mut Vec<u8>) -> Result<(), ApiError> {
+    /// Appends what is not yet written (the header, the first time) and one row to `out`.
+    pub fn write<R: AsRef<str>>(&mut self, row: impl IntoIterator<Item = R>, out: &mut Vec<u8>) {
         self.flush(out);
-        let mut writer = self.builder.from_writer(out);
-        writer.serialize(row).map_err(|e| csv_error(&e))?;
-        writer.flush().map_err(|e| csv_error(&e))
+        write_record(row, out);
     }
 
     /// Appends what is not yet written to `out`: the header of an answer without rows.
@@ -344,8 +440,36 @@ impl CsvRows {
     }
 }
 
-fn csv_error(e: &dyn Display) -> ApiError {
-    ApiError::Internal(format!("writing CSV: {e}"))
+/// One CSV record, CRLF-terminated.
+fn write_record<R: AsRef<str>>(fields: impl IntoIterator<Item = R>, out: &mut Vec<u8>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let field = field.as_ref();
+        let number = field
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+            && field.parse::<f64>().is_ok();
+        let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number;
+        let quoted = field.contains([',', '"', '\r', '\n']);
+        if quoted {
+            out.push(b'"');
+        }
+        if formula {
+            out.push(b'\'');
+        }
+        for &b in field.as_bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        if quoted {
+            out.push(b'"');
+        }
+    }
+    out.extend_from_slice(b"\r\n");
 }
 
 /// An iCalendar answer.
@@ -438,6 +562,43 @@ mod tests {
                 q: 0.5
             }],
             "expected only the well-formed entry"
+        );
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> String {
+        let mut out = Vec::new();
+        write_record(fields, &mut out);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(record(&["a", "国庆节", ""]), "a,国庆节,\r\n");
+        assert_eq!(
+            record(&["a,b", "say \"hi\"", "x\ny"]),
+            "\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\r\n"
+        );
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not() {
+        assert_eq!(
+            record(&["=HYPERLINK(\"http://x\")"]),
+            "\"'=HYPERLINK(\"\"http://x\"\")\"\r\n"
+        );
+        assert_eq!(
+            record(&["+86 138", "@SUM(A1)", "-", "\tx"]),
+            "'+86 138,'@SUM(A1),'-,'\tx\r\n"
+        );
+        assert_eq!(
+            record(&["-2", "+3", "-1.5"]),
+            "-2,+3,-1.5\r\n",
+            "numbers stay numbers"
         );
     }
 }

@@ -2,22 +2,20 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::{AppState, json, problem::ApiError};
+use super::{AppState, params::Params, problem::ApiError, render::json};
 
-pub async fn list(state: web::Data<AppState>) -> HttpResponse {
+pub async fn list(state: web::Data<AppState>, _: Params) -> HttpResponse {
     json(&state.rules.iter().collect::<Vec<_>>())
 }
 
 pub async fn one(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    _: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let rule = state.rules.get(&id).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "rule {:?} is not known; known rules: {}",
-            id.as_str(),
-            state.rules.ids()
-        ))
-    })?;
+    let rule = state
+        .rules
+        .find(&id)
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
     Ok(json(rule))
 }

@@ -1,18 +1,11 @@
 //! `/v1/workdays`: WORKDAY and NETWORKDAYS on China's calendars.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{
-    AppState, check_strict,
-    params::Params,
-    problem::ApiError,
-    render::{self, Format},
-};
-
-/// Both answers are one value: `format=text` gives it bare, for `WEBSERVICE()`.
-const OFFERED: [Format; 2] = [Format::Json, Format::Text];
+use super::{AppState, Snapshot, check_strict, params::Params, problem::ApiError, render};
+use crate::calendar::Roll;
 
 #[derive(Serialize)]
 struct AddDto<'a> {
@@ -28,31 +21,27 @@ struct AddDto<'a> {
 pub async fn add(
     req: HttpRequest,
     state: web::Data<AppState>,
+    data: Snapshot,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let format = render::negotiate(&req, &params, &OFFERED)?;
-    let start = params.date("start")?;
+    let answer_as = render::negotiate(&req, &params)?;
+    let calendar = data.calendar(&state, &params)?;
+    let start = params.date("start", &calendar.clock(Utc::now()))?;
     let days = params
         .int("days")?
         .ok_or(ApiError::MissingParameter { name: "days" })?;
-    let set = state.snapshot();
-    let calendar = set.get(state.calendar_id(&params)?)?;
-    let answer = calendar.add_working_days(start, days)?;
-    check_strict(
-        params.flag("strict")?,
-        answer,
-        "the count crosses unpublished years",
-    )?;
-    Ok(match format {
-        Format::Text => render::text(answer.value),
-        _ => render::json(&AddDto {
-            start,
-            days,
-            date: answer.value,
-            calendar: calendar.id(),
-            provisional: answer.provisional,
-        }),
-    })
+    let roll = Roll::from_name(params.choice("roll", &Roll::NAMES)?).unwrap_or(Roll::Forward);
+    let answer = calendar.workday(start, days, roll)?;
+    let strict = params.flag("strict")?;
+    check_strict(strict, answer, "the count crosses unpublished years")?;
+    let dto = AddDto {
+        start,
+        days,
+        date: answer.value,
+        calendar: calendar.id(),
+        provisional: answer.provisional,
+    };
+    render::answer(answer_as, &dto, "")
 }
 
 #[derive(Serialize)]
@@ -69,26 +58,25 @@ struct CountDto<'a> {
 pub async fn count(
     req: HttpRequest,
     state: web::Data<AppState>,
+    data: Snapshot,
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let format = render::negotiate(&req, &params, &OFFERED)?;
-    let (from, to) = (params.date("from")?, params.date("to")?);
-    let set = state.snapshot();
-    let calendar = set.get(state.calendar_id(&params)?)?;
+    let answer_as = render::negotiate(&req, &params)?;
+    let calendar = data.calendar(&state, &params)?;
+    let clock = calendar.clock(Utc::now());
+    let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
     let answer = calendar.working_days_between(from, to)?;
     check_strict(
         params.flag("strict")?,
         answer,
         "the range includes unpublished years",
     )?;
-    Ok(match format {
-        Format::Text => render::text(answer.value),
-        _ => render::json(&CountDto {
-            from,
-            to,
-            calendar: calendar.id(),
-            working_days: answer.value,
-            provisional: answer.provisional,
-        }),
-    })
+    let dto = CountDto {
+        from,
+        to,
+        calendar: calendar.id(),
+        working_days: answer.value,
+        provisional: answer.provisional,
+    };
+    render::answer(answer_as, &dto, "")
 }

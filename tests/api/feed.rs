@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, ok_json, spawn_app, spawn_app_with};
 
-const TOKEN: &str = "s3cret-token";
+const TOKEN: &str = "feed-test-admin-token";
 
 /// What the fake feed answers for every `<year>.json`.
 #[derive(Clone)]

@@ -581,7 +581,7 @@ async fn the_deadline_reminder_falls_on_the_last_working_day_before_the_due_date
 // ---- CSV batches ---------------------------------------------------------------------------
 
 const BATCH_HEADER: &str =
-    "row,ok,rule,calendar,event_date,unit,amount,due_date,due_at,provisional,error_code,error";
+    "row,id,ok,rule,calendar,event_date,unit,amount,due_date,due_at,provisional,error_code,error";
 
 #[tokio::test]
 async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_alone() {
@@ -609,9 +609,9 @@ async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_a
         lines,
         [
             BATCH_HEADER,
-            "1,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,,",
-            "2,false,,,,,,,,,invalid-event,\"event \"\"2026-02-30\"\": 2026-02-30 is not a calendar date\"",
-            "3,true,countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,",
+            "1,,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,,",
+            "2,,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date",
+            "3,,true,countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,",
         ],
         "expected rows 1 and 3 due, row 2's error in its error column"
     );
@@ -675,7 +675,39 @@ async fn a_csv_batch_takes_excels_byte_order_mark_short_rows_and_empty_cells() {
 }
 
 #[tokio::test]
-async fn a_csv_batch_naming_an_unknown_column_is_a_400_problem_naming_it() {
+async fn a_csv_batch_carries_the_callers_own_columns_through_unchanged() {
+    // Arrange — an OA export: a document number and a title beside the request fields.
+    let app = spawn_app().await;
+    let body = "文号,rule,event,标题,id\r\n\
+                克政办发〔2026〕12号,countersign-reply,2026-09-30,\"关于征求意见的函, 急\",D-12\r\n\
+                克政办发〔2026〕13号,countersign-reply,2026-02-30,会签,D-13\r\n";
+
+    // Act
+    let response = app
+        .request(
+            Method::POST,
+            "/v1/deadlines/batch",
+            Some(body.as_bytes().to_vec()),
+            Some("text/csv"),
+        )
+        .await;
+
+    // Assert — the caller's columns come last, in their own order and words; the id is echoed.
+    let answer = ok_body(response, CSV).await;
+    let lines = crlf_lines(&answer);
+    assert_eq!(
+        lines,
+        [
+            format!("{BATCH_HEADER},文号,标题").as_str(),
+            "1,D-12,true,countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
+            "2,D-13,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date,克政办发〔2026〕13号,会签",
+        ],
+        "expected each row with the caller's columns carried through"
+    );
+}
+
+#[tokio::test]
+async fn a_csv_batch_naming_no_request_field_is_a_400_problem_listing_them() {
     // Arrange
     let app = spawn_app().await;
 
@@ -684,7 +716,7 @@ async fn a_csv_batch_naming_an_unknown_column_is_a_400_problem_naming_it() {
         .request(
             Method::POST,
             "/v1/deadlines/batch",
-            Some(b"rule,event,deadline\nmeeting-issuance,2025-06-04,x\n".to_vec()),
+            Some(b"title,number\nx,1\n".to_vec()),
             Some("text/csv"),
         )
         .await;
@@ -694,7 +726,7 @@ async fn a_csv_batch_naming_an_unknown_column_is_a_400_problem_naming_it() {
         response,
         400,
         "invalid-body",
-        &["\"deadline\"", "rule, event"],
+        &["no CSV column", "rule, event"],
     )
     .await;
 }
@@ -720,12 +752,12 @@ async fn a_json_batch_is_answered_in_csv_when_asked() {
     let lines = crlf_lines(&answer);
     assert_eq!(lines[0], BATCH_HEADER, "expected the header row first");
     assert!(
-        lines[1].starts_with("1,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,"),
+        lines[1].starts_with("1,,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,"),
         "expected item 1 due 2025-02-10, got {:?}",
         lines[1]
     );
     assert!(
-        lines[2].starts_with("2,false,,,,,,,,,unknown-rule,"),
+        lines[2].starts_with("2,,false,,,,,,,,,unknown-rule,"),
         "expected item 2 to fail with unknown-rule, got {:?}",
         lines[2]
     );

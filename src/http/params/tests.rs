@@ -1,133 +1,11 @@
-//! Query parameters, parsed by name so that every error names the parameter and its value.
+use super::*;
+use crate::time::{BEIJING, parse_date};
 
-use std::future::{Ready, ready};
-
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use chrono::NaiveDate;
-
-use super::problem::ApiError;
-use crate::deadline::{parse_date, shorten};
-
-/// The query string as name/value pairs. A name given twice is refused when it is read.
-pub struct Params(Vec<(String, String)>);
-
-impl FromRequest for Params {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Params::parse(req.query_string())))
-    }
+fn clock() -> Clock {
+    Clock::new(BEIJING, chrono::Utc::now())
 }
 
-impl Params {
-    /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
-    /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
-    /// value is refused by name when it is read). Parsing itself never fails.
-    pub fn parse(query: &str) -> Self {
-        Params(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                .collect(),
-        )
-    }
-
-    /// The value of `name`, if given once.
-    ///
-    /// # Errors
-    /// [`ApiError::InvalidParameter`] when `name` is given more than once.
-    pub fn get(&self, name: &'static str) -> Result<Option<&str>, ApiError> {
-        let mut values = self
-            .0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str());
-        let first = values.next();
-        if values.next().is_some() {
-            return Err(invalid(name, "is given more than once"));
-        }
-        Ok(first)
-    }
-
-    /// The value of `name`, which must be given.
-    ///
-    /// # Errors
-    /// [`ApiError::MissingParameter`], or as [`Params::get`].
-    pub fn required(&self, name: &'static str) -> Result<&str, ApiError> {
-        self.get(name)?.ok_or(ApiError::MissingParameter { name })
-    }
-
-    /// A required `YYYY-MM-DD` date.
-    ///
-    /// # Errors
-    /// As [`Params::required`], or [`ApiError::InvalidParameter`] for a value that is no date.
-    pub fn date(&self, name: &'static str) -> Result<NaiveDate, ApiError> {
-        date_value(name, self.required(name)?)
-    }
-
-    /// An optional integer.
-    ///
-    /// # Errors
-    /// [`ApiError::InvalidParameter`] for a value that is no integer or too large.
-    pub fn int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
-        self.get(name)?
-            .map(|v| {
-                v.parse::<i64>().map_err(|e| {
-                    let why = match e.kind() {
-                        std::num::IntErrorKind::PosOverflow
-                        | std::num::IntErrorKind::NegOverflow => "is too large",
-                        _ => "is not an integer",
-                    };
-                    invalid(name, &format!("{:?} {why}", shorten(v)))
-                })
-            })
-            .transpose()
-    }
-
-    /// An optional `true`/`false` (also `1`/`0`), `false` when absent.
-    ///
-    /// # Errors
-    /// [`ApiError::InvalidParameter`] for any other value.
-    pub fn flag(&self, name: &'static str) -> Result<bool, ApiError> {
-        match self.get(name)? {
-            None | Some("false" | "0") => Ok(false),
-            Some("true" | "1" | "") => Ok(true),
-            Some(other) => Err(invalid(
-                name,
-                &format!("{:?} is not true or false", shorten(other)),
-            )),
-        }
-    }
-
-    /// The value of an optional flag, `None` when absent.
-    ///
-    /// # Errors
-    /// As [`Params::flag`].
-    pub fn opt_flag(&self, name: &'static str) -> Result<Option<bool>, ApiError> {
-        if self.get(name)?.is_none() {
-            return Ok(None);
-        }
-        self.flag(name).map(Some)
-    }
-}
-
-/// Parses `value` as the date parameter `name`.
-///
-/// # Errors
-/// [`ApiError::InvalidParameter`] naming the parameter and what is wrong.
-pub fn date_value(name: &'static str, value: &str) -> Result<NaiveDate, ApiError> {
-    parse_date(value).map_err(|reason| invalid(name, &reason))
-}
-
-pub fn invalid(name: &str, reason: &str) -> ApiError {
-    ApiError::InvalidParameter {
-        name: name.to_owned(),
-        reason: reason.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
+mod unit {
     use super::*;
 
     #[test]
@@ -138,7 +16,7 @@ mod tests {
             r#"parameter days: "abc" is not an integer"#
         );
         assert_eq!(
-            p.date("start").unwrap_err().to_string(),
+            p.date("start", &clock()).unwrap_err().to_string(),
             "parameter start: 2026-02-30 is not a calendar date"
         );
         assert!(p.int("n").unwrap_err().to_string().contains("too large"));
@@ -149,13 +27,12 @@ mod tests {
                 .contains("more than once")
         );
         assert_eq!(
-            p.date("from").unwrap_err().to_string(),
+            p.date("from", &clock()).unwrap_err().to_string(),
             "parameter from is required"
         );
     }
 }
 
-#[cfg(test)]
 mod hostile {
     //! Hostile query strings: whatever the caller sends (bad percent-encoding, huge numbers,
     //! repeated names, control characters, kilobytes of value), parsing and every getter answer
@@ -242,7 +119,7 @@ mod hostile {
             let got = params.get(name);
             let results = [
                 params.required(name).err(),
-                params.date(name).err(),
+                params.date(name, &clock()).err(),
                 params.int(name).err(),
                 params.flag(name).err(),
                 params.opt_flag(name).err(),
@@ -271,7 +148,7 @@ mod hostile {
                         name
                     );
                     prop_assert!(
-                        params.date(name).is_err(),
+                        params.date(name, &clock()).is_err(),
                         "date({:?}) refuses it too",
                         name
                     );
@@ -306,15 +183,17 @@ mod hostile {
                         v
                     );
                     prop_assert_eq!(
-                        params.date(name).ok(),
+                        params.date(name, &clock()).ok(),
                         parse_date(v).ok(),
                         "date({:?}) is parse_date({:?})",
                         name,
                         v
                     );
                     let flag = match v {
-                        "true" | "1" | "" => Some(true),
-                        "false" | "0" => Some(false),
+                        "1" | "" => Some(true),
+                        "0" => Some(false),
+                        v if v.eq_ignore_ascii_case("true") => Some(true),
+                        v if v.eq_ignore_ascii_case("false") => Some(false),
                         _ => None,
                     };
                     prop_assert_eq!(params.flag(name).ok(), flag, "flag({:?}) of {:?}", name, v);

@@ -1,0 +1,362 @@
+//! A deadline request as callers write it — a JSON object, a query string, a CSV row — and
+//! the one place its defaults are decided: the calendar's own clock, the default calendar,
+//! whether to explain.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+
+use super::{Deadline, DeadlineError, Period, Request, RuleBook, Unit, compute};
+use crate::calendar::{Calendar, CalendarSet};
+use crate::time::{Clock, Moment, parse_zone, shorten};
+
+/// One deadline request, field by field as the caller wrote it. Every field is optional here;
+/// [`answer`] says which are required and what each defaults to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// A rule id (`countersign-reply`), in any case.
+    pub rule: Option<String>,
+    /// When the period runs from: a date, a date-time with or without offset, `now` or `today`.
+    pub event: Option<String>,
+    /// The calendar to count on; default: the service's default calendar.
+    pub calendar: Option<String>,
+    /// The counting clock (an IANA zone); default: the calendar's own.
+    pub timezone: Option<String>,
+    /// The clock a date-time without offset is read on; default: the counting clock.
+    pub event_timezone: Option<String>,
+    /// The period's length for an adjustable rule (the same as `amount`).
+    #[serde(default, deserialize_with = "whole_number")]
+    pub days: Option<i64>,
+    /// An ad hoc period's unit: `working_days` or `calendar_days`.
+    pub unit: Option<String>,
+    /// An ad hoc period's length, or an adjustable rule's.
+    #[serde(default, deserialize_with = "whole_number")]
+    pub amount: Option<i64>,
+    /// The day (or moment) to judge the status on.
+    pub as_of: Option<String>,
+    /// Whether to explain every day; default: yes for one deadline, no in a batch.
+    #[serde(default, deserialize_with = "flag")]
+    pub explain: Option<bool>,
+    /// Whether to refuse an answer that depends on an unpublished year.
+    #[serde(default, deserialize_with = "flag")]
+    pub strict: Option<bool>,
+    /// The caller's own name for the deadline (a document number): part of the calendar
+    /// event's UID, so two documents with the same rule and date stay two events.
+    pub id: Option<String>,
+}
+
+/// A field of an [`Input`] written as text that is not of its type.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InputError {
+    /// The field.
+    pub field: &'static str,
+    /// What is wrong, naming the value.
+    pub reason: String,
+}
+
+impl Input {
+    /// The fields, as JSON bodies, query strings and CSV headers name them.
+    pub const FIELDS: [&'static str; 12] = [
+        "rule",
+        "event",
+        "calendar",
+        "timezone",
+        "event_timezone",
+        "days",
+        "unit",
+        "amount",
+        "as_of",
+        "explain",
+        "strict",
+        "id",
+    ];
+
+    /// Sets the field `name` from text, as a query string or a CSV cell writes it; an empty
+    /// value leaves the field absent. Returns `false` for a name that is no field.
+    ///
+    /// # Errors
+    /// [`InputError`] for a number or flag that is not one.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::deadline::Input;
+    /// let mut input = Input::default();
+    /// assert_eq!(input.set("days", "10"), Ok(true));
+    /// assert_eq!(input.set("explain", "0"), Ok(true));
+    /// assert_eq!(input.set("title", "x"), Ok(false));
+    /// assert!(input.set("days", "ten").is_err());
+    /// assert_eq!((input.days, input.explain), (Some(10), Some(false)));
+    /// ```
+    pub fn set(&mut self, name: &str, value: &str) -> Result<bool, InputError> {
+        if value.is_empty() {
+            return Ok(Self::FIELDS.contains(&name));
+        }
+        let text = || Some(value.to_owned());
+        match name {
+            "rule" => self.rule = text(),
+            "event" => self.event = text(),
+            "calendar" => self.calendar = text(),
+            "timezone" => self.timezone = text(),
+            "event_timezone" => self.event_timezone = text(),
+            "unit" => self.unit = text(),
+            "as_of" => self.as_of = text(),
+            "id" => self.id = text(),
+            "days" => self.days = Some(integer("days", value)?),
+            "amount" => self.amount = Some(integer("amount", value)?),
+            "explain" => self.explain = Some(flag_text("explain", value)?),
+            "strict" => self.strict = Some(flag_text("strict", value)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// An integer written as text; `7.0` is 7.
+fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
+    value.parse::<i64>().or_else(|e| {
+        let whole = value
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15);
+        match (whole, e.kind()) {
+            (Some(f), _) => Ok(f as i64),
+            (None, std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
+                Err(InputError {
+                    field,
+                    reason: format!("{:?} is too large", shorten(value)),
+                })
+            }
+            (None, _) => Err(InputError {
+                field,
+                reason: format!("{:?} is not an integer", shorten(value)),
+            }),
+        }
+    })
+}
+
+/// A flag written as text: `true`/`false`, `1`/`0`, in any case; an empty value is `true`.
+pub fn flag_text(field: &'static str, value: &str) -> Result<bool, InputError> {
+    match value {
+        "" | "1" => Ok(true),
+        "0" => Ok(false),
+        v if v.eq_ignore_ascii_case("true") => Ok(true),
+        v if v.eq_ignore_ascii_case("false") => Ok(false),
+        v => Err(InputError {
+            field,
+            reason: format!("{:?} is not true or false", shorten(v)),
+        }),
+    }
+}
+
+/// An integer, also when JSON writes it with a fraction of zero (`7.0`), as JSON allows.
+fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(Some(i));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        _ => Err(serde::de::Error::custom(format!(
+            "{n} is not a whole number of days"
+        ))),
+    }
+}
+
+/// A JSON flag: `true`/`false`, or `1`/`0` as spreadsheets export them.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Number(u8),
+    }
+    match Option::<Flag>::deserialize(d)? {
+        None => Ok(None),
+        Some(Flag::Bool(b)) => Ok(Some(b)),
+        Some(Flag::Number(n @ (0 | 1))) => Ok(Some(n == 1)),
+        Some(Flag::Number(n)) => Err(serde::de::Error::custom(format!(
+            "{n} is not true or false"
+        ))),
+    }
+}
+
+/// What an [`Input`] is resolved against.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The calendars in force.
+    pub calendars: &'a CalendarSet,
+    /// The rules in force.
+    pub rules: &'a RuleBook,
+    /// The calendar of a request that names none.
+    pub default_calendar: &'a str,
+    /// The instant `now` and `today` mean.
+    pub now: DateTime<Utc>,
+    /// Whether a request that does not say is explained (one deadline: yes; a batch: no).
+    pub explain_by_default: bool,
+}
+
+/// A deadline counted for an [`Input`], with the calendar it was counted on.
+#[derive(Debug)]
+pub struct Answer<'a> {
+    /// The calendar counted on.
+    pub calendar: &'a Calendar,
+    /// The deadline.
+    pub deadline: Deadline<'a>,
+}
+
+/// Resolves `input` — every default decided here — and counts it.
+///
+/// # Errors
+/// [`DeadlineError`] naming the field that is missing or wrong; with `strict`, a provisional
+/// answer is [`DeadlineError::Provisional`].
+///
+/// # Example
+/// ```
+/// use qixian::calendar::CalendarSet;
+/// use qixian::deadline::{answer, Context, Input, RuleBook};
+/// let (set, rules) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
+/// let context = Context {
+///     calendars: &set,
+///     rules: &rules,
+///     default_calendar: "cn-xj-kizilsu",
+///     now: chrono::Utc::now(),
+///     explain_by_default: false,
+/// };
+/// let input = Input {
+///     rule: Some("Countersign-Reply".into()),
+///     event: Some("2026/9/30 18:00".into()),
+///     ..Input::default()
+/// };
+/// let answer = answer(&input, &context).unwrap();
+/// assert_eq!(answer.deadline.due_date.to_string(), "2026-10-15");
+/// assert_eq!(answer.deadline.zone.name(), "Asia/Shanghai", "the calendar's clock");
+/// ```
+pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, DeadlineError> {
+    let calendar = context.calendars.get(
+        input
+            .calendar
+            .as_deref()
+            .unwrap_or(context.default_calendar),
+    )?;
+    let zone_of = |field, name: &Option<String>| {
+        name.as_deref()
+            .map(|n| parse_zone(n).map_err(|source| DeadlineError::Zone { field, source }))
+            .transpose()
+    };
+    let zone = zone_of("timezone", &input.timezone)?.unwrap_or(calendar.spec().timezone);
+    let read_on = zone_of("event_timezone", &input.event_timezone)?.unwrap_or(zone);
+    let clock = Clock::new(zone, context.now);
+    let event = input
+        .event
+        .as_deref()
+        .ok_or(DeadlineError::Missing("event"))?;
+    let event = Moment::parse_at(event, &clock).map_err(DeadlineError::Event)?;
+    let unit = input.unit.as_deref().map(str::parse::<Unit>).transpose()?;
+    let amount = match (input.days, input.amount) {
+        (Some(_), Some(_)) => return Err(DeadlineError::DaysAndAmount),
+        (days, amount) => days.or(amount),
+    };
+    let period = Period::resolve(context.rules, input.rule.as_deref(), unit, amount)?;
+    let as_of = input
+        .as_of
+        .as_deref()
+        .map(|t| {
+            Moment::parse_at(t, &clock)
+                .map(|m| m.date_on(zone, read_on))
+                .map_err(DeadlineError::AsOf)
+        })
+        .transpose()?;
+    let request = Request {
+        period,
+        event,
+        zone,
+        read_on,
+        as_of,
+        explain: input.explain.unwrap_or(context.explain_by_default),
+    };
+    let deadline = compute(calendar, &request)?;
+    if input.strict.unwrap_or(false) && deadline.provisional {
+        return Err(DeadlineError::Provisional);
+    }
+    Ok(Answer { calendar, deadline })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names serde reads, taken from the derived `Deserialize` itself.
+    fn serde_fields() -> &'static [&'static str] {
+        struct Fields(&'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for &mut Fields {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: serde::de::Visitor<'de>>(
+                self,
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                Err(serde::de::Error::custom("only a struct"))
+            }
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0 = fields;
+                Err(serde::de::Error::custom("fields taken"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        let mut fields = Fields(&[]);
+        let _ = Input::deserialize(&mut fields);
+        fields.0
+    }
+
+    #[test]
+    fn the_field_list_is_the_one_serde_reads() {
+        assert_eq!(
+            serde_fields(),
+            Input::FIELDS,
+            "Input::FIELDS and the struct differ"
+        );
+    }
+
+    #[test]
+    fn every_field_can_be_set_from_text() {
+        for field in Input::FIELDS {
+            let mut input = Input::default();
+            let value = if matches!(field, "days" | "amount") {
+                "7"
+            } else {
+                "1"
+            };
+            assert_eq!(
+                input.set(field, value),
+                Ok(true),
+                "{field} is set from text"
+            );
+            assert_ne!(input, Input::default(), "{field} changed the input");
+        }
+    }
+
+    #[test]
+    fn json_flags_take_booleans_and_one_or_zero() {
+        let input: Input = serde_json::from_str(r#"{"explain": 0, "strict": true}"#).unwrap();
+        assert_eq!((input.explain, input.strict), (Some(false), Some(true)));
+        assert!(serde_json::from_str::<Input>(r#"{"explain": 2}"#).is_err());
+        assert!(serde_json::from_str::<Input>(r#"{"days": 7.5}"#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Input>(r#"{"days": 7.0}"#)
+                .unwrap()
+                .days,
+            Some(7)
+        );
+    }
+}

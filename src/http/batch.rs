@@ -1,0 +1,658 @@
+//! Batches of deadlines (`POST /v1/deadlines/batch`): reading the body within its bounds,
+//! waiting for a turn, and streaming the answer item by item.
+//!
+//! A batch is the one request whose memory grows with its size, so every step is bounded: the
+//! body is read only once the batch has a turn, and never past the body limit; items are
+//! counted before any is parsed, and kept as places in the body (JSON) or rows of it (CSV)
+//! until each is answered; the answer goes out in pieces as the client reads them.
+
+use std::cell::Cell;
+use std::ops::Range;
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::{HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::deadlines::{DeadlineDto, context};
+use super::problem::{ApiError, Problem};
+use super::render::{self, CsvRows, Format};
+use super::turns::Turn;
+use super::{AppState, Snapshot};
+use crate::deadline::{self, Answer, Input};
+
+/// The most explanation days one batch answer may hold (about 10 MB of JSON).
+pub const MAX_BATCH_EXPLAINED_DAYS: usize = 100_000;
+
+/// What a batch's body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `{"items": [...]}`.
+    Json,
+    /// A header row naming request fields, then one request per row.
+    Csv,
+}
+
+impl BodyKind {
+    /// The formats the answer may take, the body's own first.
+    pub fn answers(self) -> &'static [Format] {
+        match self {
+            BodyKind::Json => &[Format::Json, Format::Csv],
+            BodyKind::Csv => &[Format::Csv, Format::Json],
+        }
+    }
+}
+
+/// What to send, said whenever a body is not it.
+const WHAT_TO_SEND: &str = "send Content-Type: application/json with {\"items\": [{…}, …]}, or Content-Type: text/csv with a header row naming request fields";
+
+/// The kind of a batch's body, from its `Content-Type`; its `Content-Encoding` must be none.
+///
+/// # Errors
+/// [`ApiError::Unsupported`] for a missing or other media type, or an encoded body.
+pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
+    if let Some(encoding) = req.headers().get(header::CONTENT_ENCODING)
+        && !encoding.as_bytes().eq_ignore_ascii_case(b"identity")
+    {
+        return Err(ApiError::Unsupported(format!(
+            "Content-Encoding {:?} is not taken; send the body as it is",
+            String::from_utf8_lossy(encoding.as_bytes())
+        )));
+    }
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return Err(ApiError::Unsupported(format!(
+            "the request has no Content-Type; {WHAT_TO_SEND}"
+        )));
+    };
+    let media = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match media.as_str() {
+        "text/csv" => Ok(BodyKind::Csv),
+        m if m == "application/json" || m.ends_with("+json") => Ok(BodyKind::Json),
+        other => Err(ApiError::Unsupported(format!(
+            "Content-Type {:?} is not taken; {WHAT_TO_SEND}",
+            crate::time::shorten(other)
+        ))),
+    }
+}
+
+/// Waits for a turn, after refusing at once a body announced as too large.
+///
+/// # Errors
+/// [`ApiError::TooLarge`] for a `Content-Length` over the body limit.
+pub async fn take_turn(req: &HttpRequest, state: &AppState) -> Result<Turn, ApiError> {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if let Some(length) = announced.filter(|&n| n > state.max_body_bytes) {
+        return Err(too_large_body(length, state.max_body_bytes));
+    }
+    Ok(state.batch_turns.take().await)
+}
+
+fn too_large_body(length: usize, limit: usize) -> ApiError {
+    ApiError::TooLarge(format!(
+        "the body has {length} bytes; at most {limit} are taken"
+    ))
+}
+
+/// Reads the body (never past the body limit) and finds its items (never more than the item
+/// limit, counted before any is parsed).
+///
+/// # Errors
+/// [`ApiError::TooLarge`] for a body or a batch over its limit; [`ApiError::InvalidBody`] for
+/// a body that is not the batch shape.
+pub async fn read(
+    payload: web::Payload,
+    state: &AppState,
+    kind: BodyKind,
+) -> Result<Items, ApiError> {
+    let limit = state.max_body_bytes;
+    let mut payload = payload.into_inner();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body was cut: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large_body(body.len() + chunk.len(), limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    match kind {
+        BodyKind::Json => Items::json(body, state.max_batch_items),
+        BodyKind::Csv => Items::csv(body, state.max_batch_items),
+    }
+}
+
+fn too_many(count: usize, limit: usize) -> ApiError {
+    ApiError::TooLarge(format!(
+        "the batch holds {count} items; at most {limit} are taken at once"
+    ))
+}
+
+/// A batch's items, still as text in its body.
+pub struct Items {
+    body: Bytes,
+    shape: Shape,
+    /// Whether any item asks for a status (`as_of`): the CSV answer then has its columns.
+    status: bool,
+}
+
+enum Shape {
+    /// Where each item's JSON text lies in the body.
+    Json(Vec<Range<usize>>),
+    /// Rows of a CSV body: where they start, the request field each column fills (none for a
+    /// column of the caller's own, carried through), and those columns' names.
+    Csv {
+        start: usize,
+        fields: Vec<Option<&'static str>>,
+        extra_names: Vec<String>,
+        rows: usize,
+    },
+}
+
+impl Items {
+    /// The items of `{"items": [...]}`, at most `limit` of them.
+    fn json(body: Bytes, limit: usize) -> Result<Self, ApiError> {
+        let text = std::str::from_utf8(&body)
+            .map_err(|e| ApiError::InvalidBody(format!("the body is not UTF-8 JSON: {e}")))?;
+        if text.trim_start().starts_with('[') {
+            return Err(ApiError::InvalidBody(format!(
+                "the body is a bare JSON array; wrap it as {{\"items\": [...]}} ({WHAT_TO_SEND})"
+            )));
+        }
+        let over = Cell::new(None);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let found = Envelope { limit, over: &over }
+            .deserialize(&mut de)
+            .and_then(|ranges| de.end().map(|()| ranges));
+        if let Some(count) = over.get() {
+            return Err(too_many(count, limit));
+        }
+        let raw =
+            found.map_err(|e| ApiError::InvalidBody(format!("not the JSON expected: {e}")))?;
+        let base = text.as_ptr() as usize;
+        let ranges: Vec<Range<usize>> = raw
+            .iter()
+            .map(|r| {
+                let at = r.get().as_ptr() as usize - base;
+                at..at + r.get().len()
+            })
+            .collect();
+        let status = raw.iter().any(|r| r.get().contains("\"as_of\""));
+        drop(raw);
+        Ok(Items {
+            body,
+            shape: Shape::Json(ranges),
+            status,
+        })
+    }
+
+    /// The rows of a CSV body, at most `limit` of them.
+    fn csv(body: Bytes, limit: usize) -> Result<Self, ApiError> {
+        let start = if body.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        std::str::from_utf8(&body[start..]).map_err(|e| {
+            ApiError::InvalidBody(format!(
+                "the CSV body is not UTF-8 (save it as CSV UTF-8): {e}"
+            ))
+        })?;
+        let mut reader = csv_reader(&body[start..]);
+        let header = reader
+            .headers()
+            .map_err(|e| ApiError::InvalidBody(format!("the CSV header row is not valid: {e}")))?
+            .clone();
+        if header.is_empty() || header.iter().all(str::is_empty) {
+            return Err(ApiError::InvalidBody(
+                "the CSV body is empty; its first row must name the request fields".to_owned(),
+            ));
+        }
+        let mut fields = Vec::with_capacity(header.len());
+        let mut extra_names = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            if header.iter().take(i).any(|earlier| earlier == name) {
+                return Err(ApiError::InvalidBody(format!(
+                    "CSV column {name:?} is named twice"
+                )));
+            }
+            let field = Input::FIELDS.iter().copied().find(|f| *f == name);
+            if field.is_none() {
+                extra_names.push(name.to_owned());
+            }
+            fields.push(field);
+        }
+        if fields.iter().all(Option::is_none) {
+            return Err(ApiError::InvalidBody(format!(
+                "no CSV column names a deadline request field; the fields are {}",
+                Input::FIELDS.join(", ")
+            )));
+        }
+        let mut rows = 0;
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => rows += 1,
+                // A malformed row fails alone, when it is answered.
+                Err(_) => rows += 1,
+            }
+            if rows > limit {
+                return Err(too_many(rows, limit));
+            }
+        }
+        let status = fields.contains(&Some("as_of"));
+        Ok(Items {
+            body,
+            shape: Shape::Csv {
+                start,
+                fields,
+                extra_names,
+                rows,
+            },
+            status,
+        })
+    }
+
+    /// The items one at a time, each with its own error, and the caller's own columns of a
+    /// CSV row.
+    fn into_iter(self) -> Box<dyn Iterator<Item = (Result<Input, ApiError>, Vec<String>)>> {
+        let body = self.body;
+        match self.shape {
+            Shape::Json(ranges) => Box::new(ranges.into_iter().map(move |range| {
+                let item = serde_json::from_slice::<Input>(&body[range])
+                    .map_err(|e| ApiError::InvalidBody(format!("not a deadline request: {e}")));
+                (item, Vec::new())
+            })),
+            Shape::Csv { start, fields, .. } => {
+                let mut reader = csv_reader(std::io::Cursor::new(body.slice(start..)));
+                let _ = reader.headers();
+                Box::new(
+                    reader
+                        .into_records()
+                        .map(move |record| csv_item(record, &fields)),
+                )
+            }
+        }
+    }
+
+    /// The names of the caller's own CSV columns, in the order given.
+    fn extra_names(&self) -> &[String] {
+        match &self.shape {
+            Shape::Csv { extra_names, .. } => extra_names,
+            Shape::Json(_) => &[],
+        }
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        match &self.shape {
+            Shape::Json(ranges) => ranges.len(),
+            Shape::Csv { rows, .. } => *rows,
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn csv_reader<R: std::io::Read>(source: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(source)
+}
+
+/// One CSV row: the request fields set from their columns, the caller's own columns kept.
+fn csv_item(
+    record: csv::Result<csv::StringRecord>,
+    fields: &[Option<&'static str>],
+) -> (Result<Input, ApiError>, Vec<String>) {
+    let record = match record {
+        Ok(record) => record,
+        Err(e) => {
+            return (
+                Err(ApiError::InvalidBody(format!("not a CSV row: {e}"))),
+                vec![String::new(); fields.iter().filter(|f| f.is_none()).count()],
+            );
+        }
+    };
+    let extras: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_none())
+        .map(|(i, _)| record.get(i).unwrap_or("").to_owned())
+        .collect();
+    if record.len() > fields.len() {
+        let err = ApiError::InvalidBody(format!(
+            "the row has {} fields but the header names {} columns",
+            record.len(),
+            fields.len()
+        ));
+        return (Err(err), extras);
+    }
+    let mut input = Input::default();
+    for (field, value) in fields.iter().zip(record.iter()) {
+        if let Some(field) = field
+            && let Err(e) = input.set(field, value)
+        {
+            return (Err(super::params::invalid(e.field, &e.reason)), extras);
+        }
+    }
+    (Ok(input), extras)
+}
+
+/// `{"items": [...]}`, refusing any other key and counting the items as they come: past
+/// `limit`, reading stops and `over` says how many were seen.
+struct Envelope<'a> {
+    limit: usize,
+    over: &'a Cell<Option<usize>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Envelope<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Envelope<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object {\"items\": [...]}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = None;
+        while let Some(key) = map.next_key::<&str>()? {
+            if key != "items" {
+                return Err(serde::de::Error::unknown_field(key, &["items"]));
+            }
+            if items.is_some() {
+                return Err(serde::de::Error::duplicate_field("items"));
+            }
+            items = Some(map.next_value_seed(Counted {
+                limit: self.limit,
+                over: self.over,
+            })?);
+        }
+        items.ok_or_else(|| serde::de::Error::missing_field("items"))
+    }
+}
+
+/// The items array, stopped past `limit`.
+struct Counted<'a> {
+    limit: usize,
+    over: &'a Cell<Option<usize>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Counted<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Counted<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of deadline requests")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<&RawValue>()? {
+            if items.len() == self.limit {
+                // One more than the limit: enough to refuse, without reading the rest.
+                self.over.set(Some(self.limit + 1));
+                return Err(serde::de::Error::custom("too many items"));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// The format of a batch's answer.
+#[derive(Clone, Copy, Debug)]
+pub enum BatchFormat {
+    /// `{"results": [...]}`.
+    Json,
+    /// One row per item, under a header.
+    Csv {
+        /// Whether the answer begins with a byte order mark.
+        bom: bool,
+    },
+}
+
+/// One item of a JSON answer.
+#[derive(Serialize)]
+struct BatchItem<'a> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<DeadlineDto<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Problem>,
+}
+
+/// The CSV columns of a batch's answer, before the status columns (when any item asks for a
+/// status) and the caller's own columns (carried through).
+pub const BATCH_COLUMNS: [&str; 13] = [
+    "row",
+    "id",
+    "ok",
+    "rule",
+    "calendar",
+    "event_date",
+    "unit",
+    "amount",
+    "due_date",
+    "due_at",
+    "provisional",
+    "error_code",
+    "error",
+];
+
+/// The status columns, present when an item asks for a status.
+pub const STATUS_COLUMNS: [&str; 3] = ["state", "working_days_left", "consequence"];
+
+/// What a batch answer needs while it is written: the data it started with, and its budget of
+/// explained days.
+struct Batch {
+    state: Arc<AppState>,
+    data: Snapshot,
+    explained: Cell<usize>,
+}
+
+impl Batch {
+    /// One item. Explanations are the one part of a batch whose size the caller controls
+    /// (3,650 calendar days explained 10,000 times is gigabytes): past a budget, further items
+    /// asking for one fail alone, so the work and the answer stay bounded.
+    fn compute<'a>(&'a self, input: &Input) -> Result<Answer<'a>, ApiError> {
+        let explained = self.explained.get();
+        if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
+            return Err(ApiError::TooLarge(format!(
+                "this batch has already explained {explained} days, the most one batch may; ask for this item's explanation in another request"
+            )));
+        }
+        let answer = deadline::answer(input, &context(&self.state, &self.data, false))?;
+        let days = answer.deadline.explanation.as_ref().map_or(0, Vec::len);
+        self.explained.set(explained + days);
+        Ok(answer)
+    }
+
+    /// One item as a JSON object, appended to `out`.
+    fn write_json(&self, item: Result<Input, ApiError>, out: &mut Vec<u8>) {
+        let start = out.len();
+        let written = match item {
+            Err(err) => serde_json::to_writer(&mut *out, &failed(None, &err)),
+            Ok(input) => match self.compute(&input) {
+                Err(err) => serde_json::to_writer(&mut *out, &failed(input.id.as_deref(), &err)),
+                Ok(Answer { calendar, deadline }) => {
+                    let id = input.id.as_deref();
+                    serde_json::to_writer(
+                        &mut *out,
+                        &BatchItem {
+                            ok: true,
+                            id,
+                            deadline: Some(DeadlineDto::new(&self.state, calendar, deadline, id)),
+                            error: None,
+                        },
+                    )
+                }
+            },
+        };
+        if let Err(e) = written {
+            // Cannot happen (plain structs and strings); if it did, the item would say so.
+            out.truncate(start);
+            let _ =
+                serde_json::to_writer(&mut *out, &failed(None, &ApiError::Internal(Box::new(e))));
+        }
+    }
+
+    /// One item as a CSV row's fields.
+    fn csv_fields(
+        &self,
+        row: usize,
+        item: Result<Input, ApiError>,
+        status: bool,
+        extras: Vec<String>,
+    ) -> Vec<String> {
+        let id = item
+            .as_ref()
+            .ok()
+            .and_then(|i| i.id.clone())
+            .unwrap_or_default();
+        let mut fields = vec![row.to_string(), id];
+        let result = item.and_then(|input| self.compute(&input));
+        match result {
+            Ok(Answer { calendar, deadline }) => {
+                let period = deadline.period;
+                fields.extend([
+                    "true".to_owned(),
+                    period.rule.map(|r| r.id.clone()).unwrap_or_default(),
+                    calendar.id().to_owned(),
+                    deadline.event_date.to_string(),
+                    period.unit.as_str().to_owned(),
+                    period.amount.to_string(),
+                    deadline.due_date.to_string(),
+                    deadline.due_at.to_rfc3339(),
+                    deadline.provisional.to_string(),
+                    String::new(),
+                    String::new(),
+                ]);
+                if status {
+                    let s = deadline.status;
+                    fields.extend([
+                        s.map(|s| s.state.as_str().to_owned()).unwrap_or_default(),
+                        s.map(|s| s.working_days_left.to_string())
+                            .unwrap_or_default(),
+                        s.and_then(|s| s.consequence)
+                            .map(|c| c.as_str().to_owned())
+                            .unwrap_or_default(),
+                    ]);
+                }
+            }
+            Err(err) => {
+                let problem = err.problem();
+                fields.push("false".to_owned());
+                fields.extend(std::iter::repeat_n(String::new(), 8));
+                fields.extend([problem.code, problem.detail]);
+                if status {
+                    fields.extend(std::iter::repeat_n(String::new(), STATUS_COLUMNS.len()));
+                }
+            }
+        }
+        fields.extend(extras);
+        fields
+    }
+}
+
+fn failed<'a>(id: Option<&'a str>, err: &ApiError) -> BatchItem<'a> {
+    BatchItem {
+        ok: false,
+        id,
+        deadline: None,
+        error: Some(err.problem()),
+    }
+}
+
+/// The answer to a batch, streamed: the turn is held until the last piece is sent, the client
+/// hangs up, or the turn's time is up.
+pub fn answer(
+    state: Arc<AppState>,
+    data: Snapshot,
+    items: Items,
+    format: BatchFormat,
+    turn: Turn,
+) -> HttpResponse {
+    let status = items.status;
+    let batch = Batch {
+        state,
+        data,
+        explained: Cell::new(0),
+    };
+    let deadline = turn.deadline;
+    match format {
+        BatchFormat::Csv { bom } => {
+            let mut header: Vec<&str> = BATCH_COLUMNS.to_vec();
+            if status {
+                header.extend(STATUS_COLUMNS);
+            }
+            let extra_names = items.extra_names().to_vec();
+            header.extend(extra_names.iter().map(String::as_str));
+            let mut rows = CsvRows::new(&header, bom);
+            let mut items = items.into_iter().enumerate();
+            render::streamed("text/csv; charset=utf-8", deadline, move |out| {
+                let _turn = &turn;
+                let Some((i, (item, extras))) = items.next() else {
+                    rows.flush(out);
+                    return false;
+                };
+                rows.write(batch.csv_fields(i + 1, item, status, extras), out);
+                true
+            })
+        }
+        BatchFormat::Json => {
+            let mut opened = false;
+            let mut items = items.into_iter().enumerate();
+            render::streamed("application/json", deadline, move |out| {
+                let _turn = &turn;
+                if !opened {
+                    out.extend_from_slice(b"{\"results\":[");
+                    opened = true;
+                }
+                let Some((i, (item, _))) = items.next() else {
+                    out.extend_from_slice(b"]}");
+                    return false;
+                };
+                if i > 0 {
+                    out.push(b',');
+                }
+                batch.write_json(item, out);
+                true
+            })
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Query parameters, parsed by name so that every error names the parameter and its value, and
+//! checked against the route's entry in [`super::routes`]: a name the route does not take is
+//! refused, with the closest one it does take.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use chrono::NaiveDate;
+
+use super::problem::ApiError;
+use super::routes::{Endpoint, Query};
+use crate::time::{Clock, parse_day, shorten};
+
+/// The query string as name/value pairs, with what its route takes. A name given twice is
+/// refused when it is read.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    query: &'static Query,
+}
+
+/// A route with no parameters: what a request that reached no route is read against.
+static NONE: Query = Query {
+    params: &[],
+    formats: &[],
+    fields: &[],
+};
+
+impl FromRequest for Params {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req
+            .app_data::<&'static Endpoint>()
+            .and_then(|e| e.query(req.method()))
+            .unwrap_or(&NONE);
+        ready(Params::checked(req.query_string(), query, || {
+            format!(
+                "{} {}",
+                req.method(),
+                req.match_pattern().unwrap_or_default()
+            )
+        }))
+    }
+}
+
+impl Params {
+    /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
+    /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
+    /// value is refused by name when it is read). Parsing itself never fails; names are not
+    /// checked (see [`Params::checked`]).
+    pub fn parse(text: &str) -> Self {
+        Params {
+            pairs: form_urlencoded::parse(text.as_bytes())
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
+            query: &NONE,
+        }
+    }
+
+    /// Parses a query string for a route that takes `query`.
+    ///
+    /// # Errors
+    /// [`ApiError::UnknownParameter`] for the first name `query` does not take, with the
+    /// closest one it does; `route` names the route in the message.
+    pub fn checked(
+        text: &str,
+        query: &'static Query,
+        route: impl FnOnce() -> String,
+    ) -> Result<Self, ApiError> {
+        let mut params = Params::parse(text);
+        params.query = query;
+        if let Some((name, _)) = params.pairs.iter().find(|(n, _)| !query.accepts(n)) {
+            let known: Vec<&str> = query.names().collect();
+            return Err(ApiError::UnknownParameter {
+                name: shorten(name),
+                suggestion: crate::time::closest(name, known.iter().copied()),
+                known: known.join(", "),
+                route: route(),
+            });
+        }
+        Ok(params)
+    }
+
+    /// What the route takes.
+    pub fn query(&self) -> &'static Query {
+        self.query
+    }
+
+    /// The value of `name`, if given once.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidParameter`] when `name` is given more than once.
+    pub fn get(&self, name: &'static str) -> Result<Option<&str>, ApiError> {
+        let mut values = self
+            .pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(invalid(name, "is given more than once"));
+        }
+        Ok(first)
+    }
+
+    /// Every pair, in the order given (`_` included).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The value of `name`, which must be given.
+    ///
+    /// # Errors
+    /// [`ApiError::MissingParameter`], or as [`Params::get`].
+    pub fn required(&self, name: &'static str) -> Result<&str, ApiError> {
+        self.get(name)?.ok_or(ApiError::MissingParameter { name })
+    }
+
+    /// A required date, in any form [`crate::time::parse_date`] reads, or `today` on `clock`.
+    ///
+    /// # Errors
+    /// As [`Params::required`], or [`ApiError::InvalidParameter`] for a value that is no date.
+    pub fn date(&self, name: &'static str, clock: &Clock) -> Result<NaiveDate, ApiError> {
+        let value = self.required(name)?;
+        parse_day(value, clock).map_err(|e| invalid(name, &e.to_string()))
+    }
+
+    /// An optional integer.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidParameter`] for a value that is no integer or too large.
+    pub fn int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
+        self.get(name)?
+            .map(|v| {
+                v.parse::<i64>().map_err(|e| {
+                    let why = match e.kind() {
+                        std::num::IntErrorKind::PosOverflow
+                        | std::num::IntErrorKind::NegOverflow => "is too large",
+                        _ => "is not an integer",
+                    };
+                    invalid(name, &format!("{:?} {why}", shorten(v)))
+                })
+            })
+            .transpose()
+    }
+
+    /// An optional `true`/`false` (also `1`/`0`, in any case), `false` when absent.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidParameter`] for any other value.
+    pub fn flag(&self, name: &'static str) -> Result<bool, ApiError> {
+        Ok(self.opt_flag(name)?.unwrap_or(false))
+    }
+
+    /// The value of an optional flag, `None` when absent.
+    ///
+    /// # Errors
+    /// As [`Params::flag`].
+    pub fn opt_flag(&self, name: &'static str) -> Result<Option<bool>, ApiError> {
+        self.get(name)?
+            .map(|v| crate::deadline::flag_text(name, v).map_err(|e| invalid(name, &e.reason)))
+            .transpose()
+    }
+
+    /// One of `choices`, the first when absent.
+    ///
+    /// # Errors
+    /// [`ApiError::InvalidParameter`] naming the choices.
+    pub fn choice(
+        &self,
+        name: &'static str,
+        choices: &[&'static str],
+    ) -> Result<&'static str, ApiError> {
+        match self.get(name)? {
+            None => Ok(choices[0]),
+            Some(v) => choices
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(v))
+                .copied()
+                .ok_or_else(|| {
+                    invalid(
+                        name,
+                        &format!("{:?} is none of {}", shorten(v), choices.join(", ")),
+                    )
+                }),
+        }
+    }
+}
+
+/// An invalid-parameter error.
+pub fn invalid(name: &str, reason: &str) -> ApiError {
+    ApiError::InvalidParameter {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

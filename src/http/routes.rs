@@ -1,0 +1,323 @@
+//! Every route and the query parameters it takes, in one table. The parameter extractor refuses
+//! any name a route's entry does not list (`_` excepted: spreadsheets and browsers add it to
+//! defeat caches); registration in [`super::configure`] takes its paths and methods from here;
+//! and a test holds openapi.yaml to the same table, so the three cannot drift apart.
+
+use super::render::Format;
+use crate::calendar::Roll;
+use crate::deadline::Input;
+
+/// What a query parameter holds, as the description must state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text (an id, a name).
+    Text,
+    /// A civil date, or `today`.
+    Date,
+    /// A date, a date-time with or without offset, `now` or `today`.
+    Moment,
+    /// A whole number.
+    Integer,
+    /// `true`/`false`, `1`/`0`.
+    Flag,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+}
+
+/// One query parameter of a route.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// Its name.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: Kind,
+    /// Whether the route refuses a request without it.
+    pub required: bool,
+}
+
+const fn opt(name: &'static str, kind: Kind) -> Param {
+    Param {
+        name,
+        kind,
+        required: false,
+    }
+}
+
+const fn req(name: &'static str, kind: Kind) -> Param {
+    Param {
+        name,
+        kind,
+        required: true,
+    }
+}
+
+/// What one method of a route takes in its query string and how it may answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Query {
+    /// The parameters of its own.
+    pub params: &'static [Param],
+    /// The formats it answers in, the default first; when any are listed, it takes `format`
+    /// (and `bom` when CSV is among them); when none, it answers JSON alone.
+    pub formats: &'static [Format],
+    /// The fields a text answer may carry, the default first; when any, it takes `field`.
+    pub fields: &'static [&'static str],
+}
+
+impl Query {
+    /// A route that takes no parameters and answers in its one format.
+    const PLAIN: Query = Query {
+        params: &[],
+        formats: &[],
+        fields: &[],
+    };
+
+    /// Whether `name` is a parameter of this route.
+    pub fn accepts(&self, name: &str) -> bool {
+        name == "_" || self.names().any(|n| n == name)
+    }
+
+    /// Every parameter name it takes: its own, then `format`, `bom` and `field` where they
+    /// apply (not `_`).
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.params
+            .iter()
+            .map(|p| p.name)
+            .chain((!self.formats.is_empty()).then_some("format"))
+            .chain(self.formats.contains(&Format::Csv).then_some("bom"))
+            .chain((!self.fields.is_empty()).then_some("field"))
+    }
+}
+
+/// A route: its path and what each method takes. HEAD is answered wherever GET is.
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint {
+    /// The path pattern, as actix and openapi.yaml write it.
+    pub path: &'static str,
+    /// GET (and HEAD), when served.
+    pub get: Option<Query>,
+    /// POST, when served.
+    pub post: Option<Query>,
+}
+
+impl Endpoint {
+    /// The methods it serves, for `Allow`.
+    pub fn allow(&self) -> &'static str {
+        match (self.get.is_some(), self.post.is_some()) {
+            (true, true) => "GET, HEAD, POST",
+            (true, false) => "GET, HEAD",
+            _ => "POST",
+        }
+    }
+
+    /// What `method` takes here; HEAD is GET.
+    pub fn query(&self, method: &actix_web::http::Method) -> Option<&Query> {
+        match method.as_str() {
+            "GET" | "HEAD" => self.get.as_ref(),
+            "POST" => self.post.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+const fn get(path: &'static str, query: Query) -> Endpoint {
+    Endpoint {
+        path,
+        get: Some(query),
+        post: None,
+    }
+}
+
+const CALENDAR: Param = opt("calendar", Kind::Text);
+const STRICT: Param = opt("strict", Kind::Flag);
+const YEARS: [Param; 3] = [
+    opt("year", Kind::Integer),
+    opt("from_year", Kind::Integer),
+    opt("to_year", Kind::Integer),
+];
+
+/// `GET /healthz`.
+pub const HEALTHZ: Endpoint = get("/healthz", Query::PLAIN);
+/// `GET /readyz`.
+pub const READYZ: Endpoint = get("/readyz", Query::PLAIN);
+/// `GET /metrics`.
+pub const METRICS: Endpoint = get("/metrics", Query::PLAIN);
+/// `GET /openapi.yaml`.
+pub const OPENAPI: Endpoint = get("/openapi.yaml", Query::PLAIN);
+/// `GET /v1/calendars`.
+pub const CALENDARS: Endpoint = get("/v1/calendars", Query::PLAIN);
+/// `GET /v1/calendars/{id}`.
+pub const CALENDAR_ONE: Endpoint = get("/v1/calendars/{id}", Query::PLAIN);
+/// `GET /v1/calendars/{id}/days`.
+pub const CALENDAR_DAYS: Endpoint = get(
+    "/v1/calendars/{id}/days",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Json, Format::Csv],
+        fields: &[],
+    },
+);
+/// `GET /v1/calendars/{id}/holidays.ics`.
+pub const CALENDAR_ICS: Endpoint = get(
+    "/v1/calendars/{id}/holidays.ics",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Ics],
+        fields: &[],
+    },
+);
+/// `GET /v1/days`.
+pub const DAYS: Endpoint = get(
+    "/v1/days",
+    Query {
+        params: &[
+            req("from", Kind::Date),
+            req("to", Kind::Date),
+            CALENDAR,
+            STRICT,
+        ],
+        formats: &[Format::Json, Format::Csv],
+        fields: &[],
+    },
+);
+/// The fields a day's text answer may carry.
+pub const DAY_FIELDS: &[&str] = &[
+    "working",
+    "kind",
+    "name",
+    "provisional",
+    "estimated",
+    "layer",
+    "confidence",
+    "source",
+];
+/// `GET /v1/days/{date}`.
+pub const DAY: Endpoint = get(
+    "/v1/days/{date}",
+    Query {
+        params: &[CALENDAR, STRICT],
+        formats: &[Format::Json, Format::Text],
+        fields: DAY_FIELDS,
+    },
+);
+/// `GET /v1/workdays/add`.
+pub const WORKDAYS_ADD: Endpoint = get(
+    "/v1/workdays/add",
+    Query {
+        params: &[
+            req("start", Kind::Date),
+            req("days", Kind::Integer),
+            CALENDAR,
+            STRICT,
+            opt("roll", Kind::Choice(&Roll::NAMES)),
+        ],
+        formats: &[Format::Json, Format::Text],
+        fields: &["date", "provisional"],
+    },
+);
+/// `GET /v1/workdays/count`.
+pub const WORKDAYS_COUNT: Endpoint = get(
+    "/v1/workdays/count",
+    Query {
+        params: &[
+            req("from", Kind::Date),
+            req("to", Kind::Date),
+            CALENDAR,
+            STRICT,
+        ],
+        formats: &[Format::Json, Format::Text],
+        fields: &["working_days", "provisional"],
+    },
+);
+/// `GET /v1/rules`.
+pub const RULES: Endpoint = get("/v1/rules", Query::PLAIN);
+/// `GET /v1/rules/{id}`.
+pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN);
+
+/// The fields a deadline's text answer may carry.
+pub const DEADLINE_FIELDS: &[&str] = &[
+    "due_date",
+    "due_at",
+    "provisional",
+    "state",
+    "working_days_left",
+    "consequence",
+    "event_date",
+    "amount",
+    "unit",
+];
+const DEADLINE_FORMATS: &[Format] = &[Format::Json, Format::Text, Format::Ics];
+
+/// The query parameters of `GET /v1/deadlines`: the fields of a deadline request.
+const DEADLINE_PARAMS: [Param; Input::FIELDS.len()] = {
+    let mut params = [opt("", Kind::Text); Input::FIELDS.len()];
+    let mut i = 0;
+    while i < params.len() {
+        let name = Input::FIELDS[i];
+        params[i] = opt(name, deadline_kind(name));
+        i += 1;
+    }
+    params
+};
+
+/// What a deadline request field holds.
+const fn deadline_kind(name: &str) -> Kind {
+    match name.as_bytes() {
+        b"event" | b"as_of" => Kind::Moment,
+        b"days" | b"amount" => Kind::Integer,
+        b"explain" | b"strict" => Kind::Flag,
+        b"unit" => Kind::Choice(&["working_days", "calendar_days"]),
+        _ => Kind::Text,
+    }
+}
+
+/// `GET`/`POST /v1/deadlines`.
+pub const DEADLINES: Endpoint = Endpoint {
+    path: "/v1/deadlines",
+    get: Some(Query {
+        params: &DEADLINE_PARAMS,
+        formats: DEADLINE_FORMATS,
+        fields: DEADLINE_FIELDS,
+    }),
+    post: Some(Query {
+        params: &[],
+        formats: DEADLINE_FORMATS,
+        fields: DEADLINE_FIELDS,
+    }),
+};
+/// `POST /v1/deadlines/batch`.
+pub const BATCH: Endpoint = Endpoint {
+    path: "/v1/deadlines/batch",
+    get: None,
+    post: Some(Query {
+        params: &[],
+        formats: &[Format::Json, Format::Csv],
+        fields: &[],
+    }),
+};
+/// `POST /v1/admin/reload` (only with an admin token).
+pub const ADMIN_RELOAD: Endpoint = Endpoint {
+    path: "/v1/admin/reload",
+    get: None,
+    post: Some(Query::PLAIN),
+};
+
+/// Every route, in the order a reader looks for them.
+pub const ALL: [&Endpoint; 17] = [
+    &HEALTHZ,
+    &READYZ,
+    &METRICS,
+    &OPENAPI,
+    &CALENDARS,
+    &CALENDAR_ONE,
+    &CALENDAR_DAYS,
+    &CALENDAR_ICS,
+    &DAYS,
+    &DAY,
+    &WORKDAYS_ADD,
+    &WORKDAYS_COUNT,
+    &RULES,
+    &RULE_ONE,
+    &DEADLINES,
+    &BATCH,
+    &ADMIN_RELOAD,
+];

@@ -1,0 +1,181 @@
+//! The clocks dates are read on. Official business in China runs on Beijing time; daily life in
+//! Xinjiang often on Xinjiang time, two hours behind. A calendar says which clock it keeps
+//! (`holidays/calendars.json`); a caller may ask for any IANA zone.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Beijing time (`Asia/Shanghai`, UTC+8): the clock of official business.
+pub const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+/// Xinjiang time (`Asia/Urumqi`, UTC+6): the clock of daily life in Xinjiang.
+pub const URUMQI: Tz = chrono_tz::Asia::Urumqi;
+
+/// A clock read at one instant: what `today` and `now` mean for one request, which reads the
+/// time once so that all of its answer agrees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clock {
+    /// The zone whose wall clock is read.
+    pub zone: Tz,
+    /// The instant it is read at.
+    pub now: DateTime<Utc>,
+}
+
+impl Clock {
+    /// `zone`'s clock at the instant `now`.
+    pub fn new(zone: Tz, now: DateTime<Utc>) -> Self {
+        Clock { zone, now }
+    }
+
+    /// The date on this clock's wall at its instant.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.zone).date_naive()
+    }
+}
+
+/// A zone name that is not an IANA time zone.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "time zone {name:?} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi{}",
+    suggestion.as_deref().map(|s| format!("; did you mean {s}?")).unwrap_or_default()
+)]
+pub struct ZoneError {
+    /// The name given.
+    pub name: String,
+    /// The closest known name, when one is close.
+    pub suggestion: Option<String>,
+}
+
+/// An IANA zone by name, in any case (`Asia/Urumqi`, `asia/urumqi`).
+///
+/// # Errors
+/// [`ZoneError`], with the closest known name when there is one.
+///
+/// # Example
+/// ```
+/// use qixian::time::{parse_zone, URUMQI};
+/// assert_eq!(parse_zone("asia/urumqi"), Ok(URUMQI));
+/// let err = parse_zone("Asia/Urumchi").unwrap_err();
+/// assert_eq!(err.suggestion.as_deref(), Some("Asia/Urumqi"));
+/// ```
+pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
+    if let Ok(zone) = name.parse::<Tz>() {
+        return Ok(zone);
+    }
+    static BY_LOWER: OnceLock<HashMap<String, Tz>> = OnceLock::new();
+    let by_lower = BY_LOWER.get_or_init(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|z| (z.name().to_lowercase(), *z))
+            .collect()
+    });
+    if let Some(zone) = by_lower.get(&name.to_lowercase()) {
+        return Ok(*zone);
+    }
+    Err(ZoneError {
+        name: super::shorten(name),
+        // A long name is no typo; comparing it with 600 names would only cost time.
+        suggestion: (name.len() <= 64)
+            .then(|| super::closest(name, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name())))
+            .flatten()
+            .map(str::to_owned),
+    })
+}
+
+/// The instant a wall-clock time names on `zone`: where the clock is set back and the time
+/// comes twice, the first; where it is set forward and the time never comes, the first instant
+/// after the gap.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use qixian::time::{clock::instant_of, URUMQI};
+/// let t = NaiveDate::from_ymd_opt(2026, 10, 8).unwrap().and_hms_opt(23, 30, 0).unwrap();
+/// assert_eq!(instant_of(t, URUMQI).to_rfc3339(), "2026-10-08T23:30:00+06:00");
+/// ```
+pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => t,
+        LocalResult::Ambiguous(earliest, _) => earliest,
+        LocalResult::None => {
+            // A gap: step through it a quarter of an hour at a time (every gap in the tz
+            // database is a whole number of quarter hours) to the first instant after it.
+            let mut t = zone.from_utc_datetime(&(local - chrono::Duration::hours(24)));
+            while t.naive_local() < local {
+                t += chrono::Duration::minutes(15);
+            }
+            t
+        }
+    }
+}
+
+/// 24:00 of `date` on `zone`'s clock: the first instant of the next day there. Where a zone
+/// skips midnight (a change of clocks at 00:00), the first instant that exists after it.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use qixian::time::{end_of_day, BEIJING, URUMQI};
+/// let end = end_of_day(NaiveDate::from_ymd_opt(2026, 10, 15).unwrap(), BEIJING);
+/// assert_eq!(end.to_rfc3339(), "2026-10-16T00:00:00+08:00");
+/// assert_eq!(end.with_timezone(&URUMQI).to_rfc3339(), "2026-10-15T22:00:00+06:00");
+/// ```
+pub fn end_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
+    let next = date
+        .succ_opt()
+        .unwrap_or(date)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists");
+    instant_of(next, zone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid")
+    }
+
+    #[test]
+    fn a_zone_that_skips_midnight_ends_the_day_after_the_gap() {
+        // America/Santiago moved clocks from 00:00 to 01:00 on 2022-09-11.
+        let zone: Tz = "America/Santiago".parse().unwrap();
+        let end = end_of_day(d(2022, 9, 10), zone);
+        assert_eq!(end.date_naive(), d(2022, 9, 11), "{end}");
+        assert!(end.to_rfc3339().starts_with("2022-09-11T01:00:00"), "{end}");
+    }
+
+    #[test]
+    fn unknown_zones_are_refused_and_near_misses_get_a_suggestion() {
+        assert_eq!(parse_zone("Asia/Urumqi"), Ok(URUMQI));
+        assert_eq!(parse_zone("ASIA/SHANGHAI"), Ok(BEIJING), "any case");
+        let err = parse_zone("Xinjiang/Time").unwrap_err();
+        assert_eq!(err.name, "Xinjiang/Time");
+        assert!(parse_zone("").is_err());
+        let err = parse_zone("Asia/Shanghia").unwrap_err();
+        assert_eq!(
+            err.suggestion.as_deref(),
+            Some("Asia/Shanghai"),
+            "a transposition is a typo"
+        );
+        assert!(
+            err.to_string().ends_with("; did you mean Asia/Shanghai?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_iana_zone_is_known_by_its_own_name() {
+        for zone in chrono_tz::TZ_VARIANTS {
+            assert_eq!(
+                parse_zone(zone.name()).ok(),
+                Some(zone),
+                "{} is known by its name",
+                zone.name()
+            );
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Moments as callers give them: an instant (`2026-09-30T18:00:00+08:00`), a wall-clock time
+//! with no offset (`2026-09-30T18:00`), or a bare date (`2026-09-30`), plus `now` and `today`.
+//! A wall-clock time is read on a clock the caller names or, by default, on the calendar's.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono_tz::Tz;
+use serde::{Serialize, Serializer};
+
+use super::Clock;
+use super::clock::instant_of;
+use super::date::{DateError, parse_date, shorten};
+
+/// When something happened (or will), as the caller gave it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moment {
+    /// An instant: a date-time with an offset or `Z`.
+    Instant(DateTime<FixedOffset>),
+    /// A wall-clock time without offset, read on a clock chosen later ([`Moment::instant`]).
+    Local(NaiveDateTime),
+    /// A civil date.
+    Date(NaiveDate),
+}
+
+/// How a moment was read, for the answer to say so (`event_read_as`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadAs {
+    /// With the offset it was written with.
+    Offset(FixedOffset),
+    /// A wall-clock time read on this zone's clock.
+    Zone(Tz),
+    /// A bare date: a day on the calendar, no clock involved.
+    Date,
+}
+
+impl fmt::Display for ReadAs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadAs::Offset(offset) => write!(f, "{offset}"),
+            ReadAs::Zone(zone) => f.write_str(zone.name()),
+            ReadAs::Date => f.write_str("date"),
+        }
+    }
+}
+
+impl Serialize for ReadAs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Why a text is not a moment.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MomentError {
+    /// The date part is written as a date but no such day exists.
+    #[error("{0}")]
+    Date(DateError),
+    /// The time part names no time of day (`25:00`).
+    #[error("{value:?}: {time:?} is not a time of day")]
+    Time {
+        /// The whole text, shortened.
+        value: String,
+        /// The time part.
+        time: String,
+    },
+    /// An offset whose `+` a query string turned into a space (`01:30:00 08:00`).
+    #[error(
+        "{0:?}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)"
+    )]
+    PlusAsSpace(String),
+    /// None of the accepted forms.
+    #[error(
+        "{0:?} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)"
+    )]
+    Shape(String),
+}
+
+impl Moment {
+    /// Parses a bare date (any form [`parse_date`] reads), a wall-clock time
+    /// (`2026-09-30T18:00`, `…T18:00:00`, `…T18:00:00.5`, a space instead of `T`), or either
+    /// followed by `Z` or an offset (`+08:00`, `+0800`, `+08`).
+    ///
+    /// # Errors
+    /// [`MomentError`] saying which part is wrong.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::time::{Moment, BEIJING, URUMQI};
+    /// let m = Moment::parse("2026-10-09T01:30:00+08:00").unwrap();
+    /// assert_eq!(m.local_date(BEIJING).to_string(), "2026-10-09");
+    /// assert_eq!(m.local_date(URUMQI).to_string(), "2026-10-08", "23:30 the evening before");
+    /// assert!(Moment::parse("2026/6/15 9:30").is_ok());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, MomentError> {
+        let shape = || MomentError::Shape(shorten(text));
+        let split = text
+            .char_indices()
+            .find(|&(i, c)| i >= 8 && matches!(c, 'T' | 't' | ' '))
+            .map(|(i, _)| i);
+        let Some(split) = split else {
+            return match parse_date(text) {
+                Ok(date) => Ok(Moment::Date(date)),
+                Err(e @ DateError::NotADate(_)) => Err(MomentError::Date(e)),
+                Err(DateError::Shape(_)) => Err(shape()),
+            };
+        };
+        let date = match parse_date(&text[..split]) {
+            Ok(date) => date,
+            Err(e @ DateError::NotADate(_)) => return Err(MomentError::Date(e)),
+            Err(DateError::Shape(_)) => return Err(shape()),
+        };
+        let rest = &text[split + 1..];
+        let (time_text, offset_text) = match rest.find(['Z', 'z', '+', '-', ' ']) {
+            Some(at) => (&rest[..at], Some(&rest[at..])),
+            None => (rest, None),
+        };
+        let time = parse_time(time_text).ok_or_else(|| {
+            if time_text.len() >= 4 && time_text.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+                MomentError::Time {
+                    value: shorten(text),
+                    time: shorten(time_text),
+                }
+            } else {
+                shape()
+            }
+        })?;
+        let local = date.and_time(time);
+        match offset_text {
+            None => Ok(Moment::Local(local)),
+            Some(offset) if offset.starts_with(' ') => {
+                if parse_offset(&format!("+{}", &offset[1..])).is_some() {
+                    Err(MomentError::PlusAsSpace(shorten(text)))
+                } else {
+                    Err(shape())
+                }
+            }
+            Some(offset) => {
+                let offset = parse_offset(offset).ok_or_else(shape)?;
+                offset
+                    .from_local_datetime(&local)
+                    .single()
+                    .map(Moment::Instant)
+                    .ok_or_else(shape)
+            }
+        }
+    }
+
+    /// As [`Moment::parse`], and also `now` (the clock's instant) and `today` (the clock's
+    /// date), in any case.
+    ///
+    /// # Errors
+    /// As [`Moment::parse`].
+    pub fn parse_at(text: &str, clock: &Clock) -> Result<Self, MomentError> {
+        if text.eq_ignore_ascii_case("now") {
+            return Ok(Moment::Instant(clock.now.fixed_offset()));
+        }
+        if text.eq_ignore_ascii_case("today") {
+            return Ok(Moment::Date(clock.today()));
+        }
+        Moment::parse(text)
+    }
+
+    /// The instant this moment names, a wall-clock time read on `read_on`; none for a date.
+    pub fn instant(&self, read_on: Tz) -> Option<DateTime<Tz>> {
+        match *self {
+            Moment::Instant(t) => Some(t.with_timezone(&read_on)),
+            Moment::Local(t) => Some(instant_of(t, read_on)),
+            Moment::Date(_) => None,
+        }
+    }
+
+    /// The moment's civil date on `zone`'s clock, a wall-clock time read on `read_on`'s.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::time::{Moment, BEIJING, URUMQI};
+    /// // 23:30 in Urumqi is 01:30 the next day in Beijing.
+    /// let m = Moment::parse("2026-10-08T23:30").unwrap();
+    /// assert_eq!(m.date_on(BEIJING, URUMQI).to_string(), "2026-10-09");
+    /// assert_eq!(m.date_on(BEIJING, BEIJING).to_string(), "2026-10-08");
+    /// ```
+    pub fn date_on(&self, zone: Tz, read_on: Tz) -> NaiveDate {
+        match *self {
+            Moment::Date(d) => d,
+            Moment::Local(t) if zone == read_on => t.date(),
+            _ => self
+                .instant(read_on)
+                .map_or(NaiveDate::MIN, |t| t.with_timezone(&zone).date_naive()),
+        }
+    }
+
+    /// The moment's civil date on `zone`'s clock, a wall-clock time read on the same clock.
+    pub fn local_date(&self, zone: Tz) -> NaiveDate {
+        self.date_on(zone, zone)
+    }
+
+    /// How this moment is read when a wall-clock time is read on `read_on`.
+    pub fn read_as(&self, read_on: Tz) -> ReadAs {
+        match self {
+            Moment::Instant(t) => ReadAs::Offset(t.offset().fix()),
+            Moment::Local(_) => ReadAs::Zone(read_on),
+            Moment::Date(_) => ReadAs::Date,
+        }
+    }
+}
+
+/// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff` (up to nine digits, `,` for `.` too); `:60` is a leap
+/// second. The hour takes one or two digits (`9:30`, as spreadsheets write it).
+fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (main, fraction) = match text.find(['.', ',']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let mut parts = main.split(':');
+    let field = |part: Option<&str>, lengths: std::ops::RangeInclusive<usize>| {
+        part.filter(|p| lengths.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let hour = field(parts.next(), 1..=2)?;
+    let minute = field(parts.next(), 2..=2)?;
+    let second = match parts.next() {
+        None => 0,
+        Some(s) => field(Some(s), 2..=2)?,
+    };
+    if parts.next().is_some() || (fraction.is_some() && main.len() < 7) {
+        return None;
+    }
+    let nanos = match fraction {
+        None => 0,
+        Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            f.parse::<u32>().ok()? * 10u32.pow(9 - f.len() as u32)
+        }
+        Some(_) => return None,
+    };
+    match second {
+        60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, nanos + 1_000_000_000),
+        s => NaiveTime::from_hms_nano_opt(hour, minute, s, nanos),
+    }
+}
+
+/// `Z`, `+08:00`, `+0800` or `+08` (and `-`), up to 23:59.
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    if text.eq_ignore_ascii_case("z") {
+        return FixedOffset::east_opt(0);
+    }
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = text[1..].chars().filter(|&c| c != ':').collect();
+    let colons = text[1..].matches(':').count();
+    let valid = match digits.len() {
+        2 => colons == 0,
+        4 => colons == 0 || (colons == 1 && text.as_bytes().get(3) == Some(&b':')),
+        _ => false,
+    };
+    if !valid || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests;

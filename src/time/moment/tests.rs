@@ -1,0 +1,266 @@
+use super::*;
+use crate::time::{BEIJING, URUMQI};
+use chrono::{Datelike, Utc};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid")
+}
+
+#[test]
+fn an_event_at_0130_beijing_is_the_day_before_in_urumqi() {
+    let e = Moment::parse("2026-10-09T01:30:00+08:00").expect("an RFC 3339 instant");
+    assert_eq!(e.local_date(BEIJING), d(2026, 10, 9), "Beijing date");
+    assert_eq!(
+        e.local_date(URUMQI),
+        d(2026, 10, 8),
+        "23:30 the day before in Urumqi"
+    );
+    let z = Moment::parse("2026-10-08T17:30:00Z").expect("a Z instant");
+    assert_eq!(
+        z.local_date(BEIJING),
+        d(2026, 10, 9),
+        "same instant written in UTC"
+    );
+}
+
+#[test]
+fn a_local_time_is_read_on_the_clock_asked_for() {
+    let e = Moment::parse("2026-10-09T01:30:00").expect("a local date-time");
+    assert_eq!(
+        e.local_date(URUMQI),
+        d(2026, 10, 9),
+        "no offset: the wall clock's own date"
+    );
+    assert!(matches!(
+        Moment::parse("2026-10-09T01:30").unwrap(),
+        Moment::Local(_)
+    ));
+    let evening = Moment::parse("2026-10-08T23:30").unwrap();
+    assert_eq!(
+        evening.date_on(BEIJING, URUMQI),
+        d(2026, 10, 9),
+        "23:30 in Urumqi is 01:30 the next day in Beijing"
+    );
+    assert_eq!(evening.read_as(URUMQI).to_string(), "Asia/Urumqi");
+    assert_eq!(e.read_as(BEIJING), ReadAs::Zone(BEIJING));
+    assert_eq!(
+        Moment::parse("2026-10-09T01:30+06:00")
+            .unwrap()
+            .read_as(BEIJING)
+            .to_string(),
+        "+06:00",
+        "an offset given is the offset read"
+    );
+    assert_eq!(
+        Moment::parse("2026-10-09").unwrap().read_as(BEIJING),
+        ReadAs::Date
+    );
+}
+
+#[test]
+fn spreadsheet_forms_of_the_date_part_are_read() {
+    for text in ["2026/6/15 9:30", "2026/06/15T09:30:00", "2026-6-15 09:30"] {
+        let m = Moment::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(
+            m,
+            Moment::Local(d(2026, 6, 15).and_hms_opt(9, 30, 0).unwrap()),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        Moment::parse("2026/6/15").unwrap(),
+        Moment::Date(d(2026, 6, 15))
+    );
+}
+
+#[test]
+fn an_offset_whose_plus_became_a_space_is_named_so() {
+    let err = Moment::parse("2026-10-09T01:30:00 08:00").unwrap_err();
+    assert!(matches!(err, MomentError::PlusAsSpace(_)), "{err:?}");
+    assert!(err.to_string().contains("%2B"), "{err}");
+}
+
+#[test]
+fn bad_events_say_what_was_wrong() {
+    let err = Moment::parse("2026-02-30").unwrap_err().to_string();
+    assert!(err.contains("2026-02-30 is not a calendar date"), "{err}");
+    let err = Moment::parse("2026-02-30T10:00:00+08:00")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a calendar date"), "{err}");
+    let err = Moment::parse("yesterday").unwrap_err().to_string();
+    assert!(err.contains("is not a date"), "{err}");
+    let err = Moment::parse("2026-09-30T25:00:00+08:00").unwrap_err();
+    assert!(matches!(err, MomentError::Time { .. }), "hour 25: {err:?}");
+    assert!(Moment::parse("２０２６-09-30").is_err(), "non-ascii digits");
+    assert!(
+        Moment::parse("2026-09-30T18:00+24:00").is_err(),
+        "offset 24h"
+    );
+}
+
+#[test]
+fn now_and_today_are_read_on_the_clock() {
+    let now = Utc.with_ymd_and_hms(2026, 10, 8, 17, 30, 0).unwrap();
+    let clock = Clock::new(URUMQI, now);
+    assert_eq!(
+        Moment::parse_at("now", &clock).unwrap().local_date(BEIJING),
+        d(2026, 10, 9)
+    );
+    assert_eq!(
+        Moment::parse_at("Today", &clock).unwrap(),
+        Moment::Date(d(2026, 10, 8)),
+        "today in Urumqi"
+    );
+}
+
+#[test]
+fn a_long_value_is_shortened_in_messages() {
+    let long = "9".repeat(3_000);
+    let err = Moment::parse(&long).unwrap_err().to_string();
+    assert!(
+        err.len() < 400,
+        "a 3,000-byte value is not repeated whole: {} bytes",
+        err.len()
+    );
+    assert!(
+        err.contains("(3000 bytes)"),
+        "the message says how long it was: {err}"
+    );
+}
+
+mod hostile {
+    //! Hostile input for the moment parser: whatever the string (non-ASCII, NULs, thousands
+    //! of characters), an answer and never a panic; a refusal names the value, and what is
+    //! accepted survives being written out and read again.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Zones on both sides of the date line and the two clocks the service counts on.
+    const ZONES: [Tz; 5] = [
+        BEIJING,
+        URUMQI,
+        chrono_tz::UTC,
+        chrono_tz::Pacific::Kiritimati,
+        chrono_tz::Etc::GMTPlus12,
+    ];
+
+    /// Well-formed moments of every kind the parser takes, to be bent by [`mutated`].
+    const SHAPES: [&str; 11] = [
+        "2026-09-30",
+        "2024-02-29",
+        "2026/9/30",
+        "2026-09-30T18:00",
+        "2026-09-30T18:00:00",
+        "2026-09-30T18:00:00.123456789",
+        "2026-09-30 18:00",
+        "2026-09-30T18:00:00+08:00",
+        "2026-09-30T18:00:00Z",
+        "2026-09-30T23:59:60-12:00",
+        "2026-9-3 8:05+0600",
+    ];
+
+    fn awkward_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            3 => any::<char>(),
+            2 => prop::sample::select(vec![
+                '\0', '\u{FEFF}', '２', '０', '－', '：', 'é', '\u{10FFFF}', '-', ':', 'T', 'Z',
+                '+', ' ', '.', '9', '0', '/',
+            ]),
+        ]
+    }
+
+    fn moment_like() -> impl Strategy<Value = String> {
+        "[+-]?[0-9]{1,6}[-/][0-9]{1,2}[-/][0-9]{1,3}([Tt ][0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([.,][0-9]{0,12})?)?)?)?([Zz ]|[+-][0-9]{1,2}(:?[0-9]{2})?)?"
+    }
+
+    fn mutated() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(SHAPES.to_vec()),
+            any::<prop::sample::Index>(),
+            awkward_char(),
+            0..3u8,
+        )
+            .prop_map(|(shape, at, c, how)| {
+                let mut chars: Vec<char> = shape.chars().collect();
+                let i = at.index(chars.len());
+                match how {
+                    0 => chars.insert(i, c),
+                    1 => chars[i] = c,
+                    _ => {
+                        chars.remove(i);
+                    }
+                }
+                chars.into_iter().collect()
+            })
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            prop::collection::vec(awkward_char(), 0..64).prop_map(String::from_iter),
+            prop::collection::vec(awkward_char(), 1_000..8_000).prop_map(String::from_iter),
+            (prop::sample::select(SHAPES.to_vec()), 2..2_000usize).prop_map(|(s, n)| s.repeat(n)),
+        ]
+    }
+
+    /// The moment written back in its canonical form.
+    fn written(moment: &Moment) -> String {
+        match moment {
+            Moment::Instant(t) => t.to_rfc3339(),
+            Moment::Local(t) => t.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            Moment::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    fn four_digit_years(moment: &Moment) -> bool {
+        let own = match moment {
+            Moment::Instant(t) => t.year(),
+            Moment::Local(t) => t.year(),
+            Moment::Date(d) => d.year(),
+        };
+        std::iter::once(own)
+            .chain(ZONES.iter().map(|z| moment.local_date(*z).year()))
+            .all(|y| (0..=9999).contains(&y))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn any_text_is_read_or_refused_by_name_never_a_panic(
+            text in prop_oneof![moment_like(), mutated(), any_text()],
+        ) {
+            match Moment::parse(&text) {
+                Ok(moment) => {
+                    if four_digit_years(&moment) {
+                        let again = written(&moment);
+                        prop_assert_eq!(
+                            Moment::parse(&again).ok(), Some(moment),
+                            "{:?} written as {:?} reads back as the same moment", text, again
+                        );
+                        for zone in ZONES {
+                            for read_on in ZONES {
+                                let day = moment.date_on(zone, read_on);
+                                prop_assert_eq!(
+                                    Moment::parse(&day.to_string()).ok(), Some(Moment::Date(day)),
+                                    "the date {} reads back as a date", day
+                                );
+                            }
+                        }
+                    }
+                }
+                Err(err) => {
+                    let message = err.to_string();
+                    let short = shorten(&text);
+                    prop_assert!(
+                        message.contains(&format!("{short:?}")) || message.contains(&short)
+                            || message.contains("is not a calendar date"),
+                        "the message names the value {:?}: {:?}", short, message
+                    );
+                }
+            }
+        }
+    }
+}
