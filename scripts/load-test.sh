@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 conns=${2:-64}
 port=${LOAD_PORT:-18450}
-token=load-test-token
+token=load-test-admin-token
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 cargo build --release --locked --quiet

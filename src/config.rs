@@ -493,6 +493,32 @@ mod tests {
         );
     }
 
+    /// The README's table of settings is [`settings_table`]'s, between its markers;
+    /// `QIXIAN_BLESS=1` rewrites it.
+    #[test]
+    fn the_readme_lists_every_setting_as_the_code_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).expect("README.md is readable");
+        let begin = readme
+            .find("<!-- settings:")
+            .and_then(|i| readme[i..].find("-->\n").map(|j| i + j + 4))
+            .expect("the README marks where its settings table begins");
+        let end = readme
+            .find("<!-- settings end -->")
+            .expect("the README marks where its settings table ends");
+        let table = settings_table();
+        if std::env::var_os("QIXIAN_BLESS").is_some() {
+            let blessed = format!("{}{table}{}", &readme[..begin], &readme[end..]);
+            std::fs::write(path, blessed).expect("README.md is writable");
+            return;
+        }
+        assert_eq!(
+            &readme[begin..end],
+            table,
+            "README.md's settings table differs from SETTINGS (QIXIAN_BLESS=1 rewrites it)"
+        );
+    }
+
     #[test]
     fn cors_origins_default_to_any_and_refuse_an_origin_with_a_path() {
         assert_eq!(cors_origins("*").unwrap(), CorsOrigins::Any);

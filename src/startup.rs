@@ -79,6 +79,12 @@ impl Application {
                 id: config.default_calendar.clone(),
                 source,
             })?;
+        let today = chrono::Utc::now()
+            .with_timezone(&crate::time::BEIJING)
+            .date_naive();
+        for awaited in store.awaited_notices(today) {
+            tracing::warn!(year = awaited.year, layer = %awaited.layer, "{awaited}");
+        }
         let feed = config
             .feed_url
             .as_ref()

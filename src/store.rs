@@ -61,6 +61,32 @@ pub enum StoreError {
     },
 }
 
+/// A yearly notice that the data lack for this year or the next, with no feed configured to
+/// bring it: until an operator file or a new release does, that year's days are estimated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AwaitedNotice {
+    /// The year.
+    pub year: i32,
+    /// The layer whose notice is missing.
+    pub layer: String,
+    /// The operator file that would bring it, relative to `QIXIAN_HOLIDAYS_DIR`.
+    pub operator_file: String,
+}
+
+impl std::fmt::Display for AwaitedNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} has no notice of {} in the data and nothing configured will bring one: its days off are estimated and answers that depend on it are provisional until an operator file ({} under QIXIAN_HOLIDAYS_DIR) or a new release brings it",
+            self.year, self.layer, self.operator_file
+        )?;
+        if self.layer == FEED_CALENDAR {
+            f.write_str(", or a holiday feed is configured (QIXIAN_FEED_URL)")?;
+        }
+        Ok(())
+    }
+}
+
 /// What a feed file did to the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Offer {
@@ -159,6 +185,47 @@ impl Store {
 
     pub fn operator_status(&self) -> OperatorStatus {
         self.lock().operator.clone()
+    }
+
+    /// The yearly notices that `today`'s year and the next lack and that nothing configured
+    /// will bring: every layer's but the national one when a feed is configured (the feed
+    /// serves only the national layer).
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{DataSet, spec::{parse_specs, EMBEDDED_SPECS}};
+    /// use qixian::store::Store;
+    /// let store = Store::open(parse_specs(EMBEDDED_SPECS).unwrap(), DataSet::embedded().unwrap(), None, None, None).unwrap();
+    /// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    /// let awaited: Vec<_> = store.awaited_notices(today).into_iter().map(|a| (a.year, a.layer)).collect();
+    /// assert_eq!(awaited, [(2027, "cn".to_owned()), (2027, "cn-xj".to_owned())]);
+    /// ```
+    pub fn awaited_notices(&self, today: chrono::NaiveDate) -> Vec<AwaitedNotice> {
+        use chrono::Datelike;
+        let set = self.calendars();
+        let by_feed = self.lock().feed.url.is_some();
+        let mut awaited: Vec<AwaitedNotice> = Vec::new();
+        for calendar in set.iter() {
+            for year in [today.year(), today.year() + 1] {
+                let layers = calendar
+                    .year(year)
+                    .map(|y| y.awaiting.clone())
+                    .unwrap_or_default();
+                for layer in layers {
+                    let fed = by_feed && layer == FEED_CALENDAR;
+                    if fed || awaited.iter().any(|a| a.year == year && a.layer == layer) {
+                        continue;
+                    }
+                    awaited.push(AwaitedNotice {
+                        year,
+                        operator_file: format!("{layer}/{year}.json"),
+                        layer,
+                    });
+                }
+            }
+        }
+        awaited.sort_by(|a, b| (a.year, &a.layer).cmp(&(b.year, &b.layer)));
+        awaited
     }
 
     /// Re-reads the operator's directory and recompiles.

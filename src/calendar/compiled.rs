@@ -123,10 +123,17 @@ pub struct YearSource {
 /// One year of a calendar: its status, and the files it was compiled from.
 #[derive(Clone, Debug, Serialize)]
 pub struct Year {
+    /// The year.
     pub year: i32,
+    /// Whether every layer's notice for it is known.
     pub status: YearStatus,
+    /// The files it was compiled from, layer by layer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<YearSource>,
+    /// The layers whose yearly notice for it is not in the data (the reason it is
+    /// provisional).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub awaiting: Vec<String>,
 }
 
 /// One day, as a calendar answers for it.
@@ -211,6 +218,18 @@ impl Calendar {
     /// Every supported year, with its status and sources.
     pub fn years(&self) -> &[Year] {
         &self.years
+    }
+
+    /// Its layers, national first.
+    pub fn layers(&self) -> impl Iterator<Item = &str> {
+        self.layers.iter().map(String::as_str)
+    }
+
+    /// The year `year`, when supported.
+    pub fn year(&self, year: i32) -> Option<&Year> {
+        self.years
+            .get(usize::try_from(year - FIRST_DAY.year()).ok()?)
+            .filter(|y| y.year == year)
     }
 
     /// A digest of everything this calendar was compiled from.
@@ -655,7 +674,12 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
 
     let mut years = Vec::new();
     for year in FIRST_DAY.year()..=LAST_DAY.year() {
-        let published = chain.iter().all(|l| layer_published(l, data, year));
+        let awaiting: Vec<String> = chain
+            .iter()
+            .filter(|l| !layer_published(l, data, year))
+            .map(|l| l.id.clone())
+            .collect();
+        let published = awaiting.is_empty();
         if !published {
             let first =
                 index_of(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")).expect("in range");
@@ -683,6 +707,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 YearStatus::Provisional
             },
             sources,
+            awaiting,
         });
     }
 

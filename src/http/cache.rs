@@ -64,9 +64,10 @@ fn shows_status(path: &str) -> bool {
 
 /// Whether the answer depends on the moment it is asked (`today`, `now`): such answers are
 /// neither cached nor given an ETag.
-fn depends_on_the_clock(query: &str) -> bool {
-    form_urlencoded::parse(query.as_bytes())
-        .any(|(_, v)| v.eq_ignore_ascii_case("today") || v.eq_ignore_ascii_case("now"))
+fn depends_on_the_clock(path: &str, query: &str) -> bool {
+    let moving = |v: &str| v.eq_ignore_ascii_case("today") || v.eq_ignore_ascii_case("now");
+    path.rsplit('/').next().is_some_and(moving)
+        || form_urlencoded::parse(query.as_bytes()).any(|(_, v)| moving(&v))
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that
@@ -80,7 +81,7 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
         .headers()
         .get(header::ACCEPT)
         .map_or(&b""[..], |v| v.as_bytes());
-    if depends_on_the_clock(req.query_string()) {
+    if depends_on_the_clock(req.path(), req.query_string()) {
         return None;
     }
     let generation = if shows_status(req.path()) {

@@ -7,7 +7,7 @@ use super::params::Params;
 
 use super::{AppState, Snapshot, problem::ApiError, render::json};
 use crate::calendar::{Calendar, Notice, Year};
-use crate::store::{FeedStatus, OperatorStatus};
+use crate::store::{AwaitedNotice, FeedStatus, OperatorStatus};
 
 #[derive(Serialize)]
 struct CalendarDto<'a> {
@@ -23,10 +23,45 @@ struct CalendarDto<'a> {
     feed: &'a FeedStatus,
     /// The operator's files in force and refused.
     operator: &'a OperatorStatus,
+    /// This year's and next year's notices of its layers that the data lack and nothing
+    /// configured will bring.
+    awaiting_notices: Vec<AwaitedDto<'a>>,
 }
 
-fn dto<'a>(c: &'a Calendar, feed: &'a FeedStatus, operator: &'a OperatorStatus) -> CalendarDto<'a> {
+/// An awaited notice, with what it means in words.
+#[derive(Serialize)]
+pub struct AwaitedDto<'a> {
+    #[serde(flatten)]
+    notice: &'a AwaitedNotice,
+    message: String,
+}
+
+/// The awaited notices as the API shows them.
+pub fn awaited_dtos(awaited: &[AwaitedNotice]) -> Vec<AwaitedDto<'_>> {
+    awaited
+        .iter()
+        .map(|notice| AwaitedDto {
+            notice,
+            message: notice.to_string(),
+        })
+        .collect()
+}
+
+/// Today on the clock of official business, for what depends on the year.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&crate::time::BEIJING)
+        .date_naive()
+}
+
+fn dto<'a>(
+    c: &'a Calendar,
+    feed: &'a FeedStatus,
+    operator: &'a OperatorStatus,
+    awaited: &'a [AwaitedNotice],
+) -> CalendarDto<'a> {
     let spec = c.spec();
+    let layers: Vec<&str> = c.layers().collect();
     CalendarDto {
         id: &spec.id,
         name: &spec.name,
@@ -38,15 +73,20 @@ fn dto<'a>(c: &'a Calendar, feed: &'a FeedStatus, operator: &'a OperatorStatus) 
         years: c.years(),
         feed,
         operator,
+        awaiting_notices: awaited_dtos(awaited)
+            .into_iter()
+            .filter(|a| layers.contains(&a.notice.layer.as_str()))
+            .collect(),
     }
 }
 
 pub async fn list(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
     let set = &data.0;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
+    let awaited = state.store.awaited_notices(today());
     json(
         &set.iter()
-            .map(|c| dto(c, &feed, &operator))
+            .map(|c| dto(c, &feed, &operator, &awaited))
             .collect::<Vec<_>>(),
     )
 }
@@ -59,5 +99,6 @@ pub async fn one(
 ) -> Result<HttpResponse, ApiError> {
     let calendar = data.calendar_at(&id)?;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
-    Ok(json(&dto(calendar, &feed, &operator)))
+    let awaited = state.store.awaited_notices(today());
+    Ok(json(&dto(calendar, &feed, &operator, &awaited)))
 }

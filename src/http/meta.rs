@@ -21,9 +21,16 @@ pub async fn openapi(_: Params) -> HttpResponse {
 
 /// Ready once the calendars are compiled — which happens before the server binds — with the
 /// data version that answers.
-pub async fn readyz(data: Snapshot, _: Params) -> HttpResponse {
-    HttpResponse::Ok()
-        .json(serde_json::json!({"status": "ready", "data_version": data.0.version()}))
+///
+/// Ready with warnings, too: `awaiting_notices` lists this year's and next year's notices that
+/// the data lack and that nothing configured will bring (see [`crate::store::AwaitedNotice`]).
+pub async fn readyz(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
+    let awaited = state.store.awaited_notices(super::calendars::today());
+    HttpResponse::Ok().json(serde_json::json!({
+        "status": "ready",
+        "data_version": data.0.version(),
+        "awaiting_notices": super::calendars::awaited_dtos(&awaited),
+    }))
 }
 
 pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {

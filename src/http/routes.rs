@@ -253,7 +253,12 @@ const DEADLINE_PARAMS: [Param; Input::FIELDS.len()] = {
     let mut i = 0;
     while i < params.len() {
         let name = Input::FIELDS[i];
-        params[i] = opt(name, deadline_kind(name));
+        params[i] = Param {
+            name,
+            kind: deadline_kind(name),
+            // Every deadline runs from an event; the rest has defaults or alternatives.
+            required: matches!(name.as_bytes(), b"event"),
+        };
         i += 1;
     }
     params

@@ -415,3 +415,141 @@ async fn every_answer_carries_an_etag_that_revalidates() {
         "If-None-Match: * never hides an error behind a 304"
     );
 }
+
+// ---- caches that hold ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn idle_feed_polls_keep_every_etag_but_those_of_the_status() {
+    // Arrange — a feed in an outage: every poll fails, and the status it shows changes.
+    let feed = start_feed(Answer::Status(503)).await;
+    let state = tempfile::tempdir().expect("a temporary directory");
+    let app = spawn_with_feed(&feed, state.path().to_str().expect("UTF-8")).await;
+    let path = "/v1/deadlines?rule=countersign-reply&event=2026-09-30";
+    let etag_of = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get(header::ETAG)
+            .expect("an ETag")
+            .to_str()
+            .expect("ASCII")
+            .to_owned()
+    };
+    let first = etag_of(&app.get(path).await);
+    let status_before = etag_of(&app.get_calendar("cn").await);
+
+    // Act — three polls that change nothing but the feed's status.
+    for _ in 0..3 {
+        assert_eq!(app.reload(Some(TOKEN)).await.status(), 200);
+    }
+    let after = app.get(path).await;
+    let again = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header(header::IF_NONE_MATCH, &first)
+        .send()
+        .await
+        .expect("an answer");
+    let status_after = etag_of(&app.get_calendar("cn").await);
+
+    // Assert
+    assert_eq!(
+        etag_of(&after),
+        first,
+        "the deadline's ETag holds across idle polls"
+    );
+    assert_eq!(again.status(), 304, "and revalidates");
+    assert_ne!(
+        status_after, status_before,
+        "the status page shows the polls"
+    );
+}
+
+#[tokio::test]
+async fn every_answer_names_the_version_it_was_computed_from_under_reloads() {
+    // Arrange — an operator file that a loop changes and reloads while requests run.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let layer = dir.path().join("cn-xj-kizilsu");
+    std::fs::create_dir_all(&layer).expect("the layer's directory");
+    fn write(layer: &std::path::Path, day: u32) {
+        let file = json!({"year": 2026, "papers": ["test"], "days": [
+            {"name": "州庆", "date": format!("2026-07-{day:02}"), "isOffDay": true}]});
+        std::fs::write(layer.join("2026.json"), file.to_string()).expect("written");
+    }
+    write(&layer, 1);
+    let app = Arc::new(
+        spawn_app_with(&[
+            ("QIXIAN_HOLIDAYS_DIR", dir.path().to_str().expect("UTF-8")),
+            ("QIXIAN_ADMIN_TOKEN", TOKEN),
+            ("QIXIAN_WORKERS", "2"),
+        ])
+        .await,
+    );
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reloader = {
+        let (app, stop) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut day = 1;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                day = day % 28 + 1;
+                write(&layer, day);
+                app.reload(Some(TOKEN)).await;
+            }
+        })
+    };
+
+    // Act / Assert — 300 answers, each body's version the one its header names.
+    let mut mismatches = Vec::new();
+    for _ in 0..300 {
+        let response = app.get("/readyz").await;
+        let header = response
+            .headers()
+            .get("x-data-version")
+            .expect("a version header")
+            .to_str()
+            .expect("ASCII")
+            .to_owned();
+        let body = ok_json(response).await;
+        if body["data_version"] != header.as_str() {
+            mismatches.push((header, body["data_version"].clone()));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    reloader.await.expect("the reloader ends");
+    assert!(
+        mismatches.is_empty(),
+        "header and body disagreed: {mismatches:?}"
+    );
+}
+
+#[tokio::test]
+async fn answers_that_the_cache_does_not_keep_still_say_they_vary_on_accept() {
+    // Arrange — the cache turned off, so that every answer is computed.
+    let app = spawn_app_with(&[
+        ("QIXIAN_CACHE_MAX_BYTES", "0"),
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+    ])
+    .await;
+
+    // Act
+    let answers = [
+        app.get_calendars().await,
+        app.get_calendar("cn").await,
+        app.get_rules().await,
+        app.get_rule("countersign-reply").await,
+        app.reload(Some(TOKEN)).await,
+    ];
+
+    // Assert
+    for response in answers {
+        let vary = response
+            .headers()
+            .get(header::VARY)
+            .map(|v| v.to_str().unwrap_or("").to_ascii_lowercase())
+            .unwrap_or_default();
+        assert!(
+            vary.split(',').any(|v| v.trim() == "accept"),
+            "{} says Vary: accept, got {vary:?}",
+            response.url()
+        );
+    }
+}

@@ -3,9 +3,11 @@
 
 mod batch;
 mod calendars;
+mod contract;
 mod cors;
 mod days;
 mod deadlines;
+mod edges;
 mod feed;
 mod formats;
 mod helpers;
