@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Measures the service over HTTP with wrk, in one run, on this machine's loopback:
-#   /healthz (the framework's floor), /v1/workdays/add, GET /v1/deadlines with its explanation
-#   (interleaved in rounds, the median round reported),
-#   and 10,000-item batches; then the resident memory after all of it.
-# Prints requests/s, p50 and p99 latency, and each endpoint's ratio to the floor.
+#   a bare actix-web server (examples/bare.rs: the same framework and profile, one route, no
+#   middleware) as the ceiling, qixian's /healthz (the floor of its own request path),
+#   /v1/workdays/add and GET /v1/deadlines with its explanation (interleaved in rounds, the
+#   median round reported), and 10,000-item batches; then the resident memory after all of it.
+# Prints requests/s, p50 and p99 latency, and each endpoint's ratio to the bare server and to
+# qixian's own floor. The service runs with its defaults (an access log line per request,
+# JSON, to /dev/null); BENCH_ACCESS_LOG sets QIXIAN_ACCESS_LOG for a run without them.
 # Usage: scripts/bench-http.sh [seconds-per-endpoint (default 15)] [connections (default 64)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +16,19 @@ port=${BENCH_PORT:-18400}
 threads=2
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --quiet
+cargo build --release --locked --quiet --bin qixian --example bare
 bin=target/release/qixian
+bare_port=$((port + 1))
 
-QIXIAN_ADDR=127.0.0.1:$port QIXIAN_LOG_FORMAT=json "$bin" >/dev/null 2>&1 &
+QIXIAN_ADDR=127.0.0.1:$port QIXIAN_LOG_FORMAT=json QIXIAN_ACCESS_LOG=${BENCH_ACCESS_LOG:-all} \
+  "$bin" >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+target/release/examples/bare "127.0.0.1:$bare_port" >/dev/null 2>&1 &
+bare_pid=$!
+trap 'kill $pid $bare_pid 2>/dev/null || true; wait $pid $bare_pid 2>/dev/null || true' EXIT
+for p in "$port" "$bare_port"; do
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.1; done
+done
 
 batch_lua=$(mktemp --suffix=.lua)
 python3 - "$batch_lua" <<'PY'
@@ -54,6 +63,7 @@ round_secs=$(( secs / rounds > 2 ? secs / rounds : 2 ))
 full_secs=$secs
 secs=$round_secs
 for r in $(seq "$rounds"); do
+  run "bare$r" "http://127.0.0.1:$bare_port/healthz"
   run "floor$r" "$base/healthz"
   run "add$r" "$base/v1/workdays/add?start=2026-09-30&days=7"
   run "deadline$r" "$base/v1/deadlines?rule=countersign-reply&event=2026-09-30T18:00:00%2B08:00&as_of=2026-10-09"
@@ -64,27 +74,31 @@ rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 total=$(curl -s "$base/metrics" | awk '/^qixian_http_requests_total/ {s += $2} END {print s}')
 
 ratio_in() { awk -v a="${rps[$1$2]}" -v f="${rps[floor$2]}" 'BEGIN {printf "%.2f", a / f}'; }
-# The round whose ratio for $1 is the median (for the floor: whose req/s is).
+bare_ratio_in() { awk -v a="${rps[$1$2]}" -v f="${rps[bare$2]}" 'BEGIN {printf "%.2f", a / f}'; }
+# The round whose ratio to the bare server for $1 is the median (for the bare server: whose
+# req/s is).
 median_round() {
   for r in $(seq "$rounds"); do
-    if [ "$1" = floor ]; then echo "${rps[floor$r]} $r"; else echo "$(ratio_in "$1" "$r") $r"; fi
+    if [ "$1" = bare ]; then echo "${rps[bare$r]} $r"; else echo "$(bare_ratio_in "$1" "$r") $r"; fi
   done | sort -g | awk -v n="$rounds" 'NR == int((n + 1) / 2) {print $2}'
 }
 
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "wrk: $threads threads, $conns connections; $rounds rounds of ${round_secs}s per endpoint, batches ${full_secs}s"
+echo "access log: QIXIAN_ACCESS_LOG=${BENCH_ACCESS_LOG:-all}"
 for r in $(seq "$rounds"); do
-  echo "round $r: floor ${rps[floor$r]} req/s, add ${rps[add$r]} ($(ratio_in add "$r")), deadline ${rps[deadline$r]} ($(ratio_in deadline "$r"))"
+  echo "round $r: bare ${rps[bare$r]} req/s, floor ${rps[floor$r]} ($(bare_ratio_in floor "$r")), add ${rps[add$r]} ($(bare_ratio_in add "$r")), deadline ${rps[deadline$r]} ($(bare_ratio_in deadline "$r"))"
 done
-printf '%-10s %12s %10s %10s %8s\n' endpoint req/s p50 p99 floor×
-declare -A ratio_of
-for name in floor add deadline; do
+printf '%-10s %12s %10s %10s %8s %8s\n' endpoint req/s p50 p99 bare× floor×
+declare -A ratio_of bare_ratio_of
+for name in bare floor add deadline; do
   m=$(median_round "$name")
+  bare_ratio_of[$name]=$(bare_ratio_in "$name" "$m")
   ratio_of[$name]=$(ratio_in "$name" "$m")
-  printf '%-10s %12s %10s %10s %8s\n' "$name" "${rps[$name$m]}" "${p50[$name$m]}" "${p99[$name$m]}" "${ratio_of[$name]}"
+  printf '%-10s %12s %10s %10s %8s %8s\n' "$name" "${rps[$name$m]}" "${p50[$name$m]}" "${p99[$name$m]}" "${bare_ratio_of[$name]}" "${ratio_of[$name]}"
 done
-printf '%-10s %12s %10s %10s %8s\n' batch "${rps[batch]}" "${p50[batch]}" "${p99[batch]}" -
+printf '%-10s %12s %10s %10s %8s %8s\n' batch "${rps[batch]}" "${p50[batch]}" "${p99[batch]}" - -
 deadlines_per_s=$(awk -v r="${rps[batch]}" 'BEGIN {printf "%.0f", r * 10000}')
 rss_mib=$((rss_kib / 1024))
 echo "batch deadlines/s: $deadlines_per_s"
@@ -94,6 +108,8 @@ echo "requests served: $total; resident memory after them: $rss_mib MiB"
 verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "NOT met"; fi; }
 echo
 echo "targets on this run:"
+echo "  /healthz >= 0.90 of the bare server: ${bare_ratio_of[floor]}  $(verdict "${bare_ratio_of[floor]} >= 0.90")"
+echo "  add >= 0.80 of the bare server:      ${bare_ratio_of[add]}  $(verdict "${bare_ratio_of[add]} >= 0.80")"
 echo "  add >= 0.85 of the floor (median):   ${ratio_of[add]}  $(verdict "${ratio_of[add]} >= 0.85")"
 echo "  deadline >= 0.70 of the floor:       ${ratio_of[deadline]}  $(verdict "${ratio_of[deadline]} >= 0.70")"
 echo "  batches >= 200000 deadlines/s:       $deadlines_per_s  $(verdict "$deadlines_per_s >= 200000")"

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{ErrorHandlers, from_fn};
-use actix_web::{App, HttpServer, dev::Server, web};
+use actix_web::{App, HttpServer, web};
 
 use crate::calendar::spec::{EMBEDDED_SPECS, SpecError, parse_specs};
 use crate::calendar::{CalendarError, DataError, DataSet};
@@ -47,6 +49,64 @@ pub enum StartupError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What every worker's [`App`] is built from.
+#[derive(Clone)]
+pub struct Parts {
+    state: web::Data<AppState>,
+    limits: web::Data<Limits>,
+    max_body: usize,
+    cors: CorsOrigins,
+}
+
+impl Parts {
+    /// The parts for `config`, over `state`.
+    pub fn new(config: &Config, state: AppState) -> Self {
+        Parts {
+            state: web::Data::new(state),
+            limits: web::Data::new(Limits {
+                max_query_bytes: config.max_query_bytes,
+                request_timeout: config.request_timeout,
+                access_log: config.access_log,
+            }),
+            max_body: config.max_body_bytes,
+            cors: config.cors_origins.clone(),
+        }
+    }
+}
+
+/// The application as every worker serves it: the routes and the middleware around them. Also
+/// what the in-process benchmark (`benches/http.rs`) calls, without a socket.
+pub fn app(
+    parts: &Parts,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody + use<>>,
+        Error = actix_web::Error,
+        InitError = (),
+    > + use<>,
+> {
+    let admin = parts.state.has_admin();
+    App::new()
+        .app_data(parts.state.clone())
+        .app_data(parts.limits.clone())
+        .app_data(web::PayloadConfig::new(parts.max_body))
+        .configure(http::configure)
+        .configure(|cfg| {
+            if admin {
+                http::configure_admin(cfg);
+            }
+        })
+        .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
+        .wrap(from_fn(cache))
+        .wrap(from_fn(observe))
+        .wrap(http::cors::WithOrigin(cors(&parts.cors)))
+        // Outside CORS too, for the preflights it refuses itself. Inside, above, so that the
+        // other problem documents still get CORS's headers.
+        .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
 }
 
 /// A server bound to its port, ready to run.
@@ -100,37 +160,11 @@ impl Application {
                 .map(Arc::new)
             })
             .transpose()?;
-        let state = web::Data::new(AppState::new(&config, store, feed.clone()));
-        let admin = state.has_admin();
-        let limits = web::Data::new(Limits {
-            max_query_bytes: config.max_query_bytes,
-            request_timeout: config.request_timeout,
-            access_log: config.access_log,
-        });
-        let max_body = config.max_body_bytes;
-        let cors_origins = config.cors_origins.clone();
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(limits.clone())
-                .app_data(web::PayloadConfig::new(max_body))
-                .configure(http::configure)
-                .configure(|cfg| {
-                    if admin {
-                        http::configure_admin(cfg);
-                    }
-                })
-                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
-                .wrap(from_fn(cache))
-                .wrap(from_fn(observe))
-                .wrap(cors(&cors_origins))
-                // Outside CORS too, for the preflights it refuses itself. Inside, above, so
-                // that the other problem documents still get CORS's headers.
-                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
-        })
-        .backlog(config.backlog)
-        .max_connections(config.max_connections)
-        .shutdown_timeout(config.shutdown_timeout.as_secs());
+        let parts = Parts::new(&config, AppState::new(&config, store, feed.clone()));
+        let mut server = HttpServer::new(move || app(&parts))
+            .backlog(config.backlog)
+            .max_connections(config.max_connections)
+            .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }

@@ -9,7 +9,6 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
-use std::hash::{Hash, Hasher};
 
 use super::AppState;
 
@@ -90,10 +89,15 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
         0
     };
     if !worth_caching(req.path()) {
-        let mut hasher = std::hash::DefaultHasher::new();
-        (version, generation, req.path(), req.query_string(), accept).hash(&mut hasher);
+        let digest = digest(&[
+            version.as_bytes(),
+            &generation.to_le_bytes(),
+            req.path().as_bytes(),
+            req.query_string().as_bytes(),
+            accept,
+        ]);
         return Some(Identity {
-            etag: etag_of(hasher.finish()),
+            etag: etag_of(digest),
             cache_key: None,
         });
     }
@@ -105,17 +109,25 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
         req.path(),
         String::from_utf8_lossy(accept)
     );
-    let mut hasher = std::hash::DefaultHasher::new();
-    key.hash(&mut hasher);
     Some(Identity {
-        etag: etag_of(hasher.finish()),
+        etag: etag_of(digest(&[key.as_bytes()])),
         cache_key: Some(key),
     })
 }
 
-/// An ETag from a 64-bit digest: 16 hex digits in quotes. `DefaultHasher::new()` has fixed
-/// keys, so every replica running the same binary gives the same ETag for the same request
-/// and data.
+/// A 64-bit digest of `parts` (each length-prefixed, so that no two lists of parts give the
+/// same input): XXH3, whose output is fixed by its specification, so that every replica — of
+/// this build or a later one — gives the same ETag for the same request and data.
+fn digest(parts: &[&[u8]]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
+/// An ETag from a 64-bit digest: 16 hex digits in quotes.
 fn etag_of(digest: u64) -> HeaderValue {
     let mut tag = [b'"'; 18];
     for (i, slot) in tag[1..17].iter_mut().enumerate() {
@@ -135,9 +147,24 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
-/// The data version as a header value (a hex digest, so always a valid one).
-fn version_header(version: &str) -> HeaderValue {
-    HeaderValue::from_str(version).expect("hex is a valid header value")
+/// The data version as a header value (a hex digest, so always a valid one), made once per
+/// worker and version rather than once per request.
+fn version_header(set: &std::sync::Arc<crate::calendar::CalendarSet>) -> HeaderValue {
+    use std::cell::RefCell;
+    use std::sync::Weak;
+    thread_local! {
+        static LAST: RefCell<(Weak<crate::calendar::CalendarSet>, Option<HeaderValue>)> =
+            const { RefCell::new((Weak::new(), None)) };
+    }
+    LAST.with_borrow_mut(|(last, value)| match value {
+        Some(value) if std::ptr::eq(last.as_ptr(), std::sync::Arc::as_ptr(set)) => value.clone(),
+        _ => {
+            let made = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
+            *last = std::sync::Arc::downgrade(set);
+            *value = Some(made.clone());
+            made
+        }
+    })
 }
 
 pub async fn cache(
@@ -157,18 +184,21 @@ pub async fn cache(
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut().insert(
             header::HeaderName::from_static("x-data-version"),
-            version_header(state.snapshot().version()),
+            version_header(&state.snapshot()),
         );
         return Ok(res);
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
     // and the ETag and x-data-version name it.
     let set = state.snapshot();
-    let version = version_header(set.version());
+    let version = version_header(&set);
     let identity = (get && req.path().starts_with("/v1/"))
         .then(|| identify(&req, set.version(), state.store.generation()))
         .flatten();
-    req.extensions_mut().insert(super::Snapshot(set));
+    if req.path().starts_with("/v1/") || req.path() == "/readyz" || req.path() == "/metrics" {
+        // Only the answers made from the data take the snapshot (a map entry to allocate).
+        req.extensions_mut().insert(super::Snapshot(set));
+    }
     let Some(Identity { etag, cache_key }) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut()
@@ -229,6 +259,19 @@ pub async fn cache(
 #[cfg(test)]
 mod tests {
     use super::etag_of;
+
+    #[test]
+    fn the_digest_is_xxh3_of_the_length_prefixed_parts() {
+        // Fixed by XXH3's specification: a change of toolchain or crate version that changed
+        // it would change every ETag, and this test would say so.
+        assert_eq!(super::digest(&[b"a", b"bc"]), super::digest(&[b"a", b"bc"]));
+        assert_ne!(super::digest(&[b"ab", b"c"]), super::digest(&[b"a", b"bc"]));
+        assert_eq!(
+            super::digest(&[]),
+            0x2d06_8005_38d3_94c2,
+            "XXH3-64 of no input"
+        );
+    }
 
     #[test]
     fn an_etag_is_the_digest_in_16_lowercase_hex_digits_in_quotes() {

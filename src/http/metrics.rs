@@ -2,7 +2,7 @@
 //! and the data version in force.
 
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -11,16 +11,37 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+/// The labels of a request counter.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
+    /// The method, or `other`.
     pub method: &'static str,
+    /// The route's pattern, or `unmatched`.
     pub route: Cow<'static, str>,
+    /// The answer's status.
     pub status: u16,
 }
 
+/// The label of a latency histogram.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
+    /// The route's pattern, or `unmatched`.
     pub route: Cow<'static, str>,
+}
+
+/// The methods a route's counters are kept at hand for; others go through the family.
+const METHODS: [&str; 4] = ["GET", "HEAD", "POST", "OPTIONS"];
+/// The statuses a route's counters are kept at hand for.
+const STATUSES: [u16; 14] = [
+    200, 304, 400, 401, 404, 405, 406, 413, 414, 415, 422, 500, 503, 204,
+];
+
+/// One route's series, looked up once each: the first request with a method and status
+/// creates the series (so that no series shows before it happens), later ones find it here.
+struct RouteSeries {
+    route: &'static str,
+    latency: Histogram,
+    counters: [[OnceLock<Counter>; STATUSES.len()]; METHODS.len()],
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -44,6 +65,7 @@ pub struct Metrics {
     pub feed_last_success: Gauge,
     data_version: Family<VersionLabels, Gauge>,
     current_version: Mutex<String>,
+    routes: Vec<RouteSeries>,
 }
 
 impl Default for Metrics {
@@ -105,7 +127,22 @@ impl Default for Metrics {
             "The holiday data version in force (label), always 1",
             data_version.clone(),
         );
+        let routes = super::routes::ALL
+            .iter()
+            .map(|e| e.path)
+            .chain(["unmatched"])
+            .map(|route| RouteSeries {
+                route,
+                latency: latency
+                    .get_or_create(&RouteLabels {
+                        route: Cow::Borrowed(route),
+                    })
+                    .clone(),
+                counters: Default::default(),
+            })
+            .collect();
         Metrics {
+            routes,
             registry,
             requests,
             latency,
@@ -122,6 +159,45 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Counts a request to `route` and records how long it took to its answer's head. The
+    /// routes of the table, and the common methods and statuses, are found without hashing.
+    pub fn record(&self, route: &str, method: &'static str, status: u16, seconds: f64) {
+        let series = self
+            .routes
+            .iter()
+            .find(|r| std::ptr::eq(r.route, route) || r.route == route);
+        let (Some(series), Some(m), Some(s)) = (
+            series,
+            METHODS.iter().position(|x| *x == method),
+            STATUSES.iter().position(|x| *x == status),
+        ) else {
+            let route: Cow<'static, str> = Cow::Owned(route.to_owned());
+            self.requests
+                .get_or_create(&RequestLabels {
+                    method,
+                    route: route.clone(),
+                    status,
+                })
+                .inc();
+            self.latency
+                .get_or_create(&RouteLabels { route })
+                .observe(seconds);
+            return;
+        };
+        series.counters[m][s]
+            .get_or_init(|| {
+                self.requests
+                    .get_or_create(&RequestLabels {
+                        method,
+                        route: Cow::Borrowed(series.route),
+                        status,
+                    })
+                    .clone()
+            })
+            .inc();
+        series.latency.observe(seconds);
+    }
+
     /// Records which data version is in force.
     pub fn set_data_version(&self, version: &str) {
         let mut current = self

@@ -5,6 +5,7 @@ mod admin;
 pub mod batch;
 pub mod cache;
 mod calendars;
+pub mod cors;
 mod days;
 mod deadlines;
 mod exports;

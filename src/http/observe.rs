@@ -12,7 +12,6 @@ use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, ResponseError, web};
 
 use super::AppState;
-use super::metrics::{RequestLabels, RouteLabels};
 use super::problem::ApiError;
 use super::routes::Endpoint;
 use crate::config::AccessLog;
@@ -60,27 +59,31 @@ pub struct Limits {
 
 const REQUEST_ID: &str = "x-request-id";
 
-/// A caller's own request id is kept when it is short and plain; otherwise one is made.
-fn request_id(req: &ServiceRequest) -> String {
+/// A caller's own request id is kept when it is short and plain; otherwise one is made. As a
+/// header value, so that it is made once and shared by the answer and the log line.
+fn request_id(req: &ServiceRequest) -> HeaderValue {
     req.headers()
         .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 128)
         .filter(|v| {
-            v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            v.as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
         })
-        .map_or_else(new_request_id, str::to_owned)
+        .cloned()
+        .unwrap_or_else(new_request_id)
 }
 
 /// A new request id: a random UUID (version 4) from a thread-local generator, which needs no
 /// system call. An id only has to be unique enough to find a log line, not unguessable.
-fn new_request_id() -> String {
+fn new_request_id() -> HeaderValue {
     let bytes = fastrand::u128(..).to_le_bytes();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .hyphenated()
-        .to_string()
+        .encode_lower(&mut text);
+    HeaderValue::from_bytes(&text).expect("a UUID is a valid header value")
 }
 
 /// Whether a request answered with `status` gets an access log line.
@@ -99,11 +102,13 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let id = request_id(&req);
-    // No clone of the HttpRequest may live across the call: the router needs it unshared.
-    let method = req.method().clone();
-    let path = req.path().to_owned();
+    let method = method_label(req.method());
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let limits = req.app_data::<web::Data<Limits>>().map(|l| *l.get_ref());
+    let policy = limits.map_or(AccessLog::All, |l| l.access_log);
+    // The path is copied only for a log line that may be written; no clone of the request may
+    // live across the call, as the router needs it unshared.
+    let path = (policy != AccessLog::Off).then(|| req.path().to_owned());
 
     let outcome = match limits {
         Some(l) if req.query_string().len() > l.max_query_bytes => {
@@ -137,35 +142,23 @@ pub async fn observe(
         ),
     };
     if let Some(state) = state {
-        let metrics = &state.metrics;
-        metrics
-            .requests
-            .get_or_create(&RequestLabels {
-                method: method_label(&method),
-                route: route.clone(),
-                status,
-            })
-            .inc();
-        metrics
-            .latency
-            .get_or_create(&RouteLabels { route })
-            .observe(elapsed.as_secs_f64());
+        state
+            .metrics
+            .record(&route, method, status, elapsed.as_secs_f64());
     }
-    if logged(limits.map_or(AccessLog::All, |l| l.access_log), status) {
-        tracing::info!(
-            request_id = %id,
-            method = %method,
-            path = %path,
+    if logged(policy, status) {
+        crate::telemetry::access(&crate::telemetry::Access {
+            at: std::time::SystemTime::now(),
+            request_id: id.to_str().unwrap_or(""),
+            method,
+            path: path.as_deref().unwrap_or(""),
             status,
-            latency_us = elapsed.as_micros() as u64,
-            "request"
-        );
+            latency_us: elapsed.as_micros() as u64,
+        });
     }
     let mut res = outcome?;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static(REQUEST_ID), value);
-    }
+    res.headers_mut()
+        .insert(header::HeaderName::from_static(REQUEST_ID), id);
     Ok(res)
 }
 

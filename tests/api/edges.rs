@@ -682,3 +682,57 @@ async fn readiness_warns_of_the_notices_nothing_configured_will_bring() {
         );
     }
 }
+
+#[test]
+fn logs_written_to_a_pipe_have_no_colour_codes_and_one_access_line_per_request() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    // Arrange — the binary with its output on a pipe, as under systemd or Kubernetes.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qixian"))
+        .env("QIXIAN_ADDR", "127.0.0.1:0")
+        .env("QIXIAN_LOG_FORMAT", "text")
+        .env("QIXIAN_WORKERS", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut out = BufReader::new(child.stdout.take().expect("its output"));
+    let mut first = String::new();
+    let port = loop {
+        first.clear();
+        assert!(
+            out.read_line(&mut first).expect("a line") > 0,
+            "the server said where it serves"
+        );
+        if let Some(port) = first.split("port=").nth(1) {
+            break port.split_whitespace().next().expect("a port").to_owned();
+        }
+    };
+
+    // Act — one request over a plain socket, then stop.
+    let mut socket = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).expect("connects");
+    socket
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("sent");
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).expect("an answer");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().expect("stopped");
+    child.wait().expect("reaped");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest)
+        .expect("the rest of the output");
+
+    // Assert
+    let all = format!("{first}{rest}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(!all.contains('\u{1b}'), "no escape codes in {all:?}");
+    let access: Vec<&str> = all
+        .lines()
+        .filter(|l| l.contains("qixian::access"))
+        .collect();
+    assert_eq!(access.len(), 1, "{all}");
+    assert!(
+        access[0].contains("path=/healthz status=200"),
+        "{}",
+        access[0]
+    );
+}
