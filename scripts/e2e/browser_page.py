@@ -4,7 +4,7 @@
 Usage: browser_page.py DOC.md BASE_URL OUT.html
 
 The page embeds the first ```js block of DOC.md as it is (with `http://127.0.0.1:8080` replaced
-by BASE_URL), calls its `dueDate("countersign-reply", "2026-09-30", "cn")`, and writes the
+by BASE_URL), calls its `dueDate("countersign-reply", "2026-09-30", "cn-xj-kizilsu")`, and writes the
 outcome into <pre id="result">: `due 2026-10-15` on success, `error …` when the call failed
 (as it must when the service does not allow the page's origin). A second fetch writes into
 <pre id="headers"> whether the X-Data-Version response header is readable (exposed by CORS).
@@ -41,7 +41,7 @@ def main(argv):
 <script>
 {snippet}
 const show = (id, text) => {{ document.getElementById(id).textContent = text; }};
-dueDate("countersign-reply", "2026-09-30", "cn").then(
+dueDate("countersign-reply", "2026-09-30", "cn-xj-kizilsu").then(
   (due) => show("result", "due " + due),
   (err) => show("result", "error " + err),
 );

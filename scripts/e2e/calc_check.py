@@ -186,7 +186,9 @@ def check_block(office, block, base_url, report):
         expectations = []
         for number, line in block:
             if m := SHOWS.match(line):
-                expectations.append((number, m.group(1), m.group(2).split(" (")[0].strip()))
+                expected = m.group(2).split(" (")[0].strip()
+                # `D6 shows (empty)`: a cell that shows nothing.
+                expectations.append((number, m.group(1), "" if expected == "(empty)" else expected))
             elif m := INPUT.match(line):
                 put(doc, sheet.getCellRangeByName(m.group(1)), m.group(2), base_url)
             else:
@@ -204,7 +206,8 @@ def check_block(office, block, base_url, report):
 
 
 def check_csv_import(office, base_url, report):
-    url = f"{base_url}/v1/calendars/cn/days?year=2026&format=csv"
+    check_countif(office, base_url, report)
+    url = f"{base_url}/v1/calendars/cn-xj-kizilsu/days?year=2026&format=csv"
     # Comma, double quote, UTF-8 (76), from line 1, standard cell formats.
     doc = office.open(
         url,
@@ -215,15 +218,37 @@ def check_csv_import(office, base_url, report):
         report(False, f"CSV import of {url}: Calc could not open it")
         return
     try:
-        cells = doc.Sheets.getByIndex(0).getCellRangeByName("A1:J40").getDataArray()
+        cells = doc.Sheets.getByIndex(0).getCellRangeByName("A1:J48").getDataArray()
         header = [str(c) for c in cells[0]]
         report(header[:6] == ["date", "calendar", "working", "kind", "name", "provisional"],
                f"CSV import: header row; got {header}")
         rows = [[str(c) for c in row] for row in cells[1:]]
         makeup = [r for r in rows if r[3] == "makeup_workday" and r[4] == "国庆节"]
-        report(len(rows) == 39 and all(r[1] == "cn" for r in rows),
-               f"CSV import: 39 rows of calendar cn; got {len(rows)}")
+        report(len(rows) == 47 and all(r[1] == "cn-xj-kizilsu" for r in rows),
+               f"CSV import: 47 rows of calendar cn-xj-kizilsu; got {len(rows)}")
         report(len(makeup) == 2, f"CSV import: 国庆节's two makeup days read as UTF-8; got {makeup}")
+    finally:
+        doc.close(True)
+
+
+def check_countif(office, base_url, report):
+    """The Google Sheets recipe: every day of 2026 imported, then =COUNTIF(C:C,TRUE) in a cell
+    of its own gives the year's working days, as /v1/workdays/count says (244 in Kizilsu)."""
+    url = f"{base_url}/v1/days?from=2026-01-01&to=2026-12-31&format=csv"
+    doc = office.open(
+        url,
+        prop("FilterName", "Text - txt - csv (StarCalc)"),
+        prop("FilterOptions", "44,34,76,1,,0"),
+    )
+    if doc is None:
+        report(False, f"CSV import of {url}: Calc could not open it")
+        return
+    try:
+        sheet = doc.Sheets.getByIndex(0)
+        sheet.getCellRangeByName("L1").setFormula(excel_to_calc("=COUNTIF(C:C,TRUE())"))
+        doc.calculateAll()
+        got = sheet.getCellRangeByName("L1").getValue()
+        report(got == 244.0, f"CSV import: =COUNTIF(C:C,TRUE) over 2026 gives 244; got {got}")
     finally:
         doc.close(True)
 
