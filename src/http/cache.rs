@@ -283,4 +283,88 @@ mod tests {
             assert_eq!(etag_of(digest), expected, "the ETag of {digest:#x}");
         }
     }
+
+    /// A reload between the cache layer and the handler: the body, its `x-data-version` and
+    /// its ETag must all name the version the cache layer took. Before the layer handed its
+    /// snapshot to the handler, the handler took its own and answered from the newer data.
+    #[actix_rt::test]
+    async fn a_reload_during_a_request_does_not_mix_versions() {
+        use std::sync::Arc;
+
+        use actix_web::{App, HttpResponse, middleware::from_fn, test, web};
+
+        use crate::calendar::DataSet;
+        use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
+        use crate::config::Config;
+        use crate::http::{AppState, Snapshot};
+        use crate::store::Store;
+
+        let dir = tempfile::tempdir().expect("a directory");
+        let layer = dir.path().join("cn-xj-kizilsu");
+        std::fs::create_dir_all(&layer).expect("the layer's directory");
+        let write = move |day: u32| {
+            let file = format!(
+                r#"{{"year": 2026, "days": [{{"name": "州庆", "date": "2026-07-{day:02}", "isOffDay": true}}]}}"#
+            );
+            std::fs::write(layer.join("2026.json"), file).expect("written");
+        };
+        let write_first = write.clone();
+        write_first(1);
+        let store = Arc::new(
+            Store::open(
+                parse_specs(EMBEDDED_SPECS).expect("specs"),
+                DataSet::embedded().expect("data"),
+                Some(dir.path().to_owned()),
+                None,
+                None,
+            )
+            .expect("a store"),
+        );
+        let before = store.calendars().version().to_owned();
+        let config = Config::from_lookup(|_| None).expect("defaults");
+        let state = web::Data::new(AppState::new(&config, store.clone(), None));
+        let reloading = store.clone();
+        let app = test::init_service(
+            App::new()
+                .app_data(state)
+                .route(
+                    "/v1/probe",
+                    web::get().to(|data: Snapshot| async move {
+                        HttpResponse::Ok().body(data.0.version().to_owned())
+                    }),
+                )
+                // Inside the cache layer, before the handler: the data change in between.
+                .wrap(from_fn(
+                    move |req: actix_web::dev::ServiceRequest,
+                          next: actix_web::middleware::Next<_>| {
+                        write(2);
+                        reloading.reload_operator_files();
+                        next.call(req)
+                    },
+                ))
+                .wrap(from_fn(super::cache)),
+        )
+        .await;
+
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri("/v1/probe").to_request()).await;
+
+        let header = response.headers().get("x-data-version").cloned();
+        let body = test::read_body(response).await;
+        assert_ne!(
+            store.calendars().version(),
+            before,
+            "the reload changed the data"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            before,
+            "the body is the version taken first"
+        );
+        assert_eq!(
+            header.as_ref().and_then(|h| h.to_str().ok()),
+            Some(before.as_str()),
+            "the header names the same version"
+        );
+    }
 }
