@@ -12,7 +12,7 @@ use chrono::{Datelike, Utc};
 use reqwest::{StatusCode, header};
 
 use crate::calendar::DataError;
-use crate::store::{MAX_FILE_BYTES, Offer, Store};
+use crate::store::{MAX_FILE_BYTES, Offer, Store, without_credentials};
 use crate::time::BEIJING;
 
 /// How the feed is reached.
@@ -79,6 +79,9 @@ impl Feed {
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             .user_agent(concat!("qixian/", env!("CARGO_PKG_VERSION")))
+            // Redirects are followed only within the feed's own origin (scheme, host and
+            // port), so that credentials given in QIXIAN_FEED_URL never reach another host.
+            .redirect(reqwest::redirect::Policy::custom(same_origin_only))
             .build()
             .map_err(FeedError)?;
         Ok(Feed {
@@ -94,6 +97,11 @@ impl Feed {
         format!("{}/{year}.json", self.config.base_url.trim_end_matches('/'))
     }
 
+    /// The URL of `year`'s file as it may be shown or logged: without credentials.
+    fn shown_url(&self, year: i32) -> String {
+        without_credentials(&self.url(year))
+    }
+
     /// Fetches this year's and next year's files (years on Beijing time) once.
     pub async fn poll_once(&self) -> Vec<(i32, Outcome)> {
         let _one_at_a_time = self.polling.lock().await;
@@ -103,7 +111,7 @@ impl Feed {
             let outcome = self.fetch(year).await;
             match &outcome {
                 Outcome::Refused(_) | Outcome::Unreachable(_) => {
-                    tracing::warn!(year, url = %self.url(year), outcome = %outcome.describe(), "holiday feed")
+                    tracing::warn!(year, url = %self.shown_url(year), outcome = %outcome.describe(), "holiday feed")
                 }
                 _ => tracing::info!(year, outcome = %outcome.describe(), "holiday feed"),
             }
@@ -131,9 +139,9 @@ impl Feed {
         if let Some(etag) = etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(response) => response,
-            Err(e) => return Outcome::Unreachable(error_chain(&e)),
+            Err(e) => return Outcome::Unreachable(error_chain(&e.without_url())),
         };
         match response.status() {
             StatusCode::NOT_MODIFIED => return Outcome::NotModified,
@@ -152,14 +160,30 @@ impl Feed {
             .get(header::ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = match response.bytes().await {
-            Ok(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
-                return Outcome::Refused(format!("larger than {MAX_FILE_BYTES} bytes"));
+        // Read piece by piece, and stop past the limit: a body without Content-Length (or with
+        // a false one) cannot make the service hold more than the limit.
+        let mut bytes = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (bytes.len() + chunk.len()) as u64 > MAX_FILE_BYTES {
+                        return Outcome::Refused(format!("larger than {MAX_FILE_BYTES} bytes"));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Outcome::Unreachable(error_chain(&e.without_url())),
             }
-            Ok(bytes) => bytes,
-            Err(e) => return Outcome::Unreachable(error_chain(&e)),
+        }
+        let store = self.store.clone();
+        let shown = without_credentials(&url);
+        // The checks, the write to the state directory and the compile run off the runtime.
+        let offered =
+            tokio::task::spawn_blocking(move || store.offer_feed_file(year, &bytes, &shown)).await;
+        let Ok(offered) = offered else {
+            return Outcome::Unreachable("the check of the file did not finish".to_owned());
         };
-        let outcome = match self.store.offer_feed_file(year, &bytes, &url) {
+        let outcome = match offered {
             Ok(Offer::Accepted) => Outcome::Accepted,
             Ok(Offer::Unchanged) => Outcome::Unchanged,
             Err(DataError::Empty { .. }) => Outcome::NotPublished,
@@ -191,6 +215,23 @@ impl Feed {
                 tokio::time::sleep(next_wait(failures, self.config.refresh)).await;
             }
         })
+    }
+}
+
+/// Follows a redirect only to the origin the chain began at, at most five times.
+fn same_origin_only(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    let first = attempt.previous().first();
+    let same = first.is_some_and(|first| {
+        first.scheme() == attempt.url().scheme()
+            && first.host_str() == attempt.url().host_str()
+            && first.port_or_known_default() == attempt.url().port_or_known_default()
+    });
+    if !same {
+        attempt.error("the feed redirected to another origin; only its own is followed")
+    } else if attempt.previous().len() > 5 {
+        attempt.error("the feed redirected more than five times")
+    } else {
+        attempt.follow()
     }
 }
 

@@ -1,12 +1,19 @@
 //! The holiday data in force: the embedded files, the feed files accepted earlier (kept in the
-//! state directory) and the operator's files, compiled off the request path and swapped in one
-//! step. A file that fails the checks is refused and the data stay as they were.
+//! state directory) and the operator's files, compiled and swapped in one step. A file that
+//! fails the checks is refused, says why in the status, and the data stay as they were.
 //!
 //! Precedence, lowest first: embedded < feed < operator file (a local notice is the authority).
+//! Every file is checked by one rule ([`DataSet::check`]) against the file it would replace: a
+//! feed file against the embedded file of its year, an operator file against what the embedded
+//! and feed files give — the same check when the feed offers a file and when the data are
+//! rebuilt from the state directory, so a file accepted once is accepted again at a restart.
+//!
+//! Changes (a reload, a feed file, a withdrawal) are serialised by one lock, which only changes
+//! take; requests read the data and the status from atomic snapshots and never wait for one.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::calendar::{CalendarSet, CalendarSpec, DataError, DataSet, Origin};
 
@@ -23,10 +31,39 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// The feed's layer: holiday-cn publishes the national arrangement.
 pub const FEED_CALENDAR: &str = "cn";
 
+/// One feed file the store holds: in force, or refused when the data were rebuilt.
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedFileStatus {
+    /// Its year.
+    pub year: i32,
+    /// Where it came from (credentials removed).
+    pub url: String,
+    /// The SHA-256 of its bytes, in hex.
+    pub sha256: String,
+    /// Whether it is in force; if not, `refused` says why.
+    pub in_force: bool,
+    /// Why the last rebuild refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+/// A file the feed offered and the checks refused.
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedRefusal {
+    /// Its year.
+    pub year: i32,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 /// What the feed did last, for `/v1/calendars` and `/metrics`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FeedStatus {
+    /// The feed's base URL, credentials removed.
     pub url: Option<String>,
+    /// The last attempt.
     pub last_tried: Option<DateTime<Utc>>,
     /// The last attempt that reached the feed and found nothing wrong.
     pub last_success: Option<DateTime<Utc>>,
@@ -36,29 +73,33 @@ pub struct FeedStatus {
     pub last_outcome: Vec<String>,
     /// Whether the last attempt reached the feed and found nothing wrong.
     pub healthy: bool,
+    /// The feed files held, year by year: which is in force and which the checks refused.
+    pub files: Vec<FeedFileStatus>,
+    /// The last refusal of an offered file, year by year.
+    pub refused: Vec<FeedRefusal>,
+    /// Why the last accepted file could not be written to the state directory, if it could
+    /// not: it is in force, but a restart without the feed would lose it.
+    pub persist_error: Option<String>,
+    /// How many accepted files could not be written to the state directory.
+    pub persist_failures: u64,
 }
 
 /// What the operator's directory held at the last reload.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct OperatorStatus {
+    /// The directory (`QIXIAN_HOLIDAYS_DIR`).
     pub dir: Option<String>,
+    /// The files in force, relative to it.
     pub files: Vec<String>,
-    /// Files refused, each with the reason.
+    /// Files refused, each with the reason, relative to it.
     pub refused: Vec<String>,
 }
 
-/// Why the store cannot be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The state directory cannot be created.
-    #[error("QIXIAN_STATE_DIR={dir} cannot be created")]
-    StateDir {
-        /// The directory.
-        dir: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+/// The store's status, read by requests without waiting.
+#[derive(Clone, Debug, Default)]
+struct Status {
+    feed: FeedStatus,
+    operator: OperatorStatus,
 }
 
 /// A yearly notice that the data lack for this year or the next, with no feed configured to
@@ -87,6 +128,23 @@ impl std::fmt::Display for AwaitedNotice {
     }
 }
 
+/// Why the store cannot be opened, or a change cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The state directory cannot be created.
+    #[error("QIXIAN_STATE_DIR={dir} cannot be created")]
+    StateDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No feed file of that year is held.
+    #[error("no feed file of {0} is held")]
+    NoFeedFile(i32),
+}
+
 /// What a feed file did to the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Offer {
@@ -96,13 +154,19 @@ pub enum Offer {
     Unchanged,
 }
 
+/// A feed file the store holds.
+#[derive(Clone, Debug)]
+struct FeedFile {
+    bytes: Vec<u8>,
+    url: String,
+    sha256: [u8; 32],
+}
+
 struct Sources {
-    /// Accepted feed files by year, with the URL each came from.
-    feed_files: BTreeMap<i32, (Vec<u8>, String)>,
-    /// The data set last compiled: what new files are checked against.
-    data: DataSet,
-    operator: OperatorStatus,
-    feed: FeedStatus,
+    /// Accepted feed files by year.
+    feed_files: BTreeMap<i32, FeedFile>,
+    /// The files an operator withdrew, by year: the same bytes are not taken again.
+    withdrawn: BTreeMap<i32, [u8; 32]>,
 }
 
 /// The data in force and where they came from.
@@ -112,6 +176,8 @@ pub struct Store {
     operator_dir: Option<PathBuf>,
     state_dir: Option<PathBuf>,
     current: ArcSwap<CalendarSet>,
+    status: ArcSwap<Status>,
+    /// Taken by changes only, never by a request.
     sources: Mutex<Sources>,
     /// Bumped on every change of data or status, so that cached answers that show a status
     /// are never served stale.
@@ -124,7 +190,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::StateDir`] when the state directory cannot be created; refused files are
-    /// reported in [`Store::operator_status`] and the log, not here.
+    /// reported in the status and the log, not here.
     pub fn open(
         specs: Vec<CalendarSpec>,
         embedded: DataSet,
@@ -142,15 +208,17 @@ impl Store {
         let store = Store {
             specs,
             current: ArcSwap::from_pointee(initial),
-            sources: Mutex::new(Sources {
-                feed_files: BTreeMap::new(),
-                data: embedded.clone(),
-                operator: OperatorStatus::default(),
+            status: ArcSwap::from_pointee(Status {
                 feed: FeedStatus {
-                    url: feed_url,
+                    url: feed_url.as_deref().map(without_credentials),
                     healthy: true,
                     ..FeedStatus::default()
                 },
+                operator: OperatorStatus::default(),
+            }),
+            sources: Mutex::new(Sources {
+                feed_files: BTreeMap::new(),
+                withdrawn: BTreeMap::new(),
             }),
             embedded,
             operator_dir,
@@ -159,14 +227,28 @@ impl Store {
         };
         {
             let mut sources = store.lock();
-            sources.feed_files = store.persisted_feed_files();
+            let (files, withdrawn) = store.persisted();
+            sources.feed_files = files;
+            sources.withdrawn = withdrawn;
+            store.rebuild(&mut sources);
         }
-        store.reload_operator_files();
         Ok(store)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Sources> {
         self.sources.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn spec(&self, id: &str) -> Option<&CalendarSpec> {
+        self.specs.iter().find(|s| s.id == id)
+    }
+
+    /// Changes the status, and the generation with it.
+    fn set_status(&self, change: impl FnOnce(&mut Status)) {
+        let mut status = Status::clone(&self.status.load());
+        change(&mut status);
+        self.status.store(Arc::new(status));
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The calendars in force; a request keeps this one version throughout.
@@ -179,12 +261,14 @@ impl Store {
         self.generation.load(Ordering::Acquire)
     }
 
+    /// What the feed did last; never waits for a change in progress.
     pub fn feed_status(&self) -> FeedStatus {
-        self.lock().feed.clone()
+        self.status.load().feed.clone()
     }
 
+    /// What the operator's directory held at the last reload; never waits.
     pub fn operator_status(&self) -> OperatorStatus {
-        self.lock().operator.clone()
+        self.status.load().operator.clone()
     }
 
     /// The yearly notices that `today`'s year and the next lack and that nothing configured
@@ -203,7 +287,7 @@ impl Store {
     pub fn awaited_notices(&self, today: chrono::NaiveDate) -> Vec<AwaitedNotice> {
         use chrono::Datelike;
         let set = self.calendars();
-        let by_feed = self.lock().feed.url.is_some();
+        let by_feed = self.status.load().feed.url.is_some();
         let mut awaited: Vec<AwaitedNotice> = Vec::new();
         for calendar in set.iter() {
             for year in [today.year(), today.year() + 1] {
@@ -232,79 +316,194 @@ impl Store {
     pub fn reload_operator_files(&self) -> OperatorStatus {
         let mut sources = self.lock();
         self.rebuild(&mut sources);
-        sources.operator.clone()
+        self.operator_status()
     }
 
     /// Records a feed attempt's outcome.
     pub fn record_feed_attempt(&self, outcome: Vec<String>, healthy: bool, accepted: bool) {
-        let mut sources = self.lock();
+        let _one_change_at_a_time = self.lock();
         let now = Utc::now();
-        sources.feed.last_tried = Some(now);
-        if healthy {
-            sources.feed.last_success = Some(now);
-        }
-        if accepted {
-            sources.feed.last_accepted = Some(now);
-        }
-        sources.feed.last_outcome = outcome;
-        sources.feed.healthy = healthy;
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.set_status(|status| {
+            let feed = &mut status.feed;
+            feed.last_tried = Some(now);
+            if healthy {
+                feed.last_success = Some(now);
+            }
+            if accepted {
+                feed.last_accepted = Some(now);
+            }
+            feed.last_outcome = outcome;
+            feed.healthy = healthy;
+        });
     }
 
-    /// Checks a national file from the feed against the data in force, and if it passes,
-    /// writes it to the state directory (write, fsync, rename) and puts it in force.
+    /// Checks a national file from the feed against the embedded file of its year (the same
+    /// check as every rebuild makes), and if it passes, writes it to the state directory
+    /// (write, fsync, rename) and puts it in force.
     ///
     /// # Errors
-    /// The [`DataError`] that refused it; the data are then unchanged.
+    /// The [`DataError`] that refused it; the data are then unchanged and the refusal is in
+    /// the feed's status.
     pub fn offer_feed_file(&self, year: i32, bytes: &[u8], url: &str) -> Result<Offer, DataError> {
         let mut sources = self.lock();
+        let sha256: [u8; 32] = Sha256::digest(bytes).into();
         if sources
             .feed_files
             .get(&year)
-            .is_some_and(|(b, _)| b == bytes)
+            .is_some_and(|f| f.sha256 == sha256)
         {
             return Ok(Offer::Unchanged);
         }
-        sources.data.check(FEED_CALENDAR, year, bytes)?;
-        if let Some(dir) = &self.state_dir {
-            let path = dir.join(FEED_CALENDAR).join(format!("{year}.json"));
-            if let Err(e) = write_durably(&path, bytes) {
-                // The data still go in force; only a restart without the feed would lose them.
-                tracing::error!(path = %path.display(), "cannot persist an accepted feed file: {e}");
+        let checked = if sources.withdrawn.get(&year) == Some(&sha256) {
+            Err(DataError::Withdrawn {
+                calendar: FEED_CALENDAR.to_owned(),
+                year,
+            })
+        } else {
+            self.check_feed_file(year, bytes)
+        };
+        if let Err(e) = checked {
+            if !matches!(e, DataError::Empty { .. }) {
+                let reason = e.to_string();
+                self.set_status(|status| {
+                    status.feed.refused.retain(|r| r.year != year);
+                    status.feed.refused.push(FeedRefusal {
+                        year,
+                        reason,
+                        at: Utc::now(),
+                    });
+                });
             }
+            return Err(e);
         }
-        sources
-            .feed_files
-            .insert(year, (bytes.to_vec(), url.to_owned()));
+        let persisted = match &self.state_dir {
+            None => Ok(()),
+            Some(dir) => {
+                write_durably(&dir.join(FEED_CALENDAR).join(format!("{year}.json")), bytes)
+            }
+        };
+        self.set_status(|status| {
+            status.feed.refused.retain(|r| r.year != year);
+            match &persisted {
+                Ok(()) => status.feed.persist_error = None,
+                Err(e) => {
+                    status.feed.persist_error = Some(format!(
+                        "the file of {year} is in force but could not be kept in QIXIAN_STATE_DIR: {e}"
+                    ));
+                    status.feed.persist_failures += 1;
+                }
+            }
+        });
+        if let Err(e) = persisted {
+            tracing::error!(year, "an accepted feed file could not be kept: {e}");
+        }
+        sources.feed_files.insert(
+            year,
+            FeedFile {
+                bytes: bytes.to_vec(),
+                url: without_credentials(url),
+                sha256,
+            },
+        );
         self.rebuild(&mut sources);
         Ok(Offer::Accepted)
     }
 
-    /// Feed files accepted in an earlier run, from the state directory.
-    fn persisted_feed_files(&self) -> BTreeMap<i32, (Vec<u8>, String)> {
+    /// Withdraws the feed file of `year`: it leaves the data and the state directory, and the
+    /// same bytes are refused if the feed offers them again.
+    ///
+    /// # Errors
+    /// [`StoreError::NoFeedFile`] when no feed file of that year is held.
+    pub fn withdraw_feed_file(&self, year: i32) -> Result<(), StoreError> {
+        let mut sources = self.lock();
+        let file = sources
+            .feed_files
+            .remove(&year)
+            .ok_or(StoreError::NoFeedFile(year))?;
+        sources.withdrawn.insert(year, file.sha256);
+        if let Some(dir) = &self.state_dir {
+            let layer = dir.join(FEED_CALENDAR);
+            let _ = fs::remove_file(layer.join(format!("{year}.json")));
+            if let Err(e) = write_durably(
+                &layer.join(format!("{year}.withdrawn")),
+                hex(&file.sha256).as_bytes(),
+            ) {
+                tracing::error!(year, "a withdrawal could not be kept: {e}");
+            }
+        }
+        tracing::warn!(year, sha256 = %hex(&file.sha256), "feed file withdrawn by an operator");
+        self.rebuild(&mut sources);
+        Ok(())
+    }
+
+    /// The one check of a feed file: against the embedded file of its year.
+    fn check_feed_file(&self, year: i32, bytes: &[u8]) -> Result<(), DataError> {
+        let spec = self
+            .spec(FEED_CALENDAR)
+            .ok_or_else(|| DataError::Malformed {
+                calendar: FEED_CALENDAR.to_owned(),
+                year,
+                reason: "the national calendar is not in the calendar list".to_owned(),
+            })?;
+        self.embedded.check(spec, year, bytes).map(|_| ())
+    }
+
+    /// Feed files accepted in an earlier run, and withdrawals, from the state directory.
+    fn persisted(&self) -> (BTreeMap<i32, FeedFile>, BTreeMap<i32, [u8; 32]>) {
         let mut files = BTreeMap::new();
+        let mut withdrawn = BTreeMap::new();
         let Some(dir) = &self.state_dir else {
-            return files;
+            return (files, withdrawn);
         };
-        for (year, path) in year_files(&dir.join(FEED_CALENDAR)) {
+        let layer = dir.join(FEED_CALENDAR);
+        let mut ignored = Vec::new();
+        for (year, path) in year_files(&layer, "json", &mut ignored) {
             match read_bounded(&path) {
                 Ok(bytes) => {
-                    let url = format!("file://{}", path.display());
-                    files.insert(year, (bytes, url));
+                    let sha256 = Sha256::digest(&bytes).into();
+                    let url = format!("state:{FEED_CALENDAR}/{year}.json");
+                    files.insert(year, FeedFile { bytes, url, sha256 });
                 }
                 Err(e) => tracing::warn!(path = %path.display(), "state file not read: {e}"),
             }
         }
-        files
+        for (year, path) in year_files(&layer, "withdrawn", &mut ignored) {
+            let digest = read_bounded(&path)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|h| unhex(h.trim()));
+            if let Some(digest) = digest {
+                withdrawn.insert(year, digest);
+            }
+        }
+        // Partial files of a write that did not finish are removed.
+        for name in ignored.iter().filter(|n| n.ends_with(".tmp")) {
+            let _ = fs::remove_file(layer.join(name));
+        }
+        (files, withdrawn)
     }
 
     /// Compiles embedded + feed + operator files and swaps the result in.
     fn rebuild(&self, sources: &mut Sources) {
         let mut data = self.embedded.clone();
-        for (year, (bytes, url)) in &sources.feed_files {
-            let origin = Origin::Feed { url: url.clone() };
-            if let Err(e) = data.insert_checked(FEED_CALENDAR, *year, bytes, origin) {
-                tracing::warn!("feed file refused: {e}");
+        let mut files = Vec::new();
+        if let Some(spec) = self.spec(FEED_CALENDAR) {
+            for (year, file) in &sources.feed_files {
+                let origin = Origin::Feed {
+                    url: file.url.clone(),
+                };
+                // Checked against the embedded file of its year, as when it was offered.
+                let outcome = data.insert_checked(spec, *year, &file.bytes, origin);
+                if let Err(e) = &outcome {
+                    tracing::warn!(year, "feed file refused: {e}");
+                }
+                files.push(FeedFileStatus {
+                    year: *year,
+                    url: file.url.clone(),
+                    sha256: hex(&file.sha256),
+                    in_force: outcome.is_ok(),
+                    refused: outcome.err().map(|e| e.to_string()),
+                });
             }
         }
         let mut operator = OperatorStatus {
@@ -312,19 +511,20 @@ impl Store {
             ..OperatorStatus::default()
         };
         if let Some(dir) = &self.operator_dir {
-            for (calendar, year, path) in self.operator_files(dir, &mut operator.refused) {
+            for (spec, year, path) in self.operator_files(dir, &mut operator.refused) {
+                let shown = relative(dir, &path);
                 let origin = Origin::OperatorFile {
-                    path: path.display().to_string(),
+                    path: shown.clone(),
                 };
                 let outcome = read_bounded(&path).and_then(|b| {
-                    data.insert_checked(&calendar, year, &b, origin)
+                    data.insert_checked(spec, year, &b, origin)
                         .map_err(|e| e.to_string())
                 });
                 match outcome {
-                    Ok(()) => operator.files.push(path.display().to_string()),
+                    Ok(()) => operator.files.push(shown),
                     Err(e) => {
-                        tracing::warn!(path = %path.display(), "operator file refused: {e}");
-                        operator.refused.push(format!("{}: {e}", path.display()));
+                        tracing::warn!(path = %shown, "operator file refused: {e}");
+                        operator.refused.push(format!("{shown}: {e}"));
                     }
                 }
             }
@@ -332,18 +532,23 @@ impl Store {
         let set = CalendarSet::compile(&self.specs, &data);
         tracing::info!(data_version = set.version(), "holiday data compiled");
         self.current.store(Arc::new(set));
-        sources.data = data;
-        sources.operator = operator;
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.set_status(|status| {
+            status.operator = operator;
+            status.feed.files = files;
+        });
     }
 
     /// `<dir>/<calendar-id>/<year>.json` for every known calendar; anything else is reported.
-    fn operator_files(&self, dir: &Path, refused: &mut Vec<String>) -> Vec<(String, i32, PathBuf)> {
+    fn operator_files(
+        &self,
+        dir: &Path,
+        refused: &mut Vec<String>,
+    ) -> Vec<(&CalendarSpec, i32, PathBuf)> {
         let mut files = Vec::new();
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) => {
-                refused.push(format!("{}: cannot be read: {e}", dir.display()));
+                refused.push(format!(".: cannot be read: {e}"));
                 return files;
             }
         };
@@ -353,172 +558,147 @@ impl Store {
             if !path.is_dir() {
                 continue;
             }
-            if !self.specs.iter().any(|s| s.id == id) {
+            let Some(spec) = self.spec(&id) else {
                 refused.push(format!(
-                    "{}: {id:?} is not a known calendar",
-                    path.display()
+                    "{id}: {} is not a known calendar",
+                    crate::time::quoted(&id)
                 ));
                 continue;
+            };
+            let mut ignored = Vec::new();
+            for (year, file) in year_files(&path, "json", &mut ignored) {
+                files.push((spec, year, file));
             }
-            for (year, file) in year_files(&path) {
-                files.push((id.clone(), year, file));
+            for name in ignored {
+                refused.push(format!(
+                    "{id}/{name}: not a <year>.json file (four digits, such as 2027.json)"
+                ));
             }
         }
-        files.sort();
+        files.sort_by(|a, b| (&a.0.id, a.1).cmp(&(&b.0.id, b.1)));
         files
     }
 }
 
-/// `<year>.json` files in `dir`, by year.
-fn year_files(dir: &Path) -> Vec<(i32, PathBuf)> {
+/// `url` without the user and password it may carry, to show or log it.
+///
+/// # Example
+/// ```
+/// use qixian::store::without_credentials;
+/// assert_eq!(without_credentials("https://user:secret@feed.example/holidays/"), "https://feed.example/holidays/");
+/// assert_eq!(without_credentials("not a url"), "not a url");
+/// ```
+pub fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `path` relative to `dir`, as the status shows it.
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir).unwrap_or(path).display().to_string()
+}
+
+/// `<year>.<extension>` files in `dir` — the year in exactly four digits — by year. Names that
+/// end so but are no such year (`02025.json`, `+2028.json`), and partial writes (`*.tmp`), go
+/// to `ignored`; other files (a README) are left alone.
+fn year_files(dir: &Path, extension: &str, ignored: &mut Vec<String>) -> Vec<(i32, PathBuf)> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut files: Vec<(i32, PathBuf)> = entries
-        .flatten()
-        .filter_map(|e| {
-            let path = e.path();
-            let year = path
-                .file_name()?
-                .to_str()?
-                .strip_suffix(".json")?
-                .parse()
-                .ok()?;
-            Some((year, path))
-        })
-        .collect();
+    let suffix = format!(".{extension}");
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match name.strip_suffix(&suffix) {
+            Some(stem) if stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(year) = stem.parse::<i32>() {
+                    files.push((year, entry.path()));
+                }
+            }
+            Some(_) => ignored.push(name),
+            None if name.ends_with(".tmp") => ignored.push(name),
+            None => {}
+        }
+    }
     files.sort();
+    files.dedup_by_key(|f| f.0);
+    ignored.sort();
+    ignored.dedup();
     files
 }
 
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. A FIFO, a device or a socket is refused
+/// without being read (it is opened without blocking), and no more than the limit and one byte
+/// is ever read, whatever the file says its size is.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let len = fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if len > MAX_FILE_BYTES {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("is not a regular file".to_owned());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
-            "{len} bytes is more than the {MAX_FILE_BYTES} a holiday file may have"
+            "is larger than the {MAX_FILE_BYTES} bytes a holiday file may have"
         ));
     }
-    fs::read(path).map_err(|e| e.to_string())
+    Ok(bytes)
 }
 
 /// Writes `bytes` to `path` so that a crash leaves either the old file or the new one whole:
-/// write a temporary file, fsync it, rename it over, fsync the directory.
+/// write a temporary file, fsync it, rename it over, fsync the directory. A failure removes
+/// the temporary file.
 fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("json.tmp");
-    let mut file = fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    fs::rename(&tmp, path)?;
-    if let Some(parent) = path.parent() {
-        fs::File::open(parent)?.sync_all()?;
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    let written = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Some(parent) = path.parent() {
+            fs::File::open(parent)?.sync_all()?;
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    Ok(())
+    written
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
-    use chrono::NaiveDate;
-
-    fn store(operator: Option<PathBuf>, state: Option<PathBuf>) -> Store {
-        let specs = parse_specs(EMBEDDED_SPECS).unwrap();
-        Store::open(specs, DataSet::embedded().unwrap(), operator, state, None).unwrap()
-    }
-
-    const ZHOUQING: &str = r#"{"year": 2026, "papers": ["克州 notice (test)"], "days": [
-        {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}"#;
-
-    #[test]
-    fn an_operator_file_changes_its_own_layer_and_those_below_only() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("cn-xj-kizilsu")).unwrap();
-        fs::write(dir.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
-        let store = store(Some(dir.path().to_owned()), None);
-        let set = store.calendars();
-        let date = NaiveDate::from_ymd_opt(2026, 7, 14).unwrap();
-        assert!(
-            !set.get("cn-xj-kizilsu")
-                .unwrap()
-                .is_working_day(date)
-                .unwrap(),
-            "州庆 is off in Kizilsu"
-        );
-        assert!(
-            set.get("cn-xj").unwrap().is_working_day(date).unwrap(),
-            "Xinjiang still works"
-        );
-        assert_eq!(
-            store.operator_status().files.len(),
-            1,
-            "the file is reported in force"
-        );
-    }
-
-    #[test]
-    fn a_bad_operator_file_is_refused_and_the_rest_stays() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("cn")).unwrap();
-        fs::create_dir_all(dir.path().join("nowhere")).unwrap();
-        fs::write(
-            dir.path().join("cn/2026.json"),
-            r#"{"year": 2026, "days": []}"#,
-        )
-        .unwrap();
-        let before = store(None, None).calendars().version().to_owned();
-        let store = store(Some(dir.path().to_owned()), None);
-        assert_eq!(store.calendars().version(), before, "nothing changed");
-        let refused = store.operator_status().refused;
-        assert_eq!(
-            refused.len(),
-            2,
-            "the empty file and the unknown calendar: {refused:?}"
-        );
-    }
-
-    #[test]
-    fn an_accepted_feed_file_survives_a_restart_without_the_feed() {
-        let state = tempfile::tempdir().unwrap();
-        let file = r#"{"year": 2027, "days": [{"name": "国庆节", "date": "2027-10-08", "isOffDay": true}]}"#.as_bytes();
-        let first = store(None, Some(state.path().to_owned()));
-        assert_eq!(
-            first.offer_feed_file(2027, file, "http://feed/2027.json"),
-            Ok(Offer::Accepted)
-        );
-        assert_eq!(
-            first.offer_feed_file(2027, file, "http://feed/2027.json"),
-            Ok(Offer::Unchanged)
-        );
-        let again = store(None, Some(state.path().to_owned()));
-        let set = again.calendars();
-        let day = set
-            .get("cn")
-            .unwrap()
-            .day(NaiveDate::from_ymd_opt(2027, 10, 8).unwrap())
-            .unwrap();
-        assert_eq!(
-            day.name,
-            Some("国庆节"),
-            "the persisted file is in force after a restart"
-        );
-        assert!(!day.provisional, "2027 is now published for cn");
-    }
-
-    #[test]
-    fn a_feed_file_that_drops_published_days_is_refused() {
-        let store = store(None, None);
-        let thin =
-            r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#
-                .as_bytes();
-        let before = store.calendars().version().to_owned();
-        let err = store
-            .offer_feed_file(2026, thin, "http://feed/2026.json")
-            .unwrap_err();
-        assert!(matches!(err, DataError::DropsPublishedDays { .. }), "{err}");
-        assert_eq!(
-            store.calendars().version(),
-            before,
-            "the data are as they were"
-        );
-    }
-}
+mod tests;

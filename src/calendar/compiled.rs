@@ -60,7 +60,8 @@ pub enum CalendarError {
     )]
     ResultOutOfRange { start: NaiveDate, days: i64 },
     #[error(
-        "calendar {id:?} is not known{}; known calendars: {known}",
+        "calendar {} is not known{}; known calendars: {known}",
+        crate::time::quote(id),
         suggestion.as_deref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
     )]
     UnknownCalendar {

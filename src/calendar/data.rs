@@ -7,6 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::spec::CalendarSpec;
+
 /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -91,6 +93,77 @@ pub enum DataError {
         year: i32,
         kept: usize,
         had: usize,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} turns {count} days in force from days off into working days or back (the first {first}); a revision may change at most {max}",
+        max = super::notice::MAX_KIND_CHANGES
+    )]
+    ChangesKinds {
+        calendar: String,
+        year: i32,
+        count: usize,
+        first: NaiveDate,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} adds {added} days to the file in force; a revision may add at most {max}",
+        max = super::notice::MAX_ADDED_DAYS
+    )]
+    AddsTooMany {
+        calendar: String,
+        year: i32,
+        added: usize,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} does not give {date} ({name}) off; every national notice gives the statutory days of 全国年节及纪念日放假办法 off"
+    )]
+    LacksStatutoryDay {
+        calendar: String,
+        year: i32,
+        date: NaiveDate,
+        name: String,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} gives {days_off} days off in its year; a national notice gives {min} to {max}",
+        min = super::notice::DAYS_OFF.start(),
+        max = super::notice::DAYS_OFF.end()
+    )]
+    ImplausibleDaysOff {
+        calendar: String,
+        year: i32,
+        days_off: usize,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} names no day off for {name}, which its notices always give"
+    )]
+    LacksHoliday {
+        calendar: String,
+        year: i32,
+        name: String,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} begins {name} on {found}, more than {slack} days from its Umm al-Qura date {expected}",
+        slack = super::notice::FESTIVAL_SLACK_DAYS
+    )]
+    FestivalFarFromItsDate {
+        calendar: String,
+        year: i32,
+        name: String,
+        found: NaiveDate,
+        expected: NaiveDate,
+    },
+    #[error(
+        "holiday file for {calendar}/{year} was withdrawn by an operator; the same file is not taken again"
+    )]
+    Withdrawn { calendar: String, year: i32 },
+    #[error(
+        "holiday file for {calendar}/{year}: the {field} of {date} {why}; names and sources must be plain text"
+    )]
+    NotPlainText {
+        calendar: String,
+        year: i32,
+        date: NaiveDate,
+        field: &'static str,
+        why: &'static str,
     },
 }
 
@@ -233,42 +306,33 @@ impl DataSet {
         Ok(())
     }
 
-    /// Checks that `bytes` may replace what is in force for `calendar` and `year`: they pass
-    /// [`HolidayFile::parse`], and they would not take away the year's published data — a file
-    /// that keeps fewer than half of the dates in force for the same calendar and year is
-    /// refused.
+    /// Checks that `bytes` may replace what is in force for `spec`'s layer and `year`: they
+    /// pass [`HolidayFile::parse`], and they look like a notice ([`super::notice::check`])
+    /// against the file of that layer and year in this set, the one they would replace.
     ///
     /// # Errors
     /// The [`DataError`] that refuses them.
     ///
     /// # Example
     /// ```
-    /// use qixian::calendar::{DataSet, DataError};
-    /// let set = DataSet::embedded().unwrap();
+    /// use qixian::calendar::{DataSet, DataError, spec::{parse_specs, EMBEDDED_SPECS}};
+    /// let (set, specs) = (DataSet::embedded().unwrap(), parse_specs(EMBEDDED_SPECS).unwrap());
     /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#;
-    /// let err = set.check("cn", 2026, thin.as_bytes()).unwrap_err();
+    /// let err = set.check(&specs[0], 2026, thin.as_bytes()).unwrap_err();
     /// assert!(matches!(err, DataError::DropsPublishedDays { .. }));
+    /// let none_off = r#"{"year": 2027, "days": [{"name": "x", "date": "2027-12-31", "isOffDay": false}]}"#;
+    /// let err = set.check(&specs[0], 2027, none_off.as_bytes()).unwrap_err();
+    /// assert!(matches!(err, DataError::LacksStatutoryDay { .. }), "2027 has no notice in force");
     /// ```
-    pub fn check(&self, calendar: &str, year: i32, bytes: &[u8]) -> Result<HolidayFile, DataError> {
-        let file = HolidayFile::parse(calendar, year, bytes)?;
-        if let Some(old) = self.get(calendar, year) {
-            let new_dates: HashSet<NaiveDate> = file.days.iter().map(|d| d.date).collect();
-            let had = old.file.days.len();
-            let kept = old
-                .file
-                .days
-                .iter()
-                .filter(|o| new_dates.contains(&o.date))
-                .count();
-            if kept * 2 < had {
-                return Err(DataError::DropsPublishedDays {
-                    calendar: calendar.to_owned(),
-                    year,
-                    kept,
-                    had,
-                });
-            }
-        }
+    pub fn check(
+        &self,
+        spec: &CalendarSpec,
+        year: i32,
+        bytes: &[u8],
+    ) -> Result<HolidayFile, DataError> {
+        let file = HolidayFile::parse(&spec.id, year, bytes)?;
+        let base = self.get(&spec.id, year).map(|f| &f.file);
+        super::notice::check(spec, year, &file, base)?;
         Ok(file)
     }
 
@@ -278,13 +342,13 @@ impl DataSet {
     /// The [`DataError`] that refuses the file; the set is then unchanged.
     pub fn insert_checked(
         &mut self,
-        calendar: &str,
+        spec: &CalendarSpec,
         year: i32,
         bytes: &[u8],
         origin: Origin,
     ) -> Result<(), DataError> {
-        let file = self.check(calendar, year, bytes)?;
-        self.put(calendar, year, file, bytes, origin);
+        let file = self.check(spec, year, bytes)?;
+        self.put(&spec.id, year, file, bytes, origin);
         Ok(())
     }
 
@@ -410,6 +474,19 @@ mod hostile {
         SET.get_or_init(|| DataSet::embedded().expect("the embedded data are valid"))
     }
 
+    /// The calendar `id` as the embedded list has it, or an occasional layer of that name.
+    fn spec_of(id: &str) -> crate::calendar::CalendarSpec {
+        let specs = crate::calendar::spec::parse_specs(crate::calendar::spec::EMBEDDED_SPECS)
+            .expect("the embedded list is valid");
+        let mut spec = specs
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or(&specs[2])
+            .clone();
+        spec.id = id.to_owned();
+        spec
+    }
+
     /// Every (calendar, year) with a file in force, and the file.
     fn in_force() -> Vec<(String, i32)> {
         let set = embedded();
@@ -466,7 +543,7 @@ mod hostile {
         }
         let mut set = embedded().clone();
         let before = fingerprint(&set);
-        match set.insert_checked(calendar, year, bytes, Origin::Embedded) {
+        match set.insert_checked(&spec_of(calendar), year, bytes, Origin::Embedded) {
             Ok(()) => {
                 prop_assert!(
                     parsed.is_ok(),
@@ -855,7 +932,7 @@ mod hostile {
             let bytes = serde_json::to_vec(&revision).expect("a file serialises");
             let mut set = embedded().clone();
             let before = fingerprint(&set);
-            let got = set.insert_checked(&calendar, year, &bytes, Origin::Embedded);
+            let got = set.insert_checked(&spec_of(&calendar), year, &bytes, Origin::Embedded);
             let had = old.days.len();
             if revision.days.is_empty() {
                 prop_assert!(matches!(got, Err(DataError::Empty { .. })), "no days: {:?}", got);

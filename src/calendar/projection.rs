@@ -209,6 +209,29 @@ enum Lost {
     SharedWith(&'static str),
 }
 
+/// The statutory days of 全国年节及纪念日放假办法 in `year` — no 补假 — with each day's holiday:
+/// the days every national notice of that year lists as days off, whatever else it arranges.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::projection::statutory;
+/// let days = statutory(2027);
+/// assert_eq!(days.len(), 13, "元旦 1, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆节 3");
+/// assert!(days.iter().any(|(d, name)| d.to_string() == "2027-10-01" && *name == "国庆节"));
+/// ```
+pub fn statutory(year: i32) -> Vec<(NaiveDate, &'static str)> {
+    if !YEARS.contains(&year) {
+        return Vec::new();
+    }
+    let mut days: Vec<(NaiveDate, &'static str)> = statutory_days(year, Version::in_force(year))
+        .into_iter()
+        .flat_map(|h| h.days.into_iter().map(move |(date, _)| (date, h.name)))
+        .filter(|(date, _)| date.year() == year)
+        .collect();
+    days.sort();
+    days
+}
+
 /// The statutory days of each holiday in `year` under `version`.
 fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
     let fixed = |month: u32, days: RangeInclusive<u32>, name: &'static str| Holiday {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::{Deadline, DeadlineError, Period, Request, RuleBook, Unit, compute};
 use crate::calendar::{Calendar, CalendarSet};
-use crate::time::{Clock, Moment, parse_zone, shorten};
+use crate::time::{Clock, Moment, parse_zone, quoted};
 
 /// One deadline request, field by field as the caller wrote it. Every field is optional here;
 /// [`answer`] says which are required and what each defaults to.
@@ -124,12 +124,12 @@ fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
             (None, std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
                 Err(InputError {
                     field,
-                    reason: format!("{:?} is too large", shorten(value)),
+                    reason: format!("{} is too large", quoted(value)),
                 })
             }
             (None, _) => Err(InputError {
                 field,
-                reason: format!("{:?} is not an integer", shorten(value)),
+                reason: format!("{} is not an integer", quoted(value)),
             }),
         }
     })
@@ -144,7 +144,7 @@ pub fn flag_text(field: &'static str, value: &str) -> Result<bool, InputError> {
         v if v.eq_ignore_ascii_case("false") => Ok(false),
         v => Err(InputError {
             field,
-            reason: format!("{:?} is not true or false", shorten(v)),
+            reason: format!("{} is not true or false", quoted(v)),
         }),
     }
 }

@@ -31,7 +31,8 @@ pub const AMOUNTS: RangeInclusive<i64> = 1..=3650;
 pub enum DeadlineError {
     /// No rule has this id.
     #[error(
-        "rule {id:?} is not known{}; known rules: {known}",
+        "rule {} is not known{}; known rules: {known}",
+        crate::time::quote(id),
         suggestion.as_deref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
     )]
     UnknownRule {

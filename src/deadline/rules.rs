@@ -27,7 +27,7 @@ impl Unit {
 
 /// A unit name that is none of [`Unit::ALL`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unit {0:?} is neither working_days nor calendar_days")]
+#[error("unit {} is neither working_days nor calendar_days", crate::time::quote(.0))]
 pub struct UnknownUnit(pub String);
 
 impl std::str::FromStr for Unit {

@@ -49,15 +49,21 @@ fn authorised(req: &HttpRequest, token: &Token) -> bool {
         .is_some_and(|given| token.matches(given.trim().as_bytes()))
 }
 
+/// Refuses a request without the admin token.
+fn check_token(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    let token = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
+    if !authorised(req, token) {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(())
+}
+
 pub async fn reload(
     state: web::Data<AppState>,
     req: HttpRequest,
     _: Params,
 ) -> Result<HttpResponse, ApiError> {
-    let token = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
-    if !authorised(&req, token) {
-        return Err(ApiError::Unauthorized);
-    }
+    check_token(&state, &req)?;
     let store = state.store.clone();
     let operator = web::block(move || store.reload_operator_files())
         .await
@@ -70,6 +76,33 @@ pub async fn reload(
     Ok(json(&ReloadDto {
         data_version,
         operator,
+        feed: state.store.feed_status(),
+    }))
+}
+
+/// `POST /v1/admin/withdraw?year=`: takes the feed file of that year out of the data and the
+/// state directory, for good (the feed's same bytes are refused from then on).
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    check_token(&state, &req)?;
+    let year = params
+        .int("year")?
+        .ok_or(ApiError::MissingParameter { name: "year" })?;
+    let year = i32::try_from(year)
+        .map_err(|_| super::params::invalid("year", &format!("{year} is not a year")))?;
+    let store = state.store.clone();
+    web::block(move || store.withdraw_feed_file(year))
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let data_version = state.snapshot().version().to_owned();
+    state.metrics.set_data_version(&data_version);
+    Ok(json(&ReloadDto {
+        data_version,
+        operator: state.store.operator_status(),
         feed: state.store.feed_status(),
     }))
 }

@@ -59,8 +59,8 @@ pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
         && !encoding.as_bytes().eq_ignore_ascii_case(b"identity")
     {
         return Err(ApiError::Unsupported(format!(
-            "Content-Encoding {:?} is not taken; send the body as it is",
-            String::from_utf8_lossy(encoding.as_bytes())
+            "Content-Encoding {} is not taken; send the body as it is",
+            crate::time::quoted(&String::from_utf8_lossy(encoding.as_bytes()))
         )));
     }
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
@@ -80,8 +80,8 @@ pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
         "text/csv" => Ok(BodyKind::Csv),
         m if m == "application/json" || m.ends_with("+json") => Ok(BodyKind::Json),
         other => Err(ApiError::Unsupported(format!(
-            "Content-Type {:?} is not taken; {WHAT_TO_SEND}",
-            crate::time::shorten(other)
+            "Content-Type {} is not taken; {WHAT_TO_SEND}",
+            crate::time::quoted(other)
         ))),
     }
 }
@@ -226,7 +226,8 @@ impl Items {
         for (i, name) in header.iter().enumerate() {
             if header.iter().take(i).any(|earlier| earlier == name) {
                 return Err(ApiError::InvalidBody(format!(
-                    "CSV column {name:?} is named twice"
+                    "CSV column {} is named twice",
+                    crate::time::quoted(name)
                 )));
             }
             let field = Input::FIELDS.iter().copied().find(|f| *f == name);
@@ -274,7 +275,7 @@ impl Items {
         match self.shape {
             Shape::Json(ranges) => Box::new(ranges.into_iter().map(move |range| {
                 let item = serde_json::from_slice::<Input>(&body[range])
-                    .map_err(|e| ApiError::InvalidBody(format!("not a deadline request: {e}")));
+                    .map_err(|e| ApiError::InvalidBody(super::deadlines::body_error(&e)));
                 (item, Vec::new())
             })),
             Shape::Csv { start, fields, .. } => {

@@ -104,6 +104,12 @@ pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Co
 const STATUS_HINT: &str =
     "; state, working_days_left and consequence need as_of (as_of=today for today's)";
 
+/// What is wrong with a deadline request's JSON, in the API's words (serde names the Rust type
+/// it expected; the caller knows it as a deadline request).
+pub fn body_error(e: &serde_json::Error) -> String {
+    format!("not a deadline request: {e}").replace("struct Input", "a deadline request object")
+}
+
 /// One deadline, in the negotiated format.
 fn answer_one(
     state: &AppState,
@@ -156,8 +162,8 @@ pub async fn post(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
-    let input: Input = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::InvalidBody(format!("not the JSON expected: {e}")))?;
+    let input: Input =
+        serde_json::from_slice(&body).map_err(|e| ApiError::InvalidBody(body_error(&e)))?;
     answer_one(&state, &data, &input, how)
 }
 

@@ -41,6 +41,13 @@ pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> H
     metrics
         .feed_last_success
         .set(feed.last_success.map_or(0, |t| t.timestamp()));
+    metrics
+        .feed_persist_failures
+        .set(i64::try_from(feed.persist_failures).unwrap_or(i64::MAX));
+    let refused = feed.refused.len() + feed.files.iter().filter(|f| !f.in_force).count();
+    metrics
+        .feed_refused
+        .set(i64::try_from(refused).unwrap_or(i64::MAX));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

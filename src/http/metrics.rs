@@ -63,6 +63,10 @@ pub struct Metrics {
     pub feed_up: Gauge,
     /// Unix time of the last accepted feed answer; 0 before any.
     pub feed_last_success: Gauge,
+    /// Accepted feed files that could not be kept in the state directory, since start.
+    pub feed_persist_failures: Gauge,
+    /// Feed files held but refused by the last rebuild, and offers refused since start.
+    pub feed_refused: Gauge,
     data_version: Family<VersionLabels, Gauge>,
     current_version: Mutex<String>,
     routes: Vec<RouteSeries>,
@@ -121,6 +125,18 @@ impl Default for Metrics {
             "Unix time of the last successful holiday feed fetch",
             feed_last_success.clone(),
         );
+        let feed_persist_failures = Gauge::default();
+        registry.register(
+            "feed_persist_failures",
+            "Accepted feed files that could not be written to QIXIAN_STATE_DIR since start (in force, but lost at a restart without the feed)",
+            feed_persist_failures.clone(),
+        );
+        let feed_refused = Gauge::default();
+        registry.register(
+            "feed_refused_files",
+            "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
+            feed_refused.clone(),
+        );
         let data_version = Family::<VersionLabels, Gauge>::default();
         registry.register(
             "data_version",
@@ -152,6 +168,8 @@ impl Default for Metrics {
             batches_answering,
             feed_up,
             feed_last_success,
+            feed_persist_failures,
+            feed_refused,
             data_version,
             current_version: Mutex::new(String::new()),
         }

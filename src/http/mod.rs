@@ -170,7 +170,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The admin routes, registered only when an admin token is configured.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(&routes::ADMIN_RELOAD).route(web::post().to(admin::reload)));
+    cfg.service(resource(&routes::ADMIN_RELOAD).route(web::post().to(admin::reload)))
+        .service(resource(&routes::ADMIN_WITHDRAW).route(web::post().to(admin::withdraw)));
 }
 
 /// GET, and HEAD with the same headers and no body (the server drops the body of a HEAD).

@@ -110,7 +110,21 @@ pub async fn observe(
     // live across the call, as the router needs it unshared.
     let path = (policy != AccessLog::Off).then(|| req.path().to_owned());
 
+    let encoded = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .filter(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
     let outcome = match limits {
+        // No route reads an encoded body: it would have to be inflated before its size is known.
+        _ if encoded.is_some() => {
+            let err = ApiError::Unsupported(format!(
+                "Content-Encoding {} is not taken; send the body as it is",
+                crate::time::quoted(&String::from_utf8_lossy(
+                    encoded.map_or(&b""[..], |v| v.as_bytes())
+                ))
+            ));
+            Ok(req.into_response(err.error_response()))
+        }
         Some(l) if req.query_string().len() > l.max_query_bytes => {
             let err = ApiError::QueryTooLong(format!(
                 "the query string has {} bytes; at most {} are taken",

@@ -99,8 +99,8 @@ pub fn negotiate_among(
                     invalid(
                         "field",
                         &format!(
-                            "{:?} is no field of this answer; the fields are {}",
-                            crate::time::shorten(name),
+                            "{} is no field of this answer; the fields are {}",
+                            crate::time::quoted(name),
                             fields.join(", ")
                         ),
                     )
@@ -147,8 +147,8 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
                     "is unknown to"
                 };
                 ApiError::NotAcceptable(format!(
-                    "format {:?} {what} {} {}; offered: {}",
-                    crate::time::shorten(name),
+                    "format {} {what} {} {}; offered: {}",
+                    crate::time::quoted(name),
                     req.method(),
                     req.path(),
                     names()
@@ -168,7 +168,8 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
     }
     best_match(&ranges, offered).ok_or_else(|| {
         ApiError::NotAcceptable(format!(
-            "accept {accept:?} matches nothing {} {} answers; it answers {} (or ask with format={})",
+            "accept {} matches nothing {} {} answers; it answers {} (or ask with format={})",
+            crate::time::quoted(accept),
             req.method(),
             req.path(),
             offered

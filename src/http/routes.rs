@@ -306,8 +306,19 @@ pub const ADMIN_RELOAD: Endpoint = Endpoint {
     post: Some(Query::PLAIN),
 };
 
+/// `POST /v1/admin/withdraw?year=` (only with an admin token).
+pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
+    path: "/v1/admin/withdraw",
+    get: None,
+    post: Some(Query {
+        params: &[req("year", Kind::Integer)],
+        formats: &[],
+        fields: &[],
+    }),
+};
+
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 17] = [
+pub const ALL: [&Endpoint; 18] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -325,4 +336,5 @@ pub const ALL: [&Endpoint; 17] = [
     &DEADLINES,
     &BATCH,
     &ADMIN_RELOAD,
+    &ADMIN_WITHDRAW,
 ];

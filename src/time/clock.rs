@@ -38,7 +38,8 @@ impl Clock {
 /// A zone name that is not an IANA time zone.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "time zone {name:?} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi{}",
+    "time zone {} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi{}",
+    super::quote(name),
     suggestion.as_deref().map(|s| format!("; did you mean {s}?")).unwrap_or_default()
 )]
 pub struct ZoneError {

@@ -9,11 +9,32 @@ use super::Clock;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     /// Not written year, month, day in one of the accepted forms.
-    #[error("{0:?} is not a date of the form YYYY-MM-DD (2026/6/15 and 2026-6-15 are read too)")]
+    #[error(
+        "{} is not a date of the form YYYY-MM-DD (2026/6/15 and 2026-6-15 are read too)",
+        quote(.0)
+    )]
     Shape(String),
     /// Written as a date, but no such day exists.
     #[error("{0} is not a calendar date")]
     NotADate(String),
+}
+
+/// The caller's value as an error message quotes it: [`shorten`]ed, in double quotes, with
+/// JSON's escapes for what cannot be shown (`"2026\u0007"`), not Rust's.
+///
+/// # Example
+/// ```
+/// use qixian::time::quoted;
+/// assert_eq!(quoted("2026-02-30"), r#""2026-02-30""#);
+/// assert_eq!(quoted("a\u{7}b"), r#""a\u0007b""#);
+/// ```
+pub fn quoted(text: &str) -> String {
+    quote(&shorten(text))
+}
+
+/// `text` in double quotes with JSON's escapes, whole: for a value already [`shorten`]ed.
+pub fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
 }
 
 /// The caller's value as an error message repeats it: whole when short, else its first 64
@@ -160,7 +181,7 @@ mod tests {
                     }
                 }
                 Err(err) => prop_assert!(
-                    err.to_string().contains(&shorten(&text)) || err.to_string().contains(&format!("{:?}", shorten(&text))),
+                    err.to_string().contains(&quoted(&text)) || err.to_string().contains(&shorten(&text)),
                     "the refusal names {:?}: {}", text, err
                 ),
             }

@@ -10,7 +10,7 @@ pub mod date;
 pub mod moment;
 
 pub use clock::{BEIJING, Clock, URUMQI, ZoneError, end_of_day, parse_zone};
-pub use date::{DateError, parse_date, parse_day, shorten};
+pub use date::{DateError, parse_date, parse_day, quote, quoted, shorten};
 pub use moment::{Moment, MomentError, ReadAs};
 
 /// The closest of `known` to `given`, ignoring case, when it is close enough to be a likely

@@ -736,3 +736,29 @@ fn logs_written_to_a_pipe_have_no_colour_codes_and_one_access_line_per_request()
         access[0]
     );
 }
+
+#[tokio::test]
+async fn an_encoded_body_is_refused_on_every_route_before_it_is_read() {
+    // Arrange — a gzip bomb would be inflated whole by a framework that decoded bodies.
+    let app = spawn_app().await;
+
+    // Act
+    let response = app
+        .client
+        .post(format!("{}/v1/deadlines", app.address))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_ENCODING, "gzip")
+        .body(vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0])
+        .send()
+        .await
+        .expect("an answer");
+
+    // Assert
+    assert_problem(
+        response,
+        415,
+        "unsupported-media-type",
+        &["Content-Encoding \"gzip\""],
+    )
+    .await;
+}

@@ -70,10 +70,30 @@ fn next_year() -> i32 {
     Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).year() + 1
 }
 
-/// A national notice for next year: 国庆节 10/1–10/7 off, and 10/9 (whatever weekday) worked.
+/// A national notice for `year`, shaped like a real one so that the feed's checks take it: the
+/// statutory days and their 补假 (as the projection estimates them), 春节 over eight days,
+/// 国庆节 10/1–10/7 off, and 10/9 (whatever weekday) worked.
 fn notice(year: i32) -> String {
-    let mut days: Vec<Value> = (1..=7)
-        .map(|d| json!({"name": "国庆节", "date": format!("{year}-10-0{d}"), "isOffDay": true}))
+    let mut off: std::collections::BTreeMap<chrono::NaiveDate, &str> =
+        qixian::calendar::projection::national(year)
+            .into_iter()
+            .map(|p| (p.date, p.name))
+            .collect();
+    let eve = off
+        .iter()
+        .find(|(_, name)| **name == "春节")
+        .map(|(date, _)| *date)
+        .expect("春节 is statutory");
+    for n in 0..8 {
+        off.entry(eve + chrono::Days::new(n)).or_insert("春节");
+    }
+    for d in 1..=7 {
+        let date = chrono::NaiveDate::from_ymd_opt(year, 10, d).expect("a date");
+        off.insert(date, "国庆节");
+    }
+    let mut days: Vec<Value> = off
+        .iter()
+        .map(|(date, name)| json!({"name": name, "date": date.to_string(), "isOffDay": true}))
         .collect();
     days.push(json!({"name": "国庆节", "date": format!("{year}-10-09"), "isOffDay": false}));
     json!({"year": year, "papers": ["test notice"], "days": days}).to_string()

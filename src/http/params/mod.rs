@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::problem::ApiError;
 use super::routes::{Endpoint, Query};
-use crate::time::{Clock, parse_day, shorten};
+use crate::time::{Clock, parse_day, quoted, shorten};
 
 /// The query string as name/value pairs, with what its route takes. A name given twice is
 /// refused when it is read.
@@ -139,7 +139,7 @@ impl Params {
                         | std::num::IntErrorKind::NegOverflow => "is too large",
                         _ => "is not an integer",
                     };
-                    invalid(name, &format!("{:?} {why}", shorten(v)))
+                    invalid(name, &format!("{} {why}", quoted(v)))
                 })
             })
             .transpose()
@@ -181,7 +181,7 @@ impl Params {
                 .ok_or_else(|| {
                     invalid(
                         name,
-                        &format!("{:?} is none of {}", shorten(v), choices.join(", ")),
+                        &format!("{} is none of {}", quoted(v), choices.join(", ")),
                     )
                 }),
         }

@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 
 use super::Clock;
 use super::clock::instant_of;
-use super::date::{DateError, parse_date, shorten};
+use super::date::{DateError, parse_date, quote, shorten};
 
 /// When something happened (or will), as the caller gave it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub enum MomentError {
     #[error("{0}")]
     Date(DateError),
     /// The time part names no time of day (`25:00`).
-    #[error("{value:?}: {time:?} is not a time of day")]
+    #[error("{}: {} is not a time of day", quote(value), quote(time))]
     Time {
         /// The whole text, shortened.
         value: String,
@@ -66,12 +66,14 @@ pub enum MomentError {
     },
     /// An offset whose `+` a query string turned into a space (`01:30:00 08:00`).
     #[error(
-        "{0:?}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)"
+        "{}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)",
+        quote(.0)
     )]
     PlusAsSpace(String),
     /// None of the accepted forms.
     #[error(
-        "{0:?} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)"
+        "{} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)",
+        quote(.0)
     )]
     Shape(String),
 }
