@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 
 use super::deadlines::{DeadlineDto, context};
 use super::problem::{ApiError, Problem};
-use super::render::{self, CsvRows, Format};
+use super::render::{CsvRows, Format};
 use super::turns::Turn;
 use super::{AppState, Snapshot};
 use crate::deadline::{self, Answer, Input};
@@ -86,7 +86,8 @@ pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
     }
 }
 
-/// Waits for a turn, after refusing at once a body announced as too large.
+/// Waits for a turn (one of the client address's own, then one of all), after refusing at
+/// once a body announced as too large.
 ///
 /// # Errors
 /// [`ApiError::TooLarge`] for a `Content-Length` over the body limit.
@@ -98,7 +99,8 @@ pub async fn take_turn(req: &HttpRequest, state: &AppState) -> Result<Turn, ApiE
     if let Some(length) = announced.filter(|&n| n > state.max_body_bytes) {
         return Err(too_large_body(length, state.max_body_bytes));
     }
-    Ok(state.batch_turns.take().await)
+    let client = req.peer_addr().map(|a| a.ip());
+    Ok(state.batch_turns.take(client).await)
 }
 
 fn too_large_body(length: usize, limit: usize) -> ApiError {
@@ -117,12 +119,20 @@ pub async fn read(
     payload: web::Payload,
     state: &AppState,
     kind: BodyKind,
+    turn: &Turn,
 ) -> Result<Items, ApiError> {
     let limit = state.max_body_bytes;
     let mut payload = payload.into_inner();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body was cut: {e}")))?;
+        if !turn.is_held() {
+            return Err(ApiError::Timeout(format!(
+                "the body stopped arriving for {} s; the batch's turn was given to another",
+                super::turns::STALL.as_secs()
+            )));
+        }
+        turn.progressed();
         if body.len() + chunk.len() > limit {
             return Err(too_large_body(body.len() + chunk.len(), limit));
         }
@@ -270,7 +280,7 @@ impl Items {
 
     /// The items one at a time, each with its own error, and the caller's own columns of a
     /// CSV row.
-    fn into_iter(self) -> Box<dyn Iterator<Item = (Result<Input, ApiError>, Vec<String>)>> {
+    fn into_iter(self) -> Box<dyn Iterator<Item = (Result<Input, ApiError>, Vec<String>)> + Send> {
         let body = self.body;
         match self.shape {
             Shape::Json(ranges) => Box::new(ranges.into_iter().map(move |range| {
@@ -600,7 +610,7 @@ fn failed<'a>(id: Option<&'a str>, err: &ApiError) -> BatchItem<'a> {
 }
 
 /// The answer to a batch, streamed: the turn is held until the last piece is sent, the client
-/// hangs up, or the turn's time is up.
+/// hangs up, the turn's time is up, or the client stops reading (see [`Turn::answer`]).
 pub fn answer(
     state: Arc<AppState>,
     data: Snapshot,
@@ -614,7 +624,6 @@ pub fn answer(
         data,
         explained: Cell::new(0),
     };
-    let deadline = turn.deadline;
     match format {
         BatchFormat::Csv { bom } => {
             let mut header: Vec<&str> = BATCH_COLUMNS.to_vec();
@@ -623,37 +632,42 @@ pub fn answer(
             }
             let extra_names = items.extra_names().to_vec();
             header.extend(extra_names.iter().map(String::as_str));
-            let mut rows = CsvRows::new(&header, bom);
-            let mut items = items.into_iter().enumerate();
-            render::streamed("text/csv; charset=utf-8", deadline, move |out| {
-                let _turn = &turn;
-                let Some((i, (item, extras))) = items.next() else {
-                    rows.flush(out);
-                    return false;
-                };
-                rows.write(batch.csv_fields(i + 1, item, status, extras), out);
-                true
-            })
+            let rows = CsvRows::new(&header, bom);
+            let items = items.into_iter().enumerate();
+            turn.answer(
+                "text/csv; charset=utf-8",
+                (batch, items, rows),
+                move |(batch, items, rows), out| {
+                    let Some((i, (item, extras))) = items.next() else {
+                        rows.flush(out);
+                        return false;
+                    };
+                    rows.write(batch.csv_fields(i + 1, item, status, extras), out);
+                    true
+                },
+            )
         }
         BatchFormat::Json => {
-            let mut opened = false;
-            let mut items = items.into_iter().enumerate();
-            render::streamed("application/json", deadline, move |out| {
-                let _turn = &turn;
-                if !opened {
-                    out.extend_from_slice(b"{\"results\":[");
-                    opened = true;
-                }
-                let Some((i, (item, _))) = items.next() else {
-                    out.extend_from_slice(b"]}");
-                    return false;
-                };
-                if i > 0 {
-                    out.push(b',');
-                }
-                batch.write_json(item, out);
-                true
-            })
+            let items = items.into_iter().enumerate();
+            turn.answer(
+                "application/json",
+                (batch, items, false),
+                |(batch, items, opened), out| {
+                    if !*opened {
+                        out.extend_from_slice(b"{\"results\":[");
+                        *opened = true;
+                    }
+                    let Some((i, (item, _))) = items.next() else {
+                        out.extend_from_slice(b"]}");
+                        return false;
+                    };
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    batch.write_json(item, out);
+                    true
+                },
+            )
         }
     }
 }

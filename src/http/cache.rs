@@ -27,20 +27,37 @@ struct Cached {
     body: Bytes,
 }
 
-/// A bounded cache of rendered answers; `None` when turned off.
-pub struct ResponseCache(Option<moka::sync::Cache<String, Cached>>);
+/// What an entry costs beyond its key and body: the entry, its headers, the cache's own
+/// bookkeeping and the allocator's rounding (measured: see BENCHMARKS.md).
+const ENTRY_OVERHEAD: usize = 512;
+
+/// The largest answer kept: bigger ones (ten years of days as JSON is 800 KB) are rare, cost
+/// little to compute again, and would crowd out hundreds of small ones.
+const MAX_ENTRY_BYTES: usize = 128 * 1024;
+
+/// A bounded cache of rendered answers, weighed by what they hold; off when its bound is 0.
+pub struct ResponseCache {
+    cache: Option<moka::sync::Cache<String, Cached>>,
+    max_entry: usize,
+}
 
 impl ResponseCache {
-    /// A cache holding at most `max_bytes` of keys and bodies; 0 turns it off.
+    /// A cache holding at most `max_bytes` of entries (keys, bodies and their overhead), none
+    /// larger than a sixteenth of it or [`MAX_ENTRY_BYTES`]; 0 turns it off.
     pub fn new(max_bytes: usize) -> Self {
-        ResponseCache((max_bytes > 0).then(|| {
-            moka::sync::Cache::builder()
-                .max_capacity(max_bytes as u64)
-                .weigher(|k: &String, v: &Cached| {
-                    (k.len() + v.body.len()).try_into().unwrap_or(u32::MAX)
-                })
-                .build()
-        }))
+        ResponseCache {
+            cache: (max_bytes > 0).then(|| {
+                moka::sync::Cache::builder()
+                    .max_capacity(max_bytes as u64)
+                    .weigher(|k: &String, v: &Cached| {
+                        (k.len() + v.body.len() + ENTRY_OVERHEAD)
+                            .try_into()
+                            .unwrap_or(u32::MAX)
+                    })
+                    .build()
+            }),
+            max_entry: (max_bytes / 16).min(MAX_ENTRY_BYTES),
+        }
     }
 }
 
@@ -222,7 +239,7 @@ pub async fn cache(
             .finish();
         return Ok(with_headers(req.into_response(not_modified)));
     }
-    let (Some(store), Some(key)) = (state.cache.0.as_ref(), cache_key) else {
+    let (Some(store), Some(key)) = (state.cache.cache.as_ref(), cache_key) else {
         return Ok(with_headers(next.call(req).await?.map_into_boxed_body()));
     };
     if let Some(hit) = store.get(&key) {
@@ -245,13 +262,15 @@ pub async fn cache(
     let body = to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
-    store.insert(
-        key,
-        Cached {
-            content_type,
-            body: body.clone(),
-        },
-    );
+    if body.len() <= state.cache.max_entry {
+        store.insert(
+            key,
+            Cached {
+                content_type,
+                body: body.clone(),
+            },
+        );
+    }
     let response = head.set_body(BoxBody::new(body));
     Ok(with_headers(ServiceResponse::new(http_req, response)))
 }

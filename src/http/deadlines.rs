@@ -177,7 +177,7 @@ pub async fn batch(
     let kind = batch::body_kind(&req)?;
     let how = render::negotiate_among(&req, &params, kind.answers())?;
     let turn = batch::take_turn(&req, &state).await?;
-    let items = batch::read(payload, &state, kind).await?;
+    let items = batch::read(payload, &state, kind, &turn).await?;
     let format = match how.format {
         Format::Csv => BatchFormat::Csv { bom: how.bom },
         _ => BatchFormat::Json,

@@ -9,7 +9,6 @@
 use std::fmt::Display;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -241,7 +240,7 @@ fn best_match(ranges: &[Range], offered: &[Format]) -> Option<Format> {
 }
 
 /// Every negotiated answer depends on `Accept`: caches must keep one copy per value.
-fn negotiated(mut res: HttpResponse) -> HttpResponse {
+pub(crate) fn negotiated(mut res: HttpResponse) -> HttpResponse {
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept"));
     res
@@ -376,41 +375,7 @@ pub fn csv<R: AsRef<str>>(
     ))
 }
 
-/// A long answer, sent piece by piece as the client reads it: `write_next` appends one item
-/// to the piece being filled and says whether there are more. Nothing is computed ahead of the
-/// socket, so a large answer costs one piece of memory at a time, and a client that hangs up
-/// stops the work. Whatever `write_next` owns (a turn, a snapshot) lives until the end. An
-/// answer not sent by `deadline` is cut off (the connection is closed), so that a client that
-/// stops reading cannot hold the server's work open.
-pub fn streamed(
-    content_type: &'static str,
-    deadline: tokio::time::Instant,
-    mut write_next: impl FnMut(&mut Vec<u8>) -> bool + 'static,
-) -> HttpResponse {
-    const PIECE: usize = 64 * 1024;
-    let mut more = true;
-    let pieces = std::iter::from_fn(move || {
-        if more && tokio::time::Instant::now() >= deadline {
-            more = false;
-            return Some(Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the answer was not read in time",
-            )));
-        }
-        let mut piece = Vec::with_capacity(PIECE + PIECE / 4);
-        while more && piece.len() < PIECE {
-            more = write_next(&mut piece);
-        }
-        (!piece.is_empty()).then(|| Ok(Bytes::from(piece)))
-    });
-    negotiated(
-        HttpResponse::Ok()
-            .content_type(content_type)
-            .streaming(futures_util::stream::iter(pieces)),
-    )
-}
-
-/// CSV written row by row: into one body, or into the pieces of a [`streamed`] answer.
+/// CSV written row by row: into one body, or into the pieces of a streamed answer.
 ///
 /// A cell that a spreadsheet would read as a formula — text beginning with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return, that is not a plain number — is written with a `'` before it,

@@ -428,3 +428,94 @@ async fn start_raw_batch(app: &TestApp, body: &[u8]) -> tokio::net::TcpStream {
     );
     stream
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_loses_its_turn_after_a_few_seconds_not_the_request_timeout() {
+    // Arrange: one turn, and a request timeout far longer than the stall limit (5 s).
+    let app = spawn_app_with(&[
+        ("QIXIAN_MAX_CONCURRENT_BATCHES", "1"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "60"),
+    ])
+    .await;
+    let item = json!({"rule": "countersign-reply", "event": "2026-09-30", "explain": true});
+    let body = serde_json::to_vec(&json!({"items": vec![item; 10_000]})).unwrap();
+    let stalled = start_raw_batch(&app, &body).await;
+    let started = std::time::Instant::now();
+
+    // Act: another batch, which must wait for the stalled one's turn.
+    let answer = app.post_batch(&countersign_items("2026-09-30", 10)).await;
+
+    // Assert
+    let waited = started.elapsed();
+    let answer = ok_json(answer).await;
+    assert_ok(
+        &results(&answer)[9],
+        "2026-10-15",
+        "the waiting batch's last item",
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(20),
+        "the stalled answer gave its turn back after the stall limit, not the request timeout: {waited:?}"
+    );
+    assert!(
+        metric_shows(&app, "qixian_batches_answering 0").await,
+        "nothing holds a turn once both are done"
+    );
+    drop(stalled);
+}
+
+#[tokio::test]
+async fn one_client_address_takes_at_most_a_quarter_of_the_turns() {
+    // Arrange: four turns, so one per client address; the first client stalls in its one.
+    let app = spawn_app_with(&[
+        ("QIXIAN_MAX_CONCURRENT_BATCHES", "4"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "60"),
+    ])
+    .await;
+    let item = json!({"rule": "countersign-reply", "event": "2026-09-30", "explain": true});
+    let body = serde_json::to_vec(&json!({"items": vec![item; 10_000]})).unwrap();
+    let stalled = start_raw_batch(&app, &body).await;
+    let other = reqwest::Client::builder()
+        .no_proxy()
+        .local_address(Some("127.0.0.2".parse().expect("an address")))
+        .build()
+        .expect("a client from another loopback address");
+    let url = format!("{}/v1/deadlines/batch", app.address);
+
+    // Act: the same address waits; another address is served at once.
+    let same = tokio::spawn({
+        let (client, url) = (app.client.clone(), url.clone());
+        async move {
+            let started = std::time::Instant::now();
+            let answer = client
+                .post(url)
+                .json(&countersign_items("2026-09-30", 10))
+                .send()
+                .await;
+            (answer, started.elapsed())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    let served = other
+        .post(&url)
+        .json(&countersign_items("2026-09-30", 10))
+        .send()
+        .await
+        .expect("an answer");
+    let other_took = started.elapsed();
+    let (same, same_took) = same.await.expect("the task ends");
+
+    // Assert
+    assert_eq!(served.status(), 200);
+    assert!(
+        other_took < std::time::Duration::from_secs(2),
+        "{other_took:?}"
+    );
+    assert_eq!(same.expect("an answer").status(), 200);
+    assert!(
+        same_took >= std::time::Duration::from_secs(3),
+        "the same address waited for its own turn (the stall limit): {same_took:?}"
+    );
+    drop(stalled);
+}

@@ -1,10 +1,8 @@
 //! The holiday data staying current: a local feed server (loopback, started by each test), the
 //! operator's directory, the state directory, and the admin route.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
 use chrono::{Datelike, Utc};
 use reqwest::{Method, header};
 use serde_json::{Value, json};
@@ -13,7 +11,7 @@ use crate::helpers::{TestApp, assert_problem, ok_json, spawn_app, spawn_app_with
 
 const TOKEN: &str = "feed-test-admin-token";
 
-/// What the fake feed answers for every `<year>.json`.
+/// What the feed (a mock server on loopback) answers for every `<year>.json`.
 #[derive(Clone)]
 enum Answer {
     Status(u16),
@@ -24,45 +22,40 @@ enum Answer {
 
 struct FakeFeed {
     url: String,
-    answer: Arc<Mutex<Answer>>,
+    server: wiremock::MockServer,
 }
 
 impl FakeFeed {
-    fn set(&self, answer: Answer) {
-        *self.answer.lock().unwrap() = answer;
+    /// From now on, every request is answered so.
+    async fn set(&self, answer: Answer) {
+        self.server.reset().await;
+        mount(&self.server, answer).await;
     }
 }
 
+async fn mount(server: &wiremock::MockServer, answer: Answer) {
+    let template = match answer {
+        Answer::Status(code) => wiremock::ResponseTemplate::new(code),
+        Answer::Body(body) => wiremock::ResponseTemplate::new(200)
+            .insert_header("content-type", "application/json")
+            .set_body_string(body),
+        Answer::Hang => wiremock::ResponseTemplate::new(200)
+            .set_body_string("{}")
+            .set_delay(Duration::from_secs(5)),
+    };
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
 async fn start_feed(initial: Answer) -> FakeFeed {
-    let answer = Arc::new(Mutex::new(initial));
-    let shared = answer.clone();
-    let server = HttpServer::new(move || {
-        let shared = shared.clone();
-        App::new().default_service(web::to(move || {
-            let answer = shared.lock().unwrap().clone();
-            async move {
-                match answer {
-                    Answer::Status(code) => {
-                        HttpResponse::build(actix_web::http::StatusCode::from_u16(code).unwrap())
-                            .finish()
-                    }
-                    Answer::Body(body) => HttpResponse::Ok()
-                        .content_type("application/json")
-                        .body(body),
-                    Answer::Hang => {
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                        HttpResponse::Ok().body("{}")
-                    }
-                }
-            }
-        }))
-    })
-    .workers(1)
-    .bind("127.0.0.1:0")
-    .expect("the fake feed binds to loopback");
-    let url = format!("http://{}/", server.addrs()[0]);
-    tokio::spawn(server.run());
-    FakeFeed { url, answer }
+    let server = wiremock::MockServer::start().await;
+    mount(&server, initial).await;
+    FakeFeed {
+        url: format!("{}/", server.uri()),
+        server,
+    }
 }
 
 /// The year the feed is asked for besides this one: next year on Beijing time.
@@ -176,7 +169,7 @@ async fn a_newly_published_year_changes_answers_even_ones_cached_before_it() {
     );
 
     // Act: the notice is published; the admin reload polls the feed now.
-    feed.set(Answer::Body(notice(year)));
+    feed.set(Answer::Body(notice(year))).await;
     let reload = ok_json(app.reload(Some(TOKEN)).await).await;
 
     // Assert
@@ -241,7 +234,7 @@ async fn garbage_empty_out_of_year_missing_and_slow_feeds_leave_the_data_as_they
         ("a timeout", Answer::Hang, "unreachable"),
     ];
     for (what, answer, expected) in cases {
-        feed.set(answer);
+        feed.set(answer).await;
         let reload = ok_json(app.reload(Some(TOKEN)).await).await;
         let outcome = reload["feed"]["last_outcome"].to_string();
         assert!(

@@ -9,6 +9,7 @@ mod days;
 mod deadlines;
 mod edges;
 mod feed;
+mod feed_transport;
 mod formats;
 mod helpers;
 mod hostile;
