@@ -81,7 +81,7 @@ fn deadlines(c: &mut Criterion) {
     c.bench_function("deadline_with_explanation", |b| {
         b.iter(|| compute(cal, black_box(&explained)))
     });
-    let batch: Vec<Request> = (0..10_000u64)
+    let batch: Vec<Request<'_>> = (0..10_000u64)
         .map(|i| Request {
             event: Moment::Date(
                 NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(i % 700),

@@ -18,8 +18,11 @@ use crate::time::BEIJING;
 /// How the feed is reached.
 #[derive(Clone, Debug)]
 pub struct FeedConfig {
+    /// The base URL serving `<year>.json`.
     pub base_url: String,
+    /// How long one request may take.
     pub timeout: Duration,
+    /// How long between polls.
     pub refresh: Duration,
 }
 
@@ -31,6 +34,7 @@ pub struct FeedError(#[source] reqwest::Error);
 /// The shortest wait after a failure; it doubles with each further failure, up to `refresh`.
 const FIRST_BACKOFF: Duration = Duration::from_secs(30);
 
+/// The holiday feed: polls the base URL and offers what it finds to the store.
 pub struct Feed {
     config: FeedConfig,
     client: reqwest::Client,
@@ -43,8 +47,11 @@ pub struct Feed {
 /// What one fetch of one year did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// A new file is in force.
     Accepted,
+    /// The feed answered 304.
     NotModified,
+    /// The same bytes are in force already.
     Unchanged,
     /// The feed has no data for the year yet (404, or holiday-cn's empty placeholder).
     NotPublished,
@@ -219,7 +226,7 @@ impl Feed {
 }
 
 /// Follows a redirect only to the origin the chain began at, at most five times.
-fn same_origin_only(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+fn same_origin_only(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
     let first = attempt.previous().first();
     let same = first.is_some_and(|first| {
         first.scheme() == attempt.url().scheme()

@@ -3,6 +3,8 @@
 //! The domain — [`calendar`] and [`deadline`] — is plain Rust with no HTTP in it; [`http`] is a
 //! thin actix-web adapter over it, and [`startup`] wires the two together.
 
+#![deny(missing_docs)]
+
 pub mod calendar;
 pub mod config;
 pub mod deadline;

@@ -1,8 +1,11 @@
 //! Golden tests: every day of the published years, checked two ways.
 //!
 //! 1. Against the source data, read independently of the compiled tables: holiday-cn's files
-//!    for `cn` (from `../shared/reference/holiday-cn` when it is there, else the byte-identical
-//!    copies under `holidays/cn`), and every Xinjiang entry for `cn-xj` and `cn-xj-kizilsu`.
+//!    for `cn` as the repository holds them under `holidays/cn` — byte for byte the upstream
+//!    files, which `holidays/cn/SHA256SUMS` (recorded at import) proves without any file from
+//!    outside the repository — and every Xinjiang entry for `cn-xj` and `cn-xj-kizilsu`. Every
+//!    input must be there: a missing one fails the test, it is never skipped. Where the
+//!    workspace's shared reference sits beside the checkout, it is compared too.
 //! 2. Against `tests/golden/<calendar>.tsv`, the expected answer for every day 2007–2026 kept
 //!    as data, so that a data change shows up as a readable diff. `QIXIAN_BLESS=1 cargo test
 //!    --test golden` rewrites them after a deliberate change.
@@ -57,27 +60,52 @@ fn entries(dir: &Path) -> HashMap<NaiveDate, (bool, String)> {
     all
 }
 
+/// The SHA-256 recorded for each upstream file, by year.
+fn recorded_digests() -> HashMap<i32, String> {
+    let sums = std::fs::read_to_string(root().join("holidays/cn/SHA256SUMS"))
+        .expect("holidays/cn/SHA256SUMS is in the repository");
+    sums.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (digest, name) = l.split_once("  ").expect("`<sha256>  <file>` lines");
+            let year = name.trim_end_matches(".json").parse().expect("a year");
+            (year, digest.to_owned())
+        })
+        .collect()
+}
+
 #[test]
-fn the_embedded_national_files_are_the_reference_files_byte_for_byte() {
-    let Some(reference) = reference() else {
-        eprintln!("../shared/reference is absent; checked against holidays/cn only");
-        return;
-    };
+fn the_embedded_national_files_are_holiday_cns_files_byte_for_byte() {
+    use sha2::{Digest, Sha256};
+    let recorded = recorded_digests();
+    assert_eq!(recorded.len(), 20, "a digest for each of 2007–2026");
     for year in 2007..=2026 {
-        let ours = std::fs::read(root().join(format!("holidays/cn/{year}.json"))).unwrap();
-        let theirs = std::fs::read(reference.join(format!("holiday-cn/{year}.json"))).unwrap();
-        assert!(
-            ours == theirs,
-            "holidays/cn/{year}.json differs from the reference"
+        let path = root().join(format!("holidays/cn/{year}.json"));
+        let ours = std::fs::read(&path).unwrap_or_else(|e| panic!("{path:?} is missing: {e}"));
+        let digest: String = Sha256::digest(&ours)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            Some(&digest),
+            recorded.get(&year),
+            "holidays/cn/{year}.json is not the file recorded at import"
         );
-        HolidayFile::parse("cn", year, &ours).expect("the reference file passes our checks");
+        HolidayFile::parse("cn", year, &ours).expect("the upstream file passes our checks");
+        if let Some(reference) = reference() {
+            let theirs = std::fs::read(reference.join(format!("holiday-cn/{year}.json")))
+                .expect("the shared reference holds every year");
+            assert!(
+                ours == theirs,
+                "holidays/cn/{year}.json differs from the shared reference"
+            );
+        }
     }
 }
 
 #[test]
 fn every_national_day_2007_to_2026_matches_the_state_councils_arrangement() {
-    let dir = reference().map_or_else(|| root().join("holidays/cn"), |r| r.join("holiday-cn"));
-    let listed = entries(&dir);
+    let listed = entries(&root().join("holidays/cn"));
     let set = CalendarSet::embedded().expect("embedded data compile");
     let cn = set.get("cn").unwrap();
     let mut checked = 0;
@@ -104,31 +132,34 @@ fn every_national_day_2007_to_2026_matches_the_state_councils_arrangement() {
 
 #[test]
 fn every_xinjiang_entry_holds_in_xinjiang_and_kizilsu_and_nowhere_else() {
-    let overlay: Vec<(NaiveDate, bool, String)> = match reference() {
-        Some(r) => {
-            let json: serde_json::Value = serde_json::from_slice(
-                &std::fs::read(r.join("xinjiang/overlay.json")).expect("overlay readable"),
-            )
-            .expect("overlay is JSON");
-            json["days"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| {
-                    (
-                        e["date"].as_str().unwrap().parse().unwrap(),
-                        e["isOffDay"].as_bool().unwrap(),
-                        e["name"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        }
-        None => entries(&root().join("holidays/cn-xj"))
-            .into_iter()
-            .map(|(d, (off, name))| (d, off, name))
-            .collect(),
-    };
+    let overlay: Vec<(NaiveDate, bool, String)> = entries(&root().join("holidays/cn-xj"))
+        .into_iter()
+        .map(|(d, (off, name))| (d, off, name))
+        .collect();
     assert_eq!(overlay.len(), 44, "the overlay's 44 entries");
+    if let Some(reference) = reference() {
+        // The repository's files hold exactly the shared overlay's entries.
+        let json: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(reference.join("xinjiang/overlay.json")).expect("overlay readable"),
+        )
+        .expect("overlay is JSON");
+        let mut theirs: Vec<(NaiveDate, bool, String)> = json["days"]
+            .as_array()
+            .expect("a days array")
+            .iter()
+            .map(|e| {
+                (
+                    e["date"].as_str().unwrap().parse().unwrap(),
+                    e["isOffDay"].as_bool().unwrap(),
+                    e["name"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let mut ours = overlay.clone();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(ours, theirs, "holidays/cn-xj holds the shared overlay");
+    }
     let set = CalendarSet::embedded().unwrap();
     let (cn, xj, kz) = (
         set.get("cn").unwrap(),
@@ -215,7 +246,9 @@ fn every_day_2007_to_2026_matches_the_golden_files() {
             std::fs::write(&path, &actual).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{path:?} is missing ({e}); QIXIAN_BLESS=1 cargo test --test golden writes it")
+        });
         if actual != expected {
             let first = actual
                 .lines()

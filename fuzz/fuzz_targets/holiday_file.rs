@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use chrono::Datelike;
 use libfuzzer_sys::fuzz_target;
+use qixian::calendar::spec::{CalendarSpec, EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{DataSet, HolidayFile, Origin};
 
 /// The calendars with files in force, and one without any.
@@ -26,6 +27,15 @@ fn year_of(byte: u8) -> i32 {
         0..200 => 1950 + i32::from(byte),
         _ => EDGE_YEARS[usize::from(byte - 200) % EDGE_YEARS.len()],
     }
+}
+
+/// The calendar `id` as the embedded list has it, or an occasional layer of that name.
+fn spec_of(id: &str) -> CalendarSpec {
+    static SPECS: OnceLock<Vec<CalendarSpec>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| parse_specs(EMBEDDED_SPECS).expect("the list is valid"));
+    let mut spec = specs.iter().find(|s| s.id == id).unwrap_or(&specs[2]).clone();
+    spec.id = id.to_owned();
+    spec
 }
 
 fn embedded() -> &'static DataSet {
@@ -60,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
 
     let mut set = embedded().clone();
     let before = set.get(calendar, year).map(|f| f.sha256);
-    match set.insert_checked(calendar, year, bytes, Origin::Embedded) {
+    match set.insert_checked(&spec_of(calendar), year, bytes, Origin::Embedded) {
         Ok(()) => {
             assert!(
                 parsed.is_ok(),

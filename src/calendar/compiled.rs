@@ -19,6 +19,9 @@ pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2100, 12, 31).expect("va
 /// The days every calendar answers for.
 pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
 
+/// The most days one listing answers: ten years and change.
+pub const MAX_LISTED_DAYS: i64 = 3_700;
+
 /// What kind of day a date is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,12 +56,43 @@ impl DayKind {
 /// Why a calendar question has no answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
+    /// A date outside [`SUPPORTED`].
     #[error("date {date} is outside the supported range {FIRST_DAY} to {LAST_DAY}")]
-    OutOfRange { date: NaiveDate },
+    OutOfRange {
+        /// The date.
+        date: NaiveDate,
+    },
+    /// An answer that would fall outside [`SUPPORTED`].
     #[error(
         "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
     )]
-    ResultOutOfRange { start: NaiveDate, days: i64 },
+    ResultOutOfRange {
+        /// Where the count started.
+        start: NaiveDate,
+        /// How many working days it counted.
+        days: i64,
+    },
+    /// A range that ends before it starts.
+    #[error("{to} is before from {from}")]
+    Backwards {
+        /// Its start.
+        from: NaiveDate,
+        /// Its end.
+        to: NaiveDate,
+    },
+    /// A range longer than one listing answers.
+    #[error(
+        "the range {from} to {to} spans {days} days; at most {MAX_LISTED_DAYS} are listed at once"
+    )]
+    TooLong {
+        /// Its start.
+        from: NaiveDate,
+        /// Its end.
+        to: NaiveDate,
+        /// How many days it spans.
+        days: i64,
+    },
+    /// No calendar has this id.
     #[error(
         "calendar {} is not known{}; known calendars: {known}",
         crate::time::quote(id),
@@ -78,7 +112,9 @@ pub enum CalendarError {
 /// been published for every layer of the calendar).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Answer<T> {
+    /// The answer.
     pub value: T,
+    /// Whether it depends on a day of a year not yet published for every layer.
     pub provisional: bool,
 }
 
@@ -109,15 +145,20 @@ impl Roll {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum YearStatus {
+    /// Every layer's notice for the year is known.
     Published,
+    /// Some layer's notice is not: days off are estimated.
     Provisional,
 }
 
 /// Where one layer's data for a year came from.
 #[derive(Clone, Debug, Serialize)]
 pub struct YearSource {
+    /// The layer.
     pub layer: String,
+    /// Where its file came from.
     pub origin: Origin,
+    /// The notices the file cites.
     pub papers: Vec<String>,
 }
 
@@ -140,21 +181,27 @@ pub struct Year {
 /// One day, as a calendar answers for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Day<'a> {
+    /// The date.
     pub date: NaiveDate,
+    /// What kind of day it is.
     pub kind: DayKind,
     /// The holiday's name, when a notice lists the day.
     pub name: Option<&'a str>,
+    /// Whether its year is unpublished for some layer.
     pub provisional: bool,
     /// Estimated for a year whose notice is not published (see [`super::projection`]);
     /// `source` then says how.
     pub estimated: bool,
     /// The layer whose notice decided the day; `None` for the weekend rule.
     pub layer: Option<&'a str>,
+    /// How sure the data's author is of the entry, where it says.
     pub confidence: Option<Confidence>,
+    /// Where the entry comes from, or how it was estimated.
     pub source: Option<&'a str>,
 }
 
 impl Day<'_> {
+    /// Whether government offices work on it.
     pub fn is_working(&self) -> bool {
         self.kind.is_working()
     }
@@ -203,10 +250,12 @@ fn date_of(index: usize) -> NaiveDate {
 }
 
 impl Calendar {
+    /// Its id (`cn-xj-kizilsu`).
     pub fn id(&self) -> &str {
         &self.spec.id
     }
 
+    /// How `holidays/calendars.json` describes it.
     pub fn spec(&self) -> &CalendarSpec {
         &self.spec
     }
@@ -461,6 +510,41 @@ impl Calendar {
             .filter(|d| matches!(d.kind, DayKind::Holiday | DayKind::MakeupWorkday)))
     }
 
+    /// The days from `from` to `to`, both included, as a listing answers them: at most
+    /// [`MAX_LISTED_DAYS`], in order, with whether any of them is provisional.
+    ///
+    /// # Errors
+    /// [`CalendarError::Backwards`] when `to` is before `from`, [`CalendarError::TooLong`] past
+    /// the bound, [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::CalendarSet;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// let listed = set.get("cn").unwrap().listing(d(10, 1), d(10, 8)).unwrap();
+    /// assert_eq!((listed.value.len(), listed.provisional), (8, false));
+    /// assert!(set.get("cn").unwrap().listing(d(10, 8), d(10, 1)).is_err());
+    /// ```
+    pub fn listing(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Answer<impl ExactSizeIterator<Item = Day<'_>>>, CalendarError> {
+        let days = (to - from).num_days() + 1;
+        if days < 1 {
+            return Err(CalendarError::Backwards { from, to });
+        }
+        if days > MAX_LISTED_DAYS {
+            return Err(CalendarError::TooLong { from, to, days });
+        }
+        Ok(Answer {
+            provisional: self.is_provisional_between(from, to)?,
+            value: self.days(from, to)?,
+        })
+    }
+
     /// Whether any day from `from` to `to` (either order, both included) is provisional.
     ///
     /// # Errors
@@ -474,6 +558,17 @@ impl Calendar {
     }
 }
 
+/// Why the calendars compiled into the binary cannot be built (a build the tests refuse).
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    /// The calendar list is broken.
+    #[error("the embedded calendar list is not valid")]
+    Specs(#[from] super::spec::SpecError),
+    /// A holiday file is broken.
+    #[error("an embedded holiday file is not valid")]
+    Data(#[from] super::data::DataError),
+}
+
 /// Every calendar, compiled from one [`DataSet`]; a request uses one set throughout.
 #[derive(Debug)]
 pub struct CalendarSet {
@@ -485,11 +580,11 @@ impl CalendarSet {
     /// The calendars of `holidays/calendars.json` compiled from the embedded data.
     ///
     /// # Errors
-    /// A message if the embedded data are broken; the tests make sure they are not.
-    pub fn embedded() -> Result<Self, String> {
-        let specs =
-            super::spec::parse_specs(super::spec::EMBEDDED_SPECS).map_err(|e| e.to_string())?;
-        let data = DataSet::embedded().map_err(|e| e.to_string())?;
+    /// [`EmbeddedError`] if the embedded list or data are broken; the tests make sure they are
+    /// not.
+    pub fn embedded() -> Result<Self, EmbeddedError> {
+        let specs = super::spec::parse_specs(super::spec::EMBEDDED_SPECS)?;
+        let data = DataSet::embedded()?;
         Ok(Self::compile(&specs, &data))
     }
 
@@ -539,10 +634,12 @@ impl CalendarSet {
             })
     }
 
+    /// Every calendar's id, national first.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.calendars.iter().map(|c| c.id())
     }
 
+    /// Every calendar, national first.
     pub fn iter(&self) -> impl Iterator<Item = &Calendar> {
         self.calendars.iter()
     }
@@ -1065,11 +1162,21 @@ mod tests {
                 id in any_calendar(), start in any_date(),
             ) {
                 let cal = calendars().get(id).unwrap();
-                if let Ok(got) = cal.add_working_days(start, 0) {
-                    prop_assert!(got.value >= start);
-                    prop_assert!(cal.is_working_day(got.value).unwrap());
-                    let skipped = cal.days(start, got.value.pred_opt().unwrap()).unwrap().filter(|d| d.is_working()).count();
-                    prop_assert_eq!(skipped, 0, "no working day between {} and {}", start, got.value);
+                match cal.add_working_days(start, 0) {
+                    Ok(got) => {
+                        prop_assert!(got.value >= start);
+                        prop_assert!(cal.is_working_day(got.value).unwrap());
+                        let skipped = cal.days(start, got.value.pred_opt().unwrap()).unwrap().filter(|d| d.is_working()).count();
+                        prop_assert_eq!(skipped, 0, "no working day between {} and {}", start, got.value);
+                    }
+                    // Only a start among the last days, all rest days, has no next working day.
+                    Err(CalendarError::ResultOutOfRange { .. }) => {
+                        prop_assert!(
+                            cal.days(start, LAST_DAY).unwrap().all(|d| !d.is_working()),
+                            "{} has working days after it", start
+                        );
+                    }
+                    Err(other) => prop_assert!(false, "unexpected {other}"),
                 }
             }
         }

@@ -38,131 +38,204 @@ impl Confidence {
 pub struct HolidayEntry {
     /// The holiday's name, as the notice gives it (`国庆节`).
     pub name: String,
+    /// The day.
     pub date: NaiveDate,
     /// `true`: a day off; `false`: a working day (a weekend made a makeup working day, 调休上班).
     pub is_off_day: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How sure the data's author is of it (Xinjiang's overlay says).
     pub confidence: Option<Confidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Where it comes from.
     pub source: Option<String>,
 }
 
 /// A layer's notice for one year: `{"year", "papers", "days"}`, holiday-cn's shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HolidayFile {
+    /// The year it is the notice of.
     pub year: i32,
     #[serde(default)]
+    /// The notices it comes from (URLs or titles).
     pub papers: Vec<String>,
+    /// The days it lists.
     pub days: Vec<HolidayEntry>,
 }
 
 /// Why a holiday file was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DataError {
+    /// Not JSON of holiday-cn's shape.
     #[error("holiday file for {calendar}/{year} is not valid JSON of holiday-cn's shape: {reason}")]
     Malformed {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// What the parser said.
         reason: String,
     },
+    /// The file says it is for another year.
     #[error("holiday file for {calendar}/{year} says it is for year {found}")]
     WrongYear {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The year it says it is for.
         found: i32,
     },
+    /// A date outside the year (the last days of the December before excepted).
     #[error("holiday file for {calendar}/{year} lists {date}, which is outside that year")]
     DateOutsideYear {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The date at fault.
         date: NaiveDate,
     },
+    /// A date listed twice.
     #[error("holiday file for {calendar}/{year} lists {date} twice")]
     DuplicateDate {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The date at fault.
         date: NaiveDate,
     },
+    /// No days at all: holiday-cn's placeholder for a year not yet published.
     #[error("holiday file for {calendar}/{year} lists no days")]
-    Empty { calendar: String, year: i32 },
+    Empty {
+        /// The calendar layer the file is for.
+        calendar: String,
+        /// The year the file is for.
+        year: i32,
+    },
+    /// A replacement that keeps fewer than half of the dates in force.
     #[error(
         "holiday file for {calendar}/{year} keeps only {kept} of the {had} days in force; a file that drops most of a year's published days is refused"
     )]
     DropsPublishedDays {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// How many of the dates in force it keeps.
         kept: usize,
+        /// How many dates are in force.
         had: usize,
     },
+    /// A replacement that changes the kind of too many days in force.
     #[error(
         "holiday file for {calendar}/{year} turns {count} days in force from days off into working days or back (the first {first}); a revision may change at most {max}",
         max = super::notice::MAX_KIND_CHANGES
     )]
     ChangesKinds {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// How many days would change kind.
         count: usize,
+        /// The first of them.
         first: NaiveDate,
     },
+    /// A replacement that adds too many days.
     #[error(
         "holiday file for {calendar}/{year} adds {added} days to the file in force; a revision may add at most {max}",
         max = super::notice::MAX_ADDED_DAYS
     )]
     AddsTooMany {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// How many days it would add.
         added: usize,
     },
+    /// A national notice that does not give a statutory day off.
     #[error(
         "holiday file for {calendar}/{year} does not give {date} ({name}) off; every national notice gives the statutory days of 全国年节及纪念日放假办法 off"
     )]
     LacksStatutoryDay {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The date at fault.
         date: NaiveDate,
+        /// The holiday.
         name: String,
     },
+    /// A national notice with too few or too many days off.
     #[error(
         "holiday file for {calendar}/{year} gives {days_off} days off in its year; a national notice gives {min} to {max}",
         min = super::notice::DAYS_OFF.start(),
         max = super::notice::DAYS_OFF.end()
     )]
     ImplausibleDaysOff {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// How many days off it gives in its year.
         days_off: usize,
     },
+    /// A regional notice without a festival its layer requires.
     #[error(
         "holiday file for {calendar}/{year} names no day off for {name}, which its notices always give"
     )]
     LacksHoliday {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The holiday.
         name: String,
     },
+    /// A regional notice whose festival begins far from its date.
     #[error(
         "holiday file for {calendar}/{year} begins {name} on {found}, more than {slack} days from its Umm al-Qura date {expected}",
         slack = super::notice::FESTIVAL_SLACK_DAYS
     )]
     FestivalFarFromItsDate {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The holiday.
         name: String,
+        /// The date it begins the festival on.
         found: NaiveDate,
+        /// Its Umm al-Qura date.
         expected: NaiveDate,
     },
+    /// A file an operator withdrew.
     #[error(
         "holiday file for {calendar}/{year} was withdrawn by an operator; the same file is not taken again"
     )]
-    Withdrawn { calendar: String, year: i32 },
+    Withdrawn {
+        /// The calendar layer the file is for.
+        calendar: String,
+        /// The year the file is for.
+        year: i32,
+    },
+    /// A name or source that is not plain text.
     #[error(
         "holiday file for {calendar}/{year}: the {field} of {date} {why}; names and sources must be plain text"
     )]
     NotPlainText {
+        /// The calendar layer the file is for.
         calendar: String,
+        /// The year the file is for.
         year: i32,
+        /// The date at fault.
         date: NaiveDate,
+        /// Which field.
         field: &'static str,
+        /// What is wrong with it.
         why: &'static str,
     },
 }
@@ -249,16 +322,25 @@ pub enum Origin {
     /// Compiled into the binary from `holidays/`.
     Embedded,
     /// Read from the operator's directory (`QIXIAN_HOLIDAYS_DIR`).
-    OperatorFile { path: String },
+    OperatorFile {
+        /// Its path, relative to the directory.
+        path: String,
+    },
     /// Fetched from the holiday feed (`QIXIAN_FEED_URL`).
-    Feed { url: String },
+    Feed {
+        /// Where it came from, without credentials.
+        url: String,
+    },
 }
 
 /// One layer's file for one year, with where it came from and a digest of its bytes.
 #[derive(Clone, Debug)]
 pub struct LayerYear {
+    /// The file.
     pub file: HolidayFile,
+    /// Where it came from.
     pub origin: Origin,
+    /// The SHA-256 of its bytes.
     pub sha256: [u8; 32],
 }
 
@@ -270,8 +352,11 @@ pub struct DataSet {
 
 /// A holiday file compiled into the binary.
 pub struct EmbeddedFile {
+    /// The calendar layer.
     pub calendar: &'static str,
+    /// The year.
     pub year: i32,
+    /// The file's text.
     pub json: &'static str,
 }
 
@@ -475,7 +560,7 @@ mod hostile {
     }
 
     /// The calendar `id` as the embedded list has it, or an occasional layer of that name.
-    fn spec_of(id: &str) -> crate::calendar::CalendarSpec {
+    fn spec_of(id: &str) -> CalendarSpec {
         let specs = crate::calendar::spec::parse_specs(crate::calendar::spec::EMBEDDED_SPECS)
             .expect("the embedded list is valid");
         let mut spec = specs

@@ -10,8 +10,8 @@ pub mod projection;
 pub mod spec;
 
 pub use compiled::{
-    Answer, Calendar, CalendarError, CalendarSet, Day, DayKind, FIRST_DAY, LAST_DAY, Roll,
-    SUPPORTED, Year, YearSource, YearStatus,
+    Answer, Calendar, CalendarError, CalendarSet, Day, DayKind, EmbeddedError, FIRST_DAY, LAST_DAY,
+    MAX_LISTED_DAYS, Roll, SUPPORTED, Year, YearSource, YearStatus,
 };
 pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
 pub use spec::{CalendarSpec, Notice, Projection};

@@ -23,6 +23,7 @@ pub const YEARS: RangeInclusive<i32> = 2000..=2100;
 /// A day estimated for a year whose notice is not published.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectedDay {
+    /// The day.
     pub date: NaiveDate,
     /// The holiday, as notices name it (`国庆节`; `国庆节、中秋节` when both fall on the date).
     pub name: &'static str,

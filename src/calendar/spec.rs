@@ -13,6 +13,7 @@ pub enum Notice {
     /// unpublished for this layer and every layer below it.
     Yearly {
         #[serde(default)]
+        /// The holidays a notice must name to count as the year's notice.
         requires: Vec<String>,
     },
     /// Days of its own only now and then; a year without a file simply adds nothing.
@@ -42,19 +43,24 @@ impl Projection {
 /// One calendar layer as `holidays/calendars.json` describes it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CalendarSpec {
+    /// Its id (`cn-xj`).
     pub id: String,
+    /// Its name (`新疆维吾尔自治区`).
     pub name: String,
+    /// The layer it adds to; none for the national one.
     pub parent: Option<String>,
     /// The zone whose clock official business runs on.
     pub timezone: Tz,
     /// Rest days of the week; a layer without its own inherits its parent's.
     #[serde(default, with = "weekdays")]
     pub weekend: Option<Vec<Weekday>>,
+    /// How it publishes its days.
     pub notice: Notice,
     /// How the layer's days are estimated for a year it has not published; none: not at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     #[serde(default)]
+    /// A note for people.
     pub note: String,
 }
 
@@ -66,14 +72,29 @@ struct SpecFile {
 /// Why the calendar list is unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
+    /// Not JSON of the list's shape.
     #[error("calendar list is not valid: {0}")]
     Malformed(String),
+    /// A calendar whose parent is not listed before it.
     #[error("calendar {id} names unknown parent {parent}")]
-    UnknownParent { id: String, parent: String },
+    UnknownParent {
+        /// The calendar.
+        id: String,
+        /// The parent it names.
+        parent: String,
+    },
+    /// Two calendars with one id.
     #[error("calendar {id} is listed twice")]
-    Duplicate { id: String },
+    Duplicate {
+        /// The id.
+        id: String,
+    },
+    /// A national calendar with no weekend rule.
     #[error("root calendar {id} has no weekend rule")]
-    NoWeekend { id: String },
+    NoWeekend {
+        /// The calendar.
+        id: String,
+    },
 }
 
 /// The calendar list compiled into the binary.

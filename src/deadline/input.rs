@@ -291,7 +291,7 @@ mod tests {
     /// The names serde reads, taken from the derived `Deserialize` itself.
     fn serde_fields() -> &'static [&'static str] {
         struct Fields(&'static [&'static str]);
-        impl<'de> serde::Deserializer<'de> for &mut Fields {
+        impl<'de> Deserializer<'de> for &mut Fields {
             type Error = serde::de::value::Error;
             fn deserialize_any<V: serde::de::Visitor<'de>>(
                 self,

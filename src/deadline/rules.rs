@@ -89,7 +89,9 @@ impl Consequence {
 /// One deadline of the working rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
+    /// Its id (`countersign-reply`).
     pub id: String,
+    /// Its title, as a document would give it.
     pub title: String,
     /// The article that sets it (`第五十条`).
     pub article: String,
@@ -97,11 +99,14 @@ pub struct Rule {
     pub text: String,
     /// What the period runs from.
     pub event: String,
+    /// How its period is counted.
     pub unit: Unit,
+    /// Its period's length.
     pub amount: u32,
     /// Whether a caller may set its own amount (`days`).
     pub adjustable: bool,
     #[serde(default)]
+    /// What follows its lapse, if anything.
     pub on_lapse: Option<Consequence>,
 }
 
@@ -114,6 +119,7 @@ struct RuleFile {
 /// The rules in force, with the instrument they come from.
 #[derive(Clone, Debug)]
 pub struct RuleBook {
+    /// The instrument the rules come from.
     pub source: String,
     rules: Vec<Rule>,
 }

@@ -214,3 +214,89 @@ fn an_unpublished_year_makes_the_deadline_provisional() {
     );
     assert!(!countersign("2026-09-30", None, false).provisional);
 }
+
+mod properties {
+    //! What holds for every deadline, whatever the event and the period.
+
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn set() -> &'static CalendarSet {
+        static SET: OnceLock<CalendarSet> = OnceLock::new();
+        SET.get_or_init(|| CalendarSet::embedded().expect("embedded data compile"))
+    }
+
+    fn event() -> impl Strategy<Value = NaiveDate> {
+        (0i64..(365 * 30)).prop_map(|n| d(2005, 1, 1) + chrono::Days::new(n as u64))
+    }
+
+    fn calendar() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["cn", "cn-xj", "cn-xj-kizilsu"])
+    }
+
+    fn unit() -> impl Strategy<Value = Unit> {
+        prop::sample::select(Unit::ALL.to_vec())
+    }
+
+    fn deadline(
+        calendar: &str,
+        unit: Unit,
+        amount: u32,
+        event: NaiveDate,
+        explain: bool,
+    ) -> Deadline<'static> {
+        let request = Request {
+            period: Period {
+                rule: None,
+                unit,
+                amount,
+            },
+            event: Moment::Date(event),
+            zone: BEIJING,
+            read_on: BEIJING,
+            as_of: None,
+            explain,
+        };
+        compute(set().get(calendar).unwrap(), &request).expect("inside the supported range")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn the_due_day_is_a_working_day_after_the_event(
+            calendar in calendar(), unit in unit(), amount in 1u32..400, event in event(),
+        ) {
+            let due = deadline(calendar, unit, amount, event, false).due_date;
+            prop_assert!(due > event, "{} + {} {:?} = {}", event, amount, unit, due);
+            prop_assert!(
+                set().get(calendar).unwrap().is_working_day(due).unwrap(),
+                "{}: {} + {} {:?} ends on a rest day {}", calendar, event, amount, unit, due
+            );
+        }
+
+        #[test]
+        fn a_later_event_never_gives_an_earlier_due_date(
+            calendar in calendar(), unit in unit(), amount in 1u32..400, event in event(), later in 1u64..40,
+        ) {
+            let first = deadline(calendar, unit, amount, event, false).due_date;
+            let second = deadline(calendar, unit, amount, event + chrono::Days::new(later), false).due_date;
+            prop_assert!(second >= first, "{} then {} days later: {} then {}", event, later, first, second);
+        }
+
+        #[test]
+        fn the_explanation_counts_exactly_the_period(
+            calendar in calendar(), unit in unit(), amount in 1u32..120, event in event(),
+        ) {
+            let deadline = deadline(calendar, unit, amount, event, true);
+            let steps = deadline.explanation.expect("asked for");
+            let counted: Vec<u32> = steps.iter().filter_map(|s| s.ordinal).collect();
+            prop_assert_eq!(counted.len() as u32, amount, "counted days");
+            prop_assert!(counted.iter().enumerate().all(|(i, n)| *n == i as u32 + 1), "numbered 1, 2, …");
+            prop_assert_eq!(steps.first().map(|s| s.date), Some(event), "from the event day");
+            prop_assert_eq!(steps.last().map(|s| s.date), Some(deadline.due_date), "to the due day");
+            prop_assert!(!steps[0].counted, "the event day never counts");
+        }
+    }
+}

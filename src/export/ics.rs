@@ -15,6 +15,7 @@ pub struct Feed {
     pub name: String,
     /// `REFRESH-INTERVAL` and `X-PUBLISHED-TTL`: how often subscribers should read it again.
     pub refresh: Option<Duration>,
+    /// The events.
     pub events: Vec<AllDayEvent>,
 }
 
@@ -25,19 +26,26 @@ pub struct AllDayEvent {
     pub uid: String,
     /// `DTSTAMP`, in UTC.
     pub stamp: NaiveDateTime,
+    /// The day.
     pub date: NaiveDate,
+    /// `SUMMARY`: the title.
     pub summary: String,
+    /// `DESCRIPTION`.
     pub description: Option<String>,
+    /// `CATEGORIES`.
     pub categories: Vec<String>,
     /// Whether the day shows as busy (`TRANSP:OPAQUE`) rather than free.
     pub busy: bool,
+    /// The reminder, if any.
     pub alarm: Option<Alarm>,
 }
 
 /// A display reminder (`VALARM`), some time before the event's start (its day's 00:00).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alarm {
+    /// How long before the event's start (its day's 00:00).
     pub before: Duration,
+    /// What it says.
     pub description: String,
 }
 
@@ -282,5 +290,47 @@ mod tests {
             "expected an hour and a half"
         );
         assert_eq!(duration(Duration::zero()), "PT0S", "expected zero seconds");
+    }
+
+    /// Reads an escaped TEXT value back (the inverse of [`escape`]).
+    fn unescape(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match (c, c == '\\') {
+                (_, true) => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => {}
+                },
+                (c, false) => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1_000))]
+
+        /// Whatever a summary holds (any characters, of any width, line breaks and separators),
+        /// no line of the file is longer than 75 octets, every line ends with CRLF, and
+        /// unfolding and unescaping give the summary back, its line breaks written as LF.
+        #[test]
+        fn any_text_folds_within_75_octets_and_unfolds_to_itself(
+            summary in proptest::prelude::any::<String>(),
+        ) {
+            let text = feed(vec![event(&summary, None)]);
+            for line in text.split("\r\n") {
+                proptest::prop_assert!(line.len() <= MAX_OCTETS, "{} octets: {:?}", line.len(), line);
+            }
+            proptest::prop_assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
+            let unfolded = text.replace("\r\n ", "");
+            let value = unfolded
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix("SUMMARY:"))
+                .expect("a SUMMARY line");
+            let expected = summary.replace("\r\n", "\n").replace('\r', "\n");
+            proptest::prop_assert_eq!(unescape(value), expected);
+        }
     }
 }

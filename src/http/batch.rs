@@ -386,7 +386,7 @@ impl<'de> DeserializeSeed<'de> for Envelope<'_> {
 impl<'de> Visitor<'de> for Envelope<'_> {
     type Value = Vec<&'de RawValue>;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object {\"items\": [...]}")
     }
 
@@ -425,7 +425,7 @@ impl<'de> DeserializeSeed<'de> for Counted<'_> {
 impl<'de> Visitor<'de> for Counted<'_> {
     type Value = Vec<&'de RawValue>;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an array of deadline requests")
     }
 

@@ -43,7 +43,7 @@ pub struct ResponseCache {
 
 impl ResponseCache {
     /// A cache holding at most `max_bytes` of entries (keys, bodies and their overhead), none
-    /// larger than a sixteenth of it or [`MAX_ENTRY_BYTES`]; 0 turns it off.
+    /// larger than a sixteenth of it or 128 KiB; 0 turns it off.
     pub fn new(max_bytes: usize) -> Self {
         ResponseCache {
             cache: (max_bytes > 0).then(|| {
@@ -184,6 +184,7 @@ fn version_header(set: &std::sync::Arc<crate::calendar::CalendarSet>) -> HeaderV
     })
 }
 
+/// The cache middleware: one snapshot of the data per request, the ETag and `x-data-version` made from it, `If-None-Match` answered, and the answers worth keeping kept.
 pub async fn cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -9,10 +9,7 @@ use super::{
     problem::ApiError,
     render::{self, Format},
 };
-use crate::calendar::{Answer, Confidence, Day, DayKind};
-
-/// The longest range `/v1/days` lists: ten years and change.
-pub const MAX_RANGE_DAYS: i64 = 3_700;
+use crate::calendar::{Answer, CalendarError, Confidence, Day, DayKind};
 
 /// The CSV columns of a list of days: [`DayDto`]'s fields, in order.
 pub const DAY_COLUMNS: [&str; 10] = [
@@ -120,33 +117,18 @@ pub async fn range(
     let calendar = data.calendar(&state, &params)?;
     let clock = calendar.clock(chrono::Utc::now());
     let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
-    let length = (to - from).num_days() + 1;
-    if length < 1 {
-        return Err(ApiError::InvalidParameter {
-            name: "to".to_owned(),
-            reason: format!("{to} is before from {from}"),
-        });
-    }
-    if length > MAX_RANGE_DAYS {
-        return Err(ApiError::InvalidParameter {
-            name: "to".to_owned(),
-            reason: format!(
-                "the range {from} to {to} spans {length} days; at most {MAX_RANGE_DAYS} are listed at once"
-            ),
-        });
-    }
-    let provisional = calendar.is_provisional_between(from, to.max(from))?;
-    super::check_strict(
+    let listed = calendar.listing(from, to).map_err(|e| match e {
+        CalendarError::Backwards { .. } | CalendarError::TooLong { .. } => {
+            super::params::invalid("to", &e.to_string())
+        }
+        other => other.into(),
+    })?;
+    let days = super::check_strict(
         params.flag("strict")?,
-        Answer {
-            value: (),
-            provisional,
-        },
+        listed,
         "the range includes unpublished years",
-    )?;
-    let days = calendar
-        .days(from, to)?
-        .map(|d| DayDto::new(calendar.id(), d));
+    )?
+    .map(|d| DayDto::new(calendar.id(), d));
     match answer_as.format {
         Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
         _ => Ok(render::json(&RangeDto {

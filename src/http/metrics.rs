@@ -45,19 +45,26 @@ struct RouteSeries {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// The label of the data version gauge.
 pub struct VersionLabels {
+    /// The version.
     pub version: String,
 }
 
 /// Every metric the service exports, registered once at start-up.
 pub struct Metrics {
     registry: Registry,
+    /// Requests by method, route and status.
     pub requests: Family<RequestLabels, Counter>,
+    /// Time to the answer's head, by route.
     pub latency: Family<RouteLabels, Histogram>,
+    /// Answers served from the response cache.
     pub cache_hits: Counter,
+    /// Answers computed afresh.
     pub cache_misses: Counter,
     /// Batches waiting for a turn, and batches being read or answered.
     pub batches_waiting: Gauge,
+    /// Batches holding a turn.
     pub batches_answering: Gauge,
     /// 1 while the last feed attempt succeeded (or no feed is configured), else 0.
     pub feed_up: Gauge,

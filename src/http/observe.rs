@@ -54,7 +54,7 @@ pub struct Limits {
     /// How long a request may take.
     pub request_timeout: Duration,
     /// Which requests get a log line.
-    pub access_log: crate::config::AccessLog,
+    pub access_log: AccessLog,
 }
 
 const REQUEST_ID: &str = "x-request-id";
@@ -96,6 +96,7 @@ fn logged(policy: AccessLog, status: u16) -> bool {
     }
 }
 
+/// The observing middleware: a request id, the query and time limits, a 415 for encoded bodies, the metrics and the access line.
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -121,6 +121,12 @@ fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
             "unknown-calendar",
             "Unknown calendar",
         ),
+        Calendar(C::Backwards { .. } | C::TooLong { .. })
+        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => (
+            StatusCode::BAD_REQUEST,
+            "invalid-parameter",
+            "A parameter is not valid",
+        ),
         Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "out-of-range",
@@ -246,9 +252,13 @@ fn framework(status: StatusCode) -> (StatusCode, &'static str, &'static str) {
 #[derive(Debug, Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Problem {
     #[serde(rename = "type")]
+    /// `type`: `urn:qixian:problem:` and the code.
     pub kind: String,
+    /// A summary of the problem's kind.
     pub title: String,
+    /// The HTTP status.
     pub status: u16,
+    /// What went wrong this time, naming the value.
     pub detail: String,
     /// The stable, machine-readable part of `type`.
     pub code: String,

@@ -20,10 +20,13 @@ use crate::export::ics;
 /// A format an answer can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// JSON, the default.
     Json,
     /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
     Text,
+    /// RFC 4180 CSV.
     Csv,
+    /// iCalendar.
     Ics,
 }
 

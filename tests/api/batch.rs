@@ -519,3 +519,37 @@ async fn one_client_address_takes_at_most_a_quarter_of_the_turns() {
     );
     drop(stalled);
 }
+
+#[tokio::test]
+async fn a_batch_still_waiting_when_the_request_timeout_runs_out_is_a_503_problem() {
+    // Arrange: one turn, held by a client that stops reading; a request timeout of 1 s.
+    let app = spawn_app_with(&[
+        ("QIXIAN_MAX_CONCURRENT_BATCHES", "1"),
+        ("QIXIAN_REQUEST_TIMEOUT_SECS", "1"),
+    ])
+    .await;
+    let item = json!({"rule": "countersign-reply", "event": "2026-09-30", "explain": true});
+    let body = serde_json::to_vec(&json!({"items": vec![item; 10_000]})).unwrap();
+    let stalled = start_raw_batch(&app, &body).await;
+    // A second client that will stall too, next in the queue: it holds the turn from when the
+    // first one's time is up (1 s) for another second.
+    let next = tokio::spawn({
+        let (address, body) = (app.address.clone(), body.clone());
+        async move {
+            let app = TestApp {
+                address,
+                client: reqwest::Client::new(),
+            };
+            start_raw_batch(&app, &body).await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // Act — a third batch, whose 1 s runs out while the second holds the turn.
+    let response = app.post_batch(&countersign_items("2026-09-30", 10)).await;
+
+    // Assert
+    assert_problem(response, 503, "timeout", &["longer than 1 s"]).await;
+    drop(stalled);
+    drop(next.await);
+}
