@@ -135,13 +135,12 @@ fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
     })
 }
 
-/// A flag written as text: `true`/`false`, `1`/`0`, in any case; an empty value is `true`.
+/// A flag written as text: `true`/`false` (also `TRUE`/`FALSE`, as a spreadsheet writes a
+/// boolean into a URL, and `True`/`False`), `1`/`0`; an empty value is `true`.
 pub fn flag_text(field: &'static str, value: &str) -> Result<bool, InputError> {
     match value {
-        "" | "1" => Ok(true),
-        "0" => Ok(false),
-        v if v.eq_ignore_ascii_case("true") => Ok(true),
-        v if v.eq_ignore_ascii_case("false") => Ok(false),
+        "" | "1" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "false" | "FALSE" | "False" => Ok(false),
         v => Err(InputError {
             field,
             reason: format!("{} is not true or false", quoted(v)),

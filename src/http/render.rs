@@ -88,7 +88,6 @@ pub fn negotiate_among(
 ) -> Result<Negotiated, ApiError> {
     // Checked whatever the answer's format, like every other flag.
     let bom = offered.contains(&Format::Csv) && params.flag("bom")?;
-    let format = choose(req, params, offered)?;
     let fields = params.query().fields;
     let field = match params.get("field")? {
         None => None,
@@ -109,11 +108,16 @@ pub fn negotiate_among(
                 })?,
         ),
     };
+    // `field` alone asks for a text answer: a spreadsheet's URL needs nothing more.
+    let format = match (field, params.get("format")?) {
+        (Some(_), None) if offered.contains(&Format::Text) => Format::Text,
+        _ => choose(req, params, offered)?,
+    };
     if field.is_some() && format != Format::Text {
         return Err(invalid(
             "field",
             &format!(
-                "chooses what a text answer carries; this answer is {} (add format=text)",
+                "chooses what a text answer carries; this answer is {} (leave out format, or write format=text)",
                 format.name()
             ),
         ));

@@ -212,6 +212,9 @@ async fn field_is_refused_where_it_cannot_answer() {
         .get("/v1/deadlines?rule=countersign-reply&event=2026-09-30&format=text&field=state")
         .await;
     let json_answer = app
+        .get("/v1/workdays/add?start=2026-09-30&days=7&format=json&field=provisional")
+        .await;
+    let implied = app
         .get("/v1/workdays/add?start=2026-09-30&days=7&field=provisional")
         .await;
     let unknown = app
@@ -221,6 +224,11 @@ async fn field_is_refused_where_it_cannot_answer() {
     // Assert
     assert_problem(no_as_of, 400, "invalid-parameter", &["state", "as_of"]).await;
     assert_problem(json_answer, 400, "invalid-parameter", &["format=text"]).await;
+    assert_eq!(
+        text(implied).await,
+        "0",
+        "field alone asks for the text answer"
+    );
     assert_problem(unknown, 400, "invalid-parameter", &["date, provisional"]).await;
 }
 

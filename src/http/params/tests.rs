@@ -190,10 +190,8 @@ mod hostile {
                         v
                     );
                     let flag = match v {
-                        "1" | "" => Some(true),
-                        "0" => Some(false),
-                        v if v.eq_ignore_ascii_case("true") => Some(true),
-                        v if v.eq_ignore_ascii_case("false") => Some(false),
+                        "1" | "" | "true" | "TRUE" | "True" => Some(true),
+                        "0" | "false" | "FALSE" | "False" => Some(false),
                         _ => None,
                     };
                     prop_assert_eq!(params.flag(name).ok(), flag, "flag({:?}) of {:?}", name, v);

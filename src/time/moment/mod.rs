@@ -207,8 +207,10 @@ impl Moment {
     }
 }
 
-/// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff` (up to nine digits, `,` for `.` too); `:60` is a leap
-/// second. The hour takes one or two digits (`9:30`, as spreadsheets write it).
+/// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff` (up to nine digits, `,` for `.` too). A leap second
+/// (`:60`) is read as the last instant of its minute (`:59.999999999`): it stays on its day, and
+/// answers never write a second 60, which most readers of RFC 3339 refuse. The hour takes one
+/// or two digits (`9:30`, as spreadsheets write it).
 fn parse_time(text: &str) -> Option<NaiveTime> {
     let (main, fraction) = match text.find(['.', ',']) {
         Some(at) => (&text[..at], Some(&text[at + 1..])),
@@ -236,7 +238,7 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
         Some(_) => return None,
     };
     match second {
-        60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, nanos + 1_000_000_000),
+        60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, 999_999_999),
         s => NaiveTime::from_hms_nano_opt(hour, minute, s, nanos),
     }
 }
