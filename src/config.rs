@@ -138,12 +138,12 @@ pub const SETTINGS: [Setting; 21] = [
     Setting {
         name: "QIXIAN_ADMIN_TOKEN",
         default: "none",
-        what: "bearer token of `POST /v1/admin/reload`; without it the route does not exist; a token with surrounding whitespace is refused",
+        what: "bearer token of `POST /v1/admin/reload` and `/v1/admin/withdraw`; without it the routes do not exist; a token with surrounding whitespace is refused",
     },
     Setting {
         name: "QIXIAN_CACHE_MAX_BYTES",
-        default: "67108864",
-        what: "size bound of the response cache; `0` turns it off",
+        default: "16777216",
+        what: "size bound of the response cache (keys, answers and their overhead; no answer over 128 KiB is kept); `0` turns it off",
     },
     Setting {
         name: "QIXIAN_CORS_ORIGINS",
@@ -157,8 +157,8 @@ pub const SETTINGS: [Setting; 21] = [
     },
     Setting {
         name: "QIXIAN_MAX_CONNECTIONS",
-        default: "2048",
-        what: "open connections per worker; more wait in the backlog",
+        default: "4096",
+        what: "open connections in all, shared evenly among the workers (an idle one costs about 18 KiB); more wait in the backlog",
     },
 ];
 
@@ -194,8 +194,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `QIXIAN_ACCESS_LOG`.
     pub access_log: AccessLog,
-    /// `QIXIAN_WORKERS`; none: one per CPU.
-    pub workers: Option<usize>,
+    /// `QIXIAN_WORKERS`, one per CPU unless given.
+    pub workers: usize,
     /// `QIXIAN_MAX_BATCH_ITEMS`.
     pub max_batch_items: usize,
     /// `QIXIAN_MAX_CONCURRENT_BATCHES`. A turn spans reading the body, the work and sending
@@ -354,9 +354,7 @@ impl Config {
             default_calendar: setting("QIXIAN_DEFAULT_CALENDAR"),
             log_format,
             access_log,
-            workers: given("QIXIAN_WORKERS")
-                .map(|_| positive("QIXIAN_WORKERS", cpus))
-                .transpose()?,
+            workers: positive("QIXIAN_WORKERS", cpus)?,
             max_batch_items: number("QIXIAN_MAX_BATCH_ITEMS", 10_000)?,
             max_concurrent_batches: positive("QIXIAN_MAX_CONCURRENT_BATCHES", 4 * cpus)?,
             max_body_bytes: number("QIXIAN_MAX_BODY_BYTES", 2 << 20)?,
@@ -371,11 +369,11 @@ impl Config {
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
             admin_token,
-            cache_max_bytes: number("QIXIAN_CACHE_MAX_BYTES", 64 << 20)?,
+            cache_max_bytes: number("QIXIAN_CACHE_MAX_BYTES", 16 << 20)?,
             cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS"))?,
             backlog: u32::try_from(positive("QIXIAN_BACKLOG", 1024)?)
                 .map_err(|_| error("QIXIAN_BACKLOG", "", "must fit in 32 bits"))?,
-            max_connections: positive("QIXIAN_MAX_CONNECTIONS", 2048)?,
+            max_connections: positive("QIXIAN_MAX_CONNECTIONS", 4096)?,
         })
     }
 }

@@ -1,5 +1,7 @@
 //! Builds the application once: data, state, listener, server.
 
+pub mod memory;
+
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -161,13 +163,13 @@ impl Application {
             })
             .transpose()?;
         let parts = Parts::new(&config, AppState::new(&config, store, feed.clone()));
-        let mut server = HttpServer::new(move || app(&parts))
+        // actix counts connections per worker; the setting bounds them all, whatever the
+        // number of CPUs, so that its memory fits the deployment's limit.
+        let server = HttpServer::new(move || app(&parts))
+            .workers(config.workers)
             .backlog(config.backlog)
-            .max_connections(config.max_connections)
+            .max_connections(config.max_connections.div_ceil(config.workers))
             .shutdown_timeout(config.shutdown_timeout.as_secs());
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
-        }
         let bind = |source| StartupError::Bind {
             addr: config.addr,
             source,
@@ -199,10 +201,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // The feed polls in the background; serving never waits for it.
         let poller = self.feed.map(Feed::spawn);
+        let trimmer = tokio::spawn(memory::trim_periodically());
         let result = self.server.await;
         if let Some(poller) = poller {
             poller.abort();
         }
+        trimmer.abort();
         result
     }
 }
