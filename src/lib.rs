@@ -14,4 +14,5 @@ pub mod http;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod time;

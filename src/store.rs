@@ -114,17 +114,21 @@ pub struct AwaitedNotice {
     pub operator_file: String,
 }
 
+impl AwaitedNotice {
+    /// What it means, in `lang`.
+    pub fn message(&self, lang: crate::text::Lang) -> String {
+        lang.says().awaited_notice(
+            self.year,
+            &self.layer,
+            &self.operator_file,
+            self.layer == FEED_CALENDAR,
+        )
+    }
+}
+
 impl std::fmt::Display for AwaitedNotice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} has no notice of {} in the data and nothing configured will bring one: its days off are estimated and answers that depend on it are provisional until an operator file ({} under QIXIAN_HOLIDAYS_DIR) or a new release brings it",
-            self.year, self.layer, self.operator_file
-        )?;
-        if self.layer == FEED_CALENDAR {
-            f.write_str(", or a holiday feed is configured (QIXIAN_FEED_URL)")?;
-        }
-        Ok(())
+        f.write_str(&self.message(crate::text::Lang::En))
     }
 }
 

@@ -54,18 +54,14 @@ impl DayKind {
 }
 
 /// Why a calendar question has no answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
     /// A date outside [`SUPPORTED`].
-    #[error("date {date} is outside the supported range {FIRST_DAY} to {LAST_DAY}")]
     OutOfRange {
         /// The date.
         date: NaiveDate,
     },
     /// An answer that would fall outside [`SUPPORTED`].
-    #[error(
-        "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
-    )]
     ResultOutOfRange {
         /// Where the count started.
         start: NaiveDate,
@@ -73,7 +69,6 @@ pub enum CalendarError {
         days: i64,
     },
     /// A range that ends before it starts.
-    #[error("{to} is before from {from}")]
     Backwards {
         /// Its start.
         from: NaiveDate,
@@ -81,9 +76,6 @@ pub enum CalendarError {
         to: NaiveDate,
     },
     /// A range longer than one listing answers.
-    #[error(
-        "the range {from} to {to} spans {days} days; at most {MAX_LISTED_DAYS} are listed at once"
-    )]
     TooLong {
         /// Its start.
         from: NaiveDate,
@@ -93,11 +85,6 @@ pub enum CalendarError {
         days: i64,
     },
     /// No calendar has this id.
-    #[error(
-        "calendar {} is not known{}; known calendars: {known}",
-        crate::time::quote(id),
-        suggestion.as_deref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
-    )]
     UnknownCalendar {
         /// The id asked for.
         id: String,
@@ -107,6 +94,8 @@ pub enum CalendarError {
         suggestion: Option<String>,
     },
 }
+
+impl std::error::Error for CalendarError {}
 
 /// An answer and whether any day it depends on is provisional (in a year whose notice has not
 /// been published for every layer of the calendar).
@@ -935,7 +924,7 @@ mod tests {
             (DayKind::Holiday, Some("国庆节"))
         );
         assert!(
-            national_day.source.unwrap().starts_with("estimated: "),
+            national_day.source.unwrap().starts_with("预估："),
             "the reason is given"
         );
         let ordinary = cn.day(d(2027, 10, 12)).unwrap();

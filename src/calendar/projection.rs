@@ -30,7 +30,8 @@ pub struct ProjectedDay {
     /// Always `true`: projections never guess a makeup working day.
     pub is_off_day: bool,
     /// How the day was estimated, e.g.
-    /// `estimated: 春节 初一 from the Chinese lunisolar calendar (全国年节及纪念日放假办法 2013)`.
+    /// `预估：春节 初一，按农历推算（《全国年节及纪念日放假办法》2013年修订）` — in Chinese in
+    /// every answer, like the sources of the notices themselves.
     pub reason: String,
 }
 
@@ -61,12 +62,14 @@ impl Version {
         }
     }
 
+    /// The version's name, as a reason cites it. The reasons are the data's own words: like a
+    /// notice's source, they are Chinese in every answer.
     fn law(self) -> &'static str {
         match self {
-            Version::Of1999 => "全国年节及纪念日放假办法 1999",
-            Version::Of2007 => "全国年节及纪念日放假办法 2007",
-            Version::Of2013 => "全国年节及纪念日放假办法 2013",
-            Version::Of2024 => "全国年节及纪念日放假办法 2024",
+            Version::Of1999 => "《全国年节及纪念日放假办法》1999年",
+            Version::Of2007 => "《全国年节及纪念日放假办法》2007年修订",
+            Version::Of2013 => "《全国年节及纪念日放假办法》2013年修订",
+            Version::Of2024 => "《全国年节及纪念日放假办法》2024年修订",
         }
     }
 }
@@ -102,7 +105,7 @@ struct Holiday {
 ///     days.iter().filter(|p| p.name == "劳动节").map(|p| p.date).collect();
 /// // 5/1 and 5/2 are a Saturday and a Sunday: 第六条 gives Monday and Tuesday.
 /// assert_eq!(labour, [d(5, 1), d(5, 2), d(5, 3), d(5, 4)]);
-/// assert!(days.iter().all(|p| p.is_off_day && p.reason.starts_with("estimated: ")));
+/// assert!(days.iter().all(|p| p.is_off_day && p.reason.starts_with("预估：")));
 /// ```
 pub fn national(year: i32) -> Vec<ProjectedDay> {
     if !YEARS.contains(&year) {
@@ -131,7 +134,7 @@ pub fn national(year: i32) -> Vec<ProjectedDay> {
             if let Some(day) = days.iter_mut().find(|p| p.date == *date) {
                 lost_here.push((*date, Lost::SharedWith(day.name)));
                 day.name = joint_name(day.name, holiday.name);
-                day.reason = format!("{}; also {what} ({law})", day.reason_without_law(law));
+                day.reason = format!("{}；又为{what}（{law}）", day.reason_without_law(law));
             } else {
                 if is_weekend(*date) {
                     lost_here.push((*date, Lost::Weekend));
@@ -140,7 +143,7 @@ pub fn national(year: i32) -> Vec<ProjectedDay> {
                     date: *date,
                     name: holiday.name,
                     is_off_day: true,
-                    reason: format!("estimated: {what} ({law})"),
+                    reason: format!("预估：{what}（{law}）"),
                 });
             }
         }
@@ -165,14 +168,13 @@ pub fn national(year: i32) -> Vec<ProjectedDay> {
             }
             let reason = match why {
                 Lost::Weekend => format!(
-                    "estimated: 补假 for {} {}, a {} (第六条, {law})",
+                    "预估：{}{}适逢{}，依第六条补假（{law}）",
                     holiday.name,
                     month_day(date),
                     weekday_name(date)
                 ),
                 Lost::SharedWith(other) => format!(
-                    "estimated: 补假 for {} {}, which falls on {other} (第六条 by analogy, as the \
-                     2009 and 2020 notices gave; {law})",
+                    "预估：{}{}与{other}同日，参照第六条补假（2009年、2020年通知均如此安排；{law}）",
                     holiday.name,
                     month_day(date)
                 ),
@@ -191,9 +193,9 @@ pub fn national(year: i32) -> Vec<ProjectedDay> {
 }
 
 impl ProjectedDay {
-    /// The reason without its closing `(law)`, so that a second holiday can be appended.
+    /// The reason without its closing `（law）`, so that a second holiday can be appended.
     fn reason_without_law(&self, law: &str) -> String {
-        let suffix = format!(" ({law})");
+        let suffix = format!("（{law}）");
         self.reason
             .strip_suffix(&suffix)
             .unwrap_or(&self.reason)
@@ -245,7 +247,7 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
     let lunar = |month: u8, day: u8, name: &'static str, label: &str| Holiday {
         name,
         days: chinese_date(year, month, day)
-            .map(|date| (date, format!("{label} from the Chinese lunisolar calendar")))
+            .map(|date| (date, format!("{label}，按农历推算")))
             .into_iter()
             .collect(),
     };
@@ -266,10 +268,7 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
             .filter_map(|offset: i64| {
                 let date = new_year?.checked_add_signed(chrono::Duration::days(offset))?;
                 let label = labels[usize::try_from(offset + 1).ok()?];
-                Some((
-                    date,
-                    format!("春节 {label} from the Chinese lunisolar calendar"),
-                ))
+                Some((date, format!("春节 {label}，按农历推算")))
             })
             .collect(),
     });
@@ -281,7 +280,7 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
                 .map(|date| {
                     (
                         date,
-                        "清明节 on the 清明 solar term, sun at 15°, Beijing time".to_owned(),
+                        "清明节，按清明节气（太阳视黄经15°，北京时间）推算".to_owned(),
                     )
                 })
                 .into_iter()
@@ -319,9 +318,9 @@ fn is_weekend(date: NaiveDate) -> bool {
 
 fn weekday_name(date: NaiveDate) -> &'static str {
     if date.weekday() == Weekday::Sat {
-        "saturday"
+        "星期六"
     } else {
-        "sunday"
+        "星期日"
     }
 }
 
@@ -522,14 +521,14 @@ const FESTIVALS: [Festival; 2] = [
         name: "肉孜节",
         month: 10,
         day: 1,
-        hijri: "1 Shawwal",
+        hijri: "十月（闪瓦鲁月）一日",
         length: 1,
     },
     Festival {
         name: "古尔邦节",
         month: 12,
         day: 10,
-        hijri: "10 Dhu al-Hijjah",
+        hijri: "十二月（都尔黑哲月）十日",
         length: 3,
     },
 ];
@@ -586,9 +585,9 @@ fn xinjiang_shifted(year: i32, shift: u64) -> Vec<ProjectedDay> {
         return Vec::new();
     };
     let choice = if shift == 0 {
-        "the Umm al-Qura date itself".to_owned()
+        "即按该日".to_owned()
     } else {
-        format!("{shift} day(s) after the Umm al-Qura date")
+        format!("按该日之后{shift}日")
     };
 
     let mut days = Vec::new();
@@ -614,16 +613,15 @@ fn xinjiang_shifted(year: i32, shift: u64) -> Vec<ProjectedDay> {
                 let which = if festival.length == 1 {
                     String::new()
                 } else {
-                    format!(" day {} of {}", n + 1, festival.length)
+                    format!("（共{}天，第{}天）", festival.length, n + 1)
                 };
                 days.push(ProjectedDay {
                     date: day,
                     name: festival.name,
                     is_off_day: true,
                     reason: format!(
-                        "estimated: {}{which}, {} {hijri} in the Umm al-Qura calendar; festival \
-                         day taken as {choice} (Xinjiang has announced it on that date or the day \
-                         after)",
+                        "预估：{}{which}，伊斯兰历（乌姆古拉历）{hijri}年{}；节日{choice}\
+                         （新疆历年公布的节日均为该日或次日）",
                         festival.name, festival.hijri
                     ),
                 });
@@ -876,7 +874,7 @@ mod tests {
             .find(|p| p.date == d(2020, 10, 6))
             .expect("10/6");
         assert!(
-            lent.name == "中秋节" && lent.reason.contains("which falls on 国庆节"),
+            lent.name == "中秋节" && lent.reason.contains("与国庆节同日"),
             "10/6 is 中秋节's day back: {lent:?}"
         );
         let first = days
@@ -920,7 +918,7 @@ mod tests {
         let days = national(2005);
         assert!(
             days.iter()
-                .all(|p| p.reason.contains("全国年节及纪念日放假办法 1999")),
+                .all(|p| p.reason.contains("《全国年节及纪念日放假办法》1999年")),
             "every 2005 reason names the 1999 办法"
         );
         let names: Vec<&str> = days.iter().map(|p| p.name).collect();
@@ -976,7 +974,7 @@ mod tests {
                     "{year} {what}: only days of the year"
                 );
                 assert!(
-                    days.iter().all(|p| p.reason.starts_with("estimated: ")),
+                    days.iter().all(|p| p.reason.starts_with("预估：")),
                     "{year} {what}: every reason says estimated"
                 );
             }
@@ -1095,8 +1093,8 @@ mod tests {
         );
         assert!(
             days.iter().all(|p| p.is_off_day
-                && p.reason.contains("Umm al-Qura")
-                && p.reason.contains("itself")),
+                && p.reason.contains("乌姆古拉历")
+                && p.reason.contains("即按该日")),
             "reasons name the calendar and the choice: {days:#?}"
         );
     }

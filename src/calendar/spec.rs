@@ -59,9 +59,8 @@ pub struct CalendarSpec {
     /// How the layer's days are estimated for a year it has not published; none: not at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
-    #[serde(default)]
-    /// A note for people.
-    pub note: String,
+    /// A note for people, in Chinese and in English.
+    pub note: crate::text::Texts,
 }
 
 #[derive(Deserialize)]
@@ -179,8 +178,8 @@ mod tests {
     #[test]
     fn a_child_before_its_parent_is_refused() {
         let json = r#"{"calendars": [
-            {"id": "b", "name": "b", "parent": "a", "timezone": "Asia/Shanghai", "notice": {"kind": "occasional"}},
-            {"id": "a", "name": "a", "parent": null, "timezone": "Asia/Shanghai", "weekend": ["Sat"], "notice": {"kind": "occasional"}}]}"#;
+            {"id": "b", "name": "b", "parent": "a", "timezone": "Asia/Shanghai", "notice": {"kind": "occasional"}, "note": {"zh": "乙", "en": "b"}},
+            {"id": "a", "name": "a", "parent": null, "timezone": "Asia/Shanghai", "weekend": ["Sat"], "notice": {"kind": "occasional"}, "note": {"zh": "甲", "en": "a"}}]}"#;
         assert!(matches!(
             parse_specs(json),
             Err(SpecError::UnknownParent { .. })

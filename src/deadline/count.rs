@@ -1,7 +1,7 @@
 //! Counting a period on a calendar: the due date, the instant it ends, the status as of a day,
 //! and the explanation of every day walked.
 
-use chrono::{DateTime, Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -47,20 +47,34 @@ pub struct Status {
 }
 
 /// One day walked between the event and the due date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// The day.
     pub date: NaiveDate,
-    /// Its weekday, `Mon` to `Sun`.
-    pub weekday: &'static str,
     /// What kind of day it is on the calendar.
     pub kind: DayKind,
+    /// Its holiday's name, when a notice names one (also on a makeup working day).
+    pub name: Option<String>,
     /// Whether it counted towards the period.
     pub counted: bool,
     /// The day's place in the period (1, 2, …) when it counted.
     pub ordinal: Option<u32>,
     /// Why it counted or not.
-    pub reason: String,
+    pub why: Why,
+}
+
+/// Why a day of a period counted or not, as the law says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// The event's day: 民法典 第二百零一条 starts the period on the next day.
+    EventDay,
+    /// A day of the period.
+    Counted,
+    /// A rest day inside a working-day period.
+    NotWorking,
+    /// A day after a calendar-day period's last day, which fell on a rest day and moves to
+    /// the next working day (民法典 第二百零三条).
+    Rolled,
 }
 
 /// A computed deadline.
@@ -212,10 +226,6 @@ fn status_on(
     })
 }
 
-fn weekday_name(day: Weekday) -> &'static str {
-    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day.num_days_from_monday() as usize]
-}
-
 /// The days from the event to the due date, each with whether and why it counted.
 fn explain_steps(
     calendar: &Calendar,
@@ -226,29 +236,14 @@ fn explain_steps(
     let mut steps = Vec::with_capacity((due - event_date).num_days() as usize + 1);
     let mut ordinal = 0u32;
     for day in calendar.days(event_date, due)? {
-        let what = match (day.kind, day.name) {
-            (DayKind::Holiday, Some(name)) => format!("holiday ({name})"),
-            (DayKind::MakeupWorkday, Some(name)) => format!("makeup working day ({name} 调休上班)"),
-            (DayKind::Weekend, _) => "weekend".to_owned(),
-            (DayKind::Holiday, None) => "holiday".to_owned(),
-            _ => "working day".to_owned(),
-        };
-        let (counted, reason) = if day.date == event_date {
-            (
-                false,
-                format!("event day, not counted (民法典 第二百零一条); {what}"),
-            )
+        let (counted, why) = if day.date == event_date {
+            (false, Why::EventDay)
         } else {
             match period.unit {
-                Unit::WorkingDays if day.is_working() => (true, what),
-                Unit::WorkingDays => (false, format!("{what}, not a working day")),
-                Unit::CalendarDays if ordinal < period.amount => (true, what),
-                Unit::CalendarDays => (
-                    false,
-                    format!(
-                        "{what}; the last day fell on a rest day and moves to the next working day (民法典 第二百零三条)"
-                    ),
-                ),
+                Unit::WorkingDays if day.is_working() => (true, Why::Counted),
+                Unit::WorkingDays => (false, Why::NotWorking),
+                Unit::CalendarDays if ordinal < period.amount => (true, Why::Counted),
+                Unit::CalendarDays => (false, Why::Rolled),
             }
         };
         if counted {
@@ -256,11 +251,11 @@ fn explain_steps(
         }
         steps.push(Step {
             date: day.date,
-            weekday: weekday_name(day.date.weekday()),
             kind: day.kind,
+            name: day.name.map(str::to_owned),
             counted,
             ordinal: counted.then_some(ordinal),
-            reason,
+            why,
         });
     }
     Ok(steps)

@@ -46,13 +46,92 @@ pub struct Input {
 }
 
 /// A field of an [`Input`] written as text that is not of its type.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
     /// The field.
     pub field: &'static str,
-    /// What is wrong, naming the value.
-    pub reason: String,
+    /// What is wrong with its value.
+    pub problem: BadValue,
+}
+
+impl std::error::Error for InputError {}
+
+/// A number or flag written as text that is not one; each holds the value, quoted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadValue {
+    /// Digits beyond what any period could use.
+    TooLarge(String),
+    /// Not an integer.
+    NotAnInteger(String),
+    /// None of `true`, `false`, `1`, `0`.
+    NotAFlag(String),
+}
+
+/// A JSON body that is not the object expected, where and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonProblem {
+    /// The line (1-based) where the reader stopped; 0 when it is not known.
+    pub line: usize,
+    /// The column (1-based).
+    pub column: usize,
+    /// What is wrong.
+    pub kind: JsonKind,
+}
+
+/// What is wrong with a JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// Not JSON.
+    Syntax,
+    /// JSON that ends too early.
+    Eof,
+    /// JSON, but not an object.
+    NotAnObject,
+    /// A field the object may not have.
+    UnknownField {
+        /// The name given, quoted.
+        name: String,
+        /// The closest field it may have.
+        suggestion: Option<&'static str>,
+    },
+    /// A field whose value is not of its type.
+    WrongType {
+        /// The field.
+        field: &'static str,
+        /// What it holds.
+        expected: Expected,
+        /// What it was given, as JSON, shortened.
+        found: String,
+    },
+    /// A batch's `items` missing or not a list.
+    NoItems,
+}
+
+/// What a JSON field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// A string.
+    Text,
+    /// A whole number.
+    WholeNumber,
+    /// `true`/`false` (or `1`/`0`).
+    Flag,
+}
+
+impl JsonProblem {
+    /// Where and how serde's reader stopped, for a body whose shape is not diagnosed further.
+    pub fn from_serde(error: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        JsonProblem {
+            line: error.line(),
+            column: error.column(),
+            kind: match error.classify() {
+                Category::Eof => JsonKind::Eof,
+                Category::Syntax | Category::Io => JsonKind::Syntax,
+                Category::Data => JsonKind::NoItems,
+            },
+        }
+    }
 }
 
 impl Input {
@@ -112,6 +191,71 @@ impl Input {
     }
 }
 
+impl Input {
+    /// Reads a deadline request from a JSON object.
+    ///
+    /// # Errors
+    /// [`JsonProblem`] saying where the body stops being JSON, or which field is unknown
+    /// (with the closest known one) or not of its type.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::deadline::{Input, JsonKind};
+    /// let input = Input::from_json(br#"{"rule": "countersign-reply", "days": 7.0}"#).unwrap();
+    /// assert_eq!(input.days, Some(7));
+    /// let typo = Input::from_json(br#"{"calender": "cn"}"#).unwrap_err();
+    /// assert!(matches!(typo.kind, JsonKind::UnknownField { suggestion: Some("calendar"), .. }));
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Input, JsonProblem> {
+        serde_json::from_slice(body).map_err(|e| Self::diagnose(body, &e))
+    }
+
+    /// Why `body` is not an [`Input`], in our terms rather than serde's: read again as any
+    /// JSON (only on the error path), the first field that is unknown or not of its type.
+    fn diagnose(body: &[u8], error: &serde_json::Error) -> JsonProblem {
+        let at = |kind| JsonProblem {
+            line: error.line(),
+            column: error.column(),
+            kind,
+        };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return JsonProblem::from_serde(error);
+        };
+        let Some(object) = value.as_object() else {
+            return at(JsonKind::NotAnObject);
+        };
+        for (name, value) in object {
+            let Some(&field) = Self::FIELDS.iter().find(|f| **f == name) else {
+                return at(JsonKind::UnknownField {
+                    name: quoted(name),
+                    suggestion: crate::time::closest(name, Self::FIELDS),
+                });
+            };
+            let expected = match field {
+                "days" | "amount" => Expected::WholeNumber,
+                "explain" | "strict" => Expected::Flag,
+                _ => Expected::Text,
+            };
+            let fits = match (expected, value) {
+                (_, serde_json::Value::Null) => true,
+                (Expected::Text, v) => v.is_string(),
+                (Expected::WholeNumber, v) => v
+                    .as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
+                (Expected::Flag, v) => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
+            };
+            if !fits {
+                return at(JsonKind::WrongType {
+                    field,
+                    expected,
+                    found: crate::time::shorten(&value.to_string()),
+                });
+            }
+        }
+        JsonProblem::from_serde(error)
+    }
+}
+
 /// An integer written as text; `7.0` is 7.
 fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
     value.parse::<i64>().or_else(|e| {
@@ -124,12 +268,12 @@ fn integer(field: &'static str, value: &str) -> Result<i64, InputError> {
             (None, std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => {
                 Err(InputError {
                     field,
-                    reason: format!("{} is too large", quoted(value)),
+                    problem: BadValue::TooLarge(quoted(value)),
                 })
             }
             (None, _) => Err(InputError {
                 field,
-                reason: format!("{} is not an integer", quoted(value)),
+                problem: BadValue::NotAnInteger(quoted(value)),
             }),
         }
     })
@@ -143,7 +287,7 @@ pub fn flag_text(field: &'static str, value: &str) -> Result<bool, InputError> {
         "0" | "false" | "FALSE" | "False" => Ok(false),
         v => Err(InputError {
             field,
-            reason: format!("{} is not true or false", quoted(v)),
+            problem: BadValue::NotAFlag(quoted(v)),
         }),
     }
 }

@@ -18,23 +18,21 @@ use std::ops::RangeInclusive;
 use crate::calendar::CalendarError;
 use crate::time::{MomentError, ZoneError};
 
-pub use count::{Deadline, Request, State, Status, Step, compute};
-pub use input::{Answer, Context, Input, InputError, answer, flag_text};
+pub use count::{Deadline, Request, State, Status, Step, Why, compute};
+pub use input::{
+    Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, answer,
+    flag_text,
+};
 pub use period::Period;
 pub use rules::{Consequence, EMBEDDED_RULES, Rule, RuleBook, RuleError, Unit, UnknownUnit};
 
 /// The lengths a period may have.
 pub const AMOUNTS: RangeInclusive<i64> = 1..=3650;
 
-/// Why a deadline cannot be computed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a deadline cannot be computed. Its words, in each language, are in [`crate::text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeadlineError {
     /// No rule has this id.
-    #[error(
-        "rule {} is not known{}; known rules: {known}",
-        crate::time::quote(id),
-        suggestion.as_deref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
-    )]
     UnknownRule {
         /// The id asked for.
         id: String,
@@ -44,62 +42,73 @@ pub enum DeadlineError {
         suggestion: Option<String>,
     },
     /// The counting clock or the event's clock is no IANA zone.
-    #[error("{field}: {source}")]
     Zone {
         /// `timezone` or `event_timezone`.
         field: &'static str,
         /// What is wrong with the name.
-        #[source]
         source: ZoneError,
     },
     /// The event is no moment.
-    #[error("event {0}")]
-    Event(#[source] MomentError),
+    Event(MomentError),
     /// `as_of` is no moment.
-    #[error("as_of {0}")]
-    AsOf(#[source] MomentError),
+    AsOf(MomentError),
     /// The unit is none of the known ones.
-    #[error(transparent)]
-    Unit(#[from] UnknownUnit),
+    Unit(UnknownUnit),
     /// A field the request must have.
-    #[error("{0} is required")]
     Missing(&'static str),
     /// `days` and `amount` together.
-    #[error("give days or amount, not both")]
     DaysAndAmount,
     /// The caller set the amount of a rule that fixes it.
-    #[error("rule {rule} fixes its period at {amount} {unit}; only an adjustable rule takes days")]
     DaysNotAllowed {
         /// The rule.
         rule: String,
         /// Its fixed amount.
         amount: u32,
         /// Its unit.
-        unit: &'static str,
+        unit: Unit,
     },
     /// The caller set another unit than the rule's.
-    #[error("rule {rule} counts in {unit}; a unit of its own is only for an ad hoc period")]
     UnitNotAllowed {
         /// The rule.
         rule: String,
         /// Its unit.
-        unit: &'static str,
+        unit: Unit,
     },
     /// An amount outside [`AMOUNTS`].
-    #[error("a period of {amount} days is out of range: it must run from 1 to 3650")]
     AmountOutOfRange {
         /// The amount asked for.
         amount: i64,
     },
     /// Neither a rule nor a unit and an amount.
-    #[error("a deadline needs either a rule, or a unit and an amount")]
     MissingPeriod,
     /// `strict` was asked and the answer depends on an unpublished year.
-    #[error("the period crosses unpublished years and strict=true was asked")]
     Provisional,
     /// The calendar cannot answer (unknown, or a date outside its range).
-    #[error(transparent)]
-    Calendar(#[from] CalendarError),
+    Calendar(CalendarError),
+}
+
+impl std::error::Error for DeadlineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeadlineError::Zone { source, .. } => Some(source),
+            DeadlineError::Event(e) | DeadlineError::AsOf(e) => Some(e),
+            DeadlineError::Unit(e) => e.source(),
+            DeadlineError::Calendar(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<UnknownUnit> for DeadlineError {
+    fn from(error: UnknownUnit) -> Self {
+        DeadlineError::Unit(error)
+    }
+}
+
+impl From<CalendarError> for DeadlineError {
+    fn from(error: CalendarError) -> Self {
+        DeadlineError::Calendar(error)
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,15 @@ impl PartialEq for Period<'_> {
 impl Eq for Period<'_> {}
 
 impl<'r> Period<'r> {
+    /// A rule's own period.
+    pub fn of(rule: &'r Rule) -> Self {
+        Period {
+            rule: Some(rule),
+            unit: rule.unit,
+            amount: rule.amount,
+        }
+    }
+
     /// Resolves what the caller asked for: a rule id (with `days` where the rule allows it), or
     /// an ad hoc `unit` and `amount`.
     ///
@@ -61,7 +70,7 @@ impl<'r> Period<'r> {
                         return Err(DeadlineError::DaysNotAllowed {
                             rule: rule.id.clone(),
                             amount: rule.amount,
-                            unit: rule.unit.as_str(),
+                            unit: rule.unit,
                         });
                     }
                     Some(n) => checked(n)?,
@@ -69,7 +78,7 @@ impl<'r> Period<'r> {
                 if unit.is_some_and(|u| u != rule.unit) {
                     return Err(DeadlineError::UnitNotAllowed {
                         rule: rule.id.clone(),
-                        unit: rule.unit.as_str(),
+                        unit: rule.unit,
                     });
                 }
                 Ok(Period {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Texts;
+
 /// How a period is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -26,9 +28,10 @@ impl Unit {
 }
 
 /// A unit name that is none of [`Unit::ALL`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unit {} is neither working_days nor calendar_days", crate::time::quote(.0))]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownUnit(pub String);
+
+impl std::error::Error for UnknownUnit {}
 
 impl std::str::FromStr for Unit {
     type Err = UnknownUnit;
@@ -91,14 +94,14 @@ impl Consequence {
 pub struct Rule {
     /// Its id (`countersign-reply`).
     pub id: String,
-    /// Its title, as a document would give it.
-    pub title: String,
+    /// Its title, as a document would give it, in Chinese and in English.
+    pub title: Texts,
     /// The article that sets it (`第五十条`).
     pub article: String,
     /// The article's words, exactly.
     pub text: String,
-    /// What the period runs from.
-    pub event: String,
+    /// What the period runs from, in Chinese and in English.
+    pub event: Texts,
     /// How its period is counted.
     pub unit: Unit,
     /// Its period's length.
@@ -235,7 +238,7 @@ mod tests {
     fn a_rule_file_with_a_repeated_id_or_bad_amount_is_refused() {
         let rule = |id: &str, amount: u32| {
             format!(
-                "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\narticle = \"a\"\ntext = \"x\"\nevent = \"e\"\nunit = \"working_days\"\namount = {amount}\nadjustable = false\n"
+                "[[rule]]\nid = \"{id}\"\ntitle = {{ zh = \"t\", en = \"t\" }}\narticle = \"a\"\ntext = \"x\"\nevent = {{ zh = \"e\", en = \"e\" }}\nunit = \"working_days\"\namount = {amount}\nadjustable = false\n"
             )
         };
         let twice = format!("source = \"s\"\n{}{}", rule("a", 7), rule("a", 7));

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::calendar::CalendarSet;
+use crate::calendar::{CalendarSet, DayKind};
 use crate::time::{BEIJING, Moment, URUMQI};
 use chrono_tz::Tz;
 
@@ -147,7 +147,10 @@ fn the_explanation_walks_every_day_and_says_why() {
         d(2026, 9, 30),
         "starts at the event day"
     );
-    assert!(!steps[0].counted, "the event day is never counted");
+    assert!(
+        !steps[0].counted && steps[0].why == Why::EventDay,
+        "the event day is never counted"
+    );
     assert_eq!(
         steps.last().unwrap().ordinal,
         Some(7),
@@ -155,12 +158,18 @@ fn the_explanation_walks_every_day_and_says_why() {
     );
     let holiday = steps.iter().find(|s| s.date == d(2026, 10, 1)).unwrap();
     assert!(
-        !holiday.counted && holiday.reason.contains("国庆节"),
+        !holiday.counted
+            && holiday.why == Why::NotWorking
+            && holiday.kind == DayKind::Holiday
+            && holiday.name.as_deref() == Some("国庆节"),
         "{holiday:?}"
     );
     let makeup = steps.iter().find(|s| s.date == d(2026, 10, 10)).unwrap();
     assert!(
-        makeup.counted && makeup.reason.contains("调休上班"),
+        makeup.counted
+            && makeup.why == Why::Counted
+            && makeup.kind == DayKind::MakeupWorkday
+            && makeup.name.as_deref() == Some("国庆节"),
         "{makeup:?}"
     );
     assert_eq!(

@@ -12,7 +12,8 @@ use std::ops::RangeInclusive;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::calendar::{Calendar, CalendarError, DayKind, FIRST_DAY};
-use crate::deadline::{Deadline, Unit};
+use crate::deadline::Deadline;
+use crate::text::{DayFacts, DeadlineFacts, Lang};
 
 /// The `DTSTAMP` of every exported event: 2000-01-01T00:00:00Z, the first day any calendar
 /// answers for. RFC 5545 requires a stamp, but a wall-clock one would change the bytes (and the
@@ -32,52 +33,49 @@ pub const STAMP: NaiveDateTime = FIRST_DAY.and_hms_opt(0, 0, 0).expect("valid ti
 /// ```
 /// use qixian::calendar::CalendarSet;
 /// use qixian::export::holiday_feed;
+/// use qixian::text::Lang;
 /// let set = CalendarSet::embedded().unwrap();
-/// let feed = holiday_feed(set.get("cn").unwrap(), 2026..=2026).unwrap();
+/// let feed = holiday_feed(set.get("cn").unwrap(), 2026..=2026, Lang::Zh).unwrap();
 /// let national_day = feed.events.iter().find(|e| e.uid == "cn-20261010-makeup@qixian").unwrap();
 /// assert_eq!(national_day.summary, "国庆节 调休上班");
 /// ```
 pub fn holiday_feed(
     calendar: &Calendar,
     years: RangeInclusive<i32>,
+    lang: Lang,
 ) -> Result<ics::Feed, CalendarError> {
     let spec = calendar.spec();
+    let says = lang.says();
     let events = calendar
         .notice_days(years)?
         .map(|day| {
-            let (what, tag) = match day.kind {
-                DayKind::MakeupWorkday => ("调休上班", "makeup"),
-                _ => ("放假", "holiday"),
+            let tag = match day.kind {
+                DayKind::MakeupWorkday => "makeup",
+                _ => "holiday",
             };
-            let summary = match day.name {
-                Some(name) => format!("{name} {what}"),
-                None => what.to_owned(),
+            let facts = DayFacts {
+                kind: day.kind,
+                name: day.name,
+                estimated: day.estimated,
             };
-            let mut description = format!("{}（{}）：{summary}", spec.name, spec.id);
-            if day.estimated {
-                description.push_str("\n预计：该年的通知尚未发布，以正式通知为准");
-            }
-            if let Some(source) = day.source {
-                description.push_str(&format!("\n来源：{source}"));
-            }
             ics::AllDayEvent {
                 uid: format!("{}-{}-{tag}@qixian", spec.id, day.date.format("%Y%m%d")),
                 stamp: STAMP,
                 date: day.date,
-                summary: if day.estimated {
-                    format!("{summary}（预计）")
-                } else {
-                    summary
-                },
-                description: Some(description),
-                categories: vec![what.to_owned()],
+                summary: says.holiday_event_summary(facts),
+                description: Some(says.holiday_event_description(
+                    (&spec.name, &spec.id),
+                    facts,
+                    day.source,
+                )),
+                categories: vec![says.holiday_event_category(day.kind).to_owned()],
                 busy: false,
                 alarm: None,
             }
         })
         .collect();
     Ok(ics::Feed {
-        name: format!("{} 放假与调休", spec.name),
+        name: says.holiday_feed_name(&spec.name),
         refresh: Some(Duration::days(1)),
         events,
     })
@@ -100,6 +98,7 @@ const REMIND_AT_HOUR: i64 = 9;
 /// use qixian::deadline::{compute, Period, Request, RuleBook};
 /// use qixian::time::{Moment, BEIJING};
 /// use qixian::export::deadline_feed;
+/// use qixian::text::Lang;
 /// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
 /// let cn = set.get("cn").unwrap();
 /// let request = Request {
@@ -110,7 +109,7 @@ const REMIND_AT_HOUR: i64 = 9;
 ///     as_of: None,
 ///     explain: false,
 /// };
-/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source, None);
+/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source, None, Lang::Zh);
 /// let event = &feed.events[0];
 /// assert_eq!(event.date.to_string(), "2026-10-15");
 /// // Thu 10/15 is due; the last working day before it is Wed 10/14: 15 hours before 00:00.
@@ -121,44 +120,34 @@ pub fn deadline_feed(
     deadline: &Deadline<'_>,
     source: &str,
     id: Option<&str>,
+    lang: Lang,
 ) -> ics::Feed {
+    let says = lang.says();
     let period = deadline.period;
-    let length = match period.unit {
-        Unit::WorkingDays => format!("{}个工作日", period.amount),
-        Unit::CalendarDays => format!("{}日", period.amount),
-    };
     let title = match period.rule {
-        Some(rule) => rule.title.clone(),
-        None => format!("{length}期限"),
+        Some(rule) => lang.pick(&rule.title).to_owned(),
+        None => says.ad_hoc_title(&period),
     };
-    let mut description = String::new();
-    if let Some(rule) = period.rule {
-        description.push_str(&format!(
-            "{}\n依据：{source} {}\n{}\n",
-            rule.title, rule.article, rule.text
-        ));
-    }
-    description.push_str(&format!(
-        "起算：{}（当日不计入）\n期限：{length}\n截止：{} 24:00（{}），即 {}\n日历：{}（{}）",
-        deadline.event_date,
-        deadline.due_date,
-        deadline.zone.name(),
-        deadline.due_at.to_rfc3339(),
-        calendar.spec().name,
-        calendar.id(),
-    ));
-    if deadline.provisional {
-        description.push_str("\n预计：期间含通知尚未发布的年份，以正式通知为准");
-    }
+    let due_at = deadline.due_at.to_rfc3339();
+    let description = says.deadline_event_description(&DeadlineFacts {
+        title: &title,
+        citation: period
+            .rule
+            .map(|rule| (rule.article.as_str(), rule.text.as_str(), source)),
+        event_date: deadline.event_date,
+        period: &period,
+        due_date: deadline.due_date,
+        zone: deadline.zone.name(),
+        due_at: &due_at,
+        calendar: (&calendar.spec().name, calendar.id()),
+        provisional: deadline.provisional,
+    });
     let remind_on = calendar
         .add_working_days(deadline.due_date, -1)
         .map(|a| a.value)
         .unwrap_or_else(|_| deadline.due_date.pred_opt().unwrap_or(deadline.due_date));
     let before = (deadline.due_date - remind_on) - Duration::hours(REMIND_AT_HOUR);
-    let mut summary = format!("截止：{title}");
-    if deadline.provisional {
-        summary.push_str("（预计）");
-    }
+    let summary = says.deadline_event_summary(&title, deadline.provisional);
     let event = ics::AllDayEvent {
         uid: format!(
             "deadline-{}{}-{}-{}-{}-{}@qixian",
@@ -179,11 +168,11 @@ pub fn deadline_feed(
         date: deadline.due_date,
         summary: summary.clone(),
         description: Some(description),
-        categories: vec!["期限".to_owned()],
+        categories: vec![says.deadline_category().to_owned()],
         busy: false,
         alarm: Some(ics::Alarm {
             before: before.max(Duration::zero()),
-            description: format!("{} 截止：{title}", deadline.due_date),
+            description: says.deadline_reminder(deadline.due_date, &title),
         }),
     };
     ics::Feed {

@@ -8,6 +8,8 @@ use subtle::ConstantTimeEq;
 
 use super::{AppState, params::Params, problem::ApiError, render::json};
 use crate::store::{FeedStatus, OperatorStatus};
+use crate::text::{Invalid, Missing};
+use chrono::Datelike;
 
 /// The admin token. Kept as its digest beside the secret, so that a comparison takes the same
 /// time whatever the length or content of what is offered; `Debug` never prints it.
@@ -91,13 +93,19 @@ pub async fn withdraw(
     let year = params
         .int("year")?
         .ok_or(ApiError::MissingParameter { name: "year" })?;
-    let year = i32::try_from(year)
-        .map_err(|_| super::params::invalid("year", &format!("{year} is not a year")))?;
+    let year = i32::try_from(year).map_err(|_| ApiError::InvalidParameter {
+        name: "year".to_owned(),
+        why: Invalid::YearOutside {
+            year,
+            first: crate::calendar::FIRST_DAY.year(),
+            last: crate::calendar::LAST_DAY.year(),
+        },
+    })?;
     let store = state.store.clone();
     web::block(move || store.withdraw_feed_file(year))
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)))?
-        .map_err(|e| ApiError::NotFound(e.to_string()))?;
+        .map_err(|_| ApiError::NotFound(Missing::FeedFile { year }))?;
     let data_version = state.snapshot().version().to_owned();
     state.metrics.set_data_version(&data_version);
     Ok(json(&ReloadDto {

@@ -24,6 +24,7 @@ use super::render::{CsvRows, Format};
 use super::turns::Turn;
 use super::{AppState, Snapshot};
 use crate::deadline::{self, Answer, Input};
+use crate::text::{Body, Lang, Limit, Media, Slow};
 
 /// The most explanation days one batch answer may hold (about 10 MB of JSON).
 pub const MAX_BATCH_EXPLAINED_DAYS: usize = 100_000;
@@ -47,9 +48,6 @@ impl BodyKind {
     }
 }
 
-/// What to send, said whenever a body is not it.
-const WHAT_TO_SEND: &str = "send Content-Type: application/json with {\"items\": [{…}, …]}, or Content-Type: text/csv with a header row naming request fields";
-
 /// The kind of a batch's body, from its `Content-Type`; its `Content-Encoding` must be none.
 ///
 /// # Errors
@@ -58,15 +56,12 @@ pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
     if let Some(encoding) = req.headers().get(header::CONTENT_ENCODING)
         && !encoding.as_bytes().eq_ignore_ascii_case(b"identity")
     {
-        return Err(ApiError::Unsupported(format!(
-            "Content-Encoding {} is not taken; send the body as it is",
-            crate::time::quoted(&String::from_utf8_lossy(encoding.as_bytes()))
-        )));
+        return Err(ApiError::Unsupported(Media::Encoding(crate::time::quoted(
+            &String::from_utf8_lossy(encoding.as_bytes()),
+        ))));
     }
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return Err(ApiError::Unsupported(format!(
-            "the request has no Content-Type; {WHAT_TO_SEND}"
-        )));
+        return Err(ApiError::Unsupported(Media::NoContentType));
     };
     let media = value
         .to_str()
@@ -79,9 +74,8 @@ pub fn body_kind(req: &HttpRequest) -> Result<BodyKind, ApiError> {
     match media.as_str() {
         "text/csv" => Ok(BodyKind::Csv),
         m if m == "application/json" || m.ends_with("+json") => Ok(BodyKind::Json),
-        other => Err(ApiError::Unsupported(format!(
-            "Content-Type {} is not taken; {WHAT_TO_SEND}",
-            crate::time::quoted(other)
+        other => Err(ApiError::Unsupported(Media::ContentType(
+            crate::time::quoted(other),
         ))),
     }
 }
@@ -104,9 +98,7 @@ pub async fn take_turn(req: &HttpRequest, state: &AppState) -> Result<Turn, ApiE
 }
 
 fn too_large_body(length: usize, limit: usize) -> ApiError {
-    ApiError::TooLarge(format!(
-        "the body has {length} bytes; at most {limit} are taken"
-    ))
+    ApiError::TooLarge(Limit::Body { length, limit })
 }
 
 /// Reads the body (never past the body limit) and finds its items (never more than the item
@@ -125,12 +117,11 @@ pub async fn read(
     let mut payload = payload.into_inner();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body was cut: {e}")))?;
+        let chunk = chunk.map_err(|_| ApiError::InvalidBody(Body::Cut))?;
         if !turn.is_held() {
-            return Err(ApiError::Timeout(format!(
-                "the body stopped arriving for {} s; the batch's turn was given to another",
-                super::turns::STALL.as_secs()
-            )));
+            return Err(ApiError::Timeout(Slow::BodyStalled {
+                secs: super::turns::STALL.as_secs(),
+            }));
         }
         turn.progressed();
         if body.len() + chunk.len() > limit {
@@ -146,9 +137,7 @@ pub async fn read(
 }
 
 fn too_many(count: usize, limit: usize) -> ApiError {
-    ApiError::TooLarge(format!(
-        "the batch holds {count} items; at most {limit} are taken at once"
-    ))
+    ApiError::TooLarge(Limit::Batch { count, limit })
 }
 
 /// A batch's items, still as text in its body.
@@ -175,12 +164,9 @@ enum Shape {
 impl Items {
     /// The items of `{"items": [...]}`, at most `limit` of them.
     fn json(body: Bytes, limit: usize) -> Result<Self, ApiError> {
-        let text = std::str::from_utf8(&body)
-            .map_err(|e| ApiError::InvalidBody(format!("the body is not UTF-8 JSON: {e}")))?;
+        let text = std::str::from_utf8(&body).map_err(|_| ApiError::InvalidBody(Body::NotUtf8))?;
         if text.trim_start().starts_with('[') {
-            return Err(ApiError::InvalidBody(format!(
-                "the body is a bare JSON array; wrap it as {{\"items\": [...]}} ({WHAT_TO_SEND})"
-            )));
+            return Err(ApiError::InvalidBody(Body::BareArray));
         }
         let over = Cell::new(None);
         let mut de = serde_json::Deserializer::from_str(text);
@@ -190,8 +176,9 @@ impl Items {
         if let Some(count) = over.get() {
             return Err(too_many(count, limit));
         }
-        let raw =
-            found.map_err(|e| ApiError::InvalidBody(format!("not the JSON expected: {e}")))?;
+        let raw = found.map_err(|e| {
+            ApiError::InvalidBody(Body::NotABatch(deadline::JsonProblem::from_serde(&e)))
+        })?;
         let base = text.as_ptr() as usize;
         let ranges: Vec<Range<usize>> = raw
             .iter()
@@ -216,28 +203,21 @@ impl Items {
         } else {
             0
         };
-        std::str::from_utf8(&body[start..]).map_err(|e| {
-            ApiError::InvalidBody(format!(
-                "the CSV body is not UTF-8 (save it as CSV UTF-8): {e}"
-            ))
-        })?;
+        std::str::from_utf8(&body[start..]).map_err(|_| ApiError::InvalidBody(Body::CsvNotUtf8))?;
         let mut reader = csv_reader(&body[start..]);
         let header = reader
             .headers()
-            .map_err(|e| ApiError::InvalidBody(format!("the CSV header row is not valid: {e}")))?
+            .map_err(|_| ApiError::InvalidBody(Body::CsvHeader))?
             .clone();
         if header.is_empty() || header.iter().all(str::is_empty) {
-            return Err(ApiError::InvalidBody(
-                "the CSV body is empty; its first row must name the request fields".to_owned(),
-            ));
+            return Err(ApiError::InvalidBody(Body::CsvEmpty));
         }
         let mut fields = Vec::with_capacity(header.len());
         let mut extra_names = Vec::new();
         for (i, name) in header.iter().enumerate() {
             if header.iter().take(i).any(|earlier| earlier == name) {
-                return Err(ApiError::InvalidBody(format!(
-                    "CSV column {} is named twice",
-                    crate::time::quoted(name)
+                return Err(ApiError::InvalidBody(Body::CsvColumnTwice(
+                    crate::time::quoted(name),
                 )));
             }
             let field = Input::FIELDS.iter().copied().find(|f| *f == name);
@@ -247,10 +227,7 @@ impl Items {
             fields.push(field);
         }
         if fields.iter().all(Option::is_none) {
-            return Err(ApiError::InvalidBody(format!(
-                "no CSV column names a deadline request field; the fields are {}",
-                Input::FIELDS.join(", ")
-            )));
+            return Err(ApiError::InvalidBody(Body::CsvNoField));
         }
         let mut rows = 0;
         let mut record = csv::ByteRecord::new();
@@ -284,8 +261,8 @@ impl Items {
         let body = self.body;
         match self.shape {
             Shape::Json(ranges) => Box::new(ranges.into_iter().map(move |range| {
-                let item = serde_json::from_slice::<Input>(&body[range])
-                    .map_err(|e| ApiError::InvalidBody(super::deadlines::body_error(&e)));
+                let item = Input::from_json(&body[range])
+                    .map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)));
                 (item, Vec::new())
             })),
             Shape::Csv { start, fields, .. } => {
@@ -338,7 +315,9 @@ fn csv_item(
         Ok(record) => record,
         Err(e) => {
             return (
-                Err(ApiError::InvalidBody(format!("not a CSV row: {e}"))),
+                Err(ApiError::InvalidBody(Body::CsvRow(
+                    e.position().map(|p| p.line()),
+                ))),
                 vec![String::new(); fields.iter().filter(|f| f.is_none()).count()],
             );
         }
@@ -350,11 +329,10 @@ fn csv_item(
         .map(|(i, _)| record.get(i).unwrap_or("").to_owned())
         .collect();
     if record.len() > fields.len() {
-        let err = ApiError::InvalidBody(format!(
-            "the row has {} fields but the header names {} columns",
-            record.len(),
-            fields.len()
-        ));
+        let err = ApiError::InvalidBody(Body::CsvRowWidth {
+            got: record.len(),
+            want: fields.len(),
+        });
         return (Err(err), extras);
     }
     let mut input = Input::default();
@@ -362,7 +340,7 @@ fn csv_item(
         if let Some(field) = field
             && let Err(e) = input.set(field, value)
         {
-            return (Err(super::params::invalid(e.field, &e.reason)), extras);
+            return (Err(e.into()), extras);
         }
     }
     (Ok(input), extras)
@@ -494,6 +472,7 @@ struct Batch {
     state: Arc<AppState>,
     data: Snapshot,
     explained: Cell<usize>,
+    lang: Lang,
 }
 
 impl Batch {
@@ -503,9 +482,7 @@ impl Batch {
     fn compute<'a>(&'a self, input: &Input) -> Result<Answer<'a>, ApiError> {
         let explained = self.explained.get();
         if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
-            return Err(ApiError::TooLarge(format!(
-                "this batch has already explained {explained} days, the most one batch may; ask for this item's explanation in another request"
-            )));
+            return Err(ApiError::TooLarge(Limit::Explained { explained }));
         }
         let answer = deadline::answer(input, &context(&self.state, &self.data, false))?;
         let days = answer.deadline.explanation.as_ref().map_or(0, Vec::len);
@@ -517,9 +494,11 @@ impl Batch {
     fn write_json(&self, item: Result<Input, ApiError>, out: &mut Vec<u8>) {
         let start = out.len();
         let written = match item {
-            Err(err) => serde_json::to_writer(&mut *out, &failed(None, &err)),
+            Err(err) => serde_json::to_writer(&mut *out, &failed(None, &err, self.lang)),
             Ok(input) => match self.compute(&input) {
-                Err(err) => serde_json::to_writer(&mut *out, &failed(input.id.as_deref(), &err)),
+                Err(err) => {
+                    serde_json::to_writer(&mut *out, &failed(input.id.as_deref(), &err, self.lang))
+                }
                 Ok(Answer { calendar, deadline }) => {
                     let id = input.id.as_deref();
                     serde_json::to_writer(
@@ -527,7 +506,13 @@ impl Batch {
                         &BatchItem {
                             ok: true,
                             id,
-                            deadline: Some(DeadlineDto::new(&self.state, calendar, deadline, id)),
+                            deadline: Some(DeadlineDto::new(
+                                &self.state,
+                                calendar,
+                                deadline,
+                                id,
+                                self.lang,
+                            )),
                             error: None,
                         },
                     )
@@ -537,8 +522,10 @@ impl Batch {
         if let Err(e) = written {
             // Cannot happen (plain structs and strings); if it did, the item would say so.
             out.truncate(start);
-            let _ =
-                serde_json::to_writer(&mut *out, &failed(None, &ApiError::Internal(Box::new(e))));
+            let _ = serde_json::to_writer(
+                &mut *out,
+                &failed(None, &ApiError::Internal(Box::new(e)), self.lang),
+            );
         }
     }
 
@@ -586,7 +573,7 @@ impl Batch {
                 }
             }
             Err(err) => {
-                let problem = err.problem();
+                let problem = err.problem(self.lang);
                 fields.push("false".to_owned());
                 fields.extend(std::iter::repeat_n(String::new(), 8));
                 fields.extend([problem.code, problem.detail]);
@@ -600,12 +587,12 @@ impl Batch {
     }
 }
 
-fn failed<'a>(id: Option<&'a str>, err: &ApiError) -> BatchItem<'a> {
+fn failed<'a>(id: Option<&'a str>, err: &ApiError, lang: Lang) -> BatchItem<'a> {
     BatchItem {
         ok: false,
         id,
         deadline: None,
-        error: Some(err.problem()),
+        error: Some(err.problem(lang)),
     }
 }
 
@@ -617,12 +604,14 @@ pub fn answer(
     items: Items,
     format: BatchFormat,
     turn: Turn,
+    lang: Lang,
 ) -> HttpResponse {
     let status = items.status;
     let batch = Batch {
         state,
         data,
         explained: Cell::new(0),
+        lang,
     };
     match format {
         BatchFormat::Csv { bom } => {

@@ -11,6 +11,7 @@ use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 
 use super::AppState;
+use crate::text::Lang;
 
 /// The answers worth keeping: the ones whose rendering costs more than a cache lookup (see
 /// BENCHMARKS.md: a deadline with its explanation, day lists, calendar exports). Single dates
@@ -87,7 +88,8 @@ fn depends_on_the_clock(path: &str, query: &str) -> bool {
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that
-/// show it), path, query, and the Accept header (which picks the format). For the answers
+/// show it), path, query, the Accept header (which picks the format) and the language chosen
+/// (from `lang=` or `Accept-Language`). For the answers
 /// worth caching the query is normalised (pairs sorted), which raises the hit rate, and the
 /// key is kept as a string, so two requests share an entry only when they are the same
 /// request. Elsewhere the key only names the ETag: its parts are hashed as they are, without
@@ -100,6 +102,12 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
     if depends_on_the_clock(req.path(), req.query_string()) {
         return None;
     }
+    let lang = req
+        .extensions()
+        .get::<Lang>()
+        .copied()
+        .unwrap_or_default()
+        .code();
     let generation = if shows_status(req.path()) {
         generation
     } else {
@@ -112,6 +120,7 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
             req.path().as_bytes(),
             req.query_string().as_bytes(),
             accept,
+            lang.as_bytes(),
         ]);
         return Some(Identity {
             etag: etag_of(digest),
@@ -122,7 +131,7 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
     pairs.sort();
     let query = serde_urlencoded::to_string(&pairs).ok()?;
     let key = format!(
-        "{version}:{generation}:{}?{query}#{}",
+        "{version}:{generation}:{lang}:{}?{query}#{}",
         req.path(),
         String::from_utf8_lossy(accept)
     );

@@ -8,6 +8,7 @@ use super::params::Params;
 use super::{AppState, Snapshot, problem::ApiError, render::json};
 use crate::calendar::{Calendar, Notice, Year};
 use crate::store::{AwaitedNotice, FeedStatus, OperatorStatus};
+use crate::text::Lang;
 
 #[derive(Serialize)]
 struct CalendarDto<'a> {
@@ -36,13 +37,13 @@ pub struct AwaitedDto<'a> {
     message: String,
 }
 
-/// The awaited notices as the API shows them.
-pub fn awaited_dtos(awaited: &[AwaitedNotice]) -> Vec<AwaitedDto<'_>> {
+/// The awaited notices as the API shows them, in `lang`.
+pub fn awaited_dtos(awaited: &[AwaitedNotice], lang: Lang) -> Vec<AwaitedDto<'_>> {
     awaited
         .iter()
         .map(|notice| AwaitedDto {
             notice,
-            message: notice.to_string(),
+            message: notice.message(lang),
         })
         .collect()
 }
@@ -59,6 +60,7 @@ fn dto<'a>(
     feed: &'a FeedStatus,
     operator: &'a OperatorStatus,
     awaited: &'a [AwaitedNotice],
+    lang: Lang,
 ) -> CalendarDto<'a> {
     let spec = c.spec();
     let layers: Vec<&str> = c.layers().collect();
@@ -68,25 +70,30 @@ fn dto<'a>(
         parent: spec.parent.as_deref(),
         timezone: spec.timezone.name(),
         notice: &spec.notice,
-        note: &spec.note,
+        note: lang.pick(&spec.note),
         data_version: c.version(),
         years: c.years(),
         feed,
         operator,
-        awaiting_notices: awaited_dtos(awaited)
+        awaiting_notices: awaited_dtos(awaited, lang)
             .into_iter()
             .filter(|a| layers.contains(&a.notice.layer.as_str()))
             .collect(),
     }
 }
 
-pub async fn list(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
+pub async fn list(
+    state: web::Data<AppState>,
+    data: Snapshot,
+    _: Params,
+    lang: Lang,
+) -> HttpResponse {
     let set = &data.0;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     let awaited = state.store.awaited_notices(today());
     json(
         &set.iter()
-            .map(|c| dto(c, &feed, &operator, &awaited))
+            .map(|c| dto(c, &feed, &operator, &awaited, lang))
             .collect::<Vec<_>>(),
     )
 }
@@ -96,9 +103,10 @@ pub async fn one(
     data: Snapshot,
     id: web::Path<String>,
     _: Params,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let calendar = data.calendar_at(&id)?;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     let awaited = state.store.awaited_notices(today());
-    Ok(json(&dto(calendar, &feed, &operator, &awaited)))
+    Ok(json(&dto(calendar, &feed, &operator, &awaited, lang)))
 }

@@ -10,6 +10,7 @@ use super::{
     render::{self, Format},
 };
 use crate::calendar::{Answer, CalendarError, Confidence, Day, DayKind};
+use crate::text::{Invalid, Strictly};
 
 /// The CSV columns of a list of days: [`DayDto`]'s fields, in order.
 pub const DAY_COLUMNS: [&str; 10] = [
@@ -87,7 +88,7 @@ pub async fn one(
     let answer_as = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?;
     let date = crate::time::parse_day(&date, &calendar.clock(chrono::Utc::now()))
-        .map_err(|e| super::params::invalid("date", &e.to_string()))?;
+        .map_err(|e| super::params::invalid("date", Invalid::Date(e)))?;
     let day = calendar.day(date)?;
     super::check_strict(
         params.flag("strict")?,
@@ -95,10 +96,10 @@ pub async fn one(
             value: (),
             provisional: day.provisional,
         },
-        "the day's year is unpublished",
+        Strictly::Day,
     )?;
     // `working` as text is 1 or 0, as a spreadsheet's IF() and SUM() take it.
-    render::answer(answer_as, &DayDto::new(calendar.id(), day), "")
+    render::answer(answer_as, &DayDto::new(calendar.id(), day), &[])
 }
 
 #[derive(Serialize)]
@@ -119,16 +120,12 @@ pub async fn range(
     let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
     let listed = calendar.listing(from, to).map_err(|e| match e {
         CalendarError::Backwards { .. } | CalendarError::TooLong { .. } => {
-            super::params::invalid("to", &e.to_string())
+            super::params::invalid("to", Invalid::Range(e))
         }
         other => other.into(),
     })?;
-    let days = super::check_strict(
-        params.flag("strict")?,
-        listed,
-        "the range includes unpublished years",
-    )?
-    .map(|d| DayDto::new(calendar.id(), d));
+    let days = super::check_strict(params.flag("strict")?, listed, Strictly::Days)?
+        .map(|d| DayDto::new(calendar.id(), d));
     match answer_as.format {
         Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
         _ => Ok(render::json(&RangeDto {

@@ -3,19 +3,20 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
     AppState, Snapshot,
     batch::{self, BatchFormat},
-    params::{Params, invalid},
+    params::Params,
     problem::ApiError,
     render::{self, Format, Negotiated},
 };
-use crate::calendar::Calendar;
-use crate::deadline::{self, Context, Deadline, Input, Status, Step, Unit};
+use crate::calendar::{Calendar, DayKind};
+use crate::deadline::{self, Consequence, Context, Deadline, Input, State, Unit};
 use crate::export;
+use crate::text::{Body, Lang};
 use crate::time::{BEIJING, ReadAs, URUMQI};
 
 #[derive(Serialize)]
@@ -25,12 +26,37 @@ struct Citation<'a> {
     source: &'a str,
 }
 
+/// One day of the explanation, in the answer's language.
+#[derive(Serialize)]
+struct StepDto {
+    #[serde(serialize_with = "render::iso_date")]
+    date: NaiveDate,
+    weekday: &'static str,
+    kind: DayKind,
+    name: Option<String>,
+    counted: bool,
+    ordinal: Option<u32>,
+    reason: String,
+}
+
+/// The status as of a day, with its sentence.
+#[derive(Serialize)]
+struct StatusDto {
+    #[serde(serialize_with = "render::iso_date")]
+    as_of_date: NaiveDate,
+    state: State,
+    working_days_left: i64,
+    consequence: Option<Consequence>,
+    text: String,
+}
+
 /// A deadline as the API answers it.
 #[derive(Serialize)]
 pub struct DeadlineDto<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
     rule: Option<&'a str>,
+    title: String,
     calendar: &'a str,
     timezone: &'a str,
     event_read_as: ReadAs,
@@ -44,47 +70,76 @@ pub struct DeadlineDto<'a> {
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
     provisional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional_note: Option<String>,
     citation: Option<Citation<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    explanation: Option<Vec<Step>>,
+    explanation: Option<Vec<StepDto>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<Status>,
+    status: Option<StatusDto>,
 }
 
 impl<'a> DeadlineDto<'a> {
-    /// The answer for `deadline`, counted on `calendar` for the request named `id`.
+    /// The answer for `deadline`, counted on `calendar` for the request named `id`, in `lang`.
     pub fn new(
         state: &'a AppState,
         calendar: &'a Calendar,
         deadline: Deadline<'a>,
         id: Option<&'a str>,
+        lang: Lang,
     ) -> Self {
         let d = deadline;
+        let says = lang.says();
         let mut by_zone = BTreeMap::new();
         for z in [BEIJING, URUMQI, d.zone] {
             by_zone.insert(z.name(), d.due_at.with_timezone(&z).to_rfc3339());
         }
+        let period = d.period;
         DeadlineDto {
             id,
-            rule: d.period.rule.map(|r| r.id.as_str()),
+            rule: period.rule.map(|r| r.id.as_str()),
+            title: match period.rule {
+                Some(rule) => lang.pick(&rule.title).to_owned(),
+                None => says.ad_hoc_title(&period),
+            },
             calendar: calendar.id(),
             timezone: d.zone.name(),
             event_read_as: d.event_read_as,
             event_at: d.event_at.map(|t| t.to_rfc3339()),
             event_date: d.event_date,
-            unit: d.period.unit,
-            amount: d.period.amount,
+            unit: period.unit,
+            amount: period.amount,
             due_date: d.due_date,
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
             provisional: d.provisional,
-            citation: d.period.rule.map(|r| Citation {
+            provisional_note: d.provisional.then(|| says.provisional_note()),
+            citation: period.rule.map(|r| Citation {
                 article: &r.article,
                 text: &r.text,
                 source: &state.rules.source,
             }),
-            explanation: d.explanation,
-            status: d.status,
+            explanation: d.explanation.map(|steps| {
+                steps
+                    .iter()
+                    .map(|step| StepDto {
+                        date: step.date,
+                        weekday: says.weekday(step.date.weekday()),
+                        kind: step.kind,
+                        reason: says.step_reason(step, &period),
+                        name: step.name.clone(),
+                        counted: step.counted,
+                        ordinal: step.ordinal,
+                    })
+                    .collect()
+            }),
+            status: d.status.map(|s| StatusDto {
+                as_of_date: s.as_of_date,
+                state: s.state,
+                working_days_left: s.working_days_left,
+                consequence: s.consequence,
+                text: says.status(&s),
+            }),
         }
     }
 }
@@ -100,15 +155,8 @@ pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Co
     }
 }
 
-/// Said when a text answer asks for a status field without `as_of`.
-const STATUS_HINT: &str =
-    "; state, working_days_left and consequence need as_of (as_of=today for today's)";
-
-/// What is wrong with a deadline request's JSON, in the API's words (serde names the Rust type
-/// it expected; the caller knows it as a deadline request).
-pub fn body_error(e: &serde_json::Error) -> String {
-    format!("not a deadline request: {e}").replace("struct Input", "a deadline request object")
-}
+/// The fields of a text answer that need `as_of`.
+const STATUS_FIELDS: [&str; 3] = ["state", "working_days_left", "consequence"];
 
 /// One deadline, in the negotiated format.
 fn answer_one(
@@ -116,6 +164,7 @@ fn answer_one(
     data: &Snapshot,
     input: &Input,
     how: Negotiated,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let answer = deadline::answer(input, &context(state, data, true))?;
     let id = input.id.as_deref();
@@ -125,11 +174,12 @@ fn answer_one(
             &answer.deadline,
             &state.rules.source,
             id,
+            lang,
         ))),
         _ => render::answer(
             how,
-            &DeadlineDto::new(state, answer.calendar, answer.deadline, id),
-            STATUS_HINT,
+            &DeadlineDto::new(state, answer.calendar, answer.deadline, id, lang),
+            &STATUS_FIELDS,
         ),
     }
 }
@@ -139,6 +189,7 @@ pub async fn get(
     state: web::Data<AppState>,
     data: Snapshot,
     params: Params,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
     let mut input = Input::default();
@@ -146,12 +197,10 @@ pub async fn get(
         // The route's table has let only known names through; a repeated one is refused here.
         if let Some(&field) = Input::FIELDS.iter().find(|f| **f == name) {
             params.get(field)?;
-            input
-                .set(field, value)
-                .map_err(|e| invalid(e.field, &e.reason))?;
+            input.set(field, value)?;
         }
     }
-    answer_one(&state, &data, &input, how)
+    answer_one(&state, &data, &input, how, lang)
 }
 
 pub async fn post(
@@ -160,11 +209,12 @@ pub async fn post(
     data: Snapshot,
     params: Params,
     body: web::Bytes,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
-    let input: Input =
-        serde_json::from_slice(&body).map_err(|e| ApiError::InvalidBody(body_error(&e)))?;
-    answer_one(&state, &data, &input, how)
+    let input =
+        Input::from_json(&body).map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)))?;
+    answer_one(&state, &data, &input, how, lang)
 }
 
 pub async fn batch(
@@ -173,6 +223,7 @@ pub async fn batch(
     data: Snapshot,
     params: Params,
     payload: web::Payload,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let kind = batch::body_kind(&req)?;
     let how = render::negotiate_among(&req, &params, kind.answers())?;
@@ -182,5 +233,12 @@ pub async fn batch(
         Format::Csv => BatchFormat::Csv { bom: how.bom },
         _ => BatchFormat::Json,
     };
-    Ok(batch::answer(state.into_inner(), data, items, format, turn))
+    Ok(batch::answer(
+        state.into_inner(),
+        data,
+        items,
+        format,
+        turn,
+        lang,
+    ))
 }

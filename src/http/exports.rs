@@ -17,6 +17,7 @@ use super::{
 };
 use crate::calendar::{FIRST_DAY, LAST_DAY};
 use crate::export;
+use crate::text::{Invalid, Lang};
 
 /// The most years one answer covers.
 pub const MAX_YEARS: i64 = 10;
@@ -32,11 +33,11 @@ fn year(params: &Params, name: &'static str) -> Result<Option<i32>, ApiError> {
             } else {
                 Err(invalid(
                     name,
-                    &format!(
-                        "{y} is outside the supported years {} to {}",
-                        supported.start(),
-                        supported.end()
-                    ),
+                    Invalid::YearOutside {
+                        year: y,
+                        first: FIRST_DAY.year(),
+                        last: LAST_DAY.year(),
+                    },
                 ))
             }
         })
@@ -52,20 +53,17 @@ fn years(params: &Params) -> Result<RangeInclusive<i32>, ApiError> {
     );
     match (one, from, to) {
         (Some(y), None, None) => Ok(y..=y),
-        (Some(_), _, _) => Err(invalid(
-            "year",
-            "give year, or from_year and to_year, not both",
-        )),
-        (None, Some(from), Some(to)) if to < from => Err(invalid(
-            "to_year",
-            &format!("{to} is before from_year {from}"),
-        )),
+        (Some(_), _, _) => Err(invalid("year", Invalid::YearAndRange)),
+        (None, Some(from), Some(to)) if to < from => {
+            Err(invalid("to_year", Invalid::YearsBackwards { from, to }))
+        }
         (None, Some(from), Some(to)) if i64::from(to - from) >= MAX_YEARS => Err(invalid(
             "to_year",
-            &format!(
-                "{from} to {to} spans {} years; at most {MAX_YEARS} are answered at once",
-                to - from + 1
-            ),
+            Invalid::TooManyYears {
+                from,
+                to,
+                max: MAX_YEARS,
+            },
         )),
         (None, Some(from), Some(to)) => Ok(from..=to),
         (None, Some(_), None) => Err(ApiError::MissingParameter { name: "to_year" }),
@@ -112,11 +110,12 @@ pub async fn holidays_ics(
     data: Snapshot,
     id: web::Path<String>,
     params: Params,
+    lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     render::negotiate(&req, &params)?;
     let years = years(&params)?;
     let calendar = data.calendar_at(&id)?;
-    Ok(render::ics(&export::holiday_feed(calendar, years)?))
+    Ok(render::ics(&export::holiday_feed(calendar, years, lang)?))
 }
 
 #[cfg(test)]

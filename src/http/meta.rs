@@ -24,12 +24,17 @@ pub async fn openapi(_: Params) -> HttpResponse {
 ///
 /// Ready with warnings, too: `awaiting_notices` lists this year's and next year's notices that
 /// the data lack and that nothing configured will bring (see [`crate::store::AwaitedNotice`]).
-pub async fn readyz(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
+pub async fn readyz(
+    state: web::Data<AppState>,
+    data: Snapshot,
+    _: Params,
+    lang: crate::text::Lang,
+) -> HttpResponse {
     let awaited = state.store.awaited_notices(super::calendars::today());
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ready",
         "data_version": data.0.version(),
-        "awaiting_notices": super::calendars::awaited_dtos(&awaited),
+        "awaiting_notices": super::calendars::awaited_dtos(&awaited, lang),
     }))
 }
 

@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::deadline::RuleBook;
 use crate::feed::Feed;
 use crate::store::Store;
+use crate::text::{Lang, Missing, Strictly};
 use params::Params;
 use problem::ApiError;
 use routes::Endpoint;
@@ -120,7 +121,21 @@ impl Snapshot {
     pub fn calendar_at<'a>(&'a self, id: &str) -> Result<&'a Calendar, ApiError> {
         self.0
             .get(id)
-            .map_err(|e| ApiError::NotFound(e.to_string()))
+            .map_err(|e| ApiError::NotFound(Missing::Calendar(e)))
+    }
+}
+
+impl FromRequest for Lang {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    /// The language the observing middleware chose for the request.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(req
+            .extensions()
+            .get::<Lang>()
+            .copied()
+            .unwrap_or_default()))
     }
 }
 
@@ -186,12 +201,10 @@ fn resource(endpoint: &'static Endpoint) -> actix_web::Resource {
     web::resource(endpoint.path)
         .app_data(endpoint)
         .default_service(web::to(move |req: HttpRequest| async move {
-            let mut res =
-                actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed(format!(
-                    "{} is not allowed on {}; allowed: {allow}",
-                    req.method(),
-                    req.path()
-                )));
+            let mut res = HttpResponse::from_error(ApiError::MethodNotAllowed {
+                route: format!("{} {}", req.method(), req.path()),
+                allow,
+            });
             res.headers_mut().insert(
                 actix_web::http::header::ALLOW,
                 actix_web::http::header::HeaderValue::from_static(allow),
@@ -202,27 +215,26 @@ fn resource(endpoint: &'static Endpoint) -> actix_web::Resource {
 
 /// A path no route serves. Under `/v1/` (most likely a typo), the answer lists the routes.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let mut detail = format!(
-        "no route for {} {}",
-        req.method(),
-        crate::time::shorten(req.path())
-    );
+    let route = format!("{} {}", req.method(), crate::time::shorten(req.path()));
+    let (mut near, mut routes) = (None, None);
     if req.path().starts_with("/v1/") || req.path() == "/v1" {
-        let paths: Vec<&str> = routes::ALL
+        let paths: Vec<&'static str> = routes::ALL
             .iter()
             .map(|e| e.path)
             .filter(|p| p.starts_with("/v1/") && !p.starts_with("/v1/admin/"))
             .collect();
-        if let Some(near) = crate::time::closest(req.path(), paths.iter().copied()) {
-            detail.push_str(&format!("; did you mean {near}?"));
-        }
-        detail.push_str(&format!("; the routes are {}", paths.join(", ")));
+        near = crate::time::closest(req.path(), paths.iter().copied());
+        routes = Some(paths.join(", "));
     }
-    Err(ApiError::NotFound(detail))
+    Err(ApiError::NotFound(Missing::Route {
+        route,
+        near,
+        routes,
+    }))
 }
 
 /// With `strict=true`, a provisional answer is an error.
-fn check_strict<T>(strict: bool, answer: Answer<T>, what: &'static str) -> Result<T, ApiError> {
+fn check_strict<T>(strict: bool, answer: Answer<T>, what: Strictly) -> Result<T, ApiError> {
     if strict && answer.provisional {
         return Err(ApiError::Provisional(what));
     }

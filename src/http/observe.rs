@@ -9,12 +9,13 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{Error, ResponseError, web};
+use actix_web::{Error, HttpMessage, ResponseError, web};
 
 use super::AppState;
 use super::problem::ApiError;
 use super::routes::Endpoint;
 use crate::config::AccessLog;
+use crate::text::{Cross, Invalid, Lang, Limit, Media, Slow};
 
 /// The method as a metric label. Any method outside HTTP's own is "other", so that a client
 /// making methods up cannot make the label set grow without bound.
@@ -115,38 +116,48 @@ pub async fn observe(
         .headers()
         .get(header::CONTENT_ENCODING)
         .filter(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
-    let outcome = match limits {
+    let (lang, chosen) = language(req.request());
+    let (chosen, refused) = match chosen {
+        Ok(chosen) => (chosen, None),
+        Err(err) => (false, Some(err)),
+    };
+    let outcome = match (limits, refused) {
+        (_, Some(err)) => Ok(req.into_response(err.response(lang))),
         // No route reads an encoded body: it would have to be inflated before its size is known.
         _ if encoded.is_some() => {
-            let err = ApiError::Unsupported(format!(
-                "Content-Encoding {} is not taken; send the body as it is",
-                crate::time::quoted(&String::from_utf8_lossy(
-                    encoded.map_or(&b""[..], |v| v.as_bytes())
-                ))
-            ));
-            Ok(req.into_response(err.error_response()))
+            let err = ApiError::Unsupported(Media::Encoding(crate::time::quoted(
+                &String::from_utf8_lossy(encoded.map_or(&b""[..], |v| v.as_bytes())),
+            )));
+            Ok(req.into_response(err.response(lang)))
         }
-        Some(l) if req.query_string().len() > l.max_query_bytes => {
-            let err = ApiError::QueryTooLong(format!(
-                "the query string has {} bytes; at most {} are taken",
-                req.query_string().len(),
-                l.max_query_bytes
-            ));
-            Ok(req.into_response(err.error_response()))
+        (Some(l), None) if req.query_string().len() > l.max_query_bytes => {
+            let err = ApiError::TooLarge(Limit::Query {
+                length: req.query_string().len(),
+                limit: l.max_query_bytes,
+            });
+            Ok(req.into_response(err.response(lang)))
         }
-        Some(l) => match tokio::time::timeout(l.request_timeout, next.call(req)).await {
-            Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
-            Err(_) => Err(ApiError::Timeout(format!(
-                "the request took longer than {} s",
-                l.request_timeout.as_secs_f64()
-            ))
-            .into()),
-        },
-        None => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body),
+        (Some(l), None) => {
+            req.extensions_mut().insert(lang);
+            match tokio::time::timeout(l.request_timeout, next.call(req)).await {
+                Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
+                Err(_) => Err(InLang(
+                    ApiError::Timeout(Slow::Request {
+                        secs: l.request_timeout.as_secs_f64(),
+                    }),
+                    lang,
+                )
+                .into()),
+            }
+        }
+        (None, None) => {
+            req.extensions_mut().insert(lang);
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_boxed_body)
+        }
     };
+    let outcome = outcome.map(|res| in_language(res, lang, chosen));
 
     let elapsed = started.elapsed();
     let (status, route) = match &outcome {
@@ -177,6 +188,101 @@ pub async fn observe(
     Ok(res)
 }
 
+/// The language of the answer, and whether the request chose it with `lang=`: that, else the
+/// one `Accept-Language` prefers, else Chinese (the offices are Chinese). A `lang=` the
+/// service does not speak, or given twice, is an [`ApiError::InvalidParameter`], said in the
+/// language the header prefers.
+pub fn language(req: &actix_web::HttpRequest) -> (Lang, Result<bool, ApiError>) {
+    let preferred = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::preferred)
+        .unwrap_or_default();
+    let query = req.query_string();
+    if !query.contains("lang") {
+        return (preferred, Ok(false));
+    }
+    let mut given = form_urlencoded::parse(query.as_bytes()).filter(|(n, _)| n == "lang");
+    let Some((_, value)) = given.next() else {
+        return (preferred, Ok(false));
+    };
+    let invalid = |why| ApiError::InvalidParameter {
+        name: "lang".to_owned(),
+        why,
+    };
+    match Lang::from_code(&value) {
+        _ if given.next().is_some() => (preferred, Err(invalid(Invalid::GivenTwice))),
+        Some(lang) => (lang, Ok(true)),
+        None => (
+            preferred,
+            Err(invalid(Invalid::Lang {
+                value: crate::time::quoted(&value),
+            })),
+        ),
+    }
+}
+
+/// An answer in `lang`: a problem document said again in it, `Content-Language`, and
+/// `Vary: Accept-Language` unless `lang=` chose it.
+fn in_language(
+    mut res: ServiceResponse<BoxBody>,
+    lang: Lang,
+    chosen: bool,
+) -> ServiceResponse<BoxBody> {
+    if lang != Lang::default() {
+        let again = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<ApiError>())
+            .map(|e| e.response(lang));
+        if let Some(mut again) = again {
+            // Keep what was set beside the body (Allow, WWW-Authenticate, the request id).
+            for (name, value) in res.headers() {
+                if !again.headers().contains_key(name) && name != header::CONTENT_LENGTH {
+                    again.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            res = res.into_response(again.map_into_boxed_body());
+        }
+    }
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    if !chosen && !varies_by_language(headers) {
+        headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    }
+    res
+}
+
+fn varies_by_language(headers: &header::HeaderMap) -> bool {
+    headers
+        .get_all(header::VARY)
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-language"))
+}
+
+/// An error answered in a language chosen before it happened (a request over its time).
+#[derive(Debug)]
+struct InLang(ApiError, Lang);
+
+impl std::fmt::Display for InLang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for InLang {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        self.0.response(self.1)
+    }
+}
+
 /// Turns an error answer that is not yet a problem document (one that the framework made,
 /// such as the 413 for a body over the limit) into one, keeping its status.
 pub fn problem_for_framework_errors<B: MessageBody + 'static>(
@@ -190,14 +296,38 @@ pub fn problem_for_framework_errors<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let detail = res
+    let cross = res
         .response()
         .error()
-        .map(|e| e.to_string())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
-    let err = ApiError::Framework { status, detail };
+        .and_then(|e| e.as_error::<actix_cors::CorsError>())
+        .map(|e| match e {
+            actix_cors::CorsError::OriginNotAllowed => Cross::OriginNotAllowed,
+            actix_cors::CorsError::MethodNotAllowed => Cross::MethodNotAllowed,
+            actix_cors::CorsError::HeadersNotAllowed => Cross::HeadersNotAllowed,
+            _ => Cross::BadPreflight,
+        });
+    let err = match cross {
+        Some(cross) => ApiError::CrossOrigin(cross),
+        None => ApiError::Framework {
+            status,
+            detail: res
+                .response()
+                .error()
+                .map(|e| e.to_string())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase()),
+        },
+    };
+    // Said in the request's language: outside the observing middleware (a preflight CORS
+    // refuses) it has not been chosen yet.
+    let (lang, chosen) = language(res.request());
     let (req, _) = res.into_parts();
-    let res = ServiceResponse::new(req, err.error_response());
+    let mut answer = err.response(lang);
+    if !matches!(chosen, Ok(true)) {
+        answer
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-language"));
+    }
+    let res = ServiceResponse::new(req, answer);
     Ok(ErrorHandlerResponse::Response(res.map_into_right_body()))
 }

@@ -6,31 +6,29 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::calendar::CalendarError;
-use crate::deadline::DeadlineError;
+use crate::deadline::{DeadlineError, InputError};
+use crate::text::{
+    Body, Cross, Invalid, Lang, Limit, Media, Missing, Slow, Strictly, Title, Unoffered,
+};
 
-/// An error answered to the caller. Handlers return it; [`ResponseError`] renders it.
-#[derive(Debug, thiserror::Error)]
+/// An error answered to the caller. Handlers return it; [`ResponseError`] renders it, and the
+/// language middleware renders it again in the language the request asked for. Its words are
+/// in [`crate::text`]; here is only what each kind of error is.
+#[derive(Debug)]
 pub enum ApiError {
     /// A required query parameter is absent.
-    #[error("parameter {name} is required")]
     MissingParameter {
         /// The parameter.
         name: &'static str,
     },
     /// A query parameter's value is not of its kind.
-    #[error("parameter {name}: {reason}")]
     InvalidParameter {
         /// The parameter.
         name: String,
-        /// What is wrong, naming the value.
-        reason: String,
+        /// What is wrong.
+        why: Invalid,
     },
     /// A query parameter the route does not take.
-    #[error(
-        "parameter {name} is not known to {route}{}; it takes: {}",
-        suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default(),
-        if known.is_empty() { "no parameters" } else { known }
-    )]
     UnknownParameter {
         /// The name given.
         name: String,
@@ -42,209 +40,146 @@ pub enum ApiError {
         route: String,
     },
     /// The body is not what the route reads.
-    #[error("the request body is not valid: {0}")]
-    InvalidBody(String),
+    InvalidBody(Body),
     /// A calendar question without an answer.
-    #[error(transparent)]
-    Calendar(#[from] CalendarError),
+    Calendar(CalendarError),
     /// A deadline that cannot be computed.
-    #[error(transparent)]
-    Deadline(#[from] DeadlineError),
+    Deadline(DeadlineError),
     /// `strict=true` and the answer is provisional.
-    #[error("the answer depends on provisional days ({0}) and strict=true was asked")]
-    Provisional(&'static str),
+    Provisional(Strictly),
     /// No such resource.
-    #[error("{0}")]
-    NotFound(String),
-    /// A body or batch over its limit.
-    #[error("{0}")]
-    TooLarge(String),
+    NotFound(Missing),
+    /// A body, batch or query over its limit.
+    TooLarge(Limit),
     /// A body of a media type the route does not read.
-    #[error("{0}")]
-    Unsupported(String),
+    Unsupported(Media),
     /// The caller asked (`format=` or `Accept`) for a format the route does not answer in.
-    #[error("{0}")]
-    NotAcceptable(String),
+    NotAcceptable(Unoffered),
     /// A method the route does not serve.
-    #[error("{0}")]
-    MethodNotAllowed(String),
-    /// A query string over the limit.
-    #[error("{0}")]
-    QueryTooLong(String),
+    MethodNotAllowed {
+        /// The method and path.
+        route: String,
+        /// The methods it serves.
+        allow: &'static str,
+    },
     /// A request that took too long.
-    #[error("{0}")]
-    Timeout(String),
+    Timeout(Slow),
+    /// A cross-origin request CORS refused.
+    CrossOrigin(Cross),
     /// An error the framework answered before a handler ran.
-    #[error("{detail}")]
     Framework {
         /// Its status.
         status: StatusCode,
-        /// What it said.
+        /// What it said (logged for a server error; never shown).
         detail: String,
     },
     /// No valid admin token.
-    #[error("a valid admin token is required")]
     Unauthorized,
     /// Never shown to the caller: logged with its cause chain, answered as an opaque 500.
-    #[error("internal error")]
-    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// The mapping, in one table: (status, stable code, title).
-fn classify(err: &ApiError) -> (StatusCode, &'static str, &'static str) {
+impl From<CalendarError> for ApiError {
+    fn from(error: CalendarError) -> Self {
+        ApiError::Calendar(error)
+    }
+}
+
+impl From<InputError> for ApiError {
+    /// A field of a deadline request given as text (a query parameter, a CSV cell).
+    fn from(error: InputError) -> Self {
+        ApiError::InvalidParameter {
+            name: error.field.to_owned(),
+            why: Invalid::Value(error.problem),
+        }
+    }
+}
+
+impl From<DeadlineError> for ApiError {
+    fn from(error: DeadlineError) -> Self {
+        ApiError::Deadline(error)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail(Lang::En))
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ApiError::Calendar(e) => Some(e),
+            ApiError::Deadline(e) => Some(e),
+            ApiError::Internal(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+/// The mapping, in one table: (status, kind).
+fn classify(err: &ApiError) -> (StatusCode, Title) {
     use ApiError::*;
     use CalendarError as C;
     use DeadlineError as D;
     match err {
-        MissingParameter { .. } => (
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "A required parameter is missing",
-        ),
-        InvalidParameter { .. } => (
-            StatusCode::BAD_REQUEST,
-            "invalid-parameter",
-            "A parameter is not valid",
-        ),
-        UnknownParameter { .. } => (
-            StatusCode::BAD_REQUEST,
-            "unknown-parameter",
-            "A parameter is not known",
-        ),
-        InvalidBody(_) => (
-            StatusCode::BAD_REQUEST,
-            "invalid-body",
-            "The request body is not valid",
-        ),
-        Calendar(C::UnknownCalendar { .. }) => (
-            StatusCode::BAD_REQUEST,
-            "unknown-calendar",
-            "Unknown calendar",
-        ),
-        Calendar(C::Backwards { .. } | C::TooLong { .. })
-        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => (
-            StatusCode::BAD_REQUEST,
-            "invalid-parameter",
-            "A parameter is not valid",
-        ),
-        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "out-of-range",
-            "Date outside the supported range",
-        ),
-        Deadline(D::Calendar(C::UnknownCalendar { .. })) => (
-            StatusCode::BAD_REQUEST,
-            "unknown-calendar",
-            "Unknown calendar",
-        ),
-        Deadline(D::Calendar(_)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "out-of-range",
-            "Date outside the supported range",
-        ),
-        Deadline(D::UnknownRule { .. }) => {
-            (StatusCode::BAD_REQUEST, "unknown-rule", "Unknown rule")
+        MissingParameter { .. } => (StatusCode::BAD_REQUEST, Title::MissingParameter),
+        InvalidParameter { .. } => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
+        UnknownParameter { .. } => (StatusCode::BAD_REQUEST, Title::UnknownParameter),
+        InvalidBody(_) => (StatusCode::BAD_REQUEST, Title::InvalidBody),
+        Calendar(C::UnknownCalendar { .. }) | Deadline(D::Calendar(C::UnknownCalendar { .. })) => {
+            (StatusCode::BAD_REQUEST, Title::UnknownCalendar)
         }
-        Deadline(D::Zone { .. }) => (
-            StatusCode::BAD_REQUEST,
-            "unknown-timezone",
-            "Unknown time zone",
-        ),
-        Deadline(D::Event(_)) => (
-            StatusCode::BAD_REQUEST,
-            "invalid-event",
-            "The event is not a date or an instant",
-        ),
-        Deadline(D::AsOf(_) | D::Unit(_) | D::DaysAndAmount) => (
-            StatusCode::BAD_REQUEST,
-            "invalid-parameter",
-            "A parameter is not valid",
-        ),
-        Deadline(D::Missing(_)) => (
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "A required parameter is missing",
-        ),
-        Deadline(D::Provisional) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "provisional",
-            "The answer is provisional",
-        ),
-        Deadline(D::UnitNotAllowed { .. }) => (
-            StatusCode::BAD_REQUEST,
-            "unit-not-allowed",
-            "This rule's unit cannot be changed",
-        ),
-        Deadline(D::DaysNotAllowed { .. }) => (
-            StatusCode::BAD_REQUEST,
-            "days-not-allowed",
-            "This rule's period cannot be changed",
-        ),
-        Deadline(D::AmountOutOfRange { .. }) => (
-            StatusCode::BAD_REQUEST,
-            "amount-out-of-range",
-            "The period's length is out of range",
-        ),
-        Deadline(D::MissingPeriod) => (
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "A required parameter is missing",
-        ),
-        Provisional(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "provisional",
-            "The answer is provisional",
-        ),
-        NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-        TooLarge(_) => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "The request is too large",
-        ),
+        Calendar(C::Backwards { .. } | C::TooLong { .. })
+        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => {
+            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
+        }
+        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. })
+        | Deadline(D::Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. })) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Title::OutOfRange)
+        }
+        Deadline(D::UnknownRule { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownRule),
+        Deadline(D::Zone { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownTimezone),
+        Deadline(D::Event(_)) => (StatusCode::BAD_REQUEST, Title::InvalidEvent),
+        Deadline(D::AsOf(_) | D::Unit(_) | D::DaysAndAmount) => {
+            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
+        }
+        Deadline(D::Missing(_) | D::MissingPeriod) => {
+            (StatusCode::BAD_REQUEST, Title::MissingParameter)
+        }
+        Deadline(D::Provisional) | Provisional(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Title::Provisional)
+        }
+        Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::UnitNotAllowed),
+        Deadline(D::DaysNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::DaysNotAllowed),
+        Deadline(D::AmountOutOfRange { .. }) => (StatusCode::BAD_REQUEST, Title::AmountOutOfRange),
+        NotFound(_) => (StatusCode::NOT_FOUND, Title::NotFound),
+        TooLarge(Limit::Query { .. }) => (StatusCode::URI_TOO_LONG, Title::QueryTooLong),
+        TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Title::TooLarge),
         Unsupported(_) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "Unsupported media type",
+            Title::UnsupportedMediaType,
         ),
-        NotAcceptable(_) => (
-            StatusCode::NOT_ACCEPTABLE,
-            "not-acceptable",
-            "The format asked for is not offered",
-        ),
-        MethodNotAllowed(_) => (
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
-            "Method not allowed",
-        ),
-        QueryTooLong(_) => (
-            StatusCode::URI_TOO_LONG,
-            "query-too-long",
-            "The query string is too long",
-        ),
-        Timeout(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            "The request took too long",
-        ),
-        Framework { status, .. } => framework(*status),
-        Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
-        Internal(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Internal error",
-        ),
+        NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, Title::NotAcceptable),
+        MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, Title::MethodNotAllowed),
+        Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, Title::Timeout),
+        CrossOrigin(_) => (StatusCode::BAD_REQUEST, Title::BadRequest),
+        Framework { status, .. } => (*status, framework(*status)),
+        Unauthorized => (StatusCode::UNAUTHORIZED, Title::Unauthorized),
+        Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, Title::Internal),
     }
 }
 
 /// The framework's own errors, by status.
-fn framework(status: StatusCode) -> (StatusCode, &'static str, &'static str) {
+fn framework(status: StatusCode) -> Title {
     match status.as_u16() {
-        413 => (status, "too-large", "The request is too large"),
-        415 => (status, "unsupported-media-type", "Unsupported media type"),
-        404 => (status, "not-found", "Not found"),
-        405 => (status, "method-not-allowed", "Method not allowed"),
-        400..=499 => (status, "bad-request", "The request is not valid"),
-        _ => (status, "internal", "Internal error"),
+        413 => Title::TooLarge,
+        415 => Title::UnsupportedMediaType,
+        404 => Title::NotFound,
+        405 => Title::MethodNotAllowed,
+        400..=499 => Title::BadRequest,
+        _ => Title::Internal,
     }
 }
 
@@ -265,23 +200,61 @@ pub struct Problem {
 }
 
 impl ApiError {
-    /// The problem document this error is answered with.
-    pub fn problem(&self) -> Problem {
-        let (status, code, title) = classify(self);
-        let detail = match self {
-            ApiError::Internal(_) => "the server could not answer; the cause is logged".to_owned(),
-            ApiError::Framework { status, .. } if status.is_server_error() => {
-                "the server could not answer; the cause is logged".to_owned()
-            }
-            other => other.to_string(),
-        };
-        Problem {
-            kind: format!("urn:qixian:problem:{code}"),
-            title: title.to_owned(),
-            status: status.as_u16(),
-            detail,
-            code: code.to_owned(),
+    /// What went wrong this time, in `lang`.
+    pub fn detail(&self, lang: Lang) -> String {
+        let says = lang.says();
+        match self {
+            ApiError::MissingParameter { name } => says.missing_parameter(name),
+            ApiError::InvalidParameter { name, why } => says.invalid_parameter(name, why),
+            ApiError::UnknownParameter {
+                name,
+                suggestion,
+                known,
+                route,
+            } => says.unknown_parameter(name, *suggestion, known, route),
+            ApiError::InvalidBody(body) => says.body(body),
+            ApiError::Calendar(e) => says.calendar_error(e),
+            ApiError::Deadline(e) => says.deadline_error(e),
+            ApiError::Provisional(what) => says.strictly(*what),
+            ApiError::NotFound(what) => says.missing(what),
+            ApiError::TooLarge(limit) => says.limit(limit),
+            ApiError::Unsupported(media) => says.media(media),
+            ApiError::NotAcceptable(what) => says.unoffered(what),
+            ApiError::MethodNotAllowed { route, allow } => says.method_not_allowed(route, allow),
+            ApiError::Timeout(slow) => says.slow(slow),
+            ApiError::CrossOrigin(cross) => says.cross_origin(*cross),
+            ApiError::Framework { status, .. } => says.framework(status.as_u16()),
+            ApiError::Unauthorized => says.unauthorized(),
+            ApiError::Internal(_) => says.internal(),
         }
+    }
+
+    /// The problem document this error is answered with, in `lang`.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let (status, title) = classify(self);
+        Problem {
+            kind: format!("urn:qixian:problem:{}", title.code()),
+            title: lang.says().title(title).to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(lang),
+            code: title.code().to_owned(),
+        }
+    }
+
+    /// The answer: the problem document in `lang`, with `Content-Language`.
+    pub fn response(&self, lang: Lang) -> HttpResponse {
+        let mut response = HttpResponse::build(classify(self).0);
+        if let ApiError::Unauthorized = self {
+            // RFC 9110: a 401 names the scheme the caller should use.
+            response.insert_header((
+                actix_web::http::header::WWW_AUTHENTICATE,
+                "Bearer realm=\"qixian\"",
+            ));
+        }
+        response
+            .insert_header((actix_web::http::header::CONTENT_LANGUAGE, lang.tag()))
+            .content_type("application/problem+json")
+            .json(self.problem(lang))
     }
 }
 
@@ -302,6 +275,7 @@ impl ResponseError for ApiError {
         classify(self).0
     }
 
+    /// In the default language; the language middleware answers again in the request's.
     fn error_response(&self) -> HttpResponse {
         match self {
             ApiError::Internal(cause) => {
@@ -312,17 +286,6 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        let problem = self.problem();
-        let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::Unauthorized = self {
-            // RFC 9110: a 401 names the scheme the caller should use.
-            response.insert_header((
-                actix_web::http::header::WWW_AUTHENTICATE,
-                "Bearer realm=\"qixian\"",
-            ));
-        }
-        response
-            .content_type("application/problem+json")
-            .json(problem)
+        self.response(Lang::default())
     }
 }

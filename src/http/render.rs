@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::params::{Params, invalid};
 use super::problem::ApiError;
 use crate::export::ics;
+use crate::text::{Invalid, Unoffered};
 
 /// A format an answer can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,11 +100,10 @@ pub fn negotiate_among(
                 .ok_or_else(|| {
                     invalid(
                         "field",
-                        &format!(
-                            "{} is no field of this answer; the fields are {}",
-                            crate::time::quoted(name),
-                            fields.join(", ")
-                        ),
+                        Invalid::NoSuchField {
+                            value: crate::time::quoted(name),
+                            fields,
+                        },
                     )
                 })?,
         ),
@@ -116,10 +116,9 @@ pub fn negotiate_among(
     if field.is_some() && format != Format::Text {
         return Err(invalid(
             "field",
-            &format!(
-                "chooses what a text answer carries; this answer is {} (leave out format, or write format=text)",
-                format.name()
-            ),
+            Invalid::FieldWithoutText {
+                format: format.name(),
+            },
         ));
     }
     Ok(Negotiated {
@@ -147,18 +146,12 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
                 let known = Format::ALL
                     .iter()
                     .any(|f| f.name().eq_ignore_ascii_case(name));
-                let what = if known {
-                    "is not offered by"
-                } else {
-                    "is unknown to"
-                };
-                ApiError::NotAcceptable(format!(
-                    "format {} {what} {} {}; offered: {}",
-                    crate::time::quoted(name),
-                    req.method(),
-                    req.path(),
-                    names()
-                ))
+                ApiError::NotAcceptable(Unoffered::Format {
+                    name: crate::time::quoted(name),
+                    known,
+                    route: format!("{} {}", req.method(), req.path()),
+                    offered: names(),
+                })
             });
     }
     let Some(accept) = req
@@ -173,18 +166,16 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
         return Ok(default);
     }
     best_match(&ranges, offered).ok_or_else(|| {
-        ApiError::NotAcceptable(format!(
-            "accept {} matches nothing {} {} answers; it answers {} (or ask with format={})",
-            crate::time::quoted(accept),
-            req.method(),
-            req.path(),
-            offered
+        ApiError::NotAcceptable(Unoffered::Accept {
+            accept: crate::time::quoted(accept),
+            route: format!("{} {}", req.method(), req.path()),
+            media: offered
                 .iter()
                 .map(|f| f.media_type())
                 .collect::<Vec<_>>()
                 .join(", "),
-            names()
-        ))
+            offered: names(),
+        })
     })
 }
 
@@ -310,10 +301,10 @@ pub fn text_answer(value: impl Display) -> HttpResponse {
 pub fn answer<T: Serialize>(
     how: Negotiated,
     answer: &T,
-    hint: &str,
+    need_as_of: &[&str],
 ) -> Result<HttpResponse, ApiError> {
     match (how.format, how.field) {
-        (Format::Text, Some(field)) => text_field(answer, field, hint),
+        (Format::Text, Some(field)) => text_field(answer, field, need_as_of),
         _ => Ok(json(answer)),
     }
 }
@@ -324,12 +315,12 @@ pub fn answer<T: Serialize>(
 /// deadline's `status.state`).
 ///
 /// # Errors
-/// [`ApiError::InvalidParameter`] naming `field` when the answer does not hold it; `hint` says
-/// what would make it hold it.
+/// [`ApiError::InvalidParameter`] naming `field` when the answer does not hold it, saying so
+/// when it is one of `need_as_of`, the fields an answer holds only with `as_of`.
 pub fn text_field<T: Serialize>(
     answer: &T,
     field: &str,
-    hint: &str,
+    need_as_of: &[&str],
 ) -> Result<HttpResponse, ApiError> {
     let value = serde_json::to_value(answer).map_err(|e| ApiError::Internal(Box::new(e)))?;
     let found = value.get(field).or_else(|| {
@@ -343,7 +334,10 @@ pub fn text_field<T: Serialize>(
         None => {
             return Err(invalid(
                 "field",
-                &format!("{field} is not part of this answer{hint}"),
+                Invalid::FieldNotInAnswer {
+                    field: field.to_owned(),
+                    needs_as_of: need_as_of.contains(&field),
+                },
             ));
         }
         Some(serde_json::Value::Null) => String::new(),

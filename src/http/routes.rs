@@ -77,7 +77,7 @@ impl Query {
     }
 
     /// Every parameter name it takes: its own, then `format`, `bom` and `field` where they
-    /// apply (not `_`).
+    /// apply, then `lang`, which every route takes (not `_`).
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.params
             .iter()
@@ -85,6 +85,7 @@ impl Query {
             .chain((!self.formats.is_empty()).then_some("format"))
             .chain(self.formats.contains(&Format::Csv).then_some("bom"))
             .chain((!self.fields.is_empty()).then_some("field"))
+            .chain(std::iter::once("lang"))
     }
 }
 

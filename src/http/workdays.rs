@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{AppState, Snapshot, check_strict, params::Params, problem::ApiError, render};
 use crate::calendar::Roll;
+use crate::text::Strictly;
 
 #[derive(Serialize)]
 struct AddDto<'a> {
@@ -33,7 +34,7 @@ pub async fn add(
     let roll = Roll::from_name(params.choice("roll", &Roll::NAMES)?).unwrap_or(Roll::Forward);
     let answer = calendar.workday(start, days, roll)?;
     let strict = params.flag("strict")?;
-    check_strict(strict, answer, "the count crosses unpublished years")?;
+    check_strict(strict, answer, Strictly::Add)?;
     let dto = AddDto {
         start,
         days,
@@ -41,7 +42,7 @@ pub async fn add(
         calendar: calendar.id(),
         provisional: answer.provisional,
     };
-    render::answer(answer_as, &dto, "")
+    render::answer(answer_as, &dto, &[])
 }
 
 #[derive(Serialize)]
@@ -66,11 +67,7 @@ pub async fn count(
     let clock = calendar.clock(Utc::now());
     let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
     let answer = calendar.working_days_between(from, to)?;
-    check_strict(
-        params.flag("strict")?,
-        answer,
-        "the range includes unpublished years",
-    )?;
+    check_strict(params.flag("strict")?, answer, Strictly::Count)?;
     let dto = CountDto {
         from,
         to,
@@ -78,5 +75,5 @@ pub async fn count(
         working_days: answer.value,
         provisional: answer.provisional,
     };
-    render::answer(answer_as, &dto, "")
+    render::answer(answer_as, &dto, &[])
 }

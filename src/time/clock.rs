@@ -36,18 +36,15 @@ impl Clock {
 }
 
 /// A zone name that is not an IANA time zone.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "time zone {} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi{}",
-    super::quote(name),
-    suggestion.as_deref().map(|s| format!("; did you mean {s}?")).unwrap_or_default()
-)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZoneError {
     /// The name given.
     pub name: String,
     /// The closest known name, when one is close.
     pub suggestion: Option<String>,
 }
+
+impl std::error::Error for ZoneError {}
 
 /// An IANA zone by name, in any case (`Asia/Urumqi`, `asia/urumqi`).
 ///

@@ -5,19 +5,16 @@ use chrono::NaiveDate;
 
 use super::Clock;
 
-/// Why a text is not a date.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a text is not a date; each holds the text, shortened.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateError {
     /// Not written year, month, day in one of the accepted forms.
-    #[error(
-        "{} is not a date of the form YYYY-MM-DD (2026/6/15 and 2026-6-15 are read too)",
-        quote(.0)
-    )]
     Shape(String),
     /// Written as a date, but no such day exists.
-    #[error("{0} is not a calendar date")]
     NotADate(String),
 }
+
+impl std::error::Error for DateError {}
 
 /// The caller's value as an error message quotes it: [`shorten`]ed, in double quotes, with
 /// JSON's escapes for what cannot be shown (`"2026\u0007"`), not Rust's.

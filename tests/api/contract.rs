@@ -128,6 +128,11 @@ fn expected(query: &Query) -> Vec<Param> {
             required: false,
         });
     }
+    params.push(Param {
+        name: "lang",
+        kind: Kind::Choice(&["zh", "en"]),
+        required: false,
+    });
     params
 }
 

@@ -416,7 +416,8 @@ async fn the_holiday_feed_holds_one_all_day_event_per_day_off_and_makeup_day() {
     let app = spawn_app().await;
 
     // Act
-    let body = holidays_ics(&app, "year=2026").await;
+    // In Chinese, the feed's default language (this client otherwise asks for English).
+    let body = holidays_ics(&app, "year=2026&lang=zh").await;
 
     // Assert
     let lines = crlf_lines(&body);

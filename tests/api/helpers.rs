@@ -1,6 +1,9 @@
 //! The harness: a real server on a random port, and a client with one method per route.
 //!
 //! Every test starts its own server (`spawn_app`), so tests share nothing and run in parallel.
+//! The client asks for English (`Accept-Language: en`), so that the tests read the problems'
+//! words as the English catalogue writes them; `tests/api/language.rs` tests the languages
+//! themselves, Chinese (the default) first, with clients of its own.
 
 use qixian::config::Config;
 use qixian::startup::Application;
@@ -39,9 +42,15 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
     let app = Application::build(config).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
+    let mut english = header::HeaderMap::new();
+    english.insert(
+        header::ACCEPT_LANGUAGE,
+        header::HeaderValue::from_static("en"),
+    );
     let client = reqwest::Client::builder()
         // The machine's proxy settings must not reroute requests to 127.0.0.1.
         .no_proxy()
+        .default_headers(english)
         .build()
         .expect("the HTTP client builds");
     TestApp { address, client }

@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 
 use super::problem::ApiError;
 use super::routes::{Endpoint, Query};
+use crate::deadline::BadValue;
+use crate::text::Invalid;
 use crate::time::{Clock, parse_day, quoted, shorten};
 
 /// The query string as name/value pairs, with what its route takes. A name given twice is
@@ -99,7 +101,7 @@ impl Params {
             .map(|(_, v)| v.as_str());
         let first = values.next();
         if values.next().is_some() {
-            return Err(invalid(name, "is given more than once"));
+            return Err(invalid(name, Invalid::GivenTwice));
         }
         Ok(first)
     }
@@ -123,7 +125,7 @@ impl Params {
     /// As [`Params::required`], or [`ApiError::InvalidParameter`] for a value that is no date.
     pub fn date(&self, name: &'static str, clock: &Clock) -> Result<NaiveDate, ApiError> {
         let value = self.required(name)?;
-        parse_day(value, clock).map_err(|e| invalid(name, &e.to_string()))
+        parse_day(value, clock).map_err(|e| invalid(name, Invalid::Date(e)))
     }
 
     /// An optional integer.
@@ -136,10 +138,10 @@ impl Params {
                 v.parse::<i64>().map_err(|e| {
                     let why = match e.kind() {
                         std::num::IntErrorKind::PosOverflow
-                        | std::num::IntErrorKind::NegOverflow => "is too large",
-                        _ => "is not an integer",
+                        | std::num::IntErrorKind::NegOverflow => BadValue::TooLarge(quoted(v)),
+                        _ => BadValue::NotAnInteger(quoted(v)),
                     };
-                    invalid(name, &format!("{} {why}", quoted(v)))
+                    invalid(name, Invalid::Value(why))
                 })
             })
             .transpose()
@@ -159,7 +161,7 @@ impl Params {
     /// As [`Params::flag`].
     pub fn opt_flag(&self, name: &'static str) -> Result<Option<bool>, ApiError> {
         self.get(name)?
-            .map(|v| crate::deadline::flag_text(name, v).map_err(|e| invalid(name, &e.reason)))
+            .map(|v| crate::deadline::flag_text(name, v).map_err(ApiError::from))
             .transpose()
     }
 
@@ -170,7 +172,7 @@ impl Params {
     pub fn choice(
         &self,
         name: &'static str,
-        choices: &[&'static str],
+        choices: &'static [&'static str],
     ) -> Result<&'static str, ApiError> {
         match self.get(name)? {
             None => Ok(choices[0]),
@@ -181,7 +183,10 @@ impl Params {
                 .ok_or_else(|| {
                     invalid(
                         name,
-                        &format!("{} is none of {}", quoted(v), choices.join(", ")),
+                        Invalid::NoneOf {
+                            value: quoted(v),
+                            choices,
+                        },
                     )
                 }),
         }
@@ -189,10 +194,10 @@ impl Params {
 }
 
 /// An invalid-parameter error.
-pub fn invalid(name: &str, reason: &str) -> ApiError {
+pub fn invalid(name: &str, why: Invalid) -> ApiError {
     ApiError::InvalidParameter {
         name: name.to_owned(),
-        reason: reason.to_owned(),
+        why,
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 
 use super::Clock;
 use super::clock::instant_of;
-use super::date::{DateError, parse_date, quote, shorten};
+use super::date::{DateError, parse_date, shorten};
 
 /// When something happened (or will), as the caller gave it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,13 +51,11 @@ impl Serialize for ReadAs {
 }
 
 /// Why a text is not a moment.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MomentError {
     /// The date part is written as a date but no such day exists.
-    #[error("{0}")]
     Date(DateError),
     /// The time part names no time of day (`25:00`).
-    #[error("{}: {} is not a time of day", quote(value), quote(time))]
     Time {
         /// The whole text, shortened.
         value: String,
@@ -65,17 +63,18 @@ pub enum MomentError {
         time: String,
     },
     /// An offset whose `+` a query string turned into a space (`01:30:00 08:00`).
-    #[error(
-        "{}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)",
-        quote(.0)
-    )]
     PlusAsSpace(String),
     /// None of the accepted forms.
-    #[error(
-        "{} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)",
-        quote(.0)
-    )]
     Shape(String),
+}
+
+impl std::error::Error for MomentError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            MomentError::Date(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl Moment {

@@ -1,0 +1,697 @@
+//! The English catalogue: what the service says, in English. It is also the `Display` of the
+//! domain's errors, so the log says the same as an English answer.
+
+use std::fmt;
+
+use chrono::{NaiveDate, Weekday};
+
+use super::{
+    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
+    Strictly, Title, Unoffered,
+};
+use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::deadline::{
+    BadValue, Consequence, DeadlineError, Expected, InputError, JsonKind, JsonProblem, Period,
+    State, Status, Step, Unit, UnknownUnit, Why,
+};
+use crate::time::{DateError, MomentError, ZoneError, quote};
+
+/// The English catalogue.
+pub struct En;
+
+/// What to send, said whenever a batch's body is not it.
+const WHAT_TO_SEND: &str = "send Content-Type: application/json with {\"items\": [{…}, …]}, or Content-Type: text/csv with a header row naming request fields";
+
+/// ` (did you mean x?)` or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean {s}?)"))
+        .unwrap_or_default()
+}
+
+fn unit(unit: Unit, amount: u32) -> String {
+    match (unit, amount) {
+        (Unit::WorkingDays, 1) => "1 working day".to_owned(),
+        (Unit::WorkingDays, n) => format!("{n} working days"),
+        (Unit::CalendarDays, 1) => "1 day".to_owned(),
+        (Unit::CalendarDays, n) => format!("{n} days"),
+    }
+}
+
+fn holiday_in_english(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "元旦" => "New Year's Day",
+        "春节" => "Spring Festival",
+        "清明节" => "Qingming Festival",
+        "劳动节" => "Labour Day",
+        "端午节" => "Dragon Boat Festival",
+        "中秋节" => "Mid-Autumn Festival",
+        "国庆节" => "National Day",
+        "国庆节、中秋节" => "National Day and Mid-Autumn Festival",
+        "肉孜节" => "Eid al-Fitr",
+        "古尔邦节" => "Eid al-Adha",
+        "抗战胜利纪念日" => "Victory Day",
+        _ => return None,
+    })
+}
+
+/// A holiday's name as an English text shows it: `国庆节 (National Day)`.
+fn holiday(name: &str) -> String {
+    match holiday_in_english(name) {
+        Some(english) => format!("{name} ({english})"),
+        None => name.to_owned(),
+    }
+}
+
+impl Catalogue for En {
+    fn title(&self, title: Title) -> &'static str {
+        match title {
+            Title::MissingParameter => "A required parameter is missing",
+            Title::InvalidParameter => "A parameter is not valid",
+            Title::UnknownParameter => "A parameter is not known",
+            Title::InvalidBody => "The request body is not valid",
+            Title::UnknownCalendar => "Unknown calendar",
+            Title::OutOfRange => "Date outside the supported range",
+            Title::UnknownRule => "Unknown rule",
+            Title::UnknownTimezone => "Unknown time zone",
+            Title::InvalidEvent => "The event is not a date or an instant",
+            Title::Provisional => "The answer is provisional",
+            Title::UnitNotAllowed => "This rule's unit cannot be changed",
+            Title::DaysNotAllowed => "This rule's period cannot be changed",
+            Title::AmountOutOfRange => "The period's length is out of range",
+            Title::NotFound => "Not found",
+            Title::TooLarge => "The request is too large",
+            Title::UnsupportedMediaType => "Unsupported media type",
+            Title::NotAcceptable => "The format asked for is not offered",
+            Title::MethodNotAllowed => "Method not allowed",
+            Title::QueryTooLong => "The query string is too long",
+            Title::Timeout => "The request took too long",
+            Title::BadRequest => "The request is not valid",
+            Title::Unauthorized => "Unauthorized",
+            Title::Internal => "Internal error",
+        }
+    }
+
+    fn missing_parameter(&self, name: &str) -> String {
+        format!("parameter {name} is required")
+    }
+
+    fn invalid_parameter(&self, name: &str, why: &Invalid) -> String {
+        let why = match why {
+            Invalid::GivenTwice => "is given more than once".to_owned(),
+            Invalid::Value(value) => self.bad_value(value),
+            Invalid::NoneOf { value, choices } => {
+                format!("{value} is none of {}", choices.join(", "))
+            }
+            Invalid::NoSuchField { value, fields } => format!(
+                "{value} is no field of this answer; the fields are {}",
+                fields.join(", ")
+            ),
+            Invalid::FieldWithoutText { format } => format!(
+                "chooses what a text answer carries; this answer is {format} (leave out format, or write format=text)"
+            ),
+            Invalid::FieldNotInAnswer { field, needs_as_of } => format!(
+                "{field} is not part of this answer{}",
+                if *needs_as_of {
+                    "; state, working_days_left and consequence need as_of (as_of=today for today's)"
+                } else {
+                    ""
+                }
+            ),
+            Invalid::YearOutside { year, first, last } => {
+                format!("{year} is outside the supported years {first} to {last}")
+            }
+            Invalid::YearAndRange => "give year, or from_year and to_year, not both".to_owned(),
+            Invalid::YearsBackwards { from, to } => format!("{to} is before from_year {from}"),
+            Invalid::TooManyYears { from, to, max } => format!(
+                "{from} to {to} spans {} years; at most {max} are answered at once",
+                to - from + 1
+            ),
+            Invalid::Date(e) => self.date_error(e),
+            Invalid::Range(e) => self.calendar_error(e),
+            Invalid::Lang { value } => {
+                format!("{value} is no language of this service; it speaks zh and en")
+            }
+        };
+        format!("parameter {name}: {why}")
+    }
+
+    fn unknown_parameter(
+        &self,
+        name: &str,
+        suggestion: Option<&str>,
+        known: &str,
+        route: &str,
+    ) -> String {
+        format!(
+            "parameter {name} is not known to {route}{}; it takes: {}",
+            suggestion
+                .map(|s| format!("; did you mean {s}?"))
+                .unwrap_or_default(),
+            if known.is_empty() {
+                "no parameters"
+            } else {
+                known
+            }
+        )
+    }
+
+    fn body(&self, body: &Body) -> String {
+        let what = match body {
+            Body::Cut => "the body was cut".to_owned(),
+            Body::NotUtf8 => "the body is not UTF-8 JSON".to_owned(),
+            Body::BareArray => format!(
+                "the body is a bare JSON array; wrap it as {{\"items\": [...]}} ({WHAT_TO_SEND})"
+            ),
+            Body::NotABatch(p) => format!(
+                "not the JSON expected ({{\"items\": [...]}}): {}",
+                self.json_problem(p)
+            ),
+            Body::NotADeadline(p) => format!("not a deadline request: {}", self.json_problem(p)),
+            Body::CsvNotUtf8 => "the CSV body is not UTF-8 (save it as CSV UTF-8)".to_owned(),
+            Body::CsvHeader => "the CSV header row is not valid".to_owned(),
+            Body::CsvEmpty => {
+                "the CSV body is empty; its first row must name the request fields".to_owned()
+            }
+            Body::CsvColumnTwice(name) => format!("CSV column {name} is named twice"),
+            Body::CsvNoField => format!(
+                "no CSV column names a deadline request field; the fields are {}",
+                crate::deadline::Input::FIELDS.join(", ")
+            ),
+            Body::CsvRow(Some(line)) => format!("line {line} is not a CSV row"),
+            Body::CsvRow(None) => "a line is not a CSV row".to_owned(),
+            Body::CsvRowWidth { got, want } => {
+                format!("the row has {got} fields but the header names {want} columns")
+            }
+        };
+        format!("the request body is not valid: {what}")
+    }
+
+    fn limit(&self, limit: &Limit) -> String {
+        match limit {
+            Limit::Body { length, limit } => {
+                format!("the body has {length} bytes; at most {limit} are taken")
+            }
+            Limit::Batch { count, limit } => {
+                format!("the batch holds {count} items; at most {limit} are taken at once")
+            }
+            Limit::Explained { explained } => format!(
+                "this batch has already explained {explained} days, the most one batch may; ask for this item's explanation in another request"
+            ),
+            Limit::Query { length, limit } => {
+                format!("the query string has {length} bytes; at most {limit} are taken")
+            }
+        }
+    }
+
+    fn media(&self, media: &Media) -> String {
+        match media {
+            Media::Encoding(given) => {
+                format!("Content-Encoding {given} is not taken; send the body as it is")
+            }
+            Media::NoContentType => format!("the request has no Content-Type; {WHAT_TO_SEND}"),
+            Media::ContentType(given) => {
+                format!("Content-Type {given} is not taken; {WHAT_TO_SEND}")
+            }
+        }
+    }
+
+    fn unoffered(&self, what: &Unoffered) -> String {
+        match what {
+            Unoffered::Format {
+                name,
+                known,
+                route,
+                offered,
+            } => {
+                let how = if *known {
+                    "is not offered by"
+                } else {
+                    "is unknown to"
+                };
+                format!("format {name} {how} {route}; offered: {offered}")
+            }
+            Unoffered::Accept {
+                accept,
+                route,
+                media,
+                offered,
+            } => format!(
+                "accept {accept} matches nothing {route} answers; it answers {media} (or ask with format={offered})"
+            ),
+        }
+    }
+
+    fn missing(&self, what: &Missing) -> String {
+        match what {
+            Missing::Route {
+                route,
+                near,
+                routes,
+            } => {
+                let mut text = format!("no route for {route}");
+                if let Some(near) = near {
+                    text.push_str(&format!("; did you mean {near}?"));
+                }
+                if let Some(routes) = routes {
+                    text.push_str(&format!("; the routes are {routes}"));
+                }
+                text
+            }
+            Missing::Calendar(e) => self.calendar_error(e),
+            Missing::Rule(e) => self.deadline_error(e),
+            Missing::FeedFile { year } => {
+                format!("no feed file for {year} is in force; there is nothing to withdraw")
+            }
+        }
+    }
+
+    fn slow(&self, slow: &Slow) -> String {
+        match slow {
+            Slow::Request { secs } => format!("the request took longer than {secs} s"),
+            Slow::BodyStalled { secs } => format!(
+                "the body stopped arriving for {secs} s; the batch's turn was given to another"
+            ),
+        }
+    }
+
+    fn method_not_allowed(&self, route: &str, allow: &str) -> String {
+        let (method, path) = route.split_once(' ').unwrap_or((route, ""));
+        format!("{method} is not allowed on {path}; allowed: {allow}")
+    }
+
+    fn strictly(&self, what: Strictly) -> String {
+        let what = match what {
+            Strictly::Day => "the day's year is unpublished",
+            Strictly::Days | Strictly::Count => "the range includes unpublished years",
+            Strictly::Add => "the count crosses unpublished years",
+        };
+        format!("the answer depends on provisional days ({what}) and strict=true was asked")
+    }
+
+    fn unauthorized(&self) -> String {
+        "a valid admin token is required".to_owned()
+    }
+
+    fn internal(&self) -> String {
+        "the server could not answer; the cause is logged".to_owned()
+    }
+
+    fn cross_origin(&self, cross: Cross) -> String {
+        match cross {
+            Cross::OriginNotAllowed => {
+                "Origin is not allowed to make this request (QIXIAN_CORS_ORIGINS lists the pages that may)"
+            }
+            Cross::MethodNotAllowed => "the method is not allowed across origins (GET and POST are)",
+            Cross::HeadersNotAllowed => {
+                "a request header is not allowed across origins (Content-Type is)"
+            }
+            Cross::BadPreflight => {
+                "the preflight request lacks Origin or Access-Control-Request-Method, or has a bad one"
+            }
+        }
+        .to_owned()
+    }
+
+    fn framework(&self, status: u16) -> String {
+        match status {
+            413 => "the request body is larger than this route takes",
+            415 => "the request body is of a media type this route does not read",
+            404 => "there is nothing here",
+            405 => "the method is not allowed here",
+            400..=499 => "the request could not be read",
+            _ => "the server could not answer; the cause is logged",
+        }
+        .to_owned()
+    }
+
+    fn calendar_error(&self, error: &CalendarError) -> String {
+        match error {
+            CalendarError::OutOfRange { date } => {
+                format!("date {date} is outside the supported range {FIRST_DAY} to {LAST_DAY}")
+            }
+            CalendarError::ResultOutOfRange { start, days } => format!(
+                "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
+            ),
+            CalendarError::Backwards { from, to } => format!("{to} is before from {from}"),
+            CalendarError::TooLong { from, to, days } => format!(
+                "the range {from} to {to} spans {days} days; at most {MAX_LISTED_DAYS} are listed at once"
+            ),
+            CalendarError::UnknownCalendar {
+                id,
+                known,
+                suggestion,
+            } => format!(
+                "calendar {} is not known{}; known calendars: {known}",
+                quote(id),
+                did_you_mean(suggestion.as_deref())
+            ),
+        }
+    }
+
+    fn deadline_error(&self, error: &DeadlineError) -> String {
+        match error {
+            DeadlineError::UnknownRule {
+                id,
+                known,
+                suggestion,
+            } => format!(
+                "rule {} is not known{}; known rules: {known}",
+                quote(id),
+                did_you_mean(suggestion.as_deref())
+            ),
+            DeadlineError::Zone { field, source } => {
+                format!("{field}: {}", self.zone_error(source))
+            }
+            DeadlineError::Event(e) => format!("event {}", self.moment_error(e)),
+            DeadlineError::AsOf(e) => format!("as_of {}", self.moment_error(e)),
+            DeadlineError::Unit(e) => self.unknown_unit(e),
+            DeadlineError::Missing(field) => format!("{field} is required"),
+            DeadlineError::DaysAndAmount => "give days or amount, not both".to_owned(),
+            DeadlineError::DaysNotAllowed { rule, amount, unit } => format!(
+                "rule {rule} fixes its period at {amount} {}; only an adjustable rule takes days",
+                unit.as_str()
+            ),
+            DeadlineError::UnitNotAllowed { rule, unit } => format!(
+                "rule {rule} counts in {}; a unit of its own is only for an ad hoc period",
+                unit.as_str()
+            ),
+            DeadlineError::AmountOutOfRange { amount } => {
+                format!("a period of {amount} days is out of range: it must run from 1 to 3650")
+            }
+            DeadlineError::MissingPeriod => {
+                "a deadline needs either a rule, or a unit and an amount".to_owned()
+            }
+            DeadlineError::Provisional => {
+                "the period crosses unpublished years and strict=true was asked".to_owned()
+            }
+            DeadlineError::Calendar(e) => self.calendar_error(e),
+        }
+    }
+
+    fn input_error(&self, error: &InputError) -> String {
+        format!("{}: {}", error.field, self.bad_value(&error.problem))
+    }
+
+    fn bad_value(&self, value: &BadValue) -> String {
+        match value {
+            BadValue::TooLarge(v) => format!("{v} is too large"),
+            BadValue::NotAnInteger(v) => format!("{v} is not an integer"),
+            BadValue::NotAFlag(v) => format!("{v} is not true or false"),
+        }
+    }
+
+    fn json_problem(&self, problem: &JsonProblem) -> String {
+        let what = match &problem.kind {
+            JsonKind::Syntax => "this is not JSON".to_owned(),
+            JsonKind::Eof => "the JSON ends too early".to_owned(),
+            JsonKind::NotAnObject => "a JSON object {…} is expected".to_owned(),
+            JsonKind::UnknownField { name, suggestion } => format!(
+                "field {name} is not known{}; the fields are {}",
+                did_you_mean(*suggestion),
+                crate::deadline::Input::FIELDS.join(", ")
+            ),
+            JsonKind::WrongType {
+                field,
+                expected,
+                found,
+            } => {
+                let expected = match expected {
+                    Expected::Text => "a string",
+                    Expected::WholeNumber => "a whole number",
+                    Expected::Flag => "true or false",
+                };
+                format!("field {field} must be {expected}, not {found}")
+            }
+            JsonKind::NoItems => "a JSON object {\"items\": [...]} is expected".to_owned(),
+        };
+        if problem.line == 0 {
+            what
+        } else {
+            format!("{what} (line {}, column {})", problem.line, problem.column)
+        }
+    }
+
+    fn unknown_unit(&self, error: &UnknownUnit) -> String {
+        format!(
+            "unit {} is neither working_days nor calendar_days",
+            quote(&error.0)
+        )
+    }
+
+    fn zone_error(&self, error: &ZoneError) -> String {
+        format!(
+            "time zone {} is not an IANA time zone name such as Asia/Shanghai or Asia/Urumqi{}",
+            quote(&error.name),
+            error
+                .suggestion
+                .as_deref()
+                .map(|s| format!("; did you mean {s}?"))
+                .unwrap_or_default()
+        )
+    }
+
+    fn date_error(&self, error: &DateError) -> String {
+        match error {
+            DateError::Shape(text) => format!(
+                "{} is not a date of the form YYYY-MM-DD (2026/6/15 and 2026-6-15 are read too)",
+                quote(text)
+            ),
+            DateError::NotADate(text) => format!("{text} is not a calendar date"),
+        }
+    }
+
+    fn moment_error(&self, error: &MomentError) -> String {
+        match error {
+            MomentError::Date(e) => self.date_error(e),
+            MomentError::Time { value, time } => {
+                format!("{}: {} is not a time of day", quote(value), quote(time))
+            }
+            MomentError::PlusAsSpace(text) => format!(
+                "{}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)",
+                quote(text)
+            ),
+            MomentError::Shape(text) => format!(
+                "{} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)",
+                quote(text)
+            ),
+        }
+    }
+
+    fn weekday(&self, day: Weekday) -> &'static str {
+        match day {
+            Weekday::Mon => "Mon",
+            Weekday::Tue => "Tue",
+            Weekday::Wed => "Wed",
+            Weekday::Thu => "Thu",
+            Weekday::Fri => "Fri",
+            Weekday::Sat => "Sat",
+            Weekday::Sun => "Sun",
+        }
+    }
+
+    fn day(&self, day: DayFacts<'_>) -> String {
+        let text = match (day.kind, day.name) {
+            (DayKind::Holiday, Some(name)) => format!("holiday, {}", holiday(name)),
+            (DayKind::Holiday, None) => "holiday".to_owned(),
+            (DayKind::MakeupWorkday, Some(name)) => {
+                format!("makeup working day of {}", holiday(name))
+            }
+            (DayKind::MakeupWorkday, None) => "makeup working day".to_owned(),
+            (DayKind::Weekend, _) => "weekend".to_owned(),
+            (DayKind::Workday, _) => "working day".to_owned(),
+        };
+        if day.estimated {
+            format!("{text} (estimated)")
+        } else {
+            text
+        }
+    }
+
+    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
+        let day = self.day(DayFacts {
+            kind: step.kind,
+            name: step.name.as_deref(),
+            estimated: false,
+        });
+        match step.why {
+            Why::EventDay => format!(
+                "the event's day, not counted (Civil Code art. 201: a period starts the next day); {day}"
+            ),
+            Why::Counted => match (period.unit, step.ordinal) {
+                (Unit::WorkingDays, Some(n)) => format!("working day {n} of the period; {day}"),
+                (_, Some(n)) => format!("day {n} of the period; {day}"),
+                _ => day,
+            },
+            Why::NotWorking => format!("{day}; not a working day, not counted"),
+            Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
+                format!(
+                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203)"
+                )
+            }
+            Why::Rolled => format!(
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days (Civil Code art. 203)"
+            ),
+        }
+    }
+
+    fn period_length(&self, period: &Period<'_>) -> String {
+        unit(period.unit, period.amount)
+    }
+
+    fn status(&self, status: &Status) -> String {
+        let on = status.as_of_date;
+        let n = status.working_days_left.unsigned_abs();
+        let days = if n == 1 {
+            "1 working day".to_owned()
+        } else {
+            format!("{n} working days")
+        };
+        let mut text = match status.state {
+            State::Pending => format!("as of {on}, {days} left"),
+            State::DueToday => format!("due today ({on})"),
+            State::Overdue => format!("as of {on}, overdue by {days}"),
+        };
+        if let Some(consequence) = status.consequence {
+            text.push_str("; ");
+            text.push_str(&self.consequence(consequence));
+        }
+        text
+    }
+
+    fn consequence(&self, consequence: Consequence) -> String {
+        match consequence {
+            Consequence::DeemedNoObjection => {
+                "no reply within the period is deemed to be no objection".to_owned()
+            }
+        }
+    }
+
+    fn provisional_note(&self) -> String {
+        "provisional: the period crosses a year whose holiday notice is not yet published; its days off are estimated from the statutory holidays, and the date may move when the notice comes".to_owned()
+    }
+
+    fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
+        format!(
+            "{year} has no notice of {layer} in the data and nothing configured will bring one: its days off are estimated and answers that depend on it are provisional until an operator file ({operator_file} under QIXIAN_HOLIDAYS_DIR) or a new release brings it{}",
+            if feed {
+                ", or a holiday feed is configured (QIXIAN_FEED_URL)"
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn holiday_feed_name(&self, calendar_name: &str) -> String {
+        format!("{calendar_name}: days off and makeup working days")
+    }
+
+    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
+        let what = match day.kind {
+            DayKind::MakeupWorkday => "makeup working day",
+            _ => "day off",
+        };
+        let mut text = match day.name {
+            Some(name) => format!("{}: {what}", holiday(name)),
+            None => what.to_owned(),
+        };
+        if day.estimated {
+            text.push_str(" (estimated)");
+        }
+        text
+    }
+
+    fn holiday_event_category(&self, kind: DayKind) -> &'static str {
+        match kind {
+            DayKind::MakeupWorkday => "makeup working day",
+            _ => "day off",
+        }
+    }
+
+    fn holiday_event_description(
+        &self,
+        (name, id): (&str, &str),
+        day: DayFacts<'_>,
+        source: Option<&str>,
+    ) -> String {
+        let summary = self.holiday_event_summary(DayFacts {
+            estimated: false,
+            ..day
+        });
+        let mut text = format!("{name} ({id}): {summary}");
+        if day.estimated {
+            text.push_str(
+                "\nEstimated: the year's notice is not yet published; the notice decides",
+            );
+        }
+        if let Some(source) = source {
+            text.push_str(&format!("\nSource: {source}"));
+        }
+        text
+    }
+
+    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String {
+        let mut text = format!("Due: {title}");
+        if provisional {
+            text.push_str(" (provisional)");
+        }
+        text
+    }
+
+    fn ad_hoc_title(&self, period: &Period<'_>) -> String {
+        format!("a period of {}", self.period_length(period))
+    }
+
+    fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String {
+        let mut text = String::new();
+        if let Some((article, words, source)) = facts.citation {
+            text.push_str(&format!(
+                "{}\nBasis: {source}, {article}\n{words}\n",
+                facts.title
+            ));
+        }
+        text.push_str(&format!(
+            "From: {} (that day not counted)\nPeriod: {}\nDue: {} 24:00 ({}), i.e. {}\nCalendar: {} ({})",
+            facts.event_date,
+            self.period_length(facts.period),
+            facts.due_date,
+            facts.zone,
+            facts.due_at,
+            facts.calendar.0,
+            facts.calendar.1,
+        ));
+        if facts.provisional {
+            text.push_str("\nProvisional: the period crosses a year whose notice is not yet published; the notice decides");
+        }
+        text
+    }
+
+    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String {
+        format!("Due {due}: {title}")
+    }
+
+    fn deadline_category(&self) -> &'static str {
+        "deadline"
+    }
+}
+
+/// The domain's errors say themselves in English (in the log, and in `to_string`).
+macro_rules! english_display {
+    ($($error:ty => $method:ident),* $(,)?) => {$(
+        impl fmt::Display for $error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&En.$method(self))
+            }
+        }
+    )*};
+}
+
+english_display! {
+    CalendarError => calendar_error,
+    DeadlineError => deadline_error,
+    InputError => input_error,
+    UnknownUnit => unknown_unit,
+    ZoneError => zone_error,
+    DateError => date_error,
+    MomentError => moment_error,
+}

@@ -1,0 +1,623 @@
+//! What the service says to people, in Simplified Chinese and in English.
+//!
+//! The domain returns facts and codes (a [`crate::deadline::Step`] says *that* a day was a rest
+//! day and did not count; a [`crate::calendar::CalendarError`] says *which* date was out of
+//! range); this module turns them into words. [`Catalogue`] has one method per kind of text,
+//! and [`zh`] and [`en`] each implement all of it — a text that exists in one language only
+//! does not compile. The English catalogue is also the domain errors' `Display`, for the log.
+//!
+//! The vocabulary below names what can be said about a request beyond the domain's own errors
+//! (a parameter given twice, a body over its limit); the HTTP layer picks the words' arguments,
+//! never the words.
+
+pub mod en;
+pub mod zh;
+
+use chrono::{NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{CalendarError, DayKind};
+use crate::deadline::{
+    BadValue, Consequence, DeadlineError, InputError, JsonProblem, Period, Status, Step,
+    UnknownUnit,
+};
+use crate::time::{DateError, MomentError, ZoneError};
+
+/// A language the service speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Simplified Chinese, as the offices write it: the default.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every language, the default first.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// Its value of `lang=` (`zh`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// Its language tag, as `Content-Language` gives it (BCP 47).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language `lang=` names: `zh` or `en`, in any case.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The language a tag names (`zh`, `zh-CN`, `zh-Hans`, `en-GB`, in any case), by its
+    /// primary subtag; `None` for any other language.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::text::Lang;
+    /// assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::Zh));
+    /// assert_eq!(Lang::from_tag("EN-us"), Some(Lang::En));
+    /// assert_eq!(Lang::from_tag("fr"), None);
+    /// ```
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(primary))
+    }
+
+    /// The language an `Accept-Language` header prefers among those spoken (RFC 9110 §12.5.4:
+    /// the highest weight wins, the earlier of equals; `q=0` refuses), or `None` when it names
+    /// none of them (`*` included: the caller then takes the default).
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::text::Lang;
+    /// assert_eq!(Lang::preferred("en-US,en;q=0.9,zh;q=0.8"), Some(Lang::En));
+    /// assert_eq!(Lang::preferred("fr, zh-CN;q=0.5, en;q=0.4"), Some(Lang::Zh));
+    /// assert_eq!(Lang::preferred("fr, *;q=0.1"), None);
+    /// assert_eq!(Lang::preferred("en;q=0, zh;q=0.1"), Some(Lang::Zh));
+    /// ```
+    pub fn preferred(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, u16)> = None;
+        for range in header.split(',') {
+            let mut parts = range.split(';');
+            let tag = parts.next().unwrap_or_default().trim();
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+                .map_or(Some(1000), quality);
+            let (Some(lang), Some(weight)) = (Lang::from_tag(tag), weight) else {
+                continue;
+            };
+            if weight > 0 && best.is_none_or(|(_, w)| weight > w) {
+                best = Some((lang, weight));
+            }
+        }
+        best.map(|(lang, _)| lang)
+    }
+
+    /// This language's catalogue.
+    pub fn says(self) -> &'static dyn Catalogue {
+        match self {
+            Lang::Zh => &zh::Zh,
+            Lang::En => &en::En,
+        }
+    }
+
+    /// Of a text given in both languages, the one in this language.
+    pub fn pick(self, texts: &Texts) -> &str {
+        match self {
+            Lang::Zh => &texts.zh,
+            Lang::En => &texts.en,
+        }
+    }
+}
+
+/// A weight (`0.8`) in thousandths, or `None` when it is no weight.
+fn quality(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+/// A text that data (a rule file) give in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    /// In Simplified Chinese.
+    pub zh: String,
+    /// In English.
+    pub en: String,
+}
+
+/// A kind of problem: its stable code (the end of the problem's `type`) and its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // each is its code, which says it
+pub enum Title {
+    MissingParameter,
+    InvalidParameter,
+    UnknownParameter,
+    InvalidBody,
+    UnknownCalendar,
+    OutOfRange,
+    UnknownRule,
+    UnknownTimezone,
+    InvalidEvent,
+    Provisional,
+    UnitNotAllowed,
+    DaysNotAllowed,
+    AmountOutOfRange,
+    NotFound,
+    TooLarge,
+    UnsupportedMediaType,
+    NotAcceptable,
+    MethodNotAllowed,
+    QueryTooLong,
+    Timeout,
+    BadRequest,
+    Unauthorized,
+    Internal,
+}
+
+impl Title {
+    /// Every kind, for the catalogue's tests.
+    pub const ALL: [Title; 23] = [
+        Title::MissingParameter,
+        Title::InvalidParameter,
+        Title::UnknownParameter,
+        Title::InvalidBody,
+        Title::UnknownCalendar,
+        Title::OutOfRange,
+        Title::UnknownRule,
+        Title::UnknownTimezone,
+        Title::InvalidEvent,
+        Title::Provisional,
+        Title::UnitNotAllowed,
+        Title::DaysNotAllowed,
+        Title::AmountOutOfRange,
+        Title::NotFound,
+        Title::TooLarge,
+        Title::UnsupportedMediaType,
+        Title::NotAcceptable,
+        Title::MethodNotAllowed,
+        Title::QueryTooLong,
+        Title::Timeout,
+        Title::BadRequest,
+        Title::Unauthorized,
+        Title::Internal,
+    ];
+
+    /// The stable, machine-readable code (`unknown-calendar`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Title::MissingParameter => "missing-parameter",
+            Title::InvalidParameter => "invalid-parameter",
+            Title::UnknownParameter => "unknown-parameter",
+            Title::InvalidBody => "invalid-body",
+            Title::UnknownCalendar => "unknown-calendar",
+            Title::OutOfRange => "out-of-range",
+            Title::UnknownRule => "unknown-rule",
+            Title::UnknownTimezone => "unknown-timezone",
+            Title::InvalidEvent => "invalid-event",
+            Title::Provisional => "provisional",
+            Title::UnitNotAllowed => "unit-not-allowed",
+            Title::DaysNotAllowed => "days-not-allowed",
+            Title::AmountOutOfRange => "amount-out-of-range",
+            Title::NotFound => "not-found",
+            Title::TooLarge => "too-large",
+            Title::UnsupportedMediaType => "unsupported-media-type",
+            Title::NotAcceptable => "not-acceptable",
+            Title::MethodNotAllowed => "method-not-allowed",
+            Title::QueryTooLong => "query-too-long",
+            Title::Timeout => "timeout",
+            Title::BadRequest => "bad-request",
+            Title::Unauthorized => "unauthorized",
+            Title::Internal => "internal",
+        }
+    }
+}
+
+/// Why a parameter's value is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// The parameter is given more than once.
+    GivenTwice,
+    /// A number or flag that is not one.
+    Value(BadValue),
+    /// Not one of the parameter's words.
+    NoneOf {
+        /// The value, quoted.
+        value: String,
+        /// The words it takes.
+        choices: &'static [&'static str],
+    },
+    /// `field=` names no field of the answer.
+    NoSuchField {
+        /// The value, quoted.
+        value: String,
+        /// The answer's fields.
+        fields: &'static [&'static str],
+    },
+    /// `field=` with another format than text.
+    FieldWithoutText {
+        /// The format asked for.
+        format: &'static str,
+    },
+    /// `field=` names a field this answer does not hold.
+    FieldNotInAnswer {
+        /// The field.
+        field: String,
+        /// Whether the field is a status field that needs `as_of`.
+        needs_as_of: bool,
+    },
+    /// A year outside the supported years.
+    YearOutside {
+        /// The year.
+        year: i64,
+        /// The first supported year.
+        first: i32,
+        /// The last.
+        last: i32,
+    },
+    /// `year` together with `from_year`/`to_year`.
+    YearAndRange,
+    /// `to_year` before `from_year`.
+    YearsBackwards {
+        /// `from_year`.
+        from: i32,
+        /// `to_year`.
+        to: i32,
+    },
+    /// More years than one answer covers.
+    TooManyYears {
+        /// `from_year`.
+        from: i32,
+        /// `to_year`.
+        to: i32,
+        /// The most.
+        max: i64,
+    },
+    /// A date that is none.
+    Date(DateError),
+    /// A date range the calendar refuses.
+    Range(CalendarError),
+    /// `lang=` names a language the service does not speak.
+    Lang {
+        /// The value, quoted.
+        value: String,
+    },
+}
+
+/// What is wrong with a request body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The connection ended inside the body.
+    Cut,
+    /// A JSON body that is not UTF-8.
+    NotUtf8,
+    /// A batch sent as a bare JSON array.
+    BareArray,
+    /// A batch body that is not `{"items": [...]}`.
+    NotABatch(JsonProblem),
+    /// A deadline request that is not one.
+    NotADeadline(JsonProblem),
+    /// A CSV body that is not UTF-8.
+    CsvNotUtf8,
+    /// A CSV header row that cannot be read.
+    CsvHeader,
+    /// A CSV body without a header row.
+    CsvEmpty,
+    /// A CSV column named twice.
+    CsvColumnTwice(String),
+    /// No CSV column is a request field.
+    CsvNoField,
+    /// A CSV row that cannot be read (1-based line).
+    CsvRow(Option<u64>),
+    /// A CSV row with more or fewer fields than the header.
+    CsvRowWidth {
+        /// Fields in the row.
+        got: usize,
+        /// Columns in the header.
+        want: usize,
+    },
+}
+
+/// A limit a request went over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// The body's bytes.
+    Body {
+        /// Its length.
+        length: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A batch's items.
+    Batch {
+        /// Its items (at least; counting stops past the limit).
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The days one batch may explain.
+    Explained {
+        /// Days explained so far.
+        explained: usize,
+    },
+    /// The query string's bytes.
+    Query {
+        /// Its length.
+        length: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// A body the route does not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Media {
+    /// A `Content-Encoding` other than identity.
+    Encoding(String),
+    /// No `Content-Type`.
+    NoContentType,
+    /// A `Content-Type` the route does not read.
+    ContentType(String),
+}
+
+/// A format the route does not answer in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unoffered {
+    /// `format=` names a format the route does not offer.
+    Format {
+        /// The value, quoted.
+        name: String,
+        /// Whether any route offers it.
+        known: bool,
+        /// The method and path.
+        route: String,
+        /// The formats offered, comma-separated.
+        offered: String,
+    },
+    /// `Accept` matches nothing the route answers.
+    Accept {
+        /// The header, quoted.
+        accept: String,
+        /// The method and path.
+        route: String,
+        /// The media types offered, comma-separated.
+        media: String,
+        /// The formats offered, comma-separated.
+        offered: String,
+    },
+}
+
+/// Something a request named that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// A path no route serves.
+    Route {
+        /// The method and path.
+        route: String,
+        /// The closest route, for a path under `/v1/`.
+        near: Option<&'static str>,
+        /// The routes, for a path under `/v1/`.
+        routes: Option<String>,
+    },
+    /// A calendar in a path.
+    Calendar(CalendarError),
+    /// A rule in a path.
+    Rule(DeadlineError),
+    /// A year whose feed file is not in force.
+    FeedFile {
+        /// The year.
+        year: i32,
+    },
+}
+
+/// A request that took too long.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Slow {
+    /// The whole request.
+    Request {
+        /// The limit in seconds.
+        secs: f64,
+    },
+    /// A batch body that stopped arriving.
+    BodyStalled {
+        /// Seconds without progress.
+        secs: u64,
+    },
+}
+
+/// Why CORS refused a cross-origin request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cross {
+    /// The page's origin is not among those allowed.
+    OriginNotAllowed,
+    /// The method is not allowed across origins.
+    MethodNotAllowed,
+    /// A request header is not allowed across origins.
+    HeadersNotAllowed,
+    /// A preflight without the headers it must have.
+    BadPreflight,
+}
+
+/// What `strict=true` refused because it depends on an unpublished year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strictly {
+    /// One day's kind.
+    Day,
+    /// A list of days.
+    Days,
+    /// A count of working days.
+    Count,
+    /// Working days added.
+    Add,
+}
+
+/// One text in every form the service writes a day of the week or of a period in.
+#[derive(Clone, Copy, Debug)]
+pub struct DayFacts<'a> {
+    /// Its kind.
+    pub kind: DayKind,
+    /// Its holiday's name, when a notice names one.
+    pub name: Option<&'a str>,
+    /// Whether it is estimated for an unpublished year.
+    pub estimated: bool,
+}
+
+/// The texts of one language: every method is one kind of text, each text written as a
+/// Chinese official document (or an English one) would put it.
+pub trait Catalogue: Sync {
+    // -- problems --------------------------------------------------------------------------
+
+    /// A problem kind's title.
+    fn title(&self, title: Title) -> &'static str;
+    /// A required parameter is missing.
+    fn missing_parameter(&self, name: &str) -> String;
+    /// A parameter's value is refused.
+    fn invalid_parameter(&self, name: &str, why: &Invalid) -> String;
+    /// A parameter the route does not take.
+    fn unknown_parameter(
+        &self,
+        name: &str,
+        suggestion: Option<&str>,
+        known: &str,
+        route: &str,
+    ) -> String;
+    /// A body the route cannot read.
+    fn body(&self, body: &Body) -> String;
+    /// A limit gone over.
+    fn limit(&self, limit: &Limit) -> String;
+    /// A body of a kind the route does not read.
+    fn media(&self, media: &Media) -> String;
+    /// A format the route does not answer in.
+    fn unoffered(&self, what: &Unoffered) -> String;
+    /// Something named that does not exist.
+    fn missing(&self, what: &Missing) -> String;
+    /// A request that took too long.
+    fn slow(&self, slow: &Slow) -> String;
+    /// A method the route does not serve.
+    fn method_not_allowed(&self, route: &str, allow: &str) -> String;
+    /// `strict=true` and a provisional answer.
+    fn strictly(&self, what: Strictly) -> String;
+    /// No valid admin token.
+    fn unauthorized(&self) -> String;
+    /// A server error, whose cause is logged.
+    fn internal(&self) -> String;
+    /// A cross-origin request refused.
+    fn cross_origin(&self, cross: Cross) -> String;
+    /// An error the framework answered (a body it could not read), by status.
+    fn framework(&self, status: u16) -> String;
+
+    // -- the domain's errors ---------------------------------------------------------------
+
+    /// A calendar question without an answer.
+    fn calendar_error(&self, error: &CalendarError) -> String;
+    /// A deadline that cannot be computed.
+    fn deadline_error(&self, error: &DeadlineError) -> String;
+    /// A field of a deadline request that is not of its kind.
+    fn input_error(&self, error: &InputError) -> String;
+    /// A number or flag that is not one.
+    fn bad_value(&self, value: &BadValue) -> String;
+    /// A JSON body that is not what was expected.
+    fn json_problem(&self, problem: &JsonProblem) -> String;
+    /// A unit that is none.
+    fn unknown_unit(&self, error: &UnknownUnit) -> String;
+    /// A time zone that is none.
+    fn zone_error(&self, error: &ZoneError) -> String;
+    /// A date that is none.
+    fn date_error(&self, error: &DateError) -> String;
+    /// A date or date-time that is none.
+    fn moment_error(&self, error: &MomentError) -> String;
+
+    // -- days and deadlines ----------------------------------------------------------------
+
+    /// A day of the week (`周三`, `Wed`).
+    fn weekday(&self, day: Weekday) -> &'static str;
+    /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`).
+    fn day(&self, day: DayFacts<'_>) -> String;
+    /// Why a day of a period counted or not.
+    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String;
+    /// A period's length (`7个工作日`, `30 days`).
+    fn period_length(&self, period: &Period<'_>) -> String;
+    /// A deadline's status as of a day, in a sentence.
+    fn status(&self, status: &Status) -> String;
+    /// What a consequence means.
+    fn consequence(&self, consequence: Consequence) -> String;
+    /// Why an answer is provisional.
+    fn provisional_note(&self) -> String;
+    /// A notice the data lack for `year` that nothing configured will bring; `feed` says
+    /// whether a holiday feed could bring it.
+    fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String;
+
+    // -- calendar feeds (iCalendar) --------------------------------------------------------
+
+    /// The name of a calendar's feed of days off.
+    fn holiday_feed_name(&self, calendar_name: &str) -> String;
+    /// A day off's or makeup day's event title.
+    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String;
+    /// Its category (`放假`, `调休上班`).
+    fn holiday_event_category(&self, kind: DayKind) -> &'static str;
+    /// Its description.
+    fn holiday_event_description(
+        &self,
+        calendar: (&str, &str),
+        day: DayFacts<'_>,
+        source: Option<&str>,
+    ) -> String;
+    /// A deadline's event title.
+    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String;
+    /// The deadline's title when no rule gives one.
+    fn ad_hoc_title(&self, period: &Period<'_>) -> String;
+    /// A deadline's event description.
+    fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String;
+    /// The reminder's text.
+    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String;
+    /// The category of a deadline's event.
+    fn deadline_category(&self) -> &'static str;
+}
+
+/// What a deadline's calendar event says about it.
+#[derive(Clone, Copy, Debug)]
+pub struct DeadlineFacts<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// The rule's article and words, with the instrument they are from.
+    pub citation: Option<(&'a str, &'a str, &'a str)>,
+    /// Day 0.
+    pub event_date: NaiveDate,
+    /// The period.
+    pub period: &'a Period<'a>,
+    /// The last day.
+    pub due_date: NaiveDate,
+    /// The counting clock.
+    pub zone: &'a str,
+    /// The end, RFC 3339.
+    pub due_at: &'a str,
+    /// The calendar's name and id.
+    pub calendar: (&'a str, &'a str),
+    /// Whether it depends on an unpublished year.
+    pub provisional: bool,
+}
+
+#[cfg(test)]
+mod tests;

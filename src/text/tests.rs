@@ -1,0 +1,459 @@
+//! The catalogues' own tests: every text of every kind, in both languages, and no English
+//! sentence in a Chinese one. (That each kind exists in both languages the compiler checks:
+//! [`Catalogue`] has no default methods.)
+
+use chrono::{NaiveDate, Weekday};
+
+use super::*;
+use crate::calendar::CalendarSet;
+use crate::deadline::{JsonKind, RuleBook, State, Unit, Why};
+
+/// Three or more words of Latin letters separated only by spaces.
+fn english_sentence(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
+        .find(|segment| segment.split(' ').filter(|w| !w.is_empty()).count() >= 3)
+}
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("a date")
+}
+
+/// One of each kind of text, with the arguments a request could give it.
+fn every_text(says: &dyn Catalogue) -> Vec<String> {
+    let book = RuleBook::embedded();
+    let rule = book.get("countersign-reply").expect("the rule");
+    let period = Period::of(rule);
+    let ad_hoc = Period {
+        rule: None,
+        unit: Unit::CalendarDays,
+        amount: 30,
+    };
+    let calendar_errors = [
+        CalendarError::OutOfRange {
+            date: d(2101, 1, 1),
+        },
+        CalendarError::ResultOutOfRange {
+            start: d(2100, 12, 1),
+            days: 400,
+        },
+        CalendarError::Backwards {
+            from: d(2026, 6, 1),
+            to: d(2026, 1, 1),
+        },
+        CalendarError::TooLong {
+            from: d(2000, 1, 1),
+            to: d(2020, 1, 1),
+            days: 7306,
+        },
+        CalendarError::UnknownCalendar {
+            id: "cn-xz".into(),
+            known: "cn, cn-xj, cn-xj-kizilsu".into(),
+            suggestion: Some("cn-xj".into()),
+        },
+    ];
+    let date_errors = [
+        DateError::Shape("30/9/2026".into()),
+        DateError::NotADate("2026-02-30".into()),
+    ];
+    let moment_errors = [
+        MomentError::Date(date_errors[1].clone()),
+        MomentError::Time {
+            value: "2026-09-30T25:00".into(),
+            time: "25:00".into(),
+        },
+        MomentError::PlusAsSpace("2026-10-09T01:30:00 08:00".into()),
+        MomentError::Shape("yesterday".into()),
+    ];
+    let zone = ZoneError {
+        name: "Asia/Urumchi".into(),
+        suggestion: Some("Asia/Urumqi".into()),
+    };
+    let bad_values = [
+        BadValue::TooLarge("\"99999999999999999999\"".into()),
+        BadValue::NotAnInteger("\"seven\"".into()),
+        BadValue::NotAFlag("\"yes\"".into()),
+    ];
+    let json_problems: Vec<JsonProblem> = [
+        JsonKind::Syntax,
+        JsonKind::Eof,
+        JsonKind::NotAnObject,
+        JsonKind::UnknownField {
+            name: "\"calender\"".into(),
+            suggestion: Some("calendar"),
+        },
+        JsonKind::WrongType {
+            field: "days",
+            expected: crate::deadline::Expected::WholeNumber,
+            found: "\"seven\"".into(),
+        },
+        JsonKind::NoItems,
+    ]
+    .into_iter()
+    .map(|kind| JsonProblem {
+        line: 1,
+        column: 9,
+        kind,
+    })
+    .collect();
+    let deadline_errors = [
+        DeadlineError::UnknownRule {
+            id: "countersign-replay".into(),
+            known: "approved-filing, countersign-reply, meeting-issuance".into(),
+            suggestion: Some("countersign-reply".into()),
+        },
+        DeadlineError::Zone {
+            field: "timezone",
+            source: zone.clone(),
+        },
+        DeadlineError::Event(moment_errors[3].clone()),
+        DeadlineError::AsOf(moment_errors[1].clone()),
+        DeadlineError::Unit(UnknownUnit("weeks".into())),
+        DeadlineError::Missing("event"),
+        DeadlineError::DaysAndAmount,
+        DeadlineError::DaysNotAllowed {
+            rule: "meeting-issuance".into(),
+            amount: 7,
+            unit: Unit::WorkingDays,
+        },
+        DeadlineError::UnitNotAllowed {
+            rule: "approved-filing".into(),
+            unit: Unit::CalendarDays,
+        },
+        DeadlineError::AmountOutOfRange { amount: 0 },
+        DeadlineError::MissingPeriod,
+        DeadlineError::Provisional,
+        DeadlineError::Calendar(calendar_errors[0].clone()),
+    ];
+    let invalid = [
+        Invalid::GivenTwice,
+        Invalid::Value(bad_values[1].clone()),
+        Invalid::NoneOf {
+            value: "\"back\"".into(),
+            choices: &["forward", "backward", "none"],
+        },
+        Invalid::NoSuchField {
+            value: "\"due\"".into(),
+            fields: &["due_date", "due_at"],
+        },
+        Invalid::FieldWithoutText { format: "json" },
+        Invalid::FieldNotInAnswer {
+            field: "state".into(),
+            needs_as_of: true,
+        },
+        Invalid::YearOutside {
+            year: 1999,
+            first: 2000,
+            last: 2100,
+        },
+        Invalid::YearAndRange,
+        Invalid::YearsBackwards {
+            from: 2026,
+            to: 2025,
+        },
+        Invalid::TooManyYears {
+            from: 2021,
+            to: 2031,
+            max: 10,
+        },
+        Invalid::Date(date_errors[0].clone()),
+        Invalid::Range(calendar_errors[2].clone()),
+        Invalid::Lang {
+            value: "\"fr\"".into(),
+        },
+    ];
+    let bodies = [
+        Body::Cut,
+        Body::NotUtf8,
+        Body::BareArray,
+        Body::NotABatch(json_problems[5].clone()),
+        Body::NotADeadline(json_problems[3].clone()),
+        Body::CsvNotUtf8,
+        Body::CsvHeader,
+        Body::CsvEmpty,
+        Body::CsvColumnTwice("\"rule\"".into()),
+        Body::CsvNoField,
+        Body::CsvRow(Some(3)),
+        Body::CsvRow(None),
+        Body::CsvRowWidth { got: 5, want: 3 },
+    ];
+    let limits = [
+        Limit::Body {
+            length: 3_000_000,
+            limit: 2_097_152,
+        },
+        Limit::Batch {
+            count: 10_001,
+            limit: 10_000,
+        },
+        Limit::Explained { explained: 100_000 },
+        Limit::Query {
+            length: 9000,
+            limit: 8192,
+        },
+    ];
+    let media = [
+        Media::Encoding("\"gzip\"".into()),
+        Media::NoContentType,
+        Media::ContentType("\"application/xml\"".into()),
+    ];
+    let unoffered = [
+        Unoffered::Format {
+            name: "\"xml\"".into(),
+            known: false,
+            route: "GET /v1/deadlines".into(),
+            offered: "json, text, ics".into(),
+        },
+        Unoffered::Format {
+            name: "\"csv\"".into(),
+            known: true,
+            route: "GET /v1/deadlines".into(),
+            offered: "json, text, ics".into(),
+        },
+        Unoffered::Accept {
+            accept: "\"image/png\"".into(),
+            route: "GET /v1/deadlines".into(),
+            media: "application/json, text/plain".into(),
+            offered: "json".into(),
+        },
+    ];
+    let missing = [
+        Missing::Route {
+            route: "GET /v1/dayz".into(),
+            near: Some("/v1/days"),
+            routes: Some("/v1/days, /v1/deadlines".into()),
+        },
+        Missing::Calendar(calendar_errors[4].clone()),
+        Missing::Rule(deadline_errors[0].clone()),
+        Missing::FeedFile { year: 2027 },
+    ];
+    let set = CalendarSet::embedded().expect("the embedded data");
+    let cn = set.get("cn").expect("cn");
+    let steps: Vec<Step> = [
+        (d(2026, 9, 30), Why::EventDay),
+        (d(2026, 10, 1), Why::NotWorking),
+        (d(2026, 10, 10), Why::Counted),
+        (d(2026, 10, 3), Why::Rolled),
+        (d(2026, 10, 8), Why::Rolled),
+    ]
+    .into_iter()
+    .map(|(date, why)| {
+        let day = cn.day(date).expect("a day");
+        Step {
+            date,
+            kind: day.kind,
+            name: day.name.map(str::to_owned),
+            counted: why == Why::Counted,
+            ordinal: (why == Why::Counted).then_some(3),
+            why,
+        }
+    })
+    .collect();
+    let statuses = [State::Pending, State::DueToday, State::Overdue].map(|state| Status {
+        as_of_date: d(2026, 10, 12),
+        state,
+        working_days_left: 3,
+        consequence: (state == State::Overdue).then_some(Consequence::DeemedNoObjection),
+    });
+    let holiday = DayFacts {
+        kind: DayKind::Holiday,
+        name: Some("国庆节"),
+        estimated: true,
+    };
+    let makeup = DayFacts {
+        kind: DayKind::MakeupWorkday,
+        name: Some("国庆节"),
+        estimated: false,
+    };
+
+    let mut texts: Vec<String> = Title::ALL
+        .iter()
+        .map(|t| says.title(*t).to_owned())
+        .collect();
+    texts.push(says.missing_parameter("start"));
+    texts.extend(invalid.iter().map(|w| says.invalid_parameter("days", w)));
+    texts.push(says.unknown_parameter(
+        "calender",
+        Some("calendar"),
+        "calendar, strict",
+        "GET /v1/days/{date}",
+    ));
+    texts.push(says.unknown_parameter("x", None, "", "GET /healthz"));
+    texts.extend(bodies.iter().map(|b| says.body(b)));
+    texts.extend(limits.iter().map(|l| says.limit(l)));
+    texts.extend(media.iter().map(|m| says.media(m)));
+    texts.extend(unoffered.iter().map(|u| says.unoffered(u)));
+    texts.extend(missing.iter().map(|m| says.missing(m)));
+    texts.push(says.slow(&Slow::Request { secs: 10.0 }));
+    texts.push(says.slow(&Slow::BodyStalled { secs: 5 }));
+    texts.push(says.method_not_allowed("DELETE /v1/rules", "GET, HEAD"));
+    for what in [
+        Strictly::Day,
+        Strictly::Days,
+        Strictly::Count,
+        Strictly::Add,
+    ] {
+        texts.push(says.strictly(what));
+    }
+    texts.push(says.unauthorized());
+    texts.push(says.internal());
+    for cross in [
+        Cross::OriginNotAllowed,
+        Cross::MethodNotAllowed,
+        Cross::HeadersNotAllowed,
+        Cross::BadPreflight,
+    ] {
+        texts.push(says.cross_origin(cross));
+    }
+    for status in [400, 404, 405, 413, 415, 431, 500] {
+        texts.push(says.framework(status));
+    }
+    texts.extend(calendar_errors.iter().map(|e| says.calendar_error(e)));
+    texts.extend(deadline_errors.iter().map(|e| says.deadline_error(e)));
+    texts.push(says.input_error(&InputError {
+        field: "days",
+        problem: bad_values[0].clone(),
+    }));
+    texts.extend(bad_values.iter().map(|v| says.bad_value(v)));
+    texts.extend(json_problems.iter().map(|p| says.json_problem(p)));
+    texts.push(says.unknown_unit(&UnknownUnit("weeks".into())));
+    texts.push(says.zone_error(&zone));
+    texts.extend(date_errors.iter().map(|e| says.date_error(e)));
+    texts.extend(moment_errors.iter().map(|e| says.moment_error(e)));
+    for day in [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ] {
+        texts.push(says.weekday(day).to_owned());
+    }
+    for kind in [
+        DayKind::Workday,
+        DayKind::Weekend,
+        DayKind::Holiday,
+        DayKind::MakeupWorkday,
+    ] {
+        texts.push(says.day(DayFacts {
+            kind,
+            name: None,
+            estimated: false,
+        }));
+        texts.push(says.holiday_event_category(kind).to_owned());
+    }
+    texts.push(says.day(holiday));
+    texts.push(says.day(makeup));
+    for step in &steps {
+        texts.push(says.step_reason(step, &period));
+        texts.push(says.step_reason(step, &ad_hoc));
+    }
+    texts.push(says.period_length(&period));
+    texts.push(says.period_length(&ad_hoc));
+    texts.extend(statuses.iter().map(|s| says.status(s)));
+    texts.push(says.consequence(Consequence::DeemedNoObjection));
+    texts.push(says.provisional_note());
+    texts.push(says.awaited_notice(2027, "cn", "cn/2027.json", true));
+    texts.push(says.awaited_notice(2027, "cn-xj", "cn-xj/2027.json", false));
+    texts.push(says.holiday_feed_name("新疆维吾尔自治区"));
+    texts.push(says.holiday_event_summary(holiday));
+    texts.push(says.holiday_event_summary(makeup));
+    texts.push(says.holiday_event_description(
+        ("新疆维吾尔自治区", "cn-xj"),
+        holiday,
+        Some("国务院办公厅关于2026年部分节假日安排的通知"),
+    ));
+    texts.push(says.deadline_event_summary("会签回复", true));
+    texts.push(says.ad_hoc_title(&ad_hoc));
+    texts.push(says.deadline_event_description(&DeadlineFacts {
+        title: "会签回复",
+        citation: Some(("第五十条", "……7个工作日内回复……", "工作规则")),
+        event_date: d(2026, 9, 30),
+        period: &period,
+        due_date: d(2026, 10, 15),
+        zone: "Asia/Shanghai",
+        due_at: "2026-10-16T00:00:00+08:00",
+        calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
+        provisional: true,
+    }));
+    texts.push(says.deadline_reminder(d(2026, 10, 15), "会签回复"));
+    texts.push(says.deadline_category().to_owned());
+    texts
+}
+
+#[test]
+fn every_chinese_text_is_chinese_and_holds_no_english_sentence() {
+    for text in every_text(Lang::Zh.says()) {
+        assert!(has_chinese(&text), "no Chinese in {text:?}");
+        assert!(
+            english_sentence(&text).is_none(),
+            "an English sentence in {text:?}: {:?}",
+            english_sentence(&text)
+        );
+    }
+}
+
+#[test]
+fn every_text_exists_in_both_languages_and_differs_between_them() {
+    let (zh, en) = (every_text(Lang::Zh.says()), every_text(Lang::En.says()));
+    assert_eq!(zh.len(), en.len(), "the same texts in both");
+    for (zh, en) in zh.iter().zip(&en) {
+        assert!(
+            !zh.is_empty() && !en.is_empty(),
+            "an empty text: {zh:?} / {en:?}"
+        );
+        assert_ne!(zh, en, "a text left untranslated");
+    }
+}
+
+#[test]
+fn every_problem_code_is_distinct_and_its_titles_end_without_a_period() {
+    let codes: std::collections::BTreeSet<&str> = Title::ALL.iter().map(|t| t.code()).collect();
+    assert_eq!(codes.len(), Title::ALL.len(), "a code used twice");
+    for title in Title::ALL {
+        for lang in Lang::ALL {
+            let text = lang.says().title(title);
+            assert!(
+                !text.ends_with('.') && !text.ends_with('。'),
+                "{text:?} ends with a period"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_weight_is_read_to_the_thousandth_and_anything_else_is_no_weight() {
+    assert_eq!(quality("1"), Some(1000));
+    assert_eq!(quality("1.000"), Some(1000));
+    assert_eq!(quality("0.8"), Some(800));
+    assert_eq!(quality("0.125"), Some(125));
+    assert_eq!(quality("0"), Some(0));
+    assert_eq!(quality("1.5"), None, "above 1");
+    assert_eq!(quality("0.1234"), None, "four decimals");
+    assert_eq!(quality("high"), None);
+}
+
+#[test]
+fn accept_language_weights_decide_and_the_earlier_of_equals_wins() {
+    assert_eq!(Lang::preferred("zh, en"), Some(Lang::Zh));
+    assert_eq!(Lang::preferred("en, zh"), Some(Lang::En));
+    assert_eq!(Lang::preferred("en;q=0.5, zh;q=0.9"), Some(Lang::Zh));
+    assert_eq!(
+        Lang::preferred("zh-TW"),
+        Some(Lang::Zh),
+        "Chinese of any region"
+    );
+    assert_eq!(
+        Lang::preferred("en;q=bad"),
+        None,
+        "a bad weight drops its range"
+    );
+    assert_eq!(Lang::preferred(""), None);
+    assert_eq!(Lang::from_code("EN"), Some(Lang::En));
+    assert_eq!(Lang::from_code("zh-CN"), None, "lang= takes the two codes");
+}

@@ -1,0 +1,633 @@
+//! 中文文本：本服务对人所说的一切，按公文的写法。
+//!
+//! The Simplified Chinese catalogue. Machine words (parameter and field names, codes, media
+//! types, zone names) stay as the API spells them; everything around them is Chinese.
+
+use chrono::{NaiveDate, Weekday};
+
+use super::{
+    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
+    Strictly, Title, Unoffered,
+};
+use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::deadline::{
+    BadValue, Consequence, DeadlineError, Expected, InputError, JsonKind, JsonProblem, Period,
+    State, Status, Step, Unit, UnknownUnit, Why,
+};
+use crate::time::{DateError, MomentError, ZoneError, quote};
+
+/// 中文目录。
+pub struct Zh;
+
+/// `（是否要写 x？）` or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!("（是否要写 {s}？）"))
+        .unwrap_or_default()
+}
+
+/// How a date reads in a sentence: `2026年10月15日`.
+fn date(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+const WHAT_TO_SEND: &str = "请以 Content-Type application/json 发送 JSON {\"items\": [...]}，或以 Content-Type text/csv 发送带标题行的 CSV";
+
+impl Catalogue for Zh {
+    fn title(&self, title: Title) -> &'static str {
+        match title {
+            Title::MissingParameter => "缺少必需的参数",
+            Title::InvalidParameter => "参数值无效",
+            Title::UnknownParameter => "参数名无法识别",
+            Title::InvalidBody => "请求体无效",
+            Title::UnknownCalendar => "日历不存在",
+            Title::OutOfRange => "日期超出支持范围",
+            Title::UnknownRule => "规则不存在",
+            Title::UnknownTimezone => "时区无法识别",
+            Title::InvalidEvent => "起算事件不是日期或时刻",
+            Title::Provisional => "答案为暂定",
+            Title::UnitNotAllowed => "该规则的计算单位不可更改",
+            Title::DaysNotAllowed => "该规则的期限不可更改",
+            Title::AmountOutOfRange => "期限长度超出范围",
+            Title::NotFound => "未找到",
+            Title::TooLarge => "请求过大",
+            Title::UnsupportedMediaType => "不支持的内容类型",
+            Title::NotAcceptable => "不提供所要求的格式",
+            Title::MethodNotAllowed => "不允许使用该请求方法",
+            Title::QueryTooLong => "查询字符串过长",
+            Title::Timeout => "请求超时",
+            Title::BadRequest => "请求无效",
+            Title::Unauthorized => "未授权",
+            Title::Internal => "服务器内部错误",
+        }
+    }
+
+    fn missing_parameter(&self, name: &str) -> String {
+        format!("缺少参数 {name}")
+    }
+
+    fn invalid_parameter(&self, name: &str, why: &Invalid) -> String {
+        let why = match why {
+            Invalid::GivenTwice => "给出了不止一次".to_owned(),
+            Invalid::Value(value) => self.bad_value(value),
+            Invalid::NoneOf { value, choices } => {
+                format!("{value} 不是可选值之一（可选：{}）", choices.join("、"))
+            }
+            Invalid::NoSuchField { value, fields } => {
+                format!("{value} 不是本答案的字段；字段有：{}", fields.join("、"))
+            }
+            Invalid::FieldWithoutText { format } => format!(
+                "用于选择纯文本答案所含的字段，而本答案的格式为 {format}（请去掉 format，或写 format=text）"
+            ),
+            Invalid::FieldNotInAnswer { field, needs_as_of } => format!(
+                "本答案不含 {field}{}",
+                if *needs_as_of {
+                    "；state、working_days_left 和 consequence 需要 as_of（查今天的状态写 as_of=today）"
+                } else {
+                    ""
+                }
+            ),
+            Invalid::YearOutside { year, first, last } => {
+                format!("{year} 不在支持的年份（{first}年至{last}年）之内")
+            }
+            Invalid::YearAndRange => {
+                "请给出 year，或者给出 from_year 和 to_year，不要同时给出".to_owned()
+            }
+            Invalid::YearsBackwards { from, to } => format!("{to} 早于 from_year {from}"),
+            Invalid::TooManyYears { from, to, max } => {
+                format!("{from}年至{to}年共{}年，一次最多{max}年", to - from + 1)
+            }
+            Invalid::Date(e) => self.date_error(e),
+            Invalid::Range(e) => self.calendar_error(e),
+            Invalid::Lang { value } => {
+                format!("{value} 不是本服务使用的语言；可选 zh（中文）或 en（英文）")
+            }
+        };
+        format!("参数 {name}：{why}")
+    }
+
+    fn unknown_parameter(
+        &self,
+        name: &str,
+        suggestion: Option<&str>,
+        known: &str,
+        route: &str,
+    ) -> String {
+        format!(
+            "{route} 不接受参数 {name}{}；可用参数：{}",
+            did_you_mean(suggestion),
+            if known.is_empty() { "无" } else { known }
+        )
+    }
+
+    fn body(&self, body: &Body) -> String {
+        let what = match body {
+            Body::Cut => "请求体传输中断".to_owned(),
+            Body::NotUtf8 => "请求体不是 UTF-8 编码的 JSON".to_owned(),
+            Body::BareArray => {
+                format!("请求体是一个 JSON 数组；请写成 {{\"items\": [...]}}（{WHAT_TO_SEND}）")
+            }
+            Body::NotABatch(p) => format!(
+                "不是所需的 JSON（{{\"items\": [...]}}）：{}",
+                self.json_problem(p)
+            ),
+            Body::NotADeadline(p) => format!("不是期限请求：{}", self.json_problem(p)),
+            Body::CsvNotUtf8 => "CSV 不是 UTF-8 编码（请另存为“CSV UTF-8”）".to_owned(),
+            Body::CsvHeader => "CSV 标题行无法读取".to_owned(),
+            Body::CsvEmpty => "CSV 为空；第一行须写明请求字段名".to_owned(),
+            Body::CsvColumnTwice(name) => format!("CSV 列 {name} 重复"),
+            Body::CsvNoField => format!(
+                "CSV 没有任何一列是期限请求的字段；字段有：{}",
+                crate::deadline::Input::FIELDS.join("、")
+            ),
+            Body::CsvRow(Some(line)) => format!("第{line}行不是有效的 CSV 行"),
+            Body::CsvRow(None) => "有一行不是有效的 CSV 行".to_owned(),
+            Body::CsvRowWidth { got, want } => {
+                format!("该行有{got}个字段，而标题行有{want}列")
+            }
+        };
+        format!("请求体无效：{what}")
+    }
+
+    fn limit(&self, limit: &Limit) -> String {
+        match limit {
+            Limit::Body { length, limit } => {
+                format!("请求体有{length}字节，最多接受{limit}字节")
+            }
+            Limit::Batch { count, limit } => {
+                format!("本批含{count}项，一次最多接受{limit}项")
+            }
+            Limit::Explained { explained } => {
+                format!("本批已逐日说明{explained}天，已达一批的上限；请另行请求本项的逐日说明")
+            }
+            Limit::Query { length, limit } => {
+                format!("查询字符串有{length}字节，最多接受{limit}字节")
+            }
+        }
+    }
+
+    fn media(&self, media: &Media) -> String {
+        match media {
+            Media::Encoding(given) => {
+                format!("不接受 Content-Encoding {given}；请直接发送未压缩的请求体")
+            }
+            Media::NoContentType => format!("请求没有 Content-Type；{WHAT_TO_SEND}"),
+            Media::ContentType(given) => {
+                format!("不接受 Content-Type {given}；{WHAT_TO_SEND}")
+            }
+        }
+    }
+
+    fn unoffered(&self, what: &Unoffered) -> String {
+        match what {
+            Unoffered::Format {
+                name,
+                known: true,
+                route,
+                offered,
+            } => format!("{route} 不提供格式 {name}；可用格式：{offered}"),
+            Unoffered::Format {
+                name,
+                known: false,
+                route,
+                offered,
+            } => format!("没有格式 {name}；{route} 可用格式：{offered}"),
+            Unoffered::Accept {
+                accept,
+                route,
+                media,
+                offered,
+            } => format!(
+                "Accept {accept} 与 {route} 的任何答案格式都不匹配；它提供 {media}（也可用 format={offered} 指定）"
+            ),
+        }
+    }
+
+    fn missing(&self, what: &Missing) -> String {
+        match what {
+            Missing::Route {
+                route,
+                near,
+                routes,
+            } => {
+                let mut text = format!("没有 {route} 这一路由");
+                if let Some(near) = near {
+                    text.push_str(&format!("；是否要访问 {near}？"));
+                }
+                if let Some(routes) = routes {
+                    text.push_str(&format!("；路由有：{routes}"));
+                }
+                text
+            }
+            Missing::Calendar(e) => self.calendar_error(e),
+            Missing::Rule(e) => self.deadline_error(e),
+            Missing::FeedFile { year } => {
+                format!("{year}年没有生效的数据源文件，无可撤回")
+            }
+        }
+    }
+
+    fn slow(&self, slow: &Slow) -> String {
+        match slow {
+            Slow::Request { secs } => format!("请求处理超过{secs}秒"),
+            Slow::BodyStalled { secs } => {
+                format!("请求体已{secs}秒未到达，本批的处理名额已让与其他请求")
+            }
+        }
+    }
+
+    fn method_not_allowed(&self, route: &str, allow: &str) -> String {
+        let (method, path) = route.split_once(' ').unwrap_or((route, ""));
+        format!("{path} 不允许 {method} 方法；允许：{allow}")
+    }
+
+    fn strictly(&self, what: Strictly) -> String {
+        let what = match what {
+            Strictly::Day => "该日所在年份的放假安排尚未公布",
+            Strictly::Days | Strictly::Count => "所涉日期含放假安排尚未公布的年份",
+            Strictly::Add => "计算跨越放假安排尚未公布的年份",
+        };
+        format!("答案依赖暂定的日子（{what}），而请求要求 strict=true")
+    }
+
+    fn unauthorized(&self) -> String {
+        "需要有效的管理令牌".to_owned()
+    }
+
+    fn internal(&self) -> String {
+        "服务器无法作答；原因已记入日志".to_owned()
+    }
+
+    fn cross_origin(&self, cross: Cross) -> String {
+        match cross {
+            Cross::OriginNotAllowed => {
+                "该网页的来源不在允许跨源访问之列（允许的来源由 QIXIAN_CORS_ORIGINS 设定）"
+            }
+            Cross::MethodNotAllowed => "跨源请求不允许使用该方法（允许 GET 和 POST）",
+            Cross::HeadersNotAllowed => "跨源请求含有不允许的请求头（允许 Content-Type）",
+            Cross::BadPreflight => {
+                "预检请求缺少 Origin 或 Access-Control-Request-Method，或其值无效"
+            }
+        }
+        .to_owned()
+    }
+
+    fn framework(&self, status: u16) -> String {
+        match status {
+            413 => "请求体超过本路由接受的大小",
+            415 => "本路由不读取这种内容类型的请求体",
+            404 => "此处没有内容",
+            405 => "此处不允许该请求方法",
+            400..=499 => "请求无法读取",
+            _ => "服务器无法作答；原因已记入日志",
+        }
+        .to_owned()
+    }
+
+    fn calendar_error(&self, error: &CalendarError) -> String {
+        match error {
+            CalendarError::OutOfRange { date } => {
+                format!("日期 {date} 超出支持范围（{FIRST_DAY} 至 {LAST_DAY}）")
+            }
+            CalendarError::ResultOutOfRange { start, days } => format!(
+                "自 {start} 起算{days}个工作日，结果超出支持范围（{FIRST_DAY} 至 {LAST_DAY}）"
+            ),
+            CalendarError::Backwards { from, to } => format!("{to} 早于起始日 {from}"),
+            CalendarError::TooLong { from, to, days } => {
+                format!("{from} 至 {to} 共{days}天，一次最多列出{MAX_LISTED_DAYS}天")
+            }
+            CalendarError::UnknownCalendar {
+                id,
+                known,
+                suggestion,
+            } => format!(
+                "日历 {} 不存在{}；现有日历：{known}",
+                quote(id),
+                did_you_mean(suggestion.as_deref())
+            ),
+        }
+    }
+
+    fn deadline_error(&self, error: &DeadlineError) -> String {
+        match error {
+            DeadlineError::UnknownRule {
+                id,
+                known,
+                suggestion,
+            } => format!(
+                "规则 {} 不存在{}；现有规则：{known}",
+                quote(id),
+                did_you_mean(suggestion.as_deref())
+            ),
+            DeadlineError::Zone { field, source } => {
+                format!("{field}：{}", self.zone_error(source))
+            }
+            DeadlineError::Event(e) => format!("起算事件 event：{}", self.moment_error(e)),
+            DeadlineError::AsOf(e) => format!("as_of：{}", self.moment_error(e)),
+            DeadlineError::Unit(e) => self.unknown_unit(e),
+            DeadlineError::Missing(field) => format!("缺少 {field}"),
+            DeadlineError::DaysAndAmount => "days 和 amount 只能给出其一".to_owned(),
+            DeadlineError::DaysNotAllowed { rule, amount, unit } => format!(
+                "规则 {rule} 的期限固定为{}；只有可调整期限的规则接受 days",
+                period_words(*unit, *amount)
+            ),
+            DeadlineError::UnitNotAllowed { rule, unit } => format!(
+                "规则 {rule} 按{}计算；自定义计算单位只用于临时期限",
+                match unit {
+                    Unit::WorkingDays => "工作日",
+                    Unit::CalendarDays => "日",
+                }
+            ),
+            DeadlineError::AmountOutOfRange { amount } => {
+                format!("期限长度 {amount} 超出范围：须在1至3650之间")
+            }
+            DeadlineError::MissingPeriod => {
+                "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
+            }
+            DeadlineError::Provisional => {
+                "期间跨越放假安排尚未公布的年份，而请求要求 strict=true".to_owned()
+            }
+            DeadlineError::Calendar(e) => self.calendar_error(e),
+        }
+    }
+
+    fn input_error(&self, error: &InputError) -> String {
+        format!("{}：{}", error.field, self.bad_value(&error.problem))
+    }
+
+    fn bad_value(&self, value: &BadValue) -> String {
+        match value {
+            BadValue::TooLarge(v) => format!("{v} 过大"),
+            BadValue::NotAnInteger(v) => format!("{v} 不是整数"),
+            BadValue::NotAFlag(v) => format!("{v} 不是 true 或 false（也可写 1 或 0）"),
+        }
+    }
+
+    fn json_problem(&self, problem: &JsonProblem) -> String {
+        let what = match &problem.kind {
+            JsonKind::Syntax => "不是有效的 JSON".to_owned(),
+            JsonKind::Eof => "JSON 不完整".to_owned(),
+            JsonKind::NotAnObject => "应为 JSON 对象 {…}".to_owned(),
+            JsonKind::UnknownField { name, suggestion } => format!(
+                "字段 {name} 无法识别{}；字段有：{}",
+                did_you_mean(*suggestion),
+                crate::deadline::Input::FIELDS.join("、")
+            ),
+            JsonKind::WrongType {
+                field,
+                expected,
+                found,
+            } => {
+                let expected = match expected {
+                    Expected::Text => "字符串",
+                    Expected::WholeNumber => "整数",
+                    Expected::Flag => "true 或 false",
+                };
+                format!("字段 {field} 应为{expected}，而不是 {found}")
+            }
+            JsonKind::NoItems => "应为 JSON 对象 {\"items\": [...]}".to_owned(),
+        };
+        if problem.line == 0 {
+            what
+        } else {
+            format!("{what}（第{}行第{}列）", problem.line, problem.column)
+        }
+    }
+
+    fn unknown_unit(&self, error: &UnknownUnit) -> String {
+        format!(
+            "计算单位 {} 无法识别；可用 working_days（工作日）或 calendar_days（日）",
+            quote(&error.0)
+        )
+    }
+
+    fn zone_error(&self, error: &ZoneError) -> String {
+        format!(
+            "时区 {} 不是 IANA 时区名（如 Asia/Shanghai 即北京时间，Asia/Urumqi 即乌鲁木齐时间）{}",
+            quote(&error.name),
+            error
+                .suggestion
+                .as_deref()
+                .map(|s| format!("；是否要写 {s}？"))
+                .unwrap_or_default()
+        )
+    }
+
+    fn date_error(&self, error: &DateError) -> String {
+        match error {
+            DateError::Shape(text) => format!(
+                "{} 不是 YYYY-MM-DD 格式的日期（也可写作 2026/6/15 或 2026-6-15）",
+                quote(text)
+            ),
+            DateError::NotADate(text) => format!("{text} 不是日历上存在的日期"),
+        }
+    }
+
+    fn moment_error(&self, error: &MomentError) -> String {
+        match error {
+            MomentError::Date(e) => self.date_error(e),
+            MomentError::Time { value, time } => {
+                format!("{}：{} 不是有效的时刻", quote(value), quote(time))
+            }
+            MomentError::PlusAsSpace(text) => format!(
+                "{}：时差前的“+”被读成了空格；在查询字符串中请写作 %2B（如 2026-10-09T01:30:00%2B08:00）",
+                quote(text)
+            ),
+            MomentError::Shape(text) => format!(
+                "{} 不是日期（2026-09-30）、不带时差的时刻（2026-09-30T18:00:00）或带时差的时刻（2026-09-30T18:00:00+08:00）",
+                quote(text)
+            ),
+        }
+    }
+
+    fn weekday(&self, day: Weekday) -> &'static str {
+        match day {
+            Weekday::Mon => "星期一",
+            Weekday::Tue => "星期二",
+            Weekday::Wed => "星期三",
+            Weekday::Thu => "星期四",
+            Weekday::Fri => "星期五",
+            Weekday::Sat => "星期六",
+            Weekday::Sun => "星期日",
+        }
+    }
+
+    fn day(&self, day: DayFacts<'_>) -> String {
+        let text = match (day.kind, day.name) {
+            (DayKind::Holiday, Some(name)) => format!("节假日（{name}）"),
+            (DayKind::Holiday, None) => "节假日".to_owned(),
+            (DayKind::MakeupWorkday, Some(name)) => format!("调休上班日（{name}）"),
+            (DayKind::MakeupWorkday, None) => "调休上班日".to_owned(),
+            (DayKind::Weekend, _) => "周末休息日".to_owned(),
+            (DayKind::Workday, _) => "工作日".to_owned(),
+        };
+        if day.estimated {
+            format!("{text}（预估）")
+        } else {
+            text
+        }
+    }
+
+    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
+        let day = self.day(DayFacts {
+            kind: step.kind,
+            name: step.name.as_deref(),
+            estimated: false,
+        });
+        match step.why {
+            Why::EventDay => format!("起算日，不计入（《民法典》第二百零一条）；{day}"),
+            Why::Counted => match (period.unit, step.ordinal) {
+                (Unit::WorkingDays, Some(n)) => format!("第{n}个工作日；{day}"),
+                (_, Some(n)) => format!("第{n}日；{day}"),
+                _ => day,
+            },
+            Why::NotWorking => format!("{day}，不计入"),
+            Why::Rolled if is_working(step.kind) => format!(
+                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）"
+            ),
+            Why::Rolled => format!(
+                "{day}；最后一日为法定休假日，顺延至休假日结束的次日（《民法典》第二百零三条）"
+            ),
+        }
+    }
+
+    fn period_length(&self, period: &Period<'_>) -> String {
+        period_words(period.unit, period.amount)
+    }
+
+    fn status(&self, status: &Status) -> String {
+        let on = date(status.as_of_date);
+        let n = status.working_days_left.unsigned_abs();
+        let mut text = match status.state {
+            State::Pending => format!("截至{on}，距截止尚有{n}个工作日"),
+            State::DueToday => format!("今日（{on}）截止"),
+            State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
+        };
+        if let Some(consequence) = status.consequence {
+            text.push('；');
+            text.push_str(&self.consequence(consequence));
+        }
+        text
+    }
+
+    fn consequence(&self, consequence: Consequence) -> String {
+        match consequence {
+            Consequence::DeemedNoObjection => "逾期不回复视为无不同意见".to_owned(),
+        }
+    }
+
+    fn provisional_note(&self) -> String {
+        "暂定：期间跨越放假安排尚未公布的年份，其节假日系按法定节日预估，通知公布后日期可能变动"
+            .to_owned()
+    }
+
+    fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
+        format!(
+            "数据中没有{layer}的{year}年放假通知，现有配置也不会带来：在运维文件（QIXIAN_HOLIDAYS_DIR 下的 {operator_file}）或新版本带来通知{}之前，该年的节假日为预估，依赖该年的答案为暂定",
+            if feed {
+                "、或配置节假日数据源（QIXIAN_FEED_URL）"
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn holiday_feed_name(&self, calendar_name: &str) -> String {
+        format!("{calendar_name} 放假与调休")
+    }
+
+    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
+        let what = self.holiday_event_category(day.kind);
+        let mut text = match day.name {
+            Some(name) => format!("{name} {what}"),
+            None => what.to_owned(),
+        };
+        if day.estimated {
+            text.push_str("（预估）");
+        }
+        text
+    }
+
+    fn holiday_event_category(&self, kind: DayKind) -> &'static str {
+        match kind {
+            DayKind::MakeupWorkday => "调休上班",
+            _ => "放假",
+        }
+    }
+
+    fn holiday_event_description(
+        &self,
+        (name, id): (&str, &str),
+        day: DayFacts<'_>,
+        source: Option<&str>,
+    ) -> String {
+        let summary = self.holiday_event_summary(DayFacts {
+            estimated: false,
+            ..day
+        });
+        let mut text = format!("{name}（{id}）：{summary}");
+        if day.estimated {
+            text.push_str("\n预估：该年的通知尚未发布，以正式通知为准");
+        }
+        if let Some(source) = source {
+            text.push_str(&format!("\n来源：{source}"));
+        }
+        text
+    }
+
+    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String {
+        let mut text = format!("截止：{title}");
+        if provisional {
+            text.push_str("（暂定）");
+        }
+        text
+    }
+
+    fn ad_hoc_title(&self, period: &Period<'_>) -> String {
+        format!("{}期限", self.period_length(period))
+    }
+
+    fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String {
+        let mut text = String::new();
+        if let Some((article, words, source)) = facts.citation {
+            text.push_str(&format!(
+                "{}\n依据：{source} {article}\n{words}\n",
+                facts.title
+            ));
+        }
+        text.push_str(&format!(
+            "起算：{}（当日不计入）\n期限：{}\n截止：{} 24:00（{}），即 {}\n日历：{}（{}）",
+            facts.event_date,
+            self.period_length(facts.period),
+            facts.due_date,
+            facts.zone,
+            facts.due_at,
+            facts.calendar.0,
+            facts.calendar.1,
+        ));
+        if facts.provisional {
+            text.push_str("\n暂定：期间含通知尚未发布的年份，以正式通知为准");
+        }
+        text
+    }
+
+    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String {
+        format!("{due} 截止：{title}")
+    }
+
+    fn deadline_category(&self) -> &'static str {
+        "期限"
+    }
+}
+
+fn period_words(unit: Unit, amount: u32) -> String {
+    match unit {
+        Unit::WorkingDays => format!("{amount}个工作日"),
+        Unit::CalendarDays => format!("{amount}日"),
+    }
+}
+
+fn is_working(kind: DayKind) -> bool {
+    matches!(kind, DayKind::Workday | DayKind::MakeupWorkday)
+}
