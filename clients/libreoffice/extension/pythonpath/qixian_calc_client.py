@@ -48,13 +48,14 @@ def is_missing(value):
 
 def date_param(value, name, null_date, with_time=False):
     """A cell value as a date the API reads: a serial number counted from the document's
-    null date, or a text passed on as typed (the service reads 2026-09-30, 2026/9/30,
+    null date (0, an empty cell, is refused by name), or a text passed on as typed (the service reads 2026-09-30, 2026/9/30,
     today and date-times, and names what it cannot read). With `with_time`, a serial's
     fraction of a day is the time of day, sent as a local date-time (read by the service on
     the counting clock, Beijing time by default)."""
     value = single_value(value, name)
-    if is_missing(value):
-        raise QixianError(f"缺少参数 {name} (argument {name} is missing)")
+    # Calc passes an empty cell as 0, which as a date is 1899-12-30: never a date asked about.
+    if is_missing(value) or (isinstance(value, (int, float)) and value == 0):
+        raise QixianError(f"缺少参数 {name}，或单元格是空的 (argument {name} is missing or empty)")
     if isinstance(value, bool):
         raise QixianError(f"参数 {name} 须是日期，不是 TRUE/FALSE (argument {name} must be a date)")
     if isinstance(value, (int, float)):
