@@ -7,8 +7,10 @@
 #   - scripts/e2e/office_addin_check.py (Playwright, with Debian's chromium) loads functions.js
 #     in a harness standing in for Excel's CustomFunctions, checks every function against the
 #     service's own answers and errors, and opens functions.html with Office.js stood in for.
-# When qixian serves /addin/ over TLS itself, ADDIN_BASE below becomes its address
-# (https://127.0.0.1:$port/addin/) and the API is then found on the add-in's own origin.
+# Where the add-in's files come from is one setting, ADDIN_FROM below: `page` (the Python
+# server, until qixian serves /addin/ itself) or `service` (qixian started with
+# QIXIAN_TLS_CERT and QIXIAN_TLS_KEY, serving the API and /addin/ over HTTPS on one origin,
+# where the functions then find the API by themselves). QIXIAN_ADDIN_FROM overrides it.
 # It installs what is missing (Debian's chromium and openssl; Playwright in a venv under
 # target/), listens on loopback only (ports in 18850–18899), bounds every step in time, stops
 # everything it started, and ends with `N passed, M failed`.
@@ -16,6 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PLAYWRIGHT_VERSION=1.65.2
+ADDIN_FROM=${QIXIAN_ADDIN_FROM:-page}
 WORK=$(mktemp -d /tmp/qixian-e2e-office.XXXXXX)
 GROUPS_STARTED=()
 passed=0
@@ -144,13 +147,20 @@ fi
 api_port=$(free_port) || exit 1
 page_port=$(free_port "$api_port") || exit 1
 nothing_port=$(free_port "$api_port" "$page_port") || exit 1
-API=http://127.0.0.1:$api_port
 PAGE=https://127.0.0.1:$page_port
-ADDIN_BASE=$PAGE/addin/
-echo "== service $API, add-in and harness on $PAGE"
+if [ "$ADDIN_FROM" = service ]; then
+    API=https://127.0.0.1:$api_port
+    ADDIN_BASE=$API/addin/
+    tls=(QIXIAN_TLS_CERT="$WORK/tls/cert.pem" QIXIAN_TLS_KEY="$WORK/tls/key.pem")
+else
+    API=http://127.0.0.1:$api_port
+    ADDIN_BASE=$PAGE/addin/
+    tls=()
+fi
+echo "== service $API, add-in $ADDIN_BASE, harness on $PAGE"
 cp -R clients/office "$WORK/site/addin"
 cp scripts/e2e/office_harness.html scripts/e2e/office_stand_in.js "$WORK/site/harness/"
-start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 "$BIN"
+start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 "${tls[@]}" "$BIN"
 start "$WORK/page.log" python3 scripts/e2e/https_static.py "$page_port" "$WORK/site" \
     "$WORK/tls/cert.pem" "$WORK/tls/key.pem"
 for url in "$API/healthz" "$ADDIN_BASE/functions.js" "$PAGE/harness/office_harness.html"; do
@@ -167,7 +177,8 @@ api_args=()
 [[ $ADDIN_BASE == "$API"/* ]] || api_args=(--api "$API")
 timeout 300 "$VENV/bin/python" scripts/e2e/office_addin_check.py --addin "$ADDIN_BASE" \
     --harness "$PAGE/harness/office_harness.html" --unreachable "http://127.0.0.1:$nothing_port" \
-    --office-dir clients/office "${api_args[@]}" 2>"$WORK/check.err" | tee "$WORK/check.log"
+    --office-dir clients/office --cafile "$WORK/tls/cert.pem" "${api_args[@]}" 2>"$WORK/check.err" |
+    tee "$WORK/check.log"
 add_counts "office_addin_check.py" "$WORK/check.log"
 [ -s "$WORK/check.err" ] && grep -v '^$' "$WORK/check.err" | tail -n 5
 

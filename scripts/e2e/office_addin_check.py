@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the Excel add-in (clients/office/) in headless Chromium, against a running qixian.
 
-Usage: office_addin_check.py --addin https://127.0.0.1:PORT/addin/ --harness URL [--api URL]
+Usage: office_addin_check.py --addin https://127.0.0.1:PORT/addin/ --harness URL [--api URL] [--cafile PEM]
                               [--office-dir clients/office]
 
 --addin is where the add-in's files are served over HTTPS (functions.js, functions.json,
@@ -28,6 +28,7 @@ import datetime
 import json
 import pathlib
 import re
+import ssl
 import sys
 import urllib.error
 import urllib.parse
@@ -37,6 +38,7 @@ from playwright.sync_api import sync_playwright
 
 EPOCH = datetime.date(1899, 12, 30)
 CDN = "https://appsforoffice.microsoft.com/"
+# The service is asked directly, never through a proxy; over HTTPS, trusting --cafile.
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -227,7 +229,14 @@ def main(argv):
     parser.add_argument("--unreachable", required=True, help="a loopback URL where nothing listens")
     parser.add_argument("--office-dir", default=str(HERE.parent.parent / "clients" / "office"))
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--cafile", help="the certificate to trust when the API is asked over HTTPS")
     args = parser.parse_args(argv)
+    if args.cafile:
+        global NO_PROXY
+        NO_PROXY = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=args.cafile)),
+        )
     addin = args.addin if args.addin.endswith("/") else args.addin + "/"
     origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(addin))
     api = (args.api or origin).rstrip("/")
