@@ -5,9 +5,10 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use qixian::calendar::hours::DayHours;
 use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{CalendarSet, DataSet};
-use qixian::deadline::{Period, Request, RuleBook, compute};
+use qixian::deadline::{Cutoff, Period, Request, RuleBook, compute};
 use qixian::store::Store;
 use qixian::time::{BEIJING, Moment};
 
@@ -36,6 +37,35 @@ fn arithmetic(c: &mut Criterion) {
     c.bench_function("is_working_day", |b| {
         b.iter(|| cal.is_working_day(black_box(start)))
     });
+}
+
+fn office_time(c: &mut Criterion) {
+    use chrono::TimeZone;
+    let set = CalendarSet::embedded().unwrap();
+    let cal = set.get("cn-xj-kizilsu").unwrap();
+    let start = BEIJING.with_ymd_and_hms(2026, 9, 30, 18, 0, 0).unwrap();
+    let given = DayHours::parse("09:00-12:00,13:30-17:30").unwrap();
+    for (name, hours) in [
+        ("office_hours_add", cal.hours(None).unwrap()),
+        ("office_hours_add_given", cal.hours(Some(&given)).unwrap()),
+    ] {
+        let mut group = c.benchmark_group(name);
+        for h in [1i64, 2_000] {
+            group.bench_with_input(BenchmarkId::from_parameter(h), &h, |b, &h| {
+                b.iter(|| hours.add(black_box(&start), black_box(h * 60)))
+            });
+        }
+        group.finish();
+    }
+    let hours = cal.hours(None).unwrap();
+    let mut group = c.benchmark_group("office_hours_count");
+    for days in [1i64, 1_000] {
+        let to = start + chrono::Duration::days(days);
+        group.bench_with_input(BenchmarkId::from_parameter(days), &to, |b, to| {
+            b.iter(|| hours.count(black_box(&start), black_box(to)))
+        });
+    }
+    group.finish();
 }
 
 fn compilation(c: &mut Criterion) {
@@ -75,6 +105,8 @@ fn deadlines(c: &mut Criterion) {
         read_on: BEIJING,
         as_of: None,
         explain,
+        cutoff: Cutoff::CloseOfBusiness,
+        hours: None,
     };
     let (plain, explained) = (request(false), request(true));
     c.bench_function("deadline", |b| b.iter(|| compute(cal, black_box(&plain))));
@@ -86,7 +118,7 @@ fn deadlines(c: &mut Criterion) {
             event: Moment::Date(
                 NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(i % 700),
             ),
-            ..plain
+            ..plain.clone()
         })
         .collect();
     c.bench_function("deadline_batch_10000", |b| {
@@ -98,5 +130,5 @@ fn deadlines(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, arithmetic, compilation, deadlines);
+criterion_group!(benches, arithmetic, office_time, compilation, deadlines);
 criterion_main!(benches);

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::calendar::hours::HOURS_FILE;
 use crate::calendar::{CalendarSet, CalendarSpec, DataError, DataSet, Origin};
 
 /// The largest holiday file read from disk or the feed; a year's notice is a few kilobytes.
@@ -515,15 +516,15 @@ impl Store {
             ..OperatorStatus::default()
         };
         if let Some(dir) = &self.operator_dir {
-            for (spec, year, path) in self.operator_files(dir, &mut operator.refused) {
-                let shown = relative(dir, &path);
+            let (years, hours) = self.operator_files(dir, &mut operator.refused);
+            // One operator file: read within bounds, put in force by `insert`, or refused.
+            let mut take = |path: &Path, insert: &mut Insert<'_>| {
+                let shown = relative(dir, path);
                 let origin = Origin::OperatorFile {
                     path: shown.clone(),
                 };
-                let outcome = read_bounded(&path).and_then(|b| {
-                    data.insert_checked(spec, year, &b, origin)
-                        .map_err(|e| e.to_string())
-                });
+                let outcome =
+                    read_bounded(path).and_then(|b| insert(&b, origin).map_err(|e| e.to_string()));
                 match outcome {
                     Ok(()) => operator.files.push(shown),
                     Err(e) => {
@@ -531,6 +532,16 @@ impl Store {
                         operator.refused.push(format!("{shown}: {e}"));
                     }
                 }
+            };
+            for (spec, path) in hours {
+                take(&path, &mut |b, origin| {
+                    Ok(data.insert_hours(&spec.id, b, origin)?)
+                });
+            }
+            for (spec, year, path) in years {
+                take(&path, &mut |b, origin| {
+                    data.insert_checked(spec, year, b, origin)
+                });
             }
         }
         let set = CalendarSet::compile(&self.specs, &data);
@@ -542,18 +553,24 @@ impl Store {
         });
     }
 
-    /// `<dir>/<calendar-id>/<year>.json` for every known calendar; anything else is reported.
+    /// `<dir>/<calendar-id>/<year>.json` and `<dir>/<calendar-id>/hours.json` for every known
+    /// calendar; anything else is reported.
+    #[allow(clippy::type_complexity)]
     fn operator_files(
         &self,
         dir: &Path,
         refused: &mut Vec<String>,
-    ) -> Vec<(&CalendarSpec, i32, PathBuf)> {
+    ) -> (
+        Vec<(&CalendarSpec, i32, PathBuf)>,
+        Vec<(&CalendarSpec, PathBuf)>,
+    ) {
         let mut files = Vec::new();
+        let mut hours = Vec::new();
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) => {
                 refused.push(format!(".: cannot be read: {e}"));
-                return files;
+                return (files, hours);
             }
         };
         for entry in entries.flatten() {
@@ -574,15 +591,23 @@ impl Store {
                 files.push((spec, year, file));
             }
             for name in ignored {
+                if name == HOURS_FILE {
+                    hours.push((spec, path.join(HOURS_FILE)));
+                    continue;
+                }
                 refused.push(format!(
-                    "{id}/{name}: not a <year>.json file (four digits, such as 2027.json)"
+                    "{id}/{name}: not a <year>.json file (four digits, such as 2027.json) or {HOURS_FILE}"
                 ));
             }
         }
         files.sort_by(|a, b| (&a.0.id, a.1).cmp(&(&b.0.id, b.1)));
-        files
+        hours.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        (files, hours)
     }
 }
+
+/// Puts one file's bytes in force in a data set, or says why not.
+type Insert<'a> = dyn FnMut(&[u8], Origin) -> Result<(), DataError> + 'a;
 
 /// `url` without the user and password it may carry, to show or log it.
 ///

@@ -33,12 +33,15 @@ fn reference() -> Option<PathBuf> {
     path.is_dir().then_some(path)
 }
 
-/// Every entry of every file in `dir`, by date: (isOffDay, name).
+/// Every entry of every `<year>.json` file in `dir`, by date: (isOffDay, name).
 fn entries(dir: &Path) -> HashMap<NaiveDate, (bool, String)> {
     let mut all = HashMap::new();
     for file in std::fs::read_dir(dir).expect("data directory is readable") {
         let path = file.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "json") {
+        let year_file = path
+            .file_stem()
+            .is_some_and(|s| s.to_str().is_some_and(|s| s.parse::<i32>().is_ok()));
+        if path.extension().is_none_or(|e| e != "json") || !year_file {
             continue;
         }
         let json: serde_json::Value =

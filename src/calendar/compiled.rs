@@ -9,6 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::data::{Confidence, DataSet, Origin};
+use super::hours::{DayHours, HoursSource, OfficeHours};
 use super::spec::{CalendarSpec, Notice};
 
 /// The first day any calendar answers for.
@@ -83,6 +84,18 @@ pub enum CalendarError {
         to: NaiveDate,
         /// How many days it spans.
         days: i64,
+    },
+    /// Office time that would end outside [`SUPPORTED`].
+    HoursOutOfRange {
+        /// Where the count started.
+        start: NaiveDate,
+        /// How many office minutes it counted.
+        minutes: i64,
+    },
+    /// Office time asked of a calendar that gives no office hours, with none given.
+    NoOfficeHours {
+        /// The calendar.
+        calendar: String,
     },
     /// No calendar has this id.
     UnknownCalendar {
@@ -223,6 +236,8 @@ pub struct Calendar {
     working_days: Box<[u32]>,
     texts: Vec<Box<str>>,
     years: Vec<Year>,
+    /// Its office hours, from its most specific layer that gives any.
+    hours: Option<OfficeHours>,
     version: String,
 }
 
@@ -274,6 +289,60 @@ impl Calendar {
     /// A digest of everything this calendar was compiled from.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// Its office hours (作息时间), when one of its layers gives them.
+    pub fn office_hours(&self) -> Option<&OfficeHours> {
+        self.hours.as_ref()
+    }
+
+    /// Office time on this calendar, as [`Calendar::hours`], or the error that it has none.
+    ///
+    /// # Errors
+    /// [`CalendarError::NoOfficeHours`].
+    pub fn office<'a>(
+        &'a self,
+        given: Option<&'a DayHours>,
+    ) -> Result<HoursSource<'a>, CalendarError> {
+        self.hours(given)
+            .ok_or_else(|| CalendarError::NoOfficeHours {
+                calendar: self.spec.id.clone(),
+            })
+    }
+
+    /// Whether any day from `from` to `to`, in either order, is provisional.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    pub fn is_provisional_within(&self, a: NaiveDate, b: NaiveDate) -> Result<bool, CalendarError> {
+        self.is_provisional_between(a.min(b), a.max(b))
+    }
+
+    /// Office time on this calendar: the hours `given` on every working day when there are
+    /// any, else its own; `None` when it has none.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone};
+    /// use qixian::calendar::CalendarSet;
+    /// use qixian::time::BEIJING;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// assert!(set.get("cn").unwrap().hours(None).is_none(), "no national hours are known");
+    /// let xj = set.get("cn-xj").unwrap().hours(None).unwrap();
+    /// let due = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+    /// let close = xj.close_of_business(due).unwrap().unwrap();
+    /// assert_eq!(close, BEIJING.with_ymd_and_hms(2026, 10, 15, 19, 30, 0).unwrap(), "winter hours");
+    /// ```
+    pub fn hours<'a>(&'a self, given: Option<&'a DayHours>) -> Option<HoursSource<'a>> {
+        match given {
+            Some(hours) => Some(HoursSource::Given {
+                hours,
+                clock: self.spec.timezone,
+                working_before: &self.working_before,
+                working_days: &self.working_days,
+            }),
+            None => self.hours.as_ref().map(HoursSource::Calendar),
+        }
     }
 
     /// The day `date` is.
@@ -814,6 +883,19 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
     working_before.push(w);
     provisional_before.push(p);
 
+    let hours = chain.iter().rev().find_map(|layer| {
+        let layer_hours = data.hours(&layer.id)?;
+        hash.update(b"hours");
+        hash.update(layer.id.as_bytes());
+        hash.update(layer_hours.sha256);
+        Some(OfficeHours::compile(
+            (&layer.id, &layer.name),
+            layer_hours.origin.clone(),
+            layer_hours.file.clone(),
+            cells.iter().map(|c| c.kind.is_working()),
+        ))
+    });
+
     Calendar {
         spec: spec.clone(),
         layers: chain.iter().map(|s| s.id.clone()).collect(),
@@ -823,6 +905,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
         working_days: working_days.into(),
         texts,
         years,
+        hours,
         version: hex(&hash.finalize()[..8]),
     }
 }

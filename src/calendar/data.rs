@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::hours::{HoursError, HoursFile};
 use super::spec::CalendarSpec;
 
 /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
@@ -238,6 +239,9 @@ pub enum DataError {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// A layer's office hours file refused.
+    #[error(transparent)]
+    Hours(#[from] HoursError),
 }
 
 /// holiday-cn files carry the last days of the December before their year (2023.json lists
@@ -344,10 +348,31 @@ pub struct LayerYear {
     pub sha256: [u8; 32],
 }
 
-/// All holiday files in force, keyed by calendar id and year. Calendars are compiled from it.
+/// One layer's office hours, with where they came from and a digest of their bytes.
+#[derive(Clone, Debug)]
+pub struct LayerHours {
+    /// The file.
+    pub file: HoursFile,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The SHA-256 of its bytes.
+    pub sha256: [u8; 32],
+}
+
+/// All holiday files in force, keyed by calendar id and year, and the layers' office hours.
+/// Calendars are compiled from it.
 #[derive(Clone, Debug, Default)]
 pub struct DataSet {
     files: BTreeMap<(String, i32), LayerYear>,
+    hours: BTreeMap<String, LayerHours>,
+}
+
+/// A layer's office hours compiled into the binary.
+pub struct EmbeddedHours {
+    /// The calendar layer.
+    pub calendar: &'static str,
+    /// The file's text.
+    pub json: &'static str,
 }
 
 /// A holiday file compiled into the binary.
@@ -372,7 +397,37 @@ impl DataSet {
         for f in HOLIDAY_FILES {
             set.insert(f.calendar, f.year, f.json.as_bytes(), Origin::Embedded)?;
         }
+        for f in HOURS_FILES {
+            set.insert_hours(f.calendar, f.json.as_bytes(), Origin::Embedded)?;
+        }
         Ok(set)
+    }
+
+    /// Checks a layer's office hours and puts them in force, replacing the layer's.
+    ///
+    /// # Errors
+    /// [`HoursError`] when the file is refused; the set is then unchanged.
+    pub fn insert_hours(
+        &mut self,
+        calendar: &str,
+        bytes: &[u8],
+        origin: Origin,
+    ) -> Result<(), HoursError> {
+        let file = HoursFile::parse(calendar, bytes)?;
+        self.hours.insert(
+            calendar.to_owned(),
+            LayerHours {
+                file,
+                origin,
+                sha256: Sha256::digest(bytes).into(),
+            },
+        );
+        Ok(())
+    }
+
+    /// The office hours in force for layer `calendar`, if any.
+    pub fn hours(&self, calendar: &str) -> Option<&LayerHours> {
+        self.hours.get(calendar)
     }
 
     /// Checks `bytes` and puts them in force for `calendar` and `year`, replacing what was there.

@@ -5,6 +5,7 @@
 
 mod compiled;
 pub mod data;
+pub mod hours;
 pub mod notice;
 pub mod projection;
 pub mod spec;

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{Consequence, DeadlineError, Period, Unit};
+use crate::calendar::hours::{DayHours, HoursSource};
 use crate::calendar::{Calendar, CalendarError, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
 
@@ -46,6 +47,77 @@ pub struct Status {
     pub consequence: Option<Consequence>,
 }
 
+/// When the last day of a period ends, as the caller asks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cutoff {
+    /// At the close of business where the calendar (or the caller) gives office hours, else
+    /// at 24:00 (民法典 第二百零三条).
+    #[default]
+    CloseOfBusiness,
+    /// At 24:00 in every case.
+    Midnight,
+}
+
+impl Cutoff {
+    /// Every choice, the default first.
+    pub const NAMES: [&'static str; 2] = ["close_of_business", "midnight"];
+
+    /// The choice a name (`midnight`) gives.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "close_of_business" => Some(Cutoff::CloseOfBusiness),
+            "midnight" => Some(Cutoff::Midnight),
+            _ => None,
+        }
+    }
+}
+
+/// How a deadline's last moment was set, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The close of business of the due day: its office hours' last interval ends.
+    CloseOfBusiness {
+        /// The due day's hours (`10:00-14:00,15:30-19:30`).
+        hours: String,
+        /// Where they come from: none for hours the caller gave.
+        from: Option<HoursFrom>,
+    },
+    /// 24:00, as the calendar gives no office hours.
+    MidnightNoHours,
+    /// 24:00, as the caller asked.
+    MidnightAsked,
+    /// A period in office hours ends when its office time has run.
+    OfficeTimeRun,
+}
+
+impl Ending {
+    /// The name the API gives the cutoff applied (`close_of_business`).
+    pub fn cutoff(&self) -> &'static str {
+        match self {
+            Ending::CloseOfBusiness { .. } => "close_of_business",
+            Ending::MidnightNoHours | Ending::MidnightAsked => "midnight",
+            Ending::OfficeTimeRun => "office_time",
+        }
+    }
+}
+
+/// Which schedule of a calendar's office hours applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoursFrom {
+    /// The layer whose hours they are.
+    pub layer: String,
+    /// Its name (`新疆维吾尔自治区`).
+    pub name: String,
+    /// The season (`冬季`).
+    pub season: String,
+    /// The schedule's source.
+    pub source: String,
+    /// The years the source gave them for.
+    pub years: Vec<i32>,
+    /// Whether they were carried over to a year no notice gave hours for.
+    pub carried_over: bool,
+}
+
 /// One day walked between the event and the due date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -61,6 +133,8 @@ pub struct Step {
     pub ordinal: Option<u32>,
     /// Why it counted or not.
     pub why: Why,
+    /// For a period in office hours, the office minutes it counted.
+    pub minutes: Option<u32>,
 }
 
 /// Why a day of a period counted or not, as the law says.
@@ -75,6 +149,10 @@ pub enum Why {
     /// A day after a calendar-day period's last day, which fell on a rest day and moves to
     /// the next working day (民法典 第二百零三条).
     Rolled,
+    /// A day of a period in office hours, with office time counted (see [`Step::minutes`]).
+    OfficeTime,
+    /// A day of a period in office hours without office time.
+    NoOfficeTime,
 }
 
 /// A computed deadline.
@@ -92,8 +170,11 @@ pub struct Deadline<'r> {
     pub event_date: NaiveDate,
     /// The period's last day.
     pub due_date: NaiveDate,
-    /// The instant the period ends: 24:00 of the due date on the counting clock.
+    /// The instant the period ends: the close of business of the due date, or 24:00 of it, on
+    /// the counting clock; for a period in office hours, when its office time has run.
     pub due_at: DateTime<Tz>,
+    /// How `due_at` was set, and why.
+    pub ending: Ending,
     /// Whether any day the answer depends on is in an unpublished year.
     pub provisional: bool,
     /// Every day from the event to the due date, when asked for.
@@ -103,7 +184,7 @@ pub struct Deadline<'r> {
 }
 
 /// What to compute: every choice made, nothing left to default.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Request<'r> {
     /// The period.
     pub period: Period<'r>,
@@ -113,10 +194,14 @@ pub struct Request<'r> {
     pub zone: Tz,
     /// The clock a wall-clock event time (no offset) is read on.
     pub read_on: Tz,
-    /// The day to judge the status on, if any.
-    pub as_of: Option<NaiveDate>,
+    /// The day (and, when given with a time, the instant) to judge the status on, if any.
+    pub as_of: Option<(NaiveDate, Option<DateTime<Tz>>)>,
     /// Whether to explain every day.
     pub explain: bool,
+    /// When the last day ends.
+    pub cutoff: Cutoff,
+    /// Office hours the caller gave for every working day, instead of the calendar's.
+    pub hours: Option<DayHours>,
 }
 
 /// Counts `request`'s period on `calendar`.
@@ -128,7 +213,7 @@ pub struct Request<'r> {
 /// # Example
 /// ```
 /// use qixian::calendar::CalendarSet;
-/// use qixian::deadline::{compute, Period, Request, RuleBook};
+/// use qixian::deadline::{compute, Cutoff, Period, Request, RuleBook};
 /// use qixian::time::{Moment, BEIJING};
 /// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
 /// let request = Request {
@@ -138,10 +223,12 @@ pub struct Request<'r> {
 ///     read_on: BEIJING,
 ///     as_of: None,
 ///     explain: false,
+///     cutoff: Cutoff::Midnight,
+///     hours: None,
 /// };
 /// let due = compute(set.get("cn-xj").unwrap(), &request).unwrap();
 /// assert_eq!(due.due_date.to_string(), "2025-06-18", "古尔邦节 6/6–6/10 is skipped");
-/// assert_eq!(due.due_at.to_rfc3339(), "2025-06-19T00:00:00+08:00");
+/// assert_eq!(due.due_at.to_rfc3339(), "2025-06-19T00:00:00+08:00", "24:00, as asked");
 /// ```
 pub fn compute<'r>(
     calendar: &Calendar,
@@ -154,29 +241,48 @@ pub fn compute<'r>(
         read_on,
         as_of,
         explain,
+        cutoff,
+        ref hours,
     } = *request;
     let event_date = event.date_on(zone, read_on);
     calendar.day(event_date)?;
     let amount = i64::from(period.amount);
-    let (due, provisional) = match period.unit {
-        Unit::WorkingDays => {
-            let due = calendar.add_working_days(event_date, amount)?;
-            (due.value, due.provisional)
+    let office = calendar.hours(hours.as_ref());
+    let (due, provisional, due_at, ending, start) = match period.unit {
+        Unit::WorkingHours => {
+            let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
+                calendar: calendar.id().to_owned(),
+            })?;
+            // 第二百零一条第二款: from the stated time; a bare date, from its start.
+            let start = event
+                .instant(read_on)
+                .unwrap_or_else(|| start_of_day(event_date, zone));
+            let end = office.add(&start, amount * 60)?.with_timezone(&zone);
+            let due = end.date_naive();
+            let provisional = calendar.is_provisional_between(event_date, due)?;
+            (due, provisional, end, Ending::OfficeTimeRun, Some(start))
         }
-        Unit::CalendarDays => {
-            let last = event_date
-                .checked_add_days(chrono::Days::new(u64::from(period.amount)))
-                .ok_or(CalendarError::OutOfRange { date: event_date })?;
-            let due = calendar.roll_forward(last)?;
-            // A calendar-day period depends only on the days from its nominal last day on.
-            (due.value, due.provisional)
+        unit => {
+            let (due, provisional) = if unit == Unit::WorkingDays {
+                let due = calendar.add_working_days(event_date, amount)?;
+                (due.value, due.provisional)
+            } else {
+                let last = event_date
+                    .checked_add_days(chrono::Days::new(u64::from(period.amount)))
+                    .ok_or(CalendarError::OutOfRange { date: event_date })?;
+                // A calendar-day period depends only on the days from its nominal last day on.
+                let due = calendar.roll_forward(last)?;
+                (due.value, due.provisional)
+            };
+            let (due_at, ending) = ending_of(calendar, office, hours.as_ref(), cutoff, due, zone)?;
+            (due, provisional, due_at, ending, None)
         }
     };
     let explanation = explain
-        .then(|| explain_steps(calendar, period, event_date, due))
+        .then(|| explain_steps(calendar, period, event_date, due, office.zip(start), due_at))
         .transpose()?;
     let status = as_of
-        .map(|date| status_on(calendar, period, due, date))
+        .map(|(date, at)| status_on(calendar, period, due, date, at.map(|t| t >= due_at)))
         .transpose()?;
     Ok(Deadline {
         period,
@@ -185,26 +291,83 @@ pub fn compute<'r>(
         event_at: event.instant(read_on).map(|t| t.with_timezone(&zone)),
         event_date,
         due_date: due,
-        due_at: end_of_day(due, zone),
+        due_at,
+        ending,
         provisional,
         explanation,
         status,
     })
 }
 
+/// 00:00 of `date` on `zone`.
+fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
+    crate::time::instant_of(date.and_time(chrono::NaiveTime::MIN), zone)
+}
+
+/// The last moment of the due day and why: its close of business where there are office
+/// hours and the caller did not ask for midnight, else 24:00 (民法典 第二百零三条).
+fn ending_of(
+    calendar: &Calendar,
+    office: Option<HoursSource<'_>>,
+    given: Option<&DayHours>,
+    cutoff: Cutoff,
+    due: NaiveDate,
+    zone: Tz,
+) -> Result<(DateTime<Tz>, Ending), DeadlineError> {
+    let midnight = end_of_day(due, zone);
+    let Some(office) = office else {
+        return Ok((midnight, Ending::MidnightNoHours));
+    };
+    if cutoff == Cutoff::Midnight {
+        return Ok((midnight, Ending::MidnightAsked));
+    }
+    let Some(close) = office.close_of_business(due)? else {
+        // The due day is always a working day; a day without hours keeps 24:00.
+        return Ok((midnight, Ending::MidnightNoHours));
+    };
+    let hours = DayHours::from_intervals(office.day_of(due)?);
+    let from = match (given, calendar.office_hours()) {
+        (None, Some(own)) => {
+            let (season, schedule, carried_over) = own.file.season_on(due);
+            Some(HoursFrom {
+                layer: own.layer.clone(),
+                name: own.name.clone(),
+                season: season.name.clone(),
+                source: schedule.source.clone(),
+                years: schedule.years.clone(),
+                carried_over,
+            })
+        }
+        _ => None,
+    };
+    Ok((
+        close.with_timezone(&zone),
+        Ending::CloseOfBusiness {
+            hours: hours.text(),
+            from,
+        },
+    ))
+}
+
+/// The status on `today`; `past_due` says, for an `as_of` with a time of day, whether that
+/// instant is at or after the deadline's last moment (a due day whose office has closed is
+/// overdue).
 fn status_on(
     calendar: &Calendar,
     period: Period<'_>,
     due: NaiveDate,
     today: NaiveDate,
+    past_due: Option<bool>,
 ) -> Result<Status, DeadlineError> {
-    let state = match today.cmp(&due) {
-        std::cmp::Ordering::Less => State::Pending,
-        std::cmp::Ordering::Equal => State::DueToday,
-        std::cmp::Ordering::Greater => State::Overdue,
+    let state = match (today.cmp(&due), past_due) {
+        (_, Some(true)) => State::Overdue,
+        (std::cmp::Ordering::Less, _) => State::Pending,
+        (std::cmp::Ordering::Equal, _) => State::DueToday,
+        (std::cmp::Ordering::Greater, _) => State::Overdue,
     };
     let working_days_left = match state {
         State::DueToday => 0,
+        State::Overdue if today == due => 0,
         // Working days in (today, due] — NETWORKDAYS without today.
         State::Pending => {
             calendar.working_days_between(today, due)?.value
@@ -226,25 +389,48 @@ fn status_on(
     })
 }
 
-/// The days from the event to the due date, each with whether and why it counted.
+/// The days from the event to the due date, each with whether and why it counted; for a
+/// period in office hours (`office` and its start), with the office minutes each day counted,
+/// up to `end`.
 fn explain_steps(
     calendar: &Calendar,
     period: Period<'_>,
     event_date: NaiveDate,
     due: NaiveDate,
+    office: Option<(HoursSource<'_>, DateTime<Tz>)>,
+    end: DateTime<Tz>,
 ) -> Result<Vec<Step>, DeadlineError> {
     let mut steps = Vec::with_capacity((due - event_date).num_days() as usize + 1);
     let mut ordinal = 0u32;
     for day in calendar.days(event_date, due)? {
-        let (counted, why) = if day.date == event_date {
-            (false, Why::EventDay)
-        } else {
-            match period.unit {
-                Unit::WorkingDays if day.is_working() => (true, Why::Counted),
-                Unit::WorkingDays => (false, Why::NotWorking),
-                Unit::CalendarDays if ordinal < period.amount => (true, Why::Counted),
-                Unit::CalendarDays => (false, Why::Rolled),
+        let minutes = match office {
+            Some((office, start)) if period.unit == Unit::WorkingHours => {
+                let from = start.max(start_of_day(day.date, start.timezone()));
+                let to = end.min(start_of_day(
+                    day.date + chrono::Days::new(1),
+                    start.timezone(),
+                ));
+                let seconds = office
+                    .position(&to)?
+                    .saturating_sub(office.position(&from)?);
+                Some((seconds / 60) as u32)
             }
+            _ => None,
+        };
+        let (counted, why) = match (minutes, period.unit) {
+            (Some(m), _) => (
+                m > 0,
+                if m > 0 {
+                    Why::OfficeTime
+                } else {
+                    Why::NoOfficeTime
+                },
+            ),
+            (None, _) if day.date == event_date => (false, Why::EventDay),
+            (None, Unit::CalendarDays) if ordinal < period.amount => (true, Why::Counted),
+            (None, Unit::CalendarDays) => (false, Why::Rolled),
+            (None, _) if day.is_working() => (true, Why::Counted),
+            (None, _) => (false, Why::NotWorking),
         };
         if counted {
             ordinal += 1;
@@ -256,6 +442,7 @@ fn explain_steps(
             counted,
             ordinal: counted.then_some(ordinal),
             why,
+            minutes,
         });
     }
     Ok(steps)

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::{Deadline, DeadlineError, Period, Request, RuleBook, Unit, compute};
+use super::{Cutoff, Deadline, DeadlineError, Period, Request, RuleBook, Unit, compute};
+use crate::calendar::hours::DayHours;
 use crate::calendar::{Calendar, CalendarSet};
 use crate::time::{Clock, Moment, parse_zone, quoted};
 
@@ -43,6 +44,11 @@ pub struct Input {
     /// The caller's own name for the deadline (a document number): part of the calendar
     /// event's UID, so two documents with the same rule and date stay two events.
     pub id: Option<String>,
+    /// When the last day ends: `close_of_business` (the default) or `midnight`.
+    pub cutoff: Option<String>,
+    /// Office hours for every working day (`10:00-14:00,16:00-20:00`), instead of the
+    /// calendar's.
+    pub office_hours: Option<String>,
 }
 
 /// A field of an [`Input`] written as text that is not of its type.
@@ -136,7 +142,7 @@ impl JsonProblem {
 
 impl Input {
     /// The fields, as JSON bodies, query strings and CSV headers name them.
-    pub const FIELDS: [&'static str; 12] = [
+    pub const FIELDS: [&'static str; 14] = [
         "rule",
         "event",
         "calendar",
@@ -149,6 +155,8 @@ impl Input {
         "explain",
         "strict",
         "id",
+        "cutoff",
+        "office_hours",
     ];
 
     /// Sets the field `name` from text, as a query string or a CSV cell writes it; an empty
@@ -181,6 +189,8 @@ impl Input {
             "unit" => self.unit = text(),
             "as_of" => self.as_of = text(),
             "id" => self.id = text(),
+            "cutoff" => self.cutoff = text(),
+            "office_hours" => self.office_hours = text(),
             "days" => self.days = Some(integer("days", value)?),
             "amount" => self.amount = Some(integer("amount", value)?),
             "explain" => self.explain = Some(flag_text("explain", value)?),
@@ -408,10 +418,21 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
         .as_deref()
         .map(|t| {
             Moment::parse_at(t, &clock)
-                .map(|m| m.date_on(zone, read_on))
+                .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
                 .map_err(DeadlineError::AsOf)
         })
         .transpose()?;
+    let cutoff = match input.cutoff.as_deref() {
+        None => Cutoff::default(),
+        Some(name) => Cutoff::from_name(&name.to_ascii_lowercase())
+            .ok_or_else(|| DeadlineError::UnknownCutoff(crate::time::shorten(name)))?,
+    };
+    let hours = input
+        .office_hours
+        .as_deref()
+        .map(DayHours::parse)
+        .transpose()
+        .map_err(DeadlineError::Hours)?;
     let request = Request {
         period,
         event,
@@ -419,6 +440,8 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
         read_on,
         as_of,
         explain: input.explain.unwrap_or(context.explain_by_default),
+        cutoff,
+        hours,
     };
     let deadline = compute(calendar, &request)?;
     if input.strict.unwrap_or(false) && deadline.provisional {

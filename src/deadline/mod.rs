@@ -16,9 +16,10 @@ mod rules;
 use std::ops::RangeInclusive;
 
 use crate::calendar::CalendarError;
+use crate::calendar::hours::IntervalError;
 use crate::time::{MomentError, ZoneError};
 
-pub use count::{Deadline, Request, State, Status, Step, Why, compute};
+pub use count::{Cutoff, Deadline, Ending, HoursFrom, Request, State, Status, Step, Why, compute};
 pub use input::{
     Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, answer,
     flag_text,
@@ -85,6 +86,10 @@ pub enum DeadlineError {
     Provisional,
     /// The calendar cannot answer (unknown, or a date outside its range).
     Calendar(CalendarError),
+    /// `office_hours` that are not a working day's hours.
+    Hours(IntervalError),
+    /// `cutoff` that is neither `close_of_business` nor `midnight`.
+    UnknownCutoff(String),
 }
 
 impl std::error::Error for DeadlineError {
@@ -92,6 +97,7 @@ impl std::error::Error for DeadlineError {
         match self {
             DeadlineError::Zone { source, .. } => Some(source),
             DeadlineError::Event(e) | DeadlineError::AsOf(e) => Some(e),
+            DeadlineError::Hours(e) => Some(e),
             DeadlineError::Unit(e) => e.source(),
             DeadlineError::Calendar(e) => e.source(),
             _ => None,

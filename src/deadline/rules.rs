@@ -12,17 +12,21 @@ pub enum Unit {
     WorkingDays,
     /// N日内: every day counts; a last day that is a rest day rolls forward (民法典 第二百零三条).
     CalendarDays,
+    /// N个工作小时内: office time on the calendar's working days, from the event's instant
+    /// (民法典 第二百零一条第二款), moved to the next opening when the office is closed.
+    WorkingHours,
 }
 
 impl Unit {
     /// Every unit, in the order the API lists them.
-    pub const ALL: [Unit; 2] = [Unit::WorkingDays, Unit::CalendarDays];
+    pub const ALL: [Unit; 3] = [Unit::WorkingDays, Unit::CalendarDays, Unit::WorkingHours];
 
     /// The name the API and rule files give it (`working_days`).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::WorkingDays => "working_days",
             Unit::CalendarDays => "calendar_days",
+            Unit::WorkingHours => "working_hours",
         }
     }
 }

@@ -129,6 +129,12 @@ pub fn deadline_feed(
         None => says.ad_hoc_title(&period),
     };
     let due_at = deadline.due_at.to_rfc3339();
+    // 24:00 of the due date is 00:00 of the next day on the wall clock.
+    let due_time = if deadline.due_at.date_naive() == deadline.due_date {
+        deadline.due_at.format("%H:%M").to_string()
+    } else {
+        "24:00".to_owned()
+    };
     let description = says.deadline_event_description(&DeadlineFacts {
         title: &title,
         citation: period
@@ -138,6 +144,7 @@ pub fn deadline_feed(
         period: &period,
         due_date: deadline.due_date,
         zone: deadline.zone.name(),
+        due_time: &due_time,
         due_at: &due_at,
         calendar: (&calendar.spec().name, calendar.id()),
         provisional: deadline.provisional,

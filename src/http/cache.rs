@@ -85,6 +85,8 @@ fn depends_on_the_clock(path: &str, query: &str) -> bool {
     let moving = |v: &str| v.eq_ignore_ascii_case("today") || v.eq_ignore_ascii_case("now");
     path.rsplit('/').next().is_some_and(moving)
         || form_urlencoded::parse(query.as_bytes()).any(|(_, v)| moving(&v))
+        // Whether the office is open, without `at`, is whether it is open now.
+        || (path == "/v1/office" && !form_urlencoded::parse(query.as_bytes()).any(|(n, _)| n == "at"))
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that

@@ -27,6 +27,18 @@ struct CalendarDto<'a> {
     /// This year's and next year's notices of its layers that the data lack and nothing
     /// configured will bring.
     awaiting_notices: Vec<AwaitedDto<'a>>,
+    /// Its office hours (作息时间), from its most specific layer that gives any; null when
+    /// none does.
+    office_hours: Option<OfficeHoursDto<'a>>,
+}
+
+/// A calendar's office hours as the API shows them.
+#[derive(Serialize)]
+struct OfficeHoursDto<'a> {
+    layer: &'a str,
+    origin: &'a crate::calendar::Origin,
+    #[serde(flatten)]
+    file: &'a crate::calendar::hours::HoursFile,
 }
 
 /// An awaited notice, with what it means in words.
@@ -79,6 +91,11 @@ fn dto<'a>(
             .into_iter()
             .filter(|a| layers.contains(&a.notice.layer.as_str()))
             .collect(),
+        office_hours: c.office_hours().map(|h| OfficeHoursDto {
+            layer: &h.layer,
+            origin: &h.origin,
+            file: &h.file,
+        }),
     }
 }
 

@@ -36,6 +36,8 @@ struct StepDto {
     name: Option<String>,
     counted: bool,
     ordinal: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes: Option<u32>,
     reason: String,
 }
 
@@ -69,6 +71,8 @@ pub struct DeadlineDto<'a> {
     due_date: NaiveDate,
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
+    cutoff: &'static str,
+    cutoff_basis: String,
     provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     provisional_note: Option<String>,
@@ -112,6 +116,8 @@ impl<'a> DeadlineDto<'a> {
             due_date: d.due_date,
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
+            cutoff: d.ending.cutoff(),
+            cutoff_basis: says.ending(&d.ending),
             provisional: d.provisional,
             provisional_note: d.provisional.then(|| says.provisional_note()),
             citation: period.rule.map(|r| Citation {
@@ -120,16 +126,26 @@ impl<'a> DeadlineDto<'a> {
                 source: &state.rules.source,
             }),
             explanation: d.explanation.map(|steps| {
+                let last = steps.len().saturating_sub(1);
+                let time = d.due_at.format("%H:%M").to_string();
                 steps
                     .iter()
-                    .map(|step| StepDto {
-                        date: step.date,
-                        weekday: says.weekday(step.date.weekday()),
-                        kind: step.kind,
-                        reason: says.step_reason(step, &period),
-                        name: step.name.clone(),
-                        counted: step.counted,
-                        ordinal: step.ordinal,
+                    .enumerate()
+                    .map(|(i, step)| {
+                        let mut reason = says.step_reason(step, &period);
+                        if i == last {
+                            reason.push_str(&says.last_moment(&d.ending, &time));
+                        }
+                        StepDto {
+                            date: step.date,
+                            weekday: says.weekday(step.date.weekday()),
+                            kind: step.kind,
+                            reason,
+                            name: step.name.clone(),
+                            counted: step.counted,
+                            ordinal: step.ordinal,
+                            minutes: step.minutes,
+                        }
                     })
                     .collect()
             }),

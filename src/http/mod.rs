@@ -9,6 +9,7 @@ pub mod cors;
 mod days;
 mod deadlines;
 mod exports;
+mod hours;
 mod meta;
 pub mod metrics;
 pub mod observe;
@@ -166,6 +167,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource(&r::OPENAPI).route(get().to(meta::openapi)))
         .service(resource(&r::WORKDAYS_ADD).route(get().to(workdays::add)))
         .service(resource(&r::WORKDAYS_COUNT).route(get().to(workdays::count)))
+        .service(resource(&r::HOURS_ADD).route(get().to(hours::add)))
+        .service(resource(&r::HOURS_COUNT).route(get().to(hours::count)))
+        .service(resource(&r::OFFICE).route(get().to(hours::office)))
         .service(
             resource(&r::DEADLINES)
                 .route(get().to(deadlines::get))

@@ -135,15 +135,18 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
         | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => {
             (StatusCode::BAD_REQUEST, Title::InvalidParameter)
         }
-        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. })
-        | Deadline(D::Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. })) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Title::OutOfRange)
-        }
+        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. })
+        | Deadline(D::Calendar(
+            C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. },
+        )) => (StatusCode::UNPROCESSABLE_ENTITY, Title::OutOfRange),
         Deadline(D::UnknownRule { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownRule),
         Deadline(D::Zone { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownTimezone),
         Deadline(D::Event(_)) => (StatusCode::BAD_REQUEST, Title::InvalidEvent),
-        Deadline(D::AsOf(_) | D::Unit(_) | D::DaysAndAmount) => {
-            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
+        Deadline(
+            D::AsOf(_) | D::Unit(_) | D::DaysAndAmount | D::Hours(_) | D::UnknownCutoff(_),
+        ) => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
+        Calendar(C::NoOfficeHours { .. }) | Deadline(D::Calendar(C::NoOfficeHours { .. })) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Title::NoOfficeHours)
         }
         Deadline(D::Missing(_) | D::MissingPeriod) => {
             (StatusCode::BAD_REQUEST, Title::MissingParameter)

@@ -5,7 +5,7 @@
 
 use super::render::Format;
 use crate::calendar::Roll;
-use crate::deadline::Input;
+use crate::deadline::{Cutoff, Input};
 
 /// What a query parameter holds, as the description must state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +229,47 @@ pub const WORKDAYS_COUNT: Endpoint = get(
         fields: &["working_days", "provisional"],
     },
 );
+const OFFICE_HOURS: Param = opt("office_hours", Kind::Text);
+/// `GET /v1/hours/add`.
+pub const HOURS_ADD: Endpoint = get(
+    "/v1/hours/add",
+    Query {
+        params: &[
+            req("start", Kind::Moment),
+            req("hours", Kind::Integer),
+            opt("minutes", Kind::Integer),
+            CALENDAR,
+            OFFICE_HOURS,
+            STRICT,
+        ],
+        formats: &[Format::Json, Format::Text],
+        fields: &["end", "provisional"],
+    },
+);
+/// `GET /v1/hours/count`.
+pub const HOURS_COUNT: Endpoint = get(
+    "/v1/hours/count",
+    Query {
+        params: &[
+            req("from", Kind::Moment),
+            req("to", Kind::Moment),
+            CALENDAR,
+            OFFICE_HOURS,
+            STRICT,
+        ],
+        formats: &[Format::Json, Format::Text],
+        fields: &["minutes", "hours", "provisional"],
+    },
+);
+/// `GET /v1/office`.
+pub const OFFICE: Endpoint = get(
+    "/v1/office",
+    Query {
+        params: &[opt("at", Kind::Moment), CALENDAR, OFFICE_HOURS],
+        formats: &[Format::Json, Format::Text],
+        fields: &["open", "next_opening", "closes_at", "opens_at"],
+    },
+);
 /// `GET /v1/rules`.
 pub const RULES: Endpoint = get("/v1/rules", Query::PLAIN);
 /// `GET /v1/rules/{id}`.
@@ -245,6 +286,7 @@ pub const DEADLINE_FIELDS: &[&str] = &[
     "event_date",
     "amount",
     "unit",
+    "cutoff",
 ];
 const DEADLINE_FORMATS: &[Format] = &[Format::Json, Format::Text, Format::Ics];
 
@@ -271,7 +313,8 @@ const fn deadline_kind(name: &str) -> Kind {
         b"event" | b"as_of" => Kind::Moment,
         b"days" | b"amount" => Kind::Integer,
         b"explain" | b"strict" => Kind::Flag,
-        b"unit" => Kind::Choice(&["working_days", "calendar_days"]),
+        b"unit" => Kind::Choice(&["working_days", "calendar_days", "working_hours"]),
+        b"cutoff" => Kind::Choice(&Cutoff::NAMES),
         _ => Kind::Text,
     }
 }
@@ -319,7 +362,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
 };
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 18] = [
+pub const ALL: [&Endpoint; 21] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -332,6 +375,9 @@ pub const ALL: [&Endpoint; 18] = [
     &DAY,
     &WORKDAYS_ADD,
     &WORKDAYS_COUNT,
+    &HOURS_ADD,
+    &HOURS_COUNT,
+    &OFFICE,
     &RULES,
     &RULE_ONE,
     &DEADLINES,

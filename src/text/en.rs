@@ -9,10 +9,11 @@ use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
     Strictly, Title, Unoffered,
 };
+use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Expected, InputError, JsonKind, JsonProblem, Period,
-    State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, DeadlineError, Ending, Expected, InputError, JsonKind, JsonProblem,
+    Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
@@ -35,6 +36,8 @@ fn unit(unit: Unit, amount: u32) -> String {
         (Unit::WorkingDays, n) => format!("{n} working days"),
         (Unit::CalendarDays, 1) => "1 day".to_owned(),
         (Unit::CalendarDays, n) => format!("{n} days"),
+        (Unit::WorkingHours, 1) => "1 working hour".to_owned(),
+        (Unit::WorkingHours, n) => format!("{n} working hours"),
     }
 }
 
@@ -53,6 +56,24 @@ fn holiday_in_english(name: &str) -> Option<&'static str> {
         "抗战胜利纪念日" => "Victory Day",
         _ => return None,
     })
+}
+
+/// `3 h 30 min`.
+fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// `2022–2023`, `2023`.
+fn years(years: &[i32]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A holiday's name as an English text shows it: `国庆节 (National Day)`.
@@ -76,6 +97,7 @@ impl Catalogue for En {
             Title::UnknownTimezone => "Unknown time zone",
             Title::InvalidEvent => "The event is not a date or an instant",
             Title::Provisional => "The answer is provisional",
+            Title::NoOfficeHours => "The calendar gives no office hours",
             Title::UnitNotAllowed => "This rule's unit cannot be changed",
             Title::DaysNotAllowed => "This rule's period cannot be changed",
             Title::AmountOutOfRange => "The period's length is out of range",
@@ -128,6 +150,8 @@ impl Catalogue for En {
                 to - from + 1
             ),
             Invalid::Date(e) => self.date_error(e),
+            Invalid::Moment(e) => self.moment_error(e),
+            Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
             Invalid::Lang { value } => {
                 format!("{value} is no language of this service; it speaks zh and en")
@@ -333,9 +357,15 @@ impl Catalogue for En {
             CalendarError::ResultOutOfRange { start, days } => format!(
                 "{days} working days from {start} falls outside the supported range {FIRST_DAY} to {LAST_DAY}"
             ),
+            CalendarError::HoursOutOfRange { start, minutes } => format!(
+                "{minutes} minutes of office time from {start} fall outside the supported range {FIRST_DAY} to {LAST_DAY}"
+            ),
             CalendarError::Backwards { from, to } => format!("{to} is before from {from}"),
             CalendarError::TooLong { from, to, days } => format!(
                 "the range {from} to {to} spans {days} days; at most {MAX_LISTED_DAYS} are listed at once"
+            ),
+            CalendarError::NoOfficeHours { calendar } => format!(
+                "calendar {calendar} gives no office hours, so office time cannot be counted on it; give them with office_hours (such as 10:00-14:00,16:00-20:00)"
             ),
             CalendarError::UnknownCalendar {
                 id,
@@ -386,6 +416,11 @@ impl Catalogue for En {
                 "the period crosses unpublished years and strict=true was asked".to_owned()
             }
             DeadlineError::Calendar(e) => self.calendar_error(e),
+            DeadlineError::Hours(e) => format!("office_hours: {}", self.interval_error(e)),
+            DeadlineError::UnknownCutoff(text) => format!(
+                "cutoff {} is neither close_of_business nor midnight",
+                quote(text)
+            ),
         }
     }
 
@@ -434,7 +469,7 @@ impl Catalogue for En {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "unit {} is neither working_days nor calendar_days",
+            "unit {} is none of working_days, calendar_days and working_hours",
             quote(&error.0)
         )
     }
@@ -475,6 +510,32 @@ impl Catalogue for En {
                 "{} is not a date (2026-09-30), a local date-time (2026-09-30T18:00:00) or a date-time with an offset (2026-09-30T18:00:00+08:00)",
                 quote(text)
             ),
+        }
+    }
+
+    fn interval_error(&self, error: &IntervalError) -> String {
+        match error {
+            IntervalError::Empty => {
+                "no hours given; write them as 10:00-14:00,16:00-20:00".to_owned()
+            }
+            IntervalError::Shape(text) => format!(
+                "{} is not an interval HH:MM-HH:MM such as 10:00-14:00",
+                quote(text)
+            ),
+            IntervalError::Time(text) => {
+                format!("{} holds a time that is no time of day", quote(text))
+            }
+            IntervalError::Backwards(text) => {
+                format!("{} closes when or before it opens", quote(text))
+            }
+            IntervalError::Overlap { first, second } => format!(
+                "{} begins before {} closes; intervals must be in order and not overlap",
+                quote(second),
+                quote(first)
+            ),
+            IntervalError::TooMany(n) => {
+                format!("{n} intervals; a day has at most {MAX_INTERVALS}")
+            }
         }
     }
 
@@ -524,6 +585,11 @@ impl Catalogue for En {
                 _ => day,
             },
             Why::NotWorking => format!("{day}; not a working day, not counted"),
+            Why::OfficeTime => format!(
+                "{day}; {} of office time counted",
+                duration(step.minutes.unwrap_or(0))
+            ),
+            Why::NoOfficeTime => format!("{day}; no office time, not counted"),
             Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
                 format!(
                     "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203)"
@@ -569,6 +635,51 @@ impl Catalogue for En {
 
     fn provisional_note(&self) -> String {
         "provisional: the period crosses a year whose holiday notice is not yet published; its days off are estimated from the statutory holidays, and the date may move when the notice comes".to_owned()
+    }
+
+    fn ending(&self, ending: &Ending) -> String {
+        match ending {
+            Ending::CloseOfBusiness { hours, from } => {
+                let whose = match from {
+                    Some(f) => format!(
+                        "{} ({})'s {} hours ({}, given for {}{})",
+                        f.name,
+                        f.layer,
+                        f.season,
+                        f.source,
+                        years(&f.years),
+                        if f.carried_over {
+                            "; carried over, no notice gives hours for this year"
+                        } else {
+                            ""
+                        }
+                    ),
+                    None => "the hours given (office_hours)".to_owned(),
+                };
+                format!(
+                    "the office keeps {hours} on the due day, {whose}; where there are business hours, the period ends when business stops (Civil Code art. 203)"
+                )
+            }
+            Ending::MidnightNoHours => {
+                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203)".to_owned()
+            }
+            Ending::MidnightAsked => {
+                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203)".to_owned()
+            }
+            Ending::OfficeTimeRun => "a period in office hours runs from the stated time (Civil Code art. 201(2)) and ends when its office time has run".to_owned(),
+        }
+    }
+
+    fn last_moment(&self, ending: &Ending, time: &str) -> String {
+        match ending {
+            Ending::CloseOfBusiness { .. } => {
+                format!("; the period ends when business stops, at {time} (Civil Code art. 203)")
+            }
+            Ending::MidnightNoHours | Ending::MidnightAsked => {
+                "; the period ends at 24:00 (Civil Code art. 203)".to_owned()
+            }
+            Ending::OfficeTimeRun => format!("; the office time runs out at {time}"),
+        }
     }
 
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
@@ -651,10 +762,11 @@ impl Catalogue for En {
             ));
         }
         text.push_str(&format!(
-            "From: {} (that day not counted)\nPeriod: {}\nDue: {} 24:00 ({}), i.e. {}\nCalendar: {} ({})",
+            "From: {} (that day not counted)\nPeriod: {}\nDue: {} {} ({}), i.e. {}\nCalendar: {} ({})",
             facts.event_date,
             self.period_length(facts.period),
             facts.due_date,
+            facts.due_time,
             facts.zone,
             facts.due_at,
             facts.calendar.0,
@@ -694,4 +806,5 @@ english_display! {
     ZoneError => zone_error,
     DateError => date_error,
     MomentError => moment_error,
+    IntervalError => interval_error,
 }

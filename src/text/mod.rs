@@ -16,9 +16,10 @@ pub mod zh;
 use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, InputError, JsonProblem, Period, Status, Step,
+    BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Status, Step,
     UnknownUnit,
 };
 use crate::time::{DateError, MomentError, ZoneError};
@@ -162,6 +163,7 @@ pub enum Title {
     UnknownTimezone,
     InvalidEvent,
     Provisional,
+    NoOfficeHours,
     UnitNotAllowed,
     DaysNotAllowed,
     AmountOutOfRange,
@@ -179,7 +181,7 @@ pub enum Title {
 
 impl Title {
     /// Every kind, for the catalogue's tests.
-    pub const ALL: [Title; 23] = [
+    pub const ALL: [Title; 24] = [
         Title::MissingParameter,
         Title::InvalidParameter,
         Title::UnknownParameter,
@@ -190,6 +192,7 @@ impl Title {
         Title::UnknownTimezone,
         Title::InvalidEvent,
         Title::Provisional,
+        Title::NoOfficeHours,
         Title::UnitNotAllowed,
         Title::DaysNotAllowed,
         Title::AmountOutOfRange,
@@ -218,6 +221,7 @@ impl Title {
             Title::UnknownTimezone => "unknown-timezone",
             Title::InvalidEvent => "invalid-event",
             Title::Provisional => "provisional",
+            Title::NoOfficeHours => "no-office-hours",
             Title::UnitNotAllowed => "unit-not-allowed",
             Title::DaysNotAllowed => "days-not-allowed",
             Title::AmountOutOfRange => "amount-out-of-range",
@@ -297,6 +301,10 @@ pub enum Invalid {
     },
     /// A date that is none.
     Date(DateError),
+    /// A date or date-time that is none.
+    Moment(MomentError),
+    /// Office hours that are not a working day's.
+    Hours(IntervalError),
     /// A date range the calendar refuses.
     Range(CalendarError),
     /// `lang=` names a language the service does not speak.
@@ -548,6 +556,8 @@ pub trait Catalogue: Sync {
     fn date_error(&self, error: &DateError) -> String;
     /// A date or date-time that is none.
     fn moment_error(&self, error: &MomentError) -> String;
+    /// Office hours (`office_hours=`) that are not a working day's.
+    fn interval_error(&self, error: &IntervalError) -> String;
 
     // -- days and deadlines ----------------------------------------------------------------
 
@@ -565,6 +575,11 @@ pub trait Catalogue: Sync {
     fn consequence(&self, consequence: Consequence) -> String;
     /// Why an answer is provisional.
     fn provisional_note(&self) -> String;
+    /// How a deadline's last moment was set, and on what basis.
+    fn ending(&self, ending: &Ending) -> String;
+    /// What the last day of the explanation adds to its reason, from its separator on: when
+    /// the period ends that day (`time` is its wall-clock time, `19:30`).
+    fn last_moment(&self, ending: &Ending, time: &str) -> String;
     /// A notice the data lack for `year` that nothing configured will bring; `feed` says
     /// whether a holiday feed could bring it.
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String;
@@ -611,6 +626,8 @@ pub struct DeadlineFacts<'a> {
     pub due_date: NaiveDate,
     /// The counting clock.
     pub zone: &'a str,
+    /// The last moment's wall-clock time on it (`19:30`; `24:00` for midnight).
+    pub due_time: &'a str,
     /// The end, RFC 3339.
     pub due_at: &'a str,
     /// The calendar's name and id.

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::*;
 use crate::calendar::CalendarSet;
+use crate::calendar::hours::IntervalError;
 use crate::deadline::{JsonKind, RuleBook, State, Unit, Why};
 
 /// Three or more words of Latin letters separated only by spaces.
@@ -48,6 +49,13 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             from: d(2000, 1, 1),
             to: d(2020, 1, 1),
             days: 7306,
+        },
+        CalendarError::NoOfficeHours {
+            calendar: "cn".into(),
+        },
+        CalendarError::HoursOutOfRange {
+            start: d(2100, 12, 30),
+            minutes: 6000,
         },
         CalendarError::UnknownCalendar {
             id: "cn-xz".into(),
@@ -127,6 +135,39 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         DeadlineError::MissingPeriod,
         DeadlineError::Provisional,
         DeadlineError::Calendar(calendar_errors[0].clone()),
+        DeadlineError::Hours(IntervalError::Backwards("14:00-10:00".into())),
+        DeadlineError::UnknownCutoff("noon".into()),
+    ];
+    let interval_errors = [
+        IntervalError::Empty,
+        IntervalError::Shape("10:00".into()),
+        IntervalError::Time("10:00-25:00".into()),
+        IntervalError::Backwards("14:00-10:00".into()),
+        IntervalError::Overlap {
+            first: "10:00-14:00".into(),
+            second: "13:00-18:00".into(),
+        },
+        IntervalError::TooMany(9),
+    ];
+    let endings = [
+        Ending::CloseOfBusiness {
+            hours: "10:00-14:00,15:30-19:30".into(),
+            from: Some(crate::deadline::HoursFrom {
+                layer: "cn-xj".into(),
+                name: "新疆维吾尔自治区".into(),
+                season: "冬季".into(),
+                source: "自治区通知".into(),
+                years: vec![2022, 2023],
+                carried_over: true,
+            }),
+        },
+        Ending::CloseOfBusiness {
+            hours: "09:00-17:00".into(),
+            from: None,
+        },
+        Ending::MidnightNoHours,
+        Ending::MidnightAsked,
+        Ending::OfficeTimeRun,
     ];
     let invalid = [
         Invalid::GivenTwice,
@@ -226,7 +267,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             near: Some("/v1/days"),
             routes: Some("/v1/days, /v1/deadlines".into()),
         },
-        Missing::Calendar(calendar_errors[4].clone()),
+        Missing::Calendar(calendar_errors[6].clone()),
         Missing::Rule(deadline_errors[0].clone()),
         Missing::FeedFile { year: 2027 },
     ];
@@ -238,6 +279,8 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         (d(2026, 10, 10), Why::Counted),
         (d(2026, 10, 3), Why::Rolled),
         (d(2026, 10, 8), Why::Rolled),
+        (d(2026, 10, 9), Why::OfficeTime),
+        (d(2026, 10, 4), Why::NoOfficeTime),
     ]
     .into_iter()
     .map(|(date, why)| {
@@ -249,6 +292,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             counted: why == Why::Counted,
             ordinal: (why == Why::Counted).then_some(3),
             why,
+            minutes: (why == Why::OfficeTime).then_some(210),
         }
     })
     .collect();
@@ -358,6 +402,17 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.extend(statuses.iter().map(|s| says.status(s)));
     texts.push(says.consequence(Consequence::DeemedNoObjection));
     texts.push(says.provisional_note());
+    texts.extend(interval_errors.iter().map(|e| says.interval_error(e)));
+    for ending in &endings {
+        texts.push(says.ending(ending));
+        texts.push(says.last_moment(ending, "19:30"));
+    }
+    let hours_period = Period {
+        rule: None,
+        unit: Unit::WorkingHours,
+        amount: 8,
+    };
+    texts.push(says.period_length(&hours_period));
     texts.push(says.awaited_notice(2027, "cn", "cn/2027.json", true));
     texts.push(says.awaited_notice(2027, "cn-xj", "cn-xj/2027.json", false));
     texts.push(says.holiday_feed_name("新疆维吾尔自治区"));
@@ -377,7 +432,8 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         period: &period,
         due_date: d(2026, 10, 15),
         zone: "Asia/Shanghai",
-        due_at: "2026-10-16T00:00:00+08:00",
+        due_time: "19:30",
+        due_at: "2026-10-15T19:30:00+08:00",
         calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
         provisional: true,
     }));

@@ -9,10 +9,11 @@ use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
     Strictly, Title, Unoffered,
 };
+use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Expected, InputError, JsonKind, JsonProblem, Period,
-    State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, DeadlineError, Ending, Expected, InputError, JsonKind, JsonProblem,
+    Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
@@ -47,6 +48,7 @@ impl Catalogue for Zh {
             Title::UnknownTimezone => "时区无法识别",
             Title::InvalidEvent => "起算事件不是日期或时刻",
             Title::Provisional => "答案为暂定",
+            Title::NoOfficeHours => "该日历没有作息时间",
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
             Title::DaysNotAllowed => "该规则的期限不可更改",
             Title::AmountOutOfRange => "期限长度超出范围",
@@ -99,6 +101,8 @@ impl Catalogue for Zh {
                 format!("{from}年至{to}年共{}年，一次最多{max}年", to - from + 1)
             }
             Invalid::Date(e) => self.date_error(e),
+            Invalid::Moment(e) => self.moment_error(e),
+            Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
             Invalid::Lang { value } => {
                 format!("{value} 不是本服务使用的语言；可选 zh（中文）或 en（英文）")
@@ -293,10 +297,16 @@ impl Catalogue for Zh {
             CalendarError::ResultOutOfRange { start, days } => format!(
                 "自 {start} 起算{days}个工作日，结果超出支持范围（{FIRST_DAY} 至 {LAST_DAY}）"
             ),
+            CalendarError::HoursOutOfRange { start, minutes } => format!(
+                "自 {start} 起算{minutes}分钟办公时间，结果超出支持范围（{FIRST_DAY} 至 {LAST_DAY}）"
+            ),
             CalendarError::Backwards { from, to } => format!("{to} 早于起始日 {from}"),
             CalendarError::TooLong { from, to, days } => {
                 format!("{from} 至 {to} 共{days}天，一次最多列出{MAX_LISTED_DAYS}天")
             }
+            CalendarError::NoOfficeHours { calendar } => format!(
+                "日历 {calendar} 没有作息时间，无法按办公时间计算；可用 office_hours 给出（如 10:00-14:00,16:00-20:00）"
+            ),
             CalendarError::UnknownCalendar {
                 id,
                 known,
@@ -337,6 +347,7 @@ impl Catalogue for Zh {
                 match unit {
                     Unit::WorkingDays => "工作日",
                     Unit::CalendarDays => "日",
+                    Unit::WorkingHours => "工作小时",
                 }
             ),
             DeadlineError::AmountOutOfRange { amount } => {
@@ -349,6 +360,11 @@ impl Catalogue for Zh {
                 "期间跨越放假安排尚未公布的年份，而请求要求 strict=true".to_owned()
             }
             DeadlineError::Calendar(e) => self.calendar_error(e),
+            DeadlineError::Hours(e) => format!("office_hours：{}", self.interval_error(e)),
+            DeadlineError::UnknownCutoff(text) => format!(
+                "cutoff {} 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
+                quote(text)
+            ),
         }
     }
 
@@ -397,7 +413,7 @@ impl Catalogue for Zh {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "计算单位 {} 无法识别；可用 working_days（工作日）或 calendar_days（日）",
+            "计算单位 {} 无法识别；可用 working_days（工作日）、calendar_days（日）或 working_hours（工作小时）",
             quote(&error.0)
         )
     }
@@ -438,6 +454,30 @@ impl Catalogue for Zh {
                 "{} 不是日期（2026-09-30）、不带时差的时刻（2026-09-30T18:00:00）或带时差的时刻（2026-09-30T18:00:00+08:00）",
                 quote(text)
             ),
+        }
+    }
+
+    fn interval_error(&self, error: &IntervalError) -> String {
+        match error {
+            IntervalError::Empty => "没有给出时段；请写作 10:00-14:00,16:00-20:00".to_owned(),
+            IntervalError::Shape(text) => {
+                format!(
+                    "{} 不是 HH:MM-HH:MM 形式的时段（如 10:00-14:00）",
+                    quote(text)
+                )
+            }
+            IntervalError::Time(text) => format!("{} 含有无效的时刻", quote(text)),
+            IntervalError::Backwards(text) => {
+                format!("{} 的结束时刻不晚于开始时刻", quote(text))
+            }
+            IntervalError::Overlap { first, second } => format!(
+                "{} 在 {} 结束之前开始；各时段须按先后排列且互不重叠",
+                quote(second),
+                quote(first)
+            ),
+            IntervalError::TooMany(n) => {
+                format!("共{n}个时段；一天最多{MAX_INTERVALS}个")
+            }
         }
     }
 
@@ -483,6 +523,10 @@ impl Catalogue for Zh {
                 _ => day,
             },
             Why::NotWorking => format!("{day}，不计入"),
+            Why::OfficeTime => {
+                format!("{day}；计入办公时间{}", duration(step.minutes.unwrap_or(0)))
+            }
+            Why::NoOfficeTime => format!("{day}；无办公时间，不计入"),
             Why::Rolled if is_working(step.kind) => format!(
                 "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）"
             ),
@@ -520,6 +564,53 @@ impl Catalogue for Zh {
     fn provisional_note(&self) -> String {
         "暂定：期间跨越放假安排尚未公布的年份，其节假日系按法定节日预估，通知公布后日期可能变动"
             .to_owned()
+    }
+
+    fn ending(&self, ending: &Ending) -> String {
+        match ending {
+            Ending::CloseOfBusiness { hours, from } => {
+                let whose = match from {
+                    Some(f) => format!(
+                        "{}{}作息时间（来源：{}，{}年{}）",
+                        f.name,
+                        f.season,
+                        f.source,
+                        years(&f.years),
+                        if f.carried_over {
+                            "；该年未见通知，沿用"
+                        } else {
+                            ""
+                        }
+                    ),
+                    None => "请求给出的作息时间（office_hours）".to_owned(),
+                };
+                format!(
+                    "截止日办公时间为 {hours}，依{whose}；有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条）"
+                )
+            }
+            Ending::MidnightNoHours => {
+                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条）".to_owned()
+            }
+            Ending::MidnightAsked => {
+                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条）"
+                    .to_owned()
+            }
+            Ending::OfficeTimeRun => {
+                "按办公时间计算的期间，自规定的时间开始计算（《民法典》第二百零一条第二款），办公时间届满之时即为截止时间".to_owned()
+            }
+        }
+    }
+
+    fn last_moment(&self, ending: &Ending, time: &str) -> String {
+        match ending {
+            Ending::CloseOfBusiness { .. } => {
+                format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条）")
+            }
+            Ending::MidnightNoHours | Ending::MidnightAsked => {
+                "；截止时间为二十四时（《民法典》第二百零三条）".to_owned()
+            }
+            Ending::OfficeTimeRun => format!("；办公时间于 {time} 届满"),
+        }
     }
 
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
@@ -597,10 +688,11 @@ impl Catalogue for Zh {
             ));
         }
         text.push_str(&format!(
-            "起算：{}（当日不计入）\n期限：{}\n截止：{} 24:00（{}），即 {}\n日历：{}（{}）",
+            "起算：{}（当日不计入）\n期限：{}\n截止：{} {}（{}），即 {}\n日历：{}（{}）",
             facts.event_date,
             self.period_length(facts.period),
             facts.due_date,
+            facts.due_time,
             facts.zone,
             facts.due_at,
             facts.calendar.0,
@@ -625,6 +717,25 @@ fn period_words(unit: Unit, amount: u32) -> String {
     match unit {
         Unit::WorkingDays => format!("{amount}个工作日"),
         Unit::CalendarDays => format!("{amount}日"),
+        Unit::WorkingHours => format!("{amount}个工作小时"),
+    }
+}
+
+/// `3小时30分钟`.
+fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}分钟"),
+        (h, 0) => format!("{h}小时"),
+        (h, m) => format!("{h}小时{m}分钟"),
+    }
+}
+
+/// `2022—2023`, `2023`.
+fn years(years: &[i32]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}—{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
     }
 }
 

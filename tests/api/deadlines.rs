@@ -234,7 +234,7 @@ async fn countersign_reply_skips_rozi_festival_in_xinjiang() {
 }
 
 #[tokio::test]
-async fn countersign_reply_over_national_day_ends_at_midnight_beijing_time() {
+async fn countersign_reply_over_national_day_ends_at_the_close_of_business() {
     // Arrange
     let app = spawn_app().await;
 
@@ -246,22 +246,24 @@ async fn countersign_reply_over_national_day_ends_at_midnight_beijing_time() {
     .await;
 
     // Assert: from Wed 9/30, 10/1–10/7 off, 10/8 (1), 10/9 (2), Sat 10/10 makeup (3),
-    // 10/12 (4), 10/13 (5), 10/14 (6), Thu 10/15 (7). It ends at 24:00 Beijing = 22:00 Urumqi.
+    // 10/12 (4), 10/13 (5), 10/14 (6), Thu 10/15 (7). Xinjiang's winter hours (from 10/1:
+    // 10:00–14:00, 15:30–19:30 Beijing time) close at 19:30 Beijing = 17:30 Urumqi.
     assert_eq!(
         answer["calendar"], "cn-xj-kizilsu",
         "expected the default calendar"
     );
     assert_eq!(answer["due_date"], "2026-10-15", "expected Thu 2026-10-15");
     assert_eq!(
-        answer["due_at"], "2026-10-16T00:00:00+08:00",
-        "expected 24:00 of the due date in Beijing"
+        answer["due_at"], "2026-10-15T19:30:00+08:00",
+        "expected the close of business of the due date in Beijing"
     );
+    assert_eq!(answer["cutoff"], "close_of_business");
     assert_eq!(
-        answer["due_at_by_zone"]["Asia/Shanghai"], "2026-10-16T00:00:00+08:00",
+        answer["due_at_by_zone"]["Asia/Shanghai"], "2026-10-15T19:30:00+08:00",
         "expected the same instant on the Beijing clock"
     );
     assert_eq!(
-        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-15T22:00:00+06:00",
+        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-15T17:30:00+06:00",
         "expected the same instant on the Urumqi clock"
     );
     assert_eq!(
@@ -376,12 +378,12 @@ async fn an_instant_with_an_offset_is_counted_from_its_date_on_the_beijing_clock
     );
     assert_eq!(answer["due_date"], "2026-10-19", "expected Mon 2026-10-19");
     assert_eq!(
-        answer["due_at"], "2026-10-20T00:00:00+08:00",
-        "expected 24:00 Beijing"
+        answer["due_at"], "2026-10-19T19:30:00+08:00",
+        "expected the winter close of business, 19:30 Beijing"
     );
     assert_eq!(
-        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-19T22:00:00+06:00",
-        "expected 22:00 Urumqi"
+        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-19T17:30:00+06:00",
+        "expected 17:30 Urumqi"
     );
 }
 
@@ -414,16 +416,16 @@ async fn an_instant_with_an_offset_is_counted_from_its_date_on_the_urumqi_clock(
     );
     assert_eq!(answer["due_date"], "2026-10-16", "expected Fri 2026-10-16");
     assert_eq!(
-        answer["due_at"], "2026-10-17T00:00:00+06:00",
-        "expected 24:00 Urumqi"
+        answer["due_at"], "2026-10-16T17:30:00+06:00",
+        "expected the office's close, 19:30 Beijing, on the Urumqi clock"
     );
     assert_eq!(
-        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-17T00:00:00+06:00",
-        "expected 24:00 on the Urumqi clock"
+        answer["due_at_by_zone"]["Asia/Urumqi"], "2026-10-16T17:30:00+06:00",
+        "expected 17:30 on the Urumqi clock"
     );
     assert_eq!(
-        answer["due_at_by_zone"]["Asia/Shanghai"], "2026-10-17T02:00:00+08:00",
-        "expected 02:00 the next day in Beijing"
+        answer["due_at_by_zone"]["Asia/Shanghai"], "2026-10-16T19:30:00+08:00",
+        "expected 19:30 in Beijing"
     );
 }
 
@@ -474,12 +476,12 @@ async fn a_local_date_time_without_offset_is_read_on_the_counting_clock() {
     assert_eq!(beijing["due_date"], "2026-10-19", "expected Mon 2026-10-19");
     assert_eq!(urumqi["due_date"], "2026-10-19", "expected Mon 2026-10-19");
     assert_eq!(
-        beijing["due_at"], "2026-10-20T00:00:00+08:00",
-        "expected 24:00 Beijing"
+        beijing["due_at"], "2026-10-19T19:30:00+08:00",
+        "expected the close of business, 19:30 Beijing"
     );
     assert_eq!(
-        urumqi["due_at"], "2026-10-20T00:00:00+06:00",
-        "expected 24:00 Urumqi"
+        urumqi["due_at"], "2026-10-19T17:30:00+06:00",
+        "expected the same close of business, 17:30 on the Urumqi clock"
     );
     assert_eq!(
         short["due_date"], "2026-10-19",
@@ -532,7 +534,7 @@ async fn an_unknown_time_zone_is_a_400_naming_it() {
 // ---- status ---------------------------------------------------------------------------------
 
 /// countersign-reply from Wed 2026-09-30 on the default calendar: due Thu 2026-10-15 (see
-/// `countersign_reply_over_national_day_ends_at_midnight_beijing_time`).
+/// `countersign_reply_over_national_day_ends_at_the_close_of_business`).
 async fn countersign_status(app: &TestApp, as_of: &str, zone: &str) -> Value {
     let answer = deadline(
         app,
@@ -692,10 +694,38 @@ async fn an_as_of_instant_is_read_on_the_counting_clock() {
         urumqi["as_of_date"], "2026-10-15",
         "expected the Urumqi date"
     );
+    // 23:30 Urumqi is after the office closed (17:30 Urumqi, 19:30 Beijing): overdue, on the
+    // due day itself, so no working day has passed since.
     assert_eq!(
-        urumqi["state"], "due_today",
-        "expected still due today in Urumqi"
+        urumqi["state"], "overdue",
+        "expected overdue: the office has closed"
     );
+    assert_eq!(urumqi["working_days_left"], 0, "the due day itself");
+}
+
+#[tokio::test]
+async fn with_cutoff_midnight_the_due_day_lasts_until_24_00() {
+    // Arrange
+    let app = spawn_app().await;
+    let as_of = "2026-10-15T23:30:00+06:00";
+
+    // Act
+    let answer = deadline(
+        &app,
+        json!({
+            "rule": "countersign-reply",
+            "event": "2026-09-30",
+            "as_of": as_of,
+            "timezone": "Asia/Urumqi",
+            "cutoff": "midnight"
+        }),
+    )
+    .await;
+
+    // Assert: 24:00 on the Urumqi clock; 23:30 is still the due day.
+    assert_eq!(answer["due_at"], "2026-10-16T00:00:00+06:00");
+    assert_eq!(answer["cutoff"], "midnight");
+    assert_eq!(answer["status"]["state"], "due_today");
 }
 
 #[tokio::test]

@@ -700,7 +700,7 @@ async fn a_csv_batch_carries_the_callers_own_columns_through_unchanged() {
         lines,
         [
             format!("{BATCH_HEADER},文号,标题").as_str(),
-            "1,D-12,true,countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
+            "1,D-12,true,countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-15T19:30:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
             "2,D-13,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date,克政办发〔2026〕13号,会签",
         ],
         "expected each row with the caller's columns carried through"

@@ -253,7 +253,10 @@ async fn a_deadline_is_explained_in_chinese_as_an_official_document_would_put_it
         "第3个工作日；调休上班日（国庆节）"
     );
     // 10/15 is the 7th: 10/8, 9, 10, 12, 13, 14, 15.
-    assert_eq!(step("2026-10-15")["reason"], "第7个工作日；工作日");
+    assert_eq!(
+        step("2026-10-15")["reason"],
+        "第7个工作日；工作日；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条）"
+    );
     // As of Monday 10/12: 10/13, 10/14, 10/15 are left.
     assert_eq!(answer["status"]["state"], "pending", "the state is a code");
     assert_eq!(
@@ -339,11 +342,11 @@ async fn a_calendar_day_period_ending_on_a_holiday_cites_article_203_in_both_lan
     );
     assert_eq!(
         reason(&zh, "2026-10-08"),
-        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）"
+        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条）"
     );
     assert_eq!(
         reason(&en, "2026-10-08"),
-        "working day; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203)"
+        "working day; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203); the period ends when business stops, at 19:30 (Civil Code art. 203)"
     );
 }
 

@@ -13,6 +13,7 @@ mod feed_transport;
 mod formats;
 mod helpers;
 mod hostile;
+mod hours;
 mod language;
 mod meta;
 mod rules;

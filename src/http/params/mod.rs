@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::problem::ApiError;
 use super::routes::{Endpoint, Query};
+use crate::calendar::hours::DayHours;
 use crate::deadline::BadValue;
 use crate::text::Invalid;
 use crate::time::{Clock, parse_day, quoted, shorten};
@@ -126,6 +127,40 @@ impl Params {
     pub fn date(&self, name: &'static str, clock: &Clock) -> Result<NaiveDate, ApiError> {
         let value = self.required(name)?;
         parse_day(value, clock).map_err(|e| invalid(name, Invalid::Date(e)))
+    }
+
+    /// An optional moment (a date, a date-time with or without offset, `now`, `today`) read on
+    /// `clock`, as an instant: a bare date is its 00:00.
+    ///
+    /// # Errors
+    /// As [`Params::get`], or [`ApiError::InvalidParameter`] for a value that is no moment.
+    pub fn instant(
+        &self,
+        name: &'static str,
+        clock: &Clock,
+    ) -> Result<Option<chrono::DateTime<chrono_tz::Tz>>, ApiError> {
+        self.get(name)?
+            .map(|value| {
+                let moment = crate::time::Moment::parse_at(value, clock)
+                    .map_err(|e| invalid(name, Invalid::Moment(e)))?;
+                Ok(moment.instant(clock.zone).unwrap_or_else(|| {
+                    let date = moment.local_date(clock.zone);
+                    crate::time::instant_of(date.and_time(chrono::NaiveTime::MIN), clock.zone)
+                }))
+            })
+            .transpose()
+    }
+
+    /// Office hours for every working day (`office_hours=10:00-14:00,16:00-20:00`), if given.
+    ///
+    /// # Errors
+    /// As [`Params::get`], or [`ApiError::InvalidParameter`] naming the bad interval.
+    pub fn office_hours(&self) -> Result<Option<DayHours>, ApiError> {
+        self.get("office_hours")?
+            .map(|text| {
+                DayHours::parse(text).map_err(|e| invalid("office_hours", Invalid::Hours(e)))
+            })
+            .transpose()
     }
 
     /// An optional integer.
