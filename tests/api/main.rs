@@ -15,5 +15,6 @@ mod helpers;
 mod hostile;
 mod language;
 mod meta;
+mod page;
 mod rules;
 mod workdays;
