@@ -11,6 +11,7 @@ const API_TAKES_LANG = false;
 const VIEWS = ["deadline", "workdays", "calendar", "rules"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
 const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
+const zoneName = (zone) => ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone;
 
 let lang = "zh";
 let renderToken = 0;
@@ -88,6 +89,11 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+/** `out`'s children become `children`, nested lists flattened and empty ones left out. */
+function put(out, ...children) {
+  out.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false));
+}
+
 function announce(text) {
   const live = $("live");
   live.textContent = "";
@@ -104,7 +110,7 @@ function showError(out, message, field) {
   }
   const box = h("div", { class: "error", role: "alert", tabindex: "-1" },
     h("h2", {}, t("errorTitle")), h("p", {}, text));
-  out.replaceChildren(box);
+  put(out, box);
   if (field) field.setAttribute("aria-invalid", "true");
   if (focusResult) (field || box).focus();
   focusResult = null;
@@ -295,7 +301,7 @@ function dayMarks(day) {
 
 function legend(items) {
   return h("ul", { class: "legend", "aria-label": t("legend") },
-    items.map(([cls, sample, text]) => h("li", {}, h("span", { class: `sample ${cls}` }, sample), " ", text)));
+    items.filter(Boolean).map(([cls, sample, text]) => h("li", {}, h("span", { class: `sample ${cls}` }, sample), " ", text)));
 }
 
 function monthsBetween(from, to) {
@@ -347,7 +353,7 @@ async function renderDeadline(params, token) {
   document.querySelector(`input[name="clock"][value="${clock}"]`).checked = true;
   showRule(ruleList);
   const out = $("r-deadline");
-  if (!event) { out.replaceChildren(); return; }
+  if (!event) { put(out); return; }
 
   const query = {
     rule: params.get("rule") || $("d-rule").value,
@@ -357,7 +363,7 @@ async function renderDeadline(params, token) {
     days: params.get("days"),
     id: params.get("id"),
   };
-  out.replaceChildren(h("p", { class: "loading" }, t("loading")));
+  put(out, h("p", { class: "loading" }, t("loading")));
   let answer, special;
   try {
     answer = await api("v1/deadlines", { ...query, explain: "true", as_of: "today" });
@@ -371,7 +377,7 @@ async function renderDeadline(params, token) {
   const calendar = calendarList.find((c) => c.id === answer.calendar);
   const why = answer.provisional
     ? provisionalWhy(calendarList, answer.calendar, answer.event_date, answer.due_date) : [];
-  out.replaceChildren(...deadlineResult(answer, rule, calendar, special.days, why, query).filter(Boolean));
+  put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
   announce(`${t("dueDate")}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);
 }
@@ -389,11 +395,11 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
   const rows = [
     ["due_date", t("dueDate"), h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date))],
     ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
-      h("span", { class: "moment", "data-zone": zone, "data-value": at },
-        `${ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone} ${showMoment(at)}`))],
+      h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
     ["event_date", t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
-    answer.event_at ? ["event_at", t("eventAt"),
-      `${ZONE_NAME[answer.timezone] ? t(ZONE_NAME[answer.timezone]) : answer.timezone} ${showDate(answer.event_at)} ${answer.event_at.slice(11, 16)}`] : null,
+    answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
+      answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
+      ? "" : t("readAs", zoneName(answer.event_read_as))}`] : null,
     ["period", t("period"), t("periodValue", answer.amount, answer.unit)],
     ["calendar", t("calendarLabel"), calendar?.name ?? answer.calendar],
     answer.id ? ["id", t("docIdLabel"), answer.id] : null,
@@ -410,7 +416,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     const { classes, contents } = dayMarks(specials.get(iso));
     const step = explained.get(iso);
     if (!step) classes.push("outside");
-    else if (iso === answer.event_date) { classes.push("event"); contents.push(h("span", { class: "tag" }, t("eventDay"))); }
+    else if (iso === answer.event_date) { classes.push("event"); contents.push(h("span", { class: "tag" }, t("eventTag"))); }
     if (step?.counted) { classes.push("counted"); contents.push(h("span", { class: "ord" }, t("ordinal", step.ordinal))); }
     if (iso === answer.due_date) { classes.push("due"); contents.push(h("span", { class: "tag" }, t("due"))); }
     return { classes, contents };
@@ -436,8 +442,9 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
     h("h2", {}, t("monthView")),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
-      ["counted", t("ordinal", 1), t("legendOrdinal")], ["event", t("eventDay"), t("legendEvent")],
-      ["due", t("due"), t("legendDue")]]),
+      ["counted", t("ordinal", 1), t("legendOrdinal")], ["event", t("eventTag"), t("legendEvent")],
+      ["due", t("due"), t("legendDue")],
+      special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
     h("div", { class: "months" }, months),
     h("details", { class: "steps" }, h("summary", {}, t("explanation")),
       h("ol", { lang: API_TAKES_LANG ? t("htmlLang") : "en" }, answer.explanation.map((d) =>
@@ -455,7 +462,7 @@ function deadlineText(answer, rule, calendar, why) {
     `${t("calendarLabel")}：${calendar?.name ?? answer.calendar}`,
     `${t("dueDate")}：${showDay(answer.due_date)}`,
     `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) =>
-      `${ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone} ${showMoment(at)}`).join("；")}`,
+      `${zoneName(zone)} ${showMoment(at)}`).join("；")}`,
     answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
     why.length ? `${t("provisional")}：${why.join(" ")}` : null,
     `${t("basis")}：${answer.citation.source ?? ""} ${answer.citation.article}`,
@@ -515,7 +522,7 @@ async function renderWorkdays(params, token) {
 }
 
 async function workdaysJob(out, token, list, path, query, describe) {
-  out.replaceChildren(h("p", { class: "loading" }, t("loading")));
+  put(out, h("p", { class: "loading" }, t("loading")));
   let answer;
   try {
     answer = await api(path, query);
@@ -526,7 +533,7 @@ async function workdaysJob(out, token, list, path, query, describe) {
   if (token !== renderToken) return;
   const [from, to, sentence] = describe(answer);
   const why = answer.provisional ? provisionalWhy(list, answer.calendar, from < to ? from : to, from < to ? to : from) : [];
-  out.replaceChildren(resultHeading(t("result")), h("p", { class: "answer" }, sentence),
+  put(out, resultHeading(t("result")), h("p", { class: "answer" }, sentence),
     why.length ? provisionalBox(why) : null);
   announce(sentence);
   done(out);
@@ -545,7 +552,7 @@ async function renderCalendar(params, token) {
     $(link).href = hashFor("calendar", { calendar: id, year: y });
   }
   const out = $("r-calendar");
-  out.replaceChildren(h("p", { class: "loading" }, t("loading")));
+  put(out, h("p", { class: "loading" }, t("loading")));
   let answer;
   try {
     answer = await specialDays(id, year, year);
@@ -558,7 +565,7 @@ async function renderCalendar(params, token) {
   const byDate = new Map(answer.days.map((d) => [d.date, d]));
   const months = [];
   for (let m = 1; m <= 12; m++) months.push(monthTable(year, m, (iso) => dayMarks(byDate.get(iso))));
-  out.replaceChildren(
+  put(out,
     resultHeading(`${calendar?.name ?? id} ${t("yearStatus", year)}`),
     yearStatus(calendar, year),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
@@ -611,7 +618,7 @@ async function renderRules(params, token) {
   const list = await rules();
   if (token !== renderToken) return;
   const out = $("r-rules");
-  out.replaceChildren(...list.map((rule) => h("article", { class: "rule", id: `rule-${rule.id}` },
+  put(out, list.map((rule) => h("article", { class: "rule", id: `rule-${rule.id}` },
     h("h2", {}, `${rule.article} ${rule.title}`),
     h("blockquote", { class: "article" }, h("p", {}, rule.text)),
     h("dl", { class: "summary" },

@@ -341,6 +341,9 @@ def screenshots_axe_size_print(browser, base, axe, out, docs):
                 return performance.getEntriesByType('resource').reduce((s, r) => s + r.decodedBodySize,
                     nav ? nav.decodedBodySize : 0);
             }""")
+            shown = page.inner_text("body")
+            leaks = [w for w in ("null", "undefined", "[object", "NaN") if w in shown]
+            check(f"{name} at {width} px shows no null, undefined or NaN", not leaks, leaks)
             if width == WIDTHS[0]:
                 check(f"{name} loads {total} bytes (performance API: {resources}), at most {BUDGET}",
                       0 < total <= BUDGET and resources <= BUDGET,
