@@ -53,7 +53,7 @@ echo "== tools"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Without a CJK font the screenshots show boxes instead of Chinese.
-fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei fontconfig)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk fontconfig)
 command -v npm >/dev/null || need+=(npm)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if ((${#need[@]})); then
