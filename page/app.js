@@ -4,9 +4,10 @@
 
 import { TEXT } from "./text.js";
 
-// The API is gaining `lang=zh|en` for its own words (reasons, problem details). Until the API
-// this page ships with takes it, an unknown parameter is a 400, so it is sent only when true.
-const API_TAKES_LANG = false;
+// The API says its own words (reasons, problem details, rule titles) in the language `lang=`
+// asks for; the page asks in its own. One switch, so that the page can talk to an API that
+// does not take it (there, an unknown parameter is a 400).
+const API_TAKES_LANG = true;
 
 const VIEWS = ["deadline", "workdays", "calendar", "rules"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
@@ -295,7 +296,7 @@ function dayMarks(day) {
   return {
     classes: [day.kind === "holiday" ? "rest" : "work", day.estimated ? "estimated" : ""].filter(Boolean),
     contents: [mark(day.kind), day.estimated ? h("span", { class: "est" }, t("estimatedShort")) : null,
-      day.name ? h("span", { class: "name" }, day.name) : null],
+      day.name ? h("span", { class: "name", lang: "zh-CN" }, day.name) : null],
   };
 }
 
@@ -334,7 +335,7 @@ function readDeadlineForm(list) {
 
 function showRule(list) {
   const rule = list.find((r) => r.id === $("d-rule").value);
-  $("d-rule-text").replaceChildren(rule ? h("p", {}, h("strong", {}, rule.article), " ", rule.text) : "");
+  $("d-rule-text").replaceChildren(rule ? h("p", { lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text) : "");
   $("d-days-field").hidden = !rule?.adjustable;
   if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
 }
@@ -405,7 +406,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     answer.id ? ["id", t("docIdLabel"), answer.id] : null,
     status ? ["status", t("status", showDate(status.as_of_date)),
       h("span", { class: `state ${status.state}` }, statusText(status))] : null,
-    ["basis", t("basis"), `${answer.citation.article}：${answer.citation.text}`],
+    ["basis", t("basis"), h("span", { lang: "zh-CN" }, `${answer.citation.article}：${answer.citation.text}`)],
   ].filter(Boolean);
   const summary = h("dl", { class: "summary" }, rows.map(([field, term, value]) =>
     h("div", { "data-field": field }, h("dt", {}, term), h("dd", {}, value))));
@@ -447,7 +448,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
       special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
     h("div", { class: "months" }, months),
     h("details", { class: "steps" }, h("summary", {}, t("explanation")),
-      h("ol", { lang: API_TAKES_LANG ? t("htmlLang") : "en" }, answer.explanation.map((d) =>
+      h("ol", {}, answer.explanation.map((d) =>
         h("li", {}, `${d.date} ${t("formatWeekday", weekday(d.date))}: ${d.reason}`)))),
   ];
 }
@@ -606,7 +607,7 @@ function dayList(days) {
     h("tbody", {}, runs.map((r) => h("tr", { class: r.estimated ? "estimated" : null },
       h("th", { scope: "row" }, r.from === r.to ? showDate(r.from) : t("formatRange", parts(r.from), parts(r.to))),
       h("td", {}, t(`kind_${r.kind}`), r.estimated ? ` (${t("estimatedShort")})` : ""),
-      h("td", {}, r.name ?? ""),
+      h("td", { lang: "zh-CN" }, r.name ?? ""),
       h("td", {}, r.layer ? t(`layer_${r.layer}`) : ""),
       h("td", {}, r.confidence ? t(`confidence_${r.confidence}`) : ""),
       h("td", { class: "source" }, r.source ?? "")))));
@@ -620,7 +621,7 @@ async function renderRules(params, token) {
   const out = $("r-rules");
   put(out, list.map((rule) => h("article", { class: "rule", id: `rule-${rule.id}` },
     h("h2", {}, `${rule.article} ${rule.title}`),
-    h("blockquote", { class: "article" }, h("p", {}, rule.text)),
+    h("blockquote", { class: "article" }, h("p", { lang: "zh-CN" }, rule.text)),
     h("dl", { class: "summary" },
       [[t("ruleLength"), t("periodValue", rule.amount, rule.unit)],
         [t("ruleUnit"), t(`unit_${rule.unit}`)],
