@@ -29,6 +29,8 @@ COPY Cargo.toml Cargo.lock build.rs openapi.yaml ./
 COPY src/ src/
 COPY holidays/ holidays/
 COPY rules/ rules/
+# The page for people (src/http/page.rs embeds it).
+COPY page/ page/
 COPY benches/ benches/
 COPY tests/ tests/
 # target/ lives in a cache mount, which is gone when the RUN ends: the binary is copied out to /out.

@@ -54,7 +54,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 21] = [
+pub const SETTINGS: [Setting; 22] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -160,6 +160,11 @@ pub const SETTINGS: [Setting; 21] = [
         default: "4096",
         what: "open connections in all, shared evenly among the workers (an idle one costs about 18 KiB); more wait in the backlog",
     },
+    Setting {
+        name: "QIXIAN_PAGE",
+        default: "on",
+        what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则); `off` for an API-only deployment (then `/` is a 404 like any unknown path)",
+    },
 ];
 
 /// The default of `name` as [`SETTINGS`] lists it.
@@ -230,6 +235,8 @@ pub struct Config {
     pub backlog: u32,
     /// `QIXIAN_MAX_CONNECTIONS`.
     pub max_connections: usize,
+    /// `QIXIAN_PAGE`: whether `/` serves the page.
+    pub page: bool,
 }
 
 /// A setting with a value that cannot be used.
@@ -321,6 +328,11 @@ impl Config {
                 }
             },
         };
+        let page = match setting("QIXIAN_PAGE").as_str() {
+            "on" => true,
+            "off" => false,
+            other => return Err(error("QIXIAN_PAGE", other, "expected on or off")),
+        };
         let feed_url = match given("QIXIAN_FEED_URL") {
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
                 return Err(error(
@@ -374,6 +386,7 @@ impl Config {
             backlog: u32::try_from(positive("QIXIAN_BACKLOG", 1024)?)
                 .map_err(|_| error("QIXIAN_BACKLOG", "", "must fit in 32 bits"))?,
             max_connections: positive("QIXIAN_MAX_CONNECTIONS", 4096)?,
+            page,
         })
     }
 }
@@ -426,6 +439,7 @@ mod tests {
         assert_eq!(config.access_log, AccessLog::All);
         assert_eq!(config.request_timeout, Duration::from_secs(30));
         assert_eq!(config.max_body_bytes, 2 << 20);
+        assert!(config.page, "the page is on unless turned off");
         let cpus = std::thread::available_parallelism().unwrap().get();
         assert_eq!(
             config.max_concurrent_batches,
@@ -475,6 +489,9 @@ mod tests {
             Config::from_lookup(|n| (n == "QIXIAN_MAX_CONCURRENT_BATCHES").then(|| "0".to_owned()))
                 .unwrap_err();
         assert_eq!(err.name, "QIXIAN_MAX_CONCURRENT_BATCHES", "{err}");
+        let err =
+            Config::from_lookup(|n| (n == "QIXIAN_PAGE").then(|| "yes".to_owned())).unwrap_err();
+        assert_eq!(err.name, "QIXIAN_PAGE", "{err}");
     }
 
     #[test]

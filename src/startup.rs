@@ -60,6 +60,8 @@ pub struct Parts {
     limits: web::Data<Limits>,
     max_body: usize,
     cors: CorsOrigins,
+    /// The page for people, unless `QIXIAN_PAGE=off`.
+    page: Option<web::Data<http::page::Page>>,
 }
 
 impl Parts {
@@ -74,6 +76,9 @@ impl Parts {
             }),
             max_body: config.max_body_bytes,
             cors: config.cors_origins.clone(),
+            page: config
+                .page
+                .then(|| web::Data::new(http::page::Page::new(&config.default_calendar))),
         }
     }
 }
@@ -92,6 +97,7 @@ pub fn app(
     > + use<>,
 > {
     let admin = parts.state.has_admin();
+    let page = parts.page.clone();
     App::new()
         .app_data(parts.state.clone())
         .app_data(parts.limits.clone())
@@ -100,6 +106,9 @@ pub fn app(
         .configure(|cfg| {
             if admin {
                 http::configure_admin(cfg);
+            }
+            if let Some(page) = page {
+                http::configure_page(cfg, page);
             }
         })
         .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))

@@ -13,6 +13,7 @@ mod hours;
 mod meta;
 pub mod metrics;
 pub mod observe;
+pub mod page;
 pub mod params;
 pub mod problem;
 pub mod render;
@@ -193,6 +194,25 @@ pub fn configure_admin(cfg: &mut web::ServiceConfig) {
         .service(resource(&routes::ADMIN_WITHDRAW).route(web::post().to(admin::withdraw)));
 }
 
+/// The page for people (`/` and its assets), registered only when `QIXIAN_PAGE` is on. After
+/// the API's routes, so that no API request pays a match against them; not in the route table,
+/// as they are not part of the API (see [`page`]).
+pub fn configure_page(cfg: &mut web::ServiceConfig, page: web::Data<page::Page>) {
+    const ALLOW: &str = "GET, HEAD";
+    cfg.service(
+        web::resource("/")
+            .app_data(page.clone())
+            .route(get().to(page::index))
+            .default_service(web::to(move |req: HttpRequest| refuse_method(req, ALLOW))),
+    )
+    .service(
+        web::resource("/assets/{fingerprint}/{name}")
+            .app_data(page)
+            .route(get().to(page::asset))
+            .default_service(web::to(move |req: HttpRequest| refuse_method(req, ALLOW))),
+    );
+}
+
 /// GET, and HEAD with the same headers and no body (the server drops the body of a HEAD).
 fn get() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
@@ -204,17 +224,20 @@ fn resource(endpoint: &'static Endpoint) -> actix_web::Resource {
     let allow = endpoint.allow();
     web::resource(endpoint.path)
         .app_data(endpoint)
-        .default_service(web::to(move |req: HttpRequest| async move {
-            let mut res = HttpResponse::from_error(ApiError::MethodNotAllowed {
-                route: format!("{} {}", req.method(), req.path()),
-                allow,
-            });
-            res.headers_mut().insert(
-                actix_web::http::header::ALLOW,
-                actix_web::http::header::HeaderValue::from_static(allow),
-            );
-            res
-        }))
+        .default_service(web::to(move |req: HttpRequest| refuse_method(req, allow)))
+}
+
+/// The 405 problem for a method a resource does not serve, with its methods in `Allow`.
+async fn refuse_method(req: HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut res = HttpResponse::from_error(ApiError::MethodNotAllowed {
+        route: format!("{} {}", req.method(), req.path()),
+        allow,
+    });
+    res.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    res
 }
 
 /// A path no route serves. Under `/v1/` (most likely a typo), the answer lists the routes.

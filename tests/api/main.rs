@@ -16,5 +16,6 @@ mod hostile;
 mod hours;
 mod language;
 mod meta;
+mod page;
 mod rules;
 mod workdays;

@@ -1,0 +1,724 @@
+// The page for people: four views (期限计算, 工作日计算, 日历, 规则) over the public API, each
+// view's state in the URL's fragment (`#deadline?rule=…&event=…`), so that a link shows what
+// its sender saw. Every date shown comes from an API answer; this file only lays them out.
+
+import { TEXT } from "./text.js";
+
+// The API says its own words (reasons, problem details, rule titles) in the language `lang=`
+// asks for; the page asks in its own. One switch, so that the page can talk to an API that
+// does not take it (there, an unknown parameter is a 400).
+const API_TAKES_LANG = true;
+
+const VIEWS = ["deadline", "workdays", "calendar", "rules"];
+const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
+const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
+const zoneName = (zone) => ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone;
+
+let lang = "zh";
+let renderToken = 0;
+let focusResult = null;
+const lastHash = {};
+
+const $ = (id) => document.getElementById(id);
+const t = (key, ...args) => {
+  const value = TEXT[lang][key] ?? TEXT.zh[key];
+  return typeof value === "function" ? value(...args) : value ?? key;
+};
+
+/** Every API URL is made here: relative (same origin, under any path prefix), with `lang`
+ * once the API takes it. */
+export function apiUrl(path, params = {}) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.append(name, String(value));
+  }
+  if (API_TAKES_LANG) query.set("lang", lang);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** An answer that is not a success: its problem document's `detail`, as the API wrote it. */
+class Problem extends Error {}
+
+async function api(path, params) {
+  let response;
+  try {
+    response = await fetch(apiUrl(path, params), { headers: { Accept: "application/json" } });
+  } catch {
+    throw new Problem(t("errorNetwork"));
+  }
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || detail;
+    } catch {
+      // Not a problem document (a proxy's page): the status says enough.
+    }
+    throw new Problem(detail);
+  }
+  return response.json();
+}
+
+// Answers that do not change while the page is open are asked for once.
+const asked = new Map();
+function once(path, params = {}) {
+  const url = apiUrl(path, params);
+  if (!asked.has(url)) {
+    asked.set(url, api(path, params).catch((e) => { asked.delete(url); throw e; }));
+  }
+  return asked.get(url);
+}
+const calendars = () => once("v1/calendars");
+const rules = () => once("v1/rules");
+const specialDays = (calendar, from, to) =>
+  once(`v1/calendars/${encodeURIComponent(calendar)}/days`,
+    from === to ? { year: from } : { from_year: from, to_year: to });
+
+// ---- DOM
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "class") el.className = value;
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== undefined && child !== null && child !== false) el.append(child);
+  }
+  return el;
+}
+
+/** `out`'s children become `children`, nested lists flattened and empty ones left out. */
+function put(out, ...children) {
+  out.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false));
+}
+
+function announce(text) {
+  const live = $("live");
+  live.textContent = "";
+  // A change after a tick, so that the same words are announced again.
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+function showError(out, message, field) {
+  let text = message;
+  if (field) {
+    // Not a fragment link: the fragment holds the page's state.
+    text = h("a", { href: "", class: "to-field" }, message);
+    text.addEventListener("click", (e) => { e.preventDefault(); field.focus(); });
+  }
+  const box = h("div", { class: "error", role: "alert", tabindex: "-1" },
+    h("h2", {}, t("errorTitle")), h("p", {}, text));
+  put(out, box);
+  if (field) field.setAttribute("aria-invalid", "true");
+  if (focusResult) (field || box).focus();
+  focusResult = null;
+}
+
+function resultHeading(text) {
+  return h("h2", { tabindex: "-1", class: "result-title" }, text);
+}
+
+function done(out) {
+  if (focusResult) out.querySelector(".result-title")?.focus();
+  focusResult = null;
+}
+
+// ---- dates, as the API writes them (YYYY-MM-DD) and as people read them
+
+const pad = (n) => String(n).padStart(2, "0");
+const parts = (iso) => iso.slice(0, 10).split("-").map(Number);
+const weekday = (iso) => { const [y, m, d] = parts(iso); return new Date(Date.UTC(y, m - 1, d)).getUTCDay(); };
+function shiftDay(iso, days) {
+  const [y, m, d] = parts(iso);
+  const date = new Date(Date.UTC(y, m - 1, d + days));
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+const showDate = (iso) => t("formatDate", ...parts(iso));
+const showDay = (iso) => `${showDate(iso)} ${t("formatWeekday", weekday(iso))}`;
+
+/** A moment as the API writes it (`2026-10-16T00:00:00+08:00`) on its own clock; midnight is
+ * the end of the day before (24:00), as official deadlines say it. */
+function showMoment(text) {
+  let day = text.slice(0, 10);
+  let time = text.slice(11, 16);
+  if (time === "00:00") { day = shiftDay(day, -1); time = "24:00"; }
+  return `${showDate(day)} ${time}`;
+}
+
+/** What people type (`2026/9/30`, `2026年9月30日`) as the API's `YYYY-MM-DD`; anything else
+ * as it is, for the API to say what is wrong with it. */
+function normalDate(text) {
+  const value = text.trim().replace(/[年月/.]/g, "-").replace(/日$/, "");
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : text.trim();
+}
+function normalTime(text) {
+  const value = text.trim().replace(/[：时点]/g, ":").replace(/[:分]$/, "");
+  const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(value);
+  return m ? `${pad(m[1])}:${m[2] || "00"}` : text.trim();
+}
+
+function thisYear() {
+  return Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
+}
+
+// ---- the URL's fragment: `#view?name=value&…`
+
+function readHash() {
+  const raw = location.hash.slice(1);
+  const cut = raw.indexOf("?");
+  const name = cut < 0 ? raw : raw.slice(0, cut);
+  const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
+  return { view: VIEWS.includes(name) ? name : "deadline", params };
+}
+
+function hashFor(view, params, language = lang) {
+  const pairs = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== "")
+    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%3A/g, ":").replace(/%2F/g, "/")}`);
+  if (language === "en") pairs.push("lang=en");
+  return `#${view}${pairs.length ? `?${pairs.join("&")}` : ""}`;
+}
+
+function go(view, params) {
+  focusResult = true;
+  const before = location.hash;
+  location.hash = hashFor(view, params);
+  if (location.hash === before) render();
+}
+
+// ---- language
+
+function applyLanguage(view, params) {
+  document.documentElement.lang = t("htmlLang");
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  for (const el of document.querySelectorAll("[data-t-label]")) el.setAttribute("aria-label", t(el.dataset.tLabel));
+  const other = t("otherLangCode");
+  const link = $("lang");
+  link.textContent = t("otherLang");
+  link.lang = other === "zh" ? "zh-CN" : "en";
+  link.hreflang = link.lang;
+  link.href = hashFor(view, Object.fromEntries([...params].filter(([k]) => k !== "lang")), other);
+}
+
+// ---- selects filled from the API
+
+function fill(select, options, wanted) {
+  const keep = wanted ?? select.value;
+  select.replaceChildren(...options.map(([value, label]) => h("option", { value }, label)));
+  if (options.some(([value]) => value === keep)) select.value = keep;
+}
+
+function defaultCalendar(list) {
+  const configured = document.querySelector('meta[name="qixian-default-calendar"]')?.content;
+  return list.some((c) => c.id === configured) ? configured : list[0]?.id;
+}
+
+function fillCalendars(select, list, wanted) {
+  fill(select, list.map((c) => [c.id, c.name]), wanted || defaultCalendar(list));
+}
+
+function syncPicker(input) {
+  const picker = document.querySelector(`.picker[data-for="${input.id}"]`);
+  if (picker) picker.value = /^\d{4}-\d{2}-\d{2}$/.test(normalDate(input.value)) ? normalDate(input.value) : "";
+}
+
+function setValue(input, value) {
+  input.value = value ?? "";
+  input.removeAttribute("aria-invalid");
+  syncPicker(input);
+}
+
+// ---- why an answer is provisional, in plain words
+
+function noticeNames(layers) {
+  return layers.map((id) => TEXT[lang][`notice_${id}`] ?? t("noticeOther", id)).join(t("and"));
+}
+
+function provisionalWhy(list, calendarId, from, to) {
+  const calendar = list.find((c) => c.id === calendarId);
+  const why = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    const entry = calendar?.years.find((y) => y.year === year);
+    if (entry?.status === "provisional") why.push(t("provisionalYear", year, noticeNames(entry.awaiting || [])));
+  }
+  return why.length ? why : [t("provisionalSome")];
+}
+
+function provisionalBox(why) {
+  return h("div", { class: "provisional" },
+    h("p", {}, h("strong", { class: "tag" }, t("provisional")), " ", why[0]),
+    why.slice(1).map((w) => h("p", {}, w)));
+}
+
+// ---- month tables
+
+const MONDAY_FIRST = [1, 2, 3, 4, 5, 6, 0];
+
+/** One month as a table, Monday first; `cell(iso)` gives a day's classes and contents. */
+function monthTable(year, month, cell) {
+  const first = `${year}-${pad(month)}-01`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const lead = (weekday(first) + 6) % 7;
+  const rows = [];
+  let row = [];
+  for (let i = 0; i < lead; i++) row.push(h("td", { class: "blank" }));
+  for (let d = 1; d <= days; d++) {
+    const iso = `${year}-${pad(month)}-${pad(d)}`;
+    const { classes = [], contents = [] } = cell(iso);
+    const wd = weekday(iso);
+    if (wd === 0 || wd === 6) classes.push("wkend");
+    row.push(h("td", { class: classes.join(" ") || null, "data-date": iso },
+      h("span", { class: "num" }, String(d)), contents));
+    if (row.length === 7) { rows.push(h("tr", {}, row)); row = []; }
+  }
+  if (row.length) {
+    while (row.length < 7) row.push(h("td", { class: "blank" }));
+    rows.push(h("tr", {}, row));
+  }
+  return h("table", { class: "month" },
+    h("caption", {}, t("monthCaption", year, month)),
+    h("thead", {}, h("tr", {}, MONDAY_FIRST.map((w) =>
+      h("th", { scope: "col", abbr: t("weekdays")[w] }, t("weekdayShort")[w])))),
+    h("tbody", {}, rows));
+}
+
+function mark(kind) {
+  return kind === "holiday" ? h("span", { class: "mark rest" }, t("rest"))
+    : kind === "makeup_workday" ? h("span", { class: "mark work" }, t("work")) : null;
+}
+
+function dayMarks(day) {
+  if (!day) return { classes: [], contents: [] };
+  return {
+    classes: [day.kind === "holiday" ? "rest" : "work", day.estimated ? "estimated" : ""].filter(Boolean),
+    contents: [mark(day.kind), day.estimated ? h("span", { class: "est" }, t("estimatedShort")) : null,
+      day.name ? h("span", { class: "name", lang: "zh-CN" }, day.name) : null],
+  };
+}
+
+function legend(items) {
+  return h("ul", { class: "legend", "aria-label": t("legend") },
+    items.filter(Boolean).map(([cls, sample, text]) => h("li", {}, h("span", { class: `sample ${cls}` }, sample), " ", text)));
+}
+
+function monthsBetween(from, to) {
+  const out = [];
+  let [y, m] = parts(from);
+  const [y2, m2] = parts(to);
+  while (y < y2 || (y === y2 && m <= m2)) {
+    out.push([y, m]);
+    if (++m > 12) { m = 1; y++; }
+  }
+  return out;
+}
+
+// ---- 期限计算
+
+function readDeadlineForm(list) {
+  const rule = list.find((r) => r.id === $("d-rule").value);
+  const date = normalDate($("d-date").value);
+  const time = normalTime($("d-time").value);
+  const days = $("d-days").value.trim();
+  return {
+    rule: rule?.id,
+    event: date && time ? `${date}T${time}` : date,
+    clock: document.querySelector('input[name="clock"]:checked')?.value,
+    calendar: $("d-calendar").value,
+    days: rule?.adjustable && days && days !== String(rule.amount) ? days : undefined,
+    id: $("d-id").value.trim() || undefined,
+  };
+}
+
+function showRule(list) {
+  const rule = list.find((r) => r.id === $("d-rule").value);
+  $("d-rule-text").replaceChildren(rule ? h("p", { lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text) : "");
+  $("d-days-field").hidden = !rule?.adjustable;
+  if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
+}
+
+async function renderDeadline(params, token) {
+  const [ruleList, calendarList] = await Promise.all([rules(), calendars()]);
+  if (token !== renderToken) return;
+  fill($("d-rule"), ruleList.map((r) => [r.id, `${r.article} ${r.title}`]), params.get("rule") || ruleList[0]?.id);
+  fillCalendars($("d-calendar"), calendarList, params.get("calendar"));
+  const event = params.get("event") || "";
+  setValue($("d-date"), event.slice(0, 10));
+  setValue($("d-time"), event.slice(11, 16));
+  setValue($("d-days"), params.get("days"));
+  setValue($("d-id"), params.get("id"));
+  const clock = params.get("clock") === "urumqi" ? "urumqi" : "beijing";
+  document.querySelector(`input[name="clock"][value="${clock}"]`).checked = true;
+  showRule(ruleList);
+  const out = $("r-deadline");
+  if (!event) { put(out); return; }
+
+  const query = {
+    rule: params.get("rule") || $("d-rule").value,
+    event,
+    event_timezone: CLOCKS[clock],
+    calendar: params.get("calendar") || $("d-calendar").value,
+    days: params.get("days"),
+    id: params.get("id"),
+  };
+  put(out, h("p", { class: "loading" }, t("loading")));
+  let answer, special;
+  try {
+    answer = await api("v1/deadlines", { ...query, explain: "true", as_of: "today" });
+    special = await specialDays(answer.calendar, parts(answer.event_date)[0], parts(answer.due_date)[0]);
+  } catch (e) {
+    if (token === renderToken) showError(out, e.message);
+    return;
+  }
+  if (token !== renderToken) return;
+  const rule = ruleList.find((r) => r.id === answer.rule);
+  const calendar = calendarList.find((c) => c.id === answer.calendar);
+  const why = answer.provisional
+    ? provisionalWhy(calendarList, answer.calendar, answer.event_date, answer.due_date) : [];
+  put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
+  announce(`${t("dueDate")}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
+  done(out);
+}
+
+function statusText(status) {
+  if (!status) return null;
+  const text = status.state === "pending" ? t("pending", status.working_days_left)
+    : status.state === "due_today" ? t("dueToday") : t("overdue", -status.working_days_left);
+  return status.consequence ? `${text}；${t(status.consequence)}` : text;
+}
+
+function deadlineResult(answer, rule, calendar, special, why, query) {
+  const zones = Object.entries(answer.due_at_by_zone);
+  const status = answer.status;
+  const rows = [
+    ["due_date", t("dueDate"), h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date))],
+    ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
+      h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
+    ["event_date", t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
+    answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
+      answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
+      ? "" : t("readAs", zoneName(answer.event_read_as))}`] : null,
+    ["period", t("period"), t("periodValue", answer.amount, answer.unit)],
+    ["calendar", t("calendarLabel"), calendar?.name ?? answer.calendar],
+    answer.id ? ["id", t("docIdLabel"), answer.id] : null,
+    status ? ["status", t("status", showDate(status.as_of_date)),
+      h("span", { class: `state ${status.state}` }, statusText(status))] : null,
+    ["basis", t("basis"), h("span", { lang: "zh-CN" }, `${answer.citation.article}：${answer.citation.text}`)],
+  ].filter(Boolean);
+  const summary = h("dl", { class: "summary" }, rows.map(([field, term, value]) =>
+    h("div", { "data-field": field }, h("dt", {}, term), h("dd", {}, value))));
+
+  const explained = new Map(answer.explanation.map((d) => [d.date, d]));
+  const specials = new Map(special.map((d) => [d.date, d]));
+  const cell = (iso) => {
+    const { classes, contents } = dayMarks(specials.get(iso));
+    const step = explained.get(iso);
+    if (!step) classes.push("outside");
+    else if (iso === answer.event_date) { classes.push("event"); contents.push(h("span", { class: "tag" }, t("eventTag"))); }
+    if (step?.counted) { classes.push("counted"); contents.push(h("span", { class: "ord" }, t("ordinal", step.ordinal))); }
+    if (iso === answer.due_date) { classes.push("due"); contents.push(h("span", { class: "tag" }, t("due"))); }
+    return { classes, contents };
+  };
+  const months = monthsBetween(answer.event_date, answer.due_date).map(([y, m]) => monthTable(y, m, cell));
+
+  const copyStatus = h("p", { class: "copy-status", role: "status" });
+  const copyButton = h("button", { type: "button" }, t("copy"));
+  copyButton.addEventListener("click", async () => {
+    copyStatus.textContent = (await copyText(deadlineText(answer, rule, calendar, why))) ? t("copied") : t("copyFailed");
+  });
+  const linkButton = h("button", { type: "button" }, t("copyLink"));
+  linkButton.addEventListener("click", async () => {
+    copyStatus.textContent = (await copyText(location.href)) ? t("copied") : t("copyFailed");
+  });
+  const ics = h("a", { class: "button", id: "ics", download: t("icsName", answer.due_date),
+    href: apiUrl("v1/deadlines", { ...query, format: "ics" }) }, t("ics"));
+
+  return [
+    resultHeading(t("result")),
+    summary,
+    why.length ? provisionalBox(why) : null,
+    h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
+    h("h2", {}, t("monthView")),
+    legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
+      ["counted", t("ordinal", 1), t("legendOrdinal")], ["event", t("eventTag"), t("legendEvent")],
+      ["due", t("due"), t("legendDue")],
+      special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
+    h("div", { class: "months" }, months),
+    h("details", { class: "steps" }, h("summary", {}, t("explanation")),
+      h("ol", {}, answer.explanation.map((d) =>
+        h("li", {}, `${d.date} ${t("formatWeekday", weekday(d.date))}: ${d.reason}`)))),
+  ];
+}
+
+function deadlineText(answer, rule, calendar, why) {
+  const lines = [
+    t("copyTitle"),
+    `${t("rule")}：${answer.citation.article} ${rule?.title ?? answer.rule}`,
+    answer.id ? `${t("docIdLabel")}：${answer.id}` : null,
+    `${t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
+    `${t("period")}：${t("periodValue", answer.amount, answer.unit)}`,
+    `${t("calendarLabel")}：${calendar?.name ?? answer.calendar}`,
+    `${t("dueDate")}：${showDay(answer.due_date)}`,
+    `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) =>
+      `${zoneName(zone)} ${showMoment(at)}`).join("；")}`,
+    answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
+    why.length ? `${t("provisional")}：${why.join(" ")}` : null,
+    `${t("basis")}：${answer.citation.source ?? ""} ${answer.citation.article}`,
+    `${t("link")}：${location.href}`,
+  ];
+  return lines.filter(Boolean).join("\n");
+}
+
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Refused (no permission): the old way below may still work.
+  }
+  // Intranet pages over plain HTTP have no clipboard API.
+  const active = document.activeElement;
+  const area = h("textarea", { class: "offscreen", readonly: true, "aria-hidden": "true" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch { ok = false; }
+  area.remove();
+  active?.focus();
+  return ok;
+}
+
+// ---- 工作日计算
+
+async function renderWorkdays(params, token) {
+  const list = await calendars();
+  if (token !== renderToken) return;
+  fillCalendars($("w-calendar"), list, params.get("calendar"));
+  for (const [id, name] of [["a-start", "start"], ["a-days", "days"], ["c-from", "from"], ["c-to", "to"]]) {
+    setValue($(id), params.get(name));
+  }
+  const calendar = $("w-calendar").value;
+  const jobs = [];
+  const add = $("r-add");
+  const count = $("r-count");
+  if (params.get("start") && params.get("days")) {
+    jobs.push(workdaysJob(add, token, list, "v1/workdays/add",
+      { start: params.get("start"), days: params.get("days"), calendar },
+      (a) => [a.start, a.date, Number(a.days) === 0
+        ? t("addResultZero", showDate(a.start), showDay(a.date))
+        : t("addResult", showDate(a.start), a.days, showDay(a.date))]));
+  } else add.replaceChildren();
+  if (params.get("from") && params.get("to")) {
+    jobs.push(workdaysJob(count, token, list, "v1/workdays/count",
+      { from: params.get("from"), to: params.get("to"), calendar },
+      (a) => [a.from, a.to, t("countResult", showDate(a.from), showDate(a.to), a.working_days)]));
+  } else count.replaceChildren();
+  await Promise.all(jobs);
+}
+
+async function workdaysJob(out, token, list, path, query, describe) {
+  put(out, h("p", { class: "loading" }, t("loading")));
+  let answer;
+  try {
+    answer = await api(path, query);
+  } catch (e) {
+    if (token === renderToken) showError(out, e.message);
+    return;
+  }
+  if (token !== renderToken) return;
+  const [from, to, sentence] = describe(answer);
+  const why = answer.provisional ? provisionalWhy(list, answer.calendar, from < to ? from : to, from < to ? to : from) : [];
+  put(out, resultHeading(t("result")), h("p", { class: "answer" }, sentence),
+    why.length ? provisionalBox(why) : null);
+  announce(sentence);
+  done(out);
+}
+
+// ---- 日历
+
+async function renderCalendar(params, token) {
+  const list = await calendars();
+  if (token !== renderToken) return;
+  fillCalendars($("y-calendar"), list, params.get("calendar"));
+  const year = Number(params.get("year")) || thisYear();
+  $("y-year").value = year;
+  const id = params.get("calendar") || $("y-calendar").value;
+  for (const [link, y] of [["y-prev", year - 1], ["y-next", year + 1]]) {
+    $(link).href = hashFor("calendar", { calendar: id, year: y });
+  }
+  const out = $("r-calendar");
+  put(out, h("p", { class: "loading" }, t("loading")));
+  let answer;
+  try {
+    answer = await specialDays(id, year, year);
+  } catch (e) {
+    if (token === renderToken) showError(out, e.message);
+    return;
+  }
+  if (token !== renderToken) return;
+  const calendar = list.find((c) => c.id === answer.calendar);
+  const byDate = new Map(answer.days.map((d) => [d.date, d]));
+  const months = [];
+  for (let m = 1; m <= 12; m++) months.push(monthTable(year, m, (iso) => dayMarks(byDate.get(iso))));
+  put(out,
+    resultHeading(`${calendar?.name ?? id} ${t("yearStatus", year)}`),
+    yearStatus(calendar, year),
+    legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
+      ["estimated", t("estimatedShort"), t("legendEstimated")]]),
+    h("div", { class: "months year" }, months),
+    h("h2", {}, t("dayList")),
+    dayList(answer.days));
+  announce(`${calendar?.name ?? id} ${t("yearStatus", year)}`);
+  done(out);
+}
+
+function yearStatus(calendar, year) {
+  const entry = calendar?.years.find((y) => y.year === year);
+  if (!entry) return null;
+  const sources = (entry.sources || []).map((s) => h("li", {},
+    `${t(`layer_${s.layer}`)}：`, s.papers.map((paper, i) => [i ? "；" : "",
+      /^https?:\/\//.test(paper) ? h("a", { href: paper, rel: "noreferrer" }, paper) : paper])));
+  return h("div", { class: entry.status === "published" ? "year-status" : "year-status provisional" },
+    h("p", {}, entry.status === "published" ? t("published")
+      : [h("strong", { class: "tag" }, t("provisional")), " ", t("yearProvisional", noticeNames(entry.awaiting || []))]),
+    sources.length ? h("ul", { class: "sources", "aria-label": t("sources") }, sources) : null);
+}
+
+/** The year's days off and makeup days, a run of days of one name and kind in one row. */
+function dayList(days) {
+  if (!days.length) return h("p", {}, t("noDays"));
+  const runs = [];
+  for (const day of days) {
+    const last = runs[runs.length - 1];
+    const same = last && last.kind === day.kind && last.name === day.name && last.layer === day.layer
+      && last.estimated === day.estimated && last.confidence === day.confidence && shiftDay(last.to, 1) === day.date;
+    if (same) last.to = day.date;
+    else runs.push({ ...day, from: day.date, to: day.date });
+  }
+  const head = ["colDate", "colKind", "colName", "colLayer", "colConfidence", "colSource"];
+  return h("table", { class: "days" },
+    h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))),
+    h("tbody", {}, runs.map((r) => h("tr", { class: r.estimated ? "estimated" : null },
+      h("th", { scope: "row" }, r.from === r.to ? showDate(r.from) : t("formatRange", parts(r.from), parts(r.to))),
+      h("td", {}, t(`kind_${r.kind}`), r.estimated ? ` (${t("estimatedShort")})` : ""),
+      h("td", { lang: "zh-CN" }, r.name ?? ""),
+      h("td", {}, r.layer ? t(`layer_${r.layer}`) : ""),
+      h("td", {}, r.confidence ? t(`confidence_${r.confidence}`) : ""),
+      h("td", { class: "source" }, r.source ?? "")))));
+}
+
+// ---- 规则
+
+async function renderRules(params, token) {
+  const list = await rules();
+  if (token !== renderToken) return;
+  const out = $("r-rules");
+  put(out, list.map((rule) => h("article", { class: "rule", id: `rule-${rule.id}` },
+    h("h2", {}, `${rule.article} ${rule.title}`),
+    h("blockquote", { class: "article" }, h("p", { lang: "zh-CN" }, rule.text)),
+    h("dl", { class: "summary" },
+      [[t("ruleLength"), t("periodValue", rule.amount, rule.unit)],
+        [t("ruleUnit"), t(`unit_${rule.unit}`)],
+        [t("ruleEvent"), rule.event],
+        [t("ruleAdjustable"), rule.adjustable ? t("adjustableYes") : t("adjustableNo")],
+        rule.on_lapse ? [t("ruleLapse"), t(rule.on_lapse)] : null]
+        .filter(Boolean).map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value)))),
+    h("p", {}, h("a", { href: hashFor("deadline", { rule: rule.id }) }, t("useRule"))))));
+}
+
+// ---- the views
+
+const RENDER = { deadline: renderDeadline, workdays: renderWorkdays, calendar: renderCalendar, rules: renderRules };
+const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules" };
+
+async function render() {
+  const { view, params } = readHash();
+  lang = params.get("lang") === "en" ? "en" : "zh";
+  applyLanguage(view, params);
+  lastHash[view] = location.hash || `#${view}`;
+  for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
+  for (const link of $("nav").querySelectorAll("a[data-view]")) {
+    const target = link.dataset.view;
+    link.href = target === view ? location.hash || `#${view}`
+      : lastHash[target] && sameLang(lastHash[target]) ? lastHash[target] : hashFor(target, {});
+    if (target === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  document.title = `${t(TITLES[view])} · ${t("titleSuffix")}`;
+  const token = ++renderToken;
+  try {
+    await RENDER[view](params, token);
+  } catch (e) {
+    if (token === renderToken) showError($(`view-${view}`).querySelector(".result"), e.message);
+  }
+}
+
+function sameLang(hash) {
+  return (new URLSearchParams(hash.split("?")[1] || "").get("lang") === "en") === (lang === "en");
+}
+
+function required(input, label, out) {
+  if (input.value.trim()) return true;
+  showError(out, t("required", t(label)), input);
+  return false;
+}
+
+function wire() {
+  $("skip").addEventListener("click", (e) => { e.preventDefault(); $("main").focus(); });
+  for (const picker of document.querySelectorAll(".picker")) {
+    picker.addEventListener("change", () => {
+      const input = $(picker.dataset.for);
+      if (picker.value) input.value = picker.value;
+    });
+  }
+  for (const id of ["d-date", "a-start", "c-from", "c-to"]) {
+    $(id).addEventListener("change", () => syncPicker($(id)));
+  }
+  $("d-rule").addEventListener("change", async () => {
+    $("d-days").value = "";
+    showRule(await rules());
+  });
+  $("f-deadline").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    focusResult = true;
+    if (!required($("d-date"), "date", $("r-deadline"))) return;
+    const form = readDeadlineForm(await rules());
+    go("deadline", form);
+  });
+  const workdays = () => ({
+    calendar: $("w-calendar").value,
+    start: normalDate($("a-start").value), days: $("a-days").value.trim(),
+    from: normalDate($("c-from").value), to: normalDate($("c-to").value),
+  });
+  $("f-add").addEventListener("submit", (e) => {
+    e.preventDefault();
+    focusResult = true;
+    const out = $("r-add");
+    if (required($("a-start"), "start", out) && required($("a-days"), "addDays", out)) go("workdays", workdays());
+  });
+  $("f-count").addEventListener("submit", (e) => {
+    e.preventDefault();
+    focusResult = true;
+    const out = $("r-count");
+    if (required($("c-from"), "from", out) && required($("c-to"), "to", out)) go("workdays", workdays());
+  });
+  $("w-calendar").addEventListener("change", () => {
+    const state = workdays();
+    if ((state.start && state.days) || (state.from && state.to)) go("workdays", state);
+  });
+  $("f-calendar").addEventListener("submit", (e) => {
+    e.preventDefault();
+    go("calendar", { calendar: $("y-calendar").value, year: $("y-year").value.trim() });
+  });
+  $("y-calendar").addEventListener("change", () => go("calendar", { calendar: $("y-calendar").value, year: $("y-year").value.trim() }));
+  window.addEventListener("hashchange", render);
+}
+
+wire();
+render();

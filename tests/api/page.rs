@@ -1,0 +1,209 @@
+//! The page for people at `/`: served with its CSP and revalidated by its ETag; its assets
+//! under a fingerprinted URL, cached for good; off with `QIXIAN_PAGE=off`.
+
+use reqwest::{Method, StatusCode, header};
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+
+/// The URLs of the page's assets, as `index.html` names them.
+fn asset_urls(index: &str) -> Vec<String> {
+    index
+        .split('"')
+        .filter(|part| part.starts_with("assets/"))
+        .map(|part| format!("/{part}"))
+        .collect()
+}
+
+fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get(&name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_page_is_html_with_its_csp_revalidated_by_its_etag() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = app.get("/").await;
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::OK, "GET / serves the page");
+    assert_eq!(
+        header_of(&response, header::CONTENT_TYPE),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-cache");
+    let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"),
+        "the page's CSP allows only its own origin and no inline script, got {csp:?}"
+    );
+    let etag = header_of(&response, header::ETAG);
+    assert!(
+        etag.starts_with('"') && etag.len() > 2,
+        "an ETag, got {etag:?}"
+    );
+    let body = response.text().await.expect("the body is readable");
+    assert!(body.contains("期限计算"), "the page is in Chinese");
+    assert!(
+        body.contains(r#"<meta name="qixian-default-calendar" content="cn-xj-kizilsu">"#),
+        "the page names the service's default calendar"
+    );
+
+    let again = app
+        .client
+        .get(format!("{}/", app.address))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(
+        again.status(),
+        StatusCode::NOT_MODIFIED,
+        "If-None-Match with the page's ETag is a 304"
+    );
+    assert_eq!(
+        header_of(&again, header::ETAG),
+        etag,
+        "the 304 names the ETag"
+    );
+}
+
+#[tokio::test]
+async fn the_page_names_the_configured_default_calendar() {
+    let app = spawn_app_with(&[("QIXIAN_DEFAULT_CALENDAR", "cn")]).await;
+
+    let body = app.get("/").await.text().await.expect("the body");
+
+    assert!(
+        body.contains(r#"<meta name="qixian-default-calendar" content="cn">"#),
+        "the page's default calendar is the service's, got {body:.600}"
+    );
+}
+
+#[tokio::test]
+async fn an_asset_at_its_fingerprinted_url_is_cached_for_good() {
+    // Arrange
+    let app = spawn_app().await;
+    let index = app.get("/").await.text().await.expect("the page");
+    let urls = asset_urls(&index);
+    assert!(
+        urls.iter().any(|u| u.ends_with("/app.js")) && urls.iter().any(|u| u.ends_with("/app.css")),
+        "the page names its script and style sheet under /assets/, got {urls:?}"
+    );
+
+    for url in urls {
+        // Act
+        let response = app.get(&url).await;
+
+        // Assert
+        assert_eq!(response.status(), StatusCode::OK, "GET {url}");
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable",
+            "{url} is cached for a year"
+        );
+        let content_type = header_of(&response, header::CONTENT_TYPE);
+        let expected = match url.rsplit('.').next() {
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            Some("svg") => "image/svg+xml",
+            other => panic!("an asset of an unexpected kind: {other:?}"),
+        };
+        assert!(
+            content_type.starts_with(expected),
+            "{url} is {expected}, got {content_type:?}"
+        );
+        let etag = header_of(&response, header::ETAG);
+        let again = app
+            .client
+            .get(format!("{}{url}", app.address))
+            .header(header::IF_NONE_MATCH, &etag)
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(
+            again.status(),
+            StatusCode::NOT_MODIFIED,
+            "{url} revalidates"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_script_imports_only_files_of_its_own_fingerprint() {
+    let app = spawn_app().await;
+    let index = app.get("/").await.text().await.expect("the page");
+    let script = asset_urls(&index)
+        .into_iter()
+        .find(|u| u.ends_with("/app.js"))
+        .expect("the page names app.js");
+    let dir = script.trim_end_matches("app.js");
+
+    let body = app.get(&script).await.text().await.expect("app.js");
+
+    for import in body
+        .lines()
+        .filter_map(|l| l.strip_prefix("import "))
+        .filter_map(|l| l.split('"').nth(1))
+    {
+        let url = format!("{dir}{}", import.trim_start_matches("./"));
+        assert_eq!(
+            app.get(&url).await.status(),
+            StatusCode::OK,
+            "app.js imports {import}, served at {url}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_asset_under_another_fingerprint_or_name_is_a_404_problem() {
+    // Arrange
+    let app = spawn_app().await;
+    let index = app.get("/").await.text().await.expect("the page");
+    let script = asset_urls(&index)
+        .into_iter()
+        .find(|u| u.ends_with("/app.js"))
+        .expect("the page names app.js");
+    let wrong_hash = "/assets/0123456789abcdef/app.js";
+    let wrong_name = script.replace("app.js", "nothing.js");
+
+    for path in [wrong_hash, wrong_name.as_str(), "/assets/app.js"] {
+        // Act
+        let response = app.get(path).await;
+
+        // Assert
+        assert_problem(response, 404, "not-found", &[]).await;
+    }
+}
+
+#[tokio::test]
+async fn the_page_answers_only_get_and_head() {
+    let app = spawn_app().await;
+
+    let head = app.request(Method::HEAD, "/", None, None).await;
+    let post = app.request(Method::POST, "/", None, None).await;
+
+    assert_eq!(head.status(), StatusCode::OK, "HEAD / is answered");
+    assert_eq!(header_of(&post, header::ALLOW), "GET, HEAD");
+    assert_problem(post, 405, "method-not-allowed", &["POST", "/"]).await;
+}
+
+#[tokio::test]
+async fn with_the_page_off_the_root_is_a_404_problem_and_the_api_still_answers() {
+    // Arrange
+    let app = spawn_app_with(&[("QIXIAN_PAGE", "off")]).await;
+
+    // Act
+    let root = app.get("/").await;
+    let healthz = app.healthz().await;
+
+    // Assert
+    assert_problem(root, 404, "not-found", &["/"]).await;
+    assert_eq!(healthz.status(), StatusCode::OK, "the API is still served");
+}
