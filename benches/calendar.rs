@@ -8,7 +8,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use qixian::calendar::hours::DayHours;
 use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{CalendarSet, DataSet};
-use qixian::deadline::{Cutoff, Period, Request, RuleBook, compute};
+use qixian::deadline::{Form, Period, Request, RuleBook, compute};
 use qixian::store::Store;
 use qixian::time::{BEIJING, Moment};
 
@@ -86,6 +86,7 @@ fn compilation(c: &mut Criterion) {
         Some(dir.clone()),
         None,
         None,
+        None,
     )
     .unwrap();
     c.bench_function("reload_with_operator_file", |b| {
@@ -99,14 +100,19 @@ fn deadlines(c: &mut Criterion) {
     let book = RuleBook::embedded();
     let cal = set.get("cn-xj-kizilsu").unwrap();
     let request = |explain| Request {
-        period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
-        event: Moment::parse("2026-09-30T18:00:00+08:00").unwrap(),
-        zone: BEIJING,
-        read_on: BEIJING,
-        as_of: None,
         explain,
-        cutoff: Cutoff::CloseOfBusiness,
-        hours: None,
+        ..Request::new(
+            Period::resolve(
+                &book,
+                Some("countersign-reply"),
+                None,
+                None,
+                Form::default(),
+            )
+            .unwrap(),
+            Moment::parse("2026-09-30T18:00:00+08:00").unwrap(),
+            BEIJING,
+        )
     };
     let (plain, explained) = (request(false), request(true));
     c.bench_function("deadline", |b| b.iter(|| compute(cal, black_box(&plain))));

@@ -30,6 +30,7 @@ fn requests(c: &mut Criterion) {
             None,
             None,
             None,
+            None,
         )
         .expect("a store"),
     );

@@ -70,7 +70,9 @@ function once(path, params = {}) {
   return asked.get(url);
 }
 const calendars = () => once("v1/calendars");
-const rules = () => once("v1/rules");
+// Every rule of every set in force, in order; each knows its set's title.
+const rules = () => once("v1/rules").then((book) =>
+  book.sets.flatMap((set) => set.rules.map((rule) => ({ ...rule, setTitle: set.title }))));
 const specialDays = (calendar, from, to) =>
   once(`v1/calendars/${encodeURIComponent(calendar)}/days`,
     from === to ? { year: from } : { from_year: from, to_year: to });

@@ -54,7 +54,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 22] = [
+pub const SETTINGS: [Setting; 23] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -114,6 +114,11 @@ pub const SETTINGS: [Setting; 22] = [
         name: "QIXIAN_HOLIDAYS_DIR",
         default: "none",
         what: "operator files, laid out like `holidays/`; each replaces the embedded file of its calendar and year",
+    },
+    Setting {
+        name: "QIXIAN_RULES_DIR",
+        default: "none",
+        what: "operator rule sets, `<set>.toml` each (read at start and on reload); one named like an embedded set replaces it",
     },
     Setting {
         name: "QIXIAN_STATE_DIR",
@@ -217,6 +222,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// `QIXIAN_HOLIDAYS_DIR`.
     pub holidays_dir: Option<PathBuf>,
+    /// `QIXIAN_RULES_DIR`.
+    pub rules_dir: Option<PathBuf>,
     /// `QIXIAN_STATE_DIR`.
     pub state_dir: Option<PathBuf>,
     /// `QIXIAN_FEED_URL`.
@@ -376,6 +383,7 @@ impl Config {
                 number("QIXIAN_SHUTDOWN_TIMEOUT_SECS", 30)? as u64
             ),
             holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
+            rules_dir: given("QIXIAN_RULES_DIR").map(PathBuf::from),
             state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,

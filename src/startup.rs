@@ -142,9 +142,10 @@ impl Application {
             config.holidays_dir.clone(),
             config.state_dir.clone(),
             config.feed_url.clone(),
+            config.rules_dir.clone(),
         )?);
         store
-            .calendars()
+            .in_force()
             .get(&config.default_calendar)
             .map_err(|source| StartupError::DefaultCalendar {
                 id: config.default_calendar.clone(),

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::calendar::hours::HOURS_FILE;
 use crate::calendar::{CalendarSet, CalendarSpec, DataError, DataSet, Origin};
+use crate::deadline::{RuleBook, RuleOrigin, RuleSet};
 
 /// The largest holiday file read from disk or the feed; a year's notice is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -96,11 +97,73 @@ pub struct OperatorStatus {
     pub refused: Vec<String>,
 }
 
+/// What the rules directory held at the last reload.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RulesStatus {
+    /// The directory (`QIXIAN_RULES_DIR`).
+    pub dir: Option<String>,
+    /// The rule files in force, relative to it.
+    pub files: Vec<String>,
+    /// Files refused, each with its errors (file, rule, key), relative to it; a refused
+    /// file's set keeps the version in force before, if any.
+    pub refused: Vec<String>,
+}
+
+/// Everything in force at once — the calendars and the rules — with one version, so that a
+/// request answers from one of each and its ETag names both.
+#[derive(Debug)]
+pub struct InForce {
+    calendars: CalendarSet,
+    rules: RuleBook,
+    version: String,
+}
+
+impl InForce {
+    /// The calendars and the rules, under one version.
+    pub fn new(calendars: CalendarSet, rules: RuleBook) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(calendars.version())
+            .chain_update(rules.version())
+            .finalize();
+        InForce {
+            version: hex(&digest[..8]),
+            calendars,
+            rules,
+        }
+    }
+
+    /// The data version: a digest of every calendar and rule in force (`x-data-version`).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The calendars.
+    pub fn calendars(&self) -> &CalendarSet {
+        &self.calendars
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &RuleBook {
+        &self.rules
+    }
+}
+
+impl std::ops::Deref for InForce {
+    type Target = CalendarSet;
+
+    /// The calendars, which most requests use.
+    fn deref(&self) -> &CalendarSet {
+        &self.calendars
+    }
+}
+
 /// The store's status, read by requests without waiting.
 #[derive(Clone, Debug, Default)]
 struct Status {
     feed: FeedStatus,
     operator: OperatorStatus,
+    rules: RulesStatus,
 }
 
 /// A yearly notice that the data lack for this year or the next, with no feed configured to
@@ -180,7 +243,8 @@ pub struct Store {
     embedded: DataSet,
     operator_dir: Option<PathBuf>,
     state_dir: Option<PathBuf>,
-    current: ArcSwap<CalendarSet>,
+    rules_dir: Option<PathBuf>,
+    current: ArcSwap<InForce>,
     status: ArcSwap<Status>,
     /// Taken by changes only, never by a request.
     sources: Mutex<Sources>,
@@ -202,6 +266,7 @@ impl Store {
         operator_dir: Option<PathBuf>,
         state_dir: Option<PathBuf>,
         feed_url: Option<String>,
+        rules_dir: Option<PathBuf>,
     ) -> Result<Self, StoreError> {
         if let Some(dir) = &state_dir {
             fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(|source| StoreError::StateDir {
@@ -209,7 +274,10 @@ impl Store {
                 source,
             })?;
         }
-        let initial = CalendarSet::compile(&specs, &embedded);
+        let initial = InForce::new(
+            CalendarSet::compile(&specs, &embedded),
+            RuleBook::embedded(),
+        );
         let store = Store {
             specs,
             current: ArcSwap::from_pointee(initial),
@@ -220,6 +288,7 @@ impl Store {
                     ..FeedStatus::default()
                 },
                 operator: OperatorStatus::default(),
+                rules: RulesStatus::default(),
             }),
             sources: Mutex::new(Sources {
                 feed_files: BTreeMap::new(),
@@ -228,6 +297,7 @@ impl Store {
             embedded,
             operator_dir,
             state_dir,
+            rules_dir,
             generation: AtomicU64::new(0),
         };
         {
@@ -256,9 +326,14 @@ impl Store {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// The calendars in force; a request keeps this one version throughout.
-    pub fn calendars(&self) -> Arc<CalendarSet> {
+    /// The calendars and rules in force; a request keeps this one version throughout.
+    pub fn in_force(&self) -> Arc<InForce> {
         self.current.load_full()
+    }
+
+    /// What the rules directory held at the last reload; never waits.
+    pub fn rules_status(&self) -> RulesStatus {
+        self.status.load().rules.clone()
     }
 
     /// Changes whenever the data or their status change.
@@ -284,14 +359,14 @@ impl Store {
     /// ```
     /// use qixian::calendar::{DataSet, spec::{parse_specs, EMBEDDED_SPECS}};
     /// use qixian::store::Store;
-    /// let store = Store::open(parse_specs(EMBEDDED_SPECS).unwrap(), DataSet::embedded().unwrap(), None, None, None).unwrap();
+    /// let store = Store::open(parse_specs(EMBEDDED_SPECS).unwrap(), DataSet::embedded().unwrap(), None, None, None, None).unwrap();
     /// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     /// let awaited: Vec<_> = store.awaited_notices(today).into_iter().map(|a| (a.year, a.layer)).collect();
     /// assert_eq!(awaited, [(2027, "cn".to_owned()), (2027, "cn-xj".to_owned())]);
     /// ```
     pub fn awaited_notices(&self, today: chrono::NaiveDate) -> Vec<AwaitedNotice> {
         use chrono::Datelike;
-        let set = self.calendars();
+        let set = self.in_force();
         let by_feed = self.status.load().feed.url.is_some();
         let mut awaited: Vec<AwaitedNotice> = Vec::new();
         for calendar in set.iter() {
@@ -544,13 +619,80 @@ impl Store {
                 });
             }
         }
-        let set = CalendarSet::compile(&self.specs, &data);
-        tracing::info!(data_version = set.version(), "holiday data compiled");
+        let (rules, rules_status) = self.rule_sets();
+        let set = InForce::new(CalendarSet::compile(&self.specs, &data), rules);
+        tracing::info!(
+            data_version = set.version(),
+            "holiday data and rules compiled"
+        );
         self.current.store(Arc::new(set));
         self.set_status(|status| {
             status.operator = operator;
             status.feed.files = files;
+            status.rules = rules_status;
         });
+    }
+
+    /// The embedded rule sets and the operator's `<set>.toml` files. A refused file is
+    /// reported; its set stays as it was in force (the operator's last good file, else the
+    /// embedded one, else none).
+    fn rule_sets(&self) -> (RuleBook, RulesStatus) {
+        let mut status = RulesStatus {
+            dir: self.rules_dir.as_ref().map(|d| d.display().to_string()),
+            ..RulesStatus::default()
+        };
+        let mut sets: Vec<RuleSet> = RuleBook::embedded().sets().to_vec();
+        let Some(dir) = &self.rules_dir else {
+            return (RuleBook::new(sets), status);
+        };
+        let previous = self.in_force();
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                status.refused.push(format!(".: cannot be read: {e}"));
+                return (RuleBook::new(previous.rules().sets().to_vec()), status);
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let shown = relative(dir, &path);
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let origin = RuleOrigin::OperatorFile {
+                path: shown.clone(),
+            };
+            let parsed = read_bounded(&path).and_then(|bytes| {
+                let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8".to_owned())?;
+                RuleSet::parse(&id, &shown, &text, origin).map_err(|e| e.to_string())
+            });
+            match parsed {
+                Ok(set) => {
+                    status.files.push(shown);
+                    sets.push(set);
+                }
+                Err(e) => {
+                    let e = if e.starts_with(&shown) {
+                        e
+                    } else {
+                        format!("{shown}: {e}")
+                    };
+                    tracing::warn!("rule file refused: {e}");
+                    status.refused.push(e);
+                    if let Some(kept) = previous.rules().set(&id) {
+                        sets.push(kept.clone());
+                    }
+                }
+            }
+        }
+        (RuleBook::new(sets), status)
     }
 
     /// `<dir>/<calendar-id>/<year>.json` and `<dir>/<calendar-id>/hours.json` for every known

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{Consequence, DeadlineError, Period, Unit};
+use super::walk::walk;
+use super::{Bound, Consequence, Counting, DeadlineError, Direction, Period, Unit};
 use crate::calendar::hours::{DayHours, HoursSource};
 use crate::calendar::{Calendar, CalendarError, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
@@ -88,6 +89,8 @@ pub enum Ending {
     MidnightAsked,
     /// A period in office hours ends when its office time has run.
     OfficeTimeRun,
+    /// A period in hours ends when its hours have run (民法典 第二百零一条第二款).
+    HoursRun,
 }
 
 impl Ending {
@@ -97,6 +100,7 @@ impl Ending {
             Ending::CloseOfBusiness { .. } => "close_of_business",
             Ending::MidnightNoHours | Ending::MidnightAsked => "midnight",
             Ending::OfficeTimeRun => "office_time",
+            Ending::HoursRun => "hours",
         }
     }
 }
@@ -153,6 +157,26 @@ pub enum Why {
     OfficeTime,
     /// A day of a period in office hours without office time.
     NoOfficeTime,
+    /// A day of a period in hours (民法典 第二百零一条第二款), with the hours it counted.
+    HoursElapsed,
+    /// A day of time that does not count (中止; `paused`).
+    Paused,
+    /// A day of three or more consecutive rest days inside a period counted as the tax law
+    /// counts (税收征收管理法实施细则 第一百零九条): the period is prolonged by it.
+    TaxProlonged,
+    /// A day of an extension, counted.
+    Extension,
+    /// A month's or year's last day: the corresponding day of the month it ends in
+    /// (民法典 第二百零二条).
+    CorrespondingDay,
+    /// A month's or year's last day where the month has no corresponding day: its last day.
+    MonthEnd,
+    /// A day before a backward period's last day, which fell on a rest day and moves earlier.
+    RolledBack,
+    /// The earliest day the next step may happen, after a minimum period ran in full.
+    NextStep,
+    /// A day after the period's own last day, up to a due date agreed with the host.
+    Agreed,
 }
 
 /// A computed deadline.
@@ -175,6 +199,14 @@ pub struct Deadline<'r> {
     pub due_at: DateTime<Tz>,
     /// How `due_at` was set, and why.
     pub ending: Ending,
+    /// For a minimum period: the earliest day the next step may happen.
+    pub next_step: Option<NaiveDate>,
+    /// The due date of the period itself, when an agreed one replaced it.
+    pub period_due: Option<NaiveDate>,
+    /// The time not counted (`paused`), as given.
+    pub paused: Vec<(NaiveDate, NaiveDate)>,
+    /// The due date agreed with the host department, and who agreed it.
+    pub agreed: Option<(NaiveDate, Option<String>)>,
     /// Whether any day the answer depends on is in an unpublished year.
     pub provisional: bool,
     /// Every day from the event to the due date, when asked for.
@@ -202,6 +234,30 @@ pub struct Request<'r> {
     pub cutoff: Cutoff,
     /// Office hours the caller gave for every working day, instead of the calendar's.
     pub hours: Option<DayHours>,
+    /// Time that does not count (中止, `paused`): date intervals, both ends included.
+    pub paused: Vec<(NaiveDate, NaiveDate)>,
+    /// A due date agreed with the host department (第五十条: 商定回复时限), and who agreed it.
+    pub agreed: Option<(NaiveDate, Option<String>)>,
+}
+
+impl<'r> Request<'r> {
+    /// A request for `period` from `event` on the clock `zone`, with every choice at its
+    /// default: the event read on the same clock, no status, no explanation, the last day
+    /// ending at the close of business, the calendar's own hours, nothing paused or agreed.
+    pub fn new(period: Period<'r>, event: Moment, zone: Tz) -> Self {
+        Request {
+            period,
+            event,
+            zone,
+            read_on: zone,
+            as_of: None,
+            explain: false,
+            cutoff: Cutoff::default(),
+            hours: None,
+            paused: Vec::new(),
+            agreed: None,
+        }
+    }
 }
 
 /// Counts `request`'s period on `calendar`.
@@ -213,18 +269,13 @@ pub struct Request<'r> {
 /// # Example
 /// ```
 /// use qixian::calendar::CalendarSet;
-/// use qixian::deadline::{compute, Cutoff, Period, Request, RuleBook};
+/// use qixian::deadline::{compute, Cutoff, Form, Period, Request, RuleBook};
 /// use qixian::time::{Moment, BEIJING};
 /// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
+/// let period = Period::resolve(&book, Some("meeting-issuance"), None, None, Form::default());
 /// let request = Request {
-///     period: Period::resolve(&book, Some("meeting-issuance"), None, None).unwrap(),
-///     event: Moment::parse("2025-06-04").unwrap(),
-///     zone: BEIJING,
-///     read_on: BEIJING,
-///     as_of: None,
-///     explain: false,
 ///     cutoff: Cutoff::Midnight,
-///     hours: None,
+///     ..Request::new(period.unwrap(), Moment::parse("2025-06-04").unwrap(), BEIJING)
 /// };
 /// let due = compute(set.get("cn-xj").unwrap(), &request).unwrap();
 /// assert_eq!(due.due_date.to_string(), "2025-06-18", "古尔邦节 6/6–6/10 is skipped");
@@ -243,44 +294,97 @@ pub fn compute<'r>(
         explain,
         cutoff,
         ref hours,
+        ref paused,
+        ref agreed,
     } = *request;
     let event_date = event.date_on(zone, read_on);
     calendar.day(event_date)?;
-    let amount = i64::from(period.amount);
     let office = calendar.hours(hours.as_ref());
-    let (due, provisional, due_at, ending, start) = match period.unit {
-        Unit::WorkingHours => {
-            let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
-                calendar: calendar.id().to_owned(),
-            })?;
-            // 第二百零一条第二款: from the stated time; a bare date, from its start.
-            let start = event
-                .instant(read_on)
-                .unwrap_or_else(|| start_of_day(event_date, zone));
-            let end = office.add(&start, amount * 60)?.with_timezone(&zone);
+    if !paused.is_empty() && period.unit.in_hours() {
+        return Err(DeadlineError::PausedNotAllowed);
+    }
+    // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
+    // start.
+    let start = event
+        .instant(read_on)
+        .unwrap_or_else(|| start_of_day(event_date, zone));
+    let plain = period.direction == Direction::Forward
+        && period.bound == Bound::Within
+        && period.counting == Counting::Civil
+        && period.extension.is_none()
+        && paused.is_empty()
+        && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
+    let mut steps = None;
+    let mut next_step = None;
+    let (due, provisional, due_at, ending) = match period.unit {
+        Unit::WorkingHours | Unit::Hours => {
+            let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
+            let (end, ending) = if period.unit == Unit::WorkingHours {
+                let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
+                    calendar: calendar.id().to_owned(),
+                })?;
+                (office.add(&start, hours_total * 60)?, Ending::OfficeTimeRun)
+            } else {
+                let end = start
+                    .checked_add_signed(chrono::Duration::hours(hours_total))
+                    .ok_or(CalendarError::OutOfRange { date: event_date })?;
+                (end, Ending::HoursRun)
+            };
+            let end = end.with_timezone(&zone);
             let due = end.date_naive();
+            calendar.day(due)?;
             let provisional = calendar.is_provisional_between(event_date, due)?;
-            (due, provisional, end, Ending::OfficeTimeRun, Some(start))
+            if explain {
+                steps = Some(hour_steps(
+                    calendar, period, event_date, due, office, start, end,
+                )?);
+            }
+            (due, provisional, end, ending)
         }
-        unit => {
-            let (due, provisional) = if unit == Unit::WorkingDays {
-                let due = calendar.add_working_days(event_date, amount)?;
-                (due.value, due.provisional)
+        _ if plain && !explain => {
+            let amount = i64::from(period.amount);
+            let due = if period.unit == Unit::WorkingDays {
+                calendar.add_working_days(event_date, amount)?
             } else {
                 let last = event_date
                     .checked_add_days(chrono::Days::new(u64::from(period.amount)))
                     .ok_or(CalendarError::OutOfRange { date: event_date })?;
                 // A calendar-day period depends only on the days from its nominal last day on.
-                let due = calendar.roll_forward(last)?;
-                (due.value, due.provisional)
+                calendar.roll_forward(last)?
             };
-            let (due_at, ending) = ending_of(calendar, office, hours.as_ref(), cutoff, due, zone)?;
-            (due, provisional, due_at, ending, None)
+            let (due_at, ending) =
+                ending_of(calendar, office, hours.as_ref(), cutoff, due.value, zone)?;
+            (due.value, due.provisional, due_at, ending)
+        }
+        _ => {
+            let walked = walk(calendar, &period, event_date, paused)?;
+            let provisional =
+                calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
+            let (due_at, ending) =
+                ending_of(calendar, office, hours.as_ref(), cutoff, walked.last, zone)?;
+            next_step = walked.next_step;
+            steps = Some(walked.steps);
+            (walked.last, provisional, due_at, ending)
         }
     };
-    let explanation = explain
-        .then(|| explain_steps(calendar, period, event_date, due, office.zip(start), due_at))
-        .transpose()?;
+    // An agreed due date replaces the period's own (第五十条: 商定回复时限).
+    let (due, due_at, ending, provisional, period_due) = match agreed {
+        Some((date, _)) => {
+            if *date <= event_date {
+                return Err(DeadlineError::Agreed(date.to_string()));
+            }
+            calendar.day(*date)?;
+            if let Some(steps) = steps.as_mut() {
+                agree_steps(calendar, steps, due, *date)?;
+            }
+            let (at, ending) = ending_of(calendar, office, hours.as_ref(), cutoff, *date, zone)?;
+            let provisional = provisional && *date >= due
+                || calendar.is_provisional_between(due.min(*date), *date)?;
+            (*date, at, ending, provisional, Some(due))
+        }
+        None => (due, due_at, ending, provisional, None),
+    };
+    let explanation = explain.then_some(steps.unwrap_or_default());
     let status = as_of
         .map(|(date, at)| status_on(calendar, period, due, date, at.map(|t| t >= due_at)))
         .transpose()?;
@@ -293,10 +397,39 @@ pub fn compute<'r>(
         due_date: due,
         due_at,
         ending,
+        next_step,
+        period_due,
+        paused: paused.clone(),
+        agreed: agreed.clone(),
         provisional,
         explanation,
         status,
     })
+}
+
+/// The steps after a period's own due date up to an agreed one (or cut at an earlier agreed
+/// one), the agreed day marked.
+fn agree_steps(
+    calendar: &Calendar,
+    steps: &mut Vec<Step>,
+    due: NaiveDate,
+    agreed: NaiveDate,
+) -> Result<(), DeadlineError> {
+    steps.retain(|s| s.date <= agreed);
+    if agreed > due {
+        for day in calendar.days(due.succ_opt().unwrap_or(due), agreed)? {
+            steps.push(Step {
+                date: day.date,
+                kind: day.kind,
+                name: day.name.map(str::to_owned),
+                counted: false,
+                ordinal: None,
+                why: Why::Agreed,
+                minutes: None,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// 00:00 of `date` on `zone`.
@@ -389,60 +522,42 @@ fn status_on(
     })
 }
 
-/// The days from the event to the due date, each with whether and why it counted; for a
-/// period in office hours (`office` and its start), with the office minutes each day counted,
-/// up to `end`.
-fn explain_steps(
+/// The days from the event to the end of a period in hours, each with the time it counted:
+/// office time for `working_hours`, every hour for `hours`.
+fn hour_steps(
     calendar: &Calendar,
     period: Period<'_>,
     event_date: NaiveDate,
     due: NaiveDate,
-    office: Option<(HoursSource<'_>, DateTime<Tz>)>,
+    office: Option<HoursSource<'_>>,
+    start: DateTime<Tz>,
     end: DateTime<Tz>,
 ) -> Result<Vec<Step>, DeadlineError> {
+    let zone = end.timezone();
     let mut steps = Vec::with_capacity((due - event_date).num_days() as usize + 1);
-    let mut ordinal = 0u32;
     for day in calendar.days(event_date, due)? {
-        let minutes = match office {
-            Some((office, start)) if period.unit == Unit::WorkingHours => {
-                let from = start.max(start_of_day(day.date, start.timezone()));
-                let to = end.min(start_of_day(
-                    day.date + chrono::Days::new(1),
-                    start.timezone(),
-                ));
-                let seconds = office
-                    .position(&to)?
-                    .saturating_sub(office.position(&from)?);
-                Some((seconds / 60) as u32)
-            }
-            _ => None,
+        let from = start.max(start_of_day(day.date, zone));
+        let to = end.min(start_of_day(day.date + chrono::Days::new(1), zone));
+        let seconds = match (period.unit, office) {
+            (Unit::WorkingHours, Some(office)) => office
+                .position(&to)?
+                .saturating_sub(office.position(&from)?),
+            _ => (to - from).num_seconds().max(0) as u64,
         };
-        let (counted, why) = match (minutes, period.unit) {
-            (Some(m), _) => (
-                m > 0,
-                if m > 0 {
-                    Why::OfficeTime
-                } else {
-                    Why::NoOfficeTime
-                },
-            ),
-            (None, _) if day.date == event_date => (false, Why::EventDay),
-            (None, Unit::CalendarDays) if ordinal < period.amount => (true, Why::Counted),
-            (None, Unit::CalendarDays) => (false, Why::Rolled),
-            (None, _) if day.is_working() => (true, Why::Counted),
-            (None, _) => (false, Why::NotWorking),
+        let minutes = (seconds / 60) as u32;
+        let why = match (period.unit, minutes) {
+            (Unit::Hours, _) => Why::HoursElapsed,
+            (_, 0) => Why::NoOfficeTime,
+            _ => Why::OfficeTime,
         };
-        if counted {
-            ordinal += 1;
-        }
         steps.push(Step {
             date: day.date,
             kind: day.kind,
             name: day.name.map(str::to_owned),
-            counted,
-            ordinal: counted.then_some(ordinal),
+            counted: minutes > 0,
+            ordinal: None,
             why,
-            minutes,
+            minutes: Some(minutes),
         });
     }
     Ok(steps)

@@ -5,10 +5,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::{Cutoff, Deadline, DeadlineError, Period, Request, RuleBook, Unit, compute};
+use super::{
+    Bound, Counting, Cutoff, Deadline, DeadlineError, Direction, Form, Period, Request, RuleBook,
+    Unit, compute,
+};
 use crate::calendar::hours::DayHours;
 use crate::calendar::{Calendar, CalendarSet};
 use crate::time::{Clock, Moment, parse_zone, quoted};
+use chrono::NaiveDate;
 
 /// One deadline request, field by field as the caller wrote it. Every field is optional here;
 /// [`answer`] says which are required and what each defaults to.
@@ -49,6 +53,38 @@ pub struct Input {
     /// Office hours for every working day (`10:00-14:00,16:00-20:00`), instead of the
     /// calendar's.
     pub office_hours: Option<String>,
+    /// An ad hoc period's direction: `forward` (the default) or `backward`.
+    pub direction: Option<String>,
+    /// An ad hoc period's bound: `within` (the default) or `at_least`.
+    pub bound: Option<String>,
+    /// An ad hoc calendar-day period's counting: `civil` (the default) or `tax`.
+    pub counting: Option<String>,
+    /// Whether the rule's extension applies.
+    #[serde(default, deserialize_with = "flag")]
+    pub extended: Option<bool>,
+    /// Time that does not count: `<from>/<to>` date intervals, both ends included (several
+    /// allowed: a JSON list, or `;` between them in text).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub paused: Vec<String>,
+    /// A due date agreed with the host department, replacing the period's own.
+    pub agreed_due: Option<String>,
+    /// Who agreed it (recorded in the answer).
+    pub agreed_by: Option<String>,
+}
+
+/// A JSON string, or a list of strings (`paused`).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(text)) => vec![text],
+        Some(OneOrMany::Many(list)) => list,
+    })
 }
 
 /// A field of an [`Input`] written as text that is not of its type.
@@ -122,6 +158,8 @@ pub enum Expected {
     WholeNumber,
     /// `true`/`false` (or `1`/`0`).
     Flag,
+    /// A string, or a list of strings.
+    TextOrList,
 }
 
 impl JsonProblem {
@@ -141,8 +179,11 @@ impl JsonProblem {
 }
 
 impl Input {
+    /// The fields a query string may repeat, each occurrence adding to the list.
+    pub const REPEATABLE: [&'static str; 1] = ["paused"];
+
     /// The fields, as JSON bodies, query strings and CSV headers name them.
-    pub const FIELDS: [&'static str; 14] = [
+    pub const FIELDS: [&'static str; 21] = [
         "rule",
         "event",
         "calendar",
@@ -157,6 +198,13 @@ impl Input {
         "id",
         "cutoff",
         "office_hours",
+        "direction",
+        "bound",
+        "counting",
+        "extended",
+        "paused",
+        "agreed_due",
+        "agreed_by",
     ];
 
     /// Sets the field `name` from text, as a query string or a CSV cell writes it; an empty
@@ -191,6 +239,20 @@ impl Input {
             "id" => self.id = text(),
             "cutoff" => self.cutoff = text(),
             "office_hours" => self.office_hours = text(),
+            "direction" => self.direction = text(),
+            "bound" => self.bound = text(),
+            "counting" => self.counting = text(),
+            "extended" => self.extended = Some(flag_text("extended", value)?),
+            // Repeated (a query string) or `;`-separated (a CSV cell): every interval counts.
+            "paused" => self.paused.extend(
+                value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned),
+            ),
+            "agreed_due" => self.agreed_due = text(),
+            "agreed_by" => self.agreed_by = text(),
             "days" => self.days = Some(integer("days", value)?),
             "amount" => self.amount = Some(integer("amount", value)?),
             "explain" => self.explain = Some(flag_text("explain", value)?),
@@ -243,7 +305,8 @@ impl Input {
             };
             let expected = match field {
                 "days" | "amount" => Expected::WholeNumber,
-                "explain" | "strict" => Expected::Flag,
+                "explain" | "strict" | "extended" => Expected::Flag,
+                "paused" => Expected::TextOrList,
                 _ => Expected::Text,
             };
             let fits = match (expected, value) {
@@ -253,6 +316,11 @@ impl Input {
                     .as_f64()
                     .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
                 (Expected::Flag, v) => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
+                (Expected::TextOrList, v) => {
+                    v.is_string()
+                        || v.as_array()
+                            .is_some_and(|a| a.iter().all(|i| i.is_string()))
+                }
             };
             if !fits {
                 return at(JsonKind::WrongType {
@@ -264,6 +332,60 @@ impl Input {
         }
         JsonProblem::from_serde(error)
     }
+}
+
+/// One of `words` (in any case), when given.
+fn word<T: Copy>(
+    value: Option<&str>,
+    key: &'static str,
+    words: &[(&str, T)],
+) -> Result<Option<T>, DeadlineError> {
+    value
+        .map(|v| {
+            words
+                .iter()
+                .find(|(w, _)| w.eq_ignore_ascii_case(v))
+                .map(|(_, t)| *t)
+                .ok_or_else(|| DeadlineError::UnknownForm {
+                    key,
+                    value: crate::time::shorten(v),
+                })
+        })
+        .transpose()
+}
+
+/// The most `paused` intervals a request may give.
+pub const MAX_PAUSED: usize = 64;
+
+/// `intervals` in date order, those that overlap or touch (3/9–3/12 and 3/13–3/18) made one.
+fn merged(mut intervals: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveDate)> {
+    intervals.sort_unstable();
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(intervals.len());
+    for (from, to) in intervals {
+        match out.last_mut() {
+            Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// A `<from>/<to>` interval of dates (both included, `from` not after `to`).
+fn interval(text: &str, clock: &Clock) -> Result<(NaiveDate, NaiveDate), DeadlineError> {
+    let bad = || DeadlineError::Paused(crate::time::shorten(text));
+    // Dates may be written 2026/6/15, so the interval's own `/` is the one between two dates.
+    let parts: Vec<&str> = text.split('/').collect();
+    let (from, to) = match parts.len() {
+        2 => (parts[0].to_owned(), parts[1].to_owned()),
+        6 => (parts[..3].join("/"), parts[3..].join("/")),
+        _ => return Err(bad()),
+    };
+    let from = crate::time::parse_day(from.trim(), clock).map_err(|_| bad())?;
+    let to = crate::time::parse_day(to.trim(), clock).map_err(|_| bad())?;
+    if to < from {
+        return Err(bad());
+    }
+    Ok((from, to))
 }
 
 /// An integer written as text; `7.0` is 7.
@@ -412,7 +534,46 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
         (Some(_), Some(_)) => return Err(DeadlineError::DaysAndAmount),
         (days, amount) => days.or(amount),
     };
-    let period = Period::resolve(context.rules, input.rule.as_deref(), unit, amount)?;
+    let form = Form {
+        direction: word(
+            input.direction.as_deref(),
+            "direction",
+            &[
+                ("forward", Direction::Forward),
+                ("backward", Direction::Backward),
+            ],
+        )?,
+        bound: word(
+            input.bound.as_deref(),
+            "bound",
+            &[("within", Bound::Within), ("at_least", Bound::AtLeast)],
+        )?,
+        counting: word(
+            input.counting.as_deref(),
+            "counting",
+            &[("civil", Counting::Civil), ("tax", Counting::Tax)],
+        )?,
+        extended: input.extended.unwrap_or(false),
+    };
+    let period = Period::resolve(context.rules, input.rule.as_deref(), unit, amount, form)?;
+    if input.paused.len() > MAX_PAUSED {
+        return Err(DeadlineError::TooManyPaused);
+    }
+    let paused = input
+        .paused
+        .iter()
+        .map(|text| interval(text, &clock))
+        .collect::<Result<Vec<_>, _>>()?;
+    let paused = merged(paused);
+    let agreed = input
+        .agreed_due
+        .as_deref()
+        .map(|text| {
+            crate::time::parse_day(text, &clock)
+                .map(|date| (date, input.agreed_by.clone()))
+                .map_err(|_| DeadlineError::Agreed(crate::time::shorten(text)))
+        })
+        .transpose()?;
     let as_of = input
         .as_of
         .as_deref()
@@ -442,6 +603,8 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
         explain: input.explain.unwrap_or(context.explain_by_default),
         cutoff,
         hours,
+        paused,
+        agreed,
     };
     let deadline = compute(calendar, &request)?;
     if input.strict.unwrap_or(false) && deadline.provisional {

@@ -12,8 +12,7 @@ mod count;
 mod input;
 mod period;
 mod rules;
-
-use std::ops::RangeInclusive;
+mod walk;
 
 use crate::calendar::CalendarError;
 use crate::calendar::hours::IntervalError;
@@ -21,14 +20,14 @@ use crate::time::{MomentError, ZoneError};
 
 pub use count::{Cutoff, Deadline, Ending, HoursFrom, Request, State, Status, Step, Why, compute};
 pub use input::{
-    Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, answer,
-    flag_text,
+    Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, MAX_PAUSED,
+    answer, flag_text,
 };
-pub use period::Period;
-pub use rules::{Consequence, EMBEDDED_RULES, Rule, RuleBook, RuleError, Unit, UnknownUnit};
-
-/// The lengths a period may have.
-pub const AMOUNTS: RangeInclusive<i64> = 1..=3650;
+pub use period::{Form, Period};
+pub use rules::{
+    Bound, Consequence, Counting, Direction, EMBEDDED_RULES, Extension, Rule, RuleBook, RuleError,
+    RuleOrigin, RuleSet, TextSource, Unit, UnknownUnit,
+};
 
 /// Why a deadline cannot be computed. Its words, in each language, are in [`crate::text`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,11 +74,41 @@ pub enum DeadlineError {
         /// Its unit.
         unit: Unit,
     },
-    /// An amount outside [`AMOUNTS`].
+    /// An amount outside 1 and its unit's most ([`Unit::max_amount`]).
     AmountOutOfRange {
         /// The amount asked for.
         amount: i64,
+        /// Its unit.
+        unit: Unit,
     },
+    /// The caller gave a rule's period another form (`direction`, `bound`, `counting`), or an
+    /// ad hoc period in hours a backward direction.
+    FormNotAllowed {
+        /// The rule, when there is one.
+        rule: Option<String>,
+        /// The key.
+        key: &'static str,
+    },
+    /// `extended=true` for a rule without an extension, or an ad hoc period.
+    NoExtension {
+        /// The rule, when there is one.
+        rule: Option<String>,
+    },
+    /// A `direction`, `bound` or `counting` that is none of its words.
+    UnknownForm {
+        /// The key.
+        key: &'static str,
+        /// The value, shortened.
+        value: String,
+    },
+    /// `paused` that is not `<from>/<to>` dates, or runs backwards.
+    Paused(String),
+    /// More `paused` intervals than [`MAX_PAUSED`](crate::deadline::MAX_PAUSED).
+    TooManyPaused,
+    /// `paused` with a period that cannot be paused (backward, or in hours).
+    PausedNotAllowed,
+    /// `agreed_due` that is no date, or not after the event.
+    Agreed(String),
     /// Neither a rule nor a unit and an amount.
     MissingPeriod,
     /// `strict` was asked and the answer depends on an unpublished year.

@@ -1,6 +1,7 @@
-//! The period to count: a rule's, possibly with the caller's amount, or an ad hoc one.
+//! The period to count: a rule's, possibly with the caller's amount and its extension, or an
+//! ad hoc one in any form.
 
-use super::{AMOUNTS, DeadlineError, Rule, RuleBook, Unit};
+use super::{Bound, Counting, DeadlineError, Direction, Rule, RuleBook, Unit};
 
 /// A period to count: a rule's, possibly with the caller's amount, or an ad hoc one.
 #[derive(Clone, Copy, Debug)]
@@ -11,16 +12,41 @@ pub struct Period<'r> {
     pub unit: Unit,
     /// How many units it lasts.
     pub amount: u32,
+    /// Which way it runs from the event.
+    pub direction: Direction,
+    /// What it bounds.
+    pub bound: Bound,
+    /// How rest days inside it count.
+    pub counting: Counting,
+    /// The rule's extension, when the caller asked for it (`extended=true`): its length.
+    pub extension: Option<u32>,
 }
 
 impl PartialEq for Period<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.rule.map(|r| &r.id) == other.rule.map(|r| &r.id)
+        self.rule.map(|r| (&r.set, &r.id)) == other.rule.map(|r| (&r.set, &r.id))
             && self.unit == other.unit
             && self.amount == other.amount
+            && self.direction == other.direction
+            && self.bound == other.bound
+            && self.counting == other.counting
+            && self.extension == other.extension
     }
 }
 impl Eq for Period<'_> {}
+
+/// The form an ad hoc period takes, as the caller gave it; a rule's is its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Form {
+    /// `direction`, if given.
+    pub direction: Option<Direction>,
+    /// `bound`, if given.
+    pub bound: Option<Bound>,
+    /// `counting`, if given.
+    pub counting: Option<Counting>,
+    /// `extended=true`.
+    pub extended: bool,
+}
 
 impl<'r> Period<'r> {
     /// A rule's own period.
@@ -29,72 +55,137 @@ impl<'r> Period<'r> {
             rule: Some(rule),
             unit: rule.unit,
             amount: rule.amount,
+            direction: rule.direction,
+            bound: rule.bound,
+            counting: rule.counting,
+            extension: None,
         }
     }
 
-    /// Resolves what the caller asked for: a rule id (with `days` where the rule allows it), or
-    /// an ad hoc `unit` and `amount`.
+    /// An ad hoc period of `amount` `unit`s, forward, within, counted as civil law counts.
+    pub fn ad_hoc(unit: Unit, amount: u32) -> Self {
+        Period {
+            rule: None,
+            unit,
+            amount,
+            direction: Direction::Forward,
+            bound: Bound::Within,
+            counting: Counting::Civil,
+            extension: None,
+        }
+    }
+
+    /// Resolves what the caller asked for: a rule id (with `days` where the rule allows it,
+    /// and its extension when `form.extended`), or an ad hoc `unit` and `amount` in `form`.
     ///
     /// # Errors
     /// [`DeadlineError::UnknownRule`], [`DeadlineError::DaysNotAllowed`],
-    /// [`DeadlineError::UnitNotAllowed`], [`DeadlineError::AmountOutOfRange`], or
+    /// [`DeadlineError::UnitNotAllowed`], [`DeadlineError::FormNotAllowed`],
+    /// [`DeadlineError::NoExtension`], [`DeadlineError::AmountOutOfRange`], or
     /// [`DeadlineError::MissingPeriod`].
     ///
     /// # Example
     /// ```
-    /// use qixian::deadline::{Period, RuleBook};
+    /// use qixian::deadline::{Form, Period, RuleBook};
     /// let book = RuleBook::embedded();
-    /// let p = Period::resolve(&book, Some("countersign-reply"), None, Some(10)).unwrap();
+    /// let p = Period::resolve(&book, Some("countersign-reply"), None, Some(10), Form::default()).unwrap();
     /// assert_eq!(p.amount, 10);
-    /// assert!(Period::resolve(&book, Some("meeting-issuance"), None, Some(10)).is_err());
+    /// assert!(Period::resolve(&book, Some("meeting-issuance"), None, Some(10), Form::default()).is_err());
+    /// let extended = Form { extended: true, ..Form::default() };
+    /// let p = Period::resolve(&book, Some("national/gov-info-reply"), None, None, extended).unwrap();
+    /// assert_eq!((p.amount, p.extension), (20, Some(20)));
     /// ```
     pub fn resolve(
         book: &'r RuleBook,
         rule: Option<&str>,
         unit: Option<Unit>,
         amount: Option<i64>,
+        form: Form,
     ) -> Result<Self, DeadlineError> {
-        let checked = |amount: i64| {
-            if AMOUNTS.contains(&amount) {
+        let checked = |unit: Unit, amount: i64| {
+            if (1..=i64::from(unit.max_amount())).contains(&amount) {
                 Ok(amount as u32)
             } else {
-                Err(DeadlineError::AmountOutOfRange { amount })
+                Err(DeadlineError::AmountOutOfRange { amount, unit })
             }
         };
-        match rule {
-            Some(id) => {
-                let rule = book.find(id)?;
-                let amount = match amount {
-                    None => rule.amount,
-                    Some(_) if !rule.adjustable => {
-                        return Err(DeadlineError::DaysNotAllowed {
-                            rule: rule.id.clone(),
-                            amount: rule.amount,
-                            unit: rule.unit,
-                        });
-                    }
-                    Some(n) => checked(n)?,
-                };
-                if unit.is_some_and(|u| u != rule.unit) {
-                    return Err(DeadlineError::UnitNotAllowed {
-                        rule: rule.id.clone(),
-                        unit: rule.unit,
-                    });
-                }
-                Ok(Period {
-                    rule: Some(rule),
-                    unit: rule.unit,
-                    amount,
-                })
+        let Some(id) = rule else {
+            let (Some(unit), Some(n)) = (unit, amount) else {
+                return Err(DeadlineError::MissingPeriod);
+            };
+            if form.extended {
+                return Err(DeadlineError::NoExtension { rule: None });
             }
-            None => match (unit, amount) {
-                (Some(unit), Some(n)) => Ok(Period {
+            let period = Period {
+                direction: form.direction.unwrap_or_default(),
+                bound: form.bound.unwrap_or_default(),
+                counting: form.counting.unwrap_or_default(),
+                ..Period::ad_hoc(unit, checked(unit, n)?)
+            };
+            if period.direction == Direction::Backward && unit.in_hours() {
+                return Err(DeadlineError::FormNotAllowed {
                     rule: None,
-                    unit,
-                    amount: checked(n)?,
-                }),
-                _ => Err(DeadlineError::MissingPeriod),
-            },
+                    key: "direction",
+                });
+            }
+            return Ok(period);
+        };
+        let rule = book.find(id)?;
+        let amount = match amount {
+            None => rule.amount,
+            Some(_) if !rule.adjustable => {
+                return Err(DeadlineError::DaysNotAllowed {
+                    rule: rule.full_id(),
+                    amount: rule.amount,
+                    unit: rule.unit,
+                });
+            }
+            Some(n) => checked(rule.unit, n)?,
+        };
+        if unit.is_some_and(|u| u != rule.unit) {
+            return Err(DeadlineError::UnitNotAllowed {
+                rule: rule.full_id(),
+                unit: rule.unit,
+            });
         }
+        for (given, key) in [
+            (
+                form.direction.is_some_and(|d| d != rule.direction),
+                "direction",
+            ),
+            (form.bound.is_some_and(|b| b != rule.bound), "bound"),
+            (
+                form.counting.is_some_and(|c| c != rule.counting),
+                "counting",
+            ),
+        ] {
+            if given {
+                return Err(DeadlineError::FormNotAllowed {
+                    rule: Some(rule.full_id()),
+                    key,
+                });
+            }
+        }
+        let extension = match (&rule.extension, form.extended) {
+            (_, false) => None,
+            (Some(ext), true) => Some(ext.amount),
+            (None, true) => {
+                return Err(DeadlineError::NoExtension {
+                    rule: Some(rule.full_id()),
+                });
+            }
+        };
+        Ok(Period {
+            amount,
+            extension,
+            ..Period::of(rule)
+        })
+    }
+
+    /// The unit of the extension: the rule's extension's own.
+    pub fn extension_unit(&self) -> Unit {
+        self.rule
+            .and_then(|r| r.extension.as_ref())
+            .map_or(self.unit, |e| e.unit)
     }
 }

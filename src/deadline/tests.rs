@@ -14,7 +14,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveDate {
     let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
     let request = Request {
-        period: Period::resolve(&book, None, Some(unit), Some(amount)).unwrap(),
+        period: Period::resolve(&book, None, Some(unit), Some(amount), Form::default()).unwrap(),
         event: Moment::parse(event).unwrap(),
         zone,
         read_on: zone,
@@ -22,6 +22,8 @@ fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveD
         explain: false,
         cutoff: Cutoff::Midnight,
         hours: None,
+        paused: vec![],
+        agreed: None,
     };
     compute(set.get(calendar).unwrap(), &request)
         .unwrap()
@@ -94,7 +96,8 @@ fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline
     let set: &'static CalendarSet = Box::leak(Box::new(CalendarSet::embedded().unwrap()));
     let book: &'static RuleBook = Box::leak(Box::new(RuleBook::embedded()));
     let request = Request {
-        period: Period::resolve(book, Some("countersign-reply"), None, None).unwrap(),
+        period: Period::resolve(book, Some("countersign-reply"), None, None, Form::default())
+            .unwrap(),
         event: Moment::parse(event).unwrap(),
         zone: BEIJING,
         read_on: BEIJING,
@@ -102,6 +105,8 @@ fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline
         explain,
         cutoff: Cutoff::Midnight,
         hours: None,
+        paused: vec![],
+        agreed: None,
     };
     compute(set.get("cn-xj-kizilsu").unwrap(), &request).unwrap()
 }
@@ -196,24 +201,50 @@ fn the_due_instant_is_midnight_after_the_due_date_on_the_counting_clock() {
 #[test]
 fn only_an_adjustable_rule_takes_days_and_amounts_stay_in_range() {
     let book = RuleBook::embedded();
-    let err = Period::resolve(&book, Some("approved-filing"), None, Some(10)).unwrap_err();
+    let err = Period::resolve(
+        &book,
+        Some("approved-filing"),
+        None,
+        Some(10),
+        Form::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, DeadlineError::DaysNotAllowed { .. }), "{err}");
     for n in [0, -1, 3651, i64::MAX] {
-        let err = Period::resolve(&book, Some("countersign-reply"), None, Some(n)).unwrap_err();
-        assert_eq!(err, DeadlineError::AmountOutOfRange { amount: n });
+        let err = Period::resolve(
+            &book,
+            Some("countersign-reply"),
+            None,
+            Some(n),
+            Form::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            DeadlineError::AmountOutOfRange {
+                amount: n,
+                unit: Unit::WorkingDays
+            }
+        );
     }
     assert_eq!(
-        Period::resolve(&book, Some("countersign-reply"), None, Some(3650))
-            .unwrap()
-            .amount,
+        Period::resolve(
+            &book,
+            Some("countersign-reply"),
+            None,
+            Some(3650),
+            Form::default()
+        )
+        .unwrap()
+        .amount,
         3650
     );
     assert!(matches!(
-        Period::resolve(&book, Some("nope"), None, None),
+        Period::resolve(&book, Some("nope"), None, None, Form::default()),
         Err(DeadlineError::UnknownRule { .. })
     ));
     assert_eq!(
-        Period::resolve(&book, None, Some(Unit::WorkingDays), None),
+        Period::resolve(&book, None, Some(Unit::WorkingDays), None, Form::default()),
         Err(DeadlineError::MissingPeriod)
     );
 }
@@ -262,11 +293,7 @@ mod properties {
         explain: bool,
     ) -> Deadline<'static> {
         let request = Request {
-            period: Period {
-                rule: None,
-                unit,
-                amount,
-            },
+            period: Period::ad_hoc(unit, amount),
             event: Moment::Date(event),
             zone: BEIJING,
             read_on: BEIJING,
@@ -274,6 +301,8 @@ mod properties {
             explain,
             cutoff: Cutoff::Midnight,
             hours: None,
+            paused: vec![],
+            agreed: None,
         };
         compute(set().get(calendar).unwrap(), &request).expect("inside the supported range")
     }
@@ -317,3 +346,5 @@ mod properties {
         }
     }
 }
+
+mod forms;

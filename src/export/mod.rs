@@ -95,21 +95,16 @@ const REMIND_AT_HOUR: i64 = 9;
 /// # Example
 /// ```
 /// use qixian::calendar::CalendarSet;
-/// use qixian::deadline::{compute, Period, Request, RuleBook};
+/// use qixian::deadline::{compute, Form, Period, Request, RuleBook};
 /// use qixian::time::{Moment, BEIJING};
 /// use qixian::export::deadline_feed;
 /// use qixian::text::Lang;
 /// let (set, book) = (CalendarSet::embedded().unwrap(), RuleBook::embedded());
 /// let cn = set.get("cn").unwrap();
-/// let request = Request {
-///     period: Period::resolve(&book, Some("countersign-reply"), None, None).unwrap(),
-///     event: Moment::parse("2026-09-30").unwrap(),
-///     zone: BEIJING,
-///     read_on: BEIJING,
-///     as_of: None,
-///     explain: false,
-/// };
-/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source, None, Lang::Zh);
+/// let period = Period::resolve(&book, Some("countersign-reply"), None, None, Form::default());
+/// let request = Request::new(period.unwrap(), Moment::parse("2026-09-30").unwrap(), BEIJING);
+/// let source = book.instrument(request.period.rule.unwrap());
+/// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &source, None, Lang::Zh);
 /// let event = &feed.events[0];
 /// assert_eq!(event.date.to_string(), "2026-10-15");
 /// // Thu 10/15 is due; the last working day before it is Wed 10/14: 15 hours before 00:00.

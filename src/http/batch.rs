@@ -507,7 +507,7 @@ impl Batch {
                             ok: true,
                             id,
                             deadline: Some(DeadlineDto::new(
-                                &self.state,
+                                self.data.0.rules(),
                                 calendar,
                                 deadline,
                                 id,
@@ -549,7 +549,7 @@ impl Batch {
                 let period = deadline.period;
                 fields.extend([
                     "true".to_owned(),
-                    period.rule.map(|r| r.id.clone()).unwrap_or_default(),
+                    period.rule.map(|r| r.full_id()).unwrap_or_default(),
                     calendar.id().to_owned(),
                     deadline.event_date.to_string(),
                     period.unit.as_str().to_owned(),

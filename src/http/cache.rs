@@ -177,11 +177,11 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
 
 /// The data version as a header value (a hex digest, so always a valid one), made once per
 /// worker and version rather than once per request.
-fn version_header(set: &std::sync::Arc<crate::calendar::CalendarSet>) -> HeaderValue {
+fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> HeaderValue {
     use std::cell::RefCell;
     use std::sync::Weak;
     thread_local! {
-        static LAST: RefCell<(Weak<crate::calendar::CalendarSet>, Option<HeaderValue>)> =
+        static LAST: RefCell<(Weak<crate::store::InForce>, Option<HeaderValue>)> =
             const { RefCell::new((Weak::new(), None)) };
     }
     LAST.with_borrow_mut(|(last, value)| match value {
@@ -348,10 +348,11 @@ mod tests {
                 Some(dir.path().to_owned()),
                 None,
                 None,
+                None,
             )
             .expect("a store"),
         );
-        let before = store.calendars().version().to_owned();
+        let before = store.in_force().version().to_owned();
         let config = Config::from_lookup(|_| None).expect("defaults");
         let state = web::Data::new(AppState::new(&config, store.clone(), None));
         let reloading = store.clone();
@@ -383,7 +384,7 @@ mod tests {
         let header = response.headers().get("x-data-version").cloned();
         let body = test::read_body(response).await;
         assert_ne!(
-            store.calendars().version(),
+            store.in_force().version(),
             before,
             "the reload changed the data"
         );

@@ -14,7 +14,9 @@ use super::{
     render::{self, Format, Negotiated},
 };
 use crate::calendar::{Calendar, DayKind};
-use crate::deadline::{self, Consequence, Context, Deadline, Input, State, Unit};
+use crate::deadline::{
+    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, RuleBook, State, Unit,
+};
 use crate::export;
 use crate::text::{Body, Lang};
 use crate::time::{BEIJING, ReadAs, URUMQI};
@@ -23,7 +25,39 @@ use crate::time::{BEIJING, ReadAs, URUMQI};
 struct Citation<'a> {
     article: &'a str,
     text: &'a str,
-    source: &'a str,
+    source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    working_days_basis: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_time: Option<&'a str>,
+}
+
+/// The extension applied, and on what condition.
+#[derive(Serialize)]
+struct ExtensionDto<'a> {
+    amount: u32,
+    unit: Unit,
+    basis: Option<&'a str>,
+}
+
+/// A date interval.
+#[derive(Serialize)]
+struct PausedDto {
+    #[serde(serialize_with = "render::iso_date")]
+    from: NaiveDate,
+    #[serde(serialize_with = "render::iso_date")]
+    to: NaiveDate,
+}
+
+/// A due date agreed with the host department.
+#[derive(Serialize)]
+struct AgreedDto {
+    #[serde(serialize_with = "render::iso_date")]
+    due_date: NaiveDate,
+    by: Option<String>,
+    /// The period's own due date, which the agreed one replaces.
+    #[serde(serialize_with = "render::iso_date")]
+    period_due_date: NaiveDate,
 }
 
 /// One day of the explanation, in the answer's language.
@@ -57,7 +91,7 @@ struct StatusDto {
 pub struct DeadlineDto<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
-    rule: Option<&'a str>,
+    rule: Option<String>,
     title: String,
     calendar: &'a str,
     timezone: &'a str,
@@ -67,8 +101,22 @@ pub struct DeadlineDto<'a> {
     event_date: NaiveDate,
     unit: Unit,
     amount: u32,
+    direction: Direction,
+    bound: Bound,
+    counting: Counting,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension: Option<ExtensionDto<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paused: Vec<PausedDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreed: Option<AgreedDto>,
     #[serde(serialize_with = "render::iso_date")]
     due_date: NaiveDate,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    next_step: Option<NaiveDate>,
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
     cutoff: &'static str,
@@ -86,7 +134,7 @@ pub struct DeadlineDto<'a> {
 impl<'a> DeadlineDto<'a> {
     /// The answer for `deadline`, counted on `calendar` for the request named `id`, in `lang`.
     pub fn new(
-        state: &'a AppState,
+        rules: &'a RuleBook,
         calendar: &'a Calendar,
         deadline: Deadline<'a>,
         id: Option<&'a str>,
@@ -101,7 +149,7 @@ impl<'a> DeadlineDto<'a> {
         let period = d.period;
         DeadlineDto {
             id,
-            rule: period.rule.map(|r| r.id.as_str()),
+            rule: period.rule.map(|r| r.full_id()),
             title: match period.rule {
                 Some(rule) => lang.pick(&rule.title).to_owned(),
                 None => says.ad_hoc_title(&period),
@@ -113,7 +161,29 @@ impl<'a> DeadlineDto<'a> {
             event_date: d.event_date,
             unit: period.unit,
             amount: period.amount,
+            direction: period.direction,
+            bound: period.bound,
+            counting: period.counting,
+            extension: period.extension.map(|amount| ExtensionDto {
+                amount,
+                unit: period.extension_unit(),
+                basis: period
+                    .rule
+                    .and_then(|r| r.extension.as_ref())
+                    .map(|e| e.basis.as_str()),
+            }),
+            paused: d
+                .paused
+                .iter()
+                .map(|&(from, to)| PausedDto { from, to })
+                .collect(),
+            agreed: d.agreed.clone().map(|(due_date, by)| AgreedDto {
+                due_date,
+                by,
+                period_due_date: d.period_due.unwrap_or(due_date),
+            }),
             due_date: d.due_date,
+            next_step: d.next_step,
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
             cutoff: d.ending.cutoff(),
@@ -123,10 +193,16 @@ impl<'a> DeadlineDto<'a> {
             citation: period.rule.map(|r| Citation {
                 article: &r.article,
                 text: &r.text,
-                source: &state.rules.source,
+                source: rules.instrument(r),
+                working_days_basis: r.working_days_basis.as_deref(),
+                excluded_time: r.excluded_time.as_deref(),
             }),
             explanation: d.explanation.map(|steps| {
-                let last = steps.len().saturating_sub(1);
+                // The due day's reason says when the period ends on it.
+                let last = steps
+                    .iter()
+                    .position(|s| s.date == d.due_date)
+                    .unwrap_or(steps.len().saturating_sub(1));
                 let time = d.due_at.format("%H:%M").to_string();
                 steps
                     .iter()
@@ -163,8 +239,8 @@ impl<'a> DeadlineDto<'a> {
 /// What the domain needs from the state and the request to answer a deadline.
 pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Context<'a> {
     Context {
-        calendars: &data.0,
-        rules: &state.rules,
+        calendars: data.0.calendars(),
+        rules: data.0.rules(),
         default_calendar: &state.default_calendar,
         now: Utc::now(),
         explain_by_default: explain,
@@ -188,13 +264,18 @@ fn answer_one(
         Format::Ics => Ok(render::ics(&export::deadline_feed(
             answer.calendar,
             &answer.deadline,
-            &state.rules.source,
+            &answer
+                .deadline
+                .period
+                .rule
+                .map(|r| data.0.rules().instrument(r))
+                .unwrap_or_default(),
             id,
             lang,
         ))),
         _ => render::answer(
             how,
-            &DeadlineDto::new(state, answer.calendar, answer.deadline, id, lang),
+            &DeadlineDto::new(data.0.rules(), answer.calendar, answer.deadline, id, lang),
             &STATUS_FIELDS,
         ),
     }
@@ -210,9 +291,12 @@ pub async fn get(
     let how = render::negotiate(&req, &params)?;
     let mut input = Input::default();
     for (name, value) in params.pairs() {
-        // The route's table has let only known names through; a repeated one is refused here.
+        // The route's table has let only known names through; a repeated one is refused here,
+        // except the one field that is a list.
         if let Some(&field) = Input::FIELDS.iter().find(|f| **f == name) {
-            params.get(field)?;
+            if !Input::REPEATABLE.contains(&field) {
+                params.get(field)?;
+            }
             input.set(field, value)?;
         }
     }

@@ -28,11 +28,10 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
-use crate::calendar::{Answer, Calendar, CalendarSet};
+use crate::calendar::{Answer, Calendar};
 use crate::config::Config;
-use crate::deadline::RuleBook;
 use crate::feed::Feed;
-use crate::store::Store;
+use crate::store::{InForce, Store};
 use crate::text::{Lang, Missing, Strictly};
 use params::Params;
 use problem::ApiError;
@@ -46,7 +45,6 @@ pub struct AppState {
     feed: Option<Arc<Feed>>,
     /// The bearer token of the admin routes; none: the routes do not exist.
     admin_token: Option<admin::Token>,
-    rules: RuleBook,
     /// The calendar used when a request names none.
     default_calendar: String,
     /// The most items one batch request may hold.
@@ -63,7 +61,7 @@ impl AppState {
     /// The state for `config`, over `store` and the feed that fills it.
     pub fn new(config: &Config, store: Arc<Store>, feed: Option<Arc<Feed>>) -> Self {
         let metrics = metrics::Metrics::default();
-        metrics.set_data_version(store.calendars().version());
+        metrics.set_data_version(store.in_force().version());
         // A batch's turn lasts as long as a request may: the body, the work and the answer.
         let batch_turns = turns::Turns::new(
             config.max_concurrent_batches,
@@ -75,7 +73,6 @@ impl AppState {
             store,
             feed,
             admin_token: config.admin_token.clone().map(admin::Token::new),
-            rules: RuleBook::embedded(),
             default_calendar: config.default_calendar.clone(),
             max_batch_items: config.max_batch_items,
             batch_turns,
@@ -90,9 +87,10 @@ impl AppState {
         self.admin_token.is_some()
     }
 
-    /// The calendars in force now. A request takes them once, through [`Snapshot`].
-    fn snapshot(&self) -> Arc<CalendarSet> {
-        self.store.calendars()
+    /// The calendars and rules in force now. A request takes them once, through
+    /// [`Snapshot`].
+    fn snapshot(&self) -> Arc<InForce> {
+        self.store.in_force()
     }
 }
 
@@ -100,7 +98,7 @@ impl AppState {
 /// that the answer, its ETag and its `x-data-version` all name one version — and kept
 /// throughout.
 #[derive(Clone)]
-pub struct Snapshot(pub Arc<CalendarSet>);
+pub struct Snapshot(pub Arc<InForce>);
 
 impl Snapshot {
     /// The calendar `params` names, or the default.
@@ -182,6 +180,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource(&r::RULES).route(get().to(rules::list)))
         .service(resource(&r::DAY).route(get().to(days::one)))
         .service(resource(&r::RULE_ONE).route(get().to(rules::one)))
+        .service(resource(&r::RULE_IN_SET).route(get().to(rules::in_set)))
         .service(resource(&r::CALENDAR_ONE).route(get().to(calendars::one)))
         .service(resource(&r::CALENDAR_DAYS).route(get().to(exports::days)))
         .service(resource(&r::CALENDAR_ICS).route(get().to(exports::holidays_ics)))

@@ -155,6 +155,15 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
             (StatusCode::UNPROCESSABLE_ENTITY, Title::Provisional)
         }
         Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::UnitNotAllowed),
+        Deadline(D::FormNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::FormNotAllowed),
+        Deadline(D::NoExtension { .. }) => (StatusCode::BAD_REQUEST, Title::NoExtension),
+        Deadline(
+            D::UnknownForm { .. }
+            | D::Paused(_)
+            | D::TooManyPaused
+            | D::PausedNotAllowed
+            | D::Agreed(_),
+        ) => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
         Deadline(D::DaysNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::DaysNotAllowed),
         Deadline(D::AmountOutOfRange { .. }) => (StatusCode::BAD_REQUEST, Title::AmountOutOfRange),
         NotFound(_) => (StatusCode::NOT_FOUND, Title::NotFound),

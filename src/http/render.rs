@@ -264,6 +264,17 @@ pub fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result
     serializer.serialize_str(std::str::from_utf8(&text).expect("ASCII digits and dashes"))
 }
 
+/// As [`iso_date`], for an optional date (skipped when absent).
+pub fn iso_date_opt<S: serde::Serializer>(
+    date: &Option<NaiveDate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => iso_date(date, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// A JSON answer.
 pub fn json<T: Serialize>(body: &T) -> HttpResponse {
     // Most answers are a few hundred bytes: one allocation instead of a doubling series.

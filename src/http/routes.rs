@@ -5,7 +5,7 @@
 
 use super::render::Format;
 use crate::calendar::Roll;
-use crate::deadline::{Cutoff, Input};
+use crate::deadline::{Bound, Counting, Cutoff, Direction, Input, Unit};
 
 /// What a query parameter holds, as the description must state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,6 +274,8 @@ pub const OFFICE: Endpoint = get(
 pub const RULES: Endpoint = get("/v1/rules", Query::PLAIN);
 /// `GET /v1/rules/{id}`.
 pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN);
+/// `GET /v1/rules/{set}/{rule}`.
+pub const RULE_IN_SET: Endpoint = get("/v1/rules/{set}/{rule}", Query::PLAIN);
 
 /// The fields a deadline's text answer may carry.
 pub const DEADLINE_FIELDS: &[&str] = &[
@@ -312,8 +314,12 @@ const fn deadline_kind(name: &str) -> Kind {
     match name.as_bytes() {
         b"event" | b"as_of" => Kind::Moment,
         b"days" | b"amount" => Kind::Integer,
-        b"explain" | b"strict" => Kind::Flag,
-        b"unit" => Kind::Choice(&["working_days", "calendar_days", "working_hours"]),
+        b"explain" | b"strict" | b"extended" => Kind::Flag,
+        b"agreed_due" => Kind::Date,
+        b"unit" => Kind::Choice(&Unit::NAMES),
+        b"direction" => Kind::Choice(&Direction::NAMES),
+        b"bound" => Kind::Choice(&Bound::NAMES),
+        b"counting" => Kind::Choice(&Counting::NAMES),
         b"cutoff" => Kind::Choice(&Cutoff::NAMES),
         _ => Kind::Text,
     }
@@ -362,7 +368,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
 };
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 21] = [
+pub const ALL: [&Endpoint; 22] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -380,6 +386,7 @@ pub const ALL: [&Endpoint; 21] = [
     &OFFICE,
     &RULES,
     &RULE_ONE,
+    &RULE_IN_SET,
     &DEADLINES,
     &BATCH,
     &ADMIN_RELOAD,

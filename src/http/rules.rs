@@ -1,68 +1,151 @@
-//! `/v1/rules`: the deadlines of the working rules, in the request's language.
+//! `/v1/rules`: the rule sets in force and their time limits, in the request's language.
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::{AppState, params::Params, problem::ApiError, render::json};
-use crate::deadline::{Consequence, Rule, Unit};
+use super::{AppState, Snapshot, params::Params, problem::ApiError, render::json};
+use crate::deadline::{
+    Bound, Consequence, Counting, Direction, Extension, Rule, RuleBook, RuleOrigin, RuleSet,
+    TextSource, Unit,
+};
+use crate::store::RulesStatus;
 use crate::text::{Lang, Missing};
 
 /// A rule as the API shows it: its words in the request's language, the article's own words
 /// as the instrument gives them.
 #[derive(Serialize)]
 struct RuleDto<'a> {
-    id: &'a str,
+    /// `<set>/<rule>`.
+    id: String,
+    set: &'a str,
     title: &'a str,
+    statute: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
     article: &'a str,
     text: &'a str,
     event: &'a str,
     unit: Unit,
     amount: u32,
     period: String,
+    direction: Direction,
+    bound: Bound,
+    counting: Counting,
     adjustable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension: Option<&'a Extension>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_time_basis: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    working_days_basis: Option<&'a str>,
     on_lapse: Option<Consequence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     on_lapse_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a TextSource>,
 }
 
 impl<'a> RuleDto<'a> {
-    fn new(rule: &'a Rule, lang: Lang) -> Self {
+    fn new(book: &RuleBook, rule: &'a Rule, lang: Lang) -> Self {
         let says = lang.says();
         RuleDto {
-            id: &rule.id,
+            id: rule.full_id(),
+            set: &rule.set,
             title: lang.pick(&rule.title),
+            statute: book.instrument(rule),
+            version: rule.version.as_deref(),
             article: &rule.article,
             text: &rule.text,
             event: lang.pick(&rule.event),
             unit: rule.unit,
             amount: rule.amount,
             period: says.period_length(&crate::deadline::Period::of(rule)),
+            direction: rule.direction,
+            bound: rule.bound,
+            counting: rule.counting,
             adjustable: rule.adjustable,
+            extension: rule.extension.as_ref(),
+            excluded_time: rule.excluded_time.as_deref(),
+            excluded_time_basis: rule.excluded_time_basis.as_deref(),
+            working_days_basis: rule.working_days_basis.as_deref(),
             on_lapse: rule.on_lapse,
             on_lapse_text: rule.on_lapse.map(|c| says.consequence(c)),
+            source: rule.source.as_ref(),
         }
     }
 }
 
-pub async fn list(state: web::Data<AppState>, _: Params, lang: Lang) -> HttpResponse {
-    json(
-        &state
-            .rules
-            .iter()
-            .map(|r| RuleDto::new(r, lang))
-            .collect::<Vec<_>>(),
-    )
+/// A rule set as the API shows it.
+#[derive(Serialize)]
+struct SetDto<'a> {
+    id: &'a str,
+    title: &'a str,
+    source: &'a str,
+    origin: &'a RuleOrigin,
+    rules: Vec<RuleDto<'a>>,
 }
 
-pub async fn one(
+#[derive(Serialize)]
+struct RulesDto<'a> {
+    sets: Vec<SetDto<'a>>,
+    /// The operator's rule files in force and refused.
+    status: RulesStatus,
+}
+
+fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, lang: Lang) -> SetDto<'a> {
+    SetDto {
+        id: &set.id,
+        title: lang.pick(&set.title),
+        source: &set.source,
+        origin: &set.origin,
+        rules: set
+            .rules
+            .iter()
+            .map(|r| RuleDto::new(book, r, lang))
+            .collect(),
+    }
+}
+
+pub async fn list(
     state: web::Data<AppState>,
+    data: Snapshot,
+    _: Params,
+    lang: Lang,
+) -> HttpResponse {
+    let book = data.0.rules();
+    json(&RulesDto {
+        sets: book.sets().iter().map(|s| set_dto(book, s, lang)).collect(),
+        status: state.store.rules_status(),
+    })
+}
+
+fn one_rule(data: &Snapshot, id: &str, lang: Lang) -> Result<HttpResponse, ApiError> {
+    let book = data.0.rules();
+    let rule = book
+        .find(id)
+        .map_err(|e| ApiError::NotFound(Missing::Rule(e)))?;
+    Ok(json(&RuleDto::new(book, rule, lang)))
+}
+
+/// `GET /v1/rules/{id}`: a rule by its own id alone, where one set has it.
+pub async fn one(
+    data: Snapshot,
     id: web::Path<String>,
     _: Params,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    let rule = state
-        .rules
-        .find(&id)
-        .map_err(|e| ApiError::NotFound(Missing::Rule(e)))?;
-    Ok(json(&RuleDto::new(rule, lang)))
+    one_rule(&data, &id, lang)
+}
+
+/// `GET /v1/rules/{set}/{rule}`.
+pub async fn in_set(
+    data: Snapshot,
+    path: web::Path<(String, String)>,
+    _: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (set, rule) = path.into_inner();
+    one_rule(&data, &format!("{set}/{rule}"), lang)
 }

@@ -4,7 +4,15 @@ use chrono::NaiveDate;
 
 fn store(operator: Option<PathBuf>, state: Option<PathBuf>) -> Store {
     let specs = parse_specs(EMBEDDED_SPECS).unwrap();
-    Store::open(specs, DataSet::embedded().unwrap(), operator, state, None).unwrap()
+    Store::open(
+        specs,
+        DataSet::embedded().unwrap(),
+        operator,
+        state,
+        None,
+        None,
+    )
+    .unwrap()
 }
 
 /// An invented 2027 national notice shaped like the real ones.
@@ -34,7 +42,7 @@ fn an_operator_file_changes_its_own_layer_and_those_below_only() {
     fs::create_dir_all(dir.path().join("cn-xj-kizilsu")).unwrap();
     fs::write(dir.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
     let store = store(Some(dir.path().to_owned()), None);
-    let set = store.calendars();
+    let set = store.in_force();
     let date = d(2026, 7, 14);
     assert!(
         !set.get("cn-xj-kizilsu")
@@ -64,9 +72,9 @@ fn a_bad_operator_file_is_refused_and_the_rest_stays() {
         r#"{"year": 2026, "days": []}"#,
     )
     .unwrap();
-    let before = store(None, None).calendars().version().to_owned();
+    let before = store(None, None).in_force().version().to_owned();
     let store = store(Some(dir.path().to_owned()), None);
-    assert_eq!(store.calendars().version(), before, "nothing changed");
+    assert_eq!(store.in_force().version(), before, "nothing changed");
     let refused = store.operator_status().refused;
     assert_eq!(
         refused.len(),
@@ -88,9 +96,9 @@ fn operator_file_names_other_than_four_digit_years_are_refused() {
     for name in ["02026.json", "+2026.json", "2026 .json"] {
         fs::write(dir.path().join("cn-xj-kizilsu").join(name), ZHOUQING).unwrap();
     }
-    let before = store(None, None).calendars().version().to_owned();
+    let before = store(None, None).in_force().version().to_owned();
     let store = store(Some(dir.path().to_owned()), None);
-    assert_eq!(store.calendars().version(), before, "none is read");
+    assert_eq!(store.in_force().version(), before, "none is read");
     let refused = store.operator_status().refused;
     assert_eq!(refused.len(), 3, "{refused:?}");
     assert!(
@@ -113,7 +121,7 @@ fn an_accepted_feed_file_survives_a_restart_without_the_feed() {
         Ok(Offer::Unchanged)
     );
     let again = store(None, Some(state.path().to_owned()));
-    let set = again.calendars();
+    let set = again.in_force();
     let day = set.get("cn").unwrap().day(d(2027, 10, 6)).unwrap();
     assert_eq!(
         day.name,
@@ -133,7 +141,7 @@ fn an_accepted_feed_file_survives_a_restart_without_the_feed() {
 #[test]
 fn a_file_for_a_new_year_without_its_statutory_holidays_is_refused() {
     let store = store(None, None);
-    let before = store.calendars().version().to_owned();
+    let before = store.in_force().version().to_owned();
     let one_entry =
         r#"{"year": 2027, "days": [{"name": "x", "date": "2027-12-31", "isOffDay": false}]}"#;
     let err = store
@@ -141,7 +149,7 @@ fn a_file_for_a_new_year_without_its_statutory_holidays_is_refused() {
         .unwrap_err();
     assert!(matches!(err, DataError::LacksStatutoryDay { .. }), "{err}");
     assert!(err.to_string().contains("2027-01-01 (元旦)"), "{err}");
-    assert_eq!(store.calendars().version(), before, "2027 stays estimated");
+    assert_eq!(store.in_force().version(), before, "2027 stays estimated");
     let refused = store.feed_status().refused;
     assert_eq!(refused.len(), 1, "the refusal is in the status");
     assert_eq!(refused[0].year, 2027);
@@ -309,16 +317,16 @@ fn what_an_offer_accepts_a_restart_keeps_in_force_whatever_the_operator_files() 
 fn an_operator_can_withdraw_an_accepted_feed_file_for_good() {
     let state = tempfile::tempdir().unwrap();
     let store1 = store(None, Some(state.path().to_owned()));
-    let estimated = store1.calendars().version().to_owned();
+    let estimated = store1.in_force().version().to_owned();
     store1
         .offer_feed_file(2027, NOTICE_2027.as_bytes(), "http://feed/2027.json")
         .unwrap();
-    assert_ne!(store1.calendars().version(), estimated);
+    assert_ne!(store1.in_force().version(), estimated);
 
     store1.withdraw_feed_file(2027).unwrap();
 
     assert_eq!(
-        store1.calendars().version(),
+        store1.in_force().version(),
         estimated,
         "2027 is estimated again"
     );
@@ -333,7 +341,7 @@ fn an_operator_can_withdraw_an_accepted_feed_file_for_good() {
     );
     let restarted = store(None, Some(state.path().to_owned()));
     assert_eq!(
-        restarted.calendars().version(),
+        restarted.in_force().version(),
         estimated,
         "a restart keeps it withdrawn"
     );

@@ -12,8 +12,8 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Ending, Expected, InputError, JsonKind, JsonProblem,
-    Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
+    JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
@@ -38,6 +38,21 @@ fn unit(unit: Unit, amount: u32) -> String {
         (Unit::CalendarDays, n) => format!("{n} days"),
         (Unit::WorkingHours, 1) => "1 working hour".to_owned(),
         (Unit::WorkingHours, n) => format!("{n} working hours"),
+        (Unit::Months, 1) => "1 month".to_owned(),
+        (Unit::Months, n) => format!("{n} months"),
+        (Unit::Years, 1) => "1 year".to_owned(),
+        (Unit::Years, n) => format!("{n} years"),
+        (Unit::Hours, 1) => "1 hour".to_owned(),
+        (Unit::Hours, n) => format!("{n} hours"),
+    }
+}
+
+/// The words a form key takes.
+fn form_words(key: &str) -> &'static str {
+    match key {
+        "direction" => "forward, backward",
+        "bound" => "within, at_least",
+        _ => "civil, tax",
     }
 }
 
@@ -99,6 +114,8 @@ impl Catalogue for En {
             Title::Provisional => "The answer is provisional",
             Title::NoOfficeHours => "The calendar gives no office hours",
             Title::UnitNotAllowed => "This rule's unit cannot be changed",
+            Title::FormNotAllowed => "This rule's form cannot be changed",
+            Title::NoExtension => "No extension is allowed",
             Title::DaysNotAllowed => "This rule's period cannot be changed",
             Title::AmountOutOfRange => "The period's length is out of range",
             Title::NotFound => "Not found",
@@ -406,8 +423,42 @@ impl Catalogue for En {
                 "rule {rule} counts in {}; a unit of its own is only for an ad hoc period",
                 unit.as_str()
             ),
-            DeadlineError::AmountOutOfRange { amount } => {
-                format!("a period of {amount} days is out of range: it must run from 1 to 3650")
+            DeadlineError::AmountOutOfRange { amount, unit } => format!(
+                "a period of {amount} {} is out of range: it must run from 1 to {}",
+                unit.as_str(),
+                unit.max_amount()
+            ),
+            DeadlineError::FormNotAllowed {
+                rule: Some(rule),
+                key,
+            } => format!("rule {rule} sets its own {key}; it cannot be changed"),
+            DeadlineError::FormNotAllowed { rule: None, .. } => {
+                "a period in hours runs forward only".to_owned()
+            }
+            DeadlineError::NoExtension { rule: Some(rule) } => {
+                format!("rule {rule} allows no extension")
+            }
+            DeadlineError::NoExtension { rule: None } => {
+                "an ad hoc period has no extension; give a new due date as agreed_due".to_owned()
+            }
+            DeadlineError::UnknownForm { key, value } => format!(
+                "{key} {} is none of {}",
+                quote(value),
+                form_words(key)
+            ),
+            DeadlineError::Paused(text) => format!(
+                "paused {} is not an interval of dates <from>/<to> (2026-05-01/2026-05-10) with from not after to",
+                quote(text)
+            ),
+            DeadlineError::TooManyPaused => format!(
+                "paused gives more than {} intervals",
+                crate::deadline::MAX_PAUSED
+            ),
+            DeadlineError::PausedNotAllowed => {
+                "paused time applies to a forward period counted in days, not to a backward one or one in hours".to_owned()
+            }
+            DeadlineError::Agreed(text) => {
+                format!("agreed_due {} is not a date after the event", quote(text))
             }
             DeadlineError::MissingPeriod => {
                 "a deadline needs either a rule, or a unit and an amount".to_owned()
@@ -455,6 +506,7 @@ impl Catalogue for En {
                     Expected::Text => "a string",
                     Expected::WholeNumber => "a whole number",
                     Expected::Flag => "true or false",
+                    Expected::TextOrList => "a string or a list of strings",
                 };
                 format!("field {field} must be {expected}, not {found}")
             }
@@ -469,7 +521,7 @@ impl Catalogue for En {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "unit {} is none of working_days, calendar_days and working_hours",
+            "unit {} is none of working_days, calendar_days, months, years, hours and working_hours",
             quote(&error.0)
         )
     }
@@ -575,15 +627,45 @@ impl Catalogue for En {
             name: step.name.as_deref(),
             estimated: false,
         });
+        let backward = period.direction == Direction::Backward;
+        let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
+        let n = step.ordinal.unwrap_or(0);
         match step.why {
+            Why::EventDay if backward => {
+                format!("the day of the event counted back from, not counted; {day}")
+            }
             Why::EventDay => format!(
                 "the event's day, not counted (Civil Code art. 201: a period starts the next day); {day}"
             ),
-            Why::Counted => match (period.unit, step.ordinal) {
-                (Unit::WorkingDays, Some(n)) => format!("working day {n} of the period; {day}"),
-                (_, Some(n)) => format!("day {n} of the period; {day}"),
-                _ => day,
+            Why::Counted => match (period.unit, backward) {
+                (Unit::WorkingDays, false) => format!("working day {n} of the period; {day}"),
+                (Unit::WorkingDays, true) => format!("working day {n} before the event; {day}"),
+                (_, false) => format!("day {n} of the period; {day}"),
+                (_, true) => format!("day {n} before the event; {day}"),
             },
+            Why::Extension => match period.extension_unit() {
+                Unit::WorkingDays => format!("working day {n} of the extension; {day}"),
+                _ => format!("day {n} of the extension; {day}"),
+            },
+            Why::CorrespondingDay => format!(
+                "day {n}: the corresponding day of the month the period ends in is its last day (Civil Code art. 202); {day}"
+            ),
+            Why::MonthEnd => format!(
+                "day {n}: the month the period ends in has no corresponding day, so its last day is the period's (Civil Code art. 202); {day}"
+            ),
+            Why::Paused => format!("{day}; paused time, not counted"),
+            Why::TaxProlonged => format!(
+                "{day}; one of three or more consecutive rest days, which prolong the period (Tax Collection Administration Law Implementing Rules art. 109)"
+            ),
+            Why::RolledBack if working => format!(
+                "{day}; the period's last day fell on a rest day and moves earlier, to this day: acting later would miss the period"
+            ),
+            Why::RolledBack => format!("{day}; a rest day, passed over going back"),
+            Why::NextStep => {
+                format!("{day}; the period has run in full: the next step may happen from this day")
+            }
+            Why::Agreed => format!("{day}; within the due date agreed with the host department"),
+            Why::HoursElapsed => format!("{day}; {} counted", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}; not a working day, not counted"),
             Why::OfficeTime => format!(
                 "{day}; {} of office time counted",
@@ -667,6 +749,7 @@ impl Catalogue for En {
                 "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203)".to_owned()
             }
             Ending::OfficeTimeRun => "a period in office hours runs from the stated time (Civil Code art. 201(2)) and ends when its office time has run".to_owned(),
+            Ending::HoursRun => "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run".to_owned(),
         }
     }
 
@@ -679,6 +762,7 @@ impl Catalogue for En {
                 "; the period ends at 24:00 (Civil Code art. 203)".to_owned()
             }
             Ending::OfficeTimeRun => format!("; the office time runs out at {time}"),
+            Ending::HoursRun => format!("; the period runs out at {time}"),
         }
     }
 

@@ -165,6 +165,8 @@ pub enum Title {
     Provisional,
     NoOfficeHours,
     UnitNotAllowed,
+    FormNotAllowed,
+    NoExtension,
     DaysNotAllowed,
     AmountOutOfRange,
     NotFound,
@@ -181,7 +183,7 @@ pub enum Title {
 
 impl Title {
     /// Every kind, for the catalogue's tests.
-    pub const ALL: [Title; 24] = [
+    pub const ALL: [Title; 26] = [
         Title::MissingParameter,
         Title::InvalidParameter,
         Title::UnknownParameter,
@@ -194,6 +196,8 @@ impl Title {
         Title::Provisional,
         Title::NoOfficeHours,
         Title::UnitNotAllowed,
+        Title::FormNotAllowed,
+        Title::NoExtension,
         Title::DaysNotAllowed,
         Title::AmountOutOfRange,
         Title::NotFound,
@@ -223,6 +227,8 @@ impl Title {
             Title::Provisional => "provisional",
             Title::NoOfficeHours => "no-office-hours",
             Title::UnitNotAllowed => "unit-not-allowed",
+            Title::FormNotAllowed => "form-not-allowed",
+            Title::NoExtension => "no-extension",
             Title::DaysNotAllowed => "days-not-allowed",
             Title::AmountOutOfRange => "amount-out-of-range",
             Title::NotFound => "not-found",

@@ -28,11 +28,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     let book = RuleBook::embedded();
     let rule = book.get("countersign-reply").expect("the rule");
     let period = Period::of(rule);
-    let ad_hoc = Period {
-        rule: None,
-        unit: Unit::CalendarDays,
-        amount: 30,
-    };
+    let ad_hoc = Period::ad_hoc(Unit::CalendarDays, 30);
     let calendar_errors = [
         CalendarError::OutOfRange {
             date: d(2101, 1, 1),
@@ -131,7 +127,30 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             rule: "approved-filing".into(),
             unit: Unit::CalendarDays,
         },
-        DeadlineError::AmountOutOfRange { amount: 0 },
+        DeadlineError::AmountOutOfRange {
+            amount: 0,
+            unit: Unit::WorkingDays,
+        },
+        DeadlineError::FormNotAllowed {
+            rule: Some("national/gov-info-reply".into()),
+            key: "direction",
+        },
+        DeadlineError::FormNotAllowed {
+            rule: None,
+            key: "direction",
+        },
+        DeadlineError::NoExtension {
+            rule: Some("kizilsu/meeting-issuance".into()),
+        },
+        DeadlineError::NoExtension { rule: None },
+        DeadlineError::UnknownForm {
+            key: "bound",
+            value: "exactly".into(),
+        },
+        DeadlineError::Paused("2026-05-10/2026-05-01".into()),
+        DeadlineError::TooManyPaused,
+        DeadlineError::PausedNotAllowed,
+        DeadlineError::Agreed("2026-01-01".into()),
         DeadlineError::MissingPeriod,
         DeadlineError::Provisional,
         DeadlineError::Calendar(calendar_errors[0].clone()),
@@ -168,6 +187,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         Ending::MidnightNoHours,
         Ending::MidnightAsked,
         Ending::OfficeTimeRun,
+        Ending::HoursRun,
     ];
     let invalid = [
         Invalid::GivenTwice,
@@ -281,6 +301,16 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         (d(2026, 10, 8), Why::Rolled),
         (d(2026, 10, 9), Why::OfficeTime),
         (d(2026, 10, 4), Why::NoOfficeTime),
+        (d(2026, 10, 12), Why::HoursElapsed),
+        (d(2026, 10, 13), Why::Paused),
+        (d(2026, 10, 5), Why::TaxProlonged),
+        (d(2026, 10, 14), Why::Extension),
+        (d(2026, 10, 15), Why::CorrespondingDay),
+        (d(2026, 10, 31), Why::MonthEnd),
+        (d(2026, 10, 3), Why::RolledBack),
+        (d(2026, 9, 30), Why::RolledBack),
+        (d(2026, 10, 16), Why::NextStep),
+        (d(2026, 10, 19), Why::Agreed),
     ]
     .into_iter()
     .map(|(date, why)| {
@@ -292,7 +322,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             counted: why == Why::Counted,
             ordinal: (why == Why::Counted).then_some(3),
             why,
-            minutes: (why == Why::OfficeTime).then_some(210),
+            minutes: matches!(why, Why::OfficeTime | Why::HoursElapsed).then_some(210),
         }
     })
     .collect();
@@ -393,9 +423,14 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     }
     texts.push(says.day(holiday));
     texts.push(says.day(makeup));
+    let backward = Period {
+        direction: crate::deadline::Direction::Backward,
+        ..Period::ad_hoc(Unit::WorkingDays, 5)
+    };
     for step in &steps {
         texts.push(says.step_reason(step, &period));
         texts.push(says.step_reason(step, &ad_hoc));
+        texts.push(says.step_reason(step, &backward));
     }
     texts.push(says.period_length(&period));
     texts.push(says.period_length(&ad_hoc));
@@ -407,12 +442,9 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         texts.push(says.ending(ending));
         texts.push(says.last_moment(ending, "19:30"));
     }
-    let hours_period = Period {
-        rule: None,
-        unit: Unit::WorkingHours,
-        amount: 8,
-    };
-    texts.push(says.period_length(&hours_period));
+    for unit in Unit::ALL {
+        texts.push(says.period_length(&Period::ad_hoc(unit, 8)));
+    }
     texts.push(says.awaited_notice(2027, "cn", "cn/2027.json", true));
     texts.push(says.awaited_notice(2027, "cn-xj", "cn-xj/2027.json", false));
     texts.push(says.holiday_feed_name("新疆维吾尔自治区"));

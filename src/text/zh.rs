@@ -12,8 +12,8 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Ending, Expected, InputError, JsonKind, JsonProblem,
-    Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
+    JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
@@ -50,6 +50,8 @@ impl Catalogue for Zh {
             Title::Provisional => "答案为暂定",
             Title::NoOfficeHours => "该日历没有作息时间",
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
+            Title::FormNotAllowed => "该规则的期限形式不可更改",
+            Title::NoExtension => "没有可以延长的期限",
             Title::DaysNotAllowed => "该规则的期限不可更改",
             Title::AmountOutOfRange => "期限长度超出范围",
             Title::NotFound => "未找到",
@@ -344,14 +346,49 @@ impl Catalogue for Zh {
             ),
             DeadlineError::UnitNotAllowed { rule, unit } => format!(
                 "规则 {rule} 按{}计算；自定义计算单位只用于临时期限",
-                match unit {
-                    Unit::WorkingDays => "工作日",
-                    Unit::CalendarDays => "日",
-                    Unit::WorkingHours => "工作小时",
+                unit_word(*unit)
+            ),
+            DeadlineError::AmountOutOfRange { amount, unit } => format!(
+                "期限长度 {amount}（{}）超出范围：须在1至{}之间",
+                unit_word(*unit),
+                unit.max_amount()
+            ),
+            DeadlineError::FormNotAllowed {
+                rule: Some(rule),
+                key,
+            } => format!("规则 {rule} 的 {key} 由规则规定，不能更改"),
+            DeadlineError::FormNotAllowed { rule: None, .. } => {
+                "按小时计算的期间只能向后计算".to_owned()
+            }
+            DeadlineError::NoExtension { rule: Some(rule) } => {
+                format!("规则 {rule} 没有可以延长的期限")
+            }
+            DeadlineError::NoExtension { rule: None } => {
+                "临时期限没有延长期限；商定的新时限请用 agreed_due 给出".to_owned()
+            }
+            DeadlineError::UnknownForm { key, value } => format!(
+                "{key} {} 无法识别；可选 {}",
+                quote(value),
+                match *key {
+                    "direction" => "forward（向后计算）、backward（倒计）",
+                    "bound" => "within（期限内）、at_least（不少于）",
+                    _ => "civil（民法典）、tax（税收征收管理法实施细则第一百零九条）",
                 }
             ),
-            DeadlineError::AmountOutOfRange { amount } => {
-                format!("期限长度 {amount} 超出范围：须在1至3650之间")
+            DeadlineError::Paused(text) => format!(
+                "paused {} 不是日期区间 <起>/<止>（如 2026-05-01/2026-05-10），且起日不得晚于止日",
+                quote(text)
+            ),
+            DeadlineError::TooManyPaused => format!(
+                "paused 给出的中止期间超过 {} 段",
+                crate::deadline::MAX_PAUSED
+            ),
+            DeadlineError::PausedNotAllowed => {
+                "中止期间只适用于向后计算、按日计算的期间，不适用于倒计的期间或按小时计算的期间"
+                    .to_owned()
+            }
+            DeadlineError::Agreed(text) => {
+                format!("agreed_due {} 不是起算日之后的日期", quote(text))
             }
             DeadlineError::MissingPeriod => {
                 "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
@@ -399,6 +436,7 @@ impl Catalogue for Zh {
                     Expected::Text => "字符串",
                     Expected::WholeNumber => "整数",
                     Expected::Flag => "true 或 false",
+                    Expected::TextOrList => "字符串或字符串列表",
                 };
                 format!("字段 {field} 应为{expected}，而不是 {found}")
             }
@@ -413,7 +451,7 @@ impl Catalogue for Zh {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "计算单位 {} 无法识别；可用 working_days（工作日）、calendar_days（日）或 working_hours（工作小时）",
+            "计算单位 {} 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）",
             quote(&error.0)
         )
     }
@@ -515,13 +553,38 @@ impl Catalogue for Zh {
             name: step.name.as_deref(),
             estimated: false,
         });
+        let backward = period.direction == Direction::Backward;
+        let n = step.ordinal.unwrap_or(0);
         match step.why {
+            Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("起算日，不计入（《民法典》第二百零一条）；{day}"),
-            Why::Counted => match (period.unit, step.ordinal) {
-                (Unit::WorkingDays, Some(n)) => format!("第{n}个工作日；{day}"),
-                (_, Some(n)) => format!("第{n}日；{day}"),
-                _ => day,
+            Why::Counted => match (period.unit, backward) {
+                (Unit::WorkingDays, false) => format!("第{n}个工作日；{day}"),
+                (Unit::WorkingDays, true) => format!("前第{n}个工作日；{day}"),
+                (_, false) => format!("第{n}日；{day}"),
+                (_, true) => format!("前第{n}日；{day}"),
             },
+            Why::Extension => match period.extension_unit() {
+                Unit::WorkingDays => format!("延长期限第{n}个工作日；{day}"),
+                _ => format!("延长期限第{n}日；{day}"),
+            },
+            Why::CorrespondingDay => {
+                format!("第{n}日，到期月的对应日为期间的最后一日（《民法典》第二百零二条）；{day}")
+            }
+            Why::MonthEnd => format!(
+                "第{n}日，到期月没有对应日，月末日为期间的最后一日（《民法典》第二百零二条）；{day}"
+            ),
+            Why::Paused => format!("{day}；中止期间，不计入"),
+            Why::TaxProlonged => format!(
+                "{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
+            ),
+            Why::RolledBack if is_working(step.kind) => {
+                format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
+            }
+            Why::RolledBack => format!("{day}；休息日，向前顺推"),
+            Why::NextStep => format!("{day}；期间已经届满，最早可于本日进行下一步"),
+            Why::Agreed => format!("{day}；在与主办部门商定的回复时限内"),
+            Why::HoursElapsed => format!("{day}；计入{}", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}，不计入"),
             Why::OfficeTime => {
                 format!("{day}；计入办公时间{}", duration(step.minutes.unwrap_or(0)))
@@ -598,6 +661,9 @@ impl Catalogue for Zh {
             Ending::OfficeTimeRun => {
                 "按办公时间计算的期间，自规定的时间开始计算（《民法典》第二百零一条第二款），办公时间届满之时即为截止时间".to_owned()
             }
+            Ending::HoursRun => {
+                "按照小时计算的期间，自规定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间".to_owned()
+            }
         }
     }
 
@@ -610,6 +676,7 @@ impl Catalogue for Zh {
                 "；截止时间为二十四时（《民法典》第二百零三条）".to_owned()
             }
             Ending::OfficeTimeRun => format!("；办公时间于 {time} 届满"),
+            Ending::HoursRun => format!("；期间于 {time} 届满"),
         }
     }
 
@@ -718,6 +785,21 @@ fn period_words(unit: Unit, amount: u32) -> String {
         Unit::WorkingDays => format!("{amount}个工作日"),
         Unit::CalendarDays => format!("{amount}日"),
         Unit::WorkingHours => format!("{amount}个工作小时"),
+        Unit::Months => format!("{amount}个月"),
+        Unit::Years => format!("{amount}年"),
+        Unit::Hours => format!("{amount}小时"),
+    }
+}
+
+/// A unit as a sentence names it (`工作日`).
+fn unit_word(unit: Unit) -> &'static str {
+    match unit {
+        Unit::WorkingDays => "工作日",
+        Unit::CalendarDays => "日",
+        Unit::Months => "月",
+        Unit::Years => "年",
+        Unit::Hours => "小时",
+        Unit::WorkingHours => "工作小时",
     }
 }
 

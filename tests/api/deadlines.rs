@@ -89,7 +89,7 @@ async fn meeting_issuance_answers_the_rule_unit_amount_and_citation() {
 
     // Assert: rules/kizilsu.toml, 第四十二条, 7 working days.
     assert_eq!(
-        answer["rule"], "meeting-issuance",
+        answer["rule"], "kizilsu/meeting-issuance",
         "expected the rule echoed"
     );
     assert_eq!(answer["unit"], "working_days", "expected working days");
@@ -292,7 +292,10 @@ async fn countersign_reply_takes_the_host_departments_own_days() {
     // 10: … 10/15 (7), 10/16 (8), Mon 10/19 (9), Tue 10/20 (10).
     assert_eq!(ten["due_date"], "2026-10-20", "expected Tue 2026-10-20");
     assert_eq!(ten["amount"], 10, "expected the caller's amount");
-    assert_eq!(ten["rule"], "countersign-reply", "expected the rule kept");
+    assert_eq!(
+        ten["rule"], "kizilsu/countersign-reply",
+        "expected the rule kept, by its full id"
+    );
 }
 
 #[tokio::test]

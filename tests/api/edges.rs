@@ -132,7 +132,7 @@ async fn ids_and_zone_names_are_read_in_any_case_and_an_unknown_one_names_the_cl
     assert_eq!(
         (&upper["rule"], &upper["calendar"], &upper["timezone"]),
         (
-            &json!("countersign-reply"),
+            &json!("kizilsu/countersign-reply"),
             &json!("cn-xj"),
             &json!("Asia/Urumqi")
         ),

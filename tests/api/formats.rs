@@ -610,9 +610,9 @@ async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_a
         lines,
         [
             BATCH_HEADER,
-            "1,,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,,",
+            "1,,true,kizilsu/meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,,",
             "2,,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date",
-            "3,,true,countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,",
+            "3,,true,kizilsu/countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,",
         ],
         "expected rows 1 and 3 due, row 2's error in its error column"
     );
@@ -700,7 +700,7 @@ async fn a_csv_batch_carries_the_callers_own_columns_through_unchanged() {
         lines,
         [
             format!("{BATCH_HEADER},文号,标题").as_str(),
-            "1,D-12,true,countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-15T19:30:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
+            "1,D-12,true,kizilsu/countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-15T19:30:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
             "2,D-13,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date,克政办发〔2026〕13号,会签",
         ],
         "expected each row with the caller's columns carried through"
@@ -753,7 +753,9 @@ async fn a_json_batch_is_answered_in_csv_when_asked() {
     let lines = crlf_lines(&answer);
     assert_eq!(lines[0], BATCH_HEADER, "expected the header row first");
     assert!(
-        lines[1].starts_with("1,,true,meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,"),
+        lines[1].starts_with(
+            "1,,true,kizilsu/meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,"
+        ),
         "expected item 1 due 2025-02-10, got {:?}",
         lines[1]
     );

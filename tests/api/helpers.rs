@@ -98,7 +98,7 @@ impl TestApp {
         }
     }
 
-    async fn post_json(&self, path: &str, body: &Value) -> Response {
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
         self.request(
             Method::POST,
             path,

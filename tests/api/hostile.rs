@@ -1136,10 +1136,11 @@ async fn vocabulary(app: &TestApp) -> Vocabulary {
         .json()
         .await
         .expect("the rules are JSON");
-    let mut rules: Vec<String> = rules
+    let mut rules: Vec<String> = rules["sets"]
         .as_array()
-        .expect("the rules are a list")
+        .expect("the rule sets are a list")
         .iter()
+        .flat_map(|s| s["rules"].as_array().expect("a set's rules are a list"))
         .filter_map(|r| r["id"].as_str().map(str::to_owned))
         .collect();
     assert!(!rules.is_empty(), "the service knows some rules");

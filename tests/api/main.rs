@@ -17,5 +17,6 @@ mod hours;
 mod language;
 mod meta;
 mod page;
+mod periods;
 mod rules;
 mod workdays;

@@ -1,0 +1,218 @@
+//! The rule sets' own tests: the embedded sets quote their instruments, every national rule's
+//! text is in the statute's file word for word, and a bad file is refused by name.
+
+use super::*;
+
+const SEED_ARTICLES: [(&str, &str); 3] = [
+    ("meeting-issuance", "原则上须在会议结束后7个工作日内印发"),
+    (
+        "approved-filing",
+        "文件印发后30日内应向自治州人民政府办公室报备",
+    ),
+    ("countersign-reply", "一般应在7个工作日内回复"),
+];
+
+#[test]
+fn the_working_rules_quote_the_articles_that_set_them() {
+    let book = RuleBook::embedded();
+    for (id, words) in SEED_ARTICLES {
+        let rule = book
+            .get(&format!("kizilsu/{id}"))
+            .unwrap_or_else(|| panic!("rule {id} exists"));
+        assert!(rule.text.contains(words), "rule {id} quotes {words}");
+        assert_eq!(book.get(id), Some(rule), "{id} stays valid alone");
+    }
+    let reply = book.get("countersign-reply").unwrap();
+    assert!(
+        reply.adjustable,
+        "the host department may set its own period"
+    );
+    assert_eq!(reply.on_lapse, Some(Consequence::DeemedNoObjection));
+    assert!(!book.get("meeting-issuance").unwrap().adjustable);
+}
+
+/// The paragraphs of `text` (joined by `\n`) each occur in `file` as a whole line, the first
+/// possibly after its article's label and one space, as LawRefBook's files write them.
+fn occurs_verbatim(text: &str, file: &str) -> Result<(), String> {
+    let lines: Vec<&str> = file.lines().collect();
+    for paragraph in text.split('\n') {
+        let found = lines.iter().any(|line| {
+            *line == paragraph
+                || line
+                    .split_once(' ')
+                    .is_some_and(|(label, rest)| label.starts_with('第') && rest == paragraph)
+        });
+        if !found {
+            return Err(format!("not found as a line: {paragraph:?}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_national_rule_quotes_its_statute_word_for_word_from_the_file_beside_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let book = RuleBook::embedded();
+    let national = book.set("national").expect("the national set");
+    assert!(national.rules.len() >= 10, "about ten time limits");
+    for rule in &national.rules {
+        let source = rule
+            .source
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} records where its text is from", rule.id));
+        assert_eq!(source.repo, "LawRefBook/Laws", "{}", rule.id);
+        assert!(
+            source.commit.len() == 40 && source.commit.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{}: a commit, not a branch",
+            rule.id
+        );
+        let file = std::fs::read_to_string(root.join(&source.file))
+            .unwrap_or_else(|e| panic!("{}: {}: {e}", rule.id, source.file));
+        assert!(
+            source
+                .path
+                .ends_with(source.file.trim_start_matches("sources/")),
+            "{}: the copy keeps the repository's file name",
+            rule.id
+        );
+        occurs_verbatim(&rule.text, &file).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        assert!(
+            rule.statute.is_some() && rule.version.is_some(),
+            "{}",
+            rule.id
+        );
+        if let Some(ext) = &rule.extension {
+            assert!(
+                rule.text.contains(&ext.basis),
+                "{}: the extension's basis is quoted",
+                rule.id
+            );
+        }
+        if rule.unit == Unit::WorkingDays {
+            assert!(
+                rule.working_days_basis.is_some() || rule.text.contains("工作日"),
+                "{}: working days only where the statute says so",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_changed_character_is_not_found_in_the_statute() {
+    let file = "第三十条 政府信息公开申请内容不明确的，行政机关应当给予指导和释明。\n\n第三十一条 下一条。";
+    assert!(
+        occurs_verbatim(
+            "政府信息公开申请内容不明确的，行政机关应当给予指导和释明。",
+            file
+        )
+        .is_ok()
+    );
+    assert!(
+        occurs_verbatim(
+            "政府信息公开申请内容不明确的，行政机关应当给予指导与释明。",
+            file
+        )
+        .is_err()
+    );
+}
+
+fn file_with(rule: &str) -> String {
+    format!("title = {{ zh = \"测试\", en = \"test\" }}\nsource = \"测试\"\n[[rule]]\n{rule}")
+}
+
+const GOOD: &str = "id = \"reply\"\ntitle = { zh = \"回复\", en = \"reply\" }\narticle = \"第一条\"\ntext = \"5个工作日内回复。\"\nevent = { zh = \"收文\", en = \"receipt\" }\nunit = \"working_days\"\namount = 5\n";
+
+fn parse(text: &str) -> Result<RuleSet, RuleError> {
+    RuleSet::parse("office", "office.toml", text, RuleOrigin::Embedded)
+}
+
+#[test]
+fn a_rule_file_with_each_kind_of_mistake_names_the_file_the_rule_and_the_key() {
+    assert!(parse(&file_with(GOOD)).is_ok());
+    let unknown = parse(&file_with(&format!("{GOOD}dayz = 3\n"))).unwrap_err();
+    let text = unknown.to_string();
+    assert!(
+        text.contains("office.toml") && text.contains("rule reply") && text.contains("dayz"),
+        "{text}"
+    );
+    let empty = parse(&file_with(&GOOD.replace("5个工作日内回复。", ""))).unwrap_err();
+    assert_eq!(
+        empty.to_string(),
+        "office.toml: rule reply: text: must not be empty"
+    );
+    let amount = parse(&file_with(&GOOD.replace("amount = 5", "amount = 5000"))).unwrap_err();
+    assert_eq!(
+        amount.to_string(),
+        "office.toml: rule reply: amount: 5000 working_days is outside 1–3650"
+    );
+    let twice = parse(&file_with(&format!("{GOOD}[[rule]]\n{GOOD}"))).unwrap_err();
+    assert_eq!(
+        twice.to_string(),
+        "office.toml: rule reply is defined twice"
+    );
+    let missing = parse(&file_with(&GOOD.replace("article = \"第一条\"\n", ""))).unwrap_err();
+    assert!(missing.to_string().contains("article"), "{missing}");
+    let extension = parse(&file_with(&format!(
+        "{GOOD}extension = {{ amount = 5, unit = \"hours\", basis = \"经批准\" }}\n"
+    )))
+    .unwrap_err();
+    assert!(
+        extension.to_string().contains("rule reply: extension"),
+        "{extension}"
+    );
+}
+
+#[test]
+fn a_bare_rule_id_is_read_only_when_one_set_has_it() {
+    let office = parse(&file_with(GOOD)).unwrap();
+    let other = RuleSet::parse(
+        "other",
+        "other.toml",
+        &file_with(GOOD),
+        RuleOrigin::Embedded,
+    )
+    .unwrap();
+    let book = RuleBook::new(vec![office.clone()]);
+    assert_eq!(
+        book.get("reply").map(Rule::full_id),
+        Some("office/reply".into())
+    );
+    assert_eq!(
+        book.get("OFFICE/Reply").map(Rule::full_id),
+        Some("office/reply".into())
+    );
+    let both = RuleBook::new(vec![office, other]);
+    assert_eq!(both.get("reply"), None, "ambiguous alone");
+    assert_eq!(
+        both.get("other/reply").map(Rule::full_id),
+        Some("other/reply".into())
+    );
+}
+
+#[test]
+fn a_later_set_with_the_same_id_replaces_the_earlier() {
+    let first = parse(&file_with(GOOD)).unwrap();
+    let second = parse(&file_with(&GOOD.replace("amount = 5", "amount = 3"))).unwrap();
+    let book = RuleBook::new(vec![first.clone(), second]);
+    assert_eq!(book.sets().len(), 1);
+    assert_eq!(book.get("office/reply").unwrap().amount, 3);
+    assert_ne!(book.version(), RuleBook::new(vec![first]).version());
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_names_its_key() {
+    let weeks = parse(&file_with(&GOOD.replace("\"working_days\"", "\"weeks\""))).unwrap_err();
+    let text = weeks.to_string();
+    assert!(
+        text.starts_with("office.toml: rule reply: unit: ") && text.contains("weeks"),
+        "{text}"
+    );
+    let amount = parse(&file_with(&GOOD.replace("amount = 5", "amount = \"five\""))).unwrap_err();
+    assert!(
+        amount
+            .to_string()
+            .starts_with("office.toml: rule reply: amount: "),
+        "{amount}"
+    );
+}

@@ -1,0 +1,326 @@
+//! Counting a period day by day, in every form: forward and backward, working days, calendar
+//! days, months and years, with paused time, the tax counting, an extension and a minimum.
+//!
+//! The walk is the explanation itself: each day it passes gets its reason. It is also the
+//! second way the plain forms are counted — [`super::count`] counts them with the compiled
+//! table's arithmetic, and a property test holds the two to the same answers.
+
+use chrono::{Days, Months, NaiveDate};
+
+use super::{Bound, Counting, DeadlineError, Direction, Period, Step, Unit, Why};
+use crate::calendar::{Calendar, CalendarError, Day};
+
+/// What a walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Walked {
+    /// The period's last day (with its extension): the due date; backward, the latest day to
+    /// act.
+    pub last: NaiveDate,
+    /// For a forward minimum (`bound = at_least`): the earliest day the next step may happen.
+    pub next_step: Option<NaiveDate>,
+    /// The days whose kind the answer depends on (both included): a provisional day among
+    /// them makes the answer provisional.
+    pub depends: (NaiveDate, NaiveDate),
+    /// Every day passed, in date order, with its reason.
+    pub steps: Vec<Step>,
+}
+
+/// Walks `period` from `event` on `calendar`, with `paused` intervals (both ends included)
+/// not counted.
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] / [`CalendarError::ResultOutOfRange`] when the walk leaves
+/// the supported range.
+pub fn walk(
+    calendar: &Calendar,
+    period: &Period<'_>,
+    event: NaiveDate,
+    paused: &[(NaiveDate, NaiveDate)],
+) -> Result<Walked, DeadlineError> {
+    let walker = Walker {
+        calendar,
+        steps: vec![step(calendar.day(event)?, false, None, Why::EventDay)],
+        paused,
+    };
+    let walked = match period.direction {
+        Direction::Forward => walker.forward(period, event),
+        Direction::Backward => walker.backward(period, event),
+    };
+    // Counted in working days, a walk off the supported range says how far it meant to go,
+    // as the table's arithmetic does.
+    match walked {
+        Err(DeadlineError::Calendar(CalendarError::OutOfRange { .. }))
+            if period.unit == Unit::WorkingDays =>
+        {
+            let days = i64::from(period.amount);
+            Err(DeadlineError::Calendar(CalendarError::ResultOutOfRange {
+                start: event,
+                days: if period.direction == Direction::Backward {
+                    -days
+                } else {
+                    days
+                },
+            }))
+        }
+        other => other,
+    }
+}
+
+fn step(day: Day<'_>, counted: bool, ordinal: Option<u32>, why: Why) -> Step {
+    Step {
+        date: day.date,
+        kind: day.kind,
+        name: day.name.map(str::to_owned),
+        counted,
+        ordinal,
+        why,
+        minutes: None,
+    }
+}
+
+struct Walker<'a, 'p> {
+    calendar: &'a Calendar,
+    steps: Vec<Step>,
+    paused: &'p [(NaiveDate, NaiveDate)],
+}
+
+impl Walker<'_, '_> {
+    fn is_paused(&self, date: NaiveDate) -> bool {
+        self.paused.iter().any(|(a, b)| (*a..=*b).contains(&date))
+    }
+
+    fn day(&self, date: NaiveDate) -> Result<Day<'_>, DeadlineError> {
+        Ok(self.calendar.day(date)?)
+    }
+
+    fn next(date: NaiveDate, forward: bool) -> Result<NaiveDate, DeadlineError> {
+        let moved = if forward {
+            date.checked_add_days(Days::new(1))
+        } else {
+            date.checked_sub_days(Days::new(1))
+        };
+        moved.ok_or(DeadlineError::Calendar(CalendarError::OutOfRange { date }))
+    }
+
+    /// Whether `date` is in a run of three or more consecutive rest days (税收征收管理法实施细则
+    /// 第一百零九条).
+    fn in_long_rest(&self, date: NaiveDate) -> Result<bool, DeadlineError> {
+        if self.day(date)?.is_working() {
+            return Ok(false);
+        }
+        let mut run = 1;
+        for forward in [false, true] {
+            let mut d = date;
+            while run < 3 {
+                d = Self::next(d, forward)?;
+                if self.calendar.day(d).is_ok_and(|day| !day.is_working()) {
+                    run += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        Ok(run >= 3)
+    }
+
+    /// Counts `amount` units forward from `from`; `extension` marks the days of an extension.
+    /// Returns the last day and the first day of its final roll (the nominal last day).
+    fn count_forward(
+        &mut self,
+        unit: Unit,
+        amount: u32,
+        counting: Counting,
+        from: NaiveDate,
+        extension: bool,
+    ) -> Result<(NaiveDate, NaiveDate), DeadlineError> {
+        let counted_why = if extension {
+            Why::Extension
+        } else {
+            Why::Counted
+        };
+        // Months and years are the calendar days up to the corresponding day (第二百零二条).
+        let days = match unit {
+            Unit::WorkingDays | Unit::CalendarDays => amount,
+            Unit::Months | Unit::Years => {
+                let months = if unit == Unit::Years {
+                    amount * 12
+                } else {
+                    amount
+                };
+                let target = from
+                    .checked_add_months(Months::new(months))
+                    .ok_or(CalendarError::OutOfRange { date: from })?;
+                (target - from).num_days() as u32
+            }
+            Unit::Hours | Unit::WorkingHours => unreachable!("hours are not walked by day"),
+        };
+        let mut d = from;
+        let mut k = 0u32;
+        while k < days {
+            d = Self::next(d, true)?;
+            let day = self.day(d)?;
+            if self.is_paused(d) {
+                self.steps.push(step(day, false, None, Why::Paused));
+                continue;
+            }
+            if unit == Unit::WorkingDays {
+                if day.is_working() {
+                    k += 1;
+                    self.steps.push(step(day, true, Some(k), counted_why));
+                } else {
+                    self.steps.push(step(day, false, None, Why::NotWorking));
+                }
+                continue;
+            }
+            if counting == Counting::Tax && self.in_long_rest(d)? {
+                self.steps.push(step(day, false, None, Why::TaxProlonged));
+                continue;
+            }
+            k += 1;
+            let why = match unit {
+                Unit::Months | Unit::Years if k == days => {
+                    let months = if unit == Unit::Years {
+                        amount * 12
+                    } else {
+                        amount
+                    };
+                    let corresponding = from
+                        .checked_add_months(Months::new(months))
+                        .is_some_and(|t| chrono::Datelike::day(&t) == chrono::Datelike::day(&from));
+                    if corresponding {
+                        Why::CorrespondingDay
+                    } else {
+                        Why::MonthEnd
+                    }
+                }
+                _ => counted_why,
+            };
+            self.steps.push(step(day, true, Some(k), why));
+        }
+        let nominal = d;
+        // 第二百零三条: a last day that is a rest day moves to the day after the rest.
+        while !self.day(d)?.is_working() {
+            d = Self::next(d, true)?;
+            let day = self.day(d)?;
+            self.steps.push(step(day, false, None, Why::Rolled));
+        }
+        Ok((d, nominal))
+    }
+
+    fn forward(mut self, period: &Period<'_>, event: NaiveDate) -> Result<Walked, DeadlineError> {
+        let (mut last, nominal) =
+            self.count_forward(period.unit, period.amount, period.counting, event, false)?;
+        // A civil calendar-day period depends only on the days from its nominal last day on;
+        // any other, on every day after the event.
+        let plain_roll = period.counting == Counting::Civil
+            && period.unit != Unit::WorkingDays
+            && self.paused.is_empty();
+        let from = if plain_roll {
+            nominal
+        } else {
+            Self::next(event, true)?
+        };
+        if let Some(amount) = period.extension {
+            // The extension runs from the day after the original last day.
+            let (extended, _) =
+                self.count_forward(period.extension_unit(), amount, period.counting, last, true)?;
+            last = extended;
+        }
+        let next_step = match period.bound {
+            Bound::Within => None,
+            Bound::AtLeast => {
+                let mut d = last;
+                loop {
+                    d = Self::next(d, true)?;
+                    let day = self.day(d)?;
+                    let working = day.is_working();
+                    let why = if working {
+                        Why::NextStep
+                    } else {
+                        Why::NotWorking
+                    };
+                    self.steps.push(step(day, false, None, why));
+                    if working {
+                        break Some(d);
+                    }
+                }
+            }
+        };
+        Ok(Walked {
+            last,
+            next_step,
+            depends: (from, next_step.unwrap_or(last)),
+            steps: self.steps,
+        })
+    }
+
+    fn backward(mut self, period: &Period<'_>, event: NaiveDate) -> Result<Walked, DeadlineError> {
+        if !self.paused.is_empty() {
+            return Err(DeadlineError::PausedNotAllowed);
+        }
+        let mut before: Vec<Step> = Vec::new();
+        let mut d = event;
+        let target = match period.unit {
+            Unit::WorkingDays => None,
+            Unit::CalendarDays => Some(
+                event
+                    .checked_sub_days(Days::new(u64::from(period.amount)))
+                    .ok_or(CalendarError::OutOfRange { date: event })?,
+            ),
+            Unit::Months | Unit::Years => {
+                let months = if period.unit == Unit::Years {
+                    period.amount * 12
+                } else {
+                    period.amount
+                };
+                Some(
+                    event
+                        .checked_sub_months(Months::new(months))
+                        .ok_or(CalendarError::OutOfRange { date: event })?,
+                )
+            }
+            Unit::Hours | Unit::WorkingHours => unreachable!("hours run forward only"),
+        };
+        let mut k = 0u32;
+        loop {
+            let done = match target {
+                None => k == period.amount,
+                Some(t) => d == t,
+            };
+            if done {
+                break;
+            }
+            d = Self::next(d, false)?;
+            let day = self.day(d)?;
+            if target.is_none() && !day.is_working() {
+                before.push(step(day, false, None, Why::NotWorking));
+                continue;
+            }
+            k += 1;
+            before.push(step(day, true, Some(k), Why::Counted));
+        }
+        let nominal = d;
+        let before_event = Self::next(event, false)?;
+        // Acting later would miss the period: a last day that is a rest day moves earlier.
+        while !self.day(d)?.is_working() {
+            d = Self::next(d, false)?;
+            let day = self.day(d)?;
+            before.push(step(day, false, None, Why::RolledBack));
+        }
+        before.reverse();
+        before.append(&mut self.steps);
+        Ok(Walked {
+            last: d,
+            next_step: None,
+            depends: (
+                d,
+                if target.is_some() {
+                    nominal
+                } else {
+                    before_event
+                },
+            ),
+            steps: before,
+        })
+    }
+}
