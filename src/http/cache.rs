@@ -19,7 +19,7 @@ use crate::text::Lang;
 fn worth_caching(path: &str) -> bool {
     matches!(path, "/v1/deadlines" | "/v1/days" | "/v1/calendars")
         || (path.starts_with("/v1/calendars/")
-            && (path.ends_with("/days") || path.ends_with(".ics")))
+            && (path.ends_with("/days") || path.ends_with(".ics") || path.ends_with("/rest-days")))
 }
 
 #[derive(Clone)]

@@ -439,6 +439,22 @@ fn write_record<R: AsRef<str>>(fields: impl IntoIterator<Item = R>, out: &mut Ve
     out.extend_from_slice(b"\r\n");
 }
 
+/// A list of values as text, one a line, each line ended by a line feed (so that `wc -l` and
+/// a spreadsheet's import count them right): `2026-01-03\n2026-01-04\n…`.
+pub fn lines<T: Display>(values: impl IntoIterator<Item = T>) -> HttpResponse {
+    use std::fmt::Write as _;
+    let mut body = String::new();
+    for value in values {
+        // Writing to a String cannot fail.
+        let _ = writeln!(body, "{value}");
+    }
+    negotiated(
+        HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(body),
+    )
+}
+
 /// An iCalendar answer.
 pub fn ics(feed: &ics::Feed) -> HttpResponse {
     negotiated(

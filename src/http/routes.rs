@@ -166,6 +166,15 @@ pub const CALENDAR_ICS: Endpoint = get(
         fields: &[],
     },
 );
+/// `GET /v1/calendars/{id}/rest-days`.
+pub const CALENDAR_REST_DAYS: Endpoint = get(
+    "/v1/calendars/{id}/rest-days",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Json, Format::Csv, Format::Text],
+        fields: &[],
+    },
+);
 /// `GET /v1/days`.
 pub const DAYS: Endpoint = get(
     "/v1/days",
@@ -362,7 +371,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
 };
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 21] = [
+pub const ALL: [&Endpoint; 22] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -371,6 +380,7 @@ pub const ALL: [&Endpoint; 21] = [
     &CALENDAR_ONE,
     &CALENDAR_DAYS,
     &CALENDAR_ICS,
+    &CALENDAR_REST_DAYS,
     &DAYS,
     &DAY,
     &WORKDAYS_ADD,

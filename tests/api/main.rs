@@ -18,4 +18,5 @@ mod language;
 mod meta;
 mod page;
 mod rules;
+mod sheets;
 mod workdays;
