@@ -1,7 +1,8 @@
 //! A calendar's days for whole years: `/v1/calendars/{id}/days` (JSON or CSV),
 //! `/v1/calendars/{id}/holidays.ics`, the feed that Outlook, OA calendars and phones subscribe
-//! to, and `/v1/calendars/{id}/rest-days`, every non-working day for spreadsheets' own
-//! `WORKDAY.INTL`. All take `year=2026`, or `from_year=2026&to_year=2030` (at most
+//! to, `/v1/calendars/{id}/rest-days`, every non-working day for spreadsheets' own
+//! `WORKDAY.INTL`, and `/v1/calendars/{id}/workbook.xlsx`, a register whose formulas count on
+//! that list offline. All take `year=2026`, or `from_year=2026&to_year=2030` (at most
 //! [`MAX_YEARS`]).
 
 use std::ops::RangeInclusive;
@@ -11,14 +12,14 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::{
-    Snapshot,
+    AppState, Snapshot,
     days::{DAY_COLUMNS, DayDto},
     params::{Params, invalid},
     problem::ApiError,
     render::{self, Format},
 };
-use crate::calendar::{Day, DayKind, FIRST_DAY, LAST_DAY};
-use crate::export;
+use crate::calendar::{Day, DayKind, FIRST_DAY, LAST_DAY, RestDays};
+use crate::export::{self, workbook::WorkbookInput};
 use crate::text::{Invalid, Lang};
 
 /// The most years one answer covers.
@@ -193,6 +194,60 @@ pub async fn rest_days(
             estimated_years: &rest.estimated_years,
         })),
     }
+}
+
+/// `GET /v1/calendars/{id}/workbook.xlsx`: the offline workbook of whole years.
+pub async fn workbook(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    data: Snapshot,
+    id: web::Path<String>,
+    params: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    render::negotiate(&req, &params)?;
+    let years = years(&params)?;
+    let calendar = data.calendar_at(&id)?;
+    let rest = calendar.rest_days(years)?;
+    let bytes = export::workbook::workbook(&WorkbookInput {
+        calendar,
+        rest: &rest,
+        rules: &state.rules,
+        data_version: data.0.version(),
+        path: &workbook_path(calendar.id(), &rest, lang),
+        lang,
+    })
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(render::xlsx(
+        bytes,
+        &workbook_file_name(calendar.id(), &rest),
+    ))
+}
+
+/// The route that gives a fresh copy of the same workbook, in its canonical form.
+fn workbook_path(id: &str, rest: &RestDays<'_>, lang: Lang) -> String {
+    let (from, to) = (*rest.years.start(), *rest.years.end());
+    let years = if from == to {
+        format!("year={from}")
+    } else {
+        format!("from_year={from}&to_year={to}")
+    };
+    let lang = match lang {
+        Lang::Zh => "",
+        Lang::En => "&lang=en",
+    };
+    format!("/v1/calendars/{id}/workbook.xlsx?{years}{lang}")
+}
+
+/// `qixian-cn-xj-kizilsu-2026-2027.xlsx`: the calendar and the years (ids are ASCII).
+fn workbook_file_name(id: &str, rest: &RestDays<'_>) -> String {
+    let (from, to) = (*rest.years.start(), *rest.years.end());
+    let years = if from == to {
+        from.to_string()
+    } else {
+        format!("{from}-{to}")
+    };
+    format!("qixian-{id}-{years}.xlsx")
 }
 
 #[cfg(test)]

@@ -175,6 +175,15 @@ pub const CALENDAR_REST_DAYS: Endpoint = get(
         fields: &[],
     },
 );
+/// `GET /v1/calendars/{id}/workbook.xlsx`.
+pub const CALENDAR_WORKBOOK: Endpoint = get(
+    "/v1/calendars/{id}/workbook.xlsx",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Xlsx],
+        fields: &[],
+    },
+);
 /// `GET /v1/days`.
 pub const DAYS: Endpoint = get(
     "/v1/days",
@@ -371,7 +380,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
 };
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 22] = [
+pub const ALL: [&Endpoint; 23] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -381,6 +390,7 @@ pub const ALL: [&Endpoint; 22] = [
     &CALENDAR_DAYS,
     &CALENDAR_ICS,
     &CALENDAR_REST_DAYS,
+    &CALENDAR_WORKBOOK,
     &DAYS,
     &DAY,
     &WORKDAYS_ADD,

@@ -1,5 +1,6 @@
 //! The spreadsheet exports: `GET /v1/calendars/{id}/rest-days` (every day offices do not work,
-//! for `WORKDAY.INTL(start, n, "0000000", list)`).
+//! for `WORKDAY.INTL(start, n, "0000000", list)`) and `GET /v1/calendars/{id}/workbook.xlsx`
+//! (a register whose formulas count on that list offline).
 //!
 //! Expected counts are worked out by hand from holidays/cn/2026.json and cn-xj/2026.json:
 //! 2026 starts on a Thursday, so it has 104 Saturdays and Sundays; the national notice makes 6
@@ -9,12 +10,15 @@
 //! from the service.
 
 use std::collections::BTreeSet;
+use std::io::Read as _;
 
 use chrono::{Duration, NaiveDate};
-use reqwest::Response;
+use reqwest::{Response, header};
 use serde_json::Value;
 
-use crate::helpers::{assert_problem, content_type, ok_json, spawn_app};
+use crate::helpers::{TestApp, assert_problem, content_type, ok_json, spawn_app};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn d(text: &str) -> NaiveDate {
     text.parse().expect("a date")
@@ -237,7 +241,7 @@ async fn bad_years_a_bad_calendar_and_a_format_not_offered_are_problems() {
     let app = spawn_app().await;
 
     // Act and assert
-    for route in ["rest-days"] {
+    for route in ["rest-days", "workbook.xlsx"] {
         let path = |query: &str| format!("/v1/calendars/cn/{route}{query}");
         assert_problem(
             app.get(&path("")).await,
@@ -283,4 +287,196 @@ async fn bad_years_a_bad_calendar_and_a_format_not_offered_are_problems() {
         )
         .await;
     }
+}
+
+// ---- the workbook ----------------------------------------------------------------------------
+
+/// The parts of an xlsx answer (a zip archive), by name, as text.
+fn parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx file is a zip archive");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).expect("a part");
+            let mut text = String::new();
+            file.read_to_string(&mut text).expect("a text part");
+            let name = file.name().expect("a UTF-8 name").to_string();
+            (name, text)
+        })
+        .collect()
+}
+
+async fn workbook(app: &TestApp, query: &str) -> (Vec<u8>, header::HeaderMap) {
+    let response = app
+        .get(&format!(
+            "/v1/calendars/cn-xj-kizilsu/workbook.xlsx?{query}"
+        ))
+        .await;
+    assert_eq!(response.status().as_u16(), 200, "the workbook of {query}");
+    assert_eq!(content_type(&response), XLSX);
+    let headers = response.headers().clone();
+    (response.bytes().await.expect("the body").to_vec(), headers)
+}
+
+#[tokio::test]
+async fn the_workbook_names_its_list_and_counts_each_rule_with_workday_intl() {
+    // Arrange
+    let app = spawn_app().await;
+    let rest = ok_json(
+        app.get("/v1/calendars/cn-xj-kizilsu/rest-days?from_year=2026&to_year=2027")
+            .await,
+    )
+    .await;
+    let listed = rest["days"].as_array().unwrap().len();
+
+    // Act
+    let (bytes, headers) = workbook(&app, "from_year=2026&to_year=2027&lang=zh").await;
+
+    // Assert
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"qixian-cn-xj-kizilsu-2026-2027.xlsx\""
+    );
+    let parts = parts(&bytes);
+    let book = &parts["xl/workbook.xml"];
+    for sheet in ["期限登记", "休息日", "说明"] {
+        assert!(
+            book.contains(&format!("<sheet name=\"{sheet}\"")),
+            "sheet {sheet}: {book}"
+        );
+    }
+    assert!(
+        book.contains(&format!(
+            "<definedName name=\"rest_days\">'休息日'!$A$2:$A${}</definedName>",
+            listed + 1
+        )),
+        "the list's {listed} dates named rest_days: {book}"
+    );
+    // WORKDAY.INTL is in ISO/IEC 29500 itself: stored as it is written, without the _xlfn.
+    // prefix of Excel's later functions.
+    let register = &parts["xl/worksheets/sheet1.xml"];
+    assert!(
+        register.contains("IF($B2=\"第四十二条\",WORKDAY.INTL($C2,7,\"0000000\",rest_days)"),
+        "7 working days (第四十二条)"
+    );
+    assert!(
+        register.contains("IF($B2=\"第四十九条\",WORKDAY.INTL($C2+30-1,1,\"0000000\",rest_days)"),
+        "30 days, the last rolled forward (第四十九条)"
+    );
+    assert!(
+        !register.contains("_xlfn."),
+        "no function outside the standard"
+    );
+    assert!(
+        register.contains("<f>IF(OR($B201=\"\""),
+        "formulas down to row 201"
+    );
+    let strings = &parts["xl/sharedStrings.xml"];
+    for text in [
+        "文号",
+        "规则",
+        "起算日",
+        "截止日",
+        "状态",
+        "第四十九条",
+        "2027",
+    ] {
+        assert!(strings.contains(text), "{text} in the workbook's strings");
+    }
+    let version = headers["x-data-version"].to_str().unwrap();
+    assert!(
+        strings.contains(version),
+        "the notes give the answer's data version {version}"
+    );
+    assert!(
+        parts["docProps/core.xml"].contains("2000-01-01T00:00:00Z"),
+        "a fixed creation time: {}",
+        parts["docProps/core.xml"]
+    );
+    for (name, text) in &parts {
+        let formulas = name.starts_with("xl/worksheets/") && text.contains("WEBSERVICE");
+        let external = name.contains("externalLink") || name.contains("connections");
+        assert!(!formulas && !external, "{name} needs no network");
+    }
+}
+
+#[tokio::test]
+async fn the_same_data_give_the_same_workbook_and_its_etag_holds() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let (first, headers) = workbook(&app, "year=2026").await;
+    let (second, _) = workbook(&app, "year=2026").await;
+    let etag = headers[header::ETAG].clone();
+    let again = app
+        .client
+        .get(format!(
+            "{}/v1/calendars/cn-xj-kizilsu/workbook.xlsx?year=2026",
+            app.address
+        ))
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .expect("an answer");
+
+    // Assert
+    assert_eq!(first, second, "byte for byte");
+    assert_eq!(
+        again.status().as_u16(),
+        304,
+        "the ETag names the same bytes"
+    );
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"qixian-cn-xj-kizilsu-2026.xlsx\""
+    );
+}
+
+#[tokio::test]
+async fn a_cached_workbook_keeps_its_file_name() {
+    // Arrange: the second answer comes from the response cache.
+    let app = spawn_app().await;
+    workbook(&app, "year=2025").await;
+
+    // Act
+    let (_, headers) = workbook(&app, "year=2025").await;
+
+    // Assert
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"qixian-cn-xj-kizilsu-2025.xlsx\""
+    );
+}
+
+#[tokio::test]
+async fn the_workbook_speaks_english_when_asked() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: the test client asks for English.
+    let (bytes, headers) = workbook(&app, "year=2026").await;
+
+    // Assert
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "en");
+    let parts = parts(&bytes);
+    for sheet in ["Deadlines", "Rest days", "Notes"] {
+        assert!(
+            parts["xl/workbook.xml"].contains(&format!("<sheet name=\"{sheet}\"")),
+            "sheet {sheet}"
+        );
+    }
+    assert!(
+        parts["xl/workbook.xml"].contains("'Rest days'!$A$2:$A$122"),
+        "121 rest days in 2026, named from row 2"
+    );
+    assert!(
+        parts["xl/worksheets/sheet1.xml"].contains("\"overdue\""),
+        "the status formula's words"
+    );
+    assert!(parts["xl/sharedStrings.xml"].contains("Due date"));
+    assert!(
+        parts["xl/sharedStrings.xml"].contains("lang=en"),
+        "the path to refresh it"
+    );
 }
