@@ -19,4 +19,5 @@ mod meta;
 mod page;
 mod rules;
 mod sheets;
+mod tls;
 mod workdays;
