@@ -98,7 +98,7 @@ const REMIND_AT_HOUR: i64 = 9;
 /// # Example
 /// ```
 /// use qixian::calendar::CalendarSet;
-/// use qixian::deadline::{compute, Period, Request, RuleBook};
+/// use qixian::deadline::{compute, Cutoff, Period, Request, RuleBook};
 /// use qixian::time::{Moment, BEIJING};
 /// use qixian::export::deadline_feed;
 /// use qixian::text::Lang;
@@ -111,6 +111,8 @@ const REMIND_AT_HOUR: i64 = 9;
 ///     read_on: BEIJING,
 ///     as_of: None,
 ///     explain: false,
+///     cutoff: Cutoff::Midnight,
+///     hours: None,
 /// };
 /// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &book.source, None, Lang::Zh);
 /// let event = &feed.events[0];
