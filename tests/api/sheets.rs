@@ -51,6 +51,15 @@ fn day<'a>(answer: &'a Value, date: &str) -> Option<&'a Value> {
         .find(|day| day["date"] == date)
 }
 
+/// Kizilsu's rest-day list for `years` (a query such as `year=2026`), as a set of dates: the
+/// `holidays` argument of `WORKDAY.INTL`.
+async fn kizilsu_rest_days(app: &TestApp, years: &str) -> BTreeSet<NaiveDate> {
+    let path = format!("/v1/calendars/cn-xj-kizilsu/rest-days?{years}");
+    dates(&ok_json(app.get(&path).await).await)
+        .into_iter()
+        .collect()
+}
+
 /// `WORKDAY.INTL(start, n, "0000000", holidays)` for n ≥ 1 as the spreadsheets document it:
 /// from `start`, step one day at a time, skip every day in `holidays` (no weekday is a
 /// weekend under the mask), and stop on the n-th day not skipped.
@@ -195,12 +204,7 @@ async fn the_list_as_csv_starts_with_the_date_and_as_text_is_one_date_a_line() {
 async fn workday_intl_over_the_list_gives_what_workdays_add_gives() {
     // Arrange
     let app = spawn_app().await;
-    let answer = ok_json(
-        app.get("/v1/calendars/cn-xj-kizilsu/rest-days?from_year=2026&to_year=2027")
-            .await,
-    )
-    .await;
-    let holidays: BTreeSet<NaiveDate> = dates(&answer).into_iter().collect();
+    let holidays = kizilsu_rest_days(&app, "from_year=2026&to_year=2027").await;
 
     // Act and assert: every event from 2026-09-01 to 2026-10-31 (国庆节, the makeup
     // Saturday 10/10) and from 2026-05-20 to 2026-06-10 (古尔邦节), 1 and 7 working days.
@@ -233,6 +237,42 @@ async fn workday_intl_over_the_list_gives_what_workdays_add_gives() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn workday_intl_over_the_list_gives_the_countersign_reply_due_over_national_day() {
+    // Arrange: holidays/cn/2026.json has 10/1–10/7 off and Sun 9/20 and Sat 10/10 worked.
+    let app = spawn_app().await;
+    let holidays = kizilsu_rest_days(&app, "year=2026").await;
+
+    // Act
+    let deadline = ok_json(
+        app.get_deadline(&[
+            ("rule", "countersign-reply"),
+            ("event", "2026-09-30"),
+            ("calendar", "cn-xj-kizilsu"),
+        ])
+        .await,
+    )
+    .await;
+
+    // Assert: Thu 10/8 (1), Fri 10/9 (2), Sat 10/10 (3), Mon 10/12 to Thu 10/15 (4 to 7).
+    let off: Vec<NaiveDate> = d("2026-10-01").iter_days().take(7).collect();
+    assert!(
+        off.iter().all(|day| holidays.contains(day)),
+        "10/1–10/7 off"
+    );
+    for makeup in ["2026-09-20", "2026-10-10"] {
+        assert!(!holidays.contains(&d(makeup)), "{makeup} is worked");
+    }
+    assert!(holidays.contains(&d("2026-10-11")), "an ordinary Sunday");
+    let by_hand = workday_intl(d("2026-09-30"), 7, &holidays);
+    assert_eq!(
+        by_hand,
+        d("2026-10-15"),
+        "WORKDAY.INTL(2026-09-30, 7, \"0000000\", list)"
+    );
+    assert_eq!(deadline["due_date"], by_hand.to_string(), "{deadline}");
 }
 
 #[tokio::test]
