@@ -41,6 +41,16 @@ pub enum CorsOrigins {
     Only(Vec<String>),
 }
 
+/// The PEM files of the server's certificate chain and private key: with them the service
+/// speaks HTTPS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// `QIXIAN_TLS_CERT`: the certificate chain, the server's own certificate first.
+    pub cert: PathBuf,
+    /// `QIXIAN_TLS_KEY`: its private key.
+    pub key: PathBuf,
+}
+
 /// One setting: its variable, its default as the README shows it, and what it does.
 #[derive(Clone, Copy, Debug)]
 pub struct Setting {
@@ -54,11 +64,21 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 23] = [
+pub const SETTINGS: [Setting; 25] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
         what: "address to listen on (the container image sets `0.0.0.0:8080`); port 0 picks a free one",
+    },
+    Setting {
+        name: "QIXIAN_TLS_CERT",
+        default: "none",
+        what: "PEM file of the server's certificate chain (its own certificate first); with `QIXIAN_TLS_KEY`, the service serves HTTPS (TLS 1.2 and 1.3) on `QIXIAN_ADDR` instead of HTTP, as Office add-ins require; set both or neither (or put a TLS-terminating reverse proxy in front)",
+    },
+    Setting {
+        name: "QIXIAN_TLS_KEY",
+        default: "none",
+        what: "PEM file of that certificate's private key (PKCS#8, RSA or EC); read once at start-up",
     },
     Setting {
         name: "QIXIAN_DEFAULT_CALENDAR",
@@ -198,6 +218,8 @@ pub fn settings_table() -> String {
 pub struct Config {
     /// `QIXIAN_ADDR`.
     pub addr: SocketAddr,
+    /// `QIXIAN_TLS_CERT` and `QIXIAN_TLS_KEY`: HTTPS when given, plain HTTP otherwise.
+    pub tls: Option<TlsFiles>,
     /// `QIXIAN_DEFAULT_CALENDAR`.
     pub default_calendar: String,
     /// `QIXIAN_LOG_FORMAT`.
@@ -315,6 +337,27 @@ impl Config {
                 "expected host:port with an IP address, such as 0.0.0.0:8080",
             )
         })?;
+        let tls = match (given("QIXIAN_TLS_CERT"), given("QIXIAN_TLS_KEY")) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: PathBuf::from(cert),
+                key: PathBuf::from(key),
+            }),
+            (Some(cert), None) => {
+                return Err(error(
+                    "QIXIAN_TLS_CERT",
+                    &cert,
+                    "QIXIAN_TLS_KEY is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
+                ));
+            }
+            (None, Some(key)) => {
+                return Err(error(
+                    "QIXIAN_TLS_KEY",
+                    &key,
+                    "QIXIAN_TLS_CERT is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
+                ));
+            }
+        };
         let log_format = match setting("QIXIAN_LOG_FORMAT").as_str() {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -370,6 +413,7 @@ impl Config {
         };
         Ok(Config {
             addr,
+            tls,
             default_calendar: setting("QIXIAN_DEFAULT_CALENDAR"),
             log_format,
             access_log,
@@ -500,6 +544,50 @@ mod tests {
         let err =
             Config::from_lookup(|n| (n == "QIXIAN_PAGE").then(|| "yes".to_owned())).unwrap_err();
         assert_eq!(err.name, "QIXIAN_PAGE", "{err}");
+    }
+
+    #[test]
+    fn tls_takes_both_files_or_neither_and_one_alone_names_the_other() {
+        let with = |pairs: &'static [(&'static str, &'static str)]| {
+            Config::from_lookup(move |n| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+        };
+        assert_eq!(with(&[]).unwrap().tls, None, "plain HTTP by default");
+        assert_eq!(
+            with(&[
+                ("QIXIAN_TLS_CERT", "/etc/qixian/cert.pem"),
+                ("QIXIAN_TLS_KEY", "/etc/qixian/key.pem")
+            ])
+            .unwrap()
+            .tls,
+            Some(TlsFiles {
+                cert: PathBuf::from("/etc/qixian/cert.pem"),
+                key: PathBuf::from("/etc/qixian/key.pem"),
+            })
+        );
+        let err = with(&[("QIXIAN_TLS_CERT", "/etc/qixian/cert.pem")]).unwrap_err();
+        assert_eq!(err.name, "QIXIAN_TLS_CERT", "{err}");
+        assert!(
+            err.to_string().contains("QIXIAN_TLS_KEY is not set"),
+            "{err}"
+        );
+        let err = with(&[("QIXIAN_TLS_KEY", "/etc/qixian/key.pem")]).unwrap_err();
+        assert_eq!(err.name, "QIXIAN_TLS_KEY", "{err}");
+        assert!(
+            err.to_string().contains("QIXIAN_TLS_CERT is not set"),
+            "{err}"
+        );
+        assert_eq!(
+            with(&[("QIXIAN_TLS_CERT", ""), ("QIXIAN_TLS_KEY", "")])
+                .unwrap()
+                .tls,
+            None,
+            "empty is unset"
+        );
     }
 
     #[test]

@@ -38,6 +38,11 @@ async fn main() -> std::process::ExitCode {
     };
     let _log = qixian::telemetry::init(config.log_format);
     let addr = config.addr;
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let app = match Application::build(config) {
         Ok(app) => app,
         Err(err) => {
@@ -45,7 +50,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    tracing::info!(%addr, port = app.port(), "qixian is serving");
+    tracing::info!(%addr, port = app.port(), scheme, "qixian is serving");
     match app.run_until_stopped().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

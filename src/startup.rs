@@ -1,6 +1,7 @@
 //! Builds the application once: data, state, listener, server.
 
 pub mod memory;
+pub mod tls;
 
 use std::sync::Arc;
 
@@ -42,6 +43,9 @@ pub enum StartupError {
     /// The feed's HTTP client cannot be built.
     #[error(transparent)]
     Feed(#[from] FeedError),
+    /// The TLS files cannot be used.
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
     /// The address cannot be bound.
     #[error("QIXIAN_ADDR={addr} cannot be bound")]
     Bind {
@@ -172,6 +176,8 @@ impl Application {
                 .map(Arc::new)
             })
             .transpose()?;
+        // Read before anything starts, so that a bad file stops start-up naming it.
+        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let parts = Parts::new(&config, AppState::new(&config, store, feed.clone()));
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.
@@ -184,7 +190,11 @@ impl Application {
             addr: config.addr,
             source,
         };
-        let server = server.bind(config.addr).map_err(bind)?;
+        let server = match tls {
+            None => server.bind(config.addr),
+            Some(tls) => server.bind_rustls_0_23(config.addr, tls),
+        }
+        .map_err(bind)?;
         let port = server.addrs().first().map_or(0, |a| a.port());
         Ok(Application {
             port,

@@ -8,6 +8,7 @@ pub mod data;
 pub mod hours;
 pub mod notice;
 pub mod projection;
+mod rest;
 pub mod spec;
 
 pub use compiled::{
@@ -15,4 +16,5 @@ pub use compiled::{
     MAX_LISTED_DAYS, Roll, SUPPORTED, Year, YearSource, YearStatus,
 };
 pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
+pub use rest::RestDays;
 pub use spec::{CalendarSpec, Notice, Projection};

@@ -1,11 +1,13 @@
 //! Exports for programs that are not JSON clients: calendar feeds (iCalendar) of a calendar's
 //! days off and makeup working days, and of a deadline, for Outlook, OA calendars and phones to
-//! subscribe to or import.
+//! subscribe to or import; and the offline workbook ([`workbook`]) whose formulas count
+//! deadlines on the rest-day list in Excel, WPS and LibreOffice.
 //!
 //! Nothing here knows about HTTP; the output depends on the data alone (no clock is read), so
 //! identical data give identical bytes and an HTTP cache can keep them.
 
 pub mod ics;
+pub mod workbook;
 
 use std::ops::RangeInclusive;
 
@@ -15,10 +17,11 @@ use crate::calendar::{Calendar, CalendarError, DayKind, FIRST_DAY};
 use crate::deadline::Deadline;
 use crate::text::{DayFacts, DeadlineFacts, Lang};
 
-/// The `DTSTAMP` of every exported event: 2000-01-01T00:00:00Z, the first day any calendar
-/// answers for. RFC 5545 requires a stamp, but a wall-clock one would change the bytes (and the
-/// ETag) of every answer, and subscribers match events by their stable UID and re-read the
-/// whole feed anyway; a constant keeps identical data byte-identical.
+/// The `DTSTAMP` of every exported event and the creation time of every workbook:
+/// 2000-01-01T00:00:00Z, the first day any calendar answers for. RFC 5545 requires a stamp, but
+/// a wall-clock one would change the bytes (and the ETag) of every answer, and subscribers match
+/// events by their stable UID and re-read the whole feed anyway; a constant keeps identical data
+/// byte-identical.
 pub const STAMP: NaiveDateTime = FIRST_DAY.and_hms_opt(0, 0, 0).expect("valid time");
 
 /// A calendar feed of `calendar`'s days off and makeup working days in `years`: one all-day

@@ -19,12 +19,17 @@ use crate::text::Lang;
 fn worth_caching(path: &str) -> bool {
     matches!(path, "/v1/deadlines" | "/v1/days" | "/v1/calendars")
         || (path.starts_with("/v1/calendars/")
-            && (path.ends_with("/days") || path.ends_with(".ics")))
+            && (path.ends_with("/days")
+                || path.ends_with(".ics")
+                || path.ends_with("/rest-days")
+                || path.ends_with(".xlsx")))
 }
 
 #[derive(Clone)]
 struct Cached {
     content_type: Option<HeaderValue>,
+    /// A download's file name (the workbook's).
+    disposition: Option<HeaderValue>,
     body: Bytes,
 }
 
@@ -261,6 +266,9 @@ pub async fn cache(
         if let Some(content_type) = hit.content_type {
             answer.insert_header((header::CONTENT_TYPE, content_type));
         }
+        if let Some(disposition) = hit.disposition {
+            answer.insert_header((header::CONTENT_DISPOSITION, disposition));
+        }
         return Ok(with_headers(req.into_response(answer.body(hit.body))));
     }
     state.metrics.cache_misses.inc();
@@ -269,6 +277,7 @@ pub async fn cache(
         return Ok(with_headers(res.map_into_boxed_body()));
     }
     let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+    let disposition = res.headers().get(header::CONTENT_DISPOSITION).cloned();
     let (http_req, response) = res.into_parts();
     let (head, body) = response.into_parts();
     let body = to_bytes(body)
@@ -279,6 +288,7 @@ pub async fn cache(
             key,
             Cached {
                 content_type,
+                disposition,
                 body: body.clone(),
             },
         );

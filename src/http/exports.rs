@@ -1,6 +1,9 @@
-//! A calendar's listed days for whole years: `/v1/calendars/{id}/days` (JSON or CSV) and
+//! A calendar's days for whole years: `/v1/calendars/{id}/days` (JSON or CSV),
 //! `/v1/calendars/{id}/holidays.ics`, the feed that Outlook, OA calendars and phones subscribe
-//! to. Both take `year=2026`, or `from_year=2026&to_year=2030` (at most [`MAX_YEARS`]).
+//! to, `/v1/calendars/{id}/rest-days`, every non-working day for spreadsheets' own
+//! `WORKDAY.INTL`, and `/v1/calendars/{id}/workbook.xlsx`, a register whose formulas count on
+//! that list offline. All take `year=2026`, or `from_year=2026&to_year=2030` (at most
+//! [`MAX_YEARS`]).
 
 use std::ops::RangeInclusive;
 
@@ -15,8 +18,8 @@ use super::{
     problem::ApiError,
     render::{self, Format},
 };
-use crate::calendar::{FIRST_DAY, LAST_DAY};
-use crate::export;
+use crate::calendar::{Day, DayKind, FIRST_DAY, LAST_DAY, RestDays};
+use crate::export::{self, workbook::WorkbookInput};
 use crate::text::{Invalid, Lang};
 
 /// The most years one answer covers.
@@ -116,6 +119,134 @@ pub async fn holidays_ics(
     let years = years(&params)?;
     let calendar = data.calendar_at(&id)?;
     Ok(render::ics(&export::holiday_feed(calendar, years, lang)?))
+}
+
+/// The CSV columns of the rest-day list: the date first, so that a sheet can take the column
+/// as `WORKDAY.INTL`'s holidays as it is.
+const REST_COLUMNS: [&str; 5] = ["date", "kind", "name", "estimated", "provisional"];
+
+/// One rest day; also one CSV row under [`REST_COLUMNS`].
+#[derive(Serialize)]
+struct RestDayDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
+    date: chrono::NaiveDate,
+    /// `weekend` or `holiday`.
+    kind: DayKind,
+    name: Option<&'a str>,
+    /// An estimated day off of a year whose notice is not out.
+    estimated: bool,
+    /// In a year whose notice is not out: the notice may still change the day.
+    provisional: bool,
+}
+
+impl<'a> RestDayDto<'a> {
+    fn new(day: &Day<'a>) -> Self {
+        RestDayDto {
+            date: day.date,
+            kind: day.kind,
+            name: day.name,
+            estimated: day.estimated,
+            provisional: day.provisional,
+        }
+    }
+
+    fn csv_fields(&self) -> [String; 5] {
+        [
+            self.date.to_string(),
+            self.kind.as_str().to_owned(),
+            self.name.unwrap_or_default().to_owned(),
+            self.estimated.to_string(),
+            self.provisional.to_string(),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+struct RestDaysDto<'a> {
+    calendar: &'a str,
+    from_year: i32,
+    to_year: i32,
+    days: Vec<RestDayDto<'a>>,
+    estimated_years: &'a [i32],
+}
+
+/// `GET /v1/calendars/{id}/rest-days`: every day of whole years on which offices do not work,
+/// as JSON, CSV or text (one date a line).
+pub async fn rest_days(
+    req: HttpRequest,
+    data: Snapshot,
+    id: web::Path<String>,
+    params: Params,
+) -> Result<HttpResponse, ApiError> {
+    let answer_as = render::negotiate(&req, &params)?;
+    let years = years(&params)?;
+    let calendar = data.calendar_at(&id)?;
+    let rest = calendar.rest_days(years)?;
+    let days = rest.days.iter().map(RestDayDto::new);
+    match answer_as.format {
+        Format::Csv => render::csv(&REST_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
+        Format::Text => Ok(render::lines(rest.days.iter().map(|d| d.date))),
+        _ => Ok(render::json(&RestDaysDto {
+            calendar: calendar.id(),
+            from_year: *rest.years.start(),
+            to_year: *rest.years.end(),
+            days: days.collect(),
+            estimated_years: &rest.estimated_years,
+        })),
+    }
+}
+
+/// `GET /v1/calendars/{id}/workbook.xlsx`: the offline workbook of whole years.
+pub async fn workbook(
+    req: HttpRequest,
+    data: Snapshot,
+    id: web::Path<String>,
+    params: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    render::negotiate(&req, &params)?;
+    let years = years(&params)?;
+    let calendar = data.calendar_at(&id)?;
+    let rest = calendar.rest_days(years)?;
+    let bytes = export::workbook::workbook(&WorkbookInput {
+        calendar,
+        rest: &rest,
+        rules: data.0.rules(),
+        data_version: data.0.version(),
+        path: &workbook_path(calendar.id(), &rest, lang),
+        lang,
+    })
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(render::xlsx(
+        bytes,
+        &workbook_file_name(calendar.id(), &rest),
+    ))
+}
+
+/// The route that gives a fresh copy of the same workbook, in its canonical form.
+fn workbook_path(id: &str, rest: &RestDays<'_>, lang: Lang) -> String {
+    let (from, to) = (*rest.years.start(), *rest.years.end());
+    let years = if from == to {
+        format!("year={from}")
+    } else {
+        format!("from_year={from}&to_year={to}")
+    };
+    let lang = match lang {
+        Lang::Zh => "",
+        Lang::En => "&lang=en",
+    };
+    format!("/v1/calendars/{id}/workbook.xlsx?{years}{lang}")
+}
+
+/// `qixian-cn-xj-kizilsu-2026-2027.xlsx`: the calendar and the years (ids are ASCII).
+fn workbook_file_name(id: &str, rest: &RestDays<'_>) -> String {
+    let (from, to) = (*rest.years.start(), *rest.years.end());
+    let years = if from == to {
+        from.to_string()
+    } else {
+        format!("{from}-{to}")
+    };
+    format!("qixian-{id}-{years}.xlsx")
 }
 
 #[cfg(test)]

@@ -184,6 +184,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource(&r::CALENDAR_ONE).route(get().to(calendars::one)))
         .service(resource(&r::CALENDAR_DAYS).route(get().to(exports::days)))
         .service(resource(&r::CALENDAR_ICS).route(get().to(exports::holidays_ics)))
+        .service(resource(&r::CALENDAR_REST_DAYS).route(get().to(exports::rest_days)))
+        .service(resource(&r::CALENDAR_WORKBOOK).route(get().to(exports::workbook)))
         .default_service(web::to(not_found));
 }
 

@@ -1,6 +1,6 @@
 //! Content negotiation, and the bodies other than JSON: a bare value for spreadsheets'
-//! `WEBSERVICE()` (`text`), CSV for `IMPORTDATA()` and spreadsheets (`csv`), and iCalendar for
-//! calendar programs (`ics`).
+//! `WEBSERVICE()` (`text`), CSV for `IMPORTDATA()` and spreadsheets (`csv`), iCalendar for
+//! calendar programs (`ics`), and a workbook for Excel, WPS and LibreOffice (`xlsx`).
 //!
 //! A route offers a list of formats, its default first. The `format` query parameter wins
 //! over `Accept` (a spreadsheet cannot set headers); a format the route does not offer is a
@@ -29,10 +29,18 @@ pub enum Format {
     Csv,
     /// iCalendar.
     Ics,
+    /// An Office Open XML workbook.
+    Xlsx,
 }
 
 impl Format {
-    const ALL: [Format; 4] = [Format::Json, Format::Text, Format::Csv, Format::Ics];
+    const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Text,
+        Format::Csv,
+        Format::Ics,
+        Format::Xlsx,
+    ];
 
     /// The value of `format=` that asks for it.
     pub fn name(self) -> &'static str {
@@ -41,6 +49,7 @@ impl Format {
             Format::Text => "text",
             Format::Csv => "csv",
             Format::Ics => "ics",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -51,9 +60,13 @@ impl Format {
             Format::Text => "text/plain",
             Format::Csv => "text/csv",
             Format::Ics => "text/calendar",
+            Format::Xlsx => XLSX,
         }
     }
 }
+
+/// The media type of an xlsx workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// How to answer: the format, and for a text answer the field it carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -448,6 +461,35 @@ fn write_record<R: AsRef<str>>(fields: impl IntoIterator<Item = R>, out: &mut Ve
         }
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// A list of values as text, one a line, each line ended by a line feed (so that `wc -l` and
+/// a spreadsheet's import count them right): `2026-01-03\n2026-01-04\n…`.
+pub fn lines<T: Display>(values: impl IntoIterator<Item = T>) -> HttpResponse {
+    use std::fmt::Write as _;
+    let mut body = String::new();
+    for value in values {
+        // Writing to a String cannot fail.
+        let _ = writeln!(body, "{value}");
+    }
+    negotiated(
+        HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(body),
+    )
+}
+
+/// A workbook to download, saved as `filename` (ASCII letters, digits, `-` and `.`).
+pub fn xlsx(bytes: Vec<u8>, filename: &str) -> HttpResponse {
+    negotiated(
+        HttpResponse::Ok()
+            .content_type(XLSX)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ))
+            .body(bytes),
+    )
 }
 
 /// An iCalendar answer.

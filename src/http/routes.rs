@@ -166,6 +166,24 @@ pub const CALENDAR_ICS: Endpoint = get(
         fields: &[],
     },
 );
+/// `GET /v1/calendars/{id}/rest-days`.
+pub const CALENDAR_REST_DAYS: Endpoint = get(
+    "/v1/calendars/{id}/rest-days",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Json, Format::Csv, Format::Text],
+        fields: &[],
+    },
+);
+/// `GET /v1/calendars/{id}/workbook.xlsx`.
+pub const CALENDAR_WORKBOOK: Endpoint = get(
+    "/v1/calendars/{id}/workbook.xlsx",
+    Query {
+        params: &YEARS,
+        formats: &[Format::Xlsx],
+        fields: &[],
+    },
+);
 /// `GET /v1/days`.
 pub const DAYS: Endpoint = get(
     "/v1/days",
@@ -368,7 +386,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
 };
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 22] = [
+pub const ALL: [&Endpoint; 24] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -377,6 +395,8 @@ pub const ALL: [&Endpoint; 22] = [
     &CALENDAR_ONE,
     &CALENDAR_DAYS,
     &CALENDAR_ICS,
+    &CALENDAR_REST_DAYS,
+    &CALENDAR_WORKBOOK,
     &DAYS,
     &DAY,
     &WORKDAYS_ADD,

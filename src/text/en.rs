@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered,
+    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
@@ -869,7 +869,105 @@ impl Catalogue for En {
     fn deadline_category(&self) -> &'static str {
         "deadline"
     }
+
+    fn workbook_words(&self) -> &'static WorkbookWords {
+        &WORKBOOK
+    }
+
+    fn workbook_title(&self, (name, id): (&str, &str)) -> String {
+        format!("Rest days and deadline register: {name} ({id})")
+    }
+
+    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
+        let (from, to) = facts.years;
+        let list = facts.list_name;
+        let span = if from == to {
+            from.to_string()
+        } else {
+            format!("{from} to {to}")
+        };
+        let estimated = match facts.estimated_years {
+            [] => "The holiday notices of every year of the list are published.".to_owned(),
+            years => format!(
+                "The holiday notices of {} are not yet published: their days off are estimated, their makeup working days unknown, and any of their days may still change; a status whose due date depends on them says (provisional).",
+                years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        vec![
+            self.workbook_title(facts.calendar),
+            "This workbook needs no network: the due dates come from its formulas and the list on the rest-day sheet, without asking the qixian service and without WEBSERVICE.".to_owned(),
+            format!(
+                "The list covers {span} ({from}-01-01 to {to}-12-31) and holds every day offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. The list's range is named {list}."
+            ),
+            format!(
+                "Data version: {} (the x-data-version of qixian's answer when it was downloaded).",
+                facts.data_version
+            ),
+            estimated,
+            format!(
+                "The list is a snapshot taken when it was downloaded and never updates itself. Download the workbook again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, or when event dates near the end of {to}: GET {}",
+                facts.path
+            ),
+            format!(
+                "Within N working days: =WORKDAY.INTL(event, N, \"0000000\", {list}). The weekend argument \"0000000\" says that no day of the week is a fixed day of rest: every rest day comes from the list {list}, so days off are skipped and makeup Saturdays and Sundays count. The event's own day does not count (Civil Code, article 201)."
+            ),
+            format!(
+                "Within N days: =WORKDAY.INTL(event+N-1, 1, \"0000000\", {list}). The period's last day is the N-th day after the event and moves to the next working day when it is a rest day (Civil Code, article 203): from day N-1, the next working day is day N when day N is worked, else the first working day after it. WORKDAY.INTL(event+N, 0, …) would be wrong: with 0 days the function gives the date back unchanged, even on a day off."
+            ),
+            format!(
+                "Other sheets can use the list too: =WORKDAY.INTL(A2, 7, \"0000000\", {list}) is the date 7 working days later, =NETWORKDAYS.INTL(A2, B2, \"0000000\", {list}) the working days between two dates, both counted."
+            ),
+            "When the event or the due date falls outside the list's years, the due date is left empty and the status asks for a newer list: outside the list the formulas take every day for a working day, so their date could not be trusted.".to_owned(),
+        ]
+    }
+
+    fn workbook_due_note(&self, list_name: &str) -> String {
+        format!(
+            "Counted on the list {list_name}, offline. N working days: WORKDAY.INTL(event, N, \"0000000\", {list_name}); N days: WORKDAY.INTL(event+N-1, 1, \"0000000\", {list_name}), a last day on a rest day moving to the next working day. See the notes sheet."
+        )
+    }
 }
+
+static WORKBOOK: WorkbookWords = WorkbookWords {
+    register_sheet: "Deadlines",
+    rest_sheet: "Rest days",
+    notes_sheet: "Notes",
+    register_headers: ["Document", "Rule", "Event date", "Due date", "Status"],
+    rest_headers: ["Date", "Kind", "Name", "Estimated"],
+    weekend: "weekend",
+    day_off: "day off",
+    estimated: "estimated",
+    overdue: "overdue",
+    due_today: "due today",
+    pending: "pending",
+    provisional: " (provisional)",
+    choose_rule: "choose a rule from the list",
+    not_a_date: "the event date is not a date",
+    outside_list: "outside the list's years: download a newer list",
+    example: "(example)",
+    rule_prompt: (
+        "Rule",
+        "Choose the article the deadline comes from; the notes sheet gives each one's period and formula.",
+    ),
+    event_prompt: (
+        "Event date",
+        "The day the period runs from (not counted itself), such as the day a meeting ended or a document was issued.",
+    ),
+    event_outside: (
+        "Outside the list's years",
+        "The event date is not in a year the rest-day list covers, so no due date can be counted. Download a workbook that covers its year.",
+    ),
+    years_headers: ["Year", "Holiday notice"],
+    published: "published",
+    estimated_year: "estimated",
+    rules_headers: ["Article", "Rule", "Period", "Due-date formula"],
+    covers: ("List starts", "List ends"),
+    data_version: "Data version",
+};
 
 /// The domain's errors say themselves in English (in the log, and in `to_string`).
 macro_rules! english_display {

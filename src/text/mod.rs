@@ -615,6 +615,125 @@ pub trait Catalogue: Sync {
     fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String;
     /// The category of a deadline's event.
     fn deadline_category(&self) -> &'static str;
+
+    // -- the offline workbook (xlsx) -------------------------------------------------------
+
+    /// Its fixed words: sheet names, headers, what its formulas show, its prompts.
+    fn workbook_words(&self) -> &'static WorkbookWords;
+    /// Its title: the calendar's name and id.
+    fn workbook_title(&self, calendar: (&str, &str)) -> String;
+    /// The paragraphs of its notes sheet: what it holds, its data version, when to download it
+    /// again, and how its formulas count.
+    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String>;
+    /// The note on the due date's header: how the formula counts, in short.
+    fn workbook_due_note(&self, list_name: &str) -> String;
+}
+
+/// The fixed words of the offline workbook (`/v1/calendars/{id}/workbook.xlsx`). The defined
+/// names its formulas use (`rest_days`) are codes, the same in both languages.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkbookWords {
+    /// The register's sheet (`期限登记`).
+    pub register_sheet: &'static str,
+    /// The rest-day list's sheet (`休息日`).
+    pub rest_sheet: &'static str,
+    /// The notes sheet (`说明`).
+    pub notes_sheet: &'static str,
+    /// The register's headers: the document number, the rule, the event date, the due date and
+    /// the status.
+    pub register_headers: [&'static str; 5],
+    /// The list's headers: the date, its kind, its holiday's name, whether it is estimated.
+    pub rest_headers: [&'static str; 4],
+    /// A weekend day's kind in the list.
+    pub weekend: &'static str,
+    /// A day off's kind in the list.
+    pub day_off: &'static str,
+    /// The mark of an estimated day.
+    pub estimated: &'static str,
+    /// The status of a deadline past its due date.
+    pub overdue: &'static str,
+    /// … on its due date.
+    pub due_today: &'static str,
+    /// … before its due date.
+    pub pending: &'static str,
+    /// Added to a status whose due date depends on an estimated year.
+    pub provisional: &'static str,
+    /// The status of a row whose rule is none of the list's.
+    pub choose_rule: &'static str,
+    /// The status of a row whose event is not a date.
+    pub not_a_date: &'static str,
+    /// The status of a row the list's years do not cover.
+    pub outside_list: &'static str,
+    /// The document number of an example row.
+    pub example: &'static str,
+    /// The rule column's prompt: title and message.
+    pub rule_prompt: (&'static str, &'static str),
+    /// The event column's prompt: title and message.
+    pub event_prompt: (&'static str, &'static str),
+    /// What an event outside the list's years is told: title and message.
+    pub event_outside: (&'static str, &'static str),
+    /// The notes' table of years: year, status.
+    pub years_headers: [&'static str; 2],
+    /// A year whose notice is published.
+    pub published: &'static str,
+    /// A year whose days off are estimated.
+    pub estimated_year: &'static str,
+    /// The notes' table of rules: article, rule, period, due-date formula.
+    pub rules_headers: [&'static str; 4],
+    /// The labels of the first and last day the list covers.
+    pub covers: (&'static str, &'static str),
+    /// The label of the data version.
+    pub data_version: &'static str,
+}
+
+impl WorkbookWords {
+    /// Every word, in the order of the fields, for the catalogue's tests.
+    pub fn all(&self) -> Vec<&'static str> {
+        let mut all = vec![self.register_sheet, self.rest_sheet, self.notes_sheet];
+        all.extend(self.register_headers);
+        all.extend(self.rest_headers);
+        all.extend([
+            self.weekend,
+            self.day_off,
+            self.estimated,
+            self.overdue,
+            self.due_today,
+            self.pending,
+            self.provisional,
+            self.choose_rule,
+            self.not_a_date,
+            self.outside_list,
+            self.example,
+            self.rule_prompt.0,
+            self.rule_prompt.1,
+            self.event_prompt.0,
+            self.event_prompt.1,
+            self.event_outside.0,
+            self.event_outside.1,
+        ]);
+        all.extend(self.years_headers);
+        all.extend([self.published, self.estimated_year]);
+        all.extend(self.rules_headers);
+        all.extend([self.covers.0, self.covers.1, self.data_version]);
+        all
+    }
+}
+
+/// What the workbook's notes say about it.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkbookFacts<'a> {
+    /// The calendar's name and id.
+    pub calendar: (&'a str, &'a str),
+    /// The first and last year the list covers.
+    pub years: (i32, i32),
+    /// The years whose days off are estimated.
+    pub estimated_years: &'a [i32],
+    /// The data version (`x-data-version`) the workbook was made from.
+    pub data_version: &'a str,
+    /// The route, with its query, that gives a fresh copy.
+    pub path: &'a str,
+    /// The defined name of the rest-day list.
+    pub list_name: &'a str,
 }
 
 /// What a deadline's calendar event says about it.

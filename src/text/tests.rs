@@ -471,6 +471,27 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     }));
     texts.push(says.deadline_reminder(d(2026, 10, 15), "会签回复"));
     texts.push(says.deadline_category().to_owned());
+    texts.extend(says.workbook_words().all().into_iter().map(str::to_owned));
+    texts.push(says.workbook_title(("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu")));
+    for estimated_years in [&[][..], &[2027][..], &[2027, 2028][..]] {
+        texts.extend(says.workbook_notes(&WorkbookFacts {
+            calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
+            years: (2026, 2028),
+            estimated_years,
+            data_version: "89a8a9744d0c438d",
+            path: "/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2028",
+            list_name: "rest_days",
+        }));
+    }
+    texts.extend(says.workbook_notes(&WorkbookFacts {
+        calendar: ("全国", "cn"),
+        years: (2026, 2026),
+        estimated_years: &[],
+        data_version: "89a8a9744d0c438d",
+        path: "/v1/calendars/cn/workbook.xlsx?year=2026",
+        list_name: "rest_days",
+    }));
+    texts.push(says.workbook_due_note("rest_days"));
     texts
 }
 

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered,
+    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
@@ -778,7 +778,105 @@ impl Catalogue for Zh {
     fn deadline_category(&self) -> &'static str {
         "期限"
     }
+
+    fn workbook_words(&self) -> &'static WorkbookWords {
+        &WORKBOOK
+    }
+
+    fn workbook_title(&self, (name, id): (&str, &str)) -> String {
+        format!("{name}（{id}）休息日名单与期限登记表")
+    }
+
+    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
+        let (from, to) = facts.years;
+        let list = facts.list_name;
+        let span = if from == to {
+            format!("{from}年")
+        } else {
+            format!("{from}年至{to}年")
+        };
+        let estimated = match facts.estimated_years {
+            [] => "名单所含年份的放假通知均已发布。".to_owned(),
+            years => format!(
+                "{}年的放假通知尚未发布：其放假日为预估，调休上班日未知，这些年份的日子随时可能变动；截止日依赖这些年份时，状态后标“暂定”。",
+                years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("年、")
+            ),
+        };
+        vec![
+            self.workbook_title(facts.calendar),
+            "本工作簿不联网：截止日由本表的公式和“休息日”表中的名单算出，无需连接 qixian 服务，也不使用 WEBSERVICE 函数。".to_owned(),
+            format!(
+                "名单覆盖{span}（{from}-01-01 至 {to}-12-31），列出其中所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。名单的单元格区域名为 {list}。"
+            ),
+            format!(
+                "数据版本：{}（下载时 qixian 答复中的 x-data-version）。",
+                facts.data_version
+            ),
+            estimated,
+            format!(
+                "名单是下载时的快照，不会自行更新。国务院、自治区或自治州发布或调整放假安排时，或者起算日临近{to}年年底时，请重新下载本工作簿：GET {}",
+                facts.path
+            ),
+            format!(
+                "“N个工作日内”的截止日：=WORKDAY.INTL(起算日, N, \"0000000\", {list})。周末参数 \"0000000\" 表示一周七天都不是固定休息日，休息日全部取自名单 {list}，所以放假日一律跳过，调休上班的星期六、星期日照常计入。起算日当日不计入（民法典第二百零一条）。"
+            ),
+            format!(
+                "“N日内”的截止日：=WORKDAY.INTL(起算日+N-1, 1, \"0000000\", {list})。期限最后一日是起算日后的第N日，遇休息日顺延至其后第一个工作日（民法典第二百零三条）：从第N-1日起找下一个工作日，第N日上班就是第N日，否则是其后第一个工作日。不能写成 WORKDAY.INTL(起算日+N, 0, …)：天数为0时，该函数原样返回日期，即使那天放假。"
+            ),
+            format!(
+                "其他表格中也可直接使用：=WORKDAY.INTL(A2, 7, \"0000000\", {list}) 为7个工作日后的日期，=NETWORKDAYS.INTL(A2, B2, \"0000000\", {list}) 为两日之间（含两端）的工作日数。"
+            ),
+            "起算日或截止日超出名单年份时，截止日留空，状态提示更新名单：名单以外的日子，公式一律当作工作日，算出的日期不可信。".to_owned(),
+        ]
+    }
+
+    fn workbook_due_note(&self, list_name: &str) -> String {
+        format!(
+            "按名单 {list_name} 计算，不联网。N个工作日：WORKDAY.INTL(起算日, N, \"0000000\", {list_name})；N日：WORKDAY.INTL(起算日+N-1, 1, \"0000000\", {list_name})，最后一日遇休息日顺延。详见“说明”表。"
+        )
+    }
 }
+
+static WORKBOOK: WorkbookWords = WorkbookWords {
+    register_sheet: "期限登记",
+    rest_sheet: "休息日",
+    notes_sheet: "说明",
+    register_headers: ["文号", "规则", "起算日", "截止日", "状态"],
+    rest_headers: ["日期", "类型", "名称", "预估"],
+    weekend: "周末",
+    day_off: "放假",
+    estimated: "预估",
+    overdue: "已逾期",
+    due_today: "今日截止",
+    pending: "未到期",
+    provisional: "（暂定）",
+    choose_rule: "请从下拉列表中选择规则",
+    not_a_date: "起算日不是日期",
+    outside_list: "超出名单年份，请重新下载名单",
+    example: "（示例）",
+    rule_prompt: (
+        "规则",
+        "从列表中选择期限所依据的条款；各条款的期限和公式见“说明”表。",
+    ),
+    event_prompt: (
+        "起算日",
+        "期限起算的日期（当日不计入），如会议结束日、文件印发日。",
+    ),
+    event_outside: (
+        "超出名单年份",
+        "起算日不在休息日名单覆盖的年份内，截止日无法计算。请重新下载覆盖该年份的工作簿。",
+    ),
+    years_headers: ["年份", "放假安排"],
+    published: "已发布",
+    estimated_year: "预估",
+    rules_headers: ["条款", "规则", "期限", "截止日公式"],
+    covers: ("名单起始日", "名单截止日"),
+    data_version: "数据版本",
+};
 
 fn period_words(unit: Unit, amount: u32) -> String {
     match unit {

@@ -352,7 +352,7 @@ async fn every_field_of_every_json_answer_is_described() {
     let token = "contract-test-admin-token";
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", token)]).await;
     let spec = spec();
-    let requests: [(&str, &str, &str, Option<&str>); 16] = [
+    let requests: [(&str, &str, &str, Option<&str>); 17] = [
         ("get", "/healthz", "/healthz", None),
         ("get", "/readyz", "/readyz", None),
         ("get", "/v1/calendars", "/v1/calendars", None),
@@ -361,6 +361,12 @@ async fn every_field_of_every_json_answer_is_described() {
             "get",
             "/v1/calendars/{id}/days",
             "/v1/calendars/cn-xj/days?year=2026",
+            None,
+        ),
+        (
+            "get",
+            "/v1/calendars/{id}/rest-days",
+            "/v1/calendars/cn-xj-kizilsu/rest-days?from_year=2026&to_year=2027",
             None,
         ),
         (

@@ -19,4 +19,6 @@ mod meta;
 mod page;
 mod periods;
 mod rules;
+mod sheets;
+mod tls;
 mod workdays;

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# End-to-end check of the spreadsheet exports (issue 18), against the release binary on
+# 127.0.0.1:
+#   - scripts/e2e/workday_intl.py: an implementation of WORKDAY.INTL of its own, as the
+#     spreadsheets document it, over /v1/calendars/cn-xj-kizilsu/rest-days with the weekend mask
+#     "0000000", must give /v1/workdays/add's answer for every day of 2026 and 2027 as the start
+#     and 1, 7 and 30 working days (and NETWORKDAYS.INTL /v1/workdays/count's for every month);
+#   - scripts/e2e/sheets_check.py: LibreOffice Calc, headless, with no network (a network
+#     namespace of its own), evaluates a sample of WORKDAY.INTL and NETWORKDAYS.INTL over the list,
+#     and opens /v1/calendars/{id}/workbook.xlsx files, fills in register rows, recalculates, and
+#     every due date and status must be the API's.
+# It installs what is missing from Debian's packages (curl, libreoffice-calc-nogui, python3-uno,
+# util-linux for unshare), listens on loopback only (ports in 18900-18999), bounds every step in
+# time, stops everything it started, and ends with `N passed, M failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+WORK=$(mktemp -d /tmp/qixian-e2e-sheets.XXXXXX)
+GROUPS_STARTED=()
+passed=0
+failed=0
+
+cleanup() {
+    local pid
+    for pid in "${GROUPS_STARTED[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null
+    done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${GROUPS_STARTED[@]}"; do
+            kill -0 -- "-$pid" 2>/dev/null && alive=1
+        done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in "${GROUPS_STARTED[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass() { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
+
+# Adds the counts of a checker's last line (`N passed, M failed`) to ours.
+add_counts() {
+    local what=$1 log=$2 last
+    last=$(tail -n 1 "$log")
+    if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+        failed=$((failed + BASH_REMATCH[2]))
+    else
+        fail "$what ended without a count (timed out or crashed); its last line: $last"
+    fi
+}
+
+# Nothing may go through a proxy: every request here is to 127.0.0.1.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+
+echo "== tools"
+need=()
+command -v curl >/dev/null || need+=(curl)
+command -v unshare >/dev/null || need+=(util-linux)
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
+/usr/bin/python3 -c 'import uno' 2>/dev/null || need+=(python3-uno)
+if ((${#need[@]})); then
+    echo "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { timeout 600 apt-get update -qq &&
+        timeout 1800 apt-get install -y -qq --no-install-recommends "${need[@]}"; } \
+        >"$WORK/apt.log" 2>&1; then
+        tail -n 20 "$WORK/apt.log"
+        fail "apt-get install ${need[*]}"
+        finish
+    fi
+fi
+PY=/usr/bin/python3
+
+echo "== release binary"
+if ! timeout 2400 cargo build --release --locked --quiet; then
+    fail "cargo build --release"
+    finish
+fi
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/qixian
+
+free_port() {
+    "$PY" - "$@" <<'PYEOF'
+import socket, sys
+taken = {int(p) for p in sys.argv[1:]}
+for port in range(18900, 19000):
+    if port in taken:
+        continue
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+else:
+    sys.exit("no free port in 18900-18999")
+PYEOF
+}
+
+# Starts a command in a session (process group) of its own, remembered for the cleanup.
+start() {
+    local log=$1
+    shift
+    setsid "$@" >"$log" 2>&1 </dev/null &
+    GROUPS_STARTED+=($!)
+}
+
+wait_for() {
+    for _ in $(seq 150); do
+        curl -sf -o /dev/null --max-time 2 "$1" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+api_port=$(free_port) || exit 1
+API=http://127.0.0.1:$api_port
+echo "== service $API"
+start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 \
+    QIXIAN_ACCESS_LOG=errors "$BIN"
+if wait_for "$API/healthz"; then
+    pass "the service answers on $API"
+else
+    fail "$API/healthz did not answer within 30 s"
+    tail -n 20 "$WORK/api.log"
+    finish
+fi
+
+echo "== WORKDAY.INTL of our own over the rest-day list, against /v1/workdays/add"
+timeout 900 "$PY" scripts/e2e/workday_intl.py "$API" 2>"$WORK/intl.err" | tee "$WORK/intl.log"
+add_counts "workday_intl.py" "$WORK/intl.log"
+[ -s "$WORK/intl.err" ] && tail -n 5 "$WORK/intl.err"
+
+echo "== LibreOffice Calc, headless and offline: the formulas and the workbooks"
+mkdir -p "$WORK/books"
+timeout 900 "$PY" scripts/e2e/sheets_check.py "$API" "$WORK/books" 2>"$WORK/calc.err" |
+    tee "$WORK/calc.log"
+add_counts "sheets_check.py" "$WORK/calc.log"
+[ -s "$WORK/calc.err" ] && grep -v '^$' "$WORK/calc.err" | tail -n 5
+
+finish

@@ -1,0 +1,384 @@
+#!/usr/bin/python3
+"""qixian's rest-day list and offline workbook in LibreOffice Calc, headless, over UNO.
+
+Usage: /usr/bin/python3 sheets_check.py BASE_URL WORK_DIR
+
+Run it with Debian's /usr/bin/python3 (the `uno` module of python3-uno is built for it).
+
+1. A sample of WORKDAY.INTL and NETWORKDAYS.INTL formulas, typed into a new sheet whose column
+   H holds the rest-day list of /v1/calendars/cn-xj-kizilsu/rest-days, must give what
+   /v1/workdays/add and /v1/workdays/count give: Calc's own functions, not ours.
+2. Workbooks of /v1/calendars/{id}/workbook.xlsx are opened as files: their example rows must
+   show the API's due dates as opened (Calc computes them on loading), their rest-day sheet
+   must hold the API's list, and after rows are filled in (each rule from 国庆节, the makeup
+   Saturday 2026-10-10, 肉孜节, 古尔邦节, into the estimated 2027, and beyond the list's
+   years) and the sheet recalculated, every due date and status must be the one the API gives
+   (/v1/deadlines with as_of = Calc's TODAY()).
+
+soffice runs with no network at all (in a network namespace of its own, `unshare -n`, where
+the machine allows it; it is reached over a named pipe, which is a file), so the workbook
+cannot be using any. Prints one line per check, then `N passed, M failed`; exits non-zero
+when a check failed.
+"""
+
+import datetime
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import uno  # noqa: F401 (sets up the bridge; must come before the com.sun.star imports)
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+SOFFICE = "/usr/lib/libreoffice/program/soffice"
+TOTAL_SECONDS = 600
+CONNECT_SECONDS = 90
+EPOCH = datetime.date(1899, 12, 30)  # day 0 of Calc's (and Excel's) 1900 date system
+CALENDAR = "cn-xj-kizilsu"
+
+# What the workbook's status column says, by language (the catalogues' workbook words).
+WORDS = {
+    "zh": {
+        "pending": "未到期",
+        "due_today": "今日截止",
+        "overdue": "已逾期",
+        "provisional": "（暂定）",
+        "outside": "超出名单年份，请重新下载名单",
+        "choose": "请从下拉列表中选择规则",
+        "not_a_date": "起算日不是日期",
+        "sheets": ["期限登记", "休息日", "说明"],
+    },
+    "en": {
+        "pending": "pending",
+        "due_today": "due today",
+        "overdue": "overdue",
+        "provisional": " (provisional)",
+        "outside": "outside the list's years: download a newer list",
+        "choose": "choose a rule from the list",
+        "not_a_date": "the event date is not a date",
+        "sheets": ["Deadlines", "Rest days", "Notes"],
+    },
+}
+
+# Events for the register: 国庆节 2026 (10/1-10/7 off, Sat 10/10 worked), the makeup Saturday
+# itself, 肉孜节 (3/20-3/22) and 古尔邦节 (5/27-5/31, rest days in Xinjiang only), a 30-day
+# period that lands on 国庆节, a count into the estimated 2027 and its 春节, and events whose
+# count runs past the list or that lie outside it.
+EVENTS = [
+    "2026-09-30", "2026-10-09", "2026-10-10", "2026-03-19", "2026-03-20", "2026-05-26",
+    "2026-05-27", "2026-09-01", "2026-12-28", "2027-01-29", "2027-12-28", "2028-01-05",
+]
+
+# (calendar, query, language) of the workbooks opened.
+WORKBOOKS = [
+    (CALENDAR, "from_year=2026&to_year=2027", "zh"),
+    ("cn", "year=2026", "zh"),
+    ("cn-xj", "from_year=2026&to_year=2027&lang=en", "en"),
+]
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def serial(date):
+    return (date - EPOCH).days
+
+
+def date_of(value):
+    return EPOCH + datetime.timedelta(days=int(value))
+
+
+class Api:
+    def __init__(self, base_url):
+        self.base_url = base_url
+
+    def url(self, path, **query):
+        return self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+
+    def bytes(self, path, **query):
+        with urllib.request.urlopen(self.url(path, **query), timeout=30) as response:
+            return response.read(), response.headers
+
+    def json(self, path, **query):
+        return json.loads(self.bytes(path, **query)[0].decode("utf-8"))
+
+    def text(self, path, **query):
+        return self.bytes(path, **query)[0].decode("utf-8")
+
+
+def network_isolation():
+    """The command prefix that runs soffice without any network, if this machine allows it."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-n"]
+    if unshare and subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-rn"]
+    return []
+
+
+class Office:
+    """A headless soffice of our own, with a fresh profile, reached over a named pipe."""
+
+    def __init__(self, prefix):
+        self.profile = tempfile.mkdtemp(prefix="qixian-e2e-sheets-lo-")
+        self.pipe = f"qixian_e2e_sheets_{os.getpid()}"
+        self.process = subprocess.Popen(
+            prefix
+            + [
+                SOFFICE,
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--norestore",
+                "--nodefault",
+                "--nolockcheck",
+                f"-env:UserInstallation=file://{self.profile}",
+                f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
+        deadline = time.monotonic() + CONNECT_SECONDS
+        while True:
+            try:
+                self.context = resolver.resolve(
+                    f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+                )
+                break
+            except NoConnectException:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("soffice did not start") from None
+                time.sleep(0.5)
+        self.desktop = self.context.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.Desktop", self.context
+        )
+
+    def open(self, url):
+        return self.desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+
+    def close(self):
+        try:
+            self.desktop.terminate()
+        except Exception:  # the bridge goes away as soffice exits
+            pass
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def check_formulas(office, api, report):
+    """WORKDAY.INTL and NETWORKDAYS.INTL typed into a new sheet, over the list in column H."""
+    listing = api.json(f"/v1/calendars/{CALENDAR}/rest-days", from_year="2026", to_year="2028")
+    dates = [datetime.date.fromisoformat(d["date"]) for d in listing["days"]]
+    doc = office.open("private:factory/scalc")
+    try:
+        sheet = doc.Sheets.getByIndex(0)
+        last = len(dates) + 1
+        sheet.getCellRangeByName(f"H2:H{last}").setDataArray(tuple((serial(d),) for d in dates))
+        holidays = f"$H$2:$H${last}"
+        events = [datetime.date(2026, 1, 1) + datetime.timedelta(days=k) for k in range(0, 730, 9)]
+        events += [datetime.date.fromisoformat(e) for e in EVENTS[:10]]
+        rows = []
+        for event in events:
+            for days in (1, 7, 30):
+                rows.append((event, days))
+        for i, (event, days) in enumerate(rows, start=2):
+            sheet.getCellRangeByName(f"A{i}").setValue(serial(event))
+            sheet.getCellRangeByName(f"B{i}").setValue(days)
+            sheet.getCellRangeByName(f"C{i}").setFormula(
+                f'=WORKDAY.INTL(A{i};B{i};"0000000";{holidays})'
+            )
+        spans = [("2026-09-28", "2026-10-10"), ("2026-05-25", "2026-06-05"), ("2026-01-01", "2026-12-31"),
+                 ("2027-01-01", "2027-12-31"), ("2026-03-16", "2026-03-27")]
+        first_span = len(rows) + 2
+        for j, (start, end) in enumerate(spans, start=first_span):
+            sheet.getCellRangeByName(f"E{j}").setValue(serial(datetime.date.fromisoformat(start)))
+            sheet.getCellRangeByName(f"F{j}").setValue(serial(datetime.date.fromisoformat(end)))
+            sheet.getCellRangeByName(f"G{j}").setFormula(
+                f'=NETWORKDAYS.INTL(E{j};F{j};"0000000";{holidays})'
+            )
+        doc.calculateAll()
+        wrong = []
+        for i, (event, days) in enumerate(rows, start=2):
+            cell = sheet.getCellRangeByName(f"C{i}")
+            got = "error" if cell.getError() else date_of(cell.getValue()).isoformat()
+            want = api.text("/v1/workdays/add", start=event.isoformat(), days=str(days),
+                            calendar=CALENDAR, format="text")
+            if got != want:
+                wrong.append(f"WORKDAY.INTL({event}, {days}): Calc {got}, API {want}")
+        report(not wrong, f"Calc's WORKDAY.INTL over the list = /v1/workdays/add for {len(rows)} "
+               f"starts and lengths" + ("; " + "; ".join(wrong[:5]) if wrong else ""))
+        for j, (start, end) in enumerate(spans, start=first_span):
+            got = sheet.getCellRangeByName(f"G{j}").getValue()
+            want = api.text("/v1/workdays/count", **{"from": start, "to": end},
+                            calendar=CALENDAR, format="text")
+            report(got == float(want), f"Calc's NETWORKDAYS.INTL({start}, {end}) = {want}; got {got}")
+    finally:
+        doc.close(True)
+
+
+def today_in_calc(office):
+    """TODAY() as Calc gives it: the day the workbook's statuses are judged on."""
+    doc = office.open("private:factory/scalc")
+    try:
+        cell = doc.Sheets.getByIndex(0).getCellRangeByName("A1")
+        cell.setFormula("=TODAY()")
+        doc.calculateAll()
+        return date_of(cell.getValue())
+    finally:
+        doc.close(True)
+
+
+def expected_row(api, calendar, rule, event, last_day, first_day, today, words):
+    """The due date (or None) and the status the workbook must show for a row."""
+    answer = api.json("/v1/deadlines", rule=rule, event=event, calendar=calendar,
+                      as_of=today.isoformat(), explain="false")
+    due = datetime.date.fromisoformat(answer["due_date"])
+    event_date = datetime.date.fromisoformat(event)
+    if not (first_day <= event_date <= last_day) or due > last_day:
+        return None, words["outside"]
+    status = words[answer["status"]["state"]]
+    if answer["provisional"]:
+        status += words["provisional"]
+    return due, status
+
+
+def shown_due(cell):
+    if cell.getError():
+        return f"error {cell.getError()}"
+    if cell.getString() == "":
+        return None
+    return date_of(cell.getValue())
+
+
+def check_workbook(office, api, work_dir, rules, today, calendar, query, lang, report):
+    words = WORDS[lang]
+    params = dict(urllib.parse.parse_qsl(query))
+    body, headers = api.bytes(f"/v1/calendars/{calendar}/workbook.xlsx", **params)
+    again, _ = api.bytes(f"/v1/calendars/{calendar}/workbook.xlsx", **params)
+    label = f"{calendar} {query}"
+    report(body == again, f"{label}: the same data give the same bytes ({len(body)} bytes)")
+    path = os.path.join(work_dir, f"{calendar}-{lang}.xlsx")
+    with open(path, "wb") as f:
+        f.write(body)
+    listing = api.json(f"/v1/calendars/{calendar}/rest-days", **params)
+    first_day = datetime.date(listing["from_year"], 1, 1)
+    last_day = datetime.date(listing["to_year"], 12, 31)
+    doc = office.open(uno.systemPathToFileUrl(path))
+    if doc is None:
+        report(False, f"{label}: Calc could not open the workbook")
+        return
+    try:
+        names = [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)]
+        report(names == words["sheets"], f"{label}: sheets {words['sheets']}; got {names}")
+        report(doc.NamedRanges.hasByName("rest_days"), f"{label}: the list is named rest_days")
+        rest = doc.Sheets.getByIndex(1)
+        column = rest.getCellRangeByName(f"A2:A{len(listing['days']) + 2}").getDataArray()
+        in_sheet = [date_of(row[0]).isoformat() for row in column if row[0] != ""]
+        report(in_sheet == [d["date"] for d in listing["days"]],
+               f"{label}: the rest-day sheet holds the API's {len(listing['days'])} dates")
+        register = doc.Sheets.getByIndex(0)
+        # As opened, before any recalculation asked for: the example rows, one per rule, with
+        # their event on 30 September of the first year.
+        example_event = f"{listing['from_year']}-09-30"
+        for i, (rule_id, article) in enumerate(rules, start=2):
+            due, status = expected_row(api, calendar, rule_id, example_event, last_day, first_day,
+                                       today, words)
+            got_rule = register.getCellRangeByName(f"B{i}").getString()
+            got_due = shown_due(register.getCellRangeByName(f"D{i}"))
+            got_status = register.getCellRangeByName(f"E{i}").getString()
+            report(got_rule == article and got_due == due and got_status == status,
+                   f"{label}: as opened, example row {i} ({article} from {example_event}) shows "
+                   f"{due} {status}; got {got_rule} {got_due} {got_status}")
+        # Rows typed in, then a recalculation.
+        # And two events of today's: today itself (pending) and the day 7 working days before
+        # it (a 7-working-day deadline due today).
+        week_ago = api.text("/v1/workdays/add", start=today.isoformat(), days="-7",
+                            calendar=calendar, format="text")
+        row = 6
+        filled = []
+        for event in EVENTS + [today.isoformat(), week_ago]:
+            for rule_id, article in rules:
+                register.getCellRangeByName(f"B{row}").setString(article)
+                register.getCellRangeByName(f"C{row}").setValue(
+                    serial(datetime.date.fromisoformat(event)))
+                filled.append((row, rule_id, article, event))
+                row += 1
+        register.getCellRangeByName(f"B{row}").setString("第一条")
+        register.getCellRangeByName(f"C{row}").setValue(serial(datetime.date(2026, 9, 30)))
+        register.getCellRangeByName(f"B{row + 1}").setString(rules[0][1])
+        register.getCellRangeByName(f"C{row + 1}").setString("2026年9月30日下午")
+        doc.calculateAll()
+        wrong, seen = [], {}
+        for row_number, rule_id, article, event in filled:
+            due, status = expected_row(api, calendar, rule_id, event, last_day, first_day, today,
+                                       words)
+            got_due = shown_due(register.getCellRangeByName(f"D{row_number}"))
+            got_status = register.getCellRangeByName(f"E{row_number}").getString()
+            seen[status] = seen.get(status, 0) + 1
+            if (got_due, got_status) != (due, status):
+                wrong.append(f"row {row_number} {article} {event}: want {due} {status}, "
+                             f"got {got_due} {got_status}")
+        report(not wrong, f"{label}: {len(filled)} typed rows, recalculated, give the API's due "
+               f"dates and statuses {seen}" + ("; " + "; ".join(wrong[:6]) if wrong else ""))
+        for r, want in ((row, words["choose"]), (row + 1, words["not_a_date"])):
+            got_due = shown_due(register.getCellRangeByName(f"D{r}"))
+            got = register.getCellRangeByName(f"E{r}").getString()
+            report(got_due is None and got == want, f"{label}: row {r} says {want!r}; got "
+                   f"{got_due} {got!r}")
+    finally:
+        doc.close(True)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: sheets_check.py BASE_URL WORK_DIR", file=sys.stderr)
+        return 2
+    api, work_dir = Api(argv[0].rstrip("/")), argv[1]
+    signal.alarm(TOTAL_SECONDS)  # a hung soffice must not hang the run
+    counts = {"passed": 0, "failed": 0}
+
+    def report(ok, what):
+        counts["passed" if ok else "failed"] += 1
+        print(f"{'ok  ' if ok else 'FAIL'} sheets: {what}", flush=True)
+
+    prefix = network_isolation()
+    print(f"soffice runs {'with no network (' + ' '.join(prefix) + ')' if prefix else 'on the host network (unshare is not allowed here)'}",
+          flush=True)
+    listed = api.json("/v1/rules")
+    listed = listed["rules"] if isinstance(listed, dict) else listed
+    rules = [(r["id"], r["article"]) for r in listed]
+    office = Office(prefix)
+    try:
+        check_formulas(office, api, report)
+        today = today_in_calc(office)
+        print(f"Calc's TODAY() is {today}: statuses are asked of the API as of that day", flush=True)
+        for calendar, query, lang in WORKBOOKS:
+            check_workbook(office, api, work_dir, rules, today, calendar, query, lang, report)
+    finally:
+        office.close()
+    print(f"{counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
