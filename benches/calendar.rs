@@ -8,7 +8,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use qixian::calendar::hours::DayHours;
 use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{CalendarSet, DataSet};
-use qixian::deadline::{Form, Period, Request, RuleBook, compute};
+use qixian::deadline::{Direction, Form, Period, Request, RuleBook, Unit, compute};
 use qixian::store::Store;
 use qixian::time::{BEIJING, Moment};
 
@@ -136,5 +136,70 @@ fn deadlines(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, arithmetic, office_time, compilation, deadlines);
+/// The forms only the day walker counts, against the plain period the table's arithmetic
+/// counts, all without explanation and on one calendar.
+fn forms(c: &mut Criterion) {
+    let set = CalendarSet::embedded().unwrap();
+    let book = RuleBook::embedded();
+    let cal = set.get("cn-xj-kizilsu").unwrap();
+    let event = || Moment::parse("2026-09-01").unwrap();
+    let ad_hoc = |unit: Unit, amount: i64, form: Form| {
+        Request::new(
+            Period::resolve(&book, None, Some(unit), Some(amount), form).unwrap(),
+            event(),
+            BEIJING,
+        )
+    };
+    let rule = |id: &str, form: Form| {
+        Request::new(
+            Period::resolve(&book, Some(id), None, None, form).unwrap(),
+            event(),
+            BEIJING,
+        )
+    };
+    let backward = Form {
+        direction: Some(Direction::Backward),
+        ..Form::default()
+    };
+    let extended = Form {
+        extended: true,
+        ..Form::default()
+    };
+    let paused = Request {
+        paused: vec![(
+            NaiveDate::from_ymd_opt(2026, 9, 8).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 9, 17).unwrap(),
+        )],
+        ..rule("admin-license-decision", Form::default())
+    };
+    let cases = [
+        (
+            "20_working_days",
+            ad_hoc(Unit::WorkingDays, 20, Form::default()),
+        ),
+        ("1_month", ad_hoc(Unit::Months, 1, Form::default())),
+        (
+            "20_working_days_backward",
+            ad_hoc(Unit::WorkingDays, 20, backward),
+        ),
+        ("gov_info_reply_extended", rule("gov-info-reply", extended)),
+        ("admin_license_paused", paused),
+    ];
+    let mut group = c.benchmark_group("form");
+    for (name, request) in &cases {
+        group.bench_with_input(BenchmarkId::from_parameter(name), request, |b, r| {
+            b.iter(|| compute(cal, black_box(r)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    arithmetic,
+    office_time,
+    compilation,
+    deadlines,
+    forms
+);
 criterion_main!(benches);

@@ -75,13 +75,13 @@ impl Cutoff {
 
 /// How a deadline's last moment was set, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ending {
+pub enum Ending<'c> {
     /// The close of business of the due day: its office hours' last interval ends.
     CloseOfBusiness {
         /// The due day's hours (`10:00-14:00,15:30-19:30`).
-        hours: String,
+        hours: DayHours,
         /// Where they come from: none for hours the caller gave.
-        from: Option<HoursFrom>,
+        from: Option<HoursFrom<'c>>,
     },
     /// 24:00, as the calendar gives no office hours.
     MidnightNoHours,
@@ -93,7 +93,7 @@ pub enum Ending {
     HoursRun,
 }
 
-impl Ending {
+impl Ending<'_> {
     /// The name the API gives the cutoff applied (`close_of_business`).
     pub fn cutoff(&self) -> &'static str {
         match self {
@@ -107,17 +107,17 @@ impl Ending {
 
 /// Which schedule of a calendar's office hours applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HoursFrom {
+pub struct HoursFrom<'c> {
     /// The layer whose hours they are.
-    pub layer: String,
+    pub layer: &'c str,
     /// Its name (`新疆维吾尔自治区`).
-    pub name: String,
+    pub name: &'c str,
     /// The season (`冬季`).
-    pub season: String,
+    pub season: &'c str,
     /// The schedule's source.
-    pub source: String,
+    pub source: &'c str,
     /// The years the source gave them for.
-    pub years: Vec<i32>,
+    pub years: &'c [i32],
     /// Whether they were carried over to a year no notice gave hours for.
     pub carried_over: bool,
 }
@@ -198,7 +198,7 @@ pub struct Deadline<'r> {
     /// the counting clock; for a period in office hours, when its office time has run.
     pub due_at: DateTime<Tz>,
     /// How `due_at` was set, and why.
-    pub ending: Ending,
+    pub ending: Ending<'r>,
     /// For a minimum period: the earliest day the next step may happen.
     pub next_step: Option<NaiveDate>,
     /// The due date of the period itself, when an agreed one replaced it.
@@ -282,7 +282,7 @@ impl<'r> Request<'r> {
 /// assert_eq!(due.due_at.to_rfc3339(), "2025-06-19T00:00:00+08:00", "24:00, as asked");
 /// ```
 pub fn compute<'r>(
-    calendar: &Calendar,
+    calendar: &'r Calendar,
     request: &Request<'r>,
 ) -> Result<Deadline<'r>, DeadlineError> {
     let Request {
@@ -439,14 +439,14 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
 
 /// The last moment of the due day and why: its close of business where there are office
 /// hours and the caller did not ask for midnight, else 24:00 (民法典 第二百零三条).
-fn ending_of(
-    calendar: &Calendar,
+fn ending_of<'c>(
+    calendar: &'c Calendar,
     office: Option<HoursSource<'_>>,
     given: Option<&DayHours>,
     cutoff: Cutoff,
     due: NaiveDate,
     zone: Tz,
-) -> Result<(DateTime<Tz>, Ending), DeadlineError> {
+) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError> {
     let midnight = end_of_day(due, zone);
     let Some(office) = office else {
         return Ok((midnight, Ending::MidnightNoHours));
@@ -463,11 +463,11 @@ fn ending_of(
         (None, Some(own)) => {
             let (season, schedule, carried_over) = own.file.season_on(due);
             Some(HoursFrom {
-                layer: own.layer.clone(),
-                name: own.name.clone(),
-                season: season.name.clone(),
-                source: schedule.source.clone(),
-                years: schedule.years.clone(),
+                layer: &own.layer,
+                name: &own.name,
+                season: &season.name,
+                source: &schedule.source,
+                years: &schedule.years,
                 carried_over,
             })
         }
@@ -475,10 +475,7 @@ fn ending_of(
     };
     Ok((
         close.with_timezone(&zone),
-        Ending::CloseOfBusiness {
-            hours: hours.text(),
-            from,
-        },
+        Ending::CloseOfBusiness { hours, from },
     ))
 }
 

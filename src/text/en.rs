@@ -719,9 +719,10 @@ impl Catalogue for En {
         "provisional: the period crosses a year whose holiday notice is not yet published; its days off are estimated from the statutory holidays, and the date may move when the notice comes".to_owned()
     }
 
-    fn ending(&self, ending: &Ending) -> String {
+    fn ending(&self, ending: &Ending<'_>) -> String {
         match ending {
             Ending::CloseOfBusiness { hours, from } => {
+                let hours = hours.text();
                 let whose = match from {
                     Some(f) => format!(
                         "{} ({})'s {} hours ({}, given for {}{})",
@@ -729,7 +730,7 @@ impl Catalogue for En {
                         f.layer,
                         f.season,
                         f.source,
-                        years(&f.years),
+                        years(f.years),
                         if f.carried_over {
                             "; carried over, no notice gives hours for this year"
                         } else {
@@ -753,7 +754,7 @@ impl Catalogue for En {
         }
     }
 
-    fn last_moment(&self, ending: &Ending, time: &str) -> String {
+    fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String {
         match ending {
             Ending::CloseOfBusiness { .. } => {
                 format!("; the period ends when business stops, at {time} (Civil Code art. 203)")

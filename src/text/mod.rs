@@ -582,10 +582,10 @@ pub trait Catalogue: Sync {
     /// Why an answer is provisional.
     fn provisional_note(&self) -> String;
     /// How a deadline's last moment was set, and on what basis.
-    fn ending(&self, ending: &Ending) -> String;
+    fn ending(&self, ending: &Ending<'_>) -> String;
     /// What the last day of the explanation adds to its reason, from its separator on: when
     /// the period ends that day (`time` is its wall-clock time, `19:30`).
-    fn last_moment(&self, ending: &Ending, time: &str) -> String;
+    fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String;
     /// A notice the data lack for `year` that nothing configured will bring; `feed` says
     /// whether a holiday feed could bring it.
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String;

@@ -170,18 +170,18 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     ];
     let endings = [
         Ending::CloseOfBusiness {
-            hours: "10:00-14:00,15:30-19:30".into(),
+            hours: crate::calendar::hours::DayHours::parse("10:00-14:00,15:30-19:30").unwrap(),
             from: Some(crate::deadline::HoursFrom {
-                layer: "cn-xj".into(),
-                name: "新疆维吾尔自治区".into(),
-                season: "冬季".into(),
-                source: "自治区通知".into(),
-                years: vec![2022, 2023],
+                layer: "cn-xj",
+                name: "新疆维吾尔自治区",
+                season: "冬季",
+                source: "自治区通知",
+                years: &[2022, 2023],
                 carried_over: true,
             }),
         },
         Ending::CloseOfBusiness {
-            hours: "09:00-17:00".into(),
+            hours: crate::calendar::hours::DayHours::parse("09:00-17:00").unwrap(),
             from: None,
         },
         Ending::MidnightNoHours,

@@ -629,16 +629,17 @@ impl Catalogue for Zh {
             .to_owned()
     }
 
-    fn ending(&self, ending: &Ending) -> String {
+    fn ending(&self, ending: &Ending<'_>) -> String {
         match ending {
             Ending::CloseOfBusiness { hours, from } => {
+                let hours = hours.text();
                 let whose = match from {
                     Some(f) => format!(
                         "{}{}作息时间（来源：{}，{}年{}）",
                         f.name,
                         f.season,
                         f.source,
-                        years(&f.years),
+                        years(f.years),
                         if f.carried_over {
                             "；该年未见通知，沿用"
                         } else {
@@ -667,7 +668,7 @@ impl Catalogue for Zh {
         }
     }
 
-    fn last_moment(&self, ending: &Ending, time: &str) -> String {
+    fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String {
         match ending {
             Ending::CloseOfBusiness { .. } => {
                 format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条）")
