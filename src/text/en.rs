@@ -630,6 +630,12 @@ impl Catalogue for En {
         let backward = period.direction == Direction::Backward;
         let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
         let n = step.ordinal.unwrap_or(0);
+        // The rule's own article, for the steps it sets (an extension, time not counted…).
+        let article = |basis: Option<&str>| match (period.rule, basis) {
+            (Some(_), Some(basis)) => format!(" ({basis})"),
+            (Some(rule), None) => format!(" ({}{})", super::short_statute(rule), rule.article),
+            (None, _) => String::new(),
+        };
         match step.why {
             Why::EventDay if backward => {
                 format!("the day of the event counted back from, not counted; {day}")
@@ -644,8 +650,10 @@ impl Catalogue for En {
                 (_, true) => format!("day {n} before the event; {day}"),
             },
             Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => format!("working day {n} of the extension; {day}"),
-                _ => format!("day {n} of the extension; {day}"),
+                Unit::WorkingDays => {
+                    format!("working day {n} of the extension{}; {day}", article(None))
+                }
+                _ => format!("day {n} of the extension{}; {day}", article(None)),
             },
             Why::CorrespondingDay => format!(
                 "day {n}: the corresponding day of the month the period ends in is its last day (Civil Code art. 202); {day}"
@@ -653,7 +661,10 @@ impl Catalogue for En {
             Why::MonthEnd => format!(
                 "day {n}: the month the period ends in has no corresponding day, so its last day is the period's (Civil Code art. 202); {day}"
             ),
-            Why::Paused => format!("{day}; paused time, not counted"),
+            Why::Paused => format!(
+                "{day}; time not counted in the period{}",
+                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+            ),
             Why::TaxProlonged => format!(
                 "{day}; one of three or more consecutive rest days, which prolong the period (Tax Collection Administration Law Implementing Rules art. 109)"
             ),
@@ -662,9 +673,15 @@ impl Catalogue for En {
             ),
             Why::RolledBack => format!("{day}; a rest day, passed over going back"),
             Why::NextStep => {
-                format!("{day}; the period has run in full: the next step may happen from this day")
+                format!(
+                    "{day}; the period has run in full{}: the next step may happen from this day",
+                    article(None)
+                )
             }
-            Why::Agreed => format!("{day}; within the due date agreed with the host department"),
+            Why::Agreed => format!(
+                "{day}; within the due date agreed with the host department{}",
+                article(None)
+            ),
             Why::HoursElapsed => format!("{day}; {} counted", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}; not a working day, not counted"),
             Why::OfficeTime => format!(

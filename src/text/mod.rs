@@ -763,3 +763,12 @@ pub struct DeadlineFacts<'a> {
 
 #[cfg(test)]
 mod tests;
+
+/// A rule's statute as an answer cites it before an article: `行政许可法` for
+/// 中华人民共和国行政许可法, nothing for a rule of the working rules, which cite the article alone.
+fn short_statute(rule: &crate::deadline::Rule) -> &str {
+    rule.statute
+        .as_deref()
+        .map(|s| s.strip_prefix("中华人民共和国").unwrap_or(s))
+        .unwrap_or_default()
+}

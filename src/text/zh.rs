@@ -555,6 +555,12 @@ impl Catalogue for Zh {
         });
         let backward = period.direction == Direction::Backward;
         let n = step.ordinal.unwrap_or(0);
+        // The rule's own article, for the steps it sets (an extension, time not counted…).
+        let article = |basis: Option<&str>| match (period.rule, basis) {
+            (Some(_), Some(basis)) => format!("（{basis}）"),
+            (Some(rule), None) => format!("（{}{}）", super::short_statute(rule), rule.article),
+            (None, _) => String::new(),
+        };
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("起算日，不计入（《民法典》第二百零一条）；{day}"),
@@ -565,8 +571,8 @@ impl Catalogue for Zh {
                 (_, true) => format!("前第{n}日；{day}"),
             },
             Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => format!("延长期限第{n}个工作日；{day}"),
-                _ => format!("延长期限第{n}日；{day}"),
+                Unit::WorkingDays => format!("延长期限第{n}个工作日{}；{day}", article(None)),
+                _ => format!("延长期限第{n}日{}；{day}", article(None)),
             },
             Why::CorrespondingDay => {
                 format!("第{n}日，到期月的对应日为期间的最后一日（《民法典》第二百零二条）；{day}")
@@ -574,7 +580,10 @@ impl Catalogue for Zh {
             Why::MonthEnd => format!(
                 "第{n}日，到期月没有对应日，月末日为期间的最后一日（《民法典》第二百零二条）；{day}"
             ),
-            Why::Paused => format!("{day}；中止期间，不计入"),
+            Why::Paused => format!(
+                "{day}；不计算在期限内的期间，不计入{}",
+                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+            ),
             Why::TaxProlonged => format!(
                 "{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
             ),
@@ -582,8 +591,11 @@ impl Catalogue for Zh {
                 format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
             }
             Why::RolledBack => format!("{day}；休息日，向前顺推"),
-            Why::NextStep => format!("{day}；期间已经届满，最早可于本日进行下一步"),
-            Why::Agreed => format!("{day}；在与主办部门商定的回复时限内"),
+            Why::NextStep => format!(
+                "{day}；期间已经届满{}，最早可于本日进行下一步",
+                article(None)
+            ),
+            Why::Agreed => format!("{day}；在与主办部门商定的回复时限内{}", article(None)),
             Why::HoursElapsed => format!("{day}；计入{}", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}，不计入"),
             Why::OfficeTime => {

@@ -374,3 +374,51 @@ async fn a_csv_batch_takes_the_forms_as_columns() {
         .collect();
     assert_eq!(due, ["2026-04-10", "2026-11-02", "2026-09-24"], "{text}");
 }
+
+#[tokio::test]
+async fn the_explanation_cites_the_article_each_step_applies() {
+    let app = spawn_app().await;
+    let steps = |answer: &Value| -> Vec<String> {
+        answer["explanation"]
+            .as_array()
+            .expect("explained")
+            .iter()
+            .map(|s| s["reason"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let paused = due(
+        &app,
+        &[
+            ("rule", "admin-license-decision"),
+            ("event", "2026-03-02"),
+            ("paused", "2026-03-09/2026-03-18"),
+            ("lang", "zh"),
+        ],
+    )
+    .await;
+    assert!(
+        steps(&paused)
+            .iter()
+            .any(|r| r.contains("不计入（行政许可法 第四十五条）")),
+        "{:?}",
+        steps(&paused)
+    );
+    let extended = due(
+        &app,
+        &[
+            ("rule", "gov-info-reply"),
+            ("event", "2026-09-01"),
+            ("extended", "true"),
+            ("lang", "zh"),
+        ],
+    )
+    .await;
+    assert!(
+        steps(&extended)
+            .iter()
+            .any(|r| r
+                .starts_with("延长期限第1个工作日（政府信息公开条例第三十三条第二款、第三款）")),
+        "{:?}",
+        steps(&extended)
+    );
+}
