@@ -182,7 +182,7 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
 
 /// The data version as a header value (a hex digest, so always a valid one), made once per
 /// worker and version rather than once per request.
-fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> HeaderValue {
+pub(super) fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> HeaderValue {
     use std::cell::RefCell;
     use std::sync::Weak;
     thread_local! {

@@ -122,7 +122,18 @@ pub async fn observe(
         Err(err) => (false, Some(err)),
     };
     let outcome = match (limits, refused) {
-        (_, Some(err)) => Ok(req.into_response(err.response(lang))),
+        // A `lang=` refused here answers like any other bad parameter: naming the data version.
+        (_, Some(err)) => {
+            let version = req
+                .app_data::<web::Data<AppState>>()
+                .map(|state| super::cache::version_header(&state.snapshot()));
+            let mut res = req.into_response(err.response(lang));
+            if let Some(version) = version {
+                res.headers_mut()
+                    .insert(header::HeaderName::from_static("x-data-version"), version);
+            }
+            Ok(res)
+        }
         // No route reads an encoded body: it would have to be inflated before its size is known.
         _ if encoded.is_some() => {
             let err = ApiError::Unsupported(Media::Encoding(crate::time::quoted(
