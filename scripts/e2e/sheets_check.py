@@ -76,6 +76,22 @@ EVENTS = [
     "2026-05-27", "2026-09-01", "2026-12-28", "2027-01-29", "2027-12-28", "2028-01-05",
 ]
 
+def countable(rule):
+    """Whether a list of dates can count `rule` with WORKDAY.INTL: forward, within N days or N
+    working days, as civil law counts (the workbook leaves the other forms to the service)."""
+    return (rule["unit"] in ("working_days", "calendar_days") and rule["direction"] == "forward"
+            and rule["bound"] == "within" and rule["counting"] == "civil")
+
+
+def label(rule):
+    """The rule column's label: the article for the working rules (which have no statute of
+    their own in the API but the prefecture's), the statute and the article for a statute's."""
+    if rule["set"] == "kizilsu":
+        return rule["article"]
+    statute = rule["statute"].split("（")[0].removeprefix("中华人民共和国")
+    return statute + rule["article"]
+
+
 # (calendar, query, language) of the workbooks opened.
 WORKBOOKS = [
     (CALENDAR, "from_year=2026&to_year=2027", "zh"),
@@ -364,9 +380,8 @@ def main(argv):
     prefix = network_isolation()
     print(f"soffice runs {'with no network (' + ' '.join(prefix) + ')' if prefix else 'on the host network (unshare is not allowed here)'}",
           flush=True)
-    listed = api.json("/v1/rules")
-    listed = listed["rules"] if isinstance(listed, dict) else listed
-    rules = [(r["id"], r["article"]) for r in listed]
+    rules = [(r["id"], label(r)) for s in api.json("/v1/rules")["sets"] for r in s["rules"]
+             if countable(r)]
     office = Office(prefix)
     try:
         check_formulas(office, api, report)

@@ -38,7 +38,7 @@ const YEAR_STATUS_NAME: &str = "rest_years_status";
 pub const RULES_NAME: &str = "rule_articles";
 
 /// The register's rows that carry the formulas, after its header row.
-pub const REGISTER_ROWS: u32 = 200;
+pub const REGISTER_ROWS: u32 = 500;
 
 /// The weekend mask with no fixed rest day: the list decides every one.
 const NO_WEEKEND: &str = "\"0000000\"";
@@ -341,7 +341,7 @@ fn write_register(
     sheet.set_freeze_panes(1, 0)?;
     for (col, width) in [
         (DOCUMENT, 24.0),
-        (RULE, 14.0),
+        (RULE, 36.0),
         (EVENT, 12.0),
         (DUE, 12.0),
         (STATUS, 30.0),

@@ -408,8 +408,8 @@ async fn the_workbook_names_its_list_and_counts_each_rule_with_workday_intl() {
         "no function outside the standard"
     );
     assert!(
-        register.contains("<f>IF(OR($B201=\"\""),
-        "formulas down to row 201"
+        register.contains("<f>IF(OR($B501=\"\""),
+        "formulas down to row 501"
     );
     let strings = &parts["xl/sharedStrings.xml"];
     for text in [
