@@ -10,6 +10,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::store::without_credentials;
+use crate::webhooks::{SigningKey, Target};
+
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -64,7 +67,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 25] = [
+pub const SETTINGS: [Setting; 29] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -143,7 +146,7 @@ pub const SETTINGS: [Setting; 25] = [
     Setting {
         name: "QIXIAN_STATE_DIR",
         default: "none",
-        what: "where accepted feed files are kept across restarts",
+        what: "where accepted feed files, and webhook deliveries not made yet (`webhooks/`), are kept across restarts; without it, deliveries are kept in memory only",
     },
     Setting {
         name: "QIXIAN_FEED_URL",
@@ -159,6 +162,26 @@ pub const SETTINGS: [Setting; 25] = [
         name: "QIXIAN_FEED_TIMEOUT_SECS",
         default: "10",
         what: "timeout of one feed request",
+    },
+    Setting {
+        name: "QIXIAN_WEBHOOK_URLS",
+        default: "none",
+        what: "comma-separated `http(s)://` URLs told of every change of the data in force (a `calendar.changed` event, signed as Standard Webhooks says); credentials in a URL are sent as basic authentication and never shown",
+    },
+    Setting {
+        name: "QIXIAN_WEBHOOK_SECRET",
+        default: "none",
+        what: "the Standard Webhooks signing secret, `whsec_` and the base64 of 24 to 64 random bytes (`whsec_$(openssl rand -base64 32)`); required with `QIXIAN_WEBHOOK_URLS`",
+    },
+    Setting {
+        name: "QIXIAN_WEBHOOK_TIMEOUT_SECS",
+        default: "15",
+        what: "timeout of one webhook delivery (the specification recommends 15 to 30 s); anything but a 2xx answer in time is a failure, retried; `410 Gone` stops that delivery",
+    },
+    Setting {
+        name: "QIXIAN_WEBHOOK_RETRY_BASE_MS",
+        default: "5000",
+        what: "wait after a failed delivery, doubling after each further failure up to an hour (less up to a quarter, at random), or longer if the answer's `Retry-After` asks; deliveries are tried for a day after their event, then dropped; at most 1000 wait (the oldest beyond are dropped)",
     },
     Setting {
         name: "QIXIAN_ADMIN_TOKEN",
@@ -254,6 +277,14 @@ pub struct Config {
     pub feed_refresh: Duration,
     /// `QIXIAN_FEED_TIMEOUT_SECS`.
     pub feed_timeout: Duration,
+    /// `QIXIAN_WEBHOOK_URLS`: the webhooks' subscribers, none unless given.
+    pub webhook_urls: Vec<Target>,
+    /// `QIXIAN_WEBHOOK_SECRET`, checked to be a Standard Webhooks secret.
+    pub webhook_secret: Option<SecretString>,
+    /// `QIXIAN_WEBHOOK_TIMEOUT_SECS`.
+    pub webhook_timeout: Duration,
+    /// `QIXIAN_WEBHOOK_RETRY_BASE_MS`.
+    pub webhook_retry_base: Duration,
     /// `QIXIAN_ADMIN_TOKEN`.
     pub admin_token: Option<SecretString>,
     /// `QIXIAN_CACHE_MAX_BYTES`.
@@ -393,6 +424,23 @@ impl Config {
             }
             url => url,
         };
+        let webhook_urls = webhook_urls(given("QIXIAN_WEBHOOK_URLS").as_deref())?;
+        let webhook_secret = match given("QIXIAN_WEBHOOK_SECRET") {
+            None if !webhook_urls.is_empty() => {
+                return Err(error(
+                    "QIXIAN_WEBHOOK_SECRET",
+                    "",
+                    "QIXIAN_WEBHOOK_URLS is set, and every event is signed: set a secret, such as whsec_$(openssl rand -base64 32), and give it to the subscribers",
+                ));
+            }
+            None => None,
+            Some(secret) => {
+                let secret = SecretString::from(secret);
+                SigningKey::from_secret(&secret)
+                    .map_err(|e| error("QIXIAN_WEBHOOK_SECRET", "(not shown)", &e.to_string()))?;
+                Some(secret)
+            }
+        };
         let admin_token = match given("QIXIAN_ADMIN_TOKEN") {
             None => None,
             Some(token) if token.trim() != token => {
@@ -432,6 +480,13 @@ impl Config {
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
+            webhook_urls,
+            webhook_secret,
+            webhook_timeout: seconds("QIXIAN_WEBHOOK_TIMEOUT_SECS")?,
+            webhook_retry_base: Duration::from_millis(positive(
+                "QIXIAN_WEBHOOK_RETRY_BASE_MS",
+                5000,
+            )? as u64),
             admin_token,
             cache_max_bytes: number("QIXIAN_CACHE_MAX_BYTES", 16 << 20)?,
             cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS"))?,
@@ -441,6 +496,34 @@ impl Config {
             page,
         })
     }
+}
+
+/// Parses `QIXIAN_WEBHOOK_URLS`: http(s) URLs separated by commas, each once. A URL that is
+/// refused is shown without its credentials.
+fn webhook_urls(value: Option<&str>) -> Result<Vec<Target>, ConfigError> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let error = |url: &str, reason: String| ConfigError {
+        name: "QIXIAN_WEBHOOK_URLS",
+        value: without_credentials(url),
+        reason,
+    };
+    let mut targets: Vec<Target> = Vec::new();
+    for url in value.split(',').map(str::trim).filter(|u| !u.is_empty()) {
+        let target = Target::parse(url).map_err(|why| error(url, why))?;
+        if targets.iter().any(|t| t.key() == target.key()) {
+            return Err(error(url, "the URL is listed twice".to_owned()));
+        }
+        targets.push(target);
+    }
+    if targets.is_empty() {
+        return Err(error(
+            value,
+            "expected one or more http:// or https:// URLs separated by commas".to_owned(),
+        ));
+    }
+    Ok(targets)
 }
 
 /// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.
@@ -517,6 +600,14 @@ mod tests {
             ),
             ("QIXIAN_FEED_REFRESH_SECS", config.feed_refresh.as_secs()),
             ("QIXIAN_FEED_TIMEOUT_SECS", config.feed_timeout.as_secs()),
+            (
+                "QIXIAN_WEBHOOK_TIMEOUT_SECS",
+                config.webhook_timeout.as_secs(),
+            ),
+            (
+                "QIXIAN_WEBHOOK_RETRY_BASE_MS",
+                config.webhook_retry_base.as_millis() as u64,
+            ),
             ("QIXIAN_CACHE_MAX_BYTES", config.cache_max_bytes as u64),
             ("QIXIAN_BACKLOG", u64::from(config.backlog)),
             ("QIXIAN_MAX_CONNECTIONS", config.max_connections as u64),
@@ -602,6 +693,63 @@ mod tests {
             !err.to_string().contains("secret"),
             "the token is not shown: {err}"
         );
+    }
+
+    #[test]
+    fn webhook_urls_need_a_well_formed_secret_and_are_refused_without_their_credentials() {
+        let lookup = |urls: &'static str, secret: Option<&'static str>| {
+            move |n: &str| match n {
+                "QIXIAN_WEBHOOK_URLS" => Some(urls.to_owned()),
+                "QIXIAN_WEBHOOK_SECRET" => secret.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let config = Config::from_lookup(lookup(
+            "https://a.example/hook, http://user:pw@b.example:8080/x",
+            Some(secret),
+        ))
+        .unwrap();
+        let shown: Vec<String> = config
+            .webhook_urls
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["https://a.example/hook", "http://b.example:8080/x"]);
+        assert!(
+            !format!("{config:?}").contains(secret) && !format!("{config:?}").contains("pw@"),
+            "Debug shows neither the secret nor the credentials"
+        );
+
+        let err = Config::from_lookup(lookup("https://a.example/hook", None)).unwrap_err();
+        assert_eq!(
+            err.name, "QIXIAN_WEBHOOK_SECRET",
+            "required with URLs: {err}"
+        );
+        let err = Config::from_lookup(lookup(
+            "https://a.example/hook",
+            Some("whsec_not base64 at all, and long enough to be a secret"),
+        ))
+        .unwrap_err();
+        assert_eq!(err.name, "QIXIAN_WEBHOOK_SECRET");
+        assert!(err.to_string().contains("base64"), "{err}");
+        assert!(!err.to_string().contains("long enough"), "not shown: {err}");
+
+        let err =
+            Config::from_lookup(lookup("ftp://user:pw@a.example/hook", Some(secret))).unwrap_err();
+        assert_eq!(err.name, "QIXIAN_WEBHOOK_URLS");
+        assert!(
+            err.to_string().contains("ftp://a.example/hook") && !err.to_string().contains("pw"),
+            "the URL is named without its credentials: {err}"
+        );
+        let err = Config::from_lookup(lookup(
+            "https://a.example/hook,https://a.example/hook",
+            Some(secret),
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("twice"), "{err}");
+        let err = Config::from_lookup(lookup(" , ", Some(secret))).unwrap_err();
+        assert_eq!(err.name, "QIXIAN_WEBHOOK_URLS", "{err}");
     }
 
     /// The README's table of settings is [`settings_table`]'s, between its markers;

@@ -251,7 +251,8 @@ fn next_wait(failures: u32, refresh: Duration) -> Duration {
     FIRST_BACKOFF.saturating_mul(factor).min(refresh)
 }
 
-fn error_chain(err: &dyn std::error::Error) -> String {
+/// An error and every cause under it, `: `-separated, for the log.
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

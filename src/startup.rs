@@ -18,6 +18,7 @@ use crate::http::cache::cache;
 use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
 use crate::store::{Store, StoreError};
+use crate::webhooks::{SigningKey, WebhookError, WebhookSettings, Webhooks};
 
 /// Why the application cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,9 @@ pub enum StartupError {
     /// The TLS files cannot be used.
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
+    /// The webhooks cannot be set up.
+    #[error(transparent)]
+    Webhooks(#[from] WebhookError),
     /// The address cannot be bound.
     #[error("QIXIAN_ADDR={addr} cannot be bound")]
     Bind {
@@ -129,6 +133,7 @@ pub struct Application {
     port: u16,
     server: Server,
     feed: Option<Arc<Feed>>,
+    webhooks: Option<Arc<Webhooks>>,
 }
 
 impl Application {
@@ -178,7 +183,9 @@ impl Application {
             .transpose()?;
         // Read before anything starts, so that a bad file stops start-up naming it.
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
-        let parts = Parts::new(&config, AppState::new(&config, store, feed.clone()));
+        let state = AppState::new(&config, store.clone(), feed.clone());
+        let webhooks = webhooks(&config, &store, &state)?;
+        let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.
         let server = HttpServer::new(move || app(&parts))
@@ -200,6 +207,7 @@ impl Application {
             port,
             server: server.run(),
             feed,
+            webhooks,
         })
     }
 
@@ -221,14 +229,51 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // The feed polls in the background; serving never waits for it.
         let poller = self.feed.map(Feed::spawn);
+        // So do the webhooks; deliveries kept by an earlier run are made first.
+        let sender = self.webhooks.map(Webhooks::spawn);
         let trimmer = tokio::spawn(memory::trim_periodically());
         let result = self.server.await;
         if let Some(poller) = poller {
             poller.abort();
         }
+        if let Some(sender) = sender {
+            sender.abort();
+        }
         trimmer.abort();
         result
     }
+}
+
+/// The webhooks, when `QIXIAN_WEBHOOK_URLS` names subscribers: told of every change the store
+/// makes, counting in `/metrics`' series.
+fn webhooks(
+    config: &Config,
+    store: &Store,
+    state: &AppState,
+) -> Result<Option<Arc<Webhooks>>, StartupError> {
+    let Some(secret) = config
+        .webhook_secret
+        .as_ref()
+        .filter(|_| !config.webhook_urls.is_empty())
+    else {
+        return Ok(None);
+    };
+    // The configuration checked the secret; a failure here is the same refusal.
+    let key = SigningKey::from_secret(secret)
+        .map_err(|e| StartupError::Webhooks(WebhookError::Secret(e)))?;
+    let webhooks = Arc::new(Webhooks::new(
+        WebhookSettings {
+            targets: config.webhook_urls.clone(),
+            key,
+            timeout: config.webhook_timeout,
+            retry_base: config.webhook_retry_base,
+            state_dir: config.state_dir.clone(),
+        },
+        state.webhook_metrics(),
+    )?);
+    let told = webhooks.clone();
+    store.on_change(Box::new(move |old, new| told.notify(old, new)));
+    Ok(Some(webhooks))
 }
 
 /// CORS for browser callers (Office.js add-ins, OA pages): the configured origins, GET and

@@ -251,7 +251,12 @@ pub struct Store {
     /// Bumped on every change of data or status, so that cached answers that show a status
     /// are never served stale.
     generation: AtomicU64,
+    /// Told of every change of the data in force: see [`Store::on_change`].
+    on_change: Mutex<Vec<ChangeHook>>,
 }
+
+/// What [`Store::on_change`] calls with the data before and after a change.
+pub type ChangeHook = Box<dyn Fn(&InForce, &InForce) + Send + Sync>;
 
 impl Store {
     /// Loads the embedded data, the feed files accepted before (from `state_dir`), and the
@@ -299,6 +304,7 @@ impl Store {
             state_dir,
             rules_dir,
             generation: AtomicU64::new(0),
+            on_change: Mutex::new(Vec::new()),
         };
         {
             let mut sources = store.lock();
@@ -390,6 +396,34 @@ impl Store {
         }
         awaited.sort_by(|a, b| (a.year, &a.layer).cmp(&(b.year, &b.layer)));
         awaited
+    }
+
+    /// Calls `hook(old, new)` after every change that gives the data in force a new version
+    /// (a reload of the operator's files or the rules, an accepted feed file, a withdrawal; not
+    /// the first compile in [`Store::open`]),
+    /// once the new data are in force. Changes are made one at a time, so hooks are called in
+    /// order, from the thread making the change (a blocking one): a hook may write files but
+    /// must not wait for the network.
+    pub fn on_change(&self, hook: ChangeHook) {
+        self.on_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(hook);
+    }
+
+    /// Calls the hooks, if the version changed.
+    fn changed(&self, old: &InForce, new: &InForce) {
+        if old.version() == new.version() {
+            return;
+        }
+        for hook in self
+            .on_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            hook(old, new);
+        }
     }
 
     /// Re-reads the operator's directory and recompiles.
@@ -625,12 +659,14 @@ impl Store {
             data_version = set.version(),
             "holiday data and rules compiled"
         );
-        self.current.store(Arc::new(set));
+        let set = Arc::new(set);
+        let previous = self.current.swap(set.clone());
         self.set_status(|status| {
             status.operator = operator;
             status.feed.files = files;
             status.rules = rules_status;
         });
+        self.changed(&previous, &set);
     }
 
     /// The embedded rule sets and the operator's `<set>.toml` files. A refused file is
@@ -856,7 +892,8 @@ fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` in lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

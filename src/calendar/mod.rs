@@ -5,6 +5,7 @@
 
 mod compiled;
 pub mod data;
+pub mod diff;
 pub mod hours;
 pub mod notice;
 pub mod projection;

@@ -1,5 +1,5 @@
 //! Prometheus metrics: requests by route and status, latency, the response cache, the feed,
-//! and the data version in force.
+//! the webhooks, and the data version in force.
 
 use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock};
@@ -10,6 +10,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+
+use crate::webhooks::WebhookMetrics;
 
 /// The labels of a request counter.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -74,6 +76,9 @@ pub struct Metrics {
     pub feed_persist_failures: Gauge,
     /// Feed files held but refused by the last rebuild, and offers refused since start.
     pub feed_refused: Gauge,
+    /// The webhooks' deliveries, failures, backlog and drops (registered whether or not any
+    /// webhook is configured, so that the series always exist).
+    pub webhooks: WebhookMetrics,
     data_version: Family<VersionLabels, Gauge>,
     current_version: Mutex<String>,
     routes: Vec<RouteSeries>,
@@ -144,6 +149,27 @@ impl Default for Metrics {
             "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
             feed_refused.clone(),
         );
+        let webhooks = WebhookMetrics::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook deliveries a subscriber took (answered 2xx)",
+            webhooks.deliveries.clone(),
+        );
+        registry.register(
+            "webhook_failures",
+            "Webhook delivery attempts that failed (not 2xx, no answer, no connection); each is retried",
+            webhooks.failures.clone(),
+        );
+        registry.register(
+            "webhook_backlog",
+            "Webhook deliveries not made yet (with a shared QIXIAN_STATE_DIR, every replica's)",
+            webhooks.backlog.clone(),
+        );
+        registry.register(
+            "webhook_dropped",
+            "Webhook deliveries given up: a day of failures, a subscriber no longer configured, one that could not be kept, or the oldest when 1000 are waiting",
+            webhooks.dropped.clone(),
+        );
         let data_version = Family::<VersionLabels, Gauge>::default();
         registry.register(
             "data_version",
@@ -177,6 +203,7 @@ impl Default for Metrics {
             feed_last_success,
             feed_persist_failures,
             feed_refused,
+            webhooks,
             data_version,
             current_version: Mutex::new(String::new()),
         }

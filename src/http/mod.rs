@@ -82,6 +82,11 @@ impl AppState {
         }
     }
 
+    /// The webhooks' counters, as `/metrics` shows them: the sender counts in these.
+    pub fn webhook_metrics(&self) -> crate::webhooks::WebhookMetrics {
+        self.metrics.webhooks.clone()
+    }
+
     /// Whether the admin routes exist.
     pub fn has_admin(&self) -> bool {
         self.admin_token.is_some()

@@ -479,3 +479,46 @@ async fn every_field_of_every_json_answer_is_described() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn the_webhook_event_is_described_under_webhooks() {
+    use qixian::calendar::CalendarSet;
+    use qixian::deadline::RuleBook;
+    use qixian::store::InForce;
+    use qixian::webhooks::Event;
+
+    let spec = spec();
+    let operation = &spec["webhooks"]["calendar.changed"]["post"];
+    let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let old = InForce::new(CalendarSet::embedded().unwrap(), RuleBook::embedded());
+    let new = InForce::new(CalendarSet::embedded().unwrap(), RuleBook::new(Vec::new()));
+    let event = Event::calendar_changed(&old, &new, chrono::Utc::now());
+    let body: Value = serde_json::from_str(&event.body).unwrap();
+
+    let mut missing = Vec::new();
+    undescribed(&spec, schema, &body, "", &mut missing);
+    assert_eq!(missing, Vec::<String>::new(), "fields openapi.yaml lacks");
+    let required: BTreeSet<&str> = resolve(&spec, schema)["required"]
+        .as_array()
+        .expect("required fields")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let sent: BTreeSet<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(required, sent, "every field is sent, and required");
+    let headers: Vec<&str> = operation["parameters"]
+        .as_array()
+        .expect("the headers")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(
+        headers,
+        ["webhook-id", "webhook-timestamp", "webhook-signature"]
+    );
+}

@@ -21,4 +21,5 @@ mod periods;
 mod rules;
 mod sheets;
 mod tls;
+mod webhooks;
 mod workdays;

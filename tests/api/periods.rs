@@ -246,7 +246,8 @@ async fn a_rules_own_form_is_not_changed_by_the_caller() {
 
 const TOKEN: &str = "rules-test-admin-token";
 
-const OFFICE: &str = r#"title = { zh = "州政府办公室收文办理时限", en = "The office's own time limits" }
+/// An office's own rule set, as an operator writes one in `QIXIAN_RULES_DIR`.
+pub const OFFICE: &str = r#"title = { zh = "州政府办公室收文办理时限", en = "The office's own time limits" }
 source = "州政府办公室文件处理规定（测试）"
 
 [[rule]]

@@ -1,0 +1,656 @@
+//! Webhook notifications: when the data in force change — a reload, an accepted feed file, a
+//! withdrawal — every subscriber of `QIXIAN_WEBHOOK_URLS` is told with a `calendar.changed`
+//! event, signed as the Standard Webhooks specification says (<https://www.standardwebhooks.com/>).
+//!
+//! The parts: [`diff_summary`] (which calendars changed, and how many days), [`Event`] (the
+//! event's `webhook-id` and body), [`SigningKey`] (its `webhook-signature`), the backlog of
+//! deliveries not made yet (kept in the state directory when there is one, so that they survive
+//! a restart), and [`Webhooks`], which the store tells of each change ([`Webhooks::notify`]) and
+//! whose background task makes the deliveries, retrying failures with backoff for a day. There
+//! is no actix here: the HTTP layer only shows the counters.
+
+mod backlog;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::calendar::diff::changed_days;
+use crate::calendar::{Calendar, CalendarSet};
+use crate::feed::error_chain;
+use crate::store::{InForce, hex, without_credentials};
+use backlog::{Backlog, Kept, Settle};
+
+/// The one event there is: the data in force changed.
+pub const EVENT_TYPE: &str = "calendar.changed";
+
+/// How long after its event a delivery is tried; an attempt that fails after that gives it up.
+pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
+
+/// The longest wait between two attempts of one delivery.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(3600);
+
+/// The most deliveries kept (events times subscribers): beyond it, the oldest waiting are
+/// dropped, so that a subscriber down for a day while the data change often cannot fill the
+/// memory or the disk. A change a day for three subscribers keeps under a hundred.
+pub const MAX_BACKLOG: usize = 1000;
+
+/// Deliveries attempted at once: one slow subscriber does not hold up the others.
+const AT_ONCE: usize = 8;
+
+/// The longest the sender sleeps without looking at the backlog: in a shared directory, other
+/// replicas' deliveries (and claims left by replicas that stopped) are found within this.
+const RESCAN: Duration = Duration::from_secs(60);
+
+/// What the event says changed between the calendars of `old` and `new`: the calendars whose
+/// compiled data differ (in `new`'s order, then any only `old` has) — days, office hours or
+/// sources — and the number of days, over all of them, whose kind, name, provisional or
+/// estimated status differ ([`changed_days`]). A change of the rule sets alone changes
+/// neither: the event then says only that the data version moved.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::CalendarSet;
+/// use qixian::webhooks::diff_summary;
+/// let set = CalendarSet::embedded().unwrap();
+/// assert_eq!(diff_summary(&set, &set), (vec![], 0), "no change, nothing to tell");
+/// ```
+pub fn diff_summary(old: &CalendarSet, new: &CalendarSet) -> (Vec<String>, usize) {
+    let differs = |calendar: &Calendar, other: &CalendarSet| {
+        other
+            .iter()
+            .find(|c| c.id() == calendar.id())
+            .is_none_or(|c| c.version() != calendar.version())
+    };
+    let calendars = new
+        .iter()
+        .filter(|c| differs(c, old))
+        .chain(old.iter().filter(|c| new.iter().all(|n| n.id() != c.id())))
+        .map(|c| c.id().to_owned())
+        .collect();
+    (calendars, changed_days(old, new).len())
+}
+
+/// The `webhook-id` of the change from the data version `previous` to `new`: `msg_` and 32 hex
+/// digits of SHA-256(`calendar.changed:<previous>:<new>`). Every replica that makes the same
+/// change gives its event the same id, so that a subscriber told twice can drop the second.
+///
+/// # Example
+/// ```
+/// use qixian::webhooks::event_id;
+/// assert_eq!(event_id("aaaa", "bbbb"), "msg_4c2f0f3e146813b14654205dfa0b2d66");
+/// assert_ne!(event_id("bbbb", "aaaa"), event_id("aaaa", "bbbb"), "a change back is another change");
+/// ```
+pub fn event_id(previous: &str, new: &str) -> String {
+    let digest = Sha256::digest(format!("{EVENT_TYPE}:{previous}:{new}"));
+    format!("msg_{}", hex(&digest[..16]))
+}
+
+/// The body, in the order a reader expects the fields.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    timestamp: String,
+    data_version: &'a str,
+    previous_version: &'a str,
+    calendars: &'a [String],
+    changed_days: usize,
+    changes_url: String,
+}
+
+/// A `calendar.changed` event: its `webhook-id` and its JSON body, byte for byte as sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The `webhook-id` ([`event_id`]).
+    pub id: String,
+    /// `{"type": "calendar.changed", "timestamp", "data_version", "previous_version",
+    /// "calendars", "changed_days", "changes_url"}`.
+    pub body: String,
+}
+
+impl Event {
+    /// The event of the change from `old` to `new`, made at `at`.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::CalendarSet;
+    /// use qixian::deadline::RuleBook;
+    /// use qixian::store::InForce;
+    /// use qixian::webhooks::Event;
+    /// let set = InForce::new(CalendarSet::embedded().unwrap(), RuleBook::embedded());
+    /// let event = Event::calendar_changed(&set, &set, chrono::DateTime::UNIX_EPOCH);
+    /// let body: serde_json::Value = serde_json::from_str(&event.body).unwrap();
+    /// assert_eq!(body["type"], "calendar.changed");
+    /// assert_eq!(body["timestamp"], "1970-01-01T00:00:00Z");
+    /// assert_eq!(body["changes_url"], format!("/v1/changes?since={}", set.version()));
+    /// ```
+    pub fn calendar_changed(old: &InForce, new: &InForce, at: DateTime<Utc>) -> Self {
+        let (calendars, changed_days) = diff_summary(old.calendars(), new.calendars());
+        let body = Body {
+            kind: EVENT_TYPE,
+            timestamp: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            data_version: new.version(),
+            previous_version: old.version(),
+            calendars: &calendars,
+            changed_days,
+            changes_url: format!("/v1/changes?since={}", old.version()),
+        };
+        Event {
+            id: event_id(old.version(), new.version()),
+            body: serde_json::to_string(&body).expect("a body of strings and numbers serialises"),
+        }
+    }
+}
+
+/// Why `QIXIAN_WEBHOOK_SECRET` cannot be used. No message shows the secret.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// Whitespace around it.
+    #[error(
+        "the secret begins or ends with whitespace (a file written with `echo` ends with a newline); remove it"
+    )]
+    Whitespace,
+    /// Not `whsec_…`.
+    #[error(
+        "a Standard Webhooks secret is whsec_ followed by base64, such as whsec_$(openssl rand -base64 32)"
+    )]
+    Prefix,
+    /// The part after `whsec_` is not base64.
+    #[error("the part after whsec_ is not base64 (standard alphabet: A–Z, a–z, 0–9, + and /)")]
+    NotBase64,
+    /// Too short or too long a key.
+    #[error(
+        "the part after whsec_ decodes to {0} bytes; the Standard Webhooks specification asks for 24 to 64 (openssl rand -base64 32 gives 32)"
+    )]
+    Length(usize),
+}
+
+/// The key every event is signed with: the bytes of the base64 after `whsec_`. `Debug` never
+/// shows it.
+#[derive(Debug)]
+pub struct SigningKey(SecretSlice<u8>);
+
+impl SigningKey {
+    /// The key of a Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes).
+    ///
+    /// # Errors
+    /// [`SecretError`] saying what is wrong, without the secret.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::webhooks::{SecretError, SigningKey};
+    /// let key = |s: &str| SigningKey::from_secret(&s.into());
+    /// assert!(key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_ok());
+    /// assert_eq!(key("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap_err(), SecretError::Prefix);
+    /// assert_eq!(key("whsec_c2hvcnQ=").unwrap_err(), SecretError::Length(5));
+    /// ```
+    pub fn from_secret(secret: &SecretString) -> Result<Self, SecretError> {
+        let text = secret.expose_secret();
+        if text.trim() != text {
+            return Err(SecretError::Whitespace);
+        }
+        let encoded = text.strip_prefix("whsec_").ok_or(SecretError::Prefix)?;
+        let bytes = STANDARD_PAD_INDIFFERENT
+            .decode(encoded)
+            .map_err(|_| SecretError::NotBase64)?;
+        if !(24..=64).contains(&bytes.len()) {
+            return Err(SecretError::Length(bytes.len()));
+        }
+        Ok(SigningKey(bytes.into()))
+    }
+
+    /// The `webhook-signature` of `body` sent with `id` at `timestamp` (Unix seconds):
+    /// `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")).
+    ///
+    /// # Example
+    /// The specification's own example:
+    /// ```
+    /// use qixian::webhooks::SigningKey;
+    /// let key = SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap();
+    /// assert_eq!(
+    ///     key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, r#"{"test": 2432232314}"#),
+    ///     "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    /// );
+    /// ```
+    pub fn sign(&self, id: &str, timestamp: i64, body: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
+            .expect("HMAC takes a key of any length");
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body.as_bytes());
+        format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// A subscriber: one URL of `QIXIAN_WEBHOOK_URLS`. Credentials in it are sent (as HTTP basic
+/// authentication), never shown: `Debug` and `Display` leave them out.
+#[derive(Clone)]
+pub struct Target {
+    url: reqwest::Url,
+    key: String,
+}
+
+impl Target {
+    /// The subscriber at `text`, an `http://` or `https://` URL with a host.
+    ///
+    /// # Errors
+    /// Why not, in a few words (never the credentials).
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::webhooks::Target;
+    /// let target = Target::parse("https://user:pw@oa.example/hooks/qixian").unwrap();
+    /// assert_eq!(target.to_string(), "https://oa.example/hooks/qixian");
+    /// assert!(Target::parse("ftp://oa.example/").is_err());
+    /// assert!(Target::parse("oa.example/hooks").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("expected an http:// or https:// URL".to_owned());
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err("the URL has no host".to_owned());
+        }
+        let key = hex(&Sha256::digest(url.as_str().as_bytes())[..8]);
+        Ok(Target { url, key })
+    }
+
+    /// A digest of the URL: which subscriber a kept delivery is for, without writing the URL.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&without_credentials(self.url.as_str()))
+    }
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Target").field(&self.to_string()).finish()
+    }
+}
+
+/// The counters `/metrics` shows (registered with the others by `http::metrics`).
+#[derive(Clone, Debug, Default)]
+pub struct WebhookMetrics {
+    /// Deliveries a subscriber took (answered 2xx).
+    pub deliveries: Counter,
+    /// Attempts that failed (an answer not 2xx, no answer, no connection).
+    pub failures: Counter,
+    /// Deliveries not made yet.
+    pub backlog: Gauge,
+    /// Deliveries given up: a day of failures, a subscriber no longer configured, a delivery
+    /// that could not be kept, or the oldest when [`MAX_BACKLOG`] are waiting.
+    pub dropped: Counter,
+}
+
+/// How the webhooks are set up.
+#[derive(Debug)]
+pub struct WebhookSettings {
+    /// The subscribers (`QIXIAN_WEBHOOK_URLS`).
+    pub targets: Vec<Target>,
+    /// The signing key (`QIXIAN_WEBHOOK_SECRET`).
+    pub key: SigningKey,
+    /// How long one attempt may take (`QIXIAN_WEBHOOK_TIMEOUT_SECS`).
+    pub timeout: Duration,
+    /// The wait after the first failure, doubled after each further one up to
+    /// [`LONGEST_WAIT`] (`QIXIAN_WEBHOOK_RETRY_BASE_MS`).
+    pub retry_base: Duration,
+    /// `QIXIAN_STATE_DIR`: deliveries are kept in its `webhooks/`; without it, in memory only.
+    pub state_dir: Option<PathBuf>,
+}
+
+/// Why the webhooks cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// `QIXIAN_WEBHOOK_SECRET` is not a Standard Webhooks secret.
+    #[error("QIXIAN_WEBHOOK_SECRET is not valid")]
+    Secret(#[source] SecretError),
+    /// The HTTP client cannot be built.
+    #[error("the webhooks' HTTP client cannot be built")]
+    Client(#[source] reqwest::Error),
+    /// The directory of kept deliveries cannot be created.
+    #[error("{dir} cannot be created to keep webhook deliveries")]
+    StateDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Why an attempt did not deliver.
+enum Failure {
+    /// The subscriber is no longer in `QIXIAN_WEBHOOK_URLS` (a delivery kept from before a
+    /// restart).
+    Unsubscribed,
+    /// `410 Gone`: the subscriber wants no more of it.
+    Gone,
+    /// An answer not 2xx, or none; the wait the answer asked for (`Retry-After`), if any.
+    Failed(String, Option<Duration>),
+}
+
+/// The webhooks: told of every change by the store, they keep a delivery per subscriber and
+/// make them in the background.
+pub struct Webhooks {
+    targets: Vec<Target>,
+    key: SigningKey,
+    client: reqwest::Client,
+    retry_base: Duration,
+    backlog: Arc<Backlog>,
+    metrics: WebhookMetrics,
+    wake: tokio::sync::Notify,
+    /// Since when (Unix ms) this replica has had the data in force: a delivery of the next
+    /// change that another replica made after that is the same change, told already.
+    in_force_since: Mutex<u64>,
+}
+
+impl Webhooks {
+    /// The webhooks of `settings`, counting in `metrics`. Deliveries kept in the state directory
+    /// by an earlier run are made once [`Webhooks::spawn`] runs.
+    ///
+    /// # Errors
+    /// [`WebhookError`] when the HTTP client cannot be built or the directory created.
+    pub fn new(settings: WebhookSettings, metrics: WebhookMetrics) -> Result<Self, WebhookError> {
+        let client = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout)
+            .user_agent(concat!("qixian/", env!("CARGO_PKG_VERSION")))
+            // A redirect is an answer that is not 2xx: the subscriber's URL is the one
+            // configured, and its credentials go nowhere else.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(WebhookError::Client)?;
+        let backlog = match settings.state_dir {
+            None => Backlog::in_memory(),
+            Some(dir) => {
+                let dir = dir.join("webhooks");
+                // A claim older than two attempts and half a minute was left by a replica that
+                // stopped mid-delivery.
+                let stale_claim = settings.timeout.saturating_mul(2) + Duration::from_secs(30);
+                Backlog::in_dir(dir.clone(), stale_claim)
+                    .map_err(|source| WebhookError::StateDir { dir, source })?
+            }
+        };
+        metrics.backlog.set(backlog.len() as i64);
+        Ok(Webhooks {
+            targets: settings.targets,
+            key: settings.key,
+            client,
+            retry_base: settings.retry_base,
+            backlog: Arc::new(backlog),
+            metrics,
+            wake: tokio::sync::Notify::new(),
+            in_force_since: Mutex::new(now_ms()),
+        })
+    }
+
+    /// Tells every subscriber that the data in force changed from `old` to `new` (nothing when
+    /// the versions are the same): keeps one delivery each — written to the state directory
+    /// before this returns, when there is one — and wakes the sender. Never waits for the
+    /// network; it reads the two sets (a few milliseconds) and may write files, so call it
+    /// where blocking is allowed, as the store's changes are made.
+    pub fn notify(&self, old: &InForce, new: &InForce) {
+        if old.version() == new.version() {
+            return;
+        }
+        let now = now_ms();
+        let since = std::mem::replace(
+            &mut *self
+                .in_force_since
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+            now,
+        );
+        let event = Event::calendar_changed(old, new, Utc::now());
+        tracing::info!(
+            webhook_id = %event.id,
+            previous_version = old.version(),
+            data_version = new.version(),
+            subscribers = self.targets.len(),
+            "the data changed: the webhooks' subscribers will be told"
+        );
+        for target in &self.targets {
+            let kept = Kept {
+                id: event.id.clone(),
+                target: target.key.clone(),
+                url: target.to_string(),
+                created_ms: now,
+                attempts: 0,
+                next_attempt_ms: now,
+                body: event.body.clone(),
+            };
+            match self.backlog.add(&kept, since) {
+                Ok(true) => {}
+                Ok(false) => tracing::info!(
+                    webhook_id = %event.id,
+                    url = %target,
+                    "this change is being told or was told already (by another replica)"
+                ),
+                Err(e) => {
+                    self.metrics.dropped.inc();
+                    tracing::error!(
+                        webhook_id = %event.id,
+                        url = %target,
+                        "a webhook delivery cannot be kept, and is dropped: {e}"
+                    );
+                }
+            }
+        }
+        match self.backlog.trim(MAX_BACKLOG) {
+            Ok(dropped) => {
+                for name in &dropped {
+                    tracing::error!(delivery = %name, "a webhook delivery is dropped: {MAX_BACKLOG} are waiting, and it is the oldest");
+                }
+                self.metrics.dropped.inc_by(dropped.len() as u64);
+            }
+            Err(e) => tracing::error!(
+                "the webhook deliveries cannot be counted to keep them under {MAX_BACKLOG}: {e}"
+            ),
+        }
+        self.metrics.backlog.set(self.backlog.len() as i64);
+        self.wake.notify_one();
+    }
+
+    /// Makes the deliveries in the background, until the runtime stops or the task is aborted
+    /// (a delivery in flight is then left to be made, by the next start or another replica).
+    pub fn spawn(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                let wait = self.deliver_due().await;
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = self.wake.notified() => {}
+                }
+            }
+        })
+    }
+
+    /// Makes every delivery due now, at most [`AT_ONCE`] at a time, and says how long to wait
+    /// before the next look.
+    async fn deliver_due(&self) -> Duration {
+        let now = now_ms();
+        let backlog = self.backlog.clone();
+        let Ok(due) = tokio::task::spawn_blocking(move || backlog.due(now)).await else {
+            return RESCAN;
+        };
+        self.metrics.backlog.set(due.backlog as i64);
+        self.metrics.dropped.inc_by(due.unreadable);
+        if due.claims.is_empty() {
+            let until_next = due
+                .next_ms
+                .map_or(RESCAN, |at| Duration::from_millis(at.saturating_sub(now)));
+            return until_next.clamp(Duration::from_millis(10), RESCAN);
+        }
+        let attempts: Vec<_> = futures_util::stream::iter(due.claims)
+            .map(|claim| async move {
+                let outcome = self.send(&claim.kept).await;
+                (claim, outcome)
+            })
+            .buffer_unordered(AT_ONCE)
+            .collect()
+            .await;
+        let settled: Vec<_> = attempts
+            .into_iter()
+            .map(|(claim, outcome)| {
+                let how = self.settle(&claim.kept, outcome);
+                (claim, how)
+            })
+            .collect();
+        let backlog = self.backlog.clone();
+        let left = tokio::task::spawn_blocking(move || {
+            let now = now_ms();
+            for (claim, how) in settled {
+                let name = claim.kept.name();
+                if let Err(e) = backlog.settle(claim, how, now) {
+                    tracing::error!(delivery = %name, "a webhook delivery's outcome cannot be kept: {e}");
+                }
+            }
+            backlog.len()
+        })
+        .await;
+        if let Ok(left) = left {
+            self.metrics.backlog.set(left as i64);
+        }
+        // A retry may be due at once (its day is over): look again now.
+        Duration::ZERO
+    }
+
+    /// Counts and logs an attempt's outcome, and says what becomes of the delivery.
+    fn settle(&self, kept: &Kept, outcome: Result<(), Failure>) -> Settle {
+        match outcome {
+            Ok(()) => {
+                self.metrics.deliveries.inc();
+                tracing::info!(webhook_id = %kept.id, url = %kept.url, attempt = kept.attempts + 1, "webhook delivered");
+                Settle::Delivered
+            }
+            Err(Failure::Unsubscribed) => {
+                self.metrics.dropped.inc();
+                tracing::warn!(webhook_id = %kept.id, url = %kept.url, "a kept webhook delivery is dropped: its URL is no longer in QIXIAN_WEBHOOK_URLS");
+                Settle::Drop
+            }
+            Err(Failure::Gone) => {
+                self.metrics.dropped.inc();
+                tracing::warn!(webhook_id = %kept.id, url = %kept.url, "the subscriber answered 410 Gone: this delivery stops (the next change is sent all the same)");
+                Settle::Drop
+            }
+            Err(Failure::Failed(why, asked)) => {
+                self.metrics.failures.inc();
+                match reschedule(kept, now_ms(), self.retry_base, asked, fastrand::f64()) {
+                    Some(next) => {
+                        let wait_ms = next.next_attempt_ms.saturating_sub(now_ms());
+                        tracing::warn!(webhook_id = %kept.id, url = %kept.url, attempt = next.attempts, retry_in_ms = wait_ms, "webhook not delivered: {why}");
+                        Settle::Retry(next)
+                    }
+                    None => {
+                        self.metrics.dropped.inc();
+                        tracing::error!(webhook_id = %kept.id, url = %kept.url, attempts = kept.attempts + 1, "webhook given up after a day of failures: {why}");
+                        Settle::Drop
+                    }
+                }
+            }
+        }
+    }
+
+    /// One attempt: POST the body, signed now.
+    async fn send(&self, kept: &Kept) -> Result<(), Failure> {
+        let target = self
+            .targets
+            .iter()
+            .find(|t| t.key == kept.target)
+            .ok_or(Failure::Unsubscribed)?;
+        let timestamp = Utc::now().timestamp();
+        let signature = self.key.sign(&kept.id, timestamp, &kept.body);
+        let sent = self
+            .client
+            .post(target.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("webhook-id", &kept.id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(kept.body.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(answer) if answer.status().is_success() => Ok(()),
+            Ok(answer) if answer.status() == reqwest::StatusCode::GONE => Err(Failure::Gone),
+            Ok(answer) => Err(Failure::Failed(
+                format!("HTTP {}", answer.status()),
+                retry_after(answer.headers()),
+            )),
+            Err(e) => Err(Failure::Failed(error_chain(&e.without_url()), None)),
+        }
+    }
+}
+
+/// The wait after the `failures`-th failure in a row: `base`, doubled after each further
+/// failure, at most [`LONGEST_WAIT`], less up to a quarter by `jitter` (0 to 1, drawn at
+/// random) so that replicas and subscribers do not retry in step.
+fn retry_wait(failures: u32, base: Duration, jitter: f64) -> Duration {
+    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(31));
+    let wait = base.saturating_mul(factor).min(LONGEST_WAIT);
+    wait.mul_f64(1.0 - jitter.clamp(0.0, 1.0) / 4.0)
+}
+
+/// The wait a `Retry-After` header asks for, in seconds (a date is not read), at most
+/// [`LONGEST_WAIT`].
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds).min(LONGEST_WAIT))
+}
+
+/// The delivery after a failed attempt at `now_ms`: due again after [`retry_wait`] or the wait
+/// the subscriber `asked` for, whichever is longer, but never later than [`RETRY_FOR`] after its
+/// event (a last attempt then); `None` once that is past.
+fn reschedule(
+    kept: &Kept,
+    now_ms: u64,
+    base: Duration,
+    asked: Option<Duration>,
+    jitter: f64,
+) -> Option<Kept> {
+    let horizon = kept.created_ms.saturating_add(millis(RETRY_FOR));
+    if now_ms >= horizon {
+        return None;
+    }
+    let mut next = kept.clone();
+    next.attempts = kept.attempts.saturating_add(1);
+    let wait = retry_wait(next.attempts, base, jitter).max(asked.unwrap_or_default());
+    next.next_attempt_ms = now_ms.saturating_add(millis(wait)).min(horizon);
+    Some(next)
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, millis)
+}
+
+#[cfg(test)]
+mod tests;

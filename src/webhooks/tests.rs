@@ -1,0 +1,312 @@
+use super::*;
+use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
+use crate::calendar::{DataSet, Origin};
+use crate::deadline::RuleBook;
+
+fn in_force(calendars: CalendarSet) -> InForce {
+    InForce::new(calendars, RuleBook::embedded())
+}
+
+/// The embedded data, with `file` put in as `calendar`'s file of `year`.
+fn with_file(calendar: &str, year: i32, file: &serde_json::Value) -> CalendarSet {
+    let specs = parse_specs(EMBEDDED_SPECS).unwrap();
+    let spec = specs.iter().find(|s| s.id == calendar).unwrap();
+    let mut data = DataSet::embedded().unwrap();
+    data.insert_checked(
+        spec,
+        year,
+        file.to_string().as_bytes(),
+        Origin::OperatorFile {
+            path: format!("{calendar}/{year}.json"),
+        },
+    )
+    .unwrap();
+    CalendarSet::compile(&specs, &data)
+}
+
+/// A 州庆 notice of 克州 for 2026: one Tuesday, 7/14, off.
+fn kizilsu_2026() -> CalendarSet {
+    with_file(
+        "cn-xj-kizilsu",
+        2026,
+        &serde_json::json!({"year": 2026, "papers": ["test"], "days": [
+            {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}),
+    )
+}
+
+#[test]
+fn a_prefecture_holiday_changes_one_day_of_one_calendar() {
+    let (old, new) = (CalendarSet::embedded().unwrap(), kizilsu_2026());
+    assert_eq!(
+        diff_summary(&old, &new),
+        (vec!["cn-xj-kizilsu".to_owned()], 1),
+        "7/14 was a working Tuesday and is now 州庆; cn and cn-xj are untouched"
+    );
+    assert_eq!(
+        diff_summary(&new, &old),
+        (vec!["cn-xj-kizilsu".to_owned()], 1),
+        "taking it back is the same one day"
+    );
+}
+
+#[test]
+fn a_day_that_changes_only_its_name_is_counted() {
+    // 7/14 becomes 州庆 and 7/15 a named working day (a makeup day that falls on a weekday
+    // changes the name and keeps the kind): two days.
+    let (old, new) = (
+        kizilsu_2026(),
+        with_file(
+            "cn-xj-kizilsu",
+            2026,
+            &serde_json::json!({"year": 2026, "papers": ["test"], "days": [
+                {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"},
+                {"name": "州庆", "date": "2026-07-15", "isOffDay": false, "source": "test"}]}),
+        ),
+    );
+    let (calendars, changed) = diff_summary(&old, &new);
+    assert_eq!(calendars, ["cn-xj-kizilsu"]);
+    assert_eq!(changed, 1, "only 7/15 differs between the two, by its name");
+}
+
+#[test]
+fn the_signature_is_the_specifications_example() {
+    // The example of the Standard Webhooks specification and its reference libraries.
+    let key = SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap();
+    assert_eq!(
+        key.sign(
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1_614_265_330,
+            r#"{"test": 2432232314}"#
+        ),
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    );
+}
+
+#[test]
+fn a_malformed_secret_is_refused_without_being_shown() {
+    let cases = [
+        (
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n",
+            SecretError::Whitespace,
+        ),
+        ("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", SecretError::Prefix),
+        (
+            "whsec_MfKQ9r8GKYqr!wjUPD8ILPZIo2LaLaSw",
+            SecretError::NotBase64,
+        ),
+        ("whsec_c2hvcnQgc2VjcmV0", SecretError::Length(12)),
+        // 65 bytes.
+        (
+            "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+            SecretError::Length(65),
+        ),
+    ];
+    for (secret, expected) in cases {
+        let refused = SigningKey::from_secret(&secret.into())
+            .map(|_| ())
+            .expect_err(secret);
+        assert_eq!(refused, expected, "{secret:?}");
+        let said = refused.to_string();
+        assert!(
+            !said.contains(secret.trim().trim_start_matches("whsec_")),
+            "the message does not show the secret: {said}"
+        );
+    }
+    assert!(
+        SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).is_ok(),
+        "24 bytes, the specification's example"
+    );
+    assert!(
+        SigningKey::from_secret(
+            &"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                .trim_end_matches('=')
+                .into()
+        )
+        .is_ok()
+    );
+    let debug = format!(
+        "{:?}",
+        SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap()
+    );
+    assert!(
+        !debug.contains("MfKQ"),
+        "Debug does not show the key: {debug}"
+    );
+}
+
+#[test]
+fn the_event_says_what_changed_between_which_versions() {
+    let (old, new) = (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+    );
+    let at = DateTime::parse_from_rfc3339("2026-11-29T08:30:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let event = Event::calendar_changed(&old, &new, at);
+    let body: serde_json::Value = serde_json::from_str(&event.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "type": "calendar.changed",
+            "timestamp": "2026-11-29T00:30:00Z",
+            "data_version": new.version(),
+            "previous_version": old.version(),
+            "calendars": ["cn-xj-kizilsu"],
+            "changed_days": 1,
+            "changes_url": format!("/v1/changes?since={}", old.version()),
+        })
+    );
+    let expected_id = format!(
+        "msg_{}",
+        &hex(&Sha256::digest(format!(
+            "calendar.changed:{}:{}",
+            old.version(),
+            new.version()
+        )))[..32]
+    );
+    assert_eq!(event.id, expected_id);
+    assert_eq!(
+        Event::calendar_changed(&old, &new, Utc::now()).id,
+        event.id,
+        "made later (or by another replica), the same change has the same id"
+    );
+}
+
+#[test]
+fn retries_wait_from_the_base_doubling_up_to_an_hour_less_up_to_a_quarter() {
+    let base = Duration::from_secs(5);
+    let waits: Vec<u64> = (1..=12)
+        .map(|n| retry_wait(n, base, 0.0).as_secs())
+        .collect();
+    assert_eq!(
+        waits,
+        [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600]
+    );
+    assert_eq!(retry_wait(u32::MAX, base, 0.0), LONGEST_WAIT);
+    assert_eq!(
+        retry_wait(1, base, 1.0),
+        Duration::from_millis(3750),
+        "the most jitter takes a quarter off"
+    );
+    assert_eq!(retry_wait(40, base, 1.0), Duration::from_secs(2700));
+}
+
+#[test]
+fn a_delivery_is_tried_for_a_day_after_its_event_and_then_given_up() {
+    let hour = 3_600_000;
+    let kept = Kept {
+        id: "msg_00".to_owned(),
+        target: "00".to_owned(),
+        url: "http://127.0.0.1/".to_owned(),
+        created_ms: 1_000,
+        attempts: 0,
+        next_attempt_ms: 1_000,
+        body: "{}".to_owned(),
+    };
+    let base = Duration::from_secs(5);
+    let first = reschedule(&kept, 1_000, base, None, 0.0).unwrap();
+    assert_eq!((first.attempts, first.next_attempt_ms), (1, 6_000));
+    let late = Kept {
+        attempts: 20,
+        ..kept.clone()
+    };
+    let last = reschedule(&late, 1_000 + 23 * hour + 1_800_000, base, None, 0.0).unwrap();
+    assert_eq!(
+        last.next_attempt_ms,
+        1_000 + 24 * hour,
+        "the last attempt is at the end of the day, not an hour after it"
+    );
+    assert!(
+        reschedule(&late, 1_000 + 24 * hour, base, None, 0.0).is_none(),
+        "a failure at the end of the day gives the delivery up"
+    );
+}
+
+#[test]
+fn a_retry_after_in_seconds_is_waited_for_up_to_an_hour_and_never_past_the_day() {
+    let header = |value: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+        retry_after(&headers)
+    };
+    assert_eq!(header("120"), Some(Duration::from_secs(120)));
+    assert_eq!(header("86400"), Some(LONGEST_WAIT), "at most an hour");
+    assert_eq!(
+        header("Wed, 21 Oct 2026 07:28:00 GMT"),
+        None,
+        "a date is not read"
+    );
+    assert_eq!(header("-5"), None);
+    assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+
+    let kept = Kept {
+        id: "msg_00".to_owned(),
+        target: "00".to_owned(),
+        url: "http://127.0.0.1/".to_owned(),
+        created_ms: 0,
+        attempts: 0,
+        next_attempt_ms: 0,
+        body: "{}".to_owned(),
+    };
+    let base = Duration::from_secs(5);
+    let asked = Some(Duration::from_secs(120));
+    assert_eq!(
+        reschedule(&kept, 1_000, base, asked, 0.0)
+            .unwrap()
+            .next_attempt_ms,
+        121_000,
+        "longer than the backoff's 5 s: the subscriber's wait"
+    );
+    assert_eq!(
+        reschedule(&kept, 1_000, Duration::from_secs(600), asked, 0.0)
+            .unwrap()
+            .next_attempt_ms,
+        601_000,
+        "shorter: the backoff's"
+    );
+}
+
+#[test]
+fn a_subscriber_is_an_http_url_shown_without_its_credentials() {
+    let target = Target::parse("https://qixian:s3cret@oa.example.gov.cn/hooks?x=1").unwrap();
+    assert_eq!(target.to_string(), "https://oa.example.gov.cn/hooks?x=1");
+    assert!(!format!("{target:?}").contains("s3cret"));
+    assert_eq!(target.key().len(), 16);
+    assert_ne!(
+        target.key(),
+        Target::parse("https://oa.example.gov.cn/hooks?x=1")
+            .unwrap()
+            .key(),
+        "the credentials are part of which subscriber it is"
+    );
+    for bad in [
+        "",
+        "oa.example.gov.cn",
+        "ftp://oa.example.gov.cn/",
+        "http://",
+    ] {
+        assert!(Target::parse(bad).is_err(), "{bad:?} is refused");
+    }
+}
+
+#[test]
+fn no_change_of_version_tells_nobody() {
+    let webhooks = Webhooks::new(
+        WebhookSettings {
+            targets: vec![Target::parse("http://127.0.0.1:9/").unwrap()],
+            key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap(),
+            timeout: Duration::from_secs(1),
+            retry_base: Duration::from_secs(1),
+            state_dir: None,
+        },
+        WebhookMetrics::default(),
+    )
+    .unwrap();
+    let set = in_force(CalendarSet::embedded().unwrap());
+    webhooks.notify(&set, &set);
+    assert_eq!(webhooks.backlog.len(), 0);
+    webhooks.notify(&set, &in_force(kizilsu_2026()));
+    assert_eq!(webhooks.backlog.len(), 1, "one subscriber, one delivery");
+    assert_eq!(webhooks.metrics.backlog.get(), 1, "the gauge says so");
+}

@@ -1,0 +1,656 @@
+//! Webhooks: a receiver on loopback (wiremock) stands for the subscriber. A change is made as an
+//! operator makes one — a file in `QIXIAN_HOLIDAYS_DIR`, then `POST /v1/admin/reload` — and the
+//! tests check what the receiver got: the event once per change, signed as the Standard
+//! Webhooks specification says (checked here with `hmac` from the raw body and headers, not
+//! with the service's code), retried while the receiver fails, kept across a restart, and told
+//! with the same `webhook-id` by every replica.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::helpers::{TestApp, ok_json};
+
+const TOKEN: &str = "webhook-test-admin-token";
+
+/// The raw key the receiver and the service share; the service is given it as `whsec_` and
+/// its base64.
+const KEY: &[u8] = b"qixian webhook test key, 34 bytes!";
+
+fn secret() -> String {
+    format!("whsec_{}", STANDARD.encode(KEY))
+}
+
+/// A server started by the test, with the handle to stop it.
+struct Replica {
+    app: TestApp,
+    handle: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Replica {
+    /// Starts the real application with the webhook on `receiver`, the operator's directory
+    /// `holidays`, the admin token, quick retries (100 ms, doubling) and `more` settings.
+    async fn start(receiver: &MockServer, holidays: &Path, more: &[(&str, &str)]) -> Self {
+        let url = format!("{}/hooks/qixian", receiver.uri());
+        let mut settings: Vec<(String, String)> = vec![
+            ("QIXIAN_ADDR".into(), "127.0.0.1:0".into()),
+            ("QIXIAN_WORKERS".into(), "1".into()),
+            ("QIXIAN_ADMIN_TOKEN".into(), TOKEN.into()),
+            ("QIXIAN_HOLIDAYS_DIR".into(), path_text(holidays)),
+            ("QIXIAN_WEBHOOK_URLS".into(), url),
+            ("QIXIAN_WEBHOOK_SECRET".into(), secret()),
+            ("QIXIAN_WEBHOOK_TIMEOUT_SECS".into(), "2".into()),
+            ("QIXIAN_WEBHOOK_RETRY_BASE_MS".into(), "100".into()),
+        ];
+        settings.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        let config = qixian::config::Config::from_lookup(|name| {
+            settings
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .expect("the test configuration is valid");
+        let app = qixian::startup::Application::build(config).expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        let running = tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("the HTTP client builds");
+        Replica {
+            app: TestApp { address, client },
+            handle,
+            running,
+        }
+    }
+
+    /// Stops it as SIGTERM does, and waits until it has.
+    async fn stop(self) {
+        self.handle.stop(true).await;
+        let stopped = tokio::time::timeout(Duration::from_secs(10), self.running).await;
+        assert!(
+            matches!(stopped, Ok(Ok(Ok(())))),
+            "the server stops cleanly: {stopped:?}"
+        );
+    }
+}
+
+impl std::ops::Deref for Replica {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+/// What the tests ask a server, in-process or a process.
+trait Server {
+    /// The data version `/readyz` names.
+    async fn data_version(&self) -> String;
+    /// `POST /v1/admin/reload`; the data version it put in force.
+    async fn reload(&self) -> String;
+    /// The value of the series `name` in `/metrics`.
+    async fn metric(&self, name: &str) -> String;
+    /// The webhooks' series: deliveries, failures, backlog, dropped.
+    async fn webhook_counts(&self) -> [String; 4] {
+        [
+            self.metric("qixian_webhook_deliveries_total").await,
+            self.metric("qixian_webhook_failures_total").await,
+            self.metric("qixian_webhook_backlog").await,
+            self.metric("qixian_webhook_dropped_total").await,
+        ]
+    }
+}
+
+impl Server for TestApp {
+    async fn data_version(&self) -> String {
+        ok_json(self.get("/readyz").await).await["data_version"]
+            .as_str()
+            .expect("readyz names the data version")
+            .to_owned()
+    }
+
+    /// `POST /v1/admin/reload`; the data version it put in force.
+    async fn reload(&self) -> String {
+        let response = self
+            .client
+            .post(format!("{}/v1/admin/reload", self.address))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("the reload is answered");
+        ok_json(response).await["data_version"]
+            .as_str()
+            .expect("the reload names the data version")
+            .to_owned()
+    }
+
+    /// The value of the series `name` in `/metrics`.
+    async fn metric(&self, name: &str) -> String {
+        let text = self.get("/metrics").await.text().await.expect("a body");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("/metrics shows {name}:\n{text}"))
+            .to_owned()
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_str().expect("a UTF-8 path").to_owned()
+}
+
+/// An operator's directory with 克州's notice of 2026 giving `days` (of July) off as 州庆.
+fn write_notice(holidays: &Path, days: &[u32]) {
+    let file = holidays.join("cn-xj-kizilsu/2026.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let days: Vec<Value> = days
+        .iter()
+        .map(|d| json!({"name": "州庆", "date": format!("2026-07-{d}"), "isOffDay": true, "source": "test"}))
+        .collect();
+    let notice = json!({"year": 2026, "papers": ["克州 notice (test)"], "days": days});
+    std::fs::write(file, notice.to_string()).unwrap();
+}
+
+/// A receiver answering every POST with `status`.
+async fn receiver(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    answer(&server, status).await;
+    server
+}
+
+async fn answer(server: &MockServer, status: u16) {
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(server)
+        .await;
+}
+
+/// The requests the receiver got, once it has got at least `n` (within 10 s).
+async fn received(server: &MockServer, n: usize) -> Vec<Request> {
+    for _ in 0..200 {
+        let got = server.received_requests().await.unwrap_or_default();
+        if got.len() >= n {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = server.received_requests().await.unwrap_or_default();
+    panic!(
+        "expected {n} webhook requests within 10 s, got {}",
+        got.len()
+    );
+}
+
+/// The requests the receiver got, after a pause longer than any retry the tests make: what it
+/// gets for good.
+async fn settled(server: &MockServer) -> Vec<Request> {
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    server.received_requests().await.unwrap_or_default()
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> &'a str {
+    request
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("the request has a {name} header"))
+}
+
+/// The id the specification's receiver dedupes on, as the brief defines it for a change.
+fn expected_id(previous: &str, new: &str) -> String {
+    let digest = Sha256::digest(format!("calendar.changed:{previous}:{new}").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("msg_{}", &hex[..32])
+}
+
+/// Checks `request` as a Standard Webhooks receiver does: the three headers, a timestamp
+/// within five minutes, and `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}")).
+/// Returns the body.
+fn verified(request: &Request) -> Value {
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/hooks/qixian");
+    assert_eq!(header(request, "content-type"), "application/json");
+    let id = header(request, "webhook-id");
+    let timestamp = header(request, "webhook-timestamp");
+    let sent_at: i64 = timestamp.parse().expect("the timestamp is Unix seconds");
+    let now = chrono::Utc::now().timestamp();
+    assert!(
+        (now - sent_at).abs() <= 300,
+        "signed now, not at the event: {sent_at} vs {now}"
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(KEY).expect("any key length");
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(&request.body);
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    let signatures = header(request, "webhook-signature");
+    assert!(
+        signatures.split(' ').any(|s| s == expected),
+        "the signature {signatures} is {expected}"
+    );
+    serde_json::from_slice(&request.body).expect("the body is JSON")
+}
+
+fn webhook_files(state: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(state.join("webhooks"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn temp_dir() -> PathBuf {
+    tempfile::tempdir().expect("a directory").keep()
+}
+
+#[tokio::test]
+async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
+    // Arrange
+    let hook = receiver(204).await;
+    let holidays = temp_dir();
+    let replica = Replica::start(&hook, &holidays, &[]).await;
+    let first = replica.data_version().await;
+
+    // Act: 州庆 on Tuesday 7/14/2026, then nothing new, then 州庆 moved to Wednesday 7/15.
+    write_notice(&holidays, &[14]);
+    let second = replica.reload().await;
+    let told = received(&hook, 1).await;
+    let unchanged = replica.reload().await;
+    write_notice(&holidays, &[15]);
+    let third = replica.reload().await;
+    let told_again = received(&hook, 2).await;
+
+    // Assert
+    assert_ne!(first, second, "the notice changed the data");
+    assert_eq!(
+        unchanged, second,
+        "a reload that finds nothing new changes nothing"
+    );
+    let body = verified(&told[0]);
+    assert_eq!(header(&told[0], "webhook-id"), expected_id(&first, &second));
+    let timestamp = body["timestamp"].as_str().expect("a timestamp");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(timestamp).is_ok(),
+        "the event's time is RFC 3339: {timestamp}"
+    );
+    assert_eq!(
+        body,
+        json!({
+            "type": "calendar.changed",
+            "timestamp": timestamp,
+            "data_version": second,
+            "previous_version": first,
+            "calendars": ["cn-xj-kizilsu"],
+            "changed_days": 1,
+            "changes_url": format!("/v1/changes?since={first}"),
+        }),
+        "one working day of 克州 became 州庆; the national and Xinjiang calendars are untouched"
+    );
+    assert_eq!(
+        told_again.len(),
+        2,
+        "one event per change, none for the idle reload"
+    );
+    let body = verified(&told_again[1]);
+    assert_eq!(
+        header(&told_again[1], "webhook-id"),
+        expected_id(&second, &third)
+    );
+    assert_eq!(
+        (
+            &body["previous_version"],
+            &body["data_version"],
+            &body["changed_days"]
+        ),
+        (&json!(second), &json!(third), &json!(2)),
+        "7/14 is worked again and 7/15 is off: two days"
+    );
+    assert_eq!(settled(&hook).await.len(), 2, "no event is told twice");
+    assert_eq!(replica.webhook_counts().await, ["2", "0", "0", "0"]);
+}
+
+#[tokio::test]
+async fn a_failing_receiver_gets_the_event_again_until_it_takes_it() {
+    // Arrange: the receiver fails twice (500), then takes the event.
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&hook)
+        .await;
+    answer(&hook, 200).await;
+    let holidays = temp_dir();
+    let replica = Replica::start(&hook, &holidays, &[]).await;
+    let before = replica.data_version().await;
+
+    // Act
+    write_notice(&holidays, &[14]);
+    let after = replica.reload().await;
+    let attempts = received(&hook, 3).await;
+
+    // Assert
+    for attempt in &attempts {
+        let body = verified(attempt);
+        assert_eq!(header(attempt, "webhook-id"), expected_id(&before, &after));
+        assert_eq!(body["data_version"], after.as_str());
+    }
+    assert!(
+        attempts.windows(2).all(|w| w[0].body == w[1].body),
+        "every attempt sends the same bytes"
+    );
+    assert_eq!(
+        settled(&hook).await.len(),
+        3,
+        "taken on the third attempt, and not sent again"
+    );
+    assert_eq!(replica.webhook_counts().await, ["1", "2", "0", "0"]);
+}
+
+#[tokio::test]
+async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
+    // Arrange: the receiver is down (503) while the first server makes the change.
+    let hook = receiver(503).await;
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let state_setting = [("QIXIAN_STATE_DIR", path_text(&state))];
+    let settings: Vec<(&str, &str)> = state_setting
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let first = Replica::start(&hook, &holidays, &settings).await;
+    let before = first.data_version().await;
+    write_notice(&holidays, &[14]);
+    let after = first.reload().await;
+    received(&hook, 1).await;
+    assert_eq!(first.metric("qixian_webhook_backlog").await, "1");
+
+    // Act: stop it before the event is delivered, bring the receiver up, start again.
+    first.stop().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let kept = webhook_files(&state);
+    hook.reset().await;
+    answer(&hook, 200).await;
+    let second = Replica::start(&hook, &holidays, &settings).await;
+    let told = received(&hook, 1).await;
+
+    // Assert
+    assert_eq!(kept.len(), 1, "one delivery kept, not claimed: {kept:?}");
+    assert!(kept[0].ends_with(".json"), "{kept:?}");
+    assert_eq!(
+        second.data_version().await,
+        after,
+        "the restart reads the same operator file"
+    );
+    let body = verified(&told[0]);
+    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        (&body["previous_version"], &body["data_version"]),
+        (&json!(before), &json!(after)),
+        "the event of the change the first server made"
+    );
+    assert_eq!(settled(&hook).await.len(), 1);
+    assert_eq!(second.webhook_counts().await, ["1", "0", "0", "0"]);
+    let left = webhook_files(&state);
+    assert!(
+        left.iter().all(|f| f.ends_with(".sent")),
+        "nothing left to deliver, only the mark of what was: {left:?}"
+    );
+    second.stop().await;
+}
+
+/// Two servers on `receiver` sharing the operator's directory and a state directory (returned
+/// in that order).
+async fn two_sharing_a_state_directory(
+    receiver: &MockServer,
+) -> (Replica, Replica, PathBuf, PathBuf) {
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let state_setting = path_text(&state);
+    let settings = [("QIXIAN_STATE_DIR", state_setting.as_str())];
+    let a = Replica::start(receiver, &holidays, &settings).await;
+    let b = Replica::start(receiver, &holidays, &settings).await;
+    (a, b, holidays, state)
+}
+
+#[tokio::test]
+async fn two_replicas_on_one_state_directory_tell_a_change_once() {
+    // Arrange: two servers sharing the operator's and the state directory.
+    let hook = receiver(200).await;
+    let (a, b, holidays, _) = two_sharing_a_state_directory(&hook).await;
+    let before = a.data_version().await;
+
+    // Act: the operator reloads one replica, then the other.
+    write_notice(&holidays, &[14]);
+    let after_a = a.reload().await;
+    received(&hook, 1).await;
+    let after_b = b.reload().await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    // Assert
+    assert_eq!(after_a, after_b, "both replicas made the same change");
+    let told = hook.received_requests().await.unwrap();
+    assert_eq!(
+        told.len(),
+        1,
+        "the second replica finds the change told already"
+    );
+    verified(&told[0]);
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&before, &after_a)
+    );
+    assert_eq!(b.metric("qixian_webhook_deliveries_total").await, "0");
+}
+
+#[tokio::test]
+async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_the_receiver_was_down()
+ {
+    // Arrange: the receiver fails while both replicas make the change.
+    let hook = receiver(500).await;
+    let (a, b, holidays, state) = two_sharing_a_state_directory(&hook).await;
+    let before = a.data_version().await;
+    write_notice(&holidays, &[14]);
+    let after = a.reload().await;
+    assert_eq!(b.reload().await, after);
+    let failed = received(&hook, 2).await;
+
+    // Act: the receiver comes back.
+    hook.reset().await;
+    answer(&hook, 200).await;
+    received(&hook, 1).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // Assert
+    let id = expected_id(&before, &after);
+    assert!(
+        failed.iter().all(|r| header(r, "webhook-id") == id),
+        "every attempt, whichever replica made it, carries the one id"
+    );
+    let told = hook.received_requests().await.unwrap();
+    assert_eq!(told.len(), 1, "one delivery once the receiver takes it");
+    verified(&told[0]);
+    let listed = webhook_files(&state);
+    assert_eq!(
+        listed.iter().filter(|f| f.ends_with(".json")).count(),
+        0,
+        "nothing left: {listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn replicas_that_do_not_share_a_directory_tell_the_same_change_with_the_same_id() {
+    // Arrange: two servers with nothing shared but the operator's files (memory only).
+    let hook = receiver(200).await;
+    let holidays = temp_dir();
+    let a = Replica::start(&hook, &holidays, &[]).await;
+    let b = Replica::start(&hook, &holidays, &[]).await;
+    let before = a.data_version().await;
+
+    // Act
+    write_notice(&holidays, &[14]);
+    let after = a.reload().await;
+    assert_eq!(b.reload().await, after);
+    let told = received(&hook, 2).await;
+
+    // Assert: each told the receiver, which can drop the second by its id.
+    let ids: Vec<&str> = told.iter().map(|r| header(r, "webhook-id")).collect();
+    let id = expected_id(&before, &after);
+    assert_eq!(ids, [id.as_str(), id.as_str()]);
+    let bodies: Vec<Value> = told.iter().map(verified).collect();
+    assert_eq!(bodies[0]["data_version"], bodies[1]["data_version"]);
+    assert_eq!(bodies[0]["changed_days"], bodies[1]["changed_days"]);
+}
+
+#[tokio::test]
+async fn a_new_rule_set_changes_the_data_in_force_and_is_told_with_no_calendar_changed() {
+    // Arrange
+    let hook = receiver(200).await;
+    let (holidays, rules) = (temp_dir(), temp_dir());
+    let rules_setting = path_text(&rules);
+    let replica = Replica::start(&hook, &holidays, &[("QIXIAN_RULES_DIR", &rules_setting)]).await;
+    let before = replica.data_version().await;
+
+    // Act
+    // A rule set of the operator's own: a change of the data in force that no calendar shares.
+    std::fs::write(rules.join("office.toml"), crate::periods::OFFICE).unwrap();
+    let after = replica.reload().await;
+    let told = received(&hook, 1).await;
+
+    // Assert
+    assert_ne!(before, after, "the rules are part of the data version");
+    let body = verified(&told[0]);
+    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        (
+            &body["previous_version"],
+            &body["data_version"],
+            &body["calendars"],
+            &body["changed_days"]
+        ),
+        (&json!(before), &json!(after), &json!([]), &json!(0)),
+        "no calendar's day changed"
+    );
+}
+
+/// The `qixian` binary, run as a process the test can kill.
+struct Process {
+    child: std::process::Child,
+    app: TestApp,
+}
+
+impl Process {
+    /// Starts the binary as [`Replica::start`] starts the application, with `state` as its
+    /// state directory, and waits until it says its port.
+    async fn start(receiver: &MockServer, holidays: &Path, state: &Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qixian"))
+            .env("QIXIAN_ADDR", "127.0.0.1:0")
+            .env("QIXIAN_WORKERS", "1")
+            .env("QIXIAN_LOG_FORMAT", "text")
+            .env("QIXIAN_ADMIN_TOKEN", TOKEN)
+            .env("QIXIAN_HOLIDAYS_DIR", holidays)
+            .env("QIXIAN_STATE_DIR", state)
+            .env(
+                "QIXIAN_WEBHOOK_URLS",
+                format!("{}/hooks/qixian", receiver.uri()),
+            )
+            .env("QIXIAN_WEBHOOK_SECRET", secret())
+            .env("QIXIAN_WEBHOOK_TIMEOUT_SECS", "2")
+            // The first retry comes 2.25 to 3 s after the failure: time to kill the process
+            // while the delivery waits, not while it is being made.
+            .env("QIXIAN_WEBHOOK_RETRY_BASE_MS", "3000")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let out = child.stdout.take().expect("its output");
+        let port = tokio::task::spawn_blocking(move || {
+            let mut out = BufReader::new(out);
+            let mut line = String::new();
+            let port = loop {
+                line.clear();
+                assert!(
+                    out.read_line(&mut line).expect("a line") > 0,
+                    "the server said where it serves"
+                );
+                if let Some(port) = line.split("port=").nth(1) {
+                    break port.split_whitespace().next().expect("a port").to_owned();
+                }
+            };
+            // Keep reading, so that the process never blocks on a full pipe.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            port
+        })
+        .await
+        .expect("the port is read");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("the HTTP client builds");
+        Process {
+            child,
+            app: TestApp {
+                address: format!("http://127.0.0.1:{port}"),
+                client,
+            },
+        }
+    }
+
+    /// SIGKILL: nothing runs after it.
+    fn kill(mut self) {
+        self.child.kill().expect("killed");
+        self.child.wait().expect("reaped");
+    }
+}
+
+#[tokio::test]
+async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_and_started_again() {
+    // Arrange: the receiver fails while the first process makes the change.
+    let hook = receiver(503).await;
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let first = Process::start(&hook, &holidays, &state).await;
+    let before = first.app.data_version().await;
+    write_notice(&holidays, &[14]);
+    let after = first.app.reload().await;
+    received(&hook, 1).await;
+    // The failure is written back before the next attempt, seconds away.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let kept = webhook_files(&state);
+
+    // Act: kill it, bring the receiver up, start the binary again on the same directories.
+    first.kill();
+    hook.reset().await;
+    answer(&hook, 200).await;
+    let second = Process::start(&hook, &holidays, &state).await;
+    let told = received(&hook, 1).await;
+
+    // Assert
+    assert!(
+        kept.len() == 1 && kept[0].ends_with(".json"),
+        "one delivery waiting, not being made, when the process was killed: {kept:?}"
+    );
+    let body = verified(&told[0]);
+    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        (&body["previous_version"], &body["data_version"]),
+        (&json!(before), &json!(after)),
+        "the event of the change the killed process made"
+    );
+    assert_eq!(settled(&hook).await.len(), 1, "delivered once");
+    assert_eq!(second.app.webhook_counts().await, ["1", "0", "0", "0"]);
+    second.kill();
+}
