@@ -32,7 +32,7 @@ pub(super) struct Asset {
 
 /// The page's files, as `index.html` and `app.js` name them. Adding one is adding a row here
 /// and a reference in `index.html` (a test checks every row is referenced).
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 5] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -42,6 +42,11 @@ const ASSETS: [Asset; 4] = [
         name: "text.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../page/text.js"),
+    },
+    Asset {
+        name: "text-en.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/text-en.js"),
     },
     Asset {
         name: "app.css",
