@@ -2,8 +2,6 @@
 // view's state in the URL's fragment (`#deadline?rule=…&event=…`), so that a link shows what
 // its sender saw. Every date shown comes from an API answer; this file only lays them out.
 
-import { TEXT } from "./text.js";
-
 // The API says its own words (reasons, problem details, rule titles) in the language `lang=`
 // asks for; the page asks in its own. One switch, so that the page can talk to an API that
 // does not take it (there, an unknown parameter is a 400).
@@ -19,9 +17,17 @@ let renderToken = 0;
 let focusResult = null;
 const lastHash = {};
 
+// The page's words, one module per language with the same keys, loaded when a view first
+// needs it: each is about 10 KB, which a view in the other language need not load (its budget
+// is 150 KB, API answers included).
+const TEXT = {};
+async function loadWords(code) {
+  if (!TEXT[code]) TEXT[code] = (await (code === "en" ? import("./text-en.js") : import("./text.js"))).WORDS;
+}
+
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => {
-  const value = TEXT[lang][key] ?? TEXT.zh[key];
+  const value = TEXT[lang]?.[key];
   return typeof value === "function" ? value(...args) : value ?? key;
 };
 
@@ -29,8 +35,10 @@ const t = (key, ...args) => {
  * once the API takes it. */
 export function apiUrl(path, params = {}) {
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") query.append(name, String(value));
+  for (const [name, given] of Object.entries(params)) {
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (value !== undefined && value !== null && value !== "") query.append(name, String(value));
+    }
   }
   if (API_TAKES_LANG) query.set("lang", lang);
   const text = query.toString();
@@ -70,9 +78,19 @@ function once(path, params = {}) {
   return asked.get(url);
 }
 const calendars = () => once("v1/calendars");
-// Every rule of every set in force, in order; each knows its set's title.
-const rules = () => once("v1/rules").then((book) =>
-  book.sets.flatMap((set) => set.rules.map((rule) => ({ ...rule, setTitle: set.title }))));
+// The rule sets in force, each with its rules, in order.
+const ruleSets = () => once("v1/rules").then((book) => book.sets);
+// Every rule of every set in force, in order.
+const rules = () => ruleSets().then((sets) => sets.flatMap((set) => set.rules));
+/** The rule a link names: its full id (`kizilsu/countersign-reply`), or a bare id that only one
+ * set has (`countersign-reply`), as the API takes it. */
+function findRule(list, id) {
+  if (!id) return undefined;
+  const exact = list.find((r) => r.id === id);
+  if (exact) return exact;
+  const bare = list.filter((r) => r.id.endsWith(`/${id}`));
+  return bare.length === 1 ? bare[0] : undefined;
+}
 const specialDays = (calendar, from, to) =>
   once(`v1/calendars/${encodeURIComponent(calendar)}/days`,
     from === to ? { year: from } : { from_year: from, to_year: to });
@@ -177,8 +195,10 @@ function readHash() {
   return { view: VIEWS.includes(name) ? name : "deadline", params };
 }
 
+/** A fragment for `view`; a parameter given a list (`paused`) is repeated, as the API takes it. */
 function hashFor(view, params, language = lang) {
   const pairs = Object.entries(params)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => [k, one]))
     .filter(([, v]) => v !== undefined && v !== null && v !== "")
     .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%3A/g, ":").replace(/%2F/g, "/")}`);
   if (language === "en") pairs.push("lang=en");
@@ -203,7 +223,9 @@ function applyLanguage(view, params) {
   link.textContent = t("otherLang");
   link.lang = other === "zh" ? "zh-CN" : "en";
   link.hreflang = link.lang;
-  link.href = hashFor(view, Object.fromEntries([...params].filter(([k]) => k !== "lang")), other);
+  const kept = {};
+  for (const [k, v] of params) if (k !== "lang") (kept[k] ??= []).push(v);
+  link.href = hashFor(view, kept, other);
 }
 
 // ---- selects filled from the API
@@ -212,6 +234,14 @@ function fill(select, options, wanted) {
   const keep = wanted ?? select.value;
   select.replaceChildren(...options.map(([value, label]) => h("option", { value }, label)));
   if (options.some(([value]) => value === keep)) select.value = keep;
+}
+
+/** The rule picker: one group per set, under the set's title. */
+function fillRules(select, sets, wanted) {
+  const keep = wanted ?? select.value;
+  select.replaceChildren(...sets.map((set) => h("optgroup", { label: set.title },
+    set.rules.map((r) => h("option", { value: r.id }, `${r.article} ${r.title}`)))));
+  if (sets.some((set) => set.rules.some((r) => r.id === keep))) select.value = keep;
 }
 
 function defaultCalendar(list) {
@@ -237,7 +267,7 @@ function setValue(input, value) {
 // ---- why an answer is provisional, in plain words
 
 function noticeNames(layers) {
-  return layers.map((id) => TEXT[lang][`notice_${id}`] ?? t("noticeOther", id)).join(t("and"));
+  return layers.map((id) => TEXT[lang]?.[`notice_${id}`] ?? t("noticeOther", id)).join(t("and"));
 }
 
 function provisionalWhy(list, calendarId, from, to) {
@@ -320,6 +350,52 @@ function monthsBetween(from, to) {
 
 // ---- 期限计算
 
+/** What the rule's `excluded_time` says, as a sentence: the statutes name the time ("…所需时间")
+ * or say the whole of it ("…的，所需时间不计算在…期限内"). */
+function excludedSentence(text) {
+  return `${text.includes("不计算") ? text : `${text}不计算在期限内`}。`;
+}
+
+/** The paused intervals' rows, from `[from, to]` pairs; always one row to fill at least. */
+function setPaused(pairs) {
+  const rows = pairs.length ? pairs : [["", ""]];
+  put($("d-paused-list"), rows.map(([from, to], i) => {
+    const date = (which, label, value) => {
+      const id = `d-paused-${which}-${i}`;
+      const input = h("input", { id, type: "text", class: "paused-date", inputmode: "numeric",
+        autocomplete: "off", spellcheck: "false", "aria-describedby": "d-paused-hint" });
+      input.value = value;
+      return h("div", { class: "field" }, h("label", { for: id }, label), h("div", { class: "date" }, input,
+        h("input", { type: "date", class: "picker", tabindex: "-1", "data-for": id, "aria-label": t("pickDate") })));
+    };
+    const remove = h("button", { type: "button", class: "remove" }, t("pausedRemove", i + 1));
+    remove.addEventListener("click", () => {
+      const left = readPaused().filter((_, j) => j !== i);
+      setPaused(left);
+      $("d-paused-add").focus();
+    });
+    return h("div", { class: "paused-row", role: "group", "aria-label": t("pausedRow", i + 1) },
+      date("from", t("pausedFrom", i + 1), from ?? ""), date("to", t("pausedTo", i + 1), to ?? ""),
+      rows.length > 1 || from || to ? remove : null);
+  }));
+  for (const input of $("d-paused-list").querySelectorAll(".paused-date")) syncPicker(input);
+}
+
+/** The rows as typed, `[from, to]` each, dates made the API's. */
+function readPaused() {
+  return [...$("d-paused-list").querySelectorAll(".paused-row")].map((row) =>
+    [...row.querySelectorAll(".paused-date")].map((input) => normalDate(input.value)));
+}
+
+/** The first date of a half-filled interval, for the form to ask for. */
+function halfPaused() {
+  for (const row of $("d-paused-list").querySelectorAll(".paused-row")) {
+    const [from, to] = row.querySelectorAll(".paused-date");
+    if (!from.value.trim() !== !to.value.trim()) return from.value.trim() ? to : from;
+  }
+  return null;
+}
+
 function readDeadlineForm(list) {
   const rule = list.find((r) => r.id === $("d-rule").value);
   const date = normalDate($("d-date").value);
@@ -331,27 +407,53 @@ function readDeadlineForm(list) {
     clock: document.querySelector('input[name="clock"]:checked')?.value,
     calendar: $("d-calendar").value,
     days: rule?.adjustable && days && days !== String(rule.amount) ? days : undefined,
+    extended: rule?.extension && $("d-extended").checked ? "true" : undefined,
+    paused: rule?.excluded_time ? readPaused().filter(([from, to]) => from && to).map((p) => p.join("/")) : [],
+    agreed_due: rule?.adjustable ? normalDate($("d-agreed-due").value) || undefined : undefined,
+    agreed_by: rule?.adjustable ? $("d-agreed-by").value.trim() || undefined : undefined,
     id: $("d-id").value.trim() || undefined,
   };
 }
 
+/** How a rule's period runs, in words: forward within it, back from the event, or at least. */
+function periodForm(rule) {
+  return [rule.direction === "backward" ? t("formBackward") : null,
+    rule.bound === "at_least" ? t("formAtLeast") : null].filter(Boolean);
+}
+
 function showRule(list) {
   const rule = list.find((r) => r.id === $("d-rule").value);
-  $("d-rule-text").replaceChildren(rule ? h("p", { lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text) : "");
+  put($("d-rule-text"), rule ? [
+    h("p", { class: "statute", lang: "zh-CN" }, rule.statute),
+    h("p", { class: "text", lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text),
+    periodForm(rule).map((words) => h("p", { class: "form-note" }, words)),
+  ] : []);
   $("d-days-field").hidden = !rule?.adjustable;
   if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
+  $("d-agreed-field").hidden = !rule?.adjustable;
+  $("d-extended-field").hidden = !rule?.extension;
+  put($("d-extended-hint"), rule?.extension
+    ? [t("extendedHint", t("periodValue", rule.extension.amount, rule.extension.unit)),
+      h("span", { lang: "zh-CN" }, rule.extension.basis)] : []);
+  $("d-paused-field").hidden = !rule?.excluded_time;
+  put($("d-paused-hint"), rule?.excluded_time
+    ? [h("span", { lang: "zh-CN" }, excludedSentence(rule.excluded_time)), " ", t("pausedHint")] : []);
 }
 
 async function renderDeadline(params, token) {
-  const [ruleList, calendarList] = await Promise.all([rules(), calendars()]);
+  const [sets, ruleList, calendarList] = await Promise.all([ruleSets(), rules(), calendars()]);
   if (token !== renderToken) return;
-  fill($("d-rule"), ruleList.map((r) => [r.id, `${r.article} ${r.title}`]), params.get("rule") || ruleList[0]?.id);
+  fillRules($("d-rule"), sets, findRule(ruleList, params.get("rule"))?.id ?? ruleList[0]?.id);
   fillCalendars($("d-calendar"), calendarList, params.get("calendar"));
   const event = params.get("event") || "";
   setValue($("d-date"), event.slice(0, 10));
   setValue($("d-time"), event.slice(11, 16));
   setValue($("d-days"), params.get("days"));
   setValue($("d-id"), params.get("id"));
+  $("d-extended").checked = params.get("extended") === "true";
+  setPaused(params.getAll("paused").map((p) => p.split("/")));
+  setValue($("d-agreed-due"), params.get("agreed_due"));
+  setValue($("d-agreed-by"), params.get("agreed_by"));
   const clock = params.get("clock") === "urumqi" ? "urumqi" : "beijing";
   document.querySelector(`input[name="clock"][value="${clock}"]`).checked = true;
   showRule(ruleList);
@@ -364,13 +466,18 @@ async function renderDeadline(params, token) {
     event_timezone: CLOCKS[clock],
     calendar: params.get("calendar") || $("d-calendar").value,
     days: params.get("days"),
+    extended: params.get("extended") === "true" ? "true" : undefined,
+    paused: params.getAll("paused"),
+    agreed_due: params.get("agreed_due"),
+    agreed_by: params.get("agreed_by"),
     id: params.get("id"),
   };
   put(out, h("p", { class: "loading" }, t("loading")));
   let answer, special;
   try {
     answer = await api("v1/deadlines", { ...query, explain: "true", as_of: "today" });
-    special = await specialDays(answer.calendar, parts(answer.event_date)[0], parts(answer.due_date)[0]);
+    const [first, last] = span(answer);
+    special = await specialDays(answer.calendar, parts(first)[0], parts(last)[0]);
   } catch (e) {
     if (token === renderToken) showError(out, e.message);
     return;
@@ -378,11 +485,26 @@ async function renderDeadline(params, token) {
   if (token !== renderToken) return;
   const rule = ruleList.find((r) => r.id === answer.rule);
   const calendar = calendarList.find((c) => c.id === answer.calendar);
-  const why = answer.provisional
-    ? provisionalWhy(calendarList, answer.calendar, answer.event_date, answer.due_date) : [];
+  const [first, last] = span(answer);
+  const why = answer.provisional ? provisionalWhy(calendarList, answer.calendar, first, last) : [];
   put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
-  announce(`${t("dueDate")}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
+  announce(`${dueLabel(answer)}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);
+}
+
+/** The first and last day an answer touches: a backward period ends before its event, a
+ * minimum one is followed by its next step, an agreed date may lie past the period's own. */
+function span(answer) {
+  const days = [answer.event_date, answer.due_date, answer.next_step, answer.agreed?.period_due_date]
+    .filter(Boolean).sort();
+  return [days[0], days[days.length - 1]];
+}
+
+/** What the due date is to the clerk: the last day to act by, the latest day to act before
+ * the event, or the day the shortest allowed period ends. */
+function dueLabel(answer) {
+  return answer.direction === "backward" ? t("latestDay")
+    : answer.bound === "at_least" ? t("periodEnds") : t("dueDate");
 }
 
 function statusText(status) {
@@ -392,18 +514,40 @@ function statusText(status) {
   return status.consequence ? `${text}；${t(status.consequence)}` : text;
 }
 
+const showRange = (p) => p.from === p.to ? showDate(p.from) : t("formatRange", parts(p.from), parts(p.to));
+
+/** The period as the answer ran it: its length, its direction and bound, in words. */
+function periodText(answer) {
+  const length = t("periodValue", answer.amount, answer.unit);
+  return answer.direction === "backward" ? t("periodBackward", length)
+    : answer.bound === "at_least" ? t("periodAtLeast", length) : length;
+}
+
 function deadlineResult(answer, rule, calendar, special, why, query) {
   const zones = Object.entries(answer.due_at_by_zone);
   const status = answer.status;
+  const backward = answer.direction === "backward";
   const rows = [
-    ["due_date", t("dueDate"), h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date))],
+    ["due_date", dueLabel(answer), [h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date)),
+      backward ? h("span", { class: "note" }, t("latestDayNote")) : null]],
+    answer.agreed ? ["agreed", t("agreedResult"), [showDay(answer.agreed.due_date),
+      answer.agreed.by ? h("span", { class: "note" }, t("agreedWith", answer.agreed.by)) : null]] : null,
+    answer.agreed ? ["period_due_date", t("periodDue"),
+      h("span", { "data-value": answer.agreed.period_due_date }, showDay(answer.agreed.period_due_date))] : null,
+    answer.next_step ? ["next_step", t("nextStep"), [h("span", { "data-value": answer.next_step }, showDay(answer.next_step)),
+      h("span", { class: "note" }, t("nextStepNote"))]] : null,
     ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
       h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
-    ["event_date", t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
+    ["event_date", backward ? t("eventOf") : t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
     answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
       answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
       ? "" : t("readAs", zoneName(answer.event_read_as))}`] : null,
-    ["period", t("period"), t("periodValue", answer.amount, answer.unit)],
+    ["period", t("period"), periodText(answer)],
+    answer.extension ? ["extension", t("extensionLabel"), [t("extensionValue", t("periodValue", answer.extension.amount,
+      answer.extension.unit)), h("span", { lang: "zh-CN" }, answer.extension.basis)]] : null,
+    answer.paused?.length ? ["paused", t("pausedLabel"), answer.paused.map((p) =>
+      h("span", { class: "range", "data-from": p.from, "data-to": p.to }, showRange(p)))] : null,
+    answer.counting === "tax" ? ["counting", t("countingLabel"), t("counting_tax")] : null,
     ["calendar", t("calendarLabel"), calendar?.name ?? answer.calendar],
     answer.id ? ["id", t("docIdLabel"), answer.id] : null,
     status ? ["status", t("status", showDate(status.as_of_date)),
@@ -415,16 +559,25 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
 
   const explained = new Map(answer.explanation.map((d) => [d.date, d]));
   const specials = new Map(special.map((d) => [d.date, d]));
+  const paused = (iso) => (answer.paused || []).some((p) => p.from <= iso && iso <= p.to);
   const cell = (iso) => {
     const { classes, contents } = dayMarks(specials.get(iso));
     const step = explained.get(iso);
     if (!step) classes.push("outside");
     else if (iso === answer.event_date) { classes.push("event"); contents.push(h("span", { class: "tag" }, t("eventTag"))); }
-    if (step?.counted) { classes.push("counted"); contents.push(h("span", { class: "ord" }, t("ordinal", step.ordinal))); }
-    if (iso === answer.due_date) { classes.push("due"); contents.push(h("span", { class: "tag" }, t("due"))); }
+    if (step && paused(iso)) { classes.push("paused"); contents.push(h("span", { class: "tag" }, t("pausedTag"))); }
+    if (step?.counted) {
+      classes.push("counted");
+      contents.push(h("span", { class: "ord" }, backward ? t("ordinalBack", step.ordinal) : t("ordinal", step.ordinal)));
+    }
+    if (iso === answer.agreed?.period_due_date && iso !== answer.due_date) {
+      classes.push("period-due"); contents.push(h("span", { class: "tag" }, t("periodDueTag")));
+    }
+    if (iso === answer.due_date) { classes.push("due"); contents.push(h("span", { class: "tag" }, backward ? t("latestTag") : t("due"))); }
+    if (iso === answer.next_step) { classes.push("next"); contents.push(h("span", { class: "tag" }, t("nextTag"))); }
     return { classes, contents };
   };
-  const months = monthsBetween(answer.event_date, answer.due_date).map(([y, m]) => monthTable(y, m, cell));
+  const months = monthsBetween(...span(answer)).map(([y, m]) => monthTable(y, m, cell));
 
   const copyStatus = h("p", { class: "copy-status", role: "status" });
   const copyButton = h("button", { type: "button" }, t("copy"));
@@ -445,8 +598,12 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
     h("h2", {}, t("monthView")),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
-      ["counted", t("ordinal", 1), t("legendOrdinal")], ["event", t("eventTag"), t("legendEvent")],
-      ["due", t("due"), t("legendDue")],
+      ["counted", backward ? t("ordinalBack", 1) : t("ordinal", 1), t("legendOrdinal")],
+      ["event", t("eventTag"), backward ? t("legendEventBack") : t("legendEvent")],
+      answer.paused?.length ? ["paused", t("pausedTag"), t("legendPaused")] : null,
+      answer.agreed ? ["period-due", t("periodDueTag"), t("legendPeriodDue")] : null,
+      ["due", backward ? t("latestTag") : t("due"), backward ? t("legendLatest") : t("legendDue")],
+      answer.next_step ? ["next", t("nextTag"), t("legendNext")] : null,
       special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
     h("div", { class: "months" }, months),
     h("details", { class: "steps" }, h("summary", {}, t("explanation")),
@@ -460,10 +617,17 @@ function deadlineText(answer, rule, calendar, why) {
     t("copyTitle"),
     `${t("rule")}：${answer.citation.article} ${rule?.title ?? answer.rule}`,
     answer.id ? `${t("docIdLabel")}：${answer.id}` : null,
-    `${t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
-    `${t("period")}：${t("periodValue", answer.amount, answer.unit)}`,
+    `${answer.direction === "backward" ? t("eventOf") : t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
+    `${t("period")}：${periodText(answer)}`,
+    answer.extension ? `${t("extensionLabel")}：${t("extensionValue", t("periodValue", answer.extension.amount,
+      answer.extension.unit))}${answer.extension.basis}` : null,
+    answer.paused?.length ? `${t("pausedLabel")}：${answer.paused.map(showRange).join("；")}` : null,
     `${t("calendarLabel")}：${calendar?.name ?? answer.calendar}`,
-    `${t("dueDate")}：${showDay(answer.due_date)}`,
+    `${dueLabel(answer)}：${showDay(answer.due_date)}${answer.direction === "backward" ? t("latestDayNote") : ""}`,
+    answer.agreed ? `${t("agreedResult")}：${showDay(answer.agreed.due_date)}${
+      answer.agreed.by ? t("agreedWith", answer.agreed.by) : ""}` : null,
+    answer.agreed ? `${t("periodDue")}：${showDay(answer.agreed.period_due_date)}` : null,
+    answer.next_step ? `${t("nextStep")}：${showDay(answer.next_step)}` : null,
     `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) =>
       `${zoneName(zone)} ${showMoment(at)}`).join("；")}`,
     answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
@@ -617,21 +781,38 @@ function dayList(days) {
 
 // ---- 规则
 
+/** A rule's facts, as rows of the summary list: each only when the rule has it. */
+function ruleFacts(rule) {
+  return [
+    [t("ruleLength"), rule.period],
+    [t("ruleForm"), [t(`direction_${rule.direction}`), t(`bound_${rule.bound}`)].join(t("sentenceJoin"))],
+    [t("ruleUnit"), t(`unit_${rule.unit}`)],
+    rule.working_days_basis ? [t("ruleWorkingDays"), h("span", { lang: "zh-CN" }, rule.working_days_basis)] : null,
+    rule.counting === "tax" ? [t("countingLabel"), t("counting_tax")] : null,
+    [t("ruleEvent"), rule.event],
+    rule.extension ? [t("ruleExtension"), [t("extensionMay", t("periodValue", rule.extension.amount,
+      rule.extension.unit)), h("span", { lang: "zh-CN" }, rule.extension.basis)]] : null,
+    rule.excluded_time ? [t("ruleExcluded"), [h("span", { lang: "zh-CN" }, excludedSentence(rule.excluded_time)),
+      rule.excluded_time_basis ? h("span", { lang: "zh-CN" }, `（${rule.excluded_time_basis}）`) : null]] : null,
+    [t("ruleAdjustable"), rule.adjustable ? t("adjustableYes") : t("adjustableNo")],
+    rule.on_lapse ? [t("ruleLapse"), t(rule.on_lapse)] : null,
+  ].filter(Boolean);
+}
+
 async function renderRules(params, token) {
-  const list = await rules();
+  const sets = await ruleSets();
   if (token !== renderToken) return;
-  const out = $("r-rules");
-  put(out, list.map((rule) => h("article", { class: "rule", id: `rule-${rule.id}` },
-    h("h2", {}, `${rule.article} ${rule.title}`),
-    h("blockquote", { class: "article" }, h("p", { lang: "zh-CN" }, rule.text)),
-    h("dl", { class: "summary" },
-      [[t("ruleLength"), t("periodValue", rule.amount, rule.unit)],
-        [t("ruleUnit"), t(`unit_${rule.unit}`)],
-        [t("ruleEvent"), rule.event],
-        [t("ruleAdjustable"), rule.adjustable ? t("adjustableYes") : t("adjustableNo")],
-        rule.on_lapse ? [t("ruleLapse"), t(rule.on_lapse)] : null]
-        .filter(Boolean).map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value)))),
-    h("p", {}, h("a", { href: hashFor("deadline", { rule: rule.id }) }, t("useRule"))))));
+  put($("r-rules"), sets.map((set) => h("section", { class: "rule-set", "aria-labelledby": `set-${set.id}` },
+    h("h2", { id: `set-${set.id}` }, set.title),
+    set.source && set.source !== set.title ? h("p", { class: "hint", lang: "zh-CN" }, set.source) : null,
+    set.rules.map((rule) => h("article", { class: "rule", id: `rule-${rule.id.replace("/", "-")}` },
+      h("h3", { id: `title-${rule.id.replace("/", "-")}` }, `${rule.article} ${rule.title}`),
+      h("p", { class: "statute", lang: "zh-CN" }, `${rule.statute} ${rule.article}`),
+      h("blockquote", { class: "article" }, h("p", { class: "text", lang: "zh-CN" }, rule.text)),
+      h("dl", { class: "summary" }, ruleFacts(rule).map(([term, value]) =>
+        h("div", {}, h("dt", {}, term), h("dd", {}, value)))),
+      h("p", {}, h("a", { href: hashFor("deadline", { rule: rule.id }),
+        "aria-describedby": `title-${rule.id.replace("/", "-")}` }, t("useRule"))))))));
 }
 
 // ---- the views
@@ -641,7 +822,16 @@ const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "na
 
 async function render() {
   const { view, params } = readHash();
-  lang = params.get("lang") === "en" ? "en" : "zh";
+  const token = ++renderToken;
+  let wanted = params.get("lang") === "en" ? "en" : "zh";
+  try {
+    await loadWords(wanted);
+  } catch {
+    wanted = "zh"; // The English words could not be loaded: the page stays in Chinese.
+    await loadWords(wanted);
+  }
+  if (token !== renderToken) return;
+  lang = wanted;
   applyLanguage(view, params);
   lastHash[view] = location.hash || `#${view}`;
   for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
@@ -653,7 +843,6 @@ async function render() {
     else link.removeAttribute("aria-current");
   }
   document.title = `${t(TITLES[view])} · ${t("titleSuffix")}`;
-  const token = ++renderToken;
   try {
     await RENDER[view](params, token);
   } catch (e) {
@@ -673,15 +862,18 @@ function required(input, label, out) {
 
 function wire() {
   $("skip").addEventListener("click", (e) => { e.preventDefault(); $("main").focus(); });
-  for (const picker of document.querySelectorAll(".picker")) {
-    picker.addEventListener("change", () => {
-      const input = $(picker.dataset.for);
-      if (picker.value) input.value = picker.value;
-    });
-  }
-  for (const id of ["d-date", "a-start", "c-from", "c-to"]) {
-    $(id).addEventListener("change", () => syncPicker($(id)));
-  }
+  // On the document, for the pickers of the paused intervals' rows made later too.
+  document.addEventListener("change", (e) => {
+    const el = e.target;
+    if (el.classList.contains("picker")) {
+      if (el.value) $(el.dataset.for).value = el.value;
+    } else if (el.closest(".date")) syncPicker(el);
+  });
+  $("d-paused-add").addEventListener("click", () => {
+    setPaused([...readPaused(), ["", ""]]);
+    const rows = $("d-paused-list").querySelectorAll(".paused-row");
+    rows[rows.length - 1].querySelector(".paused-date").focus();
+  });
   $("d-rule").addEventListener("change", async () => {
     $("d-days").value = "";
     showRule(await rules());
@@ -690,8 +882,10 @@ function wire() {
     e.preventDefault();
     focusResult = true;
     if (!required($("d-date"), "date", $("r-deadline"))) return;
-    const form = readDeadlineForm(await rules());
-    go("deadline", form);
+    const list = await rules();
+    const half = !$("d-paused-field").hidden && halfPaused();
+    if (half) { showError($("r-deadline"), t("pausedHalf"), half); return; }
+    go("deadline", readDeadlineForm(list));
   });
   const workdays = () => ({
     calendar: $("w-calendar").value,

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end check of the Excel add-in's functions (clients/office/) in headless Chromium,
 # against the release binary on 127.0.0.1:
-#   - the add-in's files are served over HTTPS (Excel loads add-ins only so) by a small Python
-#     server with a throwaway self-signed certificate, under /addin/, and call the service's
-#     API cross-origin (it allows any origin by default);
+#   - the add-in's files are served over HTTPS (Excel loads add-ins only so) by qixian itself,
+#     started with a throwaway self-signed certificate (QIXIAN_TLS_CERT, QIXIAN_TLS_KEY), under
+#     /addin/ beside the API, and its manifest.xml names that origin;
 #   - scripts/e2e/office_addin_check.py (Playwright, with Debian's chromium) loads functions.js
 #     in a harness standing in for Excel's CustomFunctions, checks every function against the
 #     service's own answers and errors, and opens functions.html with Office.js stood in for.
-# Where the add-in's files come from is one setting, ADDIN_FROM below: `page` (the Python
-# server, until qixian serves /addin/ itself) or `service` (qixian started with
-# QIXIAN_TLS_CERT and QIXIAN_TLS_KEY, serving the API and /addin/ over HTTPS on one origin,
-# where the functions then find the API by themselves). QIXIAN_ADDIN_FROM overrides it.
+# Where the add-in's files come from is one setting, ADDIN_FROM below: `service` (qixian over
+# HTTPS, serving the API and /addin/ on one origin, where the functions find the API by
+# themselves: how an office runs it) or `page` (a small Python HTTPS server with a copy of
+# clients/office, calling the service's API over HTTP cross-origin: how a deployment behind
+# another web server runs it). QIXIAN_ADDIN_FROM overrides it. The harness page is always on
+# the Python server.
 # It installs what is missing (Debian's chromium and openssl; Playwright in a venv under
 # target/), listens on loopback only (ports in 18850–18899), bounds every step in time, stops
 # everything it started, and ends with `N passed, M failed`.
@@ -18,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PLAYWRIGHT_VERSION=1.65.2
-ADDIN_FROM=${QIXIAN_ADDIN_FROM:-page}
+ADDIN_FROM=${QIXIAN_ADDIN_FROM:-service}
 WORK=$(mktemp -d /tmp/qixian-e2e-office.XXXXXX)
 GROUPS_STARTED=()
 passed=0
@@ -163,13 +165,30 @@ cp scripts/e2e/office_harness.html scripts/e2e/office_stand_in.js "$WORK/site/ha
 start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 "${tls[@]}" "$BIN"
 start "$WORK/page.log" python3 scripts/e2e/https_static.py "$page_port" "$WORK/site" \
     "$WORK/tls/cert.pem" "$WORK/tls/key.pem"
-for url in "$API/healthz" "$ADDIN_BASE/functions.js" "$PAGE/harness/office_harness.html"; do
+for url in "$API/healthz" "${ADDIN_BASE}functions.js" "$PAGE/harness/office_harness.html"; do
     if ! wait_for "$url"; then
         fail "$url did not answer within 30 s"
         tail -n 20 "$WORK"/*.log
         finish
     fi
 done
+
+if [ "$ADDIN_FROM" = service ]; then
+    echo "== the manifest qixian serves"
+    if ! curl -sf --cacert "$WORK/tls/cert.pem" --max-time 10 -D "$WORK/manifest.headers" \
+        -o "$WORK/manifest.xml" "${ADDIN_BASE}manifest.xml"; then
+        fail "${ADDIN_BASE}manifest.xml is served over HTTPS with the test certificate"
+    elif ! grep -qi '^content-type: application/xml' "$WORK/manifest.headers"; then
+        fail "manifest.xml is application/xml: $(grep -i '^content-type' "$WORK/manifest.headers")"
+    elif grep -q 'qixian.example.internal' "$WORK/manifest.xml" ||
+        [[ $(grep -c "DefaultValue=\"$API/addin/functions\.\(js\|json\|html\)\"" "$WORK/manifest.xml") -ne 4 ]]; then
+        fail "manifest.xml names $API for every file of the add-in: $(grep -o 'DefaultValue="https[^"]*"' "$WORK/manifest.xml" | sort -u | tr '\n' ' ')"
+    elif ! python3 scripts/check-office-manifest.py "$WORK/manifest.xml" clients/office >"$WORK/manifest-check.log" 2>&1; then
+        fail "check-office-manifest.py on the served manifest: $(tail -n 3 "$WORK/manifest-check.log")"
+    else
+        pass "${ADDIN_BASE}manifest.xml is application/xml over HTTPS and names $API for every file"
+    fi
+fi
 
 echo "== headless Chromium"
 # The API is named only while it is not on the add-in's own origin.

@@ -211,7 +211,7 @@ pub const SETTINGS: [Setting; 29] = [
     Setting {
         name: "QIXIAN_PAGE",
         default: "on",
-        what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则); `off` for an API-only deployment (then `/` is a 404 like any unknown path)",
+        what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则) and the Excel add-in under `/addin/`; `off` for an API-only deployment (then both are 404s like any unknown path)",
     },
 ];
 
@@ -295,7 +295,7 @@ pub struct Config {
     pub backlog: u32,
     /// `QIXIAN_MAX_CONNECTIONS`.
     pub max_connections: usize,
-    /// `QIXIAN_PAGE`: whether `/` serves the page.
+    /// `QIXIAN_PAGE`: whether `/` serves the page and `/addin/` the Excel add-in.
     pub page: bool,
 }
 

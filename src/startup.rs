@@ -68,8 +68,8 @@ pub struct Parts {
     limits: web::Data<Limits>,
     max_body: usize,
     cors: CorsOrigins,
-    /// The page for people, unless `QIXIAN_PAGE=off`.
-    page: Option<web::Data<http::page::Page>>,
+    /// The page for people and the Office add-in, unless `QIXIAN_PAGE=off`.
+    page: Option<(web::Data<http::page::Page>, web::Data<http::addin::Addin>)>,
 }
 
 impl Parts {
@@ -84,9 +84,12 @@ impl Parts {
             }),
             max_body: config.max_body_bytes,
             cors: config.cors_origins.clone(),
-            page: config
-                .page
-                .then(|| web::Data::new(http::page::Page::new(&config.default_calendar))),
+            page: config.page.then(|| {
+                (
+                    web::Data::new(http::page::Page::new(&config.default_calendar)),
+                    web::Data::new(http::addin::Addin::new()),
+                )
+            }),
         }
     }
 }
@@ -115,8 +118,8 @@ pub fn app(
             if admin {
                 http::configure_admin(cfg);
             }
-            if let Some(page) = page {
-                http::configure_page(cfg, page);
+            if let Some((page, addin)) = page {
+                http::configure_page(cfg, page, addin);
             }
         })
         .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))

@@ -41,6 +41,9 @@ CDN = "https://appsforoffice.microsoft.com/"
 # The service is asked directly, never through a proxy; over HTTPS, trusting --cafile.
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 HERE = pathlib.Path(__file__).resolve().parent
+# The browser is a Chinese Excel, as in the offices: its requests say Accept-Language: zh-CN,
+# so the service's problems come back in Chinese, as urllib (which names no language) gets them.
+LOCALE = "zh-CN"
 
 
 class Checks:
@@ -194,7 +197,7 @@ def check_unreachable(page, nothing, checks):
 
 def check_functions_html(browser, addin, api, ids, checks):
     """functions.html as Excel opens it: Office.js from the CDN (answered here by the stand-in)."""
-    context = browser.new_context(ignore_https_errors=True)
+    context = browser.new_context(ignore_https_errors=True, locale=LOCALE)
     outside, cdn = [], []
     try:
         stand_in = (HERE / "office_stand_in.js").read_text(encoding="utf-8")
@@ -252,7 +255,7 @@ def main(argv):
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
         try:
-            context = browser.new_context(ignore_https_errors=True)
+            context = browser.new_context(ignore_https_errors=True, locale=LOCALE)
             page = context.new_page()
             # Uncaught script errors (a failed request is logged too, and some are meant to fail).
             uncaught = []

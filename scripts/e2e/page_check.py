@@ -9,19 +9,27 @@ Checks, each printed as `ok …` or `FAIL …`, then `N passed, M failed`:
     link is the API's event with its reminder, and the text and link copy;
   - the copied link, opened in a fresh browser, shows the same result;
   - 日历: cn-xj 2026 has 古尔邦节 off 05-27 to 05-31 and 班 on 10-10; 2027's days are 预估;
-  - 工作日计算 and 规则 show the API's answers; an API error shows its problem's detail;
+  - the period forms: national/gov-info-reply from 2026-09-01 on cn, extended, is the API's
+    extended due date (2026-11-02); national/admin-license-decision from 2026-03-02 with
+    2026-03-09/2026-03-18 paused is the API's (2026-04-10); both round-trip in the URL; a
+    backward period is the latest day to act and its months run back from the event; a
+    minimum period shows its next step; an agreed reply date shows beside the rule's own;
+  - the rule picker is grouped by set;
+  - 工作日计算 and 规则 show the API's answers (every rule of every set, under its set, with its
+    article and text); an API error shows its problem's detail;
   - the keyboard alone fills the form and gets the result;
-  - English by the switch;
+  - English by the switch, with the same words as the Chinese (text-en.js and text.js);
   - no console error, no CSP violation (the page is loaded with its CSP enforced);
   - axe-core finds no serious or critical violation on any view, at 1280 and 390 px;
   - everything a view loads adds up to at most 150 KB (uncompressed);
-  - every view prints on one A4 page.
+  - every view but 规则 prints on one A4 page; 规则 prints each rule whole.
 Screenshots of every view at 1280 and 390 px are written to ARTIFACTS_DIR.
 """
 
 import json
 import re
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -36,6 +44,8 @@ VIEWS = {
     "workdays": "#workdays?calendar=cn-xj-kizilsu&start=2026-09-30&days=7&from=2026-10-01&to=2026-10-31",
     "calendar": "#calendar?calendar=cn-xj&year=2026",
     "rules": "#rules",
+    "periods": "#deadline?rule=national/admin-license-decision&event=2026-03-02&calendar=cn&extended=true"
+               "&paused=2026-03-09/2026-03-18",
 }
 
 passed = 0
@@ -133,13 +143,13 @@ def deadline_checks(browser, base):
     context, page = new_page(browser, clipboard=True)
     watch = Watch(page, "deadline")
     page.goto(base + "/")
-    page.wait_for_selector("#d-rule option[value='countersign-reply']", state="attached")
+    page.wait_for_selector("#d-rule option[value='kizilsu/countersign-reply']", state="attached")
     check("the page opens on 期限计算 in Chinese",
           page.locator("#h-deadline").inner_text() == "期限计算"
           and page.evaluate("document.documentElement.lang") == "zh-CN")
     check("the calendar defaults to the service's default, cn-xj-kizilsu",
           page.input_value("#d-calendar") == "cn-xj-kizilsu", page.input_value("#d-calendar"))
-    page.select_option("#d-rule", "countersign-reply")
+    page.select_option("#d-rule", "kizilsu/countersign-reply")
     check("the rule's article is shown with its words",
           "第五十条" in page.inner_text("#d-rule-text") and "7个工作日内回复" in page.inner_text("#d-rule-text"))
     page.fill("#d-date", "2026-09-30")
@@ -162,7 +172,7 @@ def deadline_checks(browser, base):
     check("the status as of today is shown", "截至今天" in status and any(
         w in status for w in ("未到期", "今天到期", "已逾期")), status)
     check("the URL holds the state", all(
-        p in page.url for p in ("#deadline?", "rule=countersign-reply", f"event={EVENT}", "clock=beijing",
+        p in page.url for p in ("#deadline?", "rule=kizilsu/countersign-reply", f"event={EVENT}", "clock=beijing",
                                 "calendar=cn-xj-kizilsu")), page.url)
 
     cell = lambda date: page.locator(f"td[data-date='{date}']").first
@@ -203,6 +213,126 @@ def deadline_checks(browser, base):
     wait_done(other)
     check("the copied link shows the same result in a fresh browser", other.inner_text(".summary") == summary,
           other.inner_text(".summary")[:300])
+    fresh.close()
+
+
+def periods_checks(browser, base):
+    context, page = new_page(browser)
+    watch = Watch(page, "periods")
+    page.goto(base + "/#deadline")
+    page.wait_for_selector("#d-rule option[value='national/gov-info-reply']", state="attached")
+    sets = api(base, "/v1/rules")["sets"]
+    groups = page.eval_on_selector_all("#d-rule optgroup", "gs => gs.map(g => [g.label, g.children.length])")
+    check("the rule picker has one group per set, under its title",
+          groups == [[s["title"], len(s["rules"])] for s in sets], groups)
+
+    # A national rule with its extension.
+    page.select_option("#d-rule", "national/gov-info-reply")
+    check("a rule with an extension offers it, with its basis",
+          page.is_visible("#d-extended") and "经政府信息公开工作机构负责人同意" in page.inner_text("#d-extended-field"),
+          page.inner_text("#d-extended-field"))
+    check("and its time that does not count", page.is_visible("#d-paused-field")
+          and "征求第三方和其他机关意见所需时间" in page.inner_text("#d-paused-field"))
+    check("the agreed date is only for the adjustable rule", not page.is_visible("#d-agreed-due"))
+    page.fill("#d-date", "2026-09-01")
+    page.select_option("#d-calendar", "cn")
+    page.check("#d-extended")
+    page.click("#f-deadline button[type=submit]")
+    page.wait_for_selector(".due-date")
+    wait_done(page)
+    answer = api(base, "/v1/deadlines?rule=national/gov-info-reply&event=2026-09-01&calendar=cn&extended=true")
+    check(f"national/gov-info-reply from 2026-09-01, extended, is the API's {answer['due_date']} (2026-11-02)",
+          answer["due_date"] == "2026-11-02" and page.get_attribute(".due-date", "data-value") == answer["due_date"]
+          and zh_date(answer["due_date"]) in page.inner_text(".due-date"), page.inner_text(".due-date"))
+    check("the extension is shown with its basis", "已延长20个工作日" in page.inner_text("[data-field=extension]")
+          and answer["extension"]["basis"] in page.inner_text("[data-field=extension]"))
+    check("extended=true is in the URL", "extended=true" in page.url and "rule=national/gov-info-reply" in page.url,
+          page.url)
+    check("the months run from the event to the due date",
+          page.locator("table.month").count() == 3 and page.locator("td[data-date='2026-11-02'].due").count() == 1)
+
+    # A paused interval.
+    page.select_option("#d-rule", "national/admin-license-decision")
+    page.fill("#d-date", "2026-03-02")
+    page.check("#d-extended")
+    page.uncheck("#d-extended")
+    page.fill("#d-paused-from-0", "2026-03-09")
+    page.fill("#d-paused-to-0", "2026/3/18")
+    page.click("#f-deadline button[type=submit]")
+    page.wait_for_selector(".due-date[data-value='2026-04-10'], #r-deadline .error")
+    wait_done(page)
+    answer = api(base, "/v1/deadlines?rule=national/admin-license-decision&event=2026-03-02&calendar=cn"
+                       "&paused=2026-03-09/2026-03-18")
+    check(f"national/admin-license-decision from 2026-03-02, 03-09 to 03-18 paused, is the API's "
+          f"{answer['due_date']} (2026-04-10)",
+          answer["due_date"] == "2026-04-10" and page.get_attribute(".due-date", "data-value") == answer["due_date"],
+          page.inner_text("#r-deadline")[:300])
+    check("the paused interval is shown and marked in the months",
+          "2026年3月9日至18日" in page.inner_text("[data-field=paused]")
+          and page.locator("td.paused").count() == 10 and "不计" in page.inner_text("td[data-date='2026-03-10']"),
+          page.inner_text("[data-field=paused]"))
+    check("paused=… is in the URL, the unticked extension not",
+          "paused=2026-03-09/2026-03-18" in page.url and "extended" not in page.url, page.url)
+    summary = page.inner_text(".summary")
+    link = page.url
+    page.click("#d-paused-add")
+    page.fill("#d-paused-from-1", "2026-03-25")
+    page.click("#f-deadline button[type=submit]")
+    page.wait_for_selector("#r-deadline .error")
+    check("a half-filled interval is asked for before any request",
+          "起止两个日期" in page.inner_text("#r-deadline .error")
+          and page.get_attribute("#d-paused-to-1", "aria-invalid") == "true")
+    check("no console error or CSP violation on the period forms", not watch.errors, watch.errors)
+    context.close()
+
+    fresh, other = new_page(browser)
+    other.goto(link)
+    other.wait_for_selector(".due-date")
+    wait_done(other)
+    check("the paused link shows the same result and form in a fresh browser",
+          other.inner_text(".summary") == summary and other.input_value("#d-paused-from-0") == "2026-03-09"
+          and other.input_value("#d-paused-to-0") == "2026-03-18", other.inner_text(".summary")[:300])
+
+    # Backward: the latest day to act, months from the due date to the event.
+    state = "#deadline?rule=national/admin-penalty-hearing-notice&event=2026-10-09&calendar=cn"
+    other.goto(base + "/" + state)
+    other.wait_for_selector(".due-date")
+    wait_done(other)
+    answer = api(base, "/v1/deadlines?rule=national/admin-penalty-hearing-notice&event=2026-10-09&calendar=cn")
+    captions = other.eval_on_selector_all("table.month caption", "cs => cs.map(c => c.textContent)")
+    check(f"a backward period is the latest day to act, the API's {answer['due_date']}",
+          answer["due_date"] < answer["event_date"]
+          and other.get_attribute(".due-date", "data-value") == answer["due_date"]
+          and "最迟办理日" in other.inner_text("[data-field=due_date]"), other.inner_text("[data-field=due_date]"))
+    check("its months run from the due date to the event", captions == ["2026年9月", "2026年10月"]
+          and "due" in other.get_attribute(f"td[data-date='{answer['due_date']}']", "class")
+          and "event" in other.get_attribute("td[data-date='2026-10-09']", "class"), captions)
+
+    # A minimum period and its next step.
+    other.goto(base + "/#deadline?rule=national/major-decision-public-comment&event=2026-10-09&calendar=cn")
+    other.wait_for_selector("[data-field=next_step]")
+    wait_done(other)
+    answer = api(base, "/v1/deadlines?rule=national/major-decision-public-comment&event=2026-10-09&calendar=cn")
+    check(f"a minimum period shows its next step, the API's {answer['next_step']}",
+          zh_date(answer["next_step"]) in other.inner_text("[data-field=next_step]")
+          and "不少于30日" in other.inner_text("[data-field=period]"), other.inner_text("[data-field=next_step]"))
+
+    # An agreed reply date, beside the rule's own.
+    other.goto(base + "/#deadline?rule=kizilsu/countersign-reply&calendar=cn")
+    other.wait_for_selector("#d-agreed-due", state="visible")
+    other.fill("#d-date", "2026-09-28")
+    other.fill("#d-agreed-due", "2026-10-20")
+    other.fill("#d-agreed-by", "自治州人民政府办公室")
+    other.click("#f-deadline button[type=submit]")
+    other.wait_for_selector("[data-field=agreed]")
+    wait_done(other)
+    answer = api(base, "/v1/deadlines?rule=kizilsu/countersign-reply&event=2026-09-28&calendar=cn"
+                       "&agreed_due=2026-10-20&agreed_by=" + urllib.parse.quote("自治州人民政府办公室"))
+    check("an agreed reply date is shown beside the rule's own",
+          zh_date(answer["agreed"]["due_date"]) in other.inner_text("[data-field=agreed]")
+          and "自治州人民政府办公室" in other.inner_text("[data-field=agreed]")
+          and zh_date(answer["agreed"]["period_due_date"]) in other.inner_text("[data-field=period_due_date]")
+          and "agreed_due=2026-10-20" in other.url, other.inner_text(".summary")[:400])
     fresh.close()
 
 
@@ -281,10 +411,26 @@ def workdays_and_rules_checks(browser, base):
 
     page.goto(base + "/#rules")
     page.wait_for_selector("article.rule")
-    rules = [r for s in api(base, "/v1/rules")["sets"] for r in s["rules"]]
+    sets = api(base, "/v1/rules")["sets"]
+    missing = []
+    for rule_set in sets:
+        section = page.locator("section.rule-set", has=page.locator("h2", has_text=rule_set["title"]))
+        if section.count() != 1:
+            missing.append(f"set {rule_set['id']}")
+            continue
+        shown = section.inner_text()
+        for rule in rule_set["rules"]:
+            if not all(rule[k] in shown for k in ("article", "text", "statute", "period")):
+                missing.append(rule["id"])
+    check(f"every rule of every set ({sum(len(s['rules']) for s in sets)} in {len(sets)}) is shown under its set "
+          "with its statute, article, full text and period", not missing, missing)
     shown = page.inner_text("#r-rules")
-    check("every rule is shown with its article's full text",
-          all(r["article"] in shown and r["text"] in shown for r in rules))
+    license = next(r for s in sets for r in s["rules"] if r["id"] == "national/admin-license-decision")
+    check("a rule's extension and the time it does not count are shown",
+          license["extension"]["basis"] in shown and license["excluded_time"] in shown)
+    check("a backward minimum period says so", "往前数" in shown and "不得短于" in shown)
+    links = page.locator("article.rule a[href*='#deadline?rule=']").count()
+    check("every rule links to 期限计算 with it", links == sum(len(s["rules"]) for s in sets), links)
 
     watch.allow_4xx = True
     page.goto(base + "/#deadline?rule=countersign-reply&event=2026-02-30&clock=beijing")
@@ -321,6 +467,19 @@ def english_checks(browser, base):
     page.click("nav a[data-view=calendar]")
     page.wait_for_selector("#view-calendar table.month")
     check("English follows to the other views", page.inner_text("#h-calendar") == "Calendar")
+    unmatched = page.evaluate("""async () => {
+        const base = document.querySelector('script[type=module]').src;
+        const zh = (await import(new URL('text.js', base))).WORDS;
+        const en = (await import(new URL('text-en.js', base))).WORDS;
+        return Object.keys(zh).filter(k => !(k in en)).concat(Object.keys(en).filter(k => !(k in zh)));
+    }""")
+    check("text.js and text-en.js have the same words", not unmatched, unmatched)
+    page.goto(base + "/" + VIEWS["periods"] + "&lang=en")
+    page.wait_for_selector(".due-date")
+    wait_done(page)
+    check("the period forms in English", "Extend the period" in page.inner_text("#d-extended-field")
+          and "Time not counted" in page.inner_text(".summary") and "Interval 1: from" in page.inner_text("#d-paused-field"),
+          page.inner_text(".summary")[:300])
     context.close()
 
 
@@ -328,7 +487,8 @@ def screenshots_axe_size_print(browser, base, axe, out, docs):
     severe = []
     largest = (0, "")
     for width in WIDTHS:
-        for name, state in list(VIEWS.items()) + [("deadline-en", DEADLINE + "&lang=en")]:
+        for name, state in list(VIEWS.items()) + [("deadline-en", DEADLINE + "&lang=en"),
+                                                  ("periods-en", VIEWS["periods"] + "&lang=en")]:
             # Loaded with its CSP, in a fresh context (nothing cached), to measure what it loads.
             context, page = new_page(browser, width=width)
             watch = Watch(page, name)
@@ -357,7 +517,14 @@ def screenshots_axe_size_print(browser, base, axe, out, docs):
                 pdf = page.pdf(format="A4", print_background=True)
                 (out / f"{name}.pdf").write_bytes(pdf)
                 pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-                check(f"{name} prints on one A4 page", pages == 1, f"{pages} pages")
+                if name == "rules":
+                    # Every rule of every set is a reference of several pages; none is cut.
+                    page.emulate_media(media="print")
+                    whole = page.eval_on_selector_all(
+                        "article.rule", "rs => rs.every(r => getComputedStyle(r).breakInside === 'avoid')")
+                    check(f"rules prints ({pages} pages), each rule kept whole", pages >= 1 and whole)
+                else:
+                    check(f"{name} prints on one A4 page", pages == 1, f"{pages} pages")
             context.close()
 
             # axe-core needs to be injected, which the page's CSP forbids: a context without it.
@@ -392,8 +559,8 @@ def main(argv):
             args=["--no-sandbox", "--no-proxy-server",
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
-        for step in (deadline_checks, keyboard_checks, calendar_checks, workdays_and_rules_checks,
-                     english_checks):
+        for step in (deadline_checks, periods_checks, keyboard_checks, calendar_checks,
+                     workdays_and_rules_checks, english_checks):
             try:
                 step(browser, base)
             except Exception as e:  # one step's crash is one failure, the others still run

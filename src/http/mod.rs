@@ -1,6 +1,7 @@
 //! The HTTP adapter: extract → one domain call → response. Every route is registered here,
 //! from the table in [`routes`].
 
+pub mod addin;
 mod admin;
 pub mod batch;
 pub mod cache;
@@ -203,7 +204,14 @@ pub fn configure_admin(cfg: &mut web::ServiceConfig) {
 /// The page for people (`/` and its assets), registered only when `QIXIAN_PAGE` is on. After
 /// the API's routes, so that no API request pays a match against them; not in the route table,
 /// as they are not part of the API (see [`page`]).
-pub fn configure_page(cfg: &mut web::ServiceConfig, page: web::Data<page::Page>) {
+///
+/// The Office add-in's files under `/addin/` come with it ([`addin`]): like the page, they are
+/// files for people's programs rather than the API, and an API-only deployment wants neither.
+pub fn configure_page(
+    cfg: &mut web::ServiceConfig,
+    page: web::Data<page::Page>,
+    addin: web::Data<addin::Addin>,
+) {
     const ALLOW: &str = "GET, HEAD";
     cfg.service(
         web::resource("/")
@@ -215,6 +223,12 @@ pub fn configure_page(cfg: &mut web::ServiceConfig, page: web::Data<page::Page>)
         web::resource("/assets/{fingerprint}/{name}")
             .app_data(page)
             .route(get().to(page::asset))
+            .default_service(web::to(move |req: HttpRequest| refuse_method(req, ALLOW))),
+    )
+    .service(
+        web::resource("/addin/{name}")
+            .app_data(addin)
+            .route(get().to(addin::file))
             .default_service(web::to(move |req: HttpRequest| refuse_method(req, ALLOW))),
     );
 }

@@ -19,16 +19,20 @@ use sha2::{Digest, Sha256};
 use super::problem::ApiError;
 use crate::text::Missing;
 
-/// One file the page loads besides `index.html`.
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    body: &'static [u8],
+/// One file embedded in the binary and served as it is: one the page loads besides
+/// `index.html`, or one of the Office add-in's ([`super::addin`]).
+pub(super) struct Asset {
+    /// Its name in the URL.
+    pub(super) name: &'static str,
+    /// Its `Content-Type`.
+    pub(super) content_type: &'static str,
+    /// Its bytes.
+    pub(super) body: &'static [u8],
 }
 
 /// The page's files, as `index.html` and `app.js` name them. Adding one is adding a row here
 /// and a reference in `index.html` (a test checks every row is referenced).
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 5] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -38,6 +42,11 @@ const ASSETS: [Asset; 4] = [
         name: "text.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../page/text.js"),
+    },
+    Asset {
+        name: "text-en.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/text-en.js"),
     },
     Asset {
         name: "app.css",
@@ -74,7 +83,7 @@ pub struct Page {
 }
 
 /// The first 16 hex digits of the SHA-256 of `parts`, each length-prefixed.
-fn hash(parts: &[&[u8]]) -> String {
+pub(super) fn hash(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update((part.len() as u64).to_le_bytes());
@@ -88,12 +97,12 @@ fn hash(parts: &[&[u8]]) -> String {
         .collect()
 }
 
-fn etag(digest: &str) -> HeaderValue {
+pub(super) fn etag(digest: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex in quotes is a valid header value")
 }
 
-/// `text` with the characters that matter in an HTML attribute escaped.
-fn attribute(text: &str) -> String {
+/// `text` with the characters that matter in an HTML or XML attribute escaped.
+pub(super) fn attribute(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
@@ -148,7 +157,7 @@ fn not_modified(req: &HttpRequest, etag: &HeaderValue) -> bool {
 
 /// `body` with its validator, caching policy and `extra` headers, or a 304 with the same
 /// headers when the caller has it already.
-fn respond(
+pub(super) fn respond(
     req: &HttpRequest,
     etag: &HeaderValue,
     cache_control: &'static str,
@@ -190,6 +199,15 @@ pub async fn index(req: HttpRequest, page: web::Data<Page>) -> HttpResponse {
     )
 }
 
+/// The 404 for a file that is not among those served, like any unknown path's.
+pub(super) fn no_such_file(req: &HttpRequest) -> ApiError {
+    ApiError::NotFound(Missing::Route {
+        route: format!("{} {}", req.method(), crate::time::shorten(req.path())),
+        near: None,
+        routes: None,
+    })
+}
+
 /// `GET /assets/{fingerprint}/{name}`: an asset of this build, cached for good. Another
 /// fingerprint (a page from an older or newer build) or name is a 404: serving today's file
 /// under yesterday's URL would let caches keep the wrong one for a year.
@@ -205,11 +223,7 @@ pub async fn asset(
         .find(|(a, _)| a.name == name)
         .filter(|_| fingerprint == page.fingerprint);
     let Some((asset, etag)) = found else {
-        return Err(ApiError::NotFound(Missing::Route {
-            route: format!("{} {}", req.method(), crate::time::shorten(req.path())),
-            near: None,
-            routes: None,
-        }));
+        return Err(no_such_file(&req));
     };
     Ok(respond(
         &req,

@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP API, one test binary: every test starts the real server on a
 //! random port (`helpers::spawn_app`) and talks to it over HTTP.
 
+mod addin;
 mod batch;
 mod calendars;
 mod contract;

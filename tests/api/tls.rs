@@ -162,3 +162,40 @@ async fn a_certificate_file_that_holds_none_stops_start_up_naming_it() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn over_https_the_add_in_is_served_and_its_manifest_names_the_https_origin() {
+    // Arrange
+    let certificate = Certificate::new();
+    let port = spawn_https(&certificate);
+    let client = trusting(&certificate);
+    let origin = format!("https://127.0.0.1:{port}");
+
+    // Act
+    let manifest = client
+        .get(format!("{origin}/addin/manifest.xml"))
+        .send()
+        .await
+        .expect("an answer over HTTPS");
+    let script = client
+        .get(format!("{origin}/addin/functions.js"))
+        .send()
+        .await
+        .expect("an answer over HTTPS");
+
+    // Assert
+    assert_eq!(script.status().as_u16(), 200, "functions.js is served");
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        manifest.headers()["content-type"],
+        "application/xml; charset=utf-8"
+    );
+    let body = manifest.text().await.expect("a body");
+    assert!(
+        body.contains(&format!(r#"DefaultValue="{origin}/addin/functions.js""#)),
+        "the manifest names {origin}, which Excel loads the add-in from, got {body:.3000}"
+    );
+}
