@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about HTTP.
 
+pub mod changes;
 mod compiled;
 pub mod data;
 pub mod hours;
