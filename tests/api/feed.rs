@@ -117,19 +117,6 @@ async fn spawn_with_feed_unsettled(feed: &FakeFeed, state_dir: &str) -> TestApp 
 }
 
 impl TestApp {
-    async fn reload(&self, token: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}/v1/admin/reload", self.address));
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        request
-            .send()
-            .await
-            .expect("the reload request is answered")
-    }
-
     async fn october_ninth(&self, year: i32) -> Value {
         let from = format!("{year}-10-01");
         let to = format!("{year}-10-09");
@@ -139,14 +126,6 @@ impl TestApp {
         )
         .await;
         days["days"][8].clone()
-    }
-
-    async fn data_version(&self) -> String {
-        let ready = ok_json(self.get("/readyz").await).await;
-        ready["data_version"]
-            .as_str()
-            .expect("readyz names the data version")
-            .to_owned()
     }
 }
 
