@@ -200,10 +200,15 @@ pub(super) fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> Hea
     })
 }
 
-/// The kept version a request asks for (`data_version=`), on the API's routes; the route's
-/// table decides whether it takes the parameter.
+/// The kept version a request asks for (`data_version=`), on the routes that take it (on any
+/// other, the parameter is refused by name, as any unknown one).
 fn asked_version(req: &ServiceRequest) -> Option<String> {
-    if !req.path().starts_with("/v1/") || req.query_string().is_empty() {
+    let takes = || {
+        super::routes::endpoint_of(req.path())
+            .and_then(|e| e.query(req.method()))
+            .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
+    };
+    if req.query_string().is_empty() || !takes() {
         return None;
     }
     form_urlencoded::parse(req.query_string().as_bytes())

@@ -410,6 +410,21 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
     }),
 };
 
+/// The route whose path pattern `path` matches (`{id}` matches any one segment), for the
+/// middleware, which runs before actix has matched a resource.
+pub fn endpoint_of(path: &str) -> Option<&'static Endpoint> {
+    ALL.iter().copied().find(|endpoint| {
+        let (mut pattern, mut given) = (endpoint.path.split('/'), path.split('/'));
+        loop {
+            match (pattern.next(), given.next()) {
+                (None, None) => return true,
+                (Some(p), Some(g)) if p == g || (p.starts_with('{') && !g.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
 /// Every route, in the order a reader looks for them.
 pub const ALL: [&Endpoint; 26] = [
     &HEALTHZ,

@@ -360,3 +360,77 @@ async fn two_servers_on_one_state_directory_share_the_history_across_restarts() 
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_data_version_is_refused_by_name_where_not_taken_and_410_where_not_kept() {
+    // Arrange
+    let app = crate::helpers::spawn_app().await;
+
+    // Act and assert
+    assert_problem(
+        app.get("/v1/rules?data_version=0123456789abcdef").await,
+        400,
+        "unknown-parameter",
+        &["data_version"],
+    )
+    .await;
+    assert_problem(
+        app.get("/v1/days/2026-10-01?data_version=../../etc/passwd")
+            .await,
+        410,
+        "version-gone",
+        &["../../etc/passwd", &app.data_version().await],
+    )
+    .await;
+    assert_problem(
+        app.get_changes(&[("calendar", "cn")]).await,
+        400,
+        "missing-parameter",
+        &["since"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_stored_deadline_without_its_due_date_or_version_fails_alone() {
+    // Arrange
+    let app = crate::helpers::spawn_app().await;
+    let version = app.data_version().await;
+    let event = json!({"rule": "countersign-reply", "event": "2026-09-30", "calendar": "cn"});
+
+    // Act
+    let answer = ok_json(
+        app.post_recheck(&json!({"items": [
+            {"request": event, "data_version": version},
+            {"request": event, "due_date": "2026-10-15"},
+            {"request": event, "due_date": "2026-10-15", "data_version": version, "extra": 1},
+            {"request": event, "due_date": "2026-10-15", "due_at": "2026-10-16", "data_version": version},
+            {"request": event, "due_date": "2026-10-15", "data_version": version},
+        ]}))
+        .await,
+    )
+    .await;
+
+    // Assert
+    let codes: Vec<&str> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["error"]["code"].as_str().unwrap_or("ok"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "missing-parameter",
+            "missing-parameter",
+            "invalid-body",
+            "invalid-parameter",
+            "ok"
+        ],
+        "each bad item fails alone: {answer}"
+    );
+    assert_eq!(
+        answer["results"][4]["changed"], false,
+        "the same data, the same due date"
+    );
+}
