@@ -208,7 +208,8 @@ fn asked_version(req: &ServiceRequest) -> Option<String> {
             .and_then(|e| e.query(req.method()))
             .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
     };
-    if req.query_string().is_empty() || !takes() {
+    // The substring first: the route table is looked at only when the parameter may be there.
+    if !req.query_string().contains("data_version") || !takes() {
         return None;
     }
     form_urlencoded::parse(req.query_string().as_bytes())
