@@ -144,6 +144,11 @@ struct Memory {
 pub struct History {
     shelf: Shelf,
     max: usize,
+    /// The list of versions on disk, with the time the versions directory was last changed
+    /// when it was read: a directory changes its time whenever a file enters or leaves it, so
+    /// the list is read again only then (a batch naming many versions that are not kept would
+    /// otherwise read every version's file for each of them).
+    listed: Mutex<Option<(SystemTime, Vec<Kept>)>>,
 }
 
 impl History {
@@ -164,6 +169,7 @@ impl History {
         Ok(History {
             shelf,
             max: max.max(1),
+            listed: Mutex::new(None),
         })
     }
 
@@ -210,11 +216,35 @@ impl History {
             }
         }
         self.prune(version);
+        *self.listed.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(())
     }
 
     /// The versions kept, oldest first (by when each came into force).
     pub fn versions(&self) -> Vec<Kept> {
+        let Shelf::Disk(dir) = &self.shelf else {
+            return self.read_versions();
+        };
+        let changed = fs::metadata(dir.join("versions")).and_then(|m| m.modified());
+        let mut listed = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Ok(at), Some((seen, kept))) = (&changed, listed.as_ref())
+            && at == seen
+        {
+            return kept.clone();
+        }
+        let kept = self.read_versions();
+        // A time is trusted only once it is a second old: a change within the same tick of the
+        // file system's clock would leave it as it was.
+        let settled = |at: &SystemTime| {
+            SystemTime::now()
+                .duration_since(*at)
+                .is_ok_and(|age| age > Duration::from_secs(1))
+        };
+        *listed = changed.ok().filter(settled).map(|at| (at, kept.clone()));
+        kept
+    }
+
+    fn read_versions(&self) -> Vec<Kept> {
         let mut kept: Vec<Kept> = self
             .recipes()
             .into_iter()
