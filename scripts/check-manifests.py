@@ -7,7 +7,7 @@ Run it from anywhere:  python3 scripts/check-manifests.py [DIR]
 It reads every YAML document under DIR (default: deploy/kubernetes/ beside this script) with
 PyYAML and checks: the Deployment (replicas >= 2, probes on /readyz and /healthz at the container
 port, requests and limits, a locked-down securityContext, the feed URL from a ConfigMap, JSON
-logs, a writable emptyDir for QIXIAN_STATE_DIR, a grace period, spreading across nodes), the
+logs, QIXIAN_STATE_DIR on a PersistentVolumeClaim that every replica shares (ReadWriteMany), a grace period, spreading across nodes), the
 ConfigMap it reads, the Service (ClusterIP, port 80 to the container port), the
 HorizontalPodAutoscaler (autoscaling/v2, CPU, min >= 2) and the PodDisruptionBudget (policy/v1,
 minAvailable 1), and that every object carries app.kubernetes.io/name: qixian.
@@ -304,12 +304,21 @@ class Checker:
         volumes = {v.get("name"): v for v in pod.get("volumes") or []}
         if self.check(isinstance(state_dir, str), cw, "QIXIAN_STATE_DIR is not set"):
             volume = volumes.get(mounts.get(state_dir.rstrip("/")), {})
-            self.check(
-                "emptyDir" in volume,
+            claim = dig(volume, "persistentVolumeClaim", "claimName")
+            if self.check(
+                isinstance(claim, str),
                 cw,
-                f"QIXIAN_STATE_DIR {state_dir!r} is not the mountPath of an emptyDir volume "
-                "(the root filesystem is read-only)",
-            )
+                f"QIXIAN_STATE_DIR {state_dir!r} is not the mountPath of a persistentVolumeClaim volume "
+                "(the replicas share the history of the data there)",
+            ):
+                claims = [d for d in self.of_kind("PersistentVolumeClaim") if dig(d.body, "metadata", "name") == claim]
+                modes = dig(claims[0].body, "spec", "accessModes") if claims else None
+                self.check(
+                    bool(claims) and "ReadWriteMany" in (modes or []),
+                    cw,
+                    f"the claim {claim!r} of QIXIAN_STATE_DIR is not in the manifests with accessModes ReadWriteMany "
+                    "(every replica mounts it)",
+                )
 
     # -- the other objects ----------------------------------------------------------------------
 
@@ -450,6 +459,7 @@ _BREAKAGES = [
     ("HorizontalPodAutoscaler", ("apiVersion",), "autoscaling/v1"),
     ("PodDisruptionBudget", ("spec", "minAvailable"), _DELETE),
     ("ConfigMap", ("data",), {}),
+    ("PersistentVolumeClaim", ("spec", "accessModes"), ["ReadWriteOnce"]),
 ]
 
 

@@ -67,7 +67,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 29] = [
+pub const SETTINGS: [Setting; 30] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -146,7 +146,12 @@ pub const SETTINGS: [Setting; 29] = [
     Setting {
         name: "QIXIAN_STATE_DIR",
         default: "none",
-        what: "where accepted feed files, and webhook deliveries not made yet (`webhooks/`), are kept across restarts; without it, deliveries are kept in memory only",
+        what: "where accepted feed files, the history of the data (every version in force, `QIXIAN_HISTORY_MAX` of them) and webhook deliveries not made yet (`webhooks/`) are kept across restarts; replicas may share it on one volume; without it both are kept in memory only and lost at a restart",
+    },
+    Setting {
+        name: "QIXIAN_HISTORY_MAX",
+        default: "50",
+        what: "how many versions of the data are kept for `data_version=`, `/v1/changes` and `/v1/deadlines/recheck`; the oldest beyond it are pruned and answer 410",
     },
     Setting {
         name: "QIXIAN_FEED_URL",
@@ -271,6 +276,8 @@ pub struct Config {
     pub rules_dir: Option<PathBuf>,
     /// `QIXIAN_STATE_DIR`.
     pub state_dir: Option<PathBuf>,
+    /// `QIXIAN_HISTORY_MAX`.
+    pub history_max: usize,
     /// `QIXIAN_FEED_URL`.
     pub feed_url: Option<String>,
     /// `QIXIAN_FEED_REFRESH_SECS`.
@@ -477,6 +484,7 @@ impl Config {
             holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
             rules_dir: given("QIXIAN_RULES_DIR").map(PathBuf::from),
             state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
+            history_max: positive("QIXIAN_HISTORY_MAX", crate::store::DEFAULT_HISTORY_MAX)?,
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
@@ -588,6 +596,7 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         let applied = [
             ("QIXIAN_MAX_BATCH_ITEMS", config.max_batch_items as u64),
+            ("QIXIAN_HISTORY_MAX", config.history_max as u64),
             ("QIXIAN_MAX_BODY_BYTES", config.max_body_bytes as u64),
             ("QIXIAN_MAX_QUERY_BYTES", config.max_query_bytes as u64),
             (

@@ -148,13 +148,14 @@ impl Application {
     pub fn build(config: Config) -> Result<Self, StartupError> {
         let specs = parse_specs(EMBEDDED_SPECS).map_err(StartupError::Specs)?;
         let embedded = DataSet::embedded().map_err(StartupError::Data)?;
-        let store = Arc::new(Store::open(
+        let store = Arc::new(Store::open_keeping(
             specs,
             embedded,
             config.holidays_dir.clone(),
             config.state_dir.clone(),
             config.feed_url.clone(),
             config.rules_dir.clone(),
+            config.history_max,
         )?);
         store
             .in_force()

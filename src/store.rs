@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,9 +23,19 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::calendar::diff::{DayChange, changed_days};
 use crate::calendar::hours::HOURS_FILE;
 use crate::calendar::{CalendarSet, CalendarSpec, DataError, DataSet, Origin};
 use crate::deadline::{RuleBook, RuleOrigin, RuleSet};
+
+pub mod history;
+
+pub use history::{DEFAULT_HISTORY_MAX, History, HistoryError, Kept};
+use history::{Inputs, LayerInput, Recipe, RuleInput};
+
+/// How many kept versions other than the one in force are held compiled at once (each is a
+/// few megabytes; compiling one again takes about 13 ms).
+const COMPILED_KEPT: u64 = 4;
 
 /// The largest holiday file read from disk or the feed; a year's notice is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -131,6 +141,41 @@ impl InForce {
             calendars,
             rules,
         }
+    }
+
+    /// The inputs that compile to it, with their bytes: what the history keeps of it.
+    fn inputs(&self, data: &DataSet) -> Inputs {
+        let hex_of = |sha: &[u8; 32]| hex(sha);
+        let mut inputs = Inputs::default();
+        for (layer, year, file) in data.files() {
+            let input = LayerInput {
+                layer: layer.to_owned(),
+                year: Some(year),
+                origin: file.origin.clone(),
+                sha256: hex_of(&file.sha256),
+            };
+            inputs.layers.push((input, file.bytes.clone()));
+        }
+        for (layer, hours) in data.all_hours() {
+            let input = LayerInput {
+                layer: layer.to_owned(),
+                year: None,
+                origin: hours.origin.clone(),
+                sha256: hex_of(&hours.sha256),
+            };
+            inputs.layers.push((input, hours.bytes.clone()));
+        }
+        for set in self.rules.sets() {
+            let bytes: Arc<[u8]> = Arc::from(set.text.as_bytes());
+            let input = RuleInput {
+                set: set.id.clone(),
+                shown: set.file.clone(),
+                origin: set.origin.clone(),
+                sha256: hex(&Sha256::digest(&bytes)),
+            };
+            inputs.rules.push((input, bytes));
+        }
+        inputs
     }
 
     /// The data version: a digest of every calendar and rule in force (`x-data-version`).
@@ -253,6 +298,23 @@ pub struct Store {
     generation: AtomicU64,
     /// Told of every change of the data in force: see [`Store::on_change`].
     on_change: Mutex<Vec<ChangeHook>>,
+    /// Every version that has been in force, as the inputs that compile to it.
+    history: History,
+    /// Kept versions asked for lately, compiled.
+    compiled: moka::sync::Cache<String, Arc<InForce>>,
+}
+
+/// What changed in one calendar between a kept version and the one in force.
+#[derive(Clone, Debug)]
+pub struct Changes {
+    /// The version asked about.
+    pub since: String,
+    /// The version in force.
+    pub data_version: String,
+    /// The versions from `since` to the one in force, in the order they came into force.
+    pub versions: Vec<Kept>,
+    /// Every day that differs, in date order.
+    pub days: Vec<DayChange>,
 }
 
 /// What [`Store::on_change`] calls with the data before and after a change.
@@ -260,7 +322,7 @@ pub type ChangeHook = Box<dyn Fn(&InForce, &InForce) + Send + Sync>;
 
 impl Store {
     /// Loads the embedded data, the feed files accepted before (from `state_dir`), and the
-    /// operator's files, and compiles them.
+    /// operator's files, and compiles them; keeps the last [`DEFAULT_HISTORY_MAX`] versions in force.
     ///
     /// # Errors
     /// [`StoreError::StateDir`] when the state directory cannot be created; refused files are
@@ -273,12 +335,41 @@ impl Store {
         feed_url: Option<String>,
         rules_dir: Option<PathBuf>,
     ) -> Result<Self, StoreError> {
+        Self::open_keeping(
+            specs,
+            embedded,
+            operator_dir,
+            state_dir,
+            feed_url,
+            rules_dir,
+            DEFAULT_HISTORY_MAX,
+        )
+    }
+
+    /// [`Store::open`], keeping at most `history_max` versions (`QIXIAN_HISTORY_MAX`).
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_keeping(
+        specs: Vec<CalendarSpec>,
+        embedded: DataSet,
+        operator_dir: Option<PathBuf>,
+        state_dir: Option<PathBuf>,
+        feed_url: Option<String>,
+        rules_dir: Option<PathBuf>,
+        history_max: usize,
+    ) -> Result<Self, StoreError> {
+        let state_error = |dir: &PathBuf| {
+            let dir = dir.clone();
+            move |source| StoreError::StateDir { dir, source }
+        };
         if let Some(dir) = &state_dir {
-            fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(|source| StoreError::StateDir {
-                dir: dir.clone(),
-                source,
-            })?;
+            fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(state_error(dir))?;
         }
+        let history = match &state_dir {
+            Some(dir) => History::open(Some(dir), history_max).map_err(state_error(dir))?,
+            None => History::open(None, history_max).map_err(state_error(&PathBuf::new()))?,
+        };
         let initial = InForce::new(
             CalendarSet::compile(&specs, &embedded),
             RuleBook::embedded(),
@@ -305,6 +396,8 @@ impl Store {
             rules_dir,
             generation: AtomicU64::new(0),
             on_change: Mutex::new(Vec::new()),
+            history,
+            compiled: moka::sync::Cache::new(COMPILED_KEPT),
         };
         {
             let mut sources = store.lock();
@@ -335,6 +428,110 @@ impl Store {
     /// The calendars and rules in force; a request keeps this one version throughout.
     pub fn in_force(&self) -> Arc<InForce> {
         self.current.load_full()
+    }
+
+    /// The data of `version`: the data in force if it is that version, else the kept version
+    /// compiled again (a few recently asked for are held compiled).
+    ///
+    /// # Errors
+    /// [`HistoryError::NotKept`] for a version that is not kept (never in force, or pruned),
+    /// naming the oldest kept; [`HistoryError::Unusable`] when its inputs do not compile to it.
+    pub fn kept(&self, version: &str) -> Result<Arc<InForce>, HistoryError> {
+        let current = self.in_force();
+        if current.version() == version {
+            return Ok(current);
+        }
+        let recipe = self.history.recipe(version)?;
+        self.compiled
+            .try_get_with(recipe.version.clone(), || {
+                self.compile(&recipe).map(Arc::new)
+            })
+            .map_err(|e| HistoryError::clone(&e))
+    }
+
+    /// The versions kept, oldest first, each with when it came into force.
+    pub fn versions(&self) -> Vec<Kept> {
+        self.history.versions()
+    }
+
+    /// Whether the history is kept on disk (`QIXIAN_STATE_DIR`) rather than in memory only.
+    pub fn history_is_durable(&self) -> bool {
+        self.history.is_durable()
+    }
+
+    /// What changed in `calendar` between the kept version `since` and `now` (the data a
+    /// request holds): every day that differs, and the versions in between.
+    ///
+    /// # Errors
+    /// As [`Store::kept`]; a calendar that either version lacks changes nothing and lists no day.
+    pub fn changes(
+        &self,
+        since: &str,
+        now: &InForce,
+        calendar: &str,
+    ) -> Result<Changes, HistoryError> {
+        let old = self.kept(since)?;
+        let days = match (old.get(calendar), now.get(calendar)) {
+            (Ok(old), Ok(new)) => changed_days(old, new),
+            _ => Vec::new(),
+        };
+        let kept = self.versions();
+        let at = |v: &str| kept.iter().position(|k| k.data_version == v);
+        let versions = match (at(since), at(now.version())) {
+            (Some(from), Some(to)) if from <= to => kept[from..=to].to_vec(),
+            (from, to) => from
+                .into_iter()
+                .chain(to)
+                .map(|i| kept[i].clone())
+                .collect(),
+        };
+        Ok(Changes {
+            since: since.to_owned(),
+            data_version: now.version().to_owned(),
+            versions,
+            days,
+        })
+    }
+
+    /// Compiles a kept version from its inputs, and checks that they give that version.
+    fn compile(&self, recipe: &Recipe) -> Result<InForce, HistoryError> {
+        let unusable = |reason: String| HistoryError::Unusable {
+            version: recipe.version.clone(),
+            reason,
+        };
+        let mut data = DataSet::default();
+        for input in &recipe.layers {
+            let bytes = self.history.blob(&input.sha256).map_err(unusable)?;
+            let origin = input.origin.clone();
+            let inserted = match input.year {
+                Some(year) => data
+                    .insert(&input.layer, year, &bytes, origin)
+                    .map_err(|e| e.to_string()),
+                None => data
+                    .insert_hours(&input.layer, &bytes, origin)
+                    .map_err(|e| e.to_string()),
+            };
+            inserted.map_err(unusable)?;
+        }
+        let mut sets = Vec::with_capacity(recipe.rules.len());
+        for input in &recipe.rules {
+            let bytes = self.history.blob(&input.sha256).map_err(unusable)?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| unusable(e.to_string()))?;
+            let set = RuleSet::parse(&input.set, &input.shown, text, input.origin.clone())
+                .map_err(|e| unusable(e.to_string()))?;
+            sets.push(set);
+        }
+        let set = InForce::new(
+            CalendarSet::compile(&self.specs, &data),
+            RuleBook::new(sets),
+        );
+        if set.version() != recipe.version {
+            return Err(unusable(format!(
+                "this build compiles its inputs to {}",
+                set.version()
+            )));
+        }
+        Ok(set)
     }
 
     /// What the rules directory held at the last reload; never waits.
@@ -590,9 +787,10 @@ impl Store {
                 withdrawn.insert(year, digest);
             }
         }
-        // Partial files of a write that did not finish are removed.
+        // Partial files of a write that did not finish are removed, once they are too old to
+        // be another replica's write in progress.
         for name in ignored.iter().filter(|n| n.ends_with(".tmp")) {
-            let _ = fs::remove_file(layer.join(name));
+            history::remove_if_stale(&layer.join(name));
         }
         (files, withdrawn)
     }
@@ -659,6 +857,15 @@ impl Store {
             data_version = set.version(),
             "holiday data and rules compiled"
         );
+        if let Err(e) = self
+            .history
+            .record(set.version(), &set.inputs(&data), Utc::now())
+        {
+            tracing::error!(
+                data_version = set.version(),
+                "the version could not be kept: {e}"
+            );
+        }
         let set = Arc::new(set);
         let previous = self.current.swap(set.clone());
         self.set_status(|status| {
@@ -868,28 +1075,10 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one whole:
-/// write a temporary file, fsync it, rename it over, fsync the directory. A failure removes
-/// the temporary file.
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one whole, and
+/// two replicas writing at once never share a temporary file ([`history::write_whole`]).
 fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    let written = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Some(parent) = path.parent() {
-            fs::File::open(parent)?.sync_all()?;
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    history::write_whole(path, bytes)
 }
 
 /// `bytes` in lower-case hexadecimal.

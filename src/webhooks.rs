@@ -26,7 +26,7 @@ use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::calendar::diff::changed_days;
+use crate::calendar::diff::count_changed_days;
 use crate::calendar::{Calendar, CalendarSet};
 use crate::feed::error_chain;
 use crate::store::{InForce, hex, without_credentials};
@@ -56,7 +56,7 @@ const RESCAN: Duration = Duration::from_secs(60);
 /// What the event says changed between the calendars of `old` and `new`: the calendars whose
 /// compiled data differ (in `new`'s order, then any only `old` has) — days, office hours or
 /// sources — and the number of days, over all of them, whose kind, name, provisional or
-/// estimated status differ ([`changed_days`]). A change of the rule sets alone changes
+/// estimated status differ ([`count_changed_days`]). A change of the rule sets alone changes
 /// neither: the event then says only that the data version moved.
 ///
 /// # Example
@@ -79,7 +79,7 @@ pub fn diff_summary(old: &CalendarSet, new: &CalendarSet) -> (Vec<String>, usize
         .chain(old.iter().filter(|c| new.iter().all(|n| n.id() != c.id())))
         .map(|c| c.id().to_owned())
         .collect();
-    (calendars, changed_days(old, new).len())
+    (calendars, count_changed_days(old, new))
 }
 
 /// The `webhook-id` of the change from the data version `previous` to `new`: `msg_` and 32 hex

@@ -320,7 +320,7 @@ impl HolidayFile {
 }
 
 /// Where a year's file came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin {
     /// Compiled into the binary from `holidays/`.
@@ -346,6 +346,8 @@ pub struct LayerYear {
     pub origin: Origin,
     /// The SHA-256 of its bytes.
     pub sha256: [u8; 32],
+    /// Its bytes, kept so that the version it was in force in can be compiled again.
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// One layer's office hours, with where they came from and a digest of their bytes.
@@ -357,6 +359,8 @@ pub struct LayerHours {
     pub origin: Origin,
     /// The SHA-256 of its bytes.
     pub sha256: [u8; 32],
+    /// Its bytes, kept so that the version it was in force in can be compiled again.
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// All holiday files in force, keyed by calendar id and year, and the layers' office hours.
@@ -420,6 +424,7 @@ impl DataSet {
                 file,
                 origin,
                 sha256: Sha256::digest(bytes).into(),
+                bytes: bytes.into(),
             },
         );
         Ok(())
@@ -500,6 +505,7 @@ impl DataSet {
                 file,
                 origin,
                 sha256,
+                bytes: bytes.into(),
             },
         );
     }
@@ -507,6 +513,16 @@ impl DataSet {
     /// The file in force for `calendar` and `year`, if any.
     pub fn get(&self, calendar: &str, year: i32) -> Option<&LayerYear> {
         self.files.get(&(calendar.to_owned(), year))
+    }
+
+    /// Every file, by calendar layer and year.
+    pub fn files(&self) -> impl Iterator<Item = (&str, i32, &LayerYear)> {
+        self.files.iter().map(|((c, y), f)| (c.as_str(), *y, f))
+    }
+
+    /// Every layer's office hours, by layer.
+    pub fn all_hours(&self) -> impl Iterator<Item = (&str, &LayerHours)> {
+        self.hours.iter().map(|(c, h)| (c.as_str(), h))
     }
 
     /// Every file of one calendar layer, by year.

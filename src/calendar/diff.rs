@@ -1,6 +1,6 @@
-//! What changed between two compiled sets of calendars, day by day: the days whose kind, name,
-//! provisional or estimated status differ. The webhooks count them (`changed_days`) and
-//! `/v1/changes` lists them.
+//! What changed between two compilations of the calendars, day by day: the days whose kind,
+//! name, provisional or estimated status differ. `/v1/changes` lists them, the recheck of
+//! stored deadlines finds those that moved each, and the webhooks count them.
 //!
 //! Only what an answer about a day shows is compared: a day whose source text, layer or
 //! confidence changed but whose kind, name and flags did not is not a changed day.
@@ -34,85 +34,92 @@ impl From<&Day<'_>> for DayState {
     }
 }
 
-/// One day of one calendar that differs between two sets.
+impl DayState {
+    /// Whether government offices work on it.
+    pub fn is_working(&self) -> bool {
+        self.kind.is_working()
+    }
+}
+
+/// One day of a calendar that differs between two compilations of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DayChange {
-    /// The calendar's id.
-    pub calendar: String,
     /// The day.
     pub date: NaiveDate,
-    /// What it was; `None` when the old set has no such calendar.
-    pub old: Option<DayState>,
-    /// What it is; `None` when the new set has no such calendar.
-    pub new: Option<DayState>,
+    /// What it was.
+    pub old: DayState,
+    /// What it is.
+    pub new: DayState,
 }
 
-/// Every day, from [`FIRST_DAY`] to [`LAST_DAY`], whose kind, name, provisional or estimated
-/// status differs between `old` and `new`: calendar by calendar in `new`'s order (then any
-/// calendar only `old` has), each by date. A calendar that only one of the two sets has
-/// differs on every day. A calendar whose compiled version is the same in both is not read.
+impl DayChange {
+    /// Whether it turned from a working day into a rest day or back: the changes that can move
+    /// a deadline (a renamed holiday or a year turned published cannot).
+    pub fn moves_work(&self) -> bool {
+        self.old.is_working() != self.new.is_working()
+    }
+}
+
+/// Every day from [`FIRST_DAY`] to [`LAST_DAY`] whose kind, name, provisional or estimated
+/// status differs between two compilations of one calendar, in date order.
 ///
 /// # Example
-/// The same set twice has no change:
 /// ```
-/// use qixian::calendar::CalendarSet;
-/// use qixian::calendar::diff::changed_days;
+/// use qixian::calendar::{CalendarSet, diff::changed_days};
 /// let set = CalendarSet::embedded().unwrap();
-/// assert!(changed_days(&set, &set).is_empty());
+/// let cn = set.get("cn").unwrap();
+/// assert!(changed_days(cn, cn).is_empty(), "a calendar does not differ from itself");
+/// let kizilsu = set.get("cn-xj-kizilsu").unwrap();
+/// let xinjiang_only = changed_days(cn, kizilsu);
+/// let day = xinjiang_only.iter().find(|c| c.date.to_string() == "2026-03-20").unwrap();
+/// assert_eq!(day.new.name.as_deref(), Some("肉孜节"));
+/// assert!(day.moves_work());
 /// ```
-pub fn changed_days(old: &CalendarSet, new: &CalendarSet) -> Vec<DayChange> {
-    let mut changes = Vec::new();
-    for calendar in new.iter() {
-        match old.iter().find(|c| c.id() == calendar.id()) {
-            Some(before) if before.version() == calendar.version() => {}
-            Some(before) => compare(before, calendar, &mut changes),
-            None => every_day(calendar, &mut changes, |c, day| DayChange {
-                calendar: c,
-                date: day.date,
-                old: None,
-                new: Some(DayState::from(day)),
-            }),
-        }
+pub fn changed_days(old: &Calendar, new: &Calendar) -> Vec<DayChange> {
+    if old.version() == new.version() {
+        return Vec::new();
     }
-    for gone in old.iter().filter(|c| new.iter().all(|n| n.id() != c.id())) {
-        every_day(gone, &mut changes, |c, day| DayChange {
-            calendar: c,
-            date: day.date,
-            old: Some(DayState::from(day)),
-            new: None,
-        });
-    }
-    changes
-}
-
-/// The days of one calendar that differ between its two compilations.
-fn compare(old: &Calendar, new: &Calendar, changes: &mut Vec<DayChange>) {
     let (Ok(before), Ok(after)) = (old.days(FIRST_DAY, LAST_DAY), new.days(FIRST_DAY, LAST_DAY))
     else {
-        return;
+        return Vec::new();
     };
-    for (a, b) in before.zip(after) {
-        let (was, is) = (DayState::from(&a), DayState::from(&b));
-        if was != is {
-            changes.push(DayChange {
-                calendar: new.id().to_owned(),
+    before
+        .zip(after)
+        .filter_map(|(a, b)| {
+            let (was, is) = (DayState::from(&a), DayState::from(&b));
+            (was != is).then_some(DayChange {
                 date: b.date,
-                old: Some(was),
-                new: Some(is),
-            });
-        }
-    }
+                old: was,
+                new: is,
+            })
+        })
+        .collect()
 }
 
-/// Every day of a calendar only one of the sets has.
-fn every_day(
-    calendar: &Calendar,
-    changes: &mut Vec<DayChange>,
-    change: impl Fn(String, &Day<'_>) -> DayChange,
-) {
-    if let Ok(days) = calendar.days(FIRST_DAY, LAST_DAY) {
-        changes.extend(days.map(|day| change(calendar.id().to_owned(), &day)));
+/// How many days differ between two compiled sets, calendar by calendar: those of
+/// [`changed_days`] for a calendar both have, every day for one that only one of them has.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::{CalendarSet, diff::count_changed_days};
+/// let set = CalendarSet::embedded().unwrap();
+/// assert_eq!(count_changed_days(&set, &set), 0);
+/// ```
+pub fn count_changed_days(old: &CalendarSet, new: &CalendarSet) -> usize {
+    let every_day = usize::try_from((LAST_DAY - FIRST_DAY).num_days() + 1).unwrap_or(0);
+    let mut count = 0;
+    for calendar in new.iter() {
+        count += match old.iter().find(|c| c.id() == calendar.id()) {
+            Some(before) => changed_days(before, calendar).len(),
+            None => every_day,
+        };
     }
+    count
+        + every_day
+            * old
+                .iter()
+                .filter(|c| new.iter().all(|n| n.id() != c.id()))
+                .count()
 }
 
 #[cfg(test)]
@@ -149,13 +156,17 @@ mod tests {
         CalendarSet::compile(specs, &data)
     }
 
-    fn state(kind: DayKind, name: Option<&str>) -> Option<DayState> {
-        Some(DayState {
+    fn state(kind: DayKind, name: Option<&str>) -> DayState {
+        DayState {
             kind,
             name: name.map(str::to_owned),
             provisional: false,
             estimated: false,
-        })
+        }
+    }
+
+    fn kizilsu(set: &CalendarSet) -> &Calendar {
+        set.get("cn-xj-kizilsu").unwrap()
     }
 
     #[test]
@@ -168,18 +179,29 @@ mod tests {
         // Tuesday 14 July 2026 was a plain working day of 克州 and is now 州庆; the national
         // and Xinjiang calendars do not have 克州's notice.
         let expected = DayChange {
-            calendar: "cn-xj-kizilsu".to_owned(),
             date: date(2026, 7, 14),
             old: state(DayKind::Workday, None),
             new: state(DayKind::Holiday, Some("州庆")),
         };
-        assert_eq!(changed_days(&old, &new), std::slice::from_ref(&expected));
+        assert_eq!(
+            changed_days(kizilsu(&old), kizilsu(&new)),
+            std::slice::from_ref(&expected)
+        );
+        assert_eq!(
+            count_changed_days(&old, &new),
+            1,
+            "no other calendar changed"
+        );
         let back = DayChange {
             old: expected.new,
             new: expected.old,
             ..expected
         };
-        assert_eq!(changed_days(&new, &old), [back], "taking it back");
+        assert_eq!(
+            changed_days(kizilsu(&new), kizilsu(&old)),
+            [back],
+            "taking it back"
+        );
     }
 
     #[test]
@@ -190,9 +212,9 @@ mod tests {
             kizilsu_2026(&specs, &[(14, true)]),
             kizilsu_2026(&specs, &[(15, true)]),
         );
-        let dates: Vec<_> = changed_days(&tuesday, &wednesday)
+        let dates: Vec<_> = changed_days(kizilsu(&tuesday), kizilsu(&wednesday))
             .into_iter()
-            .map(|c| (c.date, c.old.unwrap().kind, c.new.unwrap().kind))
+            .map(|c| (c.date, c.old.kind, c.new.kind))
             .collect();
         assert_eq!(
             dates,
@@ -204,9 +226,8 @@ mod tests {
         // The 15th listed as a working 州庆 (a Wednesday: still a workday, now named).
         let named = kizilsu_2026(&specs, &[(14, true), (15, false)]);
         assert_eq!(
-            changed_days(&tuesday, &named),
+            changed_days(kizilsu(&tuesday), kizilsu(&named)),
             [DayChange {
-                calendar: "cn-xj-kizilsu".to_owned(),
                 date: date(2026, 7, 15),
                 old: state(DayKind::Workday, None),
                 new: state(DayKind::Workday, Some("州庆")),
@@ -223,21 +244,24 @@ mod tests {
             .cloned()
             .collect();
         let (old, new) = (kizilsu_2026(&without, &[]), kizilsu_2026(&specs, &[]));
-        let added = changed_days(&old, &new);
-        let every = (LAST_DAY - FIRST_DAY).num_days() + 1;
-        assert_eq!(added.len() as i64, every, "2000-01-01 to 2100-12-31");
+        // 2000-01-01 to 2100-12-31: 101 years, 25 of them leap years (2000 is, 2100 is not).
+        let every = 101 * 365 + 25;
+        assert_eq!(count_changed_days(&old, &new), every);
+        assert_eq!(count_changed_days(&new, &old), every);
+    }
+
+    #[test]
+    fn a_change_that_moves_no_work_is_listed_but_does_not_move_work() {
+        let specs = parse_specs(EMBEDDED_SPECS).unwrap();
+        let (plain, named) = (
+            kizilsu_2026(&specs, &[]),
+            kizilsu_2026(&specs, &[(15, false)]),
+        );
+        let changes = changed_days(kizilsu(&plain), kizilsu(&named));
+        assert_eq!(changes.len(), 1);
         assert!(
-            added
-                .iter()
-                .all(|c| c.calendar == "cn-xj-kizilsu" && c.old.is_none() && c.new.is_some())
+            !changes[0].moves_work(),
+            "a working day given a name is still worked"
         );
-        assert_eq!(
-            (added[0].date, added[added.len() - 1].date),
-            (FIRST_DAY, LAST_DAY),
-            "by date"
-        );
-        let removed = changed_days(&new, &old);
-        assert_eq!(removed.len(), added.len());
-        assert!(removed.iter().all(|c| c.old.is_some() && c.new.is_none()));
     }
 }

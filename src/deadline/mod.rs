@@ -11,6 +11,7 @@
 mod count;
 mod input;
 mod period;
+pub mod recheck;
 mod rules;
 mod walk;
 

@@ -307,7 +307,7 @@ impl Rule {
 }
 
 /// Where a rule set's file came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RuleOrigin {
     /// Compiled into the binary from `rules/`.
@@ -332,6 +332,12 @@ pub struct RuleSet {
     pub origin: RuleOrigin,
     /// Its rules.
     pub rules: Vec<Rule>,
+    /// Its file as the status names it (`rules/kizilsu.toml`).
+    #[serde(skip)]
+    pub file: String,
+    /// The file's text, kept so that the version it was in force in can be compiled again.
+    #[serde(skip)]
+    pub text: std::sync::Arc<str>,
 }
 
 #[derive(Deserialize)]
@@ -472,6 +478,8 @@ impl RuleSet {
             source: parsed.source,
             origin,
             rules,
+            file: file.to_owned(),
+            text: text.into(),
         })
     }
 }

@@ -1,5 +1,6 @@
-//! Batches of deadlines (`POST /v1/deadlines/batch`): reading the body within its bounds,
-//! waiting for a turn, and streaming the answer item by item.
+//! Batches (`POST /v1/deadlines/batch`, `POST /v1/deadlines/recheck`): reading the body within
+//! its bounds, waiting for a turn, and streaming the answer item by item. What an item is and
+//! how it is answered is the one thing the two batches differ in ([`Item`], [`Writer`]).
 //!
 //! A batch is the one request whose memory grows with its size, so every step is bounded: the
 //! body is read only once the batch has a turn, and never past the body limit; items are
@@ -7,6 +8,7 @@
 //! until each is answered; the answer goes out in pieces as the client reads them.
 
 use std::cell::Cell;
+use std::marker::PhantomData;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -107,12 +109,12 @@ fn too_large_body(length: usize, limit: usize) -> ApiError {
 /// # Errors
 /// [`ApiError::TooLarge`] for a body or a batch over its limit; [`ApiError::InvalidBody`] for
 /// a body that is not the batch shape.
-pub async fn read(
+pub async fn read<T: Item>(
     payload: web::Payload,
     state: &AppState,
     kind: BodyKind,
     turn: &Turn,
-) -> Result<Items, ApiError> {
+) -> Result<Items<T>, ApiError> {
     let limit = state.max_body_bytes;
     let mut payload = payload.into_inner();
     let mut body = BytesMut::new();
@@ -136,16 +138,78 @@ pub async fn read(
     }
 }
 
+/// A whole batch request: its body's kind and the answer's format checked, a turn taken, the
+/// body read, and the answer of the writer `make` gives streamed.
+///
+/// # Errors
+/// Every check on the whole batch, before the first piece of the answer: the body's media
+/// type, the answer's format, the body's size and shape, the number of items.
+pub async fn run<W: Writer>(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    params: &super::params::Params,
+    payload: web::Payload,
+    make: impl FnOnce(Arc<AppState>) -> W,
+) -> Result<HttpResponse, ApiError> {
+    let kind = body_kind(req)?;
+    let how = super::render::negotiate_among(req, params, kind.answers())?;
+    let turn = take_turn(req, &state).await?;
+    let items = read(payload, &state, kind, &turn).await?;
+    let format = match how.format {
+        Format::Csv => BatchFormat::Csv { bom: how.bom },
+        _ => BatchFormat::Json,
+    };
+    Ok(answer(make(state.into_inner()), items, format, turn))
+}
+
+/// What one kind of batch reads from each of its items.
+pub trait Item: Sized + Send + 'static {
+    /// The CSV columns it reads; any other column is the caller's own, carried through.
+    fn columns() -> &'static [&'static str];
+    /// One item of a JSON body.
+    ///
+    /// # Errors
+    /// The item's own error, answered in its place.
+    fn from_json(text: &[u8]) -> Result<Self, ApiError>;
+    /// One CSV row: the value of each of its columns the header names, in the header's order.
+    ///
+    /// # Errors
+    /// The row's own error, answered in its place.
+    fn from_row<'r>(cells: impl Iterator<Item = (&'static str, &'r str)>)
+    -> Result<Self, ApiError>;
+}
+
+impl Item for Input {
+    fn columns() -> &'static [&'static str] {
+        &Input::FIELDS
+    }
+
+    fn from_json(text: &[u8]) -> Result<Self, ApiError> {
+        Input::from_json(text).map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)))
+    }
+
+    fn from_row<'r>(
+        cells: impl Iterator<Item = (&'static str, &'r str)>,
+    ) -> Result<Self, ApiError> {
+        let mut input = Input::default();
+        for (field, value) in cells {
+            input.set(field, value)?;
+        }
+        Ok(input)
+    }
+}
+
 fn too_many(count: usize, limit: usize) -> ApiError {
     ApiError::TooLarge(Limit::Batch { count, limit })
 }
 
 /// A batch's items, still as text in its body.
-pub struct Items {
+pub struct Items<T> {
     body: Bytes,
     shape: Shape,
     /// Whether any item asks for a status (`as_of`): the CSV answer then has its columns.
     status: bool,
+    item: PhantomData<fn() -> T>,
 }
 
 enum Shape {
@@ -161,7 +225,7 @@ enum Shape {
     },
 }
 
-impl Items {
+impl<T: Item> Items<T> {
     /// The items of `{"items": [...]}`, at most `limit` of them.
     fn json(body: Bytes, limit: usize) -> Result<Self, ApiError> {
         let text = std::str::from_utf8(&body).map_err(|_| ApiError::InvalidBody(Body::NotUtf8))?;
@@ -193,6 +257,7 @@ impl Items {
             body,
             shape: Shape::Json(ranges),
             status,
+            item: PhantomData,
         })
     }
 
@@ -220,7 +285,7 @@ impl Items {
                     crate::time::quoted(name),
                 )));
             }
-            let field = Input::FIELDS.iter().copied().find(|f| *f == name);
+            let field = T::columns().iter().copied().find(|f| *f == name);
             if field.is_none() {
                 extra_names.push(name.to_owned());
             }
@@ -252,19 +317,20 @@ impl Items {
                 rows,
             },
             status,
+            item: PhantomData,
         })
     }
 
     /// The items one at a time, each with its own error, and the caller's own columns of a
     /// CSV row.
-    fn into_iter(self) -> Box<dyn Iterator<Item = (Result<Input, ApiError>, Vec<String>)> + Send> {
+    fn into_iter(self) -> Box<dyn Iterator<Item = (Result<T, ApiError>, Vec<String>)> + Send> {
         let body = self.body;
         match self.shape {
-            Shape::Json(ranges) => Box::new(ranges.into_iter().map(move |range| {
-                let item = Input::from_json(&body[range])
-                    .map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)));
-                (item, Vec::new())
-            })),
+            Shape::Json(ranges) => Box::new(
+                ranges
+                    .into_iter()
+                    .map(move |range| (T::from_json(&body[range]), Vec::new())),
+            ),
             Shape::Csv { start, fields, .. } => {
                 let mut reader = csv_reader(std::io::Cursor::new(body.slice(start..)));
                 let _ = reader.headers();
@@ -306,11 +372,11 @@ fn csv_reader<R: std::io::Read>(source: R) -> csv::Reader<R> {
         .from_reader(source)
 }
 
-/// One CSV row: the request fields set from their columns, the caller's own columns kept.
-fn csv_item(
+/// One CSV row: the item read from its columns, the caller's own columns kept.
+fn csv_item<T: Item>(
     record: csv::Result<csv::StringRecord>,
     fields: &[Option<&'static str>],
-) -> (Result<Input, ApiError>, Vec<String>) {
+) -> (Result<T, ApiError>, Vec<String>) {
     let record = match record {
         Ok(record) => record,
         Err(e) => {
@@ -335,15 +401,11 @@ fn csv_item(
         });
         return (Err(err), extras);
     }
-    let mut input = Input::default();
-    for (field, value) in fields.iter().zip(record.iter()) {
-        if let Some(field) = field
-            && let Err(e) = input.set(field, value)
-        {
-            return (Err(e.into()), extras);
-        }
-    }
-    (Ok(input), extras)
+    let cells = fields
+        .iter()
+        .zip(record.iter())
+        .filter_map(|(field, value)| field.map(|f| (f, value)));
+    (T::from_row(cells), extras)
 }
 
 /// `{"items": [...]}`, refusing any other key and counting the items as they come: past
@@ -433,6 +495,36 @@ pub enum BatchFormat {
     },
 }
 
+/// How one kind of batch answers each of its items, as JSON or as a CSV row.
+pub trait Writer: Send + 'static {
+    /// What it answers.
+    type Item: Item;
+    /// The CSV header, before the caller's own columns; `status` when an item asks for one.
+    fn header(&self, status: bool) -> Vec<&'static str>;
+    /// One item as a JSON object, appended to `out`.
+    fn write_json(&self, item: Result<Self::Item, ApiError>, out: &mut Vec<u8>);
+    /// One item (the `row`th) as a CSV row's fields, before the caller's own columns.
+    fn csv_fields(
+        &self,
+        row: usize,
+        item: Result<Self::Item, ApiError>,
+        status: bool,
+    ) -> Vec<String>;
+}
+
+/// Appends `value` as JSON to `out`; should that fail (it cannot: plain structs and strings),
+/// the item says so in its place.
+pub fn write_item<T: Serialize>(value: &T, out: &mut Vec<u8>, lang: Lang) {
+    let start = out.len();
+    if let Err(e) = serde_json::to_writer(&mut *out, value) {
+        out.truncate(start);
+        let _ = serde_json::to_writer(
+            &mut *out,
+            &failed(None, &ApiError::Internal(Box::new(e)), lang),
+        );
+    }
+}
+
 /// One item of a JSON answer.
 #[derive(Serialize)]
 struct BatchItem<'a> {
@@ -447,7 +539,7 @@ struct BatchItem<'a> {
 
 /// The CSV columns of a batch's answer, before the status columns (when any item asks for a
 /// status) and the caller's own columns (carried through).
-pub const BATCH_COLUMNS: [&str; 13] = [
+pub const BATCH_COLUMNS: [&str; 14] = [
     "row",
     "id",
     "ok",
@@ -459,6 +551,7 @@ pub const BATCH_COLUMNS: [&str; 13] = [
     "due_date",
     "due_at",
     "provisional",
+    "data_version",
     "error_code",
     "error",
 ];
@@ -468,7 +561,7 @@ pub const STATUS_COLUMNS: [&str; 3] = ["state", "working_days_left", "consequenc
 
 /// What a batch answer needs while it is written: the data it started with, and its budget of
 /// explained days.
-struct Batch {
+pub struct Batch {
     state: Arc<AppState>,
     data: Snapshot,
     explained: Cell<usize>,
@@ -476,10 +569,38 @@ struct Batch {
 }
 
 impl Batch {
+    /// A batch answered from `data`, in `lang`.
+    pub fn new(state: Arc<AppState>, data: Snapshot, lang: Lang) -> Self {
+        Batch {
+            state,
+            data,
+            explained: Cell::new(0),
+            lang,
+        }
+    }
+
+    /// The state it answers with.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The data it answers from.
+    pub fn data(&self) -> &Snapshot {
+        &self.data
+    }
+
+    /// The language it answers in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// One item. Explanations are the one part of a batch whose size the caller controls
     /// (3,650 calendar days explained 10,000 times is gigabytes): past a budget, further items
     /// asking for one fail alone, so the work and the answer stay bounded.
-    fn compute<'a>(&'a self, input: &Input) -> Result<Answer<'a>, ApiError> {
+    ///
+    /// # Errors
+    /// The item's own error.
+    pub fn compute<'a>(&'a self, input: &Input) -> Result<Answer<'a>, ApiError> {
         let explained = self.explained.get();
         if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
             return Err(ApiError::TooLarge(Limit::Explained { explained }));
@@ -489,54 +610,44 @@ impl Batch {
         self.explained.set(explained + days);
         Ok(answer)
     }
+}
 
-    /// One item as a JSON object, appended to `out`.
+impl Writer for Batch {
+    type Item = Input;
+
+    fn header(&self, status: bool) -> Vec<&'static str> {
+        let mut header: Vec<&str> = BATCH_COLUMNS.to_vec();
+        if status {
+            header.extend(STATUS_COLUMNS);
+        }
+        header
+    }
+
     fn write_json(&self, item: Result<Input, ApiError>, out: &mut Vec<u8>) {
-        let start = out.len();
-        let written = match item {
-            Err(err) => serde_json::to_writer(&mut *out, &failed(None, &err, self.lang)),
+        match item {
+            Err(err) => write_item(&failed(None, &err, self.lang), out, self.lang),
             Ok(input) => match self.compute(&input) {
-                Err(err) => {
-                    serde_json::to_writer(&mut *out, &failed(input.id.as_deref(), &err, self.lang))
-                }
+                Err(err) => write_item(
+                    &failed(input.id.as_deref(), &err, self.lang),
+                    out,
+                    self.lang,
+                ),
                 Ok(Answer { calendar, deadline }) => {
                     let id = input.id.as_deref();
-                    serde_json::to_writer(
-                        &mut *out,
-                        &BatchItem {
-                            ok: true,
-                            id,
-                            deadline: Some(DeadlineDto::new(
-                                self.data.0.rules(),
-                                calendar,
-                                deadline,
-                                id,
-                                self.lang,
-                            )),
-                            error: None,
-                        },
-                    )
+                    let dto = DeadlineDto::new(&self.data, calendar, deadline, id, self.lang);
+                    let item = BatchItem {
+                        ok: true,
+                        id,
+                        deadline: Some(dto),
+                        error: None,
+                    };
+                    write_item(&item, out, self.lang)
                 }
             },
-        };
-        if let Err(e) = written {
-            // Cannot happen (plain structs and strings); if it did, the item would say so.
-            out.truncate(start);
-            let _ = serde_json::to_writer(
-                &mut *out,
-                &failed(None, &ApiError::Internal(Box::new(e)), self.lang),
-            );
         }
     }
 
-    /// One item as a CSV row's fields.
-    fn csv_fields(
-        &self,
-        row: usize,
-        item: Result<Input, ApiError>,
-        status: bool,
-        extras: Vec<String>,
-    ) -> Vec<String> {
+    fn csv_fields(&self, row: usize, item: Result<Input, ApiError>, status: bool) -> Vec<String> {
         let id = item
             .as_ref()
             .ok()
@@ -544,6 +655,7 @@ impl Batch {
             .unwrap_or_default();
         let mut fields = vec![row.to_string(), id];
         let result = item.and_then(|input| self.compute(&input));
+        let version = self.data.0.version().to_owned();
         match result {
             Ok(Answer { calendar, deadline }) => {
                 let period = deadline.period;
@@ -557,6 +669,7 @@ impl Batch {
                     deadline.due_date.to_string(),
                     deadline.due_at.to_rfc3339(),
                     deadline.provisional.to_string(),
+                    version,
                     String::new(),
                     String::new(),
                 ]);
@@ -576,18 +689,18 @@ impl Batch {
                 let problem = err.problem(self.lang);
                 fields.push("false".to_owned());
                 fields.extend(std::iter::repeat_n(String::new(), 8));
-                fields.extend([problem.code, problem.detail]);
+                fields.extend([version, problem.code, problem.detail]);
                 if status {
                     fields.extend(std::iter::repeat_n(String::new(), STATUS_COLUMNS.len()));
                 }
             }
         }
-        fields.extend(extras);
         fields
     }
 }
 
-fn failed<'a>(id: Option<&'a str>, err: &ApiError, lang: Lang) -> BatchItem<'a> {
+/// A failed item of a JSON answer, with its problem in `lang`.
+pub fn failed<'a>(id: Option<&'a str>, err: &ApiError, lang: Lang) -> impl Serialize + 'a {
     BatchItem {
         ok: false,
         id,
@@ -598,40 +711,31 @@ fn failed<'a>(id: Option<&'a str>, err: &ApiError, lang: Lang) -> BatchItem<'a> 
 
 /// The answer to a batch, streamed: the turn is held until the last piece is sent, the client
 /// hangs up, the turn's time is up, or the client stops reading (see [`Turn::answer`]).
-pub fn answer(
-    state: Arc<AppState>,
-    data: Snapshot,
-    items: Items,
+pub fn answer<W: Writer>(
+    writer: W,
+    items: Items<W::Item>,
     format: BatchFormat,
     turn: Turn,
-    lang: Lang,
 ) -> HttpResponse {
     let status = items.status;
-    let batch = Batch {
-        state,
-        data,
-        explained: Cell::new(0),
-        lang,
-    };
     match format {
         BatchFormat::Csv { bom } => {
-            let mut header: Vec<&str> = BATCH_COLUMNS.to_vec();
-            if status {
-                header.extend(STATUS_COLUMNS);
-            }
+            let mut header = writer.header(status);
             let extra_names = items.extra_names().to_vec();
             header.extend(extra_names.iter().map(String::as_str));
             let rows = CsvRows::new(&header, bom);
             let items = items.into_iter().enumerate();
             turn.answer(
                 "text/csv; charset=utf-8",
-                (batch, items, rows),
-                move |(batch, items, rows), out| {
+                (writer, items, rows),
+                move |(writer, items, rows), out| {
                     let Some((i, (item, extras))) = items.next() else {
                         rows.flush(out);
                         return false;
                     };
-                    rows.write(batch.csv_fields(i + 1, item, status, extras), out);
+                    let mut fields = writer.csv_fields(i + 1, item, status);
+                    fields.extend(extras);
+                    rows.write(fields, out);
                     true
                 },
             )
@@ -640,8 +744,8 @@ pub fn answer(
             let items = items.into_iter().enumerate();
             turn.answer(
                 "application/json",
-                (batch, items, false),
-                |(batch, items, opened), out| {
+                (writer, items, false),
+                |(writer, items, opened), out| {
                     if !*opened {
                         out.extend_from_slice(b"{\"results\":[");
                         *opened = true;
@@ -653,7 +757,7 @@ pub fn answer(
                     if i > 0 {
                         out.push(b',');
                     }
-                    batch.write_json(item, out);
+                    writer.write_json(item, out);
                     true
                 },
             )

@@ -200,6 +200,23 @@ pub(super) fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> Hea
     })
 }
 
+/// The kept version a request asks for (`data_version=`), on the routes that take it (on any
+/// other, the parameter is refused by name, as any unknown one).
+fn asked_version(req: &ServiceRequest) -> Option<String> {
+    let takes = || {
+        super::routes::endpoint_of(req.path())
+            .and_then(|e| e.query(req.method()))
+            .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
+    };
+    // The substring first: the route table is looked at only when the parameter may be there.
+    if !req.query_string().contains("data_version") || !takes() {
+        return None;
+    }
+    form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, _)| name == "data_version")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The cache middleware: one snapshot of the data per request, the ETag and `x-data-version` made from it, `If-None-Match` answered, and the answers worth keeping kept.
 pub async fn cache(
     req: ServiceRequest,
@@ -223,23 +240,51 @@ pub async fn cache(
         return Ok(res);
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
-    // and the ETag and x-data-version name it.
-    let set = state.snapshot();
+    // and the ETag and x-data-version name it. `data_version=` asks for a kept version.
+    let mut set = state.snapshot();
+    let mut in_force = true;
+    if let Some(asked) = asked_version(&req) {
+        match state.store.kept(&asked) {
+            Ok(kept) => {
+                in_force = kept.version() == set.version();
+                set = kept;
+            }
+            Err(e) => {
+                req.extensions_mut().insert(super::Unkept(e));
+                let mut res = next.call(req).await?.map_into_boxed_body();
+                res.headers_mut().insert(
+                    header::HeaderName::from_static("x-data-version"),
+                    version_header(&set),
+                );
+                return Ok(res);
+            }
+        }
+    }
     let version = version_header(&set);
     let identity = (get && req.path().starts_with("/v1/"))
         .then(|| identify(&req, set.version(), state.store.generation()))
         .flatten();
     if req.path().starts_with("/v1/") || req.path() == "/readyz" || req.path() == "/metrics" {
         // Only the answers made from the data take the snapshot (a map entry to allocate).
-        req.extensions_mut().insert(super::Snapshot(set));
+        req.extensions_mut().insert(super::Snapshot(set, in_force));
     }
+    let mark_kept = |res: &mut ServiceResponse<BoxBody>| {
+        if !in_force {
+            res.headers_mut().insert(
+                header::HeaderName::from_static("x-data-in-force"),
+                HeaderValue::from_static("false"),
+            );
+        }
+    };
     let Some(Identity { etag, cache_key }) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-data-version"), version);
+        mark_kept(&mut res);
         return Ok(res);
     };
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
+        mark_kept(&mut res);
         let headers = res.headers_mut();
         headers.insert(
             header::HeaderName::from_static("x-data-version"),

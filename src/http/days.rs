@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::{
-    AppState, Snapshot,
+    AppState, DataMark, Snapshot,
     params::Params,
     problem::ApiError,
     render::{self, Format},
@@ -99,12 +99,27 @@ pub async fn one(
         Strictly::Day,
     )?;
     // `working` as text is 1 or 0, as a spreadsheet's IF() and SUM() take it.
-    render::answer(answer_as, &DayDto::new(calendar.id(), day), &[])
+    let dto = OneDayDto {
+        day: DayDto::new(calendar.id(), day),
+        data: data.mark(),
+    };
+    render::answer(answer_as, &dto, &[])
+}
+
+/// One day, with the data it was answered from.
+#[derive(Serialize)]
+struct OneDayDto<'a> {
+    #[serde(flatten)]
+    day: DayDto<'a>,
+    #[serde(flatten)]
+    data: DataMark<'a>,
 }
 
 #[derive(Serialize)]
 struct RangeDto<'a> {
     calendar: &'a str,
+    #[serde(flatten)]
+    data: DataMark<'a>,
     days: Vec<DayDto<'a>>,
 }
 
@@ -130,6 +145,7 @@ pub async fn range(
         Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
         _ => Ok(render::json(&RangeDto {
             calendar: calendar.id(),
+            data: data.mark(),
             days: days.collect(),
         })),
     }

@@ -7,15 +7,14 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
-    AppState, Snapshot,
-    batch::{self, BatchFormat},
+    AppState, DataMark, Snapshot, batch,
     params::Params,
     problem::ApiError,
     render::{self, Format, Negotiated},
 };
 use crate::calendar::{Calendar, DayKind};
 use crate::deadline::{
-    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, RuleBook, State, Unit,
+    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, State, Unit,
 };
 use crate::export;
 use crate::text::{Body, Lang};
@@ -129,17 +128,21 @@ pub struct DeadlineDto<'a> {
     explanation: Option<Vec<StepDto>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<StatusDto>,
+    #[serde(flatten)]
+    data: DataMark<'a>,
 }
 
 impl<'a> DeadlineDto<'a> {
-    /// The answer for `deadline`, counted on `calendar` for the request named `id`, in `lang`.
+    /// The answer for `deadline`, counted on `calendar` of `data` for the request named `id`,
+    /// in `lang`.
     pub fn new(
-        rules: &'a RuleBook,
+        data: &'a Snapshot,
         calendar: &'a Calendar,
         deadline: Deadline<'a>,
         id: Option<&'a str>,
         lang: Lang,
     ) -> Self {
+        let rules = data.0.rules();
         let d = deadline;
         let says = lang.says();
         let mut by_zone = BTreeMap::new();
@@ -232,6 +235,7 @@ impl<'a> DeadlineDto<'a> {
                 consequence: s.consequence,
                 text: says.status(&s),
             }),
+            data: data.mark(),
         }
     }
 }
@@ -275,7 +279,7 @@ fn answer_one(
         ))),
         _ => render::answer(
             how,
-            &DeadlineDto::new(data.0.rules(), answer.calendar, answer.deadline, id, lang),
+            &DeadlineDto::new(data, answer.calendar, answer.deadline, id, lang),
             &STATUS_FIELDS,
         ),
     }
@@ -325,20 +329,8 @@ pub async fn batch(
     payload: web::Payload,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    let kind = batch::body_kind(&req)?;
-    let how = render::negotiate_among(&req, &params, kind.answers())?;
-    let turn = batch::take_turn(&req, &state).await?;
-    let items = batch::read(payload, &state, kind, &turn).await?;
-    let format = match how.format {
-        Format::Csv => BatchFormat::Csv { bom: how.bom },
-        _ => BatchFormat::Json,
-    };
-    Ok(batch::answer(
-        state.into_inner(),
-        data,
-        items,
-        format,
-        turn,
-        lang,
-    ))
+    batch::run(&req, state, &params, payload, |state| {
+        batch::Batch::new(state, data, lang)
+    })
+    .await
 }

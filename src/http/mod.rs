@@ -6,6 +6,7 @@ mod admin;
 pub mod batch;
 pub mod cache;
 mod calendars;
+mod changes;
 pub mod cors;
 mod days;
 mod deadlines;
@@ -102,11 +103,32 @@ impl AppState {
 
 /// The calendars in force for one request, taken once — by the cache layer when it runs, so
 /// that the answer, its ETag and its `x-data-version` all name one version — and kept
-/// throughout.
+/// throughout. With `data_version=`, the kept version asked for; the flag says whether it is
+/// the version in force.
 #[derive(Clone)]
-pub struct Snapshot(pub Arc<InForce>);
+pub struct Snapshot(pub Arc<InForce>, pub bool);
+
+/// A kept version asked for (`data_version=`) that cannot be answered from: the handler's
+/// snapshot is refused with it.
+#[derive(Clone)]
+struct Unkept(crate::store::HistoryError);
+
+/// Which data an answer was made from, as every answer about days, counts and deadlines says
+/// it (`data_version`). An answer under a kept version (`data_version=`) is the same, byte for
+/// byte, as the one that version gave; only the header `x-data-in-force: false` tells it apart.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct DataMark<'a> {
+    data_version: &'a str,
+}
 
 impl Snapshot {
+    /// Which data the answer is made from.
+    pub fn mark(&self) -> DataMark<'_> {
+        DataMark {
+            data_version: self.0.version(),
+        }
+    }
+
     /// The calendar `params` names, or the default.
     ///
     /// # Errors
@@ -150,12 +172,15 @@ impl FromRequest for Snapshot {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(Unkept(e)) = req.extensions().get::<Unkept>() {
+            return ready(Err(ApiError::Gone(e.clone())));
+        }
         let taken = req.extensions().get::<Snapshot>().cloned();
         ready(Ok(taken.unwrap_or_else(|| {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .expect("the state is registered with every route");
-            Snapshot(state.snapshot())
+            Snapshot(state.snapshot(), true)
         })))
     }
 }
@@ -181,6 +206,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(post().to(deadlines::post)),
         )
         .service(resource(&r::BATCH).route(post().to(deadlines::batch)))
+        .service(resource(&r::RECHECK).route(post().to(changes::recheck)))
+        .service(resource(&r::CHANGES).route(get().to(changes::list)))
         .service(resource(&r::DAYS).route(get().to(days::range)))
         .service(resource(&r::CALENDARS).route(get().to(calendars::list)))
         .service(resource(&r::RULES).route(get().to(rules::list)))

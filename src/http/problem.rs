@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::calendar::CalendarError;
 use crate::deadline::{DeadlineError, InputError};
+use crate::store::HistoryError;
 use crate::text::{
     Body, Cross, Invalid, Lang, Limit, Media, Missing, Slow, Strictly, Title, Unoffered,
 };
@@ -75,6 +76,8 @@ pub enum ApiError {
     },
     /// No valid admin token.
     Unauthorized,
+    /// A data version (`data_version=`, `since=`) that is not kept.
+    Gone(HistoryError),
     /// Never shown to the caller: logged with its cause chain, answered as an opaque 500.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -92,6 +95,12 @@ impl From<InputError> for ApiError {
             name: error.field.to_owned(),
             why: Invalid::Value(error.problem),
         }
+    }
+}
+
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        ApiError::Gone(error)
     }
 }
 
@@ -179,6 +188,7 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
         CrossOrigin(_) => (StatusCode::BAD_REQUEST, Title::BadRequest),
         Framework { status, .. } => (*status, framework(*status)),
         Unauthorized => (StatusCode::UNAUTHORIZED, Title::Unauthorized),
+        Gone(_) => (StatusCode::GONE, Title::VersionGone),
         Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, Title::Internal),
     }
 }
@@ -237,6 +247,7 @@ impl ApiError {
             ApiError::CrossOrigin(cross) => says.cross_origin(*cross),
             ApiError::Framework { status, .. } => says.framework(status.as_u16()),
             ApiError::Unauthorized => says.unauthorized(),
+            ApiError::Gone(e) => says.history_error(e),
             ApiError::Internal(_) => says.internal(),
         }
     }

@@ -130,6 +130,8 @@ const fn get(path: &'static str, query: Query) -> Endpoint {
 
 const CALENDAR: Param = opt("calendar", Kind::Text);
 const STRICT: Param = opt("strict", Kind::Flag);
+/// A kept version of the data to answer under (`410` when it is not kept).
+const DATA_VERSION: Param = opt("data_version", Kind::Text);
 const YEARS: [Param; 3] = [
     opt("year", Kind::Integer),
     opt("from_year", Kind::Integer),
@@ -193,6 +195,7 @@ pub const DAYS: Endpoint = get(
             req("to", Kind::Date),
             CALENDAR,
             STRICT,
+            DATA_VERSION,
         ],
         formats: &[Format::Json, Format::Csv],
         fields: &[],
@@ -213,7 +216,7 @@ pub const DAY_FIELDS: &[&str] = &[
 pub const DAY: Endpoint = get(
     "/v1/days/{date}",
     Query {
-        params: &[CALENDAR, STRICT],
+        params: &[CALENDAR, STRICT, DATA_VERSION],
         formats: &[Format::Json, Format::Text],
         fields: DAY_FIELDS,
     },
@@ -228,6 +231,7 @@ pub const WORKDAYS_ADD: Endpoint = get(
             CALENDAR,
             STRICT,
             opt("roll", Kind::Choice(&Roll::NAMES)),
+            DATA_VERSION,
         ],
         formats: &[Format::Json, Format::Text],
         fields: &["date", "provisional"],
@@ -242,6 +246,7 @@ pub const WORKDAYS_COUNT: Endpoint = get(
             req("to", Kind::Date),
             CALENDAR,
             STRICT,
+            DATA_VERSION,
         ],
         formats: &[Format::Json, Format::Text],
         fields: &["working_days", "provisional"],
@@ -310,11 +315,12 @@ pub const DEADLINE_FIELDS: &[&str] = &[
 ];
 const DEADLINE_FORMATS: &[Format] = &[Format::Json, Format::Text, Format::Ics];
 
-/// The query parameters of `GET /v1/deadlines`: the fields of a deadline request.
-const DEADLINE_PARAMS: [Param; Input::FIELDS.len()] = {
-    let mut params = [opt("", Kind::Text); Input::FIELDS.len()];
+/// The query parameters of `GET /v1/deadlines`: the fields of a deadline request, and
+/// `data_version`.
+const DEADLINE_PARAMS: [Param; Input::FIELDS.len() + 1] = {
+    let mut params = [DATA_VERSION; Input::FIELDS.len() + 1];
     let mut i = 0;
-    while i < params.len() {
+    while i < Input::FIELDS.len() {
         let name = Input::FIELDS[i];
         params[i] = Param {
             name,
@@ -352,7 +358,7 @@ pub const DEADLINES: Endpoint = Endpoint {
         fields: DEADLINE_FIELDS,
     }),
     post: Some(Query {
-        params: &[],
+        params: &[DATA_VERSION],
         formats: DEADLINE_FORMATS,
         fields: DEADLINE_FIELDS,
     }),
@@ -367,6 +373,25 @@ pub const BATCH: Endpoint = Endpoint {
         fields: &[],
     }),
 };
+/// `POST /v1/deadlines/recheck`.
+pub const RECHECK: Endpoint = Endpoint {
+    path: "/v1/deadlines/recheck",
+    get: None,
+    post: Some(Query {
+        params: &[],
+        formats: &[Format::Json, Format::Csv],
+        fields: &[],
+    }),
+};
+/// `GET /v1/changes`.
+pub const CHANGES: Endpoint = get(
+    "/v1/changes",
+    Query {
+        params: &[req("since", Kind::Text), CALENDAR],
+        formats: &[Format::Json, Format::Csv],
+        fields: &[],
+    },
+);
 /// `POST /v1/admin/reload` (only with an admin token).
 pub const ADMIN_RELOAD: Endpoint = Endpoint {
     path: "/v1/admin/reload",
@@ -385,8 +410,23 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
     }),
 };
 
+/// The route whose path pattern `path` matches (`{id}` matches any one segment), for the
+/// middleware, which runs before actix has matched a resource.
+pub fn endpoint_of(path: &str) -> Option<&'static Endpoint> {
+    ALL.iter().copied().find(|endpoint| {
+        let (mut pattern, mut given) = (endpoint.path.split('/'), path.split('/'));
+        loop {
+            match (pattern.next(), given.next()) {
+                (None, None) => return true,
+                (Some(p), Some(g)) if p == g || (p.starts_with('{') && !g.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 24] = [
+pub const ALL: [&Endpoint; 26] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -409,6 +449,8 @@ pub const ALL: [&Endpoint; 24] = [
     &RULE_IN_SET,
     &DEADLINES,
     &BATCH,
+    &RECHECK,
+    &CHANGES,
     &ADMIN_RELOAD,
     &ADMIN_WITHDRAW,
 ];

@@ -4,7 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{AppState, Snapshot, check_strict, params::Params, problem::ApiError, render};
+use super::{
+    AppState, DataMark, Snapshot, check_strict, params::Params, problem::ApiError, render,
+};
 use crate::calendar::Roll;
 use crate::text::Strictly;
 
@@ -17,6 +19,8 @@ struct AddDto<'a> {
     date: NaiveDate,
     calendar: &'a str,
     provisional: bool,
+    #[serde(flatten)]
+    data: DataMark<'a>,
 }
 
 pub async fn add(
@@ -41,6 +45,7 @@ pub async fn add(
         date: answer.value,
         calendar: calendar.id(),
         provisional: answer.provisional,
+        data: data.mark(),
     };
     render::answer(answer_as, &dto, &[])
 }
@@ -54,6 +59,8 @@ struct CountDto<'a> {
     calendar: &'a str,
     working_days: i64,
     provisional: bool,
+    #[serde(flatten)]
+    data: DataMark<'a>,
 }
 
 pub async fn count(
@@ -74,6 +81,7 @@ pub async fn count(
         calendar: calendar.id(),
         working_days: answer.value,
         provisional: answer.provisional,
+        data: data.mark(),
     };
     render::answer(answer_as, &dto, &[])
 }

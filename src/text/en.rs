@@ -15,7 +15,8 @@ use crate::deadline::{
     BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
     JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
-use crate::time::{DateError, MomentError, ZoneError, quote};
+use crate::store::HistoryError;
+use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
 
 /// The English catalogue.
 pub struct En;
@@ -127,6 +128,7 @@ impl Catalogue for En {
             Title::Timeout => "The request took too long",
             Title::BadRequest => "The request is not valid",
             Title::Unauthorized => "Unauthorized",
+            Title::VersionGone => "Data version no longer kept",
             Title::Internal => "Internal error",
         }
     }
@@ -209,6 +211,10 @@ impl Catalogue for En {
                 self.json_problem(p)
             ),
             Body::NotADeadline(p) => format!("not a deadline request: {}", self.json_problem(p)),
+            Body::NotAStoredDeadline(p) => format!(
+                "not a stored deadline to recheck ({{\"request\": {{…}}, \"due_date\": …, \"due_at\": …, \"data_version\": …}}): {}",
+                self.json_problem(p)
+            ),
             Body::CsvNotUtf8 => "the CSV body is not UTF-8 (save it as CSV UTF-8)".to_owned(),
             Body::CsvHeader => "the CSV header row is not valid".to_owned(),
             Body::CsvEmpty => {
@@ -328,6 +334,24 @@ impl Catalogue for En {
             Strictly::Add => "the count crosses unpublished years",
         };
         format!("the answer depends on provisional days ({what}) and strict=true was asked")
+    }
+
+    fn history_error(&self, error: &HistoryError) -> String {
+        match error {
+            HistoryError::NotKept { version, oldest } => match oldest {
+                Some(oldest) => format!(
+                    "data version {} is not kept (never in force here, or pruned); the oldest kept is {oldest}",
+                    quoted(version)
+                ),
+                None => format!(
+                    "data version {} is not kept (never in force here, or pruned)",
+                    quoted(version)
+                ),
+            },
+            HistoryError::Unusable { version, reason } => {
+                format!("data version {version} is kept but cannot be compiled again: {reason}")
+            }
+        }
     }
 
     fn unauthorized(&self) -> String {

@@ -22,6 +22,7 @@ use crate::deadline::{
     BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Status, Step,
     UnknownUnit,
 };
+use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError};
 
 /// A language the service speaks.
@@ -178,12 +179,13 @@ pub enum Title {
     Timeout,
     BadRequest,
     Unauthorized,
+    VersionGone,
     Internal,
 }
 
 impl Title {
     /// Every kind, for the catalogue's tests.
-    pub const ALL: [Title; 26] = [
+    pub const ALL: [Title; 27] = [
         Title::MissingParameter,
         Title::InvalidParameter,
         Title::UnknownParameter,
@@ -209,6 +211,7 @@ impl Title {
         Title::Timeout,
         Title::BadRequest,
         Title::Unauthorized,
+        Title::VersionGone,
         Title::Internal,
     ];
 
@@ -240,6 +243,7 @@ impl Title {
             Title::Timeout => "timeout",
             Title::BadRequest => "bad-request",
             Title::Unauthorized => "unauthorized",
+            Title::VersionGone => "version-gone",
             Title::Internal => "internal",
         }
     }
@@ -333,6 +337,8 @@ pub enum Body {
     NotABatch(JsonProblem),
     /// A deadline request that is not one.
     NotADeadline(JsonProblem),
+    /// A stored deadline to recheck that is not one.
+    NotAStoredDeadline(JsonProblem),
     /// A CSV body that is not UTF-8.
     CsvNotUtf8,
     /// A CSV header row that cannot be read.
@@ -535,6 +541,8 @@ pub trait Catalogue: Sync {
     fn strictly(&self, what: Strictly) -> String;
     /// No valid admin token.
     fn unauthorized(&self) -> String;
+    /// A data version that is not kept, or cannot be compiled again.
+    fn history_error(&self, error: &HistoryError) -> String;
     /// A server error, whose cause is logged.
     fn internal(&self) -> String;
     /// A cross-origin request refused.

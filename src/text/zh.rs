@@ -15,7 +15,8 @@ use crate::deadline::{
     BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
     JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
-use crate::time::{DateError, MomentError, ZoneError, quote};
+use crate::store::HistoryError;
+use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
 
 /// 中文目录。
 pub struct Zh;
@@ -63,6 +64,7 @@ impl Catalogue for Zh {
             Title::Timeout => "请求超时",
             Title::BadRequest => "请求无效",
             Title::Unauthorized => "未授权",
+            Title::VersionGone => "数据版本已不保留",
             Title::Internal => "服务器内部错误",
         }
     }
@@ -139,6 +141,10 @@ impl Catalogue for Zh {
                 self.json_problem(p)
             ),
             Body::NotADeadline(p) => format!("不是期限请求：{}", self.json_problem(p)),
+            Body::NotAStoredDeadline(p) => format!(
+                "不是待复核的期限（应为 {{\"request\": {{…}}, \"due_date\": …, \"due_at\": …, \"data_version\": …}}）：{}",
+                self.json_problem(p)
+            ),
             Body::CsvNotUtf8 => "CSV 不是 UTF-8 编码（请另存为“CSV UTF-8”）".to_owned(),
             Body::CsvHeader => "CSV 标题行无法读取".to_owned(),
             Body::CsvEmpty => "CSV 为空；第一行须写明请求字段名".to_owned(),
@@ -255,6 +261,21 @@ impl Catalogue for Zh {
             Strictly::Add => "计算跨越放假安排尚未公布的年份",
         };
         format!("答案依赖暂定的日子（{what}），而请求要求 strict=true")
+    }
+
+    fn history_error(&self, error: &HistoryError) -> String {
+        match error {
+            HistoryError::NotKept { version, oldest } => match oldest {
+                Some(oldest) => format!(
+                    "数据版本 {} 未保留（从未生效或已被清理）；保留的最早版本为 {oldest}",
+                    quoted(version)
+                ),
+                None => format!("数据版本 {} 未保留（从未生效或已被清理）", quoted(version)),
+            },
+            HistoryError::Unusable { version, reason } => {
+                format!("数据版本 {version} 的数据已保留，但无法重新编译：{reason}")
+            }
+        }
     }
 
     fn unauthorized(&self) -> String {

@@ -346,6 +346,33 @@ fn a_field_the_description_lacks_is_found() {
     );
 }
 
+/// The fields of `response` (to `method target`, a route of `pattern`) that the description of
+/// its status does not have, each named with the request.
+async fn undescribed_fields(
+    spec: &Value,
+    method: &str,
+    pattern: &str,
+    target: &str,
+    response: reqwest::Response,
+) -> Vec<String> {
+    let status = response.status().as_u16().to_string();
+    let answer: Value = response.json().await.expect("a JSON answer");
+    let responses = &spec["paths"][pattern][method]["responses"];
+    let described = resolve(spec, &responses[&status]);
+    let content = &described["content"];
+    let schema = ["application/json", "application/problem+json"]
+        .iter()
+        .find_map(|t| content.get(*t))
+        .map(|c| &c["schema"])
+        .unwrap_or_else(|| panic!("{method} {target}: status {status} is not described"));
+    let mut missing = Vec::new();
+    undescribed(spec, schema, &answer, "", &mut missing);
+    missing
+        .into_iter()
+        .map(|field| format!("{method} {target} ({status}): {field}"))
+        .collect()
+}
+
 #[tokio::test]
 async fn every_field_of_every_json_answer_is_described() {
     // Arrange
@@ -438,23 +465,53 @@ async fn every_field_of_every_json_answer_is_described() {
                 .await
             }
         };
-        let status = response.status().as_u16().to_string();
-        let answer: Value = response.json().await.expect("a JSON answer");
 
         // Assert
-        let responses = &spec["paths"][pattern][method]["responses"];
-        let described = resolve(&spec, &responses[&status]);
-        let content = &described["content"];
-        let schema = ["application/json", "application/problem+json"]
-            .iter()
-            .find_map(|t| content.get(*t))
-            .map(|c| &c["schema"])
-            .unwrap_or_else(|| panic!("{method} {target}: status {status} is not described"));
-        let mut missing = Vec::new();
-        undescribed(&spec, schema, &answer, "", &mut missing);
-        for field in missing {
-            problems.push(format!("{method} {target} ({status}): {field}"));
-        }
+        problems.extend(undescribed_fields(&spec, method, pattern, target, response).await);
+    }
+    let version = app.data_version().await;
+    let history: [(&str, &str, String, Option<String>); 4] = [
+        (
+            "get",
+            "/v1/changes",
+            format!("/v1/changes?since={version}&calendar=cn"),
+            None,
+        ),
+        (
+            "get",
+            "/v1/changes",
+            "/v1/changes?since=0123456789abcdef".to_owned(),
+            None,
+        ),
+        (
+            "get",
+            "/v1/workdays/add",
+            format!("/v1/workdays/add?start=2026-09-30&days=7&data_version={version}"),
+            None,
+        ),
+        (
+            "post",
+            "/v1/deadlines/recheck",
+            "/v1/deadlines/recheck".to_owned(),
+            Some(format!(
+                r#"{{"items": [{{"request": {{"rule": "countersign-reply", "event": "2026-09-30", "id": "a"}}, "due_date": "2026-10-14", "due_at": "2026-10-14T19:30:00+08:00", "data_version": "{version}"}}, {{"request": {{"rule": "countersign-reply", "event": "2026-09-30"}}, "due_date": "2026-10-14", "data_version": "0123456789abcdef"}}]}}"#
+            )),
+        ),
+    ];
+    for (method, pattern, target, body) in history {
+        let response = match body {
+            None => app.get(&target).await,
+            Some(body) => {
+                app.request(
+                    reqwest::Method::POST,
+                    &target,
+                    Some(body.into_bytes()),
+                    Some("application/json"),
+                )
+                .await
+            }
+        };
+        problems.extend(undescribed_fields(&spec, method, pattern, &target, response).await);
     }
     let reload = app
         .client

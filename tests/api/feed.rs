@@ -117,19 +117,6 @@ async fn spawn_with_feed_unsettled(feed: &FakeFeed, state_dir: &str) -> TestApp 
 }
 
 impl TestApp {
-    async fn reload(&self, token: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}/v1/admin/reload", self.address));
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        request
-            .send()
-            .await
-            .expect("the reload request is answered")
-    }
-
     async fn october_ninth(&self, year: i32) -> Value {
         let from = format!("{year}-10-01");
         let to = format!("{year}-10-09");
@@ -139,14 +126,6 @@ impl TestApp {
         )
         .await;
         days["days"][8].clone()
-    }
-
-    async fn data_version(&self) -> String {
-        let ready = ok_json(self.get("/readyz").await).await;
-        ready["data_version"]
-            .as_str()
-            .expect("readyz names the data version")
-            .to_owned()
     }
 }
 
@@ -170,7 +149,7 @@ async fn a_newly_published_year_changes_answers_even_ones_cached_before_it() {
 
     // Act: the notice is published; the admin reload polls the feed now.
     feed.set(Answer::Body(notice(year))).await;
-    let reload = ok_json(app.reload(Some(TOKEN)).await).await;
+    let reload = ok_json(app.admin_reload(Some(TOKEN)).await).await;
 
     // Assert
     let outcome = reload["feed"]["last_outcome"].to_string();
@@ -235,7 +214,7 @@ async fn garbage_empty_out_of_year_missing_and_slow_feeds_leave_the_data_as_they
     ];
     for (what, answer, expected) in cases {
         feed.set(answer).await;
-        let reload = ok_json(app.reload(Some(TOKEN)).await).await;
+        let reload = ok_json(app.admin_reload(Some(TOKEN)).await).await;
         let outcome = reload["feed"]["last_outcome"].to_string();
         assert!(
             outcome.contains(expected),
@@ -260,7 +239,7 @@ async fn a_restart_without_the_feed_keeps_the_accepted_data() {
     let feed = start_feed(Answer::Body(notice(year))).await;
     let state = tempfile::tempdir().unwrap();
     let first = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
-    ok_json(first.reload(Some(TOKEN)).await).await;
+    ok_json(first.admin_reload(Some(TOKEN)).await).await;
     assert_eq!(
         first.october_ninth(year).await["name"],
         "国庆节",
@@ -339,7 +318,7 @@ async fn a_reload_that_changes_the_data_answers_with_the_new_version_in_body_and
     std::fs::write(&file, notice(15)).unwrap();
 
     // Act
-    let response = app.reload(Some(TOKEN)).await;
+    let response = app.admin_reload(Some(TOKEN)).await;
 
     // Assert
     let header = response
@@ -365,7 +344,7 @@ async fn the_admin_route_refuses_a_missing_or_wrong_token_and_is_absent_without_
     let feed = start_feed(Answer::Status(404)).await;
     let state = tempfile::tempdir().unwrap();
     let app = spawn_with_feed(&feed, state.path().to_str().unwrap()).await;
-    let refused = app.reload(None).await;
+    let refused = app.admin_reload(None).await;
     let challenge = refused.headers().get(header::WWW_AUTHENTICATE).cloned();
     assert_eq!(
         challenge.as_ref().and_then(|v| v.to_str().ok()),
@@ -373,9 +352,15 @@ async fn the_admin_route_refuses_a_missing_or_wrong_token_and_is_absent_without_
         "a 401 names the Bearer scheme"
     );
     assert_problem(refused, 401, "unauthorized", &[]).await;
-    assert_problem(app.reload(Some("wrong")).await, 401, "unauthorized", &[]).await;
+    assert_problem(
+        app.admin_reload(Some("wrong")).await,
+        401,
+        "unauthorized",
+        &[],
+    )
+    .await;
     assert_eq!(
-        app.reload(Some(TOKEN)).await.status(),
+        app.admin_reload(Some(TOKEN)).await.status(),
         200,
         "the right token reloads"
     );
@@ -452,7 +437,7 @@ async fn idle_feed_polls_keep_every_etag_but_those_of_the_status() {
 
     // Act — three polls that change nothing but the feed's status.
     for _ in 0..3 {
-        assert_eq!(app.reload(Some(TOKEN)).await.status(), 200);
+        assert_eq!(app.admin_reload(Some(TOKEN)).await.status(), 200);
     }
     let after = app.get(path).await;
     let again = app
@@ -492,7 +477,7 @@ async fn answers_that_the_cache_does_not_keep_still_say_they_vary_on_accept() {
         app.get_calendar("cn").await,
         app.get_rules().await,
         app.get_rule("countersign-reply").await,
-        app.reload(Some(TOKEN)).await,
+        app.admin_reload(Some(TOKEN)).await,
     ];
 
     // Assert

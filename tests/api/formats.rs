@@ -581,8 +581,7 @@ async fn the_deadline_reminder_falls_on_the_last_working_day_before_the_due_date
 
 // ---- CSV batches ---------------------------------------------------------------------------
 
-const BATCH_HEADER: &str =
-    "row,id,ok,rule,calendar,event_date,unit,amount,due_date,due_at,provisional,error_code,error";
+const BATCH_HEADER: &str = "row,id,ok,rule,calendar,event_date,unit,amount,due_date,due_at,provisional,data_version,error_code,error";
 
 #[tokio::test]
 async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_alone() {
@@ -603,16 +602,21 @@ async fn a_csv_batch_is_answered_one_csv_row_per_input_row_and_a_bad_row_fails_a
         )
         .await;
 
-    // Assert
+    // Assert — every row names the data version it was counted on.
+    let v = app.data_version().await;
     let answer = ok_body(response, CSV).await;
     let lines = crlf_lines(&answer);
     assert_eq!(
         lines,
         [
-            BATCH_HEADER,
-            "1,,true,kizilsu/meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,,",
-            "2,,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date",
-            "3,,true,kizilsu/countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,,",
+            BATCH_HEADER.to_owned(),
+            format!(
+                "1,,true,kizilsu/meeting-issuance,cn,2025-01-24,working_days,7,2025-02-10,2025-02-11T00:00:00+08:00,false,{v},,"
+            ),
+            format!("2,,false,,,,,,,,,{v},invalid-event,event 2026-02-30 is not a calendar date"),
+            format!(
+                "3,,true,kizilsu/countersign-reply,cn,2026-09-30,working_days,7,2026-10-15,2026-10-16T00:00:00+08:00,false,{v},,"
+            ),
         ],
         "expected rows 1 and 3 due, row 2's error in its error column"
     );
@@ -694,14 +698,19 @@ async fn a_csv_batch_carries_the_callers_own_columns_through_unchanged() {
         .await;
 
     // Assert — the caller's columns come last, in their own order and words; the id is echoed.
+    let v = app.data_version().await;
     let answer = ok_body(response, CSV).await;
     let lines = crlf_lines(&answer);
     assert_eq!(
         lines,
         [
-            format!("{BATCH_HEADER},文号,标题").as_str(),
-            "1,D-12,true,kizilsu/countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-15T19:30:00+08:00,false,,,克政办发〔2026〕12号,\"关于征求意见的函, 急\"",
-            "2,D-13,false,,,,,,,,,invalid-event,event 2026-02-30 is not a calendar date,克政办发〔2026〕13号,会签",
+            format!("{BATCH_HEADER},文号,标题"),
+            format!(
+                "1,D-12,true,kizilsu/countersign-reply,cn-xj-kizilsu,2026-09-30,working_days,7,2026-10-15,2026-10-15T19:30:00+08:00,false,{v},,,克政办发〔2026〕12号,\"关于征求意见的函, 急\""
+            ),
+            format!(
+                "2,D-13,false,,,,,,,,,{v},invalid-event,event 2026-02-30 is not a calendar date,克政办发〔2026〕13号,会签"
+            ),
         ],
         "expected each row with the caller's columns carried through"
     );
@@ -760,7 +769,10 @@ async fn a_json_batch_is_answered_in_csv_when_asked() {
         lines[1]
     );
     assert!(
-        lines[2].starts_with("2,,false,,,,,,,,,unknown-rule,"),
+        lines[2].starts_with(&format!(
+            "2,,false,,,,,,,,,{},unknown-rule,",
+            app.data_version().await
+        )),
         "expected item 2 to fail with unknown-rule, got {:?}",
         lines[2]
     );

@@ -108,7 +108,42 @@ impl TestApp {
         .await
     }
 
-    /// `GET /healthz`.
+    /// `POST /v1/admin/reload`, with `token` as the bearer token if given.
+    pub async fn admin_reload(&self, token: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/admin/reload", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("the reload request is answered")
+    }
+
+    /// The data version in force (`x-data-version`).
+    pub async fn data_version(&self) -> String {
+        let response = self.get("/v1/calendars").await;
+        response
+            .headers()
+            .get("x-data-version")
+            .and_then(|v| v.to_str().ok())
+            .expect("every answer names its data version")
+            .to_owned()
+    }
+
+    /// `GET /v1/changes`.
+    pub async fn get_changes(&self, query: &[(&str, &str)]) -> Response {
+        self.get(&format!("/v1/changes?{}", self::query(query)))
+            .await
+    }
+
+    /// `POST /v1/deadlines/recheck` with a JSON body.
+    pub async fn post_recheck(&self, body: &Value) -> Response {
+        self.post_json("/v1/deadlines/recheck", body).await
+    }
+
     pub async fn healthz(&self) -> Response {
         self.get("/healthz").await
     }

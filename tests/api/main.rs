@@ -13,6 +13,7 @@ mod feed;
 mod feed_transport;
 mod formats;
 mod helpers;
+mod history;
 mod hostile;
 mod hours;
 mod language;

@@ -94,8 +94,6 @@ impl std::ops::Deref for Replica {
 
 /// What the tests ask a server, in-process or a process.
 trait Server {
-    /// The data version `/readyz` names.
-    async fn data_version(&self) -> String;
     /// `POST /v1/admin/reload`; the data version it put in force.
     async fn reload(&self) -> String;
     /// The value of the series `name` in `/metrics`.
@@ -112,13 +110,6 @@ trait Server {
 }
 
 impl Server for TestApp {
-    async fn data_version(&self) -> String {
-        ok_json(self.get("/readyz").await).await["data_version"]
-            .as_str()
-            .expect("readyz names the data version")
-            .to_owned()
-    }
-
     /// `POST /v1/admin/reload`; the data version it put in force.
     async fn reload(&self) -> String {
         let response = self

@@ -1,0 +1,432 @@
+//! `/v1/changes`: what a new version of the data changed, day by day, and `POST
+//! /v1/deadlines/recheck`: which stored deadlines it moved. Both take the changes from the store
+//! (kept versions compiled again); this module only reads requests and writes answers.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::batch::{self, Batch, Item, Writer, failed, write_item};
+use super::{AppState, Snapshot, params::Params, problem::ApiError, render};
+use crate::calendar::DayKind;
+use crate::calendar::diff::{DayChange, DayState};
+use crate::deadline::recheck::{Stored, moved};
+use crate::deadline::{Answer, Input, JsonProblem};
+use crate::store::{HistoryError, Kept};
+use crate::text::{Body, Invalid, Lang};
+use crate::time::Moment;
+
+/// A day as one version had it.
+#[derive(Serialize)]
+struct DayStateDto<'a> {
+    working: bool,
+    kind: DayKind,
+    name: Option<&'a str>,
+    provisional: bool,
+    estimated: bool,
+}
+
+impl<'a> DayStateDto<'a> {
+    fn new(state: &'a DayState) -> Self {
+        DayStateDto {
+            working: state.is_working(),
+            kind: state.kind,
+            name: state.name.as_deref(),
+            provisional: state.provisional,
+            estimated: state.estimated,
+        }
+    }
+}
+
+/// One changed day, before and after.
+#[derive(Serialize)]
+struct DayChangeDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
+    date: NaiveDate,
+    old: DayStateDto<'a>,
+    new: DayStateDto<'a>,
+}
+
+impl<'a> DayChangeDto<'a> {
+    fn new(change: &'a DayChange) -> Self {
+        DayChangeDto {
+            date: change.date,
+            old: DayStateDto::new(&change.old),
+            new: DayStateDto::new(&change.new),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ChangesDto<'a> {
+    calendar: &'a str,
+    since: &'a str,
+    data_version: &'a str,
+    versions: &'a [Kept],
+    days: Vec<DayChangeDto<'a>>,
+}
+
+/// The CSV columns of `/v1/changes`.
+const CHANGE_COLUMNS: [&str; 13] = [
+    "date",
+    "calendar",
+    "old_working",
+    "old_kind",
+    "old_name",
+    "old_provisional",
+    "old_estimated",
+    "new_working",
+    "new_kind",
+    "new_name",
+    "new_provisional",
+    "new_estimated",
+    "data_version",
+];
+
+fn state_fields(state: &DayState) -> [String; 5] {
+    [
+        state.is_working().to_string(),
+        state.kind.as_str().to_owned(),
+        state.name.clone().unwrap_or_default(),
+        state.provisional.to_string(),
+        state.estimated.to_string(),
+    ]
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: Params,
+    data: Snapshot,
+) -> Result<HttpResponse, ApiError> {
+    let how = render::negotiate(&req, &params)?;
+    let calendar = data.calendar(&state, &params)?.id();
+    let since = params
+        .get("since")?
+        .ok_or(ApiError::MissingParameter { name: "since" })?;
+    let changes = state.store.changes(since, &data.0, calendar)?;
+    if how.format == render::Format::Csv {
+        let rows = changes.days.iter().map(|c| {
+            let mut row = vec![c.date.to_string(), calendar.to_owned()];
+            row.extend(state_fields(&c.old));
+            row.extend(state_fields(&c.new));
+            row.push(changes.data_version.clone());
+            row
+        });
+        return render::csv(&CHANGE_COLUMNS, rows, how.bom);
+    }
+    Ok(render::json(&ChangesDto {
+        calendar,
+        since: &changes.since,
+        data_version: &changes.data_version,
+        versions: &changes.versions,
+        days: changes.days.iter().map(DayChangeDto::new).collect(),
+    }))
+}
+
+pub async fn recheck(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    data: Snapshot,
+    params: Params,
+    payload: web::Payload,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    batch::run(&req, state, &params, payload, |state| Recheck {
+        batch: Batch::new(state, data, lang),
+        changes: RefCell::new(HashMap::new()),
+    })
+    .await
+}
+
+/// A stored deadline as JSON: the request as sent, and what it was told.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredJson<'a> {
+    #[serde(borrow)]
+    request: &'a RawValue,
+    due_date: Option<String>,
+    due_at: Option<String>,
+    data_version: Option<String>,
+}
+
+/// The columns of a stored deadline besides the request's.
+const STORED_FIELDS: [&str; 3] = ["due_date", "due_at", "data_version"];
+
+/// The CSV columns of a recheck's body: the request's, then [`STORED_FIELDS`].
+const STORED_COLUMNS: [&str; Input::FIELDS.len() + 3] = {
+    let mut columns = [""; Input::FIELDS.len() + 3];
+    let mut i = 0;
+    while i < columns.len() {
+        columns[i] = if i < Input::FIELDS.len() {
+            Input::FIELDS[i]
+        } else {
+            STORED_FIELDS[i - Input::FIELDS.len()]
+        };
+        i += 1;
+    }
+    columns
+};
+
+/// Reads a stored field (`due_date`, `due_at`, `data_version`) into `stored`.
+fn set_stored(stored: &mut Stored, field: &'static str, value: &str) -> Result<(), ApiError> {
+    let invalid = |why| ApiError::InvalidParameter {
+        name: field.to_owned(),
+        why,
+    };
+    match field {
+        "due_date" => {
+            let date = crate::time::parse_date(value).map_err(|e| invalid(Invalid::Date(e)))?;
+            stored.due_date = Some(date);
+        }
+        "due_at" => match Moment::parse(value).map_err(|e| invalid(Invalid::Moment(e)))? {
+            Moment::Instant(at) => stored.due_at = Some(at),
+            _ => {
+                let shape = crate::time::MomentError::Shape(crate::time::shorten(value));
+                return Err(invalid(Invalid::Moment(shape)));
+            }
+        },
+        _ => stored.data_version = Some(value.to_owned()),
+    }
+    Ok(())
+}
+
+/// Checks that a stored deadline says what it was told and on which data.
+fn complete(stored: Stored) -> Result<Stored, ApiError> {
+    if stored.due_date.is_none() {
+        return Err(ApiError::MissingParameter { name: "due_date" });
+    }
+    if stored.data_version.is_none() {
+        return Err(ApiError::MissingParameter {
+            name: "data_version",
+        });
+    }
+    Ok(stored)
+}
+
+impl Item for Stored {
+    fn columns() -> &'static [&'static str] {
+        &STORED_COLUMNS
+    }
+
+    fn from_json(text: &[u8]) -> Result<Self, ApiError> {
+        let not_one = |e: &serde_json::Error| {
+            ApiError::InvalidBody(Body::NotAStoredDeadline(JsonProblem::from_serde(e)))
+        };
+        let json: StoredJson<'_> = serde_json::from_slice(text).map_err(|e| not_one(&e))?;
+        let mut stored = Stored {
+            request: <Input as Item>::from_json(json.request.get().as_bytes())?,
+            ..Stored::default()
+        };
+        for (field, value) in
+            STORED_FIELDS
+                .into_iter()
+                .zip([json.due_date, json.due_at, json.data_version])
+        {
+            if let Some(value) = value {
+                set_stored(&mut stored, field, &value)?;
+            }
+        }
+        complete(stored)
+    }
+
+    fn from_row<'r>(
+        cells: impl Iterator<Item = (&'static str, &'r str)>,
+    ) -> Result<Self, ApiError> {
+        let mut stored = Stored::default();
+        for (field, value) in cells {
+            if STORED_FIELDS.contains(&field) {
+                if !value.is_empty() {
+                    set_stored(&mut stored, field, value)?;
+                }
+            } else {
+                stored.request.set(field, value)?;
+            }
+        }
+        complete(stored)
+    }
+}
+
+/// A recheck's answers: the deadline batch's computation, and each stored version's changes
+/// per calendar, found once per batch.
+struct Recheck {
+    batch: Batch,
+    changes: RefCell<HashMap<(String, String), ChangesSince>>,
+}
+
+/// One stored version's changes of one calendar, or why there are none.
+type ChangesSince = Result<Arc<[DayChange]>, HistoryError>;
+
+/// What one stored deadline came to.
+struct Outcome<'a> {
+    answer: Answer<'a>,
+    changed: bool,
+    by: Vec<DayChange>,
+}
+
+impl Recheck {
+    /// The changes of `calendar` since `version`.
+    fn changes_since(&self, version: &str, calendar: &str) -> ChangesSince {
+        let key = (version.to_owned(), calendar.to_owned());
+        if let Some(found) = self.changes.borrow().get(&key) {
+            return found.clone();
+        }
+        let data = self.batch.data();
+        let found = self
+            .batch
+            .state()
+            .store
+            .changes(version, &data.0, calendar)
+            .map(|c| Arc::from(c.days));
+        self.changes.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn outcome<'a>(&'a self, stored: &Stored) -> Result<Outcome<'a>, ApiError> {
+        let answer = self.batch.compute(&stored.request)?;
+        let version = stored.data_version.as_deref().unwrap_or_default();
+        let changes = self.changes_since(version, answer.calendar.id())?;
+        let found = moved(stored, &answer, &changes);
+        Ok(Outcome {
+            changed: found.changed,
+            by: found.by.into_iter().cloned().collect(),
+            answer,
+        })
+    }
+}
+
+/// What a stored deadline was told.
+#[derive(Serialize)]
+struct WasDto<'a> {
+    #[serde(serialize_with = "render::iso_date_opt")]
+    due_date: Option<NaiveDate>,
+    due_at: Option<String>,
+    data_version: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RecheckedDto<'a> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    changed: bool,
+    calendar: &'a str,
+    #[serde(serialize_with = "render::iso_date")]
+    due_date: NaiveDate,
+    due_at: String,
+    provisional: bool,
+    data_version: &'a str,
+    was: WasDto<'a>,
+    moved_by: Vec<DayChangeDto<'a>>,
+}
+
+/// The CSV columns of a recheck's answer.
+const RECHECK_COLUMNS: [&str; 15] = [
+    "row",
+    "id",
+    "ok",
+    "changed",
+    "calendar",
+    "due_date",
+    "due_at",
+    "provisional",
+    "data_version",
+    "was_due_date",
+    "was_due_at",
+    "was_data_version",
+    "moved_by",
+    "error_code",
+    "error",
+];
+
+fn instant(at: DateTime<chrono::FixedOffset>) -> String {
+    at.to_rfc3339()
+}
+
+impl Writer for Recheck {
+    type Item = Stored;
+
+    fn header(&self, _status: bool) -> Vec<&'static str> {
+        RECHECK_COLUMNS.to_vec()
+    }
+
+    fn write_json(&self, item: Result<Stored, ApiError>, out: &mut Vec<u8>) {
+        let lang = self.batch.lang();
+        let stored = match item {
+            Ok(stored) => stored,
+            Err(err) => return write_item(&failed(None, &err, lang), out, lang),
+        };
+        let id = stored.request.id.as_deref();
+        match self.outcome(&stored) {
+            Err(err) => write_item(&failed(id, &err, lang), out, lang),
+            Ok(o) => {
+                let d = &o.answer.deadline;
+                let dto = RecheckedDto {
+                    ok: true,
+                    id,
+                    changed: o.changed,
+                    calendar: o.answer.calendar.id(),
+                    due_date: d.due_date,
+                    due_at: d.due_at.to_rfc3339(),
+                    provisional: d.provisional,
+                    data_version: self.batch.data().0.version(),
+                    was: WasDto {
+                        due_date: stored.due_date,
+                        due_at: stored.due_at.map(instant),
+                        data_version: stored.data_version.as_deref(),
+                    },
+                    moved_by: o.by.iter().map(DayChangeDto::new).collect(),
+                };
+                write_item(&dto, out, lang)
+            }
+        }
+    }
+
+    fn csv_fields(&self, row: usize, item: Result<Stored, ApiError>, _status: bool) -> Vec<String> {
+        let id = item
+            .as_ref()
+            .ok()
+            .and_then(|s| s.request.id.clone())
+            .unwrap_or_default();
+        let mut fields = vec![row.to_string(), id];
+        let was = item.as_ref().ok().map(|s| {
+            [
+                s.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                s.due_at.map(instant).unwrap_or_default(),
+                s.data_version.clone().unwrap_or_default(),
+            ]
+        });
+        let version = self.batch.data().0.version().to_owned();
+        match item.and_then(|stored| self.outcome(&stored).map(|o| (o, stored))) {
+            Ok((o, _)) => {
+                let d = &o.answer.deadline;
+                let moved_by: Vec<String> = o.by.iter().map(|c| c.date.to_string()).collect();
+                fields.extend([
+                    "true".to_owned(),
+                    o.changed.to_string(),
+                    o.answer.calendar.id().to_owned(),
+                    d.due_date.to_string(),
+                    d.due_at.to_rfc3339(),
+                    d.provisional.to_string(),
+                    version,
+                ]);
+                fields.extend(was.unwrap_or_default());
+                fields.extend([moved_by.join(" "), String::new(), String::new()]);
+            }
+            Err(err) => {
+                let problem = err.problem(self.batch.lang());
+                fields.push("false".to_owned());
+                fields.extend(std::iter::repeat_n(String::new(), 5));
+                fields.push(version);
+                fields.extend(was.unwrap_or_default());
+                fields.extend([String::new(), problem.code, problem.detail]);
+            }
+        }
+        fields
+    }
+}
