@@ -104,7 +104,7 @@ pub enum DeadlineError {
     },
     /// `paused` that is not `<from>/<to>` dates, or runs backwards.
     Paused(String),
-    /// More `paused` intervals than [`MAX_PAUSED`](crate::deadline::MAX_PAUSED).
+    /// More `paused` intervals than [`MAX_PAUSED`].
     TooManyPaused,
     /// `paused` with a period that cannot be paused (backward, or in hours).
     PausedNotAllowed,

@@ -383,7 +383,7 @@ fn sweep(dir: &Path, keep: impl Fn(&str) -> bool) {
     }
 }
 
-/// Removes `path` if it is older than [`GRACE`]: a partial write that did not finish, and
+/// Removes `path` if it is older than `GRACE` (ten minutes): a partial write that did not finish, and
 /// not another replica's write in progress.
 pub fn remove_if_stale(path: &Path) {
     let old = fs::metadata(path)
