@@ -25,6 +25,38 @@ pub async fn spawn_app() -> TestApp {
 
 /// As [`spawn_app`], with some `QIXIAN_*` variables set (the address is always port 0).
 pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    spawn_running(settings).await.app
+}
+
+/// A server a test can stop, as SIGTERM stops it, to start another on the same directories.
+pub struct Running {
+    pub app: TestApp,
+    handle: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops it as SIGTERM does, and waits until it has.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), self.running).await;
+        assert!(
+            matches!(stopped, Ok(Ok(Ok(())))),
+            "the server stops cleanly: {stopped:?}"
+        );
+    }
+}
+
+impl std::ops::Deref for Running {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+/// As [`spawn_app_with`], keeping the handle to stop it.
+pub async fn spawn_running(settings: &[(&str, &str)]) -> Running {
     let settings: Vec<(String, String)> = settings
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -41,7 +73,8 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
     .expect("the test configuration is valid");
     let app = Application::build(config).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let handle = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
     let mut english = header::HeaderMap::new();
     english.insert(
         header::ACCEPT_LANGUAGE,
@@ -53,7 +86,11 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
         .default_headers(english)
         .build()
         .expect("the HTTP client builds");
-    TestApp { address, client }
+    Running {
+        app: TestApp { address, client },
+        handle,
+        running,
+    }
 }
 
 /// Encodes name/value pairs as a query string (`+`, `:` and the like escaped).

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, ok_json, spawn_app_with};
+use crate::helpers::{Running, TestApp, assert_problem, ok_json, spawn_running};
 
 const TOKEN: &str = "history-test-admin-token";
 
@@ -18,14 +18,14 @@ const TOKEN: &str = "history-test-admin-token";
 const ZHOUQING_2027: &str = r#"{"year": 2027, "papers": ["克州 notice (test)"], "days": [
     {"name": "州庆", "date": "2027-07-14", "isOffDay": true, "source": "test"}]}"#;
 
-async fn spawn(state: &Path, holidays: &Path, extra: &[(&str, &str)]) -> TestApp {
+async fn spawn(state: &Path, holidays: &Path, extra: &[(&str, &str)]) -> Running {
     let mut settings = vec![
         ("QIXIAN_STATE_DIR", state.to_str().unwrap()),
         ("QIXIAN_HOLIDAYS_DIR", holidays.to_str().unwrap()),
         ("QIXIAN_ADMIN_TOKEN", TOKEN),
     ];
     settings.extend_from_slice(extra);
-    spawn_app_with(&settings).await
+    spawn_running(&settings).await
 }
 
 fn write_operator_file(holidays: &Path, text: &str) {
@@ -317,7 +317,9 @@ async fn two_servers_on_one_state_directory_share_the_history_across_restarts() 
         "the second still has no 州庆"
     );
 
-    // Act: a restart, then a third version with a history of two.
+    // Act: both stop, one starts again, then a third version with a history of two.
+    first.stop().await;
+    second.stop().await;
     let restarted = spawn(
         state.path(),
         holidays.path(),

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::helpers::{TestApp, ok_json};
+use crate::helpers::{Running, TestApp, ok_json, spawn_running};
 
 const TOKEN: &str = "webhook-test-admin-token";
 
@@ -29,58 +29,32 @@ fn secret() -> String {
 }
 
 /// A server started by the test, with the handle to stop it.
-struct Replica {
-    app: TestApp,
-    handle: actix_web::dev::ServerHandle,
-    running: tokio::task::JoinHandle<std::io::Result<()>>,
-}
+struct Replica(Running);
 
 impl Replica {
     /// Starts the real application with the webhook on `receiver`, the operator's directory
     /// `holidays`, the admin token, quick retries (100 ms, doubling) and `more` settings.
     async fn start(receiver: &MockServer, holidays: &Path, more: &[(&str, &str)]) -> Self {
-        let url = format!("{}/hooks/qixian", receiver.uri());
-        let mut settings: Vec<(String, String)> = vec![
-            ("QIXIAN_ADDR".into(), "127.0.0.1:0".into()),
-            ("QIXIAN_WORKERS".into(), "1".into()),
-            ("QIXIAN_ADMIN_TOKEN".into(), TOKEN.into()),
-            ("QIXIAN_HOLIDAYS_DIR".into(), path_text(holidays)),
-            ("QIXIAN_WEBHOOK_URLS".into(), url),
-            ("QIXIAN_WEBHOOK_SECRET".into(), secret()),
-            ("QIXIAN_WEBHOOK_TIMEOUT_SECS".into(), "2".into()),
-            ("QIXIAN_WEBHOOK_RETRY_BASE_MS".into(), "100".into()),
+        let (url, secret, holidays) = (
+            format!("{}/hooks/qixian", receiver.uri()),
+            secret(),
+            path_text(holidays),
+        );
+        let mut settings: Vec<(&str, &str)> = vec![
+            ("QIXIAN_ADMIN_TOKEN", TOKEN),
+            ("QIXIAN_HOLIDAYS_DIR", &holidays),
+            ("QIXIAN_WEBHOOK_URLS", &url),
+            ("QIXIAN_WEBHOOK_SECRET", &secret),
+            ("QIXIAN_WEBHOOK_TIMEOUT_SECS", "2"),
+            ("QIXIAN_WEBHOOK_RETRY_BASE_MS", "100"),
         ];
-        settings.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-        let config = qixian::config::Config::from_lookup(|name| {
-            settings
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        })
-        .expect("the test configuration is valid");
-        let app = qixian::startup::Application::build(config).expect("the application builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        let running = tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("the HTTP client builds");
-        Replica {
-            app: TestApp { address, client },
-            handle,
-            running,
-        }
+        settings.extend_from_slice(more);
+        Replica(spawn_running(&settings).await)
     }
 
     /// Stops it as SIGTERM does, and waits until it has.
     async fn stop(self) {
-        self.handle.stop(true).await;
-        let stopped = tokio::time::timeout(Duration::from_secs(10), self.running).await;
-        assert!(
-            matches!(stopped, Ok(Ok(Ok(())))),
-            "the server stops cleanly: {stopped:?}"
-        );
+        self.0.stop().await;
     }
 }
 
@@ -88,7 +62,7 @@ impl std::ops::Deref for Replica {
     type Target = TestApp;
 
     fn deref(&self) -> &TestApp {
-        &self.app
+        &self.0
     }
 }
 
