@@ -29,8 +29,10 @@ COPY Cargo.toml Cargo.lock build.rs openapi.yaml ./
 COPY src/ src/
 COPY holidays/ holidays/
 COPY rules/ rules/
-# The page for people (src/http/page.rs embeds it).
+# The page for people (src/http/page.rs embeds it), and the Excel add-in served under /addin/
+# (src/http/addin.rs embeds it).
 COPY page/ page/
+COPY clients/office/ clients/office/
 COPY benches/ benches/
 COPY tests/ tests/
 # target/ lives in a cache mount, which is gone when the RUN ends: the binary is copied out to /out.
