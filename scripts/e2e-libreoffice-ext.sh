@@ -16,48 +16,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 WORK=$(mktemp -d /tmp/qixian-e2e-oxt.XXXXXX)
-GROUPS_STARTED=()
-passed=0
-failed=0
-
-cleanup() {
-    local pid
-    for pid in "${GROUPS_STARTED[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null
-    done
-    for _ in $(seq 50); do
-        local alive=0
-        for pid in "${GROUPS_STARTED[@]}"; do
-            kill -0 -- "-$pid" 2>/dev/null && alive=1
-        done
-        ((alive)) || break
-        sleep 0.1
-    done
-    for pid in "${GROUPS_STARTED[@]}"; do
-        kill -KILL -- "-$pid" 2>/dev/null
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
-
-add_counts() {
-    local what=$1 log=$2 last
-    last=$(tail -n 1 "$log")
-    if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        passed=$((passed + BASH_REMATCH[1]))
-        failed=$((failed + BASH_REMATCH[2]))
-    else
-        fail "$what ended without a count (timed out or crashed); its last line: $last"
-    fi
-}
-
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+# shellcheck source=scripts/e2e/harness.sh
+source scripts/e2e/harness.sh
 
 echo "== tools"
 need=()
@@ -113,13 +73,6 @@ for port in range(18800, 18850):
 else:
     sys.exit("no free port in 18800-18849")
 PYEOF
-}
-
-start() {
-    local log=$1
-    shift
-    setsid "$@" >"$log" 2>&1 </dev/null &
-    GROUPS_STARTED+=($!)
 }
 
 # The office side runs as an unprivileged user when we are root (unopkg refuses root).
