@@ -161,9 +161,13 @@ pub enum Why {
     HoursElapsed,
     /// A day of time that does not count (中止; `paused`).
     Paused,
-    /// A day of three or more consecutive rest days inside a period counted as the tax law
-    /// counts (税收征收管理法实施细则 第一百零九条): the period is prolonged by it.
+    /// A day of the period, counted, that is one of three or more consecutive rest days
+    /// inside the period counted as the tax law counts (税收征收管理法实施细则 第一百零九条):
+    /// the period is prolonged by it.
     TaxProlonged,
+    /// A working day after a tax-counted period's own last day, counted to prolong it by the
+    /// days of long rest inside it ([`Why::TaxProlonged`]); its ordinal counts these days.
+    TaxProlongedDay,
     /// A day of an extension, counted.
     Extension,
     /// A month's or year's last day: the corresponding day of the month it ends in

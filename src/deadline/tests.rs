@@ -348,3 +348,4 @@ mod properties {
 }
 
 mod forms;
+mod tax;

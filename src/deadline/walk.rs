@@ -102,25 +102,40 @@ impl Walker<'_, '_> {
         moved.ok_or(DeadlineError::Calendar(CalendarError::OutOfRange { date }))
     }
 
-    /// Whether `date` is in a run of three or more consecutive rest days (税收征收管理法实施细则
-    /// 第一百零九条).
-    fn in_long_rest(&self, date: NaiveDate) -> Result<bool, DeadlineError> {
-        if self.day(date)?.is_working() {
-            return Ok(false);
-        }
-        let mut run = 1;
-        for forward in [false, true] {
-            let mut d = date;
-            while run < 3 {
-                d = Self::next(d, forward)?;
-                if self.calendar.day(d).is_ok_and(|day| !day.is_working()) {
-                    run += 1;
-                } else {
-                    break;
+    /// The tax counting (税收征收管理法实施细则 第一百零九条: 「在期限内有连续3日以上法定休假日的，
+    /// 按休假日天数顺延」), read as the SAT's annual 申报纳税期限 notices read it: among the
+    /// period's own days (`own`, indices into `steps`, in date order), the rest days in runs
+    /// of three or more consecutive days *inside the period* prolong it. A run that begins
+    /// before the period's first day or ends after its last counts only its days inside, and
+    /// only if three or more are. Marks those days [`Why::TaxProlonged`]; returns how many.
+    fn mark_long_rests(&mut self, own: &[usize]) -> u32 {
+        let mut prolonged = 0u32;
+        let mut run: Vec<usize> = Vec::new();
+        let mut close = |run: &mut Vec<usize>, steps: &mut Vec<Step>| {
+            if run.len() >= 3 {
+                for &i in run.iter() {
+                    steps[i].why = Why::TaxProlonged;
                 }
+                prolonged += run.len() as u32;
+            }
+            run.clear();
+        };
+        for &i in own {
+            let rest = !self.steps[i].kind.is_working();
+            // A paused day between two rest days breaks the run: they are not consecutive
+            // days of the period.
+            let follows = run
+                .last()
+                .is_some_and(|&j| self.steps[j].date.succ_opt() == Some(self.steps[i].date));
+            if !(rest && (run.is_empty() || follows)) {
+                close(&mut run, &mut self.steps);
+            }
+            if rest {
+                run.push(i);
             }
         }
-        Ok(run >= 3)
+        close(&mut run, &mut self.steps);
+        prolonged
     }
 
     /// Counts `amount` units forward from `from`; `extension` marks the days of an extension.
@@ -156,6 +171,8 @@ impl Walker<'_, '_> {
         };
         let mut d = from;
         let mut k = 0u32;
+        // The period's own days (not paused), by their index in `steps`, for the tax counting.
+        let mut own: Vec<usize> = Vec::new();
         while k < days {
             d = Self::next(d, true)?;
             let day = self.day(d)?;
@@ -172,11 +189,10 @@ impl Walker<'_, '_> {
                 }
                 continue;
             }
-            if counting == Counting::Tax && self.in_long_rest(d)? {
-                self.steps.push(step(day, false, None, Why::TaxProlonged));
-                continue;
-            }
             k += 1;
+            if counting == Counting::Tax {
+                own.push(self.steps.len());
+            }
             let why = match unit {
                 Unit::Months | Unit::Years if k == days => {
                     let months = if unit == Unit::Years {
@@ -198,6 +214,26 @@ impl Walker<'_, '_> {
             self.steps.push(step(day, true, Some(k), why));
         }
         let nominal = d;
+        let prolonged = self.mark_long_rests(&own);
+        if prolonged > 0 {
+            // 实施细则 第一百零九条 as the SAT applies it: the period's own last day is kept,
+            // and the deadline is the K-th working day after it, K the days of long rest.
+            let mut added = 0u32;
+            while added < prolonged {
+                d = Self::next(d, true)?;
+                let day = self.day(d)?;
+                if self.is_paused(d) {
+                    self.steps.push(step(day, false, None, Why::Paused));
+                } else if day.is_working() {
+                    added += 1;
+                    self.steps
+                        .push(step(day, true, Some(added), Why::TaxProlongedDay));
+                } else {
+                    self.steps.push(step(day, false, None, Why::NotWorking));
+                }
+            }
+            return Ok((d, nominal));
+        }
         // 第二百零三条: a last day that is a rest day moves to the day after the rest.
         while !self.day(d)?.is_working() {
             d = Self::next(d, true)?;

@@ -12,8 +12,8 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
-    JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, Counting, DeadlineError, Direction, Ending, Expected, InputError,
+    JsonKind, JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -660,6 +660,11 @@ impl Catalogue for En {
             (Some(rule), None) => format!(" ({}{})", super::short_statute(rule), rule.article),
             (None, _) => String::new(),
         };
+        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
+        let roll_basis = match period.counting {
+            Counting::Tax => "Tax Collection Administration Law Implementing Rules art. 109",
+            Counting::Civil => "Civil Code art. 203",
+        };
         match step.why {
             Why::EventDay if backward => {
                 format!("the day of the event counted back from, not counted; {day}")
@@ -689,8 +694,14 @@ impl Catalogue for En {
                 "{day}; time not counted in the period{}",
                 article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
             ),
+            Why::TaxProlonged if step.ordinal.is_some() => format!(
+                "day {n} of the period; {day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
+            ),
             Why::TaxProlonged => format!(
-                "{day}; one of three or more consecutive rest days, which prolong the period (Tax Collection Administration Law Implementing Rules art. 109)"
+                "{day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
+            ),
+            Why::TaxProlongedDay => format!(
+                "working day {n} after the period's own last day, which the rest days inside it prolong it by (Tax Collection Administration Law Implementing Rules art. 109); {day}"
             ),
             Why::RolledBack if working => format!(
                 "{day}; the period's last day fell on a rest day and moves earlier, to this day: acting later would miss the period"
@@ -715,11 +726,11 @@ impl Catalogue for En {
             Why::NoOfficeTime => format!("{day}; no office time, not counted"),
             Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
                 format!(
-                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203)"
+                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({roll_basis})"
                 )
             }
             Why::Rolled => format!(
-                "{day}; the period's last day fell on a rest day and moves to the day after the rest days (Civil Code art. 203)"
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({roll_basis})"
             ),
         }
     }

@@ -304,6 +304,8 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         (d(2026, 10, 12), Why::HoursElapsed),
         (d(2026, 10, 13), Why::Paused),
         (d(2026, 10, 5), Why::TaxProlonged),
+        (d(2026, 10, 6), Why::TaxProlonged),
+        (d(2026, 10, 16), Why::TaxProlongedDay),
         (d(2026, 10, 14), Why::Extension),
         (d(2026, 10, 15), Why::CorrespondingDay),
         (d(2026, 10, 31), Why::MonthEnd),
@@ -319,8 +321,14 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             date,
             kind: day.kind,
             name: day.name.map(str::to_owned),
-            counted: why == Why::Counted,
-            ordinal: (why == Why::Counted).then_some(3),
+            // One tax-prolonged day with its ordinal (10/6, the 6th day of the period), one
+            // without, so that both sentences are checked.
+            counted: matches!(why, Why::Counted | Why::TaxProlongedDay) || date == d(2026, 10, 6),
+            ordinal: match why {
+                Why::Counted | Why::TaxProlongedDay => Some(3),
+                Why::TaxProlonged if date == d(2026, 10, 6) => Some(6),
+                _ => None,
+            },
             why,
             minutes: matches!(why, Why::OfficeTime | Why::HoursElapsed).then_some(210),
         }
@@ -427,10 +435,15 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         direction: crate::deadline::Direction::Backward,
         ..Period::ad_hoc(Unit::WorkingDays, 5)
     };
+    let tax = Period {
+        counting: crate::deadline::Counting::Tax,
+        ..Period::ad_hoc(Unit::CalendarDays, 15)
+    };
     for step in &steps {
         texts.push(says.step_reason(step, &period));
         texts.push(says.step_reason(step, &ad_hoc));
         texts.push(says.step_reason(step, &backward));
+        texts.push(says.step_reason(step, &tax));
     }
     texts.push(says.period_length(&period));
     texts.push(says.period_length(&ad_hoc));

@@ -12,8 +12,8 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Direction, Ending, Expected, InputError, JsonKind,
-    JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, Consequence, Counting, DeadlineError, Direction, Ending, Expected, InputError,
+    JsonKind, JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -582,6 +582,11 @@ impl Catalogue for Zh {
             (Some(rule), None) => format!("（{}{}）", super::short_statute(rule), rule.article),
             (None, _) => String::new(),
         };
+        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
+        let roll_basis = match period.counting {
+            Counting::Tax => "《税收征收管理法实施细则》第一百零九条",
+            Counting::Civil => "《民法典》第二百零三条",
+        };
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("起算日，不计入（《民法典》第二百零一条）；{day}"),
@@ -605,8 +610,14 @@ impl Catalogue for Zh {
                 "{day}；不计算在期限内的期间，不计入{}",
                 article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
             ),
+            Why::TaxProlonged if step.ordinal.is_some() => format!(
+                "第{n}日；{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
+            ),
             Why::TaxProlonged => format!(
                 "{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
+            ),
+            Why::TaxProlongedDay => format!(
+                "期间最后一日后按休假日天数顺延的第{n}个工作日（《税收征收管理法实施细则》第一百零九条）；{day}"
             ),
             Why::RolledBack if is_working(step.kind) => {
                 format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
@@ -624,11 +635,11 @@ impl Catalogue for Zh {
             }
             Why::NoOfficeTime => format!("{day}；无办公时间，不计入"),
             Why::Rolled if is_working(step.kind) => format!(
-                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）"
+                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{roll_basis}）"
             ),
-            Why::Rolled => format!(
-                "{day}；最后一日为法定休假日，顺延至休假日结束的次日（《民法典》第二百零三条）"
-            ),
+            Why::Rolled => {
+                format!("{day}；最后一日为法定休假日，顺延至休假日结束的次日（{roll_basis}）")
+            }
         }
     }
 

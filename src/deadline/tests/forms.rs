@@ -156,14 +156,19 @@ fn a_minimum_period_runs_in_full_before_the_next_step() {
 
 #[test]
 fn the_tax_counting_prolongs_a_period_by_a_long_holiday_inside_it() {
-    // 15 days from Wed 9/30, counted as 实施细则 第一百零九条 counts: 10/1–10/7 (seven
-    // consecutive days off) prolong it by seven: 10/8 (1) … 10/22 (15), a Thursday.
+    // 15 days from Wed 9/30, counted as 实施细则 第一百零九条 counts and as the SAT applies it
+    // (税总办征科函〔2025〕64号 八: 「10月1日至7日放假7天，申报纳税期限顺延至10月26日」):
+    // 10/1–10/7, seven consecutive days off inside the period, prolong it by seven working
+    // days after its own last day, Thu 10/15: 10/16 (1), [10/17–18], 10/19–10/23 (2–6),
+    // [10/24–25], Mon 10/26 (7).
     let tax = Form {
         counting: Some(Counting::Tax),
         ..Form::default()
     };
     let prolonged = count(ad_hoc(Unit::CalendarDays, 15, tax), "2026-09-30", &[]);
-    assert_eq!(prolonged.due_date, d("2026-10-22"));
+    assert_eq!(prolonged.due_date, d("2026-10-26"));
+    assert!(whys(&prolonged).contains(&(d("2026-10-05"), Why::TaxProlonged)));
+    assert!(whys(&prolonged).contains(&(d("2026-10-26"), Why::TaxProlongedDay)));
     // The civil counting ends on Thu 10/15.
     let civil = count(
         ad_hoc(Unit::CalendarDays, 15, Form::default()),
