@@ -106,7 +106,7 @@ export const WORDS = {
   pausedLabel: "Time not counted",
   pausedTag: "paused",
   countingLabel: "Counting",
-  counting_tax: "3 or more consecutive statutory rest days inside the period prolong it by their number (Tax Collection Law implementing rules, art. 109).",
+  counting_tax: "3 or more consecutive statutory rest days inside the period prolong it by as many working days after its last day, as the State Taxation Administration's annual filing-deadline notices count (Tax Collection Law implementing rules, art. 109).",
   ordinalBack: (n) => `day ${n} back`,
   legendEventBack: "the event's day (not counted; counting back from the day before)",
   legendLatest: "latest day to act",

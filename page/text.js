@@ -107,7 +107,7 @@ export const WORDS = {
   pausedLabel: "不计算的时间",
   pausedTag: "不计",
   countingLabel: "计算方法",
-  counting_tax: "期限内有连续3日以上法定休假日的，按休假日天数顺延（税收征收管理法实施细则第一百零九条）。",
+  counting_tax: "期限内有连续3日以上法定休假日的，按休假日天数顺延（税收征收管理法实施细则第一百零九条）；依国家税务总局历年申报纳税期限通知，在期间最后一日后顺延同等天数的工作日。",
   ordinalBack: (n) => `前第${n}日`,
   legendEventBack: "事件日（不计入，从前一日往前数）",
   legendLatest: "最迟办理日",

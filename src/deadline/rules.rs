@@ -141,8 +141,22 @@ pub enum Counting {
     /// 民法典 第二百零三条: only a last day that is a rest day moves.
     #[default]
     Civil,
-    /// 税收征收管理法实施细则 第一百零九条: three or more consecutive statutory rest days inside
-    /// the period prolong it by their number, and a last day that is a rest day moves.
+    /// 税收征收管理法实施细则 第一百零九条 (「期限的最后一日是法定休假日的，以休假日期满的次日为
+    /// 期限的最后一日；在期限内有连续3日以上法定休假日的，按休假日天数顺延」), as the State
+    /// Taxation Administration applies it in its annual 申报纳税期限 notices
+    /// (「国家税务总局办公厅关于明确X年度申报纳税期限的通知」: 税总办征科函〔2021〕201号 for 2022,
+    /// 〔2022〕245号 for 2023, the 2024 notice, 〔2024〕71号 for 2025, 〔2025〕64号 for 2026;
+    /// all 60 months are held in `tests/data/sat-tax-deadlines.tsv`):
+    /// 1. K = the rest days of the period (event+1 … event+N) that lie in a run of three or
+    ///    more consecutive rest days *inside the period*. A run that begins before the
+    ///    period's first day or goes on after its last counts only its days inside, and only
+    ///    if three or more of them are.
+    /// 2. K > 0: the last day is the K-th working day after the period's own last day
+    ///    (event+N), even when event+N is itself in the run.
+    /// 3. K = 0: event+N, if a rest day, moves to the next working day.
+    ///
+    /// Only calendar-day periods (and months, years) are prolonged; an extension is counted
+    /// the same way, as a period of its own after the original last day.
     Tax,
 }
 
