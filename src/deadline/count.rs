@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::walk::walk;
-use super::{Bound, Consequence, Counting, DeadlineError, Direction, Period, Unit};
+use super::{Bound, Consequence, Counting, DeadlineError, Direction, Period, RuleCutoff, Unit};
 use crate::calendar::hours::{DayHours, HoursSource};
 use crate::calendar::{Calendar, CalendarError, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
@@ -41,26 +41,30 @@ pub struct Status {
     pub as_of_date: NaiveDate,
     /// Ahead, today, or past.
     pub state: State,
-    /// Working days after `as_of_date` up to and including the due date; 0 on the due date;
-    /// negative once overdue (minus the working days since the due date).
+    /// Working days after `as_of_date` up to and including the due date; 0 on the due date
+    /// (also once its cutoff has passed); negative once overdue: minus the working days from
+    /// the due date to the first working day from `as_of_date` on.
     pub working_days_left: i64,
-    /// What the lapse means under the rule, once overdue.
+    /// What the lapse means under the rule, where its statute says: shown while the period
+    /// runs as well as once it has lapsed.
     pub consequence: Option<Consequence>,
 }
 
 /// When the last day of a period ends, as the caller asks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Cutoff {
-    /// At the close of business where the calendar (or the caller) gives office hours, else
-    /// at 24:00 (民法典 第二百零三条).
+    /// As the law says: a rule's own cutoff ([`RuleCutoff`]); for an ad hoc period, the close
+    /// of business where the calendar (or the caller) gives office hours, else 24:00.
     #[default]
+    AsTheLawSays,
+    /// At the close of business where there are office hours, else at 24:00.
     CloseOfBusiness,
     /// At 24:00 in every case.
     Midnight,
 }
 
 impl Cutoff {
-    /// Every choice, the default first.
+    /// The choices a request may name.
     pub const NAMES: [&'static str; 2] = ["close_of_business", "midnight"];
 
     /// The choice a name (`midnight`) gives.
@@ -73,20 +77,40 @@ impl Cutoff {
     }
 }
 
+/// Who chose a deadline's cutoff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChosenBy {
+    /// The request (`cutoff=`).
+    Request,
+    /// The rule, as its law says ([`RuleCutoff`], with the rule's `cutoff_basis`).
+    Rule(RuleCutoff),
+    /// Nobody: an ad hoc period ends at the close of business where there are office hours.
+    AdHoc,
+}
+
 /// How a deadline's last moment was set, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ending<'c> {
     /// The close of business of the due day: its office hours' last interval ends.
     CloseOfBusiness {
-        /// The due day's hours (`10:00-14:00,15:30-19:30`).
+        /// The due day's hours (`10:00-14:00,15:30-19:30`), on Beijing time.
         hours: DayHours,
         /// Where they come from: none for hours the caller gave.
         from: Option<HoursFrom<'c>>,
+        /// Who chose the close of business. For a rule whose cutoff is
+        /// [`RuleCutoff::OfficeTarget`], the law's end is 24:00 ([`Deadline::legal_end`]).
+        by: ChosenBy,
+    },
+    /// 24:00, as the request or the rule says.
+    Midnight {
+        /// Who chose it.
+        by: ChosenBy,
     },
     /// 24:00, as the calendar gives no office hours.
     MidnightNoHours,
-    /// 24:00, as the caller asked.
-    MidnightAsked,
+    /// 24:00, as the calendar gives the due day no office hours (an agreed date on a rest
+    /// day).
+    MidnightDayWithoutHours,
     /// A period in office hours ends when its office time has run.
     OfficeTimeRun,
     /// A period in hours ends when its hours have run (民法典 第二百零一条第二款).
@@ -98,7 +122,9 @@ impl Ending<'_> {
     pub fn cutoff(&self) -> &'static str {
         match self {
             Ending::CloseOfBusiness { .. } => "close_of_business",
-            Ending::MidnightNoHours | Ending::MidnightAsked => "midnight",
+            Ending::Midnight { .. } | Ending::MidnightNoHours | Ending::MidnightDayWithoutHours => {
+                "midnight"
+            }
             Ending::OfficeTimeRun => "office_time",
             Ending::HoursRun => "hours",
         }
@@ -203,6 +229,12 @@ pub struct Deadline<'r> {
     pub due_at: DateTime<Tz>,
     /// How `due_at` was set, and why.
     pub ending: Ending<'r>,
+    /// When the law ends the period, where the answer's `due_at` is an earlier office target
+    /// (a rule whose cutoff is [`RuleCutoff::OfficeTarget`]): 24:00 of the due date.
+    pub legal_end: Option<DateTime<Tz>>,
+    /// For an extended calendar-day period, the two readings of where the extension runs
+    /// from, where they differ.
+    pub readings: Option<Readings>,
     /// For a minimum period: the earliest day the next step may happen.
     pub next_step: Option<NaiveDate>,
     /// The due date of the period itself, when an agreed one replaced it.
@@ -217,6 +249,18 @@ pub struct Deadline<'r> {
     pub explanation: Option<Vec<Step>>,
     /// The status as of a day, when asked for.
     pub status: Option<Status>,
+}
+
+/// The two readings of an extended calendar-day period, where they give different days: no
+/// text says whether the extension runs from the original period's last day after its roll
+/// (民法典 第二百零三条), or whether the whole N+X days run from the event. The answer takes
+/// the earlier, the safe date for the office's own duty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Readings {
+    /// The extension counted from the day after the original period's last day as rolled.
+    pub from_rolled_last_day: NaiveDate,
+    /// The period and its extension counted together from the event, then rolled.
+    pub from_event: NaiveDate,
 }
 
 /// What to compute: every choice made, nothing left to default.
@@ -303,6 +347,8 @@ pub fn compute<'r>(
     } = *request;
     let event_date = event.date_on(zone, read_on);
     calendar.day(event_date)?;
+    let period = period.in_force_on(event_date)?;
+    allowed_by_statute(&period, paused, agreed.as_ref())?;
     let office = calendar.hours(hours.as_ref());
     if !paused.is_empty() && period.unit.in_hours() {
         return Err(DeadlineError::PausedNotAllowed);
@@ -320,6 +366,8 @@ pub fn compute<'r>(
         && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
     let mut steps = None;
     let mut next_step = None;
+    let mut readings = None;
+    let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
     let (due, provisional, due_at, ending) = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
             let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
@@ -356,16 +404,20 @@ pub fn compute<'r>(
                 // A calendar-day period depends only on the days from its nominal last day on.
                 calendar.roll_forward(last)?
             };
-            let (due_at, ending) =
-                ending_of(calendar, office, hours.as_ref(), cutoff, due.value, zone)?;
+            let (due_at, ending) = end_of(due.value)?;
             (due.value, due.provisional, due_at, ending)
         }
         _ => {
-            let walked = walk(calendar, &period, event_date, paused)?;
+            let mut walked = walk(calendar, &period, event_date, paused)?;
+            readings = two_readings(calendar, &period, event_date, paused, walked.last)?;
+            if let Some(r) = readings {
+                // The earlier reading is the due date; the walk is cut there.
+                walked.last = r.from_event;
+                walked.steps.retain(|s| s.date <= r.from_event);
+            }
             let provisional =
                 calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
-            let (due_at, ending) =
-                ending_of(calendar, office, hours.as_ref(), cutoff, walked.last, zone)?;
+            let (due_at, ending) = end_of(walked.last)?;
             next_step = walked.next_step;
             steps = Some(walked.steps);
             (walked.last, provisional, due_at, ending)
@@ -381,7 +433,7 @@ pub fn compute<'r>(
             if let Some(steps) = steps.as_mut() {
                 agree_steps(calendar, steps, due, *date)?;
             }
-            let (at, ending) = ending_of(calendar, office, hours.as_ref(), cutoff, *date, zone)?;
+            let (at, ending) = end_of(*date)?;
             let provisional = provisional && *date >= due
                 || calendar.is_provisional_between(due.min(*date), *date)?;
             (*date, at, ending, provisional, Some(due))
@@ -392,6 +444,14 @@ pub fn compute<'r>(
     let status = as_of
         .map(|(date, at)| status_on(calendar, period, due, date, at.map(|t| t >= due_at)))
         .transpose()?;
+    let legal_end = matches!(
+        ending,
+        Ending::CloseOfBusiness {
+            by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
+            ..
+        }
+    )
+    .then(|| end_of_day(due, zone));
     Ok(Deadline {
         period,
         zone,
@@ -401,6 +461,8 @@ pub fn compute<'r>(
         due_date: due,
         due_at,
         ending,
+        legal_end,
+        readings,
         next_step,
         period_due,
         paused: paused.clone(),
@@ -409,6 +471,61 @@ pub fn compute<'r>(
         explanation,
         status,
     })
+}
+
+/// Refuses what the rule's statute does not allow: time not counted where it excludes none,
+/// an agreed due date where it has no 商定. Ad hoc periods allow both.
+fn allowed_by_statute(
+    period: &Period<'_>,
+    paused: &[(NaiveDate, NaiveDate)],
+    agreed: Option<&(NaiveDate, Option<String>)>,
+) -> Result<(), DeadlineError> {
+    let Some(rule) = period.rule else {
+        return Ok(());
+    };
+    for (given, allowed, field) in [
+        (!paused.is_empty(), rule.excluded_time.is_some(), "paused"),
+        (agreed.is_some(), rule.agreed_due.is_some(), "agreed_due"),
+    ] {
+        if given && !allowed {
+            return Err(DeadlineError::NotAllowedByStatute {
+                rule: rule.full_id(),
+                field,
+                allowed: rule.forms_allowed(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where an extended calendar-day period's two readings give different last days, both; the
+/// walk's (`walked`) is the reading from the rolled original last day.
+fn two_readings(
+    calendar: &Calendar,
+    period: &Period<'_>,
+    event: NaiveDate,
+    paused: &[(NaiveDate, NaiveDate)],
+    walked: NaiveDate,
+) -> Result<Option<Readings>, DeadlineError> {
+    let Some(extension) = period.extension else {
+        return Ok(None);
+    };
+    let calendar_days = period.unit == Unit::CalendarDays
+        && period.extension_unit() == Unit::CalendarDays
+        && period.counting == Counting::Civil
+        && period.direction == Direction::Forward
+        && paused.is_empty();
+    if !calendar_days {
+        return Ok(None);
+    }
+    let nominal = event
+        .checked_add_days(chrono::Days::new(u64::from(period.amount + extension)))
+        .ok_or(CalendarError::OutOfRange { date: event })?;
+    let from_event = calendar.roll_forward(nominal)?.value;
+    Ok((from_event < walked).then_some(Readings {
+        from_rolled_last_day: walked,
+        from_event,
+    }))
 }
 
 /// The steps after a period's own due date up to an agreed one (or cut at an earlier agreed
@@ -441,26 +558,37 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
     crate::time::instant_of(date.and_time(chrono::NaiveTime::MIN), zone)
 }
 
-/// The last moment of the due day and why: its close of business where there are office
-/// hours and the caller did not ask for midnight, else 24:00 (民法典 第二百零三条).
+/// The last moment of the due day and why: 24:00 (民法典 第二百零三条第二款's general case)
+/// unless the request or the rule asks for the close of business and the due day has office
+/// hours; an ad hoc period, unless asked otherwise, ends at the close of business.
 fn ending_of<'c>(
     calendar: &'c Calendar,
     office: Option<HoursSource<'_>>,
     given: Option<&DayHours>,
     cutoff: Cutoff,
+    period: &Period<'_>,
     due: NaiveDate,
     zone: Tz,
 ) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError> {
     let midnight = end_of_day(due, zone);
+    let by = match (cutoff, period.rule) {
+        (Cutoff::AsTheLawSays, Some(rule)) => ChosenBy::Rule(rule.cutoff),
+        (Cutoff::AsTheLawSays, None) => ChosenBy::AdHoc,
+        _ => ChosenBy::Request,
+    };
+    let wants_close = !matches!(
+        (cutoff, by),
+        (Cutoff::Midnight, _) | (_, ChosenBy::Rule(RuleCutoff::Midnight))
+    );
+    if !wants_close {
+        return Ok((midnight, Ending::Midnight { by }));
+    }
     let Some(office) = office else {
         return Ok((midnight, Ending::MidnightNoHours));
     };
-    if cutoff == Cutoff::Midnight {
-        return Ok((midnight, Ending::MidnightAsked));
-    }
     let Some(close) = office.close_of_business(due)? else {
-        // The due day is always a working day; a day without hours keeps 24:00.
-        return Ok((midnight, Ending::MidnightNoHours));
+        // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
+        return Ok((midnight, Ending::MidnightDayWithoutHours));
     };
     let hours = DayHours::from_intervals(office.day_of(due)?);
     let from = match (given, calendar.office_hours()) {
@@ -479,7 +607,7 @@ fn ending_of<'c>(
     };
     Ok((
         close.with_timezone(&zone),
-        Ending::CloseOfBusiness { hours, from },
+        Ending::CloseOfBusiness { hours, from, by },
     ))
 }
 
@@ -507,9 +635,11 @@ fn status_on(
             calendar.working_days_between(today, due)?.value
                 - i64::from(calendar.is_working_day(today)?)
         }
-        // Minus the working days in (due, today].
+        // Minus the working days in (due, the first working day from today on]: on the rest
+        // days after a due date, the act can be done late by one working day at the least.
         State::Overdue => {
-            -(calendar.working_days_between(due, today)?.value
+            let first = calendar.roll_forward(today)?.value;
+            -(calendar.working_days_between(due, first)?.value
                 - i64::from(calendar.is_working_day(due)?))
         }
     };
@@ -517,9 +647,7 @@ fn status_on(
         as_of_date: today,
         state,
         working_days_left,
-        consequence: (state == State::Overdue)
-            .then(|| period.rule.and_then(|r| r.on_lapse))
-            .flatten(),
+        consequence: period.rule.and_then(|r| r.on_lapse),
     })
 }
 

@@ -19,15 +19,18 @@ use crate::calendar::CalendarError;
 use crate::calendar::hours::IntervalError;
 use crate::time::{MomentError, ZoneError};
 
-pub use count::{Cutoff, Deadline, Ending, HoursFrom, Request, State, Status, Step, Why, compute};
+pub use count::{
+    ChosenBy, Cutoff, Deadline, Ending, HoursFrom, Readings, Request, State, Status, Step, Why,
+    compute,
+};
 pub use input::{
     Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, MAX_PAUSED,
     answer, flag_text,
 };
 pub use period::{Form, Period};
 pub use rules::{
-    Bound, Consequence, Counting, Direction, EMBEDDED_RULES, Extension, Rule, RuleBook, RuleError,
-    RuleOrigin, RuleSet, TextSource, Unit, UnknownUnit,
+    Bound, Consequence, Counting, Direction, EMBEDDED_RULES, Earlier, Extension, PeriodLaw, Rule,
+    RuleBook, RuleCutoff, RuleError, RuleOrigin, RuleSet, TextSource, Unit, UnknownUnit,
 };
 
 /// Why a deadline cannot be computed. Its words, in each language, are in [`crate::text`].
@@ -120,6 +123,22 @@ pub enum DeadlineError {
     Hours(IntervalError),
     /// `cutoff` that is neither `close_of_business` nor `midnight`.
     UnknownCutoff(String),
+    /// No text of the rule was in force on the event's day.
+    NotInForce {
+        /// The rule.
+        rule: String,
+        /// The day from which the rule applies.
+        from: chrono::NaiveDate,
+    },
+    /// A field the rule's statute does not allow (`agreed_due`, `paused`).
+    NotAllowedByStatute {
+        /// The rule.
+        rule: String,
+        /// The field.
+        field: &'static str,
+        /// The fields its statute does allow (see [`Rule::forms_allowed`]).
+        allowed: Vec<&'static str>,
+    },
 }
 
 impl std::error::Error for DeadlineError {

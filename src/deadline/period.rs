@@ -1,7 +1,9 @@
 //! The period to count: a rule's, possibly with the caller's amount and its extension, or an
 //! ad hoc one in any form.
 
-use super::{Bound, Counting, DeadlineError, Direction, Rule, RuleBook, Unit};
+use chrono::NaiveDate;
+
+use super::{Bound, Counting, DeadlineError, Direction, Earlier, Rule, RuleBook, Unit};
 
 /// A period to count: a rule's, possibly with the caller's amount, or an ad hoc one.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +22,9 @@ pub struct Period<'r> {
     pub counting: Counting,
     /// The rule's extension, when the caller asked for it (`extended=true`): its length.
     pub extension: Option<u32>,
+    /// The rule's earlier text counted, when the event is before its current text came into
+    /// force; `None` for the current text (and an ad hoc period).
+    pub earlier: Option<&'r Earlier>,
 }
 
 impl PartialEq for Period<'_> {
@@ -31,6 +36,7 @@ impl PartialEq for Period<'_> {
             && self.bound == other.bound
             && self.counting == other.counting
             && self.extension == other.extension
+            && self.earlier.map(|e| e.in_force) == other.earlier.map(|e| e.in_force)
     }
 }
 impl Eq for Period<'_> {}
@@ -59,6 +65,7 @@ impl<'r> Period<'r> {
             bound: rule.bound,
             counting: rule.counting,
             extension: None,
+            earlier: None,
         }
     }
 
@@ -72,6 +79,7 @@ impl<'r> Period<'r> {
             bound: Bound::Within,
             counting: Counting::Civil,
             extension: None,
+            earlier: None,
         }
     }
 
@@ -182,10 +190,84 @@ impl<'r> Period<'r> {
         })
     }
 
-    /// The unit of the extension: the rule's extension's own.
+    /// The unit of the extension: the rule's extension's own (or its earlier text's).
     pub fn extension_unit(&self) -> Unit {
-        self.rule
-            .and_then(|r| r.extension.as_ref())
-            .map_or(self.unit, |e| e.unit)
+        self.extension_of().map_or(self.unit, |e| e.unit)
+    }
+
+    /// The extension the text applied allows, if any.
+    pub fn extension_of(&self) -> Option<&'r super::Extension> {
+        match self.earlier {
+            Some(earlier) => earlier.extension.as_ref(),
+            None => self.rule.and_then(|r| r.extension.as_ref()),
+        }
+    }
+
+    /// The article, words and working-day basis of the text applied.
+    pub fn article(&self) -> Option<(&'r str, &'r str, Option<&'r str>)> {
+        let rule = self.rule?;
+        Some(match self.earlier {
+            Some(e) => (&e.article, &e.text, e.working_days_basis.as_deref()),
+            None => (
+                &rule.article,
+                &rule.text,
+                rule.working_days_basis.as_deref(),
+            ),
+        })
+    }
+
+    /// This period under the rule's text in force on `event` (the event's day): the rule's
+    /// own, or the earlier text then in force with the period it set.
+    ///
+    /// # Errors
+    /// [`DeadlineError::NotInForce`] when no text of the rule was in force on `event`;
+    /// [`DeadlineError::NoExtension`] when the extension asked for did not exist then.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::deadline::{Form, Period, RuleBook};
+    /// let book = RuleBook::embedded();
+    /// let reply = Period::resolve(&book, Some("national/gov-info-reply"), None, None, Form::default()).unwrap();
+    /// let then = reply.in_force_on(NaiveDate::from_ymd_opt(2018, 6, 1).unwrap()).unwrap();
+    /// assert_eq!(then.amount, 15, "政府信息公开条例 (2007) 第二十四条: 15个工作日");
+    /// ```
+    pub fn in_force_on(self, event: NaiveDate) -> Result<Self, DeadlineError> {
+        let Some(rule) = self.rule else {
+            return Ok(self);
+        };
+        let earlier = match rule.text_on(event) {
+            Ok(None) => return Ok(self),
+            Ok(Some(earlier)) => earlier,
+            Err(from) => {
+                return Err(DeadlineError::NotInForce {
+                    rule: rule.full_id(),
+                    from,
+                });
+            }
+        };
+        let extension = match (self.extension, &earlier.extension) {
+            (None, _) => None,
+            (Some(_), Some(ext)) => Some(ext.amount),
+            (Some(_), None) => {
+                return Err(DeadlineError::NoExtension {
+                    rule: Some(rule.full_id()),
+                });
+            }
+        };
+        Ok(Period {
+            unit: earlier.unit,
+            // An adjustable rule's amount set by the caller stays the caller's.
+            amount: if self.amount == rule.amount {
+                earlier.amount
+            } else {
+                self.amount
+            },
+            direction: earlier.direction.unwrap_or(rule.direction),
+            bound: earlier.bound.unwrap_or(rule.bound),
+            extension,
+            earlier: Some(earlier),
+            ..self
+        })
     }
 }

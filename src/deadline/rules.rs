@@ -2,6 +2,7 @@
 //! A new rule is a new `[[rule]]` entry; a new set is a new file. Nothing in the code names a
 //! rule.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::text::Texts;
@@ -236,12 +237,20 @@ pub enum RuleError {
     },
 }
 
-/// What follows when a deadline passes without the act.
+/// What follows when a deadline passes without the act. The statute's own words are the
+/// rule's `on_lapse_text`; this is the code a program reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Consequence {
-    /// 逾期不回复视为无不同意见: silence counts as no objection.
+    /// 逾期不回复视为无不同意见: silence counts as no objection (工作规则 五十).
     DeemedNoObjection,
+    /// 视为受理 / 即为受理: the application counts as accepted (行政复议法 第三十条第三款,
+    /// 行政许可法 第三十二条第一款第（四）项).
+    DeemedAccepted,
+    /// 逾期未提出意见的视为同意公开: silence counts as consent (政府信息公开条例 第三十四条).
+    DeemedConsent,
+    /// 视为该行政行为没有证据、依据: a respondent's missing answer (行政复议法 第七十条).
+    DeemedNoEvidence,
 }
 
 impl Consequence {
@@ -249,8 +258,85 @@ impl Consequence {
     pub fn as_str(self) -> &'static str {
         match self {
             Consequence::DeemedNoObjection => "deemed_no_objection",
+            Consequence::DeemedAccepted => "deemed_accepted",
+            Consequence::DeemedConsent => "deemed_consent",
+            Consequence::DeemedNoEvidence => "deemed_no_evidence",
         }
     }
+}
+
+/// When a rule's last day ends, as its law says (民法典 第二百零三条第二款 applies the close of
+/// business only to an act done where there are business hours).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleCutoff {
+    /// The act is done at an office (报备 to 州政府办公室, a reply to the host department): the
+    /// last day ends when that office stops business.
+    CloseOfBusiness,
+    /// The office's own duty (a decision, 印发, a reply to an applicant): the law ends the last
+    /// day at 24:00; the answer gives the close of business as a conservative target and says
+    /// so.
+    OfficeTarget,
+    /// The public's or an applicant's period: the last day ends at 24:00.
+    Midnight,
+}
+
+impl RuleCutoff {
+    /// The name rule files and the API give it (`office_target`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCutoff::CloseOfBusiness => "close_of_business",
+            RuleCutoff::OfficeTarget => "office_target",
+            RuleCutoff::Midnight => "midnight",
+        }
+    }
+}
+
+/// The law that counts a rule's periods.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodLaw {
+    /// 民法典 第二百零一条至第二百零四条.
+    #[default]
+    CivilCode,
+    /// 民事诉讼法 第八十五条, where the statute sends its periods there (行政复议法 第八十八条第一款):
+    /// the same days, and 「期满前交邮的，不算过期」.
+    CivilProcedure,
+}
+
+/// An earlier text of a rule's time limit, for events before the current text came into force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Earlier {
+    /// The instrument then in force (`中华人民共和国政府信息公开条例`).
+    pub statute: String,
+    /// Its version (`2007-04-05`).
+    pub version: String,
+    /// The day it came into force.
+    pub in_force: NaiveDate,
+    /// The article that set the period then.
+    pub article: String,
+    /// The article's words, exactly.
+    pub text: String,
+    /// How the period was counted then.
+    pub unit: Unit,
+    /// Its length then.
+    pub amount: u32,
+    /// Which way it ran, when not as the rule's.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// What it bounded, when not as the rule's.
+    #[serde(default)]
+    pub bound: Option<Bound>,
+    /// The extension it allowed then, if any.
+    #[serde(default)]
+    pub extension: Option<Extension>,
+    /// The article that made its 日 working days, if any.
+    #[serde(default)]
+    pub working_days_basis: Option<String>,
+    /// Where `text` was copied from.
+    #[serde(default)]
+    pub source: Option<TextSource>,
 }
 
 /// One time limit of a rule set.
@@ -308,6 +394,34 @@ pub struct Rule {
     /// What follows its lapse, if anything.
     #[serde(default)]
     pub on_lapse: Option<Consequence>,
+    /// The article that says so (`行政复议法 第三十条第三款`).
+    #[serde(default)]
+    pub on_lapse_basis: Option<String>,
+    /// The statute's words for it, exactly (`逾期不回复视为无不同意见`).
+    #[serde(default)]
+    pub on_lapse_text: Option<String>,
+    /// When its last day ends.
+    pub cutoff: RuleCutoff,
+    /// Why, with the article that decides it.
+    pub cutoff_basis: String,
+    /// The law that counts its periods.
+    #[serde(default)]
+    pub period_law: PeriodLaw,
+    /// The article that sends its periods to that law (`行政复议法 第八十八条第一款`).
+    #[serde(default)]
+    pub period_law_basis: Option<String>,
+    /// The statute's words that allow a due date agreed with another office (第五十条:
+    /// 商定回复时限); a request's `agreed_due` is refused on a rule without them.
+    #[serde(default)]
+    pub agreed_due: Option<String>,
+    /// The day the quoted text came into force.
+    pub in_force: NaiveDate,
+    /// Earlier texts of the same time limit, oldest first, for events before `in_force`.
+    #[serde(default)]
+    pub earlier: Vec<Earlier>,
+    /// The words an office searches by (`会议纪要`, `印发`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// Where `text` was copied from.
     #[serde(default)]
     pub source: Option<TextSource>,
@@ -317,6 +431,63 @@ impl Rule {
     /// Its full id, `<set>/<rule>` (`kizilsu/countersign-reply`).
     pub fn full_id(&self) -> String {
         format!("{}/{}", self.set, self.id)
+    }
+
+    /// The request fields that change its period which its statute allows: `days` (an
+    /// adjustable amount), `extended`, `paused` (time its statute excludes), `agreed_due`.
+    pub fn forms_allowed(&self) -> Vec<&'static str> {
+        [
+            (self.adjustable, "days"),
+            (self.extension.is_some(), "extended"),
+            (self.excluded_time.is_some(), "paused"),
+            (self.agreed_due.is_some(), "agreed_due"),
+        ]
+        .into_iter()
+        .filter_map(|(allowed, name)| allowed.then_some(name))
+        .collect()
+    }
+
+    /// Whether `query` names it: a part of its id, title, article or statute, or one of its
+    /// keywords that contains the query or that the query contains (`会议纪要印发`).
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::deadline::RuleBook;
+    /// let book = RuleBook::embedded();
+    /// let issuance = book.get("kizilsu/meeting-issuance").unwrap();
+    /// assert!(issuance.matches("会议纪要"));
+    /// assert!(!issuance.matches("信访"));
+    /// ```
+    pub fn matches(&self, query: &str) -> bool {
+        let query = query.trim();
+        if query.is_empty() {
+            return true;
+        }
+        let lower = query.to_lowercase();
+        self.keywords
+            .iter()
+            .any(|k| k.contains(query) || query.contains(k.as_str()))
+            || self.title.zh.contains(query)
+            || self.title.en.to_lowercase().contains(&lower)
+            || self.full_id().contains(&lower)
+            || self.article.contains(query)
+            || self.statute.as_deref().is_some_and(|s| s.contains(query))
+    }
+
+    /// The text in force on `date`: `None` for the rule's own, `Some` for an earlier one.
+    ///
+    /// # Errors
+    /// The day from which any text of the rule applies, when `date` is before it.
+    pub fn text_on(&self, date: NaiveDate) -> Result<Option<&Earlier>, NaiveDate> {
+        if date >= self.in_force {
+            return Ok(None);
+        }
+        self.earlier
+            .iter()
+            .rev()
+            .find(|e| e.in_force <= date)
+            .map(Some)
+            .ok_or_else(|| self.earlier.first().map_or(self.in_force, |e| e.in_force))
     }
 }
 
@@ -436,6 +607,7 @@ impl RuleSet {
                 ("title.en", &rule.title.en),
                 ("event.zh", &rule.event.zh),
                 ("event.en", &rule.event.en),
+                ("cutoff_basis", &rule.cutoff_basis),
             ] {
                 if value.trim().is_empty() {
                     return Err(invalid(&rule.id, key, "must not be empty".into()));
@@ -476,6 +648,7 @@ impl RuleSet {
                     "a period in hours runs forward only".into(),
                 ));
             }
+            check_law(rule).map_err(|(key, reason)| invalid(&rule.id, key, reason))?;
         }
         for (i, rule) in rules.iter().enumerate() {
             if rules[..i].iter().any(|r| r.id == rule.id) {
@@ -496,6 +669,78 @@ impl RuleSet {
             text: text.into(),
         })
     }
+}
+
+/// A rule's facts of law that need one another: a basis for each consequence, law and
+/// excluded time; agreed-due words the text holds; earlier texts older than the current one.
+fn check_law(rule: &Rule) -> Result<(), (&'static str, String)> {
+    let needs = |given: bool, basis: &Option<String>, key: &'static str| {
+        if given && basis.as_deref().is_none_or(|b| b.trim().is_empty()) {
+            Err((key, "must be given, citing the article".to_owned()))
+        } else {
+            Ok(())
+        }
+    };
+    needs(
+        rule.period_law != PeriodLaw::CivilCode,
+        &rule.period_law_basis,
+        "period_law_basis",
+    )?;
+    needs(
+        rule.excluded_time.is_some(),
+        &rule.excluded_time_basis,
+        "excluded_time_basis",
+    )?;
+    needs(
+        rule.on_lapse.is_some(),
+        &rule.on_lapse_basis,
+        "on_lapse_basis",
+    )?;
+    needs(
+        rule.on_lapse.is_some(),
+        &rule.on_lapse_text,
+        "on_lapse_text",
+    )?;
+    if let Some(words) = &rule.agreed_due
+        && (words.trim().is_empty() || !rule.text.contains(words.as_str()))
+    {
+        return Err((
+            "agreed_due",
+            "must be the rule text's own words that allow an agreed date".to_owned(),
+        ));
+    }
+    if rule.keywords.iter().any(|k| k.trim().is_empty()) {
+        return Err(("keywords", "must not hold an empty word".to_owned()));
+    }
+    let mut until = rule.in_force;
+    for earlier in rule.earlier.iter().rev() {
+        if earlier.in_force >= until {
+            return Err((
+                "earlier",
+                format!(
+                    "the text in force from {} must come before {until}, oldest first",
+                    earlier.in_force
+                ),
+            ));
+        }
+        if earlier.text.trim().is_empty() || earlier.article.trim().is_empty() {
+            return Err(("earlier", "needs its article and its text".to_owned()));
+        }
+        if !(1..=earlier.unit.max_amount()).contains(&earlier.amount)
+            || earlier.unit.in_hours() != rule.unit.in_hours()
+        {
+            return Err((
+                "earlier.amount",
+                format!(
+                    "{} {} is not a period of the rule's kind",
+                    earlier.amount,
+                    earlier.unit.as_str()
+                ),
+            ));
+        }
+        until = earlier.in_force;
+    }
+    Ok(())
 }
 
 /// The id of the `[[rule]]` whose entry holds byte `at` of `text`, if one does.
@@ -642,12 +887,19 @@ impl RuleBook {
             .join(", ")
     }
 
-    /// The instrument a rule's citation names: its statute (with its version), else its set's.
+    /// The instrument a rule's citation names, with the day its text came into force (a clerk
+    /// reads a date beside a statute as the day it took effect, not the day it was adopted):
+    /// its statute, else its set's source.
     pub fn instrument(&self, rule: &Rule) -> String {
-        match (&rule.statute, &rule.version) {
-            (Some(statute), Some(version)) => format!("{statute}（{version}）"),
-            (Some(statute), None) => statute.clone(),
-            _ => self
+        self.instrument_on(rule, None)
+    }
+
+    /// The instrument of the text applied: the rule's own, or an `earlier` one.
+    pub fn instrument_on(&self, rule: &Rule, earlier: Option<&Earlier>) -> String {
+        match (earlier, &rule.statute) {
+            (Some(e), _) => format!("{}（{}起施行）", e.statute, e.in_force),
+            (None, Some(statute)) => format!("{statute}（{}起施行）", rule.in_force),
+            (None, None) => self
                 .set(&rule.set)
                 .map(|s| s.source.clone())
                 .unwrap_or_default(),

@@ -7,6 +7,23 @@ use crate::calendar::{CalendarSet, DayKind};
 use crate::time::{BEIJING, Moment, URUMQI};
 use chrono_tz::Tz;
 
+/// The embedded calendars, compiled once for every test module under this one.
+fn calendars() -> &'static CalendarSet {
+    static SET: std::sync::OnceLock<CalendarSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CalendarSet::embedded().expect("embedded data compile"))
+}
+
+/// The embedded rule sets, read once.
+fn rule_book() -> &'static RuleBook {
+    static BOOK: std::sync::OnceLock<RuleBook> = std::sync::OnceLock::new();
+    BOOK.get_or_init(RuleBook::embedded)
+}
+
+/// A date written `2026-10-15`.
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
 }
@@ -123,8 +140,9 @@ fn status_before_on_and_after_the_due_date() {
         "10/10, 10/12, 10/13, 10/14, 10/15"
     );
     assert_eq!(
-        status.consequence, None,
-        "nothing lapses before the due date"
+        status.consequence,
+        Some(Consequence::DeemedNoObjection),
+        "what lapsing will mean is shown while the period runs"
     );
 
     let on = countersign("2026-09-30", Some(d(2026, 10, 15)), false)
@@ -132,7 +150,7 @@ fn status_before_on_and_after_the_due_date() {
         .unwrap();
     assert_eq!(
         (on.state, on.working_days_left, on.consequence),
-        (State::DueToday, 0, None)
+        (State::DueToday, 0, Some(Consequence::DeemedNoObjection))
     );
 
     let after = countersign("2026-09-30", Some(d(2026, 10, 19)), false)
@@ -348,4 +366,5 @@ mod properties {
 }
 
 mod forms;
+mod law;
 mod tax;

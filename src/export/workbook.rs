@@ -15,7 +15,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
-    Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
+    Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
 };
 
 use crate::calendar::{Calendar, DayKind, RestDays};
@@ -36,6 +36,12 @@ const YEARS_NAME: &str = "rest_years";
 const YEAR_STATUS_NAME: &str = "rest_years_status";
 /// The rules' labels, as the register's rule column takes them.
 pub const RULES_NAME: &str = "rule_articles";
+/// The defined name of the rules' "counted in working days" column (TRUE, or FALSE for days).
+const RULE_WORKING_NAME: &str = "rule_working_days";
+/// The defined name of the rules' period lengths.
+const RULE_AMOUNT_NAME: &str = "rule_amounts";
+/// The defined name of the days the rules' texts came into force.
+const RULE_IN_FORCE_NAME: &str = "rule_in_force";
 
 /// The register's rows that carry the formulas, after its header row.
 pub const REGISTER_ROWS: u32 = 500;
@@ -143,7 +149,14 @@ pub fn workbook(input: &WorkbookInput<'_>) -> Result<Vec<u8>, WorkbookError> {
         YEAR_STATUS_NAME,
         &column_range(&notes_sheet, 'B', tables.years),
     )?;
-    book.define_name(RULES_NAME, &column_range(&notes_sheet, 'A', tables.rules))?;
+    for (name, column) in [
+        (RULES_NAME, 'A'),
+        (RULE_WORKING_NAME, 'E'),
+        (RULE_AMOUNT_NAME, 'F'),
+        (RULE_IN_FORCE_NAME, 'G'),
+    ] {
+        book.define_name(name, &column_range(&notes_sheet, column, tables.rules))?;
+    }
     Ok(book.save_to_buffer()?)
 }
 
@@ -240,26 +253,14 @@ fn countable(rules: &RuleBook) -> Vec<&Rule> {
         .collect()
 }
 
-/// The first day the due date of `rule` depends on: the day after the event for a working-day
-/// period (every day is counted), the nominal last day for a calendar-day period (only it
-/// and the days it rolls over matter).
-fn depends_from(rule: &Rule, event: &str) -> String {
-    match rule.unit {
-        Unit::CalendarDays => format!("{event}+{}", rule.amount),
-        _ => format!("{event}+1"),
-    }
-}
-
-/// `IF(rule="第四十二条",x,IF(rule="第四十九条",y,…""))`: `form` of the rule the cell names.
-fn by_rule(rules: &RuleBook, rule_cell: &str, form: impl Fn(&Rule) -> String) -> String {
-    let rules = countable(rules);
-    rules.iter().rev().fold(literal(""), |otherwise, rule| {
-        format!(
-            "IF({rule_cell}={},{},{otherwise})",
-            literal(&rule_label_of(&rules, rule)),
-            form(rule)
-        )
-    })
+/// The rule the register's cell `rule_cell` names, as the notes' rules table lists it:
+/// `(row in the table, counted in working days, amount)` as formula expressions. A lookup, not
+/// one IF per rule, so that the formula stays short however many rules a set has.
+fn looked_up(rule_cell: &str) -> (String, String, String) {
+    let at = format!("MATCH({rule_cell},{RULES_NAME},0)");
+    let working = format!("INDEX({RULE_WORKING_NAME},{at})");
+    let amount = format!("INDEX({RULE_AMOUNT_NAME},{at})");
+    (at, working, amount)
 }
 
 /// The label a rule has in the register's rule column: its article (`第五十条`) for the working
@@ -283,32 +284,45 @@ fn rule_label_of(rules: &[&Rule], rule: &Rule) -> String {
 }
 
 /// The due-date formula of register row `row` (1-based): empty until a rule and an event are
-/// given, and empty when the list does not cover every day the count walks over (outside the
-/// list, WORKDAY.INTL would take every day for a working day).
-pub fn due_formula(rules: &RuleBook, row: u32) -> String {
+/// given, empty for an event before the rule's text came into force (the service counts it
+/// under the text then in force, or refuses it), and empty when the list does not cover every
+/// day the count walks over (outside the list, WORKDAY.INTL would take every day for a working
+/// day).
+pub fn due_formula(row: u32) -> String {
     let (rule, event) = (format!("$B{row}"), format!("$C{row}"));
-    let due = by_rule(rules, &rule, |r| due_expression(r, &event));
+    let (at, working, amount) = looked_up(&rule);
+    // WORKDAY.INTL with 0 days gives back its start even on a rest day, so a calendar-day
+    // period's roll is "the first working day after the day before": day N itself when worked.
+    let due = format!(
+        "IF({working},WORKDAY.INTL({event},{amount},{NO_WEEKEND},{LIST_NAME}),\
+         WORKDAY.INTL({event}+{amount}-1,1,{NO_WEEKEND},{LIST_NAME}))"
+    );
     format!(
-        "=IF(OR({rule}=\"\",{event}=\"\",ISNA(MATCH({rule},{RULES_NAME},0)),NOT(ISNUMBER({event}))),\"\",\
-         IF(OR({event}<{FROM_NAME},{event}>{TO_NAME}),\"\",IF({due}>{TO_NAME},\"\",{due})))"
+        "=IF(OR({rule}=\"\",{event}=\"\",ISNA({at}),NOT(ISNUMBER({event}))),\"\",\
+         IF(OR({event}<{FROM_NAME},{event}>{TO_NAME},{event}<INDEX({RULE_IN_FORCE_NAME},{at})),\"\",\
+         IF({due}>{TO_NAME},\"\",{due})))"
     )
 }
 
 /// The status formula of register row `row`: why there is no due date, or whether the
 /// deadline is ahead, today or past (on the machine's date), marked provisional when a day it
-/// depends on is in an estimated year.
-pub fn status_formula(rules: &RuleBook, words: &WorkbookWords, row: u32) -> String {
+/// depends on is in an estimated year (from the day after the event for a working-day period,
+/// from the nominal last day for a calendar-day one).
+pub fn status_formula(words: &WorkbookWords, row: u32) -> String {
     let (rule, event, due) = (format!("$B{row}"), format!("$C{row}"), format!("$D{row}"));
-    let from = by_rule(rules, &rule, |r| depends_from(r, &event));
+    let (at, working, amount) = looked_up(&rule);
+    let from = format!("IF({working},{event}+1,{event}+{amount})");
     let estimated = literal(words.estimated_year);
     format!(
-        "=IF(OR({rule}=\"\",{event}=\"\"),\"\",IF(ISNA(MATCH({rule},{RULES_NAME},0)),{choose},\
-         IF(NOT(ISNUMBER({event})),{not_a_date},IF({due}=\"\",{outside},\
+        "=IF(OR({rule}=\"\",{event}=\"\"),\"\",IF(ISNA({at}),{choose},\
+         IF(NOT(ISNUMBER({event})),{not_a_date},IF({event}<INDEX({RULE_IN_FORCE_NAME},{at}),{not_in_force},\
+         IF({due}=\"\",{outside},\
          IF(TODAY()>{due},{overdue},IF(TODAY()={due},{today},{pending}))\
          &IF(COUNTIFS({YEARS_NAME},YEAR({from}),{YEAR_STATUS_NAME},{estimated})\
-         +COUNTIFS({YEARS_NAME},YEAR({due}),{YEAR_STATUS_NAME},{estimated})>0,{provisional},\"\")))))",
+         +COUNTIFS({YEARS_NAME},YEAR({due}),{YEAR_STATUS_NAME},{estimated})>0,{provisional},\"\"))))))",
         choose = literal(words.choose_rule),
         not_a_date = literal(words.not_a_date),
+        not_in_force = literal(words.not_in_force),
         outside = literal(words.outside_list),
         overdue = literal(words.overdue),
         today = literal(words.due_today),
@@ -367,21 +381,13 @@ fn write_register(
         } else {
             sheet.write_blank(row, EVENT, &styles.date)?;
         }
-        sheet.write_formula_with_format(
-            row,
-            DUE,
-            due_formula(input.rules, excel_row).as_str(),
-            &styles.date,
-        )?;
-        sheet.write_formula(
-            row,
-            STATUS,
-            status_formula(input.rules, words, excel_row).as_str(),
-        )?;
+        sheet.write_formula_with_format(row, DUE, due_formula(excel_row).as_str(), &styles.date)?;
+        sheet.write_formula(row, STATUS, status_formula(words, excel_row).as_str())?;
     }
-    let labels: Vec<String> = rules.iter().map(|r| rule_label_of(&rules, r)).collect();
+    // A reference to the notes' rules table, not a list of strings: Excel holds a list of
+    // strings to 255 characters, which a few rules with statutes' names exceed.
     let rule_choice = DataValidation::new()
-        .allow_list_strings(&labels)?
+        .allow_list_formula(Formula::new(format!("={RULES_NAME}")))
         .set_input_title(words.rule_prompt.0)?
         .set_input_message(words.rule_prompt.1)?
         .set_error_title(words.rule_prompt.0)?
@@ -524,6 +530,9 @@ fn write_notes(
             format!("={}", due_expression(rule, event)),
             &styles.code,
         )?;
+        sheet.write_boolean(row, 4, rule.unit == Unit::WorkingDays)?;
+        sheet.write_number(row, 5, rule.amount)?;
+        sheet.write_datetime_with_format(row, 6, excel_date(rule.in_force)?, &styles.date)?;
     }
     Ok(NoteTables {
         from: tables_from,
@@ -594,30 +603,27 @@ mod tests {
     }
 
     #[test]
-    fn the_due_formula_picks_the_rule_by_its_article_and_checks_the_list_covers_it() {
-        let formula = due_formula(&RuleBook::embedded(), 7);
+    fn the_due_formula_looks_the_rule_up_and_checks_the_list_and_the_text_in_force_cover_it() {
+        let formula = due_formula(7);
         assert!(formula.starts_with("=IF(OR($B7=\"\",$C7=\"\",ISNA(MATCH($B7,rule_articles,0))"));
         assert!(
             formula.contains(
-                "IF($B7=\"第四十二条\",WORKDAY.INTL($C7,7,\"0000000\",rest_days),\
-                 IF($B7=\"第四十九条\",WORKDAY.INTL($C7+30-1,1,\"0000000\",rest_days),\
-                 IF($B7=\"第五十条\",WORKDAY.INTL($C7,7,\"0000000\",rest_days),"
+                "IF(INDEX(rule_working_days,MATCH($B7,rule_articles,0)),\
+                 WORKDAY.INTL($C7,INDEX(rule_amounts,MATCH($B7,rule_articles,0)),\"0000000\",rest_days),\
+                 WORKDAY.INTL($C7+INDEX(rule_amounts,MATCH($B7,rule_articles,0))-1,1,\"0000000\",rest_days))"
             ),
             "{formula}"
         );
-        // A statute's rule is labelled with the statute: 20 working days (政府信息公开条例).
-        assert!(
-            formula.contains(
-                "IF($B7=\"政府信息公开条例第三十三条第二款、第三款\",WORKDAY.INTL($C7,20,"
-            ),
-            "{formula}"
-        );
-        assert!(formula.contains("IF(OR($C7<rest_days_from,$C7>rest_days_to),\"\""));
+        assert!(formula.contains(
+            "IF(OR($C7<rest_days_from,$C7>rest_days_to,$C7<INDEX(rule_in_force,MATCH($B7,rule_articles,0))),\"\""
+        ));
         assert_eq!(
             formula.matches('(').count(),
             formula.matches(')').count(),
             "balanced: {formula}"
         );
+        // However many rules there are, the formula stays far under Excel's 8,192 characters.
+        assert!(formula.len() < 1_000, "{}", formula.len());
     }
 
     #[test]
@@ -625,7 +631,8 @@ mod tests {
         let rule = |id: &str, article: &str, form: &str| {
             format!(
                 "[[rule]]\nid = \"{id}\"\ntitle = {{ zh = \"急件\", en = \"Urgent\" }}\n\
-                 article = \"{article}\"\ntext = \"……\"\nevent = {{ zh = \"收文\", en = \"receipt\" }}\n{form}\n"
+                 article = \"{article}\"\ntext = \"……\"\nevent = {{ zh = \"收文\", en = \"receipt\" }}\n\
+                 in_force = \"2024-01-01\"\ncutoff = \"office_target\"\ncutoff_basis = \"办公室自身办理\"\n{form}\n"
             )
         };
         let text = format!(
@@ -653,35 +660,50 @@ mod tests {
         let mut sets = RuleBook::embedded().sets().to_vec();
         sets.push(office);
         let rules = RuleBook::new(sets);
-        let formula = due_formula(&rules, 2);
-        for left_out in ["第五十一条", "第五十二条", "第五十三条"] {
-            assert!(!formula.contains(left_out), "{left_out} in {formula}");
-        }
-        assert!(formula.contains("第五十四条"), "{formula}");
         let ids: Vec<String> = countable(&rules).iter().map(|r| r.full_id()).collect();
-        // Of the national rules, the backward hearing notice and the minimum comment period
-        // are left out; the other eleven are forward periods within N (working) days.
-        assert_eq!(ids.len(), 3 + 11 + 1, "{ids:?}");
-        assert!(
-            !ids.iter()
-                .any(|id| id.ends_with("hearing-notice") || id.ends_with("public-comment"))
-        );
+        for left_out in ["office/hours", "office/months", "office/backward"] {
+            assert!(
+                !ids.iter().any(|id| id == left_out),
+                "{left_out} in {ids:?}"
+            );
+        }
+        assert!(ids.iter().any(|id| id == "office/plain"), "{ids:?}");
+        // Of the national rules, those in hours (行政强制法 第十九条), in months (代表法), backward
+        // (the hearing notice) or minimum (the comment period) are left out.
+        for id in [
+            "national/coercion-urgent-report",
+            "national/npc-deputy-suggestion-reply",
+            "national/admin-penalty-hearing-notice",
+            "national/major-decision-public-comment",
+        ] {
+            assert!(!ids.iter().any(|i| i == id), "{id} in {ids:?}");
+        }
+        let national = RuleBook::embedded()
+            .iter()
+            .filter(|r| {
+                matches!(r.unit, Unit::WorkingDays | Unit::CalendarDays)
+                    && r.direction == Direction::Forward
+                    && r.bound == Bound::Within
+                    && r.counting == Counting::Civil
+            })
+            .count();
+        assert_eq!(ids.len(), national + 1, "{ids:?}");
     }
 
     #[test]
     fn the_status_formula_says_its_words_in_the_workbooks_language() {
-        let rules = RuleBook::embedded();
-        let en = status_formula(&rules, Lang::En.says().workbook_words(), 2);
+        let en = status_formula(Lang::En.says().workbook_words(), 2);
         assert!(
             en.contains("\"overdue\"") && en.contains("\" (provisional)\""),
             "{en}"
         );
-        let zh = status_formula(&rules, Lang::Zh.says().workbook_words(), 2);
+        let zh = status_formula(Lang::Zh.says().workbook_words(), 2);
         assert!(zh.contains("\"已逾期\"") && zh.contains("\"预估\""), "{zh}");
         assert!(
-            zh.contains("IF($B2=\"第四十九条\",$C2+30,"),
+            zh.contains("IF(INDEX(rule_working_days,MATCH($B2,rule_articles,0)),$C2+1,$C2+INDEX(rule_amounts,"),
             "a calendar-day rule depends on its nominal last day on: {zh}"
         );
+        assert!(zh.contains("\"起算日早于现行条文施行日期"), "{zh}");
         assert_eq!(zh.matches('(').count(), zh.matches(')').count(), "{zh}");
     }
 }

@@ -14,21 +14,57 @@ use super::{
 };
 use crate::calendar::{Calendar, DayKind};
 use crate::deadline::{
-    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, State, Unit,
+    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, Period, RuleBook,
+    State, Unit,
 };
 use crate::export;
 use crate::text::{Body, Lang};
 use crate::time::{BEIJING, ReadAs, URUMQI};
 
+/// The text counted: the rule's own, or the earlier one in force on the event's day.
 #[derive(Serialize)]
 struct Citation<'a> {
     article: &'a str,
     text: &'a str,
     source: String,
+    #[serde(serialize_with = "render::iso_date")]
+    in_force: NaiveDate,
+    /// Whether an earlier text than the rule's current one was counted.
+    earlier_text: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     working_days_basis: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    excluded_time: Option<&'a str>,
+    on_lapse: Option<Consequence>,
+    #[serde(flatten)]
+    law: super::rules::RuleLaw<'a>,
+}
+
+impl<'a> Citation<'a> {
+    fn of(rules: &RuleBook, period: &Period<'a>) -> Option<Self> {
+        let rule = period.rule?;
+        let (article, text, working_days_basis) = period.article()?;
+        Some(Citation {
+            article,
+            text,
+            source: rules.instrument_on(rule, period.earlier),
+            in_force: period.earlier.map_or(rule.in_force, |e| e.in_force),
+            earlier_text: period.earlier.is_some(),
+            working_days_basis,
+            on_lapse: rule.on_lapse,
+            law: super::rules::RuleLaw::of(rule),
+        })
+    }
+}
+
+/// An extended calendar-day period's two readings, and which the answer took.
+#[derive(Serialize)]
+struct ReadingsDto {
+    #[serde(serialize_with = "render::iso_date")]
+    from_rolled_last_day: NaiveDate,
+    #[serde(serialize_with = "render::iso_date")]
+    from_event: NaiveDate,
+    applied: &'static str,
+    note: String,
 }
 
 /// The extension applied, and on what condition.
@@ -120,6 +156,11 @@ pub struct DeadlineDto<'a> {
     due_at_by_zone: BTreeMap<&'static str, String>,
     cutoff: &'static str,
     cutoff_basis: String,
+    /// When the law ends the period, where `due_at` is the office's earlier target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legal_end_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension_readings: Option<ReadingsDto>,
     provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     provisional_note: Option<String>,
@@ -170,10 +211,7 @@ impl<'a> DeadlineDto<'a> {
             extension: period.extension.map(|amount| ExtensionDto {
                 amount,
                 unit: period.extension_unit(),
-                basis: period
-                    .rule
-                    .and_then(|r| r.extension.as_ref())
-                    .map(|e| e.basis.as_str()),
+                basis: period.extension_of().map(|e| e.basis.as_str()),
             }),
             paused: d
                 .paused
@@ -190,16 +228,17 @@ impl<'a> DeadlineDto<'a> {
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
             cutoff: d.ending.cutoff(),
-            cutoff_basis: says.ending(&d.ending),
+            cutoff_basis: says.ending(&d.ending, &period),
+            legal_end_at: d.legal_end.map(|t| t.to_rfc3339()),
+            extension_readings: d.readings.map(|r| ReadingsDto {
+                from_rolled_last_day: r.from_rolled_last_day,
+                from_event: r.from_event,
+                applied: "from_event",
+                note: says.readings_note(&r),
+            }),
             provisional: d.provisional,
             provisional_note: d.provisional.then(|| says.provisional_note()),
-            citation: period.rule.map(|r| Citation {
-                article: &r.article,
-                text: &r.text,
-                source: rules.instrument(r),
-                working_days_basis: r.working_days_basis.as_deref(),
-                excluded_time: r.excluded_time.as_deref(),
-            }),
+            citation: Citation::of(rules, &period),
             explanation: d.explanation.map(|steps| {
                 // The due day's reason says when the period ends on it.
                 let last = steps
@@ -233,7 +272,7 @@ impl<'a> DeadlineDto<'a> {
                 state: s.state,
                 working_days_left: s.working_days_left,
                 consequence: s.consequence,
-                text: says.status(&s),
+                text: says.status(&s, &period),
             }),
             data: data.mark(),
         }
@@ -272,7 +311,11 @@ fn answer_one(
                 .deadline
                 .period
                 .rule
-                .map(|r| data.0.rules().instrument(r))
+                .map(|r| {
+                    data.0
+                        .rules()
+                        .instrument_on(r, answer.deadline.period.earlier)
+                })
                 .unwrap_or_default(),
             id,
             lang,

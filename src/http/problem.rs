@@ -164,7 +164,16 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
             (StatusCode::UNPROCESSABLE_ENTITY, Title::Provisional)
         }
         Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::UnitNotAllowed),
-        Deadline(D::FormNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::FormNotAllowed),
+        Deadline(D::FormNotAllowed { rule: Some(_), .. }) => {
+            (StatusCode::BAD_REQUEST, Title::FormNotAllowed)
+        }
+        Deadline(D::FormNotAllowed { rule: None, .. }) => {
+            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
+        }
+        Deadline(D::NotAllowedByStatute { .. }) => {
+            (StatusCode::BAD_REQUEST, Title::NotAllowedByStatute)
+        }
+        Deadline(D::NotInForce { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, Title::NotInForce),
         Deadline(D::NoExtension { .. }) => (StatusCode::BAD_REQUEST, Title::NoExtension),
         Deadline(
             D::UnknownForm { .. }

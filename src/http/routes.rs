@@ -294,7 +294,14 @@ pub const OFFICE: Endpoint = get(
     },
 );
 /// `GET /v1/rules`.
-pub const RULES: Endpoint = get("/v1/rules", Query::PLAIN);
+pub const RULES: Endpoint = get(
+    "/v1/rules",
+    Query {
+        params: &[opt("q", Kind::Text)],
+        formats: &[],
+        fields: &[],
+    },
+);
 /// `GET /v1/rules/{id}`.
 pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN);
 /// `GET /v1/rules/{set}/{rule}`.

@@ -4,9 +4,11 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::{AppState, Snapshot, params::Params, problem::ApiError, render::json};
+use chrono::NaiveDate;
+
 use crate::deadline::{
-    Bound, Consequence, Counting, Direction, Extension, Rule, RuleBook, RuleOrigin, RuleSet,
-    TextSource, Unit,
+    Bound, Consequence, Counting, Direction, Earlier, Extension, PeriodLaw, Rule, RuleBook,
+    RuleCutoff, RuleOrigin, RuleSet, TextSource, Unit,
 };
 use crate::store::RulesStatus;
 use crate::text::{Lang, Missing};
@@ -35,14 +37,20 @@ struct RuleDto<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     extension: Option<&'a Extension>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    excluded_time: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    excluded_time_basis: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     working_days_basis: Option<&'a str>,
     on_lapse: Option<Consequence>,
+    /// What lapsing means, in the request's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     on_lapse_text: Option<String>,
+    #[serde(flatten)]
+    law: RuleLaw<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreed_due: Option<&'a str>,
+    #[serde(serialize_with = "super::render::iso_date")]
+    in_force: NaiveDate,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    earlier: &'a [Earlier],
+    keywords: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a TextSource>,
 }
@@ -67,12 +75,53 @@ impl<'a> RuleDto<'a> {
             counting: rule.counting,
             adjustable: rule.adjustable,
             extension: rule.extension.as_ref(),
-            excluded_time: rule.excluded_time.as_deref(),
-            excluded_time_basis: rule.excluded_time_basis.as_deref(),
             working_days_basis: rule.working_days_basis.as_deref(),
             on_lapse: rule.on_lapse,
             on_lapse_text: rule.on_lapse.map(|c| says.consequence(c)),
+            law: RuleLaw::of(rule),
+            agreed_due: rule.agreed_due.as_deref(),
+            in_force: rule.in_force,
+            earlier: &rule.earlier,
+            keywords: &rule.keywords,
             source: rule.source.as_ref(),
+        }
+    }
+}
+
+/// A rule's law beside its period, as a rule and a deadline's citation both show it: when its
+/// last day ends and why, the law that counts it, the forms its statute allows, the time it
+/// excludes, and what lapsing means in the statute's words.
+#[derive(Serialize)]
+pub(super) struct RuleLaw<'a> {
+    cutoff: RuleCutoff,
+    cutoff_basis: &'a str,
+    period_law: PeriodLaw,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period_law_basis: Option<&'a str>,
+    forms_allowed: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_time_basis: Option<&'a str>,
+    /// The statute's own words for what lapsing means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_lapse_words: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_lapse_basis: Option<&'a str>,
+}
+
+impl<'a> RuleLaw<'a> {
+    pub(super) fn of(rule: &'a Rule) -> Self {
+        RuleLaw {
+            cutoff: rule.cutoff,
+            cutoff_basis: &rule.cutoff_basis,
+            period_law: rule.period_law,
+            period_law_basis: rule.period_law_basis.as_deref(),
+            forms_allowed: rule.forms_allowed(),
+            excluded_time: rule.excluded_time.as_deref(),
+            excluded_time_basis: rule.excluded_time_basis.as_deref(),
+            on_lapse_words: rule.on_lapse_text.as_deref(),
+            on_lapse_basis: rule.on_lapse_basis.as_deref(),
         }
     }
 }
@@ -94,7 +143,8 @@ struct RulesDto<'a> {
     status: RulesStatus,
 }
 
-fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, lang: Lang) -> SetDto<'a> {
+/// A set with the rules `query` names ([`Rule::matches`]); every rule without a query.
+fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, query: &str, lang: Lang) -> SetDto<'a> {
     SetDto {
         id: &set.id,
         title: lang.pick(&set.title),
@@ -103,22 +153,31 @@ fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, lang: Lang) -> SetDto<'a> {
         rules: set
             .rules
             .iter()
+            .filter(|r| r.matches(query))
             .map(|r| RuleDto::new(book, r, lang))
             .collect(),
     }
 }
 
+/// `GET /v1/rules`, with `q=` the words an office searches by (`会议纪要`): the sets, each with
+/// the rules found (a set with none is left out when there is a query).
 pub async fn list(
     state: web::Data<AppState>,
     data: Snapshot,
-    _: Params,
+    params: Params,
     lang: Lang,
-) -> HttpResponse {
+) -> Result<HttpResponse, ApiError> {
     let book = data.0.rules();
-    json(&RulesDto {
-        sets: book.sets().iter().map(|s| set_dto(book, s, lang)).collect(),
+    let query = params.get("q")?.unwrap_or_default();
+    Ok(json(&RulesDto {
+        sets: book
+            .sets()
+            .iter()
+            .map(|s| set_dto(book, s, query, lang))
+            .filter(|s| query.is_empty() || !s.rules.is_empty())
+            .collect(),
         status: state.store.rules_status(),
-    })
+    }))
 }
 
 fn one_rule(data: &Snapshot, id: &str, lang: Lang) -> Result<HttpResponse, ApiError> {

@@ -12,8 +12,9 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, Counting, DeadlineError, Direction, Ending, Expected, InputError,
-    JsonKind, JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, ChosenBy, Consequence, Counting, DeadlineError, Direction, Ending, Expected,
+    InputError, JsonKind, JsonProblem, Period, PeriodLaw, Readings, RuleCutoff, State, Status,
+    Step, Unit, UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -116,6 +117,8 @@ impl Catalogue for En {
             Title::NoOfficeHours => "The calendar gives no office hours",
             Title::UnitNotAllowed => "This rule's unit cannot be changed",
             Title::FormNotAllowed => "This rule's form cannot be changed",
+            Title::NotAllowedByStatute => "The rule's statute does not allow this",
+            Title::NotInForce => "The rule's text was not in force on the event's day",
             Title::NoExtension => "No extension is allowed",
             Title::DaysNotAllowed => "This rule's period cannot be changed",
             Title::AmountOutOfRange => "The period's length is out of range",
@@ -496,6 +499,27 @@ impl Catalogue for En {
                 "cutoff {} is neither close_of_business nor midnight",
                 quote(text)
             ),
+            DeadlineError::NotInForce { rule, from } => format!(
+                "rule {rule} rests on a text in force from {from}, and no earlier text set this period; the event is before it, and the rule applies from {from}"
+            ),
+            DeadlineError::NotAllowedByStatute {
+                rule,
+                field,
+                allowed,
+            } => format!(
+                "the statute of rule {rule} has no {}, so {field} is refused; {}",
+                form_word(field),
+                match allowed.as_slice() {
+                    [] => "its period is counted only as the text sets it".to_owned(),
+                    some => format!(
+                        "it allows: {}",
+                        some.iter()
+                            .map(|f| format!("{f} ({})", form_word(f)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
+            ),
         }
     }
 
@@ -657,20 +681,20 @@ impl Catalogue for En {
         // The rule's own article, for the steps it sets (an extension, time not counted…).
         let article = |basis: Option<&str>| match (period.rule, basis) {
             (Some(_), Some(basis)) => format!(" ({basis})"),
-            (Some(rule), None) => format!(" ({}{})", super::short_statute(rule), rule.article),
+            (Some(rule), None) => format!(
+                " ({}{})",
+                super::short_statute(rule),
+                period.article().map_or(rule.article.as_str(), |a| a.0)
+            ),
             (None, _) => String::new(),
         };
-        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
-        let roll_basis = match period.counting {
-            Counting::Tax => "Tax Collection Administration Law Implementing Rules art. 109",
-            Counting::Civil => "Civil Code art. 203",
-        };
+        let (start_law, roll_law) = laws(period);
         match step.why {
             Why::EventDay if backward => {
                 format!("the day of the event counted back from, not counted; {day}")
             }
             Why::EventDay => format!(
-                "the event's day, not counted (Civil Code art. 201: a period starts the next day); {day}"
+                "the day the period starts, not counted: it runs from the next day ({start_law}); {day}"
             ),
             Why::Counted => match (period.unit, backward) {
                 (Unit::WorkingDays, false) => format!("working day {n} of the period; {day}"),
@@ -691,7 +715,11 @@ impl Catalogue for En {
                 "day {n}: the month the period ends in has no corresponding day, so its last day is the period's (Civil Code art. 202); {day}"
             ),
             Why::Paused => format!(
-                "{day}; time not counted in the period{}",
+                "{day}; {} not counted in the period{}",
+                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
+                    Some(words) if words.contains("中止") => "suspension (中止)",
+                    _ => "time",
+                },
                 article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
             ),
             Why::TaxProlonged if step.ordinal.is_some() => format!(
@@ -706,17 +734,24 @@ impl Catalogue for En {
             Why::RolledBack if working => format!(
                 "{day}; the period's last day fell on a rest day and moves earlier, to this day: acting later would miss the period"
             ),
-            Why::RolledBack => format!("{day}; a rest day, passed over going back"),
+            Why::RolledBack => {
+                format!("{day}; a rest day: the last day moves earlier, to the working day before")
+            }
             Why::NextStep => {
                 format!(
                     "{day}; the period has run in full{}: the next step may happen from this day",
                     article(None)
                 )
             }
-            Why::Agreed => format!(
-                "{day}; within the due date agreed with the host department{}",
-                article(None)
-            ),
+            Why::Agreed => match period.rule {
+                Some(rule) => format!(
+                    "{day}; within the due date agreed as {}{} allows ({})",
+                    super::short_statute(rule),
+                    rule.article,
+                    rule.agreed_due.as_deref().unwrap_or_default()
+                ),
+                None => format!("{day}; within the due date the request agreed (agreed_due)"),
+            },
             Why::HoursElapsed => format!("{day}; {} counted", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}; not a working day, not counted"),
             Why::OfficeTime => format!(
@@ -726,11 +761,11 @@ impl Catalogue for En {
             Why::NoOfficeTime => format!("{day}; no office time, not counted"),
             Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
                 format!(
-                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({roll_basis})"
+                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({roll_law})"
                 )
             }
             Why::Rolled => format!(
-                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({roll_basis})"
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({roll_law})"
             ),
         }
     }
@@ -739,7 +774,7 @@ impl Catalogue for En {
         unit(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status) -> String {
+    fn status(&self, status: &Status, period: &Period<'_>) -> String {
         let on = status.as_of_date;
         let n = status.working_days_left.unsigned_abs();
         let days = if n == 1 {
@@ -750,11 +785,15 @@ impl Catalogue for En {
         let mut text = match status.state {
             State::Pending => format!("as of {on}, {days} left"),
             State::DueToday => format!("due today ({on})"),
+            State::Overdue if n == 0 => format!("as of {on}, past the deadline's last moment"),
             State::Overdue => format!("as of {on}, overdue by {days}"),
         };
         if let Some(consequence) = status.consequence {
             text.push_str("; ");
             text.push_str(&self.consequence(consequence));
+            if let Some(basis) = period.rule.and_then(|r| r.on_lapse_basis.as_deref()) {
+                text.push_str(&format!(" ({basis})"));
+            }
         }
         text
     }
@@ -764,6 +803,16 @@ impl Catalogue for En {
             Consequence::DeemedNoObjection => {
                 "no reply within the period is deemed to be no objection".to_owned()
             }
+            Consequence::DeemedAccepted => {
+                "no notice or refusal within the period means the application is deemed accepted"
+                    .to_owned()
+            }
+            Consequence::DeemedConsent => {
+                "no opinion within the period is deemed consent to disclosure".to_owned()
+            }
+            Consequence::DeemedNoEvidence => {
+                "no answer, evidence and basis within the period means the act is deemed to have no evidence or basis".to_owned()
+            }
         }
     }
 
@@ -771,9 +820,18 @@ impl Catalogue for En {
         "provisional: the period crosses a year whose holiday notice is not yet published; its days off are estimated from the statutory holidays, and the date may move when the notice comes".to_owned()
     }
 
-    fn ending(&self, ending: &Ending<'_>) -> String {
+    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
+        let rule = period.rule;
+        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
+        let posted = match rule {
+            Some(r) if r.period_law == PeriodLaw::CivilProcedure => format!(
+                "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {})",
+                r.period_law_basis.as_deref().unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
         match ending {
-            Ending::CloseOfBusiness { hours, from } => {
+            Ending::CloseOfBusiness { hours, from, by } => {
                 let hours = hours.text();
                 let whose = match from {
                     Some(f) => format!(
@@ -789,30 +847,55 @@ impl Catalogue for En {
                             ""
                         }
                     ),
-                    None => "the hours given (office_hours)".to_owned(),
+                    None => "the hours given (office_hours, read on Beijing time)".to_owned(),
                 };
-                format!(
-                    "the office keeps {hours} on the due day, {whose}; where there are business hours, the period ends when business stops (Civil Code art. 203)"
-                )
+                let why = match by {
+                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                        "the office's own duty: the law ends the period at 24:00 (Civil Code art. 203(2)), and this answer takes the close of business as the office's target ({basis}){posted}"
+                    ),
+                    ChosenBy::Rule(_) => format!("the period ends when business stops ({basis})"),
+                    ChosenBy::Request => "the period ends when business stops, as asked (cutoff=close_of_business; Civil Code art. 203(2))".to_owned(),
+                    ChosenBy::AdHoc => "where there are business hours, the period ends when business stops (Civil Code art. 203(2)); an ad hoc period does so unless cutoff=midnight".to_owned(),
+                };
+                format!("the office keeps {hours} (Beijing time) on the due day, {whose}; {why}")
+            }
+            Ending::Midnight {
+                by: ChosenBy::Rule(_),
+            } => format!("the last day ends at 24:00 ({basis}){posted}"),
+            Ending::Midnight { .. } => {
+                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203(2))".to_owned()
             }
             Ending::MidnightNoHours => {
-                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203)".to_owned()
+                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203(2))".to_owned()
             }
-            Ending::MidnightAsked => {
-                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203)".to_owned()
+            Ending::MidnightDayWithoutHours => {
+                "the due day is a rest day without office hours: it ends at 24:00 (Civil Code art. 203(2))".to_owned()
             }
-            Ending::OfficeTimeRun => "a period in office hours runs from the stated time (Civil Code art. 201(2)) and ends when its office time has run".to_owned(),
+            Ending::OfficeTimeRun => "counting in office hours is the caller's own convention (no statute counts periods in working hours): office time runs from the event's instant, and the period ends when it has run".to_owned(),
             Ending::HoursRun => "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run".to_owned(),
         }
     }
 
+    fn readings_note(&self, r: &Readings) -> String {
+        format!(
+            "no text says where an extension starts: from the day after the original period's last day as rolled, it ends on {}; counting the period and its extension together from the event, on {}. The answer takes the earlier, {}, the safe date for an office's own duty",
+            r.from_rolled_last_day, r.from_event, r.from_event
+        )
+    }
+
     fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String {
         match ending {
+            Ending::CloseOfBusiness {
+                by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
+                ..
+            } => format!(
+                "; the office's target is the close of business at {time}; the law ends the period at 24:00"
+            ),
             Ending::CloseOfBusiness { .. } => {
-                format!("; the period ends when business stops, at {time} (Civil Code art. 203)")
+                format!("; the period ends when business stops, at {time} (Civil Code art. 203(2))")
             }
-            Ending::MidnightNoHours | Ending::MidnightAsked => {
-                "; the period ends at 24:00 (Civil Code art. 203)".to_owned()
+            Ending::Midnight { .. } | Ending::MidnightNoHours | Ending::MidnightDayWithoutHours => {
+                "; the period ends at 24:00".to_owned()
             }
             Ending::OfficeTimeRun => format!("; the office time runs out at {time}"),
             Ending::HoursRun => format!("; the period runs out at {time}"),
@@ -1000,6 +1083,7 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     provisional: " (provisional)",
     choose_rule: "choose a rule from the list",
     not_a_date: "the event date is not a date",
+    not_in_force: "the event is before the rule's current text came into force: ask the service",
     outside_list: "outside the list's years: download a newer list",
     example: "(example)",
     rule_prompt: (
@@ -1017,7 +1101,15 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     years_headers: ["Year", "Holiday notice"],
     published: "published",
     estimated_year: "estimated",
-    rules_headers: ["Article", "Rule", "Period", "Due-date formula"],
+    rules_headers: [
+        "Article",
+        "Rule",
+        "Period",
+        "Due-date formula",
+        "In working days",
+        "Length",
+        "Text in force from",
+    ],
     covers: ("List starts", "List ends"),
     data_version: "Data version",
 };
@@ -1042,4 +1134,41 @@ english_display! {
     DateError => date_error,
     MomentError => moment_error,
     IntervalError => interval_error,
+}
+
+/// What a request field that changes a rule's period is.
+fn form_word(field: &str) -> &'static str {
+    match field {
+        "days" => "adjustable period",
+        "extended" => "extension",
+        "paused" => "time excluded from the period",
+        _ => "agreed due date",
+    }
+}
+
+/// The articles that start a period the day after its event and roll its last day.
+fn laws(period: &Period<'_>) -> (String, String) {
+    let (start, roll) = civil_laws(period);
+    match period.counting {
+        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
+        Counting::Tax => (
+            start,
+            "Tax Collection Administration Law Implementing Rules art. 109".to_owned(),
+        ),
+        Counting::Civil => (start, roll),
+    }
+}
+
+fn civil_laws(period: &Period<'_>) -> (String, String) {
+    match period.rule {
+        Some(r) if r.period_law == PeriodLaw::CivilProcedure => {
+            let via = r.period_law_basis.as_deref().unwrap_or_default();
+            let cite = format!("Civil Procedure Law art. 85, through {via}");
+            (cite.clone(), cite)
+        }
+        _ => (
+            "Civil Code art. 201".to_owned(),
+            "Civil Code art. 203".to_owned(),
+        ),
+    }
 }

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Status, Step,
-    UnknownUnit,
+    BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Readings,
+    Status, Step, UnknownUnit,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError};
@@ -167,6 +167,8 @@ pub enum Title {
     NoOfficeHours,
     UnitNotAllowed,
     FormNotAllowed,
+    NotAllowedByStatute,
+    NotInForce,
     NoExtension,
     DaysNotAllowed,
     AmountOutOfRange,
@@ -185,7 +187,7 @@ pub enum Title {
 
 impl Title {
     /// Every kind, for the catalogue's tests.
-    pub const ALL: [Title; 27] = [
+    pub const ALL: [Title; 29] = [
         Title::MissingParameter,
         Title::InvalidParameter,
         Title::UnknownParameter,
@@ -199,6 +201,8 @@ impl Title {
         Title::NoOfficeHours,
         Title::UnitNotAllowed,
         Title::FormNotAllowed,
+        Title::NotAllowedByStatute,
+        Title::NotInForce,
         Title::NoExtension,
         Title::DaysNotAllowed,
         Title::AmountOutOfRange,
@@ -231,6 +235,8 @@ impl Title {
             Title::NoOfficeHours => "no-office-hours",
             Title::UnitNotAllowed => "unit-not-allowed",
             Title::FormNotAllowed => "form-not-allowed",
+            Title::NotAllowedByStatute => "not-allowed-by-statute",
+            Title::NotInForce => "not-in-force",
             Title::NoExtension => "no-extension",
             Title::DaysNotAllowed => "days-not-allowed",
             Title::AmountOutOfRange => "amount-out-of-range",
@@ -583,14 +589,18 @@ pub trait Catalogue: Sync {
     fn step_reason(&self, step: &Step, period: &Period<'_>) -> String;
     /// A period's length (`7个工作日`, `30 days`).
     fn period_length(&self, period: &Period<'_>) -> String;
-    /// A deadline's status as of a day, in a sentence.
-    fn status(&self, status: &Status) -> String;
+    /// A deadline's status as of a day, in a sentence, with what lapsing means under the
+    /// period's rule.
+    fn status(&self, status: &Status, period: &Period<'_>) -> String;
     /// What a consequence means.
     fn consequence(&self, consequence: Consequence) -> String;
     /// Why an answer is provisional.
     fn provisional_note(&self) -> String;
-    /// How a deadline's last moment was set, and on what basis.
-    fn ending(&self, ending: &Ending<'_>) -> String;
+    /// How a deadline's last moment was set, and on what basis (the period's rule's cutoff
+    /// and the law that counts its periods).
+    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String;
+    /// Why an extended calendar-day period's answer is the earlier of its two readings.
+    fn readings_note(&self, readings: &Readings) -> String;
     /// What the last day of the explanation adds to its reason, from its separator on: when
     /// the period ends that day (`time` is its wall-clock time, `19:30`).
     fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String;
@@ -670,6 +680,8 @@ pub struct WorkbookWords {
     pub choose_rule: &'static str,
     /// The status of a row whose event is not a date.
     pub not_a_date: &'static str,
+    /// The status of a row whose event is before the rule's text came into force.
+    pub not_in_force: &'static str,
     /// The status of a row the list's years do not cover.
     pub outside_list: &'static str,
     /// The document number of an example row.
@@ -686,8 +698,9 @@ pub struct WorkbookWords {
     pub published: &'static str,
     /// A year whose days off are estimated.
     pub estimated_year: &'static str,
-    /// The notes' table of rules: article, rule, period, due-date formula.
-    pub rules_headers: [&'static str; 4],
+    /// The notes' table of rules: article, rule, period, due-date formula, whether counted
+    /// in working days, length, the day its text came into force.
+    pub rules_headers: [&'static str; 7],
     /// The labels of the first and last day the list covers.
     pub covers: (&'static str, &'static str),
     /// The label of the data version.
@@ -710,6 +723,7 @@ impl WorkbookWords {
             self.provisional,
             self.choose_rule,
             self.not_a_date,
+            self.not_in_force,
             self.outside_list,
             self.example,
             self.rule_prompt.0,

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Weekday};
 use super::*;
 use crate::calendar::CalendarSet;
 use crate::calendar::hours::IntervalError;
-use crate::deadline::{JsonKind, RuleBook, State, Unit, Why};
+use crate::deadline::{ChosenBy, JsonKind, Readings, RuleBook, RuleCutoff, State, Unit, Why};
 
 /// Three or more words of Latin letters separated only by spaces.
 fn english_sentence(text: &str) -> Option<&str> {
@@ -29,6 +29,11 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     let rule = book.get("countersign-reply").expect("the rule");
     let period = Period::of(rule);
     let ad_hoc = Period::ad_hoc(Unit::CalendarDays, 30);
+    // A rule whose periods 民事诉讼法 counts (行政复议法 第八十八条第一款).
+    let review = Period::of(
+        book.get("national/admin-review-application")
+            .expect("the review rule"),
+    );
     let calendar_errors = [
         CalendarError::OutOfRange {
             date: d(2101, 1, 1),
@@ -156,6 +161,20 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         DeadlineError::Calendar(calendar_errors[0].clone()),
         DeadlineError::Hours(IntervalError::Backwards("14:00-10:00".into())),
         DeadlineError::UnknownCutoff("noon".into()),
+        DeadlineError::NotInForce {
+            rule: "national/admin-penalty-decision".into(),
+            from: chrono::NaiveDate::from_ymd_opt(2021, 7, 15).unwrap(),
+        },
+        DeadlineError::NotAllowedByStatute {
+            rule: "kizilsu/meeting-issuance".into(),
+            field: "paused",
+            allowed: vec![],
+        },
+        DeadlineError::NotAllowedByStatute {
+            rule: "national/gov-info-reply".into(),
+            field: "agreed_due",
+            allowed: vec!["extended", "paused"],
+        },
     ];
     let interval_errors = [
         IntervalError::Empty,
@@ -179,13 +198,31 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
                 years: &[2022, 2023],
                 carried_over: true,
             }),
+            by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
         },
         Ending::CloseOfBusiness {
             hours: crate::calendar::hours::DayHours::parse("09:00-17:00").unwrap(),
             from: None,
+            by: ChosenBy::Request,
+        },
+        Ending::CloseOfBusiness {
+            hours: crate::calendar::hours::DayHours::parse("09:00-17:00").unwrap(),
+            from: None,
+            by: ChosenBy::AdHoc,
+        },
+        Ending::CloseOfBusiness {
+            hours: crate::calendar::hours::DayHours::parse("09:00-17:00").unwrap(),
+            from: None,
+            by: ChosenBy::Rule(RuleCutoff::CloseOfBusiness),
+        },
+        Ending::Midnight {
+            by: ChosenBy::Rule(RuleCutoff::Midnight),
+        },
+        Ending::Midnight {
+            by: ChosenBy::Request,
         },
         Ending::MidnightNoHours,
-        Ending::MidnightAsked,
+        Ending::MidnightDayWithoutHours,
         Ending::OfficeTimeRun,
         Ending::HoursRun,
     ];
@@ -447,12 +484,25 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     }
     texts.push(says.period_length(&period));
     texts.push(says.period_length(&ad_hoc));
-    texts.extend(statuses.iter().map(|s| says.status(s)));
-    texts.push(says.consequence(Consequence::DeemedNoObjection));
+    texts.extend(statuses.iter().map(|s| says.status(s, &period)));
+    texts.extend(statuses.iter().map(|s| says.status(s, &ad_hoc)));
+    for consequence in [
+        Consequence::DeemedNoObjection,
+        Consequence::DeemedAccepted,
+        Consequence::DeemedConsent,
+        Consequence::DeemedNoEvidence,
+    ] {
+        texts.push(says.consequence(consequence));
+    }
+    texts.push(says.readings_note(&Readings {
+        from_rolled_last_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
+        from_event: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+    }));
     texts.push(says.provisional_note());
     texts.extend(interval_errors.iter().map(|e| says.interval_error(e)));
     for ending in &endings {
-        texts.push(says.ending(ending));
+        texts.push(says.ending(ending, &period));
+        texts.push(says.ending(ending, &review));
         texts.push(says.last_moment(ending, "19:30"));
     }
     for unit in Unit::ALL {

@@ -12,8 +12,9 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, Consequence, Counting, DeadlineError, Direction, Ending, Expected, InputError,
-    JsonKind, JsonProblem, Period, State, Status, Step, Unit, UnknownUnit, Why,
+    BadValue, ChosenBy, Consequence, Counting, DeadlineError, Direction, Ending, Expected,
+    InputError, JsonKind, JsonProblem, Period, PeriodLaw, Readings, RuleCutoff, State, Status,
+    Step, Unit, UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -52,6 +53,8 @@ impl Catalogue for Zh {
             Title::NoOfficeHours => "该日历没有作息时间",
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
             Title::FormNotAllowed => "该规则的期限形式不可更改",
+            Title::NotAllowedByStatute => "该规则的法律条文不允许这样计算",
+            Title::NotInForce => "起算事件发生时该条文尚未施行",
             Title::NoExtension => "没有可以延长的期限",
             Title::DaysNotAllowed => "该规则的期限不可更改",
             Title::AmountOutOfRange => "期限长度超出范围",
@@ -405,7 +408,7 @@ impl Catalogue for Zh {
                 crate::deadline::MAX_PAUSED
             ),
             DeadlineError::PausedNotAllowed => {
-                "中止期间只适用于向后计算、按日计算的期间，不适用于倒计的期间或按小时计算的期间"
+                "不计入期限的期间（paused）只适用于向后计算、按日计算的期间，不适用于倒计的期间或按小时计算的期间"
                     .to_owned()
             }
             DeadlineError::Agreed(text) => {
@@ -422,6 +425,29 @@ impl Catalogue for Zh {
             DeadlineError::UnknownCutoff(text) => format!(
                 "cutoff {} 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
                 quote(text)
+            ),
+            DeadlineError::NotInForce { rule, from } => format!(
+                "规则 {rule} 所依据的条文自{}起施行，起算事件早于该日，当时没有这一期限的规定；该规则自{}起适用",
+                date(*from),
+                date(*from)
+            ),
+            DeadlineError::NotAllowedByStatute {
+                rule,
+                field,
+                allowed,
+            } => format!(
+                "规则 {rule} 的条文没有规定{}，不接受 {field}；{}",
+                form_word(field),
+                match allowed.as_slice() {
+                    [] => "该规则的期限只能按条文计算".to_owned(),
+                    some => format!(
+                        "该规则的条文允许：{}",
+                        some.iter()
+                            .map(|f| format!("{f}（{}）", form_word(f)))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                }
             ),
         }
     }
@@ -579,17 +605,17 @@ impl Catalogue for Zh {
         // The rule's own article, for the steps it sets (an extension, time not counted…).
         let article = |basis: Option<&str>| match (period.rule, basis) {
             (Some(_), Some(basis)) => format!("（{basis}）"),
-            (Some(rule), None) => format!("（{}{}）", super::short_statute(rule), rule.article),
+            (Some(rule), None) => format!(
+                "（{}{}）",
+                super::short_statute(rule),
+                period.article().map_or(rule.article.as_str(), |a| a.0)
+            ),
             (None, _) => String::new(),
         };
-        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
-        let roll_basis = match period.counting {
-            Counting::Tax => "《税收征收管理法实施细则》第一百零九条",
-            Counting::Civil => "《民法典》第二百零三条",
-        };
+        let (start_law, roll_law) = laws(period);
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
-            Why::EventDay => format!("起算日，不计入（《民法典》第二百零一条）；{day}"),
+            Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
             Why::Counted => match (period.unit, backward) {
                 (Unit::WorkingDays, false) => format!("第{n}个工作日；{day}"),
                 (Unit::WorkingDays, true) => format!("前第{n}个工作日；{day}"),
@@ -607,7 +633,11 @@ impl Catalogue for Zh {
                 "第{n}日，到期月没有对应日，月末日为期间的最后一日（《民法典》第二百零二条）；{day}"
             ),
             Why::Paused => format!(
-                "{day}；不计算在期限内的期间，不计入{}",
+                "{day}；{}，不计入{}",
+                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
+                    Some(words) if words.contains("中止") => "中止的期间",
+                    _ => "不计算在期限内的期间",
+                },
                 article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
             ),
             Why::TaxProlonged if step.ordinal.is_some() => format!(
@@ -622,12 +652,20 @@ impl Catalogue for Zh {
             Why::RolledBack if is_working(step.kind) => {
                 format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
             }
-            Why::RolledBack => format!("{day}；休息日，向前顺推"),
+            Why::RolledBack => format!("{day}；休息日，提前至前一工作日"),
             Why::NextStep => format!(
                 "{day}；期间已经届满{}，最早可于本日进行下一步",
                 article(None)
             ),
-            Why::Agreed => format!("{day}；在与主办部门商定的回复时限内{}", article(None)),
+            Why::Agreed => match period.rule {
+                Some(rule) => format!(
+                    "{day}；在商定的时限内（{}{}：{}）",
+                    super::short_statute(rule),
+                    rule.article,
+                    rule.agreed_due.as_deref().unwrap_or_default()
+                ),
+                None => format!("{day}；在请求给出的商定时限内（agreed_due）"),
+            },
             Why::HoursElapsed => format!("{day}；计入{}", duration(step.minutes.unwrap_or(0))),
             Why::NotWorking => format!("{day}，不计入"),
             Why::OfficeTime => {
@@ -635,10 +673,10 @@ impl Catalogue for Zh {
             }
             Why::NoOfficeTime => format!("{day}；无办公时间，不计入"),
             Why::Rolled if is_working(step.kind) => format!(
-                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{roll_basis}）"
+                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{roll_law}）"
             ),
             Why::Rolled => {
-                format!("{day}；最后一日为法定休假日，顺延至休假日结束的次日（{roll_basis}）")
+                format!("{day}；最后一日为法定休假日，顺延至休假日结束的次日（{roll_law}）")
             }
         }
     }
@@ -647,25 +685,38 @@ impl Catalogue for Zh {
         period_words(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status) -> String {
+    fn status(&self, status: &Status, period: &Period<'_>) -> String {
         let on = date(status.as_of_date);
         let n = status.working_days_left.unsigned_abs();
         let mut text = match status.state {
             State::Pending => format!("截至{on}，距截止尚有{n}个工作日"),
             State::DueToday => format!("今日（{on}）截止"),
+            State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),
             State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
         };
         if let Some(consequence) = status.consequence {
             text.push('；');
-            text.push_str(&self.consequence(consequence));
+            match period
+                .rule
+                .and_then(|r| r.on_lapse_text.as_deref().zip(r.on_lapse_basis.as_deref()))
+            {
+                Some((words, basis)) => text.push_str(&format!("{words}（{basis}）")),
+                None => text.push_str(&self.consequence(consequence)),
+            }
         }
         text
     }
 
     fn consequence(&self, consequence: Consequence) -> String {
         match consequence {
-            Consequence::DeemedNoObjection => "逾期不回复视为无不同意见".to_owned(),
+            Consequence::DeemedNoObjection => "逾期不回复视为无不同意见",
+            Consequence::DeemedAccepted => "期满未告知或者未决定不予受理的，视为受理",
+            Consequence::DeemedConsent => "逾期未提出意见的，视为同意公开",
+            Consequence::DeemedNoEvidence => {
+                "逾期未提出书面答复、提交证据和依据的，视为该行政行为没有证据、依据"
+            }
         }
+        .to_owned()
     }
 
     fn provisional_note(&self) -> String {
@@ -673,9 +724,21 @@ impl Catalogue for Zh {
             .to_owned()
     }
 
-    fn ending(&self, ending: &Ending<'_>) -> String {
+    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
+        let rule = period.rule;
+        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
+        let posted = match rule {
+            // Said once: a rule's own basis may already say it.
+            Some(r) if r.period_law == PeriodLaw::CivilProcedure && !basis.contains("交邮") => {
+                format!(
+                    "；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{}）",
+                    r.period_law_basis.as_deref().unwrap_or_default()
+                )
+            }
+            _ => String::new(),
+        };
         match ending {
-            Ending::CloseOfBusiness { hours, from } => {
+            Ending::CloseOfBusiness { hours, from, by } => {
                 let hours = hours.text();
                 let whose = match from {
                     Some(f) => format!(
@@ -690,35 +753,59 @@ impl Catalogue for Zh {
                             ""
                         }
                     ),
-                    None => "请求给出的作息时间（office_hours）".to_owned(),
+                    None => "请求给出的作息时间（office_hours，按北京时间）".to_owned(),
                 };
-                format!(
-                    "截止日办公时间为 {hours}，依{whose}；有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条）"
-                )
+                let why = match by {
+                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                        "机关自身办理的事项：法定期间截止于期满日二十四时，本答复以停止办公的时间为内部目标（{basis}）{posted}"
+                    ),
+                    ChosenBy::Rule(_) => format!("停止业务活动的时间为截止时间（{basis}）"),
+                    ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
+                    ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
+                };
+                format!("截止日办公时间为 {hours}（北京时间），依{whose}；{why}")
+            }
+            Ending::Midnight {
+                by: ChosenBy::Rule(_),
+            } => format!("期间最后一日的截止时间为二十四时（{basis}）{posted}"),
+            Ending::Midnight { .. } => {
+                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
             }
             Ending::MidnightNoHours => {
-                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条）".to_owned()
+                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
             }
-            Ending::MidnightAsked => {
-                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条）"
-                    .to_owned()
+            Ending::MidnightDayWithoutHours => {
+                "截止日为休息日，当日没有办公时间：截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
             }
             Ending::OfficeTimeRun => {
-                "按办公时间计算的期间，自规定的时间开始计算（《民法典》第二百零一条第二款），办公时间届满之时即为截止时间".to_owned()
+                "按工作小时计算是请求自定的计算方式，法律没有按工作小时计算的期间：自事件时刻起累计办公时间，届满之时即为截止时间".to_owned()
             }
             Ending::HoursRun => {
-                "按照小时计算的期间，自规定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间".to_owned()
+                "按照小时计算的期间，自法律规定或者当事人约定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间".to_owned()
             }
         }
     }
 
+    fn readings_note(&self, r: &Readings) -> String {
+        format!(
+            "延长期限从哪一日起算，条文没有规定：自原期间最后一日（顺延后）的次日起算，截止日为{}；期间与延长期限合并自起算日计算，截止日为{}。本答复取较早的{}，对机关自身办理事项较为稳妥",
+            date(r.from_rolled_last_day),
+            date(r.from_event),
+            date(r.from_event)
+        )
+    }
+
     fn last_moment(&self, ending: &Ending<'_>, time: &str) -> String {
         match ending {
+            Ending::CloseOfBusiness {
+                by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
+                ..
+            } => format!("；内部目标为停止办公的时间 {time}，法定期间截止于二十四时"),
             Ending::CloseOfBusiness { .. } => {
-                format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条）")
+                format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条第二款）")
             }
-            Ending::MidnightNoHours | Ending::MidnightAsked => {
-                "；截止时间为二十四时（《民法典》第二百零三条）".to_owned()
+            Ending::Midnight { .. } | Ending::MidnightNoHours | Ending::MidnightDayWithoutHours => {
+                "；截止时间为二十四时".to_owned()
             }
             Ending::OfficeTimeRun => format!("；办公时间于 {time} 届满"),
             Ending::HoursRun => format!("；期间于 {time} 届满"),
@@ -901,6 +988,7 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     provisional: "（暂定）",
     choose_rule: "请从下拉列表中选择规则",
     not_a_date: "起算日不是日期",
+    not_in_force: "起算日早于现行条文施行日期，请用本服务计算",
     outside_list: "超出名单年份，请重新下载名单",
     example: "（示例）",
     rule_prompt: (
@@ -918,10 +1006,55 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     years_headers: ["年份", "放假安排"],
     published: "已发布",
     estimated_year: "预估",
-    rules_headers: ["条款", "规则", "期限", "截止日公式"],
+    rules_headers: [
+        "条款",
+        "规则",
+        "期限",
+        "截止日公式",
+        "按工作日计算",
+        "期限长度",
+        "条文施行日期",
+    ],
     covers: ("名单起始日", "名单截止日"),
     data_version: "数据版本",
 };
+
+/// What a request field that changes a rule's period is, in a clerk's words.
+fn form_word(field: &str) -> &'static str {
+    match field {
+        "days" => "可调整的期限",
+        "extended" => "延长期限",
+        "paused" => "不计算在期限内的期间",
+        _ => "商定的时限",
+    }
+}
+
+/// The articles that start a period on the day after its event and roll its last day: the
+/// Civil Code's, or 民事诉讼法 第八十五条 where the rule's statute sends its periods there.
+fn laws(period: &Period<'_>) -> (String, String) {
+    let (start, roll) = civil_laws(period);
+    match period.counting {
+        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
+        Counting::Tax => (start, "《税收征收管理法实施细则》第一百零九条".to_owned()),
+        Counting::Civil => (start, roll),
+    }
+}
+
+fn civil_laws(period: &Period<'_>) -> (String, String) {
+    match period.rule {
+        Some(r) if r.period_law == PeriodLaw::CivilProcedure => {
+            let via = r.period_law_basis.as_deref().unwrap_or_default();
+            (
+                format!("《民事诉讼法》第八十五条；{via}"),
+                format!("《民事诉讼法》第八十五条；{via}"),
+            )
+        }
+        _ => (
+            "《民法典》第二百零一条".to_owned(),
+            "《民法典》第二百零三条".to_owned(),
+        ),
+    }
+}
 
 fn period_words(unit: Unit, amount: u32) -> String {
     match unit {

@@ -446,7 +446,11 @@ async fn a_csv_batch_with_as_of_answers_each_rows_status() {
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with(",,,pending,5,"), "{}", lines[2]);
+    assert!(
+        lines[2].ends_with(",,,pending,5,deemed_no_objection"),
+        "what silence will mean, while the period runs: {}",
+        lines[2]
+    );
 }
 
 #[tokio::test]

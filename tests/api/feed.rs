@@ -515,8 +515,10 @@ async fn answers_are_the_same_with_the_response_cache_on_and_off() {
             1 => format!("/v1/days?from={from}&to={to}&calendar={calendar}&format=csv"),
             2 => format!("/v1/calendars/{calendar}/days?year={year}"),
             3 => format!("/v1/calendars/{calendar}/holidays.ics?year={year}"),
+            // The working rules apply from 2023-11-05 (六十八、「本规则自发布之日起施行」).
             4 => format!(
-                "/v1/deadlines?rule=countersign-reply&event={from}&calendar={calendar}&as_of={to}"
+                "/v1/deadlines?rule=countersign-reply&event={}&calendar={calendar}&as_of={to}",
+                from.max(chrono::NaiveDate::from_ymd_opt(2023, 11, 5).unwrap())
             ),
             _ => format!(
                 "/v1/deadlines?unit=calendar_days&amount={}&event={from}&format=ics",

@@ -239,7 +239,7 @@ async fn a_deadline_is_explained_in_chinese_as_an_official_document_would_put_it
     assert_eq!(step("2026-09-30")["weekday"], "星期三");
     assert_eq!(
         step("2026-09-30")["reason"],
-        "起算日，不计入（《民法典》第二百零一条）；工作日"
+        "开始的当日，不计入，自下一日起算（《民法典》第二百零一条）；工作日"
     );
     // 10/1: 国庆节, not counted.
     assert_eq!(step("2026-10-01")["reason"], "节假日（国庆节），不计入");
@@ -255,12 +255,13 @@ async fn a_deadline_is_explained_in_chinese_as_an_official_document_would_put_it
     // 10/15 is the 7th: 10/8, 9, 10, 12, 13, 14, 15.
     assert_eq!(
         step("2026-10-15")["reason"],
-        "第7个工作日；工作日；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条）"
+        "第7个工作日；工作日；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条第二款）"
     );
     // As of Monday 10/12: 10/13, 10/14, 10/15 are left.
     assert_eq!(answer["status"]["state"], "pending", "the state is a code");
     assert_eq!(
-        answer["status"]["text"], "截至2026年10月12日，距截止尚有3个工作日",
+        answer["status"]["text"],
+        "截至2026年10月12日，距截止尚有3个工作日；逾期不回复视为无不同意见（克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条）",
         "expected the status in a sentence"
     );
 }
@@ -305,11 +306,11 @@ async fn the_same_deadline_in_english_keeps_every_code_and_date() {
     assert_eq!(en["status"]["consequence"], "deemed_no_objection");
     assert_eq!(
         en["status"]["text"],
-        "as of 2026-10-16, overdue by 1 working day; no reply within the period is deemed to be no objection"
+        "as of 2026-10-16, overdue by 1 working day; no reply within the period is deemed to be no objection (克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条)"
     );
     assert_eq!(
         zh["status"]["text"],
-        "截至2026年10月16日，已逾期1个工作日；逾期不回复视为无不同意见"
+        "截至2026年10月16日，已逾期1个工作日；逾期不回复视为无不同意见（克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条）"
     );
 }
 
@@ -342,11 +343,11 @@ async fn a_calendar_day_period_ending_on_a_holiday_cites_article_203_in_both_lan
     );
     assert_eq!(
         reason(&zh, "2026-10-08"),
-        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条）"
+        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条第二款）"
     );
     assert_eq!(
         reason(&en, "2026-10-08"),
-        "working day; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203); the period ends when business stops, at 19:30 (Civil Code art. 203)"
+        "working day; the period's last day fell on a rest day and moves to the day after the rest days, this day (Civil Code art. 203); the period ends when business stops, at 19:30 (Civil Code art. 203(2))"
     );
 }
 

@@ -17,6 +17,7 @@ mod history;
 mod hostile;
 mod hours;
 mod language;
+mod law;
 mod meta;
 mod page;
 mod periods;

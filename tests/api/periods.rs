@@ -258,6 +258,9 @@ text = "急件应当在3个工作日内办结回复。"
 event = { zh = "收文", en = "receipt" }
 unit = "working_days"
 amount = 3
+in_force = "2024-01-01"
+cutoff = "office_target"
+cutoff_basis = "本办公室自身办理的事项：法定期间截止于二十四时，以下班时间为内部目标"
 "#;
 
 async fn reload(app: &TestApp) -> Value {

@@ -396,13 +396,28 @@ async fn the_workbook_names_its_list_and_counts_each_rule_with_workday_intl() {
     // prefix of Excel's later functions.
     let register = &parts["xl/worksheets/sheet1.xml"];
     assert!(
-        register.contains("IF($B2=\"第四十二条\",WORKDAY.INTL($C2,7,\"0000000\",rest_days)"),
-        "7 working days (第四十二条)"
+        register.contains(
+            "WORKDAY.INTL($C2,INDEX(rule_amounts,MATCH($B2,rule_articles,0)),\"0000000\",rest_days)"
+        ),
+        "N working days, N looked up by the rule's article"
     );
     assert!(
-        register.contains("IF($B2=\"第四十九条\",WORKDAY.INTL($C2+30-1,1,\"0000000\",rest_days)"),
-        "30 days, the last rolled forward (第四十九条)"
+        register.contains(
+            "WORKDAY.INTL($C2+INDEX(rule_amounts,MATCH($B2,rule_articles,0))-1,1,\"0000000\",rest_days)"
+        ),
+        "N days, the last rolled forward"
     );
+    for name in [
+        "rule_articles",
+        "rule_working_days",
+        "rule_amounts",
+        "rule_in_force",
+    ] {
+        assert!(
+            book.contains(&format!("<definedName name=\"{name}\">'说明'!")),
+            "{name} names a column of the notes' rules table: {book}"
+        );
+    }
     assert!(
         !register.contains("_xlfn."),
         "no function outside the standard"

@@ -99,6 +99,54 @@ fn every_national_rule_quotes_its_statute_word_for_word_from_the_file_beside_it(
 }
 
 #[test]
+fn every_earlier_text_and_lapse_is_quoted_word_for_word_from_a_file_beside_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let book = RuleBook::embedded();
+    let read = |source: &TextSource, id: &str| {
+        assert!(
+            source.commit.len() == 40 && source.commit.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}: a commit, not a branch"
+        );
+        assert!(
+            source
+                .path
+                .ends_with(source.file.trim_start_matches("sources/")),
+            "{id}: the copy keeps the repository's file name"
+        );
+        std::fs::read_to_string(root.join(&source.file))
+            .unwrap_or_else(|e| panic!("{id}: {}: {e}", source.file))
+    };
+    let mut earlier_texts = 0;
+    for rule in book.set("national").expect("the national set").rules.iter() {
+        let id = rule.full_id();
+        for earlier in &rule.earlier {
+            let source = earlier
+                .source
+                .as_ref()
+                .unwrap_or_else(|| panic!("{id}: where its earlier text is from"));
+            let file = read(source, &id);
+            occurs_verbatim(&earlier.text, &file).unwrap_or_else(|e| panic!("{id}: {e}"));
+            if let Some(ext) = &earlier.extension {
+                assert!(earlier.text.contains(&ext.basis), "{id}: extension basis");
+            }
+            earlier_texts += 1;
+        }
+        if let (Some(words), Some(source)) = (&rule.on_lapse_text, &rule.source) {
+            // The consequence may stand in another article of the same statute (第七十条).
+            let file = read(source, &id);
+            assert!(
+                file.contains(words.as_str()),
+                "{id}: {words:?} not in the statute"
+            );
+        }
+    }
+    assert!(
+        earlier_texts >= 2,
+        "政府信息公开条例 2007 and 行政处罚法 2017 at least"
+    );
+}
+
+#[test]
 fn a_changed_character_is_not_found_in_the_statute() {
     let file = "第三十条 政府信息公开申请内容不明确的，行政机关应当给予指导和释明。\n\n第三十一条 下一条。";
     assert!(
@@ -121,7 +169,7 @@ fn file_with(rule: &str) -> String {
     format!("title = {{ zh = \"测试\", en = \"test\" }}\nsource = \"测试\"\n[[rule]]\n{rule}")
 }
 
-const GOOD: &str = "id = \"reply\"\ntitle = { zh = \"回复\", en = \"reply\" }\narticle = \"第一条\"\ntext = \"5个工作日内回复。\"\nevent = { zh = \"收文\", en = \"receipt\" }\nunit = \"working_days\"\namount = 5\n";
+const GOOD: &str = "id = \"reply\"\ntitle = { zh = \"回复\", en = \"reply\" }\narticle = \"第一条\"\ntext = \"5个工作日内回复。\"\nevent = { zh = \"收文\", en = \"receipt\" }\nunit = \"working_days\"\namount = 5\nin_force = \"2024-01-01\"\ncutoff = \"close_of_business\"\ncutoff_basis = \"第一条：回复送主办部门\"\n";
 
 fn parse(text: &str) -> Result<RuleSet, RuleError> {
     RuleSet::parse("office", "office.toml", text, RuleOrigin::Embedded)

@@ -6,30 +6,15 @@
 //! 清明节 4/4–4/6 off; 春节 2/15–2/23 off, Sat 2/14 and Sat 2/28 are working days.
 //! ```
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 
-use crate::calendar::CalendarSet;
 use crate::deadline::{
-    Bound, Counting, Cutoff, Deadline, DeadlineError, Direction, Form, Period, Request, RuleBook,
-    Unit, Why, compute,
+    Bound, Counting, Cutoff, Deadline, DeadlineError, Direction, Form, Period, Request, Unit, Why,
+    compute,
 };
 use crate::time::{BEIJING, Moment};
 
-fn set() -> &'static CalendarSet {
-    static SET: OnceLock<CalendarSet> = OnceLock::new();
-    SET.get_or_init(|| CalendarSet::embedded().expect("embedded data compile"))
-}
-
-fn book() -> &'static RuleBook {
-    static BOOK: OnceLock<RuleBook> = OnceLock::new();
-    BOOK.get_or_init(RuleBook::embedded)
-}
-
-fn d(text: &str) -> NaiveDate {
-    text.parse().expect("a date")
-}
+use super::{calendars as set, day as d, rule_book as book};
 
 fn count(period: Period<'static>, event: &str, paused: &[(&str, &str)]) -> Deadline<'static> {
     let request = Request {

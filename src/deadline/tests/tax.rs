@@ -6,32 +6,15 @@
 //! consecutive rest days *inside the period* number K; if K > 0 the deadline is the K-th
 //! working day after event+N, otherwise event+N rolls to the next working day.
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 
-use crate::calendar::CalendarSet;
-use crate::deadline::{
-    Counting, Cutoff, Deadline, Form, Period, Request, RuleBook, Unit, Why, compute,
-};
+use crate::deadline::{Counting, Cutoff, Deadline, Form, Period, Request, Unit, Why, compute};
 use crate::text::Lang;
 use crate::time::{BEIJING, Moment};
 
 const SAT: &str = include_str!("../../../tests/data/sat-tax-deadlines.tsv");
 
-fn set() -> &'static CalendarSet {
-    static SET: OnceLock<CalendarSet> = OnceLock::new();
-    SET.get_or_init(|| CalendarSet::embedded().expect("embedded data compile"))
-}
-
-fn book() -> &'static RuleBook {
-    static BOOK: OnceLock<RuleBook> = OnceLock::new();
-    BOOK.get_or_init(RuleBook::embedded)
-}
-
-fn d(text: &str) -> NaiveDate {
-    text.parse().expect("a date")
-}
+use super::{calendars as set, day as d, rule_book as book};
 
 fn tax(amount: u32) -> Period<'static> {
     let form = Form {
