@@ -427,15 +427,18 @@ function showRule(list) {
     h("p", { class: "statute", lang: "zh-CN" }, rule.statute),
     h("p", { class: "text", lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text),
     periodForm(rule).map((words) => h("p", { class: "form-note" }, words)),
+    h("p", { class: "form-note" }, t("inForceNote", showDate(rule.in_force))),
+    h("p", { class: "form-note" }, [t(`cutoff_${rule.cutoff}`), h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]),
   ] : []);
   $("d-days-field").hidden = !rule?.adjustable;
   if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
-  $("d-agreed-field").hidden = !rule?.adjustable;
+  // Only the forms the rule's statute allows are offered (the API refuses the others).
+  $("d-agreed-field").hidden = !rule?.forms_allowed?.includes("agreed_due");
   $("d-extended-field").hidden = !rule?.extension;
   put($("d-extended-hint"), rule?.extension
     ? [t("extendedHint", t("periodValue", rule.extension.amount, rule.extension.unit)),
       h("span", { lang: "zh-CN" }, rule.extension.basis)] : []);
-  $("d-paused-field").hidden = !rule?.excluded_time;
+  $("d-paused-field").hidden = !rule?.forms_allowed?.includes("paused");
   put($("d-paused-hint"), rule?.excluded_time
     ? [h("span", { lang: "zh-CN" }, excludedSentence(rule.excluded_time)), " ", t("pausedHint")] : []);
 }
@@ -538,6 +541,10 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
       h("span", { class: "note" }, t("nextStepNote"))]] : null,
     ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
       h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
+    answer.legal_end_at ? ["legal_end_at", t("legalEnd"), [h("span", { "data-value": answer.legal_end_at },
+      `${zoneName(answer.timezone)} ${showMoment(answer.legal_end_at)}`), h("span", { class: "note" }, t("legalEndNote"))]] : null,
+    answer.extension_readings ? ["extension_readings", t("readingsLabel"),
+      h("span", { class: "note" }, answer.extension_readings.note)] : null,
     ["event_date", backward ? t("eventOf") : t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
     answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
       answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
@@ -795,7 +802,14 @@ function ruleFacts(rule) {
     rule.excluded_time ? [t("ruleExcluded"), [h("span", { lang: "zh-CN" }, excludedSentence(rule.excluded_time)),
       rule.excluded_time_basis ? h("span", { lang: "zh-CN" }, `（${rule.excluded_time_basis}）`) : null]] : null,
     [t("ruleAdjustable"), rule.adjustable ? t("adjustableYes") : t("adjustableNo")],
-    rule.on_lapse ? [t("ruleLapse"), t(rule.on_lapse)] : null,
+    rule.on_lapse ? [t("ruleLapse"), [t(rule.on_lapse), rule.on_lapse_words
+      ? h("span", { lang: "zh-CN" }, `「${rule.on_lapse_words}」（${rule.on_lapse_basis}）`) : null]] : null,
+    [t("ruleCutoff"), [t(`cutoff_${rule.cutoff}`), h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]],
+    [t("ruleInForce"), [showDate(rule.in_force), ...(rule.earlier ?? []).map((e) =>
+      h("span", { class: "note", lang: "zh-CN" }, t("earlierText", showDate(e.in_force), e.statute, e.article)))]],
+    [t("ruleForms"), rule.forms_allowed.length ? rule.forms_allowed.map((f) => t(`form_${f}`)).join(t("listJoin"))
+      : t("formsNone")],
+    rule.keywords?.length ? [t("ruleKeywords"), h("span", { lang: "zh-CN" }, rule.keywords.join("、"))] : null,
   ].filter(Boolean);
 }
 
@@ -875,6 +889,26 @@ function wire() {
     rows[rows.length - 1].querySelector(".paused-date").focus();
   });
   $("d-rule").addEventListener("change", async () => {
+    $("d-days").value = "";
+    showRule(await rules());
+  });
+  // The API finds rules by the words offices use (GET /v1/rules?q=); the picker keeps those.
+  let searching = 0;
+  $("d-rule-q").addEventListener("input", async () => {
+    const mine = ++searching;
+    const words = $("d-rule-q").value.trim();
+    let sets;
+    try {
+      sets = words ? (await api("v1/rules", { q: words })).sets : await ruleSets();
+    } catch (e) {
+      $("d-rule-q-status").textContent = e.message;
+      return;
+    }
+    if (mine !== searching) return;
+    const found = sets.reduce((n, set) => n + set.rules.length, 0);
+    $("d-rule-q-status").textContent = words ? t("ruleSearchFound", found) : "";
+    if (!found) return;
+    fillRules($("d-rule"), sets);
     $("d-days").value = "";
     showRule(await rules());
   });
