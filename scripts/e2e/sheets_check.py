@@ -380,8 +380,11 @@ def main(argv):
     prefix = network_isolation()
     print(f"soffice runs {'with no network (' + ' '.join(prefix) + ')' if prefix else 'on the host network (unshare is not allowed here)'}",
           flush=True)
-    rules = [(r["id"], label(r)) for s in api.json("/v1/rules")["sets"] for r in s["rules"]
-             if countable(r)]
+    listed = [r for s in api.json("/v1/rules")["sets"] for r in s["rules"] if countable(r)]
+    labels = [label(r) for r in listed]
+    # Two rules of one article (行政复议法 第四十八条's copy and answer) are told apart by id.
+    rules = [(r["id"], lab if labels.count(lab) == 1 else f"{lab} {r['id']}")
+             for r, lab in zip(listed, labels)]
     office = Office(prefix)
     try:
         check_formulas(office, api, report)
