@@ -567,6 +567,7 @@ impl RuleSet {
     /// assert_eq!(set.rules[0].unit, Unit::WorkingDays);
     /// ```
     pub fn parse(id: &str, file: &str, text: &str, origin: RuleOrigin) -> Result<Self, RuleError> {
+        let id = &id.to_ascii_lowercase();
         let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError::Malformed {
             file: file.to_owned(),
             at: e
@@ -650,8 +651,12 @@ impl RuleSet {
             }
             check_law(rule).map_err(|(key, reason)| invalid(&rule.id, key, reason))?;
         }
+        // Ids are read in any case, so `Reply` and `reply` in one set would be one id.
         for (i, rule) in rules.iter().enumerate() {
-            if rules[..i].iter().any(|r| r.id == rule.id) {
+            if rules[..i]
+                .iter()
+                .any(|r| r.id.eq_ignore_ascii_case(&rule.id))
+            {
                 return Err(RuleError::Duplicate {
                     file: file.to_owned(),
                     what: "rule",
@@ -660,7 +665,8 @@ impl RuleSet {
             }
         }
         Ok(RuleSet {
-            id: id.to_owned(),
+            // `KIZILSU.toml` is the set `kizilsu`: ids are read in any case.
+            id: id.to_ascii_lowercase(),
             title: parsed.title,
             source: parsed.source,
             origin,
@@ -778,13 +784,16 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    /// The rule sets in `sets`, in order; a later set with the id of an earlier one replaces
-    /// it (an operator's `kizilsu.toml` replaces the embedded one).
+    /// The rule sets in `sets`, in order; a later set with the id of an earlier one (in any
+    /// case) replaces it (an operator's `kizilsu.toml` replaces the embedded one).
     pub fn new(sets: Vec<RuleSet>) -> Self {
         use sha2::{Digest, Sha256};
         let mut merged: Vec<RuleSet> = Vec::new();
         for set in sets {
-            match merged.iter_mut().find(|s| s.id == set.id) {
+            match merged
+                .iter_mut()
+                .find(|s| s.id.eq_ignore_ascii_case(&set.id))
+            {
                 Some(old) => *old = set,
                 None => merged.push(set),
             }
@@ -833,21 +842,28 @@ impl RuleBook {
         self.sets.iter().find(|s| s.id.eq_ignore_ascii_case(id))
     }
 
-    /// The rule `id`: `<set>/<rule>`, or a rule's own id when exactly one set has it (the
-    /// first ids, `countersign-reply`, stay valid so); in any case.
+    /// The rule `id`: `<set>/<rule>`, or a rule's own id when exactly one embedded set has it,
+    /// else when exactly one set has it (the documented ids, `countersign-reply`, keep their
+    /// meaning when an operator's set reuses one); in any case.
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        match id.split_once('/') {
-            Some((set, rule)) => self
+        if let Some((set, rule)) = id.split_once('/') {
+            return self
                 .set(set)?
                 .rules
                 .iter()
-                .find(|r| r.id.eq_ignore_ascii_case(rule)),
-            None => {
-                let mut found = self.iter().filter(|r| r.id.eq_ignore_ascii_case(id));
-                let first = found.next()?;
-                found.next().is_none().then_some(first)
-            }
+                .find(|r| r.id.eq_ignore_ascii_case(rule));
         }
+        let only = |embedded: bool| {
+            let mut found = self
+                .sets
+                .iter()
+                .filter(|s| !embedded || s.origin == RuleOrigin::Embedded)
+                .flat_map(|s| s.rules.iter())
+                .filter(|r| r.id.eq_ignore_ascii_case(id));
+            let first = found.next()?;
+            found.next().is_none().then_some(first)
+        };
+        only(true).or_else(|| only(false))
     }
 
     /// The rule `id`, as [`RuleBook::get`] reads it.

@@ -230,11 +230,65 @@ fn a_bare_rule_id_is_read_only_when_one_set_has_it() {
         book.get("OFFICE/Reply").map(Rule::full_id),
         Some("office/reply".into())
     );
-    let both = RuleBook::new(vec![office, other]);
+    let both = RuleBook::new(vec![office.clone(), other]);
     assert_eq!(both.get("reply"), None, "ambiguous alone");
+    // An operator's set that reuses an embedded id leaves the documented short id its meaning.
+    let operator = RuleSet::parse(
+        "mine",
+        "mine.toml",
+        &file_with(&GOOD.replace("id = \"reply\"", "id = \"countersign-reply\"")),
+        RuleOrigin::OperatorFile {
+            path: "mine.toml".into(),
+        },
+    )
+    .unwrap();
+    let mut sets = RuleBook::embedded().sets().to_vec();
+    sets.push(operator);
+    let book = RuleBook::new(sets);
+    assert_eq!(
+        book.get("countersign-reply").map(Rule::full_id),
+        Some("kizilsu/countersign-reply".into()),
+        "the embedded rule first"
+    );
+    assert_eq!(
+        book.get("mine/countersign-reply").map(Rule::full_id),
+        Some("mine/countersign-reply".into())
+    );
     assert_eq!(
         both.get("other/reply").map(Rule::full_id),
         Some("other/reply".into())
+    );
+}
+
+#[test]
+fn ids_are_read_in_any_case_so_two_rules_differing_in_case_are_one_id_twice() {
+    let twice = parse(&file_with(&format!(
+        "{GOOD}[[rule]]\n{}",
+        GOOD.replace("id = \"reply\"", "id = \"Reply\"")
+    )))
+    .unwrap_err();
+    assert!(
+        matches!(twice, RuleError::Duplicate { ref id, .. } if id == "Reply"),
+        "{twice}"
+    );
+    // `KIZILSU.toml` replaces the embedded `kizilsu`, as `kizilsu.toml` would.
+    let upper = RuleSet::parse(
+        "KIZILSU",
+        "KIZILSU.toml",
+        &file_with(GOOD),
+        RuleOrigin::OperatorFile {
+            path: "KIZILSU.toml".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(upper.id, "kizilsu");
+    let mut sets = RuleBook::embedded().sets().to_vec();
+    sets.push(upper);
+    let book = RuleBook::new(sets);
+    assert_eq!(book.sets().len(), 2, "replaced, not added");
+    assert_eq!(
+        book.get("kizilsu/reply").map(Rule::full_id),
+        Some("kizilsu/reply".into())
     );
 }
 
