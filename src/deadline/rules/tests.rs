@@ -299,7 +299,19 @@ fn a_later_set_with_the_same_id_replaces_the_earlier() {
     let book = RuleBook::new(vec![first.clone(), second]);
     assert_eq!(book.sets().len(), 1);
     assert_eq!(book.get("office/reply").unwrap().amount, 3);
-    assert_ne!(book.version(), RuleBook::new(vec![first]).version());
+    assert_ne!(book.version(), RuleBook::new(vec![first.clone()]).version());
+    // The digest is of the file's bytes: the same file gives the same version, and a comment
+    // alone (no rule changed) still gives another, as the text kept for history differs.
+    let again = parse(&file_with(GOOD)).unwrap();
+    assert_eq!(
+        RuleBook::new(vec![first.clone()]).version(),
+        RuleBook::new(vec![again]).version()
+    );
+    let commented = parse(&format!("# a note\n{}", file_with(GOOD))).unwrap();
+    assert_ne!(
+        RuleBook::new(vec![first]).version(),
+        RuleBook::new(vec![commented]).version()
+    );
 }
 
 #[test]
