@@ -408,9 +408,11 @@ function readDeadlineForm(list) {
     calendar: $("d-calendar").value,
     days: rule?.adjustable && days && days !== String(rule.amount) ? days : undefined,
     extended: rule?.extension && $("d-extended").checked ? "true" : undefined,
-    paused: rule?.excluded_time ? readPaused().filter(([from, to]) => from && to).map((p) => p.join("/")) : [],
-    agreed_due: rule?.adjustable ? normalDate($("d-agreed-due").value) || undefined : undefined,
-    agreed_by: rule?.adjustable ? $("d-agreed-by").value.trim() || undefined : undefined,
+    paused: rule?.forms_allowed?.includes("paused")
+      ? readPaused().filter(([from, to]) => from && to).map((p) => p.join("/")) : [],
+    agreed_due: rule?.forms_allowed?.includes("agreed_due") ? normalDate($("d-agreed-due").value) || undefined : undefined,
+    agreed_by: rule?.forms_allowed?.includes("agreed_due") ? $("d-agreed-by").value.trim() || undefined : undefined,
+    completed_at: normalDate($("d-completed").value) || undefined,
     id: $("d-id").value.trim() || undefined,
   };
 }
@@ -457,6 +459,7 @@ async function renderDeadline(params, token) {
   setPaused(params.getAll("paused").map((p) => p.split("/")));
   setValue($("d-agreed-due"), params.get("agreed_due"));
   setValue($("d-agreed-by"), params.get("agreed_by"));
+  setValue($("d-completed"), params.get("completed_at"));
   const clock = params.get("clock") === "urumqi" ? "urumqi" : "beijing";
   document.querySelector(`input[name="clock"][value="${clock}"]`).checked = true;
   showRule(ruleList);
@@ -473,6 +476,7 @@ async function renderDeadline(params, token) {
     paused: params.getAll("paused"),
     agreed_due: params.get("agreed_due"),
     agreed_by: params.get("agreed_by"),
+    completed_at: params.get("completed_at"),
     id: params.get("id"),
   };
   put(out, h("p", { class: "loading" }, t("loading")));
@@ -510,11 +514,9 @@ function dueLabel(answer) {
     : answer.bound === "at_least" ? t("periodEnds") : t("dueDate");
 }
 
+/** The status as the API words it, in the page's language (one wording everywhere). */
 function statusText(status) {
-  if (!status) return null;
-  const text = status.state === "pending" ? t("pending", status.working_days_left)
-    : status.state === "due_today" ? t("dueToday") : t("overdue", -status.working_days_left);
-  return status.consequence ? `${text}；${t(status.consequence)}` : text;
+  return status ? status.text : null;
 }
 
 const showRange = (p) => p.from === p.to ? showDate(p.from) : t("formatRange", parts(p.from), parts(p.to));

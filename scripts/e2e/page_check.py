@@ -169,8 +169,8 @@ def deadline_checks(browser, base):
     check("both clocks are named", "北京时间" in page.inner_text("[data-field=due_at]")
           and "乌鲁木齐时间" in page.inner_text("[data-field=due_at]"))
     status = page.inner_text("[data-field=status]")
-    check("the status as of today is shown", "截至今天" in status and any(
-        w in status for w in ("未到期", "今天到期", "已逾期")), status)
+    check("the status as of today is shown in the API's words", "截至今天" in status and any(
+        w in status for w in ("距截止尚有", "今日（", "已逾期", "已过截止时间")), status)
     check("the URL holds the state", all(
         p in page.url for p in ("#deadline?", "rule=kizilsu/countersign-reply", f"event={EVENT}", "clock=beijing",
                                 "calendar=cn-xj-kizilsu")), page.url)

@@ -15,30 +15,41 @@ use crate::time::{Moment, ReadAs, end_of_day};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
+    /// The event is still ahead: the period has not begun (尚未起算).
+    NotStarted,
     /// Before the due date.
     Pending,
     /// On the due date.
     DueToday,
     /// After the due date.
     Overdue,
+    /// Done (办结) by the deadline's last moment.
+    CompletedOnTime,
+    /// Done after it.
+    CompletedLate,
 }
 
 impl State {
     /// The name the API gives it (`due_today`).
     pub fn as_str(self) -> &'static str {
         match self {
+            State::NotStarted => "not_started",
             State::Pending => "pending",
             State::DueToday => "due_today",
             State::Overdue => "overdue",
+            State::CompletedOnTime => "completed_on_time",
+            State::CompletedLate => "completed_late",
         }
     }
 }
 
-/// A deadline as of a given day.
+/// A deadline as of a given day, or as it was done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Status {
-    /// The day it is judged on.
+    /// The day it is judged on: the day asked about, or the day it was done (办结).
     pub as_of_date: NaiveDate,
+    /// The day the act was done, when the request says (`completed_at`).
+    pub completed_on: Option<NaiveDate>,
     /// Ahead, today, or past.
     pub state: State,
     /// Working days after `as_of_date` up to and including the due date; 0 on the due date
@@ -276,6 +287,9 @@ pub struct Request<'r> {
     pub read_on: Tz,
     /// The day (and, when given with a time, the instant) to judge the status on, if any.
     pub as_of: Option<(NaiveDate, Option<DateTime<Tz>>)>,
+    /// The day (and instant, when given with a time) the act was done (办结), if it was: the
+    /// status then says whether in time, whatever `as_of`.
+    pub completed: Option<(NaiveDate, Option<DateTime<Tz>>)>,
     /// Whether to explain every day.
     pub explain: bool,
     /// When the last day ends.
@@ -299,6 +313,7 @@ impl<'r> Request<'r> {
             zone,
             read_on: zone,
             as_of: None,
+            completed: None,
             explain: false,
             cutoff: Cutoff::default(),
             hours: None,
@@ -339,6 +354,7 @@ pub fn compute<'r>(
         zone,
         read_on,
         as_of,
+        completed,
         explain,
         cutoff,
         ref hours,
@@ -441,9 +457,30 @@ pub fn compute<'r>(
         None => (due, due_at, ending, provisional, None),
     };
     let explanation = explain.then_some(steps.unwrap_or_default());
-    let status = as_of
-        .map(|(date, at)| status_on(calendar, period, due, date, at.map(|t| t >= due_at)))
-        .transpose()?;
+    let status = match (completed, as_of) {
+        (Some((date, at)), _) => Some(completed_status(
+            calendar,
+            &period,
+            due,
+            date,
+            at.map(|t| t >= due_at),
+        )?),
+        (None, Some((date, _))) if date < event_date => Some(Status {
+            as_of_date: date,
+            completed_on: None,
+            state: State::NotStarted,
+            working_days_left: working_days_after(calendar, date, due)?,
+            consequence: period.rule.and_then(|r| r.on_lapse),
+        }),
+        (None, Some((date, at))) => Some(status_on(
+            calendar,
+            period,
+            due,
+            date,
+            at.map(|t| t >= due_at),
+        )?),
+        (None, None) => None,
+    };
     let legal_end = matches!(
         ending,
         Ending::CloseOfBusiness {
@@ -621,33 +658,65 @@ fn status_on(
     today: NaiveDate,
     past_due: Option<bool>,
 ) -> Result<Status, DeadlineError> {
-    let state = match (today.cmp(&due), past_due) {
-        (_, Some(true)) => State::Overdue,
-        (std::cmp::Ordering::Less, _) => State::Pending,
-        (std::cmp::Ordering::Equal, _) => State::DueToday,
-        (std::cmp::Ordering::Greater, _) => State::Overdue,
-    };
-    let working_days_left = match state {
-        State::DueToday => 0,
-        State::Overdue if today == due => 0,
-        // Working days in (today, due] — NETWORKDAYS without today.
-        State::Pending => {
-            calendar.working_days_between(today, due)?.value
-                - i64::from(calendar.is_working_day(today)?)
-        }
-        // Minus the working days in (due, the first working day from today on]: on the rest
-        // days after a due date, the act can be done late by one working day at the least.
-        State::Overdue => {
+    use std::cmp::Ordering;
+    let (state, working_days_left) = match (today.cmp(&due), past_due) {
+        // Its last moment has passed on the due day itself: past it, by no working day yet.
+        (Ordering::Equal, Some(true)) => (State::Overdue, 0),
+        (Ordering::Less, Some(true)) | (Ordering::Greater, _) => {
+            // Minus the working days in (due, the first working day from today on]: on the
+            // rest days after a due date, the act can be done late by one working day at the
+            // least.
             let first = calendar.roll_forward(today)?.value;
-            -(calendar.working_days_between(due, first)?.value
-                - i64::from(calendar.is_working_day(due)?))
+            (State::Overdue, -working_days_after(calendar, due, first)?)
         }
+        (Ordering::Less, _) => (State::Pending, working_days_after(calendar, today, due)?),
+        (Ordering::Equal, _) => (State::DueToday, 0),
     };
     Ok(Status {
         as_of_date: today,
+        completed_on: None,
         state,
         working_days_left,
         consequence: period.rule.and_then(|r| r.on_lapse),
+    })
+}
+
+/// The working days in (`from`, `to`]: NETWORKDAYS without its first day.
+fn working_days_after(
+    calendar: &Calendar,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, DeadlineError> {
+    Ok(calendar.working_days_between(from, to)?.value - i64::from(calendar.is_working_day(from)?))
+}
+
+/// Whether an act done on `done` (at or after the deadline's last moment, where `late_at`
+/// says for a time of day) was in time; `working_days_left` is the working days to spare
+/// after it (in time) or minus the working days after the due date up to it (late). A lapse's
+/// consequence stays only with a late act.
+fn completed_status(
+    calendar: &Calendar,
+    period: &Period<'_>,
+    due: NaiveDate,
+    done: NaiveDate,
+    late_at: Option<bool>,
+) -> Result<Status, DeadlineError> {
+    let late = late_at.unwrap_or(done > due) || done > due;
+    let working_days_left = if late {
+        -working_days_after(calendar, due, done)?
+    } else {
+        working_days_after(calendar, done, due)?.max(0)
+    };
+    Ok(Status {
+        as_of_date: done,
+        completed_on: Some(done),
+        state: if late {
+            State::CompletedLate
+        } else {
+            State::CompletedOnTime
+        },
+        working_days_left,
+        consequence: late.then(|| period.rule.and_then(|r| r.on_lapse)).flatten(),
     })
 }
 

@@ -39,6 +39,8 @@ pub struct Input {
     pub amount: Option<i64>,
     /// The day (or moment) to judge the status on.
     pub as_of: Option<String>,
+    /// The day (or moment) the act was done (办结): the status says whether in time.
+    pub completed_at: Option<String>,
     /// Whether to explain every day; default: yes for one deadline, no in a batch.
     #[serde(default, deserialize_with = "flag")]
     pub explain: Option<bool>,
@@ -183,7 +185,7 @@ impl Input {
     pub const REPEATABLE: [&'static str; 1] = ["paused"];
 
     /// The fields, as JSON bodies, query strings and CSV headers name them.
-    pub const FIELDS: [&'static str; 21] = [
+    pub const FIELDS: [&'static str; 22] = [
         "rule",
         "event",
         "calendar",
@@ -193,6 +195,7 @@ impl Input {
         "unit",
         "amount",
         "as_of",
+        "completed_at",
         "explain",
         "strict",
         "id",
@@ -236,6 +239,7 @@ impl Input {
             "event_timezone" => self.event_timezone = text(),
             "unit" => self.unit = text(),
             "as_of" => self.as_of = text(),
+            "completed_at" => self.completed_at = text(),
             "id" => self.id = text(),
             "cutoff" => self.cutoff = text(),
             "office_hours" => self.office_hours = text(),
@@ -583,6 +587,15 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
                 .map_err(DeadlineError::AsOf)
         })
         .transpose()?;
+    let completed = input
+        .completed_at
+        .as_deref()
+        .map(|t| {
+            Moment::parse_at(t, &clock)
+                .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
+                .map_err(DeadlineError::Completed)
+        })
+        .transpose()?;
     let cutoff = match input.cutoff.as_deref() {
         None => Cutoff::default(),
         Some(name) => Cutoff::from_name(&name.to_ascii_lowercase())
@@ -600,6 +613,7 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
         zone,
         read_on,
         as_of,
+        completed,
         explain: input.explain.unwrap_or(context.explain_by_default),
         cutoff,
         hours,

@@ -56,6 +56,8 @@ pub enum DeadlineError {
     Event(MomentError),
     /// `as_of` is no moment.
     AsOf(MomentError),
+    /// `completed_at` is no moment.
+    Completed(MomentError),
     /// The unit is none of the known ones.
     Unit(UnknownUnit),
     /// A field the request must have.
@@ -145,7 +147,9 @@ impl std::error::Error for DeadlineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             DeadlineError::Zone { source, .. } => Some(source),
-            DeadlineError::Event(e) | DeadlineError::AsOf(e) => Some(e),
+            DeadlineError::Event(e) | DeadlineError::AsOf(e) | DeadlineError::Completed(e) => {
+                Some(e)
+            }
             DeadlineError::Hours(e) => Some(e),
             DeadlineError::Unit(e) => e.source(),
             DeadlineError::Calendar(e) => e.source(),

@@ -36,6 +36,7 @@ fn due(calendar: &str, unit: Unit, amount: i64, event: &str, zone: Tz) -> NaiveD
         zone,
         read_on: zone,
         as_of: None,
+        completed: None,
         explain: false,
         cutoff: Cutoff::Midnight,
         hours: None,
@@ -119,6 +120,7 @@ fn countersign(event: &str, as_of: Option<NaiveDate>, explain: bool) -> Deadline
         zone: BEIJING,
         read_on: BEIJING,
         as_of: as_of.map(|date| (date, None)),
+        completed: None,
         explain,
         cutoff: Cutoff::Midnight,
         hours: None,
@@ -316,6 +318,7 @@ mod properties {
             zone: BEIJING,
             read_on: BEIJING,
             as_of: None,
+            completed: None,
             explain,
             cutoff: Cutoff::Midnight,
             hours: None,
@@ -365,6 +368,7 @@ mod properties {
     }
 }
 
+mod filing;
 mod forms;
 mod law;
 mod tax;

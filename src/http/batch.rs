@@ -207,7 +207,8 @@ fn too_many(count: usize, limit: usize) -> ApiError {
 pub struct Items<T> {
     body: Bytes,
     shape: Shape,
-    /// Whether any item asks for a status (`as_of`): the CSV answer then has its columns.
+    /// Whether any item asks for a status (`as_of`, `completed_at`): the CSV answer then has
+    /// its columns.
     status: bool,
     item: PhantomData<fn() -> T>,
 }
@@ -251,7 +252,9 @@ impl<T: Item> Items<T> {
                 at..at + r.get().len()
             })
             .collect();
-        let status = raw.iter().any(|r| r.get().contains("\"as_of\""));
+        let status = raw
+            .iter()
+            .any(|r| r.get().contains("\"as_of\"") || r.get().contains("\"completed_at\""));
         drop(raw);
         Ok(Items {
             body,
@@ -307,7 +310,7 @@ impl<T: Item> Items<T> {
                 return Err(too_many(rows, limit));
             }
         }
-        let status = fields.contains(&Some("as_of"));
+        let status = fields.contains(&Some("as_of")) || fields.contains(&Some("completed_at"));
         Ok(Items {
             body,
             shape: Shape::Csv {

@@ -115,6 +115,11 @@ struct StepDto {
 struct StatusDto {
     #[serde(serialize_with = "render::iso_date")]
     as_of_date: NaiveDate,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    completed_on: Option<NaiveDate>,
     state: State,
     working_days_left: i64,
     consequence: Option<Consequence>,
@@ -269,6 +274,7 @@ impl<'a> DeadlineDto<'a> {
             }),
             status: d.status.map(|s| StatusDto {
                 as_of_date: s.as_of_date,
+                completed_on: s.completed_on,
                 state: s.state,
                 working_days_left: s.working_days_left,
                 consequence: s.consequence,

@@ -152,7 +152,12 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
         Deadline(D::Zone { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownTimezone),
         Deadline(D::Event(_)) => (StatusCode::BAD_REQUEST, Title::InvalidEvent),
         Deadline(
-            D::AsOf(_) | D::Unit(_) | D::DaysAndAmount | D::Hours(_) | D::UnknownCutoff(_),
+            D::AsOf(_)
+            | D::Completed(_)
+            | D::Unit(_)
+            | D::DaysAndAmount
+            | D::Hours(_)
+            | D::UnknownCutoff(_),
         ) => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
         Calendar(C::NoOfficeHours { .. }) | Deadline(D::Calendar(C::NoOfficeHours { .. })) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Title::NoOfficeHours)

@@ -343,7 +343,7 @@ const DEADLINE_PARAMS: [Param; Input::FIELDS.len() + 1] = {
 /// What a deadline request field holds.
 const fn deadline_kind(name: &str) -> Kind {
     match name.as_bytes() {
-        b"event" | b"as_of" => Kind::Moment,
+        b"event" | b"as_of" | b"completed_at" => Kind::Moment,
         b"days" | b"amount" => Kind::Integer,
         b"explain" | b"strict" | b"extended" => Kind::Flag,
         b"agreed_due" => Kind::Date,

@@ -439,6 +439,7 @@ impl Catalogue for En {
             }
             DeadlineError::Event(e) => format!("event {}", self.moment_error(e)),
             DeadlineError::AsOf(e) => format!("as_of {}", self.moment_error(e)),
+            DeadlineError::Completed(e) => format!("completed_at {}", self.moment_error(e)),
             DeadlineError::Unit(e) => self.unknown_unit(e),
             DeadlineError::Missing(field) => format!("{field} is required"),
             DeadlineError::DaysAndAmount => "give days or amount, not both".to_owned(),
@@ -783,6 +784,12 @@ impl Catalogue for En {
             format!("{n} working days")
         };
         let mut text = match status.state {
+            State::NotStarted => format!("as of {on}, the period has not begun"),
+            State::CompletedOnTime => format!("done on {on}, in time"),
+            State::CompletedLate if n == 0 => {
+                format!("done on {on}, after the deadline's last moment")
+            }
+            State::CompletedLate => format!("done on {on}, late by {days}"),
             State::Pending => format!("as of {on}, {days} left"),
             State::DueToday => format!("due today ({on})"),
             State::Overdue if n == 0 => format!("as of {on}, past the deadline's last moment"),

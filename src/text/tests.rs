@@ -371,8 +371,18 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         }
     })
     .collect();
-    let statuses = [State::Pending, State::DueToday, State::Overdue].map(|state| Status {
+    let statuses = [
+        State::NotStarted,
+        State::Pending,
+        State::DueToday,
+        State::Overdue,
+        State::CompletedOnTime,
+        State::CompletedLate,
+    ]
+    .map(|state| Status {
         as_of_date: d(2026, 10, 12),
+        completed_on: matches!(state, State::CompletedOnTime | State::CompletedLate)
+            .then(|| d(2026, 10, 12)),
         state,
         working_days_left: 3,
         consequence: (state == State::Overdue).then_some(Consequence::DeemedNoObjection),

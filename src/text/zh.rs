@@ -361,6 +361,7 @@ impl Catalogue for Zh {
             }
             DeadlineError::Event(e) => format!("起算事件 event：{}", self.moment_error(e)),
             DeadlineError::AsOf(e) => format!("as_of：{}", self.moment_error(e)),
+            DeadlineError::Completed(e) => format!("办结时间 completed_at：{}", self.moment_error(e)),
             DeadlineError::Unit(e) => self.unknown_unit(e),
             DeadlineError::Missing(field) => format!("缺少 {field}"),
             DeadlineError::DaysAndAmount => "days 和 amount 只能给出其一".to_owned(),
@@ -689,6 +690,10 @@ impl Catalogue for Zh {
         let on = date(status.as_of_date);
         let n = status.working_days_left.unsigned_abs();
         let mut text = match status.state {
+            State::NotStarted => format!("截至{on}，尚未起算"),
+            State::CompletedOnTime => format!("已于{on}办结，按期办结"),
+            State::CompletedLate if n == 0 => format!("已于{on}办结，截止时间后办结"),
+            State::CompletedLate => format!("已于{on}办结，逾期{n}个工作日办结"),
             State::Pending => format!("截至{on}，距截止尚有{n}个工作日"),
             State::DueToday => format!("今日（{on}）截止"),
             State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),

@@ -1292,3 +1292,36 @@ async fn a_deadline_inside_an_unpublished_year_still_skips_the_weekends() {
     assert_eq!(answer["due_date"], "2027-03-10", "expected Wed 2027-03-10");
     assert_eq!(answer["provisional"], true, "expected a provisional answer");
 }
+
+#[tokio::test]
+async fn a_deadline_done_on_time_says_so_and_an_event_ahead_has_not_started() {
+    // 第五十条 from Wed 9/30: due Thu 10/15 at 19:30 (10/8, 10/9, 10/10, 10/12–10/15).
+    let app = spawn_app().await;
+    let done = ok_json(
+        app.get(
+            "/v1/deadlines?rule=countersign-reply&event=2026-09-30&completed_at=2026-10-15T17:00\
+             &as_of=2026-11-30&explain=false&lang=zh",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(done["status"]["state"], "completed_on_time", "{done}");
+    assert_eq!(done["status"]["completed_on"], "2026-10-15");
+    assert_eq!(done["status"]["text"], "已于2026年10月15日办结，按期办结");
+    let ahead = ok_json(
+        app.get(
+            "/v1/deadlines?rule=countersign-reply&event=2026-12-14&as_of=2026-12-06\
+             &explain=false&lang=zh",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(ahead["status"]["state"], "not_started", "{ahead}");
+    assert!(
+        ahead["status"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("截至2026年12月6日，尚未起算"),
+        "{ahead}"
+    );
+}
