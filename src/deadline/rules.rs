@@ -1,6 +1,6 @@
-//! Rule sets as data: `rules/<set>.toml` (embedded) and the operator's `<set>.toml` files.
-//! A new rule is a new `[[rule]]` entry; a new set is a new file. Nothing in the code names a
-//! rule.
+//! Rule sets as data: `rules/<set>.toml` (embedded, each file found by build.rs) and the
+//! operator's `<set>.toml` files. A new rule is a new `[[rule]]` entry; a new set is a new
+//! file. Nothing in the code names a rule.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -533,11 +533,7 @@ struct RuleFile {
     rule: Vec<Rule>,
 }
 
-/// The rule sets compiled into the binary: (set id, file text).
-pub const EMBEDDED_RULES: [(&str, &str); 2] = [
-    ("kizilsu", include_str!("../../rules/kizilsu.toml")),
-    ("national", include_str!("../../rules/national.toml")),
-];
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 impl RuleSet {
     /// Reads and checks the rule set `id` from `text`, read from `file` (named in errors).
