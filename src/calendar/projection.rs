@@ -1,14 +1,16 @@
-//! Estimated holidays for a year whose notice is not published yet, so that such a year is never
+//! Estimated holidays for a year whose notice is not published, so that such a year is never
 //! treated as having no holidays at all.
 //!
-//! [`national`] gives the statutory days off of 全国年节及纪念日放假办法 as in force that year, with
-//! the 补假 of its 第六条; [`xinjiang`] gives 肉孜节 and 古尔邦节 from the Umm al-Qura calendar. Every
-//! day is a day off and carries a reason saying how it was estimated. What no law fixes is left
-//! out: no 调休 (a weekend made a working day, or a bridge day) is ever guessed.
+//! [`national`] arranges the year as the State Council's notices do — the statutory days of
+//! 全国年节及纪念日放假办法 as in force, each festival one break, makeup working days by the
+//! notices' habits (`projection/arrange.rs`) — and says per day how sure it is; [`xinjiang_on`] gives 肉孜节
+//! and 古尔邦节 from the Umm al-Qura calendar by the region's habit. Every day carries a reason
+//! saying how it was estimated. DESIGN.md ("How is an unpublished year projected?") has the why.
 //!
 //! Lunisolar dates come from ICU4X (`icu_calendar`: the Chinese calendar of GB/T 33661-2017,
 //! precomputed to 2100, and the KACST Umm al-Qura tables). The 清明 solar term is computed here
-//! (see [`qingming`]), because ICU4X keeps its solar-longitude routine private.
+//! (see [`qingming`]), because ICU4X keeps its solar-longitude routine private (the
+//! `astronomy` module of `calendrical_calculations` 0.2.4 is not public).
 
 use std::ops::RangeInclusive;
 
@@ -150,7 +152,7 @@ struct Holiday {
 ///
 /// Every statutory day of 全国年节及纪念日放假办法 as in force is a day off; each festival
 /// becomes one unbroken break, and the weekdays in it beyond its statutory days are made up on
-/// weekends, as the notices do (the rules and their record: [`arrange`]'s module and DESIGN.md).
+/// weekends, as the notices do (the rules and their record: `projection/arrange.rs` and DESIGN.md).
 /// Under the principles published since 2025 that is: 春节 8 days from 除夕, 劳动节 5, 国庆节 7
 /// (8 with 中秋节 when it falls 9/29–10/7), a one-day festival on a Wednesday alone, and no
 /// more than 6 working days in a row next to a break. Years before 2025 follow the habits of
