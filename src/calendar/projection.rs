@@ -721,8 +721,8 @@ pub fn xinjiang(year: i32) -> Vec<ProjectedDay> {
 ///
 /// The region has named the day after the Umm al-Qura date as its festival day (2022, 2023,
 /// 2026); where that would give other days off the days are `Low`, with the alternative.
-/// Only days of `year` are listed, in date order; a festival day that is a national day off
-/// is not listed (it keeps the national name). Empty outside [`YEARS`].
+/// Only days of `year` are listed, in date order (a festival day on a national day off too: the
+/// region names it so). Empty outside [`YEARS`].
 ///
 /// # Example
 /// ```
@@ -791,7 +791,7 @@ pub fn xinjiang_on(year: i32, national: &dyn Fn(NaiveDate) -> Option<bool>) -> V
             }
             let sure = alternative.work.is_empty() && alternative.rest.is_empty();
             for (date, why) in primary {
-                if date.year() != year || national(date) == Some(true) {
+                if date.year() != year {
                     continue;
                 }
                 days.push(ProjectedDay {
