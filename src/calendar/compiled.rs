@@ -180,6 +180,21 @@ pub struct Year {
     pub awaiting: Vec<String>,
 }
 
+/// A festival break as a calendar answers for it ([`Calendar::next_break`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Break<'a> {
+    /// The festival, as the notice names it.
+    pub name: &'a str,
+    /// The days off, first to last.
+    pub days_off: Vec<NaiveDate>,
+    /// The weekend days made working days for it.
+    pub makeup_days: Vec<NaiveDate>,
+    /// Whether its days are estimated (its notice is not published).
+    pub estimated: bool,
+    /// The days off that are statutory days of 全国年节及纪念日放假办法.
+    pub statutory: Vec<NaiveDate>,
+}
+
 /// One day, as a calendar answers for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Day<'a> {
@@ -196,10 +211,17 @@ pub struct Day<'a> {
     pub estimated: bool,
     /// The layer whose notice decided the day; `None` for the weekend rule.
     pub layer: Option<&'a str>,
-    /// How sure the data's author is of the entry, where it says.
+    /// How sure the data's author is of the entry, where it says; for an estimated day, how
+    /// sure the projection is.
     pub confidence: Option<Confidence>,
     /// Where the entry comes from, or how it was estimated.
     pub source: Option<&'a str>,
+    /// A day off that 全国年节及纪念日放假办法, as in force that year, itself gives (not a 调休
+    /// rest day a notice arranges).
+    pub statutory: bool,
+    /// On an estimated day of `Low` confidence: the runner-up arrangement, in a notice's words
+    /// (`另一可能：2月13日、14日上班，1月31日休息`).
+    pub alternative: Option<&'a str>,
 }
 
 impl Day<'_> {
@@ -217,9 +239,11 @@ struct Cell {
     provisional: bool,
     estimated: bool,
     confidence: Option<Confidence>,
+    statutory: bool,
     layer: u8,
     name: u16,
     source: u16,
+    alternative: u16,
 }
 
 /// A calendar compiled over [`SUPPORTED`]. Build one with [`CalendarSet::compile`].
@@ -376,7 +400,62 @@ impl Calendar {
             layer: (cell.layer != u8::MAX).then(|| self.layers[usize::from(cell.layer)].as_str()),
             confidence: cell.confidence,
             source: text(cell.source),
+            statutory: cell.statutory,
+            alternative: text(cell.alternative),
         }
+    }
+
+    /// The festival break that holds `from`, or else the first one after it: its days off (a
+    /// run of days off under one name) and the makeup working days that carry its name, within
+    /// a month of it. `None` when no break follows before the end of [`SUPPORTED`].
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] when `from` is outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use qixian::calendar::CalendarSet;
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// let set = CalendarSet::embedded().unwrap();
+    /// let spring = set.get("cn").unwrap().next_break(d(2, 1)).unwrap().unwrap();
+    /// assert_eq!(spring.name, "春节");
+    /// assert_eq!(spring.days_off.len(), 9, "2/15–2/23");
+    /// assert_eq!(spring.makeup_days, [d(2, 14), d(2, 28)]);
+    /// ```
+    pub fn next_break(&self, from: NaiveDate) -> Result<Option<Break<'_>>, CalendarError> {
+        let start = index_of(from)?;
+        let named_off = |i: usize| {
+            let cell = self.cells[i];
+            (cell.kind == DayKind::Holiday && cell.name != NONE).then_some(cell.name)
+        };
+        let Some(first) = (start..self.cells.len()).find(|&i| named_off(i).is_some()) else {
+            return Ok(None);
+        };
+        let name = self.cells[first].name;
+        let mut lo = first;
+        while lo > 0 && named_off(lo - 1) == Some(name) {
+            lo -= 1;
+        }
+        let mut hi = first;
+        while hi + 1 < self.cells.len() && named_off(hi + 1) == Some(name) {
+            hi += 1;
+        }
+        let near = lo.saturating_sub(31)..=(hi + 31).min(self.cells.len() - 1);
+        let makeup_days = near
+            .filter(|&i| self.cells[i].kind == DayKind::MakeupWorkday && self.cells[i].name == name)
+            .map(date_of)
+            .collect();
+        Ok(Some(Break {
+            name: &self.texts[usize::from(name)],
+            days_off: (lo..=hi).map(date_of).collect(),
+            makeup_days,
+            estimated: (lo..=hi).any(|i| self.cells[i].estimated),
+            statutory: (lo..=hi)
+                .filter(|&i| self.cells[i].statutory)
+                .map(date_of)
+                .collect(),
+        }))
     }
 
     /// Whether `date` is a working day.
@@ -749,9 +828,11 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             provisional: false,
             estimated: false,
             confidence: None,
+            statutory: false,
             layer: u8::MAX,
             name: NONE,
             source: NONE,
+            alternative: NONE,
         })
         .collect();
 
@@ -793,6 +874,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 cell.name = intern(&entry.name);
                 cell.source = entry.source.as_deref().map_or(NONE, &mut intern);
                 cell.confidence = entry.confidence;
+                cell.alternative = NONE;
                 cell.estimated = false;
             }
         }
@@ -807,7 +889,13 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             // notice lacks, on dates none of its files lists.
             let known = data.get(&layer.id, year);
             let named = |name: &str| known.is_some_and(|f| f.file.names().any(|n| n == name));
-            for day in projection.days(year) {
+            // What the layers above say of a date, as the projection of a region needs it.
+            let parent = |date: NaiveDate| {
+                let cell = index_of(date).ok().map(|i| &cells[i])?;
+                (cell.layer != u8::MAX).then(|| !cell.kind.is_working())
+            };
+            let projected = projection.days(year, &parent);
+            for day in projected {
                 let listed = data
                     .get(&layer.id, day.date.year())
                     .into_iter()
@@ -817,13 +905,32 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 if listed || named(day.name) {
                     continue;
                 }
+                let weekend_day = weekend.contains(&day.date.weekday());
                 let cell = &mut cells[i];
-                cell.kind = DayKind::Holiday;
+                cell.kind = match (day.is_off_day, weekend_day) {
+                    (true, _) => DayKind::Holiday,
+                    (false, true) => DayKind::MakeupWorkday,
+                    (false, false) => DayKind::Workday,
+                };
                 cell.layer = layer_index as u8;
                 cell.name = intern(day.name);
                 cell.source = intern(&day.reason);
-                cell.confidence = None;
+                cell.confidence = Some(day.confidence);
+                cell.alternative = day
+                    .alternative
+                    .as_ref()
+                    .map_or(NONE, |a| intern(&a.to_chinese()));
                 cell.estimated = true;
+            }
+        }
+    }
+
+    // A day off on a statutory date of the 办法 in force is a statutory holiday, whichever
+    // layer gave it; every other day off is a 调休 rest day or a region's own.
+    for year in FIRST_DAY.year()..=LAST_DAY.year() {
+        for (date, _) in super::projection::statutory(year) {
+            if let Ok(i) = index_of(date) {
+                cells[i].statutory = cells[i].kind == DayKind::Holiday;
             }
         }
     }

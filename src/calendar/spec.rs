@@ -24,18 +24,25 @@ pub enum Notice {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Projection {
-    /// The statutory days of 全国年节及纪念日放假办法 ([`super::projection::national`]).
+    /// The national notice as the State Council would arrange it ([`super::projection::national`]).
     National,
-    /// 肉孜节 and 古尔邦节 from the Umm al-Qura calendar ([`super::projection::xinjiang`]).
+    /// 肉孜节 and 古尔邦节 from the Umm al-Qura calendar, by the region's habit
+    /// ([`super::projection::xinjiang_on`]).
     Xinjiang,
 }
 
 impl Projection {
-    /// The estimated days of `year`.
-    pub fn days(self, year: i32) -> Vec<super::projection::ProjectedDay> {
+    /// The estimated days of `year`, on a parent calendar where `parent(date)` is `Some(true)`
+    /// for a day its notices give off, `Some(false)` for one they make a working day, `None` for
+    /// a day the weekend rule decides (Xinjiang moves its festivals off national breaks).
+    pub fn days(
+        self,
+        year: i32,
+        parent: &dyn Fn(chrono::NaiveDate) -> Option<bool>,
+    ) -> Vec<super::projection::ProjectedDay> {
         match self {
             Projection::National => super::projection::national(year),
-            Projection::Xinjiang => super::projection::xinjiang(year),
+            Projection::Xinjiang => super::projection::xinjiang_on(year, parent),
         }
     }
 }

@@ -42,6 +42,11 @@ pub struct DayDto<'a> {
     layer: Option<&'a str>,
     confidence: Option<Confidence>,
     source: Option<&'a str>,
+    /// A day off that 全国年节及纪念日放假办法 itself gives (not a 调休 rest day). JSON only:
+    /// the CSV columns stay as clients read them.
+    statutory: bool,
+    /// On an estimated day of `low` confidence, the runner-up arrangement in words.
+    alternative: Option<&'a str>,
 }
 
 impl<'a> DayDto<'a> {
@@ -74,6 +79,8 @@ impl<'a> DayDto<'a> {
             layer: day.layer,
             confidence: day.confidence,
             source: day.source,
+            statutory: day.statutory,
+            alternative: day.alternative,
         }
     }
 }

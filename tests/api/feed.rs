@@ -64,12 +64,13 @@ fn next_year() -> i32 {
 }
 
 /// A national notice for `year`, shaped like a real one so that the feed's checks take it: the
-/// statutory days and their 补假 (as the projection estimates them), 春节 over eight days,
+/// days off as the projection estimates them, 春节 over eight days,
 /// 国庆节 10/1–10/7 off, and 10/9 (whatever weekday) worked.
 fn notice(year: i32) -> String {
     let mut off: std::collections::BTreeMap<chrono::NaiveDate, &str> =
         qixian::calendar::projection::national(year)
             .into_iter()
+            .filter(|p| p.is_off_day)
             .map(|p| (p.date, p.name))
             .collect();
     let eve = off

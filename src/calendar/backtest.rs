@@ -1,0 +1,119 @@
+//! How well the projection would have done: each published year predicted without its own
+//! notice, and compared day by day with what the notice said. `cargo run --example backtest`
+//! prints the table BENCHMARKS.md records; a test holds the score.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+use super::DataSet;
+use super::projection;
+
+/// A day the projection gets wrong: its working status differs from the published one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Miss {
+    /// The day.
+    pub date: NaiveDate,
+    /// Whether the published notice makes it a working day.
+    pub published_working: bool,
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Every entry the published files of `calendar` give a date of `year` (the next year's file may
+/// list the last days of December): date → is a day off.
+fn entries(
+    data: &DataSet,
+    calendar: &str,
+    year: i32,
+    skip: Option<i32>,
+) -> BTreeMap<NaiveDate, bool> {
+    [year, year + 1]
+        .into_iter()
+        .filter(|y| Some(*y) != skip)
+        .filter_map(|y| data.get(calendar, y))
+        .flat_map(|f| f.file.days.iter())
+        .filter(|e| e.date.year() == year)
+        .map(|e| (e.date, e.is_off_day))
+        .collect()
+}
+
+/// The days of `year` on which the national projection, made without `year`'s notice (the other
+/// published files kept, as the service compiles them), differs from the published calendar.
+/// `None` when `year` has no published national file.
+///
+/// # Example
+/// ```
+/// use qixian::calendar::{DataSet, backtest};
+/// let data = DataSet::embedded().unwrap();
+/// assert_eq!(backtest::national(&data, 2026), Some(vec![]), "2026 is projected exactly");
+/// ```
+pub fn national(data: &DataSet, year: i32) -> Option<Vec<Miss>> {
+    data.get("cn", year)?;
+    let published = entries(data, "cn", year, None);
+    let mut projected = entries(data, "cn", year, Some(year));
+    for day in projection::national(year) {
+        projected.entry(day.date).or_insert(day.is_off_day);
+    }
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    let misses = first
+        .iter_days()
+        .take_while(|d| d.year() == year)
+        .filter_map(|date| {
+            let working =
+                |m: &BTreeMap<NaiveDate, bool>| m.get(&date).map_or(!is_weekend(date), |off| !off);
+            let published_working = working(&published);
+            (working(&projected) != published_working).then_some(Miss {
+                date,
+                published_working,
+            })
+        })
+        .collect();
+    Some(misses)
+}
+
+/// For each festival year Xinjiang has published (`cn-xj`): the days within ten days of the
+/// festival's Umm al-Qura date on which the projection — made on the published national
+/// calendar — differs from the published Xinjiang calendar. (festival, year, misses)
+pub fn xinjiang(data: &DataSet) -> Vec<(&'static str, i32, Vec<Miss>)> {
+    let mut out = Vec::new();
+    for (year, file) in data.layer("cn-xj") {
+        let national = entries(data, "cn", year, None);
+        let regional = entries(data, "cn-xj", year, None);
+        let projected_days = projection::xinjiang_on(year, &|d| national.get(&d).copied());
+        for (name, day) in projection::festival_dates(year) {
+            if !file.file.names().any(|n| n == name) {
+                continue;
+            }
+            let status = |own: &dyn Fn(NaiveDate) -> Option<bool>, date: NaiveDate| {
+                own(date)
+                    .or_else(|| national.get(&date).copied())
+                    .map_or(!is_weekend(date), |off| !off)
+            };
+            let misses = (0..=20u64)
+                .filter_map(|n| (day - Days::new(10)).checked_add_days(Days::new(n)))
+                .filter(|date| date.year() == year)
+                .filter_map(|date| {
+                    let published_working = status(&|d| regional.get(&d).copied(), date);
+                    let projected_working = status(
+                        &|d| {
+                            projected_days
+                                .iter()
+                                .find(|p| p.date == d)
+                                .map(|p| p.is_off_day)
+                        },
+                        date,
+                    );
+                    (published_working != projected_working).then_some(Miss {
+                        date,
+                        published_working,
+                    })
+                })
+                .collect();
+            out.push((name, year, misses));
+        }
+    }
+    out
+}
