@@ -78,10 +78,15 @@ function once(path, params = {}) {
   return asked.get(url);
 }
 const calendars = () => once("v1/calendars");
-// The rule sets in force, each with its rules, in order.
+// The rule sets in force, each with its rules, in order (the 规则 view shows them all).
 const ruleSets = () => once("v1/rules").then((book) => book.sets);
-// Every rule of every set in force, in order.
-const rules = () => ruleSets().then((sets) => sets.flatMap((set) => set.rules));
+// The picker's list: each rule's id, article and title only (brief=true), so that the deadline
+// view does not load every article's words; the chosen rule's whole entry comes on its own.
+const pickerSets = () => once("v1/rules", { brief: "true" }).then((book) => book.sets);
+const pickerRules = () => pickerSets().then((sets) => sets.flatMap((set) => set.rules));
+const ruleDetail = (id) => once(`v1/rules/${id.split("/").map(encodeURIComponent).join("/")}`);
+/** The picker's rule, whole; none while the picker is empty. */
+const selectedRule = () => ($("d-rule").value ? ruleDetail($("d-rule").value) : Promise.resolve(undefined));
 /** The rule a link names: its full id (`kizilsu/countersign-reply`), or a bare id that only one
  * set has (`countersign-reply`), as the API takes it. */
 function findRule(list, id) {
@@ -396,8 +401,7 @@ function halfPaused() {
   return null;
 }
 
-function readDeadlineForm(list) {
-  const rule = list.find((r) => r.id === $("d-rule").value);
+function readDeadlineForm(rule) {
   const date = normalDate($("d-date").value);
   const time = normalTime($("d-time").value);
   const days = $("d-days").value.trim();
@@ -423,8 +427,7 @@ function periodForm(rule) {
     rule.bound === "at_least" ? t("formAtLeast") : null].filter(Boolean);
 }
 
-function showRule(list) {
-  const rule = list.find((r) => r.id === $("d-rule").value);
+function showRule(rule) {
   put($("d-rule-text"), rule ? [
     h("p", { class: "statute", lang: "zh-CN" }, rule.statute),
     h("p", { class: "text", lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text),
@@ -446,7 +449,7 @@ function showRule(list) {
 }
 
 async function renderDeadline(params, token) {
-  const [sets, ruleList, calendarList] = await Promise.all([ruleSets(), rules(), calendars()]);
+  const [sets, ruleList, calendarList] = await Promise.all([pickerSets(), pickerRules(), calendars()]);
   if (token !== renderToken) return;
   fillRules($("d-rule"), sets, findRule(ruleList, params.get("rule"))?.id ?? ruleList[0]?.id);
   fillCalendars($("d-calendar"), calendarList, params.get("calendar"));
@@ -462,7 +465,9 @@ async function renderDeadline(params, token) {
   setValue($("d-completed"), params.get("completed_at"));
   const clock = params.get("clock") === "urumqi" ? "urumqi" : "beijing";
   document.querySelector(`input[name="clock"][value="${clock}"]`).checked = true;
-  showRule(ruleList);
+  const chosen = await selectedRule();
+  if (token !== renderToken) return;
+  showRule(chosen);
   const out = $("r-deadline");
   if (!event) { put(out); return; }
 
@@ -490,7 +495,8 @@ async function renderDeadline(params, token) {
     return;
   }
   if (token !== renderToken) return;
-  const rule = ruleList.find((r) => r.id === answer.rule);
+  const rule = answer.rule ? await ruleDetail(answer.rule) : undefined;
+  if (token !== renderToken) return;
   const calendar = calendarList.find((c) => c.id === answer.calendar);
   const [first, last] = span(answer);
   const why = answer.provisional ? provisionalWhy(calendarList, answer.calendar, first, last) : [];
@@ -892,7 +898,7 @@ function wire() {
   });
   $("d-rule").addEventListener("change", async () => {
     $("d-days").value = "";
-    showRule(await rules());
+    showRule(await selectedRule());
   });
   // The API finds rules by the words offices use (GET /v1/rules?q=); the picker keeps those.
   let searching = 0;
@@ -901,7 +907,7 @@ function wire() {
     const words = $("d-rule-q").value.trim();
     let sets;
     try {
-      sets = words ? (await api("v1/rules", { q: words })).sets : await ruleSets();
+      sets = words ? (await api("v1/rules", { q: words, brief: "true" })).sets : await pickerSets();
     } catch (e) {
       $("d-rule-q-status").textContent = e.message;
       return;
@@ -912,16 +918,16 @@ function wire() {
     if (!found) return;
     fillRules($("d-rule"), sets);
     $("d-days").value = "";
-    showRule(await rules());
+    showRule(await selectedRule());
   });
   $("f-deadline").addEventListener("submit", async (e) => {
     e.preventDefault();
     focusResult = true;
     if (!required($("d-date"), "date", $("r-deadline"))) return;
-    const list = await rules();
+    const rule = await selectedRule();
     const half = !$("d-paused-field").hidden && halfPaused();
     if (half) { showError($("r-deadline"), t("pausedHalf"), half); return; }
-    go("deadline", readDeadlineForm(list));
+    go("deadline", readDeadlineForm(rule));
   });
   const workdays = () => ({
     calendar: $("w-calendar").value,

@@ -297,7 +297,7 @@ pub const OFFICE: Endpoint = get(
 pub const RULES: Endpoint = get(
     "/v1/rules",
     Query {
-        params: &[opt("q", Kind::Text)],
+        params: &[opt("q", Kind::Text), opt("brief", Kind::Flag)],
         formats: &[],
         fields: &[],
     },

@@ -48,15 +48,50 @@ struct RuleDto<'a> {
     agreed_due: Option<&'a str>,
     #[serde(serialize_with = "super::render::iso_date")]
     in_force: NaiveDate,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    earlier: &'a [Earlier],
+    /// Earlier texts: whole for one rule; in a list, without their words and source (ask the
+    /// rule itself), so that a list of every rule stays light.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    earlier: Vec<EarlierDto<'a>>,
     keywords: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a TextSource>,
 }
 
+/// An earlier text, whole or (in a list) without its words and source.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EarlierDto<'a> {
+    Whole(&'a Earlier),
+    Listed {
+        statute: &'a str,
+        version: &'a str,
+        #[serde(serialize_with = "super::render::iso_date")]
+        in_force: NaiveDate,
+        article: &'a str,
+        unit: Unit,
+        amount: u32,
+    },
+}
+
+/// A rule as a picker lists it (`brief=true`): enough to name it.
+#[derive(Serialize)]
+struct BriefRuleDto<'a> {
+    id: String,
+    set: &'a str,
+    article: &'a str,
+    title: &'a str,
+}
+
+/// A rule in a list: whole, or brief.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ListedRule<'a> {
+    Whole(Box<RuleDto<'a>>),
+    Brief(BriefRuleDto<'a>),
+}
+
 impl<'a> RuleDto<'a> {
-    fn new(book: &RuleBook, rule: &'a Rule, lang: Lang) -> Self {
+    fn new(book: &RuleBook, rule: &'a Rule, lang: Lang, whole: bool) -> Self {
         let says = lang.says();
         RuleDto {
             id: rule.full_id(),
@@ -81,7 +116,21 @@ impl<'a> RuleDto<'a> {
             law: RuleLaw::of(rule),
             agreed_due: rule.agreed_due.as_deref(),
             in_force: rule.in_force,
-            earlier: &rule.earlier,
+            earlier: rule
+                .earlier
+                .iter()
+                .map(|e| match whole {
+                    true => EarlierDto::Whole(e),
+                    false => EarlierDto::Listed {
+                        statute: &e.statute,
+                        version: &e.version,
+                        in_force: e.in_force,
+                        article: &e.article,
+                        unit: e.unit,
+                        amount: e.amount,
+                    },
+                })
+                .collect(),
             keywords: &rule.keywords,
             source: rule.source.as_ref(),
         }
@@ -133,7 +182,7 @@ struct SetDto<'a> {
     title: &'a str,
     source: &'a str,
     origin: &'a RuleOrigin,
-    rules: Vec<RuleDto<'a>>,
+    rules: Vec<ListedRule<'a>>,
 }
 
 #[derive(Serialize)]
@@ -143,8 +192,15 @@ struct RulesDto<'a> {
     status: RulesStatus,
 }
 
-/// A set with the rules `query` names ([`Rule::matches`]); every rule without a query.
-fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, query: &str, lang: Lang) -> SetDto<'a> {
+/// A set with the rules `query` names ([`Rule::matches`]; every rule without a query), each
+/// whole or `brief`.
+fn set_dto<'a>(
+    book: &RuleBook,
+    set: &'a RuleSet,
+    query: &str,
+    brief: bool,
+    lang: Lang,
+) -> SetDto<'a> {
     SetDto {
         id: &set.id,
         title: lang.pick(&set.title),
@@ -154,7 +210,15 @@ fn set_dto<'a>(book: &RuleBook, set: &'a RuleSet, query: &str, lang: Lang) -> Se
             .rules
             .iter()
             .filter(|r| r.matches(query))
-            .map(|r| RuleDto::new(book, r, lang))
+            .map(|r| match brief {
+                true => ListedRule::Brief(BriefRuleDto {
+                    id: r.full_id(),
+                    set: &r.set,
+                    article: &r.article,
+                    title: lang.pick(&r.title),
+                }),
+                false => ListedRule::Whole(Box::new(RuleDto::new(book, r, lang, false))),
+            })
             .collect(),
     }
 }
@@ -169,11 +233,12 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let book = data.0.rules();
     let query = params.get("q")?.unwrap_or_default();
+    let brief = params.flag("brief")?;
     Ok(json(&RulesDto {
         sets: book
             .sets()
             .iter()
-            .map(|s| set_dto(book, s, query, lang))
+            .map(|s| set_dto(book, s, query, brief, lang))
             .filter(|s| query.is_empty() || !s.rules.is_empty())
             .collect(),
         status: state.store.rules_status(),
@@ -185,7 +250,7 @@ fn one_rule(data: &Snapshot, id: &str, lang: Lang) -> Result<HttpResponse, ApiEr
     let rule = book
         .find(id)
         .map_err(|e| ApiError::NotFound(Missing::Rule(e)))?;
-    Ok(json(&RuleDto::new(book, rule, lang)))
+    Ok(json(&RuleDto::new(book, rule, lang, true)))
 }
 
 /// `GET /v1/rules/{id}`: a rule by its own id alone, where one set has it.

@@ -187,3 +187,28 @@ async fn no_status_says_overdue_by_zero_working_days() {
         assert!(!text.contains("已逾期0个工作日"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_picker_lists_rules_briefly_and_a_rule_comes_whole_with_its_earlier_texts() {
+    let app = spawn_app().await;
+    let brief = ok_json(app.get("/v1/rules?brief=true&q=依申请公开").await).await;
+    let first = &brief["sets"][0]["rules"][0];
+    assert_eq!(first["id"], "national/gov-info-reply", "{brief}");
+    assert!(first.get("text").is_none(), "named only: {first}");
+    let list = ok_json(app.get("/v1/rules?q=依申请公开").await).await;
+    let earlier = &list["sets"][0]["rules"][0]["earlier"][0];
+    assert_eq!(earlier["in_force"], "2008-05-01");
+    assert!(earlier.get("text").is_none(), "a list leaves the words out");
+    let whole = ok_json(app.get("/v1/rules/national/gov-info-reply").await).await;
+    assert!(
+        whole["earlier"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("15个工作日内予以答复"),
+        "{whole}"
+    );
+    assert_eq!(
+        whole["earlier"][0]["source"]["repo"],
+        "Theonefkguy/Chinese-Laws"
+    );
+}
