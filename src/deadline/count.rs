@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::walk::walk;
 use super::{Bound, Consequence, Counting, DeadlineError, Direction, Period, RuleCutoff, Unit};
 use crate::calendar::hours::{DayHours, HoursSource};
-use crate::calendar::{Calendar, CalendarError, DayKind};
+use crate::calendar::{Calendar, CalendarError, Confidence, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
 
 /// Whether a deadline is still ahead, on its day, or past, as of a given day.
@@ -256,6 +256,10 @@ pub struct Deadline<'r> {
     pub agreed: Option<(NaiveDate, Option<String>)>,
     /// Whether any day the answer depends on is in an unpublished year.
     pub provisional: bool,
+    /// Of the days the answer depends on, the estimated ones the projection is least sure of
+    /// (`Low`), each with the runner-up arrangement in words: where there are none, the due
+    /// date is very unlikely to move when the notice comes.
+    pub uncertain: Vec<(NaiveDate, Option<&'r str>)>,
     /// Every day from the event to the due date, when asked for.
     pub explanation: Option<Vec<Step>>,
     /// The status as of a day, when asked for.
@@ -383,6 +387,8 @@ pub fn compute<'r>(
     let mut steps = None;
     let mut next_step = None;
     let mut readings = None;
+    // The days the due date depends on, both included.
+    let mut depends: (NaiveDate, NaiveDate);
     let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
     let (due, provisional, due_at, ending) = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
@@ -407,19 +413,21 @@ pub fn compute<'r>(
                     calendar, period, event_date, due, office, start, end,
                 )?);
             }
+            depends = (event_date, due);
             (due, provisional, end, ending)
         }
         _ if plain && !explain => {
             let amount = i64::from(period.amount);
-            let due = if period.unit == Unit::WorkingDays {
-                calendar.add_working_days(event_date, amount)?
+            let (due, from) = if period.unit == Unit::WorkingDays {
+                (calendar.add_working_days(event_date, amount)?, event_date)
             } else {
                 let last = event_date
                     .checked_add_days(chrono::Days::new(u64::from(period.amount)))
                     .ok_or(CalendarError::OutOfRange { date: event_date })?;
                 // A calendar-day period depends only on the days from its nominal last day on.
-                calendar.roll_forward(last)?
+                (calendar.roll_forward(last)?, last)
             };
+            depends = (from, due.value);
             let (due_at, ending) = end_of(due.value)?;
             (due.value, due.provisional, due_at, ending)
         }
@@ -433,6 +441,7 @@ pub fn compute<'r>(
             }
             let provisional =
                 calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
+            depends = walked.depends;
             let (due_at, ending) = end_of(walked.last)?;
             next_step = walked.next_step;
             steps = Some(walked.steps);
@@ -452,9 +461,20 @@ pub fn compute<'r>(
             let (at, ending) = end_of(*date)?;
             let provisional = provisional && *date >= due
                 || calendar.is_provisional_between(due.min(*date), *date)?;
+            depends = (depends.0.min(*date), depends.1.max(*date));
             (*date, at, ending, provisional, Some(due))
         }
         None => (due, due_at, ending, provisional, None),
+    };
+    // The estimated days the projection is least sure of, among those the answer depends on.
+    let uncertain = if provisional {
+        calendar
+            .days(depends.0.min(depends.1), depends.1.max(depends.0))?
+            .filter(|d| d.estimated && d.confidence == Some(Confidence::Low))
+            .map(|d| (d.date, d.alternative))
+            .collect()
+    } else {
+        Vec::new()
     };
     let explanation = explain.then_some(steps.unwrap_or_default());
     let status = match (completed, as_of) {
@@ -505,6 +525,7 @@ pub fn compute<'r>(
         paused: paused.clone(),
         agreed: agreed.clone(),
         provisional,
+        uncertain,
         explanation,
         status,
     })

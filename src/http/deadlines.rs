@@ -56,6 +56,14 @@ impl<'a> Citation<'a> {
     }
 }
 
+/// An estimated day of low confidence, with the runner-up arrangement in words.
+#[derive(Serialize)]
+struct UncertainDto<'a> {
+    #[serde(serialize_with = "render::iso_date")]
+    date: NaiveDate,
+    alternative: Option<&'a str>,
+}
+
 /// An extended calendar-day period's two readings, and which the answer took.
 #[derive(Serialize)]
 struct ReadingsDto {
@@ -169,6 +177,12 @@ pub struct DeadlineDto<'a> {
     provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     provisional_note: Option<String>,
+    /// Of the estimated days the answer depends on, those the projection is least sure of.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    uncertain_days: Vec<UncertainDto<'a>>,
+    /// For a provisional answer, how likely the date is to move.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certainty_note: Option<String>,
     citation: Option<Citation<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<Vec<StepDto>>,
@@ -243,6 +257,12 @@ impl<'a> DeadlineDto<'a> {
             }),
             provisional: d.provisional,
             provisional_note: d.provisional.then(|| says.provisional_note()),
+            certainty_note: d.provisional.then(|| says.certainty_note(&d.uncertain)),
+            uncertain_days: d
+                .uncertain
+                .iter()
+                .map(|&(date, alternative)| UncertainDto { date, alternative })
+                .collect(),
             citation: Citation::of(rules, &period),
             explanation: d.explanation.map(|steps| {
                 // The due day's reason says when the period ends on it.

@@ -824,7 +824,18 @@ impl Catalogue for En {
     }
 
     fn provisional_note(&self) -> String {
-        "provisional: the period crosses a year whose holiday notice is not yet published; its days off are estimated from the statutory holidays, and the date may move when the notice comes".to_owned()
+        "provisional: the period crosses a year whose holiday notice this service does not hold yet; its days off are estimated from the statutory holidays and the notices' habits, and the date may move once the notice is in".to_owned()
+    }
+
+    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
+        if uncertain.is_empty() {
+            return "every estimated day the answer depends on is a statutory holiday or an arrangement the notices have never changed: the due date is very unlikely to move when the notice comes".to_owned();
+        }
+        let days: Vec<String> = uncertain.iter().map(|(d, _)| d.to_string()).collect();
+        format!(
+            "the answer depends on estimated days the projection is least sure of ({}): the due date may move when the notice comes",
+            days.join(", ")
+        )
     }
 
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {

@@ -596,6 +596,9 @@ pub trait Catalogue: Sync {
     fn consequence(&self, consequence: Consequence) -> String;
     /// Why an answer is provisional.
     fn provisional_note(&self) -> String;
+    /// For a provisional answer, how likely its date is to move: the low-confidence estimated
+    /// days it depends on, with the runner-up arrangements, or none.
+    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String;
     /// How a deadline's last moment was set, and on what basis (the period's rule's cutoff
     /// and the law that counts its periods).
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String;

@@ -504,6 +504,14 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     ] {
         texts.push(says.consequence(consequence));
     }
+    texts.push(says.certainty_note(&[]));
+    texts.push(says.certainty_note(&[
+        (
+            d(2027, 1, 31),
+            Some("另一可能：2月13日、14日上班，1月31日休息"),
+        ),
+        (d(2027, 2, 13), None),
+    ]));
     texts.push(says.readings_note(&Readings {
         from_rolled_last_day: chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
         from_event: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),

@@ -725,8 +725,26 @@ impl Catalogue for Zh {
     }
 
     fn provisional_note(&self) -> String {
-        "暂定：期间跨越放假安排尚未公布的年份，其节假日系按法定节日预估，通知公布后日期可能变动"
+        "暂定：期间跨越本系统尚未收录放假安排通知的年份，其节假日按法定节日和历年通知的惯例预估，通知收录后日期可能变动"
             .to_owned()
+    }
+
+    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
+        if uncertain.is_empty() {
+            return "期间所依赖的预估日都是法定节日或历年通知从未改变的安排：通知收录后，截止日期基本不会变动".to_owned();
+        }
+        let days: Vec<String> = uncertain.iter().map(|(d, _)| date(*d)).collect();
+        let mut alternatives: Vec<&str> = uncertain.iter().filter_map(|(_, a)| *a).collect();
+        alternatives.dedup();
+        format!(
+            "期间依赖把握不大的预估日（{}），通知收录后截止日期可能变动{}",
+            days.join("、"),
+            if alternatives.is_empty() {
+                String::new()
+            } else {
+                format!("；{}", alternatives.join("；"))
+            }
+        )
     }
 
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {

@@ -19,7 +19,7 @@ use crate::deadline::{
 };
 use crate::time::{BEIJING, Moment};
 
-use super::{calendars as set, day as d, rule_book as book};
+use super::{calendars as set, day, day as d, rule_book as book};
 
 fn at(text: &str) -> DateTime<Tz> {
     Moment::parse(text)
@@ -400,4 +400,56 @@ fn every_embedded_rule_states_its_law() {
     assert!(search("会议纪要").contains(&"kizilsu/meeting-issuance".to_owned()));
     assert!(search("会签").contains(&"kizilsu/countersign-reply".to_owned()));
     assert!(search("报备").contains(&"kizilsu/approved-filing".to_owned()));
+}
+
+#[test]
+fn a_deadline_across_chunjie_2027_names_the_days_the_projection_is_least_sure_of() {
+    // 2027 has no notice in the data. 7 working days from Mon 1/4 cross only 元旦 (1/1–1/3, a
+    // statutory Friday–Sunday): nothing uncertain. 7 working days from Thu 1/28 cross 春节
+    // (除夕 2/5), whose makeup days are the example: 「另一可能：2月13日、14日上班，1月31日
+    // 休息」 — Sun 1/31 among the days the answer depends on.
+    let early = count(
+        "cn",
+        Period::resolve(
+            book(),
+            None,
+            Some(Unit::WorkingDays),
+            Some(7),
+            Form::default(),
+        )
+        .unwrap(),
+        "2027-01-04",
+        None,
+    )
+    .unwrap();
+    assert!(early.provisional, "2027 is unpublished");
+    assert!(early.uncertain.is_empty(), "{:?}", early.uncertain);
+    let across = count(
+        "cn",
+        Period::resolve(
+            book(),
+            None,
+            Some(Unit::WorkingDays),
+            Some(7),
+            Form::default(),
+        )
+        .unwrap(),
+        "2027-01-28",
+        None,
+    )
+    .unwrap();
+    assert!(
+        across
+            .uncertain
+            .iter()
+            .any(|(d, _)| *d == day("2027-01-31")),
+        "{:?}",
+        across.uncertain
+    );
+    assert!(
+        across
+            .uncertain
+            .iter()
+            .all(|(_, alternative)| alternative.is_some())
+    );
 }
