@@ -286,7 +286,9 @@ fn webhooks(
         state.webhook_metrics(),
     )?);
     let told = webhooks.clone();
-    store.on_change(Box::new(move |old, new| told.notify(old, new)));
+    store.on_change(Box::new(move |old, new, since| {
+        told.notify(old, new, since);
+    }));
     Ok(Some(webhooks))
 }
 
