@@ -170,9 +170,27 @@ fn header<'a>(request: &'a Request, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("the request has a {name} header"))
 }
 
-/// The id the specification's receiver dedupes on, as the brief defines it for a change.
-fn expected_id(previous: &str, new: &str) -> String {
-    let digest = Sha256::digest(format!("calendar.changed:{previous}:{new}").as_bytes());
+/// The id of the change from `previous` to `new` as `app` made it: from the two versions and
+/// when `new` came into force, as its history (`/v1/changes`) says — so that a change back
+/// and forth gets an id of its own each time.
+async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
+    let changes = ok_json(app.get(&format!("/v1/changes?since={previous}")).await).await;
+    let since = changes["versions"]
+        .as_array()
+        .expect("the changes list the versions")
+        .iter()
+        .rev()
+        .find(|v| v["data_version"] == new)
+        .and_then(|v| v["since"].as_str())
+        .unwrap_or_else(|| panic!("{new} is in the history: {changes}"));
+    let since = chrono::DateTime::parse_from_rfc3339(since).expect("a time");
+    let digest = Sha256::digest(
+        format!(
+            "calendar.changed:{previous}:{new}:{}",
+            since.timestamp_millis()
+        )
+        .as_bytes(),
+    );
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("msg_{}", &hex[..32])
 }
@@ -248,7 +266,10 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
         "a reload that finds nothing new changes nothing"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&first, &second));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&replica, &first, &second).await
+    );
     let timestamp = body["timestamp"].as_str().expect("a timestamp");
     assert!(
         chrono::DateTime::parse_from_rfc3339(timestamp).is_ok(),
@@ -275,7 +296,7 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
     let body = verified(&told_again[1]);
     assert_eq!(
         header(&told_again[1], "webhook-id"),
-        expected_id(&second, &third)
+        expected_id(&replica, &second, &third).await
     );
     assert_eq!(
         (
@@ -313,7 +334,10 @@ async fn a_failing_receiver_gets_the_event_again_until_it_takes_it() {
     // Assert
     for attempt in &attempts {
         let body = verified(attempt);
-        assert_eq!(header(attempt, "webhook-id"), expected_id(&before, &after));
+        assert_eq!(
+            header(attempt, "webhook-id"),
+            expected_id(&replica, &before, &after).await
+        );
         assert_eq!(body["data_version"], after.as_str());
     }
     assert!(
@@ -363,7 +387,10 @@ async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
         "the restart reads the same operator file"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&second, &before, &after).await
+    );
     assert_eq!(
         (&body["previous_version"], &body["data_version"]),
         (&json!(before), &json!(after)),
@@ -417,7 +444,7 @@ async fn two_replicas_on_one_state_directory_tell_a_change_once() {
     verified(&told[0]);
     assert_eq!(
         header(&told[0], "webhook-id"),
-        expected_id(&before, &after_a)
+        expected_id(&a, &before, &after_a).await
     );
     assert_eq!(b.metric("qixian_webhook_deliveries_total").await, "0");
 }
@@ -441,7 +468,7 @@ async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_t
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
     // Assert
-    let id = expected_id(&before, &after);
+    let id = expected_id(&a, &before, &after).await;
     assert!(
         failed.iter().all(|r| header(r, "webhook-id") == id),
         "every attempt, whichever replica made it, carries the one id"
@@ -458,7 +485,7 @@ async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_t
 }
 
 #[tokio::test]
-async fn replicas_that_do_not_share_a_directory_tell_the_same_change_with_the_same_id() {
+async fn replicas_that_do_not_share_a_directory_each_name_the_change_by_their_own_history() {
     // Arrange: two servers with nothing shared but the operator's files (memory only).
     let hook = receiver(200).await;
     let holidays = temp_dir();
@@ -472,13 +499,46 @@ async fn replicas_that_do_not_share_a_directory_tell_the_same_change_with_the_sa
     assert_eq!(b.reload().await, after);
     let told = received(&hook, 2).await;
 
-    // Assert: each told the receiver, which can drop the second by its id.
-    let ids: Vec<&str> = told.iter().map(|r| header(r, "webhook-id")).collect();
-    let id = expected_id(&before, &after);
-    assert_eq!(ids, [id.as_str(), id.as_str()]);
+    // Assert: each told the receiver the same change, named by when it came into force in
+    // its own history (one id per change needs the shared directory the deployment has).
+    let mut ids: Vec<&str> = told.iter().map(|r| header(r, "webhook-id")).collect();
+    ids.sort_unstable();
+    let mut expected = [
+        expected_id(&a, &before, &after).await,
+        expected_id(&b, &before, &after).await,
+    ];
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "each replica's id is its own history's");
     let bodies: Vec<Value> = told.iter().map(verified).collect();
     assert_eq!(bodies[0]["data_version"], bodies[1]["data_version"]);
     assert_eq!(bodies[0]["changed_days"], bodies[1]["changed_days"]);
+}
+
+#[tokio::test]
+async fn data_that_flip_back_and_forth_give_every_change_its_own_id() {
+    // Arrange: issue 22 — A -> B -> A -> B gave events 3 and 4 the ids of 1 and 2, and a
+    // receiver that drops repeats (as the README tells it to) missed the real changes.
+    let hook = receiver(200).await;
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let state_setting = path_text(&state);
+    let replica = Replica::start(&hook, &holidays, &[("QIXIAN_STATE_DIR", &state_setting)]).await;
+
+    // Act: four reloads, two versions in turn.
+    let mut versions = vec![replica.data_version().await];
+    for days in [[14], [15], [14], [15]] {
+        write_notice(&holidays, &days);
+        versions.push(replica.reload().await);
+    }
+    let told = received(&hook, 4).await;
+
+    // Assert
+    assert_eq!(versions[1], versions[3], "A again");
+    assert_eq!(versions[2], versions[4], "B again");
+    let ids: std::collections::BTreeSet<&str> =
+        told.iter().map(|r| header(r, "webhook-id")).collect();
+    assert_eq!(ids.len(), 4, "four changes, four ids: {ids:?}");
+    let last = expected_id(&replica, &versions[3], &versions[4]).await;
+    assert!(ids.contains(last.as_str()), "{last} in {ids:?}");
 }
 
 #[tokio::test]
@@ -499,7 +559,10 @@ async fn a_new_rule_set_changes_the_data_in_force_and_is_told_with_no_calendar_c
     // Assert
     assert_ne!(before, after, "the rules are part of the data version");
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&replica, &before, &after).await
+    );
     assert_eq!(
         (
             &body["previous_version"],
@@ -609,7 +672,10 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
         "one delivery waiting, not being made, when the process was killed: {kept:?}"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&second.app, &before, &after).await
+    );
     assert_eq!(
         (&body["previous_version"], &body["data_version"]),
         (&json!(before), &json!(after)),
