@@ -493,53 +493,52 @@ impl Webhooks {
     }
 
     /// Makes every delivery due now, at most [`AT_ONCE`] at a time, and says how long to wait
-    /// before the next look.
+    /// before the next look. Each delivery is claimed just before its attempt and settled just
+    /// after it: a claim covers one attempt, never the wait behind a hanging subscriber's other
+    /// attempts, so another replica never finds it old enough to take back while it is sent.
     async fn deliver_due(&self) -> Duration {
         let now = now_ms();
         let backlog = self.backlog.clone();
-        let Ok(due) = tokio::task::spawn_blocking(move || backlog.due(now)).await else {
+        let Ok(scan) = tokio::task::spawn_blocking(move || backlog.scan(now)).await else {
             return RESCAN;
         };
-        self.metrics.backlog.set(due.backlog as i64);
-        self.metrics.dropped.inc_by(due.unreadable);
-        if due.claims.is_empty() {
-            let until_next = due
+        self.metrics.backlog.set(scan.backlog as i64);
+        self.metrics.dropped.inc_by(scan.unreadable);
+        if scan.due.is_empty() {
+            let until_next = scan
                 .next_ms
                 .map_or(RESCAN, |at| Duration::from_millis(at.saturating_sub(now)));
             return until_next.clamp(Duration::from_millis(10), RESCAN);
         }
-        let attempts: Vec<_> = futures_util::stream::iter(due.claims)
-            .map(|claim| async move {
-                let outcome = self.send(&claim.kept).await;
-                (claim, outcome)
-            })
-            .buffer_unordered(AT_ONCE)
-            .collect()
+        futures_util::stream::iter(scan.due)
+            .for_each_concurrent(AT_ONCE, |name| self.attempt(name))
             .await;
-        let settled: Vec<_> = attempts
-            .into_iter()
-            .map(|(claim, outcome)| {
-                let how = self.settle(&claim.kept, outcome);
-                (claim, how)
-            })
-            .collect();
         let backlog = self.backlog.clone();
-        let left = tokio::task::spawn_blocking(move || {
-            let now = now_ms();
-            for (claim, how) in settled {
-                let name = claim.kept.name();
-                if let Err(e) = backlog.settle(claim, how, now) {
-                    tracing::error!(delivery = %name, "a webhook delivery's outcome cannot be kept: {e}");
-                }
-            }
-            backlog.len()
-        })
-        .await;
-        if let Ok(left) = left {
+        if let Ok(left) = tokio::task::spawn_blocking(move || backlog.len()).await {
             self.metrics.backlog.set(left as i64);
         }
         // A retry may be due at once (its day is over): look again now.
         Duration::ZERO
+    }
+
+    /// One attempt of the delivery `name`: claimed now (unless another replica has it, or
+    /// made it, since the scan), sent, and its outcome kept before the claim is let go.
+    async fn attempt(&self, name: String) {
+        let backlog = self.backlog.clone();
+        let claimed = tokio::task::spawn_blocking(move || backlog.claim(&name, now_ms())).await;
+        let Ok(Some(claim)) = claimed else {
+            return;
+        };
+        let outcome = self.send(&claim.kept).await;
+        let how = self.settle(&claim.kept, outcome);
+        let backlog = self.backlog.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let name = claim.kept.name();
+            if let Err(e) = backlog.settle(claim, how, now_ms()) {
+                tracing::error!(delivery = %name, "a webhook delivery's outcome cannot be kept: {e}");
+            }
+        })
+        .await;
     }
 
     /// Counts and logs an attempt's outcome, and says what becomes of the delivery.

@@ -195,6 +195,13 @@ async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
     format!("msg_{}", &hex[..32])
 }
 
+/// [`verified`], for a subscriber at any path.
+fn verified_at(request: &Request) -> Value {
+    let mut at_qixian = request.clone();
+    at_qixian.url.set_path("/hooks/qixian");
+    verified(&at_qixian)
+}
+
 /// Checks `request` as a Standard Webhooks receiver does: the three headers, a timestamp
 /// within five minutes, and `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}")).
 /// Returns the body.
@@ -417,6 +424,77 @@ async fn two_sharing_a_state_directory(
     let a = Replica::start(receiver, &holidays, &settings).await;
     let b = Replica::start(receiver, &holidays, &settings).await;
     (a, b, holidays, state)
+}
+
+#[tokio::test]
+async fn two_replicas_with_a_hanging_subscriber_make_every_delivery_exactly_once() {
+    // Arrange: issue 22 — two replicas on one state directory, eight subscribers of which one
+    // hangs past the timeout on every attempt; 67 of 80 deliveries arrived twice.
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::path("/hooks/hang"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .with_priority(1)
+        .mount(&hook)
+        .await;
+    answer(&hook, 200).await;
+    let urls: Vec<String> = (1..=7)
+        .map(|n| format!("{}/hooks/{n}", hook.uri()))
+        .chain([format!("{}/hooks/hang", hook.uri())])
+        .collect();
+    let (urls, secret) = (urls.join(","), secret());
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let (holidays_setting, state_setting) = (path_text(&holidays), path_text(&state));
+    let settings = [
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+        ("QIXIAN_HOLIDAYS_DIR", holidays_setting.as_str()),
+        ("QIXIAN_STATE_DIR", state_setting.as_str()),
+        ("QIXIAN_WEBHOOK_URLS", urls.as_str()),
+        ("QIXIAN_WEBHOOK_SECRET", secret.as_str()),
+        ("QIXIAN_WEBHOOK_TIMEOUT_SECS", "1"),
+        ("QIXIAN_WEBHOOK_RETRY_BASE_MS", "100"),
+    ];
+    let a = spawn_running(&settings).await;
+    let b = spawn_running(&settings).await;
+
+    // Act: ten changes, each seen by both replicas.
+    for day in 11..=20 {
+        write_notice(&holidays, &[day]);
+        let made = a.reload().await;
+        assert_eq!(b.reload().await, made, "both replicas made change {day}");
+    }
+    let healthy = |r: &Request| r.url.path() != "/hooks/hang";
+    for _ in 0..300 {
+        let got = hook.received_requests().await.unwrap_or_default();
+        if got.iter().filter(|r| healthy(r)).count() >= 70 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Longer than a claim could wait behind the hanging subscriber.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    // Assert: every (event, subscriber) once, none twice, none missing.
+    let told = hook.received_requests().await.unwrap_or_default();
+    let mut seen = std::collections::BTreeMap::new();
+    for request in told.iter().filter(|r| healthy(r)) {
+        verified_at(request);
+        *seen
+            .entry((
+                header(request, "webhook-id").to_owned(),
+                request.url.path().to_owned(),
+            ))
+            .or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+    assert_eq!(
+        seen.len(),
+        70,
+        "ten events to seven subscribers that answer"
+    );
+    a.stop().await;
+    b.stop().await;
 }
 
 #[tokio::test]
