@@ -67,7 +67,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 30] = [
+pub const SETTINGS: [Setting; 34] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -214,6 +214,26 @@ pub const SETTINGS: [Setting; 30] = [
         what: "open connections in all, shared evenly among the workers (an idle one costs about 18 KiB); more wait in the backlog",
     },
     Setting {
+        name: "QIXIAN_MAX_CONNECTIONS_PER_ADDRESS",
+        default: "1024",
+        what: "open connections from one client address; beyond it a new connection is closed at once, so one client cannot take the slots of `QIXIAN_MAX_CONNECTIONS` from the others. Behind an ingress or proxy every client shares its address: set at least its pool of upstream connections, and cap each client at the ingress (docs/integrations.md)",
+    },
+    Setting {
+        name: "QIXIAN_FIRST_REQUEST_TIMEOUT_MS",
+        default: "1000",
+        what: "how long a new connection (once TLS is set up) may take to send its first request head; then it is closed (idle or trickling connections free their slot)",
+    },
+    Setting {
+        name: "QIXIAN_TLS_HANDSHAKE_TIMEOUT_MS",
+        default: "1000",
+        what: "with TLS, how long a new connection may take to finish its handshake; then it is closed",
+    },
+    Setting {
+        name: "QIXIAN_MAX_PENDING_HANDSHAKES",
+        default: "2048",
+        what: "with TLS, handshakes under way at once, in all (shared evenly among the workers); a worker stops accepting while its share is taken, so it is set far above what real clients need",
+    },
+    Setting {
         name: "QIXIAN_PAGE",
         default: "on",
         what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则) and the Excel add-in under `/addin/`; `off` for an API-only deployment (then both are 404s like any unknown path)",
@@ -302,6 +322,14 @@ pub struct Config {
     pub backlog: u32,
     /// `QIXIAN_MAX_CONNECTIONS`.
     pub max_connections: usize,
+    /// `QIXIAN_MAX_CONNECTIONS_PER_ADDRESS`.
+    pub max_connections_per_address: usize,
+    /// `QIXIAN_FIRST_REQUEST_TIMEOUT_MS`.
+    pub first_request_timeout: Duration,
+    /// `QIXIAN_TLS_HANDSHAKE_TIMEOUT_MS`.
+    pub tls_handshake_timeout: Duration,
+    /// `QIXIAN_MAX_PENDING_HANDSHAKES`.
+    pub max_pending_handshakes: usize,
     /// `QIXIAN_PAGE`: whether `/` serves the page and `/addin/` the Excel add-in.
     pub page: bool,
 }
@@ -501,6 +529,16 @@ impl Config {
             backlog: u32::try_from(positive("QIXIAN_BACKLOG", 1024)?)
                 .map_err(|_| error("QIXIAN_BACKLOG", "", "must fit in 32 bits"))?,
             max_connections: positive("QIXIAN_MAX_CONNECTIONS", 4096)?,
+            max_connections_per_address: positive("QIXIAN_MAX_CONNECTIONS_PER_ADDRESS", 1024)?,
+            first_request_timeout: Duration::from_millis(positive(
+                "QIXIAN_FIRST_REQUEST_TIMEOUT_MS",
+                1000,
+            )? as u64),
+            tls_handshake_timeout: Duration::from_millis(positive(
+                "QIXIAN_TLS_HANDSHAKE_TIMEOUT_MS",
+                1000,
+            )? as u64),
+            max_pending_handshakes: positive("QIXIAN_MAX_PENDING_HANDSHAKES", 2048)?,
             page,
         })
     }
@@ -620,6 +658,22 @@ mod tests {
             ("QIXIAN_CACHE_MAX_BYTES", config.cache_max_bytes as u64),
             ("QIXIAN_BACKLOG", u64::from(config.backlog)),
             ("QIXIAN_MAX_CONNECTIONS", config.max_connections as u64),
+            (
+                "QIXIAN_MAX_CONNECTIONS_PER_ADDRESS",
+                config.max_connections_per_address as u64,
+            ),
+            (
+                "QIXIAN_FIRST_REQUEST_TIMEOUT_MS",
+                config.first_request_timeout.as_millis() as u64,
+            ),
+            (
+                "QIXIAN_TLS_HANDSHAKE_TIMEOUT_MS",
+                config.tls_handshake_timeout.as_millis() as u64,
+            ),
+            (
+                "QIXIAN_MAX_PENDING_HANDSHAKES",
+                config.max_pending_handshakes as u64,
+            ),
         ];
         for (name, value) in applied {
             assert_eq!(default_of(name).parse::<u64>().ok(), Some(value), "{name}");

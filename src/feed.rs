@@ -109,9 +109,14 @@ impl Feed {
         without_credentials(&self.url(year))
     }
 
-    /// Fetches this year's and next year's files (years on Beijing time) once.
+    /// Takes in what other replicas sharing the state directory accepted or withdrew, then
+    /// fetches this year's and next year's files (years on Beijing time) once.
     pub async fn poll_once(&self) -> Vec<(i32, Outcome)> {
         let _one_at_a_time = self.polling.lock().await;
+        // What other replicas accepted or withdrew first: the feed may answer "unchanged" or
+        // 304 for a file withdrawn on another replica, and this one must not keep serving it.
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.follow_shared_state()).await;
         let this_year = Utc::now().with_timezone(&BEIJING).year();
         let mut outcomes = Vec::new();
         for year in [this_year, this_year + 1] {

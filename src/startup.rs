@@ -1,6 +1,7 @@
 //! Builds the application once: data, state, listener, server.
 
 pub mod memory;
+pub mod peers;
 pub mod tls;
 
 use std::sync::Arc;
@@ -192,10 +193,19 @@ impl Application {
         let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.
+        let peers = peers::PerAddress::new(config.max_connections_per_address);
+        // A connection that sends nothing, or trickles its head, holds a slot only for the
+        // first-request timeout; one address holds at most its cap of slots; a handshake that
+        // never comes holds a pending-handshake slot for its timeout, and there are far more
+        // of those than clients need (DESIGN.md, "Connections under attack").
         let server = HttpServer::new(move || app(&parts))
             .workers(config.workers)
             .backlog(config.backlog)
             .max_connections(config.max_connections.div_ceil(config.workers))
+            .max_connection_rate(config.max_pending_handshakes.div_ceil(config.workers))
+            .tls_handshake_timeout(config.tls_handshake_timeout)
+            .client_request_timeout(config.first_request_timeout)
+            .on_connect(move |io, extensions| peers.on_connect(io, extensions))
             .shutdown_timeout(config.shutdown_timeout.as_secs());
         let bind = |source| StartupError::Bind {
             addr: config.addr,
@@ -276,7 +286,9 @@ fn webhooks(
         state.webhook_metrics(),
     )?);
     let told = webhooks.clone();
-    store.on_change(Box::new(move |old, new| told.notify(old, new)));
+    store.on_change(Box::new(move |old, new, since| {
+        told.notify(old, new, since);
+    }));
     Ok(Some(webhooks))
 }
 

@@ -318,7 +318,10 @@ pub struct Changes {
 }
 
 /// What [`Store::on_change`] calls with the data before and after a change.
-pub type ChangeHook = Box<dyn Fn(&InForce, &InForce) + Send + Sync>;
+/// The third argument is when `new` came into force as the history keeps it (see
+/// [`History::record`]): with the two versions, it names this change among all others, even
+/// one that brings back a version that was in force before.
+pub type ChangeHook = Box<dyn Fn(&InForce, &InForce, DateTime<Utc>) + Send + Sync>;
 
 impl Store {
     /// Loads the embedded data, the feed files accepted before (from `state_dir`), and the
@@ -609,7 +612,7 @@ impl Store {
     }
 
     /// Calls the hooks, if the version changed.
-    fn changed(&self, old: &InForce, new: &InForce) {
+    fn changed(&self, old: &InForce, new: &InForce, since: DateTime<Utc>) {
         if old.version() == new.version() {
             return;
         }
@@ -619,15 +622,71 @@ impl Store {
             .unwrap_or_else(|e| e.into_inner())
             .iter()
         {
-            hook(old, new);
+            hook(old, new, since);
         }
     }
 
-    /// Re-reads the operator's directory and recompiles.
+    /// Re-reads the operator's directory, and what other replicas put in the shared state
+    /// directory (accepted feed files, withdrawals), and recompiles.
     pub fn reload_operator_files(&self) -> OperatorStatus {
         let mut sources = self.lock();
+        self.follow_shared(&mut sources);
         self.rebuild(&mut sources);
         self.operator_status()
+    }
+
+    /// Takes in what other replicas sharing the state directory decided since this one last
+    /// looked — feed files they accepted, files an operator withdrew on one of them — and
+    /// recompiles if that changes anything. Called at every feed poll, before the feed is
+    /// asked (whose answer may be "unchanged" or 304, which would otherwise leave a withdrawn
+    /// file in force here until a restart). Says whether the data were rebuilt.
+    pub fn follow_shared_state(&self) -> bool {
+        let mut sources = self.lock();
+        let changed = self.follow_shared(&mut sources);
+        if changed {
+            self.rebuild(&mut sources);
+        }
+        changed
+    }
+
+    /// Merges the state directory into `sources`; says whether anything changed. A withdrawal
+    /// there removes the withdrawn file here; a file accepted there replaces this replica's of
+    /// the same year. A file held here but not there stays (its write may have failed here,
+    /// and the status says so).
+    fn follow_shared(&self, sources: &mut Sources) -> bool {
+        if self.state_dir.is_none() {
+            return false;
+        }
+        let (files, withdrawn) = self.persisted();
+        let mut changed = false;
+        for (year, digest) in withdrawn {
+            if sources.withdrawn.get(&year) != Some(&digest) {
+                sources.withdrawn.insert(year, digest);
+            }
+            if sources
+                .feed_files
+                .get(&year)
+                .is_some_and(|f| f.sha256 == digest)
+            {
+                sources.feed_files.remove(&year);
+                tracing::warn!(year, sha256 = %hex(&digest), "feed file withdrawn on another replica: taken out here too");
+                changed = true;
+            }
+        }
+        for (year, file) in files {
+            if sources.withdrawn.get(&year) == Some(&file.sha256) {
+                continue;
+            }
+            if sources
+                .feed_files
+                .get(&year)
+                .is_none_or(|f| f.sha256 != file.sha256)
+            {
+                sources.feed_files.insert(year, file);
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// Records a feed attempt's outcome.
@@ -857,15 +916,17 @@ impl Store {
             data_version = set.version(),
             "holiday data and rules compiled"
         );
-        if let Err(e) = self
+        let now = Utc::now();
+        let since = self
             .history
-            .record(set.version(), &set.inputs(&data), Utc::now())
-        {
-            tracing::error!(
-                data_version = set.version(),
-                "the version could not be kept: {e}"
-            );
-        }
+            .record(set.version(), &set.inputs(&data), now)
+            .unwrap_or_else(|e| {
+                tracing::error!(
+                    data_version = set.version(),
+                    "the version could not be kept: {e}"
+                );
+                now
+            });
         let set = Arc::new(set);
         let previous = self.current.swap(set.clone());
         self.set_status(|status| {
@@ -873,7 +934,7 @@ impl Store {
             status.feed.files = files;
             status.rules = rules_status;
         });
-        self.changed(&previous, &set);
+        self.changed(&previous, &set, since);
     }
 
     /// The embedded rule sets and the operator's `<set>.toml` files. A refused file is

@@ -82,18 +82,27 @@ pub fn diff_summary(old: &CalendarSet, new: &CalendarSet) -> (Vec<String>, usize
     (calendars, count_changed_days(old, new))
 }
 
-/// The `webhook-id` of the change from the data version `previous` to `new`: `msg_` and 32 hex
-/// digits of SHA-256(`calendar.changed:<previous>:<new>`). Every replica that makes the same
-/// change gives its event the same id, so that a subscriber told twice can drop the second.
+/// The `webhook-id` of the change from the data version `previous` to `new` that came into
+/// force at `at` (as the history keeps it): `msg_` and 32 hex digits of
+/// SHA-256(`calendar.changed:<previous>:<new>:<at in Unix ms>`). Every replica sharing the
+/// state directory reads the same time for the same change, so a subscriber told twice can
+/// drop the second; data that flip A → B → A → B give each change its own id, because each
+/// coming into force has its own time.
 ///
 /// # Example
 /// ```
 /// use qixian::webhooks::event_id;
-/// assert_eq!(event_id("aaaa", "bbbb"), "msg_4c2f0f3e146813b14654205dfa0b2d66");
-/// assert_ne!(event_id("bbbb", "aaaa"), event_id("aaaa", "bbbb"), "a change back is another change");
+/// let at = chrono::DateTime::UNIX_EPOCH;
+/// let later = at + chrono::Duration::seconds(60);
+/// assert_eq!(event_id("aaaa", "bbbb", at), "msg_d47528f952627ba0f747ee8ada31eb5f");
+/// assert_ne!(event_id("bbbb", "aaaa", at), event_id("aaaa", "bbbb", at), "a change back is another change");
+/// assert_ne!(event_id("aaaa", "bbbb", later), event_id("aaaa", "bbbb", at), "and so is the same change made again");
 /// ```
-pub fn event_id(previous: &str, new: &str) -> String {
-    let digest = Sha256::digest(format!("{EVENT_TYPE}:{previous}:{new}"));
+pub fn event_id(previous: &str, new: &str, at: DateTime<Utc>) -> String {
+    let digest = Sha256::digest(format!(
+        "{EVENT_TYPE}:{previous}:{new}:{}",
+        at.timestamp_millis()
+    ));
     format!("msg_{}", hex(&digest[..16]))
 }
 
@@ -121,7 +130,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// The event of the change from `old` to `new`, made at `at`.
+    /// The event of the change from `old` to `new`, which came into force at `at` (the
+    /// history's time, the same on every replica: so are the id and the body).
     ///
     /// # Example
     /// ```
@@ -148,7 +158,7 @@ impl Event {
             changes_url: format!("/v1/changes?since={}", old.version()),
         };
         Event {
-            id: event_id(old.version(), new.version()),
+            id: event_id(old.version(), new.version(), at),
             body: serde_json::to_string(&body).expect("a body of strings and numbers serialises"),
         }
     }
@@ -401,12 +411,12 @@ impl Webhooks {
         })
     }
 
-    /// Tells every subscriber that the data in force changed from `old` to `new` (nothing when
-    /// the versions are the same): keeps one delivery each — written to the state directory
+    /// Tells every subscriber that the data in force changed from `old` to `new`, in force
+    /// since `in_force_since` (nothing when the versions are the same): keeps one delivery each — written to the state directory
     /// before this returns, when there is one — and wakes the sender. Never waits for the
     /// network; it reads the two sets (a few milliseconds) and may write files, so call it
     /// where blocking is allowed, as the store's changes are made.
-    pub fn notify(&self, old: &InForce, new: &InForce) {
+    pub fn notify(&self, old: &InForce, new: &InForce, in_force_since: DateTime<Utc>) {
         if old.version() == new.version() {
             return;
         }
@@ -418,7 +428,7 @@ impl Webhooks {
                 .unwrap_or_else(|e| e.into_inner()),
             now,
         );
-        let event = Event::calendar_changed(old, new, Utc::now());
+        let event = Event::calendar_changed(old, new, in_force_since);
         tracing::info!(
             webhook_id = %event.id,
             previous_version = old.version(),
@@ -483,53 +493,52 @@ impl Webhooks {
     }
 
     /// Makes every delivery due now, at most [`AT_ONCE`] at a time, and says how long to wait
-    /// before the next look.
+    /// before the next look. Each delivery is claimed just before its attempt and settled just
+    /// after it: a claim covers one attempt, never the wait behind a hanging subscriber's other
+    /// attempts, so another replica never finds it old enough to take back while it is sent.
     async fn deliver_due(&self) -> Duration {
         let now = now_ms();
         let backlog = self.backlog.clone();
-        let Ok(due) = tokio::task::spawn_blocking(move || backlog.due(now)).await else {
+        let Ok(scan) = tokio::task::spawn_blocking(move || backlog.scan(now)).await else {
             return RESCAN;
         };
-        self.metrics.backlog.set(due.backlog as i64);
-        self.metrics.dropped.inc_by(due.unreadable);
-        if due.claims.is_empty() {
-            let until_next = due
+        self.metrics.backlog.set(scan.backlog as i64);
+        self.metrics.dropped.inc_by(scan.unreadable);
+        if scan.due.is_empty() {
+            let until_next = scan
                 .next_ms
                 .map_or(RESCAN, |at| Duration::from_millis(at.saturating_sub(now)));
             return until_next.clamp(Duration::from_millis(10), RESCAN);
         }
-        let attempts: Vec<_> = futures_util::stream::iter(due.claims)
-            .map(|claim| async move {
-                let outcome = self.send(&claim.kept).await;
-                (claim, outcome)
-            })
-            .buffer_unordered(AT_ONCE)
-            .collect()
+        futures_util::stream::iter(scan.due)
+            .for_each_concurrent(AT_ONCE, |name| self.attempt(name))
             .await;
-        let settled: Vec<_> = attempts
-            .into_iter()
-            .map(|(claim, outcome)| {
-                let how = self.settle(&claim.kept, outcome);
-                (claim, how)
-            })
-            .collect();
         let backlog = self.backlog.clone();
-        let left = tokio::task::spawn_blocking(move || {
-            let now = now_ms();
-            for (claim, how) in settled {
-                let name = claim.kept.name();
-                if let Err(e) = backlog.settle(claim, how, now) {
-                    tracing::error!(delivery = %name, "a webhook delivery's outcome cannot be kept: {e}");
-                }
-            }
-            backlog.len()
-        })
-        .await;
-        if let Ok(left) = left {
+        if let Ok(left) = tokio::task::spawn_blocking(move || backlog.len()).await {
             self.metrics.backlog.set(left as i64);
         }
         // A retry may be due at once (its day is over): look again now.
         Duration::ZERO
+    }
+
+    /// One attempt of the delivery `name`: claimed now (unless another replica has it, or
+    /// made it, since the scan), sent, and its outcome kept before the claim is let go.
+    async fn attempt(&self, name: String) {
+        let backlog = self.backlog.clone();
+        let claimed = tokio::task::spawn_blocking(move || backlog.claim(&name, now_ms())).await;
+        let Ok(Some(claim)) = claimed else {
+            return;
+        };
+        let outcome = self.send(&claim.kept).await;
+        let how = self.settle(&claim.kept, outcome);
+        let backlog = self.backlog.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let name = claim.kept.name();
+            if let Err(e) = backlog.settle(claim, how, now_ms()) {
+                tracing::error!(delivery = %name, "a webhook delivery's outcome cannot be kept: {e}");
+            }
+        })
+        .await;
     }
 
     /// Counts and logs an attempt's outcome, and says what becomes of the delivery.

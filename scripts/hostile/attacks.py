@@ -374,7 +374,8 @@ def connections(args):
             async with sem:
                 try:
                     reader, writer = await asyncio.wait_for(
-                        asyncio.open_connection(HOST, args.port), args.connect_timeout)
+                        asyncio.open_connection(HOST, args.port, local_addr=(args.source, 0)),
+                        args.connect_timeout)
                 except asyncio.TimeoutError:
                     state["timeout"] += 1
                     return
@@ -572,6 +573,7 @@ def main():
     s = sub.add_parser("connections"); s.add_argument("--port", type=int, required=True)
     s.add_argument("--count", type=int, default=19_400); s.add_argument("--connect-timeout", type=float, default=15)
     s.add_argument("--parallel-connects", type=int, default=2000); s.add_argument("--probe-timeout", type=float, default=10)
+    s.add_argument("--source", default=HOST)
     s = sub.add_parser("feed"); s.add_argument("--port", type=int, required=True)
     s.add_argument("--feed-log", required=True); s.add_argument("--wait-secs", type=float, default=40)
     s.add_argument("--quick-secs", type=float, default=40)

@@ -43,6 +43,16 @@ struct ReloadDto {
     feed: FeedStatus,
 }
 
+/// `POST /v1/admin/withdraw`'s answer: the reload's fields, and when the other replicas
+/// sharing the state directory follow — at their next feed poll or reload (`next_poll`), or
+/// never without a state directory (`none`: nothing is shared).
+#[derive(Serialize)]
+struct WithdrawalDto {
+    #[serde(flatten)]
+    reload: ReloadDto,
+    other_replicas: &'static str,
+}
+
 fn authorised(req: &HttpRequest, token: &Token) -> bool {
     req.headers()
         .get(header::AUTHORIZATION)
@@ -108,10 +118,17 @@ pub async fn withdraw(
         .map_err(|_| ApiError::NotFound(Missing::FeedFile { year }))?;
     let data_version = state.snapshot().version().to_owned();
     state.metrics.set_data_version(&data_version);
-    Ok(json(&ReloadDto {
-        data_version,
-        operator: state.store.operator_status(),
-        feed: state.store.feed_status(),
+    Ok(json(&WithdrawalDto {
+        reload: ReloadDto {
+            data_version,
+            operator: state.store.operator_status(),
+            feed: state.store.feed_status(),
+        },
+        other_replicas: if state.store.history_is_durable() {
+            "next_poll"
+        } else {
+            "none"
+        },
     }))
 }
 

@@ -180,7 +180,10 @@ impl History {
 
     /// Records that the version of `inputs` came into force at `now`, unless it is the newest
     /// kept already (a restart, or another replica that got there first); then prunes the
-    /// oldest beyond the bound.
+    /// oldest beyond the bound. Returns when the version came into force as kept: `now`, or
+    /// the time the replica that got there first wrote. That time names this coming into
+    /// force among all others of the same version (a change back and forth brings a version
+    /// into force again, at another time), the same on every replica sharing the directory.
     ///
     /// # Errors
     /// The I/O error that kept it from being written; the data stay in force all the same.
@@ -189,11 +192,14 @@ impl History {
         version: &str,
         inputs: &Inputs,
         now: DateTime<Utc>,
-    ) -> std::io::Result<()> {
-        if self.versions().last().map(|k| k.data_version.as_str()) == Some(version) {
-            return Ok(());
+    ) -> std::io::Result<DateTime<Utc>> {
+        if let Some(newest) = self.versions().pop()
+            && newest.data_version == version
+        {
+            return Ok(newest.since);
         }
         let recipe = inputs.recipe(version, now);
+        let mut since = now;
         match &self.shelf {
             Shelf::Memory(memory) => {
                 let mut memory = lock(memory);
@@ -212,12 +218,16 @@ impl History {
                     }
                 }
                 let json = serde_json::to_vec_pretty(&recipe).map_err(std::io::Error::other)?;
-                write_whole(&dir.join("versions").join(format!("{version}.json")), &json)?;
+                let path = dir.join("versions").join(format!("{version}.json"));
+                write_whole(&path, &json)?;
+                // Two replicas making the same change at once both write; the file read back
+                // is the one every reader sees from now on.
+                since = read_recipe(&path).map_or(now, |r| r.since);
             }
         }
         self.prune(version);
         *self.listed.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        Ok(())
+        Ok(since)
     }
 
     /// The versions kept, oldest first (by when each came into force).

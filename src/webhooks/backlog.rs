@@ -92,15 +92,26 @@ pub(super) enum Settle {
 }
 
 /// What one look at the backlog found.
-pub(super) struct Due {
-    /// The deliveries due now, claimed by this replica.
-    pub claims: Vec<Claim>,
+pub(super) struct Scan {
+    /// The names of the deliveries due now, not claimed: each is claimed with
+    /// [`Backlog::claim`] just before its attempt, so that a claim is never held while other
+    /// attempts run (a replica would take it back as left behind, and send it again).
+    pub due: Vec<String>,
     /// When the next delivery not yet due is, in Unix milliseconds.
     pub next_ms: Option<u64>,
     /// The deliveries kept, claimed or not.
     pub backlog: usize,
     /// Files that could not be read as deliveries (set aside as `.bad`).
     pub unreadable: u64,
+}
+
+/// A scan and its claims, for the unit tests.
+#[cfg(test)]
+struct Due {
+    claims: Vec<Claim>,
+    next_ms: Option<u64>,
+    backlog: usize,
+    unreadable: u64,
 }
 
 /// Where the deliveries are kept.
@@ -293,34 +304,28 @@ impl Backlog {
         }
     }
 
-    /// Claims every delivery due at `now_ms`. In a directory, also takes back claims left by
-    /// replicas that stopped, and clears old marks and unfinished writes.
-    pub fn due(&self, now_ms: u64) -> Due {
-        let mut due = Due {
-            claims: Vec::new(),
+    /// The deliveries due at `now_ms`, unclaimed. In a directory, also takes back claims left
+    /// by replicas that stopped, and clears old marks and unfinished writes.
+    pub fn scan(&self, now_ms: u64) -> Scan {
+        let mut scan = Scan {
+            due: Vec::new(),
             next_ms: None,
             backlog: 0,
             unreadable: 0,
         };
+        let earliest = |next: Option<u64>, at: u64| Some(next.map_or(at, |n| n.min(at)));
         let (path, stale_claim) = match self {
             Backlog::Memory(map) => {
-                let mut map = Self::memory(map);
-                due.backlog = map.len();
-                for (kept, claimed) in map.values_mut().filter(|(_, claimed)| !*claimed) {
+                let map = Self::memory(map);
+                scan.backlog = map.len();
+                for (name, (kept, _)) in map.iter().filter(|(_, (_, claimed))| !*claimed) {
                     if kept.next_attempt_ms <= now_ms {
-                        *claimed = true;
-                        due.claims.push(Claim {
-                            kept: kept.clone(),
-                            file: None,
-                        });
+                        scan.due.push(name.clone());
                     } else {
-                        due.next_ms = Some(
-                            due.next_ms
-                                .map_or(kept.next_attempt_ms, |n| n.min(kept.next_attempt_ms)),
-                        );
+                        scan.next_ms = earliest(scan.next_ms, kept.next_attempt_ms);
                     }
                 }
-                return due;
+                return scan;
             }
             Backlog::Dir { path, stale_claim } => (path, *stale_claim),
         };
@@ -328,7 +333,7 @@ impl Backlog {
             Ok(listing) => listing,
             Err(e) => {
                 tracing::error!(dir = %path.display(), "webhook deliveries cannot be read: {e}");
-                return due;
+                return scan;
             }
         };
         let age_ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
@@ -345,7 +350,7 @@ impl Backlog {
                             continue;
                         }
                     }
-                    due.backlog += 1;
+                    scan.backlog += 1;
                 }
                 Entry::Sent(_) => {
                     let at = read_small(&file)
@@ -375,49 +380,89 @@ impl Backlog {
                 Err(ReadError::Bad(why)) => {
                     tracing::error!(file = %file.display(), "a webhook delivery cannot be read and is set aside (.bad): {why}");
                     let _ = fs::rename(&file, path.join(format!("{name}.bad")));
-                    due.unreadable += 1;
+                    scan.unreadable += 1;
                     continue;
                 }
             };
-            due.backlog += 1;
+            scan.backlog += 1;
             if kept.next_attempt_ms > now_ms {
-                due.next_ms = Some(
-                    due.next_ms
-                        .map_or(kept.next_attempt_ms, |n| n.min(kept.next_attempt_ms)),
-                );
+                scan.next_ms = earliest(scan.next_ms, kept.next_attempt_ms);
                 continue;
             }
-            let claimed = path.join(format!("{name}.{now_ms}.{}.claim", nonce()));
-            match fs::rename(&file, &claimed) {
-                Ok(()) => {}
-                // Another replica claimed it first.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    tracing::error!(file = %file.display(), "a webhook delivery cannot be claimed: {e}");
-                    continue;
+            scan.due.push(name);
+        }
+        scan
+    }
+
+    /// Claims the delivery `name` for one attempt, if it is still waiting and due at `now_ms`
+    /// (another replica may have claimed, made or rescheduled it since the scan). The claim's
+    /// file is named with `now_ms`: it is as fresh as the attempt it covers, which ends within
+    /// the webhook timeout, long before anyone takes the claim back as left behind.
+    pub fn claim(&self, name: &str, now_ms: u64) -> Option<Claim> {
+        let path = match self {
+            Backlog::Memory(map) => {
+                let mut map = Self::memory(map);
+                let (kept, claimed) = map.get_mut(name)?;
+                if *claimed || kept.next_attempt_ms > now_ms {
+                    return None;
                 }
+                *claimed = true;
+                return Some(Claim {
+                    kept: kept.clone(),
+                    file: None,
+                });
             }
-            let mut claim = ClaimFile {
-                claimed,
-                pending: file,
-                settled: false,
-            };
-            // Read again: another replica may have updated it between the read and the claim.
-            match read_kept(&claim.claimed, &name) {
-                Ok(kept) if kept.next_attempt_ms <= now_ms => due.claims.push(Claim {
-                    kept,
-                    file: Some(claim),
-                }),
-                Ok(kept) => {
-                    due.next_ms = Some(
-                        due.next_ms
-                            .map_or(kept.next_attempt_ms, |n| n.min(kept.next_attempt_ms)),
-                    );
-                }
-                Err(_) => claim.settled = fs::remove_file(&claim.claimed).is_ok(),
+            Backlog::Dir { path, .. } => path,
+        };
+        if !is_name(name) {
+            return None;
+        }
+        let file = path.join(format!("{name}.json"));
+        let claimed = path.join(format!("{name}.{now_ms}.{}.claim", nonce()));
+        match fs::rename(&file, &claimed) {
+            Ok(()) => {}
+            // Another replica claimed it first.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                tracing::error!(file = %file.display(), "a webhook delivery cannot be claimed: {e}");
+                return None;
             }
         }
-        due
+        let mut claim = ClaimFile {
+            claimed,
+            pending: file,
+            settled: false,
+        };
+        // Read again: another replica may have updated it between the scan and the claim
+        // (the claim, dropped unsettled, puts it back).
+        match read_kept(&claim.claimed, name) {
+            Ok(kept) if kept.next_attempt_ms <= now_ms => Some(Claim {
+                kept,
+                file: Some(claim),
+            }),
+            Ok(_) => None,
+            Err(_) => {
+                claim.settled = fs::remove_file(&claim.claimed).is_ok();
+                None
+            }
+        }
+    }
+
+    /// Claims every delivery due at `now_ms` at once (the unit tests' shorthand for a scan and
+    /// its claims).
+    #[cfg(test)]
+    fn due(&self, now_ms: u64) -> Due {
+        let scan = self.scan(now_ms);
+        Due {
+            claims: scan
+                .due
+                .iter()
+                .filter_map(|name| self.claim(name, now_ms))
+                .collect(),
+            next_ms: scan.next_ms,
+            backlog: scan.backlog,
+            unreadable: scan.unreadable,
+        }
     }
 
     /// Records what became of a claimed delivery.
@@ -739,6 +784,36 @@ mod tests {
             }
             assert_eq!(backlog.len(), 0);
         }
+    }
+
+    #[test]
+    fn a_claim_made_at_its_attempt_is_not_taken_back_while_earlier_attempts_hang() {
+        // Issue 22: a round claimed every due delivery at its start; behind a hanging
+        // subscriber the last claims grew older than the stale age while still waiting their
+        // turn, and the other replica took them back and sent them too.
+        let dir = tempfile::tempdir().unwrap();
+        let (mine, other) = (in_dir(dir.path()), in_dir(dir.path()));
+        mine.add(&kept("aa", 0), 0).unwrap();
+        let scan = mine.scan(0);
+        assert_eq!(
+            scan.due,
+            ["msg_aa.0123456789abcdef"],
+            "due, not claimed yet"
+        );
+        assert_eq!(other.scan(0).due.len(), 1, "a scan claims nothing");
+        // The attempt's turn comes long after the scan (earlier attempts hung).
+        let late = 600_000;
+        let claim = mine
+            .claim(&scan.due[0], late)
+            .expect("claimed at its attempt");
+        assert!(other.claim(&scan.due[0], late).is_none(), "claimed once");
+        let meanwhile = other.scan(late + 1_000);
+        assert!(
+            meanwhile.due.is_empty() && meanwhile.backlog == 1,
+            "a claim as old as its attempt is not taken back"
+        );
+        mine.settle(claim, Settle::Delivered, late + 2_000).unwrap();
+        assert_eq!(other.scan(late + 3_000).due.len(), 0, "made once");
     }
 
     #[test]

@@ -160,17 +160,37 @@ fn the_event_says_what_changed_between_which_versions() {
     let expected_id = format!(
         "msg_{}",
         &hex(&Sha256::digest(format!(
-            "calendar.changed:{}:{}",
+            "calendar.changed:{}:{}:{}",
             old.version(),
-            new.version()
+            new.version(),
+            at.timestamp_millis()
         )))[..32]
     );
     assert_eq!(event.id, expected_id);
     assert_eq!(
-        Event::calendar_changed(&old, &new, Utc::now()).id,
-        event.id,
-        "made later (or by another replica), the same change has the same id"
+        Event::calendar_changed(&old, &new, at),
+        event,
+        "made later (or by another replica) from the history's time, the same change is the same event"
     );
+}
+
+#[test]
+fn data_that_flip_back_and_forth_give_every_change_its_own_id() {
+    // Issue 22: A -> B -> A -> B gave events 3 and 4 the ids of 1 and 2, and a receiver that
+    // drops repeats missed the real changes.
+    let (a, b) = (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+    );
+    let t = |s: i64| DateTime::UNIX_EPOCH + chrono::Duration::seconds(s);
+    let ids = [
+        Event::calendar_changed(&a, &b, t(1)).id,
+        Event::calendar_changed(&b, &a, t(2)).id,
+        Event::calendar_changed(&a, &b, t(3)).id,
+        Event::calendar_changed(&b, &a, t(4)).id,
+    ];
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), 4, "four changes, four ids: {ids:?}");
 }
 
 #[test]
@@ -304,9 +324,9 @@ fn no_change_of_version_tells_nobody() {
     )
     .unwrap();
     let set = in_force(CalendarSet::embedded().unwrap());
-    webhooks.notify(&set, &set);
+    webhooks.notify(&set, &set, Utc::now());
     assert_eq!(webhooks.backlog.len(), 0);
-    webhooks.notify(&set, &in_force(kizilsu_2026()));
+    webhooks.notify(&set, &in_force(kizilsu_2026()), Utc::now());
     assert_eq!(webhooks.backlog.len(), 1, "one subscriber, one delivery");
     assert_eq!(webhooks.metrics.backlog.get(), 1, "the gauge says so");
 }

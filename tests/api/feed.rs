@@ -546,3 +546,55 @@ async fn answers_are_the_same_with_the_response_cache_on_and_off() {
         assert_eq!(first, plain, "{path}: the cache changes nothing");
     }
 }
+
+#[tokio::test]
+async fn a_withdrawal_on_one_replica_is_followed_by_the_other_at_its_next_poll() {
+    // Arrange: issue 22 — two replicas on one state directory, both serving next year's file
+    // from the feed, the second polling every second. The feed keeps offering the same file.
+    let year = next_year();
+    let feed = start_feed(Answer::Body(notice(year))).await;
+    let state = tempfile::tempdir().expect("a directory");
+    let state_dir = state.path().to_str().expect("UTF-8").to_owned();
+    let first = spawn_with_feed(&feed, &state_dir).await;
+    let second = spawn_app_with(&[
+        ("QIXIAN_FEED_URL", &feed.url),
+        ("QIXIAN_FEED_TIMEOUT_SECS", "1"),
+        ("QIXIAN_FEED_REFRESH_SECS", "1"),
+        ("QIXIAN_STATE_DIR", &state_dir),
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+    ])
+    .await;
+    for app in [&first, &second] {
+        assert_eq!(
+            app.october_ninth(year).await["provisional"],
+            false,
+            "the feed's file is in force before"
+        );
+    }
+
+    // Act
+    let withdrawn = first
+        .client
+        .post(format!("{}/v1/admin/withdraw?year={year}", first.address))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("the withdrawal is answered");
+    let withdrawn = ok_json(withdrawn).await;
+
+    // Assert: the answer says when the others follow, and the second follows within a poll.
+    assert_eq!(withdrawn["other_replicas"], "next_poll", "{withdrawn}");
+    assert_eq!(first.october_ninth(year).await["provisional"], true);
+    let mut followed = false;
+    for _ in 0..30 {
+        if second.october_ninth(year).await["provisional"] == true {
+            followed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        followed,
+        "the second replica stops serving the withdrawn file within one poll (1 s; waited 3 s)"
+    );
+}

@@ -170,11 +170,36 @@ fn header<'a>(request: &'a Request, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("the request has a {name} header"))
 }
 
-/// The id the specification's receiver dedupes on, as the brief defines it for a change.
-fn expected_id(previous: &str, new: &str) -> String {
-    let digest = Sha256::digest(format!("calendar.changed:{previous}:{new}").as_bytes());
+/// The id of the change from `previous` to `new` as `app` made it: from the two versions and
+/// when `new` came into force, as its history (`/v1/changes`) says — so that a change back
+/// and forth gets an id of its own each time.
+async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
+    let changes = ok_json(app.get(&format!("/v1/changes?since={previous}")).await).await;
+    let since = changes["versions"]
+        .as_array()
+        .expect("the changes list the versions")
+        .iter()
+        .rev()
+        .find(|v| v["data_version"] == new)
+        .and_then(|v| v["since"].as_str())
+        .unwrap_or_else(|| panic!("{new} is in the history: {changes}"));
+    let since = chrono::DateTime::parse_from_rfc3339(since).expect("a time");
+    let digest = Sha256::digest(
+        format!(
+            "calendar.changed:{previous}:{new}:{}",
+            since.timestamp_millis()
+        )
+        .as_bytes(),
+    );
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("msg_{}", &hex[..32])
+}
+
+/// [`verified`], for a subscriber at any path.
+fn verified_at(request: &Request) -> Value {
+    let mut at_qixian = request.clone();
+    at_qixian.url.set_path("/hooks/qixian");
+    verified(&at_qixian)
 }
 
 /// Checks `request` as a Standard Webhooks receiver does: the three headers, a timestamp
@@ -248,7 +273,10 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
         "a reload that finds nothing new changes nothing"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&first, &second));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&replica, &first, &second).await
+    );
     let timestamp = body["timestamp"].as_str().expect("a timestamp");
     assert!(
         chrono::DateTime::parse_from_rfc3339(timestamp).is_ok(),
@@ -275,7 +303,7 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
     let body = verified(&told_again[1]);
     assert_eq!(
         header(&told_again[1], "webhook-id"),
-        expected_id(&second, &third)
+        expected_id(&replica, &second, &third).await
     );
     assert_eq!(
         (
@@ -313,7 +341,10 @@ async fn a_failing_receiver_gets_the_event_again_until_it_takes_it() {
     // Assert
     for attempt in &attempts {
         let body = verified(attempt);
-        assert_eq!(header(attempt, "webhook-id"), expected_id(&before, &after));
+        assert_eq!(
+            header(attempt, "webhook-id"),
+            expected_id(&replica, &before, &after).await
+        );
         assert_eq!(body["data_version"], after.as_str());
     }
     assert!(
@@ -363,7 +394,10 @@ async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
         "the restart reads the same operator file"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&second, &before, &after).await
+    );
     assert_eq!(
         (&body["previous_version"], &body["data_version"]),
         (&json!(before), &json!(after)),
@@ -393,6 +427,77 @@ async fn two_sharing_a_state_directory(
 }
 
 #[tokio::test]
+async fn two_replicas_with_a_hanging_subscriber_make_every_delivery_exactly_once() {
+    // Arrange: issue 22 — two replicas on one state directory, eight subscribers of which one
+    // hangs past the timeout on every attempt; 67 of 80 deliveries arrived twice.
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::path("/hooks/hang"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .with_priority(1)
+        .mount(&hook)
+        .await;
+    answer(&hook, 200).await;
+    let urls: Vec<String> = (1..=7)
+        .map(|n| format!("{}/hooks/{n}", hook.uri()))
+        .chain([format!("{}/hooks/hang", hook.uri())])
+        .collect();
+    let (urls, secret) = (urls.join(","), secret());
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let (holidays_setting, state_setting) = (path_text(&holidays), path_text(&state));
+    let settings = [
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+        ("QIXIAN_HOLIDAYS_DIR", holidays_setting.as_str()),
+        ("QIXIAN_STATE_DIR", state_setting.as_str()),
+        ("QIXIAN_WEBHOOK_URLS", urls.as_str()),
+        ("QIXIAN_WEBHOOK_SECRET", secret.as_str()),
+        ("QIXIAN_WEBHOOK_TIMEOUT_SECS", "1"),
+        ("QIXIAN_WEBHOOK_RETRY_BASE_MS", "100"),
+    ];
+    let a = spawn_running(&settings).await;
+    let b = spawn_running(&settings).await;
+
+    // Act: ten changes, each seen by both replicas.
+    for day in 11..=20 {
+        write_notice(&holidays, &[day]);
+        let made = a.reload().await;
+        assert_eq!(b.reload().await, made, "both replicas made change {day}");
+    }
+    let healthy = |r: &Request| r.url.path() != "/hooks/hang";
+    for _ in 0..300 {
+        let got = hook.received_requests().await.unwrap_or_default();
+        if got.iter().filter(|r| healthy(r)).count() >= 70 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Longer than a claim could wait behind the hanging subscriber.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    // Assert: every (event, subscriber) once, none twice, none missing.
+    let told = hook.received_requests().await.unwrap_or_default();
+    let mut seen = std::collections::BTreeMap::new();
+    for request in told.iter().filter(|r| healthy(r)) {
+        verified_at(request);
+        *seen
+            .entry((
+                header(request, "webhook-id").to_owned(),
+                request.url.path().to_owned(),
+            ))
+            .or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+    assert_eq!(
+        seen.len(),
+        70,
+        "ten events to seven subscribers that answer"
+    );
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test]
 async fn two_replicas_on_one_state_directory_tell_a_change_once() {
     // Arrange: two servers sharing the operator's and the state directory.
     let hook = receiver(200).await;
@@ -417,7 +522,7 @@ async fn two_replicas_on_one_state_directory_tell_a_change_once() {
     verified(&told[0]);
     assert_eq!(
         header(&told[0], "webhook-id"),
-        expected_id(&before, &after_a)
+        expected_id(&a, &before, &after_a).await
     );
     assert_eq!(b.metric("qixian_webhook_deliveries_total").await, "0");
 }
@@ -441,7 +546,7 @@ async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_t
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
     // Assert
-    let id = expected_id(&before, &after);
+    let id = expected_id(&a, &before, &after).await;
     assert!(
         failed.iter().all(|r| header(r, "webhook-id") == id),
         "every attempt, whichever replica made it, carries the one id"
@@ -458,7 +563,7 @@ async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_t
 }
 
 #[tokio::test]
-async fn replicas_that_do_not_share_a_directory_tell_the_same_change_with_the_same_id() {
+async fn replicas_that_do_not_share_a_directory_each_name_the_change_by_their_own_history() {
     // Arrange: two servers with nothing shared but the operator's files (memory only).
     let hook = receiver(200).await;
     let holidays = temp_dir();
@@ -472,13 +577,46 @@ async fn replicas_that_do_not_share_a_directory_tell_the_same_change_with_the_sa
     assert_eq!(b.reload().await, after);
     let told = received(&hook, 2).await;
 
-    // Assert: each told the receiver, which can drop the second by its id.
-    let ids: Vec<&str> = told.iter().map(|r| header(r, "webhook-id")).collect();
-    let id = expected_id(&before, &after);
-    assert_eq!(ids, [id.as_str(), id.as_str()]);
+    // Assert: each told the receiver the same change, named by when it came into force in
+    // its own history (one id per change needs the shared directory the deployment has).
+    let mut ids: Vec<&str> = told.iter().map(|r| header(r, "webhook-id")).collect();
+    ids.sort_unstable();
+    let mut expected = [
+        expected_id(&a, &before, &after).await,
+        expected_id(&b, &before, &after).await,
+    ];
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "each replica's id is its own history's");
     let bodies: Vec<Value> = told.iter().map(verified).collect();
     assert_eq!(bodies[0]["data_version"], bodies[1]["data_version"]);
     assert_eq!(bodies[0]["changed_days"], bodies[1]["changed_days"]);
+}
+
+#[tokio::test]
+async fn data_that_flip_back_and_forth_give_every_change_its_own_id() {
+    // Arrange: issue 22 — A -> B -> A -> B gave events 3 and 4 the ids of 1 and 2, and a
+    // receiver that drops repeats (as the README tells it to) missed the real changes.
+    let hook = receiver(200).await;
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let state_setting = path_text(&state);
+    let replica = Replica::start(&hook, &holidays, &[("QIXIAN_STATE_DIR", &state_setting)]).await;
+
+    // Act: four reloads, two versions in turn.
+    let mut versions = vec![replica.data_version().await];
+    for days in [[14], [15], [14], [15]] {
+        write_notice(&holidays, &days);
+        versions.push(replica.reload().await);
+    }
+    let told = received(&hook, 4).await;
+
+    // Assert
+    assert_eq!(versions[1], versions[3], "A again");
+    assert_eq!(versions[2], versions[4], "B again");
+    let ids: std::collections::BTreeSet<&str> =
+        told.iter().map(|r| header(r, "webhook-id")).collect();
+    assert_eq!(ids.len(), 4, "four changes, four ids: {ids:?}");
+    let last = expected_id(&replica, &versions[3], &versions[4]).await;
+    assert!(ids.contains(last.as_str()), "{last} in {ids:?}");
 }
 
 #[tokio::test]
@@ -499,7 +637,10 @@ async fn a_new_rule_set_changes_the_data_in_force_and_is_told_with_no_calendar_c
     // Assert
     assert_ne!(before, after, "the rules are part of the data version");
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&replica, &before, &after).await
+    );
     assert_eq!(
         (
             &body["previous_version"],
@@ -609,7 +750,10 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
         "one delivery waiting, not being made, when the process was killed: {kept:?}"
     );
     let body = verified(&told[0]);
-    assert_eq!(header(&told[0], "webhook-id"), expected_id(&before, &after));
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&second.app, &before, &after).await
+    );
     assert_eq!(
         (&body["previous_version"], &body["data_version"]),
         (&json!(before), &json!(after)),
