@@ -244,13 +244,24 @@ pub async fn cache(
     let mut set = state.snapshot();
     let mut in_force = true;
     if let Some(asked) = asked_version(&req) {
-        match state.store.kept(&asked) {
+        match super::offload::kept(&state, &asked).await {
             Ok(kept) => {
                 in_force = kept.version() == set.version();
                 set = kept;
             }
             Err(e) => {
-                req.extensions_mut().insert(super::Unkept(e));
+                let unkept = match e {
+                    super::ApiError::Gone(e) => super::Unkept::Gone(e),
+                    super::ApiError::Timeout(slow) => super::Unkept::Busy(slow),
+                    other => {
+                        tracing::error!(cause = %other, "a kept version was not compiled");
+                        super::Unkept::Busy(crate::text::Slow::Busy {
+                            work: crate::text::Heavy::Compile,
+                            retry_after: super::offload::RETRY_AFTER_SECS,
+                        })
+                    }
+                };
+                req.extensions_mut().insert(unkept);
                 let mut res = next.call(req).await?.map_into_boxed_body();
                 res.headers_mut().insert(
                     header::HeaderName::from_static("x-data-version"),
