@@ -329,7 +329,10 @@ impl Recheck {
     /// The changes of `calendar` since `version`.
     fn changes_since(&self, version: &str, calendar: &str) -> Result<Arc<[DayChange]>, ApiError> {
         match self.changes.get(version) {
-            Some(Ok(calendars)) => Ok(calendars.get(calendar).cloned().unwrap_or_else(|| Arc::from([]))),
+            Some(Ok(calendars)) => Ok(calendars
+                .get(calendar)
+                .cloned()
+                .unwrap_or_else(|| Arc::from([]))),
             Some(Err(e)) => Err(ApiError::Gone(e.clone())),
             // Every version named was looked at before the answer began.
             None => Err(ApiError::Gone(HistoryError::NotKept {
