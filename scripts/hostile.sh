@@ -292,6 +292,7 @@ run_attack 60 slowloris --port 18710 --count 500 --secs 20
 stop_server
 verdict slowloris
 
+source "$root/scripts/hostile-versions.sh"
 # ---------------------------------------------------------------------------------------------
 echo
 echo "took $((SECONDS - began)) s (after the build); limit 128 MiB; peak = VmHWM of a fresh server per attack"

@@ -102,7 +102,7 @@ pub struct FeedStatus {
 /// What the operator's directory held at the last reload.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct OperatorStatus {
-    /// The directory (`QIXIAN_HOLIDAYS_DIR`).
+    /// `QIXIAN_HOLIDAYS_DIR` when that directory is set (the setting's name, never its path).
     pub dir: Option<String>,
     /// The files in force, relative to it.
     pub files: Vec<String>,
@@ -113,7 +113,7 @@ pub struct OperatorStatus {
 /// What the rules directory held at the last reload.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RulesStatus {
-    /// The directory (`QIXIAN_RULES_DIR`).
+    /// `QIXIAN_RULES_DIR` when that directory is set (the setting's name, never its path).
     pub dir: Option<String>,
     /// The rule files in force, relative to it.
     pub files: Vec<String>,
@@ -478,15 +478,15 @@ impl Store {
         if current.version() == version {
             return Ok(Some(current));
         }
-        {
-            let mut compiled = self.compiled_lock();
-            if let Some(at) = compiled.iter().position(|s| s.version() == version) {
-                let set = compiled.remove(at);
-                compiled.push(set.clone());
-                return Ok(Some(set));
-            }
-        }
-        self.history.recipe(version).map(|_| None)
+        // Kept first: a version pruned from the history is gone, even while held compiled.
+        self.history.recipe(version)?;
+        let mut compiled = self.compiled_lock();
+        let Some(at) = compiled.iter().position(|s| s.version() == version) else {
+            return Ok(None);
+        };
+        let set = compiled.remove(at);
+        compiled.push(set.clone());
+        Ok(Some(set))
     }
 
     /// How many times a kept version has been compiled again since the store opened.
@@ -866,7 +866,12 @@ impl Store {
             }
         }
         let mut operator = OperatorStatus {
-            dir: self.operator_dir.as_ref().map(|d| d.display().to_string()),
+            // The setting, not the path: where the operator keeps files is none of a caller's
+            // business (the log names the path at start-up).
+            dir: self
+                .operator_dir
+                .as_ref()
+                .map(|_| "QIXIAN_HOLIDAYS_DIR".to_owned()),
             ..OperatorStatus::default()
         };
         if let Some(dir) = &self.operator_dir {
@@ -928,7 +933,10 @@ impl Store {
     /// embedded one, else none).
     fn rule_sets(&self) -> (RuleBook, RulesStatus) {
         let mut status = RulesStatus {
-            dir: self.rules_dir.as_ref().map(|d| d.display().to_string()),
+            dir: self
+                .rules_dir
+                .as_ref()
+                .map(|_| "QIXIAN_RULES_DIR".to_owned()),
             ..RulesStatus::default()
         };
         let mut sets: Vec<RuleSet> = RuleBook::embedded().sets().to_vec();

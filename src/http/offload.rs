@@ -88,3 +88,47 @@ pub async fn kept(
     let version = version.to_owned();
     Ok(state.compiling.run(move || store.kept(&version)).await??)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With every permit taken, heavy work waits [`WAIT`] and is then refused with a 503 that
+    /// says when to come back, as a problem document: it never runs on the worker instead.
+    #[actix_rt::test]
+    async fn a_full_gate_answers_503_with_retry_after() {
+        let gate = Gate::new(Heavy::Compile, 1);
+        let _held = gate.close();
+
+        let refused = gate.run(|| "compiled").await.expect_err("refused");
+
+        let response = refused.response(crate::text::Lang::En);
+        assert_eq!(response.status(), 503, "the service is busy, not broken");
+        assert_eq!(
+            response.headers().get("retry-after").map(|v| v.as_bytes()),
+            Some(&b"1"[..]),
+            "and says when to ask again"
+        );
+        assert_eq!(
+            response.headers().get("content-type").map(|v| v.as_bytes()),
+            Some(&b"application/problem+json"[..]),
+            "as a problem document"
+        );
+        assert!(
+            refused
+                .detail(crate::text::Lang::En)
+                .contains("try again in 1 s"),
+            "the detail says so"
+        );
+    }
+
+    #[actix_rt::test]
+    async fn a_free_gate_runs_the_work_off_the_worker() {
+        let gate = Gate::new(Heavy::Export, 1);
+        let worker = std::thread::current().id();
+
+        let ran_on = gate.run(|| std::thread::current().id()).await.expect("run");
+
+        assert_ne!(ran_on, worker, "the work ran on another thread");
+    }
+}

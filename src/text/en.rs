@@ -163,6 +163,9 @@ impl Catalogue for En {
                 format!("{year} is outside the supported years {first} to {last}")
             }
             Invalid::YearAndRange => "give year, or from_year and to_year, not both".to_owned(),
+            Invalid::Origin { value } => {
+                format!("{value} is not part of an http or https origin (scheme://host[:port])")
+            }
             Invalid::YearsBackwards { from, to } => format!("{to} is before from_year {from}"),
             Invalid::TooManyYears { from, to, max } => format!(
                 "{from} to {to} spans {} years; at most {max} are answered at once",

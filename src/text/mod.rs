@@ -293,6 +293,11 @@ pub enum Invalid {
     },
     /// `year` together with `from_year`/`to_year`.
     YearAndRange,
+    /// An origin (a scheme, a host) that is not an http or https origin.
+    Origin {
+        /// The value, quoted.
+        value: String,
+    },
     /// `to_year` before `from_year`.
     YearsBackwards {
         /// `from_year`.

@@ -100,6 +100,9 @@ impl Catalogue for Zh {
             Invalid::YearAndRange => {
                 "请给出 year，或者给出 from_year 和 to_year，不要同时给出".to_owned()
             }
+            Invalid::Origin { value } => {
+                format!("{value} 不是 http 或 https 源（scheme://host[:port]）的组成部分")
+            }
             Invalid::YearsBackwards { from, to } => format!("{to} 早于 from_year {from}"),
             Invalid::TooManyYears { from, to, max } => {
                 format!("{from}年至{to}年共{}年，一次最多{max}年", to - from + 1)
