@@ -93,7 +93,7 @@ def recheck(port, versions):
               "due_date": "2027-07-21", "data_version": v}
              for c in CALENDARS for v in versions]
     body = json.dumps({"items": items}).encode()
-    return request(port, "POST", "/v1/deadlines/recheck", body=body,
+    return request(port, "POST", "/v1/deadlines/recheck?lang=en", body=body,
                    headers={"Content-Type": "application/json"}, timeout=60)
 
 
@@ -150,7 +150,7 @@ def main():
     problems = []
     for attempt in (1, 2):
         status, headers, body, took = recheck(args.port, old)
-        log(f"recheck {attempt} of {len(old)} versions x 3 calendars: {status} in {took:.2f} s: {body[:160]!r}")
+        log(f"recheck {attempt} of {len(old)} versions x 3 calendars: {status} in {took:.2f} s: {body[:240].decode(errors='replace')}")
         if status != 413:
             problems.append(f"recheck {attempt} answered {status}")
     status, headers, body, took = recheck(args.port, old[:8])

@@ -165,17 +165,17 @@ async fn changes_of(
     stored: impl Iterator<Item = Result<Stored, ApiError>>,
 ) -> Result<HashMap<String, ChangesSince>, ApiError> {
     let now = data.0.clone();
-    let mut versions: Vec<String> = Vec::new();
-    for version in stored.filter_map(|s| s.ok()?.data_version) {
-        if version != now.version() && !versions.contains(&version) {
-            if versions.len() == MAX_RECHECK_VERSIONS {
-                return Err(ApiError::TooLarge(crate::text::Limit::Versions {
-                    count: versions.len() + 1,
-                    limit: MAX_RECHECK_VERSIONS,
-                }));
-            }
-            versions.push(version);
-        }
+    let mut versions: Vec<String> = stored
+        .filter_map(|s| s.ok()?.data_version)
+        .filter(|v| v != now.version())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    if versions.len() > MAX_RECHECK_VERSIONS {
+        return Err(ApiError::TooLarge(crate::text::Limit::Versions {
+            count: versions.len(),
+            limit: MAX_RECHECK_VERSIONS,
+        }));
     }
     let mut found = HashMap::with_capacity(versions.len() + 1);
     found.insert(now.version().to_owned(), Ok(Arc::new(HashMap::new())));

@@ -389,7 +389,7 @@ pub enum Limit {
     },
     /// The distinct kept data versions one recheck names.
     Versions {
-        /// How many it names (at least; counting stops past the limit).
+        /// How many it names.
         count: usize,
         /// The limit.
         limit: usize,

@@ -501,3 +501,38 @@ async fn a_recheck_compiles_each_version_once_and_names_at_most_eight() {
     assert_eq!(compiled, 3, "three versions named, three compiled");
     assert_problem(refused, 413, "too-large", &["9", "8"]).await;
 }
+
+/// A kept version whose stored inputs cannot be read answered 410 with the blob's hash and the
+/// OS error (and so the state directory's layout): the detail is now a fixed text, the cause
+/// goes to the log.
+#[tokio::test]
+async fn a_version_that_cannot_be_compiled_again_says_so_without_paths_hashes_or_os_errors() {
+    // Arrange: two versions, then every stored input of the first lost.
+    let (state, holidays) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let running = spawn(state.path(), holidays.path(), &[]).await;
+    let app = &running.app;
+    let kept = versions(app, holidays.path(), 2).await;
+    for blob in std::fs::read_dir(state.path().join("history/blobs")).unwrap() {
+        std::fs::remove_file(blob.unwrap().path()).unwrap();
+    }
+
+    // Act
+    let gone = app
+        .add_workdays(&[
+            ("start", "2027-07-12"),
+            ("days", "3"),
+            ("data_version", &kept[0]),
+        ])
+        .await;
+
+    // Assert
+    let problem = assert_problem(gone, 410, "version-gone", &[kept[0].as_str()]).await;
+    let detail = problem["detail"].as_str().unwrap();
+    let hex64 = detail
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .any(|word| word.len() == 64);
+    assert!(
+        !detail.contains("os error") && !detail.contains(state.path().to_str().unwrap()) && !hex64,
+        "no OS error, path or hash: {detail}"
+    );
+}
