@@ -65,7 +65,7 @@ async fn the_manifest_names_the_origin_it_is_served_from_and_no_placeholder() {
 #[tokio::test]
 async fn behind_a_tls_proxy_the_manifest_names_the_proxys_https_origin() {
     // Arrange: the proxy (here the test, on loopback) is trusted.
-    let app = crate::helpers::spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
+    let app = spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
 
     // Act
     let manifest = app
@@ -107,8 +107,7 @@ async fn an_unknown_file_is_a_404_and_the_page_switch_removes_the_add_in() {
 async fn forwarding_headers_from_an_untrusted_peer_are_ignored_and_a_bad_scheme_is_refused() {
     // Arrange
     let untrusted = spawn_app().await;
-    let trusted =
-        crate::helpers::spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
+    let trusted = spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
     let forwarded = |app: &crate::helpers::TestApp, proto: &str| {
         app.client
             .get(format!("{}/addin/manifest.xml", app.address))
@@ -129,7 +128,7 @@ async fn forwarding_headers_from_an_untrusted_peer_are_ignored_and_a_bad_scheme_
         !body.contains("evil.example") && !body.contains("javascript:"),
         "an untrusted peer's forwarding headers are ignored, got {body:.3000}"
     );
-    crate::helpers::assert_problem(
+    assert_problem(
         refused,
         400,
         "invalid-parameter",
