@@ -297,6 +297,7 @@ verdict slowloris
 
 # Attacks kept in scripts of their own, each sourced here by one line (they use the helpers above).
 . "$root/scripts/hostile-connections.sh"
+. "$root/scripts/hostile-versions.sh"
 
 # ---------------------------------------------------------------------------------------------
 echo

@@ -67,7 +67,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 34] = [
+pub const SETTINGS: [Setting; 36] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -238,6 +238,16 @@ pub const SETTINGS: [Setting; 34] = [
         default: "on",
         what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则) and the Excel add-in under `/addin/`; `off` for an API-only deployment (then both are 404s like any unknown path)",
     },
+    Setting {
+        name: "QIXIAN_PUBLIC_ORIGIN",
+        default: "none",
+        what: "the origin (`https://host[:port]`) the add-in's `manifest.xml` names; without it, the origin the request was made to (its `Host`, or a trusted proxy's forwarding headers)",
+    },
+    Setting {
+        name: "QIXIAN_TRUSTED_PROXIES",
+        default: "none",
+        what: "IP addresses of the reverse proxies, comma-separated, whose `Forwarded`/`X-Forwarded-Host`/`X-Forwarded-Proto` headers say the origin `manifest.xml` names; from any other peer they are ignored",
+    },
 ];
 
 /// The default of `name` as [`SETTINGS`] lists it.
@@ -332,6 +342,10 @@ pub struct Config {
     pub max_pending_handshakes: usize,
     /// `QIXIAN_PAGE`: whether `/` serves the page and `/addin/` the Excel add-in.
     pub page: bool,
+    /// `QIXIAN_PUBLIC_ORIGIN`: the origin the add-in's manifest names, if fixed.
+    pub public_origin: Option<String>,
+    /// `QIXIAN_TRUSTED_PROXIES`: the peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A setting with a value that cannot be used.
@@ -449,6 +463,28 @@ impl Config {
             "off" => false,
             other => return Err(error("QIXIAN_PAGE", other, "expected on or off")),
         };
+        let public_origin = match given("QIXIAN_PUBLIC_ORIGIN") {
+            Some(origin) => Some(public_origin(&origin).ok_or_else(|| {
+                error(
+                    "QIXIAN_PUBLIC_ORIGIN",
+                    &origin,
+                    "expected http:// or https:// and a host[:port], with no path",
+                )
+            })?),
+            None => None,
+        };
+        let mut trusted_proxies = Vec::new();
+        if let Some(list) = given("QIXIAN_TRUSTED_PROXIES") {
+            for ip in list.split(',').map(str::trim).filter(|ip| !ip.is_empty()) {
+                trusted_proxies.push(ip.parse().map_err(|_| {
+                    error(
+                        "QIXIAN_TRUSTED_PROXIES",
+                        &list,
+                        "expected IP addresses separated by commas",
+                    )
+                })?);
+            }
+        }
         let feed_url = match given("QIXIAN_FEED_URL") {
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
                 return Err(error(
@@ -540,6 +576,8 @@ impl Config {
             )? as u64),
             max_pending_handshakes: positive("QIXIAN_MAX_PENDING_HANDSHAKES", 2048)?,
             page,
+            public_origin,
+            trusted_proxies,
         })
     }
 }
@@ -570,6 +608,15 @@ fn webhook_urls(value: Option<&str>) -> Result<Vec<Target>, ConfigError> {
         ));
     }
     Ok(targets)
+}
+
+/// `QIXIAN_PUBLIC_ORIGIN` without a final slash, when it is `http(s)://host[:port]`.
+fn public_origin(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/');
+    let host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))?;
+    crate::http::addin::is_host(host).then(|| value.to_owned())
 }
 
 /// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.

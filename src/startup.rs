@@ -88,7 +88,10 @@ impl Parts {
             page: config.page.then(|| {
                 (
                     web::Data::new(http::page::Page::new(&config.default_calendar)),
-                    web::Data::new(http::addin::Addin::new()),
+                    web::Data::new(http::addin::Addin::new(
+                        config.public_origin.clone(),
+                        config.trusted_proxies.clone(),
+                    )),
                 )
             }),
         }

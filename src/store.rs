@@ -33,9 +33,12 @@ pub mod history;
 pub use history::{DEFAULT_HISTORY_MAX, History, HistoryError, Kept};
 use history::{Inputs, LayerInput, Recipe, RuleInput};
 
-/// How many kept versions other than the one in force are held compiled at once (each is a
-/// few megabytes; compiling one again takes about 13 ms).
-const COMPILED_KEPT: u64 = 4;
+/// How many kept versions other than the one in force are held compiled at once. Every
+/// compiled set covers the same fixed range of days, so each weighs about the same (a few
+/// megabytes): the count is the weight, and the bound is strict — the oldest is dropped in the
+/// same step that adds a new one (moka's cache evicted lazily, and 50 versions asked in a burst
+/// were all held at once). Compiling one again takes about 13 ms.
+pub const COMPILED_KEPT: usize = 2;
 
 /// The largest holiday file read from disk or the feed; a year's notice is a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -99,7 +102,7 @@ pub struct FeedStatus {
 /// What the operator's directory held at the last reload.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct OperatorStatus {
-    /// The directory (`QIXIAN_HOLIDAYS_DIR`).
+    /// `QIXIAN_HOLIDAYS_DIR` when that directory is set (the setting's name, never its path).
     pub dir: Option<String>,
     /// The files in force, relative to it.
     pub files: Vec<String>,
@@ -110,7 +113,7 @@ pub struct OperatorStatus {
 /// What the rules directory held at the last reload.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RulesStatus {
-    /// The directory (`QIXIAN_RULES_DIR`).
+    /// `QIXIAN_RULES_DIR` when that directory is set (the setting's name, never its path).
     pub dir: Option<String>,
     /// The rule files in force, relative to it.
     pub files: Vec<String>,
@@ -300,8 +303,11 @@ pub struct Store {
     on_change: Mutex<Vec<ChangeHook>>,
     /// Every version that has been in force, as the inputs that compile to it.
     history: History,
-    /// Kept versions asked for lately, compiled.
-    compiled: moka::sync::Cache<String, Arc<InForce>>,
+    /// Kept versions asked for lately, compiled, the most recent last; never more than
+    /// [`COMPILED_KEPT`].
+    compiled: Mutex<Vec<Arc<InForce>>>,
+    /// How many times a kept version was compiled again (for tests and `/metrics`).
+    compilations: AtomicU64,
 }
 
 /// What changed in one calendar between a kept version and the one in force.
@@ -400,7 +406,8 @@ impl Store {
             generation: AtomicU64::new(0),
             on_change: Mutex::new(Vec::new()),
             history,
-            compiled: moka::sync::Cache::new(COMPILED_KEPT),
+            compiled: Mutex::new(Vec::with_capacity(COMPILED_KEPT + 1)),
+            compilations: AtomicU64::new(0),
         };
         {
             let mut sources = store.lock();
@@ -434,22 +441,69 @@ impl Store {
     }
 
     /// The data of `version`: the data in force if it is that version, else the kept version
-    /// compiled again (a few recently asked for are held compiled).
+    /// compiled again (a few recently asked for are held compiled). Compiling takes about
+    /// 13 ms of CPU: the HTTP layer calls [`Store::kept_at_hand`] on its workers and this only
+    /// off them.
     ///
     /// # Errors
     /// [`HistoryError::NotKept`] for a version that is not kept (never in force, or pruned),
     /// naming the oldest kept; [`HistoryError::Unusable`] when its inputs do not compile to it.
     pub fn kept(&self, version: &str) -> Result<Arc<InForce>, HistoryError> {
-        let current = self.in_force();
-        if current.version() == version {
-            return Ok(current);
+        if let Some(set) = self.kept_at_hand(version)? {
+            return Ok(set);
         }
         let recipe = self.history.recipe(version)?;
-        self.compiled
-            .try_get_with(recipe.version.clone(), || {
-                self.compile(&recipe).map(Arc::new)
-            })
-            .map_err(|e| HistoryError::clone(&e))
+        let set = Arc::new(self.compile(&recipe).inspect_err(|e| {
+            // The reason names inputs and OS errors: the log's, never the caller's.
+            tracing::warn!("{e}");
+        })?);
+        self.compilations.fetch_add(1, Ordering::Relaxed);
+        let mut compiled = self.compiled_lock();
+        if let Some(at) = compiled.iter().position(|s| s.version() == version) {
+            // Compiled meanwhile by another request: keep one.
+            return Ok(compiled[at].clone());
+        }
+        compiled.push(set.clone());
+        if compiled.len() > COMPILED_KEPT {
+            compiled.remove(0);
+        }
+        Ok(set)
+    }
+
+    /// The data of `version` when they are at hand — in force, or held compiled — without
+    /// compiling anything: `Ok(None)` for a kept version that must be compiled again
+    /// ([`Store::kept`]).
+    ///
+    /// # Errors
+    /// [`HistoryError::NotKept`] for a version that is not kept.
+    pub fn kept_at_hand(&self, version: &str) -> Result<Option<Arc<InForce>>, HistoryError> {
+        let current = self.in_force();
+        if current.version() == version {
+            return Ok(Some(current));
+        }
+        // Kept first: a version pruned from the history is gone, even while held compiled.
+        self.history.recipe(version)?;
+        let mut compiled = self.compiled_lock();
+        let Some(at) = compiled.iter().position(|s| s.version() == version) else {
+            return Ok(None);
+        };
+        let set = compiled.remove(at);
+        compiled.push(set.clone());
+        Ok(Some(set))
+    }
+
+    /// How many times a kept version has been compiled again since the store opened.
+    pub fn compilations(&self) -> u64 {
+        self.compilations.load(Ordering::Relaxed)
+    }
+
+    /// How many kept versions are held compiled now (at most [`COMPILED_KEPT`]).
+    pub fn compiled_held(&self) -> usize {
+        self.compiled_lock().len()
+    }
+
+    fn compiled_lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<InForce>>> {
+        self.compiled.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The versions kept, oldest first, each with when it came into force.
@@ -462,18 +516,11 @@ impl Store {
         self.history.is_durable()
     }
 
-    /// What changed in `calendar` between the kept version `since` and `now` (the data a
-    /// request holds): every day that differs, and the versions in between.
-    ///
-    /// # Errors
-    /// As [`Store::kept`]; a calendar that either version lacks changes nothing and lists no day.
-    pub fn changes(
-        &self,
-        since: &str,
-        now: &InForce,
-        calendar: &str,
-    ) -> Result<Changes, HistoryError> {
-        let old = self.kept(since)?;
+    /// What changed in `calendar` between `old` (a kept version, from [`Store::kept`]) and
+    /// `now` (the data a request holds): every day that differs, and the versions in between.
+    /// A calendar that either version lacks changes nothing and lists no day.
+    pub fn changes(&self, old: &InForce, now: &InForce, calendar: &str) -> Changes {
+        let since = old.version();
         let days = match (old.get(calendar), now.get(calendar)) {
             (Ok(old), Ok(new)) => changed_days(old, new),
             _ => Vec::new(),
@@ -488,12 +535,12 @@ impl Store {
                 .map(|i| kept[i].clone())
                 .collect(),
         };
-        Ok(Changes {
+        Changes {
             since: since.to_owned(),
             data_version: now.version().to_owned(),
             versions,
             days,
-        })
+        }
     }
 
     /// Compiles a kept version from its inputs, and checks that they give that version.
@@ -878,7 +925,12 @@ impl Store {
             }
         }
         let mut operator = OperatorStatus {
-            dir: self.operator_dir.as_ref().map(|d| d.display().to_string()),
+            // The setting, not the path: where the operator keeps files is none of a caller's
+            // business (the log names the path at start-up).
+            dir: self
+                .operator_dir
+                .as_ref()
+                .map(|_| "QIXIAN_HOLIDAYS_DIR".to_owned()),
             ..OperatorStatus::default()
         };
         if let Some(dir) = &self.operator_dir {
@@ -942,7 +994,10 @@ impl Store {
     /// embedded one, else none).
     fn rule_sets(&self) -> (RuleBook, RulesStatus) {
         let mut status = RulesStatus {
-            dir: self.rules_dir.as_ref().map(|d| d.display().to_string()),
+            dir: self
+                .rules_dir
+                .as_ref()
+                .map(|_| "QIXIAN_RULES_DIR".to_owned()),
             ..RulesStatus::default()
         };
         let mut sets: Vec<RuleSet> = RuleBook::embedded().sets().to_vec();

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{AppState, params::Params, problem::ApiError, render::json};
-use crate::store::{FeedStatus, OperatorStatus};
+use crate::store::{FeedStatus, OperatorStatus, RulesStatus};
 use crate::text::{Invalid, Missing};
 use chrono::Datelike;
 
@@ -40,6 +40,8 @@ impl Token {
 struct ReloadDto {
     data_version: String,
     operator: OperatorStatus,
+    /// A reload re-reads the rule files too: what it made of them.
+    rules: RulesStatus,
     feed: FeedStatus,
 }
 
@@ -88,6 +90,7 @@ pub async fn reload(
     Ok(json(&ReloadDto {
         data_version,
         operator,
+        rules: state.store.rules_status(),
         feed: state.store.feed_status(),
     }))
 }
@@ -122,6 +125,7 @@ pub async fn withdraw(
         reload: ReloadDto {
             data_version,
             operator: state.store.operator_status(),
+            rules: state.store.rules_status(),
             feed: state.store.feed_status(),
         },
         other_replicas: if state.store.history_is_durable() {

@@ -162,6 +162,37 @@ pub async fn run<W: Writer>(
     Ok(answer(make(state.into_inner()), items, format, turn))
 }
 
+/// [`run`], with a writer that looks at every item before the first answer (a recheck finds
+/// the versions its items name): `make` is given the items, parsed once more, and may refuse
+/// the whole batch.
+///
+/// # Errors
+/// As [`run`]; and what `make` refuses.
+pub async fn run_with<W: Writer, F>(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    params: &super::params::Params,
+    payload: web::Payload,
+    make: impl FnOnce(Arc<AppState>, ItemIter<W::Item>) -> F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: Future<Output = Result<W, ApiError>>,
+{
+    let kind = body_kind(req)?;
+    let how = super::render::negotiate_among(req, params, kind.answers())?;
+    let turn = take_turn(req, &state).await?;
+    let items = read(payload, &state, kind, &turn).await?;
+    let format = match how.format {
+        Format::Csv => BatchFormat::Csv { bom: how.bom },
+        _ => BatchFormat::Json,
+    };
+    let writer = make(state.into_inner(), items.each()).await?;
+    Ok(answer(writer, items, format, turn))
+}
+
+/// A batch's items, one at a time, each parsed or with its own error.
+pub type ItemIter<T> = Box<dyn Iterator<Item = Result<T, ApiError>> + Send>;
+
 /// What one kind of batch reads from each of its items.
 pub trait Item: Sized + Send + 'static {
     /// The CSV columns it reads; any other column is the caller's own, carried through.
@@ -213,6 +244,7 @@ pub struct Items<T> {
     item: PhantomData<fn() -> T>,
 }
 
+#[derive(Clone)]
 enum Shape {
     /// Where each item's JSON text lies in the body.
     Json(Vec<Range<usize>>),
@@ -344,6 +376,18 @@ impl<T: Item> Items<T> {
                 )
             }
         }
+    }
+
+    /// The items parsed, without the caller's own columns, leaving these as they are (the
+    /// body is shared, not copied).
+    fn each(&self) -> ItemIter<T> {
+        let copy = Items {
+            body: self.body.clone(),
+            shape: self.shape.clone(),
+            status: self.status,
+            item: PhantomData,
+        };
+        Box::new(copy.into_iter().map(|(item, _)| item))
     }
 
     /// The names of the caller's own CSV columns, in the order given.

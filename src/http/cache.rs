@@ -10,20 +10,11 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 
-use super::AppState;
-use crate::text::Lang;
+use chrono::{Datelike, NaiveDate};
 
-/// The answers worth keeping: the ones whose rendering costs more than a cache lookup (see
-/// BENCHMARKS.md: a deadline with its explanation, day lists, calendar exports). Single dates
-/// and counts are cheaper to recompute than to look up.
-fn worth_caching(path: &str) -> bool {
-    matches!(path, "/v1/deadlines" | "/v1/days" | "/v1/calendars")
-        || (path.starts_with("/v1/calendars/")
-            && (path.ends_with("/days")
-                || path.ends_with(".ics")
-                || path.ends_with("/rest-days")
-                || path.ends_with(".xlsx")))
-}
+use super::AppState;
+use super::routes::{Clock, Policy};
+use crate::text::Lang;
 
 #[derive(Clone)]
 struct Cached {
@@ -74,39 +65,47 @@ struct Identity {
     cache_key: Option<String>,
 }
 
-/// Whether the answer shows the feed's and the operator's status, which change without the
-/// data changing: only these answers depend on the status generation, so that an idle feed
-/// poll does not throw away every other cached answer and ETag.
-fn shows_status(path: &str) -> bool {
-    path == "/v1/calendars"
-        || path
-            .strip_prefix("/v1/calendars/")
-            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+/// Whether a value names the moment it is asked (`today`, `now`), alone or as a part of it
+/// (`paused=today/2027-01-10`, `now,2026-10-01`).
+fn names_the_moment(value: &str) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word.eq_ignore_ascii_case("today") || word.eq_ignore_ascii_case("now"))
 }
 
-/// Whether the answer depends on the moment it is asked (`today`, `now`): such answers are
-/// neither cached nor given an ETag.
-fn depends_on_the_clock(path: &str, query: &str) -> bool {
-    let moving = |v: &str| v.eq_ignore_ascii_case("today") || v.eq_ignore_ascii_case("now");
-    path.rsplit('/').next().is_some_and(moving)
-        || form_urlencoded::parse(query.as_bytes()).any(|(_, v)| moving(&v))
-        // Whether the office is open, without `at`, is whether it is open now.
-        || (path == "/v1/office" && !form_urlencoded::parse(query.as_bytes()).any(|(n, _)| n == "at"))
+/// Whether the answer to `path?query` depends on the moment it is asked, by its route's
+/// [`Clock`]: such answers are neither cached nor given an ETag.
+fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
+    let Clock::WhenAsked(unless) = clock else {
+        return false;
+    };
+    let pairs = || form_urlencoded::parse(query.as_bytes());
+    path.rsplit('/').next().is_some_and(names_the_moment)
+        || pairs().any(|(_, v)| names_the_moment(&v))
+        || unless.is_some_and(|name| !pairs().any(|(n, _)| n == name))
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that
-/// show it), path, query, the Accept header (which picks the format) and the language chosen
-/// (from `lang=` or `Accept-Language`). For the answers
-/// worth caching the query is normalised (pairs sorted), which raises the hit rate, and the
-/// key is kept as a string, so two requests share an entry only when they are the same
-/// request. Elsewhere the key only names the ETag: its parts are hashed as they are, without
-/// building anything. `None` for a query that does not parse or depends on the clock.
-fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Identity> {
+/// show it), today's date (for the answers that depend on it), path, query, the Accept
+/// header (which picks the format) and the language chosen (from `lang=` or
+/// `Accept-Language`); what each route's answers depend on is its entry's [`Policy`]. For the
+/// answers kept in the cache the query is normalised (pairs sorted), which raises the hit
+/// rate, and the key is kept as a string, so two requests share an entry only when they are
+/// the same request. Elsewhere the key only names the ETag: its parts are hashed as they are,
+/// without building anything. `None` for a path no route serves, a query that does not parse
+/// or an answer that depends on the moment.
+fn identify(
+    req: &ServiceRequest,
+    version: &str,
+    generation: u64,
+    today: impl FnOnce() -> NaiveDate,
+) -> Option<Identity> {
+    let policy: Policy = super::routes::endpoint_of(req.path())?.policy;
     let accept = req
         .headers()
         .get(header::ACCEPT)
         .map_or(&b""[..], |v| v.as_bytes());
-    if depends_on_the_clock(req.path(), req.query_string()) {
+    if depends_on_the_clock(policy.clock, req.path(), req.query_string()) {
         return None;
     }
     let lang = req
@@ -115,15 +114,18 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
         .copied()
         .unwrap_or_default()
         .code();
-    let generation = if shows_status(req.path()) {
-        generation
+    let generation = if policy.status { generation } else { 0 };
+    // Days since 0001-01-01; 0 for the answers that do not depend on the date.
+    let day = if policy.clock == Clock::Today {
+        today().num_days_from_ce()
     } else {
         0
     };
-    if !worth_caching(req.path()) {
+    if !policy.cached {
         let digest = digest(&[
             version.as_bytes(),
             &generation.to_le_bytes(),
+            &day.to_le_bytes(),
             req.path().as_bytes(),
             req.query_string().as_bytes(),
             accept,
@@ -138,7 +140,7 @@ fn identify(req: &ServiceRequest, version: &str, generation: u64) -> Option<Iden
     pairs.sort();
     let query = serde_urlencoded::to_string(&pairs).ok()?;
     let key = format!(
-        "{version}:{generation}:{lang}:{}?{query}#{}",
+        "{version}:{generation}:{day}:{lang}:{}?{query}#{}",
         req.path(),
         String::from_utf8_lossy(accept)
     );
@@ -244,13 +246,24 @@ pub async fn cache(
     let mut set = state.snapshot();
     let mut in_force = true;
     if let Some(asked) = asked_version(&req) {
-        match state.store.kept(&asked) {
+        match super::offload::kept(&state, &asked).await {
             Ok(kept) => {
                 in_force = kept.version() == set.version();
                 set = kept;
             }
             Err(e) => {
-                req.extensions_mut().insert(super::Unkept(e));
+                let unkept = match e {
+                    super::ApiError::Gone(e) => super::Unkept::Gone(e),
+                    super::ApiError::Timeout(slow) => super::Unkept::Busy(slow),
+                    other => {
+                        tracing::error!(cause = %other, "a kept version was not compiled");
+                        super::Unkept::Busy(crate::text::Slow::Busy {
+                            work: crate::text::Heavy::Compile,
+                            retry_after: super::offload::RETRY_AFTER_SECS,
+                        })
+                    }
+                };
+                req.extensions_mut().insert(unkept);
                 let mut res = next.call(req).await?.map_into_boxed_body();
                 res.headers_mut().insert(
                     header::HeaderName::from_static("x-data-version"),
@@ -262,7 +275,10 @@ pub async fn cache(
     }
     let version = version_header(&set);
     let identity = (get && req.path().starts_with("/v1/"))
-        .then(|| identify(&req, set.version(), state.store.generation()))
+        .then(|| {
+            let generation = state.store.generation();
+            identify(&req, set.version(), generation, super::calendars::today)
+        })
         .flatten();
     if req.path().starts_with("/v1/") || req.path() == "/readyz" || req.path() == "/metrics" {
         // Only the answers made from the data take the snapshot (a map entry to allocate).
@@ -357,6 +373,68 @@ mod tests {
             0x2d06_8005_38d3_94c2,
             "XXH3-64 of no input"
         );
+    }
+
+    fn identity_on(uri: &str, today: &str) -> Option<super::Identity> {
+        let req = actix_web::test::TestRequest::get()
+            .uri(uri)
+            .to_srv_request();
+        let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").expect("a date");
+        super::identify(&req, "0123456789abcdef", 7, || today)
+    }
+
+    /// Across Beijing midnight, `/v1/calendars` kept last year's awaited notices under the
+    /// same ETag (clients got 304). Its route says it depends on today: the date is in its key.
+    #[test]
+    fn the_calendars_answer_is_named_by_today_s_date() {
+        let before = identity_on("/v1/calendars", "2026-12-31").expect("identified");
+        let after = identity_on("/v1/calendars", "2027-01-01").expect("identified");
+        let again = identity_on("/v1/calendars", "2027-01-01").expect("identified");
+        assert_ne!(before.etag, after.etag, "a new day, a new ETag");
+        assert_ne!(before.cache_key, after.cache_key, "and a new cache key");
+        assert_eq!(after.etag, again.etag, "the same day, the same ETag");
+        let days = |d| identity_on("/v1/days?from=2026-01-01&to=2026-01-31", d).expect("id");
+        assert_eq!(
+            days("2026-12-31").etag,
+            days("2027-01-01").etag,
+            "a fixed range does not depend on the date"
+        );
+    }
+
+    /// `paused=today/2027-01-10` kept yesterday's due date: `today` inside a value depends on
+    /// the clock as much as `today` alone.
+    #[test]
+    fn a_value_naming_today_anywhere_is_neither_cached_nor_tagged() {
+        for uri in [
+            "/v1/deadlines?event=2026-12-01&days=30&paused=today/2027-01-10",
+            "/v1/deadlines?event=2026-12-01&days=30&as_of=TODAY",
+            "/v1/days/today",
+            "/v1/office",
+        ] {
+            assert!(
+                identity_on(uri, "2027-01-01").is_none(),
+                "{uri} depends on the clock"
+            );
+        }
+        for uri in [
+            "/v1/deadlines?event=2026-12-01&days=30&id=nowhere",
+            "/v1/office?at=2026-12-01T10:00:00%2B08:00",
+        ] {
+            assert!(identity_on(uri, "2027-01-01").is_some(), "{uri} does not");
+        }
+    }
+
+    /// `/v1/rules` answered 304 after a rule file was refused: its ETag now names the status
+    /// generation, as the calendars' does.
+    #[test]
+    fn the_rules_answer_is_named_by_the_status_generation() {
+        let req = actix_web::test::TestRequest::get()
+            .uri("/v1/rules")
+            .to_srv_request();
+        let today = || chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
+        let first = super::identify(&req, "0123456789abcdef", 1, today).expect("identified");
+        let second = super::identify(&req, "0123456789abcdef", 2, today).expect("identified");
+        assert_ne!(first.etag, second.etag, "a status change changes the ETag");
     }
 
     #[test]

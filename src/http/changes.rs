@@ -2,7 +2,6 @@
 //! /v1/deadlines/recheck`: which stored deadlines it moved. Both take the changes from the store
 //! (kept versions compiled again); this module only reads requests and writes answers.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -109,7 +108,8 @@ pub async fn list(
     let since = params
         .get("since")?
         .ok_or(ApiError::MissingParameter { name: "since" })?;
-    let changes = state.store.changes(since, &data.0, calendar)?;
+    let old = super::offload::kept(&state, since).await?;
+    let changes = state.store.changes(&old, &data.0, calendar);
     if how.format == render::Format::Csv {
         let rows = changes.days.iter().map(|c| {
             let mut row = vec![c.date.to_string(), calendar.to_owned()];
@@ -137,11 +137,67 @@ pub async fn recheck(
     payload: web::Payload,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    batch::run(&req, state, &params, payload, |state| Recheck {
-        batch: Batch::new(state, data, lang),
-        changes: RefCell::new(HashMap::new()),
+    batch::run_with(&req, state, &params, payload, |state, items| async move {
+        let changes = changes_of(&state, &data, items).await?;
+        Ok(Recheck {
+            batch: Batch::new(state, data, lang),
+            changes,
+        })
     })
     .await
+}
+
+/// The most kept versions other than the one in force that one recheck may name. Each is
+/// compiled again (13 ms, a few megabytes) once per recheck; 50 in one body held a worker for
+/// seconds and the memory of all of them at once.
+pub const MAX_RECHECK_VERSIONS: usize = 8;
+
+/// The changes since each version the stored deadlines name, in every calendar: each version
+/// compiled once (off the workers), its changes found, and the compilation let go before the
+/// next, so that a recheck holds one at a time.
+///
+/// # Errors
+/// [`ApiError::TooLarge`] when more than [`MAX_RECHECK_VERSIONS`] versions are named; as
+/// [`super::offload::kept`] when the compilations are busy.
+async fn changes_of(
+    state: &AppState,
+    data: &Snapshot,
+    stored: impl Iterator<Item = Result<Stored, ApiError>>,
+) -> Result<HashMap<String, ChangesSince>, ApiError> {
+    let now = data.0.clone();
+    let mut versions: Vec<String> = stored
+        .filter_map(|s| s.ok()?.data_version)
+        .filter(|v| v != now.version())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    if versions.len() > MAX_RECHECK_VERSIONS {
+        return Err(ApiError::TooLarge(crate::text::Limit::Versions {
+            count: versions.len(),
+            limit: MAX_RECHECK_VERSIONS,
+        }));
+    }
+    let mut found = HashMap::with_capacity(versions.len() + 1);
+    found.insert(now.version().to_owned(), Ok(Arc::new(HashMap::new())));
+    for version in versions {
+        let (store, now, asked) = (state.store.clone(), now.clone(), version.clone());
+        let changes = state
+            .compiling
+            .run(move || -> ChangesSince {
+                let old = store.kept(&asked)?;
+                Ok(Arc::new(
+                    now.iter()
+                        .map(|calendar| {
+                            let days = store.changes(&old, &now, calendar.id()).days;
+                            (calendar.id().to_owned(), Arc::from(days))
+                        })
+                        .collect(),
+                ))
+            })
+            .await?;
+        found.insert(version, changes);
+    }
+    Ok(found)
 }
 
 /// A stored deadline as JSON: the request as sent, and what it was told.
@@ -253,14 +309,14 @@ impl Item for Stored {
 }
 
 /// A recheck's answers: the deadline batch's computation, and each stored version's changes
-/// per calendar, found once per batch.
+/// per calendar, found once per batch before the first answer.
 struct Recheck {
     batch: Batch,
-    changes: RefCell<HashMap<(String, String), ChangesSince>>,
+    changes: HashMap<String, ChangesSince>,
 }
 
-/// One stored version's changes of one calendar, or why there are none.
-type ChangesSince = Result<Arc<[DayChange]>, HistoryError>;
+/// One stored version's changes, calendar by calendar, or why there are none.
+type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
 
 /// What one stored deadline came to.
 struct Outcome<'a> {
@@ -271,20 +327,19 @@ struct Outcome<'a> {
 
 impl Recheck {
     /// The changes of `calendar` since `version`.
-    fn changes_since(&self, version: &str, calendar: &str) -> ChangesSince {
-        let key = (version.to_owned(), calendar.to_owned());
-        if let Some(found) = self.changes.borrow().get(&key) {
-            return found.clone();
+    fn changes_since(&self, version: &str, calendar: &str) -> Result<Arc<[DayChange]>, ApiError> {
+        match self.changes.get(version) {
+            Some(Ok(calendars)) => Ok(calendars
+                .get(calendar)
+                .cloned()
+                .unwrap_or_else(|| Arc::from([]))),
+            Some(Err(e)) => Err(ApiError::Gone(e.clone())),
+            // Every version named was looked at before the answer began.
+            None => Err(ApiError::Gone(HistoryError::NotKept {
+                version: version.to_owned(),
+                oldest: None,
+            })),
         }
-        let data = self.batch.data();
-        let found = self
-            .batch
-            .state()
-            .store
-            .changes(version, &data.0, calendar)
-            .map(|c| Arc::from(c.days));
-        self.changes.borrow_mut().insert(key, found.clone());
-        found
     }
 
     fn outcome<'a>(&'a self, stored: &Stored) -> Result<Outcome<'a>, ApiError> {

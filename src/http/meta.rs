@@ -53,6 +53,9 @@ pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> H
     metrics
         .feed_refused
         .set(i64::try_from(refused).unwrap_or(i64::MAX));
+    metrics
+        .kept_compilations
+        .set(i64::try_from(state.store.compilations()).unwrap_or(i64::MAX));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

@@ -76,6 +76,8 @@ pub struct Metrics {
     pub feed_persist_failures: Gauge,
     /// Feed files held but refused by the last rebuild, and offers refused since start.
     pub feed_refused: Gauge,
+    /// Kept data versions compiled again since start (`data_version=`, `since=`, rechecks).
+    pub kept_compilations: Gauge,
     /// The webhooks' deliveries, failures, backlog and drops (registered whether or not any
     /// webhook is configured, so that the series always exist).
     pub webhooks: WebhookMetrics,
@@ -149,6 +151,12 @@ impl Default for Metrics {
             "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
             feed_refused.clone(),
         );
+        let kept_compilations = Gauge::default();
+        registry.register(
+            "kept_compilations",
+            "Kept data versions compiled again since start, one at a time off the request threads (data_version=, since=, rechecks)",
+            kept_compilations.clone(),
+        );
         let webhooks = WebhookMetrics::default();
         registry.register(
             "webhook_deliveries",
@@ -203,6 +211,7 @@ impl Default for Metrics {
             feed_last_success,
             feed_persist_failures,
             feed_refused,
+            kept_compilations,
             webhooks,
             data_version,
             current_version: Mutex::new(String::new()),

@@ -15,6 +15,7 @@ mod hours;
 mod meta;
 pub mod metrics;
 pub mod observe;
+pub mod offload;
 pub mod page;
 pub mod params;
 pub mod problem;
@@ -57,6 +58,10 @@ pub struct AppState {
     max_body_bytes: usize,
     metrics: metrics::Metrics,
     cache: cache::ResponseCache,
+    /// Kept versions compiled again, one at a time, off the workers.
+    compiling: offload::Gate,
+    /// Exports (the workbook) built off the workers, a few at a time.
+    exporting: offload::Gate,
 }
 
 impl AppState {
@@ -81,6 +86,9 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             metrics,
             cache: cache::ResponseCache::new(config.cache_max_bytes),
+            // One: a compilation takes a whole core for 13 ms, and the pod has half of one.
+            compiling: offload::Gate::new(crate::text::Heavy::Compile, 1),
+            exporting: offload::Gate::new(crate::text::Heavy::Export, 2),
         }
     }
 
@@ -111,7 +119,12 @@ pub struct Snapshot(pub Arc<InForce>, pub bool);
 /// A kept version asked for (`data_version=`) that cannot be answered from: the handler's
 /// snapshot is refused with it.
 #[derive(Clone)]
-struct Unkept(crate::store::HistoryError);
+enum Unkept {
+    /// Not kept, or not usable (410).
+    Gone(crate::store::HistoryError),
+    /// Not compiled in time: the compilations are busy (503).
+    Busy(crate::text::Slow),
+}
 
 /// Which data an answer was made from, as every answer about days, counts and deadlines says
 /// it (`data_version`). An answer under a kept version (`data_version=`) is the same, byte for
@@ -172,8 +185,10 @@ impl FromRequest for Snapshot {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some(Unkept(e)) = req.extensions().get::<Unkept>() {
-            return ready(Err(ApiError::Gone(e.clone())));
+        match req.extensions().get::<Unkept>() {
+            Some(Unkept::Gone(e)) => return ready(Err(ApiError::Gone(e.clone()))),
+            Some(Unkept::Busy(slow)) => return ready(Err(ApiError::Timeout(*slow))),
+            None => {}
         }
         let taken = req.extensions().get::<Snapshot>().cloned();
         ready(Ok(taken.unwrap_or_else(|| {

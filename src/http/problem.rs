@@ -281,6 +281,9 @@ impl ApiError {
     /// The answer: the problem document in `lang`, with `Content-Language`.
     pub fn response(&self, lang: Lang) -> HttpResponse {
         let mut response = HttpResponse::build(classify(self).0);
+        if let ApiError::Timeout(Slow::Busy { retry_after, .. }) = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after));
+        }
         if let ApiError::Unauthorized = self {
             // RFC 9110: a 401 names the scheme the caller should use.
             response.insert_header((

@@ -89,7 +89,38 @@ impl Query {
     }
 }
 
-/// A route: its path and what each method takes. HEAD is answered wherever GET is.
+/// Whether, and how, a route's GET answer depends on the moment it is asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// Never: the same request on the same data gives the same answer.
+    Never,
+    /// Always on today's date (Beijing): the date is part of the cache key and the ETag, so
+    /// that an answer made yesterday is neither served nor confirmed (304) today.
+    Today,
+    /// When a value names `today` or `now`, anywhere in it (`paused=today/2027-01-10`) or as
+    /// the last path segment (`/v1/days/today`), or when the parameter given here is absent
+    /// (the office is open *now*): such an answer is neither cached nor given an ETag.
+    WhenAsked(Option<&'static str>),
+}
+
+/// What the cache layer does with a route's GET answers: the route's own facts, read by the
+/// middleware rather than guessed from its path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Whether its answers are kept in the response cache: the ones whose rendering costs
+    /// more than a lookup (see BENCHMARKS.md: a deadline with its explanation, day lists,
+    /// calendar exports). Single dates and counts are cheaper to recompute than to look up.
+    pub cached: bool,
+    /// Whether it depends on the clock.
+    pub clock: Clock,
+    /// Whether it shows the feed's, the operator's or the rules' status, which change without
+    /// the data changing: only these depend on the status generation, so that an idle feed
+    /// poll does not throw away every other cached answer and ETag.
+    pub status: bool,
+}
+
+/// A route: its path, what each method takes, and its answers' policy. HEAD is answered
+/// wherever GET is.
 #[derive(Clone, Copy, Debug)]
 pub struct Endpoint {
     /// The path pattern, as actix and openapi.yaml write it.
@@ -98,9 +129,36 @@ pub struct Endpoint {
     pub get: Option<Query>,
     /// POST, when served.
     pub post: Option<Query>,
+    /// What the cache layer does with its GET answers.
+    pub policy: Policy,
 }
 
+/// Not cached, the same whenever asked, no status shown.
+const PLAIN: Policy = Policy {
+    cached: false,
+    clock: Clock::Never,
+    status: false,
+};
+
 impl Endpoint {
+    /// Its answers are kept in the response cache.
+    const fn cached(mut self) -> Self {
+        self.policy.cached = true;
+        self
+    }
+
+    /// Its answers depend on the clock so.
+    const fn clock(mut self, clock: Clock) -> Self {
+        self.policy.clock = clock;
+        self
+    }
+
+    /// Its answers show the feed's, the operator's or the rules' status.
+    const fn status(mut self) -> Self {
+        self.policy.status = true;
+        self
+    }
+
     /// The methods it serves, for `Allow`.
     pub fn allow(&self) -> &'static str {
         match (self.get.is_some(), self.post.is_some()) {
@@ -125,8 +183,12 @@ const fn get(path: &'static str, query: Query) -> Endpoint {
         path,
         get: Some(query),
         post: None,
+        policy: PLAIN,
     }
 }
+
+/// The clock of the routes that read dates and moments: only when asked for `today` or `now`.
+const ASKED: Clock = Clock::WhenAsked(None);
 
 const CALENDAR: Param = opt("calendar", Kind::Text);
 const STRICT: Param = opt("strict", Kind::Flag);
@@ -147,9 +209,14 @@ pub const METRICS: Endpoint = get("/metrics", Query::PLAIN);
 /// `GET /openapi.yaml`.
 pub const OPENAPI: Endpoint = get("/openapi.yaml", Query::PLAIN);
 /// `GET /v1/calendars`.
-pub const CALENDARS: Endpoint = get("/v1/calendars", Query::PLAIN);
+pub const CALENDARS: Endpoint = get("/v1/calendars", Query::PLAIN)
+    .cached()
+    .clock(Clock::Today)
+    .status();
 /// `GET /v1/calendars/{id}`.
-pub const CALENDAR_ONE: Endpoint = get("/v1/calendars/{id}", Query::PLAIN);
+pub const CALENDAR_ONE: Endpoint = get("/v1/calendars/{id}", Query::PLAIN)
+    .clock(Clock::Today)
+    .status();
 /// `GET /v1/calendars/{id}/days`.
 pub const CALENDAR_DAYS: Endpoint = get(
     "/v1/calendars/{id}/days",
@@ -158,7 +225,8 @@ pub const CALENDAR_DAYS: Endpoint = get(
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     },
-);
+)
+.cached();
 /// `GET /v1/calendars/{id}/holidays.ics`.
 pub const CALENDAR_ICS: Endpoint = get(
     "/v1/calendars/{id}/holidays.ics",
@@ -167,7 +235,8 @@ pub const CALENDAR_ICS: Endpoint = get(
         formats: &[Format::Ics],
         fields: &[],
     },
-);
+)
+.cached();
 /// `GET /v1/calendars/{id}/rest-days`.
 pub const CALENDAR_REST_DAYS: Endpoint = get(
     "/v1/calendars/{id}/rest-days",
@@ -176,7 +245,8 @@ pub const CALENDAR_REST_DAYS: Endpoint = get(
         formats: &[Format::Json, Format::Csv, Format::Text],
         fields: &[],
     },
-);
+)
+.cached();
 /// `GET /v1/calendars/{id}/workbook.xlsx`.
 pub const CALENDAR_WORKBOOK: Endpoint = get(
     "/v1/calendars/{id}/workbook.xlsx",
@@ -185,7 +255,8 @@ pub const CALENDAR_WORKBOOK: Endpoint = get(
         formats: &[Format::Xlsx],
         fields: &[],
     },
-);
+)
+.cached();
 /// `GET /v1/days`.
 pub const DAYS: Endpoint = get(
     "/v1/days",
@@ -200,7 +271,9 @@ pub const DAYS: Endpoint = get(
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     },
-);
+)
+.cached()
+.clock(ASKED);
 /// The fields a day's text answer may carry.
 pub const DAY_FIELDS: &[&str] = &[
     "working",
@@ -220,7 +293,8 @@ pub const DAY: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: DAY_FIELDS,
     },
-);
+)
+.clock(ASKED);
 /// `GET /v1/workdays/add`.
 pub const WORKDAYS_ADD: Endpoint = get(
     "/v1/workdays/add",
@@ -236,7 +310,8 @@ pub const WORKDAYS_ADD: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: &["date", "provisional"],
     },
-);
+)
+.clock(ASKED);
 /// `GET /v1/workdays/count`.
 pub const WORKDAYS_COUNT: Endpoint = get(
     "/v1/workdays/count",
@@ -251,7 +326,8 @@ pub const WORKDAYS_COUNT: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: &["working_days", "provisional"],
     },
-);
+)
+.clock(ASKED);
 const OFFICE_HOURS: Param = opt("office_hours", Kind::Text);
 /// `GET /v1/hours/add`.
 pub const HOURS_ADD: Endpoint = get(
@@ -268,7 +344,8 @@ pub const HOURS_ADD: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: &["end", "provisional"],
     },
-);
+)
+.clock(ASKED);
 /// `GET /v1/hours/count`.
 pub const HOURS_COUNT: Endpoint = get(
     "/v1/hours/count",
@@ -283,7 +360,8 @@ pub const HOURS_COUNT: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: &["minutes", "hours", "provisional"],
     },
-);
+)
+.clock(ASKED);
 /// `GET /v1/office`.
 pub const OFFICE: Endpoint = get(
     "/v1/office",
@@ -292,7 +370,9 @@ pub const OFFICE: Endpoint = get(
         formats: &[Format::Json, Format::Text],
         fields: &["open", "next_opening", "closes_at", "opens_at"],
     },
-);
+)
+// Whether the office is open, without `at`, is whether it is open now.
+.clock(Clock::WhenAsked(Some("at")));
 /// `GET /v1/rules`.
 pub const RULES: Endpoint = get(
     "/v1/rules",
@@ -301,11 +381,12 @@ pub const RULES: Endpoint = get(
         formats: &[],
         fields: &[],
     },
-);
+)
+.status();
 /// `GET /v1/rules/{id}`.
-pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN);
+pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN).status();
 /// `GET /v1/rules/{set}/{rule}`.
-pub const RULE_IN_SET: Endpoint = get("/v1/rules/{set}/{rule}", Query::PLAIN);
+pub const RULE_IN_SET: Endpoint = get("/v1/rules/{set}/{rule}", Query::PLAIN).status();
 
 /// The fields a deadline's text answer may carry.
 pub const DEADLINE_FIELDS: &[&str] = &[
@@ -369,7 +450,10 @@ pub const DEADLINES: Endpoint = Endpoint {
         formats: DEADLINE_FORMATS,
         fields: DEADLINE_FIELDS,
     }),
-};
+    policy: PLAIN,
+}
+.cached()
+.clock(ASKED);
 /// `POST /v1/deadlines/batch`.
 pub const BATCH: Endpoint = Endpoint {
     path: "/v1/deadlines/batch",
@@ -379,6 +463,7 @@ pub const BATCH: Endpoint = Endpoint {
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     }),
+    policy: PLAIN,
 };
 /// `POST /v1/deadlines/recheck`.
 pub const RECHECK: Endpoint = Endpoint {
@@ -389,6 +474,7 @@ pub const RECHECK: Endpoint = Endpoint {
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     }),
+    policy: PLAIN,
 };
 /// `GET /v1/changes`.
 pub const CHANGES: Endpoint = get(
@@ -404,6 +490,7 @@ pub const ADMIN_RELOAD: Endpoint = Endpoint {
     path: "/v1/admin/reload",
     get: None,
     post: Some(Query::PLAIN),
+    policy: PLAIN,
 };
 
 /// `POST /v1/admin/withdraw?year=` (only with an admin token).
@@ -415,6 +502,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
         formats: &[],
         fields: &[],
     }),
+    policy: PLAIN,
 };
 
 /// The route whose path pattern `path` matches (`{id}` matches any one segment), for the

@@ -433,3 +433,49 @@ fn the_status_is_read_while_a_change_holds_the_lock() {
     drop(holding);
     assert_eq!(read, Ok((true, 0)), "a request never waits for a change");
 }
+
+/// Makes `count` versions in force one after another (州庆 on a different July day each), and
+/// returns them, oldest first.
+fn versions_in_force(store: &Store, dir: &Path, count: u32) -> Vec<String> {
+    fs::create_dir_all(dir.join("cn-xj-kizilsu")).unwrap();
+    (1..=count)
+        .map(|day| {
+            let file = ZHOUQING.replace("2026-07-14", &format!("2026-07-{day:02}"));
+            fs::write(dir.join("cn-xj-kizilsu/2026.json"), file).unwrap();
+            store.reload_operator_files();
+            store.in_force().version().to_owned()
+        })
+        .collect()
+}
+
+/// Fifty versions asked for in a burst were all held compiled at once (moka evicts lazily):
+/// 20 MB became 120 MB. The bound is strict: never more than COMPILED_KEPT, at any moment.
+#[test]
+fn never_more_than_the_bound_of_kept_versions_are_held_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(Some(dir.path().to_owned()), None);
+    let versions = versions_in_force(&store, dir.path(), 6);
+    for version in &versions[..5] {
+        store.kept(version).unwrap();
+        assert!(
+            store.compiled_held() <= COMPILED_KEPT,
+            "{} held compiled after asking for {version}; at most {COMPILED_KEPT}",
+            store.compiled_held()
+        );
+    }
+    let compiled = store.compilations();
+    store.kept(&versions[4]).unwrap();
+    assert_eq!(
+        store.compilations(),
+        compiled,
+        "the last asked for is at hand"
+    );
+    assert!(
+        store.kept_at_hand(&versions[0]).unwrap().is_none(),
+        "the oldest asked for is no longer held"
+    );
+    assert!(
+        store.kept_at_hand(&versions[5]).unwrap().is_some(),
+        "the version in force is always at hand"
+    );
+}

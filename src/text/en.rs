@@ -166,6 +166,9 @@ impl Catalogue for En {
                 format!("{year} is outside the supported years {first} to {last}")
             }
             Invalid::YearAndRange => "give year, or from_year and to_year, not both".to_owned(),
+            Invalid::Origin { value } => {
+                format!("{value} is not part of an http or https origin (scheme://host[:port])")
+            }
             Invalid::YearsBackwards { from, to } => format!("{to} is before from_year {from}"),
             Invalid::TooManyYears { from, to, max } => format!(
                 "{from} to {to} spans {} years; at most {max} are answered at once",
@@ -251,6 +254,9 @@ impl Catalogue for En {
             Limit::Query { length, limit } => {
                 format!("the query string has {length} bytes; at most {limit} are taken")
             }
+            Limit::Versions { count, limit } => format!(
+                "the recheck names {count} data versions other than the one in force; at most {limit} are taken in one recheck: send the deadlines of the other versions in another"
+            ),
         }
     }
 
@@ -322,6 +328,13 @@ impl Catalogue for En {
             Slow::BodyStalled { secs } => format!(
                 "the body stopped arriving for {secs} s; the batch's turn was given to another"
             ),
+            Slow::Busy { work, retry_after } => {
+                let what = match work {
+                    super::Heavy::Compile => "other kept data versions are being compiled again",
+                    super::Heavy::Export => "other exports are being built",
+                };
+                format!("{what}; try again in {retry_after} s")
+            }
         }
     }
 
@@ -351,9 +364,10 @@ impl Catalogue for En {
                     quoted(version)
                 ),
             },
-            HistoryError::Unusable { version, reason } => {
-                format!("data version {version} is kept but cannot be compiled again: {reason}")
-            }
+            // The reason names stored inputs and OS errors: it is logged, not shown.
+            HistoryError::Unusable { version, .. } => format!(
+                "data version {version} is kept but cannot be compiled again; the cause is logged"
+            ),
         }
     }
 

@@ -299,6 +299,11 @@ pub enum Invalid {
     },
     /// `year` together with `from_year`/`to_year`.
     YearAndRange,
+    /// An origin (a scheme, a host) that is not an http or https origin.
+    Origin {
+        /// The value, quoted.
+        value: String,
+    },
     /// `to_year` before `from_year`.
     YearsBackwards {
         /// `from_year`.
@@ -388,6 +393,13 @@ pub enum Limit {
         /// Days explained so far.
         explained: usize,
     },
+    /// The distinct kept data versions one recheck names.
+    Versions {
+        /// How many it names.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The query string's bytes.
     Query {
         /// Its length.
@@ -471,6 +483,22 @@ pub enum Slow {
         /// Seconds without progress.
         secs: u64,
     },
+    /// Heavy work waited for its turn longer than it may (answered with `Retry-After`).
+    Busy {
+        /// The work waited for.
+        work: Heavy,
+        /// Seconds to wait before asking again.
+        retry_after: u64,
+    },
+}
+
+/// Work done off the request threads, a few at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heavy {
+    /// Compiling a kept data version again (`data_version=`, `since=`, a recheck).
+    Compile,
+    /// Building an export (the workbook).
+    Export,
 }
 
 /// Why CORS refused a cross-origin request.

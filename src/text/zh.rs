@@ -103,6 +103,9 @@ impl Catalogue for Zh {
             Invalid::YearAndRange => {
                 "请给出 year，或者给出 from_year 和 to_year，不要同时给出".to_owned()
             }
+            Invalid::Origin { value } => {
+                format!("{value} 不是 http 或 https 源（scheme://host[:port]）的组成部分")
+            }
             Invalid::YearsBackwards { from, to } => format!("{to} 早于 from_year {from}"),
             Invalid::TooManyYears { from, to, max } => {
                 format!("{from}年至{to}年共{}年，一次最多{max}年", to - from + 1)
@@ -179,6 +182,9 @@ impl Catalogue for Zh {
             Limit::Query { length, limit } => {
                 format!("查询字符串有{length}字节，最多接受{limit}字节")
             }
+            Limit::Versions { count, limit } => format!(
+                "本次复核涉及{count}个非现行数据版本，一次复核最多接受{limit}个；其他版本的期限请另行复核"
+            ),
         }
     }
 
@@ -249,6 +255,13 @@ impl Catalogue for Zh {
             Slow::BodyStalled { secs } => {
                 format!("请求体已{secs}秒未到达，本批的处理名额已让与其他请求")
             }
+            Slow::Busy { work, retry_after } => {
+                let what = match work {
+                    super::Heavy::Compile => "其他保留的数据版本正在重新编译",
+                    super::Heavy::Export => "其他导出文件正在生成",
+                };
+                format!("{what}，请{retry_after}秒后重试")
+            }
         }
     }
 
@@ -275,8 +288,9 @@ impl Catalogue for Zh {
                 ),
                 None => format!("数据版本 {} 未保留（从未生效或已被清理）", quoted(version)),
             },
-            HistoryError::Unusable { version, reason } => {
-                format!("数据版本 {version} 的数据已保留，但无法重新编译：{reason}")
+            // The reason names stored inputs and OS errors: it is logged, not shown.
+            HistoryError::Unusable { version, .. } => {
+                format!("数据版本 {version} 的数据已保留，但无法重新编译，原因已记入日志")
             }
         }
     }

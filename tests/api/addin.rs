@@ -64,8 +64,8 @@ async fn the_manifest_names_the_origin_it_is_served_from_and_no_placeholder() {
 
 #[tokio::test]
 async fn behind_a_tls_proxy_the_manifest_names_the_proxys_https_origin() {
-    // Arrange
-    let app = spawn_app().await;
+    // Arrange: the proxy (here the test, on loopback) is trusted.
+    let app = spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
 
     // Act
     let manifest = app
@@ -98,4 +98,41 @@ async fn an_unknown_file_is_a_404_and_the_page_switch_removes_the_add_in() {
     // Assert
     assert_problem(unknown, 404, "not-found", &["/addin/make-manifest.py"]).await;
     assert_problem(removed, 404, "not-found", &["/addin/manifest.xml"]).await;
+}
+
+/// `manifest.xml` echoed any client's `X-Forwarded-*` (`proto=javascript` gave
+/// `javascript://…`): from a peer that is not a trusted proxy they are ignored; from a trusted
+/// one, a scheme other than http or https is a 400 naming the header.
+#[tokio::test]
+async fn forwarding_headers_from_an_untrusted_peer_are_ignored_and_a_bad_scheme_is_refused() {
+    // Arrange
+    let untrusted = spawn_app().await;
+    let trusted = spawn_app_with(&[("QIXIAN_TRUSTED_PROXIES", "127.0.0.1,::1")]).await;
+    let forwarded = |app: &crate::helpers::TestApp, proto: &str| {
+        app.client
+            .get(format!("{}/addin/manifest.xml", app.address))
+            .header("X-Forwarded-Proto", proto.to_owned())
+            .header("X-Forwarded-Host", "evil.example")
+            .send()
+    };
+
+    // Act
+    let ignored = forwarded(&untrusted, "javascript")
+        .await
+        .expect("an answer");
+    let refused = forwarded(&trusted, "javascript").await.expect("an answer");
+
+    // Assert
+    let body = ignored.text().await.expect("a body");
+    assert!(
+        !body.contains("evil.example") && !body.contains("javascript:"),
+        "an untrusted peer's forwarding headers are ignored, got {body:.3000}"
+    );
+    assert_problem(
+        refused,
+        400,
+        "invalid-parameter",
+        &["X-Forwarded-Proto", "javascript"],
+    )
+    .await;
 }

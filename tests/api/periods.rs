@@ -426,3 +426,57 @@ async fn the_explanation_cites_the_article_each_step_applies() {
         steps(&extended)
     );
 }
+
+/// A rule file refused at a reload keeps its set's version in force: the data are the same,
+/// only the status changed. `/v1/rules` answered 304 to the old ETag then, hiding the refusal,
+/// and the reload's answer said nothing of rules; and the status named the directory's path.
+#[tokio::test]
+async fn a_refused_rule_file_shows_in_the_reload_answer_and_changes_the_rules_etag() {
+    // Arrange: a good file in force, and the ETag of the rules that say so.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("office.toml");
+    std::fs::write(&file, OFFICE).unwrap();
+    let app = spawn_app_with(&[
+        ("QIXIAN_RULES_DIR", dir.path().to_str().unwrap()),
+        ("QIXIAN_ADMIN_TOKEN", TOKEN),
+    ])
+    .await;
+    let first = app.get_rules().await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let book = ok_json(first).await;
+    assert_eq!(
+        book["status"]["dir"], "QIXIAN_RULES_DIR",
+        "the setting is named, not the path: {book}"
+    );
+
+    // Act: the operator breaks the file and reloads.
+    std::fs::write(
+        &file,
+        OFFICE.replace("unit = \"working_days\"", "unit = \"weeks\""),
+    )
+    .unwrap();
+    let reloaded = reload(&app).await;
+    let again = app
+        .client
+        .get(format!("{}/v1/rules", app.address))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert!(
+        reloaded["rules"]["refused"]
+            .to_string()
+            .contains("office.toml"),
+        "the reload's answer reports the refused rule file: {reloaded}"
+    );
+    assert_eq!(again.status(), 200, "the old ETag no longer matches");
+    let book = ok_json(again).await;
+    assert!(
+        book["status"]["refused"]
+            .to_string()
+            .contains("office.toml"),
+        "and the answer shows the refusal: {book}"
+    );
+}
