@@ -557,6 +557,9 @@ impl RuleSet {
     /// event = { zh = "收文", en = "receipt" }
     /// unit = "working_days"
     /// amount = 5
+    /// in_force = "2024-01-01"
+    /// cutoff = "office_target"
+    /// cutoff_basis = "本办公室自身办理的事项：法定期间截止于二十四时，以下班时间为内部目标"
     /// "#;
     /// let set = RuleSet::parse("office", "office.toml", text, RuleOrigin::Embedded).unwrap();
     /// assert_eq!(set.rules[0].full_id(), "office/reply");

@@ -101,7 +101,26 @@ struct Draft {
 /// The festivals of the notice for `year` with their days off and makeup days, in order of
 /// their start; `relax` raises the cap on consecutive working days (the runner-up arrangement
 /// is the one made with `relax = 1`).
+///
+/// The arrangement depends on the year alone, so each is made once a process: every compile
+/// of the calendars (at start, at a reload, for a kept version asked for again) reuses it.
 pub(super) fn arrange(year: i32, relax: usize) -> Vec<Block> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MADE: OnceLock<Mutex<HashMap<(i32, usize), Vec<Block>>>> = OnceLock::new();
+    let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(blocks) = made.lock().unwrap_or_else(|e| e.into_inner()).get(&(year, relax)) {
+        return blocks.clone();
+    }
+    let blocks = make(year, relax);
+    made.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((year, relax), blocks.clone());
+    blocks
+}
+
+/// [`arrange`], made anew.
+fn make(year: i32, relax: usize) -> Vec<Block> {
     let era = Era::of(year);
     let version = Version::in_force(year);
     let holidays = statutory_days(year, version);
