@@ -82,7 +82,8 @@ RESTRICTED=http://127.0.0.1:$restricted_port
 PAGE=http://127.0.0.1:$page_port
 
 echo "== services: $API (any origin), $RESTRICTED (only https://oa.example.gov.cn), page $PAGE"
-start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 "$BIN"
+# The add-in example of docs/integrations.md is a proxy on this host: its address is trusted.
+start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:$api_port" QIXIAN_WORKERS=2 QIXIAN_TRUSTED_PROXIES=127.0.0.1 "$BIN"
 start "$WORK/restricted.log" env QIXIAN_ADDR="127.0.0.1:$restricted_port" QIXIAN_WORKERS=1 \
     QIXIAN_CORS_ORIGINS=https://oa.example.gov.cn "$BIN"
 mkdir -p "$WORK/page"
