@@ -11,6 +11,7 @@ pub mod cors;
 mod days;
 mod deadlines;
 mod exports;
+mod holidays;
 mod hours;
 mod meta;
 pub mod metrics;
@@ -227,6 +228,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource(&r::CALENDARS).route(get().to(calendars::list)))
         .service(resource(&r::RULES).route(get().to(rules::list)))
         .service(resource(&r::DAY).route(get().to(days::one)))
+        .service(resource(&r::HOLIDAYS_NEXT).route(get().to(holidays::next)))
         .service(resource(&r::RULE_ONE).route(get().to(rules::one)))
         .service(resource(&r::RULE_IN_SET).route(get().to(rules::in_set)))
         .service(resource(&r::CALENDAR_ONE).route(get().to(calendars::one)))

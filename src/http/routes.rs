@@ -520,8 +520,19 @@ pub fn endpoint_of(path: &str) -> Option<&'static Endpoint> {
     })
 }
 
+/// `GET /v1/holidays/next`: without `from`, from today.
+pub const HOLIDAYS_NEXT: Endpoint = get(
+    "/v1/holidays/next",
+    Query {
+        params: &[CALENDAR, opt("from", Kind::Date), DATA_VERSION],
+        formats: &[],
+        fields: &[],
+    },
+)
+.clock(Clock::WhenAsked(Some("from")));
+
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 26] = [
+pub const ALL: [&Endpoint; 27] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -534,6 +545,7 @@ pub const ALL: [&Endpoint; 26] = [
     &CALENDAR_WORKBOOK,
     &DAYS,
     &DAY,
+    &HOLIDAYS_NEXT,
     &WORKDAYS_ADD,
     &WORKDAYS_COUNT,
     &HOURS_ADD,

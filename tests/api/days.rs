@@ -517,3 +517,47 @@ async fn a_range_past_the_supported_end_is_a_422() {
     // Assert
     assert_problem(response, 422, "out-of-range", &["2101-01-02"]).await;
 }
+
+#[tokio::test]
+async fn the_next_break_from_a_day_gives_its_days_off_statutory_days_and_makeup_days() {
+    // 国办发明电〔2025〕7号: 春节 2/15–2/23 off (9 days), Sat 2/14 and Sat 2/28 worked; the
+    // 2024 办法's statutory days are 除夕 2/16 and 初一–初三 2/17–2/19.
+    let app = spawn_app().await;
+    let answer = ok_json(
+        app.get("/v1/holidays/next?calendar=cn&from=2026-02-01")
+            .await,
+    )
+    .await;
+    let next = &answer["next"];
+    assert_eq!(next["name"], "春节", "{answer}");
+    assert_eq!(
+        (
+            next["first_day"].as_str(),
+            next["last_day"].as_str(),
+            next["days"].as_u64()
+        ),
+        (Some("2026-02-15"), Some("2026-02-23"), Some(9))
+    );
+    assert_eq!(
+        next["statutory_days"],
+        serde_json::json!(["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19"])
+    );
+    assert_eq!(
+        next["makeup_days"],
+        serde_json::json!(["2026-02-14", "2026-02-28"])
+    );
+    assert_eq!(next["estimated"], false);
+    // From inside 国庆节 the break itself: 10/1–10/7, with Sun 9/20 and Sat 10/10 worked.
+    let inside = ok_json(
+        app.get("/v1/holidays/next?calendar=cn&from=2026-10-03")
+            .await,
+    )
+    .await;
+    assert_eq!(inside["next"]["first_day"], "2026-10-01", "{inside}");
+    assert_eq!(
+        inside["next"]["makeup_days"],
+        serde_json::json!(["2026-09-20", "2026-10-10"])
+    );
+    let bad = app.get("/v1/holidays/next?from=2026-02-30").await;
+    assert_problem(bad, 400, "invalid-parameter", &["from"]).await;
+}

@@ -109,7 +109,11 @@ pub(super) fn arrange(year: i32, relax: usize) -> Vec<Block> {
     use std::sync::{Mutex, OnceLock};
     static MADE: OnceLock<Mutex<HashMap<(i32, usize), Vec<Block>>>> = OnceLock::new();
     let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(blocks) = made.lock().unwrap_or_else(|e| e.into_inner()).get(&(year, relax)) {
+    if let Some(blocks) = made
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(year, relax))
+    {
         return blocks.clone();
     }
     let blocks = make(year, relax);
