@@ -107,7 +107,9 @@ struct Draft {
 pub(super) fn arrange(year: i32, relax: usize) -> Vec<Block> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static MADE: OnceLock<Mutex<HashMap<(i32, usize), Vec<Block>>>> = OnceLock::new();
+    /// The arrangements made so far, by year and relaxation.
+    type Made = Mutex<HashMap<(i32, usize), Vec<Block>>>;
+    static MADE: OnceLock<Made> = OnceLock::new();
     let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(blocks) = made
         .lock()
