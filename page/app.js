@@ -499,7 +499,9 @@ async function renderDeadline(params, token) {
   if (token !== renderToken) return;
   const calendar = calendarList.find((c) => c.id === answer.calendar);
   const [first, last] = span(answer);
-  const why = answer.provisional ? provisionalWhy(calendarList, answer.calendar, first, last) : [];
+  // How likely the date is to move, as the API says it: the low-confidence days it rests on.
+  const why = answer.provisional
+    ? [...provisionalWhy(calendarList, answer.calendar, first, last), answer.certainty_note].filter(Boolean) : [];
   put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
   announce(`${dueLabel(answer)}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);
