@@ -136,7 +136,8 @@ def new_page(browser, width=1280, csp=True, clipboard=False):
 
 def wait_done(page):
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.loading')")
+    # A selector, not a function: the page's CSP forbids the eval a polled function needs.
+    page.wait_for_selector(".loading", state="detached")
 
 
 def deadline_checks(browser, base):
@@ -150,6 +151,8 @@ def deadline_checks(browser, base):
     check("the calendar defaults to the service's default, cn-xj-kizilsu",
           page.input_value("#d-calendar") == "cn-xj-kizilsu", page.input_value("#d-calendar"))
     page.select_option("#d-rule", "kizilsu/countersign-reply")
+    # The chosen rule's whole entry is asked for when it is chosen (the picker lists names only).
+    page.wait_for_selector("#d-rule-text:has-text('7个工作日内回复')", timeout=5000)
     check("the rule's article is shown with its words",
           "第五十条" in page.inner_text("#d-rule-text") and "7个工作日内回复" in page.inner_text("#d-rule-text"))
     page.fill("#d-date", "2026-09-30")
@@ -228,6 +231,7 @@ def periods_checks(browser, base):
 
     # A national rule with its extension.
     page.select_option("#d-rule", "national/gov-info-reply")
+    page.wait_for_selector("#d-extended-field:has-text('经政府信息公开工作机构负责人同意')", timeout=5000)
     check("a rule with an extension offers it, with its basis",
           page.is_visible("#d-extended") and "经政府信息公开工作机构负责人同意" in page.inner_text("#d-extended-field"),
           page.inner_text("#d-extended-field"))
@@ -253,6 +257,7 @@ def periods_checks(browser, base):
 
     # A paused interval.
     page.select_option("#d-rule", "national/admin-license-decision")
+    page.wait_for_selector("#d-rule-text:has-text('行政许可')", timeout=5000)
     page.fill("#d-date", "2026-03-02")
     page.check("#d-extended")
     page.uncheck("#d-extended")
