@@ -47,6 +47,7 @@ CALENDAR = "cn-xj-kizilsu"
 WORDS = {
     "zh": {
         "pending": "未到期",
+        "not_started": "尚未起算",
         "due_today": "今日截止",
         "overdue": "已逾期",
         "provisional": "（暂定）",
@@ -57,6 +58,7 @@ WORDS = {
     },
     "en": {
         "pending": "pending",
+        "not_started": "not started",
         "due_today": "due today",
         "overdue": "overdue",
         "provisional": " (provisional)",

@@ -317,7 +317,7 @@ pub fn status_formula(words: &WorkbookWords, row: u32) -> String {
         "=IF(OR({rule}=\"\",{event}=\"\"),\"\",IF(ISNA({at}),{choose},\
          IF(NOT(ISNUMBER({event})),{not_a_date},IF({event}<INDEX({RULE_IN_FORCE_NAME},{at}),{not_in_force},\
          IF({due}=\"\",{outside},\
-         IF(TODAY()>{due},{overdue},IF(TODAY()={due},{today},{pending}))\
+         IF(TODAY()<{event},{not_started},IF(TODAY()>{due},{overdue},IF(TODAY()={due},{today},{pending})))\
          &IF(COUNTIFS({YEARS_NAME},YEAR({from}),{YEAR_STATUS_NAME},{estimated})\
          +COUNTIFS({YEARS_NAME},YEAR({due}),{YEAR_STATUS_NAME},{estimated})>0,{provisional},\"\"))))))",
         choose = literal(words.choose_rule),
@@ -327,6 +327,7 @@ pub fn status_formula(words: &WorkbookWords, row: u32) -> String {
         overdue = literal(words.overdue),
         today = literal(words.due_today),
         pending = literal(words.pending),
+        not_started = literal(words.not_started),
         provisional = literal(words.provisional),
     )
 }

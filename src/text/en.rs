@@ -1112,6 +1112,7 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     overdue: "overdue",
     due_today: "due today",
     pending: "pending",
+    not_started: "not started",
     provisional: " (provisional)",
     choose_rule: "choose a rule from the list",
     not_a_date: "the event date is not a date",

@@ -705,6 +705,8 @@ pub struct WorkbookWords {
     pub due_today: &'static str,
     /// … before its due date.
     pub pending: &'static str,
+    /// … before its event: the period has not begun.
+    pub not_started: &'static str,
     /// Added to a status whose due date depends on an estimated year.
     pub provisional: &'static str,
     /// The status of a row whose rule is none of the list's.
@@ -751,6 +753,7 @@ impl WorkbookWords {
             self.overdue,
             self.due_today,
             self.pending,
+            self.not_started,
             self.provisional,
             self.choose_rule,
             self.not_a_date,

@@ -1022,6 +1022,7 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     overdue: "已逾期",
     due_today: "今日截止",
     pending: "未到期",
+    not_started: "尚未起算",
     provisional: "（暂定）",
     choose_rule: "请从下拉列表中选择规则",
     not_a_date: "起算日不是日期",
