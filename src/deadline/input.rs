@@ -578,24 +578,19 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
                 .map_err(|_| DeadlineError::Agreed(crate::time::shorten(text)))
         })
         .transpose()?;
-    let as_of = input
-        .as_of
-        .as_deref()
-        .map(|t| {
-            Moment::parse_at(t, &clock)
-                .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
-                .map_err(DeadlineError::AsOf)
-        })
-        .transpose()?;
-    let completed = input
-        .completed_at
-        .as_deref()
-        .map(|t| {
-            Moment::parse_at(t, &clock)
-                .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
-                .map_err(DeadlineError::Completed)
-        })
-        .transpose()?;
+    // A day (and instant, when given with a time) on the counting clock: `as_of`, `completed_at`.
+    let day_and_instant =
+        |text: &Option<String>, bad: fn(crate::time::MomentError) -> DeadlineError| {
+            text.as_deref()
+                .map(|t| {
+                    Moment::parse_at(t, &clock)
+                        .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
+                        .map_err(bad)
+                })
+                .transpose()
+        };
+    let as_of = day_and_instant(&input.as_of, DeadlineError::AsOf)?;
+    let completed = day_and_instant(&input.completed_at, DeadlineError::Completed)?;
     let cutoff = match input.cutoff.as_deref() {
         None => Cutoff::default(),
         Some(name) => Cutoff::from_name(&name.to_ascii_lowercase())

@@ -408,36 +408,10 @@ fn a_deadline_across_chunjie_2027_names_the_days_the_projection_is_least_sure_of
     // statutory Friday–Sunday): nothing uncertain. 7 working days from Thu 1/28 cross 春节
     // (除夕 2/5), whose makeup days are the example: 「另一可能：2月13日、14日上班，1月31日
     // 休息」 — Sun 1/31 among the days the answer depends on.
-    let early = count(
-        "cn",
-        Period::resolve(
-            book(),
-            None,
-            Some(Unit::WorkingDays),
-            Some(7),
-            Form::default(),
-        )
-        .unwrap(),
-        "2027-01-04",
-        None,
-    )
-    .unwrap();
+    let early = count("cn", seven_working_days(), "2027-01-04", None).unwrap();
     assert!(early.provisional, "2027 is unpublished");
     assert!(early.uncertain.is_empty(), "{:?}", early.uncertain);
-    let across = count(
-        "cn",
-        Period::resolve(
-            book(),
-            None,
-            Some(Unit::WorkingDays),
-            Some(7),
-            Form::default(),
-        )
-        .unwrap(),
-        "2027-01-28",
-        None,
-    )
-    .unwrap();
+    let across = count("cn", seven_working_days(), "2027-01-28", None).unwrap();
     assert!(
         across
             .uncertain
@@ -452,4 +426,16 @@ fn a_deadline_across_chunjie_2027_names_the_days_the_projection_is_least_sure_of
             .iter()
             .all(|(_, alternative)| alternative.is_some())
     );
+}
+
+/// Seven working days, ad hoc, as 第四十二条 and 第五十条 count them.
+fn seven_working_days() -> Period<'static> {
+    Period::resolve(
+        book(),
+        None,
+        Some(Unit::WorkingDays),
+        Some(7),
+        Form::default(),
+    )
+    .unwrap()
 }
