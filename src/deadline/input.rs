@@ -181,6 +181,9 @@ impl JsonProblem {
 }
 
 impl Input {
+    /// The fields that ask for a deadline's status: the day to judge it on, the day it was done.
+    pub const STATUS_INPUTS: [&'static str; 2] = ["as_of", "completed_at"];
+
     /// The fields a query string may repeat, each occurrence adding to the list.
     pub const REPEATABLE: [&'static str; 1] = ["paused"];
 

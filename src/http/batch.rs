@@ -151,15 +151,10 @@ pub async fn run<W: Writer>(
     payload: web::Payload,
     make: impl FnOnce(Arc<AppState>) -> W,
 ) -> Result<HttpResponse, ApiError> {
-    let kind = body_kind(req)?;
-    let how = super::render::negotiate_among(req, params, kind.answers())?;
-    let turn = take_turn(req, &state).await?;
-    let items = read(payload, &state, kind, &turn).await?;
-    let format = match how.format {
-        Format::Csv => BatchFormat::Csv { bom: how.bom },
-        _ => BatchFormat::Json,
-    };
-    Ok(answer(make(state.into_inner()), items, format, turn))
+    run_with(req, state, params, payload, |state, _| async move {
+        Ok(make(state))
+    })
+    .await
 }
 
 /// [`run`], with a writer that looks at every item before the first answer (a recheck finds
@@ -286,7 +281,7 @@ impl<T: Item> Items<T> {
             .collect();
         let status = raw
             .iter()
-            .any(|r| r.get().contains("\"as_of\"") || r.get().contains("\"completed_at\""));
+            .any(|r| Input::STATUS_INPUTS.iter().any(|f| names_key(r.get(), f)));
         drop(raw);
         Ok(Items {
             body,
@@ -342,7 +337,9 @@ impl<T: Item> Items<T> {
                 return Err(too_many(rows, limit));
             }
         }
-        let status = fields.contains(&Some("as_of")) || fields.contains(&Some("completed_at"));
+        let status = Input::STATUS_INPUTS
+            .iter()
+            .any(|f| fields.contains(&Some(*f)));
         Ok(Items {
             body,
             shape: Shape::Csv {
@@ -810,4 +807,10 @@ pub fn answer<W: Writer>(
             )
         }
     }
+}
+
+/// Whether the raw JSON of an item holds `"key"` (without allocating the quoted key).
+fn names_key(raw: &str, key: &str) -> bool {
+    raw.match_indices(key)
+        .any(|(at, _)| raw[..at].ends_with('"') && raw[at + key.len()..].starts_with('"'))
 }

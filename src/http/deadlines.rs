@@ -317,7 +317,7 @@ pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Co
 }
 
 /// The fields of a text answer that need `as_of`.
-const STATUS_FIELDS: [&str; 3] = ["state", "working_days_left", "consequence"];
+const STATUS_FIELDS: [&str; 3] = batch::STATUS_COLUMNS;
 
 /// One deadline, in the negotiated format.
 fn answer_one(
