@@ -25,6 +25,9 @@ pub struct Period<'r> {
     /// The rule's earlier text counted, when the event is before its current text came into
     /// force; `None` for the current text (and an ad hoc period).
     pub earlier: Option<&'r Earlier>,
+    /// Whether the caller set the amount (an adjustable rule's `days`): an earlier text's own
+    /// amount does not replace it.
+    pub amount_given: bool,
 }
 
 impl PartialEq for Period<'_> {
@@ -66,6 +69,7 @@ impl<'r> Period<'r> {
             counting: rule.counting,
             extension: None,
             earlier: None,
+            amount_given: false,
         }
     }
 
@@ -80,6 +84,7 @@ impl<'r> Period<'r> {
             counting: Counting::Civil,
             extension: None,
             earlier: None,
+            amount_given: false,
         }
     }
 
@@ -139,6 +144,7 @@ impl<'r> Period<'r> {
             return Ok(period);
         };
         let rule = book.find(id)?;
+        let amount_given_by_caller = amount.is_some();
         let amount = match amount {
             None => rule.amount,
             Some(_) if !rule.adjustable => {
@@ -186,6 +192,7 @@ impl<'r> Period<'r> {
         Ok(Period {
             amount,
             extension,
+            amount_given: amount_given_by_caller,
             ..Period::of(rule)
         })
     }
@@ -258,10 +265,10 @@ impl<'r> Period<'r> {
         Ok(Period {
             unit: earlier.unit,
             // An adjustable rule's amount set by the caller stays the caller's.
-            amount: if self.amount == rule.amount {
-                earlier.amount
-            } else {
+            amount: if self.amount_given {
                 self.amount
+            } else {
+                earlier.amount
             },
             direction: earlier.direction.unwrap_or(rule.direction),
             bound: earlier.bound.unwrap_or(rule.bound),

@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 
 use crate::deadline::{
     ChosenBy, Consequence, Cutoff, Deadline, DeadlineError, Ending, Form, Period, Request,
-    RuleCutoff, State, Unit, compute,
+    RuleBook, RuleCutoff, State, Unit, compute,
 };
 use crate::time::{BEIJING, Moment};
 
@@ -438,4 +438,35 @@ fn seven_working_days() -> Period<'static> {
         Form::default(),
     )
     .unwrap()
+}
+
+#[test]
+fn a_callers_own_length_stays_under_an_earlier_text_even_when_it_equals_the_rules() {
+    // An adjustable rule of 10 working days whose earlier text (before 2024) set 5: a caller
+    // who asks for 10 on an event of 2023 gets 10, not the earlier 5.
+    let text = "title = { zh = \"办公室\", en = \"office\" }\nsource = \"测试\"\n[[rule]]\n\
+        id = \"reply\"\ntitle = { zh = \"回复\", en = \"reply\" }\narticle = \"第一条\"\n\
+        text = \"10个工作日内回复。\"\nevent = { zh = \"收文\", en = \"receipt\" }\n\
+        unit = \"working_days\"\namount = 10\nadjustable = true\nin_force = \"2024-01-01\"\n\
+        cutoff = \"close_of_business\"\ncutoff_basis = \"第一条\"\n[[rule.earlier]]\n\
+        statute = \"旧办法\"\nversion = \"2020-01-01\"\nin_force = \"2020-01-01\"\n\
+        article = \"第一条\"\ntext = \"5个工作日内回复。\"\nunit = \"working_days\"\namount = 5\n";
+    let set = crate::deadline::RuleSet::parse(
+        "office",
+        "office.toml",
+        text,
+        crate::deadline::RuleOrigin::Embedded,
+    )
+    .expect("a rule file");
+    let book = RuleBook::new(vec![set]);
+    let given = Period::resolve(&book, Some("office/reply"), None, Some(10), Form::default())
+        .unwrap()
+        .in_force_on(day("2023-06-01"))
+        .unwrap();
+    assert_eq!(given.amount, 10, "the caller's");
+    let own = Period::resolve(&book, Some("office/reply"), None, None, Form::default())
+        .unwrap()
+        .in_force_on(day("2023-06-01"))
+        .unwrap();
+    assert_eq!(own.amount, 5, "the earlier text's");
 }
