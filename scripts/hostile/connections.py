@@ -15,19 +15,10 @@ import asyncio
 import http.client
 import socket
 import ssl
-import sys
 import time
 
-HOST = "127.0.0.1"
-
-
-def outcome(ok, text):
-    print(f"OUTCOME {1 if ok else 0} {text}", flush=True)
-    sys.exit(0)
-
-
-def log(text):
-    print(f"  {text}", file=sys.stderr, flush=True)
+# The host and the way an attack reports, shared with the other attacks (run from this folder).
+from attacks import HOST, log, outcome  # noqa: E402
 
 
 def probe_once(port, tls, timeout):
