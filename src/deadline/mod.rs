@@ -27,7 +27,7 @@ pub use input::{
     Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, MAX_PAUSED,
     answer, flag_text,
 };
-pub use period::{Form, Period};
+pub use period::{Article, Form, Period};
 pub use rules::{
     Bound, Consequence, Counting, Direction, EMBEDDED_RULES, Earlier, Extension, PeriodLaw, Rule,
     RuleBook, RuleCutoff, RuleError, RuleOrigin, RuleSet, TextSource, Unit, UnknownUnit,

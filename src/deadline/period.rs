@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Bound, Counting, DeadlineError, Direction, Earlier, Rule, RuleBook, Unit};
+use super::{Bound, Counting, DeadlineError, Direction, Earlier, PeriodLaw, Rule, RuleBook, Unit};
 
 /// A period to count: a rule's, possibly with the caller's amount, or an ad hoc one.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +43,22 @@ impl PartialEq for Period<'_> {
     }
 }
 impl Eq for Period<'_> {}
+
+/// The article that decides a step of a period: where it starts (the event's day not counted)
+/// or where a rest-day last day moves. The text layer words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Article<'r> {
+    /// 民法典 第二百零一条 (the start) or 第二百零三条 (the roll).
+    CivilCode,
+    /// 民事诉讼法 第八十五条, as the rule's statute sends its periods there (`via`, the
+    /// article that does: `行政复议法 第八十八条第一款`).
+    CivilProcedure {
+        /// The article that sends the period there.
+        via: &'r str,
+    },
+    /// 税收征收管理法实施细则 第一百零九条 (the tax counting's roll).
+    TaxRules,
+}
 
 /// The form an ad hoc period takes, as the caller gave it; a rule's is its own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -195,6 +211,24 @@ impl<'r> Period<'r> {
             amount_given: amount_given_by_caller,
             ..Period::of(rule)
         })
+    }
+
+    /// The article that starts the period on the day after its event.
+    pub fn start_article(&self) -> Article<'r> {
+        match self.rule {
+            Some(r) if r.period_law == PeriodLaw::CivilProcedure => Article::CivilProcedure {
+                via: r.period_law_basis.as_deref().unwrap_or_default(),
+            },
+            _ => Article::CivilCode,
+        }
+    }
+
+    /// The article that moves a last day that is a rest day.
+    pub fn roll_article(&self) -> Article<'r> {
+        match self.counting {
+            Counting::Tax => Article::TaxRules,
+            Counting::Civil => self.start_article(),
+        }
     }
 
     /// The unit of the extension: the rule's extension's own (or its earlier text's).

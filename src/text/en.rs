@@ -12,9 +12,9 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, ChosenBy, Consequence, Counting, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, PeriodLaw, Readings, RuleCutoff, State, Status,
-    Step, Unit, UnknownUnit, Why,
+    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
+    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
+    UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -703,7 +703,10 @@ impl Catalogue for En {
             ),
             (None, _) => String::new(),
         };
-        let (start_law, roll_law) = laws(period);
+        let (start_law, roll_law) = (
+            cite(period.start_article(), true),
+            cite(period.roll_article(), false),
+        );
         match step.why {
             Why::EventDay if backward => {
                 format!("the day of the event counted back from, not counted; {day}")
@@ -855,10 +858,9 @@ impl Catalogue for En {
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
         let rule = period.rule;
         let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match rule {
-            Some(r) if r.period_law == PeriodLaw::CivilProcedure => format!(
-                "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {})",
-                r.period_law_basis.as_deref().unwrap_or_default()
+        let posted = match period.start_article() {
+            Article::CivilProcedure { via } => format!(
+                "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {via})"
             ),
             _ => String::new(),
         };
@@ -1179,29 +1181,14 @@ fn form_word(field: &str) -> &'static str {
     }
 }
 
-/// The articles that start a period the day after its event and roll its last day.
-fn laws(period: &Period<'_>) -> (String, String) {
-    let (start, roll) = civil_laws(period);
-    match period.counting {
-        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
-        Counting::Tax => (
-            start,
-            "Tax Collection Administration Law Implementing Rules art. 109".to_owned(),
-        ),
-        Counting::Civil => (start, roll),
-    }
-}
-
-fn civil_laws(period: &Period<'_>) -> (String, String) {
-    match period.rule {
-        Some(r) if r.period_law == PeriodLaw::CivilProcedure => {
-            let via = r.period_law_basis.as_deref().unwrap_or_default();
-            let cite = format!("Civil Procedure Law art. 85, through {via}");
-            (cite.clone(), cite)
+/// An article that decides a step of a period, as a citation (`Civil Code art. 201`).
+fn cite(article: Article<'_>, start: bool) -> String {
+    match article {
+        Article::CivilCode if start => "Civil Code art. 201".to_owned(),
+        Article::CivilCode => "Civil Code art. 203".to_owned(),
+        Article::CivilProcedure { via } => format!("Civil Procedure Law art. 85, through {via}"),
+        Article::TaxRules => {
+            "Tax Collection Administration Law Implementing Rules art. 109".to_owned()
         }
-        _ => (
-            "Civil Code art. 201".to_owned(),
-            "Civil Code art. 203".to_owned(),
-        ),
     }
 }

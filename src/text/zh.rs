@@ -12,9 +12,9 @@ use super::{
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    BadValue, ChosenBy, Consequence, Counting, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, PeriodLaw, Readings, RuleCutoff, State, Status,
-    Step, Unit, UnknownUnit, Why,
+    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
+    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
+    UnknownUnit, Why,
 };
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
@@ -627,7 +627,10 @@ impl Catalogue for Zh {
             ),
             (None, _) => String::new(),
         };
-        let (start_law, roll_law) = laws(period);
+        let (start_law, roll_law) = (
+            cite(period.start_article(), true),
+            cite(period.roll_article(), false),
+        );
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
@@ -764,13 +767,10 @@ impl Catalogue for Zh {
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
         let rule = period.rule;
         let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match rule {
+        let posted = match period.start_article() {
             // Said once: a rule's own basis may already say it.
-            Some(r) if r.period_law == PeriodLaw::CivilProcedure && !basis.contains("交邮") => {
-                format!(
-                    "；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{}）",
-                    r.period_law_basis.as_deref().unwrap_or_default()
-                )
+            Article::CivilProcedure { via } if !basis.contains("交邮") => {
+                format!("；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{via}）")
             }
             _ => String::new(),
         };
@@ -1067,30 +1067,13 @@ fn form_word(field: &str) -> &'static str {
     }
 }
 
-/// The articles that start a period on the day after its event and roll its last day: the
-/// Civil Code's, or 民事诉讼法 第八十五条 where the rule's statute sends its periods there.
-fn laws(period: &Period<'_>) -> (String, String) {
-    let (start, roll) = civil_laws(period);
-    match period.counting {
-        // The tax counting rolls a last day by its own article (实施细则 第一百零九条).
-        Counting::Tax => (start, "《税收征收管理法实施细则》第一百零九条".to_owned()),
-        Counting::Civil => (start, roll),
-    }
-}
-
-fn civil_laws(period: &Period<'_>) -> (String, String) {
-    match period.rule {
-        Some(r) if r.period_law == PeriodLaw::CivilProcedure => {
-            let via = r.period_law_basis.as_deref().unwrap_or_default();
-            (
-                format!("《民事诉讼法》第八十五条；{via}"),
-                format!("《民事诉讼法》第八十五条；{via}"),
-            )
-        }
-        _ => (
-            "《民法典》第二百零一条".to_owned(),
-            "《民法典》第二百零三条".to_owned(),
-        ),
+/// An article that decides a step of a period, as a citation (`《民法典》第二百零一条`).
+fn cite(article: Article<'_>, start: bool) -> String {
+    match article {
+        Article::CivilCode if start => "《民法典》第二百零一条".to_owned(),
+        Article::CivilCode => "《民法典》第二百零三条".to_owned(),
+        Article::CivilProcedure { via } => format!("《民事诉讼法》第八十五条；{via}"),
+        Article::TaxRules => "《税收征收管理法实施细则》第一百零九条".to_owned(),
     }
 }
 
