@@ -280,7 +280,9 @@ function provisionalWhy(list, calendarId, from, to) {
   const why = [];
   for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
     const entry = calendar?.years.find((y) => y.year === year);
-    if (entry?.status === "provisional") why.push(t("provisionalYear", year, noticeNames(entry.awaiting || [])));
+    // The API's own line on the year (what the system lacks, how sure the estimate is) when it
+    // gives one; the page's words only for an answer that predates it.
+    if (entry?.status === "provisional") why.push(entry.outlook ?? t("provisionalYear", year, noticeNames(entry.awaiting || [])));
   }
   return why.length ? why : [t("provisionalSome")];
 }

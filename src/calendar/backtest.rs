@@ -9,6 +9,66 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use super::DataSet;
 use super::projection;
 
+/// The projection's record on the published years: what `/v1/calendars` quotes beside an
+/// unpublished year, so that a reader can weigh an estimate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The first and last national year scored (from 2008, the first year of the current
+    /// festivals), `None` when no year is published.
+    pub years: Option<(i32, i32)>,
+    /// How many national years were scored.
+    pub scored: usize,
+    /// Working-day statuses wrong over all of them.
+    pub wrong: usize,
+    /// The years projected exactly.
+    pub exact: usize,
+    /// Xinjiang's known festival-years scored, and the days wrong over them.
+    pub xinjiang: (usize, usize),
+}
+
+impl Record {
+    /// The projection's record on every national year from 2008 the data publish, and on
+    /// Xinjiang's known festival years.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{DataSet, backtest};
+    /// let record = backtest::Record::of(&DataSet::embedded().unwrap());
+    /// assert_eq!(record.years, Some((2008, 2026)));
+    /// assert!(record.mean() < 2.5, "at most 2.5 wrong statuses a year");
+    /// ```
+    pub fn of(data: &DataSet) -> Self {
+        let mut record = Record::default();
+        for (year, _) in data.layer("cn").filter(|(y, _)| *y >= FIRST_SCORED) {
+            let Some(misses) = national(data, year) else {
+                continue;
+            };
+            record.years = Some(record.years.map_or((year, year), |(a, _)| (a, year)));
+            record.scored += 1;
+            record.wrong += misses.len();
+            record.exact += usize::from(misses.is_empty());
+        }
+        let festivals = xinjiang(data);
+        record.xinjiang = (
+            festivals.len(),
+            festivals.iter().map(|(_, _, m)| m.len()).sum(),
+        );
+        record
+    }
+
+    /// Wrong working-day statuses a year, on average (0 when nothing was scored).
+    pub fn mean(&self) -> f64 {
+        if self.scored == 0 {
+            0.0
+        } else {
+            self.wrong as f64 / self.scored as f64
+        }
+    }
+}
+
+/// The first year the backtest scores: 国务院令第513号 gave the festivals of today from 2008.
+const FIRST_SCORED: i32 = 2008;
+
 /// A day the projection gets wrong: its working status differs from the published one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Miss {

@@ -180,6 +180,18 @@ pub struct Year {
     pub awaiting: Vec<String>,
 }
 
+/// What is estimated of an unpublished year ([`Calendar::estimate_of`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Estimate<'a> {
+    /// The festivals with a day of `Low` confidence (the runner-up arrangement gives it another
+    /// status), in the order of the year.
+    pub uncertain: Vec<&'a str>,
+    /// Whether the national layer's days are estimated (its notice is not in the data).
+    pub national: bool,
+    /// Whether a layer below the national one (Xinjiang's festivals) is estimated.
+    pub regional: bool,
+}
+
 /// A festival break as a calendar answers for it ([`Calendar::next_break`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Break<'a> {
@@ -313,6 +325,42 @@ impl Calendar {
     /// A digest of everything this calendar was compiled from.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// What is estimated of `year` (see [`super::projection`]): `None` when no day of it is, as
+    /// in a published year or one outside [`SUPPORTED`].
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::CalendarSet;
+    /// let set = CalendarSet::embedded().unwrap();
+    /// assert!(set.get("cn").unwrap().estimate_of(2026).is_none(), "published");
+    /// let xj = set.get("cn-xj").unwrap().estimate_of(2027).expect("2027 is estimated");
+    /// assert!(xj.national && xj.regional, "肉孜节 and 古尔邦节 are estimated too");
+    /// let xj_2019 = set.get("cn-xj").unwrap().estimate_of(2019).expect("no 2019 regional notice");
+    /// assert!(!xj_2019.national && xj_2019.regional);
+    /// assert!(xj.uncertain.contains(&"春节"));
+    /// ```
+    pub fn estimate_of(&self, year: i32) -> Option<Estimate<'_>> {
+        let first = index_of(NaiveDate::from_ymd_opt(year, 1, 1)?).ok()?;
+        let last = index_of(NaiveDate::from_ymd_opt(year, 12, 31)?).ok()?;
+        let national = self.layers.first().map(String::as_str);
+        let mut estimate: Option<Estimate<'_>> = None;
+        for day in (first..=last)
+            .map(|i| self.day_at(i))
+            .filter(|d| d.estimated)
+        {
+            let estimate = estimate.get_or_insert_with(Estimate::default);
+            estimate.national |= day.layer.is_some() && day.layer == national;
+            estimate.regional |= day.layer.is_some() && day.layer != national;
+            if day.confidence == Some(Confidence::Low)
+                && let Some(name) = day.name
+                && !estimate.uncertain.contains(&name)
+            {
+                estimate.uncertain.push(name);
+            }
+        }
+        estimate
     }
 
     /// Its office hours (作息时间), when one of its layers gives them.
@@ -711,6 +759,7 @@ pub enum EmbeddedError {
 pub struct CalendarSet {
     calendars: Vec<Calendar>,
     version: String,
+    record: super::backtest::Record,
 }
 
 impl CalendarSet {
@@ -737,7 +786,17 @@ impl CalendarSet {
             hash.update(c.version.as_bytes());
         }
         let version = hex(&hash.finalize()[..8]);
-        CalendarSet { calendars, version }
+        CalendarSet {
+            calendars,
+            version,
+            record: super::backtest::Record::of(data),
+        }
+    }
+
+    /// The projection's record on the published years of the data it was compiled from: what
+    /// an estimate of an unpublished year is worth.
+    pub fn projection_record(&self) -> &super::backtest::Record {
+        &self.record
     }
 
     /// The calendar `id`, in any case (`CN-XJ` is `cn-xj`).

@@ -14,8 +14,8 @@ mod rest;
 pub mod spec;
 
 pub use compiled::{
-    Answer, Break, Calendar, CalendarError, CalendarSet, Day, DayKind, EmbeddedError, FIRST_DAY,
-    LAST_DAY, MAX_LISTED_DAYS, Roll, SUPPORTED, Year, YearSource, YearStatus,
+    Answer, Break, Calendar, CalendarError, CalendarSet, Day, DayKind, EmbeddedError, Estimate,
+    FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS, Roll, SUPPORTED, Year, YearSource, YearStatus,
 };
 pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
 pub use rest::RestDays;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::params::Params;
 
 use super::{AppState, Snapshot, problem::ApiError, render::json};
+use crate::calendar::backtest::Record;
 use crate::calendar::{Calendar, Notice, Year};
 use crate::store::{AwaitedNotice, FeedStatus, OperatorStatus};
 use crate::text::Lang;
@@ -19,7 +20,7 @@ struct CalendarDto<'a> {
     notice: &'a Notice,
     note: &'a str,
     data_version: &'a str,
-    years: &'a [Year],
+    years: Vec<YearDto<'a>>,
     /// The feed's last attempt and last accepted file (the feed serves the national layer).
     feed: &'a FeedStatus,
     /// The operator's files in force and refused.
@@ -30,6 +31,16 @@ struct CalendarDto<'a> {
     /// Its office hours (作息时间), from its most specific layer that gives any; null when
     /// none does.
     office_hours: Option<OfficeHoursDto<'a>>,
+}
+
+/// A year as the API shows it: an unpublished one with a line on what is estimated and how
+/// sure it is.
+#[derive(Serialize)]
+struct YearDto<'a> {
+    #[serde(flatten)]
+    year: &'a Year,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlook: Option<String>,
 }
 
 /// A calendar's office hours as the API shows them.
@@ -69,6 +80,7 @@ pub fn today() -> chrono::NaiveDate {
 
 fn dto<'a>(
     c: &'a Calendar,
+    record: &Record,
     feed: &'a FeedStatus,
     operator: &'a OperatorStatus,
     awaited: &'a [AwaitedNotice],
@@ -84,7 +96,16 @@ fn dto<'a>(
         notice: &spec.notice,
         note: lang.pick(&spec.note),
         data_version: c.version(),
-        years: c.years(),
+        years: c
+            .years()
+            .iter()
+            .map(|year| YearDto {
+                year,
+                outlook: c
+                    .estimate_of(year.year)
+                    .map(|e| lang.says().year_outlook(year.year, &e, record)),
+            })
+            .collect(),
         feed,
         operator,
         awaiting_notices: awaited_dtos(awaited, lang)
@@ -110,7 +131,7 @@ pub async fn list(
     let awaited = state.store.awaited_notices(today());
     json(
         &set.iter()
-            .map(|c| dto(c, &feed, &operator, &awaited, lang))
+            .map(|c| dto(c, set.projection_record(), &feed, &operator, &awaited, lang))
             .collect::<Vec<_>>(),
     )
 }
@@ -125,5 +146,12 @@ pub async fn one(
     let calendar = data.calendar_at(&id)?;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     let awaited = state.store.awaited_notices(today());
-    Ok(json(&dto(calendar, &feed, &operator, &awaited, lang)))
+    Ok(json(&dto(
+        calendar,
+        data.0.projection_record(),
+        &feed,
+        &operator,
+        &awaited,
+        lang,
+    )))
 }

@@ -9,8 +9,9 @@ use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
     Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
+use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
-use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::calendar::{CalendarError, DayKind, Estimate, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
@@ -938,12 +939,61 @@ impl Catalogue for En {
 
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
         format!(
-            "{year} has no notice of {layer} in the data and nothing configured will bring one: its days off are estimated and answers that depend on it are provisional until an operator file ({operator_file} under QIXIAN_HOLIDAYS_DIR) or a new release brings it{}",
+            "This system does not hold the {year} holiday notice ({layer}) and nothing configured will bring it: until it does, that year's days off are estimated and answers that depend on it are provisional. If you have seen the notice, ask the operator of this service to add it: an operator file ({operator_file} under QIXIAN_HOLIDAYS_DIR){}, or a release that includes it",
             if feed {
-                ", or a holiday feed is configured (QIXIAN_FEED_URL)"
+                ", a holiday feed (QIXIAN_FEED_URL)"
             } else {
                 ""
             }
+        )
+    }
+
+    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String {
+        let lacking = match (estimate.national, estimate.regional) {
+            (true, true) => "the State Council's and the region's holiday notices",
+            (true, false) => "the State Council's holiday notice",
+            _ => "the region's notice of 肉孜节 and 古尔邦节",
+        };
+        let uncertain = match estimate.uncertain.as_slice() {
+            [] => ", every festival's arrangement following a precedent".to_owned(),
+            [names @ .., last] => {
+                let names: Vec<String> = names.iter().map(|n| holiday(n)).collect();
+                let last = holiday(last);
+                if names.is_empty() {
+                    format!(", and the makeup days of {last} are uncertain")
+                } else {
+                    format!(
+                        ", and the makeup days of {} and {last} are uncertain",
+                        names.join(", ")
+                    )
+                }
+            }
+        };
+        let mut scores = Vec::new();
+        if estimate.national {
+            scores.push(match record.years {
+                Some((first, last)) => format!(
+                    "Applied to {first}–{last}, the same method gets {:.2} working-day statuses a year wrong ({} of {} years exact; the habits were read off these years)",
+                    record.mean(),
+                    record.exact,
+                    record.scored
+                ),
+                None => "No year with a notice in this system to check it against".to_owned(),
+            });
+        }
+        if estimate.regional && record.xinjiang.0 > 0 {
+            scores.push(format!(
+                "肉孜节 and 古尔邦节 are reckoned on the Umm al-Qura calendar: {} days wrong in the {} known festival-years",
+                record.xinjiang.1, record.xinjiang.0
+            ));
+        }
+        let scores = if scores.is_empty() {
+            String::new()
+        } else {
+            format!(" {}.", scores.join("; "))
+        };
+        format!(
+            "{year}: this system does not hold {lacking} for the year yet; its days off are estimated from the statutory holidays and the notices' habits{uncertain}.{scores}"
         )
     }
 

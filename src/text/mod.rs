@@ -16,8 +16,9 @@ pub mod zh;
 use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
-use crate::calendar::{CalendarError, DayKind};
+use crate::calendar::{CalendarError, DayKind, Estimate};
 use crate::deadline::{
     BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Readings,
     Status, Step, UnknownUnit,
@@ -638,6 +639,9 @@ pub trait Catalogue: Sync {
     /// A notice the data lack for `year` that nothing configured will bring; `feed` says
     /// whether a holiday feed could bring it.
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String;
+    /// One line on an unpublished `year`: that the system lacks its notice, what is estimated
+    /// and how uncertain, and what the same projection scored on the published years.
+    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String;
 
     // -- calendar feeds (iCalendar) --------------------------------------------------------
 

@@ -9,8 +9,9 @@ use super::{
     Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
     Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
+use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
-use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::calendar::{CalendarError, DayKind, Estimate, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
@@ -272,9 +273,9 @@ impl Catalogue for Zh {
 
     fn strictly(&self, what: Strictly) -> String {
         let what = match what {
-            Strictly::Day => "该日所在年份的放假安排尚未公布",
-            Strictly::Days | Strictly::Count => "所涉日期含放假安排尚未公布的年份",
-            Strictly::Add => "计算跨越放假安排尚未公布的年份",
+            Strictly::Day => "本系统尚未收录该日所在年份的放假安排通知",
+            Strictly::Days | Strictly::Count => "所涉日期含本系统尚未收录放假安排通知的年份",
+            Strictly::Add => "计算跨越本系统尚未收录放假安排通知的年份",
         };
         format!("答案依赖暂定的日子（{what}），而请求要求 strict=true")
     }
@@ -433,7 +434,7 @@ impl Catalogue for Zh {
                 "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
             }
             DeadlineError::Provisional => {
-                "期间跨越放假安排尚未公布的年份，而请求要求 strict=true".to_owned()
+                "期间跨越本系统尚未收录放假安排通知的年份，而请求要求 strict=true".to_owned()
             }
             DeadlineError::Calendar(e) => self.calendar_error(e),
             DeadlineError::Hours(e) => format!("office_hours：{}", self.interval_error(e)),
@@ -851,12 +852,51 @@ impl Catalogue for Zh {
 
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String {
         format!(
-            "数据中没有{layer}的{year}年放假通知，现有配置也不会带来：在运维文件（QIXIAN_HOLIDAYS_DIR 下的 {operator_file}）或新版本带来通知{}之前，该年的节假日为预估，依赖该年的答案为暂定",
+            "本系统尚未收录{year}年放假安排通知（{layer}），现有配置也不会自动收录：在此之前该年的节假日为预估，依赖该年的结果为暂定。如已见到通知，请联系本系统的运维人员收录：放入运维文件（QIXIAN_HOLIDAYS_DIR下的{operator_file}）{}或升级到收录该通知的新版本",
             if feed {
-                "、或配置节假日数据源（QIXIAN_FEED_URL）"
+                "、配置节假日数据源（QIXIAN_FEED_URL），"
             } else {
-                ""
+                "，"
             }
+        )
+    }
+
+    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String {
+        let lacking = match (estimate.national, estimate.regional) {
+            (true, true) => "国务院和自治区的放假安排通知",
+            (true, false) => "国务院的放假安排通知",
+            _ => "自治区的肉孜节、古尔邦节放假通知",
+        };
+        let uncertain = if estimate.uncertain.is_empty() {
+            "，各节日的安排均有先例可循".to_owned()
+        } else {
+            format!("，其中{}的调休尚难确定", estimate.uncertain.join("、"))
+        };
+        let mut scores = Vec::new();
+        if estimate.national {
+            scores.push(match record.years {
+                Some((first, last)) => format!(
+                    "按同一办法回推{first}—{last}年，平均每年有{:.2}个工作日与通知不符（{}年中{}年完全相符；惯例即取自这些年份）",
+                    record.mean(),
+                    record.scored,
+                    record.exact
+                ),
+                None => "本系统没有已收录通知的年份可供回推".to_owned(),
+            });
+        }
+        if estimate.regional && record.xinjiang.0 > 0 {
+            scores.push(format!(
+                "肉孜节、古尔邦节按乌姆库拉历推算，回推已知的{}个节日年份共{}天不符",
+                record.xinjiang.0, record.xinjiang.1
+            ));
+        }
+        let scores = if scores.is_empty() {
+            String::new()
+        } else {
+            format!("{}。", scores.join("；"))
+        };
+        format!(
+            "{year}年：本系统尚未收录该年{lacking}，节假日按法定节日和历年通知的惯例预估{uncertain}。{scores}"
         )
     }
 
@@ -895,7 +935,7 @@ impl Catalogue for Zh {
         });
         let mut text = format!("{name}（{id}）：{summary}");
         if day.estimated {
-            text.push_str("\n预估：该年的通知尚未发布，以正式通知为准");
+            text.push_str("\n预估：本系统尚未收录该年的通知，以正式通知为准");
         }
         if let Some(source) = source {
             text.push_str(&format!("\n来源：{source}"));
@@ -935,7 +975,7 @@ impl Catalogue for Zh {
             facts.calendar.1,
         ));
         if facts.provisional {
-            text.push_str("\n暂定：期间含通知尚未发布的年份，以正式通知为准");
+            text.push_str("\n暂定：期间含本系统尚未收录通知的年份，以正式通知为准");
         }
         text
     }

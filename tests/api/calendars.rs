@@ -179,3 +179,72 @@ async fn an_unknown_calendar_is_a_404_problem_naming_it() {
     // Assert
     assert_problem(response, 404, "not-found", &["cn-xz"]).await;
 }
+
+/// The `outlook` line the calendar gives `year`, if any.
+fn outlook(calendar: &Value, year: i64) -> Option<String> {
+    calendar["years"]
+        .as_array()
+        .and_then(|years| years.iter().find(|y| y["year"] == year))
+        .and_then(|y| y["outlook"].as_str())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_unpublished_year_says_the_system_lacks_its_notice_and_what_the_projection_scored() {
+    // Arrange: the backtest's figures, summed here from its per-year misses.
+    let data = qixian::calendar::DataSet::embedded().expect("embedded data");
+    let misses: Vec<usize> = (2008..=2026)
+        .map(|y| {
+            qixian::calendar::backtest::national(&data, y)
+                .expect("published")
+                .len()
+        })
+        .collect();
+    let mean = format!("{:.2}", misses.iter().sum::<usize>() as f64 / 19.0);
+    let exact = misses.iter().filter(|n| **n == 0).count();
+    let app = spawn_app().await;
+
+    // Act
+    let zh = ok_json(app.get("/v1/calendars?lang=zh").await).await;
+    let en = ok_json(app.get("/v1/calendars?lang=en").await).await;
+
+    // Assert
+    let of = |list: &Value, id: &str| {
+        list.as_array()
+            .and_then(|l| l.iter().find(|c| c["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("expected calendar {id}"))
+    };
+    assert_eq!(outlook(&of(&zh, "cn"), 2026), None, "2026 is published");
+    let cn = outlook(&of(&zh, "cn"), 2027).expect("2027 is estimated");
+    assert!(
+        cn.starts_with("2027年：本系统尚未收录该年国务院的放假安排通知"),
+        "says what the system holds, not what the State Council did: {cn}"
+    );
+    assert!(
+        cn.contains("其中春节的调休尚难确定"),
+        "春节 2027 has a runner-up arrangement: {cn}"
+    );
+    assert!(
+        cn.contains(&format!(
+            "平均每年有{mean}个工作日与通知不符（19年中{exact}年完全相符"
+        )),
+        "quotes the backtest ({mean}, {exact} exact): {cn}"
+    );
+    let xj = outlook(&of(&zh, "cn-xj"), 2027).expect("2027 is estimated");
+    assert!(
+        xj.contains("国务院和自治区的放假安排通知") && xj.contains("肉孜节"),
+        "肉孜节 2027 may be 03-09 or 03-10: {xj}"
+    );
+    let xj_2019 = outlook(&of(&zh, "cn-xj"), 2019).expect("no 2019 regional notice");
+    assert!(
+        xj_2019.contains("自治区的肉孜节、古尔邦节放假通知") && !xj_2019.contains("回推2008"),
+        "the national 2019 notice is held, so only the region's is lacking: {xj_2019}"
+    );
+    let en_cn = outlook(&of(&en, "cn"), 2027).expect("2027 is estimated");
+    assert!(
+        en_cn.starts_with("2027: this system does not hold the State Council's holiday notice")
+            && en_cn.contains(&format!("gets {mean} working-day statuses a year wrong")),
+        "the same line in English: {en_cn}"
+    );
+}
