@@ -11,7 +11,7 @@ use super::{
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
-use crate::calendar::{CalendarError, DayKind, Estimate, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
@@ -948,45 +948,52 @@ impl Catalogue for En {
         )
     }
 
-    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String {
-        let lacking = match (estimate.national, estimate.regional) {
+    fn outlook_lacking(&self, national: bool, regional: bool) -> &'static str {
+        match (national, regional) {
             (true, true) => "the State Council's and the region's holiday notices",
             (true, false) => "the State Council's holiday notice",
             _ => "the region's notice of 肉孜节 and 古尔邦节",
-        };
-        let uncertain = match estimate.uncertain.as_slice() {
+        }
+    }
+
+    fn outlook_national_score(&self, (first, last): (i32, i32), record: &Record) -> String {
+        format!(
+            "Applied to {first}–{last}, the same method gets {:.2} working-day statuses a year wrong ({} of {} years exact; the habits were read off these years)",
+            record.mean(),
+            record.exact,
+            record.scored
+        )
+    }
+
+    fn outlook_nothing_to_score(&self) -> &'static str {
+        "No year with a notice in this system to check it against"
+    }
+
+    fn outlook_regional_score(&self, (festivals, wrong): (usize, usize)) -> String {
+        format!(
+            "肉孜节 and 古尔邦节 are reckoned on the Umm al-Qura calendar: {wrong} days wrong in the {festivals} known festival-years"
+        )
+    }
+
+    fn outlook_line(
+        &self,
+        year: i32,
+        lacking: &str,
+        uncertain: &[&str],
+        scores: &[String],
+    ) -> String {
+        let uncertain = match uncertain {
             [] => ", every festival's arrangement following a precedent".to_owned(),
-            [names @ .., last] => {
-                let names: Vec<String> = names.iter().map(|n| holiday(n)).collect();
-                let last = holiday(last);
-                if names.is_empty() {
-                    format!(", and the makeup days of {last} are uncertain")
-                } else {
-                    format!(
-                        ", and the makeup days of {} and {last} are uncertain",
-                        names.join(", ")
-                    )
-                }
+            [one] => format!(", and the makeup days of {} are uncertain", holiday(one)),
+            [some @ .., last] => {
+                let some: Vec<String> = some.iter().map(|n| holiday(n)).collect();
+                format!(
+                    ", and the makeup days of {} and {} are uncertain",
+                    some.join(", "),
+                    holiday(last)
+                )
             }
         };
-        let mut scores = Vec::new();
-        if estimate.national {
-            scores.push(match record.years {
-                Some((first, last)) => format!(
-                    "Applied to {first}–{last}, the same method gets {:.2} working-day statuses a year wrong ({} of {} years exact; the habits were read off these years)",
-                    record.mean(),
-                    record.exact,
-                    record.scored
-                ),
-                None => "No year with a notice in this system to check it against".to_owned(),
-            });
-        }
-        if estimate.regional && record.xinjiang.0 > 0 {
-            scores.push(format!(
-                "肉孜节 and 古尔邦节 are reckoned on the Umm al-Qura calendar: {} days wrong in the {} known festival-years",
-                record.xinjiang.1, record.xinjiang.0
-            ));
-        }
         let scores = if scores.is_empty() {
             String::new()
         } else {

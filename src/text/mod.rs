@@ -640,8 +640,43 @@ pub trait Catalogue: Sync {
     /// whether a holiday feed could bring it.
     fn awaited_notice(&self, year: i32, layer: &str, operator_file: &str, feed: bool) -> String;
     /// One line on an unpublished `year`: that the system lacks its notice, what is estimated
-    /// and how uncertain, and what the same projection scored on the published years.
-    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String;
+    /// and how uncertain, and what the same projection scored on the published years. Which
+    /// clauses it has is decided here, once; each phrasebook words them.
+    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String {
+        let mut scores = Vec::new();
+        if estimate.national {
+            scores.push(match record.years {
+                Some(years) => self.outlook_national_score(years, record),
+                None => self.outlook_nothing_to_score().to_owned(),
+            });
+        }
+        if estimate.regional && record.xinjiang.0 > 0 {
+            scores.push(self.outlook_regional_score(record.xinjiang));
+        }
+        self.outlook_line(
+            year,
+            self.outlook_lacking(estimate.national, estimate.regional),
+            &estimate.uncertain,
+            &scores,
+        )
+    }
+    /// The notices the system lacks: the national one, the region's, or both.
+    fn outlook_lacking(&self, national: bool, regional: bool) -> &'static str;
+    /// The national backtest's figures over `years` (first, last).
+    fn outlook_national_score(&self, years: (i32, i32), record: &Record) -> String;
+    /// No published year to score the projection on.
+    fn outlook_nothing_to_score(&self) -> &'static str;
+    /// Xinjiang's festival backtest: (festival-years, days wrong).
+    fn outlook_regional_score(&self, festivals: (usize, usize)) -> String;
+    /// The line: the year, what is lacking, the uncertain festivals (none: every arrangement
+    /// has a precedent) and the scores.
+    fn outlook_line(
+        &self,
+        year: i32,
+        lacking: &str,
+        uncertain: &[&str],
+        scores: &[String],
+    ) -> String;
 
     // -- calendar feeds (iCalendar) --------------------------------------------------------
 

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
-use crate::calendar::{CalendarError, DayKind, Estimate, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
+use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
@@ -861,35 +861,43 @@ impl Catalogue for Zh {
         )
     }
 
-    fn year_outlook(&self, year: i32, estimate: &Estimate<'_>, record: &Record) -> String {
-        let lacking = match (estimate.national, estimate.regional) {
+    fn outlook_lacking(&self, national: bool, regional: bool) -> &'static str {
+        match (national, regional) {
             (true, true) => "国务院和自治区的放假安排通知",
             (true, false) => "国务院的放假安排通知",
             _ => "自治区的肉孜节、古尔邦节放假通知",
-        };
-        let uncertain = if estimate.uncertain.is_empty() {
+        }
+    }
+
+    fn outlook_national_score(&self, (first, last): (i32, i32), record: &Record) -> String {
+        format!(
+            "按同一办法回推{first}—{last}年，平均每年有{:.2}个工作日与通知不符（{}年中{}年完全相符；惯例即取自这些年份）",
+            record.mean(),
+            record.scored,
+            record.exact
+        )
+    }
+
+    fn outlook_nothing_to_score(&self) -> &'static str {
+        "本系统没有已收录通知的年份可供回推"
+    }
+
+    fn outlook_regional_score(&self, (festivals, wrong): (usize, usize)) -> String {
+        format!("肉孜节、古尔邦节按乌姆库拉历推算，回推已知的{festivals}个节日年份共{wrong}天不符")
+    }
+
+    fn outlook_line(
+        &self,
+        year: i32,
+        lacking: &str,
+        uncertain: &[&str],
+        scores: &[String],
+    ) -> String {
+        let uncertain = if uncertain.is_empty() {
             "，各节日的安排均有先例可循".to_owned()
         } else {
-            format!("，其中{}的调休尚难确定", estimate.uncertain.join("、"))
+            format!("，其中{}的调休尚难确定", uncertain.join("、"))
         };
-        let mut scores = Vec::new();
-        if estimate.national {
-            scores.push(match record.years {
-                Some((first, last)) => format!(
-                    "按同一办法回推{first}—{last}年，平均每年有{:.2}个工作日与通知不符（{}年中{}年完全相符；惯例即取自这些年份）",
-                    record.mean(),
-                    record.scored,
-                    record.exact
-                ),
-                None => "本系统没有已收录通知的年份可供回推".to_owned(),
-            });
-        }
-        if estimate.regional && record.xinjiang.0 > 0 {
-            scores.push(format!(
-                "肉孜节、古尔邦节按乌姆库拉历推算，回推已知的{}个节日年份共{}天不符",
-                record.xinjiang.0, record.xinjiang.1
-            ));
-        }
         let scores = if scores.is_empty() {
             String::new()
         } else {
