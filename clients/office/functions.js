@@ -245,7 +245,7 @@
   }
 
   /**
-   * 同样参数的 QIXIAN.DEADLINE 结果是暂定的（取决于尚未公布放假安排的年份）得 1，否则得 0。1 if that deadline is provisional, else 0.
+   * 同样参数的 QIXIAN.DEADLINE 结果是暂定的（取决于本系统尚未收录放假安排通知的年份）得 1，否则得 0。1 if that deadline is provisional, else 0.
    * @customfunction PROVISIONAL
    * @param {string} rule 规则，同 QIXIAN.DEADLINE。The rule, as for DEADLINE.
    * @param {any} event 起算日，同 QIXIAN.DEADLINE。When the period starts, as for DEADLINE.
