@@ -279,15 +279,44 @@ pub struct Calendar {
 
 fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
     if SUPPORTED.contains(&date) {
-        Ok((date - FIRST_DAY).num_days() as usize)
+        // The year's first index and the day of the year: chrono's date difference costs a
+        // calendar-cycle computation on every call, and every answer makes several.
+        Ok(
+            YEAR_STARTS[(date.year() - FIRST_DAY.year()) as usize] as usize
+                + date.ordinal0() as usize,
+        )
     } else {
         Err(CalendarError::OutOfRange { date })
     }
 }
 
 fn date_of(index: usize) -> NaiveDate {
-    FIRST_DAY + chrono::Days::new(index as u64)
+    let mut year = index / 366;
+    while year + 1 < YEAR_STARTS.len() && YEAR_STARTS[year + 1] as usize <= index {
+        year += 1;
+    }
+    NaiveDate::from_yo_opt(
+        YEARS.0 + year as i32,
+        (index - YEAR_STARTS[year] as usize) as u32 + 1,
+    )
+    .expect("an index of the supported days")
 }
+
+/// The years of [`FIRST_DAY`] and [`LAST_DAY`].
+const YEARS: (i32, i32) = (2000, 2100);
+
+/// `YEAR_STARTS[n]`: the index of January 1 of `FIRST_DAY`'s year + n, one year past the last.
+const YEAR_STARTS: [u32; (YEARS.1 - YEARS.0 + 2) as usize] = {
+    let mut starts = [0u32; (YEARS.1 - YEARS.0 + 2) as usize];
+    let mut n = 1;
+    while n < starts.len() {
+        let year = YEARS.0 + n as i32 - 1;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        starts[n] = starts[n - 1] + if leap { 366 } else { 365 };
+        n += 1;
+    }
+    starts
+};
 
 impl Calendar {
     /// Its id (`cn-xj-kizilsu`).
@@ -1090,6 +1119,23 @@ mod tests {
 
     fn set() -> CalendarSet {
         CalendarSet::embedded().expect("embedded data compile")
+    }
+
+    #[test]
+    fn every_supported_day_has_the_index_of_its_distance_from_the_first() {
+        let mut date = FIRST_DAY;
+        let mut index = 0;
+        while date <= LAST_DAY {
+            assert_eq!(index_of(date).ok(), Some(index), "{date}");
+            assert_eq!(date_of(index), date, "index {index}");
+            date = date.succ_opt().expect("a next day");
+            index += 1;
+        }
+        assert_eq!(
+            index, 36_890,
+            "101 years, 25 of them leap (2000 is, 2100 is not)"
+        );
+        assert!(index_of(date).is_err(), "2101-01-01 is outside");
     }
 
     #[test]

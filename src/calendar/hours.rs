@@ -428,41 +428,72 @@ impl HoursFile {
     /// another year (no notice gave hours for `year`): the latest schedule of an earlier year,
     /// else the earliest one.
     pub fn schedule_for(&self, year: i32) -> (&Schedule, bool) {
-        if let Some(s) = self.schedules.iter().find(|s| s.years.contains(&year)) {
-            return (s, false);
+        let (i, carried) = self.schedule_index(year);
+        (&self.schedules[i], carried)
+    }
+
+    fn schedule_index(&self, year: i32) -> (usize, bool) {
+        if let Some(i) = self.schedules.iter().position(|s| s.years.contains(&year)) {
+            return (i, false);
         }
-        let earlier = self
-            .schedules
-            .iter()
-            .filter(|s| s.years[0] < year)
-            .max_by_key(|s| s.years[s.years.len() - 1]);
-        (earlier.unwrap_or(&self.schedules[0]), true)
+        let earlier = (0..self.schedules.len())
+            .filter(|&i| self.schedules[i].years[0] < year)
+            .max_by_key(|&i| self.schedules[i].years[self.schedules[i].years.len() - 1]);
+        (earlier.unwrap_or(0), true)
     }
 
     /// The season in force on `date`, the schedule it comes from and whether that schedule
     /// was carried over: the season that began last on or before `date`, this year's or the
     /// year before's.
     pub fn season_on(&self, date: NaiveDate) -> (&Season, &Schedule, bool) {
+        self.resolve(self.season_index_on(date))
+    }
+
+    fn resolve(&self, at: SeasonAt) -> (&Season, &Schedule, bool) {
+        let schedule = &self.schedules[usize::from(at.schedule)];
+        (
+            &schedule.seasons[usize::from(at.season)],
+            schedule,
+            at.carried_over,
+        )
+    }
+
+    fn season_index_on(&self, date: NaiveDate) -> SeasonAt {
+        let at = |(schedule, carried_over): (usize, bool), season: usize| SeasonAt {
+            // A file has a handful of schedules and seasons (parse_hours bounds them).
+            schedule: schedule as u8,
+            season: season as u8,
+            carried_over,
+        };
         let mut found = None;
         for year in [date.year() - 1, date.year()] {
-            let (schedule, carried) = self.schedule_for(year);
-            for season in &schedule.seasons {
+            let schedule = self.schedule_index(year);
+            for (i, season) in self.schedules[schedule.0].seasons.iter().enumerate() {
                 let Some(start) = NaiveDate::from_ymd_opt(year, season.start.0, season.start.1)
                 else {
                     continue;
                 };
                 if start <= date {
-                    found = Some((season, schedule, carried));
+                    found = Some(at(schedule, i));
                 }
             }
         }
         found.unwrap_or_else(|| {
             // Before the first season of the year before: that year's last season still runs.
-            let (schedule, carried) = self.schedule_for(date.year() - 1);
-            let last = schedule.seasons.last().expect("a schedule has seasons");
-            (last, schedule, carried)
+            let schedule = self.schedule_index(date.year() - 1);
+            let last = self.schedules[schedule.0].seasons.len() - 1;
+            at(schedule, last)
         })
     }
+}
+
+/// Where a day's season is in its file: indices of the schedule and the season, and whether
+/// the schedule was carried over from an earlier year.
+#[derive(Clone, Copy, Debug)]
+struct SeasonAt {
+    schedule: u8,
+    season: u8,
+    carried_over: bool,
 }
 
 /// `MM-DD` of a date every year has (not 02-29).
@@ -509,6 +540,8 @@ pub struct OfficeHours {
     patterns: Vec<DayHours>,
     /// Per day, its pattern.
     day_pattern: Box<[u16]>,
+    /// Per day, its season (what a deadline's answer cites, read without a search).
+    day_season: Box<[SeasonAt]>,
     /// `before[i]`: office minutes before day `i`; one more entry than days.
     before: Box<[u32]>,
 }
@@ -527,10 +560,12 @@ impl OfficeHours {
         let mut day_pattern = Vec::new();
         let mut before = vec![0u32];
         let mut total = 0u32;
+        let mut day_season = Vec::new();
         for (i, is_working) in working.enumerate() {
+            let at = file.season_index_on(FIRST_DAY + chrono::Days::new(i as u64));
+            day_season.push(at);
             let pattern = if is_working {
-                let date = FIRST_DAY + chrono::Days::new(i as u64);
-                let hours = &file.season_on(date).0.hours;
+                let hours = &file.resolve(at).0.hours;
                 *index.entry(hours.clone()).or_insert_with(|| {
                     patterns.push(hours.clone());
                     (patterns.len() - 1) as u16
@@ -549,7 +584,19 @@ impl OfficeHours {
             file,
             patterns,
             day_pattern: day_pattern.into(),
+            day_season: day_season.into(),
             before: before.into(),
+        }
+    }
+
+    /// [`HoursFile::season_on`], read from the compiled days (searched outside them).
+    pub fn season_on(&self, date: NaiveDate) -> (&Season, &Schedule, bool) {
+        match day_index(date)
+            .ok()
+            .and_then(|i| self.day_season.get(i).copied())
+        {
+            Some(at) => self.file.resolve(at),
+            None => self.file.season_on(date),
         }
     }
 
@@ -676,7 +723,7 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn position<Z: TimeZone>(self, at: &DateTime<Z>) -> Result<u64, CalendarError> {
-        let local = at.with_timezone(&self.clock()).naive_local();
+        let local = crate::time::in_zone(at, self.clock()).naive_local();
         let i = day_index(local.date())?;
         let second = u64::from(local.time().num_seconds_from_midnight_u32());
         let within: u64 = self
@@ -734,7 +781,7 @@ impl<'a> HoursSource<'a> {
             .and_then(|p| u64::try_from(p).ok())
             .and_then(|target| self.instant_at(target, minutes > 0))
             .ok_or(CalendarError::HoursOutOfRange {
-                start: start.with_timezone(&self.clock()).date_naive(),
+                start: crate::time::in_zone(start, self.clock()).date_naive(),
                 minutes,
             })
     }
@@ -757,7 +804,7 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn state_at<Z: TimeZone>(self, at: &DateTime<Z>) -> Result<OfficeState, CalendarError> {
-        let local = at.with_timezone(&self.clock()).naive_local();
+        let local = crate::time::in_zone(at, self.clock()).naive_local();
         let date = local.date();
         let i = day_index(date)?;
         let minute_second = u64::from(local.time().num_seconds_from_midnight_u32());
@@ -812,8 +859,7 @@ fn day_index(date: NaiveDate) -> Result<usize, CalendarError> {
 
 /// `second` seconds after midnight of `date` on `clock` (86,400 is the next midnight).
 fn at_second(date: NaiveDate, second: u64, clock: Tz) -> DateTime<Tz> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    crate::time::instant_of(midnight, clock) + chrono::Duration::seconds(second as i64)
+    crate::time::after_midnight(date, chrono::Duration::seconds(second as i64), clock)
 }
 
 trait SecondsOfDay {
@@ -858,6 +904,25 @@ mod tests {
 
     fn add(hours: HoursSource<'_>, start: DateTime<Tz>, minutes: i64) -> DateTime<Tz> {
         hours.add(&start, minutes).unwrap()
+    }
+
+    #[test]
+    fn the_compiled_season_of_every_day_is_the_one_the_file_gives() {
+        let set = CalendarSet::embedded().expect("embedded");
+        let hours = set
+            .get("cn-xj")
+            .expect("cn-xj")
+            .office_hours()
+            .expect("Xinjiang's hours");
+        let mut date = FIRST_DAY;
+        while date <= LAST_DAY {
+            assert_eq!(
+                hours.season_on(date),
+                hours.file.season_on(date),
+                "the season of {date}"
+            );
+            date = date.succ_opt().expect("a next day");
+        }
     }
 
     #[test]

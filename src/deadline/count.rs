@@ -404,7 +404,7 @@ pub fn compute<'r>(
                     .ok_or(CalendarError::OutOfRange { date: event_date })?;
                 (end, Ending::HoursRun)
             };
-            let end = end.with_timezone(&zone);
+            let end = crate::time::in_zone(&end, zone);
             let due = end.date_naive();
             calendar.day(due)?;
             let provisional = calendar.is_provisional_between(event_date, due)?;
@@ -513,7 +513,9 @@ pub fn compute<'r>(
         period,
         zone,
         event_read_as: event.read_as(read_on),
-        event_at: event.instant(read_on).map(|t| t.with_timezone(&zone)),
+        event_at: event
+            .instant(read_on)
+            .map(|t| crate::time::in_zone(&t, zone)),
         event_date,
         due_date: due,
         due_at,
@@ -651,7 +653,7 @@ fn ending_of<'c>(
     let hours = DayHours::from_intervals(office.day_of(due)?);
     let from = match (given, calendar.office_hours()) {
         (None, Some(own)) => {
-            let (season, schedule, carried_over) = own.file.season_on(due);
+            let (season, schedule, carried_over) = own.season_on(due);
             Some(HoursFrom {
                 layer: &own.layer,
                 name: &own.name,
@@ -664,7 +666,7 @@ fn ending_of<'c>(
         _ => None,
     };
     Ok((
-        close.with_timezone(&zone),
+        crate::time::in_zone(&close, zone),
         Ending::CloseOfBusiness { hours, from, by },
     ))
 }

@@ -207,7 +207,7 @@ impl<'a> DeadlineDto<'a> {
         let says = lang.says();
         let mut by_zone = BTreeMap::new();
         for z in [BEIJING, URUMQI, d.zone] {
-            by_zone.insert(z.name(), d.due_at.with_timezone(&z).to_rfc3339());
+            by_zone.insert(z.name(), crate::time::in_zone(&d.due_at, z).to_rfc3339());
         }
         let period = d.period;
         DeadlineDto {

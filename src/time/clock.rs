@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use chrono::Offset;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono_tz::{Tz, TzOffset};
 
 /// Beijing time (`Asia/Shanghai`, UTC+8): the clock of official business.
 pub const BEIJING: Tz = chrono_tz::Asia::Shanghai;
@@ -31,7 +32,7 @@ impl Clock {
 
     /// The date on this clock's wall at its instant.
     pub fn today(&self) -> NaiveDate {
-        self.now.with_timezone(&self.zone).date_naive()
+        in_zone(&self.now, self.zone).date_naive()
     }
 }
 
@@ -82,6 +83,47 @@ pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
     })
 }
 
+/// From this instant on (UTC, and on either wall clock) Beijing and Xinjiang time keep one
+/// offset each: the tz database's last change is 1991-09-15 for `Asia/Shanghai` (summer time
+/// ended) and 1980-05-01 for `Asia/Urumqi` (UTC+6). Every date the calendars hold is after it.
+const STEADY_SINCE: NaiveDateTime = NaiveDate::from_ymd_opt(1992, 1, 1)
+    .expect("a date")
+    .and_time(chrono::NaiveTime::MIN);
+
+/// The offset `zone` keeps from [`STEADY_SINCE`] on, for the two clocks every answer reads
+/// (a third of a deadline's time went to chrono-tz's offset search, the same answer each
+/// time); `None` for any other zone, which keeps chrono-tz's lookup.
+fn steady(zone: Tz) -> Option<TzOffset> {
+    static OFFSETS: OnceLock<[TzOffset; 2]> = OnceLock::new();
+    let [beijing, urumqi] = OFFSETS.get_or_init(|| {
+        let at = |z: Tz| z.offset_from_utc_datetime(&STEADY_SINCE);
+        [at(BEIJING), at(URUMQI)]
+    });
+    match zone {
+        BEIJING => Some(*beijing),
+        URUMQI => Some(*urumqi),
+        _ => None,
+    }
+}
+
+/// `t` on `zone`'s clock: [`DateTime::with_timezone`], without the offset search for Beijing and
+/// Xinjiang time (see [`STEADY_SINCE`]).
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use qixian::time::{in_zone, URUMQI};
+/// let t = Utc.with_ymd_and_hms(2026, 10, 8, 17, 30, 0).unwrap();
+/// assert_eq!(in_zone(&t, URUMQI).to_rfc3339(), "2026-10-08T23:30:00+06:00");
+/// ```
+pub fn in_zone<Z: TimeZone>(t: &DateTime<Z>, zone: Tz) -> DateTime<Tz> {
+    let utc = t.naive_utc();
+    match steady(zone) {
+        Some(offset) if utc >= STEADY_SINCE => DateTime::from_naive_utc_and_offset(utc, offset),
+        _ => t.with_timezone(&zone),
+    }
+}
+
 /// The instant a wall-clock time names on `zone`: where the clock is set back and the time
 /// comes twice, the first; where it is set forward and the time never comes, the first instant
 /// after the gap.
@@ -94,6 +136,12 @@ pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
 /// assert_eq!(instant_of(t, URUMQI).to_rfc3339(), "2026-10-08T23:30:00+06:00");
 /// ```
 pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
+    if let Some(offset) = steady(zone)
+        && local >= STEADY_SINCE
+    {
+        let utc = local - chrono::Duration::seconds(i64::from(offset.fix().local_minus_utc()));
+        return DateTime::from_naive_utc_and_offset(utc, offset);
+    }
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) => t,
         LocalResult::Ambiguous(earliest, _) => earliest,
@@ -107,6 +155,29 @@ pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
             t
         }
     }
+}
+
+/// The instant `elapsed` after 00:00 of `date` on `zone`'s clock (a day's whole length after
+/// it is the next midnight; across a change of clocks, elapsed time, not the wall's).
+///
+/// # Example
+/// ```
+/// use chrono::{Duration, NaiveDate};
+/// use qixian::time::{after_midnight, BEIJING};
+/// let date = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+/// let close = after_midnight(date, Duration::minutes(19 * 60 + 30), BEIJING);
+/// assert_eq!(close.to_rfc3339(), "2026-10-15T19:30:00+08:00");
+/// ```
+pub fn after_midnight(date: NaiveDate, elapsed: chrono::Duration, zone: Tz) -> DateTime<Tz> {
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    if let Some(offset) = steady(zone)
+        && midnight >= STEADY_SINCE
+    {
+        let shift = elapsed - chrono::Duration::seconds(i64::from(offset.fix().local_minus_utc()));
+        return DateTime::from_naive_utc_and_offset(midnight + shift, offset);
+    }
+    // Added in UTC: a `DateTime<Tz>` sum searches the zone's offsets again.
+    in_zone(&(instant_of(midnight, zone).to_utc() + elapsed), zone)
 }
 
 /// 24:00 of `date` on `zone`'s clock: the first instant of the next day there. Where a zone
@@ -135,6 +206,62 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid")
+    }
+
+    #[test]
+    fn the_steady_offsets_agree_with_the_tz_database_on_every_day_from_1992_to_2101() {
+        for zone in [BEIJING, URUMQI] {
+            let mut date = d(1992, 1, 1);
+            while date <= d(2101, 1, 1) {
+                for hour in [0, 7, 13, 23] {
+                    let local = date.and_hms_opt(hour, 30, 0).expect("a time");
+                    let by_tz = zone
+                        .from_local_datetime(&local)
+                        .single()
+                        .expect("one instant");
+                    let fast = instant_of(local, zone);
+                    assert_eq!(
+                        (fast, fast.offset().fix()),
+                        (by_tz, by_tz.offset().fix()),
+                        "{zone} {local}"
+                    );
+                    let elapsed = chrono::Duration::minutes(i64::from(hour) * 60 + 30);
+                    let slow = zone
+                        .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
+                        .single()
+                        .expect("one midnight")
+                        .to_utc()
+                        + elapsed;
+                    assert_eq!(
+                        after_midnight(date, elapsed, zone),
+                        slow.with_timezone(&zone),
+                        "{zone} {date} +{elapsed}"
+                    );
+                    let utc = Utc.from_utc_datetime(&local);
+                    let (fast, by_tz) = (in_zone(&utc, zone), utc.with_timezone(&zone));
+                    assert_eq!(
+                        (fast, fast.offset().fix()),
+                        (by_tz, by_tz.offset().fix()),
+                        "{zone} {utc}"
+                    );
+                }
+                date = date.succ_opt().expect("a next day");
+            }
+        }
+    }
+
+    #[test]
+    fn before_the_steady_years_beijing_time_keeps_its_summer_time() {
+        // Beijing kept summer time (UTC+9) from mid-April to mid-September until 1991.
+        let summer = d(1991, 7, 1).and_hms_opt(12, 0, 0).expect("a time");
+        assert_eq!(
+            instant_of(summer, BEIJING).to_rfc3339(),
+            "1991-07-01T12:00:00+09:00"
+        );
+        assert_eq!(
+            in_zone(&Utc.from_utc_datetime(&summer), BEIJING).to_rfc3339(),
+            "1991-07-01T21:00:00+09:00"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ pub mod clock;
 pub mod date;
 pub mod moment;
 
-pub use clock::{BEIJING, Clock, URUMQI, ZoneError, end_of_day, instant_of, parse_zone};
+pub use clock::{
+    BEIJING, Clock, URUMQI, ZoneError, after_midnight, end_of_day, in_zone, instant_of, parse_zone,
+};
 pub use date::{DateError, parse_date, parse_day, quote, quoted, shorten};
 pub use moment::{Moment, MomentError, ReadAs};
 

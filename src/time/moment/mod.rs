@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde::{Serialize, Serializer};
 
 use super::Clock;
-use super::clock::instant_of;
+use super::clock::{in_zone, instant_of};
 use super::date::{DateError, parse_date, shorten};
 
 /// When something happened (or will), as the caller gave it.
@@ -165,7 +165,7 @@ impl Moment {
     /// The instant this moment names, a wall-clock time read on `read_on`; none for a date.
     pub fn instant(&self, read_on: Tz) -> Option<DateTime<Tz>> {
         match *self {
-            Moment::Instant(t) => Some(t.with_timezone(&read_on)),
+            Moment::Instant(t) => Some(in_zone(&t, read_on)),
             Moment::Local(t) => Some(instant_of(t, read_on)),
             Moment::Date(_) => None,
         }
@@ -187,7 +187,7 @@ impl Moment {
             Moment::Local(t) if zone == read_on => t.date(),
             _ => self
                 .instant(read_on)
-                .map_or(NaiveDate::MIN, |t| t.with_timezone(&zone).date_naive()),
+                .map_or(NaiveDate::MIN, |t| in_zone(&t, zone).date_naive()),
         }
     }
 
