@@ -985,7 +985,7 @@ impl Catalogue for Zh {
         let estimated = match facts.estimated_years {
             [] => "名单所含年份的放假安排通知，本系统均已收录。".to_owned(),
             years => format!(
-                "{}这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{}。",
+                "{}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{}。",
                 self.unrecorded_notices(years),
                 self.provisional_note()
             ),
