@@ -197,8 +197,8 @@ pub async fn rest_days(
 }
 
 /// `GET /v1/calendars/{id}/workbook.xlsx`: the offline workbook of whole years, this year
-/// and the next when none are asked. Ten years take about 33 ms to write and 134 KB, past the
-/// response cache's entry limit: the workbook is written on the blocking pool, two at a time,
+/// and the next when none are asked. Ten years take 153 KB, past the response cache's entry
+/// limit: the workbook is written on the blocking pool, two at a time,
 /// so that a stream of them cannot hold the workers (and the probes) up. Its notes name the
 /// addresses to download it again from: the page's calendar view and its own, on
 /// `QIXIAN_PUBLIC_ORIGIN` or else the origin it was asked on.
