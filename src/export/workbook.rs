@@ -88,73 +88,84 @@ const OWN_PROVISIONAL: u16 = 15;
 const PROVISIONAL: u16 = 16;
 
 /// What the status column says, by number (the helper column [`STATE`] holds it, the notes'
-/// table [`STATUS_WORDS_NAME`] words it): 1 to 6 say what is wrong with a row, the others the
-/// deadline's state. [`PROBLEM`] holds 0 for a row that counts.
+/// table [`STATUS_WORDS_NAME`] words it): 1 to 6 what is wrong with a row, in the order of
+/// [`Code::PROBLEMS`] ([`PROBLEM`] holds it, or 0 for a row that counts); 7 to 12 the
+/// deadline's state, in the order of [`Code::STATES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 enum Code {
-    ChooseRule = 1,
+    Problem(Problem),
+    State(State),
+}
+
+/// What can be wrong with a register row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    ChooseRule,
     NotADate,
     NotInForce,
     OutsideList,
     BadAdjustment,
     CompletedNotADate,
-    NotStarted,
-    Pending,
-    DueToday,
-    Overdue,
-    CompletedOnTime,
-    CompletedLate,
 }
 
 impl Code {
-    /// Every code, in order: the rows of the notes' table of words.
-    const ALL: [Code; 12] = [
-        Code::ChooseRule,
-        Code::NotADate,
-        Code::NotInForce,
-        Code::OutsideList,
-        Code::BadAdjustment,
-        Code::CompletedNotADate,
-        Code::NotStarted,
-        Code::Pending,
-        Code::DueToday,
-        Code::Overdue,
-        Code::CompletedOnTime,
-        Code::CompletedLate,
+    const PROBLEMS: [Problem; 6] = [
+        Problem::ChooseRule,
+        Problem::NotADate,
+        Problem::NotInForce,
+        Problem::OutsideList,
+        Problem::BadAdjustment,
+        Problem::CompletedNotADate,
     ];
+    const STATES: [State; 6] = [
+        State::NotStarted,
+        State::Pending,
+        State::DueToday,
+        State::Overdue,
+        State::CompletedOnTime,
+        State::CompletedLate,
+    ];
+
+    /// Every code, in the order of their numbers: the rows of the notes' table of words.
+    fn all() -> impl Iterator<Item = Code> {
+        (Self::PROBLEMS.into_iter().map(Code::Problem)).chain(Self::STATES.map(Code::State))
+    }
 
     fn word(self, words: &WorkbookWords) -> &'static str {
         match self {
-            Code::ChooseRule => words.choose_rule,
-            Code::NotADate => words.not_a_date,
-            Code::NotInForce => words.not_in_force,
-            Code::OutsideList => words.outside_list,
-            Code::BadAdjustment => words.bad_adjustment,
-            Code::CompletedNotADate => words.completed_not_a_date,
-            Code::NotStarted => words.not_started,
-            Code::Pending => words.pending,
-            Code::DueToday => words.due_today,
-            Code::Overdue => words.overdue,
-            Code::CompletedOnTime => words.completed_on_time,
-            Code::CompletedLate => words.completed_late,
+            Code::Problem(problem) => match problem {
+                Problem::ChooseRule => words.choose_rule,
+                Problem::NotADate => words.not_a_date,
+                Problem::NotInForce => words.not_in_force,
+                Problem::OutsideList => words.outside_list,
+                Problem::BadAdjustment => words.bad_adjustment,
+                Problem::CompletedNotADate => words.completed_not_a_date,
+            },
+            Code::State(state) => match state {
+                State::NotStarted => words.not_started,
+                State::Pending => words.pending,
+                State::DueToday => words.due_today,
+                State::Overdue => words.overdue,
+                State::CompletedOnTime => words.completed_on_time,
+                State::CompletedLate => words.completed_late,
+            },
         }
     }
 
-    fn of(state: State) -> Self {
-        match state {
-            State::NotStarted => Code::NotStarted,
-            State::Pending => Code::Pending,
-            State::DueToday => Code::DueToday,
-            State::Overdue => Code::Overdue,
-            State::CompletedOnTime => Code::CompletedOnTime,
-            State::CompletedLate => Code::CompletedLate,
-        }
+    /// Its number, from 1.
+    fn number(self) -> usize {
+        Code::all().position(|c| c == self).map_or(0, |i| i + 1)
     }
+}
 
-    fn number(self) -> u8 {
-        self as u8
-    }
+/// The number of `state`.
+fn state_number(state: State) -> usize {
+    Code::State(state).number()
+}
+
+/// The number of `problem`.
+fn problem_number(problem: Problem) -> usize {
+    Code::Problem(problem).number()
 }
 
 /// Why a workbook cannot be written: never for the embedded rules and calendars (a test
@@ -411,6 +422,16 @@ fn row_formulas(words: &WorkbookWords, row: u32) -> [(u16, String); 9] {
         (c(STATE), c(OWN_PROVISIONAL), c(PROVISIONAL), c(DUE));
     let extend = literal(words.extend);
     let years = |date: &str| format!("SUMIF({YEARS_NAME},YEAR({date}),{YEAR_PROVISIONAL_NAME})");
+    // The numbers of the status's words, in the order of Code::PROBLEMS and Code::STATES.
+    let [
+        choose,
+        not_a_date,
+        not_in_force,
+        outside,
+        bad,
+        done_not_a_date,
+    ] = Code::PROBLEMS.map(problem_number);
+    let [not_started, pending, today, overdue, on_time, late] = Code::STATES.map(state_number);
     [
         // The rule's row in the rules table; 0 for a label none of them has.
         (
@@ -445,11 +466,11 @@ fn row_formulas(words: &WorkbookWords, row: u32) -> [(u16, String); 9] {
         (
             PROBLEM,
             format!(
-                "=IF({at}=\"\",\"\",IF({at}=0,1,IF(NOT(ISNUMBER({event})),2,\
-                 IF({event}<INDEX({RULE_IN_FORCE_NAME},{at}),3,\
-                 IF(AND({done}<>\"\",NOT(ISNUMBER({done}))),6,\
-                 IF(OR({days}=\"\",AND(ISNUMBER({adjustment}),{adjustment}<={event})),5,\
-                 IF(OR({own}=\"\",{own}>{TO_NAME}),4,0)))))))"
+                "=IF({at}=\"\",\"\",IF({at}=0,{choose},IF(NOT(ISNUMBER({event})),{not_a_date},\
+                 IF({event}<INDEX({RULE_IN_FORCE_NAME},{at}),{not_in_force},\
+                 IF(AND({done}<>\"\",NOT(ISNUMBER({done}))),{done_not_a_date},\
+                 IF(OR({days}=\"\",AND(ISNUMBER({adjustment}),{adjustment}<={event})),{bad},\
+                 IF(OR({own}=\"\",{own}>{TO_NAME}),{outside},0)))))))"
             ),
         ),
         // The due date: the agreed one, else the period's own.
@@ -463,13 +484,7 @@ fn row_formulas(words: &WorkbookWords, row: u32) -> [(u16, String); 9] {
             format!(
                 "=IF({problem}=\"\",\"\",IF({problem}>0,{problem},IF(ISNUMBER({done}),\
                  IF({done}<={due},{on_time},{late}),IF(TODAY()<{event},{not_started},\
-                 IF(TODAY()>{due},{overdue},IF(TODAY()={due},{today},{pending}))))))",
-                on_time = Code::CompletedOnTime.number(),
-                late = Code::CompletedLate.number(),
-                not_started = Code::NotStarted.number(),
-                overdue = Code::Overdue.number(),
-                today = Code::DueToday.number(),
-                pending = Code::Pending.number(),
+                 IF(TODAY()>{due},{overdue},IF(TODAY()={due},{today},{pending}))))))"
             ),
         ),
         // Whether the period's own due date depends on a provisional year: from the day after
@@ -590,8 +605,12 @@ fn write_register(
         0,
         REGISTER_ROWS,
         STATUS,
-        &rows(format!("={}={}", cell(STATE, 2), Code::Overdue.number()))?
-            .set_format(&styles.overdue),
+        &rows(format!(
+            "={}={}",
+            cell(STATE, 2),
+            state_number(State::Overdue)
+        ))?
+        .set_format(&styles.overdue),
     )?;
     sheet.add_conditional_format(
         1,
@@ -602,8 +621,8 @@ fn write_register(
             "=AND(OR({state}={pending},{state}={today}),{due}<=WORKDAY.INTL(TODAY(),3,{NO_WEEKEND},{LIST_NAME}))",
             state = cell(STATE, 2),
             due = cell(DUE, 2),
-            pending = Code::Pending.number(),
-            today = Code::DueToday.number(),
+            pending = state_number(State::Pending),
+            today = state_number(State::DueToday),
         ))?
         .set_format(&styles.soon),
     )?;
@@ -620,47 +639,64 @@ fn add_validations(
 ) -> Result<(), WorkbookError> {
     // A reference to the notes' rules table, not a list of strings: Excel holds a list of
     // strings to 255 characters, which a few rules with statutes' names exceed.
-    let rule_choice = DataValidation::new()
-        .allow_list_formula(Formula::new(format!("={RULES_NAME}")))
-        .set_input_title(words.rule_prompt.0)?
-        .set_input_message(words.rule_prompt.1)?
-        .set_error_title(words.rule_prompt.0)?
-        .set_error_message(words.choose_rule)?;
-    sheet.add_data_validation(1, RULE, REGISTER_ROWS, RULE, &rule_choice)?;
-    let event_in_list = DataValidation::new()
-        .allow_date(DataValidationRule::Between(
-            excel_date(input.rest.first_day())?,
-            excel_date(input.rest.last_day())?,
-        ))
-        .set_input_title(words.event_prompt.0)?
-        .set_input_message(words.event_prompt.1)?
-        .set_error_title(words.event_outside.0)?
-        .set_error_message(words.event_outside.1)?
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(1, EVENT, REGISTER_ROWS, EVENT, &event_in_list)?;
+    let rule_choice =
+        DataValidation::new().allow_list_formula(Formula::new(format!("={RULES_NAME}")));
+    let event_in_list = DataValidation::new().allow_date(DataValidationRule::Between(
+        excel_date(input.rest.first_day())?,
+        excel_date(input.rest.last_day())?,
+    ));
     let adjustment = cell(ADJUSTMENT, 2);
     let adjusted = DataValidation::new()
         .allow_custom(Formula::new(format!(
             "=OR({adjustment}=\"\",{adjustment}={},ISNUMBER({adjustment}))",
             literal(words.extend)
         )))
-        .ignore_blank(true)
-        .set_input_title(words.adjustment_prompt.0)?
-        .set_input_message(words.adjustment_prompt.1)?
-        .set_error_title(words.adjustment_prompt.0)?
-        .set_error_message(words.adjustment_prompt.1)?
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(1, ADJUSTMENT, REGISTER_ROWS, ADJUSTMENT, &adjusted)?;
-    let done = DataValidation::new()
-        .allow_date(DataValidationRule::GreaterThanOrEqualTo(excel_date(
-            crate::calendar::FIRST_DAY,
-        )?))
-        .set_input_title(words.completed_prompt.0)?
-        .set_input_message(words.completed_prompt.1)?
-        .set_error_title(words.completed_prompt.0)?
-        .set_error_message(words.completed_not_a_date)?
-        .set_error_style(DataValidationErrorStyle::Warning);
-    sheet.add_data_validation(1, DONE, REGISTER_ROWS, DONE, &done)?;
+        .ignore_blank(true);
+    let done = DataValidation::new().allow_date(DataValidationRule::GreaterThanOrEqualTo(
+        excel_date(crate::calendar::FIRST_DAY)?,
+    ));
+    // (column, check, its prompt, its error message, whether the error only warns)
+    let checks = [
+        (
+            RULE,
+            rule_choice,
+            words.rule_prompt,
+            (words.rule_prompt.0, words.choose_rule),
+            false,
+        ),
+        (
+            EVENT,
+            event_in_list,
+            words.event_prompt,
+            words.event_outside,
+            true,
+        ),
+        (
+            ADJUSTMENT,
+            adjusted,
+            words.adjustment_prompt,
+            words.adjustment_prompt,
+            true,
+        ),
+        (
+            DONE,
+            done,
+            words.completed_prompt,
+            (words.completed_prompt.0, words.completed_not_a_date),
+            true,
+        ),
+    ];
+    for (col, check, prompt, error, warns) in checks {
+        let mut check = check
+            .set_input_title(prompt.0)?
+            .set_input_message(prompt.1)?
+            .set_error_title(error.0)?
+            .set_error_message(error.1)?;
+        if warns {
+            check = check.set_error_style(DataValidationErrorStyle::Warning);
+        }
+        sheet.add_data_validation(1, col, REGISTER_ROWS, col, &check)?;
+    }
     Ok(())
 }
 
@@ -832,7 +868,7 @@ fn write_example(
         .full
         .status
         .as_ref()
-        .map_or(Code::Pending, |s| Code::of(s.state));
+        .map_or(Code::State(State::Pending), |s| Code::State(s.state));
     let boolean = |b: bool| if b { "TRUE" } else { "FALSE" }.to_owned();
     let days = example.rule.amount
         + if example.adjustment == Adjustment::Extended {
@@ -978,7 +1014,7 @@ fn write_notes(
     row += 2;
     sheet.write_string_with_format(row, 0, words.statuses_heading, &styles.heading)?;
     let statuses_first = row + 1;
-    for code in Code::ALL {
+    for code in Code::all() {
         row += 1;
         sheet.write_string(row, 0, code.word(words))?;
     }
@@ -1143,11 +1179,11 @@ mod tests {
         );
         assert_eq!(
             (
-                Code::CompletedOnTime.word(Lang::Zh.says().workbook_words()),
-                Code::CompletedLate.word(Lang::Zh.says().workbook_words()),
-                Code::ALL.iter().map(|c| c.number()).collect::<Vec<_>>(),
+                Code::State(State::CompletedOnTime).word(Lang::Zh.says().workbook_words()),
+                Code::State(State::CompletedLate).word(Lang::Zh.says().workbook_words()),
+                Code::all().map(Code::number).collect::<Vec<_>>(),
             ),
-            ("按期办结", "逾期办结", (1..=12).collect::<Vec<u8>>()),
+            ("按期办结", "逾期办结", (1..=12).collect::<Vec<usize>>()),
             "the table of words is in the order of the numbers"
         );
     }
