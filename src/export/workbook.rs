@@ -964,6 +964,11 @@ fn write_notes(
         sheet.set_column_width(col, width)?;
     }
     sheet.set_formula_result_default("");
+    // Printed as the register is: landscape A4, one page wide (the examples have its columns).
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
     let mut row = 0u32;
     let mut paragraphs = paragraphs.into_iter();
     if let Some(title) = paragraphs.next() {

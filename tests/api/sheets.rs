@@ -518,6 +518,11 @@ async fn the_workbook_speaks_english_when_asked() {
         );
     }
     assert!(
+        parts["xl/worksheets/sheet3.xml"]
+            .contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+        "the notes print so too"
+    );
+    assert!(
         parts["xl/workbook.xml"].contains("'Rest days'!$A$2:$A$122"),
         "121 rest days in 2026, named from row 2"
     );
