@@ -16,7 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use reqwest::{Response, header};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem, content_type, ok_json, spawn_app};
+use crate::helpers::{TestApp, assert_problem, content_type, ok_json, spawn_app, spawn_app_with};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -904,4 +904,29 @@ async fn the_notes_say_where_to_download_it_again_in_a_clerks_words() {
         "the address it was asked on, not a cached one: {other}"
     );
     assert!(vary.contains("Host"), "{vary}");
+}
+
+#[tokio::test]
+async fn a_configured_public_origin_is_the_address_named_and_without_the_page_only_the_workbooks() {
+    // Arrange
+    let app = spawn_app_with(&[
+        ("QIXIAN_PUBLIC_ORIGIN", "https://qixian.kz.example"),
+        ("QIXIAN_PAGE", "off"),
+    ])
+    .await;
+
+    // Act
+    let (parts, strings) = kizilsu_zh(&app).await;
+
+    // Assert
+    let strings = strings.join("\n");
+    assert!(
+        strings.contains(
+            "https://qixian.kz.example/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2027"
+        ),
+        "the public origin, whatever the Host: {strings}"
+    );
+    assert!(!strings.contains("#calendar"), "no page to send people to");
+    assert!(!strings.contains(&app.address), "not the address asked on");
+    assert!(parts.contains_key("xl/worksheets/sheet3.xml"));
 }
