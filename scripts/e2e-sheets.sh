@@ -5,12 +5,17 @@
 #     spreadsheets document it, over /v1/calendars/cn-xj-kizilsu/rest-days with the weekend mask
 #     "0000000", must give /v1/workdays/add's answer for every day of 2026 and 2027 as the start
 #     and 1, 7 and 30 working days (and NETWORKDAYS.INTL /v1/workdays/count's for every month);
+#   - scripts/e2e/sheets_saved.py: the workbooks as downloaded, read with openpyxl before any
+#     recalculation (what Excel's and WPS's protected view shows): every formula cell has its
+#     saved value, and the notes' examples' due dates and statuses are the API's;
 #   - scripts/e2e/sheets_check.py: LibreOffice Calc, headless, with no network (a network
 #     namespace of its own), evaluates a sample of WORKDAY.INTL and NETWORKDAYS.INTL over the list,
-#     and opens /v1/calendars/{id}/workbook.xlsx files, fills in register rows, recalculates, and
-#     every due date and status must be the API's.
+#     downloads the workbook from its bare URL, opens /v1/calendars/{id}/workbook.xlsx files
+#     (colours, filter, page setup; the examples recalculated show their saved values), fills in
+#     register rows (with 办结日期, 延长 and an agreed date too), recalculates, and every due date
+#     and status must be the API's.
 # It installs what is missing from Debian's packages (curl, libreoffice-calc-nogui, python3-uno,
-# util-linux for unshare), listens on loopback only (ports in 18900-18999), bounds every step in
+# util-linux for unshare; openpyxl in a virtual environment under the target directory), listens on loopback only (ports in 18900-18999), bounds every step in
 # time, stops everything it started, and ends with `N passed, M failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +42,16 @@ if ((${#need[@]})); then
     fi
 fi
 PY=/usr/bin/python3
+VENV=${CARGO_TARGET_DIR:-$PWD/target}/e2e-sheets-venv
+if ! "$VENV/bin/python" -c 'import openpyxl' 2>/dev/null; then
+    echo "installing openpyxl in $VENV"
+    if ! { timeout 300 "$PY" -m venv "$VENV" &&
+        timeout 600 "$VENV/bin/pip" install -q openpyxl; } >"$WORK/pip.log" 2>&1; then
+        tail -n 20 "$WORK/pip.log"
+        fail "openpyxl in a virtual environment"
+        finish
+    fi
+fi
 
 echo "== release binary"
 if ! timeout 2400 cargo build --release --locked --quiet; then
@@ -89,6 +104,11 @@ echo "== WORKDAY.INTL of our own over the rest-day list, against /v1/workdays/ad
 timeout 900 "$PY" scripts/e2e/workday_intl.py "$API" 2>"$WORK/intl.err" | tee "$WORK/intl.log"
 add_counts "workday_intl.py" "$WORK/intl.log"
 [ -s "$WORK/intl.err" ] && tail -n 5 "$WORK/intl.err"
+
+echo "== the workbooks as saved, read with openpyxl before any recalculation"
+timeout 300 "$VENV/bin/python" scripts/e2e/sheets_saved.py "$API" 2>"$WORK/saved.err" | tee "$WORK/saved.log"
+add_counts "sheets_saved.py" "$WORK/saved.log"
+[ -s "$WORK/saved.err" ] && tail -n 5 "$WORK/saved.err"
 
 echo "== LibreOffice Calc, headless and offline: the formulas and the workbooks"
 mkdir -p "$WORK/books"

@@ -8,12 +8,15 @@ Run it with Debian's /usr/bin/python3 (the `uno` module of python3-uno is built 
 1. A sample of WORKDAY.INTL and NETWORKDAYS.INTL formulas, typed into a new sheet whose column
    H holds the rest-day list of /v1/calendars/cn-xj-kizilsu/rest-days, must give what
    /v1/workdays/add and /v1/workdays/count give: Calc's own functions, not ours.
-2. Workbooks of /v1/calendars/{id}/workbook.xlsx are opened as files: their example rows must
-   show the API's due dates as opened (Calc computes them on loading), their rest-day sheet
-   must hold the API's list, and after rows are filled in (each rule from 国庆节, the makeup
-   Saturday 2026-10-10, 肉孜节, 古尔邦节, into the estimated 2027, and beyond the list's
-   years) and the sheet recalculated, every due date and status must be the one the API gives
-   (/v1/deadlines with as_of = Calc's TODAY()).
+2. Workbooks of /v1/calendars/{id}/workbook.xlsx are opened as files: the bare URL (no
+   years) downloads; the notes' examples (办结 on time, a date agreed, an extension) hold saved
+   values, and after Calc recalculates every formula cell of them shows the value saved in the
+   file; their rest-day sheet must hold the API's list; and after register rows are filled in
+   (each rule from 国庆节, the makeup Saturday 2026-10-10, 肉孜节, 古尔邦节, into the
+   estimated 2027, and beyond the list's years; rows with 办结日期 on and after the due date,
+   with 延长 and with an agreed date) and the sheet recalculated, every due date and status must
+   be the one the API gives (/v1/deadlines with as_of = Calc's TODAY(), completed_at,
+   extended, agreed_due).
 
 soffice runs with no network at all (in a network namespace of its own, `unshare -n`, where
 the machine allows it; it is reached over a named pipe, which is a file), so the workbook
@@ -32,6 +35,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ElementTree
+import zipfile
 
 import uno  # noqa: F401 (sets up the bridge; must come before the com.sun.star imports)
 from com.sun.star.beans import PropertyValue
@@ -50,8 +55,11 @@ WORDS = {
         "not_started": "尚未起算",
         "due_today": "今日截止",
         "overdue": "已逾期",
+        "completed_on_time": "按期办结",
+        "completed_late": "逾期办结",
         "provisional": "（暂定）",
-        "outside": "超出名单年份，请重新下载名单",
+        "outside": "超出名单年份，请重新下载本表",
+        "extend": "延长",
         "choose": "请从下拉列表中选择规则",
         "not_a_date": "起算日不是日期",
         "sheets": ["期限登记", "休息日", "说明"],
@@ -61,8 +69,11 @@ WORDS = {
         "not_started": "not started",
         "due_today": "due today",
         "overdue": "overdue",
+        "completed_on_time": "done on time",
+        "completed_late": "done late",
         "provisional": " (provisional)",
-        "outside": "outside the list's years: download a newer list",
+        "outside": "outside the list's years: download a newer workbook",
+        "extend": "extended",
         "choose": "choose a rule from the list",
         "not_a_date": "the event date is not a date",
         "sheets": ["Deadlines", "Rest days", "Notes"],
@@ -77,6 +88,12 @@ EVENTS = [
     "2026-09-30", "2026-10-09", "2026-10-10", "2026-03-19", "2026-03-20", "2026-05-26",
     "2026-05-27", "2026-09-01", "2026-12-28", "2027-01-29", "2027-12-28", "2028-01-05",
 ]
+
+# The rules whose 延长 the register counts: an extension in the period's own unit.
+EXTENDED = set()
+# The rules whose due date may be agreed (第五十条).
+AGREED = set()
+
 
 def countable(rule):
     """Whether a list of dates can count `rule` with WORKDAY.INTL: forward, within N days or N
@@ -266,10 +283,11 @@ def today_in_calc(office):
         doc.close(True)
 
 
-def expected_row(api, calendar, rule, event, last_day, first_day, today, words):
-    """The due date (or None) and the status the workbook must show for a row."""
+def expected_row(api, calendar, rule, event, last_day, first_day, today, words, **extra):
+    """The due date (or None) and the status the workbook must show for a row; `extra` is
+    completed_at, extended or agreed_due."""
     answer = api.json("/v1/deadlines", rule=rule, event=event, calendar=calendar,
-                      as_of=today.isoformat(), explain="false")
+                      as_of=today.isoformat(), explain="false", **extra)
     due = datetime.date.fromisoformat(answer["due_date"])
     event_date = datetime.date.fromisoformat(event)
     if not (first_day <= event_date <= last_day) or due > last_day:
@@ -278,6 +296,33 @@ def expected_row(api, calendar, rule, event, last_day, first_day, today, words):
     if answer["provisional"]:
         status += words["provisional"]
     return due, status
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def saved_cells(path, sheet_number):
+    """The formula cells of sheet `sheet_number` (from 1) as saved in the file: reference ->
+    (type, saved value as text)."""
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{sheet_number}.xml"))
+    saved = {}
+    for c in root.iter(MAIN + "c"):
+        if c.find(MAIN + "f") is not None:
+            v = c.find(MAIN + "v")
+            saved[c.get("r")] = (c.get("t", "n"), "" if v is None or v.text is None else v.text)
+    return saved
+
+
+def shows_saved(cell, kind, value):
+    """Whether a Calc cell shows the value a file saved for it."""
+    if cell.getError():
+        return False
+    if kind == "str":
+        return cell.getString() == value
+    if value == "":
+        return cell.getString() == ""
+    return cell.getValue() == float(value)
 
 
 def shown_due(cell):
@@ -315,56 +360,100 @@ def check_workbook(office, api, work_dir, rules, today, calendar, query, lang, r
         report(in_sheet == [d["date"] for d in listing["days"]],
                f"{label}: the rest-day sheet holds the API's {len(listing['days'])} dates")
         register = doc.Sheets.getByIndex(0)
-        # As opened, before any recalculation asked for: the example rows, one per rule, with
-        # their event on 30 September of the first year.
-        example_event = f"{listing['from_year']}-09-30"
-        for i, (rule_id, article) in enumerate(rules, start=2):
-            due, status = expected_row(api, calendar, rule_id, example_event, last_day, first_day,
-                                       today, words)
-            got_rule = register.getCellRangeByName(f"B{i}").getString()
-            got_due = shown_due(register.getCellRangeByName(f"D{i}"))
-            got_status = register.getCellRangeByName(f"E{i}").getString()
-            report(got_rule == article and got_due == due and got_status == status,
-                   f"{label}: as opened, example row {i} ({article} from {example_event}) shows "
-                   f"{due} {status}; got {got_rule} {got_due} {got_status}")
-        # Rows typed in, then a recalculation.
-        # And two events of today's: today itself (pending) and the day 7 working days before
-        # it (a 7-working-day deadline due today).
+        notes = doc.Sheets.getByIndex(2)
+        formats = register.ConditionalFormats.getConditionalFormats()
+        rules_in = [f.getByIndex(i).Formula1 for f in formats for i in range(f.Count)]
+        report(len(formats) == 1 and formats[0].Range.AbsoluteName.endswith("$A$2:$J$501")
+               and rules_in[0] == "$O2=10" and rules_in[1].startswith("AND(OR($O2=8,$O2=9),"),
+               f"{label}: overdue red and due-soon amber over A2:J501: {rules_in}")
+        page = doc.StyleFamilies.getByName("PageStyles").getByName(register.PageStyle)
+        report(page.IsLandscape and page.ScaleToPagesX == 1 and page.ScaleToPagesY == 0
+               and page.Width == 29700 and register.PrintTitleRows
+               and register.TitleRows.StartRow == 0 and register.TitleRows.EndRow == 0,
+               f"{label}: printed landscape on A4 ({page.Width}x{page.Height}), one page wide "
+               f"({page.ScaleToPagesX}x{page.ScaleToPagesY}), the header on every page")
+        unnamed = doc.getPropertyValue("UnnamedDatabaseRanges")
+        report(unnamed.hasByTable(0) and unnamed.getByTable(0).AutoFilter
+               and unnamed.getByTable(0).DataArea.EndColumn == 9,
+               f"{label}: a filter over the register's ten columns")
+        saved = saved_cells(path, 3)
+        examples = sorted({ref for ref in saved if ref.startswith("H")},
+                          key=lambda ref: int(ref[1:]))
+        report(len(examples) >= 3 and all(saved[ref][1] != "" for ref in saved),
+               f"{label}: the notes' {len(examples)} examples have {len(saved)} formula cells, "
+               f"each with its saved value")
+        # Typed rows, from row 2 (the register has no example rows). Every event with the
+        # working rules' three; with the others, every other event in turn, so that each rule
+        # meets half of them and the rows stay within the register's 500. And two events of
+        # today's: today itself (pending) and the day 7 working days before it (a
+        # 7-working-day deadline due today).
         week_ago = api.text("/v1/workdays/add", start=today.isoformat(), days="-7",
                             calendar=calendar, format="text")
-        row = 6
+        row = 2
         filled = []
-        # Every event with the working rules' three; with the others, every other event in turn,
-        # so that each rule meets half of them and the rows stay within the register's 500.
+
+        def type_row(rule_id, article, event, extra):
+            nonlocal row
+            register.getCellRangeByName(f"E{row}").setString(article)
+            register.getCellRangeByName(f"F{row}").setValue(
+                serial(datetime.date.fromisoformat(event)))
+            if "extended" in extra:
+                register.getCellRangeByName(f"G{row}").setString(words["extend"])
+            if "agreed_due" in extra:
+                register.getCellRangeByName(f"G{row}").setValue(
+                    serial(datetime.date.fromisoformat(extra["agreed_due"])))
+            if "completed_at" in extra:
+                register.getCellRangeByName(f"I{row}").setValue(
+                    serial(datetime.date.fromisoformat(extra["completed_at"])))
+            filled.append((row, rule_id, article, event, extra))
+            row += 1
+
         for e, event in enumerate(EVENTS + [today.isoformat(), week_ago]):
             for i, (rule_id, article) in enumerate(rules):
                 if i >= 3 and (i + e) % 2:
                     continue
-                register.getCellRangeByName(f"B{row}").setString(article)
-                register.getCellRangeByName(f"C{row}").setValue(
-                    serial(datetime.date.fromisoformat(event)))
-                filled.append((row, rule_id, article, event))
-                row += 1
-        register.getCellRangeByName(f"B{row}").setString("第一条")
-        register.getCellRangeByName(f"C{row}").setValue(serial(datetime.date(2026, 9, 30)))
-        register.getCellRangeByName(f"B{row + 1}").setString(rules[0][1])
-        register.getCellRangeByName(f"C{row + 1}").setString("2026年9月30日下午")
+                type_row(rule_id, article, event, {})
+        # 办结: on the due date and the day after it; 延长 for a rule with an extension; a date
+        # agreed a week after the period's own due date for the rule that allows one.
+        for rule_id, article in rules[:3]:
+            own = api.json("/v1/deadlines", rule=rule_id, event="2026-09-30", calendar=calendar,
+                           explain="false")
+            due = datetime.date.fromisoformat(own["due_date"])
+            for done in (due, due + datetime.timedelta(days=1)):
+                type_row(rule_id, article, "2026-09-30", {"completed_at": done.isoformat()})
+            if rule_id in AGREED:
+                agreed = (due + datetime.timedelta(days=7)).isoformat()
+                type_row(rule_id, article, "2026-09-30", {"agreed_due": agreed})
+        for rule_id, article in rules:
+            if rule_id in EXTENDED:
+                type_row(rule_id, article, "2026-09-30", {"extended": "true"})
+        register.getCellRangeByName(f"E{row}").setString("第一条")
+        register.getCellRangeByName(f"F{row}").setValue(serial(datetime.date(2026, 9, 30)))
+        register.getCellRangeByName(f"E{row + 1}").setString(rules[0][1])
+        register.getCellRangeByName(f"F{row + 1}").setString("2026年9月30日下午")
         doc.calculateAll()
+        differ = [f"{ref}: saved {value!r}, Calc {notes.getCellRangeByName(ref).getString()!r}"
+                  for ref, (kind, value) in saved.items()
+                  if not shows_saved(notes.getCellRangeByName(ref), kind, value)]
+        report(not differ, f"{label}: recalculated, the examples' formula cells show their saved "
+               f"values" + ("; " + "; ".join(differ[:6]) if differ else ""))
         wrong, seen = [], {}
-        for row_number, rule_id, article, event in filled:
+        for row_number, rule_id, article, event, extra in filled:
             due, status = expected_row(api, calendar, rule_id, event, last_day, first_day, today,
-                                       words)
-            got_due = shown_due(register.getCellRangeByName(f"D{row_number}"))
-            got_status = register.getCellRangeByName(f"E{row_number}").getString()
+                                       words, **extra)
+            got_due = shown_due(register.getCellRangeByName(f"H{row_number}"))
+            got_status = register.getCellRangeByName(f"J{row_number}").getString()
             seen[status] = seen.get(status, 0) + 1
             if (got_due, got_status) != (due, status):
                 wrong.append(f"row {row_number} {article} {event}: want {due} {status}, "
                              f"got {got_due} {got_status}")
-        report(not wrong, f"{label}: {len(filled)} typed rows, recalculated, give the API's due "
-               f"dates and statuses {seen}" + ("; " + "; ".join(wrong[:6]) if wrong else ""))
+        done_on_time = [f for f in filled if f[4].get("completed_at")]
+        report(not wrong and seen.get(words["completed_on_time"], 0) > 0,
+               f"{label}: {len(filled)} typed rows ({len(done_on_time)} with 办结日期), "
+               f"recalculated, give the API's due dates and statuses {seen}" + ("; " + "; ".join(wrong[:6]) if wrong else ""))
         for r, want in ((row, words["choose"]), (row + 1, words["not_a_date"])):
-            got_due = shown_due(register.getCellRangeByName(f"D{r}"))
-            got = register.getCellRangeByName(f"E{r}").getString()
+            got_due = shown_due(register.getCellRangeByName(f"H{r}"))
+            got = register.getCellRangeByName(f"J{r}").getString()
             report(got_due is None and got == want, f"{label}: row {r} says {want!r}; got "
                    f"{got_due} {got!r}")
     finally:
@@ -387,10 +476,18 @@ def main(argv):
     print(f"soffice runs {'with no network (' + ' '.join(prefix) + ')' if prefix else 'on the host network (unshare is not allowed here)'}",
           flush=True)
     listed = [r for s in api.json("/v1/rules")["sets"] for r in s["rules"] if countable(r)]
+    EXTENDED.update(r["id"] for r in listed
+                    if (r.get("extension") or {}).get("unit") == r["unit"])
+    AGREED.update(r["id"] for r in listed if r.get("agreed_due"))
     labels = [label(r) for r in listed]
     # Two rules of one article (行政复议法 第四十八条's copy and answer) are told apart by id.
     rules = [(r["id"], lab if labels.count(lab) == 1 else f"{lab} {r['id']}")
              for r, lab in zip(listed, labels)]
+    bare, bare_headers = api.bytes(f"/v1/calendars/{CALENDAR}/workbook.xlsx")
+    this_year = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).year
+    disposition = bare_headers.get("Content-Disposition", "")
+    report(bare.startswith(b"PK") and f"{this_year}-{this_year + 1}.xlsx" in disposition,
+           f"the bare URL downloads this year and the next: {disposition}")
     office = Office(prefix)
     try:
         check_formulas(office, api, report)

@@ -52,14 +52,26 @@ const MANIFEST: &str = include_str!("../../clients/office/manifest.xml");
 /// The origin `manifest.xml` names in the repository (and `make-manifest.py` replaces).
 const PLACEHOLDER: &str = "https://qixian.example.internal:8443";
 
+/// The headers an answer that names the origin asked depends on: a cache must keep one per
+/// origin (the manifest's `Vary`, and the workbook's cache key).
+pub const ORIGIN_HEADERS: [&str; 4] =
+    ["host", "forwarded", "x-forwarded-host", "x-forwarded-proto"];
+
 /// The manifest differs by the origin asked for: a cache must keep one per origin.
-const MANIFEST_VARY: &str = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto";
+pub const MANIFEST_VARY: &str = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto";
 
 /// The add-in as served: its files' validators, and where the manifest's origin comes from.
 /// Built once at start-up.
 pub struct Addin {
     etags: Vec<HeaderValue>,
-    /// `QIXIAN_PUBLIC_ORIGIN`: the origin every manifest names, whatever the request says.
+    origins: Origins,
+}
+
+/// Where the service's own absolute addresses start (the manifest's, the workbook's notes'):
+/// `QIXIAN_PUBLIC_ORIGIN`, else the origin a request was made to.
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    /// `QIXIAN_PUBLIC_ORIGIN`: the origin every answer names, whatever the request says.
     public_origin: Option<String>,
     /// `QIXIAN_TRUSTED_PROXIES`: the peers whose `Forwarded`/`X-Forwarded-*` headers are
     /// believed. From anyone else they are ignored: a client could otherwise have the service
@@ -73,17 +85,32 @@ impl Addin {
     pub fn new(public_origin: Option<String>, trusted_proxies: Vec<IpAddr>) -> Self {
         Addin {
             etags: FILES.iter().map(|f| etag(&hash(&[f.body]))).collect(),
+            origins: Origins::new(public_origin, trusted_proxies),
+        }
+    }
+
+    /// The origin the manifest names for `req`.
+    fn origin(&self, req: &HttpRequest) -> Result<String, ApiError> {
+        self.origins.of(req)
+    }
+}
+
+impl Origins {
+    /// `public_origin` when one is given, else the origin asked (through a proxy's headers
+    /// only from `trusted_proxies`).
+    pub fn new(public_origin: Option<String>, trusted_proxies: Vec<IpAddr>) -> Self {
+        Origins {
             public_origin,
             trusted_proxies,
         }
     }
 
-    /// The origin the manifest names for `req`.
+    /// The origin for `req`: `https://host:port`.
     ///
     /// # Errors
     /// [`ApiError::InvalidParameter`] naming the header whose scheme or host is not one of an
     /// http or https origin.
-    fn origin(&self, req: &HttpRequest) -> Result<String, ApiError> {
+    pub fn of(&self, req: &HttpRequest) -> Result<String, ApiError> {
         if let Some(origin) = &self.public_origin {
             return Ok(origin.clone());
         }

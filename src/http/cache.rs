@@ -63,6 +63,8 @@ impl ResponseCache {
 struct Identity {
     etag: HeaderValue,
     cache_key: Option<String>,
+    /// Whether the answer names the address it was asked on: it then varies by it.
+    by_origin: bool,
 }
 
 /// Whether a value names the moment it is asked (`today`, `now`), alone or as a part of it
@@ -121,8 +123,26 @@ fn identify(
     } else {
         0
     };
+    // The address asked on, for the answers that name it: as the request gives it, which
+    // names the same answer whenever it names the same address.
+    let origin = if policy.origin {
+        super::addin::ORIGIN_HEADERS
+            .iter()
+            .map(|name| {
+                req.headers()
+                    .get(*name)
+                    .map_or(&b""[..], |v| v.as_bytes())
+                    .escape_ascii()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        String::new()
+    };
     if !policy.cached {
         let digest = digest(&[
+            origin.as_bytes(),
             version.as_bytes(),
             &generation.to_le_bytes(),
             &day.to_le_bytes(),
@@ -134,19 +154,21 @@ fn identify(
         return Some(Identity {
             etag: etag_of(digest),
             cache_key: None,
+            by_origin: policy.origin,
         });
     }
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
     pairs.sort();
     let query = serde_urlencoded::to_string(&pairs).ok()?;
     let key = format!(
-        "{version}:{generation}:{day}:{lang}:{}?{query}#{}",
+        "{version}:{generation}:{day}:{lang}:{}?{query}#{}@{origin}",
         req.path(),
         String::from_utf8_lossy(accept)
     );
     Some(Identity {
         etag: etag_of(digest(&[key.as_bytes()])),
         cache_key: Some(key),
+        by_origin: policy.origin,
     })
 }
 
@@ -292,7 +314,12 @@ pub async fn cache(
             );
         }
     };
-    let Some(Identity { etag, cache_key }) = identity else {
+    let Some(Identity {
+        etag,
+        cache_key,
+        by_origin,
+    }) = identity
+    else {
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-data-version"), version);
@@ -308,6 +335,12 @@ pub async fn cache(
         );
         if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
             res.headers_mut().insert(header::ETAG, etag.clone());
+            if by_origin {
+                res.headers_mut().append(
+                    header::VARY,
+                    HeaderValue::from_static(super::addin::MANIFEST_VARY),
+                );
+            }
         }
         res
     };

@@ -196,10 +196,12 @@ pub async fn rest_days(
     }
 }
 
-/// `GET /v1/calendars/{id}/workbook.xlsx`: the offline workbook of whole years.
-/// `GET /v1/calendars/{id}/workbook.xlsx`. Ten years take about 33 ms to write and 134 KB,
-/// past the response cache's entry limit: the workbook is written on the blocking pool, two
-/// at a time, so that a stream of them cannot hold the workers (and the probes) up.
+/// `GET /v1/calendars/{id}/workbook.xlsx`: the offline workbook of whole years, this year
+/// and the next when none are asked. Ten years take 153 KB, past the response cache's entry
+/// limit: the workbook is written on the blocking pool, two at a time,
+/// so that a stream of them cannot hold the workers (and the probes) up. Its notes name the
+/// addresses to download it again from: the page's calendar view and its own, on
+/// `QIXIAN_PUBLIC_ORIGIN` or else the origin it was asked on.
 pub async fn workbook(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -209,19 +211,27 @@ pub async fn workbook(
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     render::negotiate(&req, &params)?;
-    let years = years(&params)?;
+    let years = match years(&params) {
+        Err(ApiError::MissingParameter { name: "year" }) => this_year_and_next(),
+        years => years?,
+    };
+    let origin = state.origins.of(&req)?;
+    let page = state.page;
     let id = id.into_inner();
     let (bytes, name) = state
         .exporting
         .run(move || -> Result<_, ApiError> {
             let calendar = data.calendar_at(&id)?;
             let rest = calendar.rest_days(years)?;
+            let address = format!("{origin}{}", workbook_path(calendar.id(), &rest, lang));
+            let page = page.then(|| calendar_view(&origin, calendar.id(), &rest, lang));
             let bytes = export::workbook::workbook(&WorkbookInput {
                 calendar,
                 rest: &rest,
                 rules: data.0.rules(),
                 data_version: data.0.version(),
-                path: &workbook_path(calendar.id(), &rest, lang),
+                address: &address,
+                page: page.as_deref(),
                 lang,
             })
             .map_err(|e| ApiError::Internal(Box::new(e)))?;
@@ -229,6 +239,12 @@ pub async fn workbook(
         })
         .await??;
     Ok(render::xlsx(bytes, &name))
+}
+
+/// This year (Beijing) and the next, within the supported years.
+fn this_year_and_next() -> RangeInclusive<i32> {
+    let year = super::calendars::today().year().min(LAST_DAY.year());
+    year..=(year + 1).min(LAST_DAY.year())
 }
 
 /// The route that gives a fresh copy of the same workbook, in its canonical form.
@@ -239,11 +255,28 @@ fn workbook_path(id: &str, rest: &RestDays<'_>, lang: Lang) -> String {
     } else {
         format!("from_year={from}&to_year={to}")
     };
-    let lang = match lang {
-        Lang::Zh => "",
-        Lang::En => "&lang=en",
-    };
-    format!("/v1/calendars/{id}/workbook.xlsx?{years}{lang}")
+    format!(
+        "/v1/calendars/{id}/workbook.xlsx?{years}{}",
+        lang_pair(lang, '&')
+    )
+}
+
+/// The page's calendar view of the workbook's calendar and first year, as the page writes its
+/// address (`/#calendar?calendar=cn&year=2026`).
+fn calendar_view(origin: &str, id: &str, rest: &RestDays<'_>, lang: Lang) -> String {
+    format!(
+        "{origin}/#calendar?calendar={id}&year={}{}",
+        rest.years.start(),
+        lang_pair(lang, '&')
+    )
+}
+
+/// `lang=en` after `separator` for English; nothing for Chinese, the default.
+fn lang_pair(lang: Lang, separator: char) -> String {
+    match lang {
+        Lang::Zh => String::new(),
+        Lang::En => format!("{separator}lang=en"),
+    }
 }
 
 /// `qixian-cn-xj-kizilsu-2026-2027.xlsx`: the calendar and the years (ids are ASCII).

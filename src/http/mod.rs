@@ -63,6 +63,10 @@ pub struct AppState {
     compiling: offload::Gate,
     /// Exports (the workbook) built off the workers, a few at a time.
     exporting: offload::Gate,
+    /// Where the service's absolute addresses start (the workbook's notes name them).
+    origins: addin::Origins,
+    /// Whether the page is served (the workbook's notes then send people to it).
+    page: bool,
 }
 
 impl AppState {
@@ -90,6 +94,11 @@ impl AppState {
             // One: a compilation takes a whole core for 13 ms, and the pod has half of one.
             compiling: offload::Gate::new(crate::text::Heavy::Compile, 1),
             exporting: offload::Gate::new(crate::text::Heavy::Export, 2),
+            origins: addin::Origins::new(
+                config.public_origin.clone(),
+                config.trusted_proxies.clone(),
+            ),
+            page: config.page,
         }
     }
 

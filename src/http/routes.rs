@@ -117,6 +117,9 @@ pub struct Policy {
     /// the data changing: only these depend on the status generation, so that an idle feed
     /// poll does not throw away every other cached answer and ETag.
     pub status: bool,
+    /// Whether it names the address it was asked on (the workbook's notes do): the `Host` and
+    /// a proxy's forwarding headers are then part of the cache key and the ETag.
+    pub origin: bool,
 }
 
 /// A route: its path, what each method takes, and its answers' policy. HEAD is answered
@@ -138,6 +141,7 @@ const PLAIN: Policy = Policy {
     cached: false,
     clock: Clock::Never,
     status: false,
+    origin: false,
 };
 
 impl Endpoint {
@@ -156,6 +160,12 @@ impl Endpoint {
     /// Its answers show the feed's, the operator's or the rules' status.
     const fn status(mut self) -> Self {
         self.policy.status = true;
+        self
+    }
+
+    /// Its answers name the address they were asked on.
+    const fn by_origin(mut self) -> Self {
+        self.policy.origin = true;
         self
     }
 
@@ -256,7 +266,10 @@ pub const CALENDAR_WORKBOOK: Endpoint = get(
         fields: &[],
     },
 )
-.cached();
+.cached()
+// Without years, this year and the next.
+.clock(Clock::Today)
+.by_origin();
 /// `GET /v1/days`.
 pub const DAYS: Endpoint = get(
     "/v1/days",

@@ -1102,59 +1102,78 @@ impl Catalogue for En {
     }
 
     fn workbook_title(&self, (name, id): (&str, &str)) -> String {
-        format!("Rest days and deadline register: {name} ({id})")
+        format!("Register of documents and deadlines: {name} ({id})")
     }
 
     fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
         let (from, to) = facts.years;
-        let list = facts.list_name;
         let span = if from == to {
             from.to_string()
         } else {
             format!("{from} to {to}")
         };
+        let (extended, agreed) = facts.adjustable;
+        let mut adjust = Vec::new();
+        if !extended.is_empty() {
+            adjust.push(format!(
+                "where the period is extended with approval, type \"extended\": the due date is counted with the longest extension the law allows ({})",
+                extended.join("; ")
+            ));
+        }
+        if !agreed.is_empty() {
+            adjust.push(format!(
+                "where a reply date was agreed with the host department ({}), type that date: it is the due date",
+                agreed.join(", ")
+            ));
+        }
+        let adjust = if adjust.is_empty() {
+            "Extended/agreed: none of this workbook's rules can be extended or agreed; leave it empty.".to_owned()
+        } else {
+            format!(
+                "Extended/agreed: {}; for the other rules leave it empty.",
+                adjust.join("; ")
+            )
+        };
         let estimated = match facts.estimated_years {
-            [] => "The holiday notices of every year of the list are published.".to_owned(),
+            [] => "This system holds the holiday notices of every year of the list.".to_owned(),
             years => format!(
-                "The holiday notices of {} are not yet published: their days off are estimated, their makeup working days unknown, and any of their days may still change; a status whose due date depends on them says (provisional).",
-                years
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{}. Their holidays are estimated, and a status whose due date depends on them says (provisional). {}.",
+                self.unrecorded_notices(years),
+                self.provisional_note()
             ),
+        };
+        let page = match facts.page {
+            Some(page) => {
+                format!("from the Calendar view of this system's page ({page}), or directly from ")
+            }
+            None => "from ".to_owned(),
         };
         vec![
             self.workbook_title(facts.calendar),
-            "This workbook needs no network: the due dates come from its formulas and the list on the rest-day sheet, without asking the qixian service and without WEBSERVICE.".to_owned(),
-            format!(
-                "The list covers {span} ({from}-01-01 to {to}-12-31) and holds every day offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. The list's range is named {list}."
-            ),
-            format!(
-                "Data version: {} (the x-data-version of qixian's answer when it was downloaded).",
-                facts.data_version
-            ),
+            "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.".to_owned(),
+            adjust,
+            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).".to_owned(),
+            "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.".to_owned(),
             estimated,
             format!(
-                "The list is a snapshot taken when it was downloaded and never updates itself. Download the workbook again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, or when event dates near the end of {to}: GET {}",
-                facts.path
+                "The rest-day list is a snapshot taken when the workbook was downloaded and never updates itself. Download it again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, when event dates near the end of {to}, or when a status says the list does not cover it: {page}{}. Then copy the rows in use into the new workbook.",
+                facts.address
             ),
             format!(
-                "Within N working days: =WORKDAY.INTL(event, N, \"0000000\", {list}). The weekend argument \"0000000\" says that no day of the week is a fixed day of rest: every rest day comes from the list {list}, so days off are skipped and makeup Saturdays and Sundays count. The event's own day does not count (Civil Code, article 201)."
+                "Due dates are counted on the list on the Rest days sheet, which holds every day of {span} offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. Within N working days skips every day of the list; within N days moves a last day that is a rest day to the next working day (Civil Code, article 203). The event's own day does not count (article 201). When the event or the due date falls outside the list's years, the due date is left empty."
             ),
-            format!(
-                "Within N days: =WORKDAY.INTL(event+N-1, 1, \"0000000\", {list}). The period's last day is the N-th day after the event and moves to the next working day when it is a rest day (Civil Code, article 203): from day N-1, the next working day is day N when day N is worked, else the first working day after it. WORKDAY.INTL(event+N, 0, …) would be wrong: with 0 days the function gives the date back unchanged, even on a day off."
-            ),
-            format!(
-                "Other sheets can use the list too: =WORKDAY.INTL(A2, 7, \"0000000\", {list}) is the date 7 working days later, =NETWORKDAYS.INTL(A2, B2, \"0000000\", {list}) the working days between two dates, both counted."
-            ),
-            "When the event or the due date falls outside the list's years, the due date is left empty and the status asks for a newer list: outside the list the formulas take every day for a working day, so their date could not be trusted.".to_owned(),
         ]
     }
 
-    fn workbook_due_note(&self, list_name: &str) -> String {
+    fn workbook_due_note(&self) -> String {
+        "Counted on the list on the Rest days sheet, offline: within N working days skips the list's days; within N days moves a last day on a rest day to the next working day. See the notes sheet.".to_owned()
+    }
+
+    fn unrecorded_notices(&self, years: &[i32]) -> String {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
         format!(
-            "Counted on the list {list_name}, offline. N working days: WORKDAY.INTL(event, N, \"0000000\", {list_name}); N days: WORKDAY.INTL(event+N-1, 1, \"0000000\", {list_name}), a last day on a rest day moving to the next working day. See the notes sheet."
+            "This system does not yet hold the holiday notice of {}; if you have seen the notice, tell this system's administrator so that it is added",
+            years.join(", ")
         )
     }
 }
@@ -1163,46 +1182,83 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     register_sheet: "Deadlines",
     rest_sheet: "Rest days",
     notes_sheet: "Notes",
-    register_headers: ["Document", "Rule", "Event date", "Due date", "Status"],
+    register_headers: [
+        "Document",
+        "Subject",
+        "Sender",
+        "Handler",
+        "Rule",
+        "Event date",
+        "Extended/agreed",
+        "Due date",
+        "Completed",
+        "Status",
+    ],
+    helper_headers: [
+        "(helper) rule's row",
+        "(helper) length",
+        "(helper) own due date",
+        "(helper) problem",
+        "(helper) status number",
+        "(helper) own provisional",
+        "(helper) provisional",
+    ],
     rest_headers: ["Date", "Kind", "Name", "Estimated"],
     weekend: "weekend",
     day_off: "day off",
     estimated: "estimated",
+    extend: "extended",
     overdue: "overdue",
     due_today: "due today",
     pending: "pending",
     not_started: "not started",
+    completed_on_time: "done on time",
+    completed_late: "done late",
     provisional: " (provisional)",
     choose_rule: "choose a rule from the list",
     not_a_date: "the event date is not a date",
-    not_in_force: "the event is before the rule's current text came into force: ask the service",
-    outside_list: "outside the list's years: download a newer list",
-    example: "(example)",
+    not_in_force: "the event is before the rule's current text came into force: use the page",
+    outside_list: "outside the list's years: download a newer workbook",
+    bad_adjustment: "extended/agreed does not apply to this rule",
+    completed_not_a_date: "the completion date is not a date",
+    example: "Example ",
+    examples_heading: "Examples (type rows like these on the Deadlines sheet; the due date and the status follow)",
+    statuses_heading: "What the Status column may say",
     rule_prompt: (
         "Rule",
-        "Choose the article the deadline comes from; the notes sheet gives each one's period and formula.",
+        "Choose the article the deadline comes from; the notes sheet gives each one's period.",
     ),
     event_prompt: (
         "Event date",
-        "The day the period runs from (not counted itself), such as the day a meeting ended or a document was issued.",
+        "The day the period runs from (not counted itself), such as the day a document was received or a meeting ended.",
     ),
     event_outside: (
         "Outside the list's years",
         "The event date is not in a year the rest-day list covers, so no due date can be counted. Download a workbook that covers its year.",
     ),
-    years_headers: ["Year", "Holiday notice"],
-    published: "published",
-    estimated_year: "estimated",
+    adjustment_prompt: (
+        "Extended/agreed",
+        "Type \"extended\" where the period is extended with approval, or the reply date agreed with the host department; else leave it empty.",
+    ),
+    completed_prompt: (
+        "Completed",
+        "Once done, type the day it was done: the status then says done on time or done late.",
+    ),
+    years_headers: ["Year", "Holiday notice", "Due dates provisional"],
+    published: "held",
+    estimated_year: "not held, estimated",
+    yes_no_format: "\"yes\";\"yes\";\"no\"",
     rules_headers: [
         "Article",
         "Rule",
         "Period",
-        "Due-date formula",
         "In working days",
         "Length",
-        "Text in force from",
+        "In force from",
+        "Extension",
+        "Agreed date",
     ],
-    covers: ("List starts", "List ends"),
+    covers: ("List from", "List to"),
     data_version: "Data version",
 };
 

@@ -713,8 +713,11 @@ pub trait Catalogue: Sync {
     /// The paragraphs of its notes sheet: what it holds, its data version, when to download it
     /// again, and how its formulas count.
     fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String>;
-    /// The note on the due date's header: how the formula counts, in short.
-    fn workbook_due_note(&self, list_name: &str) -> String;
+    /// The note on the due date's header: how it is counted, in short.
+    fn workbook_due_note(&self) -> String;
+    /// What the system does not hold for `years`: 「本系统尚未收录2027年放假安排通知」, and whom
+    /// to ask. The one wording of it: the workbook says it, and the page and the API may.
+    fn unrecorded_notices(&self, years: &[i32]) -> String;
 }
 
 /// The fixed words of the offline workbook (`/v1/calendars/{id}/workbook.xlsx`). The defined
@@ -727,9 +730,13 @@ pub struct WorkbookWords {
     pub rest_sheet: &'static str,
     /// The notes sheet (`说明`).
     pub notes_sheet: &'static str,
-    /// The register's headers: the document number, the rule, the event date, the due date and
-    /// the status.
-    pub register_headers: [&'static str; 5],
+    /// The register's headers: 文号, 事由, 来文单位, 承办人, 规则, 起算日, 延长/商定, 截止日,
+    /// 办结日期, 状态.
+    pub register_headers: [&'static str; 10],
+    /// The headers of the register's hidden helper columns, which hold the steps of the count
+    /// (the rule's row, its length, the period's own due date, what is wrong, the status's
+    /// number, whether the period's own and the final due date are provisional).
+    pub helper_headers: [&'static str; 7],
     /// The list's headers: the date, its kind, its holiday's name, whether it is estimated.
     pub rest_headers: [&'static str; 4],
     /// A weekend day's kind in the list.
@@ -738,6 +745,8 @@ pub struct WorkbookWords {
     pub day_off: &'static str,
     /// The mark of an estimated day.
     pub estimated: &'static str,
+    /// What the 延长/商定 column takes to extend a period by its statute's extension (`延长`).
+    pub extend: &'static str,
     /// The status of a deadline past its due date.
     pub overdue: &'static str,
     /// … on its due date.
@@ -746,6 +755,10 @@ pub struct WorkbookWords {
     pub pending: &'static str,
     /// … before its event: the period has not begun.
     pub not_started: &'static str,
+    /// … done on or before its due date.
+    pub completed_on_time: &'static str,
+    /// … done after its due date.
+    pub completed_late: &'static str,
     /// Added to a status whose due date depends on an estimated year.
     pub provisional: &'static str,
     /// The status of a row whose rule is none of the list's.
@@ -756,23 +769,40 @@ pub struct WorkbookWords {
     pub not_in_force: &'static str,
     /// The status of a row the list's years do not cover.
     pub outside_list: &'static str,
-    /// The document number of an example row.
+    /// The status of a row whose 延长/商定 the rule does not allow (or that is neither the
+    /// word nor a date after the event).
+    pub bad_adjustment: &'static str,
+    /// The status of a row whose completion date is not a date.
+    pub completed_not_a_date: &'static str,
+    /// The document number of an example row on the notes sheet.
     pub example: &'static str,
+    /// The notes' heading of the examples.
+    pub examples_heading: &'static str,
+    /// The notes' heading of the statuses.
+    pub statuses_heading: &'static str,
     /// The rule column's prompt: title and message.
     pub rule_prompt: (&'static str, &'static str),
     /// The event column's prompt: title and message.
     pub event_prompt: (&'static str, &'static str),
     /// What an event outside the list's years is told: title and message.
     pub event_outside: (&'static str, &'static str),
-    /// The notes' table of years: year, status.
-    pub years_headers: [&'static str; 2],
+    /// The 延长/商定 column's prompt: title and message.
+    pub adjustment_prompt: (&'static str, &'static str),
+    /// The completion column's prompt: title and message.
+    pub completed_prompt: (&'static str, &'static str),
+    /// The notes' table of years: year, its notice, whether dates depending on it are
+    /// provisional.
+    pub years_headers: [&'static str; 3],
     /// A year whose notice is published.
     pub published: &'static str,
     /// A year whose days off are estimated.
     pub estimated_year: &'static str,
-    /// The notes' table of rules: article, rule, period, due-date formula, whether counted
-    /// in working days, length, the day its text came into force.
-    pub rules_headers: [&'static str; 7],
+    /// The number format that shows 1 as yes and 0 as no (`"是";"是";"否"`).
+    pub yes_no_format: &'static str,
+    /// The notes' table of rules: article, rule, period, counted in working days, length,
+    /// the day its text came into force, the extension in the same unit (0: none), whether a
+    /// due date may be agreed.
+    pub rules_headers: [&'static str; 8],
     /// The labels of the first and last day the list covers.
     pub covers: (&'static str, &'static str),
     /// The label of the data version.
@@ -784,27 +814,39 @@ impl WorkbookWords {
     pub fn all(&self) -> Vec<&'static str> {
         let mut all = vec![self.register_sheet, self.rest_sheet, self.notes_sheet];
         all.extend(self.register_headers);
+        all.extend(self.helper_headers);
         all.extend(self.rest_headers);
         all.extend([
             self.weekend,
             self.day_off,
             self.estimated,
+            self.extend,
             self.overdue,
             self.due_today,
             self.pending,
             self.not_started,
+            self.completed_on_time,
+            self.completed_late,
             self.provisional,
             self.choose_rule,
             self.not_a_date,
             self.not_in_force,
             self.outside_list,
+            self.bad_adjustment,
+            self.completed_not_a_date,
             self.example,
+            self.examples_heading,
+            self.statuses_heading,
             self.rule_prompt.0,
             self.rule_prompt.1,
             self.event_prompt.0,
             self.event_prompt.1,
             self.event_outside.0,
             self.event_outside.1,
+            self.adjustment_prompt.0,
+            self.adjustment_prompt.1,
+            self.completed_prompt.0,
+            self.completed_prompt.1,
         ]);
         all.extend(self.years_headers);
         all.extend([self.published, self.estimated_year]);
@@ -823,12 +865,14 @@ pub struct WorkbookFacts<'a> {
     pub years: (i32, i32),
     /// The years whose days off are estimated.
     pub estimated_years: &'a [i32],
-    /// The data version (`x-data-version`) the workbook was made from.
-    pub data_version: &'a str,
-    /// The route, with its query, that gives a fresh copy.
-    pub path: &'a str,
-    /// The defined name of the rest-day list.
-    pub list_name: &'a str,
+    /// Where to download it again: the full address of the page's calendar view, when the
+    /// service serves the page.
+    pub page: Option<&'a str>,
+    /// The full address of a fresh copy of this workbook.
+    pub address: &'a str,
+    /// The rules whose period the 延长/商定 column extends, each with its extension in words
+    /// (`政府信息公开条例第三十三条第二款、第三款：延长20个工作日`), and those whose due date may be agreed.
+    pub adjustable: (&'a [String], &'a [String]),
 }
 
 /// What a deadline's calendar event says about it.

@@ -554,25 +554,28 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.push(says.deadline_category().to_owned());
     texts.extend(says.workbook_words().all().into_iter().map(str::to_owned));
     texts.push(says.workbook_title(("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu")));
+    let extended = ["政府信息公开条例第三十三条第二款、第三款（20个工作日）".to_owned()];
+    let agreed = ["第五十条".to_owned()];
     for estimated_years in [&[][..], &[2027][..], &[2027, 2028][..]] {
         texts.extend(says.workbook_notes(&WorkbookFacts {
             calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
             years: (2026, 2028),
             estimated_years,
-            data_version: "89a8a9744d0c438d",
-            path: "/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2028",
-            list_name: "rest_days",
+            page: Some("https://qixian.kz.example/#calendar?calendar=cn-xj-kizilsu&year=2026"),
+            address: "https://qixian.kz.example/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2028",
+            adjustable: (&extended, &agreed),
         }));
     }
     texts.extend(says.workbook_notes(&WorkbookFacts {
         calendar: ("全国", "cn"),
         years: (2026, 2026),
         estimated_years: &[],
-        data_version: "89a8a9744d0c438d",
-        path: "/v1/calendars/cn/workbook.xlsx?year=2026",
-        list_name: "rest_days",
+        page: None,
+        address: "http://127.0.0.1:8080/v1/calendars/cn/workbook.xlsx?year=2026",
+        adjustable: (&[], &[]),
     }));
-    texts.push(says.workbook_due_note("rest_days"));
+    texts.push(says.unrecorded_notices(&[2027, 2028]));
+    texts.push(says.workbook_due_note());
     texts
 }
 

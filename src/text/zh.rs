@@ -1001,59 +1001,73 @@ impl Catalogue for Zh {
     }
 
     fn workbook_title(&self, (name, id): (&str, &str)) -> String {
-        format!("{name}（{id}）休息日名单与期限登记表")
+        format!("{name}（{id}）办文期限登记台账")
     }
 
     fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
         let (from, to) = facts.years;
-        let list = facts.list_name;
         let span = if from == to {
             format!("{from}年")
         } else {
             format!("{from}年至{to}年")
         };
+        let (extended, agreed) = facts.adjustable;
+        let mut adjust = Vec::new();
+        if !extended.is_empty() {
+            adjust.push(format!(
+                "经批准延长办理期限的，填“延长”，截止日按法定最长的延长期限计算（{}）",
+                extended.join("；")
+            ));
+        }
+        if !agreed.is_empty() {
+            adjust.push(format!(
+                "与主办部门商定回复时限的（{}），填商定的日期，截止日即为该日",
+                agreed.join("、")
+            ));
+        }
+        let adjust = if adjust.is_empty() {
+            "“延长/商定”一栏：本表的规则都不能延长或商定期限，此栏留空。".to_owned()
+        } else {
+            format!("“延长/商定”一栏：{}；其他规则此栏留空。", adjust.join("；"))
+        };
         let estimated = match facts.estimated_years {
-            [] => "名单所含年份的放假通知均已发布。".to_owned(),
+            [] => "名单所含年份的放假安排通知，本系统均已收录。".to_owned(),
             years => format!(
-                "{}年的放假通知尚未发布：其放假日为预估，调休上班日未知，这些年份的日子随时可能变动；截止日依赖这些年份时，状态后标“暂定”。",
-                years
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join("年、")
+                "{}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{}。",
+                self.unrecorded_notices(years),
+                self.provisional_note()
             ),
+        };
+        let page = match facts.page {
+            Some(page) => format!("打开本系统网页的“日历”页（{page}）下载，或直接打开"),
+            None => "打开".to_owned(),
         };
         vec![
             self.workbook_title(facts.calendar),
-            "本工作簿不联网：截止日由本表的公式和“休息日”表中的名单算出，无需连接 qixian 服务，也不使用 WEBSERVICE 函数。".to_owned(),
-            format!(
-                "名单覆盖{span}（{from}-01-01 至 {to}-12-31），列出其中所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。名单的单元格区域名为 {list}。"
-            ),
-            format!(
-                "数据版本：{}（下载时 qixian 答复中的 x-data-version）。",
-                facts.data_version
-            ),
+            "本表是办文期限登记台账：在“期限登记”表中每件文登记一行，填写文号、事由、来文单位、承办人，从下拉列表中选择规则，填写起算日（收文、会议结束等期限起算的日期，当日不计入），截止日和状态自动算出。办结后填写办结日期，状态即改为“按期办结”或“逾期办结”。本表不需要联网。".to_owned(),
+            adjust,
+            "已逾期、尚未办结的行显示为红色；3个工作日内（含当日）到期、尚未办结的行显示为黄色。状态和颜色按电脑上的当天日期判断。打印时可先在“规则”列的筛选中去掉“（空白）”，只打印已登记的行。".to_owned(),
+            "本表不扣除中止、听证、检验、检测、鉴定、专家评审等依法不计算在期限内的时间，也不计算按小时、按月、按年计算的期限和“会前N日”等往前倒数的期限。遇到这些情况，请到本系统网页上计算。".to_owned(),
             estimated,
             format!(
-                "名单是下载时的快照，不会自行更新。国务院、自治区或自治州发布或调整放假安排时，或者起算日临近{to}年年底时，请重新下载本工作簿：GET {}",
-                facts.path
+                "本表中的休息日名单是下载当时的，不会自动更新。以下情况请重新下载：国务院、自治区或自治州发布或调整放假安排后；起算日临近{to}年年底时；状态出现“超出名单年份”时。下载方法：{page}{}。重新下载后，把已登记的行复制到新表中。",
+                facts.address
             ),
             format!(
-                "“N个工作日内”的截止日：=WORKDAY.INTL(起算日, N, \"0000000\", {list})。周末参数 \"0000000\" 表示一周七天都不是固定休息日，休息日全部取自名单 {list}，所以放假日一律跳过，调休上班的星期六、星期日照常计入。起算日当日不计入（民法典第二百零一条）。"
+                "截止日按“休息日”表中的名单计算。名单列出{span}所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。“N个工作日内”的期限跳过名单中的每一天；“N日内”的期限，最后一日遇休息日顺延至其后第一个工作日（《中华人民共和国民法典》第二百零三条）。起算日当日不计入（第二百零一条）。起算日或截止日超出名单年份时，截止日留空。"
             ),
-            format!(
-                "“N日内”的截止日：=WORKDAY.INTL(起算日+N-1, 1, \"0000000\", {list})。期限最后一日是起算日后的第N日，遇休息日顺延至其后第一个工作日（民法典第二百零三条）：从第N-1日起找下一个工作日，第N日上班就是第N日，否则是其后第一个工作日。不能写成 WORKDAY.INTL(起算日+N, 0, …)：天数为0时，该函数原样返回日期，即使那天放假。"
-            ),
-            format!(
-                "其他表格中也可直接使用：=WORKDAY.INTL(A2, 7, \"0000000\", {list}) 为7个工作日后的日期，=NETWORKDAYS.INTL(A2, B2, \"0000000\", {list}) 为两日之间（含两端）的工作日数。"
-            ),
-            "起算日或截止日超出名单年份时，截止日留空，状态提示更新名单：名单以外的日子，公式一律当作工作日，算出的日期不可信。".to_owned(),
         ]
     }
 
-    fn workbook_due_note(&self, list_name: &str) -> String {
+    fn workbook_due_note(&self) -> String {
+        "截止日按“休息日”表中的名单计算，不需要联网：N个工作日内的期限跳过名单中的日子，N日内的期限最后一日遇休息日顺延。详见“说明”表。".to_owned()
+    }
+
+    fn unrecorded_notices(&self, years: &[i32]) -> String {
+        let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
         format!(
-            "按名单 {list_name} 计算，不联网。N个工作日：WORKDAY.INTL(起算日, N, \"0000000\", {list_name})；N日：WORKDAY.INTL(起算日+N-1, 1, \"0000000\", {list_name})，最后一日遇休息日顺延。详见“说明”表。"
+            "本系统尚未收录{}放假安排通知；如已见到正式通知，请告知本系统的管理员收录",
+            years.join("、")
         )
     }
 }
@@ -1062,44 +1076,81 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     register_sheet: "期限登记",
     rest_sheet: "休息日",
     notes_sheet: "说明",
-    register_headers: ["文号", "规则", "起算日", "截止日", "状态"],
+    register_headers: [
+        "文号",
+        "事由",
+        "来文单位",
+        "承办人",
+        "规则",
+        "起算日",
+        "延长/商定",
+        "截止日",
+        "办结日期",
+        "状态",
+    ],
+    helper_headers: [
+        "（计算用）规则序号",
+        "（计算用）期限长度",
+        "（计算用）本期截止日",
+        "（计算用）填写问题",
+        "（计算用）状态序号",
+        "（计算用）本期暂定",
+        "（计算用）暂定",
+    ],
     rest_headers: ["日期", "类型", "名称", "预估"],
     weekend: "周末",
     day_off: "放假",
     estimated: "预估",
+    extend: "延长",
     overdue: "已逾期",
     due_today: "今日截止",
     pending: "未到期",
     not_started: "尚未起算",
+    completed_on_time: "按期办结",
+    completed_late: "逾期办结",
     provisional: "（暂定）",
     choose_rule: "请从下拉列表中选择规则",
     not_a_date: "起算日不是日期",
-    not_in_force: "起算日早于现行条文施行日期，请用本服务计算",
-    outside_list: "超出名单年份，请重新下载名单",
-    example: "（示例）",
+    not_in_force: "起算日早于现行条文施行日期，请到本系统网页上计算",
+    outside_list: "超出名单年份，请重新下载本表",
+    bad_adjustment: "“延长/商定”不适用于本规则",
+    completed_not_a_date: "办结日期不是日期",
+    example: "示例",
+    examples_heading: "填写示例（在“期限登记”表中这样填写，截止日和状态自动算出）",
+    statuses_heading: "“状态”一栏可能显示的内容",
     rule_prompt: (
         "规则",
-        "从列表中选择期限所依据的条款；各条款的期限和公式见“说明”表。",
+        "从列表中选择期限所依据的条款；各条款的期限见“说明”表。",
     ),
     event_prompt: (
         "起算日",
-        "期限起算的日期（当日不计入），如会议结束日、文件印发日。",
+        "期限起算的日期（当日不计入），如收文日、会议结束日、文件印发日。",
     ),
     event_outside: (
         "超出名单年份",
-        "起算日不在休息日名单覆盖的年份内，截止日无法计算。请重新下载覆盖该年份的工作簿。",
+        "起算日不在休息日名单覆盖的年份内，截止日无法计算。请重新下载覆盖该年份的本表。",
     ),
-    years_headers: ["年份", "放假安排"],
-    published: "已发布",
-    estimated_year: "预估",
+    adjustment_prompt: (
+        "延长/商定",
+        "经批准延长期限的，填“延长”；与主办部门商定回复时限的，填商定的日期；其他情况留空。",
+    ),
+    completed_prompt: (
+        "办结日期",
+        "办结后填写办结的日期，状态即显示按期办结或逾期办结。",
+    ),
+    years_headers: ["年份", "放假安排通知", "截止日暂定"],
+    published: "已收录",
+    estimated_year: "未收录，预估",
+    yes_no_format: "\"是\";\"是\";\"否\"",
     rules_headers: [
         "条款",
         "规则",
         "期限",
-        "截止日公式",
         "按工作日计算",
         "期限长度",
         "条文施行日期",
+        "可延长",
+        "可商定",
     ],
     covers: ("名单起始日", "名单截止日"),
     data_version: "数据版本",

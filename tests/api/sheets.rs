@@ -12,11 +12,11 @@
 use std::collections::BTreeSet;
 use std::io::Read as _;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use reqwest::{Response, header};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem, content_type, ok_json, spawn_app};
+use crate::helpers::{TestApp, assert_problem, content_type, ok_json, spawn_app, spawn_app_with};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -281,13 +281,20 @@ async fn bad_years_a_bad_calendar_and_a_format_not_offered_are_problems() {
     let app = spawn_app().await;
 
     // Act and assert
+    assert_problem(
+        app.get("/v1/calendars/cn/rest-days").await,
+        400,
+        "missing-parameter",
+        &["year"],
+    )
+    .await;
     for route in ["rest-days", "workbook.xlsx"] {
         let path = |query: &str| format!("/v1/calendars/cn/{route}{query}");
         assert_problem(
-            app.get(&path("")).await,
+            app.get(&path("?from_year=2026")).await,
             400,
             "missing-parameter",
-            &["year"],
+            &["to_year"],
         )
         .await;
         assert_problem(
@@ -397,25 +404,22 @@ async fn the_workbook_names_its_list_and_counts_each_rule_with_workday_intl() {
     let register = &parts["xl/worksheets/sheet1.xml"];
     assert!(
         register.contains(
-            "WORKDAY.INTL($C2,INDEX(rule_amounts,MATCH($B2,rule_articles,0)),\"0000000\",rest_days)"
+            "WORKDAY.INTL($F2,$L2,\"0000000\",rest_days),WORKDAY.INTL($F2+$L2-1,1,\"0000000\",rest_days)"
         ),
-        "N working days, N looked up by the rule's article"
-    );
-    assert!(
-        register.contains(
-            "WORKDAY.INTL($C2+INDEX(rule_amounts,MATCH($B2,rule_articles,0))-1,1,\"0000000\",rest_days)"
-        ),
-        "N days, the last rolled forward"
+        "N working days, or the working day after day N-1, N looked up by the rule's label"
     );
     for name in [
         "rule_articles",
         "rule_working_days",
         "rule_amounts",
         "rule_in_force",
+        "rule_extensions",
+        "rule_agreed",
+        "status_words",
     ] {
         assert!(
             book.contains(&format!("<definedName name=\"{name}\">'说明'!")),
-            "{name} names a column of the notes' rules table: {book}"
+            "{name} names a column of the notes' tables: {book}"
         );
     }
     assert!(
@@ -423,19 +427,11 @@ async fn the_workbook_names_its_list_and_counts_each_rule_with_workday_intl() {
         "no function outside the standard"
     );
     assert!(
-        register.contains("<f>IF(OR($B501=\"\""),
+        register.contains("<f>IF(OR($E501=\"\""),
         "formulas down to row 501"
     );
     let strings = &parts["xl/sharedStrings.xml"];
-    for text in [
-        "文号",
-        "规则",
-        "起算日",
-        "截止日",
-        "状态",
-        "第四十九条",
-        "2027",
-    ] {
+    for text in ["第四十九条", "按期办结", "逾期办结", "2027"] {
         assert!(strings.contains(text), "{text} in the workbook's strings");
     }
     let version = headers["x-data-version"].to_str().unwrap();
@@ -522,16 +518,415 @@ async fn the_workbook_speaks_english_when_asked() {
         );
     }
     assert!(
+        parts["xl/worksheets/sheet3.xml"]
+            .contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+        "the notes print so too"
+    );
+    assert!(
         parts["xl/workbook.xml"].contains("'Rest days'!$A$2:$A$122"),
         "121 rest days in 2026, named from row 2"
     );
     assert!(
-        parts["xl/worksheets/sheet1.xml"].contains("\"overdue\""),
-        "the status formula's words"
+        parts["xl/sharedStrings.xml"].contains("<t>overdue</t>"),
+        "the status's words"
     );
     assert!(parts["xl/sharedStrings.xml"].contains("Due date"));
     assert!(
         parts["xl/sharedStrings.xml"].contains("lang=en"),
         "the path to refresh it"
     );
+}
+
+// ---- the workbook as a register (台账) -------------------------------------------------------
+
+/// A cell of a worksheet part as saved: its formula, if any, and its value (a shared string
+/// resolved), XML entities decoded.
+#[derive(Debug, Default)]
+struct Cell {
+    formula: Option<String>,
+    value: String,
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text between `open`'s end and `close` in `text`, if `open` is in it.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = text.find(open)?;
+    let rest = &text[start..];
+    let body = &rest[rest.find('>')? + 1..];
+    Some(&body[..body.find(close)?])
+}
+
+/// The shared strings of an xlsx, in order.
+fn shared_strings(parts: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    parts["xl/sharedStrings.xml"]
+        .split("<si>")
+        .skip(1)
+        .map(|si| unescape(between(si, "<t", "</t>").unwrap_or_default()))
+        .collect()
+}
+
+/// The cells of a worksheet part, by reference (`H5`).
+fn cells(sheet: &str, strings: &[String]) -> std::collections::BTreeMap<String, Cell> {
+    let mut cells = std::collections::BTreeMap::new();
+    for piece in sheet.split("<c r=\"").skip(1) {
+        let reference = &piece[..piece.find('"').expect("a reference")];
+        let tag_end = piece.find('>').expect("the tag ends");
+        if piece[..tag_end].ends_with('/') {
+            cells.insert(reference.to_owned(), Cell::default());
+            continue;
+        }
+        let body = &piece[tag_end + 1..piece.find("</c>").expect("the cell ends")];
+        let formula = between(body, "<f", "</f>").map(unescape);
+        let raw = between(body, "<v", "</v>")
+            .map(unescape)
+            .unwrap_or_default();
+        let value = if piece[..tag_end].contains("t=\"s\"") {
+            strings[raw.parse::<usize>().expect("a string's index")].clone()
+        } else {
+            raw
+        };
+        cells.insert(reference.to_owned(), Cell { formula, value });
+    }
+    cells
+}
+
+/// A spreadsheet's serial number of a date (days since 1899-12-30).
+fn serial_of(date: NaiveDate) -> String {
+    (date - d("1899-12-30")).num_days().to_string()
+}
+
+#[tokio::test]
+async fn the_bare_workbook_url_gives_this_year_and_the_next() {
+    // Arrange
+    let app = spawn_app().await;
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .year();
+
+    // Act
+    let response = app.get("/v1/calendars/cn-xj-kizilsu/workbook.xlsx").await;
+
+    // Assert
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "no years: this year and the next"
+    );
+    assert_eq!(content_type(&response), XLSX);
+    assert_eq!(
+        response.headers()[header::CONTENT_DISPOSITION],
+        format!(
+            "attachment; filename=\"qixian-cn-xj-kizilsu-{year}-{}.xlsx\"",
+            year + 1
+        )
+        .as_str()
+    );
+}
+
+/// The parts and the shared strings of Kizilsu's Chinese workbook for 2026 and 2027.
+async fn kizilsu_zh(app: &TestApp) -> (std::collections::BTreeMap<String, String>, Vec<String>) {
+    let (bytes, _) = workbook(app, "from_year=2026&to_year=2027&lang=zh").await;
+    let parts = parts(&bytes);
+    let strings = shared_strings(&parts);
+    (parts, strings)
+}
+
+#[tokio::test]
+async fn the_register_has_a_clerks_columns_no_example_rows_colours_a_filter_and_prints_on_a4() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let (parts, strings) = kizilsu_zh(&app).await;
+
+    // Assert
+    let register = &parts["xl/worksheets/sheet1.xml"];
+    let cells = cells(register, &strings);
+    let headers: Vec<&str> = "ABCDEFGHIJ"
+        .chars()
+        .map(|c| cells[&format!("{c}1")].value.as_str())
+        .collect();
+    assert_eq!(
+        headers.join(" "),
+        "文号 事由 来文单位 承办人 规则 起算日 延长/商定 截止日 办结日期 状态"
+    );
+    // No example rows: every row below the header is empty but for its formulas, and every
+    // formula's saved value is the empty string.
+    let mut formulas = 0;
+    for (reference, cell) in &cells {
+        if reference.ends_with('1') && reference.len() == 2 {
+            continue;
+        }
+        match &cell.formula {
+            Some(formula) => {
+                formulas += 1;
+                assert_eq!(cell.value, "", "{reference} ({formula}) is saved empty");
+                assert!(
+                    formula.len() <= 300,
+                    "{reference}: {} characters",
+                    formula.len()
+                );
+            }
+            None => assert_eq!(cell.value, "", "{reference} holds nothing typed"),
+        }
+    }
+    assert_eq!(
+        formulas,
+        500 * 9,
+        "the due date, the status and seven helpers in 500 rows"
+    );
+    assert!(
+        register.contains("<autoFilter ref=\"A1:J501\"/>"),
+        "a filter over the register"
+    );
+    assert!(
+        register.contains(
+            "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+        ),
+        "the header frozen"
+    );
+    // Overdue red, due within three working days amber, over the ten columns.
+    assert!(
+        register.contains("<conditionalFormatting sqref=\"A2:J501\">"),
+        "{register}"
+    );
+    assert!(
+        register.contains("<formula>$O2=10</formula>"),
+        "overdue: the status's number 10"
+    );
+    assert!(
+        register.contains(
+            "<formula>AND(OR($O2=8,$O2=9),$H2&lt;=WORKDAY.INTL(TODAY(),3,\"0000000\",rest_days))</formula>"
+        ),
+        "pending or due today, within three working days"
+    );
+    let styles = &parts["xl/styles.xml"];
+    assert!(
+        styles.contains("FFFFC7CE") && styles.contains("FFFFEB9C"),
+        "red and amber fills"
+    );
+    // Landscape A4, one page wide, the header on every page.
+    assert!(
+        register.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+        "fitted to the page"
+    );
+    assert!(
+        register.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+        "{}",
+        &register[register.find("<pageSetup").unwrap_or(0)..][..120]
+    );
+    assert!(
+        parts["xl/workbook.xml"]
+            .contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">期限登记!$1:$1</definedName>"),
+        "the header repeated: {}",
+        parts["xl/workbook.xml"]
+    );
+    assert!(
+        register.contains("<col min=\"11\" max=\"17\" width=\"0\" hidden=\"1\""),
+        "the seven helper columns K to Q are hidden"
+    );
+}
+
+#[tokio::test]
+async fn the_notes_examples_carry_the_apis_due_dates_and_statuses_as_saved_values() {
+    // Arrange: by hand from holidays/cn/2026.json (10/1–10/7 off, Sat 10/10 worked):
+    // 第五十条's 7 working days from 9/30 end on 10/15; 政府信息公开条例's 20 and 20 more end
+    // on 12/1 (10/8, 10/9, 10/10, then five a week to 11/27 make 38, 11/30 and 12/1).
+    let app = spawn_app().await;
+
+    // Act
+    let (parts, strings) = kizilsu_zh(&app).await;
+
+    // Assert
+    let notes = cells(&parts["xl/worksheets/sheet3.xml"], &strings);
+    let examples: Vec<u32> = (1..400)
+        .filter(|row| {
+            notes
+                .get(&format!("A{row}"))
+                .is_some_and(|c| c.value.starts_with("示例"))
+        })
+        .collect();
+    assert_eq!(examples.len(), 3, "three examples");
+    let value = |column: char, row: u32| {
+        notes
+            .get(&format!("{column}{row}"))
+            .map(|c| c.value.clone())
+            .unwrap_or_default()
+    };
+    let shown: Vec<(String, String, String, String, String, String)> = examples
+        .iter()
+        .map(|&row| {
+            (
+                value('E', row),
+                value('F', row),
+                value('G', row),
+                value('H', row),
+                value('I', row),
+                value('J', row),
+            )
+        })
+        .collect();
+    let s = |date: &str| serial_of(d(date));
+    let expected = [
+        (
+            "第五十条",
+            "countersign-reply",
+            "",
+            "2026-10-15",
+            "2026-10-15",
+            "按期办结",
+        ),
+        (
+            "第五十条",
+            "countersign-reply",
+            "2026-10-22",
+            "2026-10-22",
+            "2026-10-18",
+            "按期办结",
+        ),
+        (
+            "政府信息公开条例第三十三条第二款、第三款",
+            "national/gov-info-reply",
+            "延长",
+            "2026-12-01",
+            "2026-12-02",
+            "逾期办结",
+        ),
+    ];
+    for ((label, rule, adjustment, due, done, status), shown) in expected.iter().zip(&shown) {
+        let adjustment_shown = if adjustment.starts_with("20") {
+            s(adjustment)
+        } else {
+            (*adjustment).to_owned()
+        };
+        assert_eq!(
+            shown,
+            &(
+                (*label).to_owned(),
+                s("2026-09-30"),
+                adjustment_shown,
+                s(due),
+                s(done),
+                (*status).to_owned()
+            ),
+            "{label} {adjustment}"
+        );
+        // The API says the same.
+        let mut query = vec![
+            ("rule", *rule),
+            ("event", "2026-09-30"),
+            ("calendar", "cn-xj-kizilsu"),
+            ("completed_at", *done),
+            ("explain", "false"),
+        ];
+        match *adjustment {
+            "" => {}
+            "延长" => query.push(("extended", "true")),
+            date => query.push(("agreed_due", date)),
+        }
+        let answer = ok_json(app.get_deadline(&query).await).await;
+        assert_eq!(answer["due_date"], *due, "{answer}");
+        let state = if *status == "按期办结" {
+            "completed_on_time"
+        } else {
+            "completed_late"
+        };
+        assert_eq!(answer["status"]["state"], state, "{answer}");
+        assert_eq!(answer["provisional"], false, "{answer}");
+    }
+    for &row in &examples {
+        for column in "HJKLMNOPQ".chars() {
+            let cell = &notes[&format!("{column}{row}")];
+            assert!(
+                cell.formula.is_some() && !cell.value.is_empty(),
+                "{column}{row} is a formula with its value: {cell:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_notes_say_where_to_download_it_again_in_a_clerks_words() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: asked under another name, as a proxy or a DNS name would.
+    let (bytes, _) = workbook(&app, "from_year=2026&to_year=2027&lang=zh").await;
+    let other = app
+        .client
+        .get(format!(
+            "{}/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2027&lang=zh",
+            app.address
+        ))
+        .header(header::HOST, "qixian.kz.example:8443")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(other.status().as_u16(), 200);
+    let vary: Vec<&str> = other
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let vary = vary.join(", ");
+    let other = other.bytes().await.expect("the body").to_vec();
+
+    // Assert
+    let strings = shared_strings(&parts(&bytes)).join("\n");
+    let origin = app.address.clone();
+    for address in [
+        format!("{origin}/#calendar?calendar=cn-xj-kizilsu&year=2026"),
+        format!("{origin}/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2027"),
+    ] {
+        assert!(strings.contains(&address), "{address} in {strings}");
+    }
+    assert!(
+        strings.contains("本系统尚未收录2027年放假安排通知"),
+        "what the system holds, not what the State Council did"
+    );
+    assert!(strings.contains("管理员"), "whom to ask");
+    assert!(strings.contains("暂定："), "what 暂定 means");
+    for code in ["GET ", "rest_days", "x-data-version"] {
+        assert!(!strings.contains(code), "no {code} for a clerk");
+    }
+    let other = shared_strings(&parts(&other)).join("\n");
+    assert!(
+        other.contains("http://qixian.kz.example:8443/#calendar?calendar=cn-xj-kizilsu&year=2026"),
+        "the address it was asked on, not a cached one: {other}"
+    );
+    assert!(vary.contains("Host"), "{vary}");
+}
+
+#[tokio::test]
+async fn a_configured_public_origin_is_the_address_named_and_without_the_page_only_the_workbooks() {
+    // Arrange
+    let app = spawn_app_with(&[
+        ("QIXIAN_PUBLIC_ORIGIN", "https://qixian.kz.example"),
+        ("QIXIAN_PAGE", "off"),
+    ])
+    .await;
+
+    // Act
+    let (parts, strings) = kizilsu_zh(&app).await;
+
+    // Assert
+    let strings = strings.join("\n");
+    assert!(
+        strings.contains(
+            "https://qixian.kz.example/v1/calendars/cn-xj-kizilsu/workbook.xlsx?from_year=2026&to_year=2027"
+        ),
+        "the public origin, whatever the Host: {strings}"
+    );
+    assert!(!strings.contains("#calendar"), "no page to send people to");
+    assert!(!strings.contains(&app.address), "not the address asked on");
+    assert!(parts.contains_key("xl/worksheets/sheet3.xml"));
 }
