@@ -4,14 +4,20 @@
 //! reads each default from it, so a default lives in one place. An invalid value stops start-up
 //! with a message that names the variable.
 
+mod webhook;
+
+pub use webhook::{SecretError, SigningKey, Target};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::store::without_credentials;
-use crate::webhooks::{SigningKey, Target};
+use crate::base::without_credentials;
+
+/// How many versions are kept unless `QIXIAN_HISTORY_MAX` says otherwise.
+pub const DEFAULT_HISTORY_MAX: usize = 50;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -548,7 +554,7 @@ impl Config {
             holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
             rules_dir: given("QIXIAN_RULES_DIR").map(PathBuf::from),
             state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
-            history_max: positive("QIXIAN_HISTORY_MAX", crate::store::DEFAULT_HISTORY_MAX)?,
+            history_max: positive("QIXIAN_HISTORY_MAX", DEFAULT_HISTORY_MAX)?,
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
@@ -616,7 +622,7 @@ fn public_origin(value: &str) -> Option<String> {
     let host = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))?;
-    crate::http::addin::is_host(host).then(|| value.to_owned())
+    crate::base::is_host(host).then(|| value.to_owned())
 }
 
 /// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.

@@ -5,12 +5,14 @@
 
 #![deny(missing_docs)]
 
+pub mod base;
 pub mod calendar;
 pub mod config;
 pub mod deadline;
 pub mod export;
 pub mod feed;
 pub mod http;
+pub mod lang;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -461,7 +461,7 @@ mod tests {
         use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
         use crate::config::Config;
         use crate::http::{AppState, Snapshot};
-        use crate::store::Store;
+        use crate::store::{Store, StoreSettings};
 
         let dir = tempfile::tempdir().expect("a directory");
         let layer = dir.path().join("cn-xj-kizilsu");
@@ -478,10 +478,10 @@ mod tests {
             Store::open(
                 parse_specs(EMBEDDED_SPECS).expect("specs"),
                 DataSet::embedded().expect("data"),
-                Some(dir.path().to_owned()),
-                None,
-                None,
-                None,
+                StoreSettings {
+                    operator_dir: Some(dir.path().to_owned()),
+                    ..StoreSettings::default()
+                },
             )
             .expect("a store"),
         );

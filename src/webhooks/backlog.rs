@@ -15,12 +15,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::base::files::{self, read_bounded, write_new, write_whole};
 
 /// How long a `.sent` mark is kept: a replica that sees a change a day after another replica
 /// told the subscribers of it tells them again (with the same `webhook-id`).
@@ -221,7 +223,7 @@ impl Backlog {
             return Ok(false);
         }
         let sent = path.join(format!("{name}.sent"));
-        if read_small(&sent)
+        if read_bounded(&sent, MAX_KEPT_BYTES)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| t.trim().parse::<u64>().ok())
@@ -230,7 +232,7 @@ impl Backlog {
             return Ok(false);
         }
         let bytes = serde_json::to_vec(kept).map_err(io::Error::other)?;
-        write_whole(&path.join(format!("{name}.json")), &bytes, false)
+        write_new(&path.join(format!("{name}.json")), &bytes)
     }
 
     /// Drops the oldest deliveries waiting (by their event's time; claimed ones are being made
@@ -353,7 +355,7 @@ impl Backlog {
                     scan.backlog += 1;
                 }
                 Entry::Sent(_) => {
-                    let at = read_small(&file)
+                    let at = read_bounded(&file, MAX_KEPT_BYTES)
                         .ok()
                         .and_then(|b| String::from_utf8(b).ok())
                         .and_then(|t| t.trim().parse::<u64>().ok());
@@ -493,18 +495,17 @@ impl Backlog {
                 write_whole(
                     &path.join(format!("{name}.sent")),
                     now_ms.to_string().as_bytes(),
-                    true,
                 )?;
             }
             Settle::Retry(kept) => {
                 let bytes = serde_json::to_vec(&kept).map_err(io::Error::other)?;
-                write_whole(&file.pending, &bytes, true)?;
+                write_whole(&file.pending, &bytes)?;
             }
             Settle::Drop => {}
         }
         fs::remove_file(&file.claimed)?;
         file.settled = true;
-        sync_dir(path)
+        fs::File::open(path)?.sync_all()
     }
 }
 
@@ -515,9 +516,9 @@ enum ReadError {
 }
 
 fn read_kept(file: &Path, name: &str) -> Result<Kept, ReadError> {
-    let bytes = read_small(file).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => ReadError::Gone,
-        _ => ReadError::Bad(e.to_string()),
+    let bytes = read_bounded(file, MAX_KEPT_BYTES).map_err(|e| match e {
+        files::ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => ReadError::Gone,
+        e => ReadError::Bad(e.to_string()),
     })?;
     let kept: Kept = serde_json::from_slice(&bytes).map_err(|e| ReadError::Bad(e.to_string()))?;
     if kept.name() != name {
@@ -540,71 +541,6 @@ fn list(dir: &Path) -> io::Result<Vec<(Entry, PathBuf)>> {
         }
     }
     Ok(files)
-}
-
-/// Reads a small regular file, never more than [`MAX_KEPT_BYTES`].
-fn read_small(path: &Path) -> io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_KEPT_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_KEPT_BYTES {
-        return Err(io::Error::other(format!(
-            "larger than the {MAX_KEPT_BYTES} bytes a delivery may have"
-        )));
-    }
-    Ok(bytes)
-}
-
-/// Writes `bytes` to `path` whole: a temporary file of a name no other replica uses, fsync, then
-/// a rename over `path` (`replace`) or a link that fails when `path` exists — so a crash leaves
-/// the old file or the new one, and two replicas writing the same delivery never clash. Says
-/// whether the file was written (`false`: it existed and `replace` was not asked). A failure
-/// removes the temporary file.
-///
-/// (The store's own durable write uses one temporary name per file, which two replicas writing
-/// the same file at once would share.)
-fn write_whole(path: &Path, bytes: &[u8], replace: bool) -> io::Result<bool> {
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| io::Error::other("a delivery file has no name"))?;
-    let tmp = path.with_file_name(format!("{file_name}.{}.tmp", nonce()));
-    let written = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if replace {
-            fs::rename(&tmp, path)?;
-            return Ok(true);
-        }
-        let linked = match fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            // A file system without links: a rename, when nothing is there.
-            Err(_) if path.exists() => Ok(false),
-            Err(_) => fs::rename(&tmp, path).map(|()| true),
-        };
-        let _ = fs::remove_file(&tmp);
-        linked
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    let written = written?;
-    if let Some(parent) = path.parent() {
-        sync_dir(parent)?;
-    }
-    Ok(written)
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
