@@ -13,6 +13,8 @@ pub mod export;
 pub mod feed;
 pub mod http;
 pub mod lang;
+#[cfg(test)]
+mod layers;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -171,4 +171,4 @@ impl From<CalendarError> for DeadlineError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -601,7 +601,7 @@ pub const BATCH_COLUMNS: [&str; 14] = [
 ];
 
 /// The status columns, present when an item asks for a status.
-pub const STATUS_COLUMNS: [&str; 3] = ["state", "working_days_left", "consequence"];
+pub const STATUS_COLUMNS: [&str; 3] = super::deadlines::STATUS_FIELDS;
 
 /// What a batch answer needs while it is written: the data it started with, and its budget of
 /// explained days.
@@ -813,4 +813,19 @@ pub fn answer<W: Writer>(
 fn names_key(raw: &str, key: &str) -> bool {
     raw.match_indices(key)
         .any(|(at, _)| raw[..at].ends_with('"') && raw[at + key.len()..].starts_with('"'))
+}
+
+/// `POST /v1/deadlines/batch`: every deadline of a batch, in turns, streamed.
+pub async fn deadlines(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    data: Snapshot,
+    params: super::params::Params,
+    payload: web::Payload,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    run(&req, state, &params, payload, |state| {
+        Batch::new(state, data, lang)
+    })
+    .await
 }

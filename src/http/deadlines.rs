@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
-    AppState, DataMark, Snapshot, batch,
+    AppState, DataMark, Snapshot,
     params::Params,
     problem::ApiError,
     render::{self, Format, Negotiated},
@@ -317,7 +317,7 @@ pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Co
 }
 
 /// The fields of a text answer that need `as_of`.
-const STATUS_FIELDS: [&str; 3] = batch::STATUS_COLUMNS;
+pub(super) const STATUS_FIELDS: [&str; 3] = ["state", "working_days_left", "consequence"];
 
 /// One deadline, in the negotiated format.
 fn answer_one(
@@ -388,18 +388,4 @@ pub async fn post(
     let input =
         Input::from_json(&body).map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)))?;
     answer_one(&state, &data, &input, how, lang)
-}
-
-pub async fn batch(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    data: Snapshot,
-    params: Params,
-    payload: web::Payload,
-    lang: Lang,
-) -> Result<HttpResponse, ApiError> {
-    batch::run(&req, state, &params, payload, |state| {
-        batch::Batch::new(state, data, lang)
-    })
-    .await
 }

@@ -11,6 +11,7 @@ pub mod cors;
 mod days;
 mod deadlines;
 mod exports;
+pub mod format;
 mod holidays;
 mod hours;
 mod meta;
@@ -221,7 +222,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
-        .service(resource(&r::BATCH).route(post().to(deadlines::batch)))
+        .service(resource(&r::BATCH).route(post().to(batch::deadlines)))
         .service(resource(&r::RECHECK).route(post().to(changes::recheck)))
         .service(resource(&r::CHANGES).route(get().to(changes::list)))
         .service(resource(&r::DAYS).route(get().to(days::range)))

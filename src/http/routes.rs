@@ -3,7 +3,7 @@
 //! defeat caches); registration in [`super::configure`] takes its paths and methods from here;
 //! and a test holds openapi.yaml to the same table, so the three cannot drift apart.
 
-use super::render::Format;
+use super::format::Format;
 use crate::calendar::Roll;
 use crate::deadline::{Bound, Counting, Cutoff, Direction, Input, Unit};
 

@@ -725,6 +725,8 @@ pub struct DeadlineFacts<'a> {
 }
 
 #[cfg(test)]
+mod tax_tests;
+#[cfg(test)]
 mod tests;
 
 /// A rule's statute as an answer cites it before an article: `行政许可法` for
