@@ -317,7 +317,7 @@ fn cors(origins: &CorsOrigins) -> actix_cors::Cors {
         .expose_headers([
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
-            header::HeaderName::from_static("x-data-version"),
+            http::cache::DATA_VERSION,
         ])
         .max_age(86_400)
 }

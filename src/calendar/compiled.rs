@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::data::{Confidence, DataSet, Origin};
 use super::hours::{DayHours, HoursSource, OfficeHours};
 use super::spec::{CalendarSpec, Notice};
+use crate::base::short_digest;
 
 /// The first day any calendar answers for.
 pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
@@ -265,7 +266,8 @@ pub struct Calendar {
     version: String,
 }
 
-fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
+/// Where `date` is in every day-indexed table: days since [`FIRST_DAY`], or out of range.
+pub(super) fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
     if SUPPORTED.contains(&date) {
         Ok((date - FIRST_DAY).num_days() as usize)
     } else {
@@ -736,7 +738,7 @@ impl CalendarSet {
         for c in &calendars {
             hash.update(c.version.as_bytes());
         }
-        let version = hex(&hash.finalize()[..8]);
+        let version = short_digest(&hash.finalize());
         CalendarSet { calendars, version }
     }
 
@@ -1013,12 +1015,8 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
         texts,
         years,
         hours,
-        version: hex(&hash.finalize()[..8]),
+        version: short_digest(&hash.finalize()),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

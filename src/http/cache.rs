@@ -182,6 +182,10 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
+/// The header that names the data version an answer was made from (exposed to browsers by
+/// the CORS layer).
+pub const DATA_VERSION: header::HeaderName = header::HeaderName::from_static("x-data-version");
+
 /// The data version as a header value (a hex digest, so always a valid one), made once per
 /// worker and version rather than once per request.
 pub(super) fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> HeaderValue {
@@ -235,10 +239,8 @@ pub async fn cache(
         // A change of the data: the version is read after the answer, so that a reload's
         // answer names the version it put in force.
         let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut().insert(
-            header::HeaderName::from_static("x-data-version"),
-            version_header(&state.snapshot()),
-        );
+        res.headers_mut()
+            .insert(DATA_VERSION, version_header(&state.snapshot()));
         return Ok(res);
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
@@ -265,10 +267,7 @@ pub async fn cache(
                 };
                 req.extensions_mut().insert(unkept);
                 let mut res = next.call(req).await?.map_into_boxed_body();
-                res.headers_mut().insert(
-                    header::HeaderName::from_static("x-data-version"),
-                    version_header(&set),
-                );
+                res.headers_mut().insert(DATA_VERSION, version_header(&set));
                 return Ok(res);
             }
         }
@@ -294,18 +293,14 @@ pub async fn cache(
     };
     let Some(Identity { etag, cache_key }) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-data-version"), version);
+        res.headers_mut().insert(DATA_VERSION, version);
         mark_kept(&mut res);
         return Ok(res);
     };
     let with_headers = |mut res: ServiceResponse<BoxBody>| {
         mark_kept(&mut res);
         let headers = res.headers_mut();
-        headers.insert(
-            header::HeaderName::from_static("x-data-version"),
-            version.clone(),
-        );
+        headers.insert(DATA_VERSION, version.clone());
         if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
             res.headers_mut().insert(header::ETAG, etag.clone());
         }
@@ -514,7 +509,7 @@ mod tests {
         let response =
             test::call_service(&app, test::TestRequest::get().uri("/v1/probe").to_request()).await;
 
-        let header = response.headers().get("x-data-version").cloned();
+        let header = response.headers().get(DATA_VERSION).cloned();
         let body = test::read_body(response).await;
         assert_ne!(
             store.in_force().version(),

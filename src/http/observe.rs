@@ -130,7 +130,7 @@ pub async fn observe(
             let mut res = req.into_response(err.response(lang));
             if let Some(version) = version {
                 res.headers_mut()
-                    .insert(header::HeaderName::from_static("x-data-version"), version);
+                    .insert(super::cache::DATA_VERSION, version);
             }
             Ok(res)
         }

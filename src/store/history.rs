@@ -424,10 +424,7 @@ mod tests {
     fn inputs(text: &str) -> Inputs {
         use sha2::{Digest, Sha256};
         let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
-        let sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::base::hex(&Sha256::digest(&bytes));
         Inputs {
             layers: vec![(
                 LayerInput {

@@ -20,7 +20,7 @@ impl InForce {
             .chain_update(rules.version())
             .finalize();
         InForce {
-            version: hex(&digest[..8]),
+            version: crate::base::short_digest(&digest),
             calendars,
             rules,
         }
