@@ -509,7 +509,7 @@ mod tests {
         let response =
             test::call_service(&app, test::TestRequest::get().uri("/v1/probe").to_request()).await;
 
-        let header = response.headers().get(DATA_VERSION).cloned();
+        let header = response.headers().get(super::DATA_VERSION).cloned();
         let body = test::read_body(response).await;
         assert_ne!(
             store.in_force().version(),
