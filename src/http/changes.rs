@@ -105,9 +105,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?.id();
-    let since = params
-        .get("since")?
-        .ok_or(ApiError::MissingParameter { name: "since" })?;
+    let since = params.required("since")?;
     let old = super::offload::kept(&state, since).await?;
     let changes = state.store.changes(&old, &data.0, calendar);
     if how.format == render::Format::Csv {
