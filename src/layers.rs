@@ -3,6 +3,9 @@
 //! module imports only from layers below its own), and no files of a folder import each other
 //! in a circle. The map and the code cannot drift apart: a new module missing from the map, a
 //! name in the map that is no module, or an import that points up fails here.
+//!
+//! It also holds the HTTP layer thin, as DESIGN.md says it is: no request handler or middleware
+//! (an `async fn` under `src/http/`) is longer than [`MAX_HANDLER_LINES`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,6 +14,9 @@ use std::path::{Path, PathBuf};
 /// DESIGN.md. The calendar's files share their types through one another (an error type of
 /// `compiled.rs` in `hours.rs`, a confidence of `data.rs` in `projection.rs`).
 const CIRCULAR_FOLDERS: &[&str] = &["calendar"];
+
+/// The most lines a handler or middleware may take, from its `fn` line to its closing brace.
+const MAX_HANDLER_LINES: usize = 60;
 
 /// A file's module path: `src/store/fed.rs` is `store::fed`, `src/http/params/mod.rs` is
 /// `http::params`, `src/lib.rs` the root (empty).
@@ -318,4 +324,71 @@ fn a_circle_is_found_and_a_chain_is_not() {
     assert!(circles(&edges).is_empty(), "x → y → z is a chain");
     edges.entry(m("a::z")).or_default().insert(m("a::x"));
     assert_eq!(circles(&edges).len(), 1, "z → x closes one circle");
+}
+
+/// Every `async fn` in `text` outside its `#[cfg(test)]` part, as its name and its length in
+/// lines, from the `fn` line to the closing brace at the same indentation.
+fn async_fns(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("#[cfg(test)]"))
+        .collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let indent = &line[..line.len() - code.len()];
+        let signature = [
+            "pub async fn ",
+            "pub(super) async fn ",
+            "pub(crate) async fn ",
+            "async fn ",
+        ]
+        .iter()
+        .find_map(|start| code.strip_prefix(start));
+        let Some(rest) = signature else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        if let Some(end) = lines[i..].iter().position(|l| *l == close) {
+            found.push((name, end + 1));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_handler_or_middleware_is_over_60_lines() {
+    let modules = modules(&manifest().join("src"));
+    let mut long = Vec::new();
+    for (module, path) in modules
+        .iter()
+        .filter(|(m, _)| m.first().is_some_and(|f| f == "http"))
+    {
+        let text = std::fs::read_to_string(path).expect("readable");
+        for (name, lines) in async_fns(&text) {
+            if lines > MAX_HANDLER_LINES {
+                long.push(format!("{}::{name}: {lines} lines", module.join("::")));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "handlers and middleware over {MAX_HANDLER_LINES} lines (the domain is missing a function):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn an_async_fn_is_measured_from_its_fn_line_to_its_closing_brace() {
+    let text = "pub async fn short() {\n    one();\n}\n\nasync fn inner(\n    a: u8,\n) -> u8 {\n    a\n}\n\
+                #[cfg(test)]\nasync fn ignored() {\n}\n";
+    assert_eq!(
+        async_fns(text),
+        [("short".to_owned(), 3), ("inner".to_owned(), 5)],
+        "each async fn's lines, the test part left out"
+    );
 }

@@ -27,7 +27,7 @@ use crate::calendar::diff::count_changed_days;
 use crate::calendar::{Calendar, CalendarSet};
 pub use crate::config::{SecretError, SigningKey, Target};
 use crate::store::InForce;
-use backlog::{Backlog, Kept, Settle};
+use backlog::{Backlog, KeptDelivery, Settle};
 
 /// The one event there is: the data in force changed.
 pub const EVENT_TYPE: &str = "calendar.changed";
@@ -303,7 +303,7 @@ impl Webhooks {
             "the data changed: the webhooks' subscribers will be told"
         );
         for target in &self.targets {
-            let kept = Kept {
+            let kept = KeptDelivery {
                 id: event.id.clone(),
                 target: target.key.clone(),
                 url: target.to_string(),
@@ -408,7 +408,7 @@ impl Webhooks {
     }
 
     /// Counts and logs an attempt's outcome, and says what becomes of the delivery.
-    fn settle(&self, kept: &Kept, outcome: Result<(), Failure>) -> Settle {
+    fn settle(&self, kept: &KeptDelivery, outcome: Result<(), Failure>) -> Settle {
         match outcome {
             Ok(()) => {
                 self.metrics.deliveries.inc();
@@ -444,7 +444,7 @@ impl Webhooks {
     }
 
     /// One attempt: POST the body, signed now.
-    async fn send(&self, kept: &Kept) -> Result<(), Failure> {
+    async fn send(&self, kept: &KeptDelivery) -> Result<(), Failure> {
         let target = self
             .targets
             .iter()
@@ -500,12 +500,12 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// the subscriber `asked` for, whichever is longer, but never later than [`RETRY_FOR`] after its
 /// event (a last attempt then); `None` once that is past.
 fn reschedule(
-    kept: &Kept,
+    kept: &KeptDelivery,
     now_ms: u64,
     base: Duration,
     asked: Option<Duration>,
     jitter: f64,
-) -> Option<Kept> {
+) -> Option<KeptDelivery> {
     let horizon = kept.created_ms.saturating_add(millis(RETRY_FOR));
     if now_ms >= horizon {
         return None;

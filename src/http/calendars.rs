@@ -105,7 +105,7 @@ pub async fn list(
     _: Params,
     lang: Lang,
 ) -> HttpResponse {
-    let set = &data.0;
+    let set = &data.set;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     let awaited = state.store.awaited_notices(today());
     json(

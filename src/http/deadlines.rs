@@ -202,7 +202,7 @@ impl<'a> DeadlineDto<'a> {
         id: Option<&'a str>,
         lang: Lang,
     ) -> Self {
-        let rules = data.0.rules();
+        let rules = data.set.rules();
         let d = deadline;
         let says = lang.says();
         let mut by_zone = BTreeMap::new();
@@ -308,8 +308,8 @@ impl<'a> DeadlineDto<'a> {
 /// What the domain needs from the state and the request to answer a deadline.
 pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Context<'a> {
     Context {
-        calendars: data.0.calendars(),
-        rules: data.0.rules(),
+        calendars: data.set.calendars(),
+        rules: data.set.rules(),
         default_calendar: &state.default_calendar,
         now: Utc::now(),
         explain_by_default: explain,
@@ -338,7 +338,7 @@ fn answer_one(
                 .period
                 .rule
                 .map(|r| {
-                    data.0
+                    data.set
                         .rules()
                         .instrument_on(r, answer.deadline.period.earlier)
                 })

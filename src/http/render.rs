@@ -55,7 +55,13 @@ pub fn negotiate_among(
     // Checked whatever the answer's format, like every other flag.
     let bom = offered.contains(&Format::Csv) && params.flag("bom")?;
     let fields = params.query().fields;
-    let field = match params.get("field")? {
+    // A route without fields does not take `field` (a caller's was refused by name).
+    let given_field = if fields.is_empty() {
+        None
+    } else {
+        params.get("field")?
+    };
+    let field = match given_field {
         None => None,
         Some(name) => Some(
             fields
@@ -445,7 +451,7 @@ pub fn xlsx(bytes: Vec<u8>, filename: &str) -> HttpResponse {
 }
 
 /// An iCalendar answer.
-pub fn ics(feed: &ics::Feed) -> HttpResponse {
+pub fn ics(feed: &ics::IcsFeed) -> HttpResponse {
     negotiated(
         HttpResponse::Ok()
             .content_type("text/calendar; charset=utf-8")

@@ -36,7 +36,7 @@ const MAX_KEPT_BYTES: u64 = 256 * 1024;
 
 /// One delivery to make: an event for one subscriber, and how far its attempts have gone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Kept {
+pub struct KeptDelivery {
     /// The event's `webhook-id` (the same on every replica for the same change).
     pub id: String,
     /// The subscriber's key: a digest of its URL (the URL may carry credentials, which are
@@ -54,7 +54,7 @@ pub struct Kept {
     pub body: String,
 }
 
-impl Kept {
+impl KeptDelivery {
     /// Its name in the directory and in memory: the event and the subscriber.
     pub fn name(&self) -> String {
         format!("{}.{}", self.id, self.target)
@@ -65,7 +65,7 @@ impl Kept {
 /// (the sender stopped mid-attempt), it is put back as it was.
 pub(super) struct Claim {
     /// The delivery, as read when it was claimed.
-    pub kept: Kept,
+    pub kept: KeptDelivery,
     file: Option<ClaimFile>,
 }
 
@@ -88,7 +88,7 @@ pub(super) enum Settle {
     /// The subscriber took it: forget it (and mark it sent).
     Delivered,
     /// Try again, as the new state says.
-    Retry(Kept),
+    Retry(KeptDelivery),
     /// Give it up.
     Drop,
 }
@@ -119,7 +119,7 @@ struct Due {
 /// Where the deliveries are kept.
 pub(super) enum Backlog {
     /// In this process only: lost at a restart.
-    Memory(Mutex<BTreeMap<String, (Kept, bool)>>),
+    Memory(Mutex<BTreeMap<String, (KeptDelivery, bool)>>),
     /// In a directory, shared by the replicas that share it.
     Dir {
         /// `QIXIAN_STATE_DIR/webhooks`.
@@ -189,8 +189,8 @@ impl Backlog {
     }
 
     fn memory(
-        map: &Mutex<BTreeMap<String, (Kept, bool)>>,
-    ) -> std::sync::MutexGuard<'_, BTreeMap<String, (Kept, bool)>> {
+        map: &Mutex<BTreeMap<String, (KeptDelivery, bool)>>,
+    ) -> std::sync::MutexGuard<'_, BTreeMap<String, (KeptDelivery, bool)>> {
         map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -200,7 +200,7 @@ impl Backlog {
     ///
     /// # Errors
     /// When the directory cannot be read or written.
-    pub fn add(&self, kept: &Kept, since_ms: u64) -> io::Result<bool> {
+    pub fn add(&self, kept: &KeptDelivery, since_ms: u64) -> io::Result<bool> {
         let name = kept.name();
         let path = match self {
             Backlog::Memory(map) => {
@@ -213,7 +213,7 @@ impl Backlog {
             }
             Backlog::Dir { path, .. } => path,
         };
-        // Kept or being made already (claimed) first, then the mark of one made: a replica
+        // KeptDelivery or being made already (claimed) first, then the mark of one made: a replica
         // that makes it writes the mark before it lets go of the claim.
         let held = list(path)?.into_iter().any(|(e, _)| match e {
             Entry::Pending(n) | Entry::Claimed { name: n, .. } => n == name,
@@ -515,12 +515,13 @@ enum ReadError {
     Bad(String),
 }
 
-fn read_kept(file: &Path, name: &str) -> Result<Kept, ReadError> {
+fn read_kept(file: &Path, name: &str) -> Result<KeptDelivery, ReadError> {
     let bytes = read_bounded(file, MAX_KEPT_BYTES).map_err(|e| match e {
         files::ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => ReadError::Gone,
         e => ReadError::Bad(e.to_string()),
     })?;
-    let kept: Kept = serde_json::from_slice(&bytes).map_err(|e| ReadError::Bad(e.to_string()))?;
+    let kept: KeptDelivery =
+        serde_json::from_slice(&bytes).map_err(|e| ReadError::Bad(e.to_string()))?;
     if kept.name() != name {
         return Err(ReadError::Bad(format!(
             "it holds the delivery {}, not {name}",
@@ -547,8 +548,8 @@ fn list(dir: &Path) -> io::Result<Vec<(Entry, PathBuf)>> {
 mod tests {
     use super::*;
 
-    fn kept(id: &str, next_attempt_ms: u64) -> Kept {
-        Kept {
+    fn kept(id: &str, next_attempt_ms: u64) -> KeptDelivery {
+        KeptDelivery {
             id: format!("msg_{id}"),
             target: "0123456789abcdef".to_owned(),
             url: "http://127.0.0.1:9/hook".to_owned(),

@@ -45,15 +45,34 @@ mod unit {
             Err(ApiError::MissingParameter { name }) => Some(name),
             _ => None,
         };
-        assert_eq!(missing("days=3"), Some("start"), "start is the table's first required");
-        assert_eq!(missing("start=2026-10-01&calendar=cn"), Some("days"), "days is required too");
-        assert_eq!(missing("start=2026-10-01&days="), None, "an empty value is given: read later");
+        assert_eq!(
+            missing("days=3"),
+            Some("start"),
+            "start is the table's first required"
+        );
+        assert_eq!(
+            missing("start=2026-10-01&calendar=cn"),
+            Some("days"),
+            "days is required too"
+        );
+        assert_eq!(
+            missing("start=2026-10-01&days="),
+            None,
+            "an empty value is given: read later"
+        );
         assert!(
-            matches!(add("days=3&nonsense=1"), Err(ApiError::UnknownParameter { .. })),
+            matches!(
+                add("days=3&nonsense=1"),
+                Err(ApiError::UnknownParameter { .. })
+            ),
             "an unknown name is refused first, as before"
         );
         let params = add("start=2026-10-01&days=3").expect("both given");
-        assert_eq!(params.required_int("days").ok(), Some(3), "read as the integer given");
+        assert_eq!(
+            params.required_int("days").ok(),
+            Some(3),
+            "read as the integer given"
+        );
     }
 
     #[test]
