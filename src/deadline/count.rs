@@ -585,11 +585,11 @@ fn agree<'c>(
 }
 
 /// The estimated days the projection is least sure of, among those the answer depends on.
-fn uncertain_days<'c>(
-    calendar: &'c Calendar,
+fn uncertain_days(
+    calendar: &Calendar,
     provisional: bool,
     depends: (NaiveDate, NaiveDate),
-) -> Result<Vec<(NaiveDate, Option<&'c str>)>, DeadlineError> {
+) -> Result<Vec<(NaiveDate, Option<&str>)>, DeadlineError> {
     if !provisional {
         return Ok(Vec::new());
     }
