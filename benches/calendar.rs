@@ -9,7 +9,7 @@ use qixian::calendar::hours::DayHours;
 use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::calendar::{CalendarSet, DataSet};
 use qixian::deadline::{Direction, Form, Period, Request, RuleBook, Unit, compute};
-use qixian::store::Store;
+use qixian::store::{Store, StoreSettings};
 use qixian::time::{BEIJING, Moment};
 
 fn arithmetic(c: &mut Criterion) {
@@ -83,10 +83,10 @@ fn compilation(c: &mut Criterion) {
     let store = Store::open(
         specs,
         DataSet::embedded().unwrap(),
-        Some(dir.clone()),
-        None,
-        None,
-        None,
+        StoreSettings {
+            operator_dir: Some(dir.clone()),
+            ..StoreSettings::default()
+        },
     )
     .unwrap();
     c.bench_function("reload_with_operator_file", |b| {

@@ -15,7 +15,7 @@ use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use qixian::config::Config;
 use qixian::http::AppState;
 use qixian::startup::{Parts, app};
-use qixian::store::Store;
+use qixian::store::{Store, StoreSettings};
 
 fn requests(c: &mut Criterion) {
     let system = actix_rt::System::new();
@@ -27,10 +27,7 @@ fn requests(c: &mut Criterion) {
         Store::open(
             parse_specs(EMBEDDED_SPECS).expect("specs"),
             DataSet::embedded().expect("data"),
-            None,
-            None,
-            None,
-            None,
+            StoreSettings::default(),
         )
         .expect("a store"),
     );

@@ -4,14 +4,20 @@
 //! reads each default from it, so a default lives in one place. An invalid value stops start-up
 //! with a message that names the variable.
 
+mod webhook;
+
+pub use webhook::{SecretError, SigningKey, Target};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::store::without_credentials;
-use crate::webhooks::{SigningKey, Target};
+use crate::base::without_credentials;
+
+/// How many versions are kept unless `QIXIAN_HISTORY_MAX` says otherwise.
+pub const DEFAULT_HISTORY_MAX: usize = 50;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -383,30 +389,12 @@ impl Config {
     /// assert!(Config::from_lookup(|name| (name == "QIXIAN_ADDR").then(|| "localhost".into())).is_err());
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let given = |name: &str| lookup(name).filter(|v| !v.is_empty());
-        let setting =
-            |name: &'static str| given(name).unwrap_or_else(|| default_of(name).to_owned());
-        let error = |name: &'static str, value: &str, reason: &str| ConfigError {
-            name,
-            value: value.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let number = |name: &'static str, fallback: usize| -> Result<usize, ConfigError> {
-            match given(name) {
-                None => Ok(default_of(name).parse().unwrap_or(fallback)),
-                Some(value) => value
-                    .trim()
-                    .parse::<usize>()
-                    .map_err(|e| error(name, &value, &e.to_string())),
-            }
-        };
-        let positive = |name: &'static str, fallback: usize| -> Result<usize, ConfigError> {
-            match number(name, fallback)? {
-                0 => Err(error(name, "0", "must be at least 1")),
-                n => Ok(n),
-            }
-        };
-        let seconds = |name: &'static str| positive(name, 1).map(|s| Duration::from_secs(s as u64));
+        let env = Env { lookup: &lookup };
+        let given = |name: &str| env.given(name);
+        let setting = |name: &'static str| env.setting(name);
+        let number = |name: &'static str, fallback: usize| env.number(name, fallback);
+        let positive = |name: &'static str, fallback: usize| env.positive(name, fallback);
+        let seconds = |name: &'static str| env.seconds(name);
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
 
         let addr_text = setting("QIXIAN_ADDR");
@@ -417,119 +405,17 @@ impl Config {
                 "expected host:port with an IP address, such as 0.0.0.0:8080",
             )
         })?;
-        let tls = match (given("QIXIAN_TLS_CERT"), given("QIXIAN_TLS_KEY")) {
-            (None, None) => None,
-            (Some(cert), Some(key)) => Some(TlsFiles {
-                cert: PathBuf::from(cert),
-                key: PathBuf::from(key),
-            }),
-            (Some(cert), None) => {
-                return Err(error(
-                    "QIXIAN_TLS_CERT",
-                    &cert,
-                    "QIXIAN_TLS_KEY is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
-                ));
-            }
-            (None, Some(key)) => {
-                return Err(error(
-                    "QIXIAN_TLS_KEY",
-                    &key,
-                    "QIXIAN_TLS_CERT is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
-                ));
-            }
-        };
-        let log_format = match setting("QIXIAN_LOG_FORMAT").as_str() {
-            "text" => LogFormat::Text,
-            "json" => LogFormat::Json,
-            other => return Err(error("QIXIAN_LOG_FORMAT", other, "expected text or json")),
-        };
-        let access_log = match setting("QIXIAN_ACCESS_LOG").as_str() {
-            "all" => AccessLog::All,
-            "errors" => AccessLog::Errors,
-            "off" => AccessLog::Off,
-            other => match other.parse::<f64>() {
-                Ok(share) if (0.0..=1.0).contains(&share) => AccessLog::Sample(share),
-                _ => {
-                    return Err(error(
-                        "QIXIAN_ACCESS_LOG",
-                        other,
-                        "expected all, errors, off, or a fraction from 0 to 1 such as 0.01",
-                    ));
-                }
-            },
-        };
-        let page = match setting("QIXIAN_PAGE").as_str() {
-            "on" => true,
-            "off" => false,
-            other => return Err(error("QIXIAN_PAGE", other, "expected on or off")),
-        };
-        let public_origin = match given("QIXIAN_PUBLIC_ORIGIN") {
-            Some(origin) => Some(public_origin(&origin).ok_or_else(|| {
-                error(
-                    "QIXIAN_PUBLIC_ORIGIN",
-                    &origin,
-                    "expected http:// or https:// and a host[:port], with no path",
-                )
-            })?),
-            None => None,
-        };
-        let mut trusted_proxies = Vec::new();
-        if let Some(list) = given("QIXIAN_TRUSTED_PROXIES") {
-            for ip in list.split(',').map(str::trim).filter(|ip| !ip.is_empty()) {
-                trusted_proxies.push(ip.parse().map_err(|_| {
-                    error(
-                        "QIXIAN_TRUSTED_PROXIES",
-                        &list,
-                        "expected IP addresses separated by commas",
-                    )
-                })?);
-            }
-        }
-        let feed_url = match given("QIXIAN_FEED_URL") {
-            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-                return Err(error(
-                    "QIXIAN_FEED_URL",
-                    &url,
-                    "expected an http:// or https:// base URL",
-                ));
-            }
-            url => url,
-        };
+        // Read in this order: of several unusable settings, the first here is the one named.
+        let tls = tls(&env)?;
+        let log_format = log_format(&env)?;
+        let access_log = access_log(&env)?;
+        let page = page(&env)?;
+        let public_origin = public_origin_of(&env)?;
+        let trusted_proxies = trusted_proxies(&env)?;
+        let feed_url = feed_url(&env)?;
         let webhook_urls = webhook_urls(given("QIXIAN_WEBHOOK_URLS").as_deref())?;
-        let webhook_secret = match given("QIXIAN_WEBHOOK_SECRET") {
-            None if !webhook_urls.is_empty() => {
-                return Err(error(
-                    "QIXIAN_WEBHOOK_SECRET",
-                    "",
-                    "QIXIAN_WEBHOOK_URLS is set, and every event is signed: set a secret, such as whsec_$(openssl rand -base64 32), and give it to the subscribers",
-                ));
-            }
-            None => None,
-            Some(secret) => {
-                let secret = SecretString::from(secret);
-                SigningKey::from_secret(&secret)
-                    .map_err(|e| error("QIXIAN_WEBHOOK_SECRET", "(not shown)", &e.to_string()))?;
-                Some(secret)
-            }
-        };
-        let admin_token = match given("QIXIAN_ADMIN_TOKEN") {
-            None => None,
-            Some(token) if token.trim() != token => {
-                return Err(error(
-                    "QIXIAN_ADMIN_TOKEN",
-                    "(not shown)",
-                    "the token begins or ends with whitespace (a file written with `echo` ends with a newline); remove it",
-                ));
-            }
-            Some(token) if token.len() < 16 => {
-                return Err(error(
-                    "QIXIAN_ADMIN_TOKEN",
-                    "(not shown)",
-                    "the token is shorter than 16 characters; use a long random one (openssl rand -hex 32)",
-                ));
-            }
-            Some(token) => Some(SecretString::from(token)),
-        };
+        let webhook_secret = webhook_secret(&env, &webhook_urls)?;
+        let admin_token = admin_token(&env)?;
         Ok(Config {
             addr,
             tls,
@@ -548,7 +434,7 @@ impl Config {
             holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
             rules_dir: given("QIXIAN_RULES_DIR").map(PathBuf::from),
             state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
-            history_max: positive("QIXIAN_HISTORY_MAX", crate::store::DEFAULT_HISTORY_MAX)?,
+            history_max: positive("QIXIAN_HISTORY_MAX", DEFAULT_HISTORY_MAX)?,
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
@@ -580,6 +466,211 @@ impl Config {
             trusted_proxies,
         })
     }
+}
+
+/// The environment as the settings read it: a value set to the empty string is not set.
+struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Env<'_> {
+    /// The value set, if any.
+    fn given(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).filter(|v| !v.is_empty())
+    }
+
+    /// The value set, else the default in [`SETTINGS`].
+    fn setting(&self, name: &'static str) -> String {
+        self.given(name)
+            .unwrap_or_else(|| default_of(name).to_owned())
+    }
+
+    /// A whole number, else the default in [`SETTINGS`] (`fallback` where that is no number).
+    fn number(&self, name: &'static str, fallback: usize) -> Result<usize, ConfigError> {
+        match self.given(name) {
+            None => Ok(default_of(name).parse().unwrap_or(fallback)),
+            Some(value) => value
+                .trim()
+                .parse::<usize>()
+                .map_err(|e| error(name, &value, &e.to_string())),
+        }
+    }
+
+    /// As [`Env::number`], at least 1.
+    fn positive(&self, name: &'static str, fallback: usize) -> Result<usize, ConfigError> {
+        match self.number(name, fallback)? {
+            0 => Err(error(name, "0", "must be at least 1")),
+            n => Ok(n),
+        }
+    }
+
+    /// A positive number of seconds.
+    fn seconds(&self, name: &'static str) -> Result<Duration, ConfigError> {
+        self.positive(name, 1)
+            .map(|s| Duration::from_secs(s as u64))
+    }
+}
+
+/// The refusal of `name`'s `value`, saying why.
+fn error(name: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError {
+        name,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// `QIXIAN_TLS_CERT` and `QIXIAN_TLS_KEY`: both or neither.
+fn tls(env: &Env<'_>) -> Result<Option<TlsFiles>, ConfigError> {
+    let given = |name: &str| env.given(name);
+    Ok(match (given("QIXIAN_TLS_CERT"), given("QIXIAN_TLS_KEY")) {
+        (None, None) => None,
+        (Some(cert), Some(key)) => Some(TlsFiles {
+            cert: PathBuf::from(cert),
+            key: PathBuf::from(key),
+        }),
+        (Some(cert), None) => {
+            return Err(error(
+                "QIXIAN_TLS_CERT",
+                &cert,
+                "QIXIAN_TLS_KEY is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
+            ));
+        }
+        (None, Some(key)) => {
+            return Err(error(
+                "QIXIAN_TLS_KEY",
+                &key,
+                "QIXIAN_TLS_CERT is not set: HTTPS needs both QIXIAN_TLS_CERT and QIXIAN_TLS_KEY (neither serves plain HTTP)",
+            ));
+        }
+    })
+}
+
+/// `QIXIAN_LOG_FORMAT`.
+fn log_format(env: &Env<'_>) -> Result<LogFormat, ConfigError> {
+    Ok(match env.setting("QIXIAN_LOG_FORMAT").as_str() {
+        "text" => LogFormat::Text,
+        "json" => LogFormat::Json,
+        other => return Err(error("QIXIAN_LOG_FORMAT", other, "expected text or json")),
+    })
+}
+
+/// `QIXIAN_ACCESS_LOG`.
+fn access_log(env: &Env<'_>) -> Result<AccessLog, ConfigError> {
+    Ok(match env.setting("QIXIAN_ACCESS_LOG").as_str() {
+        "all" => AccessLog::All,
+        "errors" => AccessLog::Errors,
+        "off" => AccessLog::Off,
+        other => match other.parse::<f64>() {
+            Ok(share) if (0.0..=1.0).contains(&share) => AccessLog::Sample(share),
+            _ => {
+                return Err(error(
+                    "QIXIAN_ACCESS_LOG",
+                    other,
+                    "expected all, errors, off, or a fraction from 0 to 1 such as 0.01",
+                ));
+            }
+        },
+    })
+}
+
+/// `QIXIAN_PAGE`.
+fn page(env: &Env<'_>) -> Result<bool, ConfigError> {
+    Ok(match env.setting("QIXIAN_PAGE").as_str() {
+        "on" => true,
+        "off" => false,
+        other => return Err(error("QIXIAN_PAGE", other, "expected on or off")),
+    })
+}
+
+/// `QIXIAN_PUBLIC_ORIGIN`, when set.
+fn public_origin_of(env: &Env<'_>) -> Result<Option<String>, ConfigError> {
+    Ok(match env.given("QIXIAN_PUBLIC_ORIGIN") {
+        Some(origin) => Some(public_origin(&origin).ok_or_else(|| {
+            error(
+                "QIXIAN_PUBLIC_ORIGIN",
+                &origin,
+                "expected http:// or https:// and a host[:port], with no path",
+            )
+        })?),
+        None => None,
+    })
+}
+
+/// `QIXIAN_TRUSTED_PROXIES`: IP addresses separated by commas.
+fn trusted_proxies(env: &Env<'_>) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    let mut trusted_proxies = Vec::new();
+    if let Some(list) = env.given("QIXIAN_TRUSTED_PROXIES") {
+        for ip in list.split(',').map(str::trim).filter(|ip| !ip.is_empty()) {
+            trusted_proxies.push(ip.parse().map_err(|_| {
+                error(
+                    "QIXIAN_TRUSTED_PROXIES",
+                    &list,
+                    "expected IP addresses separated by commas",
+                )
+            })?);
+        }
+    }
+    Ok(trusted_proxies)
+}
+
+/// `QIXIAN_FEED_URL`, when set: an http(s) base URL.
+fn feed_url(env: &Env<'_>) -> Result<Option<String>, ConfigError> {
+    Ok(match env.given("QIXIAN_FEED_URL") {
+        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            return Err(error(
+                "QIXIAN_FEED_URL",
+                &url,
+                "expected an http:// or https:// base URL",
+            ));
+        }
+        url => url,
+    })
+}
+
+/// `QIXIAN_WEBHOOK_SECRET`: required with subscribers, checked without being shown.
+fn webhook_secret(
+    env: &Env<'_>,
+    webhook_urls: &[Target],
+) -> Result<Option<SecretString>, ConfigError> {
+    Ok(match env.given("QIXIAN_WEBHOOK_SECRET") {
+        None if !webhook_urls.is_empty() => {
+            return Err(error(
+                "QIXIAN_WEBHOOK_SECRET",
+                "",
+                "QIXIAN_WEBHOOK_URLS is set, and every event is signed: set a secret, such as whsec_$(openssl rand -base64 32), and give it to the subscribers",
+            ));
+        }
+        None => None,
+        Some(secret) => {
+            let secret = SecretString::from(secret);
+            SigningKey::from_secret(&secret)
+                .map_err(|e| error("QIXIAN_WEBHOOK_SECRET", "(not shown)", &e.to_string()))?;
+            Some(secret)
+        }
+    })
+}
+
+/// `QIXIAN_ADMIN_TOKEN`, when set: long, and without whitespace around it.
+fn admin_token(env: &Env<'_>) -> Result<Option<SecretString>, ConfigError> {
+    Ok(match env.given("QIXIAN_ADMIN_TOKEN") {
+        None => None,
+        Some(token) if token.trim() != token => {
+            return Err(error(
+                "QIXIAN_ADMIN_TOKEN",
+                "(not shown)",
+                "the token begins or ends with whitespace (a file written with `echo` ends with a newline); remove it",
+            ));
+        }
+        Some(token) if token.len() < 16 => {
+            return Err(error(
+                "QIXIAN_ADMIN_TOKEN",
+                "(not shown)",
+                "the token is shorter than 16 characters; use a long random one (openssl rand -hex 32)",
+            ));
+        }
+        Some(token) => Some(SecretString::from(token)),
+    })
 }
 
 /// Parses `QIXIAN_WEBHOOK_URLS`: http(s) URLs separated by commas, each once. A URL that is
@@ -616,7 +707,7 @@ fn public_origin(value: &str) -> Option<String> {
     let host = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))?;
-    crate::http::addin::is_host(host).then(|| value.to_owned())
+    crate::base::is_host(host).then(|| value.to_owned())
 }
 
 /// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.

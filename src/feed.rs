@@ -11,8 +11,9 @@ use std::time::Duration;
 use chrono::{Datelike, Utc};
 use reqwest::{StatusCode, header};
 
+use crate::base::{error_chain, without_credentials};
 use crate::calendar::DataError;
-use crate::store::{MAX_FILE_BYTES, Offer, Store, without_credentials};
+use crate::store::{MAX_FILE_BYTES, Offer, Store};
 use crate::time::BEIJING;
 
 /// How the feed is reached.
@@ -254,18 +255,6 @@ fn next_wait(failures: u32, refresh: Duration) -> Duration {
     }
     let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
     FIRST_BACKOFF.saturating_mul(factor).min(refresh)
-}
-
-/// An error and every cause under it, `: `-separated, for the log.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

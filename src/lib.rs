@@ -5,12 +5,16 @@
 
 #![deny(missing_docs)]
 
+pub mod base;
 pub mod calendar;
 pub mod config;
 pub mod deadline;
 pub mod export;
 pub mod feed;
 pub mod http;
+pub mod lang;
+#[cfg(test)]
+mod layers;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -46,7 +46,7 @@ async fn main() -> std::process::ExitCode {
     let app = match Application::build(config) {
         Ok(app) => app,
         Err(err) => {
-            tracing::error!("{}", qixian::http::problem::error_chain(&err));
+            tracing::error!("{}", qixian::base::error_chain(&err));
             return std::process::ExitCode::from(2);
         }
     };

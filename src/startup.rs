@@ -18,7 +18,7 @@ use crate::feed::{Feed, FeedConfig, FeedError};
 use crate::http::cache::cache;
 use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoreSettings};
 use crate::webhooks::{SigningKey, WebhookError, WebhookSettings, Webhooks};
 
 /// Why the application cannot start.
@@ -152,14 +152,16 @@ impl Application {
     pub fn build(config: Config) -> Result<Self, StartupError> {
         let specs = parse_specs(EMBEDDED_SPECS).map_err(StartupError::Specs)?;
         let embedded = DataSet::embedded().map_err(StartupError::Data)?;
-        let store = Arc::new(Store::open_keeping(
+        let store = Arc::new(Store::open(
             specs,
             embedded,
-            config.holidays_dir.clone(),
-            config.state_dir.clone(),
-            config.feed_url.clone(),
-            config.rules_dir.clone(),
-            config.history_max,
+            StoreSettings {
+                operator_dir: config.holidays_dir.clone(),
+                state_dir: config.state_dir.clone(),
+                feed_url: config.feed_url.clone(),
+                rules_dir: config.rules_dir.clone(),
+                history_max: config.history_max,
+            },
         )?);
         store
             .in_force()
@@ -315,7 +317,7 @@ fn cors(origins: &CorsOrigins) -> actix_cors::Cors {
         .expose_headers([
             header::ETAG,
             header::HeaderName::from_static("x-request-id"),
-            header::HeaderName::from_static("x-data-version"),
+            http::cache::DATA_VERSION,
         ])
         .max_age(86_400)
 }

@@ -15,22 +15,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::StreamExt;
-use hmac::{Hmac, Mac};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::base::{error_chain, hex};
 use crate::calendar::diff::count_changed_days;
 use crate::calendar::{Calendar, CalendarSet};
-use crate::feed::error_chain;
-use crate::store::{InForce, hex, without_credentials};
-use backlog::{Backlog, Kept, Settle};
+pub use crate::config::{SecretError, SigningKey, Target};
+use crate::store::InForce;
+use backlog::{Backlog, KeptDelivery, Settle};
 
 /// The one event there is: the data in force changed.
 pub const EVENT_TYPE: &str = "calendar.changed";
@@ -161,137 +158,6 @@ impl Event {
             id: event_id(old.version(), new.version(), at),
             body: serde_json::to_string(&body).expect("a body of strings and numbers serialises"),
         }
-    }
-}
-
-/// Why `QIXIAN_WEBHOOK_SECRET` cannot be used. No message shows the secret.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SecretError {
-    /// Whitespace around it.
-    #[error(
-        "the secret begins or ends with whitespace (a file written with `echo` ends with a newline); remove it"
-    )]
-    Whitespace,
-    /// Not `whsec_…`.
-    #[error(
-        "a Standard Webhooks secret is whsec_ followed by base64, such as whsec_$(openssl rand -base64 32)"
-    )]
-    Prefix,
-    /// The part after `whsec_` is not base64.
-    #[error("the part after whsec_ is not base64 (standard alphabet: A–Z, a–z, 0–9, + and /)")]
-    NotBase64,
-    /// Too short or too long a key.
-    #[error(
-        "the part after whsec_ decodes to {0} bytes; the Standard Webhooks specification asks for 24 to 64 (openssl rand -base64 32 gives 32)"
-    )]
-    Length(usize),
-}
-
-/// The key every event is signed with: the bytes of the base64 after `whsec_`. `Debug` never
-/// shows it.
-#[derive(Debug)]
-pub struct SigningKey(SecretSlice<u8>);
-
-impl SigningKey {
-    /// The key of a Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes).
-    ///
-    /// # Errors
-    /// [`SecretError`] saying what is wrong, without the secret.
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::webhooks::{SecretError, SigningKey};
-    /// let key = |s: &str| SigningKey::from_secret(&s.into());
-    /// assert!(key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_ok());
-    /// assert_eq!(key("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap_err(), SecretError::Prefix);
-    /// assert_eq!(key("whsec_c2hvcnQ=").unwrap_err(), SecretError::Length(5));
-    /// ```
-    pub fn from_secret(secret: &SecretString) -> Result<Self, SecretError> {
-        let text = secret.expose_secret();
-        if text.trim() != text {
-            return Err(SecretError::Whitespace);
-        }
-        let encoded = text.strip_prefix("whsec_").ok_or(SecretError::Prefix)?;
-        let bytes = STANDARD_PAD_INDIFFERENT
-            .decode(encoded)
-            .map_err(|_| SecretError::NotBase64)?;
-        if !(24..=64).contains(&bytes.len()) {
-            return Err(SecretError::Length(bytes.len()));
-        }
-        Ok(SigningKey(bytes.into()))
-    }
-
-    /// The `webhook-signature` of `body` sent with `id` at `timestamp` (Unix seconds):
-    /// `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")).
-    ///
-    /// # Example
-    /// The specification's own example:
-    /// ```
-    /// use qixian::webhooks::SigningKey;
-    /// let key = SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap();
-    /// assert_eq!(
-    ///     key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, r#"{"test": 2432232314}"#),
-    ///     "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-    /// );
-    /// ```
-    pub fn sign(&self, id: &str, timestamp: i64, body: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose_secret())
-            .expect("HMAC takes a key of any length");
-        mac.update(format!("{id}.{timestamp}.").as_bytes());
-        mac.update(body.as_bytes());
-        format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
-    }
-}
-
-/// A subscriber: one URL of `QIXIAN_WEBHOOK_URLS`. Credentials in it are sent (as HTTP basic
-/// authentication), never shown: `Debug` and `Display` leave them out.
-#[derive(Clone)]
-pub struct Target {
-    url: reqwest::Url,
-    key: String,
-}
-
-impl Target {
-    /// The subscriber at `text`, an `http://` or `https://` URL with a host.
-    ///
-    /// # Errors
-    /// Why not, in a few words (never the credentials).
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::webhooks::Target;
-    /// let target = Target::parse("https://user:pw@oa.example/hooks/qixian").unwrap();
-    /// assert_eq!(target.to_string(), "https://oa.example/hooks/qixian");
-    /// assert!(Target::parse("ftp://oa.example/").is_err());
-    /// assert!(Target::parse("oa.example/hooks").is_err());
-    /// ```
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err("expected an http:// or https:// URL".to_owned());
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err("the URL has no host".to_owned());
-        }
-        let key = hex(&Sha256::digest(url.as_str().as_bytes())[..8]);
-        Ok(Target { url, key })
-    }
-
-    /// A digest of the URL: which subscriber a kept delivery is for, without writing the URL.
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&without_credentials(self.url.as_str()))
-    }
-}
-
-impl std::fmt::Debug for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Target").field(&self.to_string()).finish()
     }
 }
 
@@ -437,7 +303,7 @@ impl Webhooks {
             "the data changed: the webhooks' subscribers will be told"
         );
         for target in &self.targets {
-            let kept = Kept {
+            let kept = KeptDelivery {
                 id: event.id.clone(),
                 target: target.key.clone(),
                 url: target.to_string(),
@@ -542,7 +408,7 @@ impl Webhooks {
     }
 
     /// Counts and logs an attempt's outcome, and says what becomes of the delivery.
-    fn settle(&self, kept: &Kept, outcome: Result<(), Failure>) -> Settle {
+    fn settle(&self, kept: &KeptDelivery, outcome: Result<(), Failure>) -> Settle {
         match outcome {
             Ok(()) => {
                 self.metrics.deliveries.inc();
@@ -578,7 +444,7 @@ impl Webhooks {
     }
 
     /// One attempt: POST the body, signed now.
-    async fn send(&self, kept: &Kept) -> Result<(), Failure> {
+    async fn send(&self, kept: &KeptDelivery) -> Result<(), Failure> {
         let target = self
             .targets
             .iter()
@@ -634,12 +500,12 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// the subscriber `asked` for, whichever is longer, but never later than [`RETRY_FOR`] after its
 /// event (a last attempt then); `None` once that is past.
 fn reschedule(
-    kept: &Kept,
+    kept: &KeptDelivery,
     now_ms: u64,
     base: Duration,
     asked: Option<Duration>,
     jitter: f64,
-) -> Option<Kept> {
+) -> Option<KeptDelivery> {
     let horizon = kept.created_ms.saturating_add(millis(RETRY_FOR));
     if now_ms >= horizon {
         return None;

@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::data::{Confidence, DataSet, Origin};
 use super::hours::{DayHours, HoursSource, OfficeHours};
-use super::spec::{CalendarSpec, Notice};
+use super::spec::{CalendarSpec, Notice, Projection};
+use crate::base::short_digest;
 
 /// The first day any calendar answers for.
 pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
@@ -277,7 +278,8 @@ pub struct Calendar {
     version: String,
 }
 
-fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
+/// Where `date` is in every day-indexed table: days since [`FIRST_DAY`], or out of range.
+pub(super) fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
     if SUPPORTED.contains(&date) {
         // The year's first index and the day of the year: chrono's date difference costs a
         // calendar-cycle computation on every call, and every answer makes several.
@@ -814,7 +816,7 @@ impl CalendarSet {
         for c in &calendars {
             hash.update(c.version.as_bytes());
         }
-        let version = hex(&hash.finalize()[..8]);
+        let version = short_digest(&hash.finalize());
         CalendarSet {
             calendars,
             version,
@@ -905,8 +907,44 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
         .rev()
         .find_map(|s| s.weekend.clone())
         .unwrap_or_default();
+    let mut cells = blank_cells(&weekend);
+    let mut texts = Interner::default();
+    let mut hash = Sha256::new();
+    hash.update(spec.id.as_bytes());
+    for (layer_index, layer) in chain.iter().enumerate() {
+        let mut laying = Laying {
+            cells: &mut cells,
+            texts: &mut texts,
+            weekend: &weekend,
+            layer: layer_index as u8,
+        };
+        laying.files(layer, data, &mut hash);
+        if let Some(projection) = layer.projection {
+            laying.projection(layer, projection, data);
+        }
+    }
+    mark_statutory(&mut cells);
+    let years = years_of(chain, data, &mut cells);
+    let (working_before, provisional_before, working_days) = running_counts(&cells);
+    let hours = office_hours(chain, data, &cells, &mut hash);
+    Calendar {
+        spec: spec.clone(),
+        layers: chain.iter().map(|s| s.id.clone()).collect(),
+        cells: cells.into(),
+        working_before: working_before.into(),
+        provisional_before: provisional_before.into(),
+        working_days: working_days.into(),
+        texts: texts.texts,
+        years,
+        hours,
+        version: short_digest(&hash.finalize()),
+    }
+}
+
+/// Every supported day, a working day or a weekend day by the week alone.
+fn blank_cells(weekend: &[Weekday]) -> Vec<Cell> {
     let len = index_of(LAST_DAY).expect("last day is supported") + 1;
-    let mut cells: Vec<Cell> = (0..len)
+    (0..len)
         .map(|i| Cell {
             kind: if weekend.contains(&date_of(i).weekday()) {
                 DayKind::Weekend
@@ -922,27 +960,45 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             source: NONE,
             alternative: NONE,
         })
-        .collect();
+        .collect()
+}
 
-    let mut texts: Vec<Box<str>> = Vec::new();
-    let mut text_ids: HashMap<String, u16> = HashMap::new();
-    let mut intern = |s: &str| -> u16 {
-        if let Some(&id) = text_ids.get(s) {
+/// The names and sources of the days, each kept once and referred to by number.
+#[derive(Default)]
+struct Interner {
+    texts: Vec<Box<str>>,
+    ids: HashMap<String, u16>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u16 {
+        if let Some(&id) = self.ids.get(s) {
             return id;
         }
         // Names and sources number in the dozens; saturating keeps a pathological file from
         // wrapping around into another text.
-        let id = u16::try_from(texts.len()).unwrap_or(NONE - 1).min(NONE - 1);
-        if usize::from(id) == texts.len() {
-            texts.push(s.into());
+        let id = u16::try_from(self.texts.len())
+            .unwrap_or(NONE - 1)
+            .min(NONE - 1);
+        if usize::from(id) == self.texts.len() {
+            self.texts.push(s.into());
         }
-        text_ids.insert(s.to_owned(), id);
+        self.ids.insert(s.to_owned(), id);
         id
-    };
+    }
+}
 
-    let mut hash = Sha256::new();
-    hash.update(spec.id.as_bytes());
-    for (layer_index, layer) in chain.iter().enumerate() {
+/// One layer laid over the days below it: its files' days, then its estimated ones.
+struct Laying<'a> {
+    cells: &'a mut [Cell],
+    texts: &'a mut Interner,
+    weekend: &'a [Weekday],
+    layer: u8,
+}
+
+impl Laying<'_> {
+    /// The days the layer's files list, over what the layers below said.
+    fn files(&mut self, layer: &CalendarSpec, data: &DataSet, hash: &mut Sha256) {
         hash.update(layer.id.as_bytes());
         for (year, layer_year) in data.layer(&layer.id) {
             hash.update(year.to_be_bytes());
@@ -951,24 +1007,25 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 let Ok(i) = index_of(entry.date) else {
                     continue;
                 };
-                let cell = &mut cells[i];
-                let weekend_day = weekend.contains(&entry.date.weekday());
+                let cell = &mut self.cells[i];
+                let weekend_day = self.weekend.contains(&entry.date.weekday());
                 cell.kind = match (entry.is_off_day, weekend_day) {
                     (true, _) => DayKind::Holiday,
                     (false, true) => DayKind::MakeupWorkday,
                     (false, false) => DayKind::Workday,
                 };
-                cell.layer = layer_index as u8;
-                cell.name = intern(&entry.name);
-                cell.source = entry.source.as_deref().map_or(NONE, &mut intern);
+                cell.layer = self.layer;
+                cell.name = self.texts.id(&entry.name);
+                cell.source = entry.source.as_deref().map_or(NONE, |s| self.texts.id(s));
                 cell.confidence = entry.confidence;
                 cell.alternative = NONE;
                 cell.estimated = false;
             }
         }
-        let Some(projection) = layer.projection else {
-            continue;
-        };
+    }
+
+    /// The days the layer's projection estimates for the years it has not published.
+    fn projection(&mut self, layer: &CalendarSpec, projection: Projection, data: &DataSet) {
         for year in FIRST_DAY.year()..=LAST_DAY.year() {
             if layer_published(layer, data, year) {
                 continue;
@@ -978,6 +1035,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             let known = data.get(&layer.id, year);
             let named = |name: &str| known.is_some_and(|f| f.file.names().any(|n| n == name));
             // What the layers above say of a date, as the projection of a region needs it.
+            let cells = &*self.cells;
             let parent = |date: NaiveDate| {
                 let cell = index_of(date).ok().map(|i| &cells[i])?;
                 (cell.layer != u8::MAX).then(|| !cell.kind.is_working())
@@ -993,28 +1051,30 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
                 if listed || named(day.name) {
                     continue;
                 }
-                let weekend_day = weekend.contains(&day.date.weekday());
-                let cell = &mut cells[i];
+                let weekend_day = self.weekend.contains(&day.date.weekday());
+                let cell = &mut self.cells[i];
                 cell.kind = match (day.is_off_day, weekend_day) {
                     (true, _) => DayKind::Holiday,
                     (false, true) => DayKind::MakeupWorkday,
                     (false, false) => DayKind::Workday,
                 };
-                cell.layer = layer_index as u8;
-                cell.name = intern(day.name);
-                cell.source = intern(&day.reason);
+                cell.layer = self.layer;
+                cell.name = self.texts.id(day.name);
+                cell.source = self.texts.id(&day.reason);
                 cell.confidence = Some(day.confidence);
                 cell.alternative = day
                     .alternative
                     .as_ref()
-                    .map_or(NONE, |a| intern(&a.to_chinese()));
+                    .map_or(NONE, |a| self.texts.id(&a.to_chinese()));
                 cell.estimated = true;
             }
         }
     }
+}
 
-    // A day off on a statutory date of the 办法 in force is a statutory holiday, whichever
-    // layer gave it; every other day off is a 调休 rest day or a region's own.
+/// A day off on a statutory date of the 办法 in force is a statutory holiday, whichever
+/// layer gave it; every other day off is a 调休 rest day or a region's own.
+fn mark_statutory(cells: &mut [Cell]) {
     for year in FIRST_DAY.year()..=LAST_DAY.year() {
         for (date, _) in super::projection::statutory(year) {
             if let Ok(i) = index_of(date) {
@@ -1022,7 +1082,11 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             }
         }
     }
+}
 
+/// Each supported year: published when every layer has its notice, else provisional (and
+/// its days marked so), with the files it was compiled from.
+fn years_of(chain: &[&CalendarSpec], data: &DataSet, cells: &mut [Cell]) -> Vec<Year> {
     let mut years = Vec::new();
     for year in FIRST_DAY.year()..=LAST_DAY.year() {
         let awaiting: Vec<String> = chain
@@ -1061,9 +1125,14 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             awaiting,
         });
     }
+    years
+}
 
-    let mut working_before = Vec::with_capacity(len + 1);
-    let mut provisional_before = Vec::with_capacity(len + 1);
+/// The working and provisional days before each day (one more than the days, for the end),
+/// and the index of every working day: what makes every count two lookups.
+fn running_counts(cells: &[Cell]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut working_before = Vec::with_capacity(cells.len() + 1);
+    let mut provisional_before = Vec::with_capacity(cells.len() + 1);
     let mut working_days = Vec::new();
     let (mut w, mut p) = (0u32, 0u32);
     for (i, cell) in cells.iter().enumerate() {
@@ -1077,8 +1146,17 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
     }
     working_before.push(w);
     provisional_before.push(p);
+    (working_before, provisional_before, working_days)
+}
 
-    let hours = chain.iter().rev().find_map(|layer| {
+/// The office hours of the most specific layer that gives any, compiled over the days.
+fn office_hours(
+    chain: &[&CalendarSpec],
+    data: &DataSet,
+    cells: &[Cell],
+    hash: &mut Sha256,
+) -> Option<OfficeHours> {
+    chain.iter().rev().find_map(|layer| {
         let layer_hours = data.hours(&layer.id)?;
         hash.update(b"hours");
         hash.update(layer.id.as_bytes());
@@ -1089,24 +1167,7 @@ fn compile_one(spec: &CalendarSpec, chain: &[&CalendarSpec], data: &DataSet) -> 
             layer_hours.file.clone(),
             cells.iter().map(|c| c.kind.is_working()),
         ))
-    });
-
-    Calendar {
-        spec: spec.clone(),
-        layers: chain.iter().map(|s| s.id.clone()).collect(),
-        cells: cells.into(),
-        working_before: working_before.into(),
-        provisional_before: provisional_before.into(),
-        working_days: working_days.into(),
-        texts,
-        years,
-        hours,
-        version: hex(&hash.finalize()[..8]),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::compiled::{CalendarError, FIRST_DAY, LAST_DAY};
+use super::compiled::{CalendarError, FIRST_DAY, LAST_DAY, index_of};
 use super::data::Confidence;
 
 /// The file name of a layer's office hours, beside its `<year>.json` files.
@@ -591,7 +591,7 @@ impl OfficeHours {
 
     /// [`HoursFile::season_on`], read from the compiled days (searched outside them).
     pub fn season_on(&self, date: NaiveDate) -> (&Season, &Schedule, bool) {
-        match day_index(date)
+        match index_of(date)
             .ok()
             .and_then(|i| self.day_season.get(i).copied())
         {
@@ -680,7 +680,7 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn day_of(self, date: NaiveDate) -> Result<&'a [Interval], CalendarError> {
-        Ok(self.day(day_index(date)?))
+        Ok(self.day(index_of(date)?))
     }
 
     /// Office minutes before day `i` (`i` may be one past the last day).
@@ -724,7 +724,7 @@ impl<'a> HoursSource<'a> {
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn position<Z: TimeZone>(self, at: &DateTime<Z>) -> Result<u64, CalendarError> {
         let local = crate::time::in_zone(at, self.clock()).naive_local();
-        let i = day_index(local.date())?;
+        let i = index_of(local.date())?;
         let second = u64::from(local.time().num_seconds_from_midnight_u32());
         let within: u64 = self
             .day(i)
@@ -806,7 +806,7 @@ impl<'a> HoursSource<'a> {
     pub fn state_at<Z: TimeZone>(self, at: &DateTime<Z>) -> Result<OfficeState, CalendarError> {
         let local = crate::time::in_zone(at, self.clock()).naive_local();
         let date = local.date();
-        let i = day_index(date)?;
+        let i = index_of(date)?;
         let minute_second = u64::from(local.time().num_seconds_from_midnight_u32());
         let clock = self.clock();
         let day = self.day(i);
@@ -841,19 +841,11 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn close_of_business(self, date: NaiveDate) -> Result<Option<DateTime<Tz>>, CalendarError> {
-        let i = day_index(date)?;
+        let i = index_of(date)?;
         Ok(self
             .day(i)
             .last()
             .map(|iv| at_second(date, u64::from(iv.close) * MINUTE, self.clock())))
-    }
-}
-
-fn day_index(date: NaiveDate) -> Result<usize, CalendarError> {
-    if (FIRST_DAY..=LAST_DAY).contains(&date) {
-        Ok((date - FIRST_DAY).num_days() as usize)
-    } else {
-        Err(CalendarError::OutOfRange { date })
     }
 }
 

@@ -67,7 +67,7 @@ pub struct CalendarSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// A note for people, in Chinese and in English.
-    pub note: crate::text::Texts,
+    pub note: crate::lang::Texts,
 }
 
 #[derive(Deserialize)]

@@ -384,123 +384,31 @@ pub fn compute<'r>(
         && period.extension.is_none()
         && paused.is_empty()
         && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
-    let mut steps = None;
-    let mut next_step = None;
-    let mut readings = None;
-    // The days the due date depends on, both included.
-    let mut depends: (NaiveDate, NaiveDate);
     let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
-    let (due, provisional, due_at, ending) = match period.unit {
+    let mut reached = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
-            let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
-            let (end, ending) = if period.unit == Unit::WorkingHours {
-                let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
-                    calendar: calendar.id().to_owned(),
-                })?;
-                (office.add(&start, hours_total * 60)?, Ending::OfficeTimeRun)
-            } else {
-                let end = start
-                    .checked_add_signed(chrono::Duration::hours(hours_total))
-                    .ok_or(CalendarError::OutOfRange { date: event_date })?;
-                (end, Ending::HoursRun)
-            };
-            let end = crate::time::in_zone(&end, zone);
-            let due = end.date_naive();
-            calendar.day(due)?;
-            let provisional = calendar.is_provisional_between(event_date, due)?;
-            if explain {
-                steps = Some(hour_steps(
-                    calendar, period, event_date, due, office, start, end,
-                )?);
-            }
-            depends = (event_date, due);
-            (due, provisional, end, ending)
+            count_hours(calendar, period, office, event_date, start, zone, explain)?
         }
-        _ if plain && !explain => {
-            let amount = i64::from(period.amount);
-            let (due, from) = if period.unit == Unit::WorkingDays {
-                (calendar.add_working_days(event_date, amount)?, event_date)
-            } else {
-                let last = event_date
-                    .checked_add_days(chrono::Days::new(u64::from(period.amount)))
-                    .ok_or(CalendarError::OutOfRange { date: event_date })?;
-                // A calendar-day period depends only on the days from its nominal last day on.
-                (calendar.roll_forward(last)?, last)
-            };
-            depends = (from, due.value);
-            let (due_at, ending) = end_of(due.value)?;
-            (due.value, due.provisional, due_at, ending)
-        }
-        _ => {
-            let mut walked = walk(calendar, &period, event_date, paused)?;
-            readings = two_readings(calendar, &period, event_date, paused, walked.last)?;
-            if let Some(r) = readings {
-                // The earlier reading is the due date; the walk is cut there.
-                walked.last = r.from_event;
-                walked.steps.retain(|s| s.date <= r.from_event);
-            }
-            let provisional =
-                calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
-            depends = walked.depends;
-            let (due_at, ending) = end_of(walked.last)?;
-            next_step = walked.next_step;
-            steps = Some(walked.steps);
-            (walked.last, provisional, due_at, ending)
-        }
+        _ if plain && !explain => count_plain(calendar, &period, event_date, &end_of)?,
+        _ => count_walked(calendar, &period, event_date, paused, &end_of)?,
     };
-    // An agreed due date replaces the period's own (第五十条: 商定回复时限).
-    let (due, due_at, ending, provisional, period_due) = match agreed {
-        Some((date, _)) => {
-            if *date <= event_date {
-                return Err(DeadlineError::Agreed(date.to_string()));
-            }
-            calendar.day(*date)?;
-            if let Some(steps) = steps.as_mut() {
-                agree_steps(calendar, steps, due, *date)?;
-            }
-            let (at, ending) = end_of(*date)?;
-            let provisional = provisional && *date >= due
-                || calendar.is_provisional_between(due.min(*date), *date)?;
-            depends = (depends.0.min(*date), depends.1.max(*date));
-            (*date, at, ending, provisional, Some(due))
-        }
-        None => (due, due_at, ending, provisional, None),
+    let period_due = match agreed {
+        Some((date, _)) => Some(agree(calendar, &mut reached, *date, event_date, &end_of)?),
+        None => None,
     };
-    // The estimated days the projection is least sure of, among those the answer depends on.
-    let uncertain = if provisional {
-        calendar
-            .days(depends.0.min(depends.1), depends.1.max(depends.0))?
-            .filter(|d| d.estimated && d.confidence == Some(Confidence::Low))
-            .map(|d| (d.date, d.alternative))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let Reached {
+        due,
+        provisional,
+        due_at,
+        ending,
+        depends,
+        steps,
+        next_step,
+        readings,
+    } = reached;
+    let uncertain = uncertain_days(calendar, provisional, depends)?;
     let explanation = explain.then_some(steps.unwrap_or_default());
-    let status = match (completed, as_of) {
-        (Some((date, at)), _) => Some(completed_status(
-            calendar,
-            &period,
-            due,
-            date,
-            at.map(|t| t >= due_at),
-        )?),
-        (None, Some((date, _))) if date < event_date => Some(Status {
-            as_of_date: date,
-            completed_on: None,
-            state: State::NotStarted,
-            working_days_left: working_days_after(calendar, date, due)?,
-            consequence: period.rule.and_then(|r| r.on_lapse),
-        }),
-        (None, Some((date, at))) => Some(status_on(
-            calendar,
-            period,
-            due,
-            date,
-            at.map(|t| t >= due_at),
-        )?),
-        (None, None) => None,
-    };
+    let status = status_of(calendar, period, due, due_at, event_date, completed, as_of)?;
     let legal_end = matches!(
         ending,
         Ending::CloseOfBusiness {
@@ -530,6 +438,203 @@ pub fn compute<'r>(
         uncertain,
         explanation,
         status,
+    })
+}
+
+/// Where a count ended, before an agreed due date replaces it.
+struct Reached<'c> {
+    due: NaiveDate,
+    provisional: bool,
+    due_at: DateTime<Tz>,
+    ending: Ending<'c>,
+    /// The days the due date depends on, both included.
+    depends: (NaiveDate, NaiveDate),
+    steps: Option<Vec<Step>>,
+    next_step: Option<NaiveDate>,
+    readings: Option<Readings>,
+}
+
+/// A period in hours (第二百零一条第二款), or in office hours: from the event's instant.
+fn count_hours<'c>(
+    calendar: &'c Calendar,
+    period: Period<'_>,
+    office: Option<HoursSource<'_>>,
+    event_date: NaiveDate,
+    start: DateTime<Tz>,
+    zone: Tz,
+    explain: bool,
+) -> Result<Reached<'c>, DeadlineError> {
+    let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
+    let (end, ending) = if period.unit == Unit::WorkingHours {
+        let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
+            calendar: calendar.id().to_owned(),
+        })?;
+        (office.add(&start, hours_total * 60)?, Ending::OfficeTimeRun)
+    } else {
+        let end = start
+            .checked_add_signed(chrono::Duration::hours(hours_total))
+            .ok_or(CalendarError::OutOfRange { date: event_date })?;
+        (end, Ending::HoursRun)
+    };
+    let end = crate::time::in_zone(&end, zone);
+    let due = end.date_naive();
+    calendar.day(due)?;
+    let provisional = calendar.is_provisional_between(event_date, due)?;
+    let steps = if explain {
+        Some(hour_steps(
+            calendar, period, event_date, due, office, start, end,
+        )?)
+    } else {
+        None
+    };
+    Ok(Reached {
+        due,
+        provisional,
+        due_at: end,
+        ending,
+        depends: (event_date, due),
+        steps,
+        next_step: None,
+        readings: None,
+    })
+}
+
+/// A plain forward working-day or calendar-day period, unexplained: the compiled table's
+/// arithmetic, two lookups whatever the length.
+fn count_plain<'c>(
+    calendar: &'c Calendar,
+    period: &Period<'_>,
+    event_date: NaiveDate,
+    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
+) -> Result<Reached<'c>, DeadlineError> {
+    let amount = i64::from(period.amount);
+    let (due, from) = if period.unit == Unit::WorkingDays {
+        (calendar.add_working_days(event_date, amount)?, event_date)
+    } else {
+        let last = event_date
+            .checked_add_days(chrono::Days::new(u64::from(period.amount)))
+            .ok_or(CalendarError::OutOfRange { date: event_date })?;
+        // A calendar-day period depends only on the days from its nominal last day on.
+        (calendar.roll_forward(last)?, last)
+    };
+    let (due_at, ending) = end_of(due.value)?;
+    Ok(Reached {
+        due: due.value,
+        provisional: due.provisional,
+        due_at,
+        ending,
+        depends: (from, due.value),
+        steps: None,
+        next_step: None,
+        readings: None,
+    })
+}
+
+/// Every other form: walked day by day, which is also the explanation.
+fn count_walked<'c>(
+    calendar: &'c Calendar,
+    period: &Period<'_>,
+    event_date: NaiveDate,
+    paused: &[(NaiveDate, NaiveDate)],
+    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
+) -> Result<Reached<'c>, DeadlineError> {
+    let mut walked = walk(calendar, period, event_date, paused)?;
+    let readings = two_readings(calendar, period, event_date, paused, walked.last)?;
+    if let Some(r) = readings {
+        // The earlier reading is the due date; the walk is cut there.
+        walked.last = r.from_event;
+        walked.steps.retain(|s| s.date <= r.from_event);
+    }
+    let provisional = calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
+    let (due_at, ending) = end_of(walked.last)?;
+    Ok(Reached {
+        due: walked.last,
+        provisional,
+        due_at,
+        ending,
+        depends: walked.depends,
+        steps: Some(walked.steps),
+        next_step: walked.next_step,
+        readings,
+    })
+}
+
+/// An agreed due date replaces the period's own (第五十条: 商定回复时限); returns the period's
+/// own, which the answer shows beside it.
+fn agree<'c>(
+    calendar: &'c Calendar,
+    reached: &mut Reached<'c>,
+    date: NaiveDate,
+    event_date: NaiveDate,
+    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
+) -> Result<NaiveDate, DeadlineError> {
+    if date <= event_date {
+        return Err(DeadlineError::Agreed(date.to_string()));
+    }
+    calendar.day(date)?;
+    let due = reached.due;
+    if let Some(steps) = reached.steps.as_mut() {
+        agree_steps(calendar, steps, due, date)?;
+    }
+    let (at, ending) = end_of(date)?;
+    reached.provisional = reached.provisional && date >= due
+        || calendar.is_provisional_between(due.min(date), date)?;
+    reached.depends = (reached.depends.0.min(date), reached.depends.1.max(date));
+    reached.due = date;
+    reached.due_at = at;
+    reached.ending = ending;
+    Ok(due)
+}
+
+/// The estimated days the projection is least sure of, among those the answer depends on.
+fn uncertain_days(
+    calendar: &Calendar,
+    provisional: bool,
+    depends: (NaiveDate, NaiveDate),
+) -> Result<Vec<(NaiveDate, Option<&str>)>, DeadlineError> {
+    if !provisional {
+        return Ok(Vec::new());
+    }
+    Ok(calendar
+        .days(depends.0.min(depends.1), depends.1.max(depends.0))?
+        .filter(|d| d.estimated && d.confidence == Some(Confidence::Low))
+        .map(|d| (d.date, d.alternative))
+        .collect())
+}
+
+/// Where the deadline stands: on the day it was done, or on the day asked about.
+fn status_of(
+    calendar: &Calendar,
+    period: Period<'_>,
+    due: NaiveDate,
+    due_at: DateTime<Tz>,
+    event_date: NaiveDate,
+    completed: Option<(NaiveDate, Option<DateTime<Tz>>)>,
+    as_of: Option<(NaiveDate, Option<DateTime<Tz>>)>,
+) -> Result<Option<Status>, DeadlineError> {
+    Ok(match (completed, as_of) {
+        (Some((date, at)), _) => Some(completed_status(
+            calendar,
+            &period,
+            due,
+            date,
+            at.map(|t| t >= due_at),
+        )?),
+        (None, Some((date, _))) if date < event_date => Some(Status {
+            as_of_date: date,
+            completed_on: None,
+            state: State::NotStarted,
+            working_days_left: working_days_after(calendar, date, due)?,
+            consequence: period.rule.and_then(|r| r.on_lapse),
+        }),
+        (None, Some((date, at))) => Some(status_on(
+            calendar,
+            period,
+            due,
+            date,
+            at.map(|t| t >= due_at),
+        )?),
+        (None, None) => None,
     })
 }
 

@@ -482,7 +482,7 @@ pub struct Context<'a> {
 
 /// A deadline counted for an [`Input`], with the calendar it was counted on.
 #[derive(Debug)]
-pub struct Answer<'a> {
+pub struct DeadlineAnswer<'a> {
     /// The calendar counted on.
     pub calendar: &'a Calendar,
     /// The deadline.
@@ -516,7 +516,10 @@ pub struct Answer<'a> {
 /// assert_eq!(answer.deadline.due_date.to_string(), "2026-10-15");
 /// assert_eq!(answer.deadline.zone.name(), "Asia/Shanghai", "the calendar's clock");
 /// ```
-pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, DeadlineError> {
+pub fn answer<'a>(
+    input: &Input,
+    context: &Context<'a>,
+) -> Result<DeadlineAnswer<'a>, DeadlineError> {
     let calendar = context.calendars.get(
         input
             .calendar
@@ -622,7 +625,7 @@ pub fn answer<'a>(input: &Input, context: &Context<'a>) -> Result<Answer<'a>, De
     if input.strict.unwrap_or(false) && deadline.provisional {
         return Err(DeadlineError::Provisional);
     }
-    Ok(Answer { calendar, deadline })
+    Ok(DeadlineAnswer { calendar, deadline })
 }
 
 #[cfg(test)]

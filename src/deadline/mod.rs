@@ -24,8 +24,8 @@ pub use count::{
     compute,
 };
 pub use input::{
-    Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, MAX_PAUSED,
-    answer, flag_text,
+    BadValue, Context, DeadlineAnswer, Expected, Input, InputError, JsonKind, JsonProblem,
+    MAX_PAUSED, answer, flag_text,
 };
 pub use period::{Article, Form, Period};
 pub use rules::{
@@ -171,4 +171,4 @@ impl From<CalendarError> for DeadlineError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

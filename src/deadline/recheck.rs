@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use super::{Answer, Input, Unit};
+use super::{DeadlineAnswer, Input, Unit};
 use crate::calendar::diff::DayChange;
 
 /// A deadline as a caller stored it: the request it sent, what it was told, and the data
@@ -49,7 +49,11 @@ pub struct Moved<'c> {
 /// let found = moved(&stored, &answer, &[]);
 /// assert!(!found.changed, "the same data give the same due date");
 /// ```
-pub fn moved<'c>(stored: &Stored, answer: &Answer<'_>, changes: &'c [DayChange]) -> Moved<'c> {
+pub fn moved<'c>(
+    stored: &Stored,
+    answer: &DeadlineAnswer<'_>,
+    changes: &'c [DayChange],
+) -> Moved<'c> {
     let d = &answer.deadline;
     let changed = stored.due_date.is_some_and(|due| due != d.due_date)
         || stored

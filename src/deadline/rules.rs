@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::text::Texts;
+use crate::lang::Texts;
 
 /// How a period is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -806,10 +806,7 @@ impl RuleBook {
             hash.update(set.text.as_bytes());
             hash.update([0]);
         }
-        let version = hash.finalize()[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let version = crate::base::short_digest(&hash.finalize());
         RuleBook {
             sets: merged,
             version,

@@ -20,7 +20,7 @@ fn rule_book() -> &'static RuleBook {
 }
 
 /// A date written `2026-10-15`.
-fn day(text: &str) -> NaiveDate {
+pub(crate) fn day(text: &str) -> NaiveDate {
     text.parse().expect("a date")
 }
 
@@ -371,4 +371,4 @@ mod properties {
 mod filing;
 mod forms;
 mod law;
-mod tax;
+pub(crate) mod tax;

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 /// An iCalendar object (`VCALENDAR`) of all-day events.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Feed {
+pub struct IcsFeed {
     /// `X-WR-CALNAME`: the name a subscribing client shows for the calendar.
     pub name: String,
     /// `REFRESH-INTERVAL` and `X-PUBLISHED-TTL`: how often subscribers should read it again.
@@ -53,15 +53,15 @@ const PRODID: &str = "-//qixian//qixian//ZH";
 /// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 const MAX_OCTETS: usize = 75;
 
-impl Feed {
+impl IcsFeed {
     /// The iCalendar text, CRLF line ends throughout.
     ///
     /// # Example
     /// ```
     /// use chrono::NaiveDate;
-    /// use qixian::export::ics::{AllDayEvent, Feed};
+    /// use qixian::export::ics::{AllDayEvent, IcsFeed};
     /// let date = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-    /// let feed = Feed {
+    /// let feed = IcsFeed {
     ///     name: "节假日".to_owned(),
     ///     refresh: None,
     ///     events: vec![AllDayEvent {
@@ -220,7 +220,7 @@ mod tests {
     }
 
     fn feed(events: Vec<AllDayEvent>) -> String {
-        Feed {
+        IcsFeed {
             name: "test".to_owned(),
             refresh: Some(Duration::days(1)),
             events,

@@ -46,7 +46,7 @@ pub fn holiday_feed(
     calendar: &Calendar,
     years: RangeInclusive<i32>,
     lang: Lang,
-) -> Result<ics::Feed, CalendarError> {
+) -> Result<ics::IcsFeed, CalendarError> {
     let spec = calendar.spec();
     let says = lang.says();
     let events = calendar
@@ -77,7 +77,7 @@ pub fn holiday_feed(
             }
         })
         .collect();
-    Ok(ics::Feed {
+    Ok(ics::IcsFeed {
         name: says.holiday_feed_name(&spec.name),
         refresh: Some(Duration::days(1)),
         events,
@@ -119,7 +119,7 @@ pub fn deadline_feed(
     source: &str,
     id: Option<&str>,
     lang: Lang,
-) -> ics::Feed {
+) -> ics::IcsFeed {
     let says = lang.says();
     let period = deadline.period;
     let title = match period.rule {
@@ -180,7 +180,7 @@ pub fn deadline_feed(
             description: says.deadline_reminder(deadline.due_date, &title),
         }),
     };
-    ics::Feed {
+    ics::IcsFeed {
         name: summary,
         refresh: None,
         events: vec![event],

@@ -24,6 +24,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::page::{Asset, attribute, etag, hash, no_such_file, respond};
 use super::problem::ApiError;
+use crate::base::is_host;
 use crate::text::Invalid;
 
 /// The add-in's files served as they are. `functions.html` loads `functions.js` by a relative
@@ -165,36 +166,6 @@ impl Default for Addin {
     fn default() -> Self {
         Self::new(None, Vec::new())
     }
-}
-
-/// Whether `text` is `host[:port]`: a DNS name or IPv4 address (letters, digits, `-`, `.`) or
-/// an IPv6 address in brackets, and a port of up to five digits.
-pub fn is_host(text: &str) -> bool {
-    let (host, port) = match text.rsplit_once(':') {
-        Some((host, port))
-            if !host.ends_with(':') && (!host.contains(':') || host.ends_with(']')) =>
-        {
-            (host, Some(port))
-        }
-        _ => (text, None),
-    };
-    let port_ok = port.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 5
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= 65_535)
-    });
-    let name_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
-        None => {
-            !host.is_empty()
-                && host.len() <= 253
-                && host
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        }
-    };
-    port_ok && name_ok
 }
 
 /// The manifest naming `origin` (`https://host:port`, escaped for an XML attribute) wherever

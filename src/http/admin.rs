@@ -1,6 +1,6 @@
 //! `POST /v1/admin/reload`: re-read the operator's files and poll the feed now.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, http::header, web};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -100,12 +100,11 @@ pub async fn reload(
 pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
-    params: Params,
 ) -> Result<HttpResponse, ApiError> {
     check_token(&state, &req)?;
-    let year = params
-        .int("year")?
-        .ok_or(ApiError::MissingParameter { name: "year" })?;
+    // Read after the token: a caller without one learns nothing of what the route takes.
+    let params = Params::extract(&req).await?;
+    let year = params.required_int("year")?;
     let year = i32::try_from(year).map_err(|_| ApiError::InvalidParameter {
         name: "year".to_owned(),
         why: Invalid::YearOutside {

@@ -25,7 +25,7 @@ use super::problem::{ApiError, Problem};
 use super::render::{CsvRows, Format};
 use super::turns::Turn;
 use super::{AppState, Snapshot};
-use crate::deadline::{self, Answer, Input};
+use crate::deadline::{self, DeadlineAnswer, Input};
 use crate::text::{Body, Lang, Limit, Media, Slow};
 
 /// The most explanation days one batch answer may hold (about 10 MB of JSON).
@@ -483,7 +483,7 @@ impl<'de> Visitor<'de> for Envelope<'_> {
             if items.is_some() {
                 return Err(serde::de::Error::duplicate_field("items"));
             }
-            items = Some(map.next_value_seed(Counted {
+            items = Some(map.next_value_seed(ItemsUpTo {
                 limit: self.limit,
                 over: self.over,
             })?);
@@ -493,12 +493,12 @@ impl<'de> Visitor<'de> for Envelope<'_> {
 }
 
 /// The items array, stopped past `limit`.
-struct Counted<'a> {
+struct ItemsUpTo<'a> {
     limit: usize,
     over: &'a Cell<Option<usize>>,
 }
 
-impl<'de> DeserializeSeed<'de> for Counted<'_> {
+impl<'de> DeserializeSeed<'de> for ItemsUpTo<'_> {
     type Value = Vec<&'de RawValue>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -506,7 +506,7 @@ impl<'de> DeserializeSeed<'de> for Counted<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Counted<'_> {
+impl<'de> Visitor<'de> for ItemsUpTo<'_> {
     type Value = Vec<&'de RawValue>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -601,7 +601,7 @@ pub const BATCH_COLUMNS: [&str; 14] = [
 ];
 
 /// The status columns, present when an item asks for a status.
-pub const STATUS_COLUMNS: [&str; 3] = ["state", "working_days_left", "consequence"];
+pub const STATUS_COLUMNS: [&str; 3] = super::deadlines::STATUS_FIELDS;
 
 /// What a batch answer needs while it is written: the data it started with, and its budget of
 /// explained days.
@@ -644,7 +644,7 @@ impl Batch {
     ///
     /// # Errors
     /// The item's own error.
-    pub fn compute<'a>(&'a self, input: &Input) -> Result<Answer<'a>, ApiError> {
+    pub fn compute<'a>(&'a self, input: &Input) -> Result<DeadlineAnswer<'a>, ApiError> {
         let explained = self.explained.get();
         if input.explain == Some(true) && explained >= MAX_BATCH_EXPLAINED_DAYS {
             return Err(ApiError::TooLarge(Limit::Explained { explained }));
@@ -676,7 +676,7 @@ impl Writer for Batch {
                     out,
                     self.lang,
                 ),
-                Ok(Answer { calendar, deadline }) => {
+                Ok(DeadlineAnswer { calendar, deadline }) => {
                     let id = input.id.as_deref();
                     let dto = DeadlineDto::new(&self.data, calendar, deadline, id, self.lang);
                     let item = BatchItem {
@@ -699,9 +699,9 @@ impl Writer for Batch {
             .unwrap_or_default();
         let mut fields = vec![row.to_string(), id];
         let result = item.and_then(|input| self.compute(&input));
-        let version = self.data.0.version().to_owned();
+        let version = self.data.set.version().to_owned();
         match result {
-            Ok(Answer { calendar, deadline }) => {
+            Ok(DeadlineAnswer { calendar, deadline }) => {
                 let period = deadline.period;
                 fields.extend([
                     "true".to_owned(),
@@ -813,4 +813,19 @@ pub fn answer<W: Writer>(
 fn names_key(raw: &str, key: &str) -> bool {
     raw.match_indices(key)
         .any(|(at, _)| raw[..at].ends_with('"') && raw[at + key.len()..].starts_with('"'))
+}
+
+/// `POST /v1/deadlines/batch`: every deadline of a batch, in turns, streamed.
+pub async fn deadlines(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    data: Snapshot,
+    params: super::params::Params,
+    payload: web::Payload,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    run(&req, state, &params, payload, |state| {
+        Batch::new(state, data, lang)
+    })
+    .await
 }

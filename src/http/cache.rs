@@ -9,11 +9,13 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::AppState;
 use super::routes::{Clock, Policy};
+use crate::store::InForce;
 use crate::text::Lang;
 
 #[derive(Clone)]
@@ -204,20 +206,24 @@ fn matches_etag(req: &ServiceRequest, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim_start_matches("W/").as_bytes() == etag.as_bytes())
 }
 
+/// The header that names the data version an answer was made from (exposed to browsers by
+/// the CORS layer).
+pub const DATA_VERSION: header::HeaderName = header::HeaderName::from_static("x-data-version");
+
 /// The data version as a header value (a hex digest, so always a valid one), made once per
 /// worker and version rather than once per request.
-pub(super) fn version_header(set: &std::sync::Arc<crate::store::InForce>) -> HeaderValue {
+pub(super) fn version_header(set: &Arc<InForce>) -> HeaderValue {
     use std::cell::RefCell;
     use std::sync::Weak;
     thread_local! {
-        static LAST: RefCell<(Weak<crate::store::InForce>, Option<HeaderValue>)> =
+        static LAST: RefCell<(Weak<InForce>, Option<HeaderValue>)> =
             const { RefCell::new((Weak::new(), None)) };
     }
     LAST.with_borrow_mut(|(last, value)| match value {
-        Some(value) if std::ptr::eq(last.as_ptr(), std::sync::Arc::as_ptr(set)) => value.clone(),
+        Some(value) if std::ptr::eq(last.as_ptr(), Arc::as_ptr(set)) => value.clone(),
         _ => {
             let made = HeaderValue::from_str(set.version()).expect("hex is a valid header value");
-            *last = std::sync::Arc::downgrade(set);
+            *last = Arc::downgrade(set);
             *value = Some(made.clone());
             made
         }
@@ -257,44 +263,21 @@ pub async fn cache(
         // A change of the data: the version is read after the answer, so that a reload's
         // answer names the version it put in force.
         let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut().insert(
-            header::HeaderName::from_static("x-data-version"),
-            version_header(&state.snapshot()),
-        );
+        res.headers_mut()
+            .insert(DATA_VERSION, version_header(&state.snapshot()));
         return Ok(res);
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
     // and the ETag and x-data-version name it. `data_version=` asks for a kept version.
-    let mut set = state.snapshot();
-    let mut in_force = true;
-    if let Some(asked) = asked_version(&req) {
-        match super::offload::kept(&state, &asked).await {
-            Ok(kept) => {
-                in_force = kept.version() == set.version();
-                set = kept;
-            }
-            Err(e) => {
-                let unkept = match e {
-                    super::ApiError::Gone(e) => super::Unkept::Gone(e),
-                    super::ApiError::Timeout(slow) => super::Unkept::Busy(slow),
-                    other => {
-                        tracing::error!(cause = %other, "a kept version was not compiled");
-                        super::Unkept::Busy(crate::text::Slow::Busy {
-                            work: crate::text::Heavy::Compile,
-                            retry_after: super::offload::RETRY_AFTER_SECS,
-                        })
-                    }
-                };
-                req.extensions_mut().insert(unkept);
-                let mut res = next.call(req).await?.map_into_boxed_body();
-                res.headers_mut().insert(
-                    header::HeaderName::from_static("x-data-version"),
-                    version_header(&set),
-                );
-                return Ok(res);
-            }
+    let (set, in_force) = match take_snapshot(&state, &req).await {
+        Ok(taken) => taken,
+        Err((unkept, set)) => {
+            req.extensions_mut().insert(unkept);
+            let mut res = next.call(req).await?.map_into_boxed_body();
+            res.headers_mut().insert(DATA_VERSION, version_header(&set));
+            return Ok(res);
         }
-    }
+    };
     let version = version_header(&set);
     let identity = (get && req.path().starts_with("/v1/"))
         .then(|| {
@@ -304,71 +287,130 @@ pub async fn cache(
         .flatten();
     if req.path().starts_with("/v1/") || req.path() == "/readyz" || req.path() == "/metrics" {
         // Only the answers made from the data take the snapshot (a map entry to allocate).
-        req.extensions_mut().insert(super::Snapshot(set, in_force));
+        req.extensions_mut().insert(super::Snapshot {
+            set,
+            is_current: in_force,
+        });
     }
-    let mark_kept = |res: &mut ServiceResponse<BoxBody>| {
-        if !in_force {
-            res.headers_mut().insert(
-                header::HeaderName::from_static("x-data-in-force"),
-                HeaderValue::from_static("false"),
-            );
-        }
-    };
-    let Some(Identity {
-        etag,
-        cache_key,
-        by_origin,
-    }) = identity
-    else {
+    let Some(identity) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-data-version"), version);
-        mark_kept(&mut res);
+        res.headers_mut().insert(DATA_VERSION, version);
+        mark_kept(&mut res, in_force);
         return Ok(res);
     };
-    let with_headers = |mut res: ServiceResponse<BoxBody>| {
-        mark_kept(&mut res);
-        let headers = res.headers_mut();
-        headers.insert(
-            header::HeaderName::from_static("x-data-version"),
-            version.clone(),
-        );
-        if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
-            res.headers_mut().insert(header::ETAG, etag.clone());
-            if by_origin {
-                res.headers_mut().append(
-                    header::VARY,
-                    HeaderValue::from_static(super::addin::MANIFEST_VARY),
-                );
-            }
+    let mut res = answer_identified(req, next, &state, &identity.etag, identity.cache_key).await?;
+    mark_kept(&mut res, in_force);
+    res.headers_mut().insert(DATA_VERSION, version);
+    name_identity(&mut res, identity.etag, identity.by_origin);
+    Ok(res)
+}
+
+/// An answer with an ETag names it on `200` and `304`, with the request headers it varies by
+/// when it depends on the address it was asked at.
+fn name_identity(res: &mut ServiceResponse<BoxBody>, etag: HeaderValue, by_origin: bool) {
+    if res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED {
+        res.headers_mut().insert(header::ETAG, etag);
+        if by_origin {
+            res.headers_mut().append(
+                header::VARY,
+                HeaderValue::from_static(super::addin::MANIFEST_VARY),
+            );
         }
-        res
-    };
-    if matches_etag(&req, &etag) {
+    }
+}
+
+/// The answer to a request that has an ETag: `304` when `If-None-Match` names it, else the
+/// answer kept under `cache_key`, else the handler's (kept when worth keeping).
+async fn answer_identified(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    state: &AppState,
+    etag: &HeaderValue,
+    cache_key: Option<String>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if matches_etag(&req, etag) {
         let not_modified = HttpResponse::NotModified()
             .insert_header((header::VARY, "accept"))
             .finish();
-        return Ok(with_headers(req.into_response(not_modified)));
+        return Ok(req.into_response(not_modified));
     }
     let (Some(store), Some(key)) = (state.cache.cache.as_ref(), cache_key) else {
-        return Ok(with_headers(next.call(req).await?.map_into_boxed_body()));
+        return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if let Some(hit) = store.get(&key) {
         state.metrics.cache_hits.inc();
-        let mut answer = HttpResponse::Ok();
-        answer.insert_header((header::VARY, "accept"));
-        if let Some(content_type) = hit.content_type {
-            answer.insert_header((header::CONTENT_TYPE, content_type));
-        }
-        if let Some(disposition) = hit.disposition {
-            answer.insert_header((header::CONTENT_DISPOSITION, disposition));
-        }
-        return Ok(with_headers(req.into_response(answer.body(hit.body))));
+        return Ok(req.into_response(answer_kept(hit)));
     }
     state.metrics.cache_misses.inc();
     let res = next.call(req).await?;
+    keep(res.map_into_boxed_body(), store, key, state.cache.max_entry).await
+}
+
+/// The data a request is answered from and whether they are the version in force: the
+/// version in force, or the kept version `data_version=` asks for. When that one cannot be
+/// had, why (for the handler to refuse with), and the version in force (for the header).
+async fn take_snapshot(
+    state: &AppState,
+    req: &ServiceRequest,
+) -> Result<(Arc<InForce>, bool), (super::Unkept, Arc<InForce>)> {
+    let set = state.snapshot();
+    let Some(asked) = asked_version(req) else {
+        return Ok((set, true));
+    };
+    match super::offload::kept(state, &asked).await {
+        Ok(kept) => {
+            let in_force = kept.version() == set.version();
+            Ok((kept, in_force))
+        }
+        Err(e) => {
+            let unkept = match e {
+                super::ApiError::Gone(e) => super::Unkept::Gone(e),
+                super::ApiError::Timeout(slow) => super::Unkept::Busy(slow),
+                other => {
+                    tracing::error!(cause = %other, "a kept version was not compiled");
+                    super::Unkept::Busy(crate::text::Slow::Busy {
+                        work: crate::text::Heavy::Compile,
+                        retry_after: super::offload::RETRY_AFTER_SECS,
+                    })
+                }
+            };
+            Err((unkept, set))
+        }
+    }
+}
+
+/// Says that an answer was made from a kept version, not the one in force.
+fn mark_kept(res: &mut ServiceResponse<BoxBody>, in_force: bool) {
+    if !in_force {
+        res.headers_mut().insert(
+            header::HeaderName::from_static("x-data-in-force"),
+            HeaderValue::from_static("false"),
+        );
+    }
+}
+
+/// A kept answer, given again.
+fn answer_kept(hit: Cached) -> HttpResponse {
+    let mut answer = HttpResponse::Ok();
+    answer.insert_header((header::VARY, "accept"));
+    if let Some(content_type) = hit.content_type {
+        answer.insert_header((header::CONTENT_TYPE, content_type));
+    }
+    if let Some(disposition) = hit.disposition {
+        answer.insert_header((header::CONTENT_DISPOSITION, disposition));
+    }
+    answer.body(hit.body)
+}
+
+/// A handler's answer, kept under `key` when it is a 200 of at most `max_entry` bytes.
+async fn keep(
+    res: ServiceResponse<BoxBody>,
+    store: &moka::sync::Cache<String, Cached>,
+    key: String,
+    max_entry: usize,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     if res.status() != StatusCode::OK {
-        return Ok(with_headers(res.map_into_boxed_body()));
+        return Ok(res);
     }
     let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
     let disposition = res.headers().get(header::CONTENT_DISPOSITION).cloned();
@@ -376,8 +418,8 @@ pub async fn cache(
     let (head, body) = response.into_parts();
     let body = to_bytes(body)
         .await
-        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
-    if body.len() <= state.cache.max_entry {
+        .map_err(actix_web::error::ErrorInternalServerError)?;
+    if body.len() <= max_entry {
         store.insert(
             key,
             Cached {
@@ -388,7 +430,7 @@ pub async fn cache(
         );
     }
     let response = head.set_body(BoxBody::new(body));
-    Ok(with_headers(ServiceResponse::new(http_req, response)))
+    Ok(ServiceResponse::new(http_req, response))
 }
 
 #[cfg(test)]
@@ -494,7 +536,7 @@ mod tests {
         use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
         use crate::config::Config;
         use crate::http::{AppState, Snapshot};
-        use crate::store::Store;
+        use crate::store::{Store, StoreSettings};
 
         let dir = tempfile::tempdir().expect("a directory");
         let layer = dir.path().join("cn-xj-kizilsu");
@@ -511,10 +553,10 @@ mod tests {
             Store::open(
                 parse_specs(EMBEDDED_SPECS).expect("specs"),
                 DataSet::embedded().expect("data"),
-                Some(dir.path().to_owned()),
-                None,
-                None,
-                None,
+                StoreSettings {
+                    operator_dir: Some(dir.path().to_owned()),
+                    ..StoreSettings::default()
+                },
             )
             .expect("a store"),
         );
@@ -528,7 +570,7 @@ mod tests {
                 .route(
                     "/v1/probe",
                     web::get().to(|data: Snapshot| async move {
-                        HttpResponse::Ok().body(data.0.version().to_owned())
+                        HttpResponse::Ok().body(data.set.version().to_owned())
                     }),
                 )
                 // Inside the cache layer, before the handler: the data change in between.
@@ -547,7 +589,7 @@ mod tests {
         let response =
             test::call_service(&app, test::TestRequest::get().uri("/v1/probe").to_request()).await;
 
-        let header = response.headers().get("x-data-version").cloned();
+        let header = response.headers().get(super::DATA_VERSION).cloned();
         let body = test::read_body(response).await;
         assert_ne!(
             store.in_force().version(),

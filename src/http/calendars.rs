@@ -126,7 +126,7 @@ pub async fn list(
     _: Params,
     lang: Lang,
 ) -> HttpResponse {
-    let set = &data.0;
+    let set = &data.set;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
     let awaited = state.store.awaited_notices(today());
     json(
@@ -148,7 +148,7 @@ pub async fn one(
     let awaited = state.store.awaited_notices(today());
     Ok(json(&dto(
         calendar,
-        data.0.projection_record(),
+        data.set.projection_record(),
         &feed,
         &operator,
         &awaited,

@@ -15,7 +15,7 @@ use super::{AppState, Snapshot, params::Params, problem::ApiError, render};
 use crate::calendar::DayKind;
 use crate::calendar::diff::{DayChange, DayState};
 use crate::deadline::recheck::{Stored, moved};
-use crate::deadline::{Answer, Input, JsonProblem};
+use crate::deadline::{DeadlineAnswer, Input, JsonProblem};
 use crate::store::{HistoryError, Kept};
 use crate::text::{Body, Invalid, Lang};
 use crate::time::Moment;
@@ -105,11 +105,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?.id();
-    let since = params
-        .get("since")?
-        .ok_or(ApiError::MissingParameter { name: "since" })?;
+    let since = params.required("since")?;
     let old = super::offload::kept(&state, since).await?;
-    let changes = state.store.changes(&old, &data.0, calendar);
+    let changes = state.store.changes(&old, &data.set, calendar);
     if how.format == render::Format::Csv {
         let rows = changes.days.iter().map(|c| {
             let mut row = vec![c.date.to_string(), calendar.to_owned()];
@@ -164,7 +162,7 @@ async fn changes_of(
     data: &Snapshot,
     stored: impl Iterator<Item = Result<Stored, ApiError>>,
 ) -> Result<HashMap<String, ChangesSince>, ApiError> {
-    let now = data.0.clone();
+    let now = data.set.clone();
     let mut versions: Vec<String> = stored
         .filter_map(|s| s.ok()?.data_version)
         .filter(|v| v != now.version())
@@ -320,7 +318,7 @@ type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>
 
 /// What one stored deadline came to.
 struct Outcome<'a> {
-    answer: Answer<'a>,
+    answer: DeadlineAnswer<'a>,
     changed: bool,
     by: Vec<DayChange>,
 }
@@ -429,7 +427,7 @@ impl Writer for Recheck {
                     due_date: d.due_date,
                     due_at: d.due_at.to_rfc3339(),
                     provisional: d.provisional,
-                    data_version: self.batch.data().0.version(),
+                    data_version: self.batch.data().set.version(),
                     was: WasDto {
                         due_date: stored.due_date,
                         due_at: stored.due_at.map(instant),
@@ -456,7 +454,7 @@ impl Writer for Recheck {
                 s.data_version.clone().unwrap_or_default(),
             ]
         });
-        let version = self.batch.data().0.version().to_owned();
+        let version = self.batch.data().set.version().to_owned();
         match item.and_then(|stored| self.outcome(&stored).map(|o| (o, stored))) {
             Ok((o, _)) => {
                 let d = &o.answer.deadline;

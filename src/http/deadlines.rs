@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
-    AppState, DataMark, Snapshot, batch,
+    AppState, DataMark, Snapshot,
     params::Params,
     problem::ApiError,
     render::{self, Format, Negotiated},
@@ -202,7 +202,7 @@ impl<'a> DeadlineDto<'a> {
         id: Option<&'a str>,
         lang: Lang,
     ) -> Self {
-        let rules = data.0.rules();
+        let rules = data.set.rules();
         let d = deadline;
         let says = lang.says();
         let mut by_zone = BTreeMap::new();
@@ -308,8 +308,8 @@ impl<'a> DeadlineDto<'a> {
 /// What the domain needs from the state and the request to answer a deadline.
 pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Context<'a> {
     Context {
-        calendars: data.0.calendars(),
-        rules: data.0.rules(),
+        calendars: data.set.calendars(),
+        rules: data.set.rules(),
         default_calendar: &state.default_calendar,
         now: Utc::now(),
         explain_by_default: explain,
@@ -317,7 +317,7 @@ pub fn context<'a>(state: &'a AppState, data: &'a Snapshot, explain: bool) -> Co
 }
 
 /// The fields of a text answer that need `as_of`.
-const STATUS_FIELDS: [&str; 3] = batch::STATUS_COLUMNS;
+pub(super) const STATUS_FIELDS: [&str; 3] = ["state", "working_days_left", "consequence"];
 
 /// One deadline, in the negotiated format.
 fn answer_one(
@@ -338,7 +338,7 @@ fn answer_one(
                 .period
                 .rule
                 .map(|r| {
-                    data.0
+                    data.set
                         .rules()
                         .instrument_on(r, answer.deadline.period.earlier)
                 })
@@ -388,18 +388,4 @@ pub async fn post(
     let input =
         Input::from_json(&body).map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)))?;
     answer_one(&state, &data, &input, how, lang)
-}
-
-pub async fn batch(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    data: Snapshot,
-    params: Params,
-    payload: web::Payload,
-    lang: Lang,
-) -> Result<HttpResponse, ApiError> {
-    batch::run(&req, state, &params, payload, |state| {
-        batch::Batch::new(state, data, lang)
-    })
-    .await
 }

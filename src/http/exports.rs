@@ -228,8 +228,8 @@ pub async fn workbook(
             let bytes = export::workbook::workbook(&WorkbookInput {
                 calendar,
                 rest: &rest,
-                rules: data.0.rules(),
-                data_version: data.0.version(),
+                rules: data.set.rules(),
+                data_version: data.set.version(),
                 address: &address,
                 page: page.as_deref(),
                 lang,

@@ -57,12 +57,8 @@ pub async fn add(
 ) -> Result<HttpResponse, ApiError> {
     let given = params.office_hours()?;
     let (answer_as, calendar, clock, office) = begin(&req, &state, &data, &params, &given)?;
-    let start = params
-        .instant("start", &clock)?
-        .ok_or(ApiError::MissingParameter { name: "start" })?;
-    let hours = params
-        .int("hours")?
-        .ok_or(ApiError::MissingParameter { name: "hours" })?;
+    let start = params.required_instant("start", &clock)?;
+    let hours = params.required_int("hours")?;
     let minutes = params.int("minutes")?.unwrap_or(0);
     let total = hours
         .checked_mul(60)
@@ -112,12 +108,8 @@ pub async fn count(
 ) -> Result<HttpResponse, ApiError> {
     let given = params.office_hours()?;
     let (answer_as, calendar, clock, office) = begin(&req, &state, &data, &params, &given)?;
-    let from = params
-        .instant("from", &clock)?
-        .ok_or(ApiError::MissingParameter { name: "from" })?;
-    let to = params
-        .instant("to", &clock)?
-        .ok_or(ApiError::MissingParameter { name: "to" })?;
+    let from = params.required_instant("from", &clock)?;
+    let to = params.required_instant("to", &clock)?;
     let minutes = office.count(&from, &to)?;
     let answer = Answer {
         value: minutes,

@@ -33,14 +33,14 @@ pub async fn readyz(
     let awaited = state.store.awaited_notices(super::calendars::today());
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ready",
-        "data_version": data.0.version(),
+        "data_version": data.set.version(),
         "awaiting_notices": super::calendars::awaited_dtos(&awaited, lang),
     }))
 }
 
 pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> HttpResponse {
     let metrics = &state.metrics;
-    metrics.set_data_version(data.0.version());
+    metrics.set_data_version(data.set.version());
     let feed = state.store.feed_status();
     metrics.feed_up.set(i64::from(feed.healthy));
     metrics

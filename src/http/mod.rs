@@ -11,6 +11,7 @@ pub mod cors;
 mod days;
 mod deadlines;
 mod exports;
+pub mod format;
 mod holidays;
 mod hours;
 mod meta;
@@ -121,10 +122,14 @@ impl AppState {
 
 /// The calendars in force for one request, taken once — by the cache layer when it runs, so
 /// that the answer, its ETag and its `x-data-version` all name one version — and kept
-/// throughout. With `data_version=`, the kept version asked for; the flag says whether it is
-/// the version in force.
+/// throughout. With `data_version=`, the kept version asked for.
 #[derive(Clone)]
-pub struct Snapshot(pub Arc<InForce>, pub bool);
+pub struct Snapshot {
+    /// The calendars and rules.
+    pub set: Arc<InForce>,
+    /// Whether they are the version in force (not a kept one asked for).
+    pub is_current: bool,
+}
 
 /// A kept version asked for (`data_version=`) that cannot be answered from: the handler's
 /// snapshot is refused with it.
@@ -148,7 +153,7 @@ impl Snapshot {
     /// Which data the answer is made from.
     pub fn mark(&self) -> DataMark<'_> {
         DataMark {
-            data_version: self.0.version(),
+            data_version: self.set.version(),
         }
     }
 
@@ -162,7 +167,7 @@ impl Snapshot {
         params: &Params,
     ) -> Result<&'a Calendar, ApiError> {
         let id = params.get("calendar")?.unwrap_or(&state.default_calendar);
-        Ok(self.0.get(id)?)
+        Ok(self.set.get(id)?)
     }
 
     /// The calendar of a path (`/v1/calendars/{id}`): an unknown one is a 404.
@@ -170,7 +175,7 @@ impl Snapshot {
     /// # Errors
     /// [`ApiError::NotFound`] naming the known calendars.
     pub fn calendar_at<'a>(&'a self, id: &str) -> Result<&'a Calendar, ApiError> {
-        self.0
+        self.set
             .get(id)
             .map_err(|e| ApiError::NotFound(Missing::Calendar(e)))
     }
@@ -205,7 +210,10 @@ impl FromRequest for Snapshot {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .expect("the state is registered with every route");
-            Snapshot(state.snapshot(), true)
+            Snapshot {
+                set: state.snapshot(),
+                is_current: true,
+            }
         })))
     }
 }
@@ -230,7 +238,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(deadlines::get))
                 .route(post().to(deadlines::post)),
         )
-        .service(resource(&r::BATCH).route(post().to(deadlines::batch)))
+        .service(resource(&r::BATCH).route(post().to(batch::deadlines)))
         .service(resource(&r::RECHECK).route(post().to(changes::recheck)))
         .service(resource(&r::CHANGES).route(get().to(changes::list)))
         .service(resource(&r::DAYS).route(get().to(days::range)))

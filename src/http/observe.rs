@@ -112,61 +112,14 @@ pub async fn observe(
     // live across the call, as the router needs it unshared.
     let path = (policy != AccessLog::Off).then(|| req.path().to_owned());
 
-    let encoded = req
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .filter(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
     let (lang, chosen) = language(req.request());
     let (chosen, refused) = match chosen {
         Ok(chosen) => (chosen, None),
         Err(err) => (false, Some(err)),
     };
-    let outcome = match (limits, refused) {
-        // A `lang=` refused here answers like any other bad parameter: naming the data version.
-        (_, Some(err)) => {
-            let version = req
-                .app_data::<web::Data<AppState>>()
-                .map(|state| super::cache::version_header(&state.snapshot()));
-            let mut res = req.into_response(err.response(lang));
-            if let Some(version) = version {
-                res.headers_mut()
-                    .insert(header::HeaderName::from_static("x-data-version"), version);
-            }
-            Ok(res)
-        }
-        // No route reads an encoded body: it would have to be inflated before its size is known.
-        _ if encoded.is_some() => {
-            let err = ApiError::Unsupported(Media::Encoding(crate::time::quoted(
-                &String::from_utf8_lossy(encoded.map_or(&b""[..], |v| v.as_bytes())),
-            )));
-            Ok(req.into_response(err.response(lang)))
-        }
-        (Some(l), None) if req.query_string().len() > l.max_query_bytes => {
-            let err = ApiError::TooLarge(Limit::Query {
-                length: req.query_string().len(),
-                limit: l.max_query_bytes,
-            });
-            Ok(req.into_response(err.response(lang)))
-        }
-        (Some(l), None) => {
-            req.extensions_mut().insert(lang);
-            match tokio::time::timeout(l.request_timeout, next.call(req)).await {
-                Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
-                Err(_) => Err(InLang(
-                    ApiError::Timeout(Slow::Request {
-                        secs: l.request_timeout.as_secs_f64(),
-                    }),
-                    lang,
-                )
-                .into()),
-            }
-        }
-        (None, None) => {
-            req.extensions_mut().insert(lang);
-            next.call(req)
-                .await
-                .map(ServiceResponse::map_into_boxed_body)
-        }
+    let outcome = match refuse_before_routing(req, limits, refused, lang) {
+        Ok(refusal) => Ok(refusal),
+        Err(req) => call(req, next, limits, lang).await,
     };
     let outcome = outcome.map(|res| in_language(res, lang, chosen));
 
@@ -197,6 +150,75 @@ pub async fn observe(
     res.headers_mut()
         .insert(header::HeaderName::from_static(REQUEST_ID), id);
     Ok(res)
+}
+
+/// The answer to a request refused before any route sees it — a `lang=` that names no
+/// language, an encoded body, a query string over its limit — or the request, to be routed.
+fn refuse_before_routing(
+    req: ServiceRequest,
+    limits: Option<Limits>,
+    refused: Option<ApiError>,
+    lang: Lang,
+) -> Result<ServiceResponse<BoxBody>, ServiceRequest> {
+    // A `lang=` refused here answers like any other bad parameter: naming the data version.
+    if let Some(err) = refused {
+        let version = req
+            .app_data::<web::Data<AppState>>()
+            .map(|state| super::cache::version_header(&state.snapshot()));
+        let mut res = req.into_response(err.response(lang));
+        if let Some(version) = version {
+            res.headers_mut()
+                .insert(super::cache::DATA_VERSION, version);
+        }
+        return Ok(res);
+    }
+    // No route reads an encoded body: it would have to be inflated before its size is known.
+    let encoded = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .filter(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
+    if let Some(encoded) = encoded {
+        let err = ApiError::Unsupported(Media::Encoding(crate::time::quoted(
+            &String::from_utf8_lossy(encoded.as_bytes()),
+        )));
+        return Ok(req.into_response(err.response(lang)));
+    }
+    match limits {
+        Some(l) if req.query_string().len() > l.max_query_bytes => {
+            let err = ApiError::TooLarge(Limit::Query {
+                length: req.query_string().len(),
+                limit: l.max_query_bytes,
+            });
+            Ok(req.into_response(err.response(lang)))
+        }
+        _ => Err(req),
+    }
+}
+
+/// The routed answer, within the request timeout when there is one.
+async fn call(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    limits: Option<Limits>,
+    lang: Lang,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    req.extensions_mut().insert(lang);
+    let Some(l) = limits else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    match tokio::time::timeout(l.request_timeout, next.call(req)).await {
+        Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
+        Err(_) => Err(InLang(
+            ApiError::Timeout(Slow::Request {
+                secs: l.request_timeout.as_secs_f64(),
+            }),
+            lang,
+        )
+        .into()),
+    }
 }
 
 /// The language of the answer, and whether the request chose it with `lang=`: that, else the

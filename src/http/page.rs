@@ -89,12 +89,7 @@ pub(super) fn hash(parts: &[&[u8]]) -> String {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::base::short_digest(&hasher.finalize())
 }
 
 pub(super) fn etag(digest: &str) -> HeaderValue {

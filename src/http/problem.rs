@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::base::error_chain;
 use crate::calendar::CalendarError;
 use crate::deadline::{DeadlineError, InputError};
 use crate::store::HistoryError;
@@ -296,18 +297,6 @@ impl ApiError {
             .content_type("application/problem+json")
             .json(self.problem(lang))
     }
-}
-
-/// An error and every cause under it, `: `-separated, for the log.
-pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl ResponseError for ApiError {

@@ -18,55 +18,7 @@ use super::problem::ApiError;
 use crate::export::ics;
 use crate::text::{Invalid, Unoffered};
 
-/// A format an answer can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// JSON, the default.
-    Json,
-    /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
-    Text,
-    /// RFC 4180 CSV.
-    Csv,
-    /// iCalendar.
-    Ics,
-    /// An Office Open XML workbook.
-    Xlsx,
-}
-
-impl Format {
-    const ALL: [Format; 5] = [
-        Format::Json,
-        Format::Text,
-        Format::Csv,
-        Format::Ics,
-        Format::Xlsx,
-    ];
-
-    /// The value of `format=` that asks for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Text => "text",
-            Format::Csv => "csv",
-            Format::Ics => "ics",
-            Format::Xlsx => "xlsx",
-        }
-    }
-
-    /// The media type that asks for it in `Accept`.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Json => "application/json",
-            Format::Text => "text/plain",
-            Format::Csv => "text/csv",
-            Format::Ics => "text/calendar",
-            Format::Xlsx => XLSX,
-        }
-    }
-}
-
-/// The media type of an xlsx workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub use super::format::{Format, XLSX};
 
 /// How to answer: the format, and for a text answer the field it carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +55,13 @@ pub fn negotiate_among(
     // Checked whatever the answer's format, like every other flag.
     let bom = offered.contains(&Format::Csv) && params.flag("bom")?;
     let fields = params.query().fields;
-    let field = match params.get("field")? {
+    // A route without fields does not take `field` (a caller's was refused by name).
+    let given_field = if fields.is_empty() {
+        None
+    } else {
+        params.get("field")?
+    };
+    let field = match given_field {
         None => None,
         Some(name) => Some(
             fields
@@ -493,7 +451,7 @@ pub fn xlsx(bytes: Vec<u8>, filename: &str) -> HttpResponse {
 }
 
 /// An iCalendar answer.
-pub fn ics(feed: &ics::Feed) -> HttpResponse {
+pub fn ics(feed: &ics::IcsFeed) -> HttpResponse {
     negotiated(
         HttpResponse::Ok()
             .content_type("text/calendar; charset=utf-8")

@@ -1,9 +1,11 @@
 //! Every route and the query parameters it takes, in one table. The parameter extractor refuses
 //! any name a route's entry does not list (`_` excepted: spreadsheets and browsers add it to
-//! defeat caches); registration in [`super::configure`] takes its paths and methods from here;
+//! defeat caches) and a request without one it requires, before the handler runs (in a debug
+//! build, a handler that reads a name its entry does not list panics: a programming error);
+//! registration in [`super::configure`] takes its paths and methods from here;
 //! and a test holds openapi.yaml to the same table, so the three cannot drift apart.
 
-use super::render::Format;
+use super::format::Format;
 use crate::calendar::Roll;
 use crate::deadline::{Bound, Counting, Cutoff, Direction, Input, Unit};
 

@@ -231,7 +231,7 @@ pub async fn list(
     params: Params,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    let book = data.0.rules();
+    let book = data.set.rules();
     let query = params.get("q")?.unwrap_or_default();
     let brief = params.flag("brief")?;
     Ok(json(&RulesDto {
@@ -246,7 +246,7 @@ pub async fn list(
 }
 
 fn one_rule(data: &Snapshot, id: &str, lang: Lang) -> Result<HttpResponse, ApiError> {
-    let book = data.0.rules();
+    let book = data.set.rules();
     let rule = book
         .find(id)
         .map_err(|e| ApiError::NotFound(Missing::Rule(e)))?;

@@ -67,7 +67,7 @@ impl Turns {
     /// Waits for a turn: one of the client's own first, then one of all. Dropping the future
     /// (the request timed out, the client left) leaves the queue.
     pub async fn take(&self, client: Option<IpAddr>) -> Turn {
-        let waiting = Counted::new(&self.waiting);
+        let waiting = InGauge::new(&self.waiting);
         let own = match client {
             None => None,
             Some(address) => {
@@ -93,7 +93,7 @@ impl Turns {
             held: Mutex::new(Some(Held {
                 _permit: permit,
                 _own: own,
-                _answering: Counted::new(&self.answering),
+                _answering: InGauge::new(&self.answering),
             })),
             answer: Mutex::new(None),
             started,
@@ -159,7 +159,7 @@ impl Drop for Turn {
 struct Held {
     _permit: OwnedSemaphorePermit,
     _own: Option<OwnedSemaphorePermit>,
-    _answering: Counted,
+    _answering: InGauge,
 }
 
 impl Turn {
@@ -221,16 +221,16 @@ impl Turn {
 }
 
 /// One in a gauge for as long as it lives.
-struct Counted(Gauge);
+struct InGauge(Gauge);
 
-impl Counted {
+impl InGauge {
     fn new(gauge: &Gauge) -> Self {
         gauge.inc();
-        Counted(gauge.clone())
+        InGauge(gauge.clone())
     }
 }
 
-impl Drop for Counted {
+impl Drop for InGauge {
     fn drop(&mut self) {
         self.0.dec();
     }

@@ -32,9 +32,7 @@ pub async fn add(
     let answer_as = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?;
     let start = params.date("start", &calendar.clock(Utc::now()))?;
-    let days = params
-        .int("days")?
-        .ok_or(ApiError::MissingParameter { name: "days" })?;
+    let days = params.required_int("days")?;
     let roll = Roll::from_name(params.choice("roll", &Roll::NAMES)?).unwrap_or(Roll::Forward);
     let answer = calendar.workday(start, days, roll)?;
     let strict = params.flag("strict")?;

@@ -6,7 +6,6 @@
 //! regular file of bounded size, so that a FIFO or a wrong path fails start-up at once with
 //! the file's name instead of hanging it.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use rustls::ServerConfig;
 use rustls_pki_types::pem::{self, PemObject};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use crate::base::files::ReadError;
 use crate::config::TlsFiles;
 
 /// The largest PEM file read: a certificate chain is a few KiB.
@@ -73,24 +73,17 @@ fn read_pem_file(variable: &'static str, path: &Path) -> Result<Vec<u8>, TlsErro
         path: path.to_owned(),
         source,
     };
-    let metadata = std::fs::metadata(path).map_err(error)?;
-    if !metadata.is_file() {
-        return Err(error(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        )));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PEM_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(error)?;
-    if bytes.len() as u64 > MAX_PEM_BYTES {
-        return Err(error(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "larger than 1 MiB",
-        )));
-    }
-    Ok(bytes)
+    crate::base::files::read_bounded(path, MAX_PEM_BYTES).map_err(|e| {
+        error(match e {
+            ReadError::Io(e) => e,
+            ReadError::NotAFile => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")
+            }
+            ReadError::TooLarge(_) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "larger than 1 MiB")
+            }
+        })
+    })
 }
 
 fn reason(error: &pem::Error) -> String {
@@ -169,7 +162,7 @@ mod tests {
     }
 
     fn error(files: &TlsFiles) -> String {
-        crate::http::problem::error_chain(&server_config(files).expect_err("refused"))
+        crate::base::error_chain(&server_config(files).expect_err("refused"))
     }
 
     #[test]

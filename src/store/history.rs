@@ -20,11 +20,9 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::base::files::write_whole;
 use crate::calendar::Origin;
 use crate::deadline::RuleOrigin;
-
-/// How many versions are kept unless `QIXIAN_HISTORY_MAX` says otherwise.
-pub const DEFAULT_HISTORY_MAX: usize = 50;
 
 /// A file of another writer that is younger than this is never removed as unreferenced: it may
 /// be an input whose version is still being written.
@@ -419,36 +417,6 @@ fn lock(memory: &Mutex<Memory>) -> std::sync::MutexGuard<'_, Memory> {
     memory.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Writes `bytes` to `path` whole: to a temporary file of this writer's own (process and a
-/// random number in its name, so that two replicas never write the same one), fsynced, then
-/// renamed over `path`, and the directory fsynced. A failure removes the temporary file.
-///
-/// # Errors
-/// The I/O error.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(
-        ".{name}.{}.{:016x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let written = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Some(parent) = path.parent() {
-            fs::File::open(parent)?.sync_all()?;
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,10 +424,7 @@ mod tests {
     fn inputs(text: &str) -> Inputs {
         use sha2::{Digest, Sha256};
         let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
-        let sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::base::hex(&Sha256::digest(&bytes));
         Inputs {
             layers: vec![(
                 LayerInput {

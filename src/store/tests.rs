@@ -7,10 +7,11 @@ fn store(operator: Option<PathBuf>, state: Option<PathBuf>) -> Store {
     Store::open(
         specs,
         DataSet::embedded().unwrap(),
-        operator,
-        state,
-        None,
-        None,
+        StoreSettings {
+            operator_dir: operator,
+            state_dir: state,
+            ..StoreSettings::default()
+        },
     )
     .unwrap()
 }

@@ -14,7 +14,6 @@ pub mod en;
 pub mod zh;
 
 use chrono::{NaiveDate, Weekday};
-use serde::{Deserialize, Serialize};
 
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
@@ -23,93 +22,14 @@ use crate::deadline::{
     BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Readings,
     Status, Step, UnknownUnit,
 };
-use crate::store::HistoryError;
+use crate::store::{AwaitedNotice, HistoryError};
 use crate::time::{DateError, MomentError, ZoneError};
 
-/// A language the service speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// Simplified Chinese, as the offices write it: the default.
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+// `Lang` and `Texts` are plain data that the domain's files also hold (a rule's title, a
+// calendar's note); they live in the leaf `crate::lang`, and only the words are said here.
+pub use crate::lang::{Lang, Texts};
 
 impl Lang {
-    /// Every language, the default first.
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
-    /// Its value of `lang=` (`zh`, `en`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// Its language tag, as `Content-Language` gives it (BCP 47).
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// The language `lang=` names: `zh` or `en`, in any case.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(code))
-    }
-
-    /// The language a tag names (`zh`, `zh-CN`, `zh-Hans`, `en-GB`, in any case), by its
-    /// primary subtag; `None` for any other language.
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::text::Lang;
-    /// assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::Zh));
-    /// assert_eq!(Lang::from_tag("EN-us"), Some(Lang::En));
-    /// assert_eq!(Lang::from_tag("fr"), None);
-    /// ```
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
-    }
-
-    /// The language an `Accept-Language` header prefers among those spoken (RFC 9110 §12.5.4:
-    /// the highest weight wins, the earlier of equals; `q=0` refuses), or `None` when it names
-    /// none of them (`*` included: the caller then takes the default).
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::text::Lang;
-    /// assert_eq!(Lang::preferred("en-US,en;q=0.9,zh;q=0.8"), Some(Lang::En));
-    /// assert_eq!(Lang::preferred("fr, zh-CN;q=0.5, en;q=0.4"), Some(Lang::Zh));
-    /// assert_eq!(Lang::preferred("fr, *;q=0.1"), None);
-    /// assert_eq!(Lang::preferred("en;q=0, zh;q=0.1"), Some(Lang::Zh));
-    /// ```
-    pub fn preferred(header: &str) -> Option<Lang> {
-        let mut best: Option<(Lang, u16)> = None;
-        for range in header.split(',') {
-            let mut parts = range.split(';');
-            let tag = parts.next().unwrap_or_default().trim();
-            let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-                .map_or(Some(1000), quality);
-            let (Some(lang), Some(weight)) = (Lang::from_tag(tag), weight) else {
-                continue;
-            };
-            if weight > 0 && best.is_none_or(|(_, w)| weight > w) {
-                best = Some((lang, weight));
-            }
-        }
-        best.map(|(lang, _)| lang)
-    }
-
     /// This language's catalogue.
     pub fn says(self) -> &'static dyn Catalogue {
         match self {
@@ -117,38 +37,25 @@ impl Lang {
             Lang::En => &en::En,
         }
     }
+}
 
-    /// Of a text given in both languages, the one in this language.
-    pub fn pick(self, texts: &Texts) -> &str {
-        match self {
-            Lang::Zh => &texts.zh,
-            Lang::En => &texts.en,
-        }
+// A sentence about the store's facts is said here, so that the store writes none.
+impl AwaitedNotice {
+    /// What it means, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        lang.says().awaited_notice(
+            self.year,
+            &self.layer,
+            &self.operator_file,
+            self.layer == crate::store::FEED_CALENDAR,
+        )
     }
 }
 
-/// A weight (`0.8`) in thousandths, or `None` when it is no weight.
-fn quality(text: &str) -> Option<u16> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+impl std::fmt::Display for AwaitedNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
     }
-    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
-    match whole {
-        "0" => Some(thousandths),
-        "1" if thousandths == 0 => Some(1000),
-        _ => None,
-    }
-}
-
-/// A text that data (a rule file) give in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Texts {
-    /// In Simplified Chinese.
-    pub zh: String,
-    /// In English.
-    pub en: String,
 }
 
 /// A kind of problem: its stable code (the end of the problem's `type`) and its title.
@@ -900,6 +807,8 @@ pub struct DeadlineFacts<'a> {
     pub provisional: bool,
 }
 
+#[cfg(test)]
+mod tax_tests;
 #[cfg(test)]
 mod tests;
 

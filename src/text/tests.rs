@@ -620,18 +620,6 @@ fn every_problem_code_is_distinct_and_its_titles_end_without_a_period() {
 }
 
 #[test]
-fn a_weight_is_read_to_the_thousandth_and_anything_else_is_no_weight() {
-    assert_eq!(quality("1"), Some(1000));
-    assert_eq!(quality("1.000"), Some(1000));
-    assert_eq!(quality("0.8"), Some(800));
-    assert_eq!(quality("0.125"), Some(125));
-    assert_eq!(quality("0"), Some(0));
-    assert_eq!(quality("1.5"), None, "above 1");
-    assert_eq!(quality("0.1234"), None, "four decimals");
-    assert_eq!(quality("high"), None);
-}
-
-#[test]
 fn accept_language_weights_decide_and_the_earlier_of_equals_wins() {
     assert_eq!(Lang::preferred("zh, en"), Some(Lang::Zh));
     assert_eq!(Lang::preferred("en, zh"), Some(Lang::En));

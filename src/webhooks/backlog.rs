@@ -15,12 +15,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::base::files::{self, read_bounded, write_new, write_whole};
 
 /// How long a `.sent` mark is kept: a replica that sees a change a day after another replica
 /// told the subscribers of it tells them again (with the same `webhook-id`).
@@ -34,7 +36,7 @@ const MAX_KEPT_BYTES: u64 = 256 * 1024;
 
 /// One delivery to make: an event for one subscriber, and how far its attempts have gone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Kept {
+pub struct KeptDelivery {
     /// The event's `webhook-id` (the same on every replica for the same change).
     pub id: String,
     /// The subscriber's key: a digest of its URL (the URL may carry credentials, which are
@@ -52,7 +54,7 @@ pub struct Kept {
     pub body: String,
 }
 
-impl Kept {
+impl KeptDelivery {
     /// Its name in the directory and in memory: the event and the subscriber.
     pub fn name(&self) -> String {
         format!("{}.{}", self.id, self.target)
@@ -63,7 +65,7 @@ impl Kept {
 /// (the sender stopped mid-attempt), it is put back as it was.
 pub(super) struct Claim {
     /// The delivery, as read when it was claimed.
-    pub kept: Kept,
+    pub kept: KeptDelivery,
     file: Option<ClaimFile>,
 }
 
@@ -86,7 +88,7 @@ pub(super) enum Settle {
     /// The subscriber took it: forget it (and mark it sent).
     Delivered,
     /// Try again, as the new state says.
-    Retry(Kept),
+    Retry(KeptDelivery),
     /// Give it up.
     Drop,
 }
@@ -117,7 +119,7 @@ struct Due {
 /// Where the deliveries are kept.
 pub(super) enum Backlog {
     /// In this process only: lost at a restart.
-    Memory(Mutex<BTreeMap<String, (Kept, bool)>>),
+    Memory(Mutex<BTreeMap<String, (KeptDelivery, bool)>>),
     /// In a directory, shared by the replicas that share it.
     Dir {
         /// `QIXIAN_STATE_DIR/webhooks`.
@@ -187,8 +189,8 @@ impl Backlog {
     }
 
     fn memory(
-        map: &Mutex<BTreeMap<String, (Kept, bool)>>,
-    ) -> std::sync::MutexGuard<'_, BTreeMap<String, (Kept, bool)>> {
+        map: &Mutex<BTreeMap<String, (KeptDelivery, bool)>>,
+    ) -> std::sync::MutexGuard<'_, BTreeMap<String, (KeptDelivery, bool)>> {
         map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -198,7 +200,7 @@ impl Backlog {
     ///
     /// # Errors
     /// When the directory cannot be read or written.
-    pub fn add(&self, kept: &Kept, since_ms: u64) -> io::Result<bool> {
+    pub fn add(&self, kept: &KeptDelivery, since_ms: u64) -> io::Result<bool> {
         let name = kept.name();
         let path = match self {
             Backlog::Memory(map) => {
@@ -211,7 +213,7 @@ impl Backlog {
             }
             Backlog::Dir { path, .. } => path,
         };
-        // Kept or being made already (claimed) first, then the mark of one made: a replica
+        // KeptDelivery or being made already (claimed) first, then the mark of one made: a replica
         // that makes it writes the mark before it lets go of the claim.
         let held = list(path)?.into_iter().any(|(e, _)| match e {
             Entry::Pending(n) | Entry::Claimed { name: n, .. } => n == name,
@@ -221,7 +223,7 @@ impl Backlog {
             return Ok(false);
         }
         let sent = path.join(format!("{name}.sent"));
-        if read_small(&sent)
+        if read_bounded(&sent, MAX_KEPT_BYTES)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| t.trim().parse::<u64>().ok())
@@ -230,7 +232,7 @@ impl Backlog {
             return Ok(false);
         }
         let bytes = serde_json::to_vec(kept).map_err(io::Error::other)?;
-        write_whole(&path.join(format!("{name}.json")), &bytes, false)
+        write_new(&path.join(format!("{name}.json")), &bytes)
     }
 
     /// Drops the oldest deliveries waiting (by their event's time; claimed ones are being made
@@ -353,7 +355,7 @@ impl Backlog {
                     scan.backlog += 1;
                 }
                 Entry::Sent(_) => {
-                    let at = read_small(&file)
+                    let at = read_bounded(&file, MAX_KEPT_BYTES)
                         .ok()
                         .and_then(|b| String::from_utf8(b).ok())
                         .and_then(|t| t.trim().parse::<u64>().ok());
@@ -493,18 +495,17 @@ impl Backlog {
                 write_whole(
                     &path.join(format!("{name}.sent")),
                     now_ms.to_string().as_bytes(),
-                    true,
                 )?;
             }
             Settle::Retry(kept) => {
                 let bytes = serde_json::to_vec(&kept).map_err(io::Error::other)?;
-                write_whole(&file.pending, &bytes, true)?;
+                write_whole(&file.pending, &bytes)?;
             }
             Settle::Drop => {}
         }
         fs::remove_file(&file.claimed)?;
         file.settled = true;
-        sync_dir(path)
+        fs::File::open(path)?.sync_all()
     }
 }
 
@@ -514,12 +515,13 @@ enum ReadError {
     Bad(String),
 }
 
-fn read_kept(file: &Path, name: &str) -> Result<Kept, ReadError> {
-    let bytes = read_small(file).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => ReadError::Gone,
-        _ => ReadError::Bad(e.to_string()),
+fn read_kept(file: &Path, name: &str) -> Result<KeptDelivery, ReadError> {
+    let bytes = read_bounded(file, MAX_KEPT_BYTES).map_err(|e| match e {
+        files::ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => ReadError::Gone,
+        e => ReadError::Bad(e.to_string()),
     })?;
-    let kept: Kept = serde_json::from_slice(&bytes).map_err(|e| ReadError::Bad(e.to_string()))?;
+    let kept: KeptDelivery =
+        serde_json::from_slice(&bytes).map_err(|e| ReadError::Bad(e.to_string()))?;
     if kept.name() != name {
         return Err(ReadError::Bad(format!(
             "it holds the delivery {}, not {name}",
@@ -542,77 +544,12 @@ fn list(dir: &Path) -> io::Result<Vec<(Entry, PathBuf)>> {
     Ok(files)
 }
 
-/// Reads a small regular file, never more than [`MAX_KEPT_BYTES`].
-fn read_small(path: &Path) -> io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_KEPT_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_KEPT_BYTES {
-        return Err(io::Error::other(format!(
-            "larger than the {MAX_KEPT_BYTES} bytes a delivery may have"
-        )));
-    }
-    Ok(bytes)
-}
-
-/// Writes `bytes` to `path` whole: a temporary file of a name no other replica uses, fsync, then
-/// a rename over `path` (`replace`) or a link that fails when `path` exists — so a crash leaves
-/// the old file or the new one, and two replicas writing the same delivery never clash. Says
-/// whether the file was written (`false`: it existed and `replace` was not asked). A failure
-/// removes the temporary file.
-///
-/// (The store's own durable write uses one temporary name per file, which two replicas writing
-/// the same file at once would share.)
-fn write_whole(path: &Path, bytes: &[u8], replace: bool) -> io::Result<bool> {
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| io::Error::other("a delivery file has no name"))?;
-    let tmp = path.with_file_name(format!("{file_name}.{}.tmp", nonce()));
-    let written = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if replace {
-            fs::rename(&tmp, path)?;
-            return Ok(true);
-        }
-        let linked = match fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            // A file system without links: a rename, when nothing is there.
-            Err(_) if path.exists() => Ok(false),
-            Err(_) => fs::rename(&tmp, path).map(|()| true),
-        };
-        let _ = fs::remove_file(&tmp);
-        linked
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    let written = written?;
-    if let Some(parent) = path.parent() {
-        sync_dir(parent)?;
-    }
-    Ok(written)
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn kept(id: &str, next_attempt_ms: u64) -> Kept {
-        Kept {
+    fn kept(id: &str, next_attempt_ms: u64) -> KeptDelivery {
+        KeptDelivery {
             id: format!("msg_{id}"),
             target: "0123456789abcdef".to_owned(),
             url: "http://127.0.0.1:9/hook".to_owned(),

@@ -215,7 +215,7 @@ fn retries_wait_from_the_base_doubling_up_to_an_hour_less_up_to_a_quarter() {
 #[test]
 fn a_delivery_is_tried_for_a_day_after_its_event_and_then_given_up() {
     let hour = 3_600_000;
-    let kept = Kept {
+    let kept = KeptDelivery {
         id: "msg_00".to_owned(),
         target: "00".to_owned(),
         url: "http://127.0.0.1/".to_owned(),
@@ -227,7 +227,7 @@ fn a_delivery_is_tried_for_a_day_after_its_event_and_then_given_up() {
     let base = Duration::from_secs(5);
     let first = reschedule(&kept, 1_000, base, None, 0.0).unwrap();
     assert_eq!((first.attempts, first.next_attempt_ms), (1, 6_000));
-    let late = Kept {
+    let late = KeptDelivery {
         attempts: 20,
         ..kept.clone()
     };
@@ -260,7 +260,7 @@ fn a_retry_after_in_seconds_is_waited_for_up_to_an_hour_and_never_past_the_day()
     assert_eq!(header("-5"), None);
     assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
 
-    let kept = Kept {
+    let kept = KeptDelivery {
         id: "msg_00".to_owned(),
         target: "00".to_owned(),
         url: "http://127.0.0.1/".to_owned(),

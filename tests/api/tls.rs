@@ -134,7 +134,7 @@ async fn a_missing_key_file_stops_start_up_naming_it() {
         .expect("start-up refused");
 
     // Assert
-    let text = qixian::http::problem::error_chain(&error);
+    let text = qixian::base::error_chain(&error);
     assert!(
         text.contains("QIXIAN_TLS_KEY") && text.contains("nowhere.pem"),
         "the variable and the file are named: {text}"
@@ -156,7 +156,7 @@ async fn a_certificate_file_that_holds_none_stops_start_up_naming_it() {
     .expect("start-up refused");
 
     // Assert
-    let text = qixian::http::problem::error_chain(&error);
+    let text = qixian::base::error_chain(&error);
     assert!(
         text.contains("QIXIAN_TLS_CERT") && text.contains("empty.pem"),
         "{text}"

@@ -9,14 +9,13 @@
 use chrono::NaiveDate;
 
 use crate::deadline::{Counting, Cutoff, Deadline, Form, Period, Request, Unit, Why, compute};
-use crate::text::Lang;
 use crate::time::{BEIJING, Moment};
 
 const SAT: &str = include_str!("../../../tests/data/sat-tax-deadlines.tsv");
 
 use super::{calendars as set, day as d, rule_book as book};
 
-fn tax(amount: u32) -> Period<'static> {
+pub(crate) fn tax(amount: u32) -> Period<'static> {
     let form = Form {
         counting: Some(Counting::Tax),
         ..Form::default()
@@ -31,7 +30,7 @@ fn tax(amount: u32) -> Period<'static> {
     .expect("a period")
 }
 
-fn count(period: Period<'static>, event: &str) -> Deadline<'static> {
+pub(crate) fn count(period: Period<'static>, event: &str) -> Deadline<'static> {
     let request = Request {
         explain: true,
         cutoff: Cutoff::Midnight,
@@ -199,24 +198,4 @@ fn a_weekend_or_a_working_day_period_is_not_prolonged() {
     };
     let working = Period::resolve(book(), None, Some(Unit::WorkingDays), Some(5), form).unwrap();
     assert_eq!(count(working, "2026-09-30").due_date, d("2026-10-13"));
-}
-
-#[test]
-fn the_explanation_never_calls_a_run_outside_the_period_a_long_rest_inside_it() {
-    let zh = Lang::Zh.says();
-    let jan = count(tax(15), "2022-12-31");
-    for step in jan.explanation.as_ref().unwrap() {
-        let reason = zh.step_reason(step, &jan.period);
-        assert!(!reason.contains("连续3日以上"), "{}: {reason}", step.date);
-    }
-    let last = jan.explanation.as_ref().unwrap().last().unwrap();
-    assert!(zh.step_reason(last, &jan.period).contains("第一百零九条"));
-    let oct = count(tax(15), "2026-09-30");
-    let steps = oct.explanation.as_ref().unwrap();
-    let reason = |date: &str| {
-        let step = steps.iter().find(|s| s.date == d(date)).unwrap();
-        zh.step_reason(step, &oct.period)
-    };
-    assert!(reason("2026-10-01").contains("期间内连续3日以上"));
-    assert!(reason("2026-10-26").contains("顺延的第7个工作日"));
 }

@@ -65,7 +65,8 @@ impl Params {
     ///
     /// # Errors
     /// [`ApiError::UnknownParameter`] for the first name `query` does not take, with the
-    /// closest one it does; `route` names the route in the message.
+    /// closest one it does; `route` names the route in the message. Then
+    /// [`ApiError::MissingParameter`] for the first parameter `query` requires that is not given.
     pub fn checked(
         text: &str,
         query: &'static Query,
@@ -82,6 +83,12 @@ impl Params {
                 route: route(),
             });
         }
+        // What the table says a route requires is refused here, before its handler runs, so
+        // that no handler says it again.
+        let given = |name: &str| params.pairs.iter().any(|(n, _)| n == name);
+        if let Some(missing) = query.params.iter().find(|p| p.required && !given(p.name)) {
+            return Err(ApiError::MissingParameter { name: missing.name });
+        }
         Ok(params)
     }
 
@@ -94,7 +101,15 @@ impl Params {
     ///
     /// # Errors
     /// [`ApiError::InvalidParameter`] when `name` is given more than once.
+    ///
+    /// # Panics
+    /// In a debug build, when the route's table does not list `name` (a handler that reads a
+    /// parameter its route does not take: a caller could never give it).
     pub fn get(&self, name: &'static str) -> Result<Option<&str>, ApiError> {
+        debug_assert!(
+            self.unchecked() || self.query.accepts(name),
+            "{name} is read, but the route's table does not list it"
+        );
         let mut values = self
             .pairs
             .iter()
@@ -116,8 +131,47 @@ impl Params {
     ///
     /// # Errors
     /// [`ApiError::MissingParameter`], or as [`Params::get`].
+    ///
+    /// # Panics
+    /// In a debug build, when the route's table does not mark `name` required: the table, not
+    /// the handler, says what a route requires, and [`Params::checked`] refuses its absence.
     pub fn required(&self, name: &'static str) -> Result<&str, ApiError> {
+        debug_assert!(
+            self.unchecked()
+                || self
+                    .query
+                    .params
+                    .iter()
+                    .any(|p| p.name == name && p.required),
+            "{name} is read as required, but the route's table does not require it"
+        );
         self.get(name)?.ok_or(ApiError::MissingParameter { name })
+    }
+
+    /// Whether these are parameters read without a route ([`Params::parse`]), which any name
+    /// may be read from.
+    fn unchecked(&self) -> bool {
+        std::ptr::eq(self.query, &NONE)
+    }
+
+    /// A required integer.
+    ///
+    /// # Errors
+    /// As [`Params::required`] and [`Params::int`].
+    pub fn required_int(&self, name: &'static str) -> Result<i64, ApiError> {
+        integer(name, self.required(name)?)
+    }
+
+    /// A required moment, as [`Params::instant`] reads it.
+    ///
+    /// # Errors
+    /// As [`Params::required`] and [`Params::instant`].
+    pub fn required_instant(
+        &self,
+        name: &'static str,
+        clock: &Clock,
+    ) -> Result<chrono::DateTime<chrono_tz::Tz>, ApiError> {
+        instant(name, self.required(name)?, clock)
     }
 
     /// A required date, in any form [`crate::time::parse_date`] reads, or `today` on `clock`.
@@ -140,14 +194,7 @@ impl Params {
         clock: &Clock,
     ) -> Result<Option<chrono::DateTime<chrono_tz::Tz>>, ApiError> {
         self.get(name)?
-            .map(|value| {
-                let moment = crate::time::Moment::parse_at(value, clock)
-                    .map_err(|e| invalid(name, Invalid::Moment(e)))?;
-                Ok(moment.instant(clock.zone).unwrap_or_else(|| {
-                    let date = moment.local_date(clock.zone);
-                    crate::time::instant_of(date.and_time(chrono::NaiveTime::MIN), clock.zone)
-                }))
-            })
+            .map(|value| instant(name, value, clock))
             .transpose()
     }
 
@@ -168,18 +215,7 @@ impl Params {
     /// # Errors
     /// [`ApiError::InvalidParameter`] for a value that is no integer or too large.
     pub fn int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
-        self.get(name)?
-            .map(|v| {
-                v.parse::<i64>().map_err(|e| {
-                    let why = match e.kind() {
-                        std::num::IntErrorKind::PosOverflow
-                        | std::num::IntErrorKind::NegOverflow => BadValue::TooLarge(quoted(v)),
-                        _ => BadValue::NotAnInteger(quoted(v)),
-                    };
-                    invalid(name, Invalid::Value(why))
-                })
-            })
-            .transpose()
+        self.get(name)?.map(|v| integer(name, v)).transpose()
     }
 
     /// An optional `true`/`false` (also `1`/`0`, in any case), `false` when absent.
@@ -226,6 +262,33 @@ impl Params {
                 }),
         }
     }
+}
+
+/// The integer `value` of `name`.
+fn integer(name: &str, value: &str) -> Result<i64, ApiError> {
+    value.parse::<i64>().map_err(|e| {
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                BadValue::TooLarge(quoted(value))
+            }
+            _ => BadValue::NotAnInteger(quoted(value)),
+        };
+        invalid(name, Invalid::Value(why))
+    })
+}
+
+/// The moment `value` of `name` read on `clock`, as an instant: a bare date is its 00:00.
+fn instant(
+    name: &str,
+    value: &str,
+    clock: &Clock,
+) -> Result<chrono::DateTime<chrono_tz::Tz>, ApiError> {
+    let moment = crate::time::Moment::parse_at(value, clock)
+        .map_err(|e| invalid(name, Invalid::Moment(e)))?;
+    Ok(moment.instant(clock.zone).unwrap_or_else(|| {
+        let date = moment.local_date(clock.zone);
+        crate::time::instant_of(date.and_time(chrono::NaiveTime::MIN), clock.zone)
+    }))
 }
 
 /// An invalid-parameter error.

@@ -31,6 +31,65 @@ mod unit {
             "parameter from is required"
         );
     }
+
+    static ADD: Endpoint = crate::http::routes::WORKDAYS_ADD;
+
+    fn add(text: &str) -> Result<Params, ApiError> {
+        let query = ADD.get.as_ref().expect("a GET route");
+        Params::checked(text, query, || "GET /v1/workdays/add".to_owned())
+    }
+
+    #[test]
+    fn what_the_table_requires_is_refused_when_absent_before_any_handler_reads() {
+        let missing = |text: &str| match add(text) {
+            Err(ApiError::MissingParameter { name }) => Some(name),
+            _ => None,
+        };
+        assert_eq!(
+            missing("days=3"),
+            Some("start"),
+            "start is the table's first required"
+        );
+        assert_eq!(
+            missing("start=2026-10-01&calendar=cn"),
+            Some("days"),
+            "days is required too"
+        );
+        assert_eq!(
+            missing("start=2026-10-01&days="),
+            None,
+            "an empty value is given: read later"
+        );
+        assert!(
+            matches!(
+                add("days=3&nonsense=1"),
+                Err(ApiError::UnknownParameter { .. })
+            ),
+            "an unknown name is refused first, as before"
+        );
+        let params = add("start=2026-10-01&days=3").expect("both given");
+        assert_eq!(
+            params.required_int("days").ok(),
+            Some(3),
+            "read as the integer given"
+        );
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "the route's table does not list it")]
+    fn reading_a_name_the_route_does_not_list_is_a_programming_error() {
+        let params = add("start=2026-10-01&days=3").expect("both given");
+        let _ = params.get("rule");
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "the route's table does not require it")]
+    fn reading_an_optional_name_as_required_is_a_programming_error() {
+        let params = add("start=2026-10-01&days=3&calendar=cn").expect("given");
+        let _ = params.required("calendar");
+    }
 }
 
 mod hostile {

@@ -1,0 +1,107 @@
+//! The bottom of the map: plain helpers that several layers share and that import nothing of
+//! the crate — a digest in hexadecimal, an error's chain for the log, a URL without its
+//! credentials, a `host[:port]`, and the files written whole and read within bounds
+//! ([`files`]). Each is written once here so that the store, the webhooks, the feed, the
+//! configuration and the HTTP layer say the same thing the same way.
+
+pub mod files;
+
+/// `bytes` in lower-case hexadecimal.
+///
+/// # Example
+/// ```
+/// assert_eq!(qixian::base::hex(&[0x0a, 0xff]), "0aff");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(text, "{b:02x}");
+    }
+    text
+}
+
+/// The 32 bytes that 64 hexadecimal digits (either case) write, or `None`.
+///
+/// # Example
+/// ```
+/// let digits = "00".repeat(31) + "Ff";
+/// assert_eq!(qixian::base::unhex32(&digits).map(|b| b[31]), Some(255));
+/// assert_eq!(qixian::base::unhex32("0aff"), None);
+/// ```
+pub fn unhex32(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The first 16 hexadecimal digits of a SHA-256 digest: the versions' and ETags' short form.
+pub fn short_digest(digest: &[u8]) -> String {
+    hex(&digest[..8])
+}
+
+/// An error and every cause under it, `: `-separated, for the log.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// `url` without the user name and password it may carry, for the status and the log.
+///
+/// # Example
+/// ```
+/// use qixian::base::without_credentials;
+/// assert_eq!(without_credentials("https://user:secret@feed.example/holidays/"), "https://feed.example/holidays/");
+/// assert_eq!(without_credentials("not a url"), "not a url");
+/// ```
+pub fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Whether `text` is `host[:port]`: a DNS name or IPv4 address (letters, digits, `-`, `.`) or
+/// an IPv6 address in brackets, and a port of up to five digits.
+pub fn is_host(text: &str) -> bool {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port))
+            if !host.ends_with(':') && (!host.contains(':') || host.ends_with(']')) =>
+        {
+            (host, Some(port))
+        }
+        _ => (text, None),
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= 65_535)
+    });
+    let name_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && host.len() <= 253
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        }
+    };
+    port_ok && name_ok
+}
