@@ -24,8 +24,11 @@ pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
 pub const MAX_LISTED_DAYS: i64 = 3_700;
 
 /// What kind of day a date is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::EnumIter, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DayKind {
     /// Monday to Friday, no notice lists it.
     Workday,
@@ -40,12 +43,7 @@ pub enum DayKind {
 impl DayKind {
     /// The name the API gives it (`makeup_workday`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            DayKind::Workday => "workday",
-            DayKind::Weekend => "weekend",
-            DayKind::Holiday => "holiday",
-            DayKind::MakeupWorkday => "makeup_workday",
-        }
+        self.into()
     }
 
     /// Whether government offices work on such a day.
@@ -120,27 +118,16 @@ pub struct Answer<T> {
     pub provisional: bool,
 }
 
-/// What WORKDAY with `days = 0` does with a start on a rest day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What WORKDAY with `days = 0` does with a start on a rest day; `roll=` names it, in any
+/// case, the default first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::VariantNames, strum::EnumString)]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Roll {
     /// Moves it to the next working day: "day 0" is the first day work can be done.
+    #[default]
     Forward,
     /// Keeps it, as Excel's WORKDAY does.
     None,
-}
-
-impl Roll {
-    /// The names `roll=` takes, the default first.
-    pub const NAMES: [&'static str; 2] = ["forward", "none"];
-
-    /// The roll a name in [`Roll::NAMES`] names.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "forward" => Some(Roll::Forward),
-            "none" => Some(Roll::None),
-            _ => None,
-        }
-    }
 }
 
 /// Whether a year's days come from published notices.

@@ -11,8 +11,11 @@ use super::hours::{HoursError, HoursFile};
 use super::spec::CalendarSpec;
 
 /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Confidence {
     /// Read in the notice itself.
     High,
@@ -25,11 +28,7 @@ pub enum Confidence {
 impl Confidence {
     /// The name the data give it (`medium`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::High => "high",
-            Confidence::Medium => "medium",
-            Confidence::Low => "low",
-        }
+        self.into()
     }
 }
 

@@ -24,8 +24,8 @@ pub use count::{
     compute,
 };
 pub use input::{
-    Answer, BadValue, Context, Expected, Input, InputError, JsonKind, JsonProblem, MAX_PAUSED,
-    answer, flag_text,
+    Answer, BadValue, Context, Expected, Holds, Input, InputError, JsonKind, JsonProblem,
+    MAX_PAUSED, answer, flag_text,
 };
 pub use period::{Article, Form, Period};
 pub use rules::{

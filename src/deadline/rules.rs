@@ -7,9 +7,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::Texts;
 
-/// How a period is counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a period is counted. Its names (`working_days`) are derived once, for serde, for
+/// [`strum::VariantNames`] (the choices the API lists) and for parsing in any case.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    ascii_case_insensitive,
+    parse_err_ty = UnknownUnit,
+    parse_err_fn = UnknownUnit::of
+)]
 pub enum Unit {
     /// N个工作日内: only working days count, makeup working days included.
     WorkingDays,
@@ -28,36 +48,9 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// Every unit, in the order the API lists them.
-    pub const ALL: [Unit; 6] = [
-        Unit::WorkingDays,
-        Unit::CalendarDays,
-        Unit::Months,
-        Unit::Years,
-        Unit::Hours,
-        Unit::WorkingHours,
-    ];
-
-    /// Every unit's name, in the order of [`Unit::ALL`].
-    pub const NAMES: [&'static str; 6] = [
-        "working_days",
-        "calendar_days",
-        "months",
-        "years",
-        "hours",
-        "working_hours",
-    ];
-
     /// The name the API and rule files give it (`working_days`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::WorkingDays => "working_days",
-            Unit::CalendarDays => "calendar_days",
-            Unit::Months => "months",
-            Unit::Years => "years",
-            Unit::Hours => "hours",
-            Unit::WorkingHours => "working_hours",
-        }
+        self.into()
     }
 
     /// The longest period of this unit: ten years' worth.
@@ -76,45 +69,44 @@ impl Unit {
     }
 }
 
-/// A unit name that is none of [`Unit::ALL`].
+/// A unit name that is none of [`Unit`]'s names, shortened.
+///
+/// # Example
+/// ```
+/// use qixian::deadline::Unit;
+/// assert_eq!("working_days".parse(), Ok(Unit::WorkingDays));
+/// assert_eq!("Months".parse(), Ok(Unit::Months));
+/// assert!("weeks".parse::<Unit>().is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownUnit(pub String);
 
-impl std::error::Error for UnknownUnit {}
-
-impl std::str::FromStr for Unit {
-    type Err = UnknownUnit;
-
-    /// Reads a unit by its name, in any case.
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::deadline::Unit;
-    /// assert_eq!("working_days".parse(), Ok(Unit::WorkingDays));
-    /// assert_eq!("Months".parse(), Ok(Unit::Months));
-    /// assert!("weeks".parse::<Unit>().is_err());
-    /// ```
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Unit::ALL
-            .into_iter()
-            .find(|u| u.as_str().eq_ignore_ascii_case(text))
-            .ok_or_else(|| UnknownUnit(crate::time::shorten(text)))
+impl UnknownUnit {
+    /// The refusal of `text`, which names no unit.
+    fn of(text: &str) -> Self {
+        UnknownUnit(crate::time::shorten(text))
     }
 }
 
-impl Direction {
-    /// Every direction's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["forward", "backward"];
-}
-
-impl Bound {
-    /// Every bound's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["within", "at_least"];
-}
+impl std::error::Error for UnknownUnit {}
 
 /// Which way a period runs from its event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Direction {
     /// After the event (`自收到申请之日起20个工作日内`).
     #[default]
@@ -124,8 +116,22 @@ pub enum Direction {
 }
 
 /// What the period bounds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Bound {
     /// The act must happen within the period: the answer is its last day.
     #[default]
@@ -136,8 +142,22 @@ pub enum Bound {
 }
 
 /// How a calendar-day period treats rest days inside it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Counting {
     /// 民法典 第二百零三条: only a last day that is a rest day moves.
     #[default]
@@ -162,15 +182,9 @@ pub enum Counting {
 }
 
 impl Counting {
-    /// Every counting's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["civil", "tax"];
-
     /// The name rule files and the API give it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Counting::Civil => "civil",
-            Counting::Tax => "tax",
-        }
+        self.into()
     }
 }
 
@@ -239,8 +253,11 @@ pub enum RuleError {
 
 /// What follows when a deadline passes without the act. The statute's own words are the
 /// rule's `on_lapse_text`; this is the code a program reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Consequence {
     /// 逾期不回复视为无不同意见: silence counts as no objection (工作规则 五十).
     DeemedNoObjection,
@@ -256,19 +273,26 @@ pub enum Consequence {
 impl Consequence {
     /// The name the API gives it (`deemed_no_objection`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Consequence::DeemedNoObjection => "deemed_no_objection",
-            Consequence::DeemedAccepted => "deemed_accepted",
-            Consequence::DeemedConsent => "deemed_consent",
-            Consequence::DeemedNoEvidence => "deemed_no_evidence",
-        }
+        self.into()
     }
 }
 
 /// When a rule's last day ends, as its law says (民法典 第二百零三条第二款 applies the close of
 /// business only to an act done where there are business hours).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RuleCutoff {
     /// The act is done at an office (报备 to 州政府办公室, a reply to the host department): the
     /// last day ends when that office stops business.
@@ -284,11 +308,7 @@ pub enum RuleCutoff {
 impl RuleCutoff {
     /// The name rule files and the API give it (`office_target`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            RuleCutoff::CloseOfBusiness => "close_of_business",
-            RuleCutoff::OfficeTarget => "office_target",
-            RuleCutoff::Midnight => "midnight",
-        }
+        self.into()
     }
 }
 

@@ -18,8 +18,9 @@ use super::problem::ApiError;
 use crate::export::ics;
 use crate::text::{Invalid, Unoffered};
 
-/// A format an answer can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A format an answer can be written in; `format=` names it (`json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     /// JSON, the default.
     Json,
@@ -34,23 +35,9 @@ pub enum Format {
 }
 
 impl Format {
-    const ALL: [Format; 5] = [
-        Format::Json,
-        Format::Text,
-        Format::Csv,
-        Format::Ics,
-        Format::Xlsx,
-    ];
-
     /// The value of `format=` that asks for it.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Text => "text",
-            Format::Csv => "csv",
-            Format::Ics => "ics",
-            Format::Xlsx => "xlsx",
-        }
+        self.into()
     }
 
     /// The media type that asks for it in `Accept`.
@@ -156,8 +143,7 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
             .copied()
             .find(|f| f.name().eq_ignore_ascii_case(name))
             .ok_or_else(|| {
-                let known = Format::ALL
-                    .iter()
+                let known = <Format as strum::IntoEnumIterator>::iter()
                     .any(|f| f.name().eq_ignore_ascii_case(name));
                 ApiError::NotAcceptable(Unoffered::Format {
                     name: crate::time::quoted(name),

@@ -35,7 +35,11 @@ pub async fn add(
     let days = params
         .int("days")?
         .ok_or(ApiError::MissingParameter { name: "days" })?;
-    let roll = Roll::from_name(params.choice("roll", &Roll::NAMES)?).unwrap_or(Roll::Forward);
+    // `choice` answers one of the names, which always parse.
+    let roll: Roll = params
+        .choice("roll", <Roll as strum::VariantNames>::VARIANTS)?
+        .parse()
+        .unwrap_or_default();
     let answer = calendar.workday(start, days, roll)?;
     let strict = params.flag("strict")?;
     check_strict(strict, answer, Strictly::Add)?;
