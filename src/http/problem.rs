@@ -268,6 +268,12 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// The kind of problem it is: its code, its title and (but for the framework's own
+    /// errors) its status.
+    pub fn kind(&self) -> Title {
+        kind(self)
+    }
+
     /// What went wrong this time, in `lang`.
     pub fn detail(&self, lang: Lang) -> String {
         let says = lang.says();
