@@ -698,3 +698,35 @@ fn status_and_codes<'a>(
         _ => {}
     }
 }
+
+/// The names a schema of openapi.yaml's components allows (`pointer` below `/components/schemas`).
+fn schema_names(spec: &Value, pointer: &str) -> Vec<String> {
+    let schema = spec
+        .pointer(&format!("/components/schemas{pointer}"))
+        .unwrap_or_else(|| panic!("{pointer} is described"));
+    allowed(schema)
+        .into_iter()
+        .map(|v| v.as_str().expect("a name").to_owned())
+        .collect()
+}
+
+/// Every variant's name, in order.
+fn names<T: strum::IntoEnumIterator + Into<&'static str>>() -> Vec<String> {
+    T::iter().map(|v| v.into().to_owned()).collect()
+}
+
+#[test]
+fn the_description_names_every_variant_of_the_answers_vocabularies() {
+    use qixian::calendar::DayKind;
+    use qixian::deadline::{Consequence, RuleCutoff, State, Unit};
+
+    let spec = spec();
+    assert_eq!(schema_names(&spec, "/Unit"), names::<Unit>());
+    assert_eq!(schema_names(&spec, "/Consequence"), names::<Consequence>());
+    assert_eq!(schema_names(&spec, "/DayKind"), names::<DayKind>());
+    assert_eq!(schema_names(&spec, "/RuleCutoff"), names::<RuleCutoff>());
+    assert_eq!(
+        schema_names(&spec, "/DeadlineStatus/properties/state"),
+        names::<State>()
+    );
+}
