@@ -5,6 +5,9 @@
 
 #![deny(missing_docs)]
 
+#[macro_use]
+mod vocabulary;
+
 pub mod calendar;
 pub mod config;
 pub mod deadline;

@@ -23,21 +23,20 @@ pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
 /// The most days one listing answers: ten years and change.
 pub const MAX_LISTED_DAYS: i64 = 3_700;
 
-/// What kind of day a date is.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::EnumIter, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum DayKind {
-    /// Monday to Friday, no notice lists it.
-    Workday,
-    /// A weekend day no notice lists.
-    Weekend,
-    /// A day a notice gives off (weekend days inside a holiday span included).
-    Holiday,
-    /// A weekend day a notice makes a working day (调休上班).
-    MakeupWorkday,
+vocabulary! {
+    "snake_case";
+    /// What kind of day a date is.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DayKind {
+        /// Monday to Friday, no notice lists it.
+        Workday,
+        /// A weekend day no notice lists.
+        Weekend,
+        /// A day a notice gives off (weekend days inside a holiday span included).
+        Holiday,
+        /// A weekend day a notice makes a working day (调休上班).
+        MakeupWorkday,
+    }
 }
 
 impl DayKind {

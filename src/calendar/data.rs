@@ -10,19 +10,18 @@ use sha2::{Digest, Sha256};
 use super::hours::{HoursError, HoursFile};
 use super::spec::CalendarSpec;
 
-/// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Confidence {
-    /// Read in the notice itself.
-    High,
-    /// Read in a copy or a report of the notice.
-    Medium,
-    /// Inferred.
-    Low,
+vocabulary! {
+    "lowercase";
+    /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+    pub enum Confidence {
+        /// Read in the notice itself.
+        High,
+        /// Read in a copy or a report of the notice.
+        Medium,
+        /// Inferred.
+        Low,
+    }
 }
 
 impl Confidence {

@@ -11,23 +11,24 @@ use crate::calendar::hours::{DayHours, HoursSource};
 use crate::calendar::{Calendar, CalendarError, Confidence, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
 
-/// Whether a deadline is still ahead, on its day, or past, as of a given day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::EnumIter, strum::IntoStaticStr)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum State {
-    /// The event is still ahead: the period has not begun (尚未起算).
-    NotStarted,
-    /// Before the due date.
-    Pending,
-    /// On the due date.
-    DueToday,
-    /// After the due date.
-    Overdue,
-    /// Done (办结) by the deadline's last moment.
-    CompletedOnTime,
-    /// Done after it.
-    CompletedLate,
+vocabulary! {
+    "snake_case";
+    /// Whether a deadline is still ahead, on its day, or past, as of a given day.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum State {
+        /// The event is still ahead: the period has not begun (尚未起算).
+        NotStarted,
+        /// Before the due date.
+        Pending,
+        /// On the due date.
+        DueToday,
+        /// After the due date.
+        Overdue,
+        /// Done (办结) by the deadline's last moment.
+        CompletedOnTime,
+        /// Done after it.
+        CompletedLate,
+    }
 }
 
 impl State {

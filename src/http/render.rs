@@ -18,20 +18,22 @@ use super::problem::ApiError;
 use crate::export::ics;
 use crate::text::{Invalid, Unoffered};
 
-/// A format an answer can be written in; `format=` names it (`json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
-#[strum(serialize_all = "lowercase")]
-pub enum Format {
-    /// JSON, the default.
-    Json,
-    /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
-    Text,
-    /// RFC 4180 CSV.
-    Csv,
-    /// iCalendar.
-    Ics,
-    /// An Office Open XML workbook.
-    Xlsx,
+vocabulary! {
+    "lowercase";
+    /// A format an answer can be written in; `format=` names it (`json`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Format {
+        /// JSON, the default.
+        Json,
+        /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
+        Text,
+        /// RFC 4180 CSV.
+        Csv,
+        /// iCalendar.
+        Ics,
+        /// An Office Open XML workbook.
+        Xlsx,
+    }
 }
 
 impl Format {

@@ -150,43 +150,45 @@ pub struct Texts {
     pub en: String,
 }
 
-/// A kind of problem: its stable code (the end of the problem's `type`: its name in kebab
-/// case, `unknown-calendar`, derived) and its title (each catalogue's `title`). Its status is
-/// the HTTP layer's one table (`http::problem`); openapi.yaml's `ProblemCode` lists the same
-/// codes, and a test holds it to [`Title::iter`](strum::IntoEnumIterator::iter).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
-#[strum(serialize_all = "kebab-case")]
-#[allow(missing_docs)] // each is its code, which says it
-pub enum Title {
-    MissingParameter,
-    InvalidParameter,
-    UnknownParameter,
-    InvalidBody,
-    UnknownCalendar,
-    OutOfRange,
-    UnknownRule,
-    UnknownTimezone,
-    InvalidEvent,
-    Provisional,
-    NoOfficeHours,
-    UnitNotAllowed,
-    FormNotAllowed,
-    NotAllowedByStatute,
-    NotInForce,
-    NoExtension,
-    DaysNotAllowed,
-    AmountOutOfRange,
-    NotFound,
-    TooLarge,
-    UnsupportedMediaType,
-    NotAcceptable,
-    MethodNotAllowed,
-    QueryTooLong,
-    Timeout,
-    BadRequest,
-    Unauthorized,
-    VersionGone,
-    Internal,
+vocabulary! {
+    "kebab-case";
+    /// A kind of problem: its stable code (the end of the problem's `type`: its name in kebab
+    /// case, `unknown-calendar`, derived) and its title (each catalogue's `title`). Its status is
+    /// the HTTP layer's one table (`http::problem`); openapi.yaml's `ProblemCode` lists the same
+    /// codes, and a test holds it to [`Title::iter`](strum::IntoEnumIterator::iter).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[allow(missing_docs)] // each is its code, which says it
+    pub enum Title {
+        MissingParameter,
+        InvalidParameter,
+        UnknownParameter,
+        InvalidBody,
+        UnknownCalendar,
+        OutOfRange,
+        UnknownRule,
+        UnknownTimezone,
+        InvalidEvent,
+        Provisional,
+        NoOfficeHours,
+        UnitNotAllowed,
+        FormNotAllowed,
+        NotAllowedByStatute,
+        NotInForce,
+        NoExtension,
+        DaysNotAllowed,
+        AmountOutOfRange,
+        NotFound,
+        TooLarge,
+        UnsupportedMediaType,
+        NotAcceptable,
+        MethodNotAllowed,
+        QueryTooLong,
+        Timeout,
+        BadRequest,
+        Unauthorized,
+        VersionGone,
+        Internal,
+    }
 }
 
 impl Title {
