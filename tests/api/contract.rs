@@ -625,8 +625,7 @@ fn the_description_lists_the_problem_codes_of_the_table_each_under_its_status() 
         if i % 2 == 0 {
             if let Some(number) = part
                 .split(|c: char| !c.is_ascii_digit())
-                .filter(|n| n.len() == 3)
-                .last()
+                .rfind(|n| n.len() == 3)
             {
                 under = number.parse::<u16>().ok();
             }
