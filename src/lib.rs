@@ -6,6 +6,9 @@
 #![deny(missing_docs)]
 
 pub mod base;
+#[macro_use]
+mod vocabulary;
+
 pub mod calendar;
 pub mod config;
 pub mod deadline;

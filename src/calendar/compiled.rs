@@ -24,29 +24,26 @@ pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
 /// The most days one listing answers: ten years and change.
 pub const MAX_LISTED_DAYS: i64 = 3_700;
 
-/// What kind of day a date is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    /// Monday to Friday, no notice lists it.
-    Workday,
-    /// A weekend day no notice lists.
-    Weekend,
-    /// A day a notice gives off (weekend days inside a holiday span included).
-    Holiday,
-    /// A weekend day a notice makes a working day (调休上班).
-    MakeupWorkday,
+vocabulary! {
+    "snake_case";
+    /// What kind of day a date is.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DayKind {
+        /// Monday to Friday, no notice lists it.
+        Workday,
+        /// A weekend day no notice lists.
+        Weekend,
+        /// A day a notice gives off (weekend days inside a holiday span included).
+        Holiday,
+        /// A weekend day a notice makes a working day (调休上班).
+        MakeupWorkday,
+    }
 }
 
 impl DayKind {
     /// The name the API gives it (`makeup_workday`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            DayKind::Workday => "workday",
-            DayKind::Weekend => "weekend",
-            DayKind::Holiday => "holiday",
-            DayKind::MakeupWorkday => "makeup_workday",
-        }
+        self.into()
     }
 
     /// Whether government offices work on such a day.
@@ -121,27 +118,16 @@ pub struct Answer<T> {
     pub provisional: bool,
 }
 
-/// What WORKDAY with `days = 0` does with a start on a rest day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What WORKDAY with `days = 0` does with a start on a rest day; `roll=` names it, in any
+/// case, the default first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::VariantNames, strum::EnumString)]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Roll {
     /// Moves it to the next working day: "day 0" is the first day work can be done.
+    #[default]
     Forward,
     /// Keeps it, as Excel's WORKDAY does.
     None,
-}
-
-impl Roll {
-    /// The names `roll=` takes, the default first.
-    pub const NAMES: [&'static str; 2] = ["forward", "none"];
-
-    /// The roll a name in [`Roll::NAMES`] names.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "forward" => Some(Roll::Forward),
-            "none" => Some(Roll::None),
-            _ => None,
-        }
-    }
 }
 
 /// Whether a year's days come from published notices.

@@ -10,26 +10,24 @@ use sha2::{Digest, Sha256};
 use super::hours::{HoursError, HoursFile};
 use super::spec::CalendarSpec;
 
-/// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Read in the notice itself.
-    High,
-    /// Read in a copy or a report of the notice.
-    Medium,
-    /// Inferred.
-    Low,
+vocabulary! {
+    "lowercase";
+    /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+    pub enum Confidence {
+        /// Read in the notice itself.
+        High,
+        /// Read in a copy or a report of the notice.
+        Medium,
+        /// Inferred.
+        Low,
+    }
 }
 
 impl Confidence {
     /// The name the data give it (`medium`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::High => "high",
-            Confidence::Medium => "medium",
-            Confidence::Low => "low",
-        }
+        self.into()
     }
 }
 

@@ -11,35 +11,30 @@ use crate::calendar::hours::{DayHours, HoursSource};
 use crate::calendar::{Calendar, CalendarError, Confidence, DayKind};
 use crate::time::{Moment, ReadAs, end_of_day};
 
-/// Whether a deadline is still ahead, on its day, or past, as of a given day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// The event is still ahead: the period has not begun (尚未起算).
-    NotStarted,
-    /// Before the due date.
-    Pending,
-    /// On the due date.
-    DueToday,
-    /// After the due date.
-    Overdue,
-    /// Done (办结) by the deadline's last moment.
-    CompletedOnTime,
-    /// Done after it.
-    CompletedLate,
+vocabulary! {
+    "snake_case";
+    /// Whether a deadline is still ahead, on its day, or past, as of a given day.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum State {
+        /// The event is still ahead: the period has not begun (尚未起算).
+        NotStarted,
+        /// Before the due date.
+        Pending,
+        /// On the due date.
+        DueToday,
+        /// After the due date.
+        Overdue,
+        /// Done (办结) by the deadline's last moment.
+        CompletedOnTime,
+        /// Done after it.
+        CompletedLate,
+    }
 }
 
 impl State {
     /// The name the API gives it (`due_today`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            State::NotStarted => "not_started",
-            State::Pending => "pending",
-            State::DueToday => "due_today",
-            State::Overdue => "overdue",
-            State::CompletedOnTime => "completed_on_time",
-            State::CompletedLate => "completed_late",
-        }
+        self.into()
     }
 }
 
@@ -61,12 +56,16 @@ pub struct Status {
     pub consequence: Option<Consequence>,
 }
 
-/// When the last day of a period ends, as the caller asks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// When the last day of a period ends, as the caller asks: by naming a choice in any case
+/// (`cutoff=midnight`), or none for the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::VariantNames, strum::EnumString)]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
 pub enum Cutoff {
     /// As the law says: a rule's own cutoff ([`RuleCutoff`]); for an ad hoc period, the close
-    /// of business where the calendar (or the caller) gives office hours, else 24:00.
+    /// of business where the calendar (or the caller) gives office hours, else 24:00. Asked
+    /// for by naming no cutoff, so it has no name.
     #[default]
+    #[strum(disabled)]
     AsTheLawSays,
     /// At the close of business where there are office hours, else at 24:00.
     CloseOfBusiness,
@@ -75,17 +74,12 @@ pub enum Cutoff {
 }
 
 impl Cutoff {
-    /// The choices a request may name.
-    pub const NAMES: [&'static str; 2] = ["close_of_business", "midnight"];
-
-    /// The choice a name (`midnight`) gives.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "close_of_business" => Some(Cutoff::CloseOfBusiness),
-            "midnight" => Some(Cutoff::Midnight),
-            _ => None,
-        }
-    }
+    /// The choices a request may name: every variant's name but the first's, the default,
+    /// which is asked for by naming none.
+    pub const NAMES: &'static [&'static str] = match <Cutoff as strum::VariantNames>::VARIANTS {
+        [_as_the_law_says, named @ ..] => named,
+        [] => &[],
+    };
 }
 
 /// Who chose a deadline's cutoff.
@@ -179,7 +173,7 @@ pub struct Step {
 }
 
 /// Why a day of a period counted or not, as the law says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
 pub enum Why {
     /// The event's day: 民法典 第二百零一条 starts the period on the next day.
     EventDay,

@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
+use strum::VariantNames;
+
 use super::{
     Bound, Counting, Cutoff, Deadline, DeadlineError, Direction, Form, Period, Request, RuleBook,
     Unit, compute,
@@ -87,6 +89,38 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         Some(OneOrMany::One(text)) => vec![text],
         Some(OneOrMany::Many(list)) => list,
     })
+}
+
+/// What a field of an [`Input`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    /// Free text: an id, a name, a zone, office hours.
+    Text,
+    /// A date, a date-time with or without offset, `now` or `today`.
+    Moment,
+    /// A date.
+    Date,
+    /// A whole number.
+    WholeNumber,
+    /// `true`/`false`, `1`/`0`.
+    Flag,
+    /// One of these names, in any case.
+    Choice(&'static [&'static str]),
+    /// `<from>/<to>` intervals of dates: a query string repeats the field, a CSV cell separates
+    /// them by `;`, JSON gives a string or a list.
+    Intervals,
+}
+
+impl Holds {
+    /// What a JSON body must give for it.
+    fn expected(self) -> Expected {
+        match self {
+            Holds::WholeNumber => Expected::WholeNumber,
+            Holds::Flag => Expected::Flag,
+            Holds::Intervals => Expected::TextOrList,
+            Holds::Text | Holds::Moment | Holds::Date | Holds::Choice(_) => Expected::Text,
+        }
+    }
 }
 
 /// A field of an [`Input`] written as text that is not of its type.
@@ -184,34 +218,52 @@ impl Input {
     /// The fields that ask for a deadline's status: the day to judge it on, the day it was done.
     pub const STATUS_INPUTS: [&'static str; 2] = ["as_of", "completed_at"];
 
-    /// The fields a query string may repeat, each occurrence adding to the list.
-    pub const REPEATABLE: [&'static str; 1] = ["paused"];
-
-    /// The fields, as JSON bodies, query strings and CSV headers name them.
-    pub const FIELDS: [&'static str; 22] = [
-        "rule",
-        "event",
-        "calendar",
-        "timezone",
-        "event_timezone",
-        "days",
-        "unit",
-        "amount",
-        "as_of",
-        "completed_at",
-        "explain",
-        "strict",
-        "id",
-        "cutoff",
-        "office_hours",
-        "direction",
-        "bound",
-        "counting",
-        "extended",
-        "paused",
-        "agreed_due",
-        "agreed_by",
+    /// Every field, as JSON bodies, query strings and CSV headers name it, in the struct's
+    /// order, with what it holds: the one list of them. The route table's parameters, the
+    /// JSON reader's diagnosis and the repeatable fields are read from it.
+    pub const SCHEMA: [(&'static str, Holds); 22] = [
+        ("rule", Holds::Text),
+        ("event", Holds::Moment),
+        ("calendar", Holds::Text),
+        ("timezone", Holds::Text),
+        ("event_timezone", Holds::Text),
+        ("days", Holds::WholeNumber),
+        ("unit", Holds::Choice(Unit::VARIANTS)),
+        ("amount", Holds::WholeNumber),
+        ("as_of", Holds::Moment),
+        ("completed_at", Holds::Moment),
+        ("explain", Holds::Flag),
+        ("strict", Holds::Flag),
+        ("id", Holds::Text),
+        ("cutoff", Holds::Choice(Cutoff::NAMES)),
+        ("office_hours", Holds::Text),
+        ("direction", Holds::Choice(Direction::VARIANTS)),
+        ("bound", Holds::Choice(Bound::VARIANTS)),
+        ("counting", Holds::Choice(Counting::VARIANTS)),
+        ("extended", Holds::Flag),
+        ("paused", Holds::Intervals),
+        ("agreed_due", Holds::Date),
+        ("agreed_by", Holds::Text),
     ];
+
+    /// The fields' names, in [`Input::SCHEMA`]'s order.
+    pub const FIELDS: [&'static str; 22] = {
+        let mut names = [""; 22];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Self::SCHEMA[i].0;
+            i += 1;
+        }
+        names
+    };
+
+    /// What the field `name` holds, when it is one.
+    pub fn holds(name: &str) -> Option<Holds> {
+        Self::SCHEMA
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, holds)| *holds)
+    }
 
     /// Sets the field `name` from text, as a query string or a CSV cell writes it; an empty
     /// value leaves the field absent. Returns `false` for a name that is no field.
@@ -304,18 +356,13 @@ impl Input {
             return at(JsonKind::NotAnObject);
         };
         for (name, value) in object {
-            let Some(&field) = Self::FIELDS.iter().find(|f| **f == name) else {
+            let Some(&(field, holds)) = Self::SCHEMA.iter().find(|(f, _)| *f == name) else {
                 return at(JsonKind::UnknownField {
                     name: quoted(name),
                     suggestion: crate::time::closest(name, Self::FIELDS),
                 });
             };
-            let expected = match field {
-                "days" | "amount" => Expected::WholeNumber,
-                "explain" | "strict" | "extended" => Expected::Flag,
-                "paused" => Expected::TextOrList,
-                _ => Expected::Text,
-            };
+            let expected = holds.expected();
             let fits = match (expected, value) {
                 (_, serde_json::Value::Null) => true,
                 (Expected::Text, v) => v.is_string(),
@@ -341,24 +388,23 @@ impl Input {
     }
 }
 
-/// One of `words` (in any case), when given.
-fn word<T: Copy>(
+/// The choice `value` names (in any case, [`strum::EnumString`]), when given; a name that is
+/// none is refused as `refused` says.
+fn named<T: std::str::FromStr>(
     value: Option<&str>,
-    key: &'static str,
-    words: &[(&str, T)],
+    refused: impl FnOnce(String) -> DeadlineError,
 ) -> Result<Option<T>, DeadlineError> {
     value
-        .map(|v| {
-            words
-                .iter()
-                .find(|(w, _)| w.eq_ignore_ascii_case(v))
-                .map(|(_, t)| *t)
-                .ok_or_else(|| DeadlineError::UnknownForm {
-                    key,
-                    value: crate::time::shorten(v),
-                })
-        })
+        .map(|v| v.parse().map_err(|_| refused(crate::time::shorten(v))))
         .transpose()
+}
+
+/// A choice of the period's form that `value` names, when given.
+fn form<T: std::str::FromStr>(
+    value: Option<&str>,
+    key: &'static str,
+) -> Result<Option<T>, DeadlineError> {
+    named(value, |value| DeadlineError::UnknownForm { key, value })
 }
 
 /// The most `paused` intervals a request may give.
@@ -545,24 +591,9 @@ pub fn answer<'a>(
         (days, amount) => days.or(amount),
     };
     let form = Form {
-        direction: word(
-            input.direction.as_deref(),
-            "direction",
-            &[
-                ("forward", Direction::Forward),
-                ("backward", Direction::Backward),
-            ],
-        )?,
-        bound: word(
-            input.bound.as_deref(),
-            "bound",
-            &[("within", Bound::Within), ("at_least", Bound::AtLeast)],
-        )?,
-        counting: word(
-            input.counting.as_deref(),
-            "counting",
-            &[("civil", Counting::Civil), ("tax", Counting::Tax)],
-        )?,
+        direction: form(input.direction.as_deref(), "direction")?,
+        bound: form(input.bound.as_deref(), "bound")?,
+        counting: form(input.counting.as_deref(), "counting")?,
         extended: input.extended.unwrap_or(false),
     };
     let period = Period::resolve(context.rules, input.rule.as_deref(), unit, amount, form)?;
@@ -597,11 +628,7 @@ pub fn answer<'a>(
         };
     let as_of = day_and_instant(&input.as_of, DeadlineError::AsOf)?;
     let completed = day_and_instant(&input.completed_at, DeadlineError::Completed)?;
-    let cutoff = match input.cutoff.as_deref() {
-        None => Cutoff::default(),
-        Some(name) => Cutoff::from_name(&name.to_ascii_lowercase())
-            .ok_or_else(|| DeadlineError::UnknownCutoff(crate::time::shorten(name)))?,
-    };
+    let cutoff = named(input.cutoff.as_deref(), DeadlineError::UnknownCutoff)?.unwrap_or_default();
     let hours = input
         .office_hours
         .as_deref()
@@ -674,9 +701,9 @@ mod tests {
 
     #[test]
     fn every_field_can_be_set_from_text() {
-        for field in Input::FIELDS {
+        for (field, holds) in Input::SCHEMA {
             let mut input = Input::default();
-            let value = if matches!(field, "days" | "amount") {
+            let value = if holds == Holds::WholeNumber {
                 "7"
             } else {
                 "1"
@@ -687,6 +714,73 @@ mod tests {
                 "{field} is set from text"
             );
             assert_ne!(input, Input::default(), "{field} changed the input");
+        }
+    }
+
+    #[test]
+    fn a_number_or_flag_field_refuses_what_is_none_and_text_fields_take_anything() {
+        for (field, holds) in Input::SCHEMA {
+            let refused = Input::default().set(field, "x").is_err();
+            let expected = matches!(holds, Holds::WholeNumber | Holds::Flag);
+            assert_eq!(refused, expected, "{field} ({holds:?}) given x");
+        }
+    }
+
+    #[test]
+    fn a_choice_field_takes_every_name_it_lists() {
+        let rules = RuleBook::embedded();
+        let calendars = CalendarSet::embedded().expect("the embedded data");
+        let context = Context {
+            calendars: &calendars,
+            rules: &rules,
+            default_calendar: "cn",
+            now: Utc::now(),
+            explain_by_default: false,
+        };
+        for (field, holds) in Input::SCHEMA {
+            let Holds::Choice(names) = holds else {
+                continue;
+            };
+            for name in names
+                .iter()
+                .flat_map(|n| [n.to_string(), n.to_ascii_uppercase()])
+            {
+                let mut input = Input {
+                    event: Some("2026-03-02".into()),
+                    unit: Some("calendar_days".into()),
+                    amount: Some(10),
+                    ..Input::default()
+                };
+                input.set(field, &name).expect("text");
+                let refused = |e: &DeadlineError| {
+                    matches!(
+                        e,
+                        DeadlineError::UnknownForm { .. }
+                            | DeadlineError::UnknownCutoff(_)
+                            | DeadlineError::Unit(_)
+                    )
+                };
+                if let Err(e) = answer(&input, &context) {
+                    assert!(!refused(&e), "{field}={name} refused: {e:?}");
+                }
+            }
+            let mut input = Input {
+                event: Some("2026-03-02".into()),
+                unit: Some("calendar_days".into()),
+                amount: Some(10),
+                ..Input::default()
+            };
+            input.set(field, "sideways").expect("text");
+            let err = answer(&input, &context).expect_err("no such name");
+            assert!(
+                matches!(
+                    err,
+                    DeadlineError::UnknownForm { .. }
+                        | DeadlineError::UnknownCutoff(_)
+                        | DeadlineError::Unit(_)
+                ),
+                "{field}=sideways refused as {err:?}"
+            );
         }
     }
 

@@ -24,7 +24,7 @@ pub use count::{
     compute,
 };
 pub use input::{
-    BadValue, Context, DeadlineAnswer, Expected, Input, InputError, JsonKind, JsonProblem,
+    BadValue, Context, DeadlineAnswer, Expected, Holds, Input, InputError, JsonKind, JsonProblem,
     MAX_PAUSED, answer, flag_text,
 };
 pub use period::{Article, Form, Period};

@@ -7,57 +7,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::Texts;
 
-/// How a period is counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// N个工作日内: only working days count, makeup working days included.
-    WorkingDays,
-    /// N日内: every day counts; a last day that is a rest day rolls forward (民法典 第二百零三条).
-    CalendarDays,
-    /// N个月: the corresponding day of the month it ends in, or that month's last day
-    /// (民法典 第二百零二条); then the last-day roll.
-    Months,
-    /// N年: as months, twelve to a year.
-    Years,
-    /// N小时: from the stated time (民法典 第二百零一条第二款), every hour counts.
-    Hours,
-    /// N个工作小时内: office time on the calendar's working days, from the event's instant
-    /// (民法典 第二百零一条第二款), moved to the next opening when the office is closed.
-    WorkingHours,
+vocabulary! {
+    "snake_case";
+    /// How a period is counted. Its names (`working_days`) are derived once, for serde, for
+    /// [`strum::VariantNames`] (the choices the API lists) and for parsing in any case.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, strum::EnumString)]
+    #[strum(
+        ascii_case_insensitive,
+        parse_err_ty = UnknownUnit,
+        parse_err_fn = UnknownUnit::of
+    )]
+    pub enum Unit {
+        /// N个工作日内: only working days count, makeup working days included.
+        WorkingDays,
+        /// N日内: every day counts; a last day that is a rest day rolls forward (民法典 第二百零三条).
+        CalendarDays,
+        /// N个月: the corresponding day of the month it ends in, or that month's last day
+        /// (民法典 第二百零二条); then the last-day roll.
+        Months,
+        /// N年: as months, twelve to a year.
+        Years,
+        /// N小时: from the stated time (民法典 第二百零一条第二款), every hour counts.
+        Hours,
+        /// N个工作小时内: office time on the calendar's working days, from the event's instant
+        /// (民法典 第二百零一条第二款), moved to the next opening when the office is closed.
+        WorkingHours,
+    }
 }
 
 impl Unit {
-    /// Every unit, in the order the API lists them.
-    pub const ALL: [Unit; 6] = [
-        Unit::WorkingDays,
-        Unit::CalendarDays,
-        Unit::Months,
-        Unit::Years,
-        Unit::Hours,
-        Unit::WorkingHours,
-    ];
-
-    /// Every unit's name, in the order of [`Unit::ALL`].
-    pub const NAMES: [&'static str; 6] = [
-        "working_days",
-        "calendar_days",
-        "months",
-        "years",
-        "hours",
-        "working_hours",
-    ];
-
     /// The name the API and rule files give it (`working_days`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::WorkingDays => "working_days",
-            Unit::CalendarDays => "calendar_days",
-            Unit::Months => "months",
-            Unit::Years => "years",
-            Unit::Hours => "hours",
-            Unit::WorkingHours => "working_hours",
-        }
+        self.into()
     }
 
     /// The longest period of this unit: ten years' worth.
@@ -76,101 +57,89 @@ impl Unit {
     }
 }
 
-/// A unit name that is none of [`Unit::ALL`].
+/// A unit name that is none of [`Unit`]'s names, shortened.
+///
+/// # Example
+/// ```
+/// use qixian::deadline::Unit;
+/// assert_eq!("working_days".parse(), Ok(Unit::WorkingDays));
+/// assert_eq!("Months".parse(), Ok(Unit::Months));
+/// assert!("weeks".parse::<Unit>().is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownUnit(pub String);
 
-impl std::error::Error for UnknownUnit {}
-
-impl std::str::FromStr for Unit {
-    type Err = UnknownUnit;
-
-    /// Reads a unit by its name, in any case.
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::deadline::Unit;
-    /// assert_eq!("working_days".parse(), Ok(Unit::WorkingDays));
-    /// assert_eq!("Months".parse(), Ok(Unit::Months));
-    /// assert!("weeks".parse::<Unit>().is_err());
-    /// ```
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Unit::ALL
-            .into_iter()
-            .find(|u| u.as_str().eq_ignore_ascii_case(text))
-            .ok_or_else(|| UnknownUnit(crate::time::shorten(text)))
+impl UnknownUnit {
+    /// The refusal of `text`, which names no unit.
+    fn of(text: &str) -> Self {
+        UnknownUnit(crate::time::shorten(text))
     }
 }
 
-impl Direction {
-    /// Every direction's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["forward", "backward"];
+impl std::error::Error for UnknownUnit {}
+
+vocabulary! {
+    "snake_case";
+    /// Which way a period runs from its event.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, strum::EnumString)]
+    #[strum(ascii_case_insensitive)]
+    pub enum Direction {
+        /// After the event (`自收到申请之日起20个工作日内`).
+        #[default]
+        Forward,
+        /// Before it (`会前5个工作日报送`, `举行听证的七日前通知`).
+        Backward,
+    }
 }
 
-impl Bound {
-    /// Every bound's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["within", "at_least"];
+vocabulary! {
+    "snake_case";
+    /// What the period bounds.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, strum::EnumString)]
+    #[strum(ascii_case_insensitive)]
+    pub enum Bound {
+        /// The act must happen within the period: the answer is its last day.
+        #[default]
+        Within,
+        /// The period must run in full (`不少于30日`): forward, the answer is the earliest day the
+        /// next step may happen; backward, the latest day to act.
+        AtLeast,
+    }
 }
 
-/// Which way a period runs from its event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// After the event (`自收到申请之日起20个工作日内`).
-    #[default]
-    Forward,
-    /// Before it (`会前5个工作日报送`, `举行听证的七日前通知`).
-    Backward,
-}
-
-/// What the period bounds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bound {
-    /// The act must happen within the period: the answer is its last day.
-    #[default]
-    Within,
-    /// The period must run in full (`不少于30日`): forward, the answer is the earliest day the
-    /// next step may happen; backward, the latest day to act.
-    AtLeast,
-}
-
-/// How a calendar-day period treats rest days inside it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Counting {
-    /// 民法典 第二百零三条: only a last day that is a rest day moves.
-    #[default]
-    Civil,
-    /// 税收征收管理法实施细则 第一百零九条 (「期限的最后一日是法定休假日的，以休假日期满的次日为
-    /// 期限的最后一日；在期限内有连续3日以上法定休假日的，按休假日天数顺延」), as the State
-    /// Taxation Administration applies it in its annual 申报纳税期限 notices
-    /// (「国家税务总局办公厅关于明确X年度申报纳税期限的通知」: 税总办征科函〔2021〕201号 for 2022,
-    /// 〔2022〕245号 for 2023, the 2024 notice, 〔2024〕71号 for 2025, 〔2025〕64号 for 2026;
-    /// all 60 months are held in `tests/data/sat-tax-deadlines.tsv`):
-    /// 1. K = the rest days of the period (event+1 … event+N) that lie in a run of three or
-    ///    more consecutive rest days *inside the period*. A run that begins before the
-    ///    period's first day or goes on after its last counts only its days inside, and only
-    ///    if three or more of them are.
-    /// 2. K > 0: the last day is the K-th working day after the period's own last day
-    ///    (event+N), even when event+N is itself in the run.
-    /// 3. K = 0: event+N, if a rest day, moves to the next working day.
-    ///
-    /// Only calendar-day periods (and months, years) are prolonged; an extension is counted
-    /// the same way, as a period of its own after the original last day.
-    Tax,
+vocabulary! {
+    "snake_case";
+    /// How a calendar-day period treats rest days inside it.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, strum::EnumString)]
+    #[strum(ascii_case_insensitive)]
+    pub enum Counting {
+        /// 民法典 第二百零三条: only a last day that is a rest day moves.
+        #[default]
+        Civil,
+        /// 税收征收管理法实施细则 第一百零九条 (「期限的最后一日是法定休假日的，以休假日期满的次日为
+        /// 期限的最后一日；在期限内有连续3日以上法定休假日的，按休假日天数顺延」), as the State
+        /// Taxation Administration applies it in its annual 申报纳税期限 notices
+        /// (「国家税务总局办公厅关于明确X年度申报纳税期限的通知」: 税总办征科函〔2021〕201号 for 2022,
+        /// 〔2022〕245号 for 2023, the 2024 notice, 〔2024〕71号 for 2025, 〔2025〕64号 for 2026;
+        /// all 60 months are held in `tests/data/sat-tax-deadlines.tsv`):
+        /// 1. K = the rest days of the period (event+1 … event+N) that lie in a run of three or
+        ///    more consecutive rest days *inside the period*. A run that begins before the
+        ///    period's first day or goes on after its last counts only its days inside, and only
+        ///    if three or more of them are.
+        /// 2. K > 0: the last day is the K-th working day after the period's own last day
+        ///    (event+N), even when event+N is itself in the run.
+        /// 3. K = 0: event+N, if a rest day, moves to the next working day.
+        ///
+        /// Only calendar-day periods (and months, years) are prolonged; an extension is counted
+        /// the same way, as a period of its own after the original last day.
+        Tax,
+    }
 }
 
 impl Counting {
-    /// Every counting's name, the default first.
-    pub const NAMES: [&'static str; 2] = ["civil", "tax"];
-
     /// The name rule files and the API give it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Counting::Civil => "civil",
-            Counting::Tax => "tax",
-        }
+        self.into()
     }
 }
 
@@ -237,58 +206,53 @@ pub enum RuleError {
     },
 }
 
-/// What follows when a deadline passes without the act. The statute's own words are the
-/// rule's `on_lapse_text`; this is the code a program reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Consequence {
-    /// 逾期不回复视为无不同意见: silence counts as no objection (工作规则 五十).
-    DeemedNoObjection,
-    /// 视为受理 / 即为受理: the application counts as accepted (行政复议法 第三十条第三款,
-    /// 行政许可法 第三十二条第一款第（四）项).
-    DeemedAccepted,
-    /// 逾期未提出意见的视为同意公开: silence counts as consent (政府信息公开条例 第三十四条).
-    DeemedConsent,
-    /// 视为该行政行为没有证据、依据: a respondent's missing answer (行政复议法 第七十条).
-    DeemedNoEvidence,
+vocabulary! {
+    "snake_case";
+    /// What follows when a deadline passes without the act. The statute's own words are the
+    /// rule's `on_lapse_text`; this is the code a program reads.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+    pub enum Consequence {
+        /// 逾期不回复视为无不同意见: silence counts as no objection (工作规则 五十).
+        DeemedNoObjection,
+        /// 视为受理 / 即为受理: the application counts as accepted (行政复议法 第三十条第三款,
+        /// 行政许可法 第三十二条第一款第（四）项).
+        DeemedAccepted,
+        /// 逾期未提出意见的视为同意公开: silence counts as consent (政府信息公开条例 第三十四条).
+        DeemedConsent,
+        /// 视为该行政行为没有证据、依据: a respondent's missing answer (行政复议法 第七十条).
+        DeemedNoEvidence,
+    }
 }
 
 impl Consequence {
     /// The name the API gives it (`deemed_no_objection`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Consequence::DeemedNoObjection => "deemed_no_objection",
-            Consequence::DeemedAccepted => "deemed_accepted",
-            Consequence::DeemedConsent => "deemed_consent",
-            Consequence::DeemedNoEvidence => "deemed_no_evidence",
-        }
+        self.into()
     }
 }
 
-/// When a rule's last day ends, as its law says (民法典 第二百零三条第二款 applies the close of
-/// business only to an act done where there are business hours).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleCutoff {
-    /// The act is done at an office (报备 to 州政府办公室, a reply to the host department): the
-    /// last day ends when that office stops business.
-    CloseOfBusiness,
-    /// The office's own duty (a decision, 印发, a reply to an applicant): the law ends the last
-    /// day at 24:00; the answer gives the close of business as a conservative target and says
-    /// so.
-    OfficeTarget,
-    /// The public's or an applicant's period: the last day ends at 24:00.
-    Midnight,
+vocabulary! {
+    "snake_case";
+    /// When a rule's last day ends, as its law says (民法典 第二百零三条第二款 applies the close of
+    /// business only to an act done where there are business hours).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+    pub enum RuleCutoff {
+        /// The act is done at an office (报备 to 州政府办公室, a reply to the host department): the
+        /// last day ends when that office stops business.
+        CloseOfBusiness,
+        /// The office's own duty (a decision, 印发, a reply to an applicant): the law ends the last
+        /// day at 24:00; the answer gives the close of business as a conservative target and says
+        /// so.
+        OfficeTarget,
+        /// The public's or an applicant's period: the last day ends at 24:00.
+        Midnight,
+    }
 }
 
 impl RuleCutoff {
     /// The name rule files and the API give it (`office_target`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            RuleCutoff::CloseOfBusiness => "close_of_business",
-            RuleCutoff::OfficeTarget => "office_target",
-            RuleCutoff::Midnight => "midnight",
-        }
+        self.into()
     }
 }
 

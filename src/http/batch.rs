@@ -22,7 +22,7 @@ use serde_json::value::RawValue;
 
 use super::deadlines::{DeadlineDto, context};
 use super::problem::{ApiError, Problem};
-use super::render::{CsvRows, Format};
+use super::render::{CsvRows, Format, Guarded, columns};
 use super::turns::Turn;
 use super::{AppState, Snapshot};
 use crate::deadline::{self, DeadlineAnswer, Input};
@@ -543,17 +543,14 @@ pub enum BatchFormat {
 pub trait Writer: Send + 'static {
     /// What it answers.
     type Item: Item;
+    /// One item's CSV row, before the caller's own columns.
+    type Row: Serialize;
     /// The CSV header, before the caller's own columns; `status` when an item asks for one.
-    fn header(&self, status: bool) -> Vec<&'static str>;
+    fn header(&self, status: bool) -> Vec<String>;
     /// One item as a JSON object, appended to `out`.
     fn write_json(&self, item: Result<Self::Item, ApiError>, out: &mut Vec<u8>);
-    /// One item (the `row`th) as a CSV row's fields, before the caller's own columns.
-    fn csv_fields(
-        &self,
-        row: usize,
-        item: Result<Self::Item, ApiError>,
-        status: bool,
-    ) -> Vec<String>;
+    /// One item (the `row`th) as a CSV row, before the caller's own columns.
+    fn csv_row(&self, row: usize, item: Result<Self::Item, ApiError>, status: bool) -> Self::Row;
 }
 
 /// Appends `value` as JSON to `out`; should that fail (it cannot: plain structs and strings),
@@ -581,27 +578,56 @@ struct BatchItem<'a> {
     error: Option<Problem>,
 }
 
-/// The CSV columns of a batch's answer, before the status columns (when any item asks for a
-/// status) and the caller's own columns (carried through).
-pub const BATCH_COLUMNS: [&str; 14] = [
-    "row",
-    "id",
-    "ok",
-    "rule",
-    "calendar",
-    "event_date",
-    "unit",
-    "amount",
-    "due_date",
-    "due_at",
-    "provisional",
-    "data_version",
-    "error_code",
-    "error",
-];
+/// One item of a batch's CSV answer, before the status columns (when any item asks for a
+/// status) and the caller's own columns (carried through). A failed item has `ok` false, its
+/// `error_code` and `error`, and no deadline.
+#[derive(Serialize, Default)]
+pub struct BatchRow {
+    row: usize,
+    id: Option<Guarded<String>>,
+    ok: bool,
+    rule: Option<Guarded<String>>,
+    calendar: Option<Guarded<String>>,
+    event_date: Option<chrono::NaiveDate>,
+    unit: Option<&'static str>,
+    amount: Option<u32>,
+    due_date: Option<chrono::NaiveDate>,
+    due_at: Option<String>,
+    provisional: Option<bool>,
+    data_version: Guarded<String>,
+    error_code: Option<&'static str>,
+    error: Option<Guarded<String>>,
+}
 
-/// The status columns, present when an item asks for a status.
+/// The status columns of a batch's CSV answer, present when an item asks for a status; empty
+/// for an item without one.
+#[derive(Serialize, Default)]
+pub struct StatusRow {
+    state: Option<&'static str>,
+    working_days_left: Option<i64>,
+    consequence: Option<&'static str>,
+}
+
+/// The status fields, as [`StatusRow`] names them (a text answer's `field=` that needs `as_of`).
 pub const STATUS_COLUMNS: [&str; 3] = super::deadlines::STATUS_FIELDS;
+
+/// A batch item's CSV row: its columns, then the status columns when the answer has them.
+pub struct BatchLine {
+    item: BatchRow,
+    status: Option<StatusRow>,
+}
+
+impl Serialize for BatchLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut line = serializer.serialize_tuple(2)?;
+        line.serialize_element(&self.item)?;
+        if let Some(status) = &self.status {
+            line.serialize_element(status)?;
+        }
+        line.end()
+    }
+}
 
 /// What a batch answer needs while it is written: the data it started with, and its budget of
 /// explained days.
@@ -659,10 +685,12 @@ impl Batch {
 impl Writer for Batch {
     type Item = Input;
 
-    fn header(&self, status: bool) -> Vec<&'static str> {
-        let mut header: Vec<&str> = BATCH_COLUMNS.to_vec();
+    type Row = BatchLine;
+
+    fn header(&self, status: bool) -> Vec<String> {
+        let mut header = columns::<BatchRow>();
         if status {
-            header.extend(STATUS_COLUMNS);
+            header.extend(columns::<StatusRow>());
         }
         header
     }
@@ -691,55 +719,49 @@ impl Writer for Batch {
         }
     }
 
-    fn csv_fields(&self, row: usize, item: Result<Input, ApiError>, status: bool) -> Vec<String> {
-        let id = item
-            .as_ref()
-            .ok()
-            .and_then(|i| i.id.clone())
-            .unwrap_or_default();
-        let mut fields = vec![row.to_string(), id];
-        let result = item.and_then(|input| self.compute(&input));
-        let version = self.data.set.version().to_owned();
-        match result {
+    fn csv_row(&self, row: usize, item: Result<Input, ApiError>, status: bool) -> BatchLine {
+        let id = item.as_ref().ok().and_then(|i| i.id.clone()).map(Guarded);
+        let data_version = Guarded(self.data.set.version().to_owned());
+        match item.and_then(|input| self.compute(&input)) {
             Ok(DeadlineAnswer { calendar, deadline }) => {
                 let period = deadline.period;
-                fields.extend([
-                    "true".to_owned(),
-                    period.rule.map(|r| r.full_id()).unwrap_or_default(),
-                    calendar.id().to_owned(),
-                    deadline.event_date.to_string(),
-                    period.unit.as_str().to_owned(),
-                    period.amount.to_string(),
-                    deadline.due_date.to_string(),
-                    deadline.due_at.to_rfc3339(),
-                    deadline.provisional.to_string(),
-                    version,
-                    String::new(),
-                    String::new(),
-                ]);
-                if status {
-                    let s = deadline.status;
-                    fields.extend([
-                        s.map(|s| s.state.as_str().to_owned()).unwrap_or_default(),
-                        s.map(|s| s.working_days_left.to_string())
-                            .unwrap_or_default(),
-                        s.and_then(|s| s.consequence)
-                            .map(|c| c.as_str().to_owned())
-                            .unwrap_or_default(),
-                    ]);
+                let s = deadline.status;
+                BatchLine {
+                    item: BatchRow {
+                        row,
+                        id,
+                        ok: true,
+                        rule: period.rule.map(|r| Guarded(r.full_id())),
+                        calendar: Some(Guarded(calendar.id().to_owned())),
+                        event_date: Some(deadline.event_date),
+                        unit: Some(period.unit.into()),
+                        amount: Some(period.amount),
+                        due_date: Some(deadline.due_date),
+                        due_at: Some(deadline.due_at.to_rfc3339()),
+                        provisional: Some(deadline.provisional),
+                        data_version,
+                        error_code: None,
+                        error: None,
+                    },
+                    status: status.then(|| StatusRow {
+                        state: s.map(|s| s.state.into()),
+                        working_days_left: s.map(|s| s.working_days_left),
+                        consequence: s.and_then(|s| s.consequence).map(Into::into),
+                    }),
                 }
             }
-            Err(err) => {
-                let problem = err.problem(self.lang);
-                fields.push("false".to_owned());
-                fields.extend(std::iter::repeat_n(String::new(), 8));
-                fields.extend([version, problem.code, problem.detail]);
-                if status {
-                    fields.extend(std::iter::repeat_n(String::new(), STATUS_COLUMNS.len()));
-                }
-            }
+            Err(err) => BatchLine {
+                item: BatchRow {
+                    row,
+                    id,
+                    data_version,
+                    error_code: Some(err.kind().code()),
+                    error: Some(Guarded(err.detail(self.lang))),
+                    ..BatchRow::default()
+                },
+                status: status.then(StatusRow::default),
+            },
         }
-        fields
     }
 }
 
@@ -765,8 +787,7 @@ pub fn answer<W: Writer>(
     match format {
         BatchFormat::Csv { bom } => {
             let mut header = writer.header(status);
-            let extra_names = items.extra_names().to_vec();
-            header.extend(extra_names.iter().map(String::as_str));
+            header.extend_from_slice(items.extra_names());
             let rows = CsvRows::new(&header, bom);
             let items = items.into_iter().enumerate();
             turn.answer(
@@ -777,10 +798,17 @@ pub fn answer<W: Writer>(
                         rows.flush(out);
                         return false;
                     };
-                    let mut fields = writer.csv_fields(i + 1, item, status);
-                    fields.extend(extras);
-                    rows.write(fields, out);
-                    true
+                    let row = writer.csv_row(i + 1, item, status);
+                    let extras: Vec<Guarded<String>> = extras.into_iter().map(Guarded).collect();
+                    match rows.write(&(row, extras), out) {
+                        Ok(()) => true,
+                        Err(e) => {
+                            // A row type that is not flat: the answer ends short, and says why in
+                            // the log.
+                            tracing::error!(cause = %e, "a CSV row could not be written");
+                            false
+                        }
+                    }
                 },
             )
         }
@@ -828,4 +856,14 @@ pub async fn deadlines(
         Batch::new(state, data, lang)
     })
     .await
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[test]
+    fn the_status_fields_are_the_status_rows_columns() {
+        assert_eq!(columns::<StatusRow>(), STATUS_COLUMNS);
+    }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::batch::{self, Batch, Item, Writer, failed, write_item};
-use super::{AppState, Snapshot, params::Params, problem::ApiError, render};
+use super::{AppState, Snapshot, params::Params, problem::ApiError, render, render::Guarded};
 use crate::calendar::DayKind;
 use crate::calendar::diff::{DayChange, DayState};
 use crate::deadline::recheck::{Stored, moved};
@@ -70,31 +70,44 @@ struct ChangesDto<'a> {
     days: Vec<DayChangeDto<'a>>,
 }
 
-/// The CSV columns of `/v1/changes`.
-const CHANGE_COLUMNS: [&str; 13] = [
-    "date",
-    "calendar",
-    "old_working",
-    "old_kind",
-    "old_name",
-    "old_provisional",
-    "old_estimated",
-    "new_working",
-    "new_kind",
-    "new_name",
-    "new_provisional",
-    "new_estimated",
-    "data_version",
-];
+/// One changed day as a CSV row of `/v1/changes`: the day as the old version had it, then as
+/// the new one does.
+#[derive(Serialize, Default)]
+struct ChangeRow<'a> {
+    date: NaiveDate,
+    calendar: Guarded<&'a str>,
+    old_working: bool,
+    old_kind: &'static str,
+    old_name: Option<Guarded<&'a str>>,
+    old_provisional: bool,
+    old_estimated: bool,
+    new_working: bool,
+    new_kind: &'static str,
+    new_name: Option<Guarded<&'a str>>,
+    new_provisional: bool,
+    new_estimated: bool,
+    data_version: Guarded<&'a str>,
+}
 
-fn state_fields(state: &DayState) -> [String; 5] {
-    [
-        state.is_working().to_string(),
-        state.kind.as_str().to_owned(),
-        state.name.clone().unwrap_or_default(),
-        state.provisional.to_string(),
-        state.estimated.to_string(),
-    ]
+impl<'a> ChangeRow<'a> {
+    fn new(change: &'a DayChange, calendar: &'a str, data_version: &'a str) -> Self {
+        let (old, new) = (&change.old, &change.new);
+        ChangeRow {
+            date: change.date,
+            calendar: Guarded(calendar),
+            old_working: old.is_working(),
+            old_kind: old.kind.into(),
+            old_name: old.name.as_deref().map(Guarded),
+            old_provisional: old.provisional,
+            old_estimated: old.estimated,
+            new_working: new.is_working(),
+            new_kind: new.kind.into(),
+            new_name: new.name.as_deref().map(Guarded),
+            new_provisional: new.provisional,
+            new_estimated: new.estimated,
+            data_version: Guarded(data_version),
+        }
+    }
 }
 
 pub async fn list(
@@ -109,14 +122,11 @@ pub async fn list(
     let old = super::offload::kept(&state, since).await?;
     let changes = state.store.changes(&old, &data.set, calendar);
     if how.format == render::Format::Csv {
-        let rows = changes.days.iter().map(|c| {
-            let mut row = vec![c.date.to_string(), calendar.to_owned()];
-            row.extend(state_fields(&c.old));
-            row.extend(state_fields(&c.new));
-            row.push(changes.data_version.clone());
-            row
-        });
-        return render::csv(&CHANGE_COLUMNS, rows, how.bom);
+        let rows = changes
+            .days
+            .iter()
+            .map(|c| ChangeRow::new(c, calendar, &changes.data_version));
+        return render::csv(rows, how.bom);
     }
     Ok(render::json(&ChangesDto {
         calendar,
@@ -378,24 +388,27 @@ struct RecheckedDto<'a> {
     moved_by: Vec<DayChangeDto<'a>>,
 }
 
-/// The CSV columns of a recheck's answer.
-const RECHECK_COLUMNS: [&str; 15] = [
-    "row",
-    "id",
-    "ok",
-    "changed",
-    "calendar",
-    "due_date",
-    "due_at",
-    "provisional",
-    "data_version",
-    "was_due_date",
-    "was_due_at",
-    "was_data_version",
-    "moved_by",
-    "error_code",
-    "error",
-];
+/// One item of a recheck's CSV answer. A failed item has `ok` false, what it was told (when
+/// it could be read), its `error_code` and `error`, and no new deadline.
+#[derive(Serialize, Default)]
+struct RecheckRow {
+    row: usize,
+    id: Option<Guarded<String>>,
+    ok: bool,
+    changed: Option<bool>,
+    calendar: Option<Guarded<String>>,
+    due_date: Option<NaiveDate>,
+    due_at: Option<String>,
+    provisional: Option<bool>,
+    data_version: Guarded<String>,
+    was_due_date: Option<NaiveDate>,
+    was_due_at: Option<String>,
+    was_data_version: Option<Guarded<String>>,
+    /// The days that moved it, space-separated.
+    moved_by: Option<String>,
+    error_code: Option<&'static str>,
+    error: Option<Guarded<String>>,
+}
 
 fn instant(at: DateTime<chrono::FixedOffset>) -> String {
     at.to_rfc3339()
@@ -404,8 +417,10 @@ fn instant(at: DateTime<chrono::FixedOffset>) -> String {
 impl Writer for Recheck {
     type Item = Stored;
 
-    fn header(&self, _status: bool) -> Vec<&'static str> {
-        RECHECK_COLUMNS.to_vec()
+    type Row = RecheckRow;
+
+    fn header(&self, _status: bool) -> Vec<String> {
+        render::columns::<RecheckRow>()
     }
 
     fn write_json(&self, item: Result<Stored, ApiError>, out: &mut Vec<u8>) {
@@ -440,46 +455,37 @@ impl Writer for Recheck {
         }
     }
 
-    fn csv_fields(&self, row: usize, item: Result<Stored, ApiError>, _status: bool) -> Vec<String> {
-        let id = item
-            .as_ref()
-            .ok()
-            .and_then(|s| s.request.id.clone())
-            .unwrap_or_default();
-        let mut fields = vec![row.to_string(), id];
-        let was = item.as_ref().ok().map(|s| {
-            [
-                s.due_date.map(|d| d.to_string()).unwrap_or_default(),
-                s.due_at.map(instant).unwrap_or_default(),
-                s.data_version.clone().unwrap_or_default(),
-            ]
-        });
-        let version = self.batch.data().set.version().to_owned();
-        match item.and_then(|stored| self.outcome(&stored).map(|o| (o, stored))) {
-            Ok((o, _)) => {
+    fn csv_row(&self, row: usize, item: Result<Stored, ApiError>, _status: bool) -> RecheckRow {
+        let told = item.as_ref().ok();
+        let mut csv = RecheckRow {
+            row,
+            id: told.and_then(|s| s.request.id.clone()).map(Guarded),
+            data_version: Guarded(self.batch.data().set.version().to_owned()),
+            was_due_date: told.and_then(|s| s.due_date),
+            was_due_at: told.and_then(|s| s.due_at).map(instant),
+            was_data_version: told.and_then(|s| s.data_version.clone()).map(Guarded),
+            ..RecheckRow::default()
+        };
+        match item.and_then(|stored| self.outcome(&stored)) {
+            Ok(o) => {
                 let d = &o.answer.deadline;
                 let moved_by: Vec<String> = o.by.iter().map(|c| c.date.to_string()).collect();
-                fields.extend([
-                    "true".to_owned(),
-                    o.changed.to_string(),
-                    o.answer.calendar.id().to_owned(),
-                    d.due_date.to_string(),
-                    d.due_at.to_rfc3339(),
-                    d.provisional.to_string(),
-                    version,
-                ]);
-                fields.extend(was.unwrap_or_default());
-                fields.extend([moved_by.join(" "), String::new(), String::new()]);
+                RecheckRow {
+                    ok: true,
+                    changed: Some(o.changed),
+                    calendar: Some(Guarded(o.answer.calendar.id().to_owned())),
+                    due_date: Some(d.due_date),
+                    due_at: Some(d.due_at.to_rfc3339()),
+                    provisional: Some(d.provisional),
+                    moved_by: Some(moved_by.join(" ")),
+                    ..csv
+                }
             }
             Err(err) => {
-                let problem = err.problem(self.batch.lang());
-                fields.push("false".to_owned());
-                fields.extend(std::iter::repeat_n(String::new(), 5));
-                fields.push(version);
-                fields.extend(was.unwrap_or_default());
-                fields.extend([String::new(), problem.code, problem.detail]);
+                csv.error_code = Some(err.kind().code());
+                csv.error = Some(Guarded(err.detail(self.batch.lang())));
+                csv
             }
         }
-        fields
     }
 }

@@ -7,26 +7,28 @@ use super::{
     AppState, DataMark, Snapshot,
     params::Params,
     problem::ApiError,
-    render::{self, Format},
+    render::{self, Format, Guarded},
 };
 use crate::calendar::{Answer, CalendarError, Confidence, Day, DayKind};
 use crate::text::{Invalid, Strictly};
 
-/// The CSV columns of a list of days: [`DayDto`]'s fields, in order.
-pub const DAY_COLUMNS: [&str; 10] = [
-    "date",
-    "calendar",
-    "working",
-    "kind",
-    "name",
-    "provisional",
-    "estimated",
-    "layer",
-    "confidence",
-    "source",
-];
+/// One day as a CSV row: [`DayDto`]'s columns as clients read them (its JSON-only fields
+/// left out).
+#[derive(Serialize, Default)]
+pub struct DayRow<'a> {
+    date: chrono::NaiveDate,
+    calendar: Guarded<&'a str>,
+    working: bool,
+    kind: &'static str,
+    name: Option<Guarded<&'a str>>,
+    provisional: bool,
+    estimated: bool,
+    layer: Option<Guarded<&'a str>>,
+    confidence: Option<&'static str>,
+    source: Option<Guarded<&'a str>>,
+}
 
-/// One day; flat, so that it is also one CSV row under [`DAY_COLUMNS`].
+/// One day; flat, so that it is also one CSV row ([`DayRow`]).
 #[derive(Serialize)]
 pub struct DayDto<'a> {
     #[serde(serialize_with = "render::iso_date")]
@@ -50,21 +52,20 @@ pub struct DayDto<'a> {
 }
 
 impl<'a> DayDto<'a> {
-    /// The day as a CSV row under [`DAY_COLUMNS`].
-    pub fn csv_fields(&self) -> [String; 10] {
-        let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
-        [
-            self.date.to_string(),
-            self.calendar.to_owned(),
-            self.working.to_string(),
-            self.kind.as_str().to_owned(),
-            text(self.name),
-            self.provisional.to_string(),
-            self.estimated.to_string(),
-            text(self.layer),
-            text(self.confidence.map(|c| c.as_str())),
-            text(self.source),
-        ]
+    /// The day as a CSV row.
+    pub fn row(&self) -> DayRow<'a> {
+        DayRow {
+            date: self.date,
+            calendar: Guarded(self.calendar),
+            working: self.working,
+            kind: self.kind.into(),
+            name: self.name.map(Guarded),
+            provisional: self.provisional,
+            estimated: self.estimated,
+            layer: self.layer.map(Guarded),
+            confidence: self.confidence.map(Into::into),
+            source: self.source.map(Guarded),
+        }
     }
 
     pub fn new(calendar: &'a str, day: Day<'a>) -> Self {
@@ -149,7 +150,7 @@ pub async fn range(
     let days = super::check_strict(params.flag("strict")?, listed, Strictly::Days)?
         .map(|d| DayDto::new(calendar.id(), d));
     match answer_as.format {
-        Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
+        Format::Csv => render::csv(days.map(|d| d.row()), answer_as.bom),
         _ => Ok(render::json(&RangeDto {
             calendar: calendar.id(),
             data: data.mark(),

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::calendar::{Calendar, DayKind};
 use crate::deadline::{
-    self, Bound, Consequence, Context, Counting, Deadline, Direction, Input, Period, RuleBook,
-    State, Unit,
+    self, Bound, Consequence, Context, Counting, Deadline, Direction, Holds, Input, Period,
+    RuleBook, State, Unit,
 };
 use crate::export;
 use crate::text::{Body, Lang};
@@ -366,8 +366,8 @@ pub async fn get(
     for (name, value) in params.pairs() {
         // The route's table has let only known names through; a repeated one is refused here,
         // except the one field that is a list.
-        if let Some(&field) = Input::FIELDS.iter().find(|f| **f == name) {
-            if !Input::REPEATABLE.contains(&field) {
+        if let Some(&(field, holds)) = Input::SCHEMA.iter().find(|(f, _)| *f == name) {
+            if holds != Holds::Intervals {
                 params.get(field)?;
             }
             input.set(field, value)?;

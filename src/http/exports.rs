@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::{
     AppState, Snapshot,
-    days::{DAY_COLUMNS, DayDto},
+    days::DayDto,
     params::{Params, invalid},
     problem::ApiError,
-    render::{self, Format},
+    render::{self, Format, Guarded},
 };
 use crate::calendar::{Day, DayKind, FIRST_DAY, LAST_DAY, RestDays};
 use crate::export::{self, workbook::WorkbookInput};
@@ -97,7 +97,7 @@ pub async fn days(
         .notice_days(years.clone())?
         .map(|d| DayDto::new(calendar.id(), d));
     match answer_as.format {
-        Format::Csv => render::csv(&DAY_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
+        Format::Csv => render::csv(days.map(|d| d.row()), answer_as.bom),
         _ => Ok(render::json(&NoticeDaysDto {
             calendar: calendar.id(),
             from_year: *years.start(),
@@ -121,11 +121,7 @@ pub async fn holidays_ics(
     Ok(render::ics(&export::holiday_feed(calendar, years, lang)?))
 }
 
-/// The CSV columns of the rest-day list: the date first, so that a sheet can take the column
-/// as `WORKDAY.INTL`'s holidays as it is.
-const REST_COLUMNS: [&str; 5] = ["date", "kind", "name", "estimated", "provisional"];
-
-/// One rest day; also one CSV row under [`REST_COLUMNS`].
+/// One rest day.
 #[derive(Serialize)]
 struct RestDayDto<'a> {
     #[serde(serialize_with = "render::iso_date")]
@@ -150,15 +146,27 @@ impl<'a> RestDayDto<'a> {
         }
     }
 
-    fn csv_fields(&self) -> [String; 5] {
-        [
-            self.date.to_string(),
-            self.kind.as_str().to_owned(),
-            self.name.unwrap_or_default().to_owned(),
-            self.estimated.to_string(),
-            self.provisional.to_string(),
-        ]
+    /// The day as a CSV row.
+    fn row(&self) -> RestDayRow<'a> {
+        RestDayRow {
+            date: self.date,
+            kind: self.kind.into(),
+            name: self.name.map(Guarded),
+            estimated: self.estimated,
+            provisional: self.provisional,
+        }
     }
+}
+
+/// One rest day as a CSV row: the date first, so that a sheet can take the column as
+/// `WORKDAY.INTL`'s holidays as it is.
+#[derive(Serialize, Default)]
+struct RestDayRow<'a> {
+    date: chrono::NaiveDate,
+    kind: &'static str,
+    name: Option<Guarded<&'a str>>,
+    estimated: bool,
+    provisional: bool,
 }
 
 #[derive(Serialize)]
@@ -184,7 +192,7 @@ pub async fn rest_days(
     let rest = calendar.rest_days(years)?;
     let days = rest.days.iter().map(RestDayDto::new);
     match answer_as.format {
-        Format::Csv => render::csv(&REST_COLUMNS, days.map(|d| d.csv_fields()), answer_as.bom),
+        Format::Csv => render::csv(days.map(|d| d.row()), answer_as.bom),
         Format::Text => Ok(render::lines(rest.days.iter().map(|d| d.date))),
         _ => Ok(render::json(&RestDaysDto {
             calendar: calendar.id(),

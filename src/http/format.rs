@@ -1,39 +1,28 @@
 //! The formats an answer can be written in: what the route table offers per route and what
 //! `render` negotiates and writes. A leaf, so that the table and the renderer both use it.
 
-/// A format an answer can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// JSON, the default.
-    Json,
-    /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
-    Text,
-    /// RFC 4180 CSV.
-    Csv,
-    /// iCalendar.
-    Ics,
-    /// An Office Open XML workbook.
-    Xlsx,
+vocabulary! {
+    "lowercase";
+    /// A format an answer can be written in; `format=` names it (`json`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Format {
+        /// JSON, the default.
+        Json,
+        /// The bare value, nothing else: `2026-10-15`, `6`, `1`.
+        Text,
+        /// RFC 4180 CSV.
+        Csv,
+        /// iCalendar.
+        Ics,
+        /// An Office Open XML workbook.
+        Xlsx,
+    }
 }
 
 impl Format {
-    pub(super) const ALL: [Format; 5] = [
-        Format::Json,
-        Format::Text,
-        Format::Csv,
-        Format::Ics,
-        Format::Xlsx,
-    ];
-
     /// The value of `format=` that asks for it.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Text => "text",
-            Format::Csv => "csv",
-            Format::Ics => "ics",
-            Format::Xlsx => "xlsx",
-        }
+        self.into()
     }
 
     /// The media type that asks for it in `Accept`.

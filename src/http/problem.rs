@@ -128,30 +128,66 @@ impl std::error::Error for ApiError {
     }
 }
 
-/// The mapping, in one table: (status, kind).
-fn classify(err: &ApiError) -> (StatusCode, Title) {
+/// Every kind of problem and the status it is answered with, in one table (meilisearch's
+/// `make_error_codes!`): a kind's code is its name (derived, [`Title::code`]) and its titles
+/// are the catalogues'; a new kind is a variant of [`Title`], its row here and its two
+/// titles, and nothing compiles until all three are written. The framework's own errors keep
+/// the status it gave them ([`ApiError::Framework`]).
+pub const fn status_of(title: Title) -> StatusCode {
+    match title {
+        Title::MissingParameter
+        | Title::InvalidParameter
+        | Title::UnknownParameter
+        | Title::InvalidBody
+        | Title::UnknownCalendar
+        | Title::UnknownRule
+        | Title::UnknownTimezone
+        | Title::InvalidEvent
+        | Title::UnitNotAllowed
+        | Title::FormNotAllowed
+        | Title::NotAllowedByStatute
+        | Title::NoExtension
+        | Title::DaysNotAllowed
+        | Title::AmountOutOfRange
+        | Title::BadRequest => StatusCode::BAD_REQUEST,
+        Title::Unauthorized => StatusCode::UNAUTHORIZED,
+        Title::NotFound => StatusCode::NOT_FOUND,
+        Title::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Title::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+        Title::VersionGone => StatusCode::GONE,
+        Title::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Title::QueryTooLong => StatusCode::URI_TOO_LONG,
+        Title::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Title::OutOfRange | Title::Provisional | Title::NoOfficeHours | Title::NotInForce => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Title::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Title::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// The kind of problem each error is.
+fn kind(err: &ApiError) -> Title {
     use ApiError::*;
     use CalendarError as C;
     use DeadlineError as D;
     match err {
-        MissingParameter { .. } => (StatusCode::BAD_REQUEST, Title::MissingParameter),
-        InvalidParameter { .. } => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
-        UnknownParameter { .. } => (StatusCode::BAD_REQUEST, Title::UnknownParameter),
-        InvalidBody(_) => (StatusCode::BAD_REQUEST, Title::InvalidBody),
+        MissingParameter { .. } => Title::MissingParameter,
+        InvalidParameter { .. } => Title::InvalidParameter,
+        UnknownParameter { .. } => Title::UnknownParameter,
+        InvalidBody(_) => Title::InvalidBody,
         Calendar(C::UnknownCalendar { .. }) | Deadline(D::Calendar(C::UnknownCalendar { .. })) => {
-            (StatusCode::BAD_REQUEST, Title::UnknownCalendar)
+            Title::UnknownCalendar
         }
         Calendar(C::Backwards { .. } | C::TooLong { .. })
-        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => {
-            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
-        }
+        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => Title::InvalidParameter,
         Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. })
         | Deadline(D::Calendar(
             C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. },
-        )) => (StatusCode::UNPROCESSABLE_ENTITY, Title::OutOfRange),
-        Deadline(D::UnknownRule { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownRule),
-        Deadline(D::Zone { .. }) => (StatusCode::BAD_REQUEST, Title::UnknownTimezone),
-        Deadline(D::Event(_)) => (StatusCode::BAD_REQUEST, Title::InvalidEvent),
+        )) => Title::OutOfRange,
+        Deadline(D::UnknownRule { .. }) => Title::UnknownRule,
+        Deadline(D::Zone { .. }) => Title::UnknownTimezone,
+        Deadline(D::Event(_)) => Title::InvalidEvent,
         Deadline(
             D::AsOf(_)
             | D::Completed(_)
@@ -159,52 +195,48 @@ fn classify(err: &ApiError) -> (StatusCode, Title) {
             | D::DaysAndAmount
             | D::Hours(_)
             | D::UnknownCutoff(_),
-        ) => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
+        ) => Title::InvalidParameter,
         Calendar(C::NoOfficeHours { .. }) | Deadline(D::Calendar(C::NoOfficeHours { .. })) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Title::NoOfficeHours)
+            Title::NoOfficeHours
         }
-        Deadline(D::Missing(_) | D::MissingPeriod) => {
-            (StatusCode::BAD_REQUEST, Title::MissingParameter)
-        }
-        Deadline(D::Provisional) | Provisional(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Title::Provisional)
-        }
-        Deadline(D::UnitNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::UnitNotAllowed),
-        Deadline(D::FormNotAllowed { rule: Some(_), .. }) => {
-            (StatusCode::BAD_REQUEST, Title::FormNotAllowed)
-        }
-        Deadline(D::FormNotAllowed { rule: None, .. }) => {
-            (StatusCode::BAD_REQUEST, Title::InvalidParameter)
-        }
-        Deadline(D::NotAllowedByStatute { .. }) => {
-            (StatusCode::BAD_REQUEST, Title::NotAllowedByStatute)
-        }
-        Deadline(D::NotInForce { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, Title::NotInForce),
-        Deadline(D::NoExtension { .. }) => (StatusCode::BAD_REQUEST, Title::NoExtension),
+        Deadline(D::Missing(_) | D::MissingPeriod) => Title::MissingParameter,
+        Deadline(D::Provisional) | Provisional(_) => Title::Provisional,
+        Deadline(D::UnitNotAllowed { .. }) => Title::UnitNotAllowed,
+        Deadline(D::FormNotAllowed { rule: Some(_), .. }) => Title::FormNotAllowed,
+        Deadline(D::FormNotAllowed { rule: None, .. }) => Title::InvalidParameter,
+        Deadline(D::NotAllowedByStatute { .. }) => Title::NotAllowedByStatute,
+        Deadline(D::NotInForce { .. }) => Title::NotInForce,
+        Deadline(D::NoExtension { .. }) => Title::NoExtension,
         Deadline(
             D::UnknownForm { .. }
             | D::Paused(_)
             | D::TooManyPaused
             | D::PausedNotAllowed
             | D::Agreed(_),
-        ) => (StatusCode::BAD_REQUEST, Title::InvalidParameter),
-        Deadline(D::DaysNotAllowed { .. }) => (StatusCode::BAD_REQUEST, Title::DaysNotAllowed),
-        Deadline(D::AmountOutOfRange { .. }) => (StatusCode::BAD_REQUEST, Title::AmountOutOfRange),
-        NotFound(_) => (StatusCode::NOT_FOUND, Title::NotFound),
-        TooLarge(Limit::Query { .. }) => (StatusCode::URI_TOO_LONG, Title::QueryTooLong),
-        TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Title::TooLarge),
-        Unsupported(_) => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Title::UnsupportedMediaType,
-        ),
-        NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, Title::NotAcceptable),
-        MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, Title::MethodNotAllowed),
-        Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, Title::Timeout),
-        CrossOrigin(_) => (StatusCode::BAD_REQUEST, Title::BadRequest),
-        Framework { status, .. } => (*status, framework(*status)),
-        Unauthorized => (StatusCode::UNAUTHORIZED, Title::Unauthorized),
-        Gone(_) => (StatusCode::GONE, Title::VersionGone),
-        Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, Title::Internal),
+        ) => Title::InvalidParameter,
+        Deadline(D::DaysNotAllowed { .. }) => Title::DaysNotAllowed,
+        Deadline(D::AmountOutOfRange { .. }) => Title::AmountOutOfRange,
+        NotFound(_) => Title::NotFound,
+        TooLarge(Limit::Query { .. }) => Title::QueryTooLong,
+        TooLarge(_) => Title::TooLarge,
+        Unsupported(_) => Title::UnsupportedMediaType,
+        NotAcceptable(_) => Title::NotAcceptable,
+        MethodNotAllowed { .. } => Title::MethodNotAllowed,
+        Timeout(_) => Title::Timeout,
+        CrossOrigin(_) => Title::BadRequest,
+        Framework { status, .. } => framework(*status),
+        Unauthorized => Title::Unauthorized,
+        Gone(_) => Title::VersionGone,
+        Internal(_) => Title::Internal,
+    }
+}
+
+/// The kind of problem and the status of an error: its kind's, or the framework's own.
+fn classify(err: &ApiError) -> (StatusCode, Title) {
+    let title = kind(err);
+    match err {
+        ApiError::Framework { status, .. } => (*status, title),
+        _ => (status_of(title), title),
     }
 }
 
@@ -237,6 +269,12 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// The kind of problem it is: its code, its title and (but for the framework's own
+    /// errors) its status.
+    pub fn kind(&self) -> Title {
+        kind(self)
+    }
+
     /// What went wrong this time, in `lang`.
     pub fn detail(&self, lang: Lang) -> String {
         let says = lang.says();

@@ -114,8 +114,7 @@ fn choose(req: &HttpRequest, params: &Params, offered: &[Format]) -> Result<Form
             .copied()
             .find(|f| f.name().eq_ignore_ascii_case(name))
             .ok_or_else(|| {
-                let known = Format::ALL
-                    .iter()
+                let known = <Format as strum::IntoEnumIterator>::iter()
                     .any(|f| f.name().eq_ignore_ascii_case(name));
                 ApiError::NotAcceptable(Unoffered::Format {
                     name: crate::time::quoted(name),
@@ -333,22 +332,24 @@ pub fn text_field<T: Serialize>(
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// RFC 4180 CSV: a header row, then one row per item, CRLF line ends, fields quoted only when
-/// they hold a comma, a quote or a line break (see [`CsvRows`]).
+/// RFC 4180 CSV: a header row — the fields of the row type `R` — then one row per item, CRLF
+/// line ends, fields quoted only when they hold a comma, a quote or a line break (see
+/// [`CsvRows`]).
 ///
 /// No byte order mark unless `bom`: Google Sheets' `IMPORTDATA`, LibreOffice, Python's `csv`
 /// and shell tools read UTF-8 as it is (the `charset=utf-8` says so) and would keep a BOM as
 /// part of the first column's name. Only Excel opening a downloaded `.csv` file needs one to
 /// read UTF-8 (else it assumes the ANSI code page and garbles 国庆节), so `bom=true` asks for it.
-pub fn csv<R: AsRef<str>>(
-    header: &[&str],
-    rows: impl IntoIterator<Item = impl IntoIterator<Item = R>>,
+pub fn csv<R: Serialize + Default>(
+    rows: impl IntoIterator<Item = R>,
     bom: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let mut writer = CsvRows::new(header, bom);
+    let mut writer = CsvRows::new(columns::<R>(), bom);
     let mut body = Vec::new();
     for row in rows {
-        writer.write(row, &mut body);
+        writer
+            .write(&row, &mut body)
+            .map_err(|e| ApiError::Internal(Box::new(e)))?;
     }
     writer.flush(&mut body);
     Ok(negotiated(
@@ -358,67 +359,102 @@ pub fn csv<R: AsRef<str>>(
     ))
 }
 
-/// CSV written row by row: into one body, or into the pieces of a streamed answer.
-///
-/// A cell that a spreadsheet would read as a formula — text beginning with `=`, `+`, `-`, `@`,
-/// a tab or a carriage return, that is not a plain number — is written with a `'` before it,
-/// so that a name or a value that came from data or from a caller can never run in Excel or
-/// WPS (OWASP's advice on CSV injection). Numbers such as `-2` are left as they are.
+/// The columns of the CSV row type `R`: its fields' names (serde's, renames included), read
+/// from the header `csv` writes before a row.
+pub fn columns<R: Serialize + Default>() -> Vec<String> {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = writer
+        .serialize(R::default())
+        .ok()
+        .and_then(|()| writer.into_inner().ok())
+        .unwrap_or_default();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header.as_slice())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|names| names.iter().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// A text cell of a CSV row. A cell that a spreadsheet would read as a formula — text
+/// beginning with `=`, `+`, `-`, `@`, a tab or a carriage return, that is not a plain number —
+/// is written with a `'` before it, so that a name or a value that came from data or from a
+/// caller can never run in Excel or WPS (OWASP's advice on CSV injection). Numbers such as
+/// `-2` are left as they are. Every text field of a row struct is a `Guarded`; names of the
+/// API's own vocabularies (`holiday`, `working_days`), numbers, flags and dates cannot be
+/// formulas and are written as they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Guarded<S>(pub S);
+
+impl<S: AsRef<str>> Serialize for Guarded<S> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        let field = self.0.as_ref();
+        let number = field
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+            && field.parse::<f64>().is_ok();
+        if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
+            serializer.collect_str(&format_args!("'{field}"))
+        } else {
+            serializer.serialize_str(field)
+        }
+    }
+}
+
+/// CSV written row by row, with [`csv::Writer::serialize`]: into one body, or into the pieces
+/// of a streamed answer. A row is a flat struct (or a tuple of them, and a list of
+/// [`Guarded`]s last); its text fields are [`Guarded`]s.
 pub struct CsvRows {
+    /// How each row is written: RFC 4180, CRLF, quoted only where needed.
+    builder: csv::WriterBuilder,
     /// What comes before the first row: the byte order mark, if asked for, and the header.
     pending: Vec<u8>,
 }
 
 impl CsvRows {
     /// Begins with the byte order mark, if asked for, and the header row.
-    pub fn new(header: &[&str], bom: bool) -> Self {
-        let mut pending = if bom { BOM.to_vec() } else { Vec::new() };
-        write_record(header, &mut pending);
-        CsvRows { pending }
+    pub fn new(header: impl IntoIterator<Item = impl AsRef<str>>, bom: bool) -> Self {
+        let mut builder = csv::WriterBuilder::new();
+        builder
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            // A row is written straight into the answer: a small buffer suffices.
+            .buffer_capacity(1024);
+        let mut rows = CsvRows {
+            builder,
+            pending: if bom { BOM.to_vec() } else { Vec::new() },
+        };
+        let header: Vec<Guarded<_>> = header.into_iter().map(Guarded).collect();
+        let mut pending = std::mem::take(&mut rows.pending);
+        // A list of strings cannot fail to be written into a Vec.
+        let _ = rows.record(&header, &mut pending);
+        rows.pending = pending;
+        rows
     }
 
     /// Appends what is not yet written (the header, the first time) and one row to `out`.
-    pub fn write<R: AsRef<str>>(&mut self, row: impl IntoIterator<Item = R>, out: &mut Vec<u8>) {
+    ///
+    /// # Errors
+    /// When `row` is not a flat record (a map, a nested list): a mistake of the row's type.
+    pub fn write<R: Serialize>(&mut self, row: &R, out: &mut Vec<u8>) -> csv::Result<()> {
         self.flush(out);
-        write_record(row, out);
+        self.record(row, out)
     }
 
     /// Appends what is not yet written to `out`: the header of an answer without rows.
     pub fn flush(&mut self, out: &mut Vec<u8>) {
         out.append(&mut self.pending);
     }
-}
 
-/// One CSV record, CRLF-terminated.
-fn write_record<R: AsRef<str>>(fields: impl IntoIterator<Item = R>, out: &mut Vec<u8>) {
-    for (i, field) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let field = field.as_ref();
-        let number = field
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-            && field.parse::<f64>().is_ok();
-        let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number;
-        let quoted = field.contains([',', '"', '\r', '\n']);
-        if quoted {
-            out.push(b'"');
-        }
-        if formula {
-            out.push(b'\'');
-        }
-        for &b in field.as_bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        if quoted {
-            out.push(b'"');
-        }
+    /// Appends one record to `out`.
+    fn record<R: Serialize>(&self, row: &R, out: &mut Vec<u8>) -> csv::Result<()> {
+        let mut writer = self.builder.from_writer(out);
+        writer.serialize(row)?;
+        writer.flush()?;
+        Ok(())
     }
-    out.extend_from_slice(b"\r\n");
 }
 
 /// A list of values as text, one a line, each line ended by a line feed (so that `wc -l` and
@@ -550,7 +586,8 @@ mod csv_tests {
 
     fn record(fields: &[&str]) -> String {
         let mut out = Vec::new();
-        write_record(fields, &mut out);
+        let mut rows = CsvRows::new(fields, false);
+        rows.flush(&mut out);
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -577,6 +614,45 @@ mod csv_tests {
             record(&["-2", "+3", "-1.5"]),
             "-2,+3,-1.5\r\n",
             "numbers stay numbers"
+        );
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Row<'a> {
+        date: NaiveDate,
+        name: Option<Guarded<&'a str>>,
+        working: bool,
+        #[serde(rename = "left")]
+        working_days_left: i64,
+    }
+
+    #[test]
+    fn a_row_is_its_fields_in_order_under_their_names() {
+        assert_eq!(columns::<Row<'_>>(), ["date", "name", "working", "left"]);
+        let mut rows = CsvRows::new(columns::<Row<'_>>(), true);
+        let mut out = Vec::new();
+        let day = NaiveDate::from_ymd_opt(2026, 10, 1).expect("a date");
+        for name in [Some(Guarded("=国庆节")), None] {
+            let row = Row {
+                date: day,
+                name,
+                working: false,
+                working_days_left: -2,
+            };
+            rows.write(&(row, vec![Guarded("+x"), Guarded("y,z")]), &mut out)
+                .expect("a flat row");
+        }
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "\u{feff}date,name,working,left\r\n\
+             2026-10-01,'=国庆节,false,-2,'+x,\"y,z\"\r\n\
+             2026-10-01,,false,-2,'+x,\"y,z\"\r\n",
+            "the header, then each row with the caller's columns after it, formulas neutralised"
         );
     }
 }

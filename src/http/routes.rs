@@ -7,7 +7,8 @@
 
 use super::format::Format;
 use crate::calendar::Roll;
-use crate::deadline::{Bound, Counting, Cutoff, Direction, Input, Unit};
+use crate::deadline::{Holds, Input};
+use strum::VariantNames;
 
 /// What a query parameter holds, as the description must state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -319,7 +320,7 @@ pub const WORKDAYS_ADD: Endpoint = get(
             req("days", Kind::Integer),
             CALENDAR,
             STRICT,
-            opt("roll", Kind::Choice(&Roll::NAMES)),
+            opt("roll", Kind::Choice(Roll::VARIANTS)),
             DATA_VERSION,
         ],
         formats: &[Format::Json, Format::Text],
@@ -420,14 +421,21 @@ const DEADLINE_FORMATS: &[Format] = &[Format::Json, Format::Text, Format::Ics];
 
 /// The query parameters of `GET /v1/deadlines`: the fields of a deadline request, and
 /// `data_version`.
-const DEADLINE_PARAMS: [Param; Input::FIELDS.len() + 1] = {
-    let mut params = [DATA_VERSION; Input::FIELDS.len() + 1];
+const DEADLINE_PARAMS: [Param; Input::SCHEMA.len() + 1] = {
+    let mut params = [DATA_VERSION; Input::SCHEMA.len() + 1];
     let mut i = 0;
-    while i < Input::FIELDS.len() {
-        let name = Input::FIELDS[i];
+    while i < Input::SCHEMA.len() {
+        let (name, holds) = Input::SCHEMA[i];
         params[i] = Param {
             name,
-            kind: deadline_kind(name),
+            kind: match holds {
+                Holds::Text | Holds::Intervals => Kind::Text,
+                Holds::Moment => Kind::Moment,
+                Holds::Date => Kind::Date,
+                Holds::WholeNumber => Kind::Integer,
+                Holds::Flag => Kind::Flag,
+                Holds::Choice(names) => Kind::Choice(names),
+            },
             // Every deadline runs from an event; the rest has defaults or alternatives.
             required: matches!(name.as_bytes(), b"event"),
         };
@@ -435,22 +443,6 @@ const DEADLINE_PARAMS: [Param; Input::FIELDS.len() + 1] = {
     }
     params
 };
-
-/// What a deadline request field holds.
-const fn deadline_kind(name: &str) -> Kind {
-    match name.as_bytes() {
-        b"event" | b"as_of" | b"completed_at" => Kind::Moment,
-        b"days" | b"amount" => Kind::Integer,
-        b"explain" | b"strict" | b"extended" => Kind::Flag,
-        b"agreed_due" => Kind::Date,
-        b"unit" => Kind::Choice(&Unit::NAMES),
-        b"direction" => Kind::Choice(&Direction::NAMES),
-        b"bound" => Kind::Choice(&Bound::NAMES),
-        b"counting" => Kind::Choice(&Counting::NAMES),
-        b"cutoff" => Kind::Choice(&Cutoff::NAMES),
-        _ => Kind::Text,
-    }
-}
 
 /// `GET`/`POST /v1/deadlines`.
 pub const DEADLINES: Endpoint = Endpoint {

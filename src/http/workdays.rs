@@ -33,7 +33,11 @@ pub async fn add(
     let calendar = data.calendar(&state, &params)?;
     let start = params.date("start", &calendar.clock(Utc::now()))?;
     let days = params.required_int("days")?;
-    let roll = Roll::from_name(params.choice("roll", &Roll::NAMES)?).unwrap_or(Roll::Forward);
+    // `choice` answers one of the names, which always parse.
+    let roll: Roll = params
+        .choice("roll", <Roll as strum::VariantNames>::VARIANTS)?
+        .parse()
+        .unwrap_or_default();
     let answer = calendar.workday(start, days, roll)?;
     let strict = params.flag("strict")?;
     check_strict(strict, answer, Strictly::Add)?;

@@ -58,108 +58,51 @@ impl std::fmt::Display for AwaitedNotice {
     }
 }
 
-/// A kind of problem: its stable code (the end of the problem's `type`) and its title.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)] // each is its code, which says it
-pub enum Title {
-    MissingParameter,
-    InvalidParameter,
-    UnknownParameter,
-    InvalidBody,
-    UnknownCalendar,
-    OutOfRange,
-    UnknownRule,
-    UnknownTimezone,
-    InvalidEvent,
-    Provisional,
-    NoOfficeHours,
-    UnitNotAllowed,
-    FormNotAllowed,
-    NotAllowedByStatute,
-    NotInForce,
-    NoExtension,
-    DaysNotAllowed,
-    AmountOutOfRange,
-    NotFound,
-    TooLarge,
-    UnsupportedMediaType,
-    NotAcceptable,
-    MethodNotAllowed,
-    QueryTooLong,
-    Timeout,
-    BadRequest,
-    Unauthorized,
-    VersionGone,
-    Internal,
+vocabulary! {
+    "kebab-case";
+    /// A kind of problem: its stable code (the end of the problem's `type`: its name in kebab
+    /// case, `unknown-calendar`, derived) and its title (each catalogue's `title`). Its status is
+    /// the HTTP layer's one table (`http::problem`); openapi.yaml's `ProblemCode` lists the same
+    /// codes, and a test holds it to [`Title::iter`](strum::IntoEnumIterator::iter).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[allow(missing_docs)] // each is its code, which says it
+    pub enum Title {
+        MissingParameter,
+        InvalidParameter,
+        UnknownParameter,
+        InvalidBody,
+        UnknownCalendar,
+        OutOfRange,
+        UnknownRule,
+        UnknownTimezone,
+        InvalidEvent,
+        Provisional,
+        NoOfficeHours,
+        UnitNotAllowed,
+        FormNotAllowed,
+        NotAllowedByStatute,
+        NotInForce,
+        NoExtension,
+        DaysNotAllowed,
+        AmountOutOfRange,
+        NotFound,
+        TooLarge,
+        UnsupportedMediaType,
+        NotAcceptable,
+        MethodNotAllowed,
+        QueryTooLong,
+        Timeout,
+        BadRequest,
+        Unauthorized,
+        VersionGone,
+        Internal,
+    }
 }
 
 impl Title {
-    /// Every kind, for the catalogue's tests.
-    pub const ALL: [Title; 29] = [
-        Title::MissingParameter,
-        Title::InvalidParameter,
-        Title::UnknownParameter,
-        Title::InvalidBody,
-        Title::UnknownCalendar,
-        Title::OutOfRange,
-        Title::UnknownRule,
-        Title::UnknownTimezone,
-        Title::InvalidEvent,
-        Title::Provisional,
-        Title::NoOfficeHours,
-        Title::UnitNotAllowed,
-        Title::FormNotAllowed,
-        Title::NotAllowedByStatute,
-        Title::NotInForce,
-        Title::NoExtension,
-        Title::DaysNotAllowed,
-        Title::AmountOutOfRange,
-        Title::NotFound,
-        Title::TooLarge,
-        Title::UnsupportedMediaType,
-        Title::NotAcceptable,
-        Title::MethodNotAllowed,
-        Title::QueryTooLong,
-        Title::Timeout,
-        Title::BadRequest,
-        Title::Unauthorized,
-        Title::VersionGone,
-        Title::Internal,
-    ];
-
     /// The stable, machine-readable code (`unknown-calendar`).
     pub fn code(self) -> &'static str {
-        match self {
-            Title::MissingParameter => "missing-parameter",
-            Title::InvalidParameter => "invalid-parameter",
-            Title::UnknownParameter => "unknown-parameter",
-            Title::InvalidBody => "invalid-body",
-            Title::UnknownCalendar => "unknown-calendar",
-            Title::OutOfRange => "out-of-range",
-            Title::UnknownRule => "unknown-rule",
-            Title::UnknownTimezone => "unknown-timezone",
-            Title::InvalidEvent => "invalid-event",
-            Title::Provisional => "provisional",
-            Title::NoOfficeHours => "no-office-hours",
-            Title::UnitNotAllowed => "unit-not-allowed",
-            Title::FormNotAllowed => "form-not-allowed",
-            Title::NotAllowedByStatute => "not-allowed-by-statute",
-            Title::NotInForce => "not-in-force",
-            Title::NoExtension => "no-extension",
-            Title::DaysNotAllowed => "days-not-allowed",
-            Title::AmountOutOfRange => "amount-out-of-range",
-            Title::NotFound => "not-found",
-            Title::TooLarge => "too-large",
-            Title::UnsupportedMediaType => "unsupported-media-type",
-            Title::NotAcceptable => "not-acceptable",
-            Title::MethodNotAllowed => "method-not-allowed",
-            Title::QueryTooLong => "query-too-long",
-            Title::Timeout => "timeout",
-            Title::BadRequest => "bad-request",
-            Title::Unauthorized => "unauthorized",
-            Title::VersionGone => "version-gone",
-            Title::Internal => "internal",
-        }
+        self.into()
     }
 }
 
@@ -410,7 +353,7 @@ pub enum Heavy {
 }
 
 /// Why CORS refused a cross-origin request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
 pub enum Cross {
     /// The page's origin is not among those allowed.
     OriginNotAllowed,
@@ -423,7 +366,7 @@ pub enum Cross {
 }
 
 /// What `strict=true` refused because it depends on an unpublished year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
 pub enum Strictly {
     /// One day's kind.
     Day,

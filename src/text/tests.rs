@@ -3,6 +3,7 @@
 //! [`Catalogue`] has no default methods.)
 
 use chrono::{NaiveDate, Weekday};
+use strum::IntoEnumIterator;
 
 use super::*;
 use crate::calendar::CalendarSet;
@@ -371,22 +372,21 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         }
     })
     .collect();
-    let statuses = [
-        State::NotStarted,
-        State::Pending,
-        State::DueToday,
-        State::Overdue,
-        State::CompletedOnTime,
-        State::CompletedLate,
-    ]
-    .map(|state| Status {
-        as_of_date: d(2026, 10, 12),
-        completed_on: matches!(state, State::CompletedOnTime | State::CompletedLate)
-            .then(|| d(2026, 10, 12)),
-        state,
-        working_days_left: 3,
-        consequence: (state == State::Overdue).then_some(Consequence::DeemedNoObjection),
-    });
+    // Every reason a day can have, each at least once.
+    assert!(
+        Why::iter().all(|why| steps.iter().any(|s| s.why == why)),
+        "a reason without a step to say it"
+    );
+    let statuses: Vec<Status> = State::iter()
+        .map(|state| Status {
+            as_of_date: d(2026, 10, 12),
+            completed_on: matches!(state, State::CompletedOnTime | State::CompletedLate)
+                .then(|| d(2026, 10, 12)),
+            state,
+            working_days_left: 3,
+            consequence: (state == State::Overdue).then_some(Consequence::DeemedNoObjection),
+        })
+        .collect();
     let holiday = DayFacts {
         kind: DayKind::Holiday,
         name: Some("国庆节"),
@@ -398,10 +398,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         estimated: false,
     };
 
-    let mut texts: Vec<String> = Title::ALL
-        .iter()
-        .map(|t| says.title(*t).to_owned())
-        .collect();
+    let mut texts: Vec<String> = Title::iter().map(|t| says.title(t).to_owned()).collect();
     texts.push(says.missing_parameter("start"));
     texts.extend(invalid.iter().map(|w| says.invalid_parameter("days", w)));
     texts.push(says.unknown_parameter(
@@ -419,22 +416,12 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.push(says.slow(&Slow::Request { secs: 10.0 }));
     texts.push(says.slow(&Slow::BodyStalled { secs: 5 }));
     texts.push(says.method_not_allowed("DELETE /v1/rules", "GET, HEAD"));
-    for what in [
-        Strictly::Day,
-        Strictly::Days,
-        Strictly::Count,
-        Strictly::Add,
-    ] {
+    for what in Strictly::iter() {
         texts.push(says.strictly(what));
     }
     texts.push(says.unauthorized());
     texts.push(says.internal());
-    for cross in [
-        Cross::OriginNotAllowed,
-        Cross::MethodNotAllowed,
-        Cross::HeadersNotAllowed,
-        Cross::BadPreflight,
-    ] {
+    for cross in Cross::iter() {
         texts.push(says.cross_origin(cross));
     }
     for status in [400, 404, 405, 413, 415, 431, 500] {
@@ -463,12 +450,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     ] {
         texts.push(says.weekday(day).to_owned());
     }
-    for kind in [
-        DayKind::Workday,
-        DayKind::Weekend,
-        DayKind::Holiday,
-        DayKind::MakeupWorkday,
-    ] {
+    for kind in DayKind::iter() {
         texts.push(says.day(DayFacts {
             kind,
             name: None,
@@ -496,12 +478,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.push(says.period_length(&ad_hoc));
     texts.extend(statuses.iter().map(|s| says.status(s, &period)));
     texts.extend(statuses.iter().map(|s| says.status(s, &ad_hoc)));
-    for consequence in [
-        Consequence::DeemedNoObjection,
-        Consequence::DeemedAccepted,
-        Consequence::DeemedConsent,
-        Consequence::DeemedNoEvidence,
-    ] {
+    for consequence in Consequence::iter() {
         texts.push(says.consequence(consequence));
     }
     texts.push(says.certainty_note(&[]));
@@ -523,7 +500,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         texts.push(says.ending(ending, &review));
         texts.push(says.last_moment(ending, "19:30"));
     }
-    for unit in Unit::ALL {
+    for unit in Unit::iter() {
         texts.push(says.period_length(&Period::ad_hoc(unit, 8)));
     }
     texts.push(says.awaited_notice(2027, "cn", "cn/2027.json", true));
@@ -606,9 +583,9 @@ fn every_text_exists_in_both_languages_and_differs_between_them() {
 
 #[test]
 fn every_problem_code_is_distinct_and_its_titles_end_without_a_period() {
-    let codes: std::collections::BTreeSet<&str> = Title::ALL.iter().map(|t| t.code()).collect();
-    assert_eq!(codes.len(), Title::ALL.len(), "a code used twice");
-    for title in Title::ALL {
+    let codes: std::collections::BTreeSet<&str> = Title::iter().map(Title::code).collect();
+    assert_eq!(codes.len(), Title::iter().count(), "a code used twice");
+    for title in Title::iter() {
         for lang in Lang::ALL {
             let text = lang.says().title(title);
             assert!(

@@ -579,3 +579,153 @@ fn the_webhook_event_is_described_under_webhooks() {
         ["webhook-id", "webhook-timestamp", "webhook-signature"]
     );
 }
+
+/// The code (`const`) or codes (`enum`) a schema's value allows, as strings or numbers.
+fn allowed(value: &Value) -> Vec<&Value> {
+    match (value.get("const"), value.get("enum")) {
+        (Some(one), _) => vec![one],
+        (None, Some(Value::Array(many))) => many.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_description_lists_the_problem_codes_of_the_table_each_under_its_status() {
+    use qixian::http::problem::status_of;
+    use qixian::text::Title;
+    use strum::IntoEnumIterator;
+
+    let spec = spec();
+    let code_schema = &spec["components"]["schemas"]["ProblemCode"];
+    let listed: BTreeSet<&str> = allowed(code_schema)
+        .into_iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let table: BTreeSet<&str> = Title::iter().map(Title::code).collect();
+    assert_eq!(
+        listed, table,
+        "ProblemCode's enum and the table of problems differ"
+    );
+
+    let status = |code: &str| {
+        Title::iter()
+            .find(|t| t.code() == code)
+            .map(|t| status_of(t).as_u16())
+            .unwrap_or_else(|| panic!("{code} is no problem code"))
+    };
+    // ProblemCode's description: "400 `missing-parameter`, …; 401 `unauthorized`; …", up to
+    // the framework's own kinds, which have no status of their own.
+    let description = code_schema["description"].as_str().expect("a description");
+    let (by_status, _) = description
+        .split_once("`bad-request` is")
+        .expect("the framework's kinds are described last");
+    let mut under = None;
+    let mut seen = BTreeSet::new();
+    for (i, part) in by_status.split('`').enumerate() {
+        if i % 2 == 0 {
+            if let Some(number) = part
+                .split(|c: char| !c.is_ascii_digit())
+                .rfind(|n| n.len() == 3)
+            {
+                under = number.parse::<u16>().ok();
+            }
+        } else if table.contains(part) {
+            assert_eq!(
+                under,
+                Some(status(part)),
+                "ProblemCode says {part} under another status"
+            );
+            seen.insert(part);
+        }
+    }
+    let unsaid: Vec<&&str> = table
+        .iter()
+        .filter(|c| !seen.contains(*c) && **c != "bad-request")
+        .collect();
+    assert!(
+        unsaid.is_empty(),
+        "ProblemCode's description gives no status for {unsaid:?}"
+    );
+
+    // Every problem schema that fixes its status lists only codes answered with it, wherever
+    // it is (a batch item's `error` too).
+    let mut fixed = Vec::new();
+    status_and_codes(&spec, "", &mut fixed);
+    assert!(fixed.len() > 10, "the problem schemas were found");
+    for (at, statuses, codes) in fixed {
+        for code in codes {
+            assert!(
+                statuses.contains(&u64::from(status(code))),
+                "{at} lists {code}, answered with {}, not {statuses:?}",
+                status(code)
+            );
+        }
+    }
+}
+
+/// Every object under `value` whose `status` and `code` are fixed: where, the statuses, the
+/// codes.
+fn status_and_codes<'a>(
+    value: &'a Value,
+    at: &str,
+    out: &mut Vec<(String, Vec<u64>, Vec<&'a str>)>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(properties) = object.get("properties") {
+                let statuses: Vec<u64> = allowed(&properties["status"])
+                    .into_iter()
+                    .filter_map(Value::as_u64)
+                    .collect();
+                let codes: Vec<&str> = allowed(&properties["code"])
+                    .into_iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                if !statuses.is_empty() && !codes.is_empty() {
+                    out.push((at.to_owned(), statuses, codes));
+                }
+            }
+            for (key, inner) in object {
+                status_and_codes(inner, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                status_and_codes(inner, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names a schema of openapi.yaml's components allows (`pointer` below `/components/schemas`).
+fn schema_names(spec: &Value, pointer: &str) -> Vec<String> {
+    let schema = spec
+        .pointer(&format!("/components/schemas{pointer}"))
+        .unwrap_or_else(|| panic!("{pointer} is described"));
+    allowed(schema)
+        .into_iter()
+        .map(|v| v.as_str().expect("a name").to_owned())
+        .collect()
+}
+
+/// Every variant's name, in order.
+fn names<T: strum::IntoEnumIterator + Into<&'static str>>() -> Vec<String> {
+    T::iter().map(|v| v.into().to_owned()).collect()
+}
+
+#[test]
+fn the_description_names_every_variant_of_the_answers_vocabularies() {
+    use qixian::calendar::DayKind;
+    use qixian::deadline::{Consequence, RuleCutoff, State, Unit};
+
+    let spec = spec();
+    assert_eq!(schema_names(&spec, "/Unit"), names::<Unit>());
+    assert_eq!(schema_names(&spec, "/Consequence"), names::<Consequence>());
+    assert_eq!(schema_names(&spec, "/DayKind"), names::<DayKind>());
+    assert_eq!(schema_names(&spec, "/RuleCutoff"), names::<RuleCutoff>());
+    assert_eq!(
+        schema_names(&spec, "/DeadlineStatus/properties/state"),
+        names::<State>()
+    );
+}

@@ -330,3 +330,76 @@ fn a_value_of_the_wrong_kind_names_its_key() {
         "{amount}"
     );
 }
+
+/// The name serde writes for `value` (a unit variant: a JSON string).
+fn serde_name<T: Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        other => panic!("not a name: {other:?}"),
+    }
+}
+
+/// Every variant's derived name is the one serde writes, so that the API's choices, its
+/// answers and the rule files say one word for each.
+fn names_agree<T>()
+where
+    T: Serialize + strum::IntoEnumIterator + Into<&'static str> + Copy + std::fmt::Debug,
+{
+    for value in T::iter() {
+        assert_eq!(
+            serde_name(value),
+            value.into(),
+            "{value:?}: serde and strum name it differently"
+        );
+    }
+}
+
+/// Every name a choice lists parses, in any case, to the variant serde writes under it.
+fn choices_agree<T>()
+where
+    T: Serialize + strum::VariantNames + std::str::FromStr + std::fmt::Debug,
+{
+    for name in T::VARIANTS {
+        for given in [name.to_string(), name.to_ascii_uppercase()] {
+            let Ok(value) = given.parse::<T>() else {
+                panic!("{given} does not parse")
+            };
+            assert_eq!(
+                serde_name(value),
+                *name,
+                "{given} parses to another variant"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_vocabulary_says_one_name_for_each_variant() {
+    names_agree::<Unit>();
+    names_agree::<Consequence>();
+    names_agree::<RuleCutoff>();
+    names_agree::<crate::deadline::State>();
+    names_agree::<crate::calendar::DayKind>();
+    names_agree::<crate::calendar::Confidence>();
+    choices_agree::<Unit>();
+    choices_agree::<Direction>();
+    choices_agree::<Bound>();
+    choices_agree::<Counting>();
+    assert_eq!(
+        "weeks".parse::<Unit>(),
+        Err(UnknownUnit("weeks".into())),
+        "an unknown unit is refused by name"
+    );
+}
+
+#[test]
+fn a_request_names_every_cutoff_but_the_default() {
+    use crate::deadline::Cutoff;
+    assert_eq!(Cutoff::NAMES, ["close_of_business", "midnight"]);
+    assert_eq!("MIDNIGHT".parse(), Ok(Cutoff::Midnight));
+    assert_eq!("close_of_business".parse(), Ok(Cutoff::CloseOfBusiness));
+    assert!(
+        "as_the_law_says".parse::<Cutoff>().is_err(),
+        "the default is asked for by naming none"
+    );
+}
