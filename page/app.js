@@ -162,7 +162,7 @@ function shiftDay(iso, days) {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 const showDate = (iso) => t("formatDate", ...parts(iso));
-const showDay = (iso) => `${showDate(iso)} ${t("formatWeekday", weekday(iso))}`;
+const showDay = (iso) => t("formatDay", showDate(iso), t("formatWeekday", weekday(iso)));
 
 /** A moment as the API writes it (`2026-10-16T00:00:00+08:00`) on its own clock; midnight is
  * the end of the day before (24:00), as official deadlines say it. */
@@ -170,8 +170,10 @@ function showMoment(text) {
   let day = text.slice(0, 10);
   let time = text.slice(11, 16);
   if (time === "00:00") { day = shiftDay(day, -1); time = "24:00"; }
-  return `${showDate(day)} ${time}`;
+  return t("formatMoment", showDate(day), time);
 }
+/** A moment on its clock: `北京时间2026年10月15日19:30`. */
+const showAt = (zone, text) => t("atZone", zoneName(zone), showMoment(text));
 
 /** What people type (`2026/9/30`, `2026年9月30日`) as the API's `YYYY-MM-DD`; anything else
  * as it is, for the API to say what is wrong with it. */
@@ -507,6 +509,15 @@ async function renderDeadline(params, token) {
   done(out);
 }
 
+/** The event's moment on the counting clock and, when it was typed on another clock, as typed:
+ * `北京时间2026年10月9日01:30（即新疆时间2026年10月8日23:30）`. */
+function eventAtText(answer, typed) {
+  const on = showAt(answer.timezone, answer.event_at);
+  const zone = answer.event_read_as;
+  if (zone === answer.timezone || !zone.includes("/") || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(typed)) return on;
+  return `${on}${t("readAs", zoneName(zone), t("formatMoment", showDate(typed), typed.slice(11, 16)))}`;
+}
+
 /** The first and last day an answer touches: a backward period ends before its event, a
  * minimum one is followed by its next step, an agreed date may lie past the period's own. */
 function span(answer) {
@@ -550,15 +561,13 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     answer.next_step ? ["next_step", t("nextStep"), [h("span", { "data-value": answer.next_step }, showDay(answer.next_step)),
       h("span", { class: "note" }, t("nextStepNote"))]] : null,
     ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
-      h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
+      h("span", { class: "moment", "data-zone": zone, "data-value": at }, showAt(zone, at)))],
     answer.legal_end_at ? ["legal_end_at", t("legalEnd"), [h("span", { "data-value": answer.legal_end_at },
-      `${zoneName(answer.timezone)} ${showMoment(answer.legal_end_at)}`), h("span", { class: "note" }, t("legalEndNote"))]] : null,
+      showAt(answer.timezone, answer.legal_end_at)), h("span", { class: "note" }, t("legalEndNote"))]] : null,
     answer.extension_readings ? ["extension_readings", t("readingsLabel"),
       h("span", { class: "note" }, answer.extension_readings.note)] : null,
     ["event_date", backward ? t("eventOf") : t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
-    answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
-      answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
-      ? "" : t("readAs", zoneName(answer.event_read_as))}`] : null,
+    answer.event_at ? ["event_at", t("eventAt"), eventAtText(answer, query.event)] : null,
     ["period", t("period"), periodText(answer)],
     answer.extension ? ["extension", t("extensionLabel"), [t("extensionValue", t("periodValue", answer.extension.amount,
       answer.extension.unit)), h("span", { lang: "zh-CN" }, answer.extension.basis)]] : null,
@@ -615,7 +624,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
     h("h2", {}, t("monthView")),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
-      ["counted", backward ? t("ordinalBack", 1) : t("ordinal", 1), t("legendOrdinal")],
+      ["counted", backward ? t("ordinalBack", "N") : t("ordinal", "N"), t("legendOrdinal")],
       ["event", t("eventTag"), backward ? t("legendEventBack") : t("legendEvent")],
       answer.paused?.length ? ["paused", t("pausedTag"), t("legendPaused")] : null,
       answer.agreed ? ["period-due", t("periodDueTag"), t("legendPeriodDue")] : null,
@@ -625,7 +634,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     h("div", { class: "months" }, months),
     h("details", { class: "steps" }, h("summary", {}, t("explanation")),
       h("ol", {}, answer.explanation.map((d) =>
-        h("li", {}, `${d.date} ${t("formatWeekday", weekday(d.date))}: ${d.reason}`)))),
+        h("li", {}, `${showDay(d.date)}${t("colon")}${d.reason}`)))),
   ];
 }
 
@@ -645,8 +654,7 @@ function deadlineText(answer, rule, calendar, why) {
       answer.agreed.by ? t("agreedWith", answer.agreed.by) : ""}` : null,
     answer.agreed ? `${t("periodDue")}：${showDay(answer.agreed.period_due_date)}` : null,
     answer.next_step ? `${t("nextStep")}：${showDay(answer.next_step)}` : null,
-    `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) =>
-      `${zoneName(zone)} ${showMoment(at)}`).join("；")}`,
+    `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) => showAt(zone, at)).join("；")}`,
     answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
     why.length ? `${t("provisional")}：${why.join(" ")}` : null,
     `${t("basis")}：${answer.citation.source ?? ""} ${answer.citation.article}`,
@@ -697,7 +705,11 @@ async function renderWorkdays(params, token) {
         ? t("addResultZero", showDate(a.start), showDay(a.date))
         : t("addResult", showDate(a.start), a.days, showDay(a.date))]));
   } else add.replaceChildren();
-  if (params.get("from") && params.get("to")) {
+  const [from, to] = [params.get("from"), params.get("to")];
+  if (from && to && /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from > to) {
+    // NETWORKDAYS would count backwards (a negative number); a clerk has swapped the dates.
+    showError(count, t("reversedDates"), $("c-to"));
+  } else if (from && to) {
     jobs.push(workdaysJob(count, token, list, "v1/workdays/count",
       { from: params.get("from"), to: params.get("to"), calendar },
       (a) => [a.from, a.to, t("countResult", showDate(a.from), showDate(a.to), a.working_days)]));
@@ -789,7 +801,7 @@ function dayList(days) {
     h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, runs.map((r) => h("tr", { class: r.estimated ? "estimated" : null },
       h("th", { scope: "row" }, r.from === r.to ? showDate(r.from) : t("formatRange", parts(r.from), parts(r.to))),
-      h("td", {}, t(`kind_${r.kind}`), r.estimated ? ` (${t("estimatedShort")})` : ""),
+      h("td", {}, t(`kind_${r.kind}`), r.estimated ? t("estimatedTag") : ""),
       h("td", { lang: "zh-CN" }, r.name ?? ""),
       h("td", {}, r.layer ? t(`layer_${r.layer}`) : ""),
       h("td", {}, r.confidence ? t(`confidence_${r.confidence}`) : ""),
@@ -802,8 +814,8 @@ function dayList(days) {
 function ruleFacts(rule) {
   return [
     [t("ruleLength"), rule.period],
-    [t("ruleForm"), [t(`direction_${rule.direction}`), t(`bound_${rule.bound}`)].join(t("sentenceJoin"))],
-    [t("ruleUnit"), t(`unit_${rule.unit}`)],
+    // One row says how the period is counted: its unit, then its direction and bound.
+    [t("ruleUnit"), [t(`unit_${rule.unit}`), t(`direction_${rule.direction}`), t(`bound_${rule.bound}`)].join("")],
     rule.working_days_basis ? [t("ruleWorkingDays"), h("span", { lang: "zh-CN" }, rule.working_days_basis)] : null,
     rule.counting === "tax" ? [t("countingLabel"), t("counting_tax")] : null,
     [t("ruleEvent"), rule.event],

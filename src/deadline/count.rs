@@ -248,6 +248,9 @@ pub struct Deadline<'r> {
     pub readings: Option<Readings>,
     /// For a minimum period: the earliest day the next step may happen.
     pub next_step: Option<NaiveDate>,
+    /// For an extended period counted in days: the original period's due date, which the
+    /// extension moved on.
+    pub unextended_due: Option<NaiveDate>,
     /// The due date of the period itself, when an agreed one replaced it.
     pub period_due: Option<NaiveDate>,
     /// The time not counted (`paused`), as given.
@@ -387,6 +390,7 @@ pub fn compute<'r>(
     let mut steps = None;
     let mut next_step = None;
     let mut readings = None;
+    let mut unextended_due = None;
     // The days the due date depends on, both included.
     let mut depends: (NaiveDate, NaiveDate);
     let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
@@ -444,6 +448,7 @@ pub fn compute<'r>(
             depends = walked.depends;
             let (due_at, ending) = end_of(walked.last)?;
             next_step = walked.next_step;
+            unextended_due = walked.unextended;
             steps = Some(walked.steps);
             (walked.last, provisional, due_at, ending)
         }
@@ -521,6 +526,7 @@ pub fn compute<'r>(
         legal_end,
         readings,
         next_step,
+        unextended_due,
         period_due,
         paused: paused.clone(),
         agreed: agreed.clone(),

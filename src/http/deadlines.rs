@@ -24,6 +24,8 @@ use crate::time::{BEIJING, ReadAs, URUMQI};
 /// The text counted: the rule's own, or the earlier one in force on the event's day.
 #[derive(Serialize)]
 struct Citation<'a> {
+    /// The instrument's name, without dates (`克孜勒苏柯尔克孜自治州人民政府工作规则`).
+    statute: &'a str,
     article: &'a str,
     text: &'a str,
     source: String,
@@ -40,10 +42,11 @@ struct Citation<'a> {
 }
 
 impl<'a> Citation<'a> {
-    fn of(rules: &RuleBook, period: &Period<'a>) -> Option<Self> {
+    fn of(rules: &'a RuleBook, period: &Period<'a>) -> Option<Self> {
         let rule = period.rule?;
         let (article, text, working_days_basis) = period.article()?;
         Some(Citation {
+            statute: rules.statute_name(rule, period.earlier),
             article,
             text,
             source: rules.instrument_on(rule, period.earlier),
@@ -165,6 +168,12 @@ pub struct DeadlineDto<'a> {
         serialize_with = "render::iso_date_opt"
     )]
     next_step: Option<NaiveDate>,
+    /// For an extended period: the due date before the extension.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    original_due_date: Option<NaiveDate>,
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
     cutoff: &'static str,
@@ -244,6 +253,7 @@ impl<'a> DeadlineDto<'a> {
             }),
             due_date: d.due_date,
             next_step: d.next_step,
+            original_due_date: d.unextended_due,
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
             cutoff: d.ending.cutoff(),
@@ -340,7 +350,7 @@ fn answer_one(
                 .map(|r| {
                     data.0
                         .rules()
-                        .instrument_on(r, answer.deadline.period.earlier)
+                        .statute_name(r, answer.deadline.period.earlier)
                 })
                 .unwrap_or_default(),
             id,

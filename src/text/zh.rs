@@ -634,12 +634,20 @@ impl Catalogue for Zh {
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
-            Why::Counted => match (period.unit, backward) {
-                (Unit::WorkingDays, false) => format!("第{n}个工作日；{day}"),
-                (Unit::WorkingDays, true) => format!("前第{n}个工作日；{day}"),
-                (_, false) => format!("第{n}日；{day}"),
-                (_, true) => format!("前第{n}日；{day}"),
-            },
+            Why::Counted => {
+                let ordinal = match (period.unit, backward) {
+                    (Unit::WorkingDays, false) => format!("第{n}个工作日"),
+                    (Unit::WorkingDays, true) => format!("前第{n}个工作日"),
+                    (_, false) => format!("第{n}日"),
+                    (_, true) => format!("前第{n}日"),
+                };
+                // An ordinary working day says nothing more (「第1个工作日；工作日」 said it twice).
+                if step.kind == DayKind::Workday {
+                    ordinal
+                } else {
+                    format!("{ordinal}；{day}")
+                }
+            }
             Why::Extension => match period.extension_unit() {
                 Unit::WorkingDays => format!("延长期限第{n}个工作日{}；{day}", article(None)),
                 _ => format!("延长期限第{n}日{}；{day}", article(None)),
@@ -711,8 +719,8 @@ impl Catalogue for Zh {
             State::CompletedOnTime => format!("已于{on}办结，按期办结"),
             State::CompletedLate if n == 0 => format!("已于{on}办结，截止时间后办结"),
             State::CompletedLate => format!("已于{on}办结，逾期{n}个工作日办结"),
-            State::Pending => format!("截至{on}，距截止尚有{n}个工作日"),
-            State::DueToday => format!("今日（{on}）截止"),
+            State::Pending => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
+            State::DueToday => format!("今日截止（{on}）"),
             State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),
             State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
         };
@@ -800,7 +808,7 @@ impl Catalogue for Zh {
                     ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
                     ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
                 };
-                format!("截止日办公时间为 {hours}（北京时间），依{whose}；{why}")
+                format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
             }
             Ending::Midnight {
                 by: ChosenBy::Rule(_),
@@ -837,15 +845,15 @@ impl Catalogue for Zh {
             Ending::CloseOfBusiness {
                 by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
                 ..
-            } => format!("；内部目标为停止办公的时间 {time}，法定期间截止于二十四时"),
+            } => format!("；内部目标为停止办公的时间{time}，法定期间截止于二十四时"),
             Ending::CloseOfBusiness { .. } => {
-                format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条第二款）")
+                format!("；截止时间为停止业务活动的时间{time}（《民法典》第二百零三条第二款）")
             }
             Ending::Midnight { .. } | Ending::MidnightNoHours | Ending::MidnightDayWithoutHours => {
                 "；截止时间为二十四时".to_owned()
             }
-            Ending::OfficeTimeRun => format!("；办公时间于 {time} 届满"),
-            Ending::HoursRun => format!("；期间于 {time} 届满"),
+            Ending::OfficeTimeRun => format!("；办公时间于{time}届满"),
+            Ending::HoursRun => format!("；期间于{time}届满"),
         }
     }
 
@@ -903,8 +911,13 @@ impl Catalogue for Zh {
         text
     }
 
-    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String {
-        let mut text = format!("截止：{title}");
+    fn deadline_event_summary(
+        &self,
+        title: &str,
+        doc_no: Option<&str>,
+        provisional: bool,
+    ) -> String {
+        let mut text = format!("{}截止：{title}", doc_mark(doc_no));
         if provisional {
             text.push_str("（暂定）");
         }
@@ -917,22 +930,25 @@ impl Catalogue for Zh {
 
     fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String {
         let mut text = String::new();
-        if let Some((article, words, source)) = facts.citation {
+        if let Some(doc) = facts.doc_no {
+            text.push_str(&format!("文号：{doc}\n"));
+        }
+        text.push_str(facts.title);
+        text.push('\n');
+        if let Some((article, words, statute)) = facts.citation {
             text.push_str(&format!(
-                "{}\n依据：{source} {article}\n{words}\n",
-                facts.title
+                "依据：{}{article}\n{words}\n",
+                book_title(statute)
             ));
         }
         text.push_str(&format!(
-            "起算：{}（当日不计入）\n期限：{}\n截止：{} {}（{}），即 {}\n日历：{}（{}）",
-            facts.event_date,
+            "起算日：{}（当日不计入）\n期限：{}\n截止：{}{}{}\n节假日安排：{}",
+            date(facts.event_date),
             self.period_length(facts.period),
-            facts.due_date,
+            clock_name(facts.zone),
+            date(facts.due_date),
             facts.due_time,
-            facts.zone,
-            facts.due_at,
             facts.calendar.0,
-            facts.calendar.1,
         ));
         if facts.provisional {
             text.push_str("\n暂定：期间含通知尚未发布的年份，以正式通知为准");
@@ -940,8 +956,8 @@ impl Catalogue for Zh {
         text
     }
 
-    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String {
-        format!("{due} 截止：{title}")
+    fn deadline_reminder(&self, due: NaiveDate, title: &str, doc_no: Option<&str>) -> String {
+        format!("{}截止：{}{title}", date(due), doc_mark(doc_no))
     }
 
     fn deadline_category(&self) -> &'static str {
@@ -1056,6 +1072,29 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     covers: ("名单起始日", "名单截止日"),
     data_version: "数据版本",
 };
+
+/// A document number as a title leads with it (`【克政办发〔2026〕12号】`), or nothing.
+fn doc_mark(doc_no: Option<&str>) -> String {
+    doc_no.map(|d| format!("【{d}】")).unwrap_or_default()
+}
+
+/// An instrument's name as a citation gives it (`《中华人民共和国行政许可法》`), or nothing.
+fn book_title(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!("《{name}》")
+    }
+}
+
+/// A clock as offices name it: 北京时间, 新疆时间; another zone by its IANA name.
+fn clock_name(zone: &str) -> String {
+    match zone {
+        "Asia/Shanghai" => "北京时间".to_owned(),
+        "Asia/Urumqi" => "新疆时间".to_owned(),
+        other => format!("{other}时区"),
+    }
+}
 
 /// What a request field that changes a rule's period is, in a clerk's words.
 fn form_word(field: &str) -> &'static str {
