@@ -10,7 +10,7 @@ const API_TAKES_LANG = true;
 const VIEWS = ["deadline", "workdays", "calendar", "rules"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
 const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
-const zoneName = (zone) => ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone;
+const zoneName = (zone) => ZONE_NAME[zone] ? t(`zone_${ZONE_NAME[zone]}`) : zone;
 
 let lang = "zh";
 let renderToken = 0;
@@ -189,7 +189,13 @@ function normalTime(text) {
 }
 
 function thisYear() {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
+  return Number(today().slice(0, 4));
+}
+
+/** Today on Beijing time, as the API writes dates. */
+function today() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date());
 }
 
 // ---- the URL's fragment: `#view?name=value&…`
@@ -504,7 +510,7 @@ async function renderDeadline(params, token) {
   // How likely the date is to move, as the API says it: the low-confidence days it rests on.
   const why = answer.provisional
     ? [...provisionalWhy(calendarList, answer.calendar, first, last), answer.certainty_note].filter(Boolean) : [];
-  put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
+  put(out, deadlineResult(answer, rule, calendar, special.days, why, query, calendarList));
   announce(`${dueLabel(answer)}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);
 }
@@ -521,7 +527,7 @@ function eventAtText(answer, typed) {
 /** The first and last day an answer touches: a backward period ends before its event, a
  * minimum one is followed by its next step, an agreed date may lie past the period's own. */
 function span(answer) {
-  const days = [answer.event_date, answer.due_date, answer.next_step, answer.agreed?.period_due_date]
+  const days = [answer.event_date, answer.due_date, answer.next_step, answer.agreed?.period_due_date, answer.original_due_date]
     .filter(Boolean).sort();
   return [days[0], days[days.length - 1]];
 }
@@ -547,13 +553,52 @@ function periodText(answer) {
     : answer.bound === "at_least" ? t("periodAtLeast", length) : length;
 }
 
-function deadlineResult(answer, rule, calendar, special, why, query) {
+/** An article with the instrument's name: `《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条`. */
+const cite = (citation) => t("cite", citation.statute, citation.article);
+
+/** The holiday notices a count relied on, layer by layer for each year it touches: a notice
+ * held, one not yet held (the days estimated), or a layer's own note where it issues none. */
+function noticesRelied(list, calendar, first, last) {
+  const chain = [];
+  for (let c = calendar; c; c = list.find((p) => p.id === c.parent)) chain.unshift(c);
+  const lines = [];
+  for (let year = Number(first.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
+    const entry = calendar?.years.find((y) => y.year === year);
+    for (const layer of chain) {
+      if (layer.notice?.kind !== "yearly") {
+        if (year === Number(first.slice(0, 4))) lines.push(`${t(`layer_${layer.id}`)}${t("colon")}${layer.note ?? ""}`);
+      } else if (entry?.status === "provisional" && (entry.awaiting ?? []).includes(layer.id)) {
+        lines.push(t("noticeEstimated", year, t(`layer_${layer.id}`)));
+      } else {
+        lines.push(TEXT[lang]?.[`noticeTitle_${layer.id}`] ? t(`noticeTitle_${layer.id}`, year) : t("noticeOther", layer.id));
+      }
+    }
+  }
+  return lines;
+}
+
+/** What only paper shows: the sheet's title above, and below it the notices relied on, the
+ * day it was printed and an empty line for the clerk who handled it. */
+function sheetHead() {
+  return h("p", { class: "print-only sheet-title" }, t("printTitle"));
+}
+function sheetFoot(list, calendar, answer) {
+  return h("div", { class: "print-only sheet-foot" },
+    h("p", {}, `${t("noticesLabel")}${t("colon")}`, noticesRelied(list, calendar, ...span(answer)).join(t("sentenceEnd"))),
+    h("p", {}, `${t("printedOn")}${t("colon")}${showDate(today())}`),
+    h("p", { class: "sign" }, `${t("handler")}${t("colon")}`, h("span", { class: "blank-line" })));
+}
+
+function deadlineResult(answer, rule, calendar, special, why, query, list) {
   const zones = Object.entries(answer.due_at_by_zone);
+  const original = answer.original_due_date;
   const status = answer.status;
   const backward = answer.direction === "backward";
   const rows = [
     ["due_date", dueLabel(answer), [h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date)),
       backward ? h("span", { class: "note" }, t("latestDayNote")) : null]],
+    original ? ["original_due_date", t("originalDue"), [h("span", { "data-value": original }, showDay(original)),
+      h("span", { class: "note" }, t("originalDueNote"))]] : null,
     answer.agreed ? ["agreed", t("agreedResult"), [showDay(answer.agreed.due_date),
       answer.agreed.by ? h("span", { class: "note" }, t("agreedWith", answer.agreed.by)) : null]] : null,
     answer.agreed ? ["period_due_date", t("periodDue"),
@@ -578,7 +623,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     answer.id ? ["id", t("docIdLabel"), answer.id] : null,
     status ? ["status", t("status", showDate(status.as_of_date)),
       h("span", { class: `state ${status.state}` }, statusText(status))] : null,
-    ["basis", t("basis"), h("span", { lang: "zh-CN" }, `${answer.citation.article}：${answer.citation.text}`)],
+    ["basis", t("basis"), h("span", { lang: "zh-CN" }, `${cite(answer.citation)}：${answer.citation.text}`)],
   ].filter(Boolean);
   const summary = h("dl", { class: "summary" }, rows.map(([field, term, value]) =>
     h("div", { "data-field": field }, h("dt", {}, term), h("dd", {}, value))));
@@ -594,7 +639,17 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     if (step && paused(iso)) { classes.push("paused"); contents.push(h("span", { class: "tag" }, t("pausedTag"))); }
     if (step?.counted) {
       classes.push("counted");
-      contents.push(h("span", { class: "ord" }, backward ? t("ordinalBack", step.ordinal) : t("ordinal", step.ordinal)));
+      // The extension's days go on from the period's own (第21日 after 第20日), not from 第1日
+      // again; in another unit than the period's they are the extension's own (延长第1日).
+      const extension = original && iso > original;
+      const ordinal = backward ? t("ordinalBack", step.ordinal)
+        : !extension ? t("ordinal", step.ordinal)
+          : answer.extension?.unit === answer.unit ? t("ordinal", answer.amount + step.ordinal)
+            : t("extensionOrdinal", step.ordinal);
+      contents.push(h("span", { class: "ord" }, ordinal));
+    }
+    if (iso === original && iso !== answer.due_date) {
+      classes.push("original-due"); contents.push(h("span", { class: "tag" }, t("originalDueTag")));
     }
     if (iso === answer.agreed?.period_due_date && iso !== answer.due_date) {
       classes.push("period-due"); contents.push(h("span", { class: "tag" }, t("periodDueTag")));
@@ -618,6 +673,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
     href: apiUrl("v1/deadlines", { ...query, format: "ics" }) }, t("ics"));
 
   return [
+    sheetHead(),
     resultHeading(t("result")),
     summary,
     why.length ? provisionalBox(why) : null,
@@ -628,10 +684,12 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
       ["event", t("eventTag"), backward ? t("legendEventBack") : t("legendEvent")],
       answer.paused?.length ? ["paused", t("pausedTag"), t("legendPaused")] : null,
       answer.agreed ? ["period-due", t("periodDueTag"), t("legendPeriodDue")] : null,
+      original ? ["original-due", t("originalDueTag"), t("legendOriginalDue")] : null,
       ["due", backward ? t("latestTag") : t("due"), backward ? t("legendLatest") : t("legendDue")],
       answer.next_step ? ["next", t("nextTag"), t("legendNext")] : null,
       special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
     h("div", { class: "months" }, months),
+    sheetFoot(list, calendar, answer),
     h("details", { class: "steps" }, h("summary", {}, t("explanation")),
       h("ol", {}, answer.explanation.map((d) =>
         h("li", {}, `${showDay(d.date)}${t("colon")}${d.reason}`)))),
@@ -641,7 +699,7 @@ function deadlineResult(answer, rule, calendar, special, why, query) {
 function deadlineText(answer, rule, calendar, why) {
   const lines = [
     t("copyTitle"),
-    `${t("rule")}：${answer.citation.article} ${rule?.title ?? answer.rule}`,
+    `${t("rule")}：${cite(answer.citation)} ${rule?.title ?? answer.rule}`,
     answer.id ? `${t("docIdLabel")}：${answer.id}` : null,
     `${answer.direction === "backward" ? t("eventOf") : t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
     `${t("period")}：${periodText(answer)}`,
@@ -650,6 +708,7 @@ function deadlineText(answer, rule, calendar, why) {
     answer.paused?.length ? `${t("pausedLabel")}：${answer.paused.map(showRange).join("；")}` : null,
     `${t("calendarLabel")}：${calendar?.name ?? answer.calendar}`,
     `${dueLabel(answer)}：${showDay(answer.due_date)}${answer.direction === "backward" ? t("latestDayNote") : ""}`,
+    answer.original_due_date ? `${t("originalDue")}：${showDay(answer.original_due_date)}${t("originalDueNote")}` : null,
     answer.agreed ? `${t("agreedResult")}：${showDay(answer.agreed.due_date)}${
       answer.agreed.by ? t("agreedWith", answer.agreed.by) : ""}` : null,
     answer.agreed ? `${t("periodDue")}：${showDay(answer.agreed.period_due_date)}` : null,
@@ -657,7 +716,7 @@ function deadlineText(answer, rule, calendar, why) {
     `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) => showAt(zone, at)).join("；")}`,
     answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
     why.length ? `${t("provisional")}：${why.join(" ")}` : null,
-    `${t("basis")}：${answer.citation.source ?? ""} ${answer.citation.article}`,
+    `${t("basis")}：${cite(answer.citation)}`,
     `${t("link")}：${location.href}`,
   ];
   return lines.filter(Boolean).join("\n");
