@@ -613,6 +613,9 @@ function deadlineResult(answer, rule, calendar, special, why, query, list) {
       h("span", { class: "note" }, answer.extension_readings.note)] : null,
     ["event_date", backward ? t("eventOf") : t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
     answer.event_at ? ["event_at", t("eventAt"), eventAtText(answer, query.event)] : null,
+    // 23:30 新疆时间 is the next day in Beijing: which date was counted, and the other's due date.
+    answer.other_reading ? ["other_reading", t("otherReading"), h("strong", { class: "note-strong",
+      "data-value": answer.other_reading.due_date }, answer.other_reading.note)] : null,
     ["period", t("period"), periodText(answer)],
     answer.extension ? ["extension", t("extensionLabel"), [t("extensionValue", t("periodValue", answer.extension.amount,
       answer.extension.unit)), h("span", { lang: "zh-CN" }, answer.extension.basis)]] : null,
@@ -702,6 +705,7 @@ function deadlineText(answer, rule, calendar, why) {
     `${t("rule")}：${cite(answer.citation)} ${rule?.title ?? answer.rule}`,
     answer.id ? `${t("docIdLabel")}：${answer.id}` : null,
     `${answer.direction === "backward" ? t("eventOf") : t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
+    answer.other_reading ? `${t("otherReading")}：${answer.other_reading.note}` : null,
     `${t("period")}：${periodText(answer)}`,
     answer.extension ? `${t("extensionLabel")}：${t("extensionValue", t("periodValue", answer.extension.amount,
       answer.extension.unit))}${answer.extension.basis}` : null,

@@ -84,6 +84,7 @@ export const WORDS = {
   eventTag: "event",
   eventDayValue: (date) => `${date} (that day not counted)`,
   eventAt: "Event at",
+  otherReading: "Mind the date counted from",
   readAs: (zone, when) => ` (entered as ${when}, ${zone})`,
   period: "Period",
   periodValue: (n, unit) => ({ working_days: `${n} working days`, months: `${n} months`, years: `${n} years`,

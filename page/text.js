@@ -85,6 +85,7 @@ export const WORDS = {
   eventTag: "起算",
   eventDayValue: (date) => `${date}（当日不计入）`,
   eventAt: "起算时间",
+  otherReading: "请注意起算日",
   readAs: (zone, when) => `（即${zone}${when}）`,
   period: "期限",
   periodValue: (n, unit) => ({ working_days: `${n}个工作日`, months: `${n}个月`, years: `${n}年`,

@@ -253,6 +253,10 @@ pub struct Deadline<'r> {
     pub unextended_due: Option<NaiveDate>,
     /// The due date of the period itself, when an agreed one replaced it.
     pub period_due: Option<NaiveDate>,
+    /// When the event was written on another clock and its date as written is not its date
+    /// on the counting clock (23:30 新疆时间 on 10-08 is 01:30 on 10-09 in Beijing): that
+    /// date, and the due date counted from it — the other reading a clerk may have meant.
+    pub other_reading: Option<(NaiveDate, NaiveDate)>,
     /// The time not counted (`paused`), as given.
     pub paused: Vec<(NaiveDate, NaiveDate)>,
     /// The due date agreed with the host department, and who agreed it.
@@ -370,6 +374,28 @@ pub fn compute<'r>(
     } = *request;
     let event_date = event.date_on(zone, read_on);
     calendar.day(event_date)?;
+    // Only a wall-clock time read on another clock than the counting one is meant on a date
+    // a clerk may not see: an instant with its offset says what it means.
+    let written = match event {
+        Moment::Local(t) if read_on != zone => t.date(),
+        _ => event_date,
+    };
+    let other_reading = if written == event_date {
+        None
+    } else {
+        // Counted again from the date as written; a reading that cannot be counted (out of
+        // range) is not offered.
+        let other = Request {
+            event: Moment::Date(written),
+            explain: false,
+            as_of: None,
+            completed: None,
+            ..request.clone()
+        };
+        compute(calendar, &other)
+            .ok()
+            .map(|d| (written, d.due_date))
+    };
     let period = period.in_force_on(event_date)?;
     allowed_by_statute(&period, paused, agreed.as_ref())?;
     let office = calendar.hours(hours.as_ref());
@@ -528,6 +554,7 @@ pub fn compute<'r>(
         next_step,
         unextended_due,
         period_due,
+        other_reading,
         paused: paused.clone(),
         agreed: agreed.clone(),
         provisional,

@@ -78,6 +78,16 @@ struct ReadingsDto {
     note: String,
 }
 
+/// The event's date as written on its own clock, and the due date counted from it.
+#[derive(Serialize)]
+struct OtherReadingDto {
+    #[serde(serialize_with = "render::iso_date")]
+    event_date: NaiveDate,
+    #[serde(serialize_with = "render::iso_date")]
+    due_date: NaiveDate,
+    note: String,
+}
+
 /// The extension applied, and on what condition.
 #[derive(Serialize)]
 struct ExtensionDto<'a> {
@@ -150,6 +160,9 @@ pub struct DeadlineDto<'a> {
     event_at: Option<String>,
     #[serde(serialize_with = "render::iso_date")]
     event_date: NaiveDate,
+    /// An event time written on another clock whose date there is not `event_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other_reading: Option<OtherReadingDto>,
     unit: Unit,
     amount: u32,
     direction: Direction,
@@ -231,6 +244,17 @@ impl<'a> DeadlineDto<'a> {
             event_read_as: d.event_read_as,
             event_at: d.event_at.map(|t| t.to_rfc3339()),
             event_date: d.event_date,
+            other_reading: d
+                .other_reading
+                .map(|(event_date, due_date)| OtherReadingDto {
+                    event_date,
+                    due_date,
+                    note: says.other_reading_note(
+                        (d.event_date, d.due_date),
+                        (event_date, due_date),
+                        d.zone.name(),
+                    ),
+                }),
             unit: period.unit,
             amount: period.amount,
             direction: period.direction,

@@ -995,6 +995,17 @@ impl Catalogue for En {
         text
     }
 
+    fn other_reading_note(
+        &self,
+        (event, due): (NaiveDate, NaiveDate),
+        (written, other_due): (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String {
+        format!(
+            "the time entered falls on {event} on the counting clock ({zone}): the period is counted from {event} and due on {due}; counted from the date entered, {written}, it would be due on {other_due}"
+        )
+    }
+
     fn deadline_event_summary(
         &self,
         title: &str,

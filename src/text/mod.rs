@@ -654,6 +654,15 @@ pub trait Catalogue: Sync {
         day: DayFacts<'_>,
         source: Option<&str>,
     ) -> String;
+    /// Why an event time written on another clock is counted from another date than it shows,
+    /// and the due date its date as written would give: `counted` and `written` are each an
+    /// event date with its due date, `zone` the counting clock.
+    fn other_reading_note(
+        &self,
+        counted: (NaiveDate, NaiveDate),
+        written: (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String;
     /// A deadline's event title.
     fn deadline_event_summary(
         &self,

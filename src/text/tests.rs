@@ -536,6 +536,11 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         holiday,
         Some("国务院办公厅关于2026年部分节假日安排的通知"),
     ));
+    texts.push(says.other_reading_note(
+        (d(2026, 10, 9), d(2026, 10, 19)),
+        (d(2026, 10, 8), d(2026, 10, 16)),
+        "Asia/Shanghai",
+    ));
     texts.push(says.deadline_event_summary("会签回复", None, true));
     texts.push(says.deadline_event_summary("会签回复", Some("克政办发〔2026〕12号"), false));
     texts.push(says.ad_hoc_title(&ad_hoc));

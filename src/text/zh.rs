@@ -911,6 +911,23 @@ impl Catalogue for Zh {
         text
     }
 
+    fn other_reading_note(
+        &self,
+        (event, due): (NaiveDate, NaiveDate),
+        (written, other_due): (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String {
+        format!(
+            "所填时间换算为{}是{}，本结果按{}起算，截止日期为{}；如按所填日期{}起算，截止日期为{}",
+            clock_name(zone),
+            date(event),
+            date(event),
+            date(due),
+            date(written),
+            date(other_due)
+        )
+    }
+
     fn deadline_event_summary(
         &self,
         title: &str,
