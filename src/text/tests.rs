@@ -792,3 +792,40 @@ fn an_ordinary_working_day_is_not_said_twice_and_a_makeup_day_says_what_it_is() 
         "第3个工作日；调休上班日（国庆节）"
     );
 }
+
+#[test]
+fn a_clerks_bad_date_or_time_is_refused_in_a_clerks_words_naming_the_field() {
+    let says = Lang::Zh.says();
+    let event = |text: &str| {
+        let error = crate::time::Moment::parse(text).expect_err("a bad event");
+        says.deadline_error(&DeadlineError::Event(error))
+    };
+    assert_eq!(event("2026-02-30"), "2026年2月没有30日，请检查起算日期。");
+    assert_eq!(
+        event("2026年2月30日"),
+        "2026年2月没有30日，请检查起算日期。"
+    );
+    assert_eq!(event("2026-13-01"), "2026年没有13月，请检查起算日期。");
+    assert_eq!(
+        event("abc"),
+        "起算日期“abc”无法识别，请按“年-月-日”填写，例如2026-09-30。"
+    );
+    assert_eq!(
+        event("abcT18:00"),
+        "起算日期“abc”无法识别，请按“年-月-日”填写，例如2026-09-30。",
+        "the date as typed, not the text the page joined"
+    );
+    assert_eq!(
+        event("2026-09-30T下午12点"),
+        "起算时间“下午12点”无法识别，请按“时:分”填写，例如18:00。"
+    );
+    let completed = says.deadline_error(&DeadlineError::Completed(
+        crate::time::Moment::parse("2026-04-31").expect_err("no 4-31"),
+    ));
+    assert_eq!(completed, "2026年4月没有31日，请检查办结日期。");
+    // English details stay as they were: an integrator reads them.
+    let en = Lang::En.says().deadline_error(&DeadlineError::Event(
+        crate::time::Moment::parse("2026-02-30").expect_err("a bad event"),
+    ));
+    assert!(en.contains("2026-02-30 is not a calendar date"), "{en}");
+}

@@ -48,7 +48,7 @@ impl Catalogue for Zh {
             Title::OutOfRange => "日期超出支持范围",
             Title::UnknownRule => "规则不存在",
             Title::UnknownTimezone => "时区无法识别",
-            Title::InvalidEvent => "起算事件不是日期或时刻",
+            Title::InvalidEvent => "起算日期或时间无法识别",
             Title::Provisional => "答案为暂定",
             Title::NoOfficeHours => "该日历没有作息时间",
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
@@ -373,9 +373,9 @@ impl Catalogue for Zh {
             DeadlineError::Zone { field, source } => {
                 format!("{field}：{}", self.zone_error(source))
             }
-            DeadlineError::Event(e) => format!("起算事件 event：{}", self.moment_error(e)),
+            DeadlineError::Event(e) => clerk_moment_error("起算", e),
             DeadlineError::AsOf(e) => format!("as_of：{}", self.moment_error(e)),
-            DeadlineError::Completed(e) => format!("办结时间 completed_at：{}", self.moment_error(e)),
+            DeadlineError::Completed(e) => clerk_moment_error("办结", e),
             DeadlineError::Unit(e) => self.unknown_unit(e),
             DeadlineError::Missing(field) => format!("缺少 {field}"),
             DeadlineError::DaysAndAmount => "days 和 amount 只能给出其一".to_owned(),
@@ -426,9 +426,9 @@ impl Catalogue for Zh {
                 "不计入期限的期间（paused）只适用于向后计算、按日计算的期间，不适用于倒计的期间或按小时计算的期间"
                     .to_owned()
             }
-            DeadlineError::Agreed(text) => {
-                format!("agreed_due {} 不是起算日之后的日期", quote(text))
-            }
+            DeadlineError::Agreed(text) => format!(
+                "商定的回复日期“{text}”无法识别或不在起算日之后，请按“年-月-日”填写起算日之后的日期，例如2026-10-20。"
+            ),
             DeadlineError::MissingPeriod => {
                 "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
             }
@@ -1089,6 +1089,60 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     covers: ("名单起始日", "名单截止日"),
     data_version: "数据版本",
 };
+
+/// A date or time a clerk typed in the field named `field` (起算, 办结), refused in a clerk's
+/// words: which field, what it said, how to write it — no parameter name, no joined ISO text.
+fn clerk_moment_error(field: &str, error: &MomentError) -> String {
+    match error {
+        MomentError::Date(DateError::NotADate(text)) => match year_month_day(text) {
+            Some((y, m, d)) if (1..=12).contains(&m) => {
+                format!("{y}年{m}月没有{d}日，请检查{field}日期。")
+            }
+            Some((y, m, _)) => format!("{y}年没有{m}月，请检查{field}日期。"),
+            None => format!("{field}日期“{text}”不存在，请检查。"),
+        },
+        MomentError::Date(DateError::Shape(text)) | MomentError::Shape(text) => format!(
+            "{field}日期“{}”无法识别，请按“年-月-日”填写，例如2026-09-30。",
+            date_part(text)
+        ),
+        MomentError::Time { time, .. } => {
+            format!("{field}时间“{time}”无法识别，请按“时:分”填写，例如18:00。")
+        }
+        MomentError::PlusAsSpace(text) => format!(
+            "{field}时间{}：时差前的“+”被读成了空格；在查询字符串中请写作 %2B",
+            quote(text)
+        ),
+    }
+}
+
+/// The numbers of a text written as a date (`2026-02-30`, `2026年2月30日`, `２０２６０２３０`):
+/// year, month and day.
+fn year_month_day(text: &str) -> Option<(u32, u32, u32)> {
+    let digits: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            c if c.is_ascii_digit() => c,
+            _ => ' ',
+        })
+        .collect();
+    let numbers: Vec<u32> = match digits.split_whitespace().collect::<Vec<_>>()[..] {
+        [all] if all.len() == 8 => vec![&all[..4], &all[4..6], &all[6..]]
+            .into_iter()
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+        ref parts => parts.iter().filter_map(|n| n.parse().ok()).collect(),
+    };
+    match numbers[..] {
+        [y, m, d] => Some((y, m, d)),
+        _ => None,
+    }
+}
+
+/// The date a clerk typed, without the time the page joined to it (`abc` of `abcT18:00`).
+fn date_part(text: &str) -> &str {
+    text.split_once(['T', ' ']).map_or(text, |(date, _)| date)
+}
 
 /// A document number as a title leads with it (`【克政办发〔2026〕12号】`), or nothing.
 fn doc_mark(doc_no: Option<&str>) -> String {
