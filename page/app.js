@@ -147,7 +147,13 @@ function resultHeading(text) {
 }
 
 function done(out) {
-  if (focusResult) out.querySelector(".result-title")?.focus();
+  if (focusResult) {
+    out.querySelector(".result-title")?.focus({ preventScroll: true });
+    // On a phone the form fills the screen: the answer itself (the due date) is brought into
+    // view, not only the heading above it.
+    (out.querySelector(".due-date") ?? out.querySelector(".answer") ?? out.querySelector(".result-title"))
+      ?.scrollIntoView({ block: "center" });
+  }
   focusResult = null;
 }
 
@@ -178,7 +184,7 @@ const showAt = (zone, text) => t("atZone", zoneName(zone), showMoment(text));
 /** What people type (`2026/9/30`, `2026年9月30日`) as the API's `YYYY-MM-DD`; anything else
  * as it is, for the API to say what is wrong with it. */
 function normalDate(text) {
-  const value = text.trim().replace(/[年月/.]/g, "-").replace(/日$/, "");
+  const value = text.trim().replace(/[年月/.]/g, "-").replace(/[日号]$/, "");
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
   return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : text.trim();
 }
@@ -462,8 +468,12 @@ async function renderDeadline(params, token) {
   fillRules($("d-rule"), sets, findRule(ruleList, params.get("rule"))?.id ?? ruleList[0]?.id);
   fillCalendars($("d-calendar"), calendarList, params.get("calendar"));
   const event = params.get("event") || "";
-  setValue($("d-date"), event.slice(0, 10));
-  setValue($("d-time"), event.slice(11, 16));
+  // The date and the time as the form joined them (`2026-09-30T18:00`, or as typed where the
+  // page did not read them: `2026年9月30号T下午6点`, which the API reads).
+  const cut = event.indexOf("T");
+  const rest = cut < 0 ? "" : event.slice(cut + 1);
+  setValue($("d-date"), cut < 0 ? event : event.slice(0, cut));
+  setValue($("d-time"), /^\d{2}:\d{2}/.test(rest) ? rest.slice(0, 5) : rest);
   setValue($("d-days"), params.get("days"));
   setValue($("d-id"), params.get("id"));
   $("d-extended").checked = params.get("extended") === "true";
@@ -754,11 +764,17 @@ async function renderWorkdays(params, token) {
   const list = await calendars();
   if (token !== renderToken) return;
   fillCalendars($("w-calendar"), list, params.get("calendar"));
-  for (const [id, name] of [["a-start", "start"], ["a-days", "days"], ["c-from", "from"], ["c-to", "to"]]) {
+  for (const [id, name] of [["k-day", "day"], ["a-start", "start"], ["a-days", "days"], ["c-from", "from"],
+    ["c-to", "to"]]) {
     setValue($(id), params.get(name));
   }
   const calendar = $("w-calendar").value;
   const jobs = [];
+  const day = $("r-day");
+  if (params.get("day")) {
+    jobs.push(workdaysJob(day, token, list, `v1/days/${encodeURIComponent(params.get("day"))}`, { calendar },
+      (a) => [a.date, a.date, dayText(a)]));
+  } else day.replaceChildren();
   const add = $("r-add");
   const count = $("r-count");
   if (params.get("start") && params.get("days")) {
@@ -778,6 +794,13 @@ async function renderWorkdays(params, token) {
       (a) => [a.from, a.to, t("countResult", showDate(a.from), showDate(a.to), a.working_days)]));
   } else count.replaceChildren();
   await Promise.all(jobs);
+}
+
+/** Whether a day is worked, and why: `2026年10月10日（星期六）上班：调休上班日（国庆节），依全国的放假安排。` */
+function dayText(day) {
+  const why = t(`why_${day.kind}`, day.name);
+  return t("dayResult", showDay(day.date), day.working, `${why}${day.estimated ? t("estimatedTag") : ""}`,
+    day.layer && day.kind !== "workday" && day.kind !== "weekend" ? t(`layer_${day.layer}`) : null);
 }
 
 async function workdaysJob(out, token, list, path, query, describe) {
@@ -826,7 +849,8 @@ async function renderCalendar(params, token) {
   for (let m = 1; m <= 12; m++) months.push(monthTable(year, m, (iso) => dayMarks(byDate.get(iso))));
   put(out,
     resultHeading(`${calendar?.name ?? id} ${t("yearStatus", year)}`),
-    yearStatus(calendar, year),
+    yearStatus(calendar, year, list),
+    workbookLink(id, year),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
       ["estimated", t("estimatedShort"), t("legendEstimated")]]),
     h("div", { class: "months year" }, months),
@@ -836,12 +860,24 @@ async function renderCalendar(params, token) {
   done(out);
 }
 
-function yearStatus(calendar, year) {
+/** The offline workbook (休息日名单与期限登记表) of this year and the next, for Excel and WPS. */
+function workbookLink(id, year) {
+  return h("p", { class: "workbook" },
+    h("a", { href: apiUrl(`v1/calendars/${encodeURIComponent(id)}/workbook.xlsx`, { from_year: year, to_year: year + 1 }),
+      download: "" }, t("workbookLink", year, year + 1)),
+    " ", h("span", { class: "hint" }, t("workbookHint")));
+}
+
+function yearStatus(calendar, year, list) {
   const entry = calendar?.years.find((y) => y.year === year);
   if (!entry) return null;
   const sources = (entry.sources || []).map((s) => h("li", {},
-    `${t(`layer_${s.layer}`)}：`, s.papers.map((paper, i) => [i ? "；" : "",
+    `${t(`layer_${s.layer}`)}${t("colon")}`, s.papers.map((paper, i) => [i ? t("sentenceEnd") : "",
       /^https?:\/\//.test(paper) ? h("a", { href: paper, rel: "noreferrer" }, paper) : paper])));
+  // A layer that issues no yearly notice (克州) says what it has, as the API does.
+  for (let c = calendar; c; c = list.find((p) => p.id === c.parent)) {
+    if (c.notice?.kind !== "yearly" && c.note) sources.push(h("li", {}, `${t(`layer_${c.id}`)}${t("colon")}${c.note}`));
+  }
   return h("div", { class: entry.status === "published" ? "year-status" : "year-status provisional" },
     h("p", {}, entry.status === "published" ? t("published")
       : [h("strong", { class: "tag" }, t("provisional")), " ", t("yearProvisional", noticeNames(entry.awaiting || []))]),
@@ -1008,8 +1044,14 @@ function wire() {
   });
   const workdays = () => ({
     calendar: $("w-calendar").value,
+    day: normalDate($("k-day").value),
     start: normalDate($("a-start").value), days: $("a-days").value.trim(),
     from: normalDate($("c-from").value), to: normalDate($("c-to").value),
+  });
+  $("f-day").addEventListener("submit", (e) => {
+    e.preventDefault();
+    focusResult = true;
+    if (required($("k-day"), "dayDate", $("r-day"))) go("workdays", workdays());
   });
   $("f-add").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -1025,7 +1067,7 @@ function wire() {
   });
   $("w-calendar").addEventListener("change", () => {
     const state = workdays();
-    if ((state.start && state.days) || (state.from && state.to)) go("workdays", state);
+    if (state.day || (state.start && state.days) || (state.from && state.to)) go("workdays", state);
   });
   $("f-calendar").addEventListener("submit", (e) => {
     e.preventDefault();
