@@ -942,7 +942,9 @@ async function renderRules(params, token) {
     set.source && set.source !== set.title ? h("p", { class: "hint", lang: "zh-CN" }, set.source) : null,
     set.rules.map((rule) => h("article", { class: "rule", id: `rule-${rule.id.replace("/", "-")}` },
       h("h3", { id: `title-${rule.id.replace("/", "-")}` }, `${rule.article} ${rule.title}`),
-      h("p", { class: "statute", lang: "zh-CN" }, `${rule.statute} ${rule.article}`),
+      // The set's own instrument is named once, under the set's title; a rule of another
+      // instrument names its own.
+      rule.statute === set.source ? null : h("p", { class: "statute", lang: "zh-CN" }, `${rule.statute} ${rule.article}`),
       h("blockquote", { class: "article" }, h("p", { class: "text", lang: "zh-CN" }, rule.text)),
       h("dl", { class: "summary" }, ruleFacts(rule).map(([term, value]) =>
         h("div", {}, h("dt", {}, term), h("dd", {}, value)))),

@@ -496,6 +496,17 @@ def workdays_and_rules_checks(browser, base):
     context.close()
 
 
+def countersign_from(page, base, date, time):
+    """第五十条 on 克州 from `date` and `time` as typed in the form, computed."""
+    page.goto(base + "/#deadline?rule=countersign-reply&calendar=cn-xj-kizilsu")
+    page.wait_for_selector("#d-rule-text:has-text('7个工作日内回复')")
+    page.fill("#d-date", date)
+    page.fill("#d-time", time)
+    page.click("#f-deadline button[type=submit]")
+    page.wait_for_selector(".due-date")
+    wait_done(page)
+
+
 LATIN_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,;:()'-]+[A-Za-z]+){2,}")
 
 
@@ -523,13 +534,7 @@ def clerk_checks(browser, base):
           and "（即新疆时间2026年10月8日23:30）" in page.inner_text("[data-field=event_at]"), other)
 
     # Dates and times as clerks write them; errors in their words.
-    page.goto(base + "/#deadline?rule=countersign-reply&calendar=cn-xj-kizilsu")
-    page.wait_for_selector("#d-rule-text:has-text('7个工作日内回复')")
-    page.fill("#d-date", "20260928")
-    page.fill("#d-time", "下午6点")
-    page.click("#f-deadline button[type=submit]")
-    page.wait_for_selector(".due-date")
-    wait_done(page)
+    countersign_from(page, base, "20260928", "下午6点")
     check("20260928 and 下午6点 are read: due 2026-10-13", page.get_attribute(".due-date", "data-value") == "2026-10-13",
           page.inner_text("#r-deadline")[:200])
     watch.allow_4xx = True
@@ -570,13 +575,7 @@ def clerk_checks(browser, base):
 
     # A phone: after 计算 the due date itself is on screen.
     context, page = new_page(browser, width=390)
-    page.goto(base + "/#deadline?rule=countersign-reply&calendar=cn-xj-kizilsu")
-    page.wait_for_selector("#d-rule-text:has-text('7个工作日内回复')")
-    page.fill("#d-date", "2026-09-30")
-    page.fill("#d-time", "18:00")
-    page.click("#f-deadline button[type=submit]")
-    page.wait_for_selector(".due-date")
-    wait_done(page)
+    countersign_from(page, base, "2026-09-30", "18:00")
     page.wait_for_timeout(300)
     box = page.locator(".due-date").bounding_box()
     height = page.viewport_size["height"]

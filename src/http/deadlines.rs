@@ -367,7 +367,7 @@ fn answer_one(
         Format::Ics => Ok(render::ics(&export::deadline_feed(
             answer.calendar,
             &answer.deadline,
-            &answer
+            answer
                 .deadline
                 .period
                 .rule

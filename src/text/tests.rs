@@ -23,6 +23,16 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("a date")
 }
 
+/// Every state a status can be in.
+const STATES: [State; 6] = [
+    State::NotStarted,
+    State::Pending,
+    State::DueToday,
+    State::Overdue,
+    State::CompletedOnTime,
+    State::CompletedLate,
+];
+
 /// One of each kind of text, with the arguments a request could give it.
 fn every_text(says: &dyn Catalogue) -> Vec<String> {
     let book = RuleBook::embedded();
@@ -371,15 +381,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         }
     })
     .collect();
-    let statuses = [
-        State::NotStarted,
-        State::Pending,
-        State::DueToday,
-        State::Overdue,
-        State::CompletedOnTime,
-        State::CompletedLate,
-    ]
-    .map(|state| Status {
+    let statuses = STATES.map(|state| Status {
         as_of_date: d(2026, 10, 12),
         completed_on: matches!(state, State::CompletedOnTime | State::CompletedLate)
             .then(|| d(2026, 10, 12)),
@@ -669,47 +671,53 @@ fn space_beside_a_number(text: &str) -> Option<String> {
     })
 }
 
-#[test]
-fn the_clerks_sentences_set_no_space_beside_a_number() {
-    let says = Lang::Zh.says();
-    let book = RuleBook::embedded();
-    let rule = book.get("countersign-reply").expect("the rule");
-    let period = Period::of(rule);
-    let mut texts: Vec<String> = [
-        State::NotStarted,
-        State::Pending,
-        State::DueToday,
-        State::Overdue,
-        State::CompletedOnTime,
-        State::CompletedLate,
-    ]
-    .into_iter()
-    .map(|state| {
-        says.status(
-            &Status {
-                as_of_date: d(2026, 10, 12),
-                completed_on: None,
-                state,
-                working_days_left: 31,
-                consequence: Some(Consequence::DeemedNoObjection),
-            },
-            &period,
-        )
-    })
-    .collect();
-    let facts = DeadlineFacts {
+/// 第五十条's period, from the embedded rules.
+fn countersign() -> Period<'static> {
+    static BOOK: std::sync::LazyLock<RuleBook> = std::sync::LazyLock::new(RuleBook::embedded);
+    Period::of(BOOK.get("countersign-reply").expect("the rule"))
+}
+
+/// The reminder of 第五十条 from 2026-09-30 18:00 for 克政办发〔2026〕12号: due 10-15 at 19:30.
+fn countersign_reminder<'a>(period: &'a Period<'a>) -> DeadlineFacts<'a> {
+    DeadlineFacts {
         title: "部门之间征求意见或会签文件一般应在7个工作日内回复",
         doc_no: Some("克政办发〔2026〕12号"),
-        citation: Some(("第五十条", "……", "克孜勒苏柯尔克孜自治州人民政府工作规则")),
+        citation: Some((
+            "第五十条",
+            "（条文）",
+            "克孜勒苏柯尔克孜自治州人民政府工作规则",
+        )),
         event_date: d(2026, 9, 30),
-        period: &period,
+        period,
         due_date: d(2026, 10, 15),
         zone: "Asia/Shanghai",
         due_time: "19:30",
         due_at: "2026-10-15T19:30:00+08:00",
         calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
         provisional: false,
-    };
+    }
+}
+
+#[test]
+fn the_clerks_sentences_set_no_space_beside_a_number() {
+    let says = Lang::Zh.says();
+    let period = countersign();
+    let mut texts: Vec<String> = STATES
+        .into_iter()
+        .map(|state| {
+            says.status(
+                &Status {
+                    as_of_date: d(2026, 10, 12),
+                    completed_on: None,
+                    state,
+                    working_days_left: 31,
+                    consequence: Some(Consequence::DeemedNoObjection),
+                },
+                &period,
+            )
+        })
+        .collect();
+    let facts = countersign_reminder(&period);
     texts.push(says.deadline_event_description(&facts));
     texts.push(says.deadline_reminder(d(2026, 10, 15), facts.title, facts.doc_no));
     for text in &texts {
@@ -733,25 +741,8 @@ fn the_clerks_sentences_set_no_space_beside_a_number() {
 #[test]
 fn the_calendar_reminder_names_the_document_and_the_time_on_beijing_time() {
     let says = Lang::Zh.says();
-    let book = RuleBook::embedded();
-    let period = Period::of(book.get("countersign-reply").expect("the rule"));
-    let description = says.deadline_event_description(&DeadlineFacts {
-        title: "部门之间征求意见或会签文件一般应在7个工作日内回复",
-        doc_no: Some("克政办发〔2026〕12号"),
-        citation: Some((
-            "第五十条",
-            "（条文）",
-            "克孜勒苏柯尔克孜自治州人民政府工作规则",
-        )),
-        event_date: d(2026, 9, 30),
-        period: &period,
-        due_date: d(2026, 10, 15),
-        zone: "Asia/Shanghai",
-        due_time: "19:30",
-        due_at: "2026-10-15T19:30:00+08:00",
-        calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
-        provisional: false,
-    });
+    let period = countersign();
+    let description = says.deadline_event_description(&countersign_reminder(&period));
     assert_eq!(
         description,
         "文号：克政办发〔2026〕12号\n部门之间征求意见或会签文件一般应在7个工作日内回复\n\
@@ -772,8 +763,7 @@ fn the_calendar_reminder_names_the_document_and_the_time_on_beijing_time() {
 #[test]
 fn an_ordinary_working_day_is_not_said_twice_and_a_makeup_day_says_what_it_is() {
     let says = Lang::Zh.says();
-    let book = RuleBook::embedded();
-    let period = Period::of(book.get("countersign-reply").expect("the rule"));
+    let period = countersign();
     let step = |kind, name: Option<&str>| Step {
         date: d(2026, 10, 10),
         kind,
