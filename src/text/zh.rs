@@ -54,7 +54,7 @@ impl Catalogue for Zh {
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
             Title::FormNotAllowed => "该规则的期限形式不可更改",
             Title::NotAllowedByStatute => "该规则的法律条文不允许这样计算",
-            Title::NotInForce => "起算事件发生时该条文尚未施行",
+            Title::NotInForce => "起算日该条文尚未施行",
             Title::NoExtension => "没有可以延长的期限",
             Title::DaysNotAllowed => "该规则的期限不可更改",
             Title::AmountOutOfRange => "期限长度超出范围",
@@ -442,7 +442,7 @@ impl Catalogue for Zh {
                 quote(text)
             ),
             DeadlineError::NotInForce { rule, from } => format!(
-                "规则 {rule} 所依据的条文自{}起施行，起算事件早于该日，当时没有这一期限的规定；该规则自{}起适用",
+                "规则 {rule} 所依据的条文自{}起施行，起算日早于该日，当时没有这一期限的规定；该规则自{}起适用",
                 date(*from),
                 date(*from)
             ),
