@@ -449,7 +449,8 @@ function showRule(rule) {
     h("p", { class: "text", lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text),
     periodForm(rule).map((words) => h("p", { class: "form-note" }, words)),
     h("p", { class: "form-note" }, t("inForceNote", showDate(rule.in_force))),
-    h("p", { class: "form-note" }, [t(`cutoff_${rule.cutoff}`), h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]),
+    h("p", { class: "form-note" }, [`${t("ruleCutoff")}${t("colon")}${t(`cutoff_${rule.cutoff}`)}`,
+      h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]),
   ] : []);
   $("d-days-field").hidden = !rule?.adjustable;
   if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
