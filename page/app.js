@@ -10,7 +10,7 @@ const API_TAKES_LANG = true;
 const VIEWS = ["deadline", "workdays", "calendar", "rules"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
 const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
-const zoneName = (zone) => ZONE_NAME[zone] ? t(ZONE_NAME[zone]) : zone;
+const zoneName = (zone) => ZONE_NAME[zone] ? t(`zone_${ZONE_NAME[zone]}`) : zone;
 
 let lang = "zh";
 let renderToken = 0;
@@ -26,6 +26,8 @@ async function loadWords(code) {
 }
 
 const $ = (id) => document.getElementById(id);
+/** Whether the page's language has a word for `key`. */
+const hasWord = (key) => TEXT[lang]?.[key] !== undefined;
 const t = (key, ...args) => {
   const value = TEXT[lang]?.[key];
   return typeof value === "function" ? value(...args) : value ?? key;
@@ -147,7 +149,13 @@ function resultHeading(text) {
 }
 
 function done(out) {
-  if (focusResult) out.querySelector(".result-title")?.focus();
+  if (focusResult) {
+    out.querySelector(".result-title")?.focus({ preventScroll: true });
+    // On a phone the form fills the screen: the answer itself (the due date) is brought into
+    // view, not only the heading above it.
+    (out.querySelector(".due-date") ?? out.querySelector(".answer") ?? out.querySelector(".result-title"))
+      ?.scrollIntoView({ block: "center" });
+  }
   focusResult = null;
 }
 
@@ -162,7 +170,7 @@ function shiftDay(iso, days) {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 const showDate = (iso) => t("formatDate", ...parts(iso));
-const showDay = (iso) => `${showDate(iso)} ${t("formatWeekday", weekday(iso))}`;
+const showDay = (iso) => t("formatDay", showDate(iso), t("formatWeekday", weekday(iso)));
 
 /** A moment as the API writes it (`2026-10-16T00:00:00+08:00`) on its own clock; midnight is
  * the end of the day before (24:00), as official deadlines say it. */
@@ -170,13 +178,15 @@ function showMoment(text) {
   let day = text.slice(0, 10);
   let time = text.slice(11, 16);
   if (time === "00:00") { day = shiftDay(day, -1); time = "24:00"; }
-  return `${showDate(day)} ${time}`;
+  return t("formatMoment", showDate(day), time);
 }
+/** A moment on its clock: `北京时间2026年10月15日19:30`. */
+const showAt = (zone, text) => t("atZone", zoneName(zone), showMoment(text));
 
 /** What people type (`2026/9/30`, `2026年9月30日`) as the API's `YYYY-MM-DD`; anything else
  * as it is, for the API to say what is wrong with it. */
 function normalDate(text) {
-  const value = text.trim().replace(/[年月/.]/g, "-").replace(/日$/, "");
+  const value = text.trim().replace(/[年月/.]/g, "-").replace(/[日号]$/, "");
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
   return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : text.trim();
 }
@@ -187,7 +197,13 @@ function normalTime(text) {
 }
 
 function thisYear() {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
+  return Number(today().slice(0, 4));
+}
+
+/** Today on Beijing time, as the API writes dates. */
+function today() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date());
 }
 
 // ---- the URL's fragment: `#view?name=value&…`
@@ -435,7 +451,8 @@ function showRule(rule) {
     h("p", { class: "text", lang: "zh-CN" }, h("strong", {}, rule.article), " ", rule.text),
     periodForm(rule).map((words) => h("p", { class: "form-note" }, words)),
     h("p", { class: "form-note" }, t("inForceNote", showDate(rule.in_force))),
-    h("p", { class: "form-note" }, [t(`cutoff_${rule.cutoff}`), h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]),
+    h("p", { class: "form-note" }, [`${t("ruleCutoff")}${t("colon")}${t(`cutoff_${rule.cutoff}`)}`,
+      h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]),
   ] : []);
   $("d-days-field").hidden = !rule?.adjustable;
   if (rule?.adjustable && !$("d-days").value) $("d-days").value = rule.amount;
@@ -456,8 +473,12 @@ async function renderDeadline(params, token) {
   fillRules($("d-rule"), sets, findRule(ruleList, params.get("rule"))?.id ?? ruleList[0]?.id);
   fillCalendars($("d-calendar"), calendarList, params.get("calendar"));
   const event = params.get("event") || "";
-  setValue($("d-date"), event.slice(0, 10));
-  setValue($("d-time"), event.slice(11, 16));
+  // The date and the time as the form joined them (`2026-09-30T18:00`, or as typed where the
+  // page did not read them: `2026年9月30号T下午6点`, which the API reads).
+  const cut = event.indexOf("T");
+  const rest = cut < 0 ? "" : event.slice(cut + 1);
+  setValue($("d-date"), cut < 0 ? event : event.slice(0, cut));
+  setValue($("d-time"), /^\d{2}:\d{2}/.test(rest) ? rest.slice(0, 5) : rest);
   setValue($("d-days"), params.get("days"));
   setValue($("d-id"), params.get("id"));
   $("d-extended").checked = params.get("extended") === "true";
@@ -487,9 +508,12 @@ async function renderDeadline(params, token) {
     id: params.get("id"),
   };
   put(out, h("p", { class: "loading" }, t("loading")));
-  let answer, special;
+  let answer, special, deadlineResult;
   try {
+    // The result's module comes while the API answers.
+    const shown = import("./result.js");
     answer = await api("v1/deadlines", { ...query, explain: "true", as_of: "today" });
+    ({ deadlineResult } = await shown);
     const [first, last] = span(answer);
     special = await specialDays(answer.calendar, parts(first)[0], parts(last)[0]);
   } catch (e) {
@@ -504,7 +528,7 @@ async function renderDeadline(params, token) {
   // How likely the date is to move, as the API says it: the low-confidence days it rests on.
   const why = answer.provisional
     ? [...provisionalWhy(calendarList, answer.calendar, first, last), answer.certainty_note].filter(Boolean) : [];
-  put(out, deadlineResult(answer, rule, calendar, special.days, why, query));
+  put(out, deadlineResult(answer, rule, calendar, special.days, why, query, calendarList));
   announce(`${dueLabel(answer)}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);
 }
@@ -512,7 +536,7 @@ async function renderDeadline(params, token) {
 /** The first and last day an answer touches: a backward period ends before its event, a
  * minimum one is followed by its next step, an agreed date may lie past the period's own. */
 function span(answer) {
-  const days = [answer.event_date, answer.due_date, answer.next_step, answer.agreed?.period_due_date]
+  const days = [answer.event_date, answer.due_date, answer.next_step, answer.agreed?.period_due_date, answer.original_due_date]
     .filter(Boolean).sort();
   return [days[0], days[days.length - 1]];
 }
@@ -524,160 +548,6 @@ function dueLabel(answer) {
     : answer.bound === "at_least" ? t("periodEnds") : t("dueDate");
 }
 
-/** The status as the API words it, in the page's language (one wording everywhere). */
-function statusText(status) {
-  return status ? status.text : null;
-}
-
-const showRange = (p) => p.from === p.to ? showDate(p.from) : t("formatRange", parts(p.from), parts(p.to));
-
-/** The period as the answer ran it: its length, its direction and bound, in words. */
-function periodText(answer) {
-  const length = t("periodValue", answer.amount, answer.unit);
-  return answer.direction === "backward" ? t("periodBackward", length)
-    : answer.bound === "at_least" ? t("periodAtLeast", length) : length;
-}
-
-function deadlineResult(answer, rule, calendar, special, why, query) {
-  const zones = Object.entries(answer.due_at_by_zone);
-  const status = answer.status;
-  const backward = answer.direction === "backward";
-  const rows = [
-    ["due_date", dueLabel(answer), [h("strong", { class: "due-date", "data-value": answer.due_date }, showDay(answer.due_date)),
-      backward ? h("span", { class: "note" }, t("latestDayNote")) : null]],
-    answer.agreed ? ["agreed", t("agreedResult"), [showDay(answer.agreed.due_date),
-      answer.agreed.by ? h("span", { class: "note" }, t("agreedWith", answer.agreed.by)) : null]] : null,
-    answer.agreed ? ["period_due_date", t("periodDue"),
-      h("span", { "data-value": answer.agreed.period_due_date }, showDay(answer.agreed.period_due_date))] : null,
-    answer.next_step ? ["next_step", t("nextStep"), [h("span", { "data-value": answer.next_step }, showDay(answer.next_step)),
-      h("span", { class: "note" }, t("nextStepNote"))]] : null,
-    ["due_at", t("lastMoment"), zones.map(([zone, at]) =>
-      h("span", { class: "moment", "data-zone": zone, "data-value": at }, `${zoneName(zone)} ${showMoment(at)}`))],
-    answer.legal_end_at ? ["legal_end_at", t("legalEnd"), [h("span", { "data-value": answer.legal_end_at },
-      `${zoneName(answer.timezone)} ${showMoment(answer.legal_end_at)}`), h("span", { class: "note" }, t("legalEndNote"))]] : null,
-    answer.extension_readings ? ["extension_readings", t("readingsLabel"),
-      h("span", { class: "note" }, answer.extension_readings.note)] : null,
-    ["event_date", backward ? t("eventOf") : t("eventDay"), t("eventDayValue", showDate(answer.event_date))],
-    answer.event_at ? ["event_at", t("eventAt"), `${zoneName(answer.timezone)} ${showDate(answer.event_at)} ${
-      answer.event_at.slice(11, 16)}${answer.event_read_as === answer.timezone || !answer.event_read_as.includes("/")
-      ? "" : t("readAs", zoneName(answer.event_read_as))}`] : null,
-    ["period", t("period"), periodText(answer)],
-    answer.extension ? ["extension", t("extensionLabel"), [t("extensionValue", t("periodValue", answer.extension.amount,
-      answer.extension.unit)), h("span", { lang: "zh-CN" }, answer.extension.basis)]] : null,
-    answer.paused?.length ? ["paused", t("pausedLabel"), answer.paused.map((p) =>
-      h("span", { class: "range", "data-from": p.from, "data-to": p.to }, showRange(p)))] : null,
-    answer.counting === "tax" ? ["counting", t("countingLabel"), t("counting_tax")] : null,
-    ["calendar", t("calendarLabel"), calendar?.name ?? answer.calendar],
-    answer.id ? ["id", t("docIdLabel"), answer.id] : null,
-    status ? ["status", t("status", showDate(status.as_of_date)),
-      h("span", { class: `state ${status.state}` }, statusText(status))] : null,
-    ["basis", t("basis"), h("span", { lang: "zh-CN" }, `${answer.citation.article}：${answer.citation.text}`)],
-  ].filter(Boolean);
-  const summary = h("dl", { class: "summary" }, rows.map(([field, term, value]) =>
-    h("div", { "data-field": field }, h("dt", {}, term), h("dd", {}, value))));
-
-  const explained = new Map(answer.explanation.map((d) => [d.date, d]));
-  const specials = new Map(special.map((d) => [d.date, d]));
-  const paused = (iso) => (answer.paused || []).some((p) => p.from <= iso && iso <= p.to);
-  const cell = (iso) => {
-    const { classes, contents } = dayMarks(specials.get(iso));
-    const step = explained.get(iso);
-    if (!step) classes.push("outside");
-    else if (iso === answer.event_date) { classes.push("event"); contents.push(h("span", { class: "tag" }, t("eventTag"))); }
-    if (step && paused(iso)) { classes.push("paused"); contents.push(h("span", { class: "tag" }, t("pausedTag"))); }
-    if (step?.counted) {
-      classes.push("counted");
-      contents.push(h("span", { class: "ord" }, backward ? t("ordinalBack", step.ordinal) : t("ordinal", step.ordinal)));
-    }
-    if (iso === answer.agreed?.period_due_date && iso !== answer.due_date) {
-      classes.push("period-due"); contents.push(h("span", { class: "tag" }, t("periodDueTag")));
-    }
-    if (iso === answer.due_date) { classes.push("due"); contents.push(h("span", { class: "tag" }, backward ? t("latestTag") : t("due"))); }
-    if (iso === answer.next_step) { classes.push("next"); contents.push(h("span", { class: "tag" }, t("nextTag"))); }
-    return { classes, contents };
-  };
-  const months = monthsBetween(...span(answer)).map(([y, m]) => monthTable(y, m, cell));
-
-  const copyStatus = h("p", { class: "copy-status", role: "status" });
-  const copyButton = h("button", { type: "button" }, t("copy"));
-  copyButton.addEventListener("click", async () => {
-    copyStatus.textContent = (await copyText(deadlineText(answer, rule, calendar, why))) ? t("copied") : t("copyFailed");
-  });
-  const linkButton = h("button", { type: "button" }, t("copyLink"));
-  linkButton.addEventListener("click", async () => {
-    copyStatus.textContent = (await copyText(location.href)) ? t("copied") : t("copyFailed");
-  });
-  const ics = h("a", { class: "button", id: "ics", download: t("icsName", answer.due_date),
-    href: apiUrl("v1/deadlines", { ...query, format: "ics" }) }, t("ics"));
-
-  return [
-    resultHeading(t("result")),
-    summary,
-    why.length ? provisionalBox(why) : null,
-    h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
-    h("h2", {}, t("monthView")),
-    legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
-      ["counted", backward ? t("ordinalBack", 1) : t("ordinal", 1), t("legendOrdinal")],
-      ["event", t("eventTag"), backward ? t("legendEventBack") : t("legendEvent")],
-      answer.paused?.length ? ["paused", t("pausedTag"), t("legendPaused")] : null,
-      answer.agreed ? ["period-due", t("periodDueTag"), t("legendPeriodDue")] : null,
-      ["due", backward ? t("latestTag") : t("due"), backward ? t("legendLatest") : t("legendDue")],
-      answer.next_step ? ["next", t("nextTag"), t("legendNext")] : null,
-      special.some((d) => d.estimated) ? ["estimated", t("estimatedShort"), t("legendEstimated")] : null]),
-    h("div", { class: "months" }, months),
-    h("details", { class: "steps" }, h("summary", {}, t("explanation")),
-      h("ol", {}, answer.explanation.map((d) =>
-        h("li", {}, `${d.date} ${t("formatWeekday", weekday(d.date))}: ${d.reason}`)))),
-  ];
-}
-
-function deadlineText(answer, rule, calendar, why) {
-  const lines = [
-    t("copyTitle"),
-    `${t("rule")}：${answer.citation.article} ${rule?.title ?? answer.rule}`,
-    answer.id ? `${t("docIdLabel")}：${answer.id}` : null,
-    `${answer.direction === "backward" ? t("eventOf") : t("eventDay")}：${t("eventDayValue", showDate(answer.event_date))}`,
-    `${t("period")}：${periodText(answer)}`,
-    answer.extension ? `${t("extensionLabel")}：${t("extensionValue", t("periodValue", answer.extension.amount,
-      answer.extension.unit))}${answer.extension.basis}` : null,
-    answer.paused?.length ? `${t("pausedLabel")}：${answer.paused.map(showRange).join("；")}` : null,
-    `${t("calendarLabel")}：${calendar?.name ?? answer.calendar}`,
-    `${dueLabel(answer)}：${showDay(answer.due_date)}${answer.direction === "backward" ? t("latestDayNote") : ""}`,
-    answer.agreed ? `${t("agreedResult")}：${showDay(answer.agreed.due_date)}${
-      answer.agreed.by ? t("agreedWith", answer.agreed.by) : ""}` : null,
-    answer.agreed ? `${t("periodDue")}：${showDay(answer.agreed.period_due_date)}` : null,
-    answer.next_step ? `${t("nextStep")}：${showDay(answer.next_step)}` : null,
-    `${t("lastMoment")}：${Object.entries(answer.due_at_by_zone).map(([zone, at]) =>
-      `${zoneName(zone)} ${showMoment(at)}`).join("；")}`,
-    answer.status ? `${t("status", showDate(answer.status.as_of_date))}：${statusText(answer.status)}` : null,
-    why.length ? `${t("provisional")}：${why.join(" ")}` : null,
-    `${t("basis")}：${answer.citation.source ?? ""} ${answer.citation.article}`,
-    `${t("link")}：${location.href}`,
-  ];
-  return lines.filter(Boolean).join("\n");
-}
-
-async function copyText(text) {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Refused (no permission): the old way below may still work.
-  }
-  // Intranet pages over plain HTTP have no clipboard API.
-  const active = document.activeElement;
-  const area = h("textarea", { class: "offscreen", readonly: true, "aria-hidden": "true" });
-  area.value = text;
-  document.body.append(area);
-  area.select();
-  let ok = false;
-  try { ok = document.execCommand("copy"); } catch { ok = false; }
-  area.remove();
-  active?.focus();
-  return ok;
-}
 
 // ---- 工作日计算
 
@@ -685,11 +555,17 @@ async function renderWorkdays(params, token) {
   const list = await calendars();
   if (token !== renderToken) return;
   fillCalendars($("w-calendar"), list, params.get("calendar"));
-  for (const [id, name] of [["a-start", "start"], ["a-days", "days"], ["c-from", "from"], ["c-to", "to"]]) {
+  for (const [id, name] of [["k-day", "day"], ["a-start", "start"], ["a-days", "days"], ["c-from", "from"],
+    ["c-to", "to"]]) {
     setValue($(id), params.get(name));
   }
   const calendar = $("w-calendar").value;
   const jobs = [];
+  const day = $("r-day");
+  if (params.get("day")) {
+    jobs.push(workdaysJob(day, token, list, `v1/days/${encodeURIComponent(params.get("day"))}`, { calendar },
+      (a) => [a.date, a.date, dayText(a)]));
+  } else day.replaceChildren();
   const add = $("r-add");
   const count = $("r-count");
   if (params.get("start") && params.get("days")) {
@@ -699,12 +575,23 @@ async function renderWorkdays(params, token) {
         ? t("addResultZero", showDate(a.start), showDay(a.date))
         : t("addResult", showDate(a.start), a.days, showDay(a.date))]));
   } else add.replaceChildren();
-  if (params.get("from") && params.get("to")) {
+  const [from, to] = [params.get("from"), params.get("to")];
+  if (from && to && /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from > to) {
+    // NETWORKDAYS would count backwards (a negative number); a clerk has swapped the dates.
+    showError(count, t("reversedDates"), $("c-to"));
+  } else if (from && to) {
     jobs.push(workdaysJob(count, token, list, "v1/workdays/count",
       { from: params.get("from"), to: params.get("to"), calendar },
       (a) => [a.from, a.to, t("countResult", showDate(a.from), showDate(a.to), a.working_days)]));
   } else count.replaceChildren();
   await Promise.all(jobs);
+}
+
+/** Whether a day is worked, and why: `2026年10月10日（星期六）上班：调休上班日（国庆节），依全国的放假安排。` */
+function dayText(day) {
+  const why = t(`why_${day.kind}`, day.name);
+  return t("dayResult", showDay(day.date), day.working, `${why}${day.estimated ? t("estimatedTag") : ""}`,
+    day.layer && day.kind !== "workday" && day.kind !== "weekend" ? t(`layer_${day.layer}`) : null);
 }
 
 async function workdaysJob(out, token, list, path, query, describe) {
@@ -725,125 +612,16 @@ async function workdaysJob(out, token, list, path, query, describe) {
   done(out);
 }
 
-// ---- 日历
-
-async function renderCalendar(params, token) {
-  const list = await calendars();
-  if (token !== renderToken) return;
-  fillCalendars($("y-calendar"), list, params.get("calendar"));
-  const year = Number(params.get("year")) || thisYear();
-  $("y-year").value = year;
-  const id = params.get("calendar") || $("y-calendar").value;
-  for (const [link, y] of [["y-prev", year - 1], ["y-next", year + 1]]) {
-    $(link).href = hashFor("calendar", { calendar: id, year: y });
-  }
-  const out = $("r-calendar");
-  put(out, h("p", { class: "loading" }, t("loading")));
-  let answer;
-  try {
-    answer = await specialDays(id, year, year);
-  } catch (e) {
-    if (token === renderToken) showError(out, e.message);
-    return;
-  }
-  if (token !== renderToken) return;
-  const calendar = list.find((c) => c.id === answer.calendar);
-  const byDate = new Map(answer.days.map((d) => [d.date, d]));
-  const months = [];
-  for (let m = 1; m <= 12; m++) months.push(monthTable(year, m, (iso) => dayMarks(byDate.get(iso))));
-  put(out,
-    resultHeading(`${calendar?.name ?? id} ${t("yearStatus", year)}`),
-    yearStatus(calendar, year),
-    legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
-      ["estimated", t("estimatedShort"), t("legendEstimated")]]),
-    h("div", { class: "months year" }, months),
-    h("h2", {}, t("dayList")),
-    dayList(answer.days));
-  announce(`${calendar?.name ?? id} ${t("yearStatus", year)}`);
-  done(out);
-}
-
-function yearStatus(calendar, year) {
-  const entry = calendar?.years.find((y) => y.year === year);
-  if (!entry) return null;
-  const sources = (entry.sources || []).map((s) => h("li", {},
-    `${t(`layer_${s.layer}`)}：`, s.papers.map((paper, i) => [i ? "；" : "",
-      /^https?:\/\//.test(paper) ? h("a", { href: paper, rel: "noreferrer" }, paper) : paper])));
-  return h("div", { class: entry.status === "published" ? "year-status" : "year-status provisional" },
-    h("p", {}, entry.status === "published" ? t("published")
-      : [h("strong", { class: "tag" }, t("provisional")), " ", t("yearProvisional", noticeNames(entry.awaiting || []))]),
-    sources.length ? h("ul", { class: "sources", "aria-label": t("sources") }, sources) : null);
-}
-
-/** The year's days off and makeup days, a run of days of one name and kind in one row. */
-function dayList(days) {
-  if (!days.length) return h("p", {}, t("noDays"));
-  const runs = [];
-  for (const day of days) {
-    const last = runs[runs.length - 1];
-    const same = last && last.kind === day.kind && last.name === day.name && last.layer === day.layer
-      && last.estimated === day.estimated && last.confidence === day.confidence && shiftDay(last.to, 1) === day.date;
-    if (same) last.to = day.date;
-    else runs.push({ ...day, from: day.date, to: day.date });
-  }
-  const head = ["colDate", "colKind", "colName", "colLayer", "colConfidence", "colSource"];
-  return h("table", { class: "days" },
-    h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))),
-    h("tbody", {}, runs.map((r) => h("tr", { class: r.estimated ? "estimated" : null },
-      h("th", { scope: "row" }, r.from === r.to ? showDate(r.from) : t("formatRange", parts(r.from), parts(r.to))),
-      h("td", {}, t(`kind_${r.kind}`), r.estimated ? ` (${t("estimatedShort")})` : ""),
-      h("td", { lang: "zh-CN" }, r.name ?? ""),
-      h("td", {}, r.layer ? t(`layer_${r.layer}`) : ""),
-      h("td", {}, r.confidence ? t(`confidence_${r.confidence}`) : ""),
-      h("td", { class: "source" }, r.source ?? "")))));
-}
-
-// ---- 规则
-
-/** A rule's facts, as rows of the summary list: each only when the rule has it. */
-function ruleFacts(rule) {
-  return [
-    [t("ruleLength"), rule.period],
-    [t("ruleForm"), [t(`direction_${rule.direction}`), t(`bound_${rule.bound}`)].join(t("sentenceJoin"))],
-    [t("ruleUnit"), t(`unit_${rule.unit}`)],
-    rule.working_days_basis ? [t("ruleWorkingDays"), h("span", { lang: "zh-CN" }, rule.working_days_basis)] : null,
-    rule.counting === "tax" ? [t("countingLabel"), t("counting_tax")] : null,
-    [t("ruleEvent"), rule.event],
-    rule.extension ? [t("ruleExtension"), [t("extensionMay", t("periodValue", rule.extension.amount,
-      rule.extension.unit)), h("span", { lang: "zh-CN" }, rule.extension.basis)]] : null,
-    rule.excluded_time ? [t("ruleExcluded"), [h("span", { lang: "zh-CN" }, excludedSentence(rule.excluded_time)),
-      rule.excluded_time_basis ? h("span", { lang: "zh-CN" }, `（${rule.excluded_time_basis}）`) : null]] : null,
-    [t("ruleAdjustable"), rule.adjustable ? t("adjustableYes") : t("adjustableNo")],
-    rule.on_lapse ? [t("ruleLapse"), [t(rule.on_lapse), rule.on_lapse_words
-      ? h("span", { lang: "zh-CN" }, `「${rule.on_lapse_words}」（${rule.on_lapse_basis}）`) : null]] : null,
-    [t("ruleCutoff"), [t(`cutoff_${rule.cutoff}`), h("span", { lang: "zh-CN" }, `（${rule.cutoff_basis}）`)]],
-    [t("ruleInForce"), [showDate(rule.in_force), ...(rule.earlier ?? []).map((e) =>
-      h("span", { class: "note", lang: "zh-CN" }, t("earlierText", showDate(e.in_force), e.statute, e.article)))]],
-    [t("ruleForms"), rule.forms_allowed.length ? rule.forms_allowed.map((f) => t(`form_${f}`)).join(t("listJoin"))
-      : t("formsNone")],
-    rule.keywords?.length ? [t("ruleKeywords"), h("span", { lang: "zh-CN" }, rule.keywords.join("、"))] : null,
-  ].filter(Boolean);
-}
-
-async function renderRules(params, token) {
-  const sets = await ruleSets();
-  if (token !== renderToken) return;
-  put($("r-rules"), sets.map((set) => h("section", { class: "rule-set", "aria-labelledby": `set-${set.id}` },
-    h("h2", { id: `set-${set.id}` }, set.title),
-    set.source && set.source !== set.title ? h("p", { class: "hint", lang: "zh-CN" }, set.source) : null,
-    set.rules.map((rule) => h("article", { class: "rule", id: `rule-${rule.id.replace("/", "-")}` },
-      h("h3", { id: `title-${rule.id.replace("/", "-")}` }, `${rule.article} ${rule.title}`),
-      h("p", { class: "statute", lang: "zh-CN" }, `${rule.statute} ${rule.article}`),
-      h("blockquote", { class: "article" }, h("p", { class: "text", lang: "zh-CN" }, rule.text)),
-      h("dl", { class: "summary" }, ruleFacts(rule).map(([term, value]) =>
-        h("div", {}, h("dt", {}, term), h("dd", {}, value)))),
-      h("p", {}, h("a", { href: hashFor("deadline", { rule: rule.id }),
-        "aria-describedby": `title-${rule.id.replace("/", "-")}` }, t("useRule"))))))));
-}
-
 // ---- the views
 
-const RENDER = { deadline: renderDeadline, workdays: renderWorkdays, calendar: renderCalendar, rules: renderRules };
+// 日历 and 规则 are a module of their own, loaded when one of them is first shown.
+const reference = () => import("./reference.js");
+const RENDER = {
+  deadline: renderDeadline,
+  workdays: renderWorkdays,
+  calendar: async (params, token) => (await reference()).renderCalendar(params, token),
+  rules: async (params, token) => (await reference()).renderRules(params, token),
+};
 const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules" };
 
 async function render() {
@@ -935,8 +713,14 @@ function wire() {
   });
   const workdays = () => ({
     calendar: $("w-calendar").value,
+    day: normalDate($("k-day").value),
     start: normalDate($("a-start").value), days: $("a-days").value.trim(),
     from: normalDate($("c-from").value), to: normalDate($("c-to").value),
+  });
+  $("f-day").addEventListener("submit", (e) => {
+    e.preventDefault();
+    focusResult = true;
+    if (required($("k-day"), "dayDate", $("r-day"))) go("workdays", workdays());
   });
   $("f-add").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -952,7 +736,7 @@ function wire() {
   });
   $("w-calendar").addEventListener("change", () => {
     const state = workdays();
-    if ((state.start && state.days) || (state.from && state.to)) go("workdays", state);
+    if (state.day || (state.start && state.days) || (state.from && state.to)) go("workdays", state);
   });
   $("f-calendar").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -961,6 +745,13 @@ function wire() {
   $("y-calendar").addEventListener("change", () => go("calendar", { calendar: $("y-calendar").value, year: $("y-year").value.trim() }));
   window.addEventListener("hashchange", render);
 }
+
+// What the views' own modules (result.js, reference.js) use of this one.
+export {
+  $, announce, calendars, dayMarks, done, dueLabel, excludedSentence, fillCalendars, h, hashFor, hasWord,
+  legend, monthTable, monthsBetween, noticeNames, parts, provisionalBox, put, renderToken, resultHeading,
+  ruleSets, shiftDay, showAt, showDate, showDay, showError, span, specialDays, t, thisYear, today, zoneName,
+};
 
 wire();
 render();

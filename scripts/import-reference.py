@@ -6,6 +6,9 @@ Run from the repository root: python3 scripts/import-reference.py [REFERENCE_DIR
 - cn: holiday-cn's YYYY.json files, byte for byte (their shape is the feed's shape).
   A file whose `days` is empty is a placeholder for an unpublished year and is not copied.
 - cn-xj: Xinjiang's overlay, one file per year, each entry keeping its confidence and source.
+  The repository's files have since been given Chinese sources and papers (the page shows them
+  to clerks, issue 25) and 2026 the confidence of 中央广播电视总台's report of the notice: a new
+  import writes the overlay's English again, to be worded in Chinese the same way.
 """
 import collections
 import json

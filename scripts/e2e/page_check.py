@@ -18,6 +18,12 @@ Checks, each printed as `ok …` or `FAIL …`, then `N passed, M failed`:
   - 工作日计算 and 规则 show the API's answers (every rule of every set, under its set, with its
     article and text); an API error shows its problem's detail;
   - the keyboard alone fills the form and gets the result;
+  - a clerk's asks (issue 25): the printout is a 办文期限计算单 on one A4 page naming the
+    regulation, the notices and 经办人; a reply done on time prints 按期办结; an extension shows
+    its original due date and counts on in the grid; the reminder names the 文号 and 北京时间;
+    an evening on Xinjiang time shows the other reading; 20260928 and 下午6点 are read, bad
+    dates refused in a clerk's words; 查某一天; a reversed count asks to check; no English
+    sentence on a Chinese view; on a phone the due date is on screen after 计算;
   - English by the switch, with the same words as the Chinese (text-en.js and text.js);
   - no console error, no CSP violation (the page is loaded with its CSP enforced);
   - axe-core finds no serious or critical violation on any view, at 1280 and 390 px;
@@ -38,6 +44,7 @@ from playwright.sync_api import sync_playwright
 BUDGET = 150 * 1024
 WIDTHS = (1280, 390)
 EVENT = "2026-09-30T18:00"
+DOC_NO = "克政办发〔2026〕12号"
 DEADLINE = f"#deadline?rule=countersign-reply&event={EVENT}&clock=beijing&calendar=cn-xj-kizilsu"
 VIEWS = {
     "deadline": DEADLINE,
@@ -84,7 +91,7 @@ def zh_date(iso):
 
 
 def zh_moment(text):
-    """`2026-10-16T00:00:00+08:00` as the page should show it: `2026年10月15日 24:00`."""
+    """`2026-10-16T00:00:00+08:00` as the page should show it: `2026年10月15日24:00`."""
     import datetime
 
     day = datetime.date.fromisoformat(text[:10])
@@ -92,7 +99,7 @@ def zh_moment(text):
     if time == "00:00":
         day -= datetime.timedelta(days=1)
         time = "24:00"
-    return f"{zh_date(day.isoformat())} {time}"
+    return f"{zh_date(day.isoformat())}{time}"
 
 
 class Watch:
@@ -158,6 +165,7 @@ def deadline_checks(browser, base):
     page.fill("#d-date", "2026-09-30")
     page.fill("#d-time", "18:00")
     page.check("input[name=clock][value=beijing]")
+    page.fill("#d-id", DOC_NO)
     page.click("#f-deadline button[type=submit]")
     page.wait_for_selector(".due-date")
     wait_done(page)
@@ -169,14 +177,20 @@ def deadline_checks(browser, base):
     for zone, at in answer["due_at_by_zone"].items():
         shown = page.inner_text(f".moment[data-zone='{zone}']")
         check(f"the last moment on {zone} is the API's ({at})", zh_moment(at) in shown, shown)
-    check("both clocks are named", "北京时间" in page.inner_text("[data-field=due_at]")
-          and "乌鲁木齐时间" in page.inner_text("[data-field=due_at]"))
+    check("both clocks are named as offices name them", "北京时间" in page.inner_text("[data-field=due_at]")
+          and "新疆时间" in page.inner_text("[data-field=due_at]"))
     status = page.inner_text("[data-field=status]")
-    check("the status as of today is shown in the API's words", "截至今天" in status and any(
-        w in status for w in ("距截止尚有", "今日（", "已逾期", "已过截止时间")), status)
+    check("the status as of today is shown in the API's words, with what lapsing means", "截至" in status and any(
+        w in status for w in ("尚余", "今日截止", "已逾期", "已过截止时间")) and "逾期不回复视为无不同意见" in status, status)
+    check("no space beside a number in the result", not re.search(
+        r"[0-9] [\u3000-\u9fff\uff00-\uffef]|[\u3000-\u9fff\uff00-\uffef] [0-9]", page.inner_text(".summary")),
+          page.inner_text(".summary")[:300])
     check("the URL holds the state", all(
         p in page.url for p in ("#deadline?", "rule=kizilsu/countersign-reply", f"event={EVENT}", "clock=beijing",
                                 "calendar=cn-xj-kizilsu")), page.url)
+    check("the citation names the regulation with the article",
+          "《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条" in page.inner_text("[data-field=basis]"),
+          page.inner_text("[data-field=basis]")[:120])
 
     cell = lambda date: page.locator(f"td[data-date='{date}']").first
     check("the due day is highlighted and says 截止",
@@ -193,6 +207,12 @@ def deadline_checks(browser, base):
     href = page.get_attribute("#ics", "href")
     ics = page.request.get(base + "/" + href)
     body = ics.text()
+    unfolded = body.replace("\r\n ", "")
+    check("the calendar link says what it does, in a clerk's words",
+          page.inner_text("#ics") == "添加到日历（Outlook、手机日历）", page.inner_text("#ics"))
+    check("the reminder names the 文号 in its title and description, its time on 北京时间",
+          f"SUMMARY:【{DOC_NO}】截止：" in unfolded and f"文号：{DOC_NO}" in unfolded
+          and "截止：北京时间2026年10月15日19:30" in unfolded and "Asia/Shanghai" not in unfolded, unfolded[:600])
     check("the .ics link is the API's event with its reminder",
           ics.ok and ics.headers.get("content-type", "").startswith("text/calendar")
           and "DTSTART;VALUE=DATE:20261015" in body and "BEGIN:VALARM" in body,
@@ -207,6 +227,16 @@ def deadline_checks(browser, base):
     link = page.evaluate("navigator.clipboard.readText()")
     check("the link copies", link == page.url, link)
     summary = page.inner_text(".summary")
+    page.emulate_media(media="print")
+    printed = page.inner_text("#r-deadline")
+    check("the printout is a 办文期限计算单 naming the regulation, the notices relied on, the day printed and 经办人",
+          page.is_visible(".sheet-title") and all(w in printed for w in (
+              "办文期限计算单", "《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条",
+              "《国务院办公厅关于2026年部分节假日安排的通知》", "打印日期", "经办人")), printed[-400:])
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    check("the calculation sheet fits one A4 page", pages == 1, f"{pages} pages")
+    page.emulate_media(media="screen")
     check("no console error or CSP violation on 期限计算", not watch.errors, watch.errors)
     context.close()
 
@@ -254,6 +284,13 @@ def periods_checks(browser, base):
           page.url)
     check("the months run from the event to the due date",
           page.locator("table.month").count() == 3 and page.locator("td[data-date='2026-11-02'].due").count() == 1)
+    check(f"the original due date ({answer['original_due_date']}, 2026-09-29) is shown beside the extended one",
+          answer["original_due_date"] == "2026-09-29"
+          and zh_date(answer["original_due_date"]) in page.inner_text("[data-field=original_due_date]")
+          and "原截止" in page.inner_text("td[data-date='2026-09-29']"), page.inner_text(".summary")[:300])
+    check("the extension's days count on in the grid (11-02 is 第40日), not from 第1日 again",
+          "第40日" in page.inner_text("td[data-date='2026-11-02']")
+          and "第21日" in page.inner_text("td[data-date='2026-09-30']"), page.inner_text("td[data-date='2026-11-02']"))
 
     # A paused interval.
     page.select_option("#d-rule", "national/admin-license-decision")
@@ -380,8 +417,13 @@ def calendar_checks(browser, base):
     check("cn-xj 2026: 2026-10-10 is a makeup day 班", "班" in page.inner_text("td[data-date='2026-10-10']"))
     check("twelve months are shown", page.locator("table.month").count() == 12)
     row = page.locator("table.days tr", has_text="古尔邦节").first.inner_text()
-    check("Xinjiang's days show their confidence and source", "低" in row and "新疆" in row and "secondary" in row,
-          row)
+    check("Xinjiang's days show their confidence and source, in Chinese",
+          "中" in row and "新疆" in row and "中央广播电视总台" in row, row)
+    check("the calendar links its offline workbook",
+          page.locator("a[href*='workbook.xlsx']").count() == 1, page.inner_text(".workbook"))
+    book = page.request.get(base + "/" + page.get_attribute("a[href*='workbook.xlsx']", "href"))
+    check("the workbook link downloads the workbook", book.ok and "spreadsheetml" in book.headers.get("content-type", ""),
+          book.status)
     page.click("#y-next")
     page.wait_for_selector("td[data-date='2027-01-01']")
     wait_done(page)
@@ -410,7 +452,7 @@ def workdays_and_rules_checks(browser, base):
     page.wait_for_selector("#r-count .answer")
     counted = api(base, "/v1/workdays/count?from=2026-10-01&to=2026-10-31")
     check("the working days of October 2026 are the API's count",
-          f"共有 {counted['working_days']} 个工作日" in page.inner_text("#r-count .answer"),
+          f"共有{counted['working_days']}个工作日" in page.inner_text("#r-count .answer"),
           page.inner_text("#r-count .answer"))
     check("both answers stay in the URL", "start=2026-09-30" in page.url and "to=2026-10-31" in page.url, page.url)
 
@@ -433,7 +475,7 @@ def workdays_and_rules_checks(browser, base):
     license = next(r for s in sets for r in s["rules"] if r["id"] == "national/admin-license-decision")
     check("a rule's extension and the time it does not count are shown",
           license["extension"]["basis"] in shown and license["excluded_time"] in shown)
-    check("a backward minimum period says so", "往前数" in shown and "不得短于" in shown)
+    check("a backward minimum period says so", "往前计算" in shown and "不得短于" in shown)
     links = page.locator("article.rule a[href*='#deadline?rule=']").count()
     check("every rule links to 期限计算 with it", links == sum(len(s["rules"]) for s in sets), links)
 
@@ -448,9 +490,97 @@ def workdays_and_rules_checks(browser, base):
     page.fill("#d-date", "")
     page.click("#f-deadline button[type=submit]")
     check("an empty date is asked for before any request",
-          "请填写日期" in page.inner_text("#r-deadline .error")
+          "请填写起算日期" in page.inner_text("#r-deadline .error")
           and page.get_attribute("#d-date", "aria-invalid") == "true")
     check("no console error or CSP violation on 工作日计算 and 规则", not watch.errors, watch.errors)
+    context.close()
+
+
+def countersign_from(page, base, date, time):
+    """第五十条 on 克州 from `date` and `time` as typed in the form, computed."""
+    page.goto(base + "/#deadline?rule=countersign-reply&calendar=cn-xj-kizilsu")
+    page.wait_for_selector("#d-rule-text:has-text('7个工作日内回复')")
+    page.fill("#d-date", date)
+    page.fill("#d-time", time)
+    page.click("#f-deadline button[type=submit]")
+    page.wait_for_selector(".due-date")
+    wait_done(page)
+
+
+LATIN_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,;:()'-]+[A-Za-z]+){2,}")
+
+
+def clerk_checks(browser, base):
+    """What a clerk of the 自治州人民政府办公室 asked for (issue 25)."""
+    context, page = new_page(browser)
+    watch = Watch(page, "clerk")
+    # A reply done on time: the printout says so, not 已逾期.
+    page.goto(base + "/" + DEADLINE + "&completed_at=2026-10-14")
+    page.wait_for_selector(".due-date")
+    wait_done(page)
+    page.emulate_media(media="print")
+    printed = page.inner_text("#r-deadline")
+    check("第五十条 answered on 10-14 prints 按期办结 and no 已逾期", "按期办结" in printed and "已逾期" not in printed,
+          page.inner_text("[data-field=status]"))
+    page.emulate_media(media="screen")
+
+    # 23:30 新疆时间 on 10-08 is 01:30 on 10-09 in Beijing.
+    page.goto(base + "/#deadline?rule=countersign-reply&event=2026-10-08T23:30&clock=urumqi&calendar=cn-xj-kizilsu")
+    page.wait_for_selector("[data-field=other_reading]")
+    wait_done(page)
+    other = page.inner_text("[data-field=other_reading]")
+    check("an evening on Xinjiang time says which date was counted and the other reading's due date",
+          "2026年10月9日" in other and "2026年10月19日" in other and "2026年10月16日" in other
+          and "（即新疆时间2026年10月8日23:30）" in page.inner_text("[data-field=event_at]"), other)
+
+    # Dates and times as clerks write them; errors in their words.
+    countersign_from(page, base, "20260928", "下午6点")
+    check("20260928 and 下午6点 are read: due 2026-10-13", page.get_attribute(".due-date", "data-value") == "2026-10-13",
+          page.inner_text("#r-deadline")[:200])
+    watch.allow_4xx = True
+    for date, said in (("2026-02-30", "2026年2月没有30日，请检查起算日期。"),
+                       ("abc", "起算日期“abc”无法识别，请按“年-月-日”填写，例如2026-09-30。")):
+        page.fill("#d-date", date)
+        page.fill("#d-time", "")
+        page.click("#f-deadline button[type=submit]")
+        page.wait_for_selector(f"#r-deadline .error:has-text('{said[:6]}')")
+        check(f"{date} is refused in a clerk's words", said in page.inner_text("#r-deadline .error"),
+              page.inner_text("#r-deadline .error"))
+    watch.allow_4xx = False
+
+    # 查某一天, and a count whose dates are the wrong way round.
+    page.goto(base + "/#workdays?calendar=cn-xj&day=2026-10-10&from=2026-10-31&to=2026-10-01")
+    page.wait_for_selector("#r-day .answer")
+    wait_done(page)
+    check("查某一天: 10-10 is worked, a makeup day of 国庆节",
+          all(w in page.inner_text("#r-day .answer") for w in ("上班", "调休上班日（国庆节）")),
+          page.inner_text("#r-day .answer"))
+    check("a count from 10-31 back to 10-01 asks to check the dates, never a negative number",
+          "起止日期颠倒，请检查。" in page.inner_text("#r-count") and "-" not in page.inner_text("#r-count"),
+          page.inner_text("#r-count"))
+
+    # No Latin-script sentence on any Chinese view (statute names and numbers aside).
+    for state in ("#deadline?rule=countersign-reply&event=2026-09-30T18:00&calendar=cn-xj-kizilsu",
+                  "#workdays?calendar=cn-xj&day=2026-10-10&start=2026-09-30&days=7",
+                  "#calendar?calendar=cn-xj&year=2026", "#calendar?calendar=cn-xj-kizilsu&year=2027",
+                  "#calendar?calendar=cn-xj&year=2013", "#rules"):
+        page.goto(base + "/" + state)
+        wait_done(page)
+        page.wait_for_timeout(200)
+        shown = page.inner_text("main")
+        found = LATIN_SENTENCE.findall(shown)
+        check(f"no English on the Chinese view {state.split('?')[0]}", not found, found[:5])
+    check("no console error or CSP violation on the clerk's checks", not watch.errors, watch.errors)
+    context.close()
+
+    # A phone: after 计算 the due date itself is on screen.
+    context, page = new_page(browser, width=390)
+    countersign_from(page, base, "2026-09-30", "18:00")
+    page.wait_for_timeout(300)
+    box = page.locator(".due-date").bounding_box()
+    height = page.viewport_size["height"]
+    check("on a phone the due date is on screen after 计算", box is not None and 0 <= box["y"]
+          and box["y"] + box["height"] <= height, box)
     context.close()
 
 
@@ -565,7 +695,7 @@ def main(argv):
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
         for step in (deadline_checks, periods_checks, keyboard_checks, calendar_checks,
-                     workdays_and_rules_checks, english_checks):
+                     workdays_and_rules_checks, clerk_checks, english_checks):
             try:
                 step(browser, base)
             except Exception as e:  # one step's crash is one failure, the others still run

@@ -46,7 +46,7 @@ pub struct ProjectedDay {
     /// On a `Low` day: the runner-up arrangement.
     pub alternative: Option<Alternative>,
     /// How the day was estimated, e.g.
-    /// `预估：春节 初一，按农历推算（《全国年节及纪念日放假办法》2024年修订）` — in Chinese in
+    /// `预估：春节（初一），按农历推算（《全国年节及纪念日放假办法》2024年修订）` — in Chinese in
     /// every answer, like the sources of the notices themselves.
     pub reason: String,
 }
@@ -141,7 +141,7 @@ impl Version {
     }
 }
 
-/// One holiday's statutory days, each with what fixes it (`国庆节 10月2日`).
+/// One holiday's statutory days, each with what fixes it (`国庆节（10月2日）`).
 struct Holiday {
     name: &'static str,
     days: Vec<(NaiveDate, String)>,
@@ -400,7 +400,7 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
         name,
         days: days
             .filter_map(|day| NaiveDate::from_ymd_opt(year, month, day))
-            .map(|date| (date, format!("{name} {}", month_day(date))))
+            .map(|date| (date, format!("{name}（{}）", month_day(date))))
             .collect(),
     };
     let lunar = |month: u8, day: u8, name: &'static str, label: &str| Holiday {
@@ -427,7 +427,7 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
             .filter_map(|offset: i64| {
                 let date = new_year?.checked_add_signed(chrono::Duration::days(offset))?;
                 let label = labels[usize::try_from(offset + 1).ok()?];
-                Some((date, format!("春节 {label}，按农历推算")))
+                Some((date, format!("春节（{label}），按农历推算")))
             })
             .collect(),
     });
@@ -454,8 +454,8 @@ fn statutory_days(year: i32, version: Version) -> Vec<Holiday> {
     });
 
     if version != Version::Of1999 {
-        holidays.push(lunar(5, 5, "端午节", "端午节 五月初五"));
-        holidays.push(lunar(8, 15, "中秋节", "中秋节 八月十五"));
+        holidays.push(lunar(5, 5, "端午节", "端午节（五月初五）"));
+        holidays.push(lunar(8, 15, "中秋节", "中秋节（八月十五）"));
     }
 
     holidays.push(fixed(10, 1..=3, "国庆节"));
@@ -806,7 +806,7 @@ pub fn xinjiang_on(year: i32, national: &dyn Fn(NaiveDate) -> Option<bool>) -> V
                     },
                     alternative: (!sure).then(|| alternative.clone()),
                     reason: format!(
-                        "预估：{}，伊斯兰历（乌姆古拉历）{hijri}年{}；{why}（新疆维吾尔自治区少数民族习惯节日放假办法）",
+                        "预估：{}，伊斯兰历（乌姆古拉历）{hijri}年{}；{why}（《新疆维吾尔自治区少数民族习惯节日放假办法》）",
                         festival.name, festival.hijri
                     ),
                 });
@@ -933,20 +933,20 @@ mod tests {
         let data = embedded();
         // (year, holiday, what fixes the day, the date that notice gives the holiday)
         let cases = [
-            (2009, "春节", "春节 初一", d(2009, 1, 26)),
-            (2015, "春节", "春节 初一", d(2015, 2, 19)),
-            (2019, "春节", "春节 初一", d(2019, 2, 5)),
-            (2024, "春节", "春节 初一", d(2024, 2, 10)),
-            (2026, "春节", "春节 初一", d(2026, 2, 17)),
-            (2008, "端午节", "端午节 五月初五", d(2008, 6, 8)),
-            (2016, "端午节", "端午节 五月初五", d(2016, 6, 9)),
-            (2023, "端午节", "端午节 五月初五", d(2023, 6, 22)),
-            (2026, "端午节", "端午节 五月初五", d(2026, 6, 19)),
-            (2009, "中秋节", "中秋节 八月十五", d(2009, 10, 3)),
-            (2018, "中秋节", "中秋节 八月十五", d(2018, 9, 24)),
-            (2020, "中秋节", "中秋节 八月十五", d(2020, 10, 1)),
-            (2025, "中秋节", "中秋节 八月十五", d(2025, 10, 6)),
-            (2026, "中秋节", "中秋节 八月十五", d(2026, 9, 25)),
+            (2009, "春节", "春节（初一）", d(2009, 1, 26)),
+            (2015, "春节", "春节（初一）", d(2015, 2, 19)),
+            (2019, "春节", "春节（初一）", d(2019, 2, 5)),
+            (2024, "春节", "春节（初一）", d(2024, 2, 10)),
+            (2026, "春节", "春节（初一）", d(2026, 2, 17)),
+            (2008, "端午节", "端午节（五月初五）", d(2008, 6, 8)),
+            (2016, "端午节", "端午节（五月初五）", d(2016, 6, 9)),
+            (2023, "端午节", "端午节（五月初五）", d(2023, 6, 22)),
+            (2026, "端午节", "端午节（五月初五）", d(2026, 6, 19)),
+            (2009, "中秋节", "中秋节（八月十五）", d(2009, 10, 3)),
+            (2018, "中秋节", "中秋节（八月十五）", d(2018, 9, 24)),
+            (2020, "中秋节", "中秋节（八月十五）", d(2020, 10, 1)),
+            (2025, "中秋节", "中秋节（八月十五）", d(2025, 10, 6)),
+            (2026, "中秋节", "中秋节（八月十五）", d(2026, 9, 25)),
         ];
         for (year, name, label, expected) in cases {
             let projected: Vec<NaiveDate> = national(year)

@@ -242,8 +242,15 @@ pub struct Deadline<'r> {
     pub readings: Option<Readings>,
     /// For a minimum period: the earliest day the next step may happen.
     pub next_step: Option<NaiveDate>,
+    /// For an extended period counted in days: the original period's due date, which the
+    /// extension moved on.
+    pub unextended_due: Option<NaiveDate>,
     /// The due date of the period itself, when an agreed one replaced it.
     pub period_due: Option<NaiveDate>,
+    /// When the event was written on another clock and its date as written is not its date
+    /// on the counting clock (23:30 新疆时间 on 10-08 is 01:30 on 10-09 in Beijing): that
+    /// date, and the due date counted from it — the other reading a clerk may have meant.
+    pub other_reading: Option<(NaiveDate, NaiveDate)>,
     /// The time not counted (`paused`), as given.
     pub paused: Vec<(NaiveDate, NaiveDate)>,
     /// The due date agreed with the host department, and who agreed it.
@@ -361,6 +368,28 @@ pub fn compute<'r>(
     } = *request;
     let event_date = event.date_on(zone, read_on);
     calendar.day(event_date)?;
+    // Only a wall-clock time read on another clock than the counting one is meant on a date
+    // a clerk may not see: an instant with its offset says what it means.
+    let written = match event {
+        Moment::Local(t) if read_on != zone => t.date(),
+        _ => event_date,
+    };
+    let other_reading = if written == event_date {
+        None
+    } else {
+        // Counted again from the date as written; a reading that cannot be counted (out of
+        // range) is not offered.
+        let other = Request {
+            event: Moment::Date(written),
+            explain: false,
+            as_of: None,
+            completed: None,
+            ..request.clone()
+        };
+        compute(calendar, &other)
+            .ok()
+            .map(|d| (written, d.due_date))
+    };
     let period = period.in_force_on(event_date)?;
     allowed_by_statute(&period, paused, agreed.as_ref())?;
     let office = calendar.hours(hours.as_ref());
@@ -399,6 +428,7 @@ pub fn compute<'r>(
         steps,
         next_step,
         readings,
+        unextended_due,
     } = reached;
     let uncertain = uncertain_days(calendar, provisional, depends)?;
     let explanation = explain.then_some(steps.unwrap_or_default());
@@ -425,7 +455,9 @@ pub fn compute<'r>(
         legal_end,
         readings,
         next_step,
+        unextended_due,
         period_due,
+        other_reading,
         paused: paused.clone(),
         agreed: agreed.clone(),
         provisional,
@@ -446,6 +478,8 @@ struct Reached<'c> {
     steps: Option<Vec<Step>>,
     next_step: Option<NaiveDate>,
     readings: Option<Readings>,
+    /// For an extended period counted in days: the original period's due date.
+    unextended_due: Option<NaiveDate>,
 }
 
 /// A period in hours (第二百零一条第二款), or in office hours: from the event's instant.
@@ -490,6 +524,7 @@ fn count_hours<'c>(
         steps,
         next_step: None,
         readings: None,
+        unextended_due: None,
     })
 }
 
@@ -521,6 +556,7 @@ fn count_plain<'c>(
         steps: None,
         next_step: None,
         readings: None,
+        unextended_due: None,
     })
 }
 
@@ -550,6 +586,7 @@ fn count_walked<'c>(
         steps: Some(walked.steps),
         next_step: walked.next_step,
         readings,
+        unextended_due: walked.unextended,
     })
 }
 

@@ -873,6 +873,17 @@ impl RuleBook {
         self.instrument_on(rule, None)
     }
 
+    /// The name of the instrument whose text is applied, as a citation puts it between 《》
+    /// before the article: an `earlier` text's, the rule's own statute, else its set's title
+    /// (`克孜勒苏柯尔克孜自治州人民政府工作规则`), without the dates [`Self::instrument_on`] adds.
+    pub fn statute_name<'a>(&'a self, rule: &'a Rule, earlier: Option<&'a Earlier>) -> &'a str {
+        match (earlier, &rule.statute) {
+            (Some(e), _) => &e.statute,
+            (None, Some(statute)) => statute,
+            (None, None) => self.set(&rule.set).map_or("", |s| s.title.zh.as_str()),
+        }
+    }
+
     /// The instrument of the text applied: the rule's own, or an `earlier` one.
     pub fn instrument_on(&self, rule: &Rule, earlier: Option<&Earlier>) -> String {
         match (earlier, &rule.statute) {

@@ -18,6 +18,9 @@ pub struct Walked {
     pub last: NaiveDate,
     /// For a forward minimum (`bound = at_least`): the earliest day the next step may happen.
     pub next_step: Option<NaiveDate>,
+    /// For an extended period: the original period's last day (rolled), where the extension
+    /// took over.
+    pub unextended: Option<NaiveDate>,
     /// The days whose kind the answer depends on (both included): a provisional day among
     /// them makes the answer provisional.
     pub depends: (NaiveDate, NaiveDate),
@@ -256,10 +259,12 @@ impl Walker<'_, '_> {
         } else {
             Self::next(event, true)?
         };
+        let mut unextended = None;
         if let Some(amount) = period.extension {
             // The extension runs from the day after the original last day.
             let (extended, _) =
                 self.count_forward(period.extension_unit(), amount, period.counting, last, true)?;
+            unextended = Some(last);
             last = extended;
         }
         let next_step = match period.bound {
@@ -285,6 +290,7 @@ impl Walker<'_, '_> {
         Ok(Walked {
             last,
             next_step,
+            unextended,
             depends: (from, next_step.unwrap_or(last)),
             steps: self.steps,
         })
@@ -348,6 +354,7 @@ impl Walker<'_, '_> {
         Ok(Walked {
             last: d,
             next_step: None,
+            unextended: None,
             depends: (
                 d,
                 if target.is_some() {

@@ -88,9 +88,10 @@ pub fn holiday_feed(
 const REMIND_AT_HOUR: i64 = 9;
 
 /// A calendar feed holding one all-day event on `deadline`'s due date, with the rule and its
-/// citation (from `source`, the instrument the rules come from) in the description, and a
-/// reminder at 09:00 of the last working day before the due date. The caller's `id` for the
-/// deadline, when given, is part of the event's UID.
+/// citation (`source` names the instrument the rule comes from, without dates) in the
+/// description, and a reminder at 09:00 of the last working day before the due date. The
+/// caller's `id` for the deadline — a document number (文号) — when given, is part of the
+/// event's UID, and its title, description and reminder name it.
 ///
 /// At the very start of the supported range, where no working day precedes the due date, the
 /// reminder falls back to 09:00 of the day before.
@@ -106,7 +107,7 @@ const REMIND_AT_HOUR: i64 = 9;
 /// let cn = set.get("cn").unwrap();
 /// let period = Period::resolve(&book, Some("countersign-reply"), None, None, Form::default());
 /// let request = Request::new(period.unwrap(), Moment::parse("2026-09-30").unwrap(), BEIJING);
-/// let source = book.instrument(request.period.rule.unwrap());
+/// let source = book.statute_name(request.period.rule.unwrap(), None);
 /// let feed = deadline_feed(cn, &compute(cn, &request).unwrap(), &source, None, Lang::Zh);
 /// let event = &feed.events[0];
 /// assert_eq!(event.date.to_string(), "2026-10-15");
@@ -135,6 +136,7 @@ pub fn deadline_feed(
     };
     let description = says.deadline_event_description(&DeadlineFacts {
         title: &title,
+        doc_no: id,
         citation: period
             .rule
             .map(|rule| (rule.article.as_str(), rule.text.as_str(), source)),
@@ -152,7 +154,7 @@ pub fn deadline_feed(
         .map(|a| a.value)
         .unwrap_or_else(|_| deadline.due_date.pred_opt().unwrap_or(deadline.due_date));
     let before = (deadline.due_date - remind_on) - Duration::hours(REMIND_AT_HOUR);
-    let summary = says.deadline_event_summary(&title, deadline.provisional);
+    let summary = says.deadline_event_summary(&title, id, deadline.provisional);
     let event = ics::AllDayEvent {
         uid: format!(
             "deadline-{}{}-{}-{}-{}-{}@qixian",
@@ -177,7 +179,7 @@ pub fn deadline_feed(
         busy: false,
         alarm: Some(ics::Alarm {
             before: before.max(Duration::zero()),
-            description: says.deadline_reminder(deadline.due_date, &title),
+            description: says.deadline_reminder(deadline.due_date, &title, id),
         }),
     };
     ics::IcsFeed {

@@ -24,6 +24,8 @@ use crate::time::{BEIJING, ReadAs, URUMQI};
 /// The text counted: the rule's own, or the earlier one in force on the event's day.
 #[derive(Serialize)]
 struct Citation<'a> {
+    /// The instrument's name, without dates (`克孜勒苏柯尔克孜自治州人民政府工作规则`).
+    statute: &'a str,
     article: &'a str,
     text: &'a str,
     source: String,
@@ -40,10 +42,11 @@ struct Citation<'a> {
 }
 
 impl<'a> Citation<'a> {
-    fn of(rules: &RuleBook, period: &Period<'a>) -> Option<Self> {
+    fn of(rules: &'a RuleBook, period: &Period<'a>) -> Option<Self> {
         let rule = period.rule?;
         let (article, text, working_days_basis) = period.article()?;
         Some(Citation {
+            statute: rules.statute_name(rule, period.earlier),
             article,
             text,
             source: rules.instrument_on(rule, period.earlier),
@@ -72,6 +75,16 @@ struct ReadingsDto {
     #[serde(serialize_with = "render::iso_date")]
     from_event: NaiveDate,
     applied: &'static str,
+    note: String,
+}
+
+/// The event's date as written on its own clock, and the due date counted from it.
+#[derive(Serialize)]
+struct OtherReadingDto {
+    #[serde(serialize_with = "render::iso_date")]
+    event_date: NaiveDate,
+    #[serde(serialize_with = "render::iso_date")]
+    due_date: NaiveDate,
     note: String,
 }
 
@@ -147,6 +160,9 @@ pub struct DeadlineDto<'a> {
     event_at: Option<String>,
     #[serde(serialize_with = "render::iso_date")]
     event_date: NaiveDate,
+    /// An event time written on another clock whose date there is not `event_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other_reading: Option<OtherReadingDto>,
     unit: Unit,
     amount: u32,
     direction: Direction,
@@ -165,6 +181,12 @@ pub struct DeadlineDto<'a> {
         serialize_with = "render::iso_date_opt"
     )]
     next_step: Option<NaiveDate>,
+    /// For an extended period: the due date before the extension.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    original_due_date: Option<NaiveDate>,
     due_at: String,
     due_at_by_zone: BTreeMap<&'static str, String>,
     cutoff: &'static str,
@@ -222,6 +244,17 @@ impl<'a> DeadlineDto<'a> {
             event_read_as: d.event_read_as,
             event_at: d.event_at.map(|t| t.to_rfc3339()),
             event_date: d.event_date,
+            other_reading: d
+                .other_reading
+                .map(|(event_date, due_date)| OtherReadingDto {
+                    event_date,
+                    due_date,
+                    note: says.other_reading_note(
+                        (d.event_date, d.due_date),
+                        (event_date, due_date),
+                        d.zone.name(),
+                    ),
+                }),
             unit: period.unit,
             amount: period.amount,
             direction: period.direction,
@@ -244,6 +277,7 @@ impl<'a> DeadlineDto<'a> {
             }),
             due_date: d.due_date,
             next_step: d.next_step,
+            original_due_date: d.unextended_due,
             due_at: d.due_at.to_rfc3339(),
             due_at_by_zone: by_zone,
             cutoff: d.ending.cutoff(),
@@ -333,14 +367,14 @@ fn answer_one(
         Format::Ics => Ok(render::ics(&export::deadline_feed(
             answer.calendar,
             &answer.deadline,
-            &answer
+            answer
                 .deadline
                 .period
                 .rule
                 .map(|r| {
                     data.set
                         .rules()
-                        .instrument_on(r, answer.deadline.period.earlier)
+                        .statute_name(r, answer.deadline.period.earlier)
                 })
                 .unwrap_or_default(),
             id,

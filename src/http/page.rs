@@ -32,11 +32,21 @@ pub(super) struct Asset {
 
 /// The page's files, as `index.html` and `app.js` name them. Adding one is adding a row here
 /// and a reference in `index.html` (a test checks every row is referenced).
-const ASSETS: [Asset; 5] = [
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../page/app.js"),
+    },
+    Asset {
+        name: "result.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/result.js"),
+    },
+    Asset {
+        name: "reference.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/reference.js"),
     },
     Asset {
         name: "text.js",

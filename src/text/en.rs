@@ -1052,8 +1052,27 @@ impl Catalogue for En {
         text
     }
 
-    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String {
-        let mut text = format!("Due: {title}");
+    fn other_reading_note(
+        &self,
+        (event, due): (NaiveDate, NaiveDate),
+        (written, other_due): (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String {
+        format!(
+            "the time entered falls on {event} on the counting clock ({zone}): the period is counted from {event} and due on {due}; counted from the date entered, {written}, it would be due on {other_due}"
+        )
+    }
+
+    fn deadline_event_summary(
+        &self,
+        title: &str,
+        doc_no: Option<&str>,
+        provisional: bool,
+    ) -> String {
+        let mut text = match doc_no {
+            Some(doc) => format!("Due: {doc}, {title}"),
+            None => format!("Due: {title}"),
+        };
         if provisional {
             text.push_str(" (provisional)");
         }
@@ -1066,6 +1085,9 @@ impl Catalogue for En {
 
     fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String {
         let mut text = String::new();
+        if let Some(doc) = facts.doc_no {
+            text.push_str(&format!("Document: {doc}\n"));
+        }
         if let Some((article, words, source)) = facts.citation {
             text.push_str(&format!(
                 "{}\nBasis: {source}, {article}\n{words}\n",
@@ -1089,8 +1111,11 @@ impl Catalogue for En {
         text
     }
 
-    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String {
-        format!("Due {due}: {title}")
+    fn deadline_reminder(&self, due: NaiveDate, title: &str, doc_no: Option<&str>) -> String {
+        match doc_no {
+            Some(doc) => format!("Due {due}: {doc}, {title}"),
+            None => format!("Due {due}: {title}"),
+        }
     }
 
     fn deadline_category(&self) -> &'static str {

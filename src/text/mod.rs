@@ -543,14 +543,28 @@ pub trait Catalogue: Sync {
         day: DayFacts<'_>,
         source: Option<&str>,
     ) -> String;
+    /// Why an event time written on another clock is counted from another date than it shows,
+    /// and the due date its date as written would give: `counted` and `written` are each an
+    /// event date with its due date, `zone` the counting clock.
+    fn other_reading_note(
+        &self,
+        counted: (NaiveDate, NaiveDate),
+        written: (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String;
     /// A deadline's event title.
-    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String;
+    fn deadline_event_summary(
+        &self,
+        title: &str,
+        doc_no: Option<&str>,
+        provisional: bool,
+    ) -> String;
     /// The deadline's title when no rule gives one.
     fn ad_hoc_title(&self, period: &Period<'_>) -> String;
     /// A deadline's event description.
     fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String;
     /// The reminder's text.
-    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String;
+    fn deadline_reminder(&self, due: NaiveDate, title: &str, doc_no: Option<&str>) -> String;
     /// The category of a deadline's event.
     fn deadline_category(&self) -> &'static str;
 
@@ -730,7 +744,9 @@ pub struct WorkbookFacts<'a> {
 pub struct DeadlineFacts<'a> {
     /// The title.
     pub title: &'a str,
-    /// The rule's article and words, with the instrument they are from.
+    /// The document's number (文号), as the request's `id` gave it.
+    pub doc_no: Option<&'a str>,
+    /// The rule's article and words, with the name of the instrument they are from.
     pub citation: Option<(&'a str, &'a str, &'a str)>,
     /// Day 0.
     pub event_date: NaiveDate,

@@ -513,10 +513,17 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         holiday,
         Some("国务院办公厅关于2026年部分节假日安排的通知"),
     ));
-    texts.push(says.deadline_event_summary("会签回复", true));
+    texts.push(says.other_reading_note(
+        (d(2026, 10, 9), d(2026, 10, 19)),
+        (d(2026, 10, 8), d(2026, 10, 16)),
+        "Asia/Shanghai",
+    ));
+    texts.push(says.deadline_event_summary("会签回复", None, true));
+    texts.push(says.deadline_event_summary("会签回复", Some("克政办发〔2026〕12号"), false));
     texts.push(says.ad_hoc_title(&ad_hoc));
     texts.push(says.deadline_event_description(&DeadlineFacts {
         title: "会签回复",
+        doc_no: Some("克政办发〔2026〕12号"),
         citation: Some(("第五十条", "……7个工作日内回复……", "工作规则")),
         event_date: d(2026, 9, 30),
         period: &period,
@@ -527,7 +534,8 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
         provisional: true,
     }));
-    texts.push(says.deadline_reminder(d(2026, 10, 15), "会签回复"));
+    texts.push(says.deadline_reminder(d(2026, 10, 15), "会签回复", None));
+    texts.push(says.deadline_reminder(d(2026, 10, 15), "会签回复", Some("克政办发〔2026〕12号")));
     texts.push(says.deadline_category().to_owned());
     texts.extend(says.workbook_words().all().into_iter().map(str::to_owned));
     texts.push(says.workbook_title(("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu")));
@@ -614,4 +622,165 @@ fn accept_language_weights_decide_and_the_earlier_of_equals_wins() {
     assert_eq!(Lang::preferred(""), None);
     assert_eq!(Lang::from_code("EN"), Some(Lang::En));
     assert_eq!(Lang::from_code("zh-CN"), None, "lang= takes the two codes");
+}
+
+/// A space between a number and a Chinese character: Chinese typography writes neither
+/// (「尚余31个工作日」, not 「尚余 31 个工作日」).
+fn space_beside_a_number(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let chinese =
+        |c: char| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    chars.windows(3).find_map(|w| {
+        let pair =
+            (w[0].is_ascii_digit() && chinese(w[2])) || (chinese(w[0]) && w[2].is_ascii_digit());
+        (w[1] == ' ' && pair).then(|| w.iter().collect())
+    })
+}
+
+/// 第五十条's period, from the embedded rules.
+fn countersign() -> Period<'static> {
+    static BOOK: std::sync::LazyLock<RuleBook> = std::sync::LazyLock::new(RuleBook::embedded);
+    Period::of(BOOK.get("countersign-reply").expect("the rule"))
+}
+
+/// The reminder of 第五十条 from 2026-09-30 18:00 for 克政办发〔2026〕12号: due 10-15 at 19:30.
+fn countersign_reminder<'a>(period: &'a Period<'a>) -> DeadlineFacts<'a> {
+    DeadlineFacts {
+        title: "部门之间征求意见或会签文件一般应在7个工作日内回复",
+        doc_no: Some("克政办发〔2026〕12号"),
+        citation: Some((
+            "第五十条",
+            "（条文）",
+            "克孜勒苏柯尔克孜自治州人民政府工作规则",
+        )),
+        event_date: d(2026, 9, 30),
+        period,
+        due_date: d(2026, 10, 15),
+        zone: "Asia/Shanghai",
+        due_time: "19:30",
+        due_at: "2026-10-15T19:30:00+08:00",
+        calendar: ("克孜勒苏柯尔克孜自治州", "cn-xj-kizilsu"),
+        provisional: false,
+    }
+}
+
+#[test]
+fn the_clerks_sentences_set_no_space_beside_a_number() {
+    let says = Lang::Zh.says();
+    let period = countersign();
+    let mut texts: Vec<String> = State::iter()
+        .map(|state| {
+            says.status(
+                &Status {
+                    as_of_date: d(2026, 10, 12),
+                    completed_on: None,
+                    state,
+                    working_days_left: 31,
+                    consequence: Some(Consequence::DeemedNoObjection),
+                },
+                &period,
+            )
+        })
+        .collect();
+    let facts = countersign_reminder(&period);
+    texts.push(says.deadline_event_description(&facts));
+    texts.push(says.deadline_reminder(d(2026, 10, 15), facts.title, facts.doc_no));
+    for text in &texts {
+        assert_eq!(
+            space_beside_a_number(text),
+            None,
+            "a space beside a number in {text:?}"
+        );
+    }
+    assert_eq!(
+        texts[1],
+        "截至2026年10月12日，未到期，尚余31个工作日（含截止日当天）；逾期不回复视为无不同意见（《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条）"
+    );
+    assert_eq!(
+        texts[2],
+        "今日截止（2026年10月12日）；逾期不回复视为无不同意见（《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条）",
+        "one wording for the due day, as the workbook's 今日截止"
+    );
+}
+
+#[test]
+fn the_calendar_reminder_names_the_document_and_the_time_on_beijing_time() {
+    let says = Lang::Zh.says();
+    let period = countersign();
+    let description = says.deadline_event_description(&countersign_reminder(&period));
+    assert_eq!(
+        description,
+        "文号：克政办发〔2026〕12号\n部门之间征求意见或会签文件一般应在7个工作日内回复\n\
+         依据：《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条\n（条文）\n\
+         起算日：2026年9月30日（当日不计入）\n期限：7个工作日\n截止：北京时间2026年10月15日19:30\n\
+         节假日安排：克孜勒苏柯尔克孜自治州"
+    );
+    assert_eq!(
+        says.deadline_event_summary("会签回复", Some("克政办发〔2026〕12号"), true),
+        "【克政办发〔2026〕12号】截止：会签回复（暂定）"
+    );
+    assert_eq!(
+        says.deadline_reminder(d(2026, 10, 15), "会签回复", None),
+        "2026年10月15日截止：会签回复"
+    );
+}
+
+#[test]
+fn an_ordinary_working_day_is_not_said_twice_and_a_makeup_day_says_what_it_is() {
+    let says = Lang::Zh.says();
+    let period = countersign();
+    let step = |kind, name: Option<&str>| Step {
+        date: d(2026, 10, 10),
+        kind,
+        name: name.map(str::to_owned),
+        counted: true,
+        ordinal: Some(3),
+        why: Why::Counted,
+        minutes: None,
+    };
+    assert_eq!(
+        says.step_reason(&step(DayKind::Workday, None), &period),
+        "第3个工作日"
+    );
+    assert_eq!(
+        says.step_reason(&step(DayKind::MakeupWorkday, Some("国庆节")), &period),
+        "第3个工作日；调休上班日（国庆节）"
+    );
+}
+
+#[test]
+fn a_clerks_bad_date_or_time_is_refused_in_a_clerks_words_naming_the_field() {
+    let says = Lang::Zh.says();
+    let event = |text: &str| {
+        let error = crate::time::Moment::parse(text).expect_err("a bad event");
+        says.deadline_error(&DeadlineError::Event(error))
+    };
+    assert_eq!(event("2026-02-30"), "2026年2月没有30日，请检查起算日期。");
+    assert_eq!(
+        event("2026年2月30日"),
+        "2026年2月没有30日，请检查起算日期。"
+    );
+    assert_eq!(event("2026-13-01"), "2026年没有13月，请检查起算日期。");
+    assert_eq!(
+        event("abc"),
+        "起算日期“abc”无法识别，请按“年-月-日”填写，例如2026-09-30。"
+    );
+    assert_eq!(
+        event("abcT18:00"),
+        "起算日期“abc”无法识别，请按“年-月-日”填写，例如2026-09-30。",
+        "the date as typed, not the text the page joined"
+    );
+    assert_eq!(
+        event("2026-09-30T下午12点"),
+        "起算时间“下午12点”无法识别，请按“时:分”填写，例如18:00。"
+    );
+    let completed = says.deadline_error(&DeadlineError::Completed(
+        crate::time::Moment::parse("2026-04-31").expect_err("no 4-31"),
+    ));
+    assert_eq!(completed, "2026年4月没有31日，请检查办结日期。");
+    // English details stay as they were: an integrator reads them.
+    let en = Lang::En.says().deadline_error(&DeadlineError::Event(
+        crate::time::Moment::parse("2026-02-30").expect_err("a bad event"),
+    ));
+    assert!(en.contains("2026-02-30 is not a calendar date"), "{en}");
 }

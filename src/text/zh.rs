@@ -49,13 +49,13 @@ impl Catalogue for Zh {
             Title::OutOfRange => "日期超出支持范围",
             Title::UnknownRule => "规则不存在",
             Title::UnknownTimezone => "时区无法识别",
-            Title::InvalidEvent => "起算事件不是日期或时刻",
+            Title::InvalidEvent => "起算日期或时间无法识别",
             Title::Provisional => "答案为暂定",
             Title::NoOfficeHours => "该日历没有作息时间",
             Title::UnitNotAllowed => "该规则的计算单位不可更改",
             Title::FormNotAllowed => "该规则的期限形式不可更改",
             Title::NotAllowedByStatute => "该规则的法律条文不允许这样计算",
-            Title::NotInForce => "起算事件发生时该条文尚未施行",
+            Title::NotInForce => "起算日该条文尚未施行",
             Title::NoExtension => "没有可以延长的期限",
             Title::DaysNotAllowed => "该规则的期限不可更改",
             Title::AmountOutOfRange => "期限长度超出范围",
@@ -374,9 +374,9 @@ impl Catalogue for Zh {
             DeadlineError::Zone { field, source } => {
                 format!("{field}：{}", self.zone_error(source))
             }
-            DeadlineError::Event(e) => format!("起算事件 event：{}", self.moment_error(e)),
+            DeadlineError::Event(e) => clerk_moment_error("起算", e),
             DeadlineError::AsOf(e) => format!("as_of：{}", self.moment_error(e)),
-            DeadlineError::Completed(e) => format!("办结时间 completed_at：{}", self.moment_error(e)),
+            DeadlineError::Completed(e) => clerk_moment_error("办结", e),
             DeadlineError::Unit(e) => self.unknown_unit(e),
             DeadlineError::Missing(field) => format!("缺少 {field}"),
             DeadlineError::DaysAndAmount => "days 和 amount 只能给出其一".to_owned(),
@@ -427,9 +427,9 @@ impl Catalogue for Zh {
                 "不计入期限的期间（paused）只适用于向后计算、按日计算的期间，不适用于倒计的期间或按小时计算的期间"
                     .to_owned()
             }
-            DeadlineError::Agreed(text) => {
-                format!("agreed_due {} 不是起算日之后的日期", quote(text))
-            }
+            DeadlineError::Agreed(text) => format!(
+                "商定的回复日期“{text}”无法识别或不在起算日之后，请按“年-月-日”填写起算日之后的日期，例如2026-10-20。"
+            ),
             DeadlineError::MissingPeriod => {
                 "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
             }
@@ -443,7 +443,7 @@ impl Catalogue for Zh {
                 quote(text)
             ),
             DeadlineError::NotInForce { rule, from } => format!(
-                "规则 {rule} 所依据的条文自{}起施行，起算事件早于该日，当时没有这一期限的规定；该规则自{}起适用",
+                "规则 {rule} 所依据的条文自{}起施行，起算日早于该日，当时没有这一期限的规定；该规则自{}起适用",
                 date(*from),
                 date(*from)
             ),
@@ -635,12 +635,20 @@ impl Catalogue for Zh {
         match step.why {
             Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
             Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
-            Why::Counted => match (period.unit, backward) {
-                (Unit::WorkingDays, false) => format!("第{n}个工作日；{day}"),
-                (Unit::WorkingDays, true) => format!("前第{n}个工作日；{day}"),
-                (_, false) => format!("第{n}日；{day}"),
-                (_, true) => format!("前第{n}日；{day}"),
-            },
+            Why::Counted => {
+                let ordinal = match (period.unit, backward) {
+                    (Unit::WorkingDays, false) => format!("第{n}个工作日"),
+                    (Unit::WorkingDays, true) => format!("前第{n}个工作日"),
+                    (_, false) => format!("第{n}日"),
+                    (_, true) => format!("前第{n}日"),
+                };
+                // An ordinary working day says nothing more (「第1个工作日；工作日」 said it twice).
+                if step.kind == DayKind::Workday {
+                    ordinal
+                } else {
+                    format!("{ordinal}；{day}")
+                }
+            }
             Why::Extension => match period.extension_unit() {
                 Unit::WorkingDays => format!("延长期限第{n}个工作日{}；{day}", article(None)),
                 _ => format!("延长期限第{n}日{}；{day}", article(None)),
@@ -712,8 +720,8 @@ impl Catalogue for Zh {
             State::CompletedOnTime => format!("已于{on}办结，按期办结"),
             State::CompletedLate if n == 0 => format!("已于{on}办结，截止时间后办结"),
             State::CompletedLate => format!("已于{on}办结，逾期{n}个工作日办结"),
-            State::Pending => format!("截至{on}，距截止尚有{n}个工作日"),
-            State::DueToday => format!("今日（{on}）截止"),
+            State::Pending => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
+            State::DueToday => format!("今日截止（{on}）"),
             State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),
             State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
         };
@@ -801,7 +809,7 @@ impl Catalogue for Zh {
                     ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
                     ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
                 };
-                format!("截止日办公时间为 {hours}（北京时间），依{whose}；{why}")
+                format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
             }
             Ending::Midnight {
                 by: ChosenBy::Rule(_),
@@ -838,15 +846,15 @@ impl Catalogue for Zh {
             Ending::CloseOfBusiness {
                 by: ChosenBy::Rule(RuleCutoff::OfficeTarget),
                 ..
-            } => format!("；内部目标为停止办公的时间 {time}，法定期间截止于二十四时"),
+            } => format!("；内部目标为停止办公的时间{time}，法定期间截止于二十四时"),
             Ending::CloseOfBusiness { .. } => {
-                format!("；截止时间为停止业务活动的时间 {time}（《民法典》第二百零三条第二款）")
+                format!("；截止时间为停止业务活动的时间{time}（《民法典》第二百零三条第二款）")
             }
             Ending::Midnight { .. } | Ending::MidnightNoHours | Ending::MidnightDayWithoutHours => {
                 "；截止时间为二十四时".to_owned()
             }
-            Ending::OfficeTimeRun => format!("；办公时间于 {time} 届满"),
-            Ending::HoursRun => format!("；期间于 {time} 届满"),
+            Ending::OfficeTimeRun => format!("；办公时间于{time}届满"),
+            Ending::HoursRun => format!("；期间于{time}届满"),
         }
     }
 
@@ -951,8 +959,30 @@ impl Catalogue for Zh {
         text
     }
 
-    fn deadline_event_summary(&self, title: &str, provisional: bool) -> String {
-        let mut text = format!("截止：{title}");
+    fn other_reading_note(
+        &self,
+        (event, due): (NaiveDate, NaiveDate),
+        (written, other_due): (NaiveDate, NaiveDate),
+        zone: &str,
+    ) -> String {
+        format!(
+            "所填时间换算为{}是{}，本结果按{}起算，截止日期为{}；如按所填日期{}起算，截止日期为{}",
+            clock_name(zone),
+            date(event),
+            date(event),
+            date(due),
+            date(written),
+            date(other_due)
+        )
+    }
+
+    fn deadline_event_summary(
+        &self,
+        title: &str,
+        doc_no: Option<&str>,
+        provisional: bool,
+    ) -> String {
+        let mut text = format!("{}截止：{title}", doc_mark(doc_no));
         if provisional {
             text.push_str("（暂定）");
         }
@@ -965,22 +995,25 @@ impl Catalogue for Zh {
 
     fn deadline_event_description(&self, facts: &DeadlineFacts<'_>) -> String {
         let mut text = String::new();
-        if let Some((article, words, source)) = facts.citation {
+        if let Some(doc) = facts.doc_no {
+            text.push_str(&format!("文号：{doc}\n"));
+        }
+        text.push_str(facts.title);
+        text.push('\n');
+        if let Some((article, words, statute)) = facts.citation {
             text.push_str(&format!(
-                "{}\n依据：{source} {article}\n{words}\n",
-                facts.title
+                "依据：{}{article}\n{words}\n",
+                book_title(statute)
             ));
         }
         text.push_str(&format!(
-            "起算：{}（当日不计入）\n期限：{}\n截止：{} {}（{}），即 {}\n日历：{}（{}）",
-            facts.event_date,
+            "起算日：{}（当日不计入）\n期限：{}\n截止：{}{}{}\n节假日安排：{}",
+            date(facts.event_date),
             self.period_length(facts.period),
-            facts.due_date,
+            clock_name(facts.zone),
+            date(facts.due_date),
             facts.due_time,
-            facts.zone,
-            facts.due_at,
             facts.calendar.0,
-            facts.calendar.1,
         ));
         if facts.provisional {
             text.push_str("\n暂定：期间含本系统尚未收录通知的年份，以正式通知为准");
@@ -988,8 +1021,8 @@ impl Catalogue for Zh {
         text
     }
 
-    fn deadline_reminder(&self, due: NaiveDate, title: &str) -> String {
-        format!("{due} 截止：{title}")
+    fn deadline_reminder(&self, due: NaiveDate, title: &str, doc_no: Option<&str>) -> String {
+        format!("{}截止：{}{title}", date(due), doc_mark(doc_no))
     }
 
     fn deadline_category(&self) -> &'static str {
@@ -1155,6 +1188,83 @@ static WORKBOOK: WorkbookWords = WorkbookWords {
     covers: ("名单起始日", "名单截止日"),
     data_version: "数据版本",
 };
+
+/// A date or time a clerk typed in the field named `field` (起算, 办结), refused in a clerk's
+/// words: which field, what it said, how to write it — no parameter name, no joined ISO text.
+fn clerk_moment_error(field: &str, error: &MomentError) -> String {
+    match error {
+        MomentError::Date(DateError::NotADate(text)) => match year_month_day(text) {
+            Some((y, m, d)) if (1..=12).contains(&m) => {
+                format!("{y}年{m}月没有{d}日，请检查{field}日期。")
+            }
+            Some((y, m, _)) => format!("{y}年没有{m}月，请检查{field}日期。"),
+            None => format!("{field}日期“{text}”不存在，请检查。"),
+        },
+        MomentError::Date(DateError::Shape(text)) | MomentError::Shape(text) => format!(
+            "{field}日期“{}”无法识别，请按“年-月-日”填写，例如2026-09-30。",
+            date_part(text)
+        ),
+        MomentError::Time { time, .. } => {
+            format!("{field}时间“{time}”无法识别，请按“时:分”填写，例如18:00。")
+        }
+        MomentError::PlusAsSpace(text) => format!(
+            "{field}时间{}：时差前的“+”被读成了空格；在查询字符串中请写作 %2B",
+            quote(text)
+        ),
+    }
+}
+
+/// The numbers of a text written as a date (`2026-02-30`, `2026年2月30日`, `２０２６０２３０`):
+/// year, month and day.
+fn year_month_day(text: &str) -> Option<(u32, u32, u32)> {
+    let digits: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            c if c.is_ascii_digit() => c,
+            _ => ' ',
+        })
+        .collect();
+    let numbers: Vec<u32> = match digits.split_whitespace().collect::<Vec<_>>()[..] {
+        [all] if all.len() == 8 => vec![&all[..4], &all[4..6], &all[6..]]
+            .into_iter()
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+        ref parts => parts.iter().filter_map(|n| n.parse().ok()).collect(),
+    };
+    match numbers[..] {
+        [y, m, d] => Some((y, m, d)),
+        _ => None,
+    }
+}
+
+/// The date a clerk typed, without the time the page joined to it (`abc` of `abcT18:00`).
+fn date_part(text: &str) -> &str {
+    text.split_once(['T', ' ']).map_or(text, |(date, _)| date)
+}
+
+/// A document number as a title leads with it (`【克政办发〔2026〕12号】`), or nothing.
+fn doc_mark(doc_no: Option<&str>) -> String {
+    doc_no.map(|d| format!("【{d}】")).unwrap_or_default()
+}
+
+/// An instrument's name as a citation gives it (`《中华人民共和国行政许可法》`), or nothing.
+fn book_title(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!("《{name}》")
+    }
+}
+
+/// A clock as offices name it: 北京时间, 新疆时间; another zone by its IANA name.
+fn clock_name(zone: &str) -> String {
+    match zone {
+        "Asia/Shanghai" => "北京时间".to_owned(),
+        "Asia/Urumqi" => "新疆时间".to_owned(),
+        other => format!("{other}时区"),
+    }
+}
 
 /// What a request field that changes a rule's period is, in a clerk's words.
 fn form_word(field: &str) -> &'static str {

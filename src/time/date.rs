@@ -51,10 +51,12 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
-/// Parses a civil date: `YYYY-MM-DD`, or the same year, month and day with `/` or `-` between
-/// them and the month and day in one or two digits (`2026/6/15`, `2026/06/15`, `2026-6-15`),
-/// as WPS and Excel write dates in a Chinese locale. Nothing else is read: the order is always
-/// year, month, day, so no form is ambiguous.
+/// Parses a civil date: `YYYY-MM-DD`, or the same year, month and day with `/`, `-` or `.`
+/// between them and the month and day in one or two digits (`2026/6/15`, `2026/06/15`,
+/// `2026-6-15`, `2026.6.15`), as WPS and Excel write dates in a Chinese locale; as a clerk
+/// writes them (`2026年6月15日`, `2026年6月15号`, `20260615`); and any of these in the
+/// full-width digits a Chinese input method types (`２０２６－０６－１５`). The order is always
+/// year, month, day, with a four-digit year, so no form is ambiguous.
 ///
 /// # Errors
 /// [`DateError::Shape`] for any other text; [`DateError::NotADate`] for a day that does not
@@ -67,6 +69,9 @@ pub fn shorten(text: &str) -> String {
 /// assert_eq!(parse_date("2026/6/15"), Ok(june_15));
 /// assert_eq!(parse_date("2026-6-15"), Ok(june_15));
 /// assert_eq!(parse_date("2026-02-30"), Err(DateError::NotADate("2026-02-30".into())));
+/// assert_eq!(parse_date("2026年6月15号"), Ok(june_15));
+/// assert_eq!(parse_date("20260615"), Ok(june_15));
+/// assert_eq!(parse_date("２０２６－０６－１５"), Ok(june_15));
 /// assert!(parse_date("15/6/2026").is_err(), "day first is not read");
 /// assert!(parse_date("2026/6-15").is_err(), "one separator throughout");
 /// ```
@@ -82,17 +87,37 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     {
         (number(&b[0..4]), number(&b[5..7]), number(&b[8..10]))
     } else {
-        loose(b).ok_or_else(|| DateError::Shape(shorten(text)))?
+        let ascii = half_width(text);
+        let b = ascii.as_bytes();
+        loose(b)
+            .or_else(|| compact(b))
+            .or_else(|| chinese(&ascii))
+            .ok_or_else(|| DateError::Shape(shorten(text)))?
     };
     let year = i32::try_from(year).map_err(|_| DateError::Shape(shorten(text)))?;
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| DateError::NotADate(shorten(text)))
 }
 
-/// Year, month and day of `2026/6/15`, `2026/06/15` or `2026-6-15`: four digits, then one or
-/// two, then one or two, with the same separator twice.
+/// `text` with the full-width digits, letters and punctuation a Chinese input method types
+/// (`２０２６－０９－３０`, `１８：００`) and the ideographic space as their ASCII forms.
+pub(crate) fn half_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Year, month and day of `2026/6/15`, `2026/06/15`, `2026-6-15` or `2026.6.15`: four digits,
+/// then one or two, then one or two, with the same separator twice.
 fn loose(b: &[u8]) -> Option<(u32, u32, u32)> {
     let separator = *b.get(4)?;
-    if separator != b'-' && separator != b'/' {
+    if !matches!(separator, b'-' | b'/' | b'.') {
         return None;
     }
     let mut parts = b.split(|&c| c == separator);
@@ -103,6 +128,32 @@ fn loose(b: &[u8]) -> Option<(u32, u32, u32)> {
     if parts.next().is_some() {
         return None;
     }
+    Some((
+        digits(year, 4..=4)?,
+        digits(month, 1..=2)?,
+        digits(day, 1..=2)?,
+    ))
+}
+
+/// Year, month and day of `20260615`: eight digits, as a date is written without separators.
+fn compact(b: &[u8]) -> Option<(u32, u32, u32)> {
+    (b.len() == 8 && b.iter().all(u8::is_ascii_digit))
+        .then(|| (number(&b[0..4]), number(&b[4..6]), number(&b[6..8])))
+}
+
+/// Year, month and day of `2026年6月15日` or `…15号` (or without either): a four-digit year,
+/// then one or two digits each.
+fn chinese(text: &str) -> Option<(u32, u32, u32)> {
+    let text = text
+        .strip_suffix('日')
+        .or_else(|| text.strip_suffix('号'))
+        .unwrap_or(text);
+    let (year, rest) = text.split_once('年')?;
+    let (month, day) = rest.split_once('月')?;
+    let digits = |part: &str, lengths: std::ops::RangeInclusive<usize>| {
+        (lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| number(part.as_bytes()))
+    };
     Some((
         digits(year, 4..=4)?,
         digits(month, 1..=2)?,
@@ -169,7 +220,7 @@ mod tests {
                 Ok(date) => {
                     // Whatever form it came in, it names the same year, month and day.
                     let canonical = date.format("%Y-%m-%d").to_string();
-                    let loose = text.replace('/', "-");
+                    let loose = written_parts(&text);
                     let parts: Vec<&str> = loose.split('-').collect();
                     let wanted: Vec<&str> = canonical.split('-').collect();
                     prop_assert_eq!(parts.len(), 3, "{:?} has three parts", text);
@@ -185,18 +236,65 @@ mod tests {
         }
     }
 
+    /// A date's year, month and day as written, `-` between them, read independently of
+    /// [`parse_date`]: full-width digits as ASCII, eight digits cut 4-2-2, 年 月 / . as `-`.
+    fn written_parts(text: &str) -> String {
+        let ascii: String = text
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
+                '－' | '／' | '．' => '-',
+                c => c,
+            })
+            .collect();
+        if ascii.len() == 8 && ascii.bytes().all(|b| b.is_ascii_digit()) {
+            return format!("{}-{}-{}", &ascii[..4], &ascii[4..6], &ascii[6..]);
+        }
+        ascii
+            .trim_end_matches(['日', '号'])
+            .replace(['年', '月', '/', '.'], "-")
+    }
+
+    #[test]
+    fn the_forms_a_clerk_writes_are_read() {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 28).expect("a date");
+        for text in [
+            "20260928",
+            "2026年9月28日",
+            "2026年9月28号",
+            "2026年09月28日",
+            "2026.9.28",
+            "２０２６－０９－２８",
+            "２０２６年９月２８日",
+            "２０２６０９２８",
+        ] {
+            assert_eq!(parse_date(text), Ok(day), "{text:?} is 2026-09-28");
+        }
+        assert_eq!(
+            parse_date("2026年2月30日"),
+            Err(DateError::NotADate("2026年2月30日".into())),
+            "written as a date, but no such day"
+        );
+        assert_eq!(
+            parse_date("20261301"),
+            Err(DateError::NotADate("20261301".into())),
+            "month 13"
+        );
+    }
+
     #[test]
     fn forms_that_could_be_read_two_ways_are_refused() {
         for text in [
             "15/6/2026",
             "6/15/2026",
-            "2026.6.15",
-            "20260615",
             "2026/6-15",
             "2026-06-15 ",
             "2026/006/15",
             "26/6/15",
-            "２０２６-06-15",
+            "260615",
+            "2026615",
+            "9月28日",
+            "2026年9月",
             "+2026-06-15",
         ] {
             assert!(

@@ -22,6 +22,26 @@ fn kinds(range: &Value) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
+async fn a_day_written_as_a_clerk_writes_it_is_the_same_day() {
+    // Arrange
+    let app = spawn_app().await;
+
+    for written in [
+        "20261010",
+        "2026.10.10",
+        "2026年10月10日",
+        "２０２６－１０－１０",
+    ] {
+        // Act: 2026-10-10 is a makeup Saturday of 国庆节.
+        let day = ok_json(app.get_day(written, &[("calendar", "cn")]).await).await;
+
+        // Assert
+        assert_eq!(day["date"], "2026-10-10", "{written} is 2026-10-10");
+        assert_eq!(day["kind"], "makeup_workday", "{written}: 班");
+    }
+}
+
+#[tokio::test]
 async fn a_makeup_saturday_is_a_working_day() {
     // Arrange
     let app = spawn_app().await;
@@ -284,13 +304,9 @@ async fn a_date_in_no_year_month_day_form_is_a_400_naming_it() {
     // Arrange
     let app = spawn_app().await;
 
-    for date in [
-        "30-9-2026",
-        "tomorrow",
-        "20261001",
-        "2026.9.30",
-        "2026-9.30",
-    ] {
+    // `20261001`, `2026.9.30` and `2026年9月30日` are year, month, day as clerks write them,
+    // and read; these are not.
+    for date in ["30-9-2026", "tomorrow", "2026-9.30", "261001", "9月30日"] {
         // Act
         let response = app.get_day(date, &[]).await;
 

@@ -1325,3 +1325,67 @@ async fn a_deadline_done_on_time_says_so_and_an_event_ahead_has_not_started() {
         "{ahead}"
     );
 }
+
+#[tokio::test]
+async fn an_evening_on_xinjiang_time_that_is_the_next_day_in_beijing_offers_the_other_reading() {
+    // Arrange: 第五十条 from 23:30 新疆时间 on Thu 10/8, which is 01:30 on Fri 10/9 in Beijing.
+    let app = spawn_app().await;
+
+    // Act
+    let late = deadline(
+        &app,
+        json!({
+            "rule": "countersign-reply",
+            "event": "2026-10-08T23:30",
+            "event_timezone": "Asia/Urumqi",
+            "explain": false
+        }),
+    )
+    .await;
+    let same_day = deadline(
+        &app,
+        json!({
+            "rule": "countersign-reply",
+            "event": "2026-10-08T18:00",
+            "event_timezone": "Asia/Urumqi",
+            "explain": false
+        }),
+    )
+    .await;
+
+    // Assert: counted from 10/9, the 7 working days are 10/10 (班), 10/12–10/16 and 10/19;
+    // from 10/8 as written they are 10/9, 10/10, 10/12–10/16.
+    assert_eq!(
+        late["event_date"], "2026-10-09",
+        "the Beijing date is counted"
+    );
+    assert_eq!(late["due_date"], "2026-10-19");
+    let other = &late["other_reading"];
+    assert_eq!(other["event_date"], "2026-10-08", "the date as written");
+    assert_eq!(
+        other["due_date"], "2026-10-16",
+        "counted from the date as written"
+    );
+    assert_eq!(
+        other["note"],
+        "the time entered falls on 2026-10-09 on the counting clock (Asia/Shanghai): the period is counted from 2026-10-09 and due on 2026-10-19; counted from the date entered, 2026-10-08, it would be due on 2026-10-16"
+    );
+    let zh = ok_json(
+        app.get_deadline(&[
+            ("rule", "countersign-reply"),
+            ("event", "2026-10-08T23:30"),
+            ("event_timezone", "Asia/Urumqi"),
+            ("lang", "zh"),
+        ])
+        .await,
+    )
+    .await;
+    assert_eq!(
+        zh["other_reading"]["note"],
+        "所填时间换算为北京时间是2026年10月9日，本结果按2026年10月9日起算，截止日期为2026年10月19日；如按所填日期2026年10月8日起算，截止日期为2026年10月16日"
+    );
+    assert!(
+        same_day.get("other_reading").is_none(),
+        "18:00 新疆时间 is 20:00 the same day in Beijing: nothing to say, {same_day}"
+    );
+}

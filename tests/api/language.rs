@@ -246,7 +246,8 @@ async fn a_deadline_is_explained_in_chinese_as_an_official_document_would_put_it
     assert_eq!(step("2026-10-01")["name"], "国庆节");
     assert_eq!(step("2026-10-01")["kind"], "holiday", "the kind is a code");
     // 10/8 and 10/9 count 1 and 2; the makeup Saturday 10/10 is the third working day.
-    assert_eq!(step("2026-10-08")["reason"], "第1个工作日；工作日");
+    // An ordinary working day is not said twice (「第1个工作日；工作日」).
+    assert_eq!(step("2026-10-08")["reason"], "第1个工作日");
     assert_eq!(step("2026-10-10")["weekday"], "星期六");
     assert_eq!(
         step("2026-10-10")["reason"],
@@ -255,13 +256,13 @@ async fn a_deadline_is_explained_in_chinese_as_an_official_document_would_put_it
     // 10/15 is the 7th: 10/8, 9, 10, 12, 13, 14, 15.
     assert_eq!(
         step("2026-10-15")["reason"],
-        "第7个工作日；工作日；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条第二款）"
+        "第7个工作日；截止时间为停止业务活动的时间19:30（《民法典》第二百零三条第二款）"
     );
     // As of Monday 10/12: 10/13, 10/14, 10/15 are left.
     assert_eq!(answer["status"]["state"], "pending", "the state is a code");
     assert_eq!(
         answer["status"]["text"],
-        "截至2026年10月12日，距截止尚有3个工作日；逾期不回复视为无不同意见（克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条）",
+        "截至2026年10月12日，未到期，尚余3个工作日（含截止日当天）；逾期不回复视为无不同意见（《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条）",
         "expected the status in a sentence"
     );
 }
@@ -306,11 +307,11 @@ async fn the_same_deadline_in_english_keeps_every_code_and_date() {
     assert_eq!(en["status"]["consequence"], "deemed_no_objection");
     assert_eq!(
         en["status"]["text"],
-        "as of 2026-10-16, overdue by 1 working day; no reply within the period is deemed to be no objection (克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条)"
+        "as of 2026-10-16, overdue by 1 working day; no reply within the period is deemed to be no objection (《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条)"
     );
     assert_eq!(
         zh["status"]["text"],
-        "截至2026年10月16日，已逾期1个工作日；逾期不回复视为无不同意见（克孜勒苏柯尔克孜自治州人民政府工作规则 第五十条）"
+        "截至2026年10月16日，已逾期1个工作日；逾期不回复视为无不同意见（《克孜勒苏柯尔克孜自治州人民政府工作规则》第五十条）"
     );
 }
 
@@ -343,7 +344,7 @@ async fn a_calendar_day_period_ending_on_a_holiday_cites_article_203_in_both_lan
     );
     assert_eq!(
         reason(&zh, "2026-10-08"),
-        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）；截止时间为停止业务活动的时间 19:30（《民法典》第二百零三条第二款）"
+        "工作日；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（《民法典》第二百零三条）；截止时间为停止业务活动的时间19:30（《民法典》第二百零三条第二款）"
     );
     assert_eq!(
         reason(&en, "2026-10-08"),

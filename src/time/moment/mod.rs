@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 
 use super::Clock;
 use super::clock::{in_zone, instant_of};
-use super::date::{DateError, parse_date, shorten};
+use super::date::{DateError, half_width, parse_date, shorten};
 
 /// When something happened (or will), as the caller gave it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,8 +79,9 @@ impl std::error::Error for MomentError {
 
 impl Moment {
     /// Parses a bare date (any form [`parse_date`] reads), a wall-clock time
-    /// (`2026-09-30T18:00`, `…T18:00:00`, `…T18:00:00.5`, a space instead of `T`), or either
-    /// followed by `Z` or an offset (`+08:00`, `+0800`, `+08`).
+    /// (`2026-09-30T18:00`, `…T18:00:00`, `…T18:00:00.5`, a space instead of `T`; the time also
+    /// as a clerk writes it: `18点`, `18点30分`, `下午6点`, `18.00`, `1800`, full-width
+    /// `１８：００`), or either followed by `Z` or an offset (`+08:00`, `+0800`, `+08`).
     ///
     /// # Errors
     /// [`MomentError`] saying which part is wrong.
@@ -92,15 +93,23 @@ impl Moment {
     /// assert_eq!(m.local_date(BEIJING).to_string(), "2026-10-09");
     /// assert_eq!(m.local_date(URUMQI).to_string(), "2026-10-08", "23:30 the evening before");
     /// assert!(Moment::parse("2026/6/15 9:30").is_ok());
+    /// assert_eq!(
+    ///     Moment::parse("2026年9月30号 下午6点").unwrap(),
+    ///     Moment::parse("2026-09-30T18:00").unwrap()
+    /// );
     /// ```
     pub fn parse(text: &str) -> Result<Self, MomentError> {
         let shape = || MomentError::Shape(shorten(text));
+        // Read in ASCII; every message quotes the text as it was given.
+        let given = text;
+        let ascii = half_width(text);
+        let text = ascii.as_ref();
         let split = text
             .char_indices()
             .find(|&(i, c)| i >= 8 && matches!(c, 'T' | 't' | ' '))
             .map(|(i, _)| i);
         let Some(split) = split else {
-            return match parse_date(text) {
+            return match parse_date(given) {
                 Ok(date) => Ok(Moment::Date(date)),
                 Err(e @ DateError::NotADate(_)) => Err(MomentError::Date(e)),
                 Err(DateError::Shape(_)) => Err(shape()),
@@ -116,16 +125,13 @@ impl Moment {
             Some(at) => (&rest[..at], Some(&rest[at..])),
             None => (rest, None),
         };
-        let time = parse_time(time_text).ok_or_else(|| {
-            if time_text.len() >= 4 && time_text.bytes().all(|b| b.is_ascii_digit() || b == b':') {
-                MomentError::Time {
-                    value: shorten(text),
-                    time: shorten(time_text),
-                }
-            } else {
-                shape()
-            }
-        })?;
+        // The date was read: whatever is wrong is the time.
+        let time = parse_time(time_text)
+            .or_else(|| clerk_time(time_text))
+            .ok_or_else(|| MomentError::Time {
+                value: shorten(given),
+                time: shorten(time_text),
+            })?;
         let local = date.and_time(time);
         match offset_text {
             None => Ok(Moment::Local(local)),
@@ -240,6 +246,66 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
         60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, 999_999_999),
         s => NaiveTime::from_hms_nano_opt(hour, minute, s, nanos),
     }
+}
+
+/// The times a clerk writes besides `HH:MM`: `18点`, `18点30分`, `18点半`, `18时`, `18.00`,
+/// `1800`, and after a word for the part of the day (`下午6点`, `晚上8点半`, `上午9:30`). Only
+/// where the hour is unambiguous: 下午12点 (noon or midnight?) and 上午13点 are refused.
+fn clerk_time(text: &str) -> Option<NaiveTime> {
+    #[derive(Clone, Copy)]
+    enum Part {
+        Morning,
+        Afternoon,
+        Noon,
+    }
+    const PARTS: [(&str, Part); 7] = [
+        ("上午", Part::Morning),
+        ("早上", Part::Morning),
+        ("凌晨", Part::Morning),
+        ("下午", Part::Afternoon),
+        ("晚上", Part::Afternoon),
+        ("傍晚", Part::Afternoon),
+        ("中午", Part::Noon),
+    ];
+    let (part, rest) = PARTS
+        .iter()
+        .find_map(|&(word, part)| text.strip_prefix(word).map(|rest| (Some(part), rest)))
+        .unwrap_or((None, text));
+    let (hour, minute) = hour_and_minute(rest)?;
+    let hour = match (part, hour) {
+        (None, h) | (Some(Part::Morning), h @ 0..=11) | (Some(Part::Afternoon), h @ 13..=23) => h,
+        (Some(Part::Afternoon), h @ 1..=11) => h + 12,
+        (Some(Part::Noon), 12) => 12,
+        (Some(Part::Noon), h @ 1..=2) => h + 12,
+        _ => return None,
+    };
+    NaiveTime::from_hms_opt(hour, minute, 0)
+}
+
+/// Hour and minute of `18点`, `18点30分`, `18点半`, `18时5分`, `18:00`, `18.00` or `1800`.
+fn hour_and_minute(text: &str) -> Option<(u32, u32)> {
+    let digits = |part: &str, lengths: std::ops::RangeInclusive<usize>| {
+        (lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    for mark in ['点', '时'] {
+        if let Some((hour, minute)) = text.split_once(mark) {
+            let minute = match minute.strip_suffix('分').unwrap_or(minute) {
+                "" => 0,
+                "半" => 30,
+                m => digits(m, 1..=2)?,
+            };
+            return Some((digits(hour, 1..=2)?, minute));
+        }
+    }
+    if let Some((hour, minute)) = text.split_once([':', '.']) {
+        return Some((digits(hour, 1..=2)?, digits(minute, 2..=2)?));
+    }
+    if text.len() == 4 && text.is_ascii() {
+        return Some((digits(&text[..2], 2..=2)?, digits(&text[2..], 2..=2)?));
+    }
+    None
 }
 
 /// `Z`, `+08:00`, `+0800` or `+08` (and `-`), up to 23:59.

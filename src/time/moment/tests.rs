@@ -81,6 +81,45 @@ fn an_offset_whose_plus_became_a_space_is_named_so() {
 }
 
 #[test]
+fn the_times_a_clerk_writes_are_read_where_the_hour_is_unambiguous() {
+    let at = |h, m| Moment::Local(d(2026, 9, 30).and_hms_opt(h, m, 0).expect("a time"));
+    for (text, hour, minute) in [
+        ("2026-09-30T18:00", 18, 0),
+        ("2026-09-30T18点", 18, 0),
+        ("2026-09-30T18点30分", 18, 30),
+        ("2026-09-30T18点半", 18, 30),
+        ("2026-09-30T18时5分", 18, 5),
+        ("2026-09-30T下午6点", 18, 0),
+        ("2026-09-30T晚上8点半", 20, 30),
+        ("2026-09-30T上午9:30", 9, 30),
+        ("2026-09-30T中午12点", 12, 0),
+        ("2026-09-30T18.00", 18, 0),
+        ("2026-09-30T1800", 18, 0),
+        ("2026-09-30T１８：００", 18, 0),
+        ("２０２６年９月３０日　１８：００", 18, 0),
+        ("20260930 1800", 18, 0),
+    ] {
+        assert_eq!(Moment::parse(text), Ok(at(hour, minute)), "{text:?}");
+    }
+    // 下午12点 could be noon or midnight; 上午13点 says two things; 18.5 is no minute.
+    for time in [
+        "下午12点",
+        "上午13点",
+        "18.5",
+        "180",
+        "18点60分",
+        "下午",
+        "6点钟",
+    ] {
+        let text = format!("2026-09-30T{time}");
+        assert!(
+            matches!(Moment::parse(&text), Err(MomentError::Time { .. })),
+            "{text:?} is refused as a time"
+        );
+    }
+}
+
+#[test]
 fn bad_events_say_what_was_wrong() {
     let err = Moment::parse("2026-02-30").unwrap_err().to_string();
     assert!(err.contains("2026-02-30 is not a calendar date"), "{err}");
@@ -92,7 +131,15 @@ fn bad_events_say_what_was_wrong() {
     assert!(err.contains("is not a date"), "{err}");
     let err = Moment::parse("2026-09-30T25:00:00+08:00").unwrap_err();
     assert!(matches!(err, MomentError::Time { .. }), "hour 25: {err:?}");
-    assert!(Moment::parse("２０２６-09-30").is_err(), "non-ascii digits");
+    assert!(
+        Moment::parse("٢٠٢٦-09-30").is_err(),
+        "digits of other scripts than the full-width ones an input method types"
+    );
+    let err = Moment::parse("2026-09-30T上午13点").unwrap_err();
+    assert!(
+        matches!(&err, MomentError::Time { time, .. } if time == "上午13点"),
+        "the date was read, the time is what is wrong: {err:?}"
+    );
     assert!(
         Moment::parse("2026-09-30T18:00+24:00").is_err(),
         "offset 24h"
