@@ -87,6 +87,8 @@ fn dto<'a>(
     lang: Lang,
 ) -> CalendarDto<'a> {
     let spec = c.spec();
+    let this_year = chrono::Datelike::year(&today());
+    let awaited_years = this_year..=this_year + 1;
     let layers: Vec<&str> = c.layers().collect();
     CalendarDto {
         id: &spec.id,
@@ -101,8 +103,12 @@ fn dto<'a>(
             .iter()
             .map(|year| YearDto {
                 year,
-                outlook: c
-                    .estimate_of(year.year)
+                // The years a notice is awaited for; a line on each of the 80 estimated years
+                // would double the answer the page loads first.
+                outlook: awaited_years
+                    .contains(&year.year)
+                    .then(|| c.estimate_of(year.year))
+                    .flatten()
                     .map(|e| lang.says().year_outlook(year.year, &e, record)),
             })
             .collect(),

@@ -784,3 +784,34 @@ fn a_clerks_bad_date_or_time_is_refused_in_a_clerks_words_naming_the_field() {
     ));
     assert!(en.contains("2026-02-30 is not a calendar date"), "{en}");
 }
+
+#[test]
+fn an_outlook_names_the_notices_lacking_and_only_the_scores_that_apply() {
+    use crate::calendar::Estimate;
+    use crate::calendar::backtest::Record;
+    let record = Record {
+        years: Some((2008, 2026)),
+        scored: 19,
+        wrong: 35,
+        exact: 10,
+        xinjiang: (16, 5),
+    };
+    let regional = Estimate {
+        uncertain: vec!["肉孜节"],
+        national: false,
+        regional: true,
+    };
+    assert_eq!(
+        Lang::Zh.says().year_outlook(2019, &regional, &record),
+        "2019年：本系统尚未收录该年自治区的肉孜节、古尔邦节放假通知，节假日按法定节日和历年通知的惯例预估，其中肉孜节的调休尚难确定。肉孜节、古尔邦节按乌姆库拉历推算，回推已知的16个节日年份共5天不符。"
+    );
+    let national = Estimate {
+        uncertain: vec![],
+        national: true,
+        regional: false,
+    };
+    assert_eq!(
+        Lang::En.says().year_outlook(2028, &national, &record),
+        "2028: this system does not hold the State Council's holiday notice for the year yet; its days off are estimated from the statutory holidays and the notices' habits, every festival's arrangement following a precedent. Applied to 2008–2026, the same method gets 1.84 working-day statuses a year wrong (10 of 19 years exact; the habits were read off these years)."
+    );
+}

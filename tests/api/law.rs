@@ -29,7 +29,7 @@ async fn an_application_for_review_at_21_00_on_its_last_day_is_in_time_and_a_pos
     assert_eq!(answer["status"]["state"], "due_today", "{answer}");
     let basis = answer["cutoff_basis"].as_str().unwrap();
     assert!(
-        basis.contains("交邮") && basis.contains("民事诉讼法 第八十五条"),
+        basis.contains("交邮") && basis.contains("《民事诉讼法》第八十五条"),
         "{basis}"
     );
     assert_eq!(answer["citation"]["cutoff"], "midnight");

@@ -403,7 +403,7 @@ async fn the_explanation_cites_the_article_each_step_applies() {
     assert!(
         steps(&paused)
             .iter()
-            .any(|r| r.contains("不计入（行政许可法 第四十五条）")),
+            .any(|r| r.contains("不计入（《行政许可法》第四十五条）")),
         "{:?}",
         steps(&paused)
     );
