@@ -958,7 +958,7 @@ impl Catalogue for En {
 
     fn outlook_national_score(&self, (first, last): (i32, i32), record: &Record) -> String {
         format!(
-            "Applied to {first}–{last}, the same method gets {:.2} working-day statuses a year wrong ({} of {} years exact; the habits were read off these years)",
+            "Backtest {first}–{last}: {:.2} wrong working-day statuses a year ({} of {} years exact, in-sample)",
             record.mean(),
             record.exact,
             record.scored
@@ -971,7 +971,7 @@ impl Catalogue for En {
 
     fn outlook_regional_score(&self, (festivals, wrong): (usize, usize)) -> String {
         format!(
-            "肉孜节 and 古尔邦节 are reckoned on the Umm al-Qura calendar: {wrong} days wrong in the {festivals} known festival-years"
+            "肉孜节, 古尔邦节 by the Umm al-Qura calendar: {wrong} days wrong in {festivals} known festival-years"
         )
     }
 
@@ -983,12 +983,12 @@ impl Catalogue for En {
         scores: &[String],
     ) -> String {
         let uncertain = match uncertain {
-            [] => ", every festival's arrangement following a precedent".to_owned(),
-            [one] => format!(", and the makeup days of {} are uncertain", holiday(one)),
+            [] => ", each festival as in past notices".to_owned(),
+            [one] => format!("; makeup days of {} uncertain", holiday(one)),
             [some @ .., last] => {
                 let some: Vec<String> = some.iter().map(|n| holiday(n)).collect();
                 format!(
-                    ", and the makeup days of {} and {} are uncertain",
+                    "; makeup days of {} and {} uncertain",
                     some.join(", "),
                     holiday(last)
                 )
@@ -1000,7 +1000,7 @@ impl Catalogue for En {
             format!(" {}.", scores.join("; "))
         };
         format!(
-            "{year}: this system does not hold {lacking} for the year yet; its days off are estimated from the statutory holidays and the notices' habits{uncertain}.{scores}"
+            "{year}: this system lacks {lacking}; days off are estimated from the law and past notices{uncertain}.{scores}"
         )
     }
 

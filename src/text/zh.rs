@@ -879,7 +879,7 @@ impl Catalogue for Zh {
 
     fn outlook_national_score(&self, (first, last): (i32, i32), record: &Record) -> String {
         format!(
-            "按同一办法回推{first}—{last}年，平均每年有{:.2}个工作日与通知不符（{}年中{}年完全相符；惯例即取自这些年份）",
+            "按同一办法回推{first}—{last}年，平均每年{:.2}个工作日与通知不符（{}年中{}年完全相符，惯例即取自这些年份）",
             record.mean(),
             record.scored,
             record.exact

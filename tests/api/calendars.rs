@@ -227,7 +227,7 @@ async fn an_unpublished_year_says_the_system_lacks_its_notice_and_what_the_proje
     );
     assert!(
         cn.contains(&format!(
-            "平均每年有{mean}个工作日与通知不符（19年中{exact}年完全相符"
+            "平均每年{mean}个工作日与通知不符（19年中{exact}年完全相符"
         )),
         "quotes the backtest ({mean}, {exact} exact): {cn}"
     );
@@ -243,8 +243,10 @@ async fn an_unpublished_year_says_the_system_lacks_its_notice_and_what_the_proje
     );
     let en_cn = outlook(&of(&en, "cn"), 2027).expect("2027 is estimated");
     assert!(
-        en_cn.starts_with("2027: this system does not hold the State Council's holiday notice")
-            && en_cn.contains(&format!("gets {mean} working-day statuses a year wrong")),
+        en_cn.starts_with("2027: this system lacks the State Council's holiday notice")
+            && en_cn.contains(&format!(
+                "Backtest 2008–2026: {mean} wrong working-day statuses a year"
+            )),
         "the same line in English: {en_cn}"
     );
 }
