@@ -13,10 +13,11 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
+    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Direction, Ending, Expected,
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
     UnknownUnit, Why,
 };
+use crate::lang::Lang;
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
 
@@ -47,15 +48,6 @@ fn unit(unit: Unit, amount: u32) -> String {
         (Unit::Years, n) => format!("{n} years"),
         (Unit::Hours, 1) => "1 hour".to_owned(),
         (Unit::Hours, n) => format!("{n} hours"),
-    }
-}
-
-/// The words a form key takes.
-fn form_words(key: &str) -> &'static str {
-    match key {
-        "direction" => "forward, backward",
-        "bound" => "within, at_least",
-        _ => "civil, tax",
     }
 }
 
@@ -179,9 +171,10 @@ impl Catalogue for En {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
-            Invalid::Lang { value } => {
-                format!("{value} is no language of this service; it speaks zh and en")
-            }
+            Invalid::Lang { value } => format!(
+                "{value} is no language of this service; it speaks {}",
+                super::listed(<Lang as strum::VariantNames>::VARIANTS, ", ", " and ")
+            ),
         };
         format!("parameter {name}: {why}")
     }
@@ -484,11 +477,11 @@ impl Catalogue for En {
             DeadlineError::NoExtension { rule: None } => {
                 "an ad hoc period has no extension; give a new due date as agreed_due".to_owned()
             }
-            DeadlineError::UnknownForm { key, value } => format!(
-                "{key} {} is none of {}",
-                quote(value),
-                form_words(key)
-            ),
+            DeadlineError::UnknownForm {
+                key,
+                value,
+                choices,
+            } => format!("{key} {} is none of {}", quote(value), choices.join(", ")),
             DeadlineError::Paused(text) => format!(
                 "paused {} is not an interval of dates <from>/<to> (2026-05-01/2026-05-10) with from not after to",
                 quote(text)
@@ -512,8 +505,9 @@ impl Catalogue for En {
             DeadlineError::Calendar(e) => self.calendar_error(e),
             DeadlineError::Hours(e) => format!("office_hours: {}", self.interval_error(e)),
             DeadlineError::UnknownCutoff(text) => format!(
-                "cutoff {} is neither close_of_business nor midnight",
-                quote(text)
+                "cutoff {} is neither {}",
+                quote(text),
+                Cutoff::NAMES.join(" nor ")
             ),
             DeadlineError::NotInForce { rule, from } => format!(
                 "rule {rule} rests on a text in force from {from}, and no earlier text set this period; the event is before it, and the rule applies from {from}"
@@ -585,8 +579,9 @@ impl Catalogue for En {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "unit {} is none of working_days, calendar_days, months, years, hours and working_hours",
-            quote(&error.0)
+            "unit {} is none of {}",
+            quote(&error.0),
+            super::listed(<Unit as strum::VariantNames>::VARIANTS, ", ", " and ")
         )
     }
 

@@ -771,6 +771,19 @@ mod tax_tests;
 #[cfg(test)]
 mod tests;
 
+/// Names or words in a list, each after `sep` but the last, which comes after `last`:
+/// `a、b或 c`, `a, b and c`. The lists a refusal gives are a vocabulary's names, derived.
+fn listed<S: AsRef<str>>(words: &[S], sep: &str, last: &str) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [some @ .., end] => {
+            let some: Vec<&str> = some.iter().map(AsRef::as_ref).collect();
+            format!("{}{last}{}", some.join(sep), end.as_ref())
+        }
+    }
+}
+
 /// A rule's statute as an answer cites it before an article: `行政许可法` for
 /// 中华人民共和国行政许可法, nothing for a rule of the working rules, which cite the article alone.
 fn short_statute(rule: &crate::deadline::Rule) -> &str {

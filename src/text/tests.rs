@@ -150,8 +150,19 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         },
         DeadlineError::NoExtension { rule: None },
         DeadlineError::UnknownForm {
+            key: "direction",
+            value: "sideways".into(),
+            choices: <crate::deadline::Direction as strum::VariantNames>::VARIANTS,
+        },
+        DeadlineError::UnknownForm {
             key: "bound",
             value: "exactly".into(),
+            choices: <crate::deadline::Bound as strum::VariantNames>::VARIANTS,
+        },
+        DeadlineError::UnknownForm {
+            key: "counting",
+            value: "lunar".into(),
+            choices: <crate::deadline::Counting as strum::VariantNames>::VARIANTS,
         },
         DeadlineError::Paused("2026-05-10/2026-05-01".into()),
         DeadlineError::TooManyPaused,
@@ -594,7 +605,7 @@ fn every_problem_code_is_distinct_and_its_titles_end_without_a_period() {
     let codes: std::collections::BTreeSet<&str> = Title::iter().map(Title::code).collect();
     assert_eq!(codes.len(), Title::iter().count(), "a code used twice");
     for title in Title::iter() {
-        for lang in Lang::ALL {
+        for lang in Lang::iter() {
             let text = lang.says().title(title);
             assert!(
                 !text.ends_with('.') && !text.ends_with('。'),
@@ -783,4 +794,97 @@ fn a_clerks_bad_date_or_time_is_refused_in_a_clerks_words_naming_the_field() {
         crate::time::Moment::parse("2026-02-30").expect_err("a bad event"),
     ));
     assert!(en.contains("2026-02-30 is not a calendar date"), "{en}");
+}
+
+#[test]
+fn the_choices_a_refusal_offers_are_the_vocabularys_names_as_they_were_written() {
+    let (zh, en) = (Lang::Zh.says(), Lang::En.says());
+    let unit = UnknownUnit("weeks".into());
+    assert_eq!(
+        zh.unknown_unit(&unit),
+        "计算单位 \"weeks\" 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）"
+    );
+    assert_eq!(
+        en.unknown_unit(&unit),
+        "unit \"weeks\" is none of working_days, calendar_days, months, years, hours and working_hours"
+    );
+    let cutoff = DeadlineError::UnknownCutoff("noon".into());
+    assert_eq!(
+        zh.deadline_error(&cutoff),
+        "cutoff \"noon\" 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）"
+    );
+    assert_eq!(
+        en.deadline_error(&cutoff),
+        "cutoff \"noon\" is neither close_of_business nor midnight"
+    );
+    let form = |key, choices| DeadlineError::UnknownForm {
+        key,
+        value: "x".into(),
+        choices,
+    };
+    use strum::VariantNames;
+    let forms = [
+        (
+            form("direction", crate::deadline::Direction::VARIANTS),
+            "direction \"x\" 无法识别；可选 forward（向后计算）、backward（倒计）",
+            "direction \"x\" is none of forward, backward",
+        ),
+        (
+            form("bound", crate::deadline::Bound::VARIANTS),
+            "bound \"x\" 无法识别；可选 within（期限内）、at_least（不少于）",
+            "bound \"x\" is none of within, at_least",
+        ),
+        (
+            form("counting", crate::deadline::Counting::VARIANTS),
+            "counting \"x\" 无法识别；可选 civil（民法典）、tax（税收征收管理法实施细则第一百零九条）",
+            "counting \"x\" is none of civil, tax",
+        ),
+    ];
+    for (error, in_zh, in_en) in forms {
+        assert_eq!(zh.deadline_error(&error), in_zh);
+        assert_eq!(en.deadline_error(&error), in_en);
+    }
+    let lang = Invalid::Lang {
+        value: "\"fr\"".into(),
+    };
+    assert_eq!(
+        en.invalid_parameter("lang", &lang),
+        "parameter lang: \"fr\" is no language of this service; it speaks zh and en"
+    );
+}
+
+#[test]
+fn every_name_a_refusal_offers_has_its_meaning_in_chinese() {
+    use strum::VariantNames;
+    let zh = Lang::Zh.says();
+    let mut offered: Vec<(&str, String)> = Vec::new();
+    for (key, names) in [
+        ("direction", crate::deadline::Direction::VARIANTS),
+        ("bound", crate::deadline::Bound::VARIANTS),
+        ("counting", crate::deadline::Counting::VARIANTS),
+    ] {
+        let error = DeadlineError::UnknownForm {
+            key,
+            value: "x".into(),
+            choices: names,
+        };
+        offered.extend(names.iter().map(|n| (*n, zh.deadline_error(&error))));
+    }
+    let unit = zh.unknown_unit(&UnknownUnit("x".into()));
+    offered.extend(Unit::VARIANTS.iter().map(|n| (*n, unit.clone())));
+    let cutoff = zh.deadline_error(&DeadlineError::UnknownCutoff("x".into()));
+    offered.extend(
+        crate::deadline::Cutoff::NAMES
+            .iter()
+            .map(|n| (*n, cutoff.clone())),
+    );
+    let lang = zh.invalid_parameter("lang", &Invalid::Lang { value: "x".into() });
+    offered.extend(Lang::VARIANTS.iter().map(|n| (*n, lang.clone())));
+    for (name, text) in offered {
+        let glossed = text.split_once(&format!("{name}（")).map(|(_, rest)| rest);
+        assert!(
+            glossed.is_some_and(|rest| !rest.starts_with('）')),
+            "{name} offered with its meaning in {text}"
+        );
+    }
 }

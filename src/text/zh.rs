@@ -13,10 +13,11 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
-    UnknownUnit, Why,
+    Article, BadValue, Bound, ChosenBy, Consequence, Counting, Cutoff, DeadlineError, Direction,
+    Ending, Expected, InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State,
+    Status, Step, Unit, UnknownUnit, Why,
 };
+use crate::lang::Lang;
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
 
@@ -115,9 +116,10 @@ impl Catalogue for Zh {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
-            Invalid::Lang { value } => {
-                format!("{value} 不是本服务使用的语言；可选 zh（中文）或 en（英文）")
-            }
+            Invalid::Lang { value } => format!(
+                "{value} 不是本服务使用的语言；可选 {}",
+                either(<Lang as strum::VariantNames>::VARIANTS)
+            ),
         };
         format!("参数 {name}：{why}")
     }
@@ -406,14 +408,14 @@ impl Catalogue for Zh {
             DeadlineError::NoExtension { rule: None } => {
                 "临时期限没有延长期限；商定的新时限请用 agreed_due 给出".to_owned()
             }
-            DeadlineError::UnknownForm { key, value } => format!(
+            DeadlineError::UnknownForm {
+                key,
+                value,
+                choices,
+            } => format!(
                 "{key} {} 无法识别；可选 {}",
                 quote(value),
-                match *key {
-                    "direction" => "forward（向后计算）、backward（倒计）",
-                    "bound" => "within（期限内）、at_least（不少于）",
-                    _ => "civil（民法典）、tax（税收征收管理法实施细则第一百零九条）",
-                }
+                glossed(choices).join("、")
             ),
             DeadlineError::Paused(text) => format!(
                 "paused {} 不是日期区间 <起>/<止>（如 2026-05-01/2026-05-10），且起日不得晚于止日",
@@ -439,8 +441,9 @@ impl Catalogue for Zh {
             DeadlineError::Calendar(e) => self.calendar_error(e),
             DeadlineError::Hours(e) => format!("office_hours：{}", self.interval_error(e)),
             DeadlineError::UnknownCutoff(text) => format!(
-                "cutoff {} 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
-                quote(text)
+                "cutoff {} 无法识别；可选 {}",
+                quote(text),
+                either(Cutoff::NAMES)
             ),
             DeadlineError::NotInForce { rule, from } => format!(
                 "规则 {rule} 所依据的条文自{}起施行，起算日早于该日，当时没有这一期限的规定；该规则自{}起适用",
@@ -514,8 +517,9 @@ impl Catalogue for Zh {
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "计算单位 {} 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）",
-            quote(&error.0)
+            "计算单位 {} 无法识别；可用 {}",
+            quote(&error.0),
+            either(<Unit as strum::VariantNames>::VARIANTS)
         )
     }
 
@@ -1263,6 +1267,58 @@ fn clock_name(zone: &str) -> String {
         "Asia/Shanghai" => "北京时间".to_owned(),
         "Asia/Urumqi" => "新疆时间".to_owned(),
         other => format!("{other}时区"),
+    }
+}
+
+/// A vocabulary's names, each with its meaning (`midnight（二十四时）`), the last after 或:
+/// the choices a refusal offers.
+fn either(names: &[&str]) -> String {
+    super::listed(&glossed(names), "、", "或 ")
+}
+
+/// A vocabulary's names, each with its meaning in a clerk's words (`forward（向后计算）`).
+fn glossed(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| format!("{n}（{}）", gloss(n)))
+        .collect()
+}
+
+/// What a vocabulary's name means (`forward`: 向后计算). Each vocabulary's meanings are matched
+/// whole, so that a new name does not compile without its words.
+fn gloss(name: &str) -> &'static str {
+    if let Ok(unit) = name.parse::<Unit>() {
+        return unit_word(unit);
+    }
+    if let Ok(direction) = name.parse::<Direction>() {
+        return match direction {
+            Direction::Forward => "向后计算",
+            Direction::Backward => "倒计",
+        };
+    }
+    if let Ok(bound) = name.parse::<Bound>() {
+        return match bound {
+            Bound::Within => "期限内",
+            Bound::AtLeast => "不少于",
+        };
+    }
+    if let Ok(counting) = name.parse::<Counting>() {
+        return match counting {
+            Counting::Civil => "民法典",
+            Counting::Tax => "税收征收管理法实施细则第一百零九条",
+        };
+    }
+    if let Ok(cutoff) = name.parse::<Cutoff>() {
+        return match cutoff {
+            Cutoff::AsTheLawSays => "按法律规定",
+            Cutoff::CloseOfBusiness => "停止业务活动时",
+            Cutoff::Midnight => "二十四时",
+        };
+    }
+    match name.parse::<Lang>() {
+        Ok(Lang::Zh) => "中文",
+        Ok(Lang::En) => "英文",
+        Err(_) => "",
     }
 }
 
