@@ -6,16 +6,15 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
-    UnknownUnit, Why,
+    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Ending, Expected, InputError,
+    JsonKind, JsonProblem, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
 use crate::lang::Lang;
 use crate::store::HistoryError;
@@ -680,106 +679,95 @@ impl Catalogue for En {
         }
     }
 
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
-        let day = self.day(DayFacts {
-            kind: step.kind,
-            name: step.name.as_deref(),
-            estimated: false,
-        });
-        let backward = period.direction == Direction::Backward;
-        let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
-        let n = step.ordinal.unwrap_or(0);
-        // The rule's own article, for the steps it sets (an extension, time not counted…).
-        let article = |basis: Option<&str>| match (period.rule, basis) {
-            (Some(_), Some(basis)) => format!(" ({basis})"),
-            (Some(rule), None) => format!(
-                " ({}{})",
-                super::short_statute(rule),
-                period.article().map_or(rule.article.as_str(), |a| a.0)
-            ),
-            (None, _) => String::new(),
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
+        let cited = |basis: &Option<String>| {
+            basis
+                .as_ref()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default()
         };
-        let (start_law, roll_law) = (
-            cite(period.start_article(), true),
-            cite(period.roll_article(), false),
-        );
-        match step.why {
-            Why::EventDay if backward => {
+        match reason {
+            Reason::EventDayBack => {
                 format!("the day of the event counted back from, not counted; {day}")
             }
-            Why::EventDay => format!(
-                "the day the period starts, not counted: it runs from the next day ({start_law}); {day}"
+            Reason::EventDay { law } => format!(
+                "the day the period starts, not counted: it runs from the next day ({}); {day}",
+                cite(*law, true)
             ),
-            Why::Counted => match (period.unit, backward) {
-                (Unit::WorkingDays, false) => format!("working day {n} of the period; {day}"),
-                (Unit::WorkingDays, true) => format!("working day {n} before the event; {day}"),
-                (_, false) => format!("day {n} of the period; {day}"),
-                (_, true) => format!("day {n} before the event; {day}"),
+            Reason::Counted {
+                n,
+                working_days,
+                backward,
+                ..
+            } => match (working_days, backward) {
+                (true, false) => format!("working day {n} of the period; {day}"),
+                (true, true) => format!("working day {n} before the event; {day}"),
+                (false, false) => format!("day {n} of the period; {day}"),
+                (false, true) => format!("day {n} before the event; {day}"),
             },
-            Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => {
-                    format!("working day {n} of the extension{}; {day}", article(None))
-                }
-                _ => format!("day {n} of the extension{}; {day}", article(None)),
-            },
-            Why::CorrespondingDay => format!(
+            Reason::Extension {
+                n,
+                working_days: true,
+                basis,
+            } => format!("working day {n} of the extension{}; {day}", cited(basis)),
+            Reason::Extension { n, basis, .. } => {
+                format!("day {n} of the extension{}; {day}", cited(basis))
+            }
+            Reason::CorrespondingDay { n } => format!(
                 "day {n}: the corresponding day of the month the period ends in is its last day (Civil Code art. 202); {day}"
             ),
-            Why::MonthEnd => format!(
+            Reason::MonthEnd { n } => format!(
                 "day {n}: the month the period ends in has no corresponding day, so its last day is the period's (Civil Code art. 202); {day}"
             ),
-            Why::Paused => format!(
+            Reason::Paused { suspension, basis } => format!(
                 "{day}; {} not counted in the period{}",
-                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
-                    Some(words) if words.contains("中止") => "suspension (中止)",
-                    _ => "time",
+                if *suspension {
+                    "suspension (中止)"
+                } else {
+                    "time"
                 },
-                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+                cited(basis)
             ),
-            Why::TaxProlonged if step.ordinal.is_some() => format!(
+            Reason::TaxProlonged { n: Some(n) } => format!(
                 "day {n} of the period; {day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
             ),
-            Why::TaxProlonged => format!(
+            Reason::TaxProlonged { n: None } => format!(
                 "{day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
             ),
-            Why::TaxProlongedDay => format!(
+            Reason::TaxProlongedDay { n } => format!(
                 "working day {n} after the period's own last day, which the rest days inside it prolong it by (Tax Collection Administration Law Implementing Rules art. 109); {day}"
             ),
-            Why::RolledBack if working => format!(
+            Reason::RolledBack { onto: true } => format!(
                 "{day}; the period's last day fell on a rest day and moves earlier, to this day: acting later would miss the period"
             ),
-            Why::RolledBack => {
+            Reason::RolledBack { onto: false } => {
                 format!("{day}; a rest day: the last day moves earlier, to the working day before")
             }
-            Why::NextStep => {
-                format!(
-                    "{day}; the period has run in full{}: the next step may happen from this day",
-                    article(None)
-                )
-            }
-            Why::Agreed => match period.rule {
-                Some(rule) => format!(
-                    "{day}; within the due date agreed as {}{} allows ({})",
-                    super::short_statute(rule),
-                    rule.article,
-                    rule.agreed_due.as_deref().unwrap_or_default()
-                ),
-                None => format!("{day}; within the due date the request agreed (agreed_due)"),
-            },
-            Why::HoursElapsed => format!("{day}; {} counted", duration(step.minutes.unwrap_or(0))),
-            Why::NotWorking => format!("{day}; not a working day, not counted"),
-            Why::OfficeTime => format!(
-                "{day}; {} of office time counted",
-                duration(step.minutes.unwrap_or(0))
+            Reason::NextStep { basis } => format!(
+                "{day}; the period has run in full{}: the next step may happen from this day",
+                cited(basis)
             ),
-            Why::NoOfficeTime => format!("{day}; no office time, not counted"),
-            Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
-                format!(
-                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({roll_law})"
-                )
+            Reason::Agreed {
+                rule: Some((statute, article, words)),
+            } => {
+                format!("{day}; within the due date agreed as {statute}{article} allows ({words})")
             }
-            Why::Rolled => format!(
-                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({roll_law})"
+            Reason::Agreed { rule: None } => {
+                format!("{day}; within the due date the request agreed (agreed_due)")
+            }
+            Reason::HoursElapsed { minutes } => format!("{day}; {} counted", duration(*minutes)),
+            Reason::NotWorking => format!("{day}; not a working day, not counted"),
+            Reason::OfficeTime { minutes } => {
+                format!("{day}; {} of office time counted", duration(*minutes))
+            }
+            Reason::NoOfficeTime => format!("{day}; no office time, not counted"),
+            Reason::Rolled { onto: true, law } => format!(
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({})",
+                cite(*law, false)
+            ),
+            Reason::Rolled { onto: false, law } => format!(
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({})",
+                cite(*law, false)
             ),
         }
     }
@@ -788,34 +776,37 @@ impl Catalogue for En {
         unit(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status, period: &Period<'_>) -> String {
-        let on = status.as_of_date;
-        let n = status.working_days_left.unsigned_abs();
-        let days = if n == 1 {
-            "1 working day".to_owned()
-        } else {
-            format!("{n} working days")
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String {
+        let days = |n: u64| {
+            if n == 1 {
+                "1 working day".to_owned()
+            } else {
+                format!("{n} working days")
+            }
         };
-        let mut text = match status.state {
-            State::NotStarted => format!("as of {on}, the period has not begun"),
-            State::CompletedOnTime => format!("done on {on}, in time"),
-            State::CompletedLate if n == 0 => {
+        match standing {
+            Standing::NotStarted => format!("as of {on}, the period has not begun"),
+            Standing::CompletedOnTime => format!("done on {on}, in time"),
+            Standing::CompletedAfterLastMoment => {
                 format!("done on {on}, after the deadline's last moment")
             }
-            State::CompletedLate => format!("done on {on}, late by {days}"),
-            State::Pending => format!("as of {on}, {days} left"),
-            State::DueToday => format!("due today ({on})"),
-            State::Overdue if n == 0 => format!("as of {on}, past the deadline's last moment"),
-            State::Overdue => format!("as of {on}, overdue by {days}"),
-        };
-        if let Some(consequence) = status.consequence {
-            text.push_str("; ");
-            text.push_str(&self.consequence(consequence));
-            if let Some(basis) = period.rule.and_then(|r| r.on_lapse_basis.as_deref()) {
-                text.push_str(&format!(" ({basis})"));
-            }
+            Standing::CompletedLate(n) => format!("done on {on}, late by {}", days(n)),
+            Standing::Pending(n) => format!("as of {on}, {} left", days(n)),
+            Standing::DueToday => format!("due today ({on})"),
+            Standing::PastLastMoment => format!("as of {on}, past the deadline's last moment"),
+            Standing::Overdue(n) => format!("as of {on}, overdue by {}", days(n)),
         }
-        text
+    }
+
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        _own: Option<(&str, &str)>,
+        basis: Option<&str>,
+    ) -> String {
+        // The rule's own words are Chinese: the consequence is said in English, with its basis.
+        let basis = basis.map(|b| format!(" ({b})")).unwrap_or_default();
+        format!("; {}{basis}", self.consequence(consequence))
     }
 
     fn consequence(&self, consequence: Consequence) -> String {

@@ -19,8 +19,8 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind, Estimate};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Readings,
-    Status, Step, UnknownUnit,
+    Article, BadValue, Consequence, DeadlineError, Direction, Ending, InputError, JsonProblem,
+    Period, Readings, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::store::{AwaitedNotice, HistoryError};
 use crate::time::{DateError, MomentError, ZoneError};
@@ -378,6 +378,200 @@ pub enum Strictly {
     Add,
 }
 
+/// Where a deadline stands, as a status says it: its state, with the working days left, late
+/// or overdue where they are said (none said when the last moment passed the same day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// The period has not begun.
+    NotStarted,
+    /// Done within the period.
+    CompletedOnTime,
+    /// Done on the due day, after its last moment.
+    CompletedAfterLastMoment,
+    /// Done this many working days late.
+    CompletedLate(u64),
+    /// Pending, with this many working days left (the due day counted).
+    Pending(u64),
+    /// Due today.
+    DueToday,
+    /// Past the last moment, on the due day.
+    PastLastMoment,
+    /// Overdue by this many working days.
+    Overdue(u64),
+}
+
+/// What a day of a period's reason says, decided once from the step and the period; each
+/// phrasebook words it ([`Catalogue::reason`]). `n` is the day's ordinal, `law` the article
+/// that decides the step, `basis` the rule's own citation (its basis for the step, or its
+/// statute and article), none for an ad hoc period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason<'a> {
+    /// The day counted back from.
+    EventDayBack,
+    /// The event's day, not counted: the period starts the next day.
+    EventDay {
+        /// The article that says so.
+        law: Article<'a>,
+    },
+    /// A day of the period, counted.
+    Counted {
+        /// Its ordinal.
+        n: u32,
+        /// Whether the period counts working days.
+        working_days: bool,
+        /// Whether it is counted back from the event.
+        backward: bool,
+        /// Whether it is an ordinary working day (its kind need not be said again).
+        ordinary: bool,
+    },
+    /// A day of the extension.
+    Extension {
+        /// Its ordinal.
+        n: u32,
+        /// Whether the extension counts working days.
+        working_days: bool,
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// The corresponding day of the month the period ends in.
+    CorrespondingDay {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// The month's last day, where it has no corresponding day.
+    MonthEnd {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// Time not counted.
+    Paused {
+        /// Whether the rule's excluded time is a suspension (中止).
+        suspension: bool,
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// A day of three or more consecutive rest days inside a tax-counted period; its ordinal
+    /// when it is counted.
+    TaxProlonged {
+        /// Its ordinal.
+        n: Option<u32>,
+    },
+    /// A working day the long rest prolongs the period by.
+    TaxProlongedDay {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// A backward period's last day moved earlier: to this working day (`onto`), or over
+    /// this rest day.
+    RolledBack {
+        /// Whether this is the working day it moved to.
+        onto: bool,
+    },
+    /// The earliest day of the next step.
+    NextStep {
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// A day within the agreed due date: the rule's statute, article and words that allow
+    /// it, or none when the request agreed it.
+    Agreed {
+        /// The rule's citation.
+        rule: Option<(&'a str, &'a str, &'a str)>,
+    },
+    /// A day of a period in hours, with its minutes.
+    HoursElapsed {
+        /// Minutes counted.
+        minutes: u32,
+    },
+    /// A rest day of a working-day period.
+    NotWorking,
+    /// A day with office time counted.
+    OfficeTime {
+        /// Minutes counted.
+        minutes: u32,
+    },
+    /// A day without office time.
+    NoOfficeTime,
+    /// The last day moved over the rest days: to this working day (`onto`), or over this day.
+    Rolled {
+        /// Whether this is the working day it moved to.
+        onto: bool,
+        /// The article that moves it.
+        law: Article<'a>,
+    },
+}
+
+impl<'a> Reason<'a> {
+    /// What `step` of `period` says.
+    pub fn of(step: &Step, period: &Period<'a>) -> Self {
+        let n = step.ordinal.unwrap_or(0);
+        let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
+        // The rule's own citation, for the steps it sets (an extension, time not counted…).
+        let basis = |basis: Option<&str>| {
+            let rule = period.rule?;
+            Some(match basis {
+                Some(basis) => basis.to_owned(),
+                None => format!(
+                    "{}{}",
+                    short_statute(rule),
+                    period.article().map_or(rule.article.as_str(), |a| a.0)
+                ),
+            })
+        };
+        match step.why {
+            Why::EventDay if period.direction == Direction::Backward => Reason::EventDayBack,
+            Why::EventDay => Reason::EventDay {
+                law: period.start_article(),
+            },
+            Why::Counted => Reason::Counted {
+                n,
+                working_days: period.unit == Unit::WorkingDays,
+                backward: period.direction == Direction::Backward,
+                ordinary: step.kind == DayKind::Workday,
+            },
+            Why::Extension => Reason::Extension {
+                n,
+                working_days: period.extension_unit() == Unit::WorkingDays,
+                basis: basis(None),
+            },
+            Why::CorrespondingDay => Reason::CorrespondingDay { n },
+            Why::MonthEnd => Reason::MonthEnd { n },
+            Why::Paused => Reason::Paused {
+                suspension: period
+                    .rule
+                    .and_then(|r| r.excluded_time.as_deref())
+                    .is_some_and(|words| words.contains("中止")),
+                basis: basis(period.rule.and_then(|r| r.excluded_time_basis.as_deref())),
+            },
+            Why::TaxProlonged => Reason::TaxProlonged { n: step.ordinal },
+            Why::TaxProlongedDay => Reason::TaxProlongedDay { n },
+            Why::RolledBack => Reason::RolledBack { onto: working },
+            Why::NextStep => Reason::NextStep { basis: basis(None) },
+            Why::Agreed => Reason::Agreed {
+                rule: period.rule.map(|rule| {
+                    (
+                        short_statute(rule),
+                        rule.article.as_str(),
+                        rule.agreed_due.as_deref().unwrap_or_default(),
+                    )
+                }),
+            },
+            Why::HoursElapsed => Reason::HoursElapsed {
+                minutes: step.minutes.unwrap_or(0),
+            },
+            Why::NotWorking => Reason::NotWorking,
+            Why::OfficeTime => Reason::OfficeTime {
+                minutes: step.minutes.unwrap_or(0),
+            },
+            Why::NoOfficeTime => Reason::NoOfficeTime,
+            Why::Rolled => Reason::Rolled {
+                onto: working,
+                law: period.roll_article(),
+            },
+        }
+    }
+}
+
 /// One text in every form the service writes a day of the week or of a period in.
 #[derive(Clone, Copy, Debug)]
 pub struct DayFacts<'a> {
@@ -464,13 +658,55 @@ pub trait Catalogue: Sync {
     fn weekday(&self, day: Weekday) -> &'static str;
     /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`).
     fn day(&self, day: DayFacts<'_>) -> String;
-    /// Why a day of a period counted or not.
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String;
+    /// Why a day of a period counted or not: which clauses it has is decided here, once
+    /// ([`Reason::of`]); each phrasebook words them ([`Catalogue::reason`]).
+    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
+        let day = self.day(DayFacts {
+            kind: step.kind,
+            name: step.name.as_deref(),
+            estimated: false,
+        });
+        self.reason(&Reason::of(step, period), &day)
+    }
+    /// A step's reason, with `day`, what kind of day it is (`调休上班日（国庆节）`).
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String;
     /// A period's length (`7个工作日`, `30 days`).
     fn period_length(&self, period: &Period<'_>) -> String;
     /// A deadline's status as of a day, in a sentence, with what lapsing means under the
-    /// period's rule.
-    fn status(&self, status: &Status, period: &Period<'_>) -> String;
+    /// period's rule. Which clauses it has is decided here, once; each phrasebook words them.
+    fn status(&self, status: &Status, period: &Period<'_>) -> String {
+        let n = status.working_days_left.unsigned_abs();
+        let standing = match status.state {
+            State::NotStarted => Standing::NotStarted,
+            State::CompletedOnTime => Standing::CompletedOnTime,
+            State::CompletedLate if n == 0 => Standing::CompletedAfterLastMoment,
+            State::CompletedLate => Standing::CompletedLate(n),
+            State::Pending => Standing::Pending(n),
+            State::DueToday => Standing::DueToday,
+            State::Overdue if n == 0 => Standing::PastLastMoment,
+            State::Overdue => Standing::Overdue(n),
+        };
+        let mut text = self.standing(standing, status.as_of_date);
+        if let Some(consequence) = status.consequence {
+            let rule = period.rule;
+            text.push_str(&self.lapse(
+                consequence,
+                rule.and_then(|r| r.on_lapse_text.as_deref().zip(r.on_lapse_basis.as_deref())),
+                rule.and_then(|r| r.on_lapse_basis.as_deref()),
+            ));
+        }
+        text
+    }
+    /// Where a deadline stands on `on`.
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String;
+    /// What lapsing means, after a status, from its separator on: the consequence, the rule's
+    /// own words for it with their basis when it gives both (`own`), and the basis alone.
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        own: Option<(&str, &str)>,
+        basis: Option<&str>,
+    ) -> String;
     /// What a consequence means.
     fn consequence(&self, consequence: Consequence) -> String;
     /// Why an answer is provisional.

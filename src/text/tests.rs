@@ -152,7 +152,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         DeadlineError::UnknownForm {
             key: "direction",
             value: "sideways".into(),
-            choices: <crate::deadline::Direction as strum::VariantNames>::VARIANTS,
+            choices: <Direction as strum::VariantNames>::VARIANTS,
         },
         DeadlineError::UnknownForm {
             key: "bound",
@@ -472,7 +472,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.push(says.day(holiday));
     texts.push(says.day(makeup));
     let backward = Period {
-        direction: crate::deadline::Direction::Backward,
+        direction: Direction::Backward,
         ..Period::ad_hoc(Unit::WorkingDays, 5)
     };
     let tax = Period {
@@ -825,7 +825,7 @@ fn the_choices_a_refusal_offers_are_the_vocabularys_names_as_they_were_written()
     use strum::VariantNames;
     let forms = [
         (
-            form("direction", crate::deadline::Direction::VARIANTS),
+            form("direction", Direction::VARIANTS),
             "direction \"x\" 无法识别；可选 forward（向后计算）、backward（倒计）",
             "direction \"x\" is none of forward, backward",
         ),
@@ -859,7 +859,7 @@ fn every_name_a_refusal_offers_has_its_meaning_in_chinese() {
     let zh = Lang::Zh.says();
     let mut offered: Vec<(&str, String)> = Vec::new();
     for (key, names) in [
-        ("direction", crate::deadline::Direction::VARIANTS),
+        ("direction", Direction::VARIANTS),
         ("bound", crate::deadline::Bound::VARIANTS),
         ("counting", crate::deadline::Counting::VARIANTS),
     ] {

@@ -6,16 +6,16 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, Bound, ChosenBy, Consequence, Counting, Cutoff, DeadlineError, Direction,
-    Ending, Expected, InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State,
-    Status, Step, Unit, UnknownUnit, Why,
+    Ending, Expected, InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, Unit,
+    UnknownUnit,
 };
 use crate::lang::Lang;
 use crate::store::HistoryError;
@@ -614,101 +614,98 @@ impl Catalogue for Zh {
         }
     }
 
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
-        let day = self.day(DayFacts {
-            kind: step.kind,
-            name: step.name.as_deref(),
-            estimated: false,
-        });
-        let backward = period.direction == Direction::Backward;
-        let n = step.ordinal.unwrap_or(0);
-        // The rule's own article, for the steps it sets (an extension, time not counted…).
-        let article = |basis: Option<&str>| match (period.rule, basis) {
-            (Some(_), Some(basis)) => format!("（{basis}）"),
-            (Some(rule), None) => format!(
-                "（{}{}）",
-                super::short_statute(rule),
-                period.article().map_or(rule.article.as_str(), |a| a.0)
-            ),
-            (None, _) => String::new(),
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
+        let cited = |basis: &Option<String>| {
+            basis
+                .as_ref()
+                .map(|b| format!("（{b}）"))
+                .unwrap_or_default()
         };
-        let (start_law, roll_law) = (
-            cite(period.start_article(), true),
-            cite(period.roll_article(), false),
-        );
-        match step.why {
-            Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
-            Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
-            Why::Counted => {
-                let ordinal = match (period.unit, backward) {
-                    (Unit::WorkingDays, false) => format!("第{n}个工作日"),
-                    (Unit::WorkingDays, true) => format!("前第{n}个工作日"),
-                    (_, false) => format!("第{n}日"),
-                    (_, true) => format!("前第{n}日"),
+        match reason {
+            Reason::EventDayBack => format!("倒计的基准日，不计入；{day}"),
+            Reason::EventDay { law } => format!(
+                "开始的当日，不计入，自下一日起算（{}）；{day}",
+                cite(*law, true)
+            ),
+            Reason::Counted {
+                n,
+                working_days,
+                backward,
+                ordinary,
+            } => {
+                let ordinal = match (working_days, backward) {
+                    (true, false) => format!("第{n}个工作日"),
+                    (true, true) => format!("前第{n}个工作日"),
+                    (false, false) => format!("第{n}日"),
+                    (false, true) => format!("前第{n}日"),
                 };
                 // An ordinary working day says nothing more (「第1个工作日；工作日」 said it twice).
-                if step.kind == DayKind::Workday {
+                if *ordinary {
                     ordinal
                 } else {
                     format!("{ordinal}；{day}")
                 }
             }
-            Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => format!("延长期限第{n}个工作日{}；{day}", article(None)),
-                _ => format!("延长期限第{n}日{}；{day}", article(None)),
-            },
-            Why::CorrespondingDay => {
+            Reason::Extension {
+                n,
+                working_days: true,
+                basis,
+            } => format!("延长期限第{n}个工作日{}；{day}", cited(basis)),
+            Reason::Extension { n, basis, .. } => {
+                format!("延长期限第{n}日{}；{day}", cited(basis))
+            }
+            Reason::CorrespondingDay { n } => {
                 format!("第{n}日，到期月的对应日为期间的最后一日（《民法典》第二百零二条）；{day}")
             }
-            Why::MonthEnd => format!(
+            Reason::MonthEnd { n } => format!(
                 "第{n}日，到期月没有对应日，月末日为期间的最后一日（《民法典》第二百零二条）；{day}"
             ),
-            Why::Paused => format!(
+            Reason::Paused { suspension, basis } => format!(
                 "{day}；{}，不计入{}",
-                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
-                    Some(words) if words.contains("中止") => "中止的期间",
-                    _ => "不计算在期限内的期间",
+                if *suspension {
+                    "中止的期间"
+                } else {
+                    "不计算在期限内的期间"
                 },
-                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+                cited(basis)
             ),
-            Why::TaxProlonged if step.ordinal.is_some() => format!(
+            Reason::TaxProlonged { n: Some(n) } => format!(
                 "第{n}日；{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
             ),
-            Why::TaxProlonged => format!(
+            Reason::TaxProlonged { n: None } => format!(
                 "{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
             ),
-            Why::TaxProlongedDay => format!(
+            Reason::TaxProlongedDay { n } => format!(
                 "期间最后一日后按休假日天数顺延的第{n}个工作日（《税收征收管理法实施细则》第一百零九条）；{day}"
             ),
-            Why::RolledBack if is_working(step.kind) => {
+            Reason::RolledBack { onto: true } => {
                 format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
             }
-            Why::RolledBack => format!("{day}；休息日，提前至前一工作日"),
-            Why::NextStep => format!(
+            Reason::RolledBack { onto: false } => format!("{day}；休息日，提前至前一工作日"),
+            Reason::NextStep { basis } => format!(
                 "{day}；期间已经届满{}，最早可于本日进行下一步",
-                article(None)
+                cited(basis)
             ),
-            Why::Agreed => match period.rule {
-                Some(rule) => format!(
-                    "{day}；在商定的时限内（{}{}：{}）",
-                    super::short_statute(rule),
-                    rule.article,
-                    rule.agreed_due.as_deref().unwrap_or_default()
-                ),
-                None => format!("{day}；在请求给出的商定时限内（agreed_due）"),
-            },
-            Why::HoursElapsed => format!("{day}；计入{}", duration(step.minutes.unwrap_or(0))),
-            Why::NotWorking => format!("{day}，不计入"),
-            Why::OfficeTime => {
-                format!("{day}；计入办公时间{}", duration(step.minutes.unwrap_or(0)))
+            Reason::Agreed {
+                rule: Some((statute, article, words)),
+            } => format!("{day}；在商定的时限内（{statute}{article}：{words}）"),
+            Reason::Agreed { rule: None } => {
+                format!("{day}；在请求给出的商定时限内（agreed_due）")
             }
-            Why::NoOfficeTime => format!("{day}；无办公时间，不计入"),
-            Why::Rolled if is_working(step.kind) => format!(
-                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{roll_law}）"
+            Reason::HoursElapsed { minutes } => format!("{day}；计入{}", duration(*minutes)),
+            Reason::NotWorking => format!("{day}，不计入"),
+            Reason::OfficeTime { minutes } => {
+                format!("{day}；计入办公时间{}", duration(*minutes))
+            }
+            Reason::NoOfficeTime => format!("{day}；无办公时间，不计入"),
+            Reason::Rolled { onto: true, law } => format!(
+                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{}）",
+                cite(*law, false)
             ),
-            Why::Rolled => {
-                format!("{day}；最后一日为法定休假日，顺延至休假日结束的次日（{roll_law}）")
-            }
+            Reason::Rolled { onto: false, law } => format!(
+                "{day}；最后一日为法定休假日，顺延至休假日结束的次日（{}）",
+                cite(*law, false)
+            ),
         }
     }
 
@@ -716,30 +713,31 @@ impl Catalogue for Zh {
         period_words(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status, period: &Period<'_>) -> String {
-        let on = date(status.as_of_date);
-        let n = status.working_days_left.unsigned_abs();
-        let mut text = match status.state {
-            State::NotStarted => format!("截至{on}，尚未起算"),
-            State::CompletedOnTime => format!("已于{on}办结，按期办结"),
-            State::CompletedLate if n == 0 => format!("已于{on}办结，截止时间后办结"),
-            State::CompletedLate => format!("已于{on}办结，逾期{n}个工作日办结"),
-            State::Pending => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
-            State::DueToday => format!("今日截止（{on}）"),
-            State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),
-            State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
-        };
-        if let Some(consequence) = status.consequence {
-            text.push('；');
-            match period
-                .rule
-                .and_then(|r| r.on_lapse_text.as_deref().zip(r.on_lapse_basis.as_deref()))
-            {
-                Some((words, basis)) => text.push_str(&format!("{words}（{basis}）")),
-                None => text.push_str(&self.consequence(consequence)),
-            }
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String {
+        let on = date(on);
+        match standing {
+            Standing::NotStarted => format!("截至{on}，尚未起算"),
+            Standing::CompletedOnTime => format!("已于{on}办结，按期办结"),
+            Standing::CompletedAfterLastMoment => format!("已于{on}办结，截止时间后办结"),
+            Standing::CompletedLate(n) => format!("已于{on}办结，逾期{n}个工作日办结"),
+            Standing::Pending(n) => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
+            Standing::DueToday => format!("今日截止（{on}）"),
+            Standing::PastLastMoment => format!("截至{on}，已过截止时间"),
+            Standing::Overdue(n) => format!("截至{on}，已逾期{n}个工作日"),
         }
-        text
+    }
+
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        own: Option<(&str, &str)>,
+        _basis: Option<&str>,
+    ) -> String {
+        // The rule's own words are Chinese: said as the rule says them, with their basis.
+        match own {
+            Some((words, basis)) => format!("；{words}（{basis}）"),
+            None => format!("；{}", self.consequence(consequence)),
+        }
     }
 
     fn consequence(&self, consequence: Consequence) -> String {
@@ -1381,8 +1379,4 @@ fn years(years: &[i32]) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     }
-}
-
-fn is_working(kind: DayKind) -> bool {
-    matches!(kind, DayKind::Workday | DayKind::MakeupWorkday)
 }
