@@ -6,19 +6,18 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Reason, Slow,
-    Standing, Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, Invalid, Limit, Media, Reason, Slow, Standing, Strictly,
+    Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Ending, Expected, InputError,
-    JsonKind, JsonProblem, Period, Readings, RuleCutoff, Unit, UnknownUnit,
+    JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
 use crate::lang::Lang;
-use crate::store::HistoryError;
-use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
+use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// The English catalogue.
 pub struct En;
@@ -291,28 +290,20 @@ impl Catalogue for En {
         }
     }
 
-    fn missing(&self, what: &Missing) -> String {
-        match what {
-            Missing::Route {
-                route,
-                near,
-                routes,
-            } => {
-                let mut text = format!("no route for {route}");
-                if let Some(near) = near {
-                    text.push_str(&format!("; did you mean {near}?"));
-                }
-                if let Some(routes) = routes {
-                    text.push_str(&format!("; the routes are {routes}"));
-                }
-                text
-            }
-            Missing::Calendar(e) => self.calendar_error(e),
-            Missing::Rule(e) => self.deadline_error(e),
-            Missing::FeedFile { year } => {
-                format!("no feed file for {year} is in force; there is nothing to withdraw")
-            }
-        }
+    fn no_route(&self, route: &str) -> String {
+        format!("no route for {route}")
+    }
+
+    fn route_near(&self, near: &str) -> String {
+        format!("; did you mean {near}?")
+    }
+
+    fn routes_are(&self, routes: &str) -> String {
+        format!("; the routes are {routes}")
+    }
+
+    fn no_feed_file(&self, year: i32) -> String {
+        format!("no feed file for {year} is in force; there is nothing to withdraw")
     }
 
     fn slow(&self, slow: &Slow) -> String {
@@ -345,23 +336,16 @@ impl Catalogue for En {
         format!("the answer depends on provisional days ({what}) and strict=true was asked")
     }
 
-    fn history_error(&self, error: &HistoryError) -> String {
-        match error {
-            HistoryError::NotKept { version, oldest } => match oldest {
-                Some(oldest) => format!(
-                    "data version {} is not kept (never in force here, or pruned); the oldest kept is {oldest}",
-                    quoted(version)
-                ),
-                None => format!(
-                    "data version {} is not kept (never in force here, or pruned)",
-                    quoted(version)
-                ),
-            },
-            // The reason names stored inputs and OS errors: it is logged, not shown.
-            HistoryError::Unusable { version, .. } => format!(
-                "data version {version} is kept but cannot be compiled again; the cause is logged"
-            ),
-        }
+    fn version_not_kept(&self, version: &str) -> String {
+        format!("data version {version} is not kept (never in force here, or pruned)")
+    }
+
+    fn oldest_kept(&self, oldest: &str) -> String {
+        format!("; the oldest kept is {oldest}")
+    }
+
+    fn version_unusable(&self, version: &str) -> String {
+        format!("data version {version} is kept but cannot be compiled again; the cause is logged")
     }
 
     fn unauthorized(&self) -> String {
@@ -544,8 +528,8 @@ impl Catalogue for En {
         }
     }
 
-    fn json_problem(&self, problem: &JsonProblem) -> String {
-        let what = match &problem.kind {
+    fn json_kind(&self, kind: &JsonKind) -> String {
+        match kind {
             JsonKind::Syntax => "this is not JSON".to_owned(),
             JsonKind::Eof => "the JSON ends too early".to_owned(),
             JsonKind::NotAnObject => "a JSON object {…} is expected".to_owned(),
@@ -568,12 +552,11 @@ impl Catalogue for En {
                 format!("field {field} must be {expected}, not {found}")
             }
             JsonKind::NoItems => "a JSON object {\"items\": [...]} is expected".to_owned(),
-        };
-        if problem.line == 0 {
-            what
-        } else {
-            format!("{what} (line {}, column {})", problem.line, problem.column)
         }
+    }
+
+    fn json_at(&self, what: String, line: usize, column: usize) -> String {
+        format!("{what} (line {line}, column {column})")
     }
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
@@ -661,8 +644,8 @@ impl Catalogue for En {
         }
     }
 
-    fn day(&self, day: DayFacts<'_>) -> String {
-        let text = match (day.kind, day.name) {
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String {
+        match (kind, name) {
             (DayKind::Holiday, Some(name)) => format!("holiday, {}", holiday(name)),
             (DayKind::Holiday, None) => "holiday".to_owned(),
             (DayKind::MakeupWorkday, Some(name)) => {
@@ -671,12 +654,11 @@ impl Catalogue for En {
             (DayKind::MakeupWorkday, None) => "makeup working day".to_owned(),
             (DayKind::Weekend, _) => "weekend".to_owned(),
             (DayKind::Workday, _) => "working day".to_owned(),
-        };
-        if day.estimated {
-            format!("{text} (estimated)")
-        } else {
-            text
         }
+    }
+
+    fn estimated_mark(&self) -> &'static str {
+        " (estimated)"
     }
 
     fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
@@ -994,19 +976,8 @@ impl Catalogue for En {
         format!("{calendar_name}: days off and makeup working days")
     }
 
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
-        let what = match day.kind {
-            DayKind::MakeupWorkday => "makeup working day",
-            _ => "day off",
-        };
-        let mut text = match day.name {
-            Some(name) => format!("{}: {what}", holiday(name)),
-            None => what.to_owned(),
-        };
-        if day.estimated {
-            text.push_str(" (estimated)");
-        }
-        text
+    fn holiday_event_named(&self, name: &str, category: &str) -> String {
+        format!("{}: {category}", holiday(name))
     }
 
     fn holiday_event_category(&self, kind: DayKind) -> &'static str {
@@ -1016,26 +987,16 @@ impl Catalogue for En {
         }
     }
 
-    fn holiday_event_description(
-        &self,
-        (name, id): (&str, &str),
-        day: DayFacts<'_>,
-        source: Option<&str>,
-    ) -> String {
-        let summary = self.holiday_event_summary(DayFacts {
-            estimated: false,
-            ..day
-        });
-        let mut text = format!("{name} ({id}): {summary}");
-        if day.estimated {
-            text.push_str(
-                "\nEstimated: the year's notice is not yet published; the notice decides",
-            );
-        }
-        if let Some(source) = source {
-            text.push_str(&format!("\nSource: {source}"));
-        }
-        text
+    fn holiday_event_of(&self, (name, id): (&str, &str), summary: &str) -> String {
+        format!("{name} ({id}): {summary}")
+    }
+
+    fn holiday_event_estimated(&self) -> &'static str {
+        "Estimated: the year's notice is not yet published; the notice decides"
+    }
+
+    fn holiday_event_source(&self, source: &str) -> String {
+        format!("Source: {source}")
     }
 
     fn other_reading_note(
@@ -1049,20 +1010,11 @@ impl Catalogue for En {
         )
     }
 
-    fn deadline_event_summary(
-        &self,
-        title: &str,
-        doc_no: Option<&str>,
-        provisional: bool,
-    ) -> String {
-        let mut text = match doc_no {
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String {
+        match doc_no {
             Some(doc) => format!("Due: {doc}, {title}"),
             None => format!("Due: {title}"),
-        };
-        if provisional {
-            text.push_str(" (provisional)");
         }
-        text
     }
 
     fn ad_hoc_title(&self, period: &Period<'_>) -> String {
@@ -1116,64 +1068,69 @@ impl Catalogue for En {
         format!("Register of documents and deadlines: {name} ({id})")
     }
 
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
-        let (from, to) = facts.years;
-        let span = if from == to {
-            from.to_string()
-        } else {
-            format!("{from} to {to}")
-        };
-        let (extended, agreed) = facts.adjustable;
-        let mut adjust = Vec::new();
-        if !extended.is_empty() {
-            adjust.push(format!(
-                "where the period is extended with approval, type \"extended\": the due date is counted with the longest extension the law allows ({})",
-                extended.join("; ")
-            ));
-        }
-        if !agreed.is_empty() {
-            adjust.push(format!(
-                "where a reply date was agreed with the host department ({}), type that date: it is the due date",
-                agreed.join(", ")
-            ));
-        }
-        let adjust = if adjust.is_empty() {
+    fn notes_fixed(&self) -> [&'static str; 3] {
+        [
+            "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.",
+            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).",
+            "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.",
+        ]
+    }
+
+    fn notes_extended(&self, rules: &[String]) -> String {
+        format!(
+            "where the period is extended with approval, type \"extended\": the due date is counted with the longest extension the law allows ({})",
+            rules.join("; ")
+        )
+    }
+
+    fn notes_agreed(&self, rules: &[String]) -> String {
+        format!(
+            "where a reply date was agreed with the host department ({}), type that date: it is the due date",
+            rules.join(", ")
+        )
+    }
+
+    fn notes_adjustable(&self, clauses: &[String]) -> String {
+        if clauses.is_empty() {
             "Extended/agreed: none of this workbook's rules can be extended or agreed; leave it empty.".to_owned()
         } else {
             format!(
                 "Extended/agreed: {}; for the other rules leave it empty.",
-                adjust.join("; ")
+                clauses.join("; ")
             )
-        };
-        let estimated = match facts.estimated_years {
-            [] => "This system holds the holiday notices of every year of the list.".to_owned(),
-            years => format!(
-                "{}. Their holidays are estimated, and a status whose due date depends on them says (provisional). {}.",
-                self.unrecorded_notices(years),
-                self.provisional_note()
-            ),
-        };
-        let page = match facts.page {
+        }
+    }
+
+    fn notes_every_notice_held(&self) -> &'static str {
+        "This system holds the holiday notices of every year of the list."
+    }
+
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String {
+        format!(
+            "{unrecorded}. Their holidays are estimated, and a status whose due date depends on them says (provisional). {note}."
+        )
+    }
+
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String {
+        let page = match page {
             Some(page) => {
                 format!("from the Calendar view of this system's page ({page}), or directly from ")
             }
             None => "from ".to_owned(),
         };
-        vec![
-            self.workbook_title(facts.calendar),
-            "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.".to_owned(),
-            adjust,
-            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).".to_owned(),
-            "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.".to_owned(),
-            estimated,
-            format!(
-                "The rest-day list is a snapshot taken when the workbook was downloaded and never updates itself. Download it again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, when event dates near the end of {to}, or when a status says the list does not cover it: {page}{}. Then copy the rows in use into the new workbook.",
-                facts.address
-            ),
-            format!(
-                "Due dates are counted on the list on the Rest days sheet, which holds every day of {span} offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. Within N working days skips every day of the list; within N days moves a last day that is a rest day to the next working day (Civil Code, article 203). The event's own day does not count (article 201). When the event or the due date falls outside the list's years, the due date is left empty."
-            ),
-        ]
+        format!(
+            "The rest-day list is a snapshot taken when the workbook was downloaded and never updates itself. Download it again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, when event dates near the end of {to}, or when a status says the list does not cover it: {page}{address}. Then copy the rows in use into the new workbook."
+        )
+    }
+
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String {
+        let span = match to {
+            Some(to) => format!("{from} to {to}"),
+            None => from.to_string(),
+        };
+        format!(
+            "Due dates are counted on the list on the Rest days sheet, which holds every day of {span} offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. Within N working days skips every day of the list; within N days moves a last day that is a rest day to the next working day (Civil Code, article 203). The event's own day does not count (article 201). When the event or the due date falls outside the list's years, the due date is left empty."
+        )
     }
 
     fn workbook_due_note(&self) -> String {

@@ -19,8 +19,8 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind, Estimate};
 use crate::deadline::{
-    Article, BadValue, Consequence, DeadlineError, Direction, Ending, InputError, JsonProblem,
-    Period, Readings, State, Status, Step, Unit, UnknownUnit, Why,
+    Article, BadValue, Consequence, DeadlineError, Direction, Ending, InputError, JsonKind,
+    JsonProblem, Period, Readings, State, Status, Step, Unit, UnknownUnit, Why,
 };
 use crate::store::{AwaitedNotice, HistoryError};
 use crate::time::{DateError, MomentError, ZoneError};
@@ -610,8 +610,37 @@ pub trait Catalogue: Sync {
     fn media(&self, media: &Media) -> String;
     /// A format the route does not answer in.
     fn unoffered(&self, what: &Unoffered) -> String;
-    /// Something named that does not exist.
-    fn missing(&self, what: &Missing) -> String;
+    /// Something named that does not exist: a route, with the closest one and the list where
+    /// they are given, or what the domain says of a calendar or a rule.
+    fn missing(&self, what: &Missing) -> String {
+        match what {
+            Missing::Route {
+                route,
+                near,
+                routes,
+            } => {
+                let mut text = self.no_route(route);
+                if let Some(near) = near {
+                    text.push_str(&self.route_near(near));
+                }
+                if let Some(routes) = routes {
+                    text.push_str(&self.routes_are(routes));
+                }
+                text
+            }
+            Missing::Calendar(e) => self.calendar_error(e),
+            Missing::Rule(e) => self.deadline_error(e),
+            Missing::FeedFile { year } => self.no_feed_file(*year),
+        }
+    }
+    /// No route serves `route` (a method and a path).
+    fn no_route(&self, route: &str) -> String;
+    /// The closest route, after [`Catalogue::no_route`], from its separator on.
+    fn route_near(&self, near: &str) -> String;
+    /// The routes, after it, from its separator on.
+    fn routes_are(&self, routes: &str) -> String;
+    /// No feed file for `year` is in force to withdraw.
+    fn no_feed_file(&self, year: i32) -> String;
     /// A request that took too long.
     fn slow(&self, slow: &Slow) -> String;
     /// A method the route does not serve.
@@ -620,8 +649,27 @@ pub trait Catalogue: Sync {
     fn strictly(&self, what: Strictly) -> String;
     /// No valid admin token.
     fn unauthorized(&self) -> String;
-    /// A data version that is not kept, or cannot be compiled again.
-    fn history_error(&self, error: &HistoryError) -> String;
+    /// A data version that is not kept (with the oldest that is, where one is), or cannot be
+    /// compiled again.
+    fn history_error(&self, error: &HistoryError) -> String {
+        match error {
+            HistoryError::NotKept { version, oldest } => {
+                let mut text = self.version_not_kept(&crate::time::quoted(version));
+                if let Some(oldest) = oldest {
+                    text.push_str(&self.oldest_kept(oldest));
+                }
+                text
+            }
+            // The reason names stored inputs and OS errors: it is logged, not shown.
+            HistoryError::Unusable { version, .. } => self.version_unusable(version),
+        }
+    }
+    /// A data version (quoted) is not kept.
+    fn version_not_kept(&self, version: &str) -> String;
+    /// The oldest kept, after [`Catalogue::version_not_kept`], from its separator on.
+    fn oldest_kept(&self, oldest: &str) -> String;
+    /// A kept data version cannot be compiled again.
+    fn version_unusable(&self, version: &str) -> String;
     /// A server error, whose cause is logged.
     fn internal(&self) -> String;
     /// A cross-origin request refused.
@@ -639,8 +687,19 @@ pub trait Catalogue: Sync {
     fn input_error(&self, error: &InputError) -> String;
     /// A number or flag that is not one.
     fn bad_value(&self, value: &BadValue) -> String;
-    /// A JSON body that is not what was expected.
-    fn json_problem(&self, problem: &JsonProblem) -> String;
+    /// A JSON body that is not what was expected, with where, when it is known.
+    fn json_problem(&self, problem: &JsonProblem) -> String {
+        let what = self.json_kind(&problem.kind);
+        if problem.line == 0 {
+            what
+        } else {
+            self.json_at(what, problem.line, problem.column)
+        }
+    }
+    /// What is wrong with a JSON body.
+    fn json_kind(&self, kind: &JsonKind) -> String;
+    /// What is wrong, at a line and column.
+    fn json_at(&self, what: String, line: usize, column: usize) -> String;
     /// A unit that is none.
     fn unknown_unit(&self, error: &UnknownUnit) -> String;
     /// A time zone that is none.
@@ -656,8 +715,19 @@ pub trait Catalogue: Sync {
 
     /// A day of the week (`周三`, `Wed`).
     fn weekday(&self, day: Weekday) -> &'static str;
-    /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`).
-    fn day(&self, day: DayFacts<'_>) -> String;
+    /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`), marked when
+    /// estimated.
+    fn day(&self, day: DayFacts<'_>) -> String {
+        let mut text = self.day_kind(day.kind, day.name);
+        if day.estimated {
+            text.push_str(self.estimated_mark());
+        }
+        text
+    }
+    /// What kind of day a day is, with its holiday's name.
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String;
+    /// The mark of an estimated day, after its words (`（预估）`).
+    fn estimated_mark(&self) -> &'static str;
     /// Why a day of a period counted or not: which clauses it has is decided here, once
     /// ([`Reason::of`]); each phrasebook words them ([`Catalogue::reason`]).
     fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
@@ -768,17 +838,52 @@ pub trait Catalogue: Sync {
 
     /// The name of a calendar's feed of days off.
     fn holiday_feed_name(&self, calendar_name: &str) -> String;
-    /// A day off's or makeup day's event title.
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String;
+    /// A day off's or makeup day's event title: its category, with its holiday's name, marked
+    /// when estimated.
+    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
+        let what = self.holiday_event_category(day.kind);
+        let mut text = match day.name {
+            Some(name) => self.holiday_event_named(name, what),
+            None => what.to_owned(),
+        };
+        if day.estimated {
+            text.push_str(self.estimated_mark());
+        }
+        text
+    }
+    /// A day off's or makeup day's event title with its holiday's name.
+    fn holiday_event_named(&self, name: &str, category: &str) -> String;
     /// Its category (`放假`, `调休上班`).
     fn holiday_event_category(&self, kind: DayKind) -> &'static str;
-    /// Its description.
+    /// Its description: the calendar and the day, then a line on an estimate and one naming
+    /// the source, where there are.
     fn holiday_event_description(
         &self,
         calendar: (&str, &str),
         day: DayFacts<'_>,
         source: Option<&str>,
-    ) -> String;
+    ) -> String {
+        let summary = self.holiday_event_summary(DayFacts {
+            estimated: false,
+            ..day
+        });
+        let mut text = self.holiday_event_of(calendar, &summary);
+        if day.estimated {
+            text.push('\n');
+            text.push_str(self.holiday_event_estimated());
+        }
+        if let Some(source) = source {
+            text.push('\n');
+            text.push_str(&self.holiday_event_source(source));
+        }
+        text
+    }
+    /// A day's event in a calendar: its name and id, and the event's title.
+    fn holiday_event_of(&self, calendar: (&str, &str), summary: &str) -> String;
+    /// The line on an estimated day.
+    fn holiday_event_estimated(&self) -> &'static str;
+    /// The line naming the day's source.
+    fn holiday_event_source(&self, source: &str) -> String;
     /// Why an event time written on another clock is counted from another date than it shows,
     /// and the due date its date as written would give: `counted` and `written` are each an
     /// event date with its due date, `zone` the counting clock.
@@ -788,13 +893,21 @@ pub trait Catalogue: Sync {
         written: (NaiveDate, NaiveDate),
         zone: &str,
     ) -> String;
-    /// A deadline's event title.
+    /// A deadline's event title, marked as the workbook marks a provisional status.
     fn deadline_event_summary(
         &self,
         title: &str,
         doc_no: Option<&str>,
         provisional: bool,
-    ) -> String;
+    ) -> String {
+        let mut text = self.deadline_due(title, doc_no);
+        if provisional {
+            text.push_str(self.workbook_words().provisional);
+        }
+        text
+    }
+    /// A deadline's title as its event says it is due, with its document's number.
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String;
     /// The deadline's title when no rule gives one.
     fn ad_hoc_title(&self, period: &Period<'_>) -> String;
     /// A deadline's event description.
@@ -811,8 +924,54 @@ pub trait Catalogue: Sync {
     /// Its title: the calendar's name and id.
     fn workbook_title(&self, calendar: (&str, &str)) -> String;
     /// The paragraphs of its notes sheet: what it holds, its data version, when to download it
-    /// again, and how its formulas count.
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String>;
+    /// again, and how its formulas count. Which clauses they have is decided here, once; each
+    /// phrasebook words them.
+    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
+        let (from, to) = facts.years;
+        let (extended, agreed) = facts.adjustable;
+        let mut adjust = Vec::new();
+        if !extended.is_empty() {
+            adjust.push(self.notes_extended(extended));
+        }
+        if !agreed.is_empty() {
+            adjust.push(self.notes_agreed(agreed));
+        }
+        let estimated = match facts.estimated_years {
+            [] => self.notes_every_notice_held().to_owned(),
+            years => {
+                self.notes_estimated(&self.unrecorded_notices(years), &self.provisional_note())
+            }
+        };
+        let [intro, colours, not_deducted] = self.notes_fixed();
+        vec![
+            self.workbook_title(facts.calendar),
+            intro.to_owned(),
+            self.notes_adjustable(&adjust),
+            colours.to_owned(),
+            not_deducted.to_owned(),
+            estimated,
+            self.notes_download(to, facts.page, facts.address),
+            self.notes_counting(from, (from != to).then_some(to)),
+        ]
+    }
+    /// The notes' paragraphs that are the same for every workbook: what it is, its colours,
+    /// what it does not deduct.
+    fn notes_fixed(&self) -> [&'static str; 3];
+    /// The 延长/商定 column's clause for the rules it extends, each with its extension.
+    fn notes_extended(&self, rules: &[String]) -> String;
+    /// … for the rules whose due date may be agreed.
+    fn notes_agreed(&self, rules: &[String]) -> String;
+    /// The 延长/商定 column's paragraph, with its clauses (none: no rule takes it).
+    fn notes_adjustable(&self, clauses: &[String]) -> String;
+    /// Every year of the list has its notice.
+    fn notes_every_notice_held(&self) -> &'static str;
+    /// Some have not: what the system lacks (`unrecorded`), and what that means (`note`).
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String;
+    /// When and where to download it again: `to` is the list's last year, `page` the page's
+    /// calendar view when the service serves the page, `address` a fresh copy's.
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String;
+    /// How its formulas count, over the list's years (`from`, and `to` when it is another).
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String;
     /// The note on the due date's header: how it is counted, in short.
     fn workbook_due_note(&self) -> String;
     /// What the system does not hold for `years`: 「本系统尚未收录2027年放假安排通知」, and whom

@@ -6,20 +6,18 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Reason, Slow,
-    Standing, Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, Invalid, Limit, Media, Reason, Slow, Standing, Strictly,
+    Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, Bound, ChosenBy, Consequence, Counting, Cutoff, DeadlineError, Direction,
-    Ending, Expected, InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, Unit,
-    UnknownUnit,
+    Ending, Expected, InputError, JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
 use crate::lang::Lang;
-use crate::store::HistoryError;
-use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
+use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// 中文目录。
 pub struct Zh;
@@ -228,28 +226,20 @@ impl Catalogue for Zh {
         }
     }
 
-    fn missing(&self, what: &Missing) -> String {
-        match what {
-            Missing::Route {
-                route,
-                near,
-                routes,
-            } => {
-                let mut text = format!("没有 {route} 这一路由");
-                if let Some(near) = near {
-                    text.push_str(&format!("；是否要访问 {near}？"));
-                }
-                if let Some(routes) = routes {
-                    text.push_str(&format!("；路由有：{routes}"));
-                }
-                text
-            }
-            Missing::Calendar(e) => self.calendar_error(e),
-            Missing::Rule(e) => self.deadline_error(e),
-            Missing::FeedFile { year } => {
-                format!("{year}年没有生效的数据源文件，无可撤回")
-            }
-        }
+    fn no_route(&self, route: &str) -> String {
+        format!("没有 {route} 这一路由")
+    }
+
+    fn route_near(&self, near: &str) -> String {
+        format!("；是否要访问 {near}？")
+    }
+
+    fn routes_are(&self, routes: &str) -> String {
+        format!("；路由有：{routes}")
+    }
+
+    fn no_feed_file(&self, year: i32) -> String {
+        format!("{year}年没有生效的数据源文件，无可撤回")
     }
 
     fn slow(&self, slow: &Slow) -> String {
@@ -282,20 +272,16 @@ impl Catalogue for Zh {
         format!("答案依赖暂定的日子（{what}），而请求要求 strict=true")
     }
 
-    fn history_error(&self, error: &HistoryError) -> String {
-        match error {
-            HistoryError::NotKept { version, oldest } => match oldest {
-                Some(oldest) => format!(
-                    "数据版本 {} 未保留（从未生效或已被清理）；保留的最早版本为 {oldest}",
-                    quoted(version)
-                ),
-                None => format!("数据版本 {} 未保留（从未生效或已被清理）", quoted(version)),
-            },
-            // The reason names stored inputs and OS errors: it is logged, not shown.
-            HistoryError::Unusable { version, .. } => {
-                format!("数据版本 {version} 的数据已保留，但无法重新编译，原因已记入日志")
-            }
-        }
+    fn version_not_kept(&self, version: &str) -> String {
+        format!("数据版本 {version} 未保留（从未生效或已被清理）")
+    }
+
+    fn oldest_kept(&self, oldest: &str) -> String {
+        format!("；保留的最早版本为 {oldest}")
+    }
+
+    fn version_unusable(&self, version: &str) -> String {
+        format!("数据版本 {version} 的数据已保留，但无法重新编译，原因已记入日志")
     }
 
     fn unauthorized(&self) -> String {
@@ -483,8 +469,8 @@ impl Catalogue for Zh {
         }
     }
 
-    fn json_problem(&self, problem: &JsonProblem) -> String {
-        let what = match &problem.kind {
+    fn json_kind(&self, kind: &JsonKind) -> String {
+        match kind {
             JsonKind::Syntax => "不是有效的 JSON".to_owned(),
             JsonKind::Eof => "JSON 不完整".to_owned(),
             JsonKind::NotAnObject => "应为 JSON 对象 {…}".to_owned(),
@@ -507,12 +493,11 @@ impl Catalogue for Zh {
                 format!("字段 {field} 应为{expected}，而不是 {found}")
             }
             JsonKind::NoItems => "应为 JSON 对象 {\"items\": [...]}".to_owned(),
-        };
-        if problem.line == 0 {
-            what
-        } else {
-            format!("{what}（第{}行第{}列）", problem.line, problem.column)
         }
+    }
+
+    fn json_at(&self, what: String, line: usize, column: usize) -> String {
+        format!("{what}（第{line}行第{column}列）")
     }
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
@@ -598,20 +583,19 @@ impl Catalogue for Zh {
         }
     }
 
-    fn day(&self, day: DayFacts<'_>) -> String {
-        let text = match (day.kind, day.name) {
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String {
+        match (kind, name) {
             (DayKind::Holiday, Some(name)) => format!("节假日（{name}）"),
             (DayKind::Holiday, None) => "节假日".to_owned(),
             (DayKind::MakeupWorkday, Some(name)) => format!("调休上班日（{name}）"),
             (DayKind::MakeupWorkday, None) => "调休上班日".to_owned(),
             (DayKind::Weekend, _) => "周末休息日".to_owned(),
             (DayKind::Workday, _) => "工作日".to_owned(),
-        };
-        if day.estimated {
-            format!("{text}（预估）")
-        } else {
-            text
         }
+    }
+
+    fn estimated_mark(&self) -> &'static str {
+        "（预估）"
     }
 
     fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
@@ -922,16 +906,8 @@ impl Catalogue for Zh {
         format!("{calendar_name} 放假与调休")
     }
 
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
-        let what = self.holiday_event_category(day.kind);
-        let mut text = match day.name {
-            Some(name) => format!("{name} {what}"),
-            None => what.to_owned(),
-        };
-        if day.estimated {
-            text.push_str("（预估）");
-        }
-        text
+    fn holiday_event_named(&self, name: &str, category: &str) -> String {
+        format!("{name} {category}")
     }
 
     fn holiday_event_category(&self, kind: DayKind) -> &'static str {
@@ -941,24 +917,16 @@ impl Catalogue for Zh {
         }
     }
 
-    fn holiday_event_description(
-        &self,
-        (name, id): (&str, &str),
-        day: DayFacts<'_>,
-        source: Option<&str>,
-    ) -> String {
-        let summary = self.holiday_event_summary(DayFacts {
-            estimated: false,
-            ..day
-        });
-        let mut text = format!("{name}（{id}）：{summary}");
-        if day.estimated {
-            text.push_str("\n预估：本系统尚未收录该年的通知，以正式通知为准");
-        }
-        if let Some(source) = source {
-            text.push_str(&format!("\n来源：{source}"));
-        }
-        text
+    fn holiday_event_of(&self, (name, id): (&str, &str), summary: &str) -> String {
+        format!("{name}（{id}）：{summary}")
+    }
+
+    fn holiday_event_estimated(&self) -> &'static str {
+        "预估：本系统尚未收录该年的通知，以正式通知为准"
+    }
+
+    fn holiday_event_source(&self, source: &str) -> String {
+        format!("来源：{source}")
     }
 
     fn other_reading_note(
@@ -978,17 +946,8 @@ impl Catalogue for Zh {
         )
     }
 
-    fn deadline_event_summary(
-        &self,
-        title: &str,
-        doc_no: Option<&str>,
-        provisional: bool,
-    ) -> String {
-        let mut text = format!("{}截止：{title}", doc_mark(doc_no));
-        if provisional {
-            text.push_str("（暂定）");
-        }
-        text
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String {
+        format!("{}截止：{title}", doc_mark(doc_no))
     }
 
     fn ad_hoc_title(&self, period: &Period<'_>) -> String {
@@ -1039,59 +998,67 @@ impl Catalogue for Zh {
         format!("{name}（{id}）办文期限登记台账")
     }
 
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
-        let (from, to) = facts.years;
-        let span = if from == to {
-            format!("{from}年")
-        } else {
-            format!("{from}年至{to}年")
-        };
-        let (extended, agreed) = facts.adjustable;
-        let mut adjust = Vec::new();
-        if !extended.is_empty() {
-            adjust.push(format!(
-                "经批准延长办理期限的，填“延长”，截止日按法定最长的延长期限计算（{}）",
-                extended.join("；")
-            ));
-        }
-        if !agreed.is_empty() {
-            adjust.push(format!(
-                "与主办部门商定回复时限的（{}），填商定的日期，截止日即为该日",
-                agreed.join("、")
-            ));
-        }
-        let adjust = if adjust.is_empty() {
+    fn notes_fixed(&self) -> [&'static str; 3] {
+        [
+            "本表是办文期限登记台账：在“期限登记”表中每件文登记一行，填写文号、事由、来文单位、承办人，从下拉列表中选择规则，填写起算日（收文、会议结束等期限起算的日期，当日不计入），截止日和状态自动算出。办结后填写办结日期，状态即改为“按期办结”或“逾期办结”。本表不需要联网。",
+            "已逾期、尚未办结的行显示为红色；3个工作日内（含当日）到期、尚未办结的行显示为黄色。状态和颜色按电脑上的当天日期判断。打印时可先在“规则”列的筛选中去掉“（空白）”，只打印已登记的行。",
+            "本表不扣除中止、听证、检验、检测、鉴定、专家评审等依法不计算在期限内的时间，也不计算按小时、按月、按年计算的期限和“会前N日”等往前倒数的期限。遇到这些情况，请到本系统网页上计算。",
+        ]
+    }
+
+    fn notes_extended(&self, rules: &[String]) -> String {
+        format!(
+            "经批准延长办理期限的，填“延长”，截止日按法定最长的延长期限计算（{}）",
+            rules.join("；")
+        )
+    }
+
+    fn notes_agreed(&self, rules: &[String]) -> String {
+        format!(
+            "与主办部门商定回复时限的（{}），填商定的日期，截止日即为该日",
+            rules.join("、")
+        )
+    }
+
+    fn notes_adjustable(&self, clauses: &[String]) -> String {
+        if clauses.is_empty() {
             "“延长/商定”一栏：本表的规则都不能延长或商定期限，此栏留空。".to_owned()
         } else {
-            format!("“延长/商定”一栏：{}；其他规则此栏留空。", adjust.join("；"))
-        };
-        let estimated = match facts.estimated_years {
-            [] => "名单所含年份的放假安排通知，本系统均已收录。".to_owned(),
-            years => format!(
-                "{}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{}。",
-                self.unrecorded_notices(years),
-                self.provisional_note()
-            ),
-        };
-        let page = match facts.page {
+            format!(
+                "“延长/商定”一栏：{}；其他规则此栏留空。",
+                clauses.join("；")
+            )
+        }
+    }
+
+    fn notes_every_notice_held(&self) -> &'static str {
+        "名单所含年份的放假安排通知，本系统均已收录。"
+    }
+
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String {
+        format!(
+            "{unrecorded}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{note}。"
+        )
+    }
+
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String {
+        let page = match page {
             Some(page) => format!("打开本系统网页的“日历”页（{page}）下载，或直接打开"),
             None => "打开".to_owned(),
         };
-        vec![
-            self.workbook_title(facts.calendar),
-            "本表是办文期限登记台账：在“期限登记”表中每件文登记一行，填写文号、事由、来文单位、承办人，从下拉列表中选择规则，填写起算日（收文、会议结束等期限起算的日期，当日不计入），截止日和状态自动算出。办结后填写办结日期，状态即改为“按期办结”或“逾期办结”。本表不需要联网。".to_owned(),
-            adjust,
-            "已逾期、尚未办结的行显示为红色；3个工作日内（含当日）到期、尚未办结的行显示为黄色。状态和颜色按电脑上的当天日期判断。打印时可先在“规则”列的筛选中去掉“（空白）”，只打印已登记的行。".to_owned(),
-            "本表不扣除中止、听证、检验、检测、鉴定、专家评审等依法不计算在期限内的时间，也不计算按小时、按月、按年计算的期限和“会前N日”等往前倒数的期限。遇到这些情况，请到本系统网页上计算。".to_owned(),
-            estimated,
-            format!(
-                "本表中的休息日名单是下载当时的，不会自动更新。以下情况请重新下载：国务院、自治区或自治州发布或调整放假安排后；起算日临近{to}年年底时；状态出现“超出名单年份”时。下载方法：{page}{}。重新下载后，把已登记的行复制到新表中。",
-                facts.address
-            ),
-            format!(
-                "截止日按“休息日”表中的名单计算。名单列出{span}所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。“N个工作日内”的期限跳过名单中的每一天；“N日内”的期限，最后一日遇休息日顺延至其后第一个工作日（《中华人民共和国民法典》第二百零三条）。起算日当日不计入（第二百零一条）。起算日或截止日超出名单年份时，截止日留空。"
-            ),
-        ]
+        format!(
+            "本表中的休息日名单是下载当时的，不会自动更新。以下情况请重新下载：国务院、自治区或自治州发布或调整放假安排后；起算日临近{to}年年底时；状态出现“超出名单年份”时。下载方法：{page}{address}。重新下载后，把已登记的行复制到新表中。"
+        )
+    }
+
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String {
+        let span = match to {
+            Some(to) => format!("{from}年至{to}年"),
+            None => format!("{from}年"),
+        };
+        format!(
+            "截止日按“休息日”表中的名单计算。名单列出{span}所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。“N个工作日内”的期限跳过名单中的每一天；“N日内”的期限，最后一日遇休息日顺延至其后第一个工作日（《中华人民共和国民法典》第二百零三条）。起算日当日不计入（第二百零一条）。起算日或截止日超出名单年份时，截止日留空。"
+        )
     }
 
     fn workbook_due_note(&self) -> String {
