@@ -424,6 +424,16 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.extend(media.iter().map(|m| says.media(m)));
     texts.extend(unoffered.iter().map(|u| says.unoffered(u)));
     texts.extend(missing.iter().map(|m| says.missing(m)));
+    for oldest in [Some("0123456789abcdef".to_owned()), None] {
+        texts.push(says.history_error(&crate::store::HistoryError::NotKept {
+            version: "fedcba9876543210".into(),
+            oldest,
+        }));
+    }
+    texts.push(says.history_error(&crate::store::HistoryError::Unusable {
+        version: "fedcba9876543210".into(),
+        reason: "the cause".into(),
+    }));
     texts.push(says.slow(&Slow::Request { secs: 10.0 }));
     texts.push(says.slow(&Slow::BodyStalled { secs: 5 }));
     texts.push(says.method_not_allowed("DELETE /v1/rules", "GET, HEAD"));
