@@ -425,12 +425,12 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.extend(unoffered.iter().map(|u| says.unoffered(u)));
     texts.extend(missing.iter().map(|m| says.missing(m)));
     for oldest in [Some("0123456789abcdef".to_owned()), None] {
-        texts.push(says.history_error(&crate::store::HistoryError::NotKept {
+        texts.push(says.history_error(&HistoryError::NotKept {
             version: "fedcba9876543210".into(),
             oldest,
         }));
     }
-    texts.push(says.history_error(&crate::store::HistoryError::Unusable {
+    texts.push(says.history_error(&HistoryError::Unusable {
         version: "fedcba9876543210".into(),
         reason: "the cause".into(),
     }));
@@ -808,32 +808,23 @@ fn a_clerks_bad_date_or_time_is_refused_in_a_clerks_words_naming_the_field() {
 
 #[test]
 fn the_choices_a_refusal_offers_are_the_vocabularys_names_as_they_were_written() {
-    let (zh, en) = (Lang::Zh.says(), Lang::En.says());
-    let unit = UnknownUnit("weeks".into());
-    assert_eq!(
-        zh.unknown_unit(&unit),
-        "计算单位 \"weeks\" 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）"
-    );
-    assert_eq!(
-        en.unknown_unit(&unit),
-        "unit \"weeks\" is none of working_days, calendar_days, months, years, hours and working_hours"
-    );
-    let cutoff = DeadlineError::UnknownCutoff("noon".into());
-    assert_eq!(
-        zh.deadline_error(&cutoff),
-        "cutoff \"noon\" 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）"
-    );
-    assert_eq!(
-        en.deadline_error(&cutoff),
-        "cutoff \"noon\" is neither close_of_business nor midnight"
-    );
+    use strum::VariantNames;
     let form = |key, choices| DeadlineError::UnknownForm {
         key,
         value: "x".into(),
         choices,
     };
-    use strum::VariantNames;
-    let forms = [
+    let cases = [
+        (
+            DeadlineError::Unit(UnknownUnit("weeks".into())),
+            "计算单位 \"weeks\" 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）",
+            "unit \"weeks\" is none of working_days, calendar_days, months, years, hours and working_hours",
+        ),
+        (
+            DeadlineError::UnknownCutoff("noon".into()),
+            "cutoff \"noon\" 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
+            "cutoff \"noon\" is neither close_of_business nor midnight",
+        ),
         (
             form("direction", Direction::VARIANTS),
             "direction \"x\" 无法识别；可选 forward（向后计算）、backward（倒计）",
@@ -850,51 +841,52 @@ fn the_choices_a_refusal_offers_are_the_vocabularys_names_as_they_were_written()
             "counting \"x\" is none of civil, tax",
         ),
     ];
-    for (error, in_zh, in_en) in forms {
-        assert_eq!(zh.deadline_error(&error), in_zh);
-        assert_eq!(en.deadline_error(&error), in_en);
+    for (error, in_zh, in_en) in cases {
+        assert_eq!(Lang::Zh.says().deadline_error(&error), in_zh);
+        assert_eq!(Lang::En.says().deadline_error(&error), in_en);
     }
     let lang = Invalid::Lang {
         value: "\"fr\"".into(),
     };
     assert_eq!(
-        en.invalid_parameter("lang", &lang),
+        Lang::En.says().invalid_parameter("lang", &lang),
         "parameter lang: \"fr\" is no language of this service; it speaks zh and en"
     );
 }
 
 #[test]
 fn every_name_a_refusal_offers_has_its_meaning_in_chinese() {
+    use crate::deadline::{Bound, Counting, Cutoff};
     use strum::VariantNames;
     let zh = Lang::Zh.says();
-    let mut offered: Vec<(&str, String)> = Vec::new();
-    for (key, names) in [
-        ("direction", Direction::VARIANTS),
-        ("bound", crate::deadline::Bound::VARIANTS),
-        ("counting", crate::deadline::Counting::VARIANTS),
-    ] {
-        let error = DeadlineError::UnknownForm {
+    let form = |key, choices| {
+        zh.deadline_error(&DeadlineError::UnknownForm {
             key,
             value: "x".into(),
-            choices: names,
-        };
-        offered.extend(names.iter().map(|n| (*n, zh.deadline_error(&error))));
-    }
-    let unit = zh.unknown_unit(&UnknownUnit("x".into()));
-    offered.extend(Unit::VARIANTS.iter().map(|n| (*n, unit.clone())));
-    let cutoff = zh.deadline_error(&DeadlineError::UnknownCutoff("x".into()));
-    offered.extend(
-        crate::deadline::Cutoff::NAMES
-            .iter()
-            .map(|n| (*n, cutoff.clone())),
-    );
-    let lang = zh.invalid_parameter("lang", &Invalid::Lang { value: "x".into() });
-    offered.extend(Lang::VARIANTS.iter().map(|n| (*n, lang.clone())));
-    for (name, text) in offered {
-        let glossed = text.split_once(&format!("{name}（")).map(|(_, rest)| rest);
-        assert!(
-            glossed.is_some_and(|rest| !rest.starts_with('）')),
-            "{name} offered with its meaning in {text}"
-        );
+            choices,
+        })
+    };
+    let offered: [(&[&str], String); 6] = [
+        (Direction::VARIANTS, form("direction", Direction::VARIANTS)),
+        (Bound::VARIANTS, form("bound", Bound::VARIANTS)),
+        (Counting::VARIANTS, form("counting", Counting::VARIANTS)),
+        (Unit::VARIANTS, zh.unknown_unit(&UnknownUnit("x".into()))),
+        (
+            Cutoff::NAMES,
+            zh.deadline_error(&DeadlineError::UnknownCutoff("x".into())),
+        ),
+        (
+            Lang::VARIANTS,
+            zh.invalid_parameter("lang", &Invalid::Lang { value: "x".into() }),
+        ),
+    ];
+    for (names, text) in offered {
+        for name in names {
+            let glossed = text.split_once(&format!("{name}（")).map(|(_, rest)| rest);
+            assert!(
+                glossed.is_some_and(|rest| !rest.starts_with('）')),
+                "{name} offered with its meaning in {text}"
+            );
+        }
     }
 }
