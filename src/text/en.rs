@@ -6,15 +6,15 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, Invalid, Limit, Media, Reason, Slow, Standing, Strictly,
-    Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Ending, Expected, InputError,
-    JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
+    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Ending, Expected, HoursFrom,
+    InputError, JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
 use crate::lang::Lang;
 use crate::time::{DateError, MomentError, ZoneError, quote};
@@ -824,58 +824,68 @@ impl Catalogue for En {
         )
     }
 
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
-        let rule = period.rule;
-        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match period.start_article() {
-            Article::CivilProcedure { via } => format!(
-                "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {via})"
+    fn posted_in_time(&self, via: &str, _basis: &str) -> String {
+        format!(
+            "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {via})"
+        )
+    }
+
+    fn hours_of(&self, f: &HoursFrom<'_>) -> String {
+        format!(
+            "{} ({})'s {} hours ({}, given for {}{})",
+            f.name,
+            f.layer,
+            f.season,
+            f.source,
+            years(f.years),
+            if f.carried_over {
+                "; carried over, no notice gives hours for this year"
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn hours_given(&self) -> &'static str {
+        "the hours given (office_hours, read on Beijing time)"
+    }
+
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String {
+        match by {
+            ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                "the office's own duty: the law ends the period at 24:00 (Civil Code art. 203(2)), and this answer takes the close of business as the office's target ({basis}){posted}"
             ),
-            _ => String::new(),
-        };
+            ChosenBy::Rule(_) => format!("the period ends when business stops ({basis})"),
+            ChosenBy::Request => "the period ends when business stops, as asked (cutoff=close_of_business; Civil Code art. 203(2))".to_owned(),
+            ChosenBy::AdHoc => "where there are business hours, the period ends when business stops (Civil Code art. 203(2)); an ad hoc period does so unless cutoff=midnight".to_owned(),
+        }
+    }
+
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String {
+        format!("the office keeps {hours} (Beijing time) on the due day, {whose}; {why}")
+    }
+
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String {
+        format!("the last day ends at 24:00 ({basis}){posted}")
+    }
+
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str {
         match ending {
-            Ending::CloseOfBusiness { hours, from, by } => {
-                let hours = hours.text();
-                let whose = match from {
-                    Some(f) => format!(
-                        "{} ({})'s {} hours ({}, given for {}{})",
-                        f.name,
-                        f.layer,
-                        f.season,
-                        f.source,
-                        years(f.years),
-                        if f.carried_over {
-                            "; carried over, no notice gives hours for this year"
-                        } else {
-                            ""
-                        }
-                    ),
-                    None => "the hours given (office_hours, read on Beijing time)".to_owned(),
-                };
-                let why = match by {
-                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
-                        "the office's own duty: the law ends the period at 24:00 (Civil Code art. 203(2)), and this answer takes the close of business as the office's target ({basis}){posted}"
-                    ),
-                    ChosenBy::Rule(_) => format!("the period ends when business stops ({basis})"),
-                    ChosenBy::Request => "the period ends when business stops, as asked (cutoff=close_of_business; Civil Code art. 203(2))".to_owned(),
-                    ChosenBy::AdHoc => "where there are business hours, the period ends when business stops (Civil Code art. 203(2)); an ad hoc period does so unless cutoff=midnight".to_owned(),
-                };
-                format!("the office keeps {hours} (Beijing time) on the due day, {whose}; {why}")
+            FixedEnding::MidnightAsked => {
+                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203(2))"
             }
-            Ending::Midnight {
-                by: ChosenBy::Rule(_),
-            } => format!("the last day ends at 24:00 ({basis}){posted}"),
-            Ending::Midnight { .. } => {
-                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203(2))".to_owned()
+            FixedEnding::MidnightNoHours => {
+                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203(2))"
             }
-            Ending::MidnightNoHours => {
-                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203(2))".to_owned()
+            FixedEnding::MidnightDayWithoutHours => {
+                "the due day is a rest day without office hours: it ends at 24:00 (Civil Code art. 203(2))"
             }
-            Ending::MidnightDayWithoutHours => {
-                "the due day is a rest day without office hours: it ends at 24:00 (Civil Code art. 203(2))".to_owned()
+            FixedEnding::OfficeTimeRun => {
+                "counting in office hours is the caller's own convention (no statute counts periods in working hours): office time runs from the event's instant, and the period ends when it has run"
             }
-            Ending::OfficeTimeRun => "counting in office hours is the caller's own convention (no statute counts periods in working hours): office time runs from the event's instant, and the period ends when it has run".to_owned(),
-            Ending::HoursRun => "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run".to_owned(),
+            FixedEnding::HoursRun => {
+                "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run"
+            }
         }
     }
 

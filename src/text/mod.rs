@@ -19,8 +19,9 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind, Estimate};
 use crate::deadline::{
-    Article, BadValue, Consequence, DeadlineError, Direction, Ending, InputError, JsonKind,
-    JsonProblem, Period, Readings, State, Status, Step, Unit, UnknownUnit, Why,
+    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, HoursFrom,
+    InputError, JsonKind, JsonProblem, Period, Readings, State, Status, Step, Unit, UnknownUnit,
+    Why,
 };
 use crate::store::{AwaitedNotice, HistoryError};
 use crate::time::{DateError, MomentError, ZoneError};
@@ -572,6 +573,21 @@ impl<'a> Reason<'a> {
     }
 }
 
+/// How a deadline's last moment was set, where it is said the same for every period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixedEnding {
+    /// At 24:00, as the request asked (`cutoff=midnight`).
+    MidnightAsked,
+    /// At 24:00: the calendar gives no office hours.
+    MidnightNoHours,
+    /// At 24:00: the due day is a rest day without office hours.
+    MidnightDayWithoutHours,
+    /// When the office time has run.
+    OfficeTimeRun,
+    /// When the hours have run.
+    HoursRun,
+}
+
 /// One text in every form the service writes a day of the week or of a period in.
 #[derive(Clone, Copy, Debug)]
 pub struct DayFacts<'a> {
@@ -786,7 +802,53 @@ pub trait Catalogue: Sync {
     fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String;
     /// How a deadline's last moment was set, and on what basis (the period's rule's cutoff
     /// and the law that counts its periods).
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String;
+    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
+        let basis = period
+            .rule
+            .map(|r| r.cutoff_basis.as_str())
+            .unwrap_or_default();
+        let posted = match period.start_article() {
+            Article::CivilProcedure { via } => self.posted_in_time(via, basis),
+            _ => String::new(),
+        };
+        let fixed = match ending {
+            Ending::CloseOfBusiness { hours, from, by } => {
+                let whose = match from {
+                    Some(from) => self.hours_of(from),
+                    None => self.hours_given().to_owned(),
+                };
+                let why = self.closes_when(*by, basis, &posted);
+                return self.close_of_business(&hours.text(), &whose, &why);
+            }
+            Ending::Midnight {
+                by: ChosenBy::Rule(_),
+            } => return self.midnight_by_rule(basis, &posted),
+            Ending::Midnight { .. } => FixedEnding::MidnightAsked,
+            Ending::MidnightNoHours => FixedEnding::MidnightNoHours,
+            Ending::MidnightDayWithoutHours => FixedEnding::MidnightDayWithoutHours,
+            Ending::OfficeTimeRun => FixedEnding::OfficeTimeRun,
+            Ending::HoursRun => FixedEnding::HoursRun,
+        };
+        self.fixed_ending(fixed).to_owned()
+    }
+    /// That a document posted before the period expires is in time (民事诉讼法 第八十五条,
+    /// through `via`), after a clause from its separator on; nothing where the rule's `basis`
+    /// says it already.
+    fn posted_in_time(&self, via: &str, basis: &str) -> String;
+    /// Whose office hours close the due day: a calendar's (`from`).
+    fn hours_of(&self, from: &HoursFrom<'_>) -> String;
+    /// … the request's (`office_hours`).
+    fn hours_given(&self) -> &'static str;
+    /// Why the period ends at the close of business: chosen `by` the rule (with its `basis`
+    /// and the `posted` clause), the request, or an ad hoc period's default.
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String;
+    /// The period ends at the close of business: the office's `hours` that day, whose they
+    /// are, and why.
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String;
+    /// The last day ends at 24:00, as the rule says (its `basis`, the `posted` clause).
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String;
+    /// A last moment set without the rule's words.
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str;
     /// Why an extended calendar-day period's answer is the earlier of its two readings.
     fn readings_note(&self, readings: &Readings) -> String;
     /// What the last day of the explanation adds to its reason, from its separator on: when

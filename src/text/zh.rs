@@ -6,15 +6,16 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, Invalid, Limit, Media, Reason, Slow, Standing, Strictly,
-    Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
     Article, BadValue, Bound, ChosenBy, Consequence, Counting, Cutoff, DeadlineError, Direction,
-    Ending, Expected, InputError, JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
+    Ending, Expected, HoursFrom, InputError, JsonKind, Period, Readings, RuleCutoff, Unit,
+    UnknownUnit,
 };
 use crate::lang::Lang;
 use crate::time::{DateError, MomentError, ZoneError, quote};
@@ -759,61 +760,69 @@ impl Catalogue for Zh {
         )
     }
 
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
-        let rule = period.rule;
-        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match period.start_article() {
-            // Said once: a rule's own basis may already say it.
-            Article::CivilProcedure { via } if !basis.contains("交邮") => {
-                format!("；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{via}）")
+    fn posted_in_time(&self, via: &str, basis: &str) -> String {
+        // Said once: a rule's own basis may already say it.
+        if basis.contains("交邮") {
+            String::new()
+        } else {
+            format!("；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{via}）")
+        }
+    }
+
+    fn hours_of(&self, f: &HoursFrom<'_>) -> String {
+        format!(
+            "{}{}作息时间（来源：{}，{}年{}）",
+            f.name,
+            f.season,
+            f.source,
+            years(f.years),
+            if f.carried_over {
+                "；该年未见通知，沿用"
+            } else {
+                ""
             }
-            _ => String::new(),
-        };
+        )
+    }
+
+    fn hours_given(&self) -> &'static str {
+        "请求给出的作息时间（office_hours，按北京时间）"
+    }
+
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String {
+        match by {
+            ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                "机关自身办理的事项：法定期间截止于期满日二十四时，本答复以停止办公的时间为内部目标（{basis}）{posted}"
+            ),
+            ChosenBy::Rule(_) => format!("停止业务活动的时间为截止时间（{basis}）"),
+            ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
+            ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
+        }
+    }
+
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String {
+        format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
+    }
+
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String {
+        format!("期间最后一日的截止时间为二十四时（{basis}）{posted}")
+    }
+
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str {
         match ending {
-            Ending::CloseOfBusiness { hours, from, by } => {
-                let hours = hours.text();
-                let whose = match from {
-                    Some(f) => format!(
-                        "{}{}作息时间（来源：{}，{}年{}）",
-                        f.name,
-                        f.season,
-                        f.source,
-                        years(f.years),
-                        if f.carried_over {
-                            "；该年未见通知，沿用"
-                        } else {
-                            ""
-                        }
-                    ),
-                    None => "请求给出的作息时间（office_hours，按北京时间）".to_owned(),
-                };
-                let why = match by {
-                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
-                        "机关自身办理的事项：法定期间截止于期满日二十四时，本答复以停止办公的时间为内部目标（{basis}）{posted}"
-                    ),
-                    ChosenBy::Rule(_) => format!("停止业务活动的时间为截止时间（{basis}）"),
-                    ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
-                    ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
-                };
-                format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
+            FixedEnding::MidnightAsked => {
+                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::Midnight {
-                by: ChosenBy::Rule(_),
-            } => format!("期间最后一日的截止时间为二十四时（{basis}）{posted}"),
-            Ending::Midnight { .. } => {
-                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::MidnightNoHours => {
+                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::MidnightNoHours => {
-                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::MidnightDayWithoutHours => {
+                "截止日为休息日，当日没有办公时间：截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::MidnightDayWithoutHours => {
-                "截止日为休息日，当日没有办公时间：截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::OfficeTimeRun => {
+                "按工作小时计算是请求自定的计算方式，法律没有按工作小时计算的期间：自事件时刻起累计办公时间，届满之时即为截止时间"
             }
-            Ending::OfficeTimeRun => {
-                "按工作小时计算是请求自定的计算方式，法律没有按工作小时计算的期间：自事件时刻起累计办公时间，届满之时即为截止时间".to_owned()
-            }
-            Ending::HoursRun => {
-                "按照小时计算的期间，自法律规定或者当事人约定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间".to_owned()
+            FixedEnding::HoursRun => {
+                "按照小时计算的期间，自法律规定或者当事人约定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间"
             }
         }
     }
