@@ -202,7 +202,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     let endings = [
         Ending::CloseOfBusiness {
             hours: crate::calendar::hours::DayHours::parse("10:00-14:00,15:30-19:30").unwrap(),
-            from: Some(crate::deadline::HoursFrom {
+            from: Some(HoursFrom {
                 layer: "cn-xj",
                 name: "新疆维吾尔自治区",
                 season: "冬季",
