@@ -2,9 +2,12 @@
 //!
 //! The domain returns facts and codes (a [`crate::deadline::Step`] says *that* a day was a rest
 //! day and did not count; a [`crate::calendar::CalendarError`] says *which* date was out of
-//! range); this module turns them into words. [`Catalogue`] has one method per kind of text,
-//! and [`zh`] and [`en`] each implement all of it — a text that exists in one language only
-//! does not compile. The English catalogue is also the domain errors' `Display`, for the log.
+//! range); this module turns them into words. [`Catalogue`] has one method per kind of text.
+//! Which clauses a text has is decided once, in its default methods ([`Reason::of`],
+//! [`Standing`], [`FixedEnding`], `year_outlook`, `workbook_notes`); [`zh`] and [`en`] are
+//! phrasebooks that word the clauses — each implements every phrase, so a text that exists in
+//! one language only does not compile. The English catalogue is also the domain errors'
+//! `Display`, for the log.
 //!
 //! The vocabulary below names what can be said about a request beyond the domain's own errors
 //! (a parameter given twice, a body over its limit); the HTTP layer picks the words' arguments,

@@ -1,6 +1,8 @@
 //! The catalogues' own tests: every text of every kind, in both languages, and no English
-//! sentence in a Chinese one. (That each kind exists in both languages the compiler checks:
-//! [`Catalogue`] has no default methods.)
+//! sentence in a Chinese one. (That each phrase exists in both languages the compiler checks:
+//! [`Catalogue`]'s default methods decide the clauses and call phrases each phrasebook must
+//! give.) The vocabularies are walked through their derived iterators and names, so a new
+//! variant without its words fails here.
 
 use chrono::{NaiveDate, Weekday};
 use strum::IntoEnumIterator;
