@@ -813,11 +813,12 @@ impl Catalogue for En {
         "provisional: the period crosses a year whose holiday notice this service does not hold yet; its days off are estimated from the statutory holidays and the notices' habits, and the date may move once the notice is in".to_owned()
     }
 
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
-        if uncertain.is_empty() {
-            return "every estimated day the answer depends on is a statutory holiday or an arrangement the notices have never changed: the due date is very unlikely to move when the notice comes".to_owned();
-        }
-        let days: Vec<String> = uncertain.iter().map(|(d, _)| d.to_string()).collect();
+    fn certainty_settled(&self) -> &'static str {
+        "every estimated day the answer depends on is a statutory holiday or an arrangement the notices have never changed: the due date is very unlikely to move when the notice comes"
+    }
+
+    fn certainty_unsure(&self, days: &[NaiveDate], _alternatives: &[&str]) -> String {
+        let days: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
         format!(
             "the answer depends on estimated days the projection is least sure of ({}): the due date may move when the notice comes",
             days.join(", ")

@@ -802,7 +802,20 @@ pub trait Catalogue: Sync {
     fn provisional_note(&self) -> String;
     /// For a provisional answer, how likely its date is to move: the low-confidence estimated
     /// days it depends on, with the runner-up arrangements, or none.
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String;
+    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
+        if uncertain.is_empty() {
+            return self.certainty_settled().to_owned();
+        }
+        let days: Vec<NaiveDate> = uncertain.iter().map(|(d, _)| *d).collect();
+        let mut alternatives: Vec<&str> = uncertain.iter().filter_map(|(_, a)| *a).collect();
+        alternatives.dedup();
+        self.certainty_unsure(&days, &alternatives)
+    }
+    /// Every estimated day the answer depends on is one the notices have never moved.
+    fn certainty_settled(&self) -> &'static str;
+    /// The answer depends on these low-confidence `days`; `alternatives` are the runner-up
+    /// arrangements, each once.
+    fn certainty_unsure(&self, days: &[NaiveDate], alternatives: &[&str]) -> String;
     /// How a deadline's last moment was set, and on what basis (the period's rule's cutoff
     /// and the law that counts its periods).
     fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {

@@ -742,13 +742,12 @@ impl Catalogue for Zh {
             .to_owned()
     }
 
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
-        if uncertain.is_empty() {
-            return "期间所依赖的预估日都是法定节日或历年通知从未改变的安排：通知收录后，截止日期基本不会变动".to_owned();
-        }
-        let days: Vec<String> = uncertain.iter().map(|(d, _)| date(*d)).collect();
-        let mut alternatives: Vec<&str> = uncertain.iter().filter_map(|(_, a)| *a).collect();
-        alternatives.dedup();
+    fn certainty_settled(&self) -> &'static str {
+        "期间所依赖的预估日都是法定节日或历年通知从未改变的安排：通知收录后，截止日期基本不会变动"
+    }
+
+    fn certainty_unsure(&self, days: &[NaiveDate], alternatives: &[&str]) -> String {
+        let days: Vec<String> = days.iter().map(|d| date(*d)).collect();
         format!(
             "期间依赖把握不大的预估日（{}），通知收录后截止日期可能变动{}",
             days.join("、"),
