@@ -291,16 +291,16 @@ function noticeNames(layers) {
   return layers.map((id) => TEXT[lang]?.[`notice_${id}`] ?? t("noticeOther", id)).join(t("and"));
 }
 
-function provisionalWhy(list, calendarId, from, to) {
+// The API's own lines on each provisional year (what the system lacks, how sure the estimate
+// is); else the answer's own note where it gives one (a deadline's `provisional_note`).
+function provisionalWhy(list, calendarId, from, to, note) {
   const calendar = list.find((c) => c.id === calendarId);
   const why = [];
   for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
     const entry = calendar?.years.find((y) => y.year === year);
-    // The API's own line on the year (what the system lacks, how sure the estimate is) when it
-    // gives one; the page's words only for an answer that predates it.
-    if (entry?.status === "provisional") why.push(entry.outlook ?? t("provisionalYear", year, noticeNames(entry.awaiting || [])));
+    if (entry?.status === "provisional" && entry.outlook) why.push(entry.outlook);
   }
-  return why.length ? why : [t("provisionalSome")];
+  return why.length ? why : [note ?? t("provisionalSome")];
 }
 
 function provisionalBox(why) {
@@ -527,7 +527,8 @@ async function renderDeadline(params, token) {
   const [first, last] = span(answer);
   // How likely the date is to move, as the API says it: the low-confidence days it rests on.
   const why = answer.provisional
-    ? [...provisionalWhy(calendarList, answer.calendar, first, last), answer.certainty_note].filter(Boolean) : [];
+    ? [...provisionalWhy(calendarList, answer.calendar, first, last, answer.provisional_note),
+      answer.certainty_note].filter(Boolean) : [];
   put(out, deadlineResult(answer, rule, calendar, special.days, why, query, calendarList));
   announce(`${dueLabel(answer)}：${showDay(answer.due_date)}${answer.provisional ? `（${t("provisional")}）` : ""}`);
   done(out);

@@ -176,8 +176,6 @@ export const WORDS = {
   docIdLabel: "Document number",
   calendarLabel: "Calendar",
   provisional: "Provisional",
-  provisionalYear: (year, notices) =>
-    `This system does not hold the ${year} holiday notice yet (missing: ${notices}); that year's holidays are estimated from the law. The due date may change once it is added.`,
   provisionalSome: "The result uses days whose notice this system does not hold yet; their holidays are estimated. It may change once the notice is added.",
   notice_cn: "the State Council's holiday notice",
   "notice_cn-xj": "Xinjiang's notice of 肉孜节 and 古尔邦节",

@@ -177,8 +177,6 @@ export const WORDS = {
   docIdLabel: "文号",
   calendarLabel: "节假日安排",
   provisional: "暂定",
-  provisionalYear: (year, notices) =>
-    `本系统尚未收录${year}年放假安排通知（尚缺${notices}），这一年的节假日是按规定预估的。通知收录后，结果可能改变。`,
   provisionalSome: "结果用到了本系统尚未收录放假安排通知的日子，其节假日是按规定预估的。通知收录后，结果可能改变。",
   notice_cn: "国务院办公厅的节假日安排通知",
   "notice_cn-xj": "自治区人民政府办公厅的肉孜节、古尔邦节放假通知",

@@ -4,26 +4,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A language the service speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// Simplified Chinese, as the offices write it: the default.
-    #[default]
-    Zh,
-    /// English.
-    En,
+vocabulary! {
+    "lowercase";
+    /// A language the service speaks: its code, the value of `lang=` (`zh`, `en`), is its name
+    /// (derived, as every vocabulary's is), and [`Lang::iter`](strum::IntoEnumIterator::iter)
+    /// gives every language, the default first.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, strum::EnumString)]
+    #[strum(ascii_case_insensitive)]
+    pub enum Lang {
+        /// Simplified Chinese, as the offices write it: the default.
+        #[default]
+        Zh,
+        /// English.
+        En,
+    }
 }
 
 impl Lang {
-    /// Every language, the default first.
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
     /// Its value of `lang=` (`zh`, `en`).
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
+        self.into()
     }
 
     /// Its language tag, as `Content-Language` gives it (BCP 47).
@@ -36,9 +36,7 @@ impl Lang {
 
     /// The language `lang=` names: `zh` or `en`, in any case.
     pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(code))
+        code.parse().ok()
     }
 
     /// The language a tag names (`zh`, `zh-CN`, `zh-Hans`, `en-GB`, in any case), by its
@@ -52,10 +50,7 @@ impl Lang {
     /// assert_eq!(Lang::from_tag("fr"), None);
     /// ```
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
+        Lang::from_code(tag.split(['-', '_']).next().unwrap_or_default())
     }
 
     /// The language an `Accept-Language` header prefers among those spoken (RFC 9110 §12.5.4:

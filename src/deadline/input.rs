@@ -399,12 +399,17 @@ fn named<T: std::str::FromStr>(
         .transpose()
 }
 
-/// A choice of the period's form that `value` names, when given.
-fn form<T: std::str::FromStr>(
+/// A choice of the period's form that `value` names, when given; a refusal lists the
+/// vocabulary's names.
+fn form<T: std::str::FromStr + VariantNames>(
     value: Option<&str>,
     key: &'static str,
 ) -> Result<Option<T>, DeadlineError> {
-    named(value, |value| DeadlineError::UnknownForm { key, value })
+    named(value, |value| DeadlineError::UnknownForm {
+        key,
+        value,
+        choices: T::VARIANTS,
+    })
 }
 
 /// The most `paused` intervals a request may give.

@@ -106,6 +106,8 @@ pub enum DeadlineError {
         key: &'static str,
         /// The value, shortened.
         value: String,
+        /// The words the key takes (its vocabulary's names).
+        choices: &'static [&'static str],
     },
     /// `paused` that is not `<from>/<to>` dates, or runs backwards.
     Paused(String),

@@ -6,19 +6,18 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
-    UnknownUnit, Why,
+    Article, BadValue, ChosenBy, Consequence, Cutoff, DeadlineError, Ending, Expected, HoursFrom,
+    InputError, JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
-use crate::store::HistoryError;
-use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
+use crate::lang::Lang;
+use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// The English catalogue.
 pub struct En;
@@ -47,15 +46,6 @@ fn unit(unit: Unit, amount: u32) -> String {
         (Unit::Years, n) => format!("{n} years"),
         (Unit::Hours, 1) => "1 hour".to_owned(),
         (Unit::Hours, n) => format!("{n} hours"),
-    }
-}
-
-/// The words a form key takes.
-fn form_words(key: &str) -> &'static str {
-    match key {
-        "direction" => "forward, backward",
-        "bound" => "within, at_least",
-        _ => "civil, tax",
     }
 }
 
@@ -179,9 +169,10 @@ impl Catalogue for En {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
-            Invalid::Lang { value } => {
-                format!("{value} is no language of this service; it speaks zh and en")
-            }
+            Invalid::Lang { value } => format!(
+                "{value} is no language of this service; it speaks {}",
+                super::listed(<Lang as strum::VariantNames>::VARIANTS, ", ", " and ")
+            ),
         };
         format!("parameter {name}: {why}")
     }
@@ -299,28 +290,20 @@ impl Catalogue for En {
         }
     }
 
-    fn missing(&self, what: &Missing) -> String {
-        match what {
-            Missing::Route {
-                route,
-                near,
-                routes,
-            } => {
-                let mut text = format!("no route for {route}");
-                if let Some(near) = near {
-                    text.push_str(&format!("; did you mean {near}?"));
-                }
-                if let Some(routes) = routes {
-                    text.push_str(&format!("; the routes are {routes}"));
-                }
-                text
-            }
-            Missing::Calendar(e) => self.calendar_error(e),
-            Missing::Rule(e) => self.deadline_error(e),
-            Missing::FeedFile { year } => {
-                format!("no feed file for {year} is in force; there is nothing to withdraw")
-            }
-        }
+    fn no_route(&self, route: &str) -> String {
+        format!("no route for {route}")
+    }
+
+    fn route_near(&self, near: &str) -> String {
+        format!("; did you mean {near}?")
+    }
+
+    fn routes_are(&self, routes: &str) -> String {
+        format!("; the routes are {routes}")
+    }
+
+    fn no_feed_file(&self, year: i32) -> String {
+        format!("no feed file for {year} is in force; there is nothing to withdraw")
     }
 
     fn slow(&self, slow: &Slow) -> String {
@@ -353,23 +336,16 @@ impl Catalogue for En {
         format!("the answer depends on provisional days ({what}) and strict=true was asked")
     }
 
-    fn history_error(&self, error: &HistoryError) -> String {
-        match error {
-            HistoryError::NotKept { version, oldest } => match oldest {
-                Some(oldest) => format!(
-                    "data version {} is not kept (never in force here, or pruned); the oldest kept is {oldest}",
-                    quoted(version)
-                ),
-                None => format!(
-                    "data version {} is not kept (never in force here, or pruned)",
-                    quoted(version)
-                ),
-            },
-            // The reason names stored inputs and OS errors: it is logged, not shown.
-            HistoryError::Unusable { version, .. } => format!(
-                "data version {version} is kept but cannot be compiled again; the cause is logged"
-            ),
-        }
+    fn version_not_kept(&self, version: &str) -> String {
+        format!("data version {version} is not kept (never in force here, or pruned)")
+    }
+
+    fn oldest_kept(&self, oldest: &str) -> String {
+        format!("; the oldest kept is {oldest}")
+    }
+
+    fn version_unusable(&self, version: &str) -> String {
+        format!("data version {version} is kept but cannot be compiled again; the cause is logged")
     }
 
     fn unauthorized(&self) -> String {
@@ -484,11 +460,11 @@ impl Catalogue for En {
             DeadlineError::NoExtension { rule: None } => {
                 "an ad hoc period has no extension; give a new due date as agreed_due".to_owned()
             }
-            DeadlineError::UnknownForm { key, value } => format!(
-                "{key} {} is none of {}",
-                quote(value),
-                form_words(key)
-            ),
+            DeadlineError::UnknownForm {
+                key,
+                value,
+                choices,
+            } => format!("{key} {} is none of {}", quote(value), choices.join(", ")),
             DeadlineError::Paused(text) => format!(
                 "paused {} is not an interval of dates <from>/<to> (2026-05-01/2026-05-10) with from not after to",
                 quote(text)
@@ -512,8 +488,9 @@ impl Catalogue for En {
             DeadlineError::Calendar(e) => self.calendar_error(e),
             DeadlineError::Hours(e) => format!("office_hours: {}", self.interval_error(e)),
             DeadlineError::UnknownCutoff(text) => format!(
-                "cutoff {} is neither close_of_business nor midnight",
-                quote(text)
+                "cutoff {} is neither {}",
+                quote(text),
+                Cutoff::NAMES.join(" nor ")
             ),
             DeadlineError::NotInForce { rule, from } => format!(
                 "rule {rule} rests on a text in force from {from}, and no earlier text set this period; the event is before it, and the rule applies from {from}"
@@ -551,8 +528,8 @@ impl Catalogue for En {
         }
     }
 
-    fn json_problem(&self, problem: &JsonProblem) -> String {
-        let what = match &problem.kind {
+    fn json_kind(&self, kind: &JsonKind) -> String {
+        match kind {
             JsonKind::Syntax => "this is not JSON".to_owned(),
             JsonKind::Eof => "the JSON ends too early".to_owned(),
             JsonKind::NotAnObject => "a JSON object {…} is expected".to_owned(),
@@ -575,18 +552,18 @@ impl Catalogue for En {
                 format!("field {field} must be {expected}, not {found}")
             }
             JsonKind::NoItems => "a JSON object {\"items\": [...]} is expected".to_owned(),
-        };
-        if problem.line == 0 {
-            what
-        } else {
-            format!("{what} (line {}, column {})", problem.line, problem.column)
         }
+    }
+
+    fn json_at(&self, what: String, line: usize, column: usize) -> String {
+        format!("{what} (line {line}, column {column})")
     }
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "unit {} is none of working_days, calendar_days, months, years, hours and working_hours",
-            quote(&error.0)
+            "unit {} is none of {}",
+            quote(&error.0),
+            super::listed(<Unit as strum::VariantNames>::VARIANTS, ", ", " and ")
         )
     }
 
@@ -667,8 +644,8 @@ impl Catalogue for En {
         }
     }
 
-    fn day(&self, day: DayFacts<'_>) -> String {
-        let text = match (day.kind, day.name) {
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String {
+        match (kind, name) {
             (DayKind::Holiday, Some(name)) => format!("holiday, {}", holiday(name)),
             (DayKind::Holiday, None) => "holiday".to_owned(),
             (DayKind::MakeupWorkday, Some(name)) => {
@@ -677,114 +654,102 @@ impl Catalogue for En {
             (DayKind::MakeupWorkday, None) => "makeup working day".to_owned(),
             (DayKind::Weekend, _) => "weekend".to_owned(),
             (DayKind::Workday, _) => "working day".to_owned(),
-        };
-        if day.estimated {
-            format!("{text} (estimated)")
-        } else {
-            text
         }
     }
 
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
-        let day = self.day(DayFacts {
-            kind: step.kind,
-            name: step.name.as_deref(),
-            estimated: false,
-        });
-        let backward = period.direction == Direction::Backward;
-        let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
-        let n = step.ordinal.unwrap_or(0);
-        // The rule's own article, for the steps it sets (an extension, time not counted…).
-        let article = |basis: Option<&str>| match (period.rule, basis) {
-            (Some(_), Some(basis)) => format!(" ({basis})"),
-            (Some(rule), None) => format!(
-                " ({}{})",
-                super::short_statute(rule),
-                period.article().map_or(rule.article.as_str(), |a| a.0)
-            ),
-            (None, _) => String::new(),
+    fn estimated_mark(&self) -> &'static str {
+        " (estimated)"
+    }
+
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
+        let cited = |basis: &Option<String>| {
+            basis
+                .as_ref()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default()
         };
-        let (start_law, roll_law) = (
-            cite(period.start_article(), true),
-            cite(period.roll_article(), false),
-        );
-        match step.why {
-            Why::EventDay if backward => {
+        match reason {
+            Reason::EventDayBack => {
                 format!("the day of the event counted back from, not counted; {day}")
             }
-            Why::EventDay => format!(
-                "the day the period starts, not counted: it runs from the next day ({start_law}); {day}"
+            Reason::EventDay { law } => format!(
+                "the day the period starts, not counted: it runs from the next day ({}); {day}",
+                cite(*law, true)
             ),
-            Why::Counted => match (period.unit, backward) {
-                (Unit::WorkingDays, false) => format!("working day {n} of the period; {day}"),
-                (Unit::WorkingDays, true) => format!("working day {n} before the event; {day}"),
-                (_, false) => format!("day {n} of the period; {day}"),
-                (_, true) => format!("day {n} before the event; {day}"),
+            Reason::Counted {
+                n,
+                working_days,
+                backward,
+                ..
+            } => match (working_days, backward) {
+                (true, false) => format!("working day {n} of the period; {day}"),
+                (true, true) => format!("working day {n} before the event; {day}"),
+                (false, false) => format!("day {n} of the period; {day}"),
+                (false, true) => format!("day {n} before the event; {day}"),
             },
-            Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => {
-                    format!("working day {n} of the extension{}; {day}", article(None))
-                }
-                _ => format!("day {n} of the extension{}; {day}", article(None)),
-            },
-            Why::CorrespondingDay => format!(
+            Reason::Extension {
+                n,
+                working_days: true,
+                basis,
+            } => format!("working day {n} of the extension{}; {day}", cited(basis)),
+            Reason::Extension { n, basis, .. } => {
+                format!("day {n} of the extension{}; {day}", cited(basis))
+            }
+            Reason::CorrespondingDay { n } => format!(
                 "day {n}: the corresponding day of the month the period ends in is its last day (Civil Code art. 202); {day}"
             ),
-            Why::MonthEnd => format!(
+            Reason::MonthEnd { n } => format!(
                 "day {n}: the month the period ends in has no corresponding day, so its last day is the period's (Civil Code art. 202); {day}"
             ),
-            Why::Paused => format!(
+            Reason::Paused { suspension, basis } => format!(
                 "{day}; {} not counted in the period{}",
-                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
-                    Some(words) if words.contains("中止") => "suspension (中止)",
-                    _ => "time",
+                if *suspension {
+                    "suspension (中止)"
+                } else {
+                    "time"
                 },
-                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+                cited(basis)
             ),
-            Why::TaxProlonged if step.ordinal.is_some() => format!(
+            Reason::TaxProlonged { n: Some(n) } => format!(
                 "day {n} of the period; {day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
             ),
-            Why::TaxProlonged => format!(
+            Reason::TaxProlonged { n: None } => format!(
                 "{day}; one of three or more consecutive rest days inside the period, which prolong it by their number (Tax Collection Administration Law Implementing Rules art. 109)"
             ),
-            Why::TaxProlongedDay => format!(
+            Reason::TaxProlongedDay { n } => format!(
                 "working day {n} after the period's own last day, which the rest days inside it prolong it by (Tax Collection Administration Law Implementing Rules art. 109); {day}"
             ),
-            Why::RolledBack if working => format!(
+            Reason::RolledBack { onto: true } => format!(
                 "{day}; the period's last day fell on a rest day and moves earlier, to this day: acting later would miss the period"
             ),
-            Why::RolledBack => {
+            Reason::RolledBack { onto: false } => {
                 format!("{day}; a rest day: the last day moves earlier, to the working day before")
             }
-            Why::NextStep => {
-                format!(
-                    "{day}; the period has run in full{}: the next step may happen from this day",
-                    article(None)
-                )
-            }
-            Why::Agreed => match period.rule {
-                Some(rule) => format!(
-                    "{day}; within the due date agreed as {}{} allows ({})",
-                    super::short_statute(rule),
-                    rule.article,
-                    rule.agreed_due.as_deref().unwrap_or_default()
-                ),
-                None => format!("{day}; within the due date the request agreed (agreed_due)"),
-            },
-            Why::HoursElapsed => format!("{day}; {} counted", duration(step.minutes.unwrap_or(0))),
-            Why::NotWorking => format!("{day}; not a working day, not counted"),
-            Why::OfficeTime => format!(
-                "{day}; {} of office time counted",
-                duration(step.minutes.unwrap_or(0))
+            Reason::NextStep { basis } => format!(
+                "{day}; the period has run in full{}: the next step may happen from this day",
+                cited(basis)
             ),
-            Why::NoOfficeTime => format!("{day}; no office time, not counted"),
-            Why::Rolled if matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday) => {
-                format!(
-                    "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({roll_law})"
-                )
+            Reason::Agreed {
+                rule: Some((statute, article, words)),
+            } => {
+                format!("{day}; within the due date agreed as {statute}{article} allows ({words})")
             }
-            Why::Rolled => format!(
-                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({roll_law})"
+            Reason::Agreed { rule: None } => {
+                format!("{day}; within the due date the request agreed (agreed_due)")
+            }
+            Reason::HoursElapsed { minutes } => format!("{day}; {} counted", duration(*minutes)),
+            Reason::NotWorking => format!("{day}; not a working day, not counted"),
+            Reason::OfficeTime { minutes } => {
+                format!("{day}; {} of office time counted", duration(*minutes))
+            }
+            Reason::NoOfficeTime => format!("{day}; no office time, not counted"),
+            Reason::Rolled { onto: true, law } => format!(
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days, this day ({})",
+                cite(*law, false)
+            ),
+            Reason::Rolled { onto: false, law } => format!(
+                "{day}; the period's last day fell on a rest day and moves to the day after the rest days ({})",
+                cite(*law, false)
             ),
         }
     }
@@ -793,34 +758,37 @@ impl Catalogue for En {
         unit(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status, period: &Period<'_>) -> String {
-        let on = status.as_of_date;
-        let n = status.working_days_left.unsigned_abs();
-        let days = if n == 1 {
-            "1 working day".to_owned()
-        } else {
-            format!("{n} working days")
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String {
+        let days = |n: u64| {
+            if n == 1 {
+                "1 working day".to_owned()
+            } else {
+                format!("{n} working days")
+            }
         };
-        let mut text = match status.state {
-            State::NotStarted => format!("as of {on}, the period has not begun"),
-            State::CompletedOnTime => format!("done on {on}, in time"),
-            State::CompletedLate if n == 0 => {
+        match standing {
+            Standing::NotStarted => format!("as of {on}, the period has not begun"),
+            Standing::CompletedOnTime => format!("done on {on}, in time"),
+            Standing::CompletedAfterLastMoment => {
                 format!("done on {on}, after the deadline's last moment")
             }
-            State::CompletedLate => format!("done on {on}, late by {days}"),
-            State::Pending => format!("as of {on}, {days} left"),
-            State::DueToday => format!("due today ({on})"),
-            State::Overdue if n == 0 => format!("as of {on}, past the deadline's last moment"),
-            State::Overdue => format!("as of {on}, overdue by {days}"),
-        };
-        if let Some(consequence) = status.consequence {
-            text.push_str("; ");
-            text.push_str(&self.consequence(consequence));
-            if let Some(basis) = period.rule.and_then(|r| r.on_lapse_basis.as_deref()) {
-                text.push_str(&format!(" ({basis})"));
-            }
+            Standing::CompletedLate(n) => format!("done on {on}, late by {}", days(n)),
+            Standing::Pending(n) => format!("as of {on}, {} left", days(n)),
+            Standing::DueToday => format!("due today ({on})"),
+            Standing::PastLastMoment => format!("as of {on}, past the deadline's last moment"),
+            Standing::Overdue(n) => format!("as of {on}, overdue by {}", days(n)),
         }
-        text
+    }
+
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        _own: Option<(&str, &str)>,
+        basis: Option<&str>,
+    ) -> String {
+        // The rule's own words are Chinese: the consequence is said in English, with its basis.
+        let basis = basis.map(|b| format!(" ({b})")).unwrap_or_default();
+        format!("; {}{basis}", self.consequence(consequence))
     }
 
     fn consequence(&self, consequence: Consequence) -> String {
@@ -845,69 +813,80 @@ impl Catalogue for En {
         "provisional: the period crosses a year whose holiday notice this service does not hold yet; its days off are estimated from the statutory holidays and the notices' habits, and the date may move once the notice is in".to_owned()
     }
 
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
-        if uncertain.is_empty() {
-            return "every estimated day the answer depends on is a statutory holiday or an arrangement the notices have never changed: the due date is very unlikely to move when the notice comes".to_owned();
-        }
-        let days: Vec<String> = uncertain.iter().map(|(d, _)| d.to_string()).collect();
+    fn certainty_settled(&self) -> &'static str {
+        "every estimated day the answer depends on is a statutory holiday or an arrangement the notices have never changed: the due date is very unlikely to move when the notice comes"
+    }
+
+    fn certainty_unsure(&self, days: &[NaiveDate], _alternatives: &[&str]) -> String {
+        let days: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
         format!(
             "the answer depends on estimated days the projection is least sure of ({}): the due date may move when the notice comes",
             days.join(", ")
         )
     }
 
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
-        let rule = period.rule;
-        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match period.start_article() {
-            Article::CivilProcedure { via } => format!(
-                "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {via})"
+    fn posted_in_time(&self, via: &str, _basis: &str) -> String {
+        format!(
+            "; a document posted before the period expires is in time (Civil Procedure Law art. 85, through {via})"
+        )
+    }
+
+    fn hours_of(&self, f: &HoursFrom<'_>) -> String {
+        format!(
+            "{} ({})'s {} hours ({}, given for {}{})",
+            f.name,
+            f.layer,
+            f.season,
+            f.source,
+            years(f.years),
+            if f.carried_over {
+                "; carried over, no notice gives hours for this year"
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn hours_given(&self) -> &'static str {
+        "the hours given (office_hours, read on Beijing time)"
+    }
+
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String {
+        match by {
+            ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                "the office's own duty: the law ends the period at 24:00 (Civil Code art. 203(2)), and this answer takes the close of business as the office's target ({basis}){posted}"
             ),
-            _ => String::new(),
-        };
+            ChosenBy::Rule(_) => format!("the period ends when business stops ({basis})"),
+            ChosenBy::Request => "the period ends when business stops, as asked (cutoff=close_of_business; Civil Code art. 203(2))".to_owned(),
+            ChosenBy::AdHoc => "where there are business hours, the period ends when business stops (Civil Code art. 203(2)); an ad hoc period does so unless cutoff=midnight".to_owned(),
+        }
+    }
+
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String {
+        format!("the office keeps {hours} (Beijing time) on the due day, {whose}; {why}")
+    }
+
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String {
+        format!("the last day ends at 24:00 ({basis}){posted}")
+    }
+
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str {
         match ending {
-            Ending::CloseOfBusiness { hours, from, by } => {
-                let hours = hours.text();
-                let whose = match from {
-                    Some(f) => format!(
-                        "{} ({})'s {} hours ({}, given for {}{})",
-                        f.name,
-                        f.layer,
-                        f.season,
-                        f.source,
-                        years(f.years),
-                        if f.carried_over {
-                            "; carried over, no notice gives hours for this year"
-                        } else {
-                            ""
-                        }
-                    ),
-                    None => "the hours given (office_hours, read on Beijing time)".to_owned(),
-                };
-                let why = match by {
-                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
-                        "the office's own duty: the law ends the period at 24:00 (Civil Code art. 203(2)), and this answer takes the close of business as the office's target ({basis}){posted}"
-                    ),
-                    ChosenBy::Rule(_) => format!("the period ends when business stops ({basis})"),
-                    ChosenBy::Request => "the period ends when business stops, as asked (cutoff=close_of_business; Civil Code art. 203(2))".to_owned(),
-                    ChosenBy::AdHoc => "where there are business hours, the period ends when business stops (Civil Code art. 203(2)); an ad hoc period does so unless cutoff=midnight".to_owned(),
-                };
-                format!("the office keeps {hours} (Beijing time) on the due day, {whose}; {why}")
+            FixedEnding::MidnightAsked => {
+                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203(2))"
             }
-            Ending::Midnight {
-                by: ChosenBy::Rule(_),
-            } => format!("the last day ends at 24:00 ({basis}){posted}"),
-            Ending::Midnight { .. } => {
-                "the last day ends at 24:00, as asked (cutoff=midnight; Civil Code art. 203(2))".to_owned()
+            FixedEnding::MidnightNoHours => {
+                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203(2))"
             }
-            Ending::MidnightNoHours => {
-                "the calendar gives no office hours: the last day ends at 24:00 (Civil Code art. 203(2))".to_owned()
+            FixedEnding::MidnightDayWithoutHours => {
+                "the due day is a rest day without office hours: it ends at 24:00 (Civil Code art. 203(2))"
             }
-            Ending::MidnightDayWithoutHours => {
-                "the due day is a rest day without office hours: it ends at 24:00 (Civil Code art. 203(2))".to_owned()
+            FixedEnding::OfficeTimeRun => {
+                "counting in office hours is the caller's own convention (no statute counts periods in working hours): office time runs from the event's instant, and the period ends when it has run"
             }
-            Ending::OfficeTimeRun => "counting in office hours is the caller's own convention (no statute counts periods in working hours): office time runs from the event's instant, and the period ends when it has run".to_owned(),
-            Ending::HoursRun => "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run".to_owned(),
+            FixedEnding::HoursRun => {
+                "a period in hours runs from the stated time (Civil Code art. 201(2)) and ends when its hours have run"
+            }
         }
     }
 
@@ -1008,19 +987,8 @@ impl Catalogue for En {
         format!("{calendar_name}: days off and makeup working days")
     }
 
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
-        let what = match day.kind {
-            DayKind::MakeupWorkday => "makeup working day",
-            _ => "day off",
-        };
-        let mut text = match day.name {
-            Some(name) => format!("{}: {what}", holiday(name)),
-            None => what.to_owned(),
-        };
-        if day.estimated {
-            text.push_str(" (estimated)");
-        }
-        text
+    fn holiday_event_named(&self, name: &str, category: &str) -> String {
+        format!("{}: {category}", holiday(name))
     }
 
     fn holiday_event_category(&self, kind: DayKind) -> &'static str {
@@ -1030,26 +998,16 @@ impl Catalogue for En {
         }
     }
 
-    fn holiday_event_description(
-        &self,
-        (name, id): (&str, &str),
-        day: DayFacts<'_>,
-        source: Option<&str>,
-    ) -> String {
-        let summary = self.holiday_event_summary(DayFacts {
-            estimated: false,
-            ..day
-        });
-        let mut text = format!("{name} ({id}): {summary}");
-        if day.estimated {
-            text.push_str(
-                "\nEstimated: the year's notice is not yet published; the notice decides",
-            );
-        }
-        if let Some(source) = source {
-            text.push_str(&format!("\nSource: {source}"));
-        }
-        text
+    fn holiday_event_of(&self, (name, id): (&str, &str), summary: &str) -> String {
+        format!("{name} ({id}): {summary}")
+    }
+
+    fn holiday_event_estimated(&self) -> &'static str {
+        "Estimated: the year's notice is not yet published; the notice decides"
+    }
+
+    fn holiday_event_source(&self, source: &str) -> String {
+        format!("Source: {source}")
     }
 
     fn other_reading_note(
@@ -1063,20 +1021,11 @@ impl Catalogue for En {
         )
     }
 
-    fn deadline_event_summary(
-        &self,
-        title: &str,
-        doc_no: Option<&str>,
-        provisional: bool,
-    ) -> String {
-        let mut text = match doc_no {
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String {
+        match doc_no {
             Some(doc) => format!("Due: {doc}, {title}"),
             None => format!("Due: {title}"),
-        };
-        if provisional {
-            text.push_str(" (provisional)");
         }
-        text
     }
 
     fn ad_hoc_title(&self, period: &Period<'_>) -> String {
@@ -1130,64 +1079,69 @@ impl Catalogue for En {
         format!("Register of documents and deadlines: {name} ({id})")
     }
 
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
-        let (from, to) = facts.years;
-        let span = if from == to {
-            from.to_string()
-        } else {
-            format!("{from} to {to}")
-        };
-        let (extended, agreed) = facts.adjustable;
-        let mut adjust = Vec::new();
-        if !extended.is_empty() {
-            adjust.push(format!(
-                "where the period is extended with approval, type \"extended\": the due date is counted with the longest extension the law allows ({})",
-                extended.join("; ")
-            ));
-        }
-        if !agreed.is_empty() {
-            adjust.push(format!(
-                "where a reply date was agreed with the host department ({}), type that date: it is the due date",
-                agreed.join(", ")
-            ));
-        }
-        let adjust = if adjust.is_empty() {
+    fn notes_fixed(&self) -> [&'static str; 3] {
+        [
+            "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.",
+            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).",
+            "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.",
+        ]
+    }
+
+    fn notes_extended(&self, rules: &[String]) -> String {
+        format!(
+            "where the period is extended with approval, type \"extended\": the due date is counted with the longest extension the law allows ({})",
+            rules.join("; ")
+        )
+    }
+
+    fn notes_agreed(&self, rules: &[String]) -> String {
+        format!(
+            "where a reply date was agreed with the host department ({}), type that date: it is the due date",
+            rules.join(", ")
+        )
+    }
+
+    fn notes_adjustable(&self, clauses: &[String]) -> String {
+        if clauses.is_empty() {
             "Extended/agreed: none of this workbook's rules can be extended or agreed; leave it empty.".to_owned()
         } else {
             format!(
                 "Extended/agreed: {}; for the other rules leave it empty.",
-                adjust.join("; ")
+                clauses.join("; ")
             )
-        };
-        let estimated = match facts.estimated_years {
-            [] => "This system holds the holiday notices of every year of the list.".to_owned(),
-            years => format!(
-                "{}. Their holidays are estimated, and a status whose due date depends on them says (provisional). {}.",
-                self.unrecorded_notices(years),
-                self.provisional_note()
-            ),
-        };
-        let page = match facts.page {
+        }
+    }
+
+    fn notes_every_notice_held(&self) -> &'static str {
+        "This system holds the holiday notices of every year of the list."
+    }
+
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String {
+        format!(
+            "{unrecorded}. Their holidays are estimated, and a status whose due date depends on them says (provisional). {note}."
+        )
+    }
+
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String {
+        let page = match page {
             Some(page) => {
                 format!("from the Calendar view of this system's page ({page}), or directly from ")
             }
             None => "from ".to_owned(),
         };
-        vec![
-            self.workbook_title(facts.calendar),
-            "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.".to_owned(),
-            adjust,
-            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).".to_owned(),
-            "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.".to_owned(),
-            estimated,
-            format!(
-                "The rest-day list is a snapshot taken when the workbook was downloaded and never updates itself. Download it again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, when event dates near the end of {to}, or when a status says the list does not cover it: {page}{}. Then copy the rows in use into the new workbook.",
-                facts.address
-            ),
-            format!(
-                "Due dates are counted on the list on the Rest days sheet, which holds every day of {span} offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. Within N working days skips every day of the list; within N days moves a last day that is a rest day to the next working day (Civil Code, article 203). The event's own day does not count (article 201). When the event or the due date falls outside the list's years, the due date is left empty."
-            ),
-        ]
+        format!(
+            "The rest-day list is a snapshot taken when the workbook was downloaded and never updates itself. Download it again when the State Council, the region or the prefecture publishes or changes a holiday arrangement, when event dates near the end of {to}, or when a status says the list does not cover it: {page}{address}. Then copy the rows in use into the new workbook."
+        )
+    }
+
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String {
+        let span = match to {
+            Some(to) => format!("{from} to {to}"),
+            None => from.to_string(),
+        };
+        format!(
+            "Due dates are counted on the list on the Rest days sheet, which holds every day of {span} offices do not work: Saturdays and Sundays that are not makeup working days, and every day off. Makeup working days are not in it and count as working days. Within N working days skips every day of the list; within N days moves a last day that is a rest day to the next working day (Civil Code, article 203). The event's own day does not count (article 201). When the event or the due date falls outside the list's years, the due date is left empty."
+        )
     }
 
     fn workbook_due_note(&self) -> String {

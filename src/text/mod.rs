@@ -2,9 +2,12 @@
 //!
 //! The domain returns facts and codes (a [`crate::deadline::Step`] says *that* a day was a rest
 //! day and did not count; a [`crate::calendar::CalendarError`] says *which* date was out of
-//! range); this module turns them into words. [`Catalogue`] has one method per kind of text,
-//! and [`zh`] and [`en`] each implement all of it — a text that exists in one language only
-//! does not compile. The English catalogue is also the domain errors' `Display`, for the log.
+//! range); this module turns them into words. [`Catalogue`] has one method per kind of text.
+//! Which clauses a text has is decided once, in its default methods ([`Reason::of`],
+//! [`Standing`], [`FixedEnding`], `year_outlook`, `workbook_notes`); [`zh`] and [`en`] are
+//! phrasebooks that word the clauses — each implements every phrase, so a text that exists in
+//! one language only does not compile. The English catalogue is also the domain errors'
+//! `Display`, for the log.
 //!
 //! The vocabulary below names what can be said about a request beyond the domain's own errors
 //! (a parameter given twice, a body over its limit); the HTTP layer picks the words' arguments,
@@ -19,8 +22,9 @@ use crate::calendar::backtest::Record;
 use crate::calendar::hours::IntervalError;
 use crate::calendar::{CalendarError, DayKind, Estimate};
 use crate::deadline::{
-    BadValue, Consequence, DeadlineError, Ending, InputError, JsonProblem, Period, Readings,
-    Status, Step, UnknownUnit,
+    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, HoursFrom,
+    InputError, JsonKind, JsonProblem, Period, Readings, State, Status, Step, Unit, UnknownUnit,
+    Why,
 };
 use crate::store::{AwaitedNotice, HistoryError};
 use crate::time::{DateError, MomentError, ZoneError};
@@ -378,6 +382,215 @@ pub enum Strictly {
     Add,
 }
 
+/// Where a deadline stands, as a status says it: its state, with the working days left, late
+/// or overdue where they are said (none said when the last moment passed the same day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// The period has not begun.
+    NotStarted,
+    /// Done within the period.
+    CompletedOnTime,
+    /// Done on the due day, after its last moment.
+    CompletedAfterLastMoment,
+    /// Done this many working days late.
+    CompletedLate(u64),
+    /// Pending, with this many working days left (the due day counted).
+    Pending(u64),
+    /// Due today.
+    DueToday,
+    /// Past the last moment, on the due day.
+    PastLastMoment,
+    /// Overdue by this many working days.
+    Overdue(u64),
+}
+
+/// What a day of a period's reason says, decided once from the step and the period; each
+/// phrasebook words it ([`Catalogue::reason`]). `n` is the day's ordinal, `law` the article
+/// that decides the step, `basis` the rule's own citation (its basis for the step, or its
+/// statute and article), none for an ad hoc period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason<'a> {
+    /// The day counted back from.
+    EventDayBack,
+    /// The event's day, not counted: the period starts the next day.
+    EventDay {
+        /// The article that says so.
+        law: Article<'a>,
+    },
+    /// A day of the period, counted.
+    Counted {
+        /// Its ordinal.
+        n: u32,
+        /// Whether the period counts working days.
+        working_days: bool,
+        /// Whether it is counted back from the event.
+        backward: bool,
+        /// Whether it is an ordinary working day (its kind need not be said again).
+        ordinary: bool,
+    },
+    /// A day of the extension.
+    Extension {
+        /// Its ordinal.
+        n: u32,
+        /// Whether the extension counts working days.
+        working_days: bool,
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// The corresponding day of the month the period ends in.
+    CorrespondingDay {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// The month's last day, where it has no corresponding day.
+    MonthEnd {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// Time not counted.
+    Paused {
+        /// Whether the rule's excluded time is a suspension (中止).
+        suspension: bool,
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// A day of three or more consecutive rest days inside a tax-counted period; its ordinal
+    /// when it is counted.
+    TaxProlonged {
+        /// Its ordinal.
+        n: Option<u32>,
+    },
+    /// A working day the long rest prolongs the period by.
+    TaxProlongedDay {
+        /// Its ordinal.
+        n: u32,
+    },
+    /// A backward period's last day moved earlier: to this working day (`onto`), or over
+    /// this rest day.
+    RolledBack {
+        /// Whether this is the working day it moved to.
+        onto: bool,
+    },
+    /// The earliest day of the next step.
+    NextStep {
+        /// The rule's citation.
+        basis: Option<String>,
+    },
+    /// A day within the agreed due date: the rule's statute, article and words that allow
+    /// it, or none when the request agreed it.
+    Agreed {
+        /// The rule's citation.
+        rule: Option<(&'a str, &'a str, &'a str)>,
+    },
+    /// A day of a period in hours, with its minutes.
+    HoursElapsed {
+        /// Minutes counted.
+        minutes: u32,
+    },
+    /// A rest day of a working-day period.
+    NotWorking,
+    /// A day with office time counted.
+    OfficeTime {
+        /// Minutes counted.
+        minutes: u32,
+    },
+    /// A day without office time.
+    NoOfficeTime,
+    /// The last day moved over the rest days: to this working day (`onto`), or over this day.
+    Rolled {
+        /// Whether this is the working day it moved to.
+        onto: bool,
+        /// The article that moves it.
+        law: Article<'a>,
+    },
+}
+
+impl<'a> Reason<'a> {
+    /// What `step` of `period` says.
+    pub fn of(step: &Step, period: &Period<'a>) -> Self {
+        let n = step.ordinal.unwrap_or(0);
+        let working = matches!(step.kind, DayKind::Workday | DayKind::MakeupWorkday);
+        // The rule's own citation, for the steps it sets (an extension, time not counted…).
+        let basis = |basis: Option<&str>| {
+            let rule = period.rule?;
+            Some(match basis {
+                Some(basis) => basis.to_owned(),
+                None => format!(
+                    "{}{}",
+                    short_statute(rule),
+                    period.article().map_or(rule.article.as_str(), |a| a.0)
+                ),
+            })
+        };
+        match step.why {
+            Why::EventDay if period.direction == Direction::Backward => Reason::EventDayBack,
+            Why::EventDay => Reason::EventDay {
+                law: period.start_article(),
+            },
+            Why::Counted => Reason::Counted {
+                n,
+                working_days: period.unit == Unit::WorkingDays,
+                backward: period.direction == Direction::Backward,
+                ordinary: step.kind == DayKind::Workday,
+            },
+            Why::Extension => Reason::Extension {
+                n,
+                working_days: period.extension_unit() == Unit::WorkingDays,
+                basis: basis(None),
+            },
+            Why::CorrespondingDay => Reason::CorrespondingDay { n },
+            Why::MonthEnd => Reason::MonthEnd { n },
+            Why::Paused => Reason::Paused {
+                suspension: period
+                    .rule
+                    .and_then(|r| r.excluded_time.as_deref())
+                    .is_some_and(|words| words.contains("中止")),
+                basis: basis(period.rule.and_then(|r| r.excluded_time_basis.as_deref())),
+            },
+            Why::TaxProlonged => Reason::TaxProlonged { n: step.ordinal },
+            Why::TaxProlongedDay => Reason::TaxProlongedDay { n },
+            Why::RolledBack => Reason::RolledBack { onto: working },
+            Why::NextStep => Reason::NextStep { basis: basis(None) },
+            Why::Agreed => Reason::Agreed {
+                rule: period.rule.map(|rule| {
+                    (
+                        short_statute(rule),
+                        rule.article.as_str(),
+                        rule.agreed_due.as_deref().unwrap_or_default(),
+                    )
+                }),
+            },
+            Why::HoursElapsed => Reason::HoursElapsed {
+                minutes: step.minutes.unwrap_or(0),
+            },
+            Why::NotWorking => Reason::NotWorking,
+            Why::OfficeTime => Reason::OfficeTime {
+                minutes: step.minutes.unwrap_or(0),
+            },
+            Why::NoOfficeTime => Reason::NoOfficeTime,
+            Why::Rolled => Reason::Rolled {
+                onto: working,
+                law: period.roll_article(),
+            },
+        }
+    }
+}
+
+/// How a deadline's last moment was set, where it is said the same for every period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixedEnding {
+    /// At 24:00, as the request asked (`cutoff=midnight`).
+    MidnightAsked,
+    /// At 24:00: the calendar gives no office hours.
+    MidnightNoHours,
+    /// At 24:00: the due day is a rest day without office hours.
+    MidnightDayWithoutHours,
+    /// When the office time has run.
+    OfficeTimeRun,
+    /// When the hours have run.
+    HoursRun,
+}
+
 /// One text in every form the service writes a day of the week or of a period in.
 #[derive(Clone, Copy, Debug)]
 pub struct DayFacts<'a> {
@@ -416,8 +629,37 @@ pub trait Catalogue: Sync {
     fn media(&self, media: &Media) -> String;
     /// A format the route does not answer in.
     fn unoffered(&self, what: &Unoffered) -> String;
-    /// Something named that does not exist.
-    fn missing(&self, what: &Missing) -> String;
+    /// Something named that does not exist: a route, with the closest one and the list where
+    /// they are given, or what the domain says of a calendar or a rule.
+    fn missing(&self, what: &Missing) -> String {
+        match what {
+            Missing::Route {
+                route,
+                near,
+                routes,
+            } => {
+                let mut text = self.no_route(route);
+                if let Some(near) = near {
+                    text.push_str(&self.route_near(near));
+                }
+                if let Some(routes) = routes {
+                    text.push_str(&self.routes_are(routes));
+                }
+                text
+            }
+            Missing::Calendar(e) => self.calendar_error(e),
+            Missing::Rule(e) => self.deadline_error(e),
+            Missing::FeedFile { year } => self.no_feed_file(*year),
+        }
+    }
+    /// No route serves `route` (a method and a path).
+    fn no_route(&self, route: &str) -> String;
+    /// The closest route, after [`Catalogue::no_route`], from its separator on.
+    fn route_near(&self, near: &str) -> String;
+    /// The routes, after it, from its separator on.
+    fn routes_are(&self, routes: &str) -> String;
+    /// No feed file for `year` is in force to withdraw.
+    fn no_feed_file(&self, year: i32) -> String;
     /// A request that took too long.
     fn slow(&self, slow: &Slow) -> String;
     /// A method the route does not serve.
@@ -426,8 +668,27 @@ pub trait Catalogue: Sync {
     fn strictly(&self, what: Strictly) -> String;
     /// No valid admin token.
     fn unauthorized(&self) -> String;
-    /// A data version that is not kept, or cannot be compiled again.
-    fn history_error(&self, error: &HistoryError) -> String;
+    /// A data version that is not kept (with the oldest that is, where one is), or cannot be
+    /// compiled again.
+    fn history_error(&self, error: &HistoryError) -> String {
+        match error {
+            HistoryError::NotKept { version, oldest } => {
+                let mut text = self.version_not_kept(&crate::time::quoted(version));
+                if let Some(oldest) = oldest {
+                    text.push_str(&self.oldest_kept(oldest));
+                }
+                text
+            }
+            // The reason names stored inputs and OS errors: it is logged, not shown.
+            HistoryError::Unusable { version, .. } => self.version_unusable(version),
+        }
+    }
+    /// A data version (quoted) is not kept.
+    fn version_not_kept(&self, version: &str) -> String;
+    /// The oldest kept, after [`Catalogue::version_not_kept`], from its separator on.
+    fn oldest_kept(&self, oldest: &str) -> String;
+    /// A kept data version cannot be compiled again.
+    fn version_unusable(&self, version: &str) -> String;
     /// A server error, whose cause is logged.
     fn internal(&self) -> String;
     /// A cross-origin request refused.
@@ -445,8 +706,19 @@ pub trait Catalogue: Sync {
     fn input_error(&self, error: &InputError) -> String;
     /// A number or flag that is not one.
     fn bad_value(&self, value: &BadValue) -> String;
-    /// A JSON body that is not what was expected.
-    fn json_problem(&self, problem: &JsonProblem) -> String;
+    /// A JSON body that is not what was expected, with where, when it is known.
+    fn json_problem(&self, problem: &JsonProblem) -> String {
+        let what = self.json_kind(&problem.kind);
+        if problem.line == 0 {
+            what
+        } else {
+            self.json_at(what, problem.line, problem.column)
+        }
+    }
+    /// What is wrong with a JSON body.
+    fn json_kind(&self, kind: &JsonKind) -> String;
+    /// What is wrong, at a line and column.
+    fn json_at(&self, what: String, line: usize, column: usize) -> String;
     /// A unit that is none.
     fn unknown_unit(&self, error: &UnknownUnit) -> String;
     /// A time zone that is none.
@@ -462,25 +734,137 @@ pub trait Catalogue: Sync {
 
     /// A day of the week (`周三`, `Wed`).
     fn weekday(&self, day: Weekday) -> &'static str;
-    /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`).
-    fn day(&self, day: DayFacts<'_>) -> String;
-    /// Why a day of a period counted or not.
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String;
+    /// What kind of day a day is, with its holiday's name (`节假日（国庆节）`), marked when
+    /// estimated.
+    fn day(&self, day: DayFacts<'_>) -> String {
+        let mut text = self.day_kind(day.kind, day.name);
+        if day.estimated {
+            text.push_str(self.estimated_mark());
+        }
+        text
+    }
+    /// What kind of day a day is, with its holiday's name.
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String;
+    /// The mark of an estimated day, after its words (`（预估）`).
+    fn estimated_mark(&self) -> &'static str;
+    /// Why a day of a period counted or not: which clauses it has is decided here, once
+    /// ([`Reason::of`]); each phrasebook words them ([`Catalogue::reason`]).
+    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
+        let day = self.day(DayFacts {
+            kind: step.kind,
+            name: step.name.as_deref(),
+            estimated: false,
+        });
+        self.reason(&Reason::of(step, period), &day)
+    }
+    /// A step's reason, with `day`, what kind of day it is (`调休上班日（国庆节）`).
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String;
     /// A period's length (`7个工作日`, `30 days`).
     fn period_length(&self, period: &Period<'_>) -> String;
     /// A deadline's status as of a day, in a sentence, with what lapsing means under the
-    /// period's rule.
-    fn status(&self, status: &Status, period: &Period<'_>) -> String;
+    /// period's rule. Which clauses it has is decided here, once; each phrasebook words them.
+    fn status(&self, status: &Status, period: &Period<'_>) -> String {
+        let n = status.working_days_left.unsigned_abs();
+        let standing = match status.state {
+            State::NotStarted => Standing::NotStarted,
+            State::CompletedOnTime => Standing::CompletedOnTime,
+            State::CompletedLate if n == 0 => Standing::CompletedAfterLastMoment,
+            State::CompletedLate => Standing::CompletedLate(n),
+            State::Pending => Standing::Pending(n),
+            State::DueToday => Standing::DueToday,
+            State::Overdue if n == 0 => Standing::PastLastMoment,
+            State::Overdue => Standing::Overdue(n),
+        };
+        let mut text = self.standing(standing, status.as_of_date);
+        if let Some(consequence) = status.consequence {
+            let rule = period.rule;
+            text.push_str(&self.lapse(
+                consequence,
+                rule.and_then(|r| r.on_lapse_text.as_deref().zip(r.on_lapse_basis.as_deref())),
+                rule.and_then(|r| r.on_lapse_basis.as_deref()),
+            ));
+        }
+        text
+    }
+    /// Where a deadline stands on `on`.
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String;
+    /// What lapsing means, after a status, from its separator on: the consequence, the rule's
+    /// own words for it with their basis when it gives both (`own`), and the basis alone.
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        own: Option<(&str, &str)>,
+        basis: Option<&str>,
+    ) -> String;
     /// What a consequence means.
     fn consequence(&self, consequence: Consequence) -> String;
     /// Why an answer is provisional.
     fn provisional_note(&self) -> String;
     /// For a provisional answer, how likely its date is to move: the low-confidence estimated
     /// days it depends on, with the runner-up arrangements, or none.
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String;
+    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
+        if uncertain.is_empty() {
+            return self.certainty_settled().to_owned();
+        }
+        let days: Vec<NaiveDate> = uncertain.iter().map(|(d, _)| *d).collect();
+        let mut alternatives: Vec<&str> = uncertain.iter().filter_map(|(_, a)| *a).collect();
+        alternatives.dedup();
+        self.certainty_unsure(&days, &alternatives)
+    }
+    /// Every estimated day the answer depends on is one the notices have never moved.
+    fn certainty_settled(&self) -> &'static str;
+    /// The answer depends on these low-confidence `days`; `alternatives` are the runner-up
+    /// arrangements, each once.
+    fn certainty_unsure(&self, days: &[NaiveDate], alternatives: &[&str]) -> String;
     /// How a deadline's last moment was set, and on what basis (the period's rule's cutoff
     /// and the law that counts its periods).
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String;
+    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
+        let basis = period
+            .rule
+            .map(|r| r.cutoff_basis.as_str())
+            .unwrap_or_default();
+        let posted = match period.start_article() {
+            Article::CivilProcedure { via } => self.posted_in_time(via, basis),
+            _ => String::new(),
+        };
+        let fixed = match ending {
+            Ending::CloseOfBusiness { hours, from, by } => {
+                let whose = match from {
+                    Some(from) => self.hours_of(from),
+                    None => self.hours_given().to_owned(),
+                };
+                let why = self.closes_when(*by, basis, &posted);
+                return self.close_of_business(&hours.text(), &whose, &why);
+            }
+            Ending::Midnight {
+                by: ChosenBy::Rule(_),
+            } => return self.midnight_by_rule(basis, &posted),
+            Ending::Midnight { .. } => FixedEnding::MidnightAsked,
+            Ending::MidnightNoHours => FixedEnding::MidnightNoHours,
+            Ending::MidnightDayWithoutHours => FixedEnding::MidnightDayWithoutHours,
+            Ending::OfficeTimeRun => FixedEnding::OfficeTimeRun,
+            Ending::HoursRun => FixedEnding::HoursRun,
+        };
+        self.fixed_ending(fixed).to_owned()
+    }
+    /// That a document posted before the period expires is in time (民事诉讼法 第八十五条,
+    /// through `via`), after a clause from its separator on; nothing where the rule's `basis`
+    /// says it already.
+    fn posted_in_time(&self, via: &str, basis: &str) -> String;
+    /// Whose office hours close the due day: a calendar's (`from`).
+    fn hours_of(&self, from: &HoursFrom<'_>) -> String;
+    /// … the request's (`office_hours`).
+    fn hours_given(&self) -> &'static str;
+    /// Why the period ends at the close of business: chosen `by` the rule (with its `basis`
+    /// and the `posted` clause), the request, or an ad hoc period's default.
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String;
+    /// The period ends at the close of business: the office's `hours` that day, whose they
+    /// are, and why.
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String;
+    /// The last day ends at 24:00, as the rule says (its `basis`, the `posted` clause).
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String;
+    /// A last moment set without the rule's words.
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str;
     /// Why an extended calendar-day period's answer is the earlier of its two readings.
     fn readings_note(&self, readings: &Readings) -> String;
     /// What the last day of the explanation adds to its reason, from its separator on: when
@@ -532,17 +916,52 @@ pub trait Catalogue: Sync {
 
     /// The name of a calendar's feed of days off.
     fn holiday_feed_name(&self, calendar_name: &str) -> String;
-    /// A day off's or makeup day's event title.
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String;
+    /// A day off's or makeup day's event title: its category, with its holiday's name, marked
+    /// when estimated.
+    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
+        let what = self.holiday_event_category(day.kind);
+        let mut text = match day.name {
+            Some(name) => self.holiday_event_named(name, what),
+            None => what.to_owned(),
+        };
+        if day.estimated {
+            text.push_str(self.estimated_mark());
+        }
+        text
+    }
+    /// A day off's or makeup day's event title with its holiday's name.
+    fn holiday_event_named(&self, name: &str, category: &str) -> String;
     /// Its category (`放假`, `调休上班`).
     fn holiday_event_category(&self, kind: DayKind) -> &'static str;
-    /// Its description.
+    /// Its description: the calendar and the day, then a line on an estimate and one naming
+    /// the source, where there are.
     fn holiday_event_description(
         &self,
         calendar: (&str, &str),
         day: DayFacts<'_>,
         source: Option<&str>,
-    ) -> String;
+    ) -> String {
+        let summary = self.holiday_event_summary(DayFacts {
+            estimated: false,
+            ..day
+        });
+        let mut text = self.holiday_event_of(calendar, &summary);
+        if day.estimated {
+            text.push('\n');
+            text.push_str(self.holiday_event_estimated());
+        }
+        if let Some(source) = source {
+            text.push('\n');
+            text.push_str(&self.holiday_event_source(source));
+        }
+        text
+    }
+    /// A day's event in a calendar: its name and id, and the event's title.
+    fn holiday_event_of(&self, calendar: (&str, &str), summary: &str) -> String;
+    /// The line on an estimated day.
+    fn holiday_event_estimated(&self) -> &'static str;
+    /// The line naming the day's source.
+    fn holiday_event_source(&self, source: &str) -> String;
     /// Why an event time written on another clock is counted from another date than it shows,
     /// and the due date its date as written would give: `counted` and `written` are each an
     /// event date with its due date, `zone` the counting clock.
@@ -552,13 +971,21 @@ pub trait Catalogue: Sync {
         written: (NaiveDate, NaiveDate),
         zone: &str,
     ) -> String;
-    /// A deadline's event title.
+    /// A deadline's event title, marked as the workbook marks a provisional status.
     fn deadline_event_summary(
         &self,
         title: &str,
         doc_no: Option<&str>,
         provisional: bool,
-    ) -> String;
+    ) -> String {
+        let mut text = self.deadline_due(title, doc_no);
+        if provisional {
+            text.push_str(self.workbook_words().provisional);
+        }
+        text
+    }
+    /// A deadline's title as its event says it is due, with its document's number.
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String;
     /// The deadline's title when no rule gives one.
     fn ad_hoc_title(&self, period: &Period<'_>) -> String;
     /// A deadline's event description.
@@ -575,8 +1002,54 @@ pub trait Catalogue: Sync {
     /// Its title: the calendar's name and id.
     fn workbook_title(&self, calendar: (&str, &str)) -> String;
     /// The paragraphs of its notes sheet: what it holds, its data version, when to download it
-    /// again, and how its formulas count.
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String>;
+    /// again, and how its formulas count. Which clauses they have is decided here, once; each
+    /// phrasebook words them.
+    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
+        let (from, to) = facts.years;
+        let (extended, agreed) = facts.adjustable;
+        let mut adjust = Vec::new();
+        if !extended.is_empty() {
+            adjust.push(self.notes_extended(extended));
+        }
+        if !agreed.is_empty() {
+            adjust.push(self.notes_agreed(agreed));
+        }
+        let estimated = match facts.estimated_years {
+            [] => self.notes_every_notice_held().to_owned(),
+            years => {
+                self.notes_estimated(&self.unrecorded_notices(years), &self.provisional_note())
+            }
+        };
+        let [intro, colours, not_deducted] = self.notes_fixed();
+        vec![
+            self.workbook_title(facts.calendar),
+            intro.to_owned(),
+            self.notes_adjustable(&adjust),
+            colours.to_owned(),
+            not_deducted.to_owned(),
+            estimated,
+            self.notes_download(to, facts.page, facts.address),
+            self.notes_counting(from, (from != to).then_some(to)),
+        ]
+    }
+    /// The notes' paragraphs that are the same for every workbook: what it is, its colours,
+    /// what it does not deduct.
+    fn notes_fixed(&self) -> [&'static str; 3];
+    /// The 延长/商定 column's clause for the rules it extends, each with its extension.
+    fn notes_extended(&self, rules: &[String]) -> String;
+    /// … for the rules whose due date may be agreed.
+    fn notes_agreed(&self, rules: &[String]) -> String;
+    /// The 延长/商定 column's paragraph, with its clauses (none: no rule takes it).
+    fn notes_adjustable(&self, clauses: &[String]) -> String;
+    /// Every year of the list has its notice.
+    fn notes_every_notice_held(&self) -> &'static str;
+    /// Some have not: what the system lacks (`unrecorded`), and what that means (`note`).
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String;
+    /// When and where to download it again: `to` is the list's last year, `page` the page's
+    /// calendar view when the service serves the page, `address` a fresh copy's.
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String;
+    /// How its formulas count, over the list's years (`from`, and `to` when it is another).
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String;
     /// The note on the due date's header: how it is counted, in short.
     fn workbook_due_note(&self) -> String;
     /// What the system does not hold for `years`: 「本系统尚未收录2027年放假安排通知」, and whom
@@ -770,6 +1243,19 @@ pub struct DeadlineFacts<'a> {
 mod tax_tests;
 #[cfg(test)]
 mod tests;
+
+/// Names or words in a list, each after `sep` but the last, which comes after `last`:
+/// `a、b或 c`, `a, b and c`. The lists a refusal gives are a vocabulary's names, derived.
+fn listed<S: AsRef<str>>(words: &[S], sep: &str, last: &str) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [some @ .., end] => {
+            let some: Vec<&str> = some.iter().map(AsRef::as_ref).collect();
+            format!("{}{last}{}", some.join(sep), end.as_ref())
+        }
+    }
+}
 
 /// A rule's statute as an answer cites it before an article: `行政许可法` for
 /// 中华人民共和国行政许可法, nothing for a rule of the working rules, which cite the article alone.

@@ -1,6 +1,8 @@
 //! The catalogues' own tests: every text of every kind, in both languages, and no English
-//! sentence in a Chinese one. (That each kind exists in both languages the compiler checks:
-//! [`Catalogue`] has no default methods.)
+//! sentence in a Chinese one. (That each phrase exists in both languages the compiler checks:
+//! [`Catalogue`]'s default methods decide the clauses and call phrases each phrasebook must
+//! give.) The vocabularies are walked through their derived iterators and names, so a new
+//! variant without its words fails here.
 
 use chrono::{NaiveDate, Weekday};
 use strum::IntoEnumIterator;
@@ -150,8 +152,19 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         },
         DeadlineError::NoExtension { rule: None },
         DeadlineError::UnknownForm {
+            key: "direction",
+            value: "sideways".into(),
+            choices: <Direction as strum::VariantNames>::VARIANTS,
+        },
+        DeadlineError::UnknownForm {
             key: "bound",
             value: "exactly".into(),
+            choices: <crate::deadline::Bound as strum::VariantNames>::VARIANTS,
+        },
+        DeadlineError::UnknownForm {
+            key: "counting",
+            value: "lunar".into(),
+            choices: <crate::deadline::Counting as strum::VariantNames>::VARIANTS,
         },
         DeadlineError::Paused("2026-05-10/2026-05-01".into()),
         DeadlineError::TooManyPaused,
@@ -191,7 +204,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     let endings = [
         Ending::CloseOfBusiness {
             hours: crate::calendar::hours::DayHours::parse("10:00-14:00,15:30-19:30").unwrap(),
-            from: Some(crate::deadline::HoursFrom {
+            from: Some(HoursFrom {
                 layer: "cn-xj",
                 name: "新疆维吾尔自治区",
                 season: "冬季",
@@ -413,6 +426,16 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.extend(media.iter().map(|m| says.media(m)));
     texts.extend(unoffered.iter().map(|u| says.unoffered(u)));
     texts.extend(missing.iter().map(|m| says.missing(m)));
+    for oldest in [Some("0123456789abcdef".to_owned()), None] {
+        texts.push(says.history_error(&HistoryError::NotKept {
+            version: "fedcba9876543210".into(),
+            oldest,
+        }));
+    }
+    texts.push(says.history_error(&HistoryError::Unusable {
+        version: "fedcba9876543210".into(),
+        reason: "the cause".into(),
+    }));
     texts.push(says.slow(&Slow::Request { secs: 10.0 }));
     texts.push(says.slow(&Slow::BodyStalled { secs: 5 }));
     texts.push(says.method_not_allowed("DELETE /v1/rules", "GET, HEAD"));
@@ -461,7 +484,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     texts.push(says.day(holiday));
     texts.push(says.day(makeup));
     let backward = Period {
-        direction: crate::deadline::Direction::Backward,
+        direction: Direction::Backward,
         ..Period::ad_hoc(Unit::WorkingDays, 5)
     };
     let tax = Period {
@@ -594,7 +617,7 @@ fn every_problem_code_is_distinct_and_its_titles_end_without_a_period() {
     let codes: std::collections::BTreeSet<&str> = Title::iter().map(Title::code).collect();
     assert_eq!(codes.len(), Title::iter().count(), "a code used twice");
     for title in Title::iter() {
-        for lang in Lang::ALL {
+        for lang in Lang::iter() {
             let text = lang.says().title(title);
             assert!(
                 !text.ends_with('.') && !text.ends_with('。'),
@@ -814,4 +837,89 @@ fn an_outlook_names_the_notices_lacking_and_only_the_scores_that_apply() {
         Lang::En.says().year_outlook(2028, &national, &record),
         "2028: this system lacks the State Council's holiday notice; days off are estimated from the law and past notices, each festival as in past notices. Backtest 2008–2026: 1.84 wrong working-day statuses a year (10 of 19 years exact, in-sample)."
     );
+}
+
+#[test]
+fn the_choices_a_refusal_offers_are_the_vocabularys_names_as_they_were_written() {
+    use strum::VariantNames;
+    let form = |key, choices| DeadlineError::UnknownForm {
+        key,
+        value: "x".into(),
+        choices,
+    };
+    let cases = [
+        (
+            DeadlineError::Unit(UnknownUnit("weeks".into())),
+            "计算单位 \"weeks\" 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）",
+            "unit \"weeks\" is none of working_days, calendar_days, months, years, hours and working_hours",
+        ),
+        (
+            DeadlineError::UnknownCutoff("noon".into()),
+            "cutoff \"noon\" 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
+            "cutoff \"noon\" is neither close_of_business nor midnight",
+        ),
+        (
+            form("direction", Direction::VARIANTS),
+            "direction \"x\" 无法识别；可选 forward（向后计算）、backward（倒计）",
+            "direction \"x\" is none of forward, backward",
+        ),
+        (
+            form("bound", crate::deadline::Bound::VARIANTS),
+            "bound \"x\" 无法识别；可选 within（期限内）、at_least（不少于）",
+            "bound \"x\" is none of within, at_least",
+        ),
+        (
+            form("counting", crate::deadline::Counting::VARIANTS),
+            "counting \"x\" 无法识别；可选 civil（民法典）、tax（税收征收管理法实施细则第一百零九条）",
+            "counting \"x\" is none of civil, tax",
+        ),
+    ];
+    for (error, in_zh, in_en) in cases {
+        assert_eq!(Lang::Zh.says().deadline_error(&error), in_zh);
+        assert_eq!(Lang::En.says().deadline_error(&error), in_en);
+    }
+    let lang = Invalid::Lang {
+        value: "\"fr\"".into(),
+    };
+    assert_eq!(
+        Lang::En.says().invalid_parameter("lang", &lang),
+        "parameter lang: \"fr\" is no language of this service; it speaks zh and en"
+    );
+}
+
+#[test]
+fn every_name_a_refusal_offers_has_its_meaning_in_chinese() {
+    use crate::deadline::{Bound, Counting, Cutoff};
+    use strum::VariantNames;
+    let zh = Lang::Zh.says();
+    let form = |key, choices| {
+        zh.deadline_error(&DeadlineError::UnknownForm {
+            key,
+            value: "x".into(),
+            choices,
+        })
+    };
+    let offered: [(&[&str], String); 6] = [
+        (Direction::VARIANTS, form("direction", Direction::VARIANTS)),
+        (Bound::VARIANTS, form("bound", Bound::VARIANTS)),
+        (Counting::VARIANTS, form("counting", Counting::VARIANTS)),
+        (Unit::VARIANTS, zh.unknown_unit(&UnknownUnit("x".into()))),
+        (
+            Cutoff::NAMES,
+            zh.deadline_error(&DeadlineError::UnknownCutoff("x".into())),
+        ),
+        (
+            Lang::VARIANTS,
+            zh.invalid_parameter("lang", &Invalid::Lang { value: "x".into() }),
+        ),
+    ];
+    for (names, text) in offered {
+        for name in names {
+            let glossed = text.split_once(&format!("{name}（")).map(|(_, rest)| rest);
+            assert!(
+                glossed.is_some_and(|rest| !rest.starts_with('）')),
+                "{name} offered with its meaning in {text}"
+            );
+        }
+    }
 }

@@ -6,19 +6,19 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
-    Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
+    Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
 use crate::calendar::{CalendarError, DayKind, FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS};
 use crate::deadline::{
-    Article, BadValue, ChosenBy, Consequence, DeadlineError, Direction, Ending, Expected,
-    InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
-    UnknownUnit, Why,
+    Article, BadValue, Bound, ChosenBy, Consequence, Counting, Cutoff, DeadlineError, Direction,
+    Ending, Expected, HoursFrom, InputError, JsonKind, Period, Readings, RuleCutoff, Unit,
+    UnknownUnit,
 };
-use crate::store::HistoryError;
-use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
+use crate::lang::Lang;
+use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// 中文目录。
 pub struct Zh;
@@ -115,9 +115,10 @@ impl Catalogue for Zh {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
-            Invalid::Lang { value } => {
-                format!("{value} 不是本服务使用的语言；可选 zh（中文）或 en（英文）")
-            }
+            Invalid::Lang { value } => format!(
+                "{value} 不是本服务使用的语言；可选 {}",
+                either(<Lang as strum::VariantNames>::VARIANTS)
+            ),
         };
         format!("参数 {name}：{why}")
     }
@@ -226,28 +227,20 @@ impl Catalogue for Zh {
         }
     }
 
-    fn missing(&self, what: &Missing) -> String {
-        match what {
-            Missing::Route {
-                route,
-                near,
-                routes,
-            } => {
-                let mut text = format!("没有 {route} 这一路由");
-                if let Some(near) = near {
-                    text.push_str(&format!("；是否要访问 {near}？"));
-                }
-                if let Some(routes) = routes {
-                    text.push_str(&format!("；路由有：{routes}"));
-                }
-                text
-            }
-            Missing::Calendar(e) => self.calendar_error(e),
-            Missing::Rule(e) => self.deadline_error(e),
-            Missing::FeedFile { year } => {
-                format!("{year}年没有生效的数据源文件，无可撤回")
-            }
-        }
+    fn no_route(&self, route: &str) -> String {
+        format!("没有 {route} 这一路由")
+    }
+
+    fn route_near(&self, near: &str) -> String {
+        format!("；是否要访问 {near}？")
+    }
+
+    fn routes_are(&self, routes: &str) -> String {
+        format!("；路由有：{routes}")
+    }
+
+    fn no_feed_file(&self, year: i32) -> String {
+        format!("{year}年没有生效的数据源文件，无可撤回")
     }
 
     fn slow(&self, slow: &Slow) -> String {
@@ -280,20 +273,16 @@ impl Catalogue for Zh {
         format!("答案依赖暂定的日子（{what}），而请求要求 strict=true")
     }
 
-    fn history_error(&self, error: &HistoryError) -> String {
-        match error {
-            HistoryError::NotKept { version, oldest } => match oldest {
-                Some(oldest) => format!(
-                    "数据版本 {} 未保留（从未生效或已被清理）；保留的最早版本为 {oldest}",
-                    quoted(version)
-                ),
-                None => format!("数据版本 {} 未保留（从未生效或已被清理）", quoted(version)),
-            },
-            // The reason names stored inputs and OS errors: it is logged, not shown.
-            HistoryError::Unusable { version, .. } => {
-                format!("数据版本 {version} 的数据已保留，但无法重新编译，原因已记入日志")
-            }
-        }
+    fn version_not_kept(&self, version: &str) -> String {
+        format!("数据版本 {version} 未保留（从未生效或已被清理）")
+    }
+
+    fn oldest_kept(&self, oldest: &str) -> String {
+        format!("；保留的最早版本为 {oldest}")
+    }
+
+    fn version_unusable(&self, version: &str) -> String {
+        format!("数据版本 {version} 的数据已保留，但无法重新编译，原因已记入日志")
     }
 
     fn unauthorized(&self) -> String {
@@ -406,14 +395,14 @@ impl Catalogue for Zh {
             DeadlineError::NoExtension { rule: None } => {
                 "临时期限没有延长期限；商定的新时限请用 agreed_due 给出".to_owned()
             }
-            DeadlineError::UnknownForm { key, value } => format!(
+            DeadlineError::UnknownForm {
+                key,
+                value,
+                choices,
+            } => format!(
                 "{key} {} 无法识别；可选 {}",
                 quote(value),
-                match *key {
-                    "direction" => "forward（向后计算）、backward（倒计）",
-                    "bound" => "within（期限内）、at_least（不少于）",
-                    _ => "civil（民法典）、tax（税收征收管理法实施细则第一百零九条）",
-                }
+                glossed(choices).join("、")
             ),
             DeadlineError::Paused(text) => format!(
                 "paused {} 不是日期区间 <起>/<止>（如 2026-05-01/2026-05-10），且起日不得晚于止日",
@@ -439,8 +428,9 @@ impl Catalogue for Zh {
             DeadlineError::Calendar(e) => self.calendar_error(e),
             DeadlineError::Hours(e) => format!("office_hours：{}", self.interval_error(e)),
             DeadlineError::UnknownCutoff(text) => format!(
-                "cutoff {} 无法识别；可选 close_of_business（停止业务活动时）或 midnight（二十四时）",
-                quote(text)
+                "cutoff {} 无法识别；可选 {}",
+                quote(text),
+                either(Cutoff::NAMES)
             ),
             DeadlineError::NotInForce { rule, from } => format!(
                 "规则 {rule} 所依据的条文自{}起施行，起算日早于该日，当时没有这一期限的规定；该规则自{}起适用",
@@ -480,8 +470,8 @@ impl Catalogue for Zh {
         }
     }
 
-    fn json_problem(&self, problem: &JsonProblem) -> String {
-        let what = match &problem.kind {
+    fn json_kind(&self, kind: &JsonKind) -> String {
+        match kind {
             JsonKind::Syntax => "不是有效的 JSON".to_owned(),
             JsonKind::Eof => "JSON 不完整".to_owned(),
             JsonKind::NotAnObject => "应为 JSON 对象 {…}".to_owned(),
@@ -504,18 +494,18 @@ impl Catalogue for Zh {
                 format!("字段 {field} 应为{expected}，而不是 {found}")
             }
             JsonKind::NoItems => "应为 JSON 对象 {\"items\": [...]}".to_owned(),
-        };
-        if problem.line == 0 {
-            what
-        } else {
-            format!("{what}（第{}行第{}列）", problem.line, problem.column)
         }
+    }
+
+    fn json_at(&self, what: String, line: usize, column: usize) -> String {
+        format!("{what}（第{line}行第{column}列）")
     }
 
     fn unknown_unit(&self, error: &UnknownUnit) -> String {
         format!(
-            "计算单位 {} 无法识别；可用 working_days（工作日）、calendar_days（日）、months（月）、years（年）、hours（小时）或 working_hours（工作小时）",
-            quote(&error.0)
+            "计算单位 {} 无法识别；可用 {}",
+            quote(&error.0),
+            either(<Unit as strum::VariantNames>::VARIANTS)
         )
     }
 
@@ -594,117 +584,113 @@ impl Catalogue for Zh {
         }
     }
 
-    fn day(&self, day: DayFacts<'_>) -> String {
-        let text = match (day.kind, day.name) {
+    fn day_kind(&self, kind: DayKind, name: Option<&str>) -> String {
+        match (kind, name) {
             (DayKind::Holiday, Some(name)) => format!("节假日（{name}）"),
             (DayKind::Holiday, None) => "节假日".to_owned(),
             (DayKind::MakeupWorkday, Some(name)) => format!("调休上班日（{name}）"),
             (DayKind::MakeupWorkday, None) => "调休上班日".to_owned(),
             (DayKind::Weekend, _) => "周末休息日".to_owned(),
             (DayKind::Workday, _) => "工作日".to_owned(),
-        };
-        if day.estimated {
-            format!("{text}（预估）")
-        } else {
-            text
         }
     }
 
-    fn step_reason(&self, step: &Step, period: &Period<'_>) -> String {
-        let day = self.day(DayFacts {
-            kind: step.kind,
-            name: step.name.as_deref(),
-            estimated: false,
-        });
-        let backward = period.direction == Direction::Backward;
-        let n = step.ordinal.unwrap_or(0);
-        // The rule's own article, for the steps it sets (an extension, time not counted…).
-        let article = |basis: Option<&str>| match (period.rule, basis) {
-            (Some(_), Some(basis)) => format!("（{basis}）"),
-            (Some(rule), None) => format!(
-                "（{}{}）",
-                super::short_statute(rule),
-                period.article().map_or(rule.article.as_str(), |a| a.0)
-            ),
-            (None, _) => String::new(),
+    fn estimated_mark(&self) -> &'static str {
+        "（预估）"
+    }
+
+    fn reason(&self, reason: &Reason<'_>, day: &str) -> String {
+        let cited = |basis: &Option<String>| {
+            basis
+                .as_ref()
+                .map(|b| format!("（{b}）"))
+                .unwrap_or_default()
         };
-        let (start_law, roll_law) = (
-            cite(period.start_article(), true),
-            cite(period.roll_article(), false),
-        );
-        match step.why {
-            Why::EventDay if backward => format!("倒计的基准日，不计入；{day}"),
-            Why::EventDay => format!("开始的当日，不计入，自下一日起算（{start_law}）；{day}"),
-            Why::Counted => {
-                let ordinal = match (period.unit, backward) {
-                    (Unit::WorkingDays, false) => format!("第{n}个工作日"),
-                    (Unit::WorkingDays, true) => format!("前第{n}个工作日"),
-                    (_, false) => format!("第{n}日"),
-                    (_, true) => format!("前第{n}日"),
+        match reason {
+            Reason::EventDayBack => format!("倒计的基准日，不计入；{day}"),
+            Reason::EventDay { law } => format!(
+                "开始的当日，不计入，自下一日起算（{}）；{day}",
+                cite(*law, true)
+            ),
+            Reason::Counted {
+                n,
+                working_days,
+                backward,
+                ordinary,
+            } => {
+                let ordinal = match (working_days, backward) {
+                    (true, false) => format!("第{n}个工作日"),
+                    (true, true) => format!("前第{n}个工作日"),
+                    (false, false) => format!("第{n}日"),
+                    (false, true) => format!("前第{n}日"),
                 };
                 // An ordinary working day says nothing more (「第1个工作日；工作日」 said it twice).
-                if step.kind == DayKind::Workday {
+                if *ordinary {
                     ordinal
                 } else {
                     format!("{ordinal}；{day}")
                 }
             }
-            Why::Extension => match period.extension_unit() {
-                Unit::WorkingDays => format!("延长期限第{n}个工作日{}；{day}", article(None)),
-                _ => format!("延长期限第{n}日{}；{day}", article(None)),
-            },
-            Why::CorrespondingDay => {
+            Reason::Extension {
+                n,
+                working_days: true,
+                basis,
+            } => format!("延长期限第{n}个工作日{}；{day}", cited(basis)),
+            Reason::Extension { n, basis, .. } => {
+                format!("延长期限第{n}日{}；{day}", cited(basis))
+            }
+            Reason::CorrespondingDay { n } => {
                 format!("第{n}日，到期月的对应日为期间的最后一日（《民法典》第二百零二条）；{day}")
             }
-            Why::MonthEnd => format!(
+            Reason::MonthEnd { n } => format!(
                 "第{n}日，到期月没有对应日，月末日为期间的最后一日（《民法典》第二百零二条）；{day}"
             ),
-            Why::Paused => format!(
+            Reason::Paused { suspension, basis } => format!(
                 "{day}；{}，不计入{}",
-                match period.rule.and_then(|r| r.excluded_time.as_deref()) {
-                    Some(words) if words.contains("中止") => "中止的期间",
-                    _ => "不计算在期限内的期间",
+                if *suspension {
+                    "中止的期间"
+                } else {
+                    "不计算在期限内的期间"
                 },
-                article(period.rule.and_then(|r| r.excluded_time_basis.as_deref()))
+                cited(basis)
             ),
-            Why::TaxProlonged if step.ordinal.is_some() => format!(
+            Reason::TaxProlonged { n: Some(n) } => format!(
                 "第{n}日；{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
             ),
-            Why::TaxProlonged => format!(
+            Reason::TaxProlonged { n: None } => format!(
                 "{day}；期间内连续3日以上的法定休假日，期限按休假日天数顺延（《税收征收管理法实施细则》第一百零九条）"
             ),
-            Why::TaxProlongedDay => format!(
+            Reason::TaxProlongedDay { n } => format!(
                 "期间最后一日后按休假日天数顺延的第{n}个工作日（《税收征收管理法实施细则》第一百零九条）；{day}"
             ),
-            Why::RolledBack if is_working(step.kind) => {
+            Reason::RolledBack { onto: true } => {
                 format!("{day}；期间最后一日为休息日，提前至本日（迟于本日即错过期限）")
             }
-            Why::RolledBack => format!("{day}；休息日，提前至前一工作日"),
-            Why::NextStep => format!(
+            Reason::RolledBack { onto: false } => format!("{day}；休息日，提前至前一工作日"),
+            Reason::NextStep { basis } => format!(
                 "{day}；期间已经届满{}，最早可于本日进行下一步",
-                article(None)
+                cited(basis)
             ),
-            Why::Agreed => match period.rule {
-                Some(rule) => format!(
-                    "{day}；在商定的时限内（{}{}：{}）",
-                    super::short_statute(rule),
-                    rule.article,
-                    rule.agreed_due.as_deref().unwrap_or_default()
-                ),
-                None => format!("{day}；在请求给出的商定时限内（agreed_due）"),
-            },
-            Why::HoursElapsed => format!("{day}；计入{}", duration(step.minutes.unwrap_or(0))),
-            Why::NotWorking => format!("{day}，不计入"),
-            Why::OfficeTime => {
-                format!("{day}；计入办公时间{}", duration(step.minutes.unwrap_or(0)))
+            Reason::Agreed {
+                rule: Some((statute, article, words)),
+            } => format!("{day}；在商定的时限内（{statute}{article}：{words}）"),
+            Reason::Agreed { rule: None } => {
+                format!("{day}；在请求给出的商定时限内（agreed_due）")
             }
-            Why::NoOfficeTime => format!("{day}；无办公时间，不计入"),
-            Why::Rolled if is_working(step.kind) => format!(
-                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{roll_law}）"
+            Reason::HoursElapsed { minutes } => format!("{day}；计入{}", duration(*minutes)),
+            Reason::NotWorking => format!("{day}，不计入"),
+            Reason::OfficeTime { minutes } => {
+                format!("{day}；计入办公时间{}", duration(*minutes))
+            }
+            Reason::NoOfficeTime => format!("{day}；无办公时间，不计入"),
+            Reason::Rolled { onto: true, law } => format!(
+                "{day}；期间最后一日为法定休假日，顺延至休假日结束的次日，即本日（{}）",
+                cite(*law, false)
             ),
-            Why::Rolled => {
-                format!("{day}；最后一日为法定休假日，顺延至休假日结束的次日（{roll_law}）")
-            }
+            Reason::Rolled { onto: false, law } => format!(
+                "{day}；最后一日为法定休假日，顺延至休假日结束的次日（{}）",
+                cite(*law, false)
+            ),
         }
     }
 
@@ -712,30 +698,31 @@ impl Catalogue for Zh {
         period_words(period.unit, period.amount)
     }
 
-    fn status(&self, status: &Status, period: &Period<'_>) -> String {
-        let on = date(status.as_of_date);
-        let n = status.working_days_left.unsigned_abs();
-        let mut text = match status.state {
-            State::NotStarted => format!("截至{on}，尚未起算"),
-            State::CompletedOnTime => format!("已于{on}办结，按期办结"),
-            State::CompletedLate if n == 0 => format!("已于{on}办结，截止时间后办结"),
-            State::CompletedLate => format!("已于{on}办结，逾期{n}个工作日办结"),
-            State::Pending => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
-            State::DueToday => format!("今日截止（{on}）"),
-            State::Overdue if n == 0 => format!("截至{on}，已过截止时间"),
-            State::Overdue => format!("截至{on}，已逾期{n}个工作日"),
-        };
-        if let Some(consequence) = status.consequence {
-            text.push('；');
-            match period
-                .rule
-                .and_then(|r| r.on_lapse_text.as_deref().zip(r.on_lapse_basis.as_deref()))
-            {
-                Some((words, basis)) => text.push_str(&format!("{words}（{basis}）")),
-                None => text.push_str(&self.consequence(consequence)),
-            }
+    fn standing(&self, standing: Standing, on: NaiveDate) -> String {
+        let on = date(on);
+        match standing {
+            Standing::NotStarted => format!("截至{on}，尚未起算"),
+            Standing::CompletedOnTime => format!("已于{on}办结，按期办结"),
+            Standing::CompletedAfterLastMoment => format!("已于{on}办结，截止时间后办结"),
+            Standing::CompletedLate(n) => format!("已于{on}办结，逾期{n}个工作日办结"),
+            Standing::Pending(n) => format!("截至{on}，未到期，尚余{n}个工作日（含截止日当天）"),
+            Standing::DueToday => format!("今日截止（{on}）"),
+            Standing::PastLastMoment => format!("截至{on}，已过截止时间"),
+            Standing::Overdue(n) => format!("截至{on}，已逾期{n}个工作日"),
         }
-        text
+    }
+
+    fn lapse(
+        &self,
+        consequence: Consequence,
+        own: Option<(&str, &str)>,
+        _basis: Option<&str>,
+    ) -> String {
+        // The rule's own words are Chinese: said as the rule says them, with their basis.
+        match own {
+            Some((words, basis)) => format!("；{words}（{basis}）"),
+            None => format!("；{}", self.consequence(consequence)),
+        }
     }
 
     fn consequence(&self, consequence: Consequence) -> String {
@@ -755,13 +742,12 @@ impl Catalogue for Zh {
             .to_owned()
     }
 
-    fn certainty_note(&self, uncertain: &[(NaiveDate, Option<&str>)]) -> String {
-        if uncertain.is_empty() {
-            return "期间所依赖的预估日都是法定节日或历年通知从未改变的安排：通知收录后，截止日期基本不会变动".to_owned();
-        }
-        let days: Vec<String> = uncertain.iter().map(|(d, _)| date(*d)).collect();
-        let mut alternatives: Vec<&str> = uncertain.iter().filter_map(|(_, a)| *a).collect();
-        alternatives.dedup();
+    fn certainty_settled(&self) -> &'static str {
+        "期间所依赖的预估日都是法定节日或历年通知从未改变的安排：通知收录后，截止日期基本不会变动"
+    }
+
+    fn certainty_unsure(&self, days: &[NaiveDate], alternatives: &[&str]) -> String {
+        let days: Vec<String> = days.iter().map(|d| date(*d)).collect();
         format!(
             "期间依赖把握不大的预估日（{}），通知收录后截止日期可能变动{}",
             days.join("、"),
@@ -773,61 +759,69 @@ impl Catalogue for Zh {
         )
     }
 
-    fn ending(&self, ending: &Ending<'_>, period: &Period<'_>) -> String {
-        let rule = period.rule;
-        let basis = rule.map(|r| r.cutoff_basis.as_str()).unwrap_or_default();
-        let posted = match period.start_article() {
-            // Said once: a rule's own basis may already say it.
-            Article::CivilProcedure { via } if !basis.contains("交邮") => {
-                format!("；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{via}）")
+    fn posted_in_time(&self, via: &str, basis: &str) -> String {
+        // Said once: a rule's own basis may already say it.
+        if basis.contains("交邮") {
+            String::new()
+        } else {
+            format!("；期满前交邮的，不算过期（《民事诉讼法》第八十五条；{via}）")
+        }
+    }
+
+    fn hours_of(&self, f: &HoursFrom<'_>) -> String {
+        format!(
+            "{}{}作息时间（来源：{}，{}年{}）",
+            f.name,
+            f.season,
+            f.source,
+            years(f.years),
+            if f.carried_over {
+                "；该年未见通知，沿用"
+            } else {
+                ""
             }
-            _ => String::new(),
-        };
+        )
+    }
+
+    fn hours_given(&self) -> &'static str {
+        "请求给出的作息时间（office_hours，按北京时间）"
+    }
+
+    fn closes_when(&self, by: ChosenBy, basis: &str, posted: &str) -> String {
+        match by {
+            ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
+                "机关自身办理的事项：法定期间截止于期满日二十四时，本答复以停止办公的时间为内部目标（{basis}）{posted}"
+            ),
+            ChosenBy::Rule(_) => format!("停止业务活动的时间为截止时间（{basis}）"),
+            ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
+            ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
+        }
+    }
+
+    fn close_of_business(&self, hours: &str, whose: &str, why: &str) -> String {
+        format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
+    }
+
+    fn midnight_by_rule(&self, basis: &str, posted: &str) -> String {
+        format!("期间最后一日的截止时间为二十四时（{basis}）{posted}")
+    }
+
+    fn fixed_ending(&self, ending: FixedEnding) -> &'static str {
         match ending {
-            Ending::CloseOfBusiness { hours, from, by } => {
-                let hours = hours.text();
-                let whose = match from {
-                    Some(f) => format!(
-                        "{}{}作息时间（来源：{}，{}年{}）",
-                        f.name,
-                        f.season,
-                        f.source,
-                        years(f.years),
-                        if f.carried_over {
-                            "；该年未见通知，沿用"
-                        } else {
-                            ""
-                        }
-                    ),
-                    None => "请求给出的作息时间（office_hours，按北京时间）".to_owned(),
-                };
-                let why = match by {
-                    ChosenBy::Rule(RuleCutoff::OfficeTarget) => format!(
-                        "机关自身办理的事项：法定期间截止于期满日二十四时，本答复以停止办公的时间为内部目标（{basis}）{posted}"
-                    ),
-                    ChosenBy::Rule(_) => format!("停止业务活动的时间为截止时间（{basis}）"),
-                    ChosenBy::Request => "按请求（cutoff=close_of_business），停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）".to_owned(),
-                    ChosenBy::AdHoc => "有业务时间的，停止业务活动的时间为截止时间（《民法典》第二百零三条第二款）；临时期限默认如此，cutoff=midnight 改为二十四时".to_owned(),
-                };
-                format!("截止日办公时间为{hours}（北京时间），依{whose}；{why}")
+            FixedEnding::MidnightAsked => {
+                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::Midnight {
-                by: ChosenBy::Rule(_),
-            } => format!("期间最后一日的截止时间为二十四时（{basis}）{posted}"),
-            Ending::Midnight { .. } => {
-                "按请求（cutoff=midnight），期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::MidnightNoHours => {
+                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::MidnightNoHours => {
-                "该日历没有作息时间：期间最后一日的截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::MidnightDayWithoutHours => {
+                "截止日为休息日，当日没有办公时间：截止时间为二十四时（《民法典》第二百零三条第二款）"
             }
-            Ending::MidnightDayWithoutHours => {
-                "截止日为休息日，当日没有办公时间：截止时间为二十四时（《民法典》第二百零三条第二款）".to_owned()
+            FixedEnding::OfficeTimeRun => {
+                "按工作小时计算是请求自定的计算方式，法律没有按工作小时计算的期间：自事件时刻起累计办公时间，届满之时即为截止时间"
             }
-            Ending::OfficeTimeRun => {
-                "按工作小时计算是请求自定的计算方式，法律没有按工作小时计算的期间：自事件时刻起累计办公时间，届满之时即为截止时间".to_owned()
-            }
-            Ending::HoursRun => {
-                "按照小时计算的期间，自法律规定或者当事人约定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间".to_owned()
+            FixedEnding::HoursRun => {
+                "按照小时计算的期间，自法律规定或者当事人约定的时间开始计算（《民法典》第二百零一条第二款），届满之时即为截止时间"
             }
         }
     }
@@ -920,16 +914,8 @@ impl Catalogue for Zh {
         format!("{calendar_name} 放假与调休")
     }
 
-    fn holiday_event_summary(&self, day: DayFacts<'_>) -> String {
-        let what = self.holiday_event_category(day.kind);
-        let mut text = match day.name {
-            Some(name) => format!("{name} {what}"),
-            None => what.to_owned(),
-        };
-        if day.estimated {
-            text.push_str("（预估）");
-        }
-        text
+    fn holiday_event_named(&self, name: &str, category: &str) -> String {
+        format!("{name} {category}")
     }
 
     fn holiday_event_category(&self, kind: DayKind) -> &'static str {
@@ -939,24 +925,16 @@ impl Catalogue for Zh {
         }
     }
 
-    fn holiday_event_description(
-        &self,
-        (name, id): (&str, &str),
-        day: DayFacts<'_>,
-        source: Option<&str>,
-    ) -> String {
-        let summary = self.holiday_event_summary(DayFacts {
-            estimated: false,
-            ..day
-        });
-        let mut text = format!("{name}（{id}）：{summary}");
-        if day.estimated {
-            text.push_str("\n预估：本系统尚未收录该年的通知，以正式通知为准");
-        }
-        if let Some(source) = source {
-            text.push_str(&format!("\n来源：{source}"));
-        }
-        text
+    fn holiday_event_of(&self, (name, id): (&str, &str), summary: &str) -> String {
+        format!("{name}（{id}）：{summary}")
+    }
+
+    fn holiday_event_estimated(&self) -> &'static str {
+        "预估：本系统尚未收录该年的通知，以正式通知为准"
+    }
+
+    fn holiday_event_source(&self, source: &str) -> String {
+        format!("来源：{source}")
     }
 
     fn other_reading_note(
@@ -976,17 +954,8 @@ impl Catalogue for Zh {
         )
     }
 
-    fn deadline_event_summary(
-        &self,
-        title: &str,
-        doc_no: Option<&str>,
-        provisional: bool,
-    ) -> String {
-        let mut text = format!("{}截止：{title}", doc_mark(doc_no));
-        if provisional {
-            text.push_str("（暂定）");
-        }
-        text
+    fn deadline_due(&self, title: &str, doc_no: Option<&str>) -> String {
+        format!("{}截止：{title}", doc_mark(doc_no))
     }
 
     fn ad_hoc_title(&self, period: &Period<'_>) -> String {
@@ -1037,59 +1006,67 @@ impl Catalogue for Zh {
         format!("{name}（{id}）办文期限登记台账")
     }
 
-    fn workbook_notes(&self, facts: &WorkbookFacts<'_>) -> Vec<String> {
-        let (from, to) = facts.years;
-        let span = if from == to {
-            format!("{from}年")
-        } else {
-            format!("{from}年至{to}年")
-        };
-        let (extended, agreed) = facts.adjustable;
-        let mut adjust = Vec::new();
-        if !extended.is_empty() {
-            adjust.push(format!(
-                "经批准延长办理期限的，填“延长”，截止日按法定最长的延长期限计算（{}）",
-                extended.join("；")
-            ));
-        }
-        if !agreed.is_empty() {
-            adjust.push(format!(
-                "与主办部门商定回复时限的（{}），填商定的日期，截止日即为该日",
-                agreed.join("、")
-            ));
-        }
-        let adjust = if adjust.is_empty() {
+    fn notes_fixed(&self) -> [&'static str; 3] {
+        [
+            "本表是办文期限登记台账：在“期限登记”表中每件文登记一行，填写文号、事由、来文单位、承办人，从下拉列表中选择规则，填写起算日（收文、会议结束等期限起算的日期，当日不计入），截止日和状态自动算出。办结后填写办结日期，状态即改为“按期办结”或“逾期办结”。本表不需要联网。",
+            "已逾期、尚未办结的行显示为红色；3个工作日内（含当日）到期、尚未办结的行显示为黄色。状态和颜色按电脑上的当天日期判断。打印时可先在“规则”列的筛选中去掉“（空白）”，只打印已登记的行。",
+            "本表不扣除中止、听证、检验、检测、鉴定、专家评审等依法不计算在期限内的时间，也不计算按小时、按月、按年计算的期限和“会前N日”等往前倒数的期限。遇到这些情况，请到本系统网页上计算。",
+        ]
+    }
+
+    fn notes_extended(&self, rules: &[String]) -> String {
+        format!(
+            "经批准延长办理期限的，填“延长”，截止日按法定最长的延长期限计算（{}）",
+            rules.join("；")
+        )
+    }
+
+    fn notes_agreed(&self, rules: &[String]) -> String {
+        format!(
+            "与主办部门商定回复时限的（{}），填商定的日期，截止日即为该日",
+            rules.join("、")
+        )
+    }
+
+    fn notes_adjustable(&self, clauses: &[String]) -> String {
+        if clauses.is_empty() {
             "“延长/商定”一栏：本表的规则都不能延长或商定期限，此栏留空。".to_owned()
         } else {
-            format!("“延长/商定”一栏：{}；其他规则此栏留空。", adjust.join("；"))
-        };
-        let estimated = match facts.estimated_years {
-            [] => "名单所含年份的放假安排通知，本系统均已收录。".to_owned(),
-            years => format!(
-                "{}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{}。",
-                self.unrecorded_notices(years),
-                self.provisional_note()
-            ),
-        };
-        let page = match facts.page {
+            format!(
+                "“延长/商定”一栏：{}；其他规则此栏留空。",
+                clauses.join("；")
+            )
+        }
+    }
+
+    fn notes_every_notice_held(&self) -> &'static str {
+        "名单所含年份的放假安排通知，本系统均已收录。"
+    }
+
+    fn notes_estimated(&self, unrecorded: &str, note: &str) -> String {
+        format!(
+            "{unrecorded}。这些年份的节假日是预估的，截止日用到这些年份的，状态后标“（暂定）”。{note}。"
+        )
+    }
+
+    fn notes_download(&self, to: i32, page: Option<&str>, address: &str) -> String {
+        let page = match page {
             Some(page) => format!("打开本系统网页的“日历”页（{page}）下载，或直接打开"),
             None => "打开".to_owned(),
         };
-        vec![
-            self.workbook_title(facts.calendar),
-            "本表是办文期限登记台账：在“期限登记”表中每件文登记一行，填写文号、事由、来文单位、承办人，从下拉列表中选择规则，填写起算日（收文、会议结束等期限起算的日期，当日不计入），截止日和状态自动算出。办结后填写办结日期，状态即改为“按期办结”或“逾期办结”。本表不需要联网。".to_owned(),
-            adjust,
-            "已逾期、尚未办结的行显示为红色；3个工作日内（含当日）到期、尚未办结的行显示为黄色。状态和颜色按电脑上的当天日期判断。打印时可先在“规则”列的筛选中去掉“（空白）”，只打印已登记的行。".to_owned(),
-            "本表不扣除中止、听证、检验、检测、鉴定、专家评审等依法不计算在期限内的时间，也不计算按小时、按月、按年计算的期限和“会前N日”等往前倒数的期限。遇到这些情况，请到本系统网页上计算。".to_owned(),
-            estimated,
-            format!(
-                "本表中的休息日名单是下载当时的，不会自动更新。以下情况请重新下载：国务院、自治区或自治州发布或调整放假安排后；起算日临近{to}年年底时；状态出现“超出名单年份”时。下载方法：{page}{}。重新下载后，把已登记的行复制到新表中。",
-                facts.address
-            ),
-            format!(
-                "截止日按“休息日”表中的名单计算。名单列出{span}所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。“N个工作日内”的期限跳过名单中的每一天；“N日内”的期限，最后一日遇休息日顺延至其后第一个工作日（《中华人民共和国民法典》第二百零三条）。起算日当日不计入（第二百零一条）。起算日或截止日超出名单年份时，截止日留空。"
-            ),
-        ]
+        format!(
+            "本表中的休息日名单是下载当时的，不会自动更新。以下情况请重新下载：国务院、自治区或自治州发布或调整放假安排后；起算日临近{to}年年底时；状态出现“超出名单年份”时。下载方法：{page}{address}。重新下载后，把已登记的行复制到新表中。"
+        )
+    }
+
+    fn notes_counting(&self, from: i32, to: Option<i32>) -> String {
+        let span = match to {
+            Some(to) => format!("{from}年至{to}年"),
+            None => format!("{from}年"),
+        };
+        format!(
+            "截止日按“休息日”表中的名单计算。名单列出{span}所有不上班的日子：未调休的星期六、星期日和全部放假日；调休上班日不在名单中，照常算作工作日。“N个工作日内”的期限跳过名单中的每一天；“N日内”的期限，最后一日遇休息日顺延至其后第一个工作日（《中华人民共和国民法典》第二百零三条）。起算日当日不计入（第二百零一条）。起算日或截止日超出名单年份时，截止日留空。"
+        )
     }
 
     fn workbook_due_note(&self) -> String {
@@ -1266,6 +1243,58 @@ fn clock_name(zone: &str) -> String {
     }
 }
 
+/// A vocabulary's names, each with its meaning (`midnight（二十四时）`), the last after 或:
+/// the choices a refusal offers.
+fn either(names: &[&str]) -> String {
+    super::listed(&glossed(names), "、", "或 ")
+}
+
+/// A vocabulary's names, each with its meaning in a clerk's words (`forward（向后计算）`).
+fn glossed(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| format!("{n}（{}）", gloss(n)))
+        .collect()
+}
+
+/// What a vocabulary's name means (`forward`: 向后计算). Each vocabulary's meanings are matched
+/// whole, so that a new name does not compile without its words.
+fn gloss(name: &str) -> &'static str {
+    if let Ok(unit) = name.parse::<Unit>() {
+        return unit_word(unit);
+    }
+    if let Ok(direction) = name.parse::<Direction>() {
+        return match direction {
+            Direction::Forward => "向后计算",
+            Direction::Backward => "倒计",
+        };
+    }
+    if let Ok(bound) = name.parse::<Bound>() {
+        return match bound {
+            Bound::Within => "期限内",
+            Bound::AtLeast => "不少于",
+        };
+    }
+    if let Ok(counting) = name.parse::<Counting>() {
+        return match counting {
+            Counting::Civil => "民法典",
+            Counting::Tax => "税收征收管理法实施细则第一百零九条",
+        };
+    }
+    if let Ok(cutoff) = name.parse::<Cutoff>() {
+        return match cutoff {
+            Cutoff::AsTheLawSays => "按法律规定",
+            Cutoff::CloseOfBusiness => "停止业务活动时",
+            Cutoff::Midnight => "二十四时",
+        };
+    }
+    match name.parse::<Lang>() {
+        Ok(Lang::Zh) => "中文",
+        Ok(Lang::En) => "英文",
+        Err(_) => "",
+    }
+}
+
 /// What a request field that changes a rule's period is, in a clerk's words.
 fn form_word(field: &str) -> &'static str {
     match field {
@@ -1325,8 +1354,4 @@ fn years(years: &[i32]) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     }
-}
-
-fn is_working(kind: DayKind) -> bool {
-    matches!(kind, DayKind::Workday | DayKind::MakeupWorkday)
 }
