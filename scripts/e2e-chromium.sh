@@ -43,11 +43,8 @@ ARTIFACTS=$ROOT/target/e2e-artifacts
 WORK=$(mktemp -d /tmp/qixian-e2e-chromium.XXXXXX)
 # shellcheck source=scripts/e2e/harness.sh
 source scripts/e2e/harness.sh
-PY=/usr/bin/python3
 
 echo "== tools"
-need=()
-command -v curl >/dev/null || need+=(curl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v openssl >/dev/null || need+=(openssl)
 command -v npm >/dev/null || need+=(npm)

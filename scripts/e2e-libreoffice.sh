@@ -33,11 +33,8 @@ cd "$(dirname "$0")/.."
 WORK=$(mktemp -d /tmp/qixian-e2e-libreoffice.XXXXXX)
 # shellcheck source=scripts/e2e/harness.sh
 source scripts/e2e/harness.sh
-PY=/usr/bin/python3
 
 echo "== tools"
-need=()
-command -v curl >/dev/null || need+=(curl)
 command -v unshare >/dev/null || need+=(util-linux)
 [ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
 # The extension's functions are Python: LibreOffice's script provider for Python.

@@ -124,6 +124,13 @@ wait_for() {
     done
 }
 
+# The Python with Debian's packages (python3-uno) that the checkers run on.
+PY=/usr/bin/python3
+# The Debian packages a script installs with install_packages: what it needs and lacks,
+# starting with curl, which wait_for asks with.
+need=()
+command -v curl >/dev/null || need+=(curl)
+
 # Nothing may go through a proxy: every request here is to 127.0.0.1.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
