@@ -5,7 +5,7 @@ calculate, shows of a downloaded file.
 
 Usage: PYTHON sheets_saved.py BASE_URL
 
-Run it with a Python that has openpyxl (scripts/e2e-sheets.sh makes a virtual environment for
+Run it with a Python that has openpyxl (scripts/e2e-libreoffice.sh makes a virtual environment for
 it). For each workbook of /v1/calendars/{id}/workbook.xlsx:
 - every formula cell holds a saved value: the register's (empty rows) the empty string, the
   notes' examples a date, a number or a word;

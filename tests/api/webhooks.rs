@@ -155,11 +155,61 @@ async fn received(server: &MockServer, n: usize) -> Vec<Request> {
     );
 }
 
-/// The requests the receiver got, after a pause longer than any retry the tests make: what it
-/// gets for good.
-async fn settled(server: &MockServer) -> Vec<Request> {
-    tokio::time::sleep(Duration::from_millis(800)).await;
+/// Asks `done` every 20 ms until it holds, for at most 10 s; whether it came to hold. The
+/// tests assert what they waited for afterwards, so that a wait that ran out fails there.
+async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..500 {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    done().await
+}
+
+/// The requests the receiver got once none of `replicas` has a delivery left to make: each
+/// one's `qixian_webhook_backlog` is 0. The gauge counts the deliveries waiting for a retry and
+/// those being made, and is set after a round's attempts are settled, so a request still to
+/// come keeps it above 0: what the receiver has then is what it gets for good.
+async fn settled(server: &MockServer, replicas: &[&TestApp]) -> Vec<Request> {
+    eventually(async || {
+        for replica in replicas {
+            if replica.metric("qixian_webhook_backlog").await != "0" {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
     server.received_requests().await.unwrap_or_default()
+}
+
+/// The deliveries kept in the shared `state` directory that a replica will still make:
+/// waiting (`.json`) or being made (`.claim`), each as its file's name and content.
+fn kept_deliveries(state: &Path) -> Vec<(String, Value)> {
+    webhook_files(state)
+        .into_iter()
+        .filter(|name| name.ends_with(".json") || name.ends_with(".claim"))
+        .filter_map(|name| {
+            // A claim settled since the listing is gone: nothing left to make.
+            let bytes = std::fs::read(state.join("webhooks").join(&name)).ok()?;
+            let delivery = serde_json::from_slice(&bytes).expect("a kept delivery is JSON");
+            Some((name, delivery))
+        })
+        .collect()
+}
+
+/// Waits until the replicas sharing `state` have no delivery left to make, but those to the
+/// subscribers `endless` says will never take theirs: the directory keeps each delivery until
+/// it is settled (a `.sent` mark replaces it only after the subscriber answered), so what the
+/// receiver has then is what it gets for good.
+async fn settled_in(state: &Path, endless: impl Fn(&str) -> bool) {
+    eventually(async || {
+        kept_deliveries(state)
+            .iter()
+            .all(|(_, delivery)| delivery["url"].as_str().is_some_and(&endless))
+    })
+    .await;
 }
 
 fn header<'a>(request: &'a Request, name: &str) -> &'a str {
@@ -314,7 +364,11 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
         (&json!(second), &json!(third), &json!(2)),
         "7/14 is worked again and 7/15 is off: two days"
     );
-    assert_eq!(settled(&hook).await.len(), 2, "no event is told twice");
+    assert_eq!(
+        settled(&hook, &[&replica]).await.len(),
+        2,
+        "no event is told twice"
+    );
     assert_eq!(replica.webhook_counts().await, ["2", "0", "0", "0"]);
 }
 
@@ -352,7 +406,7 @@ async fn a_failing_receiver_gets_the_event_again_until_it_takes_it() {
         "every attempt sends the same bytes"
     );
     assert_eq!(
-        settled(&hook).await.len(),
+        settled(&hook, &[&replica]).await.len(),
         3,
         "taken on the third attempt, and not sent again"
     );
@@ -378,7 +432,13 @@ async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
 
     // Act: stop it before the event is delivered, bring the receiver up, start again.
     first.stop().await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // An attempt cut short puts its claim back; one that had its answer writes it back.
+    eventually(async || {
+        kept_deliveries(&state)
+            .iter()
+            .all(|(name, _)| name.ends_with(".json"))
+    })
+    .await;
     let kept = webhook_files(&state);
     hook.reset().await;
     answer(&hook, 200).await;
@@ -403,7 +463,7 @@ async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
         (&json!(before), &json!(after)),
         "the event of the change the first server made"
     );
-    assert_eq!(settled(&hook).await.len(), 1);
+    assert_eq!(settled(&hook, &[&second]).await.len(), 1);
     assert_eq!(second.webhook_counts().await, ["1", "0", "0", "0"]);
     let left = webhook_files(&state);
     assert!(
@@ -471,8 +531,8 @@ async fn two_replicas_with_a_hanging_subscriber_make_every_delivery_exactly_once
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Longer than a claim could wait behind the hanging subscriber.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let hanging = format!("{}/hooks/hang", hook.uri());
+    settled_in(&state, |url| url == hanging).await;
 
     // Assert: every (event, subscriber) once, none twice, none missing.
     let told = hook.received_requests().await.unwrap_or_default();
@@ -501,7 +561,7 @@ async fn two_replicas_with_a_hanging_subscriber_make_every_delivery_exactly_once
 async fn two_replicas_on_one_state_directory_tell_a_change_once() {
     // Arrange: two servers sharing the operator's and the state directory.
     let hook = receiver(200).await;
-    let (a, b, holidays, _) = two_sharing_a_state_directory(&hook).await;
+    let (a, b, holidays, state) = two_sharing_a_state_directory(&hook).await;
     let before = a.data_version().await;
 
     // Act: the operator reloads one replica, then the other.
@@ -509,7 +569,7 @@ async fn two_replicas_on_one_state_directory_tell_a_change_once() {
     let after_a = a.reload().await;
     received(&hook, 1).await;
     let after_b = b.reload().await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    settled_in(&state, |_| false).await;
 
     // Assert
     assert_eq!(after_a, after_b, "both replicas made the same change");
@@ -543,7 +603,7 @@ async fn two_replicas_on_one_state_directory_deliver_once_what_both_kept_while_t
     hook.reset().await;
     answer(&hook, 200).await;
     received(&hook, 1).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    settled_in(&state, |_| false).await;
 
     // Assert
     let id = expected_id(&a, &before, &after).await;
@@ -734,7 +794,11 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
     let after = first.app.reload().await;
     received(&hook, 1).await;
     // The failure is written back before the next attempt, seconds away.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    eventually(async || {
+        let kept = kept_deliveries(&state);
+        kept.len() == 1 && kept[0].0.ends_with(".json") && kept[0].1["attempts"] == 1
+    })
+    .await;
     let kept = webhook_files(&state);
 
     // Act: kill it, bring the receiver up, start the binary again on the same directories.
@@ -759,7 +823,11 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
         (&json!(before), &json!(after)),
         "the event of the change the killed process made"
     );
-    assert_eq!(settled(&hook).await.len(), 1, "delivered once");
+    assert_eq!(
+        settled(&hook, &[&second.app]).await.len(),
+        1,
+        "delivered once"
+    );
     assert_eq!(second.app.webhook_counts().await, ["1", "0", "0", "0"]);
     second.kill();
 }
