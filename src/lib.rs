@@ -19,6 +19,7 @@ pub mod lang;
 #[cfg(test)]
 mod layers;
 pub mod register;
+pub mod registers;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

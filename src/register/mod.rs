@@ -156,6 +156,9 @@ pub enum MatterError {
     /// Its period sets a field the register sets itself.
     #[error("the matter's period may not set {0}: the register judges its state")]
     StatusInPeriod(&'static str),
+    /// It has no period.
+    #[error("a matter needs its period")]
+    NoPeriod,
     /// It has neither a document number nor a subject.
     #[error("a matter needs a document number or a subject")]
     Unnamed,

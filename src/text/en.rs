@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Slow,
+    Body, Catalogue, Cross, DayFacts, DeadlineFacts, Invalid, Limit, Media, Missing, Refused, Slow,
     Strictly, Title, Unoffered, WorkbookFacts, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
@@ -17,6 +17,7 @@ use crate::deadline::{
     InputError, JsonKind, JsonProblem, Period, Readings, RuleCutoff, State, Status, Step, Unit,
     UnknownUnit, Why,
 };
+use crate::register::MatterError;
 use crate::store::HistoryError;
 use crate::time::{DateError, MomentError, ZoneError, quote, quoted};
 
@@ -132,6 +133,9 @@ impl Catalogue for En {
             Title::Timeout => "The request took too long",
             Title::BadRequest => "The request is not valid",
             Title::Unauthorized => "Unauthorized",
+            Title::Forbidden => "Forbidden",
+            Title::PreconditionFailed => "Changed by another",
+            Title::DatabaseUnavailable => "Registers unavailable",
             Title::VersionGone => "Data version no longer kept",
             Title::Internal => "Internal error",
         }
@@ -374,6 +378,45 @@ impl Catalogue for En {
 
     fn unauthorized(&self) -> String {
         "a valid admin token is required".to_owned()
+    }
+
+    fn refused(&self, what: &Refused) -> String {
+        match what {
+            Refused::NoKey => {
+                "the register's key is required (Authorization: Bearer <key>)".to_owned()
+            }
+            Refused::NotYours => "this key does not open this register".to_owned(),
+            Refused::NoMatter => "the register has no such matter".to_owned(),
+            Refused::Stale { current } => format!(
+                "the matter was changed by another since the version given; it is now at version {current} (read it again)"
+            ),
+            Refused::Unavailable => {
+                "the registers' database cannot be reached; try again later".to_owned()
+            }
+            Refused::NotAMatter(p) => format!(
+                "not a matter ({{\"doc_number\": …, \"subject\": …, \"period\": {{…}}}}): {}",
+                self.json_problem(p)
+            ),
+            Refused::NotAMattersField(name) => format!(
+                "field {name} is not a matter's; its fields are doc_number, subject, sender, handler, notes and period"
+            ),
+            Refused::Matter(MatterError::Period(e)) => {
+                format!("the matter's period: {}", self.deadline_error(e))
+            }
+            Refused::Matter(MatterError::StatusInPeriod(field)) => format!(
+                "the matter's period may not set {field}: the register judges its state (complete it instead)"
+            ),
+            Refused::Matter(MatterError::NoPeriod) => {
+                "a matter needs its period (period: the fields of POST /v1/deadlines)".to_owned()
+            }
+            Refused::Matter(MatterError::Unnamed) => {
+                "a matter needs a document number (doc_number) or a subject".to_owned()
+            }
+            Refused::Name => {
+                "the body must be {\"name\": \"…\"}, a register's name of 1 to 200 characters"
+                    .to_owned()
+            }
+        }
     }
 
     fn internal(&self) -> String {
