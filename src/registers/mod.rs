@@ -208,6 +208,22 @@ fn changed_fields(old: Option<&Matter>, new: &Matter) -> Vec<&'static str> {
     .collect()
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what its office wrote of `m`, in [`MATTER_COLUMNS`]' order (`doc_number` to
+/// `acknowledged_due`).
+fn bind_fields<'q>(query: AnyQuery<'q>, m: &'q Matter) -> AnyQuery<'q> {
+    query
+        .bind(&m.doc_number)
+        .bind(&m.subject)
+        .bind(&m.sender)
+        .bind(&m.handler)
+        .bind(&m.notes)
+        .bind(period_json(&m.period).to_string())
+        .bind(m.completed_at.map(|at| at.to_rfc3339()))
+        .bind(m.acknowledged_due.map(|d| d.to_string()))
+}
+
 const MATTER_COLUMNS: &str = "id, version, doc_number, subject, sender, handler, notes, period, \
                               completed_at, acknowledged_due, created_at, updated_at";
 
@@ -423,25 +439,18 @@ impl Registers {
             updated_at: at,
         };
         let mut tx = self.ready().await?.begin().await?;
-        let m = &kept.matter;
-        sqlx::query(&format!(
-            "INSERT INTO matters ({MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        ).replace("(id,", "(register_id, id,"))
-        .bind(register)
-        .bind(&kept.id)
-        .bind(kept.version)
-        .bind(&m.doc_number)
-        .bind(&m.subject)
-        .bind(&m.sender)
-        .bind(&m.handler)
-        .bind(&m.notes)
-        .bind(period_json(&m.period).to_string())
-        .bind(m.completed_at.map(|at| at.to_rfc3339()))
-        .bind(m.acknowledged_due.map(|d| d.to_string()))
-        .bind(&kept.created_at)
-        .bind(&kept.updated_at)
-        .execute(&mut *tx)
-        .await?;
+        let sql = format!(
+            "INSERT INTO matters (register_id, {MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        );
+        let query = sqlx::query(&sql)
+            .bind(register)
+            .bind(&kept.id)
+            .bind(kept.version);
+        bind_fields(query, &kept.matter)
+            .bind(&kept.created_at)
+            .bind(&kept.updated_at)
+            .execute(&mut *tx)
+            .await?;
         record(&mut tx, register, &kept, "created", by, None).await?;
         tx.commit().await?;
         Ok(kept)
@@ -508,7 +517,6 @@ impl Registers {
             updated_at: now(),
             ..old.clone()
         };
-        let m = &new.matter;
         let mut tx = self
             .ready()
             .await?
@@ -517,25 +525,18 @@ impl Registers {
             .map_err(RegistersError::from)?;
         // The write first, guarded by the version: the transaction takes the write lock at
         // once, and a change that came between the read and here updates no row.
-        let updated = sqlx::query(
+        let query = sqlx::query(
             "UPDATE matters SET version = $1, doc_number = $2, subject = $3, sender = $4, handler = $5, notes = $6, period = $7, completed_at = $8, acknowledged_due = $9, updated_at = $10 WHERE register_id = $11 AND id = $12 AND version = $13",
         )
-        .bind(new.version)
-        .bind(&m.doc_number)
-        .bind(&m.subject)
-        .bind(&m.sender)
-        .bind(&m.handler)
-        .bind(&m.notes)
-        .bind(period_json(&m.period).to_string())
-        .bind(m.completed_at.map(|at| at.to_rfc3339()))
-        .bind(m.acknowledged_due.map(|d| d.to_string()))
-        .bind(&new.updated_at)
-        .bind(register)
-        .bind(id)
-        .bind(expected)
-        .execute(&mut *tx)
-        .await
-        .map_err(RegistersError::from)?;
+        .bind(new.version);
+        let updated = bind_fields(query, &new.matter)
+            .bind(&new.updated_at)
+            .bind(register)
+            .bind(id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await
+            .map_err(RegistersError::from)?;
         if updated.rows_affected() == 0 {
             drop(tx);
             return Err(self.why_not(register, id).await.into());

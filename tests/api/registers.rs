@@ -32,6 +32,11 @@ async fn send(
     request.send().await.expect("an answer")
 }
 
+/// The JSON body of the answer to `request`.
+async fn json_of(request: impl Future<Output = Response>) -> Value {
+    request.await.json().await.expect("a JSON answer")
+}
+
 /// A new register: its id and its key.
 async fn register(app: &TestApp, name: &str) -> (String, String) {
     let response = send(
@@ -230,55 +235,43 @@ pub async fn a_matters_life(app: &TestApp) {
 
     let mut edited = countersign("克政办发〔2026〕1号");
     edited["notes"] = json!("已催办");
-    let ok = send(
-        app,
-        Method::POST,
-        &location,
-        key,
-        Some("\"1\""),
-        Some(&edited),
-    )
-    .await;
+    let edit_from_version_1 = || {
+        send(
+            app,
+            Method::POST,
+            &location,
+            key,
+            Some("\"1\""),
+            Some(&edited),
+        )
+    };
+    let ok = edit_from_version_1().await;
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(ok.headers()[header::ETAG], "\"2\"");
-    let stale = send(
-        app,
-        Method::POST,
-        &location,
-        key,
-        Some("\"1\""),
-        Some(&edited),
-    )
-    .await;
+    let stale = edit_from_version_1().await;
     assert_problem(stale, 412, "precondition-failed", &["version 2"]).await;
 
-    let done: Value = send(
+    let done: Value = json_of(send(
         app,
         Method::POST,
         &format!("{location}/complete"),
         key,
         None,
         None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    ))
+    .await;
     assert_eq!(done["state"], "completed_late", "done after 2026-10-15");
     assert!(done["completed_at"].is_string());
     assert_eq!(list("?state=done").await, ["克政办发〔2026〕1号|会签意见"]);
-    let reopened: Value = send(
+    let reopened: Value = json_of(send(
         app,
         Method::POST,
         &format!("{location}/reopen"),
         key,
         None,
         None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    ))
+    .await;
     assert_eq!(reopened["completed_at"], Value::Null);
     assert_eq!(reopened["version"], 4);
 
