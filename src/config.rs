@@ -73,7 +73,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 36] = [
+pub const SETTINGS: [Setting; 37] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -153,6 +153,11 @@ pub const SETTINGS: [Setting; 36] = [
         name: "QIXIAN_STATE_DIR",
         default: "none",
         what: "where accepted feed files, the history of the data (every version in force, `QIXIAN_HISTORY_MAX` of them) and webhook deliveries not made yet (`webhooks/`) are kept across restarts; replicas may share it on one volume; without it both are kept in memory only and lost at a restart",
+    },
+    Setting {
+        name: "QIXIAN_DATABASE_URL",
+        default: "none",
+        what: "the registers' (督办台账) database: a `postgres://` URL (replicas share it), or a `sqlite://` one; without it, `registers.db` in `QIXIAN_STATE_DIR`, or without that a database in memory, lost at a restart. Its migrations run at start",
     },
     Setting {
         name: "QIXIAN_HISTORY_MAX",
@@ -312,6 +317,8 @@ pub struct Config {
     pub rules_dir: Option<PathBuf>,
     /// `QIXIAN_STATE_DIR`.
     pub state_dir: Option<PathBuf>,
+    /// `QIXIAN_DATABASE_URL`: a secret, since it may hold a password.
+    pub database_url: Option<SecretString>,
     /// `QIXIAN_HISTORY_MAX`.
     pub history_max: usize,
     /// `QIXIAN_FEED_URL`.
@@ -434,6 +441,7 @@ impl Config {
             holidays_dir: given("QIXIAN_HOLIDAYS_DIR").map(PathBuf::from),
             rules_dir: given("QIXIAN_RULES_DIR").map(PathBuf::from),
             state_dir: given("QIXIAN_STATE_DIR").map(PathBuf::from),
+            database_url: given("QIXIAN_DATABASE_URL").map(SecretString::from),
             history_max: positive("QIXIAN_HISTORY_MAX", DEFAULT_HISTORY_MAX)?,
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,

@@ -18,6 +18,8 @@ pub mod http;
 pub mod lang;
 #[cfg(test)]
 mod layers;
+pub mod register;
+pub mod registers;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

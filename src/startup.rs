@@ -10,6 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
+use secrecy::ExposeSecret;
 
 use crate::calendar::spec::{EMBEDDED_SPECS, SpecError, parse_specs};
 use crate::calendar::{CalendarError, DataError, DataSet};
@@ -18,6 +19,7 @@ use crate::feed::{Feed, FeedConfig, FeedError};
 use crate::http::cache::cache;
 use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
+use crate::registers::Registers;
 use crate::store::{Store, StoreError, StoreSettings};
 use crate::webhooks::{SigningKey, WebhookError, WebhookSettings, Webhooks};
 
@@ -51,6 +53,10 @@ pub enum StartupError {
     /// The webhooks cannot be set up.
     #[error(transparent)]
     Webhooks(#[from] WebhookError),
+    /// `QIXIAN_DATABASE_URL` names no database the service speaks (the URL, which may hold
+    /// a password, is not repeated, nor sqlx's error, which may quote it).
+    #[error("QIXIAN_DATABASE_URL is not a postgres:// or sqlite:// URL the service can use")]
+    DatabaseUrl,
     /// The address cannot be bound.
     #[error("QIXIAN_ADDR={addr} cannot be bound")]
     Bind {
@@ -193,7 +199,22 @@ impl Application {
             .transpose()?;
         // Read before anything starts, so that a bad file stops start-up naming it.
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
-        let state = AppState::new(&config, store.clone(), feed.clone());
+        let registers = Registers::connect(
+            config.database_url.as_ref().map(|u| u.expose_secret()),
+            config.state_dir.as_deref(),
+        )
+        .map_err(|_| StartupError::DatabaseUrl)?;
+        // The migrations run now, in the background: a database that is down does not stop
+        // the service, whose register routes answer 503 until it is reached.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let registers = registers.clone();
+            runtime.spawn(async move {
+                if let Err(e) = registers.ready().await {
+                    tracing::error!(cause = %crate::base::error_chain(&e), "registers' database");
+                }
+            });
+        }
+        let state = AppState::new(&config, store.clone(), feed.clone()).with_registers(registers);
         let webhooks = webhooks(&config, &store, &state)?;
         let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the

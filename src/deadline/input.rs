@@ -3,7 +3,7 @@
 //! whether to explain.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use strum::VariantNames;
 
@@ -18,7 +18,9 @@ use chrono::NaiveDate;
 
 /// One deadline request, field by field as the caller wrote it. Every field is optional here;
 /// [`answer`] says which are required and what each defaults to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// Written back (`Serialize`) as it was read, so that a register keeps it whole; an absent
+/// field is written as `null`, which reads back as absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
     /// A rule id (`countersign-reply`), in any case.

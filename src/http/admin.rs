@@ -64,7 +64,7 @@ fn authorised(req: &HttpRequest, token: &Token) -> bool {
 }
 
 /// Refuses a request without the admin token.
-fn check_token(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+pub(super) fn check_token(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
     let token = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
     if !authorised(req, token) {
         return Err(ApiError::Unauthorized);

@@ -81,7 +81,7 @@ fn names_the_moment(value: &str) -> bool {
 /// [`Clock`]: such answers are neither cached nor given an ETag.
 fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
     let Clock::WhenAsked(unless) = clock else {
-        return false;
+        return clock == Clock::Always;
     };
     let pairs = || form_urlencoded::parse(query.as_bytes());
     path.rsplit('/').next().is_some_and(names_the_moment)

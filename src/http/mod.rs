@@ -21,6 +21,7 @@ pub mod offload;
 pub mod page;
 pub mod params;
 pub mod problem;
+mod registers;
 pub mod render;
 pub mod routes;
 mod rules;
@@ -68,6 +69,8 @@ pub struct AppState {
     origins: addin::Origins,
     /// Whether the page is served (the workbook's notes then send people to it).
     page: bool,
+    /// The registers' database; none: the register routes answer 503.
+    registers: Option<crate::registers::Registers>,
 }
 
 impl AppState {
@@ -100,7 +103,14 @@ impl AppState {
                 config.trusted_proxies.clone(),
             ),
             page: config.page,
+            registers: None,
         }
+    }
+
+    /// The state with the registers' database.
+    pub fn with_registers(mut self, registers: crate::registers::Registers) -> Self {
+        self.registers = Some(registers);
+        self
     }
 
     /// The webhooks' counters, as `/metrics` shows them: the sender counts in these.
@@ -253,13 +263,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource(&r::CALENDAR_ICS).route(get().to(exports::holidays_ics)))
         .service(resource(&r::CALENDAR_REST_DAYS).route(get().to(exports::rest_days)))
         .service(resource(&r::CALENDAR_WORKBOOK).route(get().to(exports::workbook)))
+        .service(
+            resource(&r::REGISTER_MATTERS)
+                .route(get().to(registers::list))
+                .route(post().to(registers::create)),
+        )
+        .service(
+            resource(&r::REGISTER_MATTER)
+                .route(get().to(registers::read))
+                .route(post().to(registers::update)),
+        )
+        .service(resource(&r::REGISTER_MATTER_ACTION).route(post().to(registers::act)))
+        .service(resource(&r::REGISTER_HISTORY).route(get().to(registers::history)))
         .default_service(web::to(not_found));
 }
 
 /// The admin routes, registered only when an admin token is configured.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(&routes::ADMIN_RELOAD).route(web::post().to(admin::reload)))
-        .service(resource(&routes::ADMIN_WITHDRAW).route(web::post().to(admin::withdraw)));
+        .service(resource(&routes::ADMIN_WITHDRAW).route(web::post().to(admin::withdraw)))
+        .service(
+            resource(&routes::ADMIN_REGISTERS).route(web::post().to(registers::create_register)),
+        );
 }
 
 /// The page for people (`/` and its assets), registered only when `QIXIAN_PAGE` is on. After

@@ -8,9 +8,10 @@ use serde::Serialize;
 use crate::base::error_chain;
 use crate::calendar::CalendarError;
 use crate::deadline::{DeadlineError, InputError};
+use crate::registers::RegistersError;
 use crate::store::HistoryError;
 use crate::text::{
-    Body, Cross, Invalid, Lang, Limit, Media, Missing, Slow, Strictly, Title, Unoffered,
+    Body, Cross, Invalid, Lang, Limit, Media, Missing, Refused, Slow, Strictly, Title, Unoffered,
 };
 
 /// An error answered to the caller. Handlers return it; [`ResponseError`] renders it, and the
@@ -77,6 +78,8 @@ pub enum ApiError {
     },
     /// No valid admin token.
     Unauthorized,
+    /// A register's route refused the request.
+    Register(Refused),
     /// A data version (`data_version=`, `since=`) that is not kept.
     Gone(HistoryError),
     /// Never shown to the caller: logged with its cause chain, answered as an opaque 500.
@@ -102,6 +105,21 @@ impl From<InputError> for ApiError {
 impl From<HistoryError> for ApiError {
     fn from(error: HistoryError) -> Self {
         ApiError::Gone(error)
+    }
+}
+
+impl From<RegistersError> for ApiError {
+    /// The database's own failures are logged with their chain and answered 503 (the rest of
+    /// the service answers on); the others are the caller's.
+    fn from(error: RegistersError) -> Self {
+        match error {
+            RegistersError::NotFound => ApiError::Register(Refused::NoMatter),
+            RegistersError::Stale { current } => ApiError::Register(Refused::Stale { current }),
+            RegistersError::Database(_) | RegistersError::Corrupt(_) => {
+                tracing::error!(cause = %error_chain(&error), "registers' database");
+                ApiError::Register(Refused::Unavailable)
+            }
+        }
     }
 }
 
@@ -151,6 +169,9 @@ pub const fn status_of(title: Title) -> StatusCode {
         | Title::AmountOutOfRange
         | Title::BadRequest => StatusCode::BAD_REQUEST,
         Title::Unauthorized => StatusCode::UNAUTHORIZED,
+        Title::Forbidden => StatusCode::FORBIDDEN,
+        Title::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+        Title::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         Title::NotFound => StatusCode::NOT_FOUND,
         Title::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Title::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
@@ -225,7 +246,20 @@ fn kind(err: &ApiError) -> Title {
         Timeout(_) => Title::Timeout,
         CrossOrigin(_) => Title::BadRequest,
         Framework { status, .. } => framework(*status),
-        Unauthorized => Title::Unauthorized,
+        Unauthorized | Register(Refused::NoKey) => Title::Unauthorized,
+        Register(Refused::NotYours) => Title::Forbidden,
+        Register(Refused::NoMatter) => Title::NotFound,
+        Register(Refused::Stale { .. }) => Title::PreconditionFailed,
+        Register(Refused::Unavailable) => Title::DatabaseUnavailable,
+        Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
+            kind(&Deadline(e.clone()))
+        }
+        Register(
+            Refused::NotAMatter(_)
+            | Refused::NotAMattersField(_)
+            | Refused::Matter(_)
+            | Refused::Name,
+        ) => Title::InvalidBody,
         Gone(_) => Title::VersionGone,
         Internal(_) => Title::Internal,
     }
@@ -300,6 +334,7 @@ impl ApiError {
             ApiError::CrossOrigin(cross) => says.cross_origin(*cross),
             ApiError::Framework { status, .. } => says.framework(status.as_u16()),
             ApiError::Unauthorized => says.unauthorized(),
+            ApiError::Register(what) => says.refused(what),
             ApiError::Gone(e) => says.history_error(e),
             ApiError::Internal(_) => says.internal(),
         }
@@ -323,7 +358,7 @@ impl ApiError {
         if let ApiError::Timeout(Slow::Busy { retry_after, .. }) = self {
             response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after));
         }
-        if let ApiError::Unauthorized = self {
+        if let ApiError::Unauthorized | ApiError::Register(Refused::NoKey) = self {
             // RFC 9110: a 401 names the scheme the caller should use.
             response.insert_header((
                 actix_web::http::header::WWW_AUTHENTICATE,

@@ -104,6 +104,10 @@ pub enum Clock {
     /// the last path segment (`/v1/days/today`), or when the parameter given here is absent
     /// (the office is open *now*): such an answer is neither cached nor given an ETag.
     WhenAsked(Option<&'static str>),
+    /// Always, and on what else the service keeps (a register's matters, whose states are
+    /// judged as of the moment asked): neither cached nor given an ETag by the middleware; a
+    /// matter carries its own (its version).
+    Always,
 }
 
 /// What the cache layer does with a route's GET answers: the route's own facts, read by the
@@ -512,6 +516,56 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
     policy: PLAIN,
 };
 
+/// `POST /v1/admin/registers` (only with an admin token): a new register and its key.
+pub const ADMIN_REGISTERS: Endpoint = Endpoint {
+    path: "/v1/admin/registers",
+    get: None,
+    post: Some(Query::PLAIN),
+    policy: PLAIN,
+};
+/// The routes of a register: each needs the register's key; none is cached.
+const REGISTER: Policy = Policy {
+    clock: Clock::Always,
+    ..PLAIN
+};
+/// `GET /v1/registers/{id}/matters` (the list), `POST` (a new matter).
+pub const REGISTER_MATTERS: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/matters",
+    get: Some(Query {
+        params: &[
+            opt("state", Kind::Choice(crate::register::Show::VARIANTS)),
+            opt("due_before", Kind::Date),
+            opt("q", Kind::Text),
+        ],
+        formats: &[],
+        fields: &[],
+    }),
+    post: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `GET /v1/registers/{id}/matters/{matter}`, `POST` (its new fields, `If-Match`).
+pub const REGISTER_MATTER: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/matters/{matter}",
+    get: Some(Query::PLAIN),
+    post: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `POST /v1/registers/{id}/matters/{matter}/{action}`: complete, reopen, acknowledge,
+/// delete.
+pub const REGISTER_MATTER_ACTION: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/matters/{matter}/{action}",
+    get: None,
+    post: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `GET /v1/registers/{id}/history`: every change, the latest first.
+pub const REGISTER_HISTORY: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/history",
+    get: Some(Query::PLAIN),
+    post: None,
+    policy: REGISTER,
+};
+
 /// The route whose path pattern `path` matches (`{id}` matches any one segment), for the
 /// middleware, which runs before actix has matched a resource.
 pub fn endpoint_of(path: &str) -> Option<&'static Endpoint> {
@@ -539,7 +593,7 @@ pub const HOLIDAYS_NEXT: Endpoint = get(
 .clock(Clock::WhenAsked(Some("from")));
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 27] = [
+pub const ALL: [&Endpoint; 32] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -567,4 +621,9 @@ pub const ALL: [&Endpoint; 27] = [
     &CHANGES,
     &ADMIN_RELOAD,
     &ADMIN_WITHDRAW,
+    &ADMIN_REGISTERS,
+    &REGISTER_MATTERS,
+    &REGISTER_MATTER,
+    &REGISTER_MATTER_ACTION,
+    &REGISTER_HISTORY,
 ];

@@ -6,8 +6,8 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
-    Standing, Strictly, Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
+    Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -17,6 +17,7 @@ use crate::deadline::{
     InputError, JsonKind, Period, Readings, RuleCutoff, Unit, UnknownUnit,
 };
 use crate::lang::Lang;
+use crate::register::MatterError;
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// The English catalogue.
@@ -122,6 +123,9 @@ impl Catalogue for En {
             Title::Timeout => "The request took too long",
             Title::BadRequest => "The request is not valid",
             Title::Unauthorized => "Unauthorized",
+            Title::Forbidden => "Forbidden",
+            Title::PreconditionFailed => "Changed by another",
+            Title::DatabaseUnavailable => "Registers unavailable",
             Title::VersionGone => "Data version no longer kept",
             Title::Internal => "Internal error",
         }
@@ -350,6 +354,45 @@ impl Catalogue for En {
 
     fn unauthorized(&self) -> String {
         "a valid admin token is required".to_owned()
+    }
+
+    fn refused(&self, what: &Refused) -> String {
+        match what {
+            Refused::NoKey => {
+                "the register's key is required (Authorization: Bearer <key>)".to_owned()
+            }
+            Refused::NotYours => "this key does not open this register".to_owned(),
+            Refused::NoMatter => "the register has no such matter".to_owned(),
+            Refused::Stale { current } => format!(
+                "the matter was changed by another since the version given; it is now at version {current} (read it again)"
+            ),
+            Refused::Unavailable => {
+                "the registers' database cannot be reached; try again later".to_owned()
+            }
+            Refused::NotAMatter(p) => format!(
+                "not a matter ({{\"doc_number\": …, \"subject\": …, \"period\": {{…}}}}): {}",
+                self.json_problem(p)
+            ),
+            Refused::NotAMattersField(name) => format!(
+                "field {name} is not a matter's; its fields are doc_number, subject, sender, handler, notes and period"
+            ),
+            Refused::Matter(MatterError::Period(e)) => {
+                format!("the matter's period: {}", self.deadline_error(e))
+            }
+            Refused::Matter(MatterError::StatusInPeriod(field)) => format!(
+                "the matter's period may not set {field}: the register judges its state (complete it instead)"
+            ),
+            Refused::Matter(MatterError::NoPeriod) => {
+                "a matter needs its period (period: the fields of POST /v1/deadlines)".to_owned()
+            }
+            Refused::Matter(MatterError::Unnamed) => {
+                "a matter needs a document number (doc_number) or a subject".to_owned()
+            }
+            Refused::Name => {
+                "the body must be {\"name\": \"…\"}, a register's name of 1 to 200 characters"
+                    .to_owned()
+            }
+        }
     }
 
     fn internal(&self) -> String {

@@ -98,6 +98,9 @@ vocabulary! {
         Timeout,
         BadRequest,
         Unauthorized,
+        Forbidden,
+        PreconditionFailed,
+        DatabaseUnavailable,
         VersionGone,
         Internal,
     }
@@ -323,6 +326,32 @@ pub enum Missing {
         /// The year.
         year: i32,
     },
+}
+
+/// What a register's route refused (`/v1/registers/…`, `POST /v1/admin/registers`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// No `Authorization: Bearer` key.
+    NoKey,
+    /// A key that does not open this register, or no such register: the two are one answer.
+    NotYours,
+    /// No such matter in the register.
+    NoMatter,
+    /// The matter changed since the version given in `If-Match`.
+    Stale {
+        /// Its version now.
+        current: i64,
+    },
+    /// The registers' database cannot be reached.
+    Unavailable,
+    /// A body that is not a matter.
+    NotAMatter(JsonProblem),
+    /// A matter's field that is none of its own (named, quoted).
+    NotAMattersField(String),
+    /// A matter the register cannot keep.
+    Matter(crate::register::MatterError),
+    /// A body that is not `{"name": …}`, or a register's name that is empty or too long.
+    Name,
 }
 
 /// A request that took too long.
@@ -668,6 +697,8 @@ pub trait Catalogue: Sync {
     fn strictly(&self, what: Strictly) -> String;
     /// No valid admin token.
     fn unauthorized(&self) -> String;
+    /// What a register's route refused.
+    fn refused(&self, what: &Refused) -> String;
     /// A data version that is not kept (with the oldest that is, where one is), or cannot be
     /// compiled again.
     fn history_error(&self, error: &HistoryError) -> String {

@@ -443,6 +443,28 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         texts.push(says.strictly(what));
     }
     texts.push(says.unauthorized());
+    for refused in [
+        Refused::NoKey,
+        Refused::NotYours,
+        Refused::NoMatter,
+        Refused::Stale { current: 3 },
+        Refused::Unavailable,
+        Refused::NotAMatter(JsonProblem {
+            line: 1,
+            column: 2,
+            kind: JsonKind::NotAnObject,
+        }),
+        Refused::Matter(crate::register::MatterError::Period(
+            deadline_errors[0].clone(),
+        )),
+        Refused::Matter(crate::register::MatterError::StatusInPeriod("as_of")),
+        Refused::Matter(crate::register::MatterError::Unnamed),
+        Refused::Matter(crate::register::MatterError::NoPeriod),
+        Refused::NotAMattersField("\"x\"".into()),
+        Refused::Name,
+    ] {
+        texts.push(says.refused(&refused));
+    }
     texts.push(says.internal());
     for cross in Cross::iter() {
         texts.push(says.cross_origin(cross));

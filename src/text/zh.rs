@@ -6,8 +6,8 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Slow,
-    Standing, Strictly, Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
+    Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -18,6 +18,7 @@ use crate::deadline::{
     UnknownUnit,
 };
 use crate::lang::Lang;
+use crate::register::MatterError;
 use crate::time::{DateError, MomentError, ZoneError, quote};
 
 /// 中文目录。
@@ -68,6 +69,9 @@ impl Catalogue for Zh {
             Title::Timeout => "请求超时",
             Title::BadRequest => "请求无效",
             Title::Unauthorized => "未授权",
+            Title::Forbidden => "无权访问",
+            Title::PreconditionFailed => "已被他人修改",
+            Title::DatabaseUnavailable => "台账暂不可用",
             Title::VersionGone => "数据版本已不保留",
             Title::Internal => "服务器内部错误",
         }
@@ -287,6 +291,36 @@ impl Catalogue for Zh {
 
     fn unauthorized(&self) -> String {
         "需要有效的管理令牌".to_owned()
+    }
+
+    fn refused(&self, what: &Refused) -> String {
+        match what {
+            Refused::NoKey => "需要该台账的密钥（Authorization: Bearer <密钥>）".to_owned(),
+            Refused::NotYours => "此密钥不能打开该台账".to_owned(),
+            Refused::NoMatter => "台账中没有该事项".to_owned(),
+            Refused::Stale { current } => {
+                format!("该事项在所给版本之后已被他人修改，现为第{current}版（请重新读取）")
+            }
+            Refused::Unavailable => "台账数据库暂时无法连接，请稍后再试".to_owned(),
+            Refused::NotAMatter(p) => format!(
+                "不是台账事项（应为 {{\"doc_number\": …, \"subject\": …, \"period\": {{…}}}}）：{}",
+                self.json_problem(p)
+            ),
+            Refused::NotAMattersField(name) => format!(
+                "{name} 不是台账事项的字段；字段有 doc_number、subject、sender、handler、notes、period"
+            ),
+            Refused::Matter(MatterError::Period(e)) => {
+                format!("事项的期限：{}", self.deadline_error(e))
+            }
+            Refused::Matter(MatterError::StatusInPeriod(field)) => {
+                format!("事项的期限不得设置 {field}：状态由台账判断（办结请用办结操作）")
+            }
+            Refused::Matter(MatterError::NoPeriod) => {
+                "事项须有期限（period：即 POST /v1/deadlines 的字段）".to_owned()
+            }
+            Refused::Matter(MatterError::Unnamed) => "事项须有文号（doc_number）或事由".to_owned(),
+            Refused::Name => "请求体须为 {\"name\": \"…\"}，台账名称为1至200个字符".to_owned(),
+        }
     }
 
     fn internal(&self) -> String {

@@ -21,6 +21,7 @@ mod law;
 mod meta;
 mod page;
 mod periods;
+mod registers;
 mod rules;
 mod sheets;
 mod tls;

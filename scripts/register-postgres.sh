@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The registers on PostgreSQL: installs Debian's `postgresql` if it is missing, starts a
+# throwaway cluster on 127.0.0.1 at a free port in 18700-18799, owned by an unprivileged user
+# (`postgres`, or `nobody` when that user does not exist: PostgreSQL refuses to run as root),
+# in a temporary directory, and runs the API's PostgreSQL tests against it:
+# `cargo test --test api -- --ignored register` with QIXIAN_TEST_DATABASE_URL set. The cluster
+# and its directory are removed at the end, whatever the outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_bin() {
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
+}
+
+BIN=$(find_bin || true)
+if [[ -z $BIN || ! -x $BIN/initdb ]]; then
+    echo "installing postgresql from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+    BIN=$(find_bin)
+fi
+
+RUN_AS=postgres
+id "$RUN_AS" >/dev/null 2>&1 || RUN_AS=nobody
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/qixian-pg.XXXXXX")
+chmod 755 "$WORK"
+DATA=$WORK/data
+mkdir -p "$DATA"
+chown "$RUN_AS" "$DATA"
+
+as_user() {
+    if [[ $(id -u) == 0 ]]; then
+        su -s /bin/sh "$RUN_AS" -c "$*"
+    else
+        sh -c "$*"
+    fi
+}
+
+PORT=""
+for p in $(seq 18700 18799); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+        PORT=$p
+        break
+    fi
+done
+[[ -n $PORT ]] || { echo "no free port in 18700-18799"; exit 1; }
+
+finish() {
+    local status=$?
+    as_user "'$BIN/pg_ctl' -D '$DATA' -m immediate stop" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap finish EXIT
+
+as_user "'$BIN/initdb' -D '$DATA' -U qixian --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+as_user "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/log' -w -o \"-c listen_addresses=127.0.0.1 -p $PORT -k '$DATA'\" start" >/dev/null
+as_user "'$BIN/createdb' -h 127.0.0.1 -p $PORT -U qixian qixian_test"
+
+export QIXIAN_TEST_DATABASE_URL="postgres://qixian@127.0.0.1:$PORT/qixian_test"
+echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
+cargo test --locked --test api -- --ignored register

@@ -1,0 +1,466 @@
+//! Registers (督办台账): `POST /v1/admin/registers` makes one and gives its key once;
+//! `/v1/registers/{id}/…` keep its matters, each answered with its due date and state computed
+//! on the data in force ([`crate::register`]) and its version as its `ETag`. Every register
+//! route needs `Authorization: Bearer <key>` of that register: without one, 401; with a key
+//! that is not the register's, or for a register that does not exist, one answer, 403.
+
+use std::str::FromStr;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::deadlines::context;
+use super::params::{Params, invalid};
+use super::problem::ApiError;
+use super::render::json;
+use super::{AppState, Snapshot};
+use crate::deadline::{Context, Expected, Input, JsonKind, JsonProblem};
+use crate::register::{Filter, Matter, MatterError, Reading, Show, sort_by_due};
+use crate::registers::{Kept, Registers, new_key, period_json};
+use crate::text::{Body, Invalid, Lang, Refused};
+use crate::time::{BEIJING, Clock, parse_day, quoted};
+
+/// The longest register name taken, in characters.
+const MAX_NAME_CHARS: usize = 200;
+
+/// The database, or 503 when the service has none.
+fn database(state: &AppState) -> Result<&Registers, ApiError> {
+    state
+        .registers
+        .as_ref()
+        .ok_or(ApiError::Register(Refused::Unavailable))
+}
+
+/// The register of the path and the label of the key that opens it.
+async fn opened<'s>(
+    state: &'s AppState,
+    req: &HttpRequest,
+) -> Result<(&'s Registers, String, String), ApiError> {
+    let offered = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .ok_or(ApiError::Register(Refused::NoKey))?;
+    let db = database(state)?;
+    let id = req.match_info().get("id").unwrap_or_default().to_owned();
+    let label = db
+        .key_label(&id, offered)
+        .await?
+        .ok_or(ApiError::Register(Refused::NotYours))?;
+    Ok((db, id, label))
+}
+
+/// The matter id of the path.
+fn matter_id(req: &HttpRequest) -> String {
+    req.match_info()
+        .get("matter")
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The version `If-Match` names: none without one or with `*`; a tag that names no version
+/// is stale whatever the matter's.
+fn if_match(req: &HttpRequest) -> Option<i64> {
+    let tag = req.headers().get(header::IF_MATCH)?.to_str().unwrap_or("");
+    let tag = tag.trim();
+    if tag == "*" {
+        return None;
+    }
+    Some(
+        tag.trim_start_matches("W/")
+            .trim_matches('"')
+            .parse()
+            .unwrap_or(-1),
+    )
+}
+
+/// `POST /v1/admin/registers`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewRegister {
+    name: String,
+}
+
+/// `POST /v1/admin/registers`'s answer: the key, shown this once.
+#[derive(Serialize)]
+struct RegisterDto {
+    id: String,
+    name: String,
+    key: String,
+}
+
+/// `POST /v1/admin/registers`: a new register and its key (only with the admin token).
+pub async fn create_register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    super::admin::check_token(&state, &req)?;
+    let _ = Params::extract(&req).await?;
+    let given: NewRegister =
+        serde_json::from_slice(&body).map_err(|_| ApiError::Register(Refused::Name))?;
+    let name = given.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::Register(Refused::Name));
+    }
+    let key = new_key().map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let id = database(&state)?.create_register(&name, &key).await?;
+    let mut res = json(&RegisterDto { id, name, key });
+    *res.status_mut() = actix_web::http::StatusCode::CREATED;
+    Ok(res)
+}
+
+/// A matter as the API takes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatterBody<'a> {
+    #[serde(default)]
+    doc_number: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    sender: String,
+    #[serde(default)]
+    handler: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(borrow)]
+    period: Option<&'a RawValue>,
+}
+
+/// A matter body's fields.
+const MATTER_FIELDS: [&str; 6] = [
+    "doc_number",
+    "subject",
+    "sender",
+    "handler",
+    "notes",
+    "period",
+];
+
+/// Why `body` is not a matter, in our terms rather than serde's.
+fn not_a_matter(body: &[u8], error: &serde_json::Error) -> ApiError {
+    let at = |kind| JsonProblem {
+        line: error.line(),
+        column: error.column(),
+        kind,
+    };
+    let problem = match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => JsonProblem::from_serde(error),
+        Ok(serde_json::Value::Object(object)) => {
+            if let Some(name) = object.keys().find(|k| !MATTER_FIELDS.contains(&k.as_str())) {
+                return ApiError::Register(Refused::NotAMattersField(quoted(name)));
+            }
+            object
+                .iter()
+                .find_map(
+                    |(name, value)| match MATTER_FIELDS.iter().find(|f| **f == name) {
+                        None => None,
+                        Some(&field) if field != "period" && !value.is_string() => {
+                            Some(at(JsonKind::WrongType {
+                                field,
+                                expected: Expected::Text,
+                                found: crate::time::shorten(&value.to_string()),
+                            }))
+                        }
+                        Some(_) => None,
+                    },
+                )
+                .unwrap_or_else(|| at(JsonKind::NotAnObject))
+        }
+        Ok(_) => at(JsonKind::NotAnObject),
+    };
+    ApiError::Register(Refused::NotAMatter(problem))
+}
+
+impl MatterBody<'_> {
+    /// The matter it says, keeping what the register set (done, acknowledged) from `kept`.
+    fn read(body: &[u8], kept: Option<&Matter>) -> Result<Matter, ApiError> {
+        let given: MatterBody<'_> =
+            serde_json::from_slice(body).map_err(|e| not_a_matter(body, &e))?;
+        let period = given
+            .period
+            .ok_or(ApiError::Register(Refused::Matter(MatterError::NoPeriod)))?;
+        let period = Input::from_json(period.get().as_bytes())
+            .map_err(|e| ApiError::InvalidBody(Body::NotADeadline(e)))?;
+        Ok(Matter {
+            doc_number: given.doc_number,
+            subject: given.subject,
+            sender: given.sender,
+            handler: given.handler,
+            notes: given.notes,
+            period,
+            completed_at: kept.and_then(|m| m.completed_at),
+            acknowledged_due: kept.and_then(|m| m.acknowledged_due),
+        })
+    }
+}
+
+/// A matter as the API answers it: what its office wrote, and what the data in force make of
+/// it.
+#[derive(Serialize)]
+struct MatterDto<'a> {
+    id: &'a str,
+    version: i64,
+    doc_number: &'a str,
+    subject: &'a str,
+    sender: &'a str,
+    handler: &'a str,
+    notes: &'a str,
+    period: serde_json::Value,
+    completed_at: Option<String>,
+    acknowledged_due: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    due_at: Option<String>,
+    provisional: Option<bool>,
+    state: Option<&'static str>,
+    working_days_left: Option<i64>,
+    moved: bool,
+    /// Why it can no longer be counted, when it cannot.
+    problem: Option<String>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    data_version: &'a str,
+}
+
+fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang) -> MatterDto<'a> {
+    let m = &kept.matter;
+    let due = reading.as_ref().ok();
+    MatterDto {
+        id: &kept.id,
+        version: kept.version,
+        doc_number: &m.doc_number,
+        subject: &m.subject,
+        sender: &m.sender,
+        handler: &m.handler,
+        notes: &m.notes,
+        period: period_json(&m.period),
+        completed_at: m.completed_at.map(|at| at.to_rfc3339()),
+        acknowledged_due: m.acknowledged_due,
+        due_date: due.map(|d| d.date),
+        due_at: due.map(|d| d.at.to_rfc3339()),
+        provisional: due.map(|d| d.provisional),
+        state: due.map(|d| d.state.as_str()),
+        working_days_left: due.map(|d| d.working_days_left),
+        moved: due.is_some_and(|d| d.moved),
+        problem: reading
+            .as_ref()
+            .err()
+            .map(|e| lang.says().deadline_error(e)),
+        created_at: &kept.created_at,
+        updated_at: &kept.updated_at,
+        data_version: data.set.version(),
+    }
+}
+
+/// One matter, with its version as its `ETag`.
+fn one(kept: &Kept, context: &Context<'_>, data: &Snapshot, lang: Lang) -> HttpResponse {
+    let reading = kept.matter.read(context, &[]);
+    let mut res = json(&dto(kept, &reading, data, lang));
+    if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", kept.version)) {
+        res.headers_mut().insert(header::ETAG, tag);
+    }
+    res
+}
+
+/// `POST /v1/registers/{id}/matters`: a new matter; its due date now is the one acknowledged.
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    data: Snapshot,
+    _: Params,
+    body: web::Bytes,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, label) = opened(&state, &req).await?;
+    let mut matter = MatterBody::read(&body, None)?;
+    let context = context(&state, &data, false);
+    let due = matter
+        .check(&context)
+        .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
+    matter.acknowledged_due = Some(due);
+    let kept = db.insert(&register, matter, &label).await?;
+    let mut res = one(&kept, &context, &data, lang);
+    *res.status_mut() = actix_web::http::StatusCode::CREATED;
+    let location = format!("/v1/registers/{register}/matters/{}", kept.id);
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(res)
+}
+
+/// `GET /v1/registers/{id}/matters/{matter}`.
+pub async fn read(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    data: Snapshot,
+    _: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, _) = opened(&state, &req).await?;
+    let kept = db.get(&register, &matter_id(&req)).await?;
+    Ok(one(&kept, &context(&state, &data, false), &data, lang))
+}
+
+/// `POST /v1/registers/{id}/matters/{matter}`: its fields replaced by the body's, when
+/// `If-Match` (if given) names its version.
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    data: Snapshot,
+    _: Params,
+    body: web::Bytes,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, label) = opened(&state, &req).await?;
+    let context = context(&state, &data, false);
+    let kept = db
+        .update(
+            &register,
+            &matter_id(&req),
+            if_match(&req),
+            "updated",
+            &label,
+            |old| {
+                let new = MatterBody::read(&body, Some(old))?;
+                new.check(&context)
+                    .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
+                Ok::<_, ApiError>(new)
+            },
+        )
+        .await?;
+    Ok(one(&kept, &context, &data, lang))
+}
+
+/// What `POST /v1/registers/{id}/matters/{matter}/{action}` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+enum Action {
+    /// 办结: done now.
+    Complete,
+    /// Open again.
+    Reopen,
+    /// Its due date as now computed becomes the acknowledged one: no longer moved.
+    Acknowledge,
+    /// Taken out of the register; the history keeps it.
+    Delete,
+}
+
+/// `POST /v1/registers/{id}/matters/{matter}/{action}`.
+pub async fn act(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    data: Snapshot,
+    _: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, label) = opened(&state, &req).await?;
+    let action = req.match_info().get("action").unwrap_or_default();
+    let action = Action::from_str(action).map_err(|_| {
+        ApiError::NotFound(crate::text::Missing::Route {
+            route: format!("POST {}", req.path()),
+            near: None,
+            routes: None,
+        })
+    })?;
+    let id = matter_id(&req);
+    if action == Action::Delete {
+        db.delete(&register, &id, if_match(&req), &label).await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    let context = context(&state, &data, false);
+    let name = match action {
+        Action::Complete => "completed",
+        Action::Reopen => "reopened",
+        _ => "acknowledged",
+    };
+    let kept = db
+        .update(&register, &id, if_match(&req), name, &label, |old| {
+            let mut new = old.clone();
+            match action {
+                Action::Complete => new.completed_at = Some(Utc::now().fixed_offset()),
+                Action::Reopen => new.completed_at = None,
+                _ => new.acknowledged_due = Some(old.read(&context, &[])?.date),
+            }
+            Ok::<_, ApiError>(new)
+        })
+        .await?;
+    Ok(one(&kept, &context, &data, lang))
+}
+
+/// `GET /v1/registers/{id}/matters`'s answer.
+#[derive(Serialize)]
+struct ListDto<'a> {
+    matters: Vec<MatterDto<'a>>,
+    data_version: &'a str,
+}
+
+/// `GET /v1/registers/{id}/matters?state=&due_before=&q=`: sorted by due instant.
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    data: Snapshot,
+    params: Params,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, _) = opened(&state, &req).await?;
+    let filter = filter(&params)?;
+    let context = context(&state, &data, false);
+    let kept = db.list(&register).await?;
+    let mut read: Vec<(&Kept, Reading<'_>)> = kept
+        .iter()
+        .map(|k| (k, k.matter.read(&context, &[])))
+        .filter(|(k, r)| filter.keeps(&k.matter, r))
+        .collect();
+    sort_by_due(&mut read, |(_, r)| r);
+    Ok(json(&ListDto {
+        matters: read.iter().map(|(k, r)| dto(k, r, &data, lang)).collect(),
+        data_version: data.set.version(),
+    }))
+}
+
+/// The list's filter, from its parameters.
+fn filter(params: &Params) -> Result<Filter, ApiError> {
+    let show = params
+        .get("state")?
+        .map(|v| {
+            Show::from_str(v).map_err(|_| {
+                invalid(
+                    "state",
+                    Invalid::NoneOf {
+                        value: quoted(v),
+                        choices: <Show as strum::VariantNames>::VARIANTS,
+                    },
+                )
+            })
+        })
+        .transpose()?;
+    let clock = Clock::new(BEIJING, Utc::now());
+    let due_before = params
+        .get("due_before")?
+        .map(|v| parse_day(v, &clock).map_err(|e| invalid("due_before", Invalid::Date(e))))
+        .transpose()?;
+    let text = params.get("q")?.map(str::to_owned);
+    Ok(Filter {
+        show,
+        due_before,
+        text,
+    })
+}
+
+/// `GET /v1/registers/{id}/history`: every change, the latest first.
+pub async fn history(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _: Params,
+) -> Result<HttpResponse, ApiError> {
+    let (db, register, _) = opened(&state, &req).await?;
+    let changes = db.history(&register).await?;
+    Ok(json(&serde_json::json!({ "changes": changes })))
+}

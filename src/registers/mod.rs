@@ -1,0 +1,657 @@
+//! The registers' database: registers, their keys (kept only as digests), their matters and
+//! every change to them. SQLite (embedded: a file in `QIXIAN_STATE_DIR`, or in memory without
+//! one) or PostgreSQL (`QIXIAN_DATABASE_URL`), through sqlx's `Any` driver: one set of
+//! migrations ([`MIGRATIONS`]) and every query written once, in SQL both databases read
+//! (`$1` parameters, text dates, 64-bit integers).
+//!
+//! A matter's row holds what its office wrote (the period as `/v1/deadlines` takes it) and a
+//! version; the due date is never stored but computed on read ([`crate::register`]), except
+//! the one the office acknowledged. An update names the version it read and is refused when
+//! another came first; every change, a deletion included, is a row of `matter_history`
+//! written in the same transaction.
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use subtle::ConstantTimeEq;
+use tokio::sync::OnceCell;
+
+use crate::deadline::Input;
+use crate::register::Matter;
+
+/// The migrations, in order, run at start-up on either database: each is applied once, and
+/// recorded in `register_migrations`.
+pub const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE registers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE register_keys (
+        register_id TEXT NOT NULL REFERENCES registers (id),
+        label TEXT NOT NULL,
+        key_digest TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (register_id, label)
+    );
+    CREATE TABLE matters (
+        register_id TEXT NOT NULL REFERENCES registers (id),
+        id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        doc_number TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        handler TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        period TEXT NOT NULL,
+        completed_at TEXT,
+        acknowledged_due TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (register_id, id)
+    );
+    CREATE TABLE matter_history (
+        register_id TEXT NOT NULL REFERENCES registers (id),
+        matter_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        by_label TEXT NOT NULL,
+        changed TEXT NOT NULL,
+        matter TEXT NOT NULL,
+        PRIMARY KEY (register_id, matter_id, version)
+    )",
+)];
+
+/// The label of the key a register is created with.
+pub const FIRST_KEY: &str = "first";
+
+/// The registers' database: a pool of connections made when first needed, and the migrations
+/// run once before the first statement (started at start-up, retried on the next use while
+/// the database cannot be reached, so that the rest of the service answers meanwhile).
+#[derive(Clone, Debug)]
+pub struct Registers {
+    pool: AnyPool,
+    migrated: Arc<OnceCell<()>>,
+}
+
+/// A matter as kept: its id, its version and when it was created and last changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// Its id within its register.
+    pub id: String,
+    /// Its version: 1 when created, one more at each change.
+    pub version: i64,
+    /// What its office wrote.
+    pub matter: Matter,
+    /// When it was created (UTC, RFC 3339).
+    pub created_at: String,
+    /// When it was last changed (UTC, RFC 3339).
+    pub updated_at: String,
+}
+
+/// One change of a matter, as the history keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    /// The matter.
+    pub matter_id: String,
+    /// The version the change made.
+    pub version: i64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// What was done: `created`, `updated`, `completed`, `reopened`, `acknowledged`, `deleted`.
+    pub action: String,
+    /// The label of the key that did it.
+    pub by: String,
+    /// The fields it changed.
+    pub changed: Vec<String>,
+    /// The matter as it stood after the change (before it, for a deletion), as JSON.
+    pub matter: serde_json::Value,
+}
+
+/// Why the registers' database did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistersError {
+    /// The database cannot be reached or refused the statement.
+    #[error("the registers' database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// No such matter in this register.
+    #[error("no such matter")]
+    NotFound,
+    /// The matter changed since the version the caller read.
+    #[error("the matter is at version {current}, not the one given")]
+    Stale {
+        /// Its version now.
+        current: i64,
+    },
+    /// A row that does not read back (written by another program).
+    #[error("a stored matter does not read back: {0}")]
+    Corrupt(String),
+}
+
+/// A new register's key, shown once: 48 random bytes from the operating system, in hex.
+///
+/// # Errors
+/// When the operating system gives no random bytes.
+pub fn new_key() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("qxr_{}", crate::base::hex(&bytes)))
+}
+
+/// A key's digest, as kept.
+fn digest(key: &str) -> String {
+    crate::base::hex(&Sha256::digest(key.as_bytes()))
+}
+
+/// A new id: 16 random bytes in hex (not a secret: a register's id is in its URLs).
+fn new_id() -> String {
+    crate::base::hex(&fastrand::u128(..).to_le_bytes())
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The matter's fields as the history shows them (the period without its empty fields).
+fn matter_json(matter: &Matter) -> serde_json::Value {
+    serde_json::json!({
+        "doc_number": matter.doc_number,
+        "subject": matter.subject,
+        "sender": matter.sender,
+        "handler": matter.handler,
+        "notes": matter.notes,
+        "period": period_json(&matter.period),
+        "completed_at": matter.completed_at.map(|at| at.to_rfc3339()),
+        "acknowledged_due": matter.acknowledged_due.map(|d| d.to_string()),
+    })
+}
+
+/// A period as JSON, with only the fields it sets.
+pub fn period_json(period: &Input) -> serde_json::Value {
+    let mut value = serde_json::to_value(period).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|_, v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)));
+    }
+    value
+}
+
+/// The names of the fields that differ between two states of a matter.
+fn changed_fields(old: Option<&Matter>, new: &Matter) -> Vec<&'static str> {
+    let Some(old) = old else {
+        return vec!["*"];
+    };
+    [
+        ("doc_number", old.doc_number != new.doc_number),
+        ("subject", old.subject != new.subject),
+        ("sender", old.sender != new.sender),
+        ("handler", old.handler != new.handler),
+        ("notes", old.notes != new.notes),
+        ("period", old.period != new.period),
+        ("completed_at", old.completed_at != new.completed_at),
+        (
+            "acknowledged_due",
+            old.acknowledged_due != new.acknowledged_due,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, differs)| differs.then_some(name))
+    .collect()
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what its office wrote of `m`, in [`MATTER_COLUMNS`]' order (`doc_number` to
+/// `acknowledged_due`).
+fn bind_fields<'q>(query: AnyQuery<'q>, m: &'q Matter) -> AnyQuery<'q> {
+    query
+        .bind(&m.doc_number)
+        .bind(&m.subject)
+        .bind(&m.sender)
+        .bind(&m.handler)
+        .bind(&m.notes)
+        .bind(period_json(&m.period).to_string())
+        .bind(m.completed_at.map(|at| at.to_rfc3339()))
+        .bind(m.acknowledged_due.map(|d| d.to_string()))
+}
+
+const MATTER_COLUMNS: &str = "id, version, doc_number, subject, sender, handler, notes, period, \
+                              completed_at, acknowledged_due, created_at, updated_at";
+
+fn kept_of(row: &AnyRow) -> Result<Kept, RegistersError> {
+    let text = |name: &str| row.try_get::<String, _>(name);
+    let maybe = |name: &str| row.try_get::<Option<String>, _>(name);
+    let period = text("period")?;
+    let period = Input::from_json(period.as_bytes())
+        .map_err(|e| RegistersError::Corrupt(format!("period: {e:?}")))?;
+    let completed_at = maybe("completed_at")?
+        .map(|t| DateTime::<FixedOffset>::parse_from_rfc3339(&t))
+        .transpose()
+        .map_err(|e| RegistersError::Corrupt(format!("completed_at: {e}")))?;
+    let acknowledged_due = maybe("acknowledged_due")?
+        .map(|t| t.parse::<NaiveDate>())
+        .transpose()
+        .map_err(|e| RegistersError::Corrupt(format!("acknowledged_due: {e}")))?;
+    Ok(Kept {
+        id: text("id")?,
+        version: row.try_get("version")?,
+        matter: Matter {
+            doc_number: text("doc_number")?,
+            subject: text("subject")?,
+            sender: text("sender")?,
+            handler: text("handler")?,
+            notes: text("notes")?,
+            period,
+            completed_at,
+            acknowledged_due,
+        },
+        created_at: text("created_at")?,
+        updated_at: text("updated_at")?,
+    })
+}
+
+impl Registers {
+    /// Opens the database and runs its migrations: [`Registers::connect`], then
+    /// [`Registers::ready`].
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`] when it cannot be opened or migrated.
+    pub async fn open(url: Option<&str>, state_dir: Option<&Path>) -> Result<Self, RegistersError> {
+        let registers = Self::connect(url, state_dir)?;
+        registers.ready().await?;
+        Ok(registers)
+    }
+
+    /// The database at `url` when given (`postgres://…`, `sqlite://…`), else `registers.db`
+    /// in `state_dir`, else a database in memory; no connection is made yet.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`] for a URL that names no database sqlx speaks.
+    pub fn connect(url: Option<&str>, state_dir: Option<&Path>) -> Result<Self, RegistersError> {
+        sqlx::any::install_default_drivers();
+        let (url, in_memory) = match (url, state_dir) {
+            (Some(url), _) => (url.to_owned(), false),
+            (None, Some(dir)) => (
+                format!("sqlite://{}?mode=rwc", dir.join("registers.db").display()),
+                false,
+            ),
+            (None, None) => ("sqlite::memory:".to_owned(), true),
+        };
+        let sqlite = url.starts_with("sqlite:");
+        let pool = AnyPoolOptions::new()
+            // Each connection to `sqlite::memory:` is a database of its own: one connection.
+            .max_connections(if in_memory { 1 } else { 8 })
+            .min_connections(u32::from(in_memory))
+            .idle_timeout(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(1800))
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // Written through before a write is acknowledged (a kill -9 loses
+                        // nothing answered 2xx); writers wait for each other rather than fail.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA busy_timeout = 5000",
+                            "PRAGMA foreign_keys = ON",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_lazy(&url)?;
+        Ok(Registers {
+            pool,
+            migrated: Arc::new(OnceCell::new()),
+        })
+    }
+
+    /// The pool, once the migrations have run.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`] while the database cannot be reached or migrated.
+    pub async fn ready(&self) -> Result<&AnyPool, RegistersError> {
+        self.migrated.get_or_try_init(|| self.migrate()).await?;
+        Ok(&self.pool)
+    }
+
+    /// Applies the migrations not yet applied, each in a transaction.
+    async fn migrate(&self) -> Result<(), RegistersError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS register_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        for &(version, sql) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM register_migrations WHERE version = $1")
+                    .bind(version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+                sqlx::query(statement).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO register_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(version)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a register named `name` with `key` as its first key (kept only as its
+    /// digest); returns its id.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn create_register(&self, name: &str, key: &str) -> Result<String, RegistersError> {
+        let (id, at) = (new_id(), now());
+        let mut tx = self.ready().await?.begin().await?;
+        sqlx::query("INSERT INTO registers (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(name)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO register_keys (register_id, label, key_digest, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(FIRST_KEY)
+        .bind(digest(key))
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The label of the key of register `id` that `offered` is, or none when there is no such
+    /// register or the key is not one of its: the two are not told apart. Every key of the
+    /// register is compared, each in constant time.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn key_label(
+        &self,
+        id: &str,
+        offered: &str,
+    ) -> Result<Option<String>, RegistersError> {
+        let offered = digest(offered);
+        let keys =
+            sqlx::query("SELECT label, key_digest FROM register_keys WHERE register_id = $1")
+                .bind(id)
+                .fetch_all(self.ready().await?)
+                .await?;
+        let mut found = None;
+        for row in &keys {
+            let kept: String = row.try_get("key_digest")?;
+            if bool::from(kept.as_bytes().ct_eq(offered.as_bytes())) {
+                found = Some(row.try_get("label")?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Keeps a new matter in register `register` (which must exist: its key was checked);
+    /// `by` is the label of the key that wrote it.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn insert(
+        &self,
+        register: &str,
+        matter: Matter,
+        by: &str,
+    ) -> Result<Kept, RegistersError> {
+        let at = now();
+        let kept = Kept {
+            id: new_id(),
+            version: 1,
+            matter,
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        let mut tx = self.ready().await?.begin().await?;
+        let sql = format!(
+            "INSERT INTO matters (register_id, {MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        );
+        let query = sqlx::query(&sql)
+            .bind(register)
+            .bind(&kept.id)
+            .bind(kept.version);
+        bind_fields(query, &kept.matter)
+            .bind(&kept.created_at)
+            .bind(&kept.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, register, &kept, "created", by, None).await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    /// The matter `id` of register `register`.
+    ///
+    /// # Errors
+    /// [`RegistersError::NotFound`]; [`RegistersError::Database`].
+    pub async fn get(&self, register: &str, id: &str) -> Result<Kept, RegistersError> {
+        let row = sqlx::query(&format!(
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE register_id = $1 AND id = $2"
+        ))
+        .bind(register)
+        .bind(id)
+        .fetch_optional(self.ready().await?)
+        .await?
+        .ok_or(RegistersError::NotFound)?;
+        kept_of(&row)
+    }
+
+    /// Every matter of register `register`, in the order they were created.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`]; [`RegistersError::Corrupt`].
+    pub async fn list(&self, register: &str) -> Result<Vec<Kept>, RegistersError> {
+        sqlx::query(&format!(
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE register_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(register)
+        .fetch_all(self.ready().await?)
+        .await?
+        .iter()
+        .map(kept_of)
+        .collect()
+    }
+
+    /// Replaces matter `id` by what `change` makes of it, when it is still at `expected` (or,
+    /// with none, at the version just read); `action` names the change in the history.
+    ///
+    /// # Errors
+    /// [`RegistersError::NotFound`]; [`RegistersError::Stale`] when another change came
+    /// first; [`RegistersError::Database`]; whatever `change` refuses, as `E`.
+    pub async fn update<E: From<RegistersError>>(
+        &self,
+        register: &str,
+        id: &str,
+        expected: Option<i64>,
+        action: &str,
+        by: &str,
+        change: impl FnOnce(&Matter) -> Result<Matter, E>,
+    ) -> Result<Kept, E> {
+        let old = self.get(register, id).await?;
+        let expected = expected.unwrap_or(old.version);
+        if expected != old.version {
+            return Err(RegistersError::Stale {
+                current: old.version,
+            }
+            .into());
+        }
+        let new = Kept {
+            version: old.version + 1,
+            matter: change(&old.matter)?,
+            updated_at: now(),
+            ..old.clone()
+        };
+        let mut tx = self
+            .ready()
+            .await?
+            .begin()
+            .await
+            .map_err(RegistersError::from)?;
+        // The write first, guarded by the version: the transaction takes the write lock at
+        // once, and a change that came between the read and here updates no row.
+        let query = sqlx::query(
+            "UPDATE matters SET version = $1, doc_number = $2, subject = $3, sender = $4, handler = $5, notes = $6, period = $7, completed_at = $8, acknowledged_due = $9, updated_at = $10 WHERE register_id = $11 AND id = $12 AND version = $13",
+        )
+        .bind(new.version);
+        let updated = bind_fields(query, &new.matter)
+            .bind(&new.updated_at)
+            .bind(register)
+            .bind(id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await
+            .map_err(RegistersError::from)?;
+        if updated.rows_affected() == 0 {
+            drop(tx);
+            return Err(self.why_not(register, id).await.into());
+        }
+        record(&mut tx, register, &new, action, by, Some(&old.matter)).await?;
+        tx.commit().await.map_err(RegistersError::from)?;
+        Ok(new)
+    }
+
+    /// Deletes matter `id` when it is still at `expected` (or, with none, whatever its
+    /// version); the history keeps it, as it stood, under a version of its own.
+    ///
+    /// # Errors
+    /// [`RegistersError::NotFound`]; [`RegistersError::Stale`]; [`RegistersError::Database`].
+    pub async fn delete(
+        &self,
+        register: &str,
+        id: &str,
+        expected: Option<i64>,
+        by: &str,
+    ) -> Result<(), RegistersError> {
+        let old = self.get(register, id).await?;
+        let expected = expected.unwrap_or(old.version);
+        let mut tx = self.ready().await?.begin().await?;
+        let deleted =
+            sqlx::query("DELETE FROM matters WHERE register_id = $1 AND id = $2 AND version = $3")
+                .bind(register)
+                .bind(id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await?;
+        if deleted.rows_affected() == 0 {
+            drop(tx);
+            return Err(self.why_not(register, id).await);
+        }
+        let gone = Kept {
+            version: old.version + 1,
+            updated_at: now(),
+            ..old
+        };
+        record(&mut tx, register, &gone, "deleted", by, Some(&gone.matter)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Why a guarded write changed no row: the matter is gone, or at another version.
+    async fn why_not(&self, register: &str, id: &str) -> RegistersError {
+        match self.get(register, id).await {
+            Ok(now) => RegistersError::Stale {
+                current: now.version,
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// Every change of register `register`'s matters, the latest first.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn history(&self, register: &str) -> Result<Vec<Change>, RegistersError> {
+        let rows = sqlx::query(
+            "SELECT matter_id, version, at, action, by_label, changed, matter FROM matter_history WHERE register_id = $1 ORDER BY at DESC, matter_id, version DESC",
+        )
+        .bind(register)
+        .fetch_all(self.ready().await?)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let changed: String = row.try_get("changed")?;
+                let matter: String = row.try_get("matter")?;
+                Ok(Change {
+                    matter_id: row.try_get("matter_id")?,
+                    version: row.try_get("version")?,
+                    at: row.try_get("at")?,
+                    action: row.try_get("action")?,
+                    by: row.try_get("by_label")?,
+                    changed: changed
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    matter: serde_json::from_str(&matter)
+                        .map_err(|e| RegistersError::Corrupt(format!("history: {e}")))?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Writes one row of the history, in the transaction of the change it records.
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    register: &str,
+    kept: &Kept,
+    action: &str,
+    by: &str,
+    old: Option<&Matter>,
+) -> Result<(), RegistersError> {
+    let changed = if action == "deleted" {
+        Vec::new()
+    } else {
+        changed_fields(old, &kept.matter)
+    };
+    sqlx::query(
+        "INSERT INTO matter_history (register_id, matter_id, version, at, action, by_label, changed, matter) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(register)
+    .bind(&kept.id)
+    .bind(kept.version)
+    .bind(&kept.updated_at)
+    .bind(action)
+    .bind(by)
+    .bind(changed.join(","))
+    .bind(matter_json(&kept.matter).to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
