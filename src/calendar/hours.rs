@@ -17,8 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::compiled::{CalendarError, FIRST_DAY, LAST_DAY, index_of};
-use super::data::Confidence;
+use super::base::{CalendarError, Confidence, FIRST_DAY, LAST_DAY, index_of};
 
 /// The file name of a layer's office hours, beside its `<year>.json` files.
 pub const HOURS_FILE: &str = "hours.json";
@@ -533,7 +532,7 @@ pub struct OfficeHours {
     /// The layer's name (`新疆维吾尔自治区`).
     pub name: String,
     /// Where the file came from.
-    pub origin: super::data::Origin,
+    pub origin: super::base::Origin,
     /// The file.
     pub file: HoursFile,
     /// Distinct day hours; index 0 is a day without hours.
@@ -551,7 +550,7 @@ impl OfficeHours {
     /// [`FIRST_DAY`].
     pub fn compile(
         (layer, name): (&str, &str),
-        origin: super::data::Origin,
+        origin: super::base::Origin,
         file: HoursFile,
         working: impl Iterator<Item = bool>,
     ) -> Self {

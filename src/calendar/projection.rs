@@ -19,7 +19,7 @@ use icu_calendar::Date;
 use icu_calendar::cal::Hijri;
 use icu_calendar::types::{Month, RataDie};
 
-use super::data::Confidence;
+use super::base::Confidence;
 use arrange::Rule;
 
 mod arrange;
@@ -1344,36 +1344,6 @@ mod tests {
                 .map(Alternative::to_chinese)
                 .as_deref(),
             Some("另一可能：3月9日上班，3月10日休息")
-        );
-    }
-
-    #[test]
-    fn the_backtest_holds_2025_and_2026_exact_and_the_mean_under_three() {
-        let data = embedded();
-        let scores: Vec<(i32, usize)> = (2008..=2026)
-            .map(|year| {
-                let misses = crate::calendar::backtest::national(&data, year).expect("published");
-                (year, misses.len())
-            })
-            .collect();
-        let of = |y| scores.iter().find(|(year, _)| *year == y).map(|(_, n)| *n);
-        assert_eq!(
-            (of(2025), of(2026)),
-            (Some(0), Some(0)),
-            "2025 and 2026 exact"
-        );
-        let mean = scores.iter().map(|(_, n)| *n).sum::<usize>() as f64 / scores.len() as f64;
-        assert!(
-            mean < 3.0,
-            "mean wrong statuses a year {mean:.2}: {scores:?}"
-        );
-        let xinjiang: usize = crate::calendar::backtest::xinjiang(&data)
-            .iter()
-            .map(|(_, _, misses)| misses.len())
-            .sum();
-        assert!(
-            xinjiang <= 5,
-            "Xinjiang's known festival years: {xinjiang} wrong days"
         );
     }
 

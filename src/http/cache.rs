@@ -263,12 +263,7 @@ pub async fn cache(
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
     let plan = Plan::of(endpoint, get);
     if plan.version_after {
-        // A change of the data: the version is read after the answer, so that a reload's
-        // answer names the version it put in force.
-        let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut()
-            .insert(DATA_VERSION, version_header(&state.snapshot()));
-        return Ok(res);
+        return answer_then_version(req, next, &state).await;
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
     // and the ETag and x-data-version name it. `data_version=` asks for a kept version.
@@ -312,6 +307,19 @@ pub async fn cache(
     mark_kept(&mut res, in_force);
     res.headers_mut().insert(DATA_VERSION, version);
     name_identity(&mut res, identity.etag, identity.by_origin);
+    Ok(res)
+}
+
+/// A change of the data: the version is read after the answer, so that a reload's answer
+/// names the version it put in force.
+async fn answer_then_version(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    state: &AppState,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    res.headers_mut()
+        .insert(DATA_VERSION, version_header(&state.snapshot()));
     Ok(res)
 }
 
