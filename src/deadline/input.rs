@@ -594,6 +594,9 @@ fn agreed_of(
         .transpose()
 }
 
+/// A day on the counting clock, and the instant when a time was given.
+type DayAndInstant = (NaiveDate, Option<DateTime<Tz>>);
+
 /// A day (and instant, when given with a time) on the counting clock, a time without an
 /// offset read on `read_on`: `as_of`, `completed_at`.
 fn day_and_instant(
@@ -601,7 +604,7 @@ fn day_and_instant(
     clock: &Clock,
     read_on: Tz,
     bad: fn(crate::time::MomentError) -> DeadlineError,
-) -> Result<Option<(NaiveDate, Option<DateTime<Tz>>)>, DeadlineError> {
+) -> Result<Option<DayAndInstant>, DeadlineError> {
     text.as_deref()
         .map(|t| {
             Moment::parse_at(t, clock)
