@@ -158,33 +158,38 @@ impl Metrics {
         );
     }
 
-    /// Registers the series of the data: the feed's and the kept versions' compilations.
+    /// Registers the series of the data: the feed's and the kept versions' compilations, all
+    /// gauges.
     fn register_data(&mut self) {
-        self.registry.register(
-            "feed_up",
-            "1 if the last holiday feed attempt succeeded or no feed is set",
-            self.feed_up.clone(),
-        );
-        self.registry.register(
-            "feed_last_success_timestamp_seconds",
-            "Unix time of the last successful holiday feed fetch",
-            self.feed_last_success.clone(),
-        );
-        self.registry.register(
-            "feed_persist_failures",
-            "Accepted feed files that could not be written to QIXIAN_STATE_DIR since start (in force, but lost at a restart without the feed)",
-            self.feed_persist_failures.clone(),
-        );
-        self.registry.register(
-            "feed_refused_files",
-            "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
-            self.feed_refused.clone(),
-        );
-        self.registry.register(
-            "kept_compilations",
-            "Kept data versions compiled again since start, one at a time off the request threads (data_version=, since=, rechecks)",
-            self.kept_compilations.clone(),
-        );
+        for (name, help, gauge) in [
+            (
+                "feed_up",
+                "1 if the last holiday feed attempt succeeded or no feed is set",
+                &self.feed_up,
+            ),
+            (
+                "feed_last_success_timestamp_seconds",
+                "Unix time of the last successful holiday feed fetch",
+                &self.feed_last_success,
+            ),
+            (
+                "feed_persist_failures",
+                "Accepted feed files that could not be written to QIXIAN_STATE_DIR since start (in force, but lost at a restart without the feed)",
+                &self.feed_persist_failures,
+            ),
+            (
+                "feed_refused_files",
+                "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
+                &self.feed_refused,
+            ),
+            (
+                "kept_compilations",
+                "Kept data versions compiled again since start, one at a time off the request threads (data_version=, since=, rechecks)",
+                &self.kept_compilations,
+            ),
+        ] {
+            self.registry.register(name, help, gauge.clone());
+        }
     }
 }
 
