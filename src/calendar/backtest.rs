@@ -177,3 +177,38 @@ pub fn xinjiang(data: &DataSet) -> Vec<(&'static str, i32, Vec<Miss>)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backtest_holds_2025_and_2026_exact_and_the_mean_under_three() {
+        let data = DataSet::embedded().expect("embedded data are valid");
+        let scores: Vec<(i32, usize)> = (2008..=2026)
+            .map(|year| {
+                let misses = national(&data, year).expect("published");
+                (year, misses.len())
+            })
+            .collect();
+        let of = |y| scores.iter().find(|(year, _)| *year == y).map(|(_, n)| *n);
+        assert_eq!(
+            (of(2025), of(2026)),
+            (Some(0), Some(0)),
+            "2025 and 2026 exact"
+        );
+        let mean = scores.iter().map(|(_, n)| *n).sum::<usize>() as f64 / scores.len() as f64;
+        assert!(
+            mean < 3.0,
+            "mean wrong statuses a year {mean:.2}: {scores:?}"
+        );
+        let xinjiang: usize = xinjiang(&data)
+            .iter()
+            .map(|(_, _, misses)| misses.len())
+            .sum();
+        assert!(
+            xinjiang <= 5,
+            "Xinjiang's known festival years: {xinjiang} wrong days"
+        );
+    }
+}

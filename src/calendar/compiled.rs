@@ -8,18 +8,11 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::data::{Confidence, DataSet, Origin};
+use super::base::{CalendarError, Confidence, FIRST_DAY, LAST_DAY, Origin, date_of, index_of};
+use super::data::DataSet;
 use super::hours::{DayHours, HoursSource, OfficeHours};
 use super::spec::{CalendarSpec, Notice, Projection};
 use crate::base::short_digest;
-
-/// The first day any calendar answers for.
-pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
-/// The last day any calendar answers for.
-pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2100, 12, 31).expect("valid date");
-
-/// The days every calendar answers for.
-pub const SUPPORTED: RangeInclusive<NaiveDate> = FIRST_DAY..=LAST_DAY;
 
 /// The most days one listing answers: ten years and change.
 pub const MAX_LISTED_DAYS: i64 = 3_700;
@@ -51,62 +44,6 @@ impl DayKind {
         matches!(self, DayKind::Workday | DayKind::MakeupWorkday)
     }
 }
-
-/// Why a calendar question has no answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CalendarError {
-    /// A date outside [`SUPPORTED`].
-    OutOfRange {
-        /// The date.
-        date: NaiveDate,
-    },
-    /// An answer that would fall outside [`SUPPORTED`].
-    ResultOutOfRange {
-        /// Where the count started.
-        start: NaiveDate,
-        /// How many working days it counted.
-        days: i64,
-    },
-    /// A range that ends before it starts.
-    Backwards {
-        /// Its start.
-        from: NaiveDate,
-        /// Its end.
-        to: NaiveDate,
-    },
-    /// A range longer than one listing answers.
-    TooLong {
-        /// Its start.
-        from: NaiveDate,
-        /// Its end.
-        to: NaiveDate,
-        /// How many days it spans.
-        days: i64,
-    },
-    /// Office time that would end outside [`SUPPORTED`].
-    HoursOutOfRange {
-        /// Where the count started.
-        start: NaiveDate,
-        /// How many office minutes it counted.
-        minutes: i64,
-    },
-    /// Office time asked of a calendar that gives no office hours, with none given.
-    NoOfficeHours {
-        /// The calendar.
-        calendar: String,
-    },
-    /// No calendar has this id.
-    UnknownCalendar {
-        /// The id asked for.
-        id: String,
-        /// The known ids, comma-separated.
-        known: String,
-        /// The closest known id, when one is close.
-        suggestion: Option<String>,
-    },
-}
-
-impl std::error::Error for CalendarError {}
 
 /// An answer and whether any day it depends on is provisional (in a year whose notice has not
 /// been published for every layer of the calendar).
@@ -245,7 +182,7 @@ struct Cell {
     alternative: u16,
 }
 
-/// A calendar compiled over [`SUPPORTED`]. Build one with [`CalendarSet::compile`].
+/// A calendar compiled over [`SUPPORTED`](super::SUPPORTED). Build one with [`CalendarSet::compile`].
 #[derive(Debug)]
 pub struct Calendar {
     spec: CalendarSpec,
@@ -263,48 +200,6 @@ pub struct Calendar {
     hours: Option<OfficeHours>,
     version: String,
 }
-
-/// Where `date` is in every day-indexed table: days since [`FIRST_DAY`], or out of range.
-pub(super) fn index_of(date: NaiveDate) -> Result<usize, CalendarError> {
-    if SUPPORTED.contains(&date) {
-        // The year's first index and the day of the year: chrono's date difference costs a
-        // calendar-cycle computation on every call, and every answer makes several.
-        Ok(
-            YEAR_STARTS[(date.year() - FIRST_DAY.year()) as usize] as usize
-                + date.ordinal0() as usize,
-        )
-    } else {
-        Err(CalendarError::OutOfRange { date })
-    }
-}
-
-fn date_of(index: usize) -> NaiveDate {
-    let mut year = index / 366;
-    while year + 1 < YEAR_STARTS.len() && YEAR_STARTS[year + 1] as usize <= index {
-        year += 1;
-    }
-    NaiveDate::from_yo_opt(
-        YEARS.0 + year as i32,
-        (index - YEAR_STARTS[year] as usize) as u32 + 1,
-    )
-    .expect("an index of the supported days")
-}
-
-/// The years of [`FIRST_DAY`] and [`LAST_DAY`].
-const YEARS: (i32, i32) = (2000, 2100);
-
-/// `YEAR_STARTS[n]`: the index of January 1 of `FIRST_DAY`'s year + n, one year past the last.
-const YEAR_STARTS: [u32; (YEARS.1 - YEARS.0 + 2) as usize] = {
-    let mut starts = [0u32; (YEARS.1 - YEARS.0 + 2) as usize];
-    let mut n = 1;
-    while n < starts.len() {
-        let year = YEARS.0 + n as i32 - 1;
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        starts[n] = starts[n - 1] + if leap { 366 } else { 365 };
-        n += 1;
-    }
-    starts
-};
 
 impl Calendar {
     /// Its id (`cn-xj-kizilsu`).
@@ -345,7 +240,7 @@ impl Calendar {
     }
 
     /// What is estimated of `year` (see [`super::projection`]): `None` when no day of it is, as
-    /// in a published year or one outside [`SUPPORTED`].
+    /// in a published year or one outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -402,7 +297,7 @@ impl Calendar {
     /// Whether any day from `from` to `to`, in either order, is provisional.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`](super::SUPPORTED).
     pub fn is_provisional_within(&self, a: NaiveDate, b: NaiveDate) -> Result<bool, CalendarError> {
         self.is_provisional_between(a.min(b), a.max(b))
     }
@@ -437,7 +332,7 @@ impl Calendar {
     /// The day `date` is.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -472,10 +367,10 @@ impl Calendar {
 
     /// The festival break that holds `from`, or else the first one after it: its days off (a
     /// run of days off under one name) and the makeup working days that carry its name, within
-    /// a month of it. `None` when no break follows before the end of [`SUPPORTED`].
+    /// a month of it. `None` when no break follows before the end of [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] when `from` is outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] when `from` is outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -526,7 +421,7 @@ impl Calendar {
     /// Whether `date` is a working day.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -544,7 +439,7 @@ impl Calendar {
     /// The days from `from` to `to`, both included (none when `to < from`).
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`](super::SUPPORTED).
     pub fn days(
         &self,
         from: NaiveDate,
@@ -563,7 +458,7 @@ impl Calendar {
     /// when `to < from`.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -594,7 +489,7 @@ impl Calendar {
     /// next working day.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] if `start` is outside [`SUPPORTED`];
+    /// [`CalendarError::OutOfRange`] if `start` is outside [`SUPPORTED`](super::SUPPORTED);
     /// [`CalendarError::ResultOutOfRange`] if the answer would be.
     ///
     /// # Example
@@ -717,7 +612,7 @@ impl Calendar {
     ///
     /// # Errors
     /// [`CalendarError::Backwards`] when `to` is before `from`, [`CalendarError::TooLong`] past
-    /// the bound, [`CalendarError::OutOfRange`] outside [`SUPPORTED`].
+    /// the bound, [`CalendarError::OutOfRange`] outside [`SUPPORTED`](super::SUPPORTED).
     ///
     /// # Example
     /// ```
@@ -750,7 +645,7 @@ impl Calendar {
     /// Whether any day from `from` to `to` (either order, both included) is provisional.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`].
+    /// [`CalendarError::OutOfRange`] if either end is outside [`SUPPORTED`](super::SUPPORTED).
     pub fn is_provisional_between(
         &self,
         from: NaiveDate,

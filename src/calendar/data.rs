@@ -7,29 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::base::{Confidence, Origin};
 use super::hours::{HoursError, HoursFile};
-use super::spec::CalendarSpec;
-
-vocabulary! {
-    "lowercase";
-    /// How sure the data's author is of an entry (Xinjiang's overlay marks its entries so).
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-    pub enum Confidence {
-        /// Read in the notice itself.
-        High,
-        /// Read in a copy or a report of the notice.
-        Medium,
-        /// Inferred.
-        Low,
-    }
-}
-
-impl Confidence {
-    /// The name the data give it (`medium`).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
 
 /// One day that a notice lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +40,17 @@ pub struct HolidayFile {
     pub days: Vec<HolidayEntry>,
 }
 
+// The limits a file is held to before it counts as a notice (`notice.rs` checks them), kept
+// beside the errors that state them.
+/// The most days of a file in force whose kind a replacement may change.
+pub const MAX_KIND_CHANGES: usize = 3;
+/// The most new days a replacement may add to a file in force.
+pub const MAX_ADDED_DAYS: usize = 10;
+/// How many days off a national notice lists in its own year (22 to 33 in 2007–2026).
+pub const DAYS_OFF: std::ops::RangeInclusive<usize> = 18..=45;
+/// How far from its Umm al-Qura date a festival may begin (Xinjiang's has been the date or the
+/// day after).
+pub const FESTIVAL_SLACK_DAYS: i64 = 3;
 /// Why a holiday file was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DataError {
@@ -129,7 +119,7 @@ pub enum DataError {
     /// A replacement that changes the kind of too many days in force.
     #[error(
         "holiday file for {calendar}/{year} turns {count} days in force from days off into working days or back (the first {first}); a revision may change at most {max}",
-        max = super::notice::MAX_KIND_CHANGES
+        max = MAX_KIND_CHANGES
     )]
     ChangesKinds {
         /// The calendar layer the file is for.
@@ -144,7 +134,7 @@ pub enum DataError {
     /// A replacement that adds too many days.
     #[error(
         "holiday file for {calendar}/{year} adds {added} days to the file in force; a revision may add at most {max}",
-        max = super::notice::MAX_ADDED_DAYS
+        max = MAX_ADDED_DAYS
     )]
     AddsTooMany {
         /// The calendar layer the file is for.
@@ -171,8 +161,8 @@ pub enum DataError {
     /// A national notice with too few or too many days off.
     #[error(
         "holiday file for {calendar}/{year} gives {days_off} days off in its year; a national notice gives {min} to {max}",
-        min = super::notice::DAYS_OFF.start(),
-        max = super::notice::DAYS_OFF.end()
+        min = DAYS_OFF.start(),
+        max = DAYS_OFF.end()
     )]
     ImplausibleDaysOff {
         /// The calendar layer the file is for.
@@ -197,7 +187,7 @@ pub enum DataError {
     /// A regional notice whose festival begins far from its date.
     #[error(
         "holiday file for {calendar}/{year} begins {name} on {found}, more than {slack} days from its Umm al-Qura date {expected}",
-        slack = super::notice::FESTIVAL_SLACK_DAYS
+        slack = FESTIVAL_SLACK_DAYS
     )]
     FestivalFarFromItsDate {
         /// The calendar layer the file is for.
@@ -317,24 +307,6 @@ impl HolidayFile {
     }
 }
 
-/// Where a year's file came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Origin {
-    /// Compiled into the binary from `holidays/`.
-    Embedded,
-    /// Read from the operator's directory (`QIXIAN_HOLIDAYS_DIR`).
-    OperatorFile {
-        /// Its path, relative to the directory.
-        path: String,
-    },
-    /// Fetched from the holiday feed (`QIXIAN_FEED_URL`).
-    Feed {
-        /// Where it came from, without credentials.
-        url: String,
-    },
-}
-
 /// One layer's file for one year, with where it came from and a digest of its bytes.
 #[derive(Clone, Debug)]
 pub struct LayerYear {
@@ -449,53 +421,14 @@ impl DataSet {
         Ok(())
     }
 
-    /// Checks that `bytes` may replace what is in force for `spec`'s layer and `year`: they
-    /// pass [`HolidayFile::parse`], and they look like a notice ([`super::notice::check`])
-    /// against the file of that layer and year in this set, the one they would replace.
-    ///
-    /// # Errors
-    /// The [`DataError`] that refuses them.
-    ///
-    /// # Example
-    /// ```
-    /// use qixian::calendar::{DataSet, DataError, spec::{parse_specs, EMBEDDED_SPECS}};
-    /// let (set, specs) = (DataSet::embedded().unwrap(), parse_specs(EMBEDDED_SPECS).unwrap());
-    /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#;
-    /// let err = set.check(&specs[0], 2026, thin.as_bytes()).unwrap_err();
-    /// assert!(matches!(err, DataError::DropsPublishedDays { .. }));
-    /// let none_off = r#"{"year": 2027, "days": [{"name": "x", "date": "2027-12-31", "isOffDay": false}]}"#;
-    /// let err = set.check(&specs[0], 2027, none_off.as_bytes()).unwrap_err();
-    /// assert!(matches!(err, DataError::LacksStatutoryDay { .. }), "2027 has no notice in force");
-    /// ```
-    pub fn check(
-        &self,
-        spec: &CalendarSpec,
-        year: i32,
-        bytes: &[u8],
-    ) -> Result<HolidayFile, DataError> {
-        let file = HolidayFile::parse(&spec.id, year, bytes)?;
-        let base = self.get(&spec.id, year).map(|f| &f.file);
-        super::notice::check(spec, year, &file, base)?;
-        Ok(file)
-    }
-
-    /// [`DataSet::check`], then puts the file in force.
-    ///
-    /// # Errors
-    /// The [`DataError`] that refuses the file; the set is then unchanged.
-    pub fn insert_checked(
+    pub(super) fn put(
         &mut self,
-        spec: &CalendarSpec,
+        calendar: &str,
         year: i32,
+        file: HolidayFile,
         bytes: &[u8],
         origin: Origin,
-    ) -> Result<(), DataError> {
-        let file = self.check(spec, year, bytes)?;
-        self.put(&spec.id, year, file, bytes, origin);
-        Ok(())
-    }
-
-    fn put(&mut self, calendar: &str, year: i32, file: HolidayFile, bytes: &[u8], origin: Origin) {
+    ) {
         let sha256 = Sha256::digest(bytes).into();
         self.files.insert(
             (calendar.to_owned(), year),
@@ -617,6 +550,8 @@ mod hostile {
     //! accepts keeps its promises, and what it refuses leaves the data as they were.
 
     use std::sync::OnceLock;
+
+    use crate::calendar::spec::CalendarSpec;
 
     use proptest::prelude::*;
     use serde_json::{Map, Value, json};

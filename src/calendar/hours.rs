@@ -17,8 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::compiled::{CalendarError, FIRST_DAY, LAST_DAY, index_of};
-use super::data::Confidence;
+use super::base::{CalendarError, Confidence, FIRST_DAY, LAST_DAY, index_of};
 
 /// The file name of a layer's office hours, beside its `<year>.json` files.
 pub const HOURS_FILE: &str = "hours.json";
@@ -260,6 +259,79 @@ struct RawSeason {
     hours: Vec<(String, String)>,
 }
 
+/// One schedule of a layer's hours file: its years (supported, none in `seen_years`, which
+/// it joins), its plain source, and its seasons, each starting on its own day.
+fn schedule(
+    layer: &str,
+    raw: RawSchedule,
+    seen_years: &mut Vec<i32>,
+) -> Result<Schedule, HoursError> {
+    if raw.years.is_empty() || raw.seasons.is_empty() {
+        return Err(HoursError::Seasons {
+            layer: layer.to_owned(),
+        });
+    }
+    for &year in &raw.years {
+        let supported = FIRST_DAY.year()..=LAST_DAY.year();
+        if !supported.contains(&year) || seen_years.contains(&year) {
+            return Err(HoursError::Year {
+                layer: layer.to_owned(),
+                year,
+            });
+        }
+        seen_years.push(year);
+    }
+    if !plain(&raw.source) {
+        return Err(HoursError::Text {
+            layer: layer.to_owned(),
+        });
+    }
+    let mut seasons = raw
+        .seasons
+        .into_iter()
+        .map(|season| self::season(layer, season))
+        .collect::<Result<Vec<_>, _>>()?;
+    seasons.sort_by_key(|s| s.start);
+    if seasons.windows(2).any(|w| w[0].start == w[1].start) {
+        return Err(HoursError::Seasons {
+            layer: layer.to_owned(),
+        });
+    }
+    let mut years = raw.years;
+    years.sort_unstable();
+    Ok(Schedule {
+        years,
+        confidence: raw.confidence,
+        source: raw.source,
+        seasons,
+    })
+}
+
+/// One season: a plain name, the month and day it starts, its hours.
+fn season(layer: &str, season: RawSeason) -> Result<Season, HoursError> {
+    if !plain(&season.name) {
+        return Err(HoursError::Text {
+            layer: layer.to_owned(),
+        });
+    }
+    let start = month_day(&season.from).ok_or_else(|| HoursError::SeasonStart {
+        layer: layer.to_owned(),
+        season: season.name.clone(),
+        from: crate::time::shorten(&season.from),
+    })?;
+    let hours = DayHours::from_pairs(&season.hours).map_err(|error| HoursError::Interval {
+        layer: layer.to_owned(),
+        season: season.name.clone(),
+        error,
+    })?;
+    Ok(Season {
+        name: season.name,
+        from: season.from,
+        hours,
+        start,
+    })
+}
+
 /// Why an office hours file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HoursError {
@@ -355,65 +427,7 @@ impl HoursFile {
         let mut seen_years = Vec::new();
         let mut schedules = Vec::new();
         for raw in raw.schedules {
-            if raw.years.is_empty() || raw.seasons.is_empty() {
-                return Err(HoursError::Seasons {
-                    layer: layer.to_owned(),
-                });
-            }
-            for &year in &raw.years {
-                let supported = FIRST_DAY.year()..=LAST_DAY.year();
-                if !supported.contains(&year) || seen_years.contains(&year) {
-                    return Err(HoursError::Year {
-                        layer: layer.to_owned(),
-                        year,
-                    });
-                }
-                seen_years.push(year);
-            }
-            if !plain(&raw.source) {
-                return Err(HoursError::Text {
-                    layer: layer.to_owned(),
-                });
-            }
-            let mut seasons = Vec::new();
-            for season in raw.seasons {
-                if !plain(&season.name) {
-                    return Err(HoursError::Text {
-                        layer: layer.to_owned(),
-                    });
-                }
-                let start = month_day(&season.from).ok_or_else(|| HoursError::SeasonStart {
-                    layer: layer.to_owned(),
-                    season: season.name.clone(),
-                    from: crate::time::shorten(&season.from),
-                })?;
-                let hours =
-                    DayHours::from_pairs(&season.hours).map_err(|error| HoursError::Interval {
-                        layer: layer.to_owned(),
-                        season: season.name.clone(),
-                        error,
-                    })?;
-                seasons.push(Season {
-                    name: season.name,
-                    from: season.from,
-                    hours,
-                    start,
-                });
-            }
-            seasons.sort_by_key(|s| s.start);
-            if seasons.windows(2).any(|w| w[0].start == w[1].start) {
-                return Err(HoursError::Seasons {
-                    layer: layer.to_owned(),
-                });
-            }
-            let mut years = raw.years;
-            years.sort_unstable();
-            schedules.push(Schedule {
-                years,
-                confidence: raw.confidence,
-                source: raw.source,
-                seasons,
-            });
+            schedules.push(schedule(layer, raw, &mut seen_years)?);
         }
         if schedules.is_empty() {
             return Err(HoursError::Seasons {
@@ -533,7 +547,7 @@ pub struct OfficeHours {
     /// The layer's name (`新疆维吾尔自治区`).
     pub name: String,
     /// Where the file came from.
-    pub origin: super::data::Origin,
+    pub origin: super::base::Origin,
     /// The file.
     pub file: HoursFile,
     /// Distinct day hours; index 0 is a day without hours.
@@ -551,7 +565,7 @@ impl OfficeHours {
     /// [`FIRST_DAY`].
     pub fn compile(
         (layer, name): (&str, &str),
-        origin: super::data::Origin,
+        origin: super::base::Origin,
         file: HoursFile,
         working: impl Iterator<Item = bool>,
     ) -> Self {

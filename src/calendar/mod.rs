@@ -4,6 +4,7 @@
 //! Nothing here knows about HTTP.
 
 pub mod backtest;
+mod base;
 mod compiled;
 pub mod data;
 pub mod diff;
@@ -13,10 +14,11 @@ pub mod projection;
 mod rest;
 pub mod spec;
 
+pub use base::{CalendarError, Confidence, FIRST_DAY, LAST_DAY, Origin, SUPPORTED};
 pub use compiled::{
-    Answer, Break, Calendar, CalendarError, CalendarSet, Day, DayKind, EmbeddedError, Estimate,
-    FIRST_DAY, LAST_DAY, MAX_LISTED_DAYS, Roll, SUPPORTED, Year, YearSource, YearStatus,
+    Answer, Break, Calendar, CalendarSet, Day, DayKind, EmbeddedError, Estimate, MAX_LISTED_DAYS,
+    Roll, Year, YearSource, YearStatus,
 };
-pub use data::{Confidence, DataError, DataSet, HolidayEntry, HolidayFile, Origin};
+pub use data::{DataError, DataSet, HolidayEntry, HolidayFile};
 pub use rest::RestDays;
 pub use spec::{CalendarSpec, Notice, Projection};

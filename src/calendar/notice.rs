@@ -17,23 +17,17 @@
 //!   within [`FESTIVAL_SLACK_DAYS`] days of its Umm al-Qura date.
 
 use std::collections::HashMap;
-use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::data::{DataError, HolidayFile};
+use super::base::Origin;
+use super::data::{
+    DAYS_OFF, DataError, DataSet, FESTIVAL_SLACK_DAYS, HolidayFile, MAX_ADDED_DAYS,
+    MAX_KIND_CHANGES,
+};
 use super::projection;
 use super::spec::{CalendarSpec, Notice, Projection};
 
-/// The most days of a file in force whose kind a replacement may change.
-pub const MAX_KIND_CHANGES: usize = 3;
-/// The most new days a replacement may add to a file in force.
-pub const MAX_ADDED_DAYS: usize = 10;
-/// How many days off a national notice lists in its own year (22 to 33 in 2007–2026).
-pub const DAYS_OFF: RangeInclusive<usize> = 18..=45;
-/// How far from its Umm al-Qura date a festival may begin (Xinjiang's has been the date or the
-/// day after).
-pub const FESTIVAL_SLACK_DAYS: i64 = 3;
 /// The longest holiday name (`抗日战争暨世界反法西斯战争胜利70周年纪念日` is 23 characters).
 pub const MAX_NAME_CHARS: usize = 40;
 /// The longest source.
@@ -56,6 +50,56 @@ pub fn check(
     match base {
         Some(base) => check_revision(calendar, year, file, base),
         None => check_new_year(spec, year, file),
+    }
+}
+
+/// The checks on the way into a data set: a file is put in force only once it looks like a
+/// notice.
+impl DataSet {
+    /// Checks that `bytes` may replace what is in force for `spec`'s layer and `year`: they
+    /// pass [`HolidayFile::parse`], and they look like a notice ([`check`])
+    /// against the file of that layer and year in this set, the one they would replace.
+    ///
+    /// # Errors
+    /// The [`DataError`] that refuses them.
+    ///
+    /// # Example
+    /// ```
+    /// use qixian::calendar::{DataSet, DataError, spec::{parse_specs, EMBEDDED_SPECS}};
+    /// let (set, specs) = (DataSet::embedded().unwrap(), parse_specs(EMBEDDED_SPECS).unwrap());
+    /// let thin = r#"{"year": 2026, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#;
+    /// let err = set.check(&specs[0], 2026, thin.as_bytes()).unwrap_err();
+    /// assert!(matches!(err, DataError::DropsPublishedDays { .. }));
+    /// let none_off = r#"{"year": 2027, "days": [{"name": "x", "date": "2027-12-31", "isOffDay": false}]}"#;
+    /// let err = set.check(&specs[0], 2027, none_off.as_bytes()).unwrap_err();
+    /// assert!(matches!(err, DataError::LacksStatutoryDay { .. }), "2027 has no notice in force");
+    /// ```
+    pub fn check(
+        &self,
+        spec: &CalendarSpec,
+        year: i32,
+        bytes: &[u8],
+    ) -> Result<HolidayFile, DataError> {
+        let file = HolidayFile::parse(&spec.id, year, bytes)?;
+        let base = self.get(&spec.id, year).map(|f| &f.file);
+        check(spec, year, &file, base)?;
+        Ok(file)
+    }
+
+    /// [`DataSet::check`], then puts the file in force.
+    ///
+    /// # Errors
+    /// The [`DataError`] that refuses the file; the set is then unchanged.
+    pub fn insert_checked(
+        &mut self,
+        spec: &CalendarSpec,
+        year: i32,
+        bytes: &[u8],
+        origin: Origin,
+    ) -> Result<(), DataError> {
+        let file = self.check(spec, year, bytes)?;
+        self.put(&spec.id, year, file, bytes, origin);
+        Ok(())
     }
 }
 

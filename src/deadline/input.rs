@@ -3,6 +3,7 @@
 //! whether to explain.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use strum::VariantNames;
@@ -542,6 +543,84 @@ pub struct DeadlineAnswer<'a> {
     pub deadline: Deadline<'a>,
 }
 
+/// The clock a request counts on (`timezone`, else the calendar's `own`) and the one its
+/// event is read on (`event_timezone`, else the counting one).
+fn zones(input: &Input, own: Tz) -> Result<(Tz, Tz), DeadlineError> {
+    let zone_of = |field, name: &Option<String>| {
+        name.as_deref()
+            .map(|n| parse_zone(n).map_err(|source| DeadlineError::Zone { field, source }))
+            .transpose()
+    };
+    let zone = zone_of("timezone", &input.timezone)?.unwrap_or(own);
+    let read_on = zone_of("event_timezone", &input.event_timezone)?.unwrap_or(zone);
+    Ok((zone, read_on))
+}
+
+/// The period a request asks for: its rule or its unit and amount, in the forms it names.
+fn period_of<'r>(input: &Input, rules: &'r RuleBook) -> Result<Period<'r>, DeadlineError> {
+    let unit = input.unit.as_deref().map(str::parse::<Unit>).transpose()?;
+    let amount = match (input.days, input.amount) {
+        (Some(_), Some(_)) => return Err(DeadlineError::DaysAndAmount),
+        (days, amount) => days.or(amount),
+    };
+    let form = Form {
+        direction: form(input.direction.as_deref(), "direction")?,
+        bound: form(input.bound.as_deref(), "bound")?,
+        counting: form(input.counting.as_deref(), "counting")?,
+        extended: input.extended.unwrap_or(false),
+    };
+    Period::resolve(rules, input.rule.as_deref(), unit, amount, form)
+}
+
+/// The paused intervals, at most [`MAX_PAUSED`], merged where they touch.
+fn paused_of(input: &Input, clock: &Clock) -> Result<Vec<(NaiveDate, NaiveDate)>, DeadlineError> {
+    if input.paused.len() > MAX_PAUSED {
+        return Err(DeadlineError::TooManyPaused);
+    }
+    let paused = input
+        .paused
+        .iter()
+        .map(|text| interval(text, clock))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(merged(paused))
+}
+
+/// The agreed due date and who agreed it, when given.
+fn agreed_of(
+    input: &Input,
+    clock: &Clock,
+) -> Result<Option<(NaiveDate, Option<String>)>, DeadlineError> {
+    input
+        .agreed_due
+        .as_deref()
+        .map(|text| {
+            crate::time::parse_day(text, clock)
+                .map(|date| (date, input.agreed_by.clone()))
+                .map_err(|_| DeadlineError::Agreed(crate::time::shorten(text)))
+        })
+        .transpose()
+}
+
+/// A day on the counting clock, and the instant when a time was given.
+type DayAndInstant = (NaiveDate, Option<DateTime<Tz>>);
+
+/// A day (and instant, when given with a time) on the counting clock, a time without an
+/// offset read on `read_on`: `as_of`, `completed_at`.
+fn day_and_instant(
+    text: &Option<String>,
+    clock: &Clock,
+    read_on: Tz,
+    bad: fn(crate::time::MomentError) -> DeadlineError,
+) -> Result<Option<DayAndInstant>, DeadlineError> {
+    text.as_deref()
+        .map(|t| {
+            Moment::parse_at(t, clock)
+                .map(|m| (m.date_on(clock.zone, read_on), m.instant(read_on)))
+                .map_err(bad)
+        })
+        .transpose()
+}
+
 /// Resolves `input` — every default decided here — and counts it.
 ///
 /// # Errors
@@ -579,62 +658,23 @@ pub fn answer<'a>(
             .as_deref()
             .unwrap_or(context.default_calendar),
     )?;
-    let zone_of = |field, name: &Option<String>| {
-        name.as_deref()
-            .map(|n| parse_zone(n).map_err(|source| DeadlineError::Zone { field, source }))
-            .transpose()
-    };
-    let zone = zone_of("timezone", &input.timezone)?.unwrap_or(calendar.spec().timezone);
-    let read_on = zone_of("event_timezone", &input.event_timezone)?.unwrap_or(zone);
+    let (zone, read_on) = zones(input, calendar.spec().timezone)?;
     let clock = Clock::new(zone, context.now);
     let event = input
         .event
         .as_deref()
         .ok_or(DeadlineError::Missing("event"))?;
     let event = Moment::parse_at(event, &clock).map_err(DeadlineError::Event)?;
-    let unit = input.unit.as_deref().map(str::parse::<Unit>).transpose()?;
-    let amount = match (input.days, input.amount) {
-        (Some(_), Some(_)) => return Err(DeadlineError::DaysAndAmount),
-        (days, amount) => days.or(amount),
-    };
-    let form = Form {
-        direction: form(input.direction.as_deref(), "direction")?,
-        bound: form(input.bound.as_deref(), "bound")?,
-        counting: form(input.counting.as_deref(), "counting")?,
-        extended: input.extended.unwrap_or(false),
-    };
-    let period = Period::resolve(context.rules, input.rule.as_deref(), unit, amount, form)?;
-    if input.paused.len() > MAX_PAUSED {
-        return Err(DeadlineError::TooManyPaused);
-    }
-    let paused = input
-        .paused
-        .iter()
-        .map(|text| interval(text, &clock))
-        .collect::<Result<Vec<_>, _>>()?;
-    let paused = merged(paused);
-    let agreed = input
-        .agreed_due
-        .as_deref()
-        .map(|text| {
-            crate::time::parse_day(text, &clock)
-                .map(|date| (date, input.agreed_by.clone()))
-                .map_err(|_| DeadlineError::Agreed(crate::time::shorten(text)))
-        })
-        .transpose()?;
-    // A day (and instant, when given with a time) on the counting clock: `as_of`, `completed_at`.
-    let day_and_instant =
-        |text: &Option<String>, bad: fn(crate::time::MomentError) -> DeadlineError| {
-            text.as_deref()
-                .map(|t| {
-                    Moment::parse_at(t, &clock)
-                        .map(|m| (m.date_on(zone, read_on), m.instant(read_on)))
-                        .map_err(bad)
-                })
-                .transpose()
-        };
-    let as_of = day_and_instant(&input.as_of, DeadlineError::AsOf)?;
-    let completed = day_and_instant(&input.completed_at, DeadlineError::Completed)?;
+    let period = period_of(input, context.rules)?;
+    let paused = paused_of(input, &clock)?;
+    let agreed = agreed_of(input, &clock)?;
+    let as_of = day_and_instant(&input.as_of, &clock, read_on, DeadlineError::AsOf)?;
+    let completed = day_and_instant(
+        &input.completed_at,
+        &clock,
+        read_on,
+        DeadlineError::Completed,
+    )?;
     let cutoff = named(input.cutoff.as_deref(), DeadlineError::UnknownCutoff)?.unwrap_or_default();
     let hours = input
         .office_hours

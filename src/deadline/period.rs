@@ -131,35 +131,43 @@ impl<'r> Period<'r> {
         amount: Option<i64>,
         form: Form,
     ) -> Result<Self, DeadlineError> {
-        let checked = |unit: Unit, amount: i64| {
-            if (1..=i64::from(unit.max_amount())).contains(&amount) {
-                Ok(amount as u32)
-            } else {
-                Err(DeadlineError::AmountOutOfRange { amount, unit })
-            }
+        match rule {
+            None => Period::asked(unit, amount, form),
+            Some(id) => Period::of_rule(book.find(id)?, unit, amount, form),
+        }
+    }
+
+    /// An ad hoc period: `unit` and `amount` in `form`, which cannot be extended.
+    fn asked(unit: Option<Unit>, amount: Option<i64>, form: Form) -> Result<Self, DeadlineError> {
+        let (Some(unit), Some(n)) = (unit, amount) else {
+            return Err(DeadlineError::MissingPeriod);
         };
-        let Some(id) = rule else {
-            let (Some(unit), Some(n)) = (unit, amount) else {
-                return Err(DeadlineError::MissingPeriod);
-            };
-            if form.extended {
-                return Err(DeadlineError::NoExtension { rule: None });
-            }
-            let period = Period {
-                direction: form.direction.unwrap_or_default(),
-                bound: form.bound.unwrap_or_default(),
-                counting: form.counting.unwrap_or_default(),
-                ..Period::ad_hoc(unit, checked(unit, n)?)
-            };
-            if period.direction == Direction::Backward && unit.in_hours() {
-                return Err(DeadlineError::FormNotAllowed {
-                    rule: None,
-                    key: "direction",
-                });
-            }
-            return Ok(period);
+        if form.extended {
+            return Err(DeadlineError::NoExtension { rule: None });
+        }
+        let period = Period {
+            direction: form.direction.unwrap_or_default(),
+            bound: form.bound.unwrap_or_default(),
+            counting: form.counting.unwrap_or_default(),
+            ..Period::ad_hoc(unit, checked_amount(unit, n)?)
         };
-        let rule = book.find(id)?;
+        if period.direction == Direction::Backward && unit.in_hours() {
+            return Err(DeadlineError::FormNotAllowed {
+                rule: None,
+                key: "direction",
+            });
+        }
+        Ok(period)
+    }
+
+    /// `rule`'s period, with the `amount` the caller gives where the rule allows one, and its
+    /// extension when `form.extended`; a `unit` or form other than the rule's is refused.
+    fn of_rule(
+        rule: &'r Rule,
+        unit: Option<Unit>,
+        amount: Option<i64>,
+        form: Form,
+    ) -> Result<Self, DeadlineError> {
         let amount_given_by_caller = amount.is_some();
         let amount = match amount {
             None => rule.amount,
@@ -170,7 +178,7 @@ impl<'r> Period<'r> {
                     unit: rule.unit,
                 });
             }
-            Some(n) => checked(rule.unit, n)?,
+            Some(n) => checked_amount(rule.unit, n)?,
         };
         if unit.is_some_and(|u| u != rule.unit) {
             return Err(DeadlineError::UnitNotAllowed {
@@ -178,24 +186,7 @@ impl<'r> Period<'r> {
                 unit: rule.unit,
             });
         }
-        for (given, key) in [
-            (
-                form.direction.is_some_and(|d| d != rule.direction),
-                "direction",
-            ),
-            (form.bound.is_some_and(|b| b != rule.bound), "bound"),
-            (
-                form.counting.is_some_and(|c| c != rule.counting),
-                "counting",
-            ),
-        ] {
-            if given {
-                return Err(DeadlineError::FormNotAllowed {
-                    rule: Some(rule.full_id()),
-                    key,
-                });
-            }
-        }
+        check_rule_form(rule, form)?;
         let extension = match (&rule.extension, form.extended) {
             (_, false) => None,
             (Some(ext), true) => Some(ext.amount),
@@ -311,4 +302,37 @@ impl<'r> Period<'r> {
             ..self
         })
     }
+}
+
+/// `amount` when `unit` can have it (1 to its most).
+fn checked_amount(unit: Unit, amount: i64) -> Result<u32, DeadlineError> {
+    if (1..=i64::from(unit.max_amount())).contains(&amount) {
+        Ok(amount as u32)
+    } else {
+        Err(DeadlineError::AmountOutOfRange { amount, unit })
+    }
+}
+
+/// A rule's forms are its statute's: a direction, bound or counting other than its own is
+/// refused by name.
+fn check_rule_form(rule: &Rule, form: Form) -> Result<(), DeadlineError> {
+    for (given, key) in [
+        (
+            form.direction.is_some_and(|d| d != rule.direction),
+            "direction",
+        ),
+        (form.bound.is_some_and(|b| b != rule.bound), "bound"),
+        (
+            form.counting.is_some_and(|c| c != rule.counting),
+            "counting",
+        ),
+    ] {
+        if given {
+            return Err(DeadlineError::FormNotAllowed {
+                rule: Some(rule.full_id()),
+                key,
+            });
+        }
+    }
+    Ok(())
 }

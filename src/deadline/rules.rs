@@ -531,102 +531,18 @@ impl RuleSet {
     /// ```
     pub fn parse(id: &str, file: &str, text: &str, origin: RuleOrigin) -> Result<Self, RuleError> {
         let id = &id.to_ascii_lowercase();
-        let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError::Malformed {
-            file: file.to_owned(),
-            at: e
-                .span()
-                .and_then(|span| rule_at(text, span.start))
-                .map(|rule| format!("rule {rule}: "))
-                .unwrap_or_default(),
-            reason: match e.span().and_then(|span| key_at(text, span.start)) {
-                Some(key) => format!("{key}: {}", e.message()),
-                None => e.message().to_owned(),
-            },
-        })?;
-        let invalid = |rule: &str, key, reason: String| RuleError::Invalid {
-            file: file.to_owned(),
-            rule: rule.to_owned(),
-            key,
-            reason,
-        };
+        let parsed: RuleFile = toml::from_str(text).map_err(|e| malformed(file, text, &e))?;
         let mut rules = parsed.rule;
         for rule in rules.iter_mut() {
             rule.set = id.to_owned();
-            let key_ok = !rule.id.is_empty()
-                && rule
-                    .id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !key_ok {
-                return Err(invalid(
-                    &rule.id,
-                    "id",
-                    "must be letters, digits, - or _".into(),
-                ));
-            }
-            for (key, value) in [
-                ("article", &rule.article),
-                ("text", &rule.text),
-                ("title.zh", &rule.title.zh),
-                ("title.en", &rule.title.en),
-                ("event.zh", &rule.event.zh),
-                ("event.en", &rule.event.en),
-                ("cutoff_basis", &rule.cutoff_basis),
-            ] {
-                if value.trim().is_empty() {
-                    return Err(invalid(&rule.id, key, "must not be empty".into()));
-                }
-            }
-            if !(1..=rule.unit.max_amount()).contains(&rule.amount) {
-                return Err(invalid(
-                    &rule.id,
-                    "amount",
-                    format!(
-                        "{} {} is outside 1–{}",
-                        rule.amount,
-                        rule.unit.as_str(),
-                        rule.unit.max_amount()
-                    ),
-                ));
-            }
-            if let Some(ext) = &rule.extension {
-                if !(1..=ext.unit.max_amount()).contains(&ext.amount) {
-                    return Err(invalid(
-                        &rule.id,
-                        "extension.amount",
-                        format!("{} is outside 1–{}", ext.amount, ext.unit.max_amount()),
-                    ));
-                }
-                if ext.unit.in_hours() != rule.unit.in_hours() || ext.basis.trim().is_empty() {
-                    return Err(invalid(
-                        &rule.id,
-                        "extension",
-                        "needs a basis, and a unit of the period's kind (days or hours)".into(),
-                    ));
-                }
-            }
-            if rule.direction == Direction::Backward && rule.unit.in_hours() {
-                return Err(invalid(
-                    &rule.id,
-                    "direction",
-                    "a period in hours runs forward only".into(),
-                ));
-            }
-            check_law(rule).map_err(|(key, reason)| invalid(&rule.id, key, reason))?;
+            check_rule(rule).map_err(|(key, reason)| RuleError::Invalid {
+                file: file.to_owned(),
+                rule: rule.id.clone(),
+                key,
+                reason,
+            })?;
         }
-        // Ids are read in any case, so `Reply` and `reply` in one set would be one id.
-        for (i, rule) in rules.iter().enumerate() {
-            if rules[..i]
-                .iter()
-                .any(|r| r.id.eq_ignore_ascii_case(&rule.id))
-            {
-                return Err(RuleError::Duplicate {
-                    file: file.to_owned(),
-                    what: "rule",
-                    id: rule.id.clone(),
-                });
-            }
-        }
+        check_unique(file, &rules)?;
         Ok(RuleSet {
             // `KIZILSU.toml` is the set `kizilsu`: ids are read in any case.
             id: id.to_ascii_lowercase(),
@@ -638,6 +554,96 @@ impl RuleSet {
             text: text.into(),
         })
     }
+}
+
+/// A file that is no TOML of rules, with the rule and the key where it went wrong when the
+/// error's place names them.
+fn malformed(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
+    RuleError::Malformed {
+        file: file.to_owned(),
+        at: e
+            .span()
+            .and_then(|span| rule_at(text, span.start))
+            .map(|rule| format!("rule {rule}: "))
+            .unwrap_or_default(),
+        reason: match e.span().and_then(|span| key_at(text, span.start)) {
+            Some(key) => format!("{key}: {}", e.message()),
+            None => e.message().to_owned(),
+        },
+    }
+}
+
+/// One rule's own checks: its id, the texts it must have, its amount and extension, its
+/// direction, and its facts of law; the key at fault and why.
+fn check_rule(rule: &Rule) -> Result<(), (&'static str, String)> {
+    let key_ok = !rule.id.is_empty()
+        && rule
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !key_ok {
+        return Err(("id", "must be letters, digits, - or _".into()));
+    }
+    for (key, value) in [
+        ("article", &rule.article),
+        ("text", &rule.text),
+        ("title.zh", &rule.title.zh),
+        ("title.en", &rule.title.en),
+        ("event.zh", &rule.event.zh),
+        ("event.en", &rule.event.en),
+        ("cutoff_basis", &rule.cutoff_basis),
+    ] {
+        if value.trim().is_empty() {
+            return Err((key, "must not be empty".into()));
+        }
+    }
+    if !(1..=rule.unit.max_amount()).contains(&rule.amount) {
+        return Err((
+            "amount",
+            format!(
+                "{} {} is outside 1–{}",
+                rule.amount,
+                rule.unit.as_str(),
+                rule.unit.max_amount()
+            ),
+        ));
+    }
+    if let Some(ext) = &rule.extension {
+        if !(1..=ext.unit.max_amount()).contains(&ext.amount) {
+            return Err((
+                "extension.amount",
+                format!("{} is outside 1–{}", ext.amount, ext.unit.max_amount()),
+            ));
+        }
+        if ext.unit.in_hours() != rule.unit.in_hours() || ext.basis.trim().is_empty() {
+            return Err((
+                "extension",
+                "needs a basis, and a unit of the period's kind (days or hours)".into(),
+            ));
+        }
+    }
+    if rule.direction == Direction::Backward && rule.unit.in_hours() {
+        return Err(("direction", "a period in hours runs forward only".into()));
+    }
+    check_law(rule)
+}
+
+/// Ids are read in any case, so `Reply` and `reply` in one set would be one id: the first
+/// given twice is refused.
+fn check_unique(file: &str, rules: &[Rule]) -> Result<(), RuleError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if rules[..i]
+            .iter()
+            .any(|r| r.id.eq_ignore_ascii_case(&rule.id))
+        {
+            return Err(RuleError::Duplicate {
+                file: file.to_owned(),
+                what: "rule",
+                id: rule.id.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A rule's facts of law that need one another: a basis for each consequence, law and

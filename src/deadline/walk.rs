@@ -28,6 +28,46 @@ pub struct Walked {
     pub steps: Vec<Step>,
 }
 
+/// How many days a period of `amount` `unit`s from `from` counts: months and years are the
+/// calendar days up to the corresponding day (第二百零二条).
+fn days_to_count(unit: Unit, amount: u32, from: NaiveDate) -> Result<u32, DeadlineError> {
+    Ok(match unit {
+        Unit::WorkingDays | Unit::CalendarDays => amount,
+        Unit::Months | Unit::Years => {
+            let target = from
+                .checked_add_months(Months::new(months_in(unit, amount)))
+                .ok_or(CalendarError::OutOfRange { date: from })?;
+            (target - from).num_days() as u32
+        }
+        Unit::Hours | Unit::WorkingHours => unreachable!("hours are not walked by day"),
+    })
+}
+
+/// The months in `amount` months or years.
+fn months_in(unit: Unit, amount: u32) -> u32 {
+    if unit == Unit::Years {
+        amount * 12
+    } else {
+        amount
+    }
+}
+
+/// Why the last counted day of a period in months or years is its last: the corresponding
+/// day of the last month, else that month's end; `None` for other units.
+fn last_day_why(unit: Unit, amount: u32, from: NaiveDate) -> Option<Why> {
+    if !matches!(unit, Unit::Months | Unit::Years) {
+        return None;
+    }
+    let corresponding = from
+        .checked_add_months(Months::new(months_in(unit, amount)))
+        .is_some_and(|t| chrono::Datelike::day(&t) == chrono::Datelike::day(&from));
+    Some(if corresponding {
+        Why::CorrespondingDay
+    } else {
+        Why::MonthEnd
+    })
+}
+
 /// Walks `period` from `event` on `calendar`, with `paused` intervals (both ends included)
 /// not counted.
 ///
@@ -156,22 +196,7 @@ impl Walker<'_, '_> {
         } else {
             Why::Counted
         };
-        // Months and years are the calendar days up to the corresponding day (第二百零二条).
-        let days = match unit {
-            Unit::WorkingDays | Unit::CalendarDays => amount,
-            Unit::Months | Unit::Years => {
-                let months = if unit == Unit::Years {
-                    amount * 12
-                } else {
-                    amount
-                };
-                let target = from
-                    .checked_add_months(Months::new(months))
-                    .ok_or(CalendarError::OutOfRange { date: from })?;
-                (target - from).num_days() as u32
-            }
-            Unit::Hours | Unit::WorkingHours => unreachable!("hours are not walked by day"),
-        };
+        let days = days_to_count(unit, amount, from)?;
         let mut d = from;
         let mut k = 0u32;
         // The period's own days (not paused), by their index in `steps`, for the tax counting.
@@ -196,54 +221,52 @@ impl Walker<'_, '_> {
             if counting == Counting::Tax {
                 own.push(self.steps.len());
             }
-            let why = match unit {
-                Unit::Months | Unit::Years if k == days => {
-                    let months = if unit == Unit::Years {
-                        amount * 12
-                    } else {
-                        amount
-                    };
-                    let corresponding = from
-                        .checked_add_months(Months::new(months))
-                        .is_some_and(|t| chrono::Datelike::day(&t) == chrono::Datelike::day(&from));
-                    if corresponding {
-                        Why::CorrespondingDay
-                    } else {
-                        Why::MonthEnd
-                    }
-                }
-                _ => counted_why,
+            let why = if k == days {
+                last_day_why(unit, amount, from).unwrap_or(counted_why)
+            } else {
+                counted_why
             };
             self.steps.push(step(day, true, Some(k), why));
         }
         let nominal = d;
         let prolonged = self.mark_long_rests(&own);
         if prolonged > 0 {
-            // 实施细则 第一百零九条 as the SAT applies it: the period's own last day is kept,
-            // and the deadline is the K-th working day after it, K the days of long rest.
-            let mut added = 0u32;
-            while added < prolonged {
-                d = Self::next(d, true)?;
-                let day = self.day(d)?;
-                if self.is_paused(d) {
-                    self.steps.push(step(day, false, None, Why::Paused));
-                } else if day.is_working() {
-                    added += 1;
-                    self.steps
-                        .push(step(day, true, Some(added), Why::TaxProlongedDay));
-                } else {
-                    self.steps.push(step(day, false, None, Why::NotWorking));
-                }
-            }
-            return Ok((d, nominal));
+            return Ok((self.prolong(d, prolonged)?, nominal));
         }
-        // 第二百零三条: a last day that is a rest day moves to the day after the rest.
+        Ok((self.roll_forward(d)?, nominal))
+    }
+
+    /// 实施细则 第一百零九条 as the SAT applies it: the period's own last day `last` is kept,
+    /// and the deadline is the `prolonged`-th working day after it, `prolonged` the days of
+    /// long rest.
+    fn prolong(&mut self, last: NaiveDate, prolonged: u32) -> Result<NaiveDate, DeadlineError> {
+        let mut d = last;
+        let mut added = 0u32;
+        while added < prolonged {
+            d = Self::next(d, true)?;
+            let day = self.day(d)?;
+            if self.is_paused(d) {
+                self.steps.push(step(day, false, None, Why::Paused));
+            } else if day.is_working() {
+                added += 1;
+                self.steps
+                    .push(step(day, true, Some(added), Why::TaxProlongedDay));
+            } else {
+                self.steps.push(step(day, false, None, Why::NotWorking));
+            }
+        }
+        Ok(d)
+    }
+
+    /// 第二百零三条: a last day `last` that is a rest day moves to the day after the rest.
+    fn roll_forward(&mut self, last: NaiveDate) -> Result<NaiveDate, DeadlineError> {
+        let mut d = last;
         while !self.day(d)?.is_working() {
             d = Self::next(d, true)?;
             let day = self.day(d)?;
             self.steps.push(step(day, false, None, Why::Rolled));
         }
-        Ok((d, nominal))
+        Ok(d)
     }
 
     fn forward(mut self, period: &Period<'_>, event: NaiveDate) -> Result<Walked, DeadlineError> {

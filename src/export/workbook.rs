@@ -538,6 +538,17 @@ fn write_headers(
     Ok(())
 }
 
+/// The widths of the register's ten columns, in order (the notes' examples have them too).
+fn set_widths(sheet: &mut Worksheet, widths: [f64; 10]) -> Result<(), WorkbookError> {
+    let columns = [
+        DOCUMENT, SUBJECT, 2, 3, RULE, EVENT, ADJUSTMENT, DUE, DONE, STATUS,
+    ];
+    for (col, width) in columns.into_iter().zip(widths) {
+        sheet.set_column_width(col, width)?;
+    }
+    Ok(())
+}
+
 /// The register: a header, and the formulas in [`REGISTER_ROWS`] empty rows (no examples to
 /// delete first: the notes show them), with dropdowns and checks on what is typed, overdue
 /// rows red and those due within three working days amber, a filter, the header frozen, and
@@ -558,20 +569,10 @@ fn write_register(
             .set_width(360)
             .set_height(80),
     )?;
-    for (col, width) in [
-        (DOCUMENT, 18.0),
-        (SUBJECT, 24.0),
-        (2, 14.0),
-        (3, 8.0),
-        (RULE, 26.0),
-        (EVENT, 11.0),
-        (ADJUSTMENT, 11.0),
-        (DUE, 11.0),
-        (DONE, 11.0),
-        (STATUS, 20.0),
-    ] {
-        sheet.set_column_width(col, width)?;
-    }
+    set_widths(
+        sheet,
+        [18.0, 24.0, 14.0, 8.0, 26.0, 11.0, 11.0, 11.0, 11.0, 20.0],
+    )?;
     sheet.set_row_height(0, 30)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, REGISTER_ROWS, STATUS)?;
@@ -922,53 +923,10 @@ fn write_notes(
 ) -> Result<NoteTables, WorkbookError> {
     let says = input.lang.says();
     let words = says.workbook_words();
-    let spec = input.calendar.spec();
     let rules = countable(input.rules);
     let label = |rule: &Rule| rule_label_of(&rules, rule);
-    let extended: Vec<String> = rules
-        .iter()
-        .filter(|r| extension_counted(r) > 0)
-        .map(|r| {
-            format!(
-                "{}（{}）",
-                label(r),
-                says.period_length(&Period::ad_hoc(r.unit, extension_counted(r)))
-            )
-        })
-        .collect();
-    let agreed: Vec<String> = rules
-        .iter()
-        .filter(|r| r.agreed_due.is_some())
-        .map(|r| label(r))
-        .collect();
-    let paragraphs = says.workbook_notes(&WorkbookFacts {
-        calendar: (&spec.name, &spec.id),
-        years: (*input.rest.years.start(), *input.rest.years.end()),
-        estimated_years: &input.rest.estimated_years,
-        page: input.page,
-        address: input.address,
-        adjustable: (&extended, &agreed),
-    });
-    for (col, width) in [
-        (DOCUMENT, 22.0),
-        (SUBJECT, 30.0),
-        (2, 14.0),
-        (3, 12.0),
-        (RULE, 28.0),
-        (EVENT, 11.0),
-        (ADJUSTMENT, 11.0),
-        (DUE, 11.0),
-        (DONE, 11.0),
-        (STATUS, 20.0),
-    ] {
-        sheet.set_column_width(col, width)?;
-    }
-    sheet.set_formula_result_default("");
-    // Printed as the register is: landscape A4, one page wide (the examples have its columns).
-    sheet
-        .set_landscape()
-        .set_paper_size(9)
-        .set_print_fit_to_pages(1, 0);
+    let paragraphs = notes_paragraphs(input, &rules);
+    lay_out_notes(sheet)?;
     let mut row = 0u32;
     let mut paragraphs = paragraphs.into_iter();
     if let Some(title) = paragraphs.next() {
@@ -1017,14 +975,93 @@ fn write_notes(
         }
     }
     row += 2;
+    let statuses = write_statuses(sheet, row, words, styles)?;
+    row = statuses.1;
+    row += 2;
+    let years = write_years(sheet, row, input, styles)?;
+    row = years.1;
+    row += 2;
+    let (rules_first, row) = write_rule_table(sheet, row, input, &rules, styles)?;
+    Ok(NoteTables {
+        from: tables_from,
+        to: tables_from + 1,
+        statuses,
+        years,
+        rules: (rules_first, row.max(rules_first)),
+    })
+}
+
+/// The notes' paragraphs, in the request's language: the title first.
+fn notes_paragraphs(input: &WorkbookInput<'_>, rules: &[&Rule]) -> Vec<String> {
+    let says = input.lang.says();
+    let spec = input.calendar.spec();
+    let label = |rule: &Rule| rule_label_of(rules, rule);
+    let extended: Vec<String> = rules
+        .iter()
+        .filter(|r| extension_counted(r) > 0)
+        .map(|r| {
+            format!(
+                "{}（{}）",
+                label(r),
+                says.period_length(&Period::ad_hoc(r.unit, extension_counted(r)))
+            )
+        })
+        .collect();
+    let agreed: Vec<String> = rules
+        .iter()
+        .filter(|r| r.agreed_due.is_some())
+        .map(|r| label(r))
+        .collect();
+    says.workbook_notes(&WorkbookFacts {
+        calendar: (&spec.name, &spec.id),
+        years: (*input.rest.years.start(), *input.rest.years.end()),
+        estimated_years: &input.rest.estimated_years,
+        page: input.page,
+        address: input.address,
+        adjustable: (&extended, &agreed),
+    })
+}
+
+/// The notes sheet's columns and page: printed as the register is.
+fn lay_out_notes(sheet: &mut Worksheet) -> Result<(), WorkbookError> {
+    set_widths(
+        sheet,
+        [22.0, 30.0, 14.0, 12.0, 28.0, 11.0, 11.0, 11.0, 11.0, 20.0],
+    )?;
+    sheet.set_formula_result_default("");
+    // Printed as the register is: landscape A4, one page wide (the examples have its columns).
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// The table of statuses' words under a heading at `row`; the rows of the words.
+fn write_statuses(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    words: &WorkbookWords,
+    styles: &Styles,
+) -> Result<(u32, u32), WorkbookError> {
     sheet.write_string_with_format(row, 0, words.statuses_heading, &styles.heading)?;
     let statuses_first = row + 1;
     for code in Code::all() {
         row += 1;
         sheet.write_string(row, 0, code.word(words))?;
     }
-    let statuses = (statuses_first, row);
-    row += 2;
+    Ok((statuses_first, row))
+}
+
+/// The table of the years the list covers, each published or estimated, headed at `row`; the
+/// rows of the years.
+fn write_years(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    input: &WorkbookInput<'_>,
+    styles: &Styles,
+) -> Result<(u32, u32), WorkbookError> {
+    let words = input.lang.says().workbook_words();
     for (col, header) in (0u16..).zip(words.years_headers) {
         sheet.write_string_with_format(row, col, header, &styles.header)?;
     }
@@ -1041,13 +1078,26 @@ fn write_notes(
         sheet.write_string(row, 1, status)?;
         sheet.write_number_with_format(row, 2, u8::from(estimated), &styles.yes_no)?;
     }
-    let years = (years_first, row);
-    row += 2;
+    Ok((years_first, row))
+}
+
+/// The table of the rules the register counts, headed at `row`; its first row and its last
+/// (the header's when there are none).
+fn write_rule_table(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    input: &WorkbookInput<'_>,
+    rules: &[&Rule],
+    styles: &Styles,
+) -> Result<(u32, u32), WorkbookError> {
+    let says = input.lang.says();
+    let words = says.workbook_words();
+    let label = |rule: &Rule| rule_label_of(rules, rule);
     for (col, header) in (0u16..).zip(words.rules_headers) {
         sheet.write_string_with_format(row, col, header, &styles.header)?;
     }
     let rules_first = row + 1;
-    for rule in &rules {
+    for rule in rules {
         row += 1;
         sheet.write_string_with_format(row, 0, label(rule), &styles.wrap)?;
         sheet.write_string_with_format(row, 1, input.lang.pick(&rule.title), &styles.wrap)?;
@@ -1068,13 +1118,7 @@ fn write_notes(
             &styles.yes_no,
         )?;
     }
-    Ok(NoteTables {
-        from: tables_from,
-        to: tables_from + 1,
-        statuses,
-        years,
-        rules: (rules_first, row.max(rules_first)),
-    })
+    Ok((rules_first, row))
 }
 
 /// A row height that shows a wrapped paragraph whole across the ten merged columns (about

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::AppState;
-use super::routes::{Clock, Policy};
+use super::routes::{Clock, Endpoint, Policy};
 use crate::store::InForce;
 use crate::text::Lang;
 
@@ -96,15 +96,15 @@ fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
 /// answers kept in the cache the query is normalised (pairs sorted), which raises the hit
 /// rate, and the key is kept as a string, so two requests share an entry only when they are
 /// the same request. Elsewhere the key only names the ETag: its parts are hashed as they are,
-/// without building anything. `None` for a path no route serves, a query that does not parse
-/// or an answer that depends on the moment.
+/// without building anything. `None` for a query that does not parse or an answer that
+/// depends on the moment.
 fn identify(
     req: &ServiceRequest,
+    policy: Policy,
     version: &str,
     generation: u64,
     today: impl FnOnce() -> NaiveDate,
 ) -> Option<Identity> {
-    let policy: Policy = super::routes::endpoint_of(req.path())?.policy;
     let accept = req
         .headers()
         .get(header::ACCEPT)
@@ -232,10 +232,10 @@ pub(super) fn version_header(set: &Arc<InForce>) -> HeaderValue {
 
 /// The kept version a request asks for (`data_version=`), on the routes that take it (on any
 /// other, the parameter is refused by name, as any unknown one).
-fn asked_version(req: &ServiceRequest) -> Option<String> {
+fn asked_version(req: &ServiceRequest, endpoint: &Endpoint) -> Option<String> {
     let takes = || {
-        super::routes::endpoint_of(req.path())
-            .and_then(|e| e.query(req.method()))
+        endpoint
+            .query(req.method())
             .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
     };
     // The substring first: the route table is looked at only when the parameter may be there.
@@ -248,6 +248,7 @@ fn asked_version(req: &ServiceRequest) -> Option<String> {
 }
 
 /// The cache middleware: one snapshot of the data per request, the ETag and `x-data-version` made from it, `If-None-Match` answered, and the answers worth keeping kept.
+/// What each route gets is its entry's [`Policy`]; a path no route serves gets only the header.
 pub async fn cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -258,18 +259,15 @@ pub async fn cache(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
+    let endpoint = super::routes::endpoint_of(req.path()).unwrap_or(&UNROUTED);
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
-    if !get && req.path().starts_with("/v1/admin/") {
-        // A change of the data: the version is read after the answer, so that a reload's
-        // answer names the version it put in force.
-        let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut()
-            .insert(DATA_VERSION, version_header(&state.snapshot()));
-        return Ok(res);
+    let plan = Plan::of(endpoint, get);
+    if plan.version_after {
+        return answer_then_version(req, next, &state).await;
     }
     // One version for the whole request: the handler answers from the snapshot taken here,
     // and the ETag and x-data-version name it. `data_version=` asks for a kept version.
-    let (set, in_force) = match take_snapshot(&state, &req).await {
+    let (set, in_force) = match take_snapshot(&state, &req, endpoint).await {
         Ok(taken) => taken,
         Err((unkept, set)) => {
             req.extensions_mut().insert(unkept);
@@ -279,13 +277,20 @@ pub async fn cache(
         }
     };
     let version = version_header(&set);
-    let identity = (get && req.path().starts_with("/v1/"))
+    let identity = plan
+        .etag
         .then(|| {
             let generation = state.store.generation();
-            identify(&req, set.version(), generation, super::calendars::today)
+            identify(
+                &req,
+                endpoint.policy,
+                set.version(),
+                generation,
+                super::calendars::today,
+            )
         })
         .flatten();
-    if req.path().starts_with("/v1/") || req.path() == "/readyz" || req.path() == "/metrics" {
+    if plan.snapshot {
         // Only the answers made from the data take the snapshot (a map entry to allocate).
         req.extensions_mut().insert(super::Snapshot {
             set,
@@ -303,6 +308,52 @@ pub async fn cache(
     res.headers_mut().insert(DATA_VERSION, version);
     name_identity(&mut res, identity.etag, identity.by_origin);
     Ok(res)
+}
+
+/// A change of the data: the version is read after the answer, so that a reload's answer
+/// names the version it put in force.
+async fn answer_then_version(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    state: &AppState,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    res.headers_mut()
+        .insert(DATA_VERSION, version_header(&state.snapshot()));
+    Ok(res)
+}
+
+/// The entry of a path no route serves: nothing but `x-data-version`.
+const UNROUTED: Endpoint = Endpoint {
+    path: "",
+    get: None,
+    post: None,
+    policy: super::routes::PLAIN,
+};
+
+/// What the cache layer does with one request, from its route's policy and its method alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plan {
+    /// `x-data-version` read after the answer (a change of the data), nothing else done.
+    version_after: bool,
+    /// The handler is given the snapshot the header names.
+    snapshot: bool,
+    /// The answer is named by an ETag (and may be kept, by its policy).
+    etag: bool,
+}
+
+impl Plan {
+    /// The plan for a GET (or HEAD) to `endpoint` when `get`, else for another method: its
+    /// policy decides, whatever its path.
+    fn of(endpoint: &Endpoint, get: bool) -> Plan {
+        let policy = endpoint.policy;
+        let version_after = !get && policy.changes_data;
+        Plan {
+            version_after,
+            snapshot: policy.snapshot && !version_after,
+            etag: get && policy.etag && !version_after,
+        }
+    }
 }
 
 /// An answer with an ETag names it on `200` and `304`, with the request headers it varies by
@@ -352,9 +403,10 @@ async fn answer_identified(
 async fn take_snapshot(
     state: &AppState,
     req: &ServiceRequest,
+    endpoint: &Endpoint,
 ) -> Result<(Arc<InForce>, bool), (super::Unkept, Arc<InForce>)> {
     let set = state.snapshot();
-    let Some(asked) = asked_version(req) else {
+    let Some(asked) = asked_version(req, endpoint) else {
         return Ok((set, true));
     };
     match super::offload::kept(state, &asked).await {
@@ -455,7 +507,10 @@ mod tests {
             .uri(uri)
             .to_srv_request();
         let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").expect("a date");
-        super::identify(&req, "0123456789abcdef", 7, || today)
+        let policy = crate::http::routes::endpoint_of(req.path())
+            .expect("a route")
+            .policy;
+        super::identify(&req, policy, "0123456789abcdef", 7, || today)
     }
 
     /// Across Beijing midnight, `/v1/calendars` kept last year's awaited notices under the
@@ -507,9 +562,82 @@ mod tests {
             .uri("/v1/rules")
             .to_srv_request();
         let today = || chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
-        let first = super::identify(&req, "0123456789abcdef", 1, today).expect("identified");
-        let second = super::identify(&req, "0123456789abcdef", 2, today).expect("identified");
+        let policy = crate::http::routes::RULES.policy;
+        let first = super::identify(&req, policy, "0123456789abcdef", 1, today).expect("id");
+        let second = super::identify(&req, policy, "0123456789abcdef", 2, today).expect("id");
         assert_ne!(first.etag, second.etag, "a status change changes the ETag");
+    }
+
+    /// The cache layer's treatment is the route entry's policy: an entry under `/v1/admin/`
+    /// that says nothing gets nothing, and one outside `/v1/` whose policy says its answers
+    /// come from the data gets the snapshot and the ETag. Were the plan guessed from the path
+    /// again, both would fail.
+    #[test]
+    fn a_request_is_treated_as_its_route_s_entry_says_whatever_its_path() {
+        use crate::http::routes::{Endpoint, HEALTHZ, Policy};
+        let saying = |path, policy| Endpoint {
+            path,
+            policy,
+            ..HEALTHZ
+        };
+        let nothing = Policy {
+            snapshot: false,
+            etag: false,
+            changes_data: false,
+            ..HEALTHZ.policy
+        };
+        let from_data = Policy {
+            snapshot: true,
+            etag: true,
+            ..nothing
+        };
+        let none = super::Plan {
+            version_after: false,
+            snapshot: false,
+            etag: false,
+        };
+        for get in [true, false] {
+            assert_eq!(
+                super::Plan::of(&saying("/v1/admin/probe", nothing), get),
+                none,
+                "an entry that says nothing gets nothing (GET: {get})"
+            );
+        }
+        assert_eq!(
+            super::Plan::of(&saying("/probe", from_data), true),
+            super::Plan {
+                snapshot: true,
+                etag: true,
+                ..none
+            },
+            "an entry from the data gets the snapshot and the ETag"
+        );
+        let changing = Policy {
+            changes_data: true,
+            ..from_data
+        };
+        assert_eq!(
+            super::Plan::of(&saying("/probe", changing), false),
+            super::Plan {
+                version_after: true,
+                ..none
+            },
+            "a change of the data reads the version after the answer, and nothing else"
+        );
+        assert_eq!(
+            super::Plan::of(&saying("/probe", changing), true),
+            super::Plan {
+                snapshot: true,
+                etag: true,
+                ..none
+            },
+            "its GET is an answer like any other"
+        );
+        assert_eq!(
+            super::Plan::of(&saying("/v1/days", nothing), true),
+            none,
+            "even under /v1/"
+        );
     }
 
     #[test]
@@ -567,8 +695,9 @@ mod tests {
         let app = test::init_service(
             App::new()
                 .app_data(state)
+                // A path of the table, whose entry says its answers are made from the data.
                 .route(
-                    "/v1/probe",
+                    "/v1/rules/{id}",
                     web::get().to(|data: Snapshot| async move {
                         HttpResponse::Ok().body(data.set.version().to_owned())
                     }),
@@ -586,8 +715,11 @@ mod tests {
         )
         .await;
 
-        let response =
-            test::call_service(&app, test::TestRequest::get().uri("/v1/probe").to_request()).await;
+        let response = test::call_service(
+            &app,
+            test::TestRequest::get().uri("/v1/rules/probe").to_request(),
+        )
+        .await;
 
         let header = response.headers().get(super::DATA_VERSION).cloned();
         let body = test::read_body(response).await;

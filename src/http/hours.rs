@@ -36,17 +36,65 @@ struct AddDto<'a> {
 
 /// What every office-time request starts from: how to answer, the calendar, its clock read
 /// now, and the office time on it (its hours, or those the request gives).
-fn begin<'a>(
-    req: &HttpRequest,
-    state: &AppState,
-    data: &'a Snapshot,
-    params: &Params,
-    given: &'a Option<DayHours>,
-) -> Result<(render::Negotiated, &'a Calendar, Clock, HoursSource<'a>), ApiError> {
-    let answer_as = render::negotiate(req, params)?;
-    let calendar = data.calendar(state, params)?;
-    let office = calendar.office(given.as_ref())?;
-    Ok((answer_as, calendar, calendar.clock(Utc::now()), office))
+struct Office<'a> {
+    answer_as: render::Negotiated,
+    calendar: &'a Calendar,
+    clock: Clock,
+    hours: HoursSource<'a>,
+}
+
+impl<'a> Office<'a> {
+    fn begin(
+        req: &HttpRequest,
+        state: &AppState,
+        data: &'a Snapshot,
+        params: &Params,
+        given: &'a Option<DayHours>,
+    ) -> Result<Self, ApiError> {
+        let answer_as = render::negotiate(req, params)?;
+        let calendar = data.calendar(state, params)?;
+        let hours = calendar.office(given.as_ref())?;
+        Ok(Office {
+            answer_as,
+            calendar,
+            clock: calendar.clock(Utc::now()),
+            hours,
+        })
+    }
+}
+
+/// The query of `/v1/hours/add` beyond the calendar and its hours ([`super::routes::HOURS_ADD`]).
+struct AddQuery {
+    start: DateTime<Tz>,
+    hours: i64,
+    minutes: i64,
+    /// The whole, in minutes.
+    total: i64,
+    strict: bool,
+}
+
+impl AddQuery {
+    fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        let start = params.required_instant("start", clock)?;
+        let hours = params.required_int("hours")?;
+        let minutes = params.int("minutes")?.unwrap_or(0);
+        let total = hours
+            .checked_mul(60)
+            .and_then(|h| h.checked_add(minutes))
+            .ok_or_else(|| {
+                super::params::invalid(
+                    "hours",
+                    Invalid::Value(crate::deadline::BadValue::TooLarge(hours.to_string())),
+                )
+            })?;
+        Ok(AddQuery {
+            start,
+            hours,
+            minutes,
+            total,
+            strict: params.flag("strict")?,
+        })
+    }
 }
 
 pub async fn add(
@@ -56,31 +104,24 @@ pub async fn add(
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let given = params.office_hours()?;
-    let (answer_as, calendar, clock, office) = begin(&req, &state, &data, &params, &given)?;
-    let start = params.required_instant("start", &clock)?;
-    let hours = params.required_int("hours")?;
-    let minutes = params.int("minutes")?.unwrap_or(0);
-    let total = hours
-        .checked_mul(60)
-        .and_then(|h| h.checked_add(minutes))
-        .ok_or_else(|| {
-            super::params::invalid(
-                "hours",
-                Invalid::Value(crate::deadline::BadValue::TooLarge(hours.to_string())),
-            )
-        })?;
-    let end = office.add(&start, total)?.with_timezone(&clock.zone);
+    let office = Office::begin(&req, &state, &data, &params, &given)?;
+    let q = AddQuery::read(&params, &office.clock)?;
+    let end = office
+        .hours
+        .add(&q.start, q.total)?
+        .with_timezone(&office.clock.zone);
+    let calendar = office.calendar;
     let answer = Answer {
         value: end,
-        provisional: calendar.is_provisional_within(start.date_naive(), end.date_naive())?,
+        provisional: calendar.is_provisional_within(q.start.date_naive(), end.date_naive())?,
     };
-    check_strict(params.flag("strict")?, answer, Strictly::Add)?;
+    check_strict(q.strict, answer, Strictly::Add)?;
     render::answer(
-        answer_as,
+        office.answer_as,
         &AddDto {
-            start: start.to_rfc3339(),
-            hours,
-            minutes,
+            start: q.start.to_rfc3339(),
+            hours: q.hours,
+            minutes: q.minutes,
             end: end.to_rfc3339(),
             end_by_zone: by_zone(end),
             calendar: calendar.id(),
@@ -107,20 +148,20 @@ pub async fn count(
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let given = params.office_hours()?;
-    let (answer_as, calendar, clock, office) = begin(&req, &state, &data, &params, &given)?;
-    let from = params.required_instant("from", &clock)?;
-    let to = params.required_instant("to", &clock)?;
-    let minutes = office.count(&from, &to)?;
+    let office = Office::begin(&req, &state, &data, &params, &given)?;
+    let q = CountQuery::read(&params, &office.clock)?;
+    let minutes = office.hours.count(&q.from, &q.to)?;
+    let calendar = office.calendar;
     let answer = Answer {
         value: minutes,
-        provisional: calendar.is_provisional_within(from.date_naive(), to.date_naive())?,
+        provisional: calendar.is_provisional_within(q.from.date_naive(), q.to.date_naive())?,
     };
-    check_strict(params.flag("strict")?, answer, Strictly::Count)?;
+    check_strict(q.strict, answer, Strictly::Count)?;
     render::answer(
-        answer_as,
+        office.answer_as,
         &CountDto {
-            from: from.to_rfc3339(),
-            to: to.to_rfc3339(),
+            from: q.from.to_rfc3339(),
+            to: q.to.to_rfc3339(),
             calendar: calendar.id(),
             minutes,
             hours: minutes as f64 / 60.0,
@@ -128,6 +169,24 @@ pub async fn count(
         },
         &[],
     )
+}
+
+/// The query of `/v1/hours/count` beyond the calendar and its hours
+/// ([`super::routes::HOURS_COUNT`]).
+struct CountQuery {
+    from: DateTime<Tz>,
+    to: DateTime<Tz>,
+    strict: bool,
+}
+
+impl CountQuery {
+    fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        Ok(CountQuery {
+            from: params.required_instant("from", clock)?,
+            to: params.required_instant("to", clock)?,
+            strict: params.flag("strict")?,
+        })
+    }
 }
 
 /// An interval as the API shows it.
@@ -156,11 +215,16 @@ pub async fn office(
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let given = params.office_hours()?;
-    let (answer_as, calendar, clock, office) = begin(&req, &state, &data, &params, &given)?;
+    let Office {
+        answer_as,
+        calendar,
+        clock,
+        hours,
+    } = Office::begin(&req, &state, &data, &params, &given)?;
     let at = params
         .instant("at", &clock)?
         .unwrap_or_else(|| clock.now.with_timezone(&clock.zone));
-    let state_now = office.state_at(&at)?;
+    let state_now = hours.state_at(&at)?;
     let show = |t: DateTime<Tz>| t.with_timezone(&clock.zone).to_rfc3339();
     render::answer(
         answer_as,

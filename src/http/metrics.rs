@@ -88,135 +88,152 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
-        let mut registry = Registry::with_prefix("qixian");
-        let requests = Family::<RequestLabels, Counter>::default();
-        registry.register(
-            "http_requests",
-            "HTTP requests by route and status",
-            requests.clone(),
-        );
         let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
         });
-        registry.register(
-            "http_request_duration_seconds",
-            "Time to the answer's head, by route (a streamed batch's body is sent after)",
-            latency.clone(),
-        );
-        let cache_hits = Counter::default();
-        registry.register(
-            "response_cache_hits",
-            "Answers served from the response cache",
-            cache_hits.clone(),
-        );
-        let cache_misses = Counter::default();
-        registry.register(
-            "response_cache_misses",
-            "Answers computed afresh",
-            cache_misses.clone(),
-        );
-        let batches_waiting = Gauge::default();
-        registry.register(
-            "batches_waiting",
-            "Batches waiting for a turn (QIXIAN_MAX_CONCURRENT_BATCHES)",
-            batches_waiting.clone(),
-        );
-        let batches_answering = Gauge::default();
-        registry.register(
-            "batches_answering",
-            "Batches holding a turn: being read, computed or sent",
-            batches_answering.clone(),
-        );
-        let feed_up = Gauge::default();
-        registry.register(
-            "feed_up",
-            "1 if the last holiday feed attempt succeeded or no feed is set",
-            feed_up.clone(),
-        );
-        let feed_last_success = Gauge::default();
-        registry.register(
-            "feed_last_success_timestamp_seconds",
-            "Unix time of the last successful holiday feed fetch",
-            feed_last_success.clone(),
-        );
-        let feed_persist_failures = Gauge::default();
-        registry.register(
-            "feed_persist_failures",
-            "Accepted feed files that could not be written to QIXIAN_STATE_DIR since start (in force, but lost at a restart without the feed)",
-            feed_persist_failures.clone(),
-        );
-        let feed_refused = Gauge::default();
-        registry.register(
-            "feed_refused_files",
-            "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
-            feed_refused.clone(),
-        );
-        let kept_compilations = Gauge::default();
-        registry.register(
-            "kept_compilations",
-            "Kept data versions compiled again since start, one at a time off the request threads (data_version=, since=, rechecks)",
-            kept_compilations.clone(),
-        );
-        let webhooks = WebhookMetrics::default();
-        registry.register(
-            "webhook_deliveries",
-            "Webhook deliveries a subscriber took (answered 2xx)",
-            webhooks.deliveries.clone(),
-        );
-        registry.register(
-            "webhook_failures",
-            "Webhook delivery attempts that failed (not 2xx, no answer, no connection); each is retried",
-            webhooks.failures.clone(),
-        );
-        registry.register(
-            "webhook_backlog",
-            "Webhook deliveries not made yet (with a shared QIXIAN_STATE_DIR, every replica's)",
-            webhooks.backlog.clone(),
-        );
-        registry.register(
-            "webhook_dropped",
-            "Webhook deliveries given up: a day of failures, a subscriber no longer configured, one that could not be kept, or the oldest when 1000 are waiting",
-            webhooks.dropped.clone(),
-        );
-        let data_version = Family::<VersionLabels, Gauge>::default();
-        registry.register(
+        let mut metrics = Metrics {
+            routes: route_series(&latency),
+            registry: Registry::with_prefix("qixian"),
+            requests: Family::default(),
+            latency,
+            cache_hits: Counter::default(),
+            cache_misses: Counter::default(),
+            batches_waiting: Gauge::default(),
+            batches_answering: Gauge::default(),
+            feed_up: Gauge::default(),
+            feed_last_success: Gauge::default(),
+            feed_persist_failures: Gauge::default(),
+            feed_refused: Gauge::default(),
+            kept_compilations: Gauge::default(),
+            webhooks: WebhookMetrics::default(),
+            data_version: Family::default(),
+            current_version: Mutex::new(String::new()),
+        };
+        // In the order `/metrics` lists them.
+        metrics.register_answers();
+        metrics.register_data();
+        register_webhooks(&mut metrics.registry, &metrics.webhooks);
+        metrics.registry.register(
             "data_version",
             "The holiday data version in force (label), always 1",
-            data_version.clone(),
+            metrics.data_version.clone(),
         );
-        let routes = super::routes::ALL
-            .iter()
-            .map(|e| e.path)
-            .chain(["unmatched"])
-            .map(|route| RouteSeries {
-                route,
-                latency: latency
-                    .get_or_create(&RouteLabels {
-                        route: Cow::Borrowed(route),
-                    })
-                    .clone(),
-                counters: Default::default(),
-            })
-            .collect();
-        Metrics {
-            routes,
-            registry,
-            requests,
-            latency,
-            cache_hits,
-            cache_misses,
-            batches_waiting,
-            batches_answering,
-            feed_up,
-            feed_last_success,
-            feed_persist_failures,
-            feed_refused,
-            kept_compilations,
-            webhooks,
-            data_version,
-            current_version: Mutex::new(String::new()),
+        metrics
+    }
+}
+
+impl Metrics {
+    /// Registers the series of the answers: requests, their latency, the response cache and
+    /// the batches' turns.
+    fn register_answers(&mut self) {
+        self.registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            self.requests.clone(),
+        );
+        self.registry.register(
+            "http_request_duration_seconds",
+            "Time to the answer's head, by route (a streamed batch's body is sent after)",
+            self.latency.clone(),
+        );
+        self.registry.register(
+            "response_cache_hits",
+            "Answers served from the response cache",
+            self.cache_hits.clone(),
+        );
+        self.registry.register(
+            "response_cache_misses",
+            "Answers computed afresh",
+            self.cache_misses.clone(),
+        );
+        self.registry.register(
+            "batches_waiting",
+            "Batches waiting for a turn (QIXIAN_MAX_CONCURRENT_BATCHES)",
+            self.batches_waiting.clone(),
+        );
+        self.registry.register(
+            "batches_answering",
+            "Batches holding a turn: being read, computed or sent",
+            self.batches_answering.clone(),
+        );
+    }
+
+    /// Registers the series of the data: the feed's and the kept versions' compilations, all
+    /// gauges.
+    fn register_data(&mut self) {
+        for (name, help, gauge) in [
+            (
+                "feed_up",
+                "1 if the last holiday feed attempt succeeded or no feed is set",
+                &self.feed_up,
+            ),
+            (
+                "feed_last_success_timestamp_seconds",
+                "Unix time of the last successful holiday feed fetch",
+                &self.feed_last_success,
+            ),
+            (
+                "feed_persist_failures",
+                "Accepted feed files that could not be written to QIXIAN_STATE_DIR since start (in force, but lost at a restart without the feed)",
+                &self.feed_persist_failures,
+            ),
+            (
+                "feed_refused_files",
+                "Feed files refused by the checks: offers refused and held files the last rebuild refused, by year",
+                &self.feed_refused,
+            ),
+            (
+                "kept_compilations",
+                "Kept data versions compiled again since start, one at a time off the request threads (data_version=, since=, rechecks)",
+                &self.kept_compilations,
+            ),
+        ] {
+            self.registry.register(name, help, gauge.clone());
         }
     }
+}
+
+/// Registers the webhook deliveries' series.
+fn register_webhooks(registry: &mut Registry, webhooks: &WebhookMetrics) {
+    registry.register(
+        "webhook_deliveries",
+        "Webhook deliveries a subscriber took (answered 2xx)",
+        webhooks.deliveries.clone(),
+    );
+    registry.register(
+        "webhook_failures",
+        "Webhook delivery attempts that failed (not 2xx, no answer, no connection); each is retried",
+        webhooks.failures.clone(),
+    );
+    registry.register(
+        "webhook_backlog",
+        "Webhook deliveries not made yet (with a shared QIXIAN_STATE_DIR, every replica's)",
+        webhooks.backlog.clone(),
+    );
+    registry.register(
+        "webhook_dropped",
+        "Webhook deliveries given up: a day of failures, a subscriber no longer configured, one that could not be kept, or the oldest when 1000 are waiting",
+        webhooks.dropped.clone(),
+    );
+}
+
+/// Each route's series, and one for the requests no route matched, made once so that a
+/// request finds its own without hashing.
+fn route_series(latency: &Family<RouteLabels, Histogram>) -> Vec<RouteSeries> {
+    super::routes::ALL
+        .iter()
+        .map(|e| e.path)
+        .chain(["unmatched"])
+        .map(|route| RouteSeries {
+            route,
+            latency: latency
+                .get_or_create(&RouteLabels {
+                    route: Cow::Borrowed(route),
+                })
+                .clone(),
+            counters: Default::default(),
+        })
+        .collect()
 }
 
 impl Metrics {

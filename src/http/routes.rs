@@ -110,10 +110,21 @@ pub enum Clock {
     Always,
 }
 
-/// What the cache layer does with a route's GET answers: the route's own facts, read by the
-/// middleware rather than guessed from its path.
+/// What the cache layer does with a route's answers: the route's own facts, read by the
+/// middleware rather than guessed from its path (a new route is treated as its entry says, and
+/// an entry that says nothing gets nothing: no snapshot, no ETag, no cache).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
+    /// Whether its answers are made from the data: the cache layer takes one snapshot of the
+    /// data for the request and hands it to the handler, so that the answer and its
+    /// `x-data-version` name the same version (a handler without one takes its own).
+    pub snapshot: bool,
+    /// Whether its GET answers are named by an ETag (and answer `If-None-Match` with `304`):
+    /// the API's answers, not the probes and documents beside them.
+    pub etag: bool,
+    /// Whether its POST changes the data (a reload): `x-data-version` is then read after the
+    /// answer, so that it names the version the change put in force, and no snapshot is taken.
+    pub changes_data: bool,
     /// Whether its answers are kept in the response cache: the ones whose rendering costs
     /// more than a lookup (see BENCHMARKS.md: a deadline with its explanation, day lists,
     /// calendar exports). Single dates and counts are cheaper to recompute than to look up.
@@ -143,15 +154,37 @@ pub struct Endpoint {
     pub policy: Policy,
 }
 
-/// Not cached, the same whenever asked, no status shown.
-const PLAIN: Policy = Policy {
+/// No snapshot, no ETag, not cached, the same whenever asked, no status shown.
+pub(super) const PLAIN: Policy = Policy {
+    snapshot: false,
+    etag: false,
+    changes_data: false,
     cached: false,
     clock: Clock::Never,
     status: false,
     origin: false,
 };
 
+/// The API's answers: made from one snapshot of the data and named by an ETag.
+const FROM_DATA: Policy = Policy {
+    snapshot: true,
+    etag: true,
+    ..PLAIN
+};
+
 impl Endpoint {
+    /// Its answers are made from a snapshot of the data.
+    const fn snapshot(mut self) -> Self {
+        self.policy.snapshot = true;
+        self
+    }
+
+    /// Its POST changes the data.
+    const fn changes_data(mut self) -> Self {
+        self.policy.changes_data = true;
+        self
+    }
+
     /// Its answers are kept in the response cache.
     const fn cached(mut self) -> Self {
         self.policy.cached = true;
@@ -195,12 +228,22 @@ impl Endpoint {
     }
 }
 
+/// A route served by GET (and HEAD) alone, with no policy yet: the probes and documents.
 const fn get(path: &'static str, query: Query) -> Endpoint {
     Endpoint {
         path,
         get: Some(query),
         post: None,
         policy: PLAIN,
+    }
+}
+
+/// A route of the API served by GET (and HEAD): its answers are made from the data and
+/// named by an ETag.
+const fn api_get(path: &'static str, query: Query) -> Endpoint {
+    Endpoint {
+        policy: FROM_DATA,
+        ..get(path, query)
     }
 }
 
@@ -220,22 +263,22 @@ const YEARS: [Param; 3] = [
 /// `GET /healthz`.
 pub const HEALTHZ: Endpoint = get("/healthz", Query::PLAIN);
 /// `GET /readyz`.
-pub const READYZ: Endpoint = get("/readyz", Query::PLAIN);
+pub const READYZ: Endpoint = get("/readyz", Query::PLAIN).snapshot();
 /// `GET /metrics`.
-pub const METRICS: Endpoint = get("/metrics", Query::PLAIN);
+pub const METRICS: Endpoint = get("/metrics", Query::PLAIN).snapshot();
 /// `GET /openapi.yaml`.
 pub const OPENAPI: Endpoint = get("/openapi.yaml", Query::PLAIN);
 /// `GET /v1/calendars`.
-pub const CALENDARS: Endpoint = get("/v1/calendars", Query::PLAIN)
+pub const CALENDARS: Endpoint = api_get("/v1/calendars", Query::PLAIN)
     .cached()
     .clock(Clock::Today)
     .status();
 /// `GET /v1/calendars/{id}`.
-pub const CALENDAR_ONE: Endpoint = get("/v1/calendars/{id}", Query::PLAIN)
+pub const CALENDAR_ONE: Endpoint = api_get("/v1/calendars/{id}", Query::PLAIN)
     .clock(Clock::Today)
     .status();
 /// `GET /v1/calendars/{id}/days`.
-pub const CALENDAR_DAYS: Endpoint = get(
+pub const CALENDAR_DAYS: Endpoint = api_get(
     "/v1/calendars/{id}/days",
     Query {
         params: &YEARS,
@@ -245,7 +288,7 @@ pub const CALENDAR_DAYS: Endpoint = get(
 )
 .cached();
 /// `GET /v1/calendars/{id}/holidays.ics`.
-pub const CALENDAR_ICS: Endpoint = get(
+pub const CALENDAR_ICS: Endpoint = api_get(
     "/v1/calendars/{id}/holidays.ics",
     Query {
         params: &YEARS,
@@ -255,7 +298,7 @@ pub const CALENDAR_ICS: Endpoint = get(
 )
 .cached();
 /// `GET /v1/calendars/{id}/rest-days`.
-pub const CALENDAR_REST_DAYS: Endpoint = get(
+pub const CALENDAR_REST_DAYS: Endpoint = api_get(
     "/v1/calendars/{id}/rest-days",
     Query {
         params: &YEARS,
@@ -265,7 +308,7 @@ pub const CALENDAR_REST_DAYS: Endpoint = get(
 )
 .cached();
 /// `GET /v1/calendars/{id}/workbook.xlsx`.
-pub const CALENDAR_WORKBOOK: Endpoint = get(
+pub const CALENDAR_WORKBOOK: Endpoint = api_get(
     "/v1/calendars/{id}/workbook.xlsx",
     Query {
         params: &YEARS,
@@ -278,7 +321,7 @@ pub const CALENDAR_WORKBOOK: Endpoint = get(
 .clock(Clock::Today)
 .by_origin();
 /// `GET /v1/days`.
-pub const DAYS: Endpoint = get(
+pub const DAYS: Endpoint = api_get(
     "/v1/days",
     Query {
         params: &[
@@ -306,7 +349,7 @@ pub const DAY_FIELDS: &[&str] = &[
     "source",
 ];
 /// `GET /v1/days/{date}`.
-pub const DAY: Endpoint = get(
+pub const DAY: Endpoint = api_get(
     "/v1/days/{date}",
     Query {
         params: &[CALENDAR, STRICT, DATA_VERSION],
@@ -316,7 +359,7 @@ pub const DAY: Endpoint = get(
 )
 .clock(ASKED);
 /// `GET /v1/workdays/add`.
-pub const WORKDAYS_ADD: Endpoint = get(
+pub const WORKDAYS_ADD: Endpoint = api_get(
     "/v1/workdays/add",
     Query {
         params: &[
@@ -333,7 +376,7 @@ pub const WORKDAYS_ADD: Endpoint = get(
 )
 .clock(ASKED);
 /// `GET /v1/workdays/count`.
-pub const WORKDAYS_COUNT: Endpoint = get(
+pub const WORKDAYS_COUNT: Endpoint = api_get(
     "/v1/workdays/count",
     Query {
         params: &[
@@ -350,7 +393,7 @@ pub const WORKDAYS_COUNT: Endpoint = get(
 .clock(ASKED);
 const OFFICE_HOURS: Param = opt("office_hours", Kind::Text);
 /// `GET /v1/hours/add`.
-pub const HOURS_ADD: Endpoint = get(
+pub const HOURS_ADD: Endpoint = api_get(
     "/v1/hours/add",
     Query {
         params: &[
@@ -367,7 +410,7 @@ pub const HOURS_ADD: Endpoint = get(
 )
 .clock(ASKED);
 /// `GET /v1/hours/count`.
-pub const HOURS_COUNT: Endpoint = get(
+pub const HOURS_COUNT: Endpoint = api_get(
     "/v1/hours/count",
     Query {
         params: &[
@@ -383,7 +426,7 @@ pub const HOURS_COUNT: Endpoint = get(
 )
 .clock(ASKED);
 /// `GET /v1/office`.
-pub const OFFICE: Endpoint = get(
+pub const OFFICE: Endpoint = api_get(
     "/v1/office",
     Query {
         params: &[opt("at", Kind::Moment), CALENDAR, OFFICE_HOURS],
@@ -394,7 +437,7 @@ pub const OFFICE: Endpoint = get(
 // Whether the office is open, without `at`, is whether it is open now.
 .clock(Clock::WhenAsked(Some("at")));
 /// `GET /v1/rules`.
-pub const RULES: Endpoint = get(
+pub const RULES: Endpoint = api_get(
     "/v1/rules",
     Query {
         params: &[opt("q", Kind::Text), opt("brief", Kind::Flag)],
@@ -404,9 +447,9 @@ pub const RULES: Endpoint = get(
 )
 .status();
 /// `GET /v1/rules/{id}`.
-pub const RULE_ONE: Endpoint = get("/v1/rules/{id}", Query::PLAIN).status();
+pub const RULE_ONE: Endpoint = api_get("/v1/rules/{id}", Query::PLAIN).status();
 /// `GET /v1/rules/{set}/{rule}`.
-pub const RULE_IN_SET: Endpoint = get("/v1/rules/{set}/{rule}", Query::PLAIN).status();
+pub const RULE_IN_SET: Endpoint = api_get("/v1/rules/{set}/{rule}", Query::PLAIN).status();
 
 /// The fields a deadline's text answer may carry.
 pub const DEADLINE_FIELDS: &[&str] = &[
@@ -461,7 +504,7 @@ pub const DEADLINES: Endpoint = Endpoint {
         formats: DEADLINE_FORMATS,
         fields: DEADLINE_FIELDS,
     }),
-    policy: PLAIN,
+    policy: FROM_DATA,
 }
 .cached()
 .clock(ASKED);
@@ -475,7 +518,8 @@ pub const BATCH: Endpoint = Endpoint {
         fields: &[],
     }),
     policy: PLAIN,
-};
+}
+.snapshot();
 /// `POST /v1/deadlines/recheck`.
 pub const RECHECK: Endpoint = Endpoint {
     path: "/v1/deadlines/recheck",
@@ -486,9 +530,10 @@ pub const RECHECK: Endpoint = Endpoint {
         fields: &[],
     }),
     policy: PLAIN,
-};
+}
+.snapshot();
 /// `GET /v1/changes`.
-pub const CHANGES: Endpoint = get(
+pub const CHANGES: Endpoint = api_get(
     "/v1/changes",
     Query {
         params: &[req("since", Kind::Text), CALENDAR],
@@ -502,7 +547,8 @@ pub const ADMIN_RELOAD: Endpoint = Endpoint {
     get: None,
     post: Some(Query::PLAIN),
     policy: PLAIN,
-};
+}
+.changes_data();
 
 /// `POST /v1/admin/withdraw?year=` (only with an admin token).
 pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
@@ -514,7 +560,8 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
         fields: &[],
     }),
     policy: PLAIN,
-};
+}
+.changes_data();
 
 /// `POST /v1/admin/registers` (only with an admin token): a new register and its key.
 pub const ADMIN_REGISTERS: Endpoint = Endpoint {
@@ -523,9 +570,12 @@ pub const ADMIN_REGISTERS: Endpoint = Endpoint {
     post: Some(Query::PLAIN),
     policy: PLAIN,
 };
-/// The routes of a register: each needs the register's key; none is cached.
+/// The routes of a register: each needs the register's key; none is cached or given an ETag
+/// by the middleware (a matter carries its own), but each reads the data in force (a matter's
+/// due date is computed on read).
 const REGISTER: Policy = Policy {
     clock: Clock::Always,
+    snapshot: true,
     ..PLAIN
 };
 /// `GET /v1/registers/{id}/matters` (the list), `POST` (a new matter).
@@ -582,7 +632,7 @@ pub fn endpoint_of(path: &str) -> Option<&'static Endpoint> {
 }
 
 /// `GET /v1/holidays/next`: without `from`, from today.
-pub const HOLIDAYS_NEXT: Endpoint = get(
+pub const HOLIDAYS_NEXT: Endpoint = api_get(
     "/v1/holidays/next",
     Query {
         params: &[CALENDAR, opt("from", Kind::Date), DATA_VERSION],

@@ -31,25 +31,41 @@ pub async fn add(
 ) -> Result<HttpResponse, ApiError> {
     let answer_as = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?;
-    let start = params.date("start", &calendar.clock(Utc::now()))?;
-    let days = params.required_int("days")?;
-    // `choice` answers one of the names, which always parse.
-    let roll: Roll = params
-        .choice("roll", <Roll as strum::VariantNames>::VARIANTS)?
-        .parse()
-        .unwrap_or_default();
-    let answer = calendar.workday(start, days, roll)?;
-    let strict = params.flag("strict")?;
-    check_strict(strict, answer, Strictly::Add)?;
+    let q = AddQuery::read(&params, &calendar.clock(Utc::now()))?;
+    let answer = calendar.workday(q.start, q.days, q.roll)?;
+    check_strict(q.strict, answer, Strictly::Add)?;
     let dto = AddDto {
-        start,
-        days,
+        start: q.start,
+        days: q.days,
         date: answer.value,
         calendar: calendar.id(),
         provisional: answer.provisional,
         data: data.mark(),
     };
     render::answer(answer_as, &dto, &[])
+}
+
+/// The query of `/v1/workdays/add` beyond the calendar ([`super::routes::WORKDAYS_ADD`]).
+struct AddQuery {
+    start: NaiveDate,
+    days: i64,
+    roll: Roll,
+    strict: bool,
+}
+
+impl AddQuery {
+    fn read(params: &Params, clock: &crate::time::Clock) -> Result<Self, ApiError> {
+        Ok(AddQuery {
+            start: params.date("start", clock)?,
+            days: params.required_int("days")?,
+            // `choice` answers one of the names, which always parse.
+            roll: params
+                .choice("roll", <Roll as strum::VariantNames>::VARIANTS)?
+                .parse()
+                .unwrap_or_default(),
+            strict: params.flag("strict")?,
+        })
+    }
 }
 
 #[derive(Serialize)]

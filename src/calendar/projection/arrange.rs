@@ -221,41 +221,57 @@ fn drafts(year: i32, era: Era, version: Version) -> Vec<Draft> {
         drafts.push(one_day("清明节", day, era));
     }
     if let Some(may_day) = date(5, 1) {
-        drafts.push(if version == Version::Of1999 {
-            Draft {
-                name: "劳动节",
-                start: may_day,
-                end: may_day + Days::new(6),
-                rule: Rule::LabourWeek,
-            }
-        } else if era.labour_five_days {
-            labour_five_days(may_day, version)
-        } else {
-            one_day("劳动节", may_day, era)
-        });
+        drafts.push(labour(may_day, era, version));
     }
     if version == Version::Of1999 {
-        if let Some(national) = date(10, 1) {
-            drafts.push(Draft {
-                name: "国庆节",
-                start: national,
-                end: national + Days::new(6),
-                rule: Rule::National,
-            });
-        }
+        drafts.extend(date(10, 1).map(national_week));
         return drafts;
     }
     if let Some(day) = chinese_date(year, 5, 5) {
         drafts.push(one_day("端午节", day, era));
     }
+    drafts.extend(autumn(year, era));
+    drafts
+}
+
+/// 劳动节's break: a week under the 1999 办法, five days where the era gives them, else one.
+fn labour(may_day: NaiveDate, era: Era, version: Version) -> Draft {
+    if version == Version::Of1999 {
+        Draft {
+            name: "劳动节",
+            start: may_day,
+            end: may_day + Days::new(6),
+            rule: Rule::LabourWeek,
+        }
+    } else if era.labour_five_days {
+        labour_five_days(may_day, version)
+    } else {
+        one_day("劳动节", may_day, era)
+    }
+}
+
+/// 国庆节's week from `national` (10/1).
+fn national_week(national: NaiveDate) -> Draft {
+    Draft {
+        name: "国庆节",
+        start: national,
+        end: national + Days::new(6),
+        rule: Rule::National,
+    }
+}
+
+/// The autumn's breaks: 中秋节 merged with 国庆节 into eight days when it falls from 9/29,
+/// else each its own.
+fn autumn(year: i32, era: Era) -> Vec<Draft> {
+    let date = |m, d| NaiveDate::from_ymd_opt(year, m, d);
     let (Some(mid_autumn), Some(national), Some(merge_from)) =
         (chinese_date(year, 8, 15), date(10, 1), date(9, 29))
     else {
-        return drafts;
+        return Vec::new();
     };
     if mid_autumn >= merge_from {
         let start = mid_autumn.min(national);
-        drafts.push(Draft {
+        vec![Draft {
             name: if start < national {
                 "中秋节、国庆节"
             } else {
@@ -264,17 +280,10 @@ fn drafts(year: i32, era: Era, version: Version) -> Vec<Draft> {
             start,
             end: start + Days::new(7),
             rule: Rule::Merged,
-        });
+        }]
     } else {
-        drafts.push(one_day("中秋节", mid_autumn, era));
-        drafts.push(Draft {
-            name: "国庆节",
-            start: national,
-            end: national + Days::new(6),
-            rule: Rule::National,
-        });
+        vec![one_day("中秋节", mid_autumn, era), national_week(national)]
     }
-    drafts
 }
 
 /// A one-day festival's break: Sat–Mon for a Monday, Sun–Tue for a Tuesday, the day alone for
