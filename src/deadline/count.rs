@@ -398,9 +398,8 @@ pub fn compute<'r>(
     }
     // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
     // start.
-    let start = event
-        .instant(read_on)
-        .unwrap_or_else(|| start_of_day(event_date, zone));
+    let event_at = event.instant(read_on);
+    let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
     let plain = period.direction == Direction::Forward
         && period.bound == Bound::Within
         && period.counting == Counting::Civil
@@ -445,9 +444,7 @@ pub fn compute<'r>(
         period,
         zone,
         event_read_as: event.read_as(read_on),
-        event_at: event
-            .instant(read_on)
-            .map(|t| crate::time::in_zone(&t, zone)),
+        event_at: event_at.map(|t| crate::time::in_zone(&t, zone)),
         event_date,
         due_date: due,
         due_at,
