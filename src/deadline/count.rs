@@ -366,7 +366,7 @@ pub fn compute<'r>(
         ref paused,
         ref agreed,
     } = *request;
-    let event_date = event.date_on(zone, read_on);
+    let (event_date, event_at) = event.read(zone, read_on);
     calendar.day(event_date)?;
     // Only a wall-clock time read on another clock than the counting one is meant on a date
     // a clerk may not see: an instant with its offset says what it means.
@@ -398,7 +398,6 @@ pub fn compute<'r>(
     }
     // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
     // start.
-    let event_at = event.instant(read_on);
     let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
     let plain = period.direction == Direction::Forward
         && period.bound == Bound::Within
