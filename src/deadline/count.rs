@@ -762,7 +762,7 @@ fn ending_of<'c>(
     due: NaiveDate,
     zone: Tz,
 ) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError> {
-    let midnight = end_of_day(due, zone);
+    let midnight = || end_of_day(due, zone);
     let by = match (cutoff, period.rule) {
         (Cutoff::AsTheLawSays, Some(rule)) => ChosenBy::Rule(rule.cutoff),
         (Cutoff::AsTheLawSays, None) => ChosenBy::AdHoc,
@@ -773,14 +773,14 @@ fn ending_of<'c>(
         (Cutoff::Midnight, _) | (_, ChosenBy::Rule(RuleCutoff::Midnight))
     );
     if !wants_close {
-        return Ok((midnight, Ending::Midnight { by }));
+        return Ok((midnight(), Ending::Midnight { by }));
     }
     let Some(office) = office else {
-        return Ok((midnight, Ending::MidnightNoHours));
+        return Ok((midnight(), Ending::MidnightNoHours));
     };
     let Some(close) = office.close_of_business(due)? else {
         // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
-        return Ok((midnight, Ending::MidnightDayWithoutHours));
+        return Ok((midnight(), Ending::MidnightDayWithoutHours));
     };
     let hours = DayHours::from_intervals(office.day_of(due)?);
     let from = match (given, calendar.office_hours()) {
