@@ -38,9 +38,9 @@ def post(path, body, headers):
     req = urllib.request.Request(base + path, data=body.encode(), headers=headers, method="POST")
     with urllib.request.urlopen(req) as r:
         return json.load(r) if r.headers.get_content_type() == "application/json" else None
-answers = post("/v1/deadlines/batch", batch, {"Content-Type": "application/json"})["results"]
+answer = post("/v1/deadlines/batch", batch, {"Content-Type": "application/json"})
 stored = [{"request": item, "due_date": a["deadline"]["due_date"], "due_at": a["deadline"]["due_at"],
-           "data_version": a["deadline"]["data_version"]} for item, a in zip(items, answers)]
+           "data_version": answer["data_version"]} for item, a in zip(items, answer["results"])]
 os.makedirs(f"{work}/holidays/cn-xj-kizilsu", exist_ok=True)
 with open(f"{work}/holidays/cn-xj-kizilsu/2027.json", "w") as f:
     json.dump({"year": 2027, "papers": ["bench"], "days": [

@@ -79,9 +79,30 @@ impl std::error::Error for IntervalError {}
 /// The most intervals one day may have.
 pub const MAX_INTERVALS: usize = 8;
 
-/// A working day's hours: intervals in order, not overlapping, within the day.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct DayHours(Vec<Interval>);
+/// A working day's hours: intervals in order, not overlapping, within the day. Held inline
+/// (at most [`MAX_INTERVALS`]), so that a deadline's close of business carries its day's hours
+/// without allocating; the places past `len` stay empty, so that equal hours compare and hash
+/// equal.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DayHours {
+    len: u8,
+    intervals: [Interval; MAX_INTERVALS],
+}
+
+impl Default for DayHours {
+    fn default() -> Self {
+        DayHours {
+            len: 0,
+            intervals: [Interval { open: 0, close: 0 }; MAX_INTERVALS],
+        }
+    }
+}
+
+impl std::fmt::Debug for DayHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DayHours").field(&self.intervals()).finish()
+    }
+}
 
 impl DayHours {
     /// Reads `10:00-14:00,16:00-20:00` (`24:00` is midnight at the day's end).
@@ -124,7 +145,7 @@ impl DayHours {
         if pairs.len() > MAX_INTERVALS {
             return Err(IntervalError::TooMany(pairs.len()));
         }
-        let mut intervals: Vec<Interval> = Vec::with_capacity(pairs.len());
+        let mut intervals = DayHours::default();
         for (open, close) in pairs {
             let (open, close) = (open.as_ref(), close.as_ref());
             let written = || crate::time::shorten(&format!("{open}-{close}"));
@@ -135,7 +156,7 @@ impl DayHours {
             if interval.close <= interval.open {
                 return Err(IntervalError::Backwards(written()));
             }
-            if let Some(last) = intervals.last()
+            if let Some(last) = intervals.intervals().last()
                 && interval.open < last.close
             {
                 return Err(IntervalError::Overlap {
@@ -143,29 +164,37 @@ impl DayHours {
                     second: written(),
                 });
             }
-            intervals.push(interval);
+            intervals.intervals[usize::from(intervals.len)] = interval;
+            intervals.len += 1;
         }
-        Ok(DayHours(intervals))
+        Ok(intervals)
     }
 
     /// The hours made of `intervals` (already checked, as a compiled day's are).
+    /// Every day's intervals come from [`DayHours::parse`] or [`DayHours::from_pairs`], which
+    /// allow at most [`MAX_INTERVALS`]; of more, only the first [`MAX_INTERVALS`] are kept.
     pub fn from_intervals(intervals: &[Interval]) -> Self {
-        DayHours(intervals.to_vec())
+        let mut hours = DayHours::default();
+        let kept = &intervals[..intervals.len().min(MAX_INTERVALS)];
+        hours.intervals[..kept.len()].copy_from_slice(kept);
+        // At most MAX_INTERVALS (8).
+        hours.len = kept.len() as u8;
+        hours
     }
 
     /// Its intervals, in order.
     pub fn intervals(&self) -> &[Interval] {
-        &self.0
+        &self.intervals[..usize::from(self.len)]
     }
 
     /// Its office minutes.
     pub fn minutes(&self) -> u32 {
-        self.0.iter().map(|i| i.minutes()).sum()
+        self.intervals().iter().map(|i| i.minutes()).sum()
     }
 
     /// `10:00-14:00,16:00-20:00`.
     pub fn text(&self) -> String {
-        self.0
+        self.intervals()
             .iter()
             .map(|i| i.text())
             .collect::<Vec<_>>()
@@ -910,6 +939,41 @@ mod tests {
 
     fn add(hours: HoursSource<'_>, start: DateTime<Tz>, minutes: i64) -> DateTime<Tz> {
         hours.add(&start, minutes).unwrap()
+    }
+
+    #[test]
+    fn hours_made_of_intervals_are_the_hours_they_were_read_from() {
+        for text in [
+            "09:00-17:00",
+            "10:00-14:00,15:30-19:30",
+            "00:00-01:00,02:00-03:00,04:00-05:00,06:00-07:00,08:00-09:00,10:00-11:00,12:00-13:00,14:00-24:00",
+        ] {
+            let parsed = DayHours::parse(text).unwrap();
+            let made = DayHours::from_intervals(parsed.intervals());
+            assert_eq!(
+                made, parsed,
+                "expected the hours of {text} made again to equal them"
+            );
+            assert_eq!(made.text(), text, "expected {text} written back as read");
+            let hash = |h: &DayHours| {
+                use std::hash::{BuildHasher, BuildHasherDefault};
+                BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                    .hash_one(h)
+            };
+            assert_eq!(
+                hash(&made),
+                hash(&parsed),
+                "expected equal hours of {text} to hash alike"
+            );
+        }
+        assert_eq!(
+            DayHours::parse("09:00-12:00").unwrap().intervals(),
+            [Interval {
+                open: 540,
+                close: 720
+            }],
+            "expected one interval from 09:00 to 12:00, in minutes"
+        );
     }
 
     #[test]

@@ -366,7 +366,7 @@ pub fn compute<'r>(
         ref paused,
         ref agreed,
     } = *request;
-    let event_date = event.date_on(zone, read_on);
+    let (event_date, event_at) = event.read(zone, read_on);
     calendar.day(event_date)?;
     // Only a wall-clock time read on another clock than the counting one is meant on a date
     // a clerk may not see: an instant with its offset says what it means.
@@ -398,9 +398,7 @@ pub fn compute<'r>(
     }
     // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
     // start.
-    let start = event
-        .instant(read_on)
-        .unwrap_or_else(|| start_of_day(event_date, zone));
+    let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
     let plain = period.direction == Direction::Forward
         && period.bound == Bound::Within
         && period.counting == Counting::Civil
@@ -445,9 +443,7 @@ pub fn compute<'r>(
         period,
         zone,
         event_read_as: event.read_as(read_on),
-        event_at: event
-            .instant(read_on)
-            .map(|t| crate::time::in_zone(&t, zone)),
+        event_at: event_at.map(|t| crate::time::in_zone(&t, zone)),
         event_date,
         due_date: due,
         due_at,
@@ -766,7 +762,7 @@ fn ending_of<'c>(
     due: NaiveDate,
     zone: Tz,
 ) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError> {
-    let midnight = end_of_day(due, zone);
+    let midnight = || end_of_day(due, zone);
     let by = match (cutoff, period.rule) {
         (Cutoff::AsTheLawSays, Some(rule)) => ChosenBy::Rule(rule.cutoff),
         (Cutoff::AsTheLawSays, None) => ChosenBy::AdHoc,
@@ -777,14 +773,14 @@ fn ending_of<'c>(
         (Cutoff::Midnight, _) | (_, ChosenBy::Rule(RuleCutoff::Midnight))
     );
     if !wants_close {
-        return Ok((midnight, Ending::Midnight { by }));
+        return Ok((midnight(), Ending::Midnight { by }));
     }
     let Some(office) = office else {
-        return Ok((midnight, Ending::MidnightNoHours));
+        return Ok((midnight(), Ending::MidnightNoHours));
     };
     let Some(close) = office.close_of_business(due)? else {
         // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
-        return Ok((midnight, Ending::MidnightDayWithoutHours));
+        return Ok((midnight(), Ending::MidnightDayWithoutHours));
     };
     let hours = DayHours::from_intervals(office.day_of(due)?);
     let from = match (given, calendar.office_hours()) {

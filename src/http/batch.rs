@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::deadlines::{DeadlineDto, context};
+use super::deadlines::{DeadlineBrief, DeadlineDto, context};
 use super::problem::{ApiError, Problem};
 use super::render::{CsvRows, Format, Guarded, columns};
 use super::turns::Turn;
@@ -547,6 +547,11 @@ pub trait Writer: Send + 'static {
     type Row: Serialize;
     /// The CSV header, before the caller's own columns; `status` when an item asks for one.
     fn header(&self, status: bool) -> Vec<String>;
+    /// The data version a JSON answer states once, beside its results, when its items do not
+    /// each carry it.
+    fn data_version(&self) -> Option<&str> {
+        None
+    }
     /// One item as a JSON object, appended to `out`.
     fn write_json(&self, item: Result<Self::Item, ApiError>, out: &mut Vec<u8>);
     /// One item (the `row`th) as a CSV row, before the caller's own columns.
@@ -566,14 +571,15 @@ pub fn write_item<T: Serialize>(value: &T, out: &mut Vec<u8>, lang: Lang) {
     }
 }
 
-/// One item of a JSON answer.
+/// One item of a JSON answer: `D` is the full answer ([`DeadlineDto`]) for an item that asks
+/// for its explanation, the brief one ([`DeadlineBrief`]) otherwise.
 #[derive(Serialize)]
-struct BatchItem<'a> {
+struct BatchItem<'a, D> {
     ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deadline: Option<DeadlineDto<'a>>,
+    deadline: Option<D>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<Problem>,
 }
@@ -695,6 +701,10 @@ impl Writer for Batch {
         header
     }
 
+    fn data_version(&self) -> Option<&str> {
+        Some(self.data.set.version())
+    }
+
     fn write_json(&self, item: Result<Input, ApiError>, out: &mut Vec<u8>) {
         match item {
             Err(err) => write_item(&failed(None, &err, self.lang), out, self.lang),
@@ -706,14 +716,15 @@ impl Writer for Batch {
                 ),
                 Ok(DeadlineAnswer { calendar, deadline }) => {
                     let id = input.id.as_deref();
-                    let dto = DeadlineDto::new(&self.data, calendar, deadline, id, self.lang);
-                    let item = BatchItem {
-                        ok: true,
-                        id,
-                        deadline: Some(dto),
-                        error: None,
-                    };
-                    write_item(&item, out, self.lang)
+                    // Sentences, zones and the citation only when asked: most of a full
+                    // item's bytes and of its time (BENCHMARKS.md).
+                    if deadline.explanation.is_some() {
+                        let dto = DeadlineDto::new(&self.data, calendar, deadline, id, self.lang);
+                        write_item(&BatchItem::ok(id, dto), out, self.lang)
+                    } else {
+                        let brief = DeadlineBrief::new(calendar, deadline);
+                        write_item(&BatchItem::ok(id, brief), out, self.lang)
+                    }
                 }
             },
         }
@@ -765,9 +776,21 @@ impl Writer for Batch {
     }
 }
 
+impl<'a, D> BatchItem<'a, D> {
+    /// A deadline, answered.
+    fn ok(id: Option<&'a str>, deadline: D) -> Self {
+        BatchItem {
+            ok: true,
+            id,
+            deadline: Some(deadline),
+            error: None,
+        }
+    }
+}
+
 /// A failed item of a JSON answer, with its problem in `lang`.
 pub fn failed<'a>(id: Option<&'a str>, err: &ApiError, lang: Lang) -> impl Serialize + 'a {
-    BatchItem {
+    BatchItem::<'a, DeadlineBrief<'a>> {
         ok: false,
         id,
         deadline: None,
@@ -819,7 +842,13 @@ pub fn answer<W: Writer>(
                 (writer, items, false),
                 |(writer, items, opened), out| {
                     if !*opened {
-                        out.extend_from_slice(b"{\"results\":[");
+                        out.push(b'{');
+                        if let Some(version) = writer.data_version() {
+                            out.extend_from_slice(b"\"data_version\":");
+                            write_item(&version, out, Lang::default());
+                            out.push(b',');
+                        }
+                        out.extend_from_slice(b"\"results\":[");
                         *opened = true;
                     }
                     let Some((i, (item, _))) = items.next() else {

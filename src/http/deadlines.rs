@@ -15,7 +15,7 @@ use super::{
 use crate::calendar::{Calendar, DayKind};
 use crate::deadline::{
     self, Bound, Consequence, Context, Counting, Deadline, Direction, Holds, Input, Period,
-    RuleBook, State, Unit,
+    RuleBook, State, Status, Unit,
 };
 use crate::export;
 use crate::text::{Body, Lang};
@@ -85,7 +85,9 @@ struct OtherReadingDto {
     event_date: NaiveDate,
     #[serde(serialize_with = "render::iso_date")]
     due_date: NaiveDate,
-    note: String,
+    /// The sentence, except in a batch's brief item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// The extension applied, and on what condition.
@@ -116,6 +118,20 @@ struct AgreedDto {
     period_due_date: NaiveDate,
 }
 
+impl AgreedDto {
+    /// The agreed due date and who agreed it, beside the period's own (`period_due`).
+    fn of(
+        agreed: Option<(NaiveDate, Option<String>)>,
+        period_due: Option<NaiveDate>,
+    ) -> Option<Self> {
+        agreed.map(|(due_date, by)| AgreedDto {
+            due_date,
+            by,
+            period_due_date: period_due.unwrap_or(due_date),
+        })
+    }
+}
+
 /// One day of the explanation, in the answer's language.
 #[derive(Serialize)]
 struct StepDto {
@@ -144,7 +160,23 @@ struct StatusDto {
     state: State,
     working_days_left: i64,
     consequence: Option<Consequence>,
-    text: String,
+    /// The sentence, except in a batch's brief item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+impl StatusDto {
+    /// `status`, with its sentence when the answer has one.
+    fn of(status: &Status, text: Option<String>) -> Self {
+        StatusDto {
+            as_of_date: status.as_of_date,
+            completed_on: status.completed_on,
+            state: status.state,
+            working_days_left: status.working_days_left,
+            consequence: status.consequence,
+            text,
+        }
+    }
 }
 
 /// A deadline as the API answers it.
@@ -249,11 +281,11 @@ impl<'a> DeadlineDto<'a> {
                 .map(|(event_date, due_date)| OtherReadingDto {
                     event_date,
                     due_date,
-                    note: says.other_reading_note(
+                    note: Some(says.other_reading_note(
                         (d.event_date, d.due_date),
                         (event_date, due_date),
                         d.zone.name(),
-                    ),
+                    )),
                 }),
             unit: period.unit,
             amount: period.amount,
@@ -270,11 +302,7 @@ impl<'a> DeadlineDto<'a> {
                 .iter()
                 .map(|&(from, to)| PausedDto { from, to })
                 .collect(),
-            agreed: d.agreed.clone().map(|(due_date, by)| AgreedDto {
-                due_date,
-                by,
-                period_due_date: d.period_due.unwrap_or(due_date),
-            }),
+            agreed: AgreedDto::of(d.agreed.clone(), d.period_due),
             due_date: d.due_date,
             next_step: d.next_step,
             original_due_date: d.unextended_due,
@@ -326,15 +354,78 @@ impl<'a> DeadlineDto<'a> {
                     })
                     .collect()
             }),
-            status: d.status.map(|s| StatusDto {
-                as_of_date: s.as_of_date,
-                completed_on: s.completed_on,
-                state: s.state,
-                working_days_left: s.working_days_left,
-                consequence: s.consequence,
-                text: says.status(&s, &period),
-            }),
+            status: d
+                .status
+                .map(|s| StatusDto::of(&s, Some(says.status(&s, &period)))),
             data: data.mark(),
+        }
+    }
+}
+
+/// A deadline as a batch answers an item that asks for no explanation: the dates, the
+/// instant and the status, each as the full answer ([`DeadlineDto`]) writes it, without its
+/// sentences, zones, citation or data version (the batch says that once).
+#[derive(Serialize)]
+pub struct DeadlineBrief<'a> {
+    rule: Option<String>,
+    calendar: &'a str,
+    timezone: &'a str,
+    #[serde(serialize_with = "render::iso_date")]
+    event_date: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other_reading: Option<OtherReadingDto>,
+    unit: Unit,
+    amount: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreed: Option<AgreedDto>,
+    #[serde(serialize_with = "render::iso_date")]
+    due_date: NaiveDate,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    next_step: Option<NaiveDate>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::iso_date_opt"
+    )]
+    original_due_date: Option<NaiveDate>,
+    due_at: String,
+    cutoff: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legal_end_at: Option<String>,
+    provisional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<StatusDto>,
+}
+
+impl<'a> DeadlineBrief<'a> {
+    /// The brief answer for `deadline`, counted on `calendar`.
+    pub fn new(calendar: &'a Calendar, deadline: Deadline<'a>) -> Self {
+        let d = deadline;
+        DeadlineBrief {
+            rule: d.period.rule.map(|r| r.full_id()),
+            calendar: calendar.id(),
+            timezone: d.zone.name(),
+            event_date: d.event_date,
+            other_reading: d
+                .other_reading
+                .map(|(event_date, due_date)| OtherReadingDto {
+                    event_date,
+                    due_date,
+                    note: None,
+                }),
+            unit: d.period.unit,
+            amount: d.period.amount,
+            agreed: AgreedDto::of(d.agreed, d.period_due),
+            due_date: d.due_date,
+            next_step: d.next_step,
+            original_due_date: d.unextended_due,
+            due_at: d.due_at.to_rfc3339(),
+            cutoff: d.ending.cutoff(),
+            legal_end_at: d.legal_end.map(|t| t.to_rfc3339()),
+            provisional: d.provisional,
+            status: d.status.map(|s| StatusDto::of(&s, None)),
         }
     }
 }

@@ -142,7 +142,7 @@ async fn a_batch_item_explains_only_when_asked() {
 }
 
 #[tokio::test]
-async fn a_batch_item_is_the_single_answer() {
+async fn a_batch_item_that_asks_for_its_explanation_is_the_single_answer() {
     // Arrange
     let app = spawn_app().await;
     let item = json!({
@@ -150,7 +150,7 @@ async fn a_batch_item_is_the_single_answer() {
         "event": "2026-10-09T01:30:00+08:00",
         "timezone": "Asia/Urumqi",
         "as_of": "2026-10-16",
-        "explain": false
+        "explain": true
     });
 
     // Act
@@ -162,7 +162,70 @@ async fn a_batch_item_is_the_single_answer() {
     assert_eq!(
         results(&answer)[0]["deadline"],
         single,
-        "expected the batch to answer an item as /v1/deadlines does"
+        "expected the batch to answer an explained item as /v1/deadlines does"
+    );
+}
+
+/// The fields of a brief batch item: the full answer's, less its sentences, zones, citation
+/// and data version.
+const BRIEF_FIELDS: [&str; 10] = [
+    "rule",
+    "calendar",
+    "timezone",
+    "event_date",
+    "unit",
+    "amount",
+    "due_date",
+    "due_at",
+    "cutoff",
+    "provisional",
+];
+
+#[tokio::test]
+async fn a_batch_item_without_explanation_is_the_single_answer_without_its_sentences() {
+    // Arrange: a status, the other reading of a Urumqi wall-clock time and office hours' close
+    // of business (cn-xj-kizilsu), so that every sentence the full answer has is at stake.
+    let app = spawn_app().await;
+    let item = json!({
+        "rule": "countersign-reply",
+        "event": "2026-10-08T23:30",
+        "event_timezone": "Asia/Urumqi",
+        "calendar": "cn-xj-kizilsu",
+        "as_of": "2026-10-19",
+        "explain": false
+    });
+
+    // Act
+    let single = ok_json(app.post_deadline(&item).await).await;
+    let answer = ok_json(app.post_batch(&json!({"items": [item]})).await).await;
+
+    // Assert
+    let brief = &results(&answer)[0]["deadline"];
+    let mut expected: serde_json::Map<String, Value> = BRIEF_FIELDS
+        .iter()
+        .map(|&f| (f.to_owned(), single[f].clone()))
+        .collect();
+    let mut status = single["status"].clone();
+    status.as_object_mut().map(|s| s.remove("text"));
+    expected.insert("status".into(), status);
+    // 23:30 on 10-08 in Urumqi is 01:30 on 10-09 in Beijing: the date as written is the
+    // other reading.
+    let mut other = single["other_reading"].clone();
+    assert_eq!(
+        other["event_date"], "2026-10-08",
+        "expected the single answer to offer the date as written, got {single}"
+    );
+    other.as_object_mut().map(|o| o.remove("note"));
+    expected.insert("other_reading".into(), other);
+    assert_eq!(
+        brief,
+        &Value::Object(expected),
+        "expected the brief item to be the single answer's dates, instant and status, \
+         without sentences (single answer: {single})"
+    );
+    assert_eq!(
+        answer["data_version"], single["data_version"],
+        "expected the batch to state its data version once"
     );
 }
 

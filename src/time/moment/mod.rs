@@ -191,10 +191,21 @@ impl Moment {
         match *self {
             Moment::Date(d) => d,
             Moment::Local(t) if zone == read_on => t.date(),
-            _ => self
-                .instant(read_on)
-                .map_or(NaiveDate::MIN, |t| in_zone(&t, zone).date_naive()),
+            _ => self.read(zone, read_on).0,
         }
+    }
+
+    /// The moment's civil date on `zone`'s clock ([`Moment::date_on`]) and its instant
+    /// ([`Moment::instant`]), the instant found once for both.
+    pub fn read(&self, zone: Tz, read_on: Tz) -> (NaiveDate, Option<DateTime<Tz>>) {
+        let instant = self.instant(read_on);
+        let date = match (*self, instant) {
+            (Moment::Date(d), _) => d,
+            (Moment::Local(t), _) if zone == read_on => t.date(),
+            (_, Some(t)) => in_zone(&t, zone).date_naive(),
+            (_, None) => NaiveDate::MIN,
+        };
+        (date, instant)
     }
 
     /// The moment's civil date on `zone`'s clock, a wall-clock time read on the same clock.

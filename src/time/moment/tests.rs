@@ -310,3 +310,25 @@ mod hostile {
         }
     }
 }
+
+#[test]
+fn a_moment_read_once_gives_its_date_and_its_instant() {
+    // 23:30 in Urumqi (+06:00) is 01:30 the next day in Beijing; an instant at 17:30Z is 01:30
+    // on 10-09 in Beijing and 23:30 on 10-08 in Urumqi.
+    let cases = [
+        ("2026-10-08T23:30", BEIJING, URUMQI, d(2026, 10, 9)),
+        ("2026-10-08T23:30", URUMQI, URUMQI, d(2026, 10, 8)),
+        ("2026-10-08T17:30:00Z", BEIJING, URUMQI, d(2026, 10, 9)),
+        ("2026-10-08T17:30:00Z", URUMQI, BEIJING, d(2026, 10, 8)),
+        ("2026-10-08", BEIJING, URUMQI, d(2026, 10, 8)),
+    ];
+    for (text, zone, read_on, date) in cases {
+        let m = Moment::parse(text).expect("a moment");
+        assert_eq!(
+            m.read(zone, read_on),
+            (m.date_on(zone, read_on), m.instant(read_on)),
+            "expected {text} read once as date_on and instant read it"
+        );
+        assert_eq!(m.read(zone, read_on).0, date, "expected {text} on {date}");
+    }
+}
