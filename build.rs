@@ -4,8 +4,16 @@
 
 use std::{env, fmt::Write as _, fs, path::Path};
 
+/// The checkout being built, read when the script runs: `env!` would fix the directory the
+/// script was compiled in, and a target directory shared by two checkouts reuses the script.
+fn manifest_dir() -> std::path::PathBuf {
+    env::var_os("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR")
+        .into()
+}
+
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("holidays");
+    let root = manifest_dir().join("holidays");
     println!("cargo::rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     let mut hours = Vec::new();
@@ -69,7 +77,7 @@ fn main() {
 
 /// `EMBEDDED_RULES`: every `rules/<set>.toml`, in the order of their ids.
 fn embed_rules() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root = manifest_dir().join("rules");
     println!("cargo::rerun-if-changed={}", root.display());
     let mut sets: Vec<(String, String)> = fs::read_dir(&root)
         .expect("rules/ is readable")
