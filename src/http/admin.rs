@@ -55,12 +55,19 @@ struct WithdrawalDto {
     other_replicas: &'static str,
 }
 
-fn authorised(req: &HttpRequest, token: &Token) -> bool {
+/// The bearer credential a request offers (`Authorization: Bearer …`), trimmed; none when the
+/// header is absent, not text or empty. The admin token and a register's key are read so.
+pub(super) fn bearer(req: &HttpRequest) -> Option<&str> {
     req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| token.matches(given.trim().as_bytes()))
+        .map(str::trim)
+        .filter(|given| !given.is_empty())
+}
+
+fn authorised(req: &HttpRequest, token: &Token) -> bool {
+    bearer(req).is_some_and(|given| token.matches(given.as_bytes()))
 }
 
 /// Refuses a request without the admin token.

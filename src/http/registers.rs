@@ -39,16 +39,14 @@ async fn opened<'s>(
     state: &'s AppState,
     req: &HttpRequest,
 ) -> Result<(&'s Registers, String, String), ApiError> {
-    let offered = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|key| !key.is_empty())
-        .ok_or(ApiError::Register(Refused::NoKey))?;
+    let offered = super::admin::bearer(req).ok_or(ApiError::Register(Refused::NoKey))?;
     let db = database(state)?;
+    // An id with a control character names no register (and PostgreSQL refuses a NUL in
+    // text: it would answer 503 for what is a wrong address).
     let id = req.match_info().get("id").unwrap_or_default().to_owned();
+    if id.chars().any(char::is_control) {
+        return Err(ApiError::Register(Refused::NotYours));
+    }
     let label = db
         .key_label(&id, offered)
         .await?
@@ -56,12 +54,14 @@ async fn opened<'s>(
     Ok((db, id, label))
 }
 
-/// The matter id of the path.
-fn matter_id(req: &HttpRequest) -> String {
-    req.match_info()
-        .get("matter")
-        .unwrap_or_default()
-        .to_owned()
+/// The matter id of the path; one with a control character names no matter (PostgreSQL
+/// refuses a NUL in text, which would answer 503 for a wrong address).
+fn matter_id(req: &HttpRequest) -> Result<String, ApiError> {
+    let id = req.match_info().get("matter").unwrap_or_default();
+    if id.chars().any(char::is_control) {
+        return Err(ApiError::Register(Refused::NoMatter));
+    }
+    Ok(id.to_owned())
 }
 
 /// The version `If-Match` names: none without one or with `*`; a tag that names no version
@@ -304,7 +304,7 @@ pub async fn read(
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
-    let kept = db.get(&register, &matter_id(&req)).await?;
+    let kept = db.get(&register, &matter_id(&req)?).await?;
     Ok(one(&kept, &context(&state, &data, false), &data, lang))
 }
 
@@ -323,7 +323,7 @@ pub async fn update(
     let kept = db
         .update(
             &register,
-            &matter_id(&req),
+            &matter_id(&req)?,
             if_match(&req),
             "updated",
             &label,
@@ -369,7 +369,7 @@ pub async fn act(
             routes: None,
         })
     })?;
-    let id = matter_id(&req);
+    let id = matter_id(&req)?;
     if action == Action::Delete {
         db.delete(&register, &id, if_match(&req), &label).await?;
         return Ok(HttpResponse::NoContent().finish());

@@ -138,7 +138,7 @@ pub enum RegistersError {
     Corrupt(String),
 }
 
-/// A new register's key, shown once: 48 random bytes from the operating system, in hex.
+/// A new register's key, shown once: `qxr_` and 32 random bytes from the operating system, in hex.
 ///
 /// # Errors
 /// When the operating system gives no random bytes.

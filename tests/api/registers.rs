@@ -458,8 +458,40 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&app).await;
     two_clients_editing_one_matter(&app).await;
+    control_characters_in_the_address(&app).await;
     // A second server on the same database: the migrations are not run twice.
     let again =
         spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&again).await;
+}
+
+#[tokio::test]
+async fn an_address_with_a_control_character_names_no_register_and_no_matter() {
+    control_characters_in_the_address(&app().await).await;
+}
+
+/// PostgreSQL refuses a NUL in text: such an address must be the caller's mistake (403 or
+/// 404), never the database's 503 (the PostgreSQL test runs this too).
+pub async fn control_characters_in_the_address(app: &TestApp) {
+    let (id, key) = register(app, "州政府办公室").await;
+    let no_register = send(
+        app,
+        Method::GET,
+        "/v1/registers/%00/matters",
+        Some(&key),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(no_register, 403, "forbidden", &[]).await;
+    let no_matter = send(
+        app,
+        Method::GET,
+        &format!("/v1/registers/{id}/matters/%01"),
+        Some(&key),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(no_matter, 404, "not-found", &["matter"]).await;
 }
