@@ -137,7 +137,7 @@ impl Moment {
             None => Ok(Moment::Local(local)),
             Some(offset) if offset.starts_with(' ') => {
                 if parse_offset(&format!("+{}", &offset[1..])).is_some() {
-                    Err(MomentError::PlusAsSpace(shorten(text)))
+                    Err(MomentError::PlusAsSpace(shorten(given)))
                 } else {
                     Err(shape())
                 }
@@ -266,16 +266,18 @@ fn clerk_time(text: &str) -> Option<NaiveTime> {
     #[derive(Clone, Copy)]
     enum Part {
         Morning,
+        Dawn,
         Afternoon,
+        Evening,
         Noon,
     }
     const PARTS: [(&str, Part); 7] = [
         ("上午", Part::Morning),
         ("早上", Part::Morning),
-        ("凌晨", Part::Morning),
+        ("凌晨", Part::Dawn),
         ("下午", Part::Afternoon),
-        ("晚上", Part::Afternoon),
-        ("傍晚", Part::Afternoon),
+        ("晚上", Part::Evening),
+        ("傍晚", Part::Evening),
         ("中午", Part::Noon),
     ];
     let (part, rest) = PARTS
@@ -283,9 +285,14 @@ fn clerk_time(text: &str) -> Option<NaiveTime> {
         .find_map(|&(word, part)| text.strip_prefix(word).map(|rest| (Some(part), rest)))
         .unwrap_or((None, text));
     let (hour, minute) = hour_and_minute(rest)?;
+    // Each word names its own hours: 晚上1点 is no evening hour, 凌晨10点 no small hour.
     let hour = match (part, hour) {
-        (None, h) | (Some(Part::Morning), h @ 0..=11) | (Some(Part::Afternoon), h @ 13..=23) => h,
-        (Some(Part::Afternoon), h @ 1..=11) => h + 12,
+        (None, h)
+        | (Some(Part::Morning), h @ 0..=11)
+        | (Some(Part::Dawn), h @ 0..=5)
+        | (Some(Part::Afternoon), h @ 13..=23)
+        | (Some(Part::Evening), h @ 18..=23) => h,
+        (Some(Part::Afternoon), h @ 1..=11) | (Some(Part::Evening), h @ 6..=11) => h + 12,
         (Some(Part::Noon), 12) => 12,
         (Some(Part::Noon), h @ 1..=2) => h + 12,
         _ => return None,

@@ -91,6 +91,9 @@ fn the_times_a_clerk_writes_are_read_where_the_hour_is_unambiguous() {
         ("2026-09-30T18时5分", 18, 5),
         ("2026-09-30T下午6点", 18, 0),
         ("2026-09-30T晚上8点半", 20, 30),
+        ("2026-09-30T傍晚6点", 18, 0),
+        ("2026-09-30T晚上20点", 20, 0),
+        ("2026-09-30T凌晨1点", 1, 0),
         ("2026-09-30T上午9:30", 9, 30),
         ("2026-09-30T中午12点", 12, 0),
         ("2026-09-30T18.00", 18, 0),
@@ -101,10 +104,14 @@ fn the_times_a_clerk_writes_are_read_where_the_hour_is_unambiguous() {
     ] {
         assert_eq!(Moment::parse(text), Ok(at(hour, minute)), "{text:?}");
     }
-    // 下午12点 could be noon or midnight; 上午13点 says two things; 18.5 is no minute.
+    // 下午12点 could be noon or midnight; 上午13点 says two things; 晚上1点 and 傍晚2点 are no
+    // evening hours, 凌晨10点 no small hour; 18.5 is no minute.
     for time in [
         "下午12点",
         "上午13点",
+        "晚上1点",
+        "傍晚2点",
+        "凌晨10点",
         "18.5",
         "180",
         "18点60分",
