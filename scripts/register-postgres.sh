@@ -4,7 +4,10 @@
 # (`postgres`, or `nobody` when that user does not exist: PostgreSQL refuses to run as root),
 # in a temporary directory, and runs the API's PostgreSQL tests against it:
 # `cargo test --test api -- --ignored register` with QIXIAN_TEST_DATABASE_URL set. The cluster
-# and its directory are removed at the end, whatever the outcome.
+# speaks TLS with a certificate made here for 127.0.0.1, and the tests connect with
+# `sslmode=verify-full` against it: a managed PostgreSQL asks for TLS, and this proves the
+# service's client verifies the server (a wrong root is refused, checked below). The cluster and
+# its directory are removed at the end, whatever the outcome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,9 +58,24 @@ finish() {
 trap finish EXIT
 
 as_user "'$BIN/initdb' -D '$DATA' -U qixian --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-as_user "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/log' -w -o \"-c listen_addresses=127.0.0.1 -p $PORT -k '$DATA'\" start" >/dev/null
+# A root of our own and the server's certificate for 127.0.0.1, signed by it; and a second root
+# that signed nothing, to see a server it does not vouch for refused.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=qixian-test-root \
+    -keyout "$WORK/root.key" -out "$WORK/root.crt" 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=another-root \
+    -keyout "$WORK/other.key" -out "$WORK/other.crt" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+    -keyout "$DATA/server.key" -out "$WORK/server.csr" 2>/dev/null
+openssl x509 -req -in "$WORK/server.csr" -CA "$WORK/root.crt" -CAkey "$WORK/root.key" -days 2 \
+    -extfile <(printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n') \
+    -out "$DATA/server.crt" 2>/dev/null
+chmod 644 "$WORK/root.crt" "$WORK/other.crt"
+chown "$RUN_AS" "$DATA/server.key" "$DATA/server.crt"
+chmod 600 "$DATA/server.key"
+as_user "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/log' -w -o \"-c listen_addresses=127.0.0.1 -p $PORT -k '$DATA' -c ssl=on\" start" >/dev/null
 as_user "'$BIN/createdb' -h 127.0.0.1 -p $PORT -U qixian qixian_test"
 
-export QIXIAN_TEST_DATABASE_URL="postgres://qixian@127.0.0.1:$PORT/qixian_test"
+export QIXIAN_TEST_DATABASE_URL="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/root.crt"
+export QIXIAN_TEST_DATABASE_URL_WRONG_ROOT="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/other.crt"
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 cargo test --locked --test api -- --ignored register

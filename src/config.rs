@@ -157,7 +157,7 @@ pub const SETTINGS: [Setting; 37] = [
     Setting {
         name: "QIXIAN_DATABASE_URL",
         default: "none",
-        what: "the registers' (督办台账) database: a `postgres://` URL (replicas share it), or a `sqlite://` one; without it, `registers.db` in `QIXIAN_STATE_DIR`, or without that a database in memory, lost at a restart. Its migrations run at start",
+        what: "the registers' (督办台账) database: a `postgres://` URL (replicas share it; TLS with `?sslmode=verify-full&sslrootcert=FILE`, or `require`), or a `sqlite://` one; without it, `registers.db` in `QIXIAN_STATE_DIR`, or without that a database in memory, lost at a restart. Its migrations run at start",
     },
     Setting {
         name: "QIXIAN_HISTORY_MAX",

@@ -463,6 +463,27 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
     let again =
         spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&again).await;
+    // A server whose certificate the configured root did not sign is not spoken to: the
+    // register routes answer that the registers are unavailable, and nothing else stops.
+    if let Ok(wrong) = std::env::var("QIXIAN_TEST_DATABASE_URL_WRONG_ROOT") {
+        let unverified = spawn_app_with(&[
+            ("QIXIAN_ADMIN_TOKEN", ADMIN),
+            ("QIXIAN_DATABASE_URL", &wrong),
+        ])
+        .await;
+        let res = send(
+            &unverified,
+            Method::POST,
+            "/v1/admin/registers",
+            Some(ADMIN),
+            None,
+            Some(&json!({"name": "州政府办公室"})),
+        )
+        .await;
+        assert_problem(res, 503, "database-unavailable", &[]).await;
+        let healthy = send(&unverified, Method::GET, "/healthz", None, None, None).await;
+        assert_eq!(healthy.status(), StatusCode::OK);
+    }
 }
 
 #[tokio::test]
