@@ -7,7 +7,9 @@ Run it from anywhere:  python3 scripts/check-manifests.py [DIR]
 It reads every YAML document under DIR (default: deploy/kubernetes/ beside this script) with
 PyYAML and checks: the Deployment (replicas >= 2, probes on /readyz and /healthz at the container
 port, requests and limits, a locked-down securityContext, the feed URL from a ConfigMap, JSON
-logs, QIXIAN_STATE_DIR on a PersistentVolumeClaim that every replica shares (ReadWriteMany), a grace period, spreading across nodes), the
+logs, QIXIAN_STATE_DIR on a PersistentVolumeClaim that every replica shares (ReadWriteMany), the
+registers' QIXIAN_DATABASE_URL from a Secret that is not optional, a grace period, spreading
+across nodes), the
 ConfigMap it reads, the Service (ClusterIP, port 80 to the container port), the
 HorizontalPodAutoscaler (autoscaling/v2, CPU, min >= 2) and the PodDisruptionBudget (policy/v1,
 minAvailable 1), and that every object carries app.kubernetes.io/name: qixian.
@@ -320,6 +322,17 @@ class Checker:
                     "(every replica mounts it)",
                 )
 
+        # Replicas share one registers' database: SQLite in a shared directory would be written
+        # from several nodes at once. The URL carries a password: a Secret, never a literal.
+        database = dig(env, "QIXIAN_DATABASE_URL", "valueFrom", "secretKeyRef")
+        self.check(
+            isinstance(database, dict) and bool(database.get("name")) and bool(database.get("key"))
+            and not database.get("optional", False),
+            cw,
+            "QIXIAN_DATABASE_URL must come from a Secret (valueFrom.secretKeyRef, not optional): "
+            "the replicas share the registers' PostgreSQL database",
+        )
+
     # -- the other objects ----------------------------------------------------------------------
 
     def service(self, doc: Doc | None, pod_labels: dict) -> None:
@@ -452,6 +465,8 @@ _BREAKAGES = [
     ("Deployment", ("spec", "template", "spec", "terminationGracePeriodSeconds"), _DELETE),
     ("Deployment", ("spec", "template", "spec", "topologySpreadConstraints"), _DELETE),
     ("Deployment", (*_CONTAINER, "volumeMounts"), _DELETE),
+    ("Deployment", (*_CONTAINER, "env", 4), {"name": "QIXIAN_DATABASE_URL", "value": "postgres://qixian@db/qixian"}),
+    ("Deployment", (*_CONTAINER, "env", 4, "valueFrom", "secretKeyRef", "optional"), True),
     ("Deployment", ("spec", "template", "metadata", "labels", NAME_LABEL), "other"),
     ("Service", ("spec", "ports", 0, "targetPort"), 9090),
     ("Service", ("spec", "type"), "LoadBalancer"),
