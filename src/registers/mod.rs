@@ -82,7 +82,13 @@ pub const FIRST_KEY: &str = "first";
 pub struct Registers {
     pool: AnyPool,
     migrated: Arc<OnceCell<()>>,
+    /// PostgreSQL (rather than SQLite): replicas that start together take turns migrating.
+    postgres: bool,
 }
+
+/// The key of the PostgreSQL advisory lock the migrations are run under (any number no other
+/// user of the database takes: "qixian" in ASCII).
+const MIGRATION_LOCK: i64 = 0x71_69_78_69_61_6e;
 
 /// A matter as kept: its id, its version and when it was created and last changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -323,6 +329,7 @@ impl Registers {
         Ok(Registers {
             pool,
             migrated: Arc::new(OnceCell::new()),
+            postgres: url.starts_with("postgres"),
         })
     }
 
@@ -335,15 +342,30 @@ impl Registers {
         Ok(&self.pool)
     }
 
-    /// Applies the migrations not yet applied, each in a transaction.
+    /// Applies the migrations not yet applied, all in one transaction: none or all of them.
+    /// On PostgreSQL the transaction first takes an advisory lock, so that replicas started
+    /// together take turns (the second finds the work done) instead of both creating the same
+    /// tables and one failing; on SQLite the transaction's first statement is a write, which takes the
+    /// database's one write lock for the whole transaction (a read first would make a
+    /// snapshot that another process's migration could outdate).
     async fn migrate(&self) -> Result<(), RegistersError> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS register_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
+        const LEDGER: &str = "CREATE TABLE IF NOT EXISTS register_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
+        if !self.postgres {
+            sqlx::query(LEDGER).execute(&self.pool).await?;
+        }
+        let mut tx = self.pool.begin().await?;
+        if self.postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(LEDGER).execute(&mut *tx).await?;
+        } else {
+            sqlx::query("UPDATE register_migrations SET version = version WHERE version < 0")
+                .execute(&mut *tx)
+                .await?;
+        }
         for &(version, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM register_migrations WHERE version = $1")
                     .bind(version)
@@ -360,8 +382,8 @@ impl Registers {
                 .bind(now())
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

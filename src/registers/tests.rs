@@ -161,3 +161,28 @@ async fn a_file_database_keeps_its_matters_across_openings() {
         "migrations run once"
     );
 }
+
+/// Two processes (here two pools) starting together on one new database file: both come up,
+/// the migrations are applied once, and each sees the other's writes.
+#[tokio::test]
+async fn replicas_starting_together_migrate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened =
+        futures_util::future::join_all((0..4).map(|_| Registers::open(None, Some(dir.path()))))
+            .await;
+    let dbs: Vec<Registers> = opened
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("every replica comes up");
+    let id = dbs[0].create_register("办", "k").await.unwrap();
+    assert_eq!(
+        dbs[3].key_label(&id, "k").await.unwrap().as_deref(),
+        Some(FIRST_KEY)
+    );
+    let pool = dbs[1].ready().await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM register_migrations")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(applied, i64::try_from(MIGRATIONS.len()).unwrap());
+}

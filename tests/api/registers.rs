@@ -463,6 +463,7 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
     let again =
         spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&again).await;
+    replicas_starting_together_on_an_empty_database_migrate_once(&url).await;
     // A server whose certificate the configured root did not sign is not spoken to: the
     // register routes answer that the registers are unavailable, and nothing else stops.
     if let Ok(wrong) = std::env::var("QIXIAN_TEST_DATABASE_URL_WRONG_ROOT") {
@@ -484,6 +485,44 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
         let healthy = send(&unverified, Method::GET, "/healthz", None, None, None).await;
         assert_eq!(healthy.status(), StatusCode::OK);
     }
+}
+
+/// Four replicas starting at once on a database none has migrated (a schema of its own in the
+/// test database): each comes up, and the migrations are applied once.
+async fn replicas_starting_together_on_an_empty_database_migrate_once(url: &str) {
+    use qixian::registers::{MIGRATIONS, Registers};
+    let schema = format!("race_{}", std::process::id());
+    let admin = Registers::open(Some(url), None)
+        .await
+        .expect("the test database");
+    let pool = admin.ready().await.expect("migrated");
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(pool)
+        .await
+        .unwrap();
+    let in_schema = format!("{url}&options=-c%20search_path%3D{schema}");
+    let opened =
+        futures_util::future::join_all((0..4).map(|_| Registers::open(Some(&in_schema), None)))
+            .await;
+    let replicas: Vec<Registers> = opened
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("every replica comes up");
+    let applied: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {schema}.register_migrations"
+    ))
+    .fetch_one(replicas[2].ready().await.unwrap())
+    .await
+    .unwrap();
+    assert_eq!(applied, i64::try_from(MIGRATIONS.len()).unwrap());
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
