@@ -204,6 +204,11 @@ impl Application {
             config.state_dir.as_deref(),
         )
         .map_err(|_| StartupError::DatabaseUrl)?;
+        if registers.kind() == crate::registers::Kind::Memory {
+            tracing::warn!(
+                "the registers are kept in memory: matters written are lost at a restart (set QIXIAN_STATE_DIR or QIXIAN_DATABASE_URL to keep them)"
+            );
+        }
         // The migrations run now, in the background: a database that is down does not stop
         // the service, whose register routes answer 503 until it is reached.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {

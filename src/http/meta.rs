@@ -35,6 +35,10 @@ pub async fn readyz(
         "status": "ready",
         "data_version": data.set.version(),
         "awaiting_notices": super::calendars::awaited_dtos(&awaited, lang),
+        "registers": state.registers.as_ref().map(|r| serde_json::json!({
+            "store": r.kind(),
+            "migrated": r.is_migrated(),
+        })),
     }))
 }
 

@@ -84,6 +84,20 @@ pub struct Registers {
     migrated: Arc<OnceCell<()>>,
     /// PostgreSQL (rather than SQLite): replicas that start together take turns migrating.
     postgres: bool,
+    /// Where the matters are kept.
+    kind: Kind,
+}
+
+/// Where a service's registers are kept, as `/readyz` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A PostgreSQL database (`QIXIAN_DATABASE_URL`): what replicas share.
+    Postgresql,
+    /// A SQLite file (`registers.db` in `QIXIAN_STATE_DIR`, or a `sqlite://` URL).
+    Sqlite,
+    /// Memory only: nothing written survives a restart.
+    Memory,
 }
 
 /// The key of the PostgreSQL advisory lock the migrations are run under (any number no other
@@ -330,7 +344,23 @@ impl Registers {
             pool,
             migrated: Arc::new(OnceCell::new()),
             postgres: url.starts_with("postgres"),
+            kind: match (url.starts_with("postgres"), in_memory) {
+                (true, _) => Kind::Postgresql,
+                (false, true) => Kind::Memory,
+                (false, false) => Kind::Sqlite,
+            },
         })
+    }
+
+    /// Where the matters are kept.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Whether the database has been reached and its migrations applied (no round trip: a
+    /// readiness probe must not wait on the database).
+    pub fn is_migrated(&self) -> bool {
+        self.migrated.initialized()
     }
 
     /// The pool, once the migrations have run.

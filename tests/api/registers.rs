@@ -555,3 +555,26 @@ pub async fn control_characters_in_the_address(app: &TestApp) {
     .await;
     assert_problem(no_matter, 404, "not-found", &["matter"]).await;
 }
+
+/// `/readyz` says where the matters are kept, and whether the database has been reached: a
+/// service without a state directory keeps them in memory (lost at a restart), one with a
+/// state directory in SQLite there.
+#[tokio::test]
+async fn readiness_says_where_the_registers_are_kept() {
+    let memory = app().await;
+    let ready: Value = memory.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["registers"]["store"], "memory");
+    let dir = tempfile::tempdir().unwrap();
+    let file = spawn_app_with(&[
+        ("QIXIAN_ADMIN_TOKEN", ADMIN),
+        ("QIXIAN_STATE_DIR", dir.path().to_str().unwrap()),
+    ])
+    .await;
+    register(&file, "办").await;
+    let ready: Value = file.get("/readyz").await.json().await.unwrap();
+    assert_eq!(
+        ready["registers"],
+        json!({"store": "sqlite", "migrated": true})
+    );
+    assert!(dir.path().join("registers.db").exists());
+}
