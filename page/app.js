@@ -1,4 +1,4 @@
-// The page for people: four views (期限计算, 工作日计算, 日历, 规则) over the public API, each
+// The page for people: five views (期限计算, 工作日计算, 日历, 规则, 台账) over the public API, each
 // view's state in the URL's fragment (`#deadline?rule=…&event=…`), so that a link shows what
 // its sender saw. Every date shown comes from an API answer; this file only lays them out.
 
@@ -7,7 +7,7 @@
 // does not take it (there, an unknown parameter is a 400).
 const API_TAKES_LANG = true;
 
-const VIEWS = ["deadline", "workdays", "calendar", "rules"];
+const VIEWS = ["deadline", "workdays", "calendar", "rules", "register"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
 const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
 const zoneName = (zone) => ZONE_NAME[zone] ? t(`zone_${ZONE_NAME[zone]}`) : zone;
@@ -47,13 +47,20 @@ export function apiUrl(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-/** An answer that is not a success: its problem document's `detail`, as the API wrote it. */
-class Problem extends Error {}
+/** An answer that is not a success: its problem document's `detail`, as the API wrote it, and
+ * its status (a register's key refused is 401 or 403). */
+class Problem extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
 
-async function api(path, params) {
+/** The answer to `init` (as `fetch` takes it) at `path`, when it is a success. */
+async function request(path, params, init = {}) {
   let response;
   try {
-    response = await fetch(apiUrl(path, params), { headers: { Accept: "application/json" } });
+    response = await fetch(apiUrl(path, params), { ...init, headers: { Accept: "application/json", ...init.headers } });
   } catch {
     throw new Problem(t("errorNetwork"));
   }
@@ -65,10 +72,12 @@ async function api(path, params) {
     } catch {
       // Not a problem document (a proxy's page): the status says enough.
     }
-    throw new Problem(detail);
+    throw new Problem(detail, response.status);
   }
-  return response.json();
+  return response;
 }
+
+const api = async (path, params, headers) => (await request(path, params, { headers })).json();
 
 // Answers that do not change while the page is open are asked for once.
 const asked = new Map();
@@ -204,6 +213,29 @@ function thisYear() {
 function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
     .format(new Date());
+}
+
+/** `text` on the clipboard; whether it is. */
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Refused (no permission): the old way below may still work.
+  }
+  // Intranet pages over plain HTTP have no clipboard API.
+  const active = document.activeElement;
+  const area = h("textarea", { class: "offscreen", readonly: true, "aria-hidden": "true" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch { ok = false; }
+  area.remove();
+  active?.focus();
+  return ok;
 }
 
 // ---- the URL's fragment: `#view?name=value&…`
@@ -622,8 +654,11 @@ const RENDER = {
   workdays: renderWorkdays,
   calendar: async (params, token) => (await reference()).renderCalendar(params, token),
   rules: async (params, token) => (await reference()).renderRules(params, token),
+  // 台账 is a module of its own too: a register's key, its matters, adding one from a result.
+  register: async (params, token) => (await import("./register.js")).renderRegister(params, token),
 };
-const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules" };
+const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules",
+  register: "navRegister" };
 
 async function render() {
   const { view, params } = readHash();
@@ -749,9 +784,10 @@ function wire() {
 
 // What the views' own modules (result.js, reference.js) use of this one.
 export {
-  $, announce, calendars, dayMarks, done, dueLabel, excludedSentence, fillCalendars, h, hashFor, hasWord,
-  legend, monthTable, monthsBetween, noticeNames, parts, provisionalBox, put, renderToken, resultHeading,
-  ruleSets, shiftDay, showAt, showDate, showDay, showError, span, specialDays, t, thisYear, today, zoneName,
+  $, announce, api, calendars, copyText, dayMarks, done, dueLabel, excludedSentence, fillCalendars, go, h, hashFor,
+  hasWord, legend, monthTable, monthsBetween, noticeNames, parts, provisionalBox, put, renderToken, request,
+  resultHeading, ruleSets, shiftDay, showAt, showDate, showDay, showError, span, specialDays, t, thisYear, today,
+  zoneName,
 };
 
 wire();

@@ -32,7 +32,7 @@ pub(super) struct Asset {
 
 /// The page's files, as `index.html` and `app.js` name them. Adding one is adding a row here
 /// and a reference in `index.html` (a test checks every row is referenced).
-const ASSETS: [Asset; 7] = [
+const ASSETS: [Asset; 8] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -47,6 +47,11 @@ const ASSETS: [Asset; 7] = [
         name: "reference.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../page/reference.js"),
+    },
+    Asset {
+        name: "register.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/register.js"),
     },
     Asset {
         name: "text.js",
