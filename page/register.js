@@ -161,8 +161,9 @@ const dayWords = (day) => t(`why_${day.kind}`, day.name);
 
 function actions(m, kept, tab, status) {
   const name = named(m);
-  const act = (action, label, aria, said) => {
-    const button = h("button", { type: "button", "data-action": action, "aria-label": t(aria, name) }, t(label));
+  // `said` is announced once it is done; `label` names the matter for a screen reader.
+  const act = (action, words, label, said) => {
+    const button = h("button", { type: "button", "data-action": action, "aria-label": label }, words);
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
@@ -177,16 +178,16 @@ function actions(m, kept, tab, status) {
       }
       await renderRegister(new URLSearchParams({ tab }), renderToken);
       const shown = $("register-status");
-      if (shown) shown.textContent = t(said, name);
+      if (shown) shown.textContent = said;
       // The button is gone with its row: the list's heading takes the focus.
       $("r-register").querySelector(".result-title")?.focus();
-      announce(t(said, name));
+      announce(said);
     });
     return button;
   };
-  if (m.completed_at) return act("reopen", "reopen", "reopenLabel", "reopenSaid");
-  return [m.moved ? act("acknowledge", "acknowledge", "acknowledgeLabel", "acknowledgeSaid") : null,
-    act("complete", "complete", "completeLabel", "completeSaid")];
+  if (m.completed_at) return act("reopen", t("reopen"), t("reopenLabel", name), t("reopenSaid", name));
+  return [m.moved ? act("acknowledge", t("acknowledge"), t("acknowledgeLabel", name), t("acknowledgeSaid", name)) : null,
+    act("complete", t("complete"), t("completeLabel", name), t("completeSaid", name))];
 }
 
 // ---- the calendar subscription
