@@ -5,15 +5,29 @@
 // nothing of a register without them. Loaded when the view is first shown.
 
 import {
-  $, announce, api, calendars, copyText, done, go, h, hashFor, put, renderToken, request, resultHeading, showDate,
-  showDay, showError, t, today,
+  $, addWords, announce, api, calendars, done, go, h, hashFor, lang, put, renderToken, request, resultHeading,
+  showDate, showDay, showError, t, today,
 } from "./app.js";
+import { copyText } from "./result.js";
 
 const STORE = "qixian-register";
 /** The tabs, as the list's `state=` names them; the first is the view's default. */
 const TABS = ["open", "due_soon", "overdue", "moved", "done"];
 /** The fields of a deadline's request that a matter keeps as its period (not its status). */
 const PERIOD = ["rule", "event", "event_timezone", "calendar", "days", "extended", "paused", "agreed_due", "agreed_by"];
+
+// The view's own words (in the page's language) and style come with it, not with every view.
+const OWN = {};
+let style = null;
+async function prepare() {
+  if (!style) {
+    style = h("link", { rel: "stylesheet", href: new URL("./register.css", import.meta.url).href });
+    document.head.append(style);
+  }
+  const code = lang;
+  OWN[code] ??= (await (code === "en" ? import("./register-text-en.js") : import("./register-text.js"))).WORDS;
+  addWords(OWN[code]);
+}
 
 /** The register and key kept in this browser, or none. */
 function saved() {
@@ -33,33 +47,41 @@ const auth = (kept, more = {}) => ({ Authorization: `Bearer ${kept.key}`, ...mor
 const named = (m) => m.doc_number || m.subject;
 
 export async function renderRegister(params, token) {
+  await prepare();
+  if (token !== renderToken) return;
   const out = $("r-register");
+  const lead = h("p", { class: "lead" }, t("registerLead"));
   const kept = saved();
-  $("f-key").hidden = Boolean(kept);
   if (!kept) {
-    put(out);
-    wireKey();
+    put(out, lead, keyForm(""));
     return;
   }
-  const bar = h("div", { class: "register-bar" }, h("p", {}, t("registerOpened", kept.id)), forgetButton());
-  if (params.get("add")) await renderAdd(out, bar, kept, params, token);
-  else await renderList(out, bar, kept, TABS.includes(params.get("tab")) ? params.get("tab") : TABS[0], token);
+  const top = [lead, h("div", { class: "register-bar" }, h("p", {}, t("registerOpened", kept.id)), forgetButton())];
+  if (params.get("add")) await renderAdd(out, top, kept, params, token);
+  else await renderList(out, top, kept, TABS.includes(params.get("tab")) ? params.get("tab") : TABS[0], token);
 }
 
-let keyWired = false;
-function wireKey() {
-  if (keyWired) return;
-  keyWired = true;
-  $("f-key").addEventListener("submit", (e) => {
+/** The form that asks for the register's id and key, and keeps them in this browser. */
+function keyForm(id) {
+  const field = (name, label, type, value) => {
+    const input = h("input", { id: name, type, autocomplete: "off", spellcheck: "false", maxlength: "200", required: true });
+    input.value = value;
+    return h("div", { class: "field" }, h("label", { for: name }, t(label)), input);
+  };
+  const form = h("form", { id: "f-key", class: "form", novalidate: true },
+    h("p", { class: "hint" }, t("keyLead")),
+    field("g-id", "registerId", "text", id), field("g-key", "registerKey", "password", ""),
+    h("button", { type: "submit", class: "primary" }, t("keyOpen")),
+    h("div", { id: "r-key", class: "result" }));
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
     const [id, key] = [$("g-id").value.trim(), $("g-key").value.trim()];
     const missing = !id ? [$("g-id"), "registerId"] : !key ? [$("g-key"), "registerKey"] : null;
     if (missing) {
-      showError($("r-register"), t("required", t(missing[1])), missing[0]);
+      showError($("r-key"), t("required", t(missing[1])), missing[0]);
       return;
     }
     localStorage.setItem(STORE, JSON.stringify({ id, key }));
-    $("g-key").value = "";
     // The same state (a matter being added stays being added), now with the key.
     const state = {};
     for (const [name, value] of new URLSearchParams(location.hash.split("?")[1] || "")) {
@@ -67,51 +89,46 @@ function wireKey() {
     }
     go("register", state);
   });
+  return form;
 }
 
 function forgetButton() {
   const button = h("button", { type: "button", id: "forget-key" }, t("keyForget"));
-  button.addEventListener("click", () => {
+  button.addEventListener("click", async () => {
     localStorage.removeItem(STORE);
-    $("g-id").value = "";
-    renderRegister(new URLSearchParams(), renderToken).then(() => {
-      put($("r-register"), h("p", { class: "answer", role: "status" }, t("keyForgotten")));
-      $("g-id").focus();
-    });
+    await renderRegister(new URLSearchParams(), renderToken);
+    $("r-register").append(h("p", { class: "answer", role: "status" }, t("keyForgotten")));
+    $("g-id").focus();
   });
   return button;
 }
 
 /** A refusal: the API's words under the bar; for the register's key, the form to give another. */
-function refused(out, bar, e) {
+function refused(out, top, e) {
   showError(out, e.message);
-  out.prepend(bar);
-  if (e.status === 401 || e.status === 403) {
-    $("f-key").hidden = false;
-    wireKey();
-    $("g-id").value = saved()?.id ?? "";
-  }
+  out.prepend(...top);
+  if (e.status === 401 || e.status === 403) out.append(keyForm(saved()?.id ?? ""));
 }
 
 // ---- the list
 
-async function renderList(out, bar, kept, tab, token) {
+async function renderList(out, top, kept, tab, token) {
   const tabs = h("nav", { class: "tabs", "aria-label": t("tabsLabel") }, h("ul", {}, TABS.map((name) =>
     h("li", {}, h("a", { href: hashFor("register", { tab: name }), "data-tab": name,
       "aria-current": name === tab ? "page" : null }, t(`tab_${name}`))))));
-  put(out, bar, tabs, h("p", { class: "loading" }, t("loadingList")));
+  put(out, top, tabs, h("p", { class: "loading" }, t("loadingList")));
   let answer;
   try {
     answer = await api(route(kept, "/matters"), { state: tab }, auth(kept));
   } catch (e) {
-    if (token === renderToken) refused(out, bar, e);
+    if (token === renderToken) refused(out, top, e);
     return;
   }
   if (token !== renderToken) return;
   const status = h("p", { class: "copy-status", role: "status", id: "register-status" });
   const list = answer.matters;
   put(out,
-    bar,
+    top,
     tabs,
     h("p", { class: "print-only sheet-title" }, t("printRegisterTitle")),
     h("p", { class: "print-only sheet-sub" }, `${t(`tab_${tab}`)}${t("sentenceEnd")}${t("printedOn")}${t("colon")}${
@@ -146,18 +163,14 @@ function matterTable(list, kept, tab, status) {
 const div = (...children) => h("div", { class: "cell" }, children);
 const cell = (text) => h("td", {}, div(text));
 
-/** A moved matter: its acknowledged date, its new one, and the changed days that moved it
- * (`moved_by`: days, or dates, as the API gives them). */
+/** A moved matter: its acknowledged date, its new one, and why, in the API's words: each
+ * changed day that moved it (`moved_by`), or why those days cannot be named. */
 function movedNote(m) {
-  const by = (m.moved_by ?? []).map((c) => typeof c === "string" ? showDate(c)
-    : t("dayChange", showDate(c.date), dayWords(c.old), dayWords(c.new)));
+  const by = (m.moved_by ?? []).map((c) => c.text);
+  const why = by.length ? `${t("movedBy")}${t("colon")}${by.join(t("sentenceEnd"))}` : m.moved_by_unknown;
   return h("span", { class: "moved-note" },
-    h("strong", {}, t("movedFrom", showDay(m.acknowledged_due), showDay(m.due_date))),
-    by.length ? `${t("movedBy")}${t("colon")}${by.join(t("sentenceEnd"))}` : null);
+    h("strong", {}, t("movedFrom", showDay(m.acknowledged_due), showDay(m.due_date))), why ? ` ${why}` : null);
 }
-
-/** What a day was or is (`放假（州庆）`, `工作日`), in the words of 查某一天. */
-const dayWords = (day) => t(`why_${day.kind}`, day.name);
 
 function actions(m, kept, tab, status) {
   const name = named(m);
@@ -239,15 +252,15 @@ function periodOf(params) {
   return period;
 }
 
-async function renderAdd(out, bar, kept, params, token) {
+async function renderAdd(out, top, kept, params, token) {
   const period = periodOf(params);
-  put(out, bar, h("p", { class: "loading" }, t("loading")));
+  put(out, top, h("p", { class: "loading" }, t("loading")));
   let answer, list;
   try {
     // What the matter's period gives today, for the clerk to check before it is kept.
     [answer, list] = await Promise.all([api("v1/deadlines", { ...period, explain: "false" }), calendars()]);
   } catch (e) {
-    if (token === renderToken) refused(out, bar, e);
+    if (token === renderToken) refused(out, top, e);
     return;
   }
   if (token !== renderToken) return;
@@ -288,13 +301,13 @@ async function renderAdd(out, bar, kept, params, token) {
       await request(route(kept, "/matters"), {}, { method: "POST", body: JSON.stringify(matter),
         headers: auth(kept, { "Content-Type": "application/json" }) });
     } catch (e) {
-      if (e.status === 401 || e.status === 403) refused(out, bar, e);
+      if (e.status === 401 || e.status === 403) refused(out, top, e);
       else showError(result, e.message);
       return;
     }
     go("register", {});
     announce(t("added", named(matter)));
   });
-  put(out, bar, resultHeading(t("addTitle")), form, result);
+  put(out, top, resultHeading(t("addTitle")), form, result);
   done(out);
 }

@@ -3,7 +3,7 @@
 // the first result, so that the other views do not load it (the page's budget is 150 KB).
 
 import {
-  apiUrl, copyText, dayMarks, dueLabel, h, hashFor, hasWord, legend, monthTable, monthsBetween, parts,
+  apiUrl, dayMarks, dueLabel, h, hashFor, hasWord, legend, monthTable, monthsBetween, parts,
   provisionalBox, resultHeading, showAt, showDate, showDay, span, t, today, zoneName,
 } from "./app.js";
 
@@ -151,13 +151,9 @@ export function deadlineResult(answer, rule, calendar, special, why, query, list
   });
   const ics = h("a", { class: "button", id: "ics", download: t("icsName", answer.due_date),
     href: apiUrl("v1/deadlines", { ...query, format: "ics" }) }, t("ics"));
-  // 加入台账: the register's form, given this request as the matter's period (the rule and
-  // calendar as the answer names them; its status is the register's to judge, not 办结 here).
-  const register = h("a", { class: "button", id: "add-register", href: hashFor("register", {
-    add: "1", rule: answer.rule, event: query.event, event_timezone: query.event_timezone, calendar: answer.calendar,
-    days: query.days, extended: query.extended, paused: query.paused, agreed_due: query.agreed_due,
-    agreed_by: query.agreed_by, id: query.id,
-  }) }, t("addToRegister"));
+  // 加入台账: the register's form, this request its period (its status is the register's).
+  const register = h("a", { class: "button", id: "add-register", href: hashFor("register",
+    { ...query, add: 1, rule: answer.rule, calendar: answer.calendar, completed_at: null }) }, t("addToRegister"));
 
   return [
     sheetHead(),
@@ -208,4 +204,27 @@ function deadlineText(answer, rule, calendar, why) {
     `${t("link")}：${location.href}`,
   ];
   return lines.filter(Boolean).join("\n");
+}
+
+/** `text` on the clipboard; whether it is. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Refused (no permission): the old way below may still work.
+  }
+  // Intranet pages over plain HTTP have no clipboard API.
+  const active = document.activeElement;
+  const area = h("textarea", { class: "offscreen", readonly: true, "aria-hidden": "true" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch { ok = false; }
+  area.remove();
+  active?.focus();
+  return ok;
 }

@@ -240,9 +240,13 @@ async fn served_page(app: &crate::helpers::TestApp) -> std::collections::BTreeMa
         "app.js",
         "result.js",
         "reference.js",
+        "workdays.js",
         "register.js",
         "text.js",
         "text-en.js",
+        "register-text.js",
+        "register-text-en.js",
+        "register.css",
     ] {
         let response = app.get(&format!("{dir}{name}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{name} is served");
@@ -256,8 +260,15 @@ async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_inc
     // Arrange
     let app = spawn_app().await;
     let files = served_page(&app).await;
-    let zh = word_keys(&files["text.js"]);
-    let en = word_keys(&files["text-en.js"]);
+    // The page's words, and the 台账 view's own (loaded with it), in each language.
+    let zh: std::collections::BTreeSet<String> = word_keys(&files["text.js"])
+        .into_iter()
+        .chain(word_keys(&files["register-text.js"]))
+        .collect();
+    let en: std::collections::BTreeSet<String> = word_keys(&files["text-en.js"])
+        .into_iter()
+        .chain(word_keys(&files["register-text-en.js"]))
+        .collect();
 
     // Act: the keys index.html names (data-t, data-t-label) and the scripts ask t() for.
     let mut asked = std::collections::BTreeSet::new();
@@ -270,7 +281,13 @@ async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_inc
             asked.insert(key.to_owned());
         }
     }
-    for name in ["app.js", "result.js", "reference.js", "register.js"] {
+    for name in [
+        "app.js",
+        "result.js",
+        "reference.js",
+        "workdays.js",
+        "register.js",
+    ] {
         let text = &files[name];
         for (at, _) in text.match_indices("t(\"") {
             // `t(` itself, not the end of another name (`get(`, `split(`).
@@ -292,7 +309,10 @@ async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_inc
     }
 
     // Assert
-    assert_eq!(zh, en, "text.js and text-en.js have the same keys");
+    assert_eq!(
+        zh, en,
+        "text.js and text-en.js, register-text.js and register-text-en.js have the same keys"
+    );
     let missing: Vec<&String> = asked.iter().filter(|k| !zh.contains(*k)).collect();
     assert!(
         missing.is_empty(),
@@ -312,17 +332,27 @@ async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_inc
 }
 
 #[tokio::test]
-async fn every_module_the_script_loads_when_a_view_needs_it_is_served() {
+async fn every_module_and_style_sheet_loaded_when_a_view_needs_it_is_served() {
     let app = spawn_app().await;
     let files = served_page(&app).await;
-    let lazily: Vec<&str> = files["app.js"]
-        .split("import(\"./")
-        .skip(1)
+    let lazily: Vec<&str> = ["app.js", "register.js"]
+        .iter()
+        .flat_map(|name| files[*name].split("import(\"./").skip(1))
         .filter_map(|part| part.split('"').next())
         .collect();
     assert!(
-        lazily.contains(&"register.js") && lazily.contains(&"result.js"),
+        ["register.js", "result.js", "workdays.js"]
+            .iter()
+            .all(|name| lazily.contains(name)),
         "app.js loads the views' modules when first needed, got {lazily:?}"
+    );
+    assert!(
+        lazily.contains(&"register-text.js") && lazily.contains(&"register-text-en.js"),
+        "register.js loads its words in the page's language, got {lazily:?}"
+    );
+    assert!(
+        files["register.js"].contains("\"./register.css\""),
+        "register.js loads its style sheet"
     );
     for name in lazily {
         assert!(files.contains_key(name), "{name} is served");
