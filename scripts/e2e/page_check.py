@@ -628,6 +628,22 @@ def english_checks(browser, base):
     context.close()
 
 
+def axe_check(page, axe, name, width):
+    """axe-core injected into `page` (loaded without its CSP, which forbids that): a check that
+    it finds no serious or critical violation; the violations it found so."""
+    page.add_script_tag(path=axe)
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    minor = [f"{v['id']} ({v['impact']})" for v in result if v not in serious]
+    check(f"axe: no serious or critical violation on {name} at {width} px"
+          + (f" (minor: {', '.join(minor)})" if minor else ""), not serious, serious)
+    return serious
+
+
 def screenshots_axe_size_print(browser, base, axe, out, docs):
     severe = []
     largest = (0, "")
@@ -676,17 +692,7 @@ def screenshots_axe_size_print(browser, base, axe, out, docs):
             context, page = new_page(browser, width=width, csp=False)
             page.goto(base + "/" + state)
             wait_done(page)
-            page.add_script_tag(path=axe)
-            result = page.evaluate("""async () => {
-                const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-            }""")
-            serious = [v for v in result if v["impact"] in ("serious", "critical")]
-            minor = [f"{v['id']} ({v['impact']})" for v in result if v not in serious]
-            check(f"axe: no serious or critical violation on {name} at {width} px"
-                  + (f" (minor: {', '.join(minor)})" if minor else ""), not serious, serious)
-            severe.extend(serious)
+            severe.extend(axe_check(page, axe, name, width))
             context.close()
     print(f"largest view: {largest[1]}, {largest[0]} bytes", flush=True)
 
@@ -819,9 +825,9 @@ def register_checks(browser, base, admin, holidays, axe, out):
           and page.input_value("#m-doc") == doc, form[:300])
     check("the form asks 文号, 事由, 来文单位 and 承办人, labelled",
           all(page.locator(f"label[for={f}]").count() == 1 for f in ("m-doc", "m-subject", "m-sender", "m-handler")))
-    page.fill("#m-subject", "关于征求《州级部门权责清单》意见的函")
-    page.fill("#m-sender", "州发改委")
-    page.fill("#m-handler", "王芳")
+    for field, value in (("m-subject", "关于征求《州级部门权责清单》意见的函"), ("m-sender", "州发改委"),
+                         ("m-handler", "王芳")):
+        page.fill(f"#{field}", value)
     page.click("#f-matter button[type=submit]")
     page.wait_for_selector(".tabs a[data-tab=open][aria-current=page]")
     wait_done(page)
@@ -1030,16 +1036,7 @@ def print_and_subscribe_checks(browser, base, kept, matters, axe, out):
             context, page = register_page(browser, base, kept if with_key else None, width=width, csp=False)
             page.goto(base + "/" + state)
             wait_done(page)
-            page.add_script_tag(path=axe)
-            result = page.evaluate("""async () => {
-                const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-            }""")
-            serious = [v for v in result if v["impact"] in ("serious", "critical")]
-            minor = [f"{v['id']} ({v['impact']})" for v in result if v not in serious]
-            check(f"axe: no serious or critical violation on {name} at {width} px"
-                  + (f" (minor: {', '.join(minor)})" if minor else ""), not serious, serious)
+            axe_check(page, axe, name, width)
             context.close()
 
 

@@ -227,6 +227,15 @@ fn word_keys(module: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// The page's scripts that ask for its words.
+const SCRIPTS: [&str; 5] = [
+    "app.js",
+    "result.js",
+    "reference.js",
+    "workdays.js",
+    "register.js",
+];
+
 /// The page's served files by name: index.html, and each asset and module it loads.
 async fn served_page(app: &crate::helpers::TestApp) -> std::collections::BTreeMap<String, String> {
     let index = app.get("/").await.text().await.expect("the page");
@@ -236,21 +245,16 @@ async fn served_page(app: &crate::helpers::TestApp) -> std::collections::BTreeMa
         .expect("the page names app.js");
     let dir = script.trim_end_matches("app.js").to_owned();
     let mut files = std::collections::BTreeMap::from([("index.html".to_owned(), index)]);
-    for name in [
-        "app.js",
-        "result.js",
-        "reference.js",
-        "workdays.js",
-        "register.js",
+    let words = [
         "text.js",
         "text-en.js",
         "register-text.js",
         "register-text-en.js",
-        "register.css",
-    ] {
+    ];
+    for name in SCRIPTS.iter().chain(&words).chain(&["register.css"]) {
         let response = app.get(&format!("{dir}{name}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{name} is served");
-        files.insert(name.to_owned(), response.text().await.expect(name));
+        files.insert((*name).to_owned(), response.text().await.expect(name));
     }
     files
 }
@@ -281,13 +285,7 @@ async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_inc
             asked.insert(key.to_owned());
         }
     }
-    for name in [
-        "app.js",
-        "result.js",
-        "reference.js",
-        "workdays.js",
-        "register.js",
-    ] {
+    for name in SCRIPTS {
         let text = &files[name];
         for (at, _) in text.match_indices("t(\"") {
             // `t(` itself, not the end of another name (`get(`, `split(`).
