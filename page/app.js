@@ -1,4 +1,4 @@
-// The page for people: four views (期限计算, 工作日计算, 日历, 规则) over the public API, each
+// The page for people: five views (期限计算, 工作日计算, 日历, 规则, 台账) over the public API, each
 // view's state in the URL's fragment (`#deadline?rule=…&event=…`), so that a link shows what
 // its sender saw. Every date shown comes from an API answer; this file only lays them out.
 
@@ -7,7 +7,7 @@
 // does not take it (there, an unknown parameter is a 400).
 const API_TAKES_LANG = true;
 
-const VIEWS = ["deadline", "workdays", "calendar", "rules"];
+const VIEWS = ["deadline", "workdays", "calendar", "rules", "register"];
 const CLOCKS = { beijing: "Asia/Shanghai", urumqi: "Asia/Urumqi" };
 const ZONE_NAME = { "Asia/Shanghai": "beijing", "Asia/Urumqi": "urumqi" };
 const zoneName = (zone) => ZONE_NAME[zone] ? t(`zone_${ZONE_NAME[zone]}`) : zone;
@@ -24,6 +24,8 @@ const TEXT = {};
 async function loadWords(code) {
   if (!TEXT[code]) TEXT[code] = (await (code === "en" ? import("./text-en.js") : import("./text.js"))).WORDS;
 }
+/** A view's own words, beside the page's. */
+const addWords = (words) => Object.assign(TEXT[lang], words);
 
 const $ = (id) => document.getElementById(id);
 /** Whether the page's language has a word for `key`. */
@@ -47,13 +49,15 @@ export function apiUrl(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-/** An answer that is not a success: its problem document's `detail`, as the API wrote it. */
+/** An answer that is not a success: its problem document's `detail`, as the API wrote it (and
+ * `status`). */
 class Problem extends Error {}
 
-async function api(path, params) {
+/** The answer to `init` (as `fetch` takes it) at `path`, when it is a success. */
+async function request(path, params, init = {}) {
   let response;
   try {
-    response = await fetch(apiUrl(path, params), { headers: { Accept: "application/json" } });
+    response = await fetch(apiUrl(path, params), { ...init, headers: { Accept: "application/json", ...init.headers } });
   } catch {
     throw new Problem(t("errorNetwork"));
   }
@@ -65,10 +69,12 @@ async function api(path, params) {
     } catch {
       // Not a problem document (a proxy's page): the status says enough.
     }
-    throw new Problem(detail);
+    throw Object.assign(new Problem(detail), { status: response.status });
   }
-  return response.json();
+  return response;
 }
+
+const api = async (path, params, headers) => (await request(path, params, { headers })).json();
 
 // Answers that do not change while the page is open are asked for once.
 const asked = new Map();
@@ -550,80 +556,19 @@ function dueLabel(answer) {
 }
 
 
-// ---- 工作日计算
-
-async function renderWorkdays(params, token) {
-  const list = await calendars();
-  if (token !== renderToken) return;
-  fillCalendars($("w-calendar"), list, params.get("calendar"));
-  for (const [id, name] of [["k-day", "day"], ["a-start", "start"], ["a-days", "days"], ["c-from", "from"],
-    ["c-to", "to"]]) {
-    setValue($(id), params.get(name));
-  }
-  const calendar = $("w-calendar").value;
-  const jobs = [];
-  const day = $("r-day");
-  if (params.get("day")) {
-    jobs.push(workdaysJob(day, token, list, `v1/days/${encodeURIComponent(params.get("day"))}`, { calendar },
-      (a) => [a.date, a.date, dayText(a)]));
-  } else day.replaceChildren();
-  const add = $("r-add");
-  const count = $("r-count");
-  if (params.get("start") && params.get("days")) {
-    jobs.push(workdaysJob(add, token, list, "v1/workdays/add",
-      { start: params.get("start"), days: params.get("days"), calendar },
-      (a) => [a.start, a.date, Number(a.days) === 0
-        ? t("addResultZero", showDate(a.start), showDay(a.date))
-        : t("addResult", showDate(a.start), a.days, showDay(a.date))]));
-  } else add.replaceChildren();
-  const [from, to] = [params.get("from"), params.get("to")];
-  if (from && to && /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from > to) {
-    // NETWORKDAYS would count backwards (a negative number); a clerk has swapped the dates.
-    showError(count, t("reversedDates"), $("c-to"));
-  } else if (from && to) {
-    jobs.push(workdaysJob(count, token, list, "v1/workdays/count",
-      { from: params.get("from"), to: params.get("to"), calendar },
-      (a) => [a.from, a.to, t("countResult", showDate(a.from), showDate(a.to), a.working_days)]));
-  } else count.replaceChildren();
-  await Promise.all(jobs);
-}
-
-/** Whether a day is worked, and why: `2026年10月10日（星期六）上班：调休上班日（国庆节），依全国的放假安排。` */
-function dayText(day) {
-  const why = t(`why_${day.kind}`, day.name);
-  return t("dayResult", showDay(day.date), day.working, `${why}${day.estimated ? t("estimatedTag") : ""}`,
-    day.layer && day.kind !== "workday" && day.kind !== "weekend" ? t(`layer_${day.layer}`) : null);
-}
-
-async function workdaysJob(out, token, list, path, query, describe) {
-  put(out, h("p", { class: "loading" }, t("loading")));
-  let answer;
-  try {
-    answer = await api(path, query);
-  } catch (e) {
-    if (token === renderToken) showError(out, e.message);
-    return;
-  }
-  if (token !== renderToken) return;
-  const [from, to, sentence] = describe(answer);
-  const why = answer.provisional ? provisionalWhy(list, answer.calendar, from < to ? from : to, from < to ? to : from) : [];
-  put(out, resultHeading(t("result")), h("p", { class: "answer" }, sentence),
-    why.length ? provisionalBox(why) : null);
-  announce(sentence);
-  done(out);
-}
-
 // ---- the views
 
 // 日历 and 规则 are a module of their own, loaded when one of them is first shown.
 const reference = () => import("./reference.js");
 const RENDER = {
   deadline: renderDeadline,
-  workdays: renderWorkdays,
+  workdays: async (params, token) => (await import("./workdays.js")).renderWorkdays(params, token),
   calendar: async (params, token) => (await reference()).renderCalendar(params, token),
   rules: async (params, token) => (await reference()).renderRules(params, token),
+  register: async (params, token) => (await import("./register.js")).renderRegister(params, token),
 };
-const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules" };
+const TITLES = { deadline: "navDeadline", workdays: "navWorkdays", calendar: "navCalendar", rules: "navRules",
+  register: "navRegister" };
 
 async function render() {
   const { view, params } = readHash();
@@ -747,11 +692,13 @@ function wire() {
   window.addEventListener("hashchange", render);
 }
 
-// What the views' own modules (result.js, reference.js) use of this one.
+// What the views' own modules (result.js, reference.js, workdays.js, register.js) use of this one.
 export {
-  $, announce, calendars, dayMarks, done, dueLabel, excludedSentence, fillCalendars, h, hashFor, hasWord,
-  legend, monthTable, monthsBetween, noticeNames, parts, provisionalBox, put, renderToken, resultHeading,
-  ruleSets, shiftDay, showAt, showDate, showDay, showError, span, specialDays, t, thisYear, today, zoneName,
+  $, addWords, announce, api, calendars, dayMarks, done, dueLabel, excludedSentence, fillCalendars, go, h, hashFor,
+  hasWord, legend, monthTable, monthsBetween, noticeNames, parts, provisionalBox, provisionalWhy, put, renderToken,
+  request, setValue,
+  resultHeading, ruleSets, shiftDay, showAt, showDate, showDay, showError, span, specialDays, t, thisYear, today,
+  zoneName, lang,
 };
 
 wire();

@@ -3,8 +3,8 @@
 // the first result, so that the other views do not load it (the page's budget is 150 KB).
 
 import {
-  apiUrl, dayMarks, dueLabel, h, hasWord, legend, monthTable, monthsBetween, parts, provisionalBox,
-  resultHeading, showAt, showDate, showDay, span, t, today, zoneName,
+  apiUrl, dayMarks, dueLabel, h, hashFor, hasWord, legend, monthTable, monthsBetween, parts,
+  provisionalBox, resultHeading, showAt, showDate, showDay, span, t, today, zoneName,
 } from "./app.js";
 
 /** The event's moment on the counting clock and, when it was typed on another clock, as typed:
@@ -151,13 +151,16 @@ export function deadlineResult(answer, rule, calendar, special, why, query, list
   });
   const ics = h("a", { class: "button", id: "ics", download: t("icsName", answer.due_date),
     href: apiUrl("v1/deadlines", { ...query, format: "ics" }) }, t("ics"));
+  // 加入台账: the register's form, this request its period (its status is the register's).
+  const register = h("a", { class: "button", id: "add-register", href: hashFor("register",
+    { ...query, add: 1, rule: answer.rule, calendar: answer.calendar, completed_at: null }) }, t("addToRegister"));
 
   return [
     sheetHead(),
     resultHeading(t("result")),
     summary,
     why.length ? provisionalBox(why) : null,
-    h("div", { class: "actions" }, copyButton, linkButton, ics, copyStatus),
+    h("div", { class: "actions" }, copyButton, linkButton, ics, register, copyStatus),
     h("h2", {}, t("monthView")),
     legend([["rest", t("rest"), t("legendRest")], ["work", t("work"), t("legendWork")],
       ["counted", backward ? t("ordinalBack", "N") : t("ordinal", "N"), t("legendOrdinal")],
@@ -203,7 +206,8 @@ function deadlineText(answer, rule, calendar, why) {
   return lines.filter(Boolean).join("\n");
 }
 
-async function copyText(text) {
+/** `text` on the clipboard; whether it is. */
+export async function copyText(text) {
   try {
     if (navigator.clipboard && window.isSecureContext) {
       await navigator.clipboard.writeText(text);

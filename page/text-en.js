@@ -262,5 +262,9 @@ export const WORDS = {
       : `${d1}–${d2} ${MONTHS_EN[m1 - 1].slice(0, 3)} ${y1}`,
   monthCaption: (y, m) => `${MONTHS_EN[m - 1]} ${y}`,
   monthName: (m) => MONTHS_EN[m - 1],
+  // Register
+  navRegister: "Register",
+  registerTitle: "Register of matters",
+  addToRegister: "Add to the register",
   titleSuffix: "Deadlines",
 };

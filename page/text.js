@@ -261,5 +261,9 @@ export const WORDS = {
     : m1 !== m2 ? `${y1}年${m1}月${d1}日至${m2}月${d2}日` : `${y1}年${m1}月${d1}日至${d2}日`,
   monthCaption: (y, m) => `${y}年${m}月`,
   monthName: (m) => `${m}月`,
+  // 台账
+  navRegister: "台账",
+  registerTitle: "督办台账",
+  addToRegister: "加入台账",
   titleSuffix: "期限计算",
 };

@@ -14,7 +14,8 @@
 #     and errors, and opens functions.html with Office.js stood in for;
 #   - the page for people (`/`): scripts/e2e/page_check.py (Playwright; what it checks: its
 #     docstring), with axe-core injected for the accessibility checks, and no 5xx in the
-#     service's log meanwhile. Screenshots of every view at 1280 and 390 px, and the views
+#     service's log meanwhile; its 台账 against one more service, with a state directory, an
+#     admin token and an operator's holiday directory (a register needs them). Screenshots of every view at 1280 and 390 px, and the views
 #     printed to PDF, are written to target/e2e-artifacts/ (CI keeps them).
 # Where the add-in's files come from is one setting, QIXIAN_ADDIN_FROM: `service` (the default:
 # qixian over HTTPS, serving the API and /addin/ on one origin, where the functions find the API
@@ -194,19 +195,36 @@ timeout 300 "$VENV/bin/python" scripts/e2e/office_addin_check.py --addin "$ADDIN
 add_counts "office_addin_check.py" "$WORK/addin.log"
 [ -s "$WORK/addin.err" ] && grep -v '^$' "$WORK/addin.err" | tail -n 5
 
-echo "== the page for people, on $API"
+echo "== the page for people, on $API; its 台账 on a service with registers"
 mkdir -p "$ARTIFACTS"
 docs=()
 [[ -n ${QIXIAN_DOCS_SCREENSHOT:-} ]] && docs=(--docs-screenshot "$QIXIAN_DOCS_SCREENSHOT")
-# Only what the service logs while the page is checked counts for the page.
+# The 台账 needs a register: a service of its own with a state directory (its SQLite database),
+# an admin token to make one, and an operator's holiday directory whose notice moves a matter.
+REGISTER_PORT=$(free_port 18300 18399 "${ports[@]}") || exit 1
+REGISTER=http://127.0.0.1:$REGISTER_PORT
+REGISTER_ADMIN=$(openssl rand -hex 24)
+mkdir -p "$WORK/register-state" "$WORK/register-holidays"
+start "$WORK/register.log" env QIXIAN_ADDR="127.0.0.1:$REGISTER_PORT" QIXIAN_WORKERS=2 \
+    QIXIAN_STATE_DIR="$WORK/register-state" QIXIAN_HOLIDAYS_DIR="$WORK/register-holidays" \
+    QIXIAN_ADMIN_TOKEN="$REGISTER_ADMIN" QIXIAN_ACCESS_LOG=errors "$BIN"
+wait_for "$REGISTER/healthz"
+# Only what the services log while the page is checked counts for the page.
 logged=$(wc -l <"$WORK/api.log")
-timeout 900 "$VENV/bin/python" scripts/e2e/page_check.py "$API" "$AXE" "$ARTIFACTS" "${docs[@]}" \
+timeout 1200 "$VENV/bin/python" scripts/e2e/page_check.py "$API" "$AXE" "$ARTIFACTS" "${docs[@]}" \
+    --register "$REGISTER" --admin-token "$REGISTER_ADMIN" --holidays "$WORK/register-holidays" \
     2>"$WORK/check.err" | tee "$WORK/check.log"
 add_counts "page_check.py" "$WORK/check.log"
 [ -s "$WORK/check.err" ] && grep -v '^$' "$WORK/check.err" | tail -n 20
-errors=$(tail -n +$((logged + 1)) "$WORK/api.log" | grep -E "status=5[0-9][0-9]" | head -n 3)
+errors=$({
+    tail -n +$((logged + 1)) "$WORK/api.log"
+    cat "$WORK/register.log"
+} | grep -E "status=5[0-9][0-9]" | head -n 3)
 if [[ -n $errors ]]; then
     fail "the server answered a 5xx: $errors"
+fi
+if grep -qE "$REGISTER_ADMIN|qxr_[0-9a-f]" "$WORK/register.log"; then
+    fail "the admin token or a register's key is in the register service's log"
 fi
 echo "artifacts: $ARTIFACTS"
 

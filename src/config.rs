@@ -247,7 +247,7 @@ pub const SETTINGS: [Setting; 37] = [
     Setting {
         name: "QIXIAN_PAGE",
         default: "on",
-        what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则) and the Excel add-in under `/addin/`; `off` for an API-only deployment (then both are 404s like any unknown path)",
+        what: "`on`: the page for people at `/` (期限计算, 工作日计算, 日历, 规则, 台账) and the Excel add-in under `/addin/`; `off` for an API-only deployment (then both are 404s like any unknown path)",
     },
     Setting {
         name: "QIXIAN_PUBLIC_ORIGIN",

@@ -30,9 +30,9 @@ pub(super) struct Asset {
     pub(super) body: &'static [u8],
 }
 
-/// The page's files, as `index.html` and `app.js` name them. Adding one is adding a row here
-/// and a reference in `index.html` (a test checks every row is referenced).
-const ASSETS: [Asset; 7] = [
+/// The page's files, as `index.html` and the scripts name them. Adding one is adding a row here
+/// and a reference in `index.html` or a script (a test checks every row is referenced).
+const ASSETS: [Asset; 12] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -47,6 +47,31 @@ const ASSETS: [Asset; 7] = [
         name: "reference.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../page/reference.js"),
+    },
+    Asset {
+        name: "workdays.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/workdays.js"),
+    },
+    Asset {
+        name: "register.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/register.js"),
+    },
+    Asset {
+        name: "register-text.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/register-text.js"),
+    },
+    Asset {
+        name: "register-text-en.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../page/register-text-en.js"),
+    },
+    Asset {
+        name: "register.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../page/register.css"),
     },
     Asset {
         name: "text.js",
@@ -248,13 +273,17 @@ mod tests {
     fn every_asset_is_named_by_its_fingerprinted_url_and_none_by_its_bare_name() {
         let page = Page::new("cn-xj-kizilsu");
         let index = std::str::from_utf8(&page.index).expect("UTF-8");
-        let app = std::str::from_utf8(ASSETS[0].body).expect("UTF-8");
+        let scripts: Vec<&str> = ASSETS
+            .iter()
+            .filter(|a| a.name.ends_with(".js"))
+            .map(|a| std::str::from_utf8(a.body).expect("UTF-8"))
+            .collect();
         for asset in &ASSETS {
             let fingerprinted = format!("\"assets/{}/{}\"", page.fingerprint, asset.name);
             let imported = format!("\"./{}\"", asset.name);
             assert!(
-                index.contains(&fingerprinted) || app.contains(&imported),
-                "index.html names {fingerprinted} or app.js imports {imported}"
+                index.contains(&fingerprinted) || scripts.iter().any(|s| s.contains(&imported)),
+                "index.html names {fingerprinted} or a script loads {imported}"
             );
             for attr in ["href", "src"] {
                 assert!(

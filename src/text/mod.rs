@@ -795,18 +795,7 @@ pub trait Catalogue: Sync {
     /// A deadline's status as of a day, in a sentence, with what lapsing means under the
     /// period's rule. Which clauses it has is decided here, once; each phrasebook words them.
     fn status(&self, status: &Status, period: &Period<'_>) -> String {
-        let n = status.working_days_left.unsigned_abs();
-        let standing = match status.state {
-            State::NotStarted => Standing::NotStarted,
-            State::CompletedOnTime => Standing::CompletedOnTime,
-            State::CompletedLate if n == 0 => Standing::CompletedAfterLastMoment,
-            State::CompletedLate => Standing::CompletedLate(n),
-            State::Pending => Standing::Pending(n),
-            State::DueToday => Standing::DueToday,
-            State::Overdue if n == 0 => Standing::PastLastMoment,
-            State::Overdue => Standing::Overdue(n),
-        };
-        let mut text = self.standing(standing, status.as_of_date);
+        let mut text = self.state_words(status.state, status.working_days_left, status.as_of_date);
         if let Some(consequence) = status.consequence {
             let rule = period.rule;
             text.push_str(&self.lapse(
@@ -816,6 +805,22 @@ pub trait Catalogue: Sync {
             ));
         }
         text
+    }
+    /// A state with the working days left (negative once overdue) as of `on`, in the words of a
+    /// status without what lapsing means: how a register's matter says where it stands.
+    fn state_words(&self, state: State, working_days_left: i64, on: NaiveDate) -> String {
+        let n = working_days_left.unsigned_abs();
+        let standing = match state {
+            State::NotStarted => Standing::NotStarted,
+            State::CompletedOnTime => Standing::CompletedOnTime,
+            State::CompletedLate if n == 0 => Standing::CompletedAfterLastMoment,
+            State::CompletedLate => Standing::CompletedLate(n),
+            State::Pending => Standing::Pending(n),
+            State::DueToday => Standing::DueToday,
+            State::Overdue if n == 0 => Standing::PastLastMoment,
+            State::Overdue => Standing::Overdue(n),
+        };
+        self.standing(standing, on)
     }
     /// Where a deadline stands on `on`.
     fn standing(&self, standing: Standing, on: NaiveDate) -> String;

@@ -207,3 +207,152 @@ async fn with_the_page_off_the_root_is_a_404_problem_and_the_api_still_answers()
     assert_problem(root, 404, "not-found", &["/"]).await;
     assert_eq!(healthz.status(), StatusCode::OK, "the API is still served");
 }
+
+/// The keys of a words module (`text.js`, `text-en.js`): each entry of `WORDS` starts a line
+/// with two spaces and its name, bare or quoted, and a colon.
+fn word_keys(module: &str) -> std::collections::BTreeSet<String> {
+    module
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with("//"))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, _)| k.trim_matches('"').to_owned())
+        })
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        .collect()
+}
+
+/// The page's scripts that ask for its words.
+const SCRIPTS: [&str; 5] = [
+    "app.js",
+    "result.js",
+    "reference.js",
+    "workdays.js",
+    "register.js",
+];
+
+/// The page's served files by name: index.html, and each asset and module it loads.
+async fn served_page(app: &crate::helpers::TestApp) -> std::collections::BTreeMap<String, String> {
+    let index = app.get("/").await.text().await.expect("the page");
+    let script = asset_urls(&index)
+        .into_iter()
+        .find(|u| u.ends_with("/app.js"))
+        .expect("the page names app.js");
+    let dir = script.trim_end_matches("app.js").to_owned();
+    let mut files = std::collections::BTreeMap::from([("index.html".to_owned(), index)]);
+    let words = [
+        "text.js",
+        "text-en.js",
+        "register-text.js",
+        "register-text-en.js",
+    ];
+    for name in SCRIPTS.iter().chain(&words).chain(&["register.css"]) {
+        let response = app.get(&format!("{dir}{name}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{name} is served");
+        files.insert((*name).to_owned(), response.text().await.expect(name));
+    }
+    files
+}
+
+#[tokio::test]
+async fn every_word_the_views_ask_for_is_in_both_languages_the_register_tabs_included() {
+    // Arrange
+    let app = spawn_app().await;
+    let files = served_page(&app).await;
+    // The page's words, and the 台账 view's own (loaded with it), in each language.
+    let zh: std::collections::BTreeSet<String> = word_keys(&files["text.js"])
+        .into_iter()
+        .chain(word_keys(&files["register-text.js"]))
+        .collect();
+    let en: std::collections::BTreeSet<String> = word_keys(&files["text-en.js"])
+        .into_iter()
+        .chain(word_keys(&files["register-text-en.js"]))
+        .collect();
+
+    // Act: the keys index.html names (data-t, data-t-label) and the scripts ask t() for.
+    let mut asked = std::collections::BTreeSet::new();
+    for part in files["index.html"].split("data-t").skip(1) {
+        if let Some(key) = part
+            .strip_prefix("=\"")
+            .or_else(|| part.strip_prefix("-label=\""))
+            .and_then(|rest| rest.split('"').next())
+        {
+            asked.insert(key.to_owned());
+        }
+    }
+    for name in SCRIPTS {
+        let text = &files[name];
+        for (at, _) in text.match_indices("t(\"") {
+            // `t(` itself, not the end of another name (`get(`, `split(`).
+            let before = text[..at].chars().next_back().unwrap_or(' ');
+            if before.is_alphanumeric() || before == '_' || before == '.' {
+                continue;
+            }
+            let key = text[at + 3..].split('"').next().unwrap_or_default();
+            asked.insert(key.to_owned());
+        }
+    }
+    // The register's tabs are the list's `state=` choices, worded per choice (`tab_<state>`).
+    for state in ["open", "due_soon", "overdue", "moved", "done"] {
+        asked.insert(format!("tab_{state}"));
+        assert!(
+            files["register.js"].contains(&format!("\"{state}\"")),
+            "register.js has the tab {state}"
+        );
+    }
+
+    // Assert
+    assert_eq!(
+        zh, en,
+        "text.js and text-en.js, register-text.js and register-text-en.js have the same keys"
+    );
+    let missing: Vec<&String> = asked.iter().filter(|k| !zh.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "every word asked for is in both languages; missing: {missing:?}"
+    );
+    for key in [
+        "navRegister",
+        "registerTitle",
+        "tab_due_soon",
+        "complete",
+        "acknowledge",
+        "addToRegister",
+        "copyAddress",
+    ] {
+        assert!(asked.contains(key), "the 台账 view asks for {key}");
+    }
+}
+
+#[tokio::test]
+async fn every_module_and_style_sheet_loaded_when_a_view_needs_it_is_served() {
+    let app = spawn_app().await;
+    let files = served_page(&app).await;
+    let lazily: Vec<&str> = ["app.js", "register.js"]
+        .iter()
+        .flat_map(|name| files[*name].split("import(\"./").skip(1))
+        .filter_map(|part| part.split('"').next())
+        .collect();
+    assert!(
+        ["register.js", "result.js", "workdays.js"]
+            .iter()
+            .all(|name| lazily.contains(name)),
+        "app.js loads the views' modules when first needed, got {lazily:?}"
+    );
+    assert!(
+        lazily.contains(&"register-text.js") && lazily.contains(&"register-text-en.js"),
+        "register.js loads its words in the page's language, got {lazily:?}"
+    );
+    assert!(
+        files["register.js"].contains("\"./register.css\""),
+        "register.js loads its style sheet"
+    );
+    for name in lazily {
+        assert!(files.contains_key(name), "{name} is served");
+    }
+}

@@ -220,6 +220,8 @@ struct MatterDto<'a> {
     due_at: Option<String>,
     provisional: Option<bool>,
     state: Option<&'static str>,
+    /// The state in words, as a deadline's status says it (without what lapsing means).
+    state_text: Option<String>,
     working_days_left: Option<i64>,
     moved: bool,
     /// Why it can no longer be counted, when it cannot.
@@ -247,6 +249,10 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
         due_at: due.map(|d| d.at.to_rfc3339()),
         provisional: due.map(|d| d.provisional),
         state: due.map(|d| d.state.as_str()),
+        state_text: due.map(|d| {
+            lang.says()
+                .state_words(d.state, d.working_days_left, d.as_of)
+        }),
         working_days_left: due.map(|d| d.working_days_left),
         moved: due.is_some_and(|d| d.moved),
         problem: reading
