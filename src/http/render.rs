@@ -344,7 +344,20 @@ pub fn csv<R: Serialize + Default>(
     rows: impl IntoIterator<Item = R>,
     bom: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let mut writer = CsvRows::new(columns::<R>(), bom);
+    csv_under(columns::<R>(), rows, bom)
+}
+
+/// As [`csv`], under `header` rather than the row type's field names: a header in the
+/// answer's language (a register's 台账, whose columns are the workbook's).
+///
+/// # Errors
+/// As [`csv`].
+pub fn csv_under<R: Serialize>(
+    header: impl IntoIterator<Item = impl AsRef<str>>,
+    rows: impl IntoIterator<Item = R>,
+    bom: bool,
+) -> Result<HttpResponse, ApiError> {
+    let mut writer = CsvRows::new(header, bom);
     let mut body = Vec::new();
     for row in rows {
         writer
