@@ -471,10 +471,10 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         }),
         Refused::ActionBody,
         Refused::Import(vec![
-            super::RowProblem {
+            RowProblem {
                 row: 3,
                 column: "规则".into(),
-                why: super::RowWhy::Adjustment("\"x\"".into()),
+                why: RowWhy::Adjustment("\"x\"".into()),
             };
             4
         ]),
@@ -482,18 +482,18 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         texts.push(says.refused(&refused));
     }
     for why in [
-        super::RowWhy::UnknownColumn,
-        super::RowWhy::ColumnTwice,
-        super::RowWhy::NotARow,
-        super::RowWhy::Adjustment("\"x\"".into()),
-        super::RowWhy::NotADate("\"x\"".into()),
-        super::RowWhy::NotAnInstant("\"x\"".into()),
-        super::RowWhy::Period(JsonProblem {
+        RowWhy::UnknownColumn,
+        RowWhy::ColumnTwice,
+        RowWhy::NotARow,
+        RowWhy::Adjustment("\"x\"".into()),
+        RowWhy::NotADate("\"x\"".into()),
+        RowWhy::NotAnInstant("\"x\"".into()),
+        RowWhy::Period(JsonProblem {
             line: 1,
             column: 2,
             kind: JsonKind::NotAnObject,
         }),
-        super::RowWhy::Matter(crate::register::MatterError::Unnamed),
+        RowWhy::Matter(crate::register::MatterError::Unnamed),
     ] {
         texts.push(says.row_problem(&why));
     }
