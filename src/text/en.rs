@@ -367,19 +367,10 @@ impl Catalogue for En {
 
     fn row_problem(&self, why: &RowWhy) -> String {
         match why {
-            RowWhy::UnknownColumn => {
-                let words = self.workbook_words();
-                let columns: Vec<&str> = words
-                    .register_headers
-                    .iter()
-                    .chain(self.ledger_headers().iter())
-                    .copied()
-                    .collect();
-                format!(
-                    "no column of the register; its columns: {}",
-                    columns.join(", ")
-                )
-            }
+            RowWhy::UnknownColumn => format!(
+                "no column of the register; its columns: {}",
+                self.ledger_columns().join(", ")
+            ),
             RowWhy::ColumnTwice => "the column is given twice".to_owned(),
             RowWhy::NotARow => "not a CSV row, or wider than the header".to_owned(),
             RowWhy::Adjustment(value) => format!("{value} is neither 延长 (extended) nor a date"),
@@ -415,6 +406,18 @@ impl Catalogue for En {
     fn unreadable_matter(&self) -> String {
         "this matter's stored record does not read back (the log says why); ask the operator"
             .to_owned()
+    }
+
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String {
+        format!("row {row}, {column}: {why}")
+    }
+
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String {
+        let more = if more { "; …" } else { "" };
+        format!(
+            "{count} rows cannot be imported, so nothing was: {}{more} (errors lists each)",
+            shown.join("; ")
+        )
     }
 
     fn refused(&self, what: &Refused) -> String {
@@ -459,23 +462,7 @@ impl Catalogue for En {
             Refused::ActionBody => {
                 "an action takes no body: send the POST with an empty body".to_owned()
             }
-            Refused::Import(rows) => {
-                let shown: Vec<String> = rows
-                    .iter()
-                    .take(3)
-                    .map(|r| format!("row {}, {}: {}", r.row, r.column, self.row_problem(&r.why)))
-                    .collect();
-                let more = if rows.len() > shown.len() {
-                    "; …"
-                } else {
-                    ""
-                };
-                format!(
-                    "{} rows cannot be imported, so nothing was: {}{more} (errors lists each)",
-                    rows.len(),
-                    shown.join("; ")
-                )
-            }
+            Refused::Import(rows) => self.import_refused(rows),
         }
     }
 

@@ -753,6 +753,29 @@ pub trait Catalogue: Sync {
     fn ledger_headers(&self) -> [&'static str; 12];
     /// A stored matter that does not read back (the operator's log says why).
     fn unreadable_matter(&self) -> String;
+    /// One row's problem as a refusal's detail names it: where, and `why`.
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String;
+    /// An import refused for `count` rows, the first of them `shown`, `more` when others
+    /// follow (the problem's `errors` lists each).
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String;
+    /// An import refused for `rows`: how many, and the first three.
+    fn import_refused(&self, rows: &[RowProblem]) -> String {
+        let shown: Vec<String> = rows
+            .iter()
+            .take(3)
+            .map(|r| self.row_at(r.row, &r.column, &self.row_problem(&r.why)))
+            .collect();
+        self.rows_refused(rows.len(), &shown, rows.len() > shown.len())
+    }
+    /// Every column of the 台账: the workbook's, then the register's own.
+    fn ledger_columns(&self) -> Vec<&'static str> {
+        self.workbook_words()
+            .register_headers
+            .iter()
+            .chain(self.ledger_headers().iter())
+            .copied()
+            .collect()
+    }
     /// What a register's route refused.
     fn refused(&self, what: &Refused) -> String;
     /// A data version that is not kept (with the oldest that is, where one is), or cannot be

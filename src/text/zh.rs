@@ -303,14 +303,7 @@ impl Catalogue for Zh {
     fn row_problem(&self, why: &RowWhy) -> String {
         match why {
             RowWhy::UnknownColumn => {
-                let words = self.workbook_words();
-                let columns: Vec<&str> = words
-                    .register_headers
-                    .iter()
-                    .chain(self.ledger_headers().iter())
-                    .copied()
-                    .collect();
-                format!("不是台账的列；列有：{}", columns.join("、"))
+                format!("不是台账的列；列有：{}", self.ledger_columns().join("、"))
             }
             RowWhy::ColumnTwice => "该列重复".to_owned(),
             RowWhy::NotARow => "不是有效的 CSV 行，或比标题行多列".to_owned(),
@@ -347,6 +340,18 @@ impl Catalogue for Zh {
         "该事项的存储记录无法读出（原因已记入日志），请联系管理员".to_owned()
     }
 
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String {
+        format!("第{row}行{column}：{why}")
+    }
+
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String {
+        let more = if more { "等" } else { "" };
+        format!(
+            "{count}行有误，未导入任何事项：{}{more}（errors 逐行列出）",
+            shown.join("；")
+        )
+    }
+
     fn refused(&self, what: &Refused) -> String {
         match what {
             Refused::NoKey => "需要该台账的密钥（Authorization: Bearer <密钥>）".to_owned(),
@@ -378,19 +383,7 @@ impl Catalogue for Zh {
                 format!("事项的 {field} 超过{max}个字符")
             }
             Refused::ActionBody => "该操作不带请求体：请以空请求体发送 POST".to_owned(),
-            Refused::Import(rows) => {
-                let shown: Vec<String> = rows
-                    .iter()
-                    .take(3)
-                    .map(|r| format!("第{}行{}：{}", r.row, r.column, self.row_problem(&r.why)))
-                    .collect();
-                let more = if rows.len() > shown.len() { "等" } else { "" };
-                format!(
-                    "{}行有误，未导入任何事项：{}{more}（errors 逐行列出）",
-                    rows.len(),
-                    shown.join("；")
-                )
-            }
+            Refused::Import(rows) => self.import_refused(rows),
         }
     }
 

@@ -20,17 +20,15 @@ async fn import(app: &TestApp, id: &str, key: &str, csv: &str) -> Response {
         .expect("an answer")
 }
 
+/// `POST …/matters` with `body`.
+async fn post_matter(app: &TestApp, id: &str, key: &str, body: &Value) -> Response {
+    let path = format!("/v1/registers/{id}/matters");
+    send(app, Method::POST, &path, Some(key), None, Some(body)).await
+}
+
 /// A new matter of register `id`.
 async fn create(app: &TestApp, id: &str, key: &str, body: &Value) -> Value {
-    let response = send(
-        app,
-        Method::POST,
-        &format!("/v1/registers/{id}/matters"),
-        Some(key),
-        None,
-        Some(body),
-    )
-    .await;
+    let response = post_matter(app, id, key, body).await;
     assert_eq!(response.status(), StatusCode::CREATED, "a matter is made");
     response.json().await.expect("JSON")
 }
@@ -54,6 +52,16 @@ fn records(csv: &str) -> Vec<Vec<String>> {
         .records()
         .map(|r| r.expect("a CSV row").iter().map(str::to_owned).collect())
         .collect()
+}
+
+/// Register `id`'s 台账 as CSV (`query` follows `format=csv`), as text.
+async fn exported(app: &TestApp, id: &str, key: &str, query: &str) -> String {
+    let path = format!("/v1/registers/{id}/matters?format=csv{query}");
+    text_of(
+        send(app, Method::GET, &path, Some(key), None, None).await,
+        "text/csv",
+    )
+    .await
 }
 
 /// Register `id`'s list, as JSON.
@@ -177,20 +185,8 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
     .await;
     assert_eq!(done.status(), StatusCode::OK);
 
-    let csv = text_of(
-        send(
-            &app,
-            Method::GET,
-            // The test client asks for English unless told.
-            &format!("/v1/registers/{a}/matters?format=csv&lang=zh"),
-            Some(&key_a),
-            None,
-            None,
-        )
-        .await,
-        "text/csv",
-    )
-    .await;
+    // The test client asks for English unless told.
+    let csv = exported(&app, &a, &key_a, "&lang=zh").await;
     let rows = records(&csv);
     assert_eq!(
         rows[0], HEADER_ZH,
@@ -283,19 +279,7 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
         .collect();
     assert_eq!(actions, ["imported"; 4], "each in the history");
 
-    let english = text_of(
-        send(
-            &app,
-            Method::GET,
-            &format!("/v1/registers/{a}/matters?format=csv&lang=en"),
-            Some(&key_a),
-            None,
-            None,
-        )
-        .await,
-        "text/csv",
-    )
-    .await;
+    let english = exported(&app, &a, &key_a, "&lang=en").await;
     assert_eq!(
         records(&english)[0][..10],
         [
@@ -379,19 +363,7 @@ async fn the_export_guards_every_text_that_a_spreadsheet_would_run() {
     body["handler"] = json!("+王");
     body["notes"] = json!("-2");
     create(&app, &id, &key, &body).await;
-    let csv = text_of(
-        send(
-            &app,
-            Method::GET,
-            &format!("/v1/registers/{id}/matters?format=csv"),
-            Some(&key),
-            None,
-            None,
-        )
-        .await,
-        "text/csv",
-    )
-    .await;
+    let csv = exported(&app, &id, &key, "").await;
     let rows = records(&csv);
     assert_eq!(
         [&rows[1][0], &rows[1][1], &rows[1][3], &rows[1][10]],
@@ -590,27 +562,11 @@ async fn a_matters_texts_are_capped_and_the_refusal_names_the_field() {
     body["subject"] = json!("事".repeat(500));
     create(&app, &id, &key, &body).await;
     body["subject"] = json!("事".repeat(501));
-    let long = send(
-        &app,
-        Method::POST,
-        &format!("/v1/registers/{id}/matters"),
-        Some(&key),
-        None,
-        Some(&body),
-    )
-    .await;
+    let long = post_matter(&app, &id, &key, &body).await;
     assert_problem(long, 422, "field-too-long", &["subject", "500"]).await;
     let mut body = countersign(&"号".repeat(101));
     body["notes"] = json!("x".repeat(2000));
-    let long = send(
-        &app,
-        Method::POST,
-        &format!("/v1/registers/{id}/matters"),
-        Some(&key),
-        None,
-        Some(&body),
-    )
-    .await;
+    let long = post_matter(&app, &id, &key, &body).await;
     assert_problem(long, 422, "field-too-long", &["doc_number", "100"]).await;
 
     let csv = format!(
@@ -707,19 +663,7 @@ async fn a_stored_matter_that_no_longer_reads_back_is_named_and_the_others_are_l
     assert_eq!(ids, [&good["id"]], "the one that reads back");
     assert_eq!(listed["unreadable"][0]["id"], bad["id"], "{listed}");
     assert!(listed["unreadable"][0]["problem"].is_string());
-    let csv = text_of(
-        send(
-            &app,
-            Method::GET,
-            &format!("/v1/registers/{id}/matters?format=csv"),
-            Some(&key),
-            None,
-            None,
-        )
-        .await,
-        "text/csv",
-    )
-    .await;
+    let csv = exported(&app, &id, &key, "").await;
     let rows = records(&csv);
     assert_eq!(rows.len(), 3, "both matters in the export");
     assert_eq!(rows[2][20], bad["id"].as_str().unwrap(), "named by its id");

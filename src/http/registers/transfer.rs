@@ -321,7 +321,7 @@ pub(super) async fn export(
     // never read as a formula.
     let cells: Vec<Vec<String>> = rows
         .map(|row| {
-            cells_of(&row)
+            render::record_of(&row, false)
                 .iter()
                 .map(|c| unguarded(c).to_owned())
                 .collect()
@@ -342,26 +342,6 @@ pub(super) async fn export(
         .await?
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
     Ok(render::xlsx(bytes, &format!("register-{register}.xlsx")))
-}
-
-/// A row's cells, as its CSV writes them.
-fn cells_of(row: &Row) -> Vec<String> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let written = writer
-        .serialize(row)
-        .ok()
-        .and_then(|()| writer.into_inner().ok())
-        .unwrap_or_default();
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(written.as_slice())
-        .records()
-        .next()
-        .and_then(Result::ok)
-        .map(|record| record.iter().map(str::to_owned).collect())
-        .unwrap_or_default()
 }
 
 /// A cell with the formula guard ([`Guarded`]) taken off: `'=1+1` is `=1+1`.
