@@ -142,9 +142,13 @@ const HEADER_ZH: [&str; 22] = [
 
 #[tokio::test]
 async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_matters() {
-    let app = app().await;
-    let (a, key_a) = register(&app, "州政府办公室").await;
-    let (b, key_b) = register(&app, "阿图什市政府办公室").await;
+    a_ledgers_round_trip(&app().await).await;
+}
+
+/// Four matters exported from one register and imported into another: the same matters.
+pub async fn a_ledgers_round_trip(app: &TestApp) {
+    let (a, key_a) = register(app, "州政府办公室").await;
+    let (b, key_b) = register(app, "阿图什市政府办公室").await;
     let mut first = countersign("克政办发〔2026〕1号");
     first["notes"] = json!("他说：\"尽快\"，并\n抄送, 州长 ");
     let bodies = [
@@ -169,10 +173,10 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
     ];
     let mut ids = Vec::new();
     for body in &bodies {
-        ids.push(create(&app, &a, &key_a, body).await["id"].clone());
+        ids.push(create(app, &a, &key_a, body).await["id"].clone());
     }
     let done = send(
-        &app,
+        app,
         Method::POST,
         &format!(
             "/v1/registers/{a}/matters/{}/complete",
@@ -186,7 +190,7 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
     assert_eq!(done.status(), StatusCode::OK);
 
     // The test client asks for English unless told.
-    let csv = exported(&app, &a, &key_a, "&lang=zh").await;
+    let csv = exported(app, &a, &key_a, "&lang=zh").await;
     let rows = records(&csv);
     assert_eq!(
         rows[0], HEADER_ZH,
@@ -253,13 +257,13 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
         "a statute's rule by its label; 延长"
     );
 
-    let imported = import(&app, &b, &key_b, &csv).await;
+    let imported = import(app, &b, &key_b, &csv).await;
     assert_eq!(imported.status(), StatusCode::CREATED);
     let imported: Value = imported.json().await.unwrap();
     assert_eq!(imported["imported"], 4);
     let (from, to) = (
-        list(&app, &a, &key_a, "").await,
-        list(&app, &b, &key_b, "").await,
+        list(app, &a, &key_a, "").await,
+        list(app, &b, &key_b, "").await,
     );
     let essences = |list: &Value| -> Vec<Value> {
         list["matters"]
@@ -270,7 +274,7 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
             .collect()
     };
     assert_eq!(essences(&to), essences(&from), "the same matters");
-    let changes = history(&app, &b, &key_b, "").await;
+    let changes = history(app, &b, &key_b, "").await;
     let actions: Vec<&str> = changes["changes"]
         .as_array()
         .unwrap()
@@ -279,7 +283,7 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
         .collect();
     assert_eq!(actions, ["imported"; 4], "each in the history");
 
-    let english = exported(&app, &a, &key_a, "&lang=en").await;
+    let english = exported(app, &a, &key_a, "&lang=en").await;
     assert_eq!(
         records(&english)[0][..10],
         [
@@ -296,13 +300,13 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
         ],
         "the English workbook's columns"
     );
-    let again = import(&app, &b, &key_b, &english).await;
+    let again = import(app, &b, &key_b, &english).await;
     assert_eq!(
         again.status(),
         StatusCode::CREATED,
         "English headers read too"
     );
-    let both = list(&app, &b, &key_b, "").await;
+    let both = list(app, &b, &key_b, "").await;
     assert_eq!(both["matters"].as_array().unwrap().len(), 8);
 
     let by_accept = app
@@ -319,7 +323,7 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
         "Accept: text/csv"
     );
     let xlsx = send(
-        &app,
+        app,
         Method::GET,
         &format!("/v1/registers/{a}/matters?format=xlsx"),
         Some(&key_a),
@@ -354,6 +358,18 @@ async fn a_ledger_exported_and_imported_into_another_register_gives_the_same_mat
     assert!(!sheet.contains("<f>"), "values, no formulas");
 }
 
+/// The PostgreSQL tests of `registers.rs`' kind: the 台账 out and in, a bad row, the pages,
+/// on `QIXIAN_TEST_DATABASE_URL` (`scripts/register-postgres.sh`).
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn a_register_on_postgresql_moves_its_ledger_out_and_in_and_walks_its_pages() {
+    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
+    a_ledgers_round_trip(&app).await;
+    a_bad_row_imports_nothing(&app).await;
+    a_walk_by_pages(&app).await;
+}
+
 #[tokio::test]
 async fn the_export_guards_every_text_that_a_spreadsheet_would_run() {
     let app = app().await;
@@ -374,15 +390,19 @@ async fn the_export_guards_every_text_that_a_spreadsheet_would_run() {
 
 #[tokio::test]
 async fn a_bad_row_among_good_ones_imports_nothing_and_names_its_row_and_column() {
-    let app = app().await;
-    let (id, key) = register(&app, "办").await;
+    a_bad_row_imports_nothing(&app().await).await;
+}
+
+/// A 台账 with bad rows among good ones: nothing imported, each bad row named.
+pub async fn a_bad_row_imports_nothing(app: &TestApp) {
+    let (id, key) = register(app, "办").await;
     let csv = "文号,事由,规则,起算日,延长/商定,日历\r\n\
                1号,甲,第五十条,2026-09-30,,cn-xj-kizilsu\r\n\
                2号,乙,第五十条,2026-13-45,,cn-xj-kizilsu\r\n\
                3号,丙,第五十条,2026-09-30,xyz,cn-xj-kizilsu\r\n\
                4号,丁,第五十条,2026-09-30,,cn-xj-kizilsu\r\n";
     let refused = assert_problem(
-        import(&app, &id, &key, csv).await,
+        import(app, &id, &key, csv).await,
         422,
         "invalid-rows",
         &["2"],
@@ -407,11 +427,11 @@ async fn a_bad_row_among_good_ones_imports_nothing_and_names_its_row_and_column(
         "{refused}"
     );
     assert_eq!(
-        list(&app, &id, &key, "").await["matters"],
+        list(app, &id, &key, "").await["matters"],
         json!([]),
         "nothing half-imported"
     );
-    assert_eq!(history(&app, &id, &key, "").await["changes"], json!([]));
+    assert_eq!(history(app, &id, &key, "").await["changes"], json!([]));
 
     let in_english = app
         .client
@@ -434,7 +454,22 @@ async fn a_bad_row_among_good_ones_imports_nothing_and_names_its_row_and_column(
         "{in_english}"
     );
 
-    let unknown = import(&app, &id, &key, "文号,事由,期限\r\n1号,甲,7\r\n").await;
+    let without_bad_rows: String = csv
+        .lines()
+        .filter(|l| !l.starts_with("2号") && !l.starts_with("3号"))
+        .map(|l| format!("{l}\n"))
+        .chain([",,,,,\r\n".to_owned()])
+        .collect();
+    let imported = import(app, &id, &key, &without_bad_rows).await;
+    assert_eq!(
+        imported.status(),
+        StatusCode::CREATED,
+        "an empty row is none"
+    );
+    let imported: Value = imported.json().await.unwrap();
+    assert_eq!(imported["imported"], 2, "1号 and 4号");
+
+    let unknown = import(app, &id, &key, "文号,事由,期限\r\n1号,甲,7\r\n").await;
     let unknown = assert_problem(unknown, 422, "invalid-rows", &["期限"]).await;
     assert_eq!(unknown["errors"][0]["row"], 1, "the header");
     let as_json = app
@@ -450,8 +485,12 @@ async fn a_bad_row_among_good_ones_imports_nothing_and_names_its_row_and_column(
 
 #[tokio::test]
 async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
-    let app = app().await;
-    let (id, key) = register(&app, "办").await;
+    a_walk_by_pages(&app().await).await;
+}
+
+/// Seven matters walked three at a time, and their history four at a time.
+pub async fn a_walk_by_pages(app: &TestApp) {
+    let (id, key) = register(app, "办").await;
     // One working day from each event on cn: the next working day. 11-06 (Fri) → 11-09 (Mon),
     // 11-02 → 11-03, 11-04 → 11-05, 11-03 → 11-04, 11-05 → 11-06.
     let events = [
@@ -468,7 +507,7 @@ async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
         let body = json!({"doc_number": format!("{n}号"),
             "period": {"unit": "working_days", "amount": 1, "event": event, "calendar": "cn"}});
         made.push(
-            create(&app, &id, &key, &body).await["id"]
+            create(app, &id, &key, &body).await["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
@@ -479,7 +518,7 @@ async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
     let mut query = "?limit=3".to_owned();
     let mut pages = 0;
     loop {
-        let page = list(&app, &id, &key, &query).await;
+        let page = list(app, &id, &key, &query).await;
         pages += 1;
         for m in page["matters"].as_array().unwrap() {
             walked.push(m["id"].as_str().unwrap().to_owned());
@@ -504,7 +543,7 @@ async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
         ],
         "by due date"
     );
-    let whole: Vec<String> = list(&app, &id, &key, "").await["matters"]
+    let whole: Vec<String> = list(app, &id, &key, "").await["matters"]
         .as_array()
         .unwrap()
         .iter()
@@ -519,7 +558,7 @@ async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
     let mut changes = Vec::new();
     let mut query = "?limit=4".to_owned();
     loop {
-        let page = history(&app, &id, &key, &query).await;
+        let page = history(app, &id, &key, &query).await;
         changes.extend(
             page["changes"]
                 .as_array()
@@ -542,7 +581,7 @@ async fn limit_and_cursor_walk_every_matter_exactly_once_in_due_order() {
         ("?format=csv&limit=2", "limit"),
     ] {
         let refused = send(
-            &app,
+            app,
             Method::GET,
             &format!("/v1/registers/{id}/matters{query}"),
             Some(&key),

@@ -459,6 +459,10 @@ fn read_ledger(body: &[u8], context: &Context<'_>, lang: Lang) -> Result<Vec<Mat
                 continue;
             }
         };
+        // A row with nothing in it is one a spreadsheet leaves below its last: not a matter.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         let cell = |column: Column| {
             columns
                 .iter()
