@@ -472,6 +472,19 @@ pub async fn a_bad_row_imports_nothing(app: &TestApp) {
     let unknown = import(app, &id, &key, "文号,事由,期限\r\n1号,甲,7\r\n").await;
     let unknown = assert_problem(unknown, 422, "invalid-rows", &["期限"]).await;
     assert_eq!(unknown["errors"][0]["row"], 1, "the header");
+    let wide = import(app, &id, &key, "文号,事由\r\n1号,甲,多出\r\n").await;
+    let wide = assert_problem(wide, 422, "invalid-rows", &[]).await;
+    assert_eq!(wide["errors"][0]["row"], 2);
+    let latin1 = app
+        .client
+        .post(format!("{}/v1/registers/{id}/matters/import", app.address))
+        .bearer_auth(&key)
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(b"\xce\xc4\xba\xc5\r\n1\r\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(latin1, 400, "invalid-body", &["UTF-8"]).await;
     let as_json = app
         .client
         .post(format!("{}/v1/registers/{id}/matters/import", app.address))
@@ -578,6 +591,8 @@ pub async fn a_walk_by_pages(app: &TestApp) {
         ("?limit=0", "limit"),
         ("?limit=1001", "limit"),
         ("?cursor=not-a-cursor", "cursor"),
+        // base64url of `{}`: not a list's key.
+        ("?cursor=e30", "cursor"),
         ("?format=csv&limit=2", "limit"),
     ] {
         let refused = send(
