@@ -347,11 +347,11 @@ pub fn csv<R: Serialize + Default>(
     csv_under(columns::<R>(), rows, bom)
 }
 
-/// As [`csv`], under `header` rather than the row type's field names: a header in the
+/// As [`csv()`], under `header` rather than the row type's field names: a header in the
 /// answer's language (a register's 台账, whose columns are the workbook's).
 ///
 /// # Errors
-/// As [`csv`].
+/// As [`csv()`].
 pub fn csv_under<R: Serialize>(
     header: impl IntoIterator<Item = impl AsRef<str>>,
     rows: impl IntoIterator<Item = R>,
