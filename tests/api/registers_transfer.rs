@@ -609,6 +609,34 @@ pub async fn a_walk_by_pages(app: &TestApp) {
 }
 
 #[tokio::test]
+async fn a_sheet_saved_from_the_offline_workbook_imports_as_it_is() {
+    let app = app().await;
+    let (id, key) = register(&app, "办").await;
+    // The workbook's register sheet saved as CSV by a spreadsheet: its hidden helper columns
+    // come along, dates are written 2026/9/30, the rows below the last are empty.
+    let csv = "文号,事由,来文单位,承办人,规则,起算日,延长/商定,截止日,办结日期,状态,\
+               （计算用）规则序号,（计算用）期限长度,（计算用）本期截止日,（计算用）填写问题,\
+               （计算用）状态序号,（计算用）本期暂定,（计算用）暂定,日历\r\n\
+               1号,会签,州发改委,王,第五十条,2026/9/30,2026/10/20,2026/10/20,2026/10/19,按期办结,\
+               3,7,2026/10/15,0,11,FALSE,FALSE,cn-xj-kizilsu\r\n\
+               ,,,,,,,,,,,,,,,,,\r\n";
+    let imported = import(&app, &id, &key, csv).await;
+    assert_eq!(imported.status(), StatusCode::CREATED);
+    let matter = &list(&app, &id, &key, "").await["matters"][0];
+    // Agreed 2026-10-20 (its own 2026-10-15, see `countersign`); done 10-19, in time.
+    assert_eq!(matter["due_date"], "2026-10-20");
+    assert_eq!(matter["state"], "completed_on_time");
+    assert_eq!(
+        matter["period"]["rule"], "countersign-reply",
+        "the label's rule"
+    );
+    assert_eq!(
+        matter["completed_at"], "2026-10-19T12:00:00+08:00",
+        "a date alone: noon, Beijing time"
+    );
+}
+
+#[tokio::test]
 async fn a_matters_texts_are_capped_and_the_refusal_names_the_field() {
     let app = app().await;
     let (id, key) = register(&app, "办").await;

@@ -127,6 +127,18 @@ impl Column {
     }
 }
 
+/// Whether `name` is the header of one of the workbook's hidden helper columns (in either
+/// language), which an import ignores.
+fn is_helper(name: &str) -> bool {
+    <Lang as strum::IntoEnumIterator>::iter().any(|lang| {
+        lang.says()
+            .workbook_words()
+            .helper_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+    })
+}
+
 /// The headers in `lang`, in [`COLUMNS`]' order.
 fn headers(lang: Lang) -> [&'static str; 22] {
     let says = lang.says();
@@ -414,6 +426,8 @@ fn read_ledger(body: &[u8], context: &Context<'_>, lang: Lang) -> Result<Vec<Mat
     for name in &header {
         let column = Column::named(name);
         let why = match column {
+            // The workbook's hidden helper columns come along when a clerk saves its sheet.
+            None if is_helper(name) => None,
             None => Some(RowWhy::UnknownColumn),
             Some(c) if columns.contains(&Some(c)) => Some(RowWhy::ColumnTwice),
             Some(_) => None,
