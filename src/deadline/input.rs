@@ -344,51 +344,69 @@ impl Input {
         serde_json::from_slice(body).map_err(|e| Self::diagnose(body, &e))
     }
 
-    /// Why `body` is not an [`Input`], in our terms rather than serde's: read again as any
-    /// JSON (only on the error path), the first field that is unknown or not of its type.
+    /// Why `body` is not an [`Input`], in our terms rather than serde's.
     fn diagnose(body: &[u8], error: &serde_json::Error) -> JsonProblem {
-        let at = |kind| JsonProblem {
-            line: error.line(),
-            column: error.column(),
-            kind,
-        };
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-            return JsonProblem::from_serde(error);
-        };
-        let Some(object) = value.as_object() else {
-            return at(JsonKind::NotAnObject);
-        };
-        for (name, value) in object {
-            let Some(&(field, holds)) = Self::SCHEMA.iter().find(|(f, _)| *f == name) else {
-                return at(JsonKind::UnknownField {
-                    name: quoted(name),
-                    suggestion: crate::time::closest(name, Self::FIELDS),
-                });
-            };
-            let expected = holds.expected();
-            let fits = match (expected, value) {
-                (_, serde_json::Value::Null) => true,
-                (Expected::Text, v) => v.is_string(),
-                (Expected::WholeNumber, v) => v
-                    .as_f64()
-                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
-                (Expected::Flag, v) => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
-                (Expected::TextOrList, v) => {
-                    v.is_string()
-                        || v.as_array()
-                            .is_some_and(|a| a.iter().all(|i| i.is_string()))
-                }
-            };
-            if !fits {
-                return at(JsonKind::WrongType {
-                    field,
-                    expected,
-                    found: crate::time::shorten(&value.to_string()),
-                });
-            }
-        }
-        JsonProblem::from_serde(error)
+        diagnose_object(body, error, &Self::FIELDS, |name| {
+            Self::holds(name).map(Holds::expected)
+        })
     }
+}
+
+/// Why `body` is not the JSON object a reader expected, in our terms rather than serde's:
+/// read again as any JSON (only on the error path), the first field that is not one of
+/// `fields` (with the closest of them) or whose value is not what `expects` says it holds (its
+/// [`Expected`], or `None` for a field that takes any JSON value, read further by its own
+/// reader); else where serde stopped. A request body ([`Input`]) and a register's matter
+/// share it.
+pub fn diagnose_object(
+    body: &[u8],
+    error: &serde_json::Error,
+    fields: &[&'static str],
+    expects: impl Fn(&str) -> Option<Expected>,
+) -> JsonProblem {
+    let at = |kind| JsonProblem {
+        line: error.line(),
+        column: error.column(),
+        kind,
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return JsonProblem::from_serde(error);
+    };
+    let Some(object) = value.as_object() else {
+        return at(JsonKind::NotAnObject);
+    };
+    for (name, value) in object {
+        let Some(&field) = fields.iter().find(|f| **f == name) else {
+            return at(JsonKind::UnknownField {
+                name: quoted(name),
+                suggestion: crate::time::closest(name, fields.iter().copied()),
+            });
+        };
+        let Some(expected) = expects(field) else {
+            continue;
+        };
+        let fits = match (expected, value) {
+            (_, serde_json::Value::Null) => true,
+            (Expected::Text, v) => v.is_string(),
+            (Expected::WholeNumber, v) => v
+                .as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
+            (Expected::Flag, v) => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
+            (Expected::TextOrList, v) => {
+                v.is_string()
+                    || v.as_array()
+                        .is_some_and(|a| a.iter().all(|i| i.is_string()))
+            }
+        };
+        if !fits {
+            return at(JsonKind::WrongType {
+                field,
+                expected,
+                found: crate::time::shorten(&value.to_string()),
+            });
+        }
+    }
+    JsonProblem::from_serde(error)
 }
 
 /// The choice `value` names (in any case, [`strum::EnumString`]), when given; a name that is

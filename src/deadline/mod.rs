@@ -25,7 +25,7 @@ pub use count::{
 };
 pub use input::{
     BadValue, Context, DeadlineAnswer, Expected, Holds, Input, InputError, JsonKind, JsonProblem,
-    MAX_PAUSED, answer, flag_text,
+    MAX_PAUSED, answer, diagnose_object, flag_text,
 };
 pub use period::{Article, Form, Period};
 pub use rules::{

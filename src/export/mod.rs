@@ -7,6 +7,7 @@
 //! identical data give identical bytes and an HTTP cache can keep them.
 
 pub mod ics;
+pub mod ledger;
 pub mod workbook;
 
 use std::ops::RangeInclusive;

@@ -281,10 +281,10 @@ pub fn workbook(input: &WorkbookInput<'_>) -> Result<Vec<u8>, WorkbookError> {
     Ok(book.save_to_buffer()?)
 }
 
-/// The formats the sheets use.
-struct Styles {
-    header: Format,
-    date: Format,
+/// The formats the sheets use (the register's export too, [`super::ledger`]).
+pub(super) struct Styles {
+    pub(super) header: Format,
+    pub(super) date: Format,
     title: Format,
     heading: Format,
     paragraph: Format,
@@ -295,7 +295,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new(words: &WorkbookWords) -> Self {
+    pub(super) fn new(words: &WorkbookWords) -> Self {
         Styles {
             header: Format::new()
                 .set_bold()
@@ -321,11 +321,11 @@ impl Styles {
 }
 
 /// [`super::STAMP`] as the document's creation time.
-fn excel_stamp() -> Result<ExcelDateTime, XlsxError> {
+pub(super) fn excel_stamp() -> Result<ExcelDateTime, XlsxError> {
     excel_date(super::STAMP.date())
 }
 
-fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+pub(super) fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let year = u16::try_from(date.year()).unwrap_or(u16::MAX);
     ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)
 }
@@ -403,6 +403,25 @@ fn rule_label_of(rules: &[&Rule], rule: &Rule) -> String {
     } else {
         own
     }
+}
+
+/// Each rule the workbook counts, with the label its register's rule column gives it (the
+/// dropdown's words): a register's export writes a rule so, and its import reads it back.
+pub fn rule_labels(rules: &RuleBook) -> Vec<(&Rule, String)> {
+    let countable = countable(rules);
+    countable
+        .iter()
+        .map(|rule| (*rule, rule_label_of(&countable, rule)))
+        .collect()
+}
+
+/// What the register's status column says of a deadline in `state`, 暂定 marked.
+pub fn status_words(words: &WorkbookWords, state: State, provisional: bool) -> String {
+    let mut status = Code::State(state).word(words).to_owned();
+    if provisional {
+        status.push_str(words.provisional);
+    }
+    status
 }
 
 /// The cell of `column` in spreadsheet row `row` (1-based), its column fixed: `$E7`.
@@ -865,11 +884,12 @@ fn write_example(
         }
     }
     sheet.write_datetime_with_format(row, DONE, excel_date(example.done)?, &styles.date)?;
-    let code = example
+    let state = example
         .full
         .status
         .as_ref()
-        .map_or(Code::State(State::Pending), |s| Code::State(s.state));
+        .map_or(State::Pending, |s| s.state);
+    let code = Code::State(state);
     let boolean = |b: bool| if b { "TRUE" } else { "FALSE" }.to_owned();
     let days = example.rule.amount
         + if example.adjustment == Adjustment::Extended {
@@ -877,10 +897,7 @@ fn write_example(
         } else {
             0
         };
-    let mut status = code.word(words).to_owned();
-    if example.full.provisional {
-        status.push_str(words.provisional);
-    }
+    let status = status_words(words, state, example.full.provisional);
     for (col, formula) in row_formulas(words, row + 1) {
         let value = match col {
             AT => example.at.to_string(),

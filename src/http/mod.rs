@@ -268,6 +268,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(registers::list))
                 .route(post().to(registers::create)),
         )
+        .service(resource(&r::REGISTER_MATTERS_IMPORT).route(post().to(registers::import)))
         .service(
             resource(&r::REGISTER_MATTER)
                 .route(get().to(registers::read))

@@ -182,6 +182,7 @@ pub const fn status_of(title: Title) -> StatusCode {
         Title::OutOfRange | Title::Provisional | Title::NoOfficeHours | Title::NotInForce => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        Title::FieldTooLong | Title::InvalidRows => StatusCode::UNPROCESSABLE_ENTITY,
         Title::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         Title::Timeout => StatusCode::SERVICE_UNAVAILABLE,
     }
@@ -254,6 +255,11 @@ fn kind(err: &ApiError) -> Title {
         Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
             kind(&Deadline(e.clone()))
         }
+        Register(Refused::Matter(crate::register::MatterError::TooLong { .. })) => {
+            Title::FieldTooLong
+        }
+        Register(Refused::Import(_)) => Title::InvalidRows,
+        Register(Refused::ActionBody) => Title::InvalidBody,
         Register(
             Refused::NotAMatter(_)
             | Refused::NotAMattersField(_)
@@ -300,7 +306,24 @@ pub struct Problem {
     pub detail: String,
     /// The stable, machine-readable part of `type`.
     pub code: String,
+    /// For an imported 台账 refused ([`Refused::Import`]): each row that cannot be kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowError>,
 }
+
+/// One row of an imported 台账 that cannot be kept, in a problem's `errors`.
+#[derive(Debug, Serialize, serde::Deserialize, Clone, PartialEq)]
+pub struct RowError {
+    /// The row as a spreadsheet numbers it (the header is row 1).
+    pub row: u64,
+    /// The column, as the header names it (empty for the whole row).
+    pub column: String,
+    /// What is wrong, in the answer's language.
+    pub detail: String,
+}
+
+/// The most rows a problem's `errors` lists; its detail says how many there are.
+pub const MAX_ROW_ERRORS: usize = 100;
 
 impl ApiError {
     /// The kind of problem it is: its code, its title and (but for the framework's own
@@ -349,6 +372,18 @@ impl ApiError {
             status: status.as_u16(),
             detail: self.detail(lang),
             code: title.code().to_owned(),
+            errors: match self {
+                ApiError::Register(Refused::Import(rows)) => rows
+                    .iter()
+                    .take(MAX_ROW_ERRORS)
+                    .map(|r| RowError {
+                        row: r.row,
+                        column: r.column.clone(),
+                        detail: lang.says().row_problem(&r.why),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 

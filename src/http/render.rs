@@ -344,7 +344,20 @@ pub fn csv<R: Serialize + Default>(
     rows: impl IntoIterator<Item = R>,
     bom: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let mut writer = CsvRows::new(columns::<R>(), bom);
+    csv_under(columns::<R>(), rows, bom)
+}
+
+/// As [`csv()`], under `header` rather than the row type's field names: a header in the
+/// answer's language (a register's 台账, whose columns are the workbook's).
+///
+/// # Errors
+/// As [`csv()`].
+pub fn csv_under<R: Serialize>(
+    header: impl IntoIterator<Item = impl AsRef<str>>,
+    rows: impl IntoIterator<Item = R>,
+    bom: bool,
+) -> Result<HttpResponse, ApiError> {
+    let mut writer = CsvRows::new(header, bom);
     let mut body = Vec::new();
     for row in rows {
         writer
@@ -362,19 +375,27 @@ pub fn csv<R: Serialize + Default>(
 /// The columns of the CSV row type `R`: its fields' names (serde's, renames included), read
 /// from the header `csv` writes before a row.
 pub fn columns<R: Serialize + Default>() -> Vec<String> {
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let header = writer
-        .serialize(R::default())
+    record_of(&R::default(), true)
+}
+
+/// The cells `csv` writes for `row` ([`Guarded`] texts guarded), or with `header` its
+/// header's: a flat row read back as text.
+pub fn record_of<R: Serialize>(row: &R, header: bool) -> Vec<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(header)
+        .from_writer(Vec::new());
+    let written = writer
+        .serialize(row)
         .ok()
         .and_then(|()| writer.into_inner().ok())
         .unwrap_or_default();
     csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(header.as_slice())
+        .from_reader(written.as_slice())
         .records()
         .next()
         .and_then(Result::ok)
-        .map(|names| names.iter().map(str::to_owned).collect())
+        .map(|cells| cells.iter().map(str::to_owned).collect())
         .unwrap_or_default()
 }
 

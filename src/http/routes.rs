@@ -586,10 +586,20 @@ pub const REGISTER_MATTERS: Endpoint = Endpoint {
             opt("state", Kind::Choice(crate::register::Show::VARIANTS)),
             opt("due_before", Kind::Date),
             opt("q", Kind::Text),
+            opt("limit", Kind::Integer),
+            opt("cursor", Kind::Text),
         ],
-        formats: &[],
+        formats: &[Format::Json, Format::Csv, Format::Xlsx],
         fields: &[],
     }),
+    post: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `POST /v1/registers/{id}/matters/import`: a 台账 in CSV, every row kept or none. Before
+/// [`REGISTER_MATTER`], whose `{matter}` would match `import`.
+pub const REGISTER_MATTERS_IMPORT: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/matters/import",
+    get: None,
     post: Some(Query::PLAIN),
     policy: REGISTER,
 };
@@ -611,7 +621,11 @@ pub const REGISTER_MATTER_ACTION: Endpoint = Endpoint {
 /// `GET /v1/registers/{id}/history`: every change, the latest first.
 pub const REGISTER_HISTORY: Endpoint = Endpoint {
     path: "/v1/registers/{id}/history",
-    get: Some(Query::PLAIN),
+    get: Some(Query {
+        params: &[opt("limit", Kind::Integer), opt("cursor", Kind::Text)],
+        formats: &[],
+        fields: &[],
+    }),
     post: None,
     policy: REGISTER,
 };
@@ -643,7 +657,7 @@ pub const HOLIDAYS_NEXT: Endpoint = api_get(
 .clock(Clock::WhenAsked(Some("from")));
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 32] = [
+pub const ALL: [&Endpoint; 33] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -673,6 +687,7 @@ pub const ALL: [&Endpoint; 32] = [
     &ADMIN_WITHDRAW,
     &ADMIN_REGISTERS,
     &REGISTER_MATTERS,
+    &REGISTER_MATTERS_IMPORT,
     &REGISTER_MATTER,
     &REGISTER_MATTER_ACTION,
     &REGISTER_HISTORY,

@@ -22,6 +22,17 @@ mod tests;
 /// week, the clerk's 本周到期.
 pub const DUE_SOON_DAYS: i64 = 7;
 
+/// The most characters each text field of a matter holds, by the field's JSON name: a 文号 or
+/// a 承办人 is a line, a 事由 a paragraph, the notes a page. Longer is refused, naming the field,
+/// so that a list of thousands of matters stays a list.
+pub const MAX_CHARS: [(&str, usize); 5] = [
+    ("doc_number", 100),
+    ("subject", 500),
+    ("sender", 200),
+    ("handler", 100),
+    ("notes", 2000),
+];
+
 /// One matter of a register, as its office wrote it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Matter {
@@ -90,15 +101,33 @@ impl Matter {
         }
     }
 
-    /// Checks a matter before it is kept: its period must be one `/v1/deadlines` answers, and
-    /// must not carry its own status fields (`as_of`, `completed_at`: the register sets them).
-    /// Returns the due date it has now, the one its office acknowledges by creating it.
+    /// Its text fields, by their JSON names, in [`MAX_CHARS`]' order.
+    pub fn texts(&self) -> [(&'static str, &str); 5] {
+        [
+            ("doc_number", &self.doc_number),
+            ("subject", &self.subject),
+            ("sender", &self.sender),
+            ("handler", &self.handler),
+            ("notes", &self.notes),
+        ]
+    }
+
+    /// Checks a matter before it is kept: its texts within [`MAX_CHARS`], its period one
+    /// `/v1/deadlines` answers and without its own status fields (`as_of`, `completed_at`: the
+    /// register sets them). Returns it read on `context` (once: the caller answers with this
+    /// reading), whose date is the one its office acknowledges by creating it.
     ///
     /// # Errors
-    /// [`MatterError::Period`] with the [`DeadlineError`] that `/v1/deadlines` would answer;
-    /// [`MatterError::StatusInPeriod`] for a period that sets `as_of` or `completed_at`;
-    /// [`MatterError::Unnamed`] for a matter with neither a document number nor a subject.
-    pub fn check(&self, context: &Context<'_>) -> Result<NaiveDate, MatterError> {
+    /// [`MatterError::TooLong`] for a text over its limit; [`MatterError::Period`] with the
+    /// [`DeadlineError`] that `/v1/deadlines` would answer; [`MatterError::StatusInPeriod`]
+    /// for a period that sets `as_of` or `completed_at`; [`MatterError::Unnamed`] for a matter
+    /// with neither a document number nor a subject.
+    pub fn check(&self, context: &Context<'_>) -> Result<Due<'static>, MatterError> {
+        for ((field, text), (_, max)) in self.texts().into_iter().zip(MAX_CHARS) {
+            if text.chars().count() > max {
+                return Err(MatterError::TooLong { field, max });
+            }
+        }
         if self.period.as_of.is_some() {
             return Err(MatterError::StatusInPeriod("as_of"));
         }
@@ -108,8 +137,7 @@ impl Matter {
         if self.doc_number.trim().is_empty() && self.subject.trim().is_empty() {
             return Err(MatterError::Unnamed);
         }
-        let counted = answer(&self.request(), context).map_err(MatterError::Period)?;
-        Ok(counted.deadline.due_date)
+        self.read(context, &[]).map_err(MatterError::Period)
     }
 
     /// Its due date, instant and state computed on the data of `context`, as of
@@ -162,6 +190,14 @@ pub enum MatterError {
     /// It has neither a document number nor a subject.
     #[error("a matter needs a document number or a subject")]
     Unnamed,
+    /// A text field longer than it may be.
+    #[error("the matter's {field} is longer than {max} characters")]
+    TooLong {
+        /// The field, by its JSON name.
+        field: &'static str,
+        /// The most characters it holds.
+        max: usize,
+    },
 }
 
 vocabulary! {

@@ -81,7 +81,7 @@ fn created(context: &Context<'_>) -> Vec<Matter> {
     register()
         .into_iter()
         .map(|mut m| {
-            m.acknowledged_due = Some(m.check(context).expect("a matter that counts"));
+            m.acknowledged_due = Some(m.check(context).expect("a matter that counts").date);
             m
         })
         .collect()

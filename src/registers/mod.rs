@@ -138,6 +138,15 @@ pub struct Change {
     pub matter: serde_json::Value,
 }
 
+/// A stored matter that does not read back: its id, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its id (empty when not even that reads back).
+    pub id: String,
+    /// What does not read back, for the log and the operator.
+    pub why: String,
+}
+
 /// Why the registers' database did not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistersError {
@@ -482,30 +491,53 @@ impl Registers {
         matter: Matter,
         by: &str,
     ) -> Result<Kept, RegistersError> {
+        let mut kept = self
+            .insert_all(register, vec![matter], "created", by)
+            .await?;
+        kept.pop()
+            .ok_or_else(|| RegistersError::Corrupt("an insert kept nothing".to_owned()))
+    }
+
+    /// Keeps every one of `matters` in register `register`, in one transaction: all of them
+    /// or, when one fails, none; `action` names them in the history (`created`, `imported`).
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn insert_all(
+        &self,
+        register: &str,
+        matters: Vec<Matter>,
+        action: &str,
+        by: &str,
+    ) -> Result<Vec<Kept>, RegistersError> {
         let at = now();
-        let kept = Kept {
-            id: new_id(),
-            version: 1,
-            matter,
-            created_at: at.clone(),
-            updated_at: at,
-        };
-        let mut tx = self.ready().await?.begin().await?;
         let sql = format!(
             "INSERT INTO matters (register_id, {MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         );
-        let query = sqlx::query(&sql)
-            .bind(register)
-            .bind(&kept.id)
-            .bind(kept.version);
-        bind_fields(query, &kept.matter)
-            .bind(&kept.created_at)
-            .bind(&kept.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        record(&mut tx, register, &kept, "created", by, None).await?;
+        let mut tx = self.ready().await?.begin().await?;
+        let mut all = Vec::with_capacity(matters.len());
+        for matter in matters {
+            let kept = Kept {
+                id: new_id(),
+                version: 1,
+                matter,
+                created_at: at.clone(),
+                updated_at: at.clone(),
+            };
+            let query = sqlx::query(&sql)
+                .bind(register)
+                .bind(&kept.id)
+                .bind(kept.version);
+            bind_fields(query, &kept.matter)
+                .bind(&kept.created_at)
+                .bind(&kept.updated_at)
+                .execute(&mut *tx)
+                .await?;
+            record(&mut tx, register, &kept, action, by, None).await?;
+            all.push(kept);
+        }
         tx.commit().await?;
-        Ok(kept)
+        Ok(all)
     }
 
     /// The matter `id` of register `register`.
@@ -524,24 +556,56 @@ impl Registers {
         kept_of(&row)
     }
 
-    /// Every matter of register `register`, in the order they were created.
+    /// Every matter of register `register` that reads back, in the order they were created;
+    /// one that does not is left out, with a warning in the log ([`Registers::rows`] says
+    /// which).
     ///
     /// # Errors
-    /// [`RegistersError::Database`]; [`RegistersError::Corrupt`].
+    /// [`RegistersError::Database`].
     pub async fn list(&self, register: &str) -> Result<Vec<Kept>, RegistersError> {
-        sqlx::query(&format!(
+        Ok(self
+            .rows(register)
+            .await?
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect())
+    }
+
+    /// Every matter of register `register`, in the order they were created, each as it reads
+    /// back or, for a row that does not (written by another program, or by a version that
+    /// kept what this one cannot read), its id and why: one such row does not hide the
+    /// others. Each is logged as a warning.
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn rows(
+        &self,
+        register: &str,
+    ) -> Result<Vec<Result<Kept, Unreadable>>, RegistersError> {
+        let rows = sqlx::query(&format!(
             "SELECT {MATTER_COLUMNS} FROM matters WHERE register_id = $1 ORDER BY created_at, id"
         ))
         .bind(register)
         .fetch_all(self.ready().await?)
-        .await?
-        .iter()
-        .map(kept_of)
-        .collect()
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                kept_of(row).map_err(|e| {
+                    let id = row.try_get::<String, _>("id").unwrap_or_default();
+                    tracing::warn!(register, matter = %id, cause = %e, "a stored matter does not read back");
+                    Unreadable {
+                        id,
+                        why: e.to_string(),
+                    }
+                })
+            })
+            .collect())
     }
 
     /// Replaces matter `id` by what `change` makes of it, when it is still at `expected` (or,
-    /// with none, at the version just read); `action` names the change in the history.
+    /// with none, at the version just read); `action` names the change in the history. A
+    /// change that leaves the matter as it was writes nothing, and gives it back as it is.
     ///
     /// # Errors
     /// [`RegistersError::NotFound`]; [`RegistersError::Stale`] when another change came
@@ -563,9 +627,15 @@ impl Registers {
             }
             .into());
         }
+        let matter = change(&old.matter)?;
+        // A change that changes nothing (办结 of a matter done, an edit that gives its fields
+        // again) writes nothing: no new version, no history row.
+        if matter == old.matter {
+            return Ok(old);
+        }
         let new = Kept {
             version: old.version + 1,
-            matter: change(&old.matter)?,
+            matter,
             updated_at: now(),
             ..old.clone()
         };
@@ -644,18 +714,39 @@ impl Registers {
         }
     }
 
-    /// Every change of register `register`'s matters, the latest first.
+    /// The changes of register `register`'s matters, the latest first: at most `limit`, after
+    /// the change `after` names (the last of the page before), and whether more follow.
     ///
     /// # Errors
     /// [`RegistersError::Database`].
-    pub async fn history(&self, register: &str) -> Result<Vec<Change>, RegistersError> {
-        let rows = sqlx::query(
-            "SELECT matter_id, version, at, action, by_label, changed, matter FROM matter_history WHERE register_id = $1 ORDER BY at DESC, matter_id, version DESC",
-        )
-        .bind(register)
-        .fetch_all(self.ready().await?)
-        .await?;
-        rows.iter()
+    pub async fn history(
+        &self,
+        register: &str,
+        after: Option<&HistoryAfter>,
+        limit: usize,
+    ) -> Result<(Vec<Change>, bool), RegistersError> {
+        let after_sql = if after.is_some() {
+            " AND (at < $3 OR (at = $3 AND (matter_id > $4 OR (matter_id = $4 AND version < $5))))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT matter_id, version, at, action, by_label, changed, matter FROM matter_history WHERE register_id = $1{after_sql} ORDER BY at DESC, matter_id, version DESC LIMIT $2"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(register)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1));
+        if let Some(after) = after {
+            query = query
+                .bind(&after.at)
+                .bind(&after.matter_id)
+                .bind(after.version);
+        }
+        let rows = query.fetch_all(self.ready().await?).await?;
+        let more = rows.len() > limit;
+        let changes = rows
+            .iter()
+            .take(limit)
             .map(|row| {
                 let changed: String = row.try_get("changed")?;
                 let matter: String = row.try_get("matter")?;
@@ -674,7 +765,29 @@ impl Registers {
                         .map_err(|e| RegistersError::Corrupt(format!("history: {e}")))?,
                 })
             })
-            .collect()
+            .collect::<Result<_, RegistersError>>()?;
+        Ok((changes, more))
+    }
+}
+
+/// Where a page of the history ends: its last change, from which the next page goes on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistoryAfter {
+    /// When the change was made.
+    pub at: String,
+    /// Its matter.
+    pub matter_id: String,
+    /// The version it made.
+    pub version: i64,
+}
+
+impl From<&Change> for HistoryAfter {
+    fn from(change: &Change) -> Self {
+        HistoryAfter {
+            at: change.at.clone(),
+            matter_id: change.matter_id.clone(),
+            version: change.version,
+        }
     }
 }
 

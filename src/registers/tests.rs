@@ -95,7 +95,8 @@ async fn an_update_from_a_stale_version_is_refused_and_every_change_is_in_the_hi
         db.get(&id, &kept.id).await,
         Err(RegistersError::NotFound)
     ));
-    let history = db.history(&id).await.unwrap();
+    let (history, more) = db.history(&id, None, 100).await.unwrap();
+    assert!(!more, "every change on one page");
     let seen: Vec<(i64, &str, &str, Vec<String>)> = history
         .iter()
         .map(|c| {
@@ -185,4 +186,93 @@ async fn replicas_starting_together_migrate_once() {
         .await
         .unwrap();
     assert_eq!(applied, i64::try_from(MIGRATIONS.len()).unwrap());
+}
+
+#[tokio::test]
+async fn a_change_that_changes_nothing_writes_no_version_and_no_history() {
+    let (db, id) = opened().await;
+    let kept = db.insert(&id, matter("A"), FIRST_KEY).await.unwrap();
+    let same = db
+        .update(&id, &kept.id, Some(1), "updated", "clerk", |m| {
+            Ok::<_, RegistersError>(m.clone())
+        })
+        .await
+        .unwrap();
+    assert_eq!(same, kept, "as it was, version 1");
+    let (history, _) = db.history(&id, None, 10).await.unwrap();
+    assert_eq!(history.len(), 1, "only its creation");
+}
+
+#[tokio::test]
+async fn matters_kept_together_are_each_in_the_history_under_the_action_given() {
+    let (db, id) = opened().await;
+    let kept = db
+        .insert_all(&id, vec![matter("A"), matter("B")], "imported", "clerk")
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    let (history, more) = db.history(&id, None, 10).await.unwrap();
+    assert!(!more);
+    let mut seen: Vec<(&str, &str)> = history
+        .iter()
+        .map(|c| (c.action.as_str(), c.matter["doc_number"].as_str().unwrap()))
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(seen, [("imported", "A"), ("imported", "B")]);
+}
+
+#[tokio::test]
+async fn the_history_comes_a_page_at_a_time_each_change_once() {
+    let (db, id) = opened().await;
+    let mut made = Vec::new();
+    for doc in ["A", "B", "C", "D", "E"] {
+        made.push(db.insert(&id, matter(doc), FIRST_KEY).await.unwrap().id);
+    }
+    let (mut seen, mut after) = (Vec::new(), None);
+    let mut pages = 0;
+    loop {
+        let (page, more) = db.history(&id, after.as_ref(), 2).await.unwrap();
+        pages += 1;
+        assert!(page.len() <= 2, "at most the limit");
+        seen.extend(page.iter().map(|c| c.matter_id.clone()));
+        if !more {
+            break;
+        }
+        after = page.last().map(HistoryAfter::from);
+    }
+    assert_eq!(pages, 3, "2 + 2 + 1");
+    seen.sort();
+    made.sort();
+    assert_eq!(seen, made);
+}
+
+#[tokio::test]
+async fn a_row_that_does_not_read_back_is_named_and_does_not_hide_the_others() {
+    let (db, id) = opened().await;
+    let good = db.insert(&id, matter("A"), FIRST_KEY).await.unwrap();
+    let bad = db.insert(&id, matter("B"), FIRST_KEY).await.unwrap();
+    sqlx::query("UPDATE matters SET completed_at = 'yesterday' WHERE id = $1")
+        .bind(&bad.id)
+        .execute(db.ready().await.unwrap())
+        .await
+        .unwrap();
+    let rows = db.rows(&id).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let read: Vec<&Kept> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(read, [&good], "the other reads back");
+    let unreadable = rows
+        .iter()
+        .find_map(|r| r.as_ref().err())
+        .expect("one does not read back");
+    assert_eq!(unreadable.id, bad.id);
+    assert!(
+        unreadable.why.contains("completed_at"),
+        "{}",
+        unreadable.why
+    );
+    assert_eq!(
+        db.list(&id).await.unwrap(),
+        vec![good],
+        "list leaves it out"
+    );
 }

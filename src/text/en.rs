@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::{
     Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
-    Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
+    RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -127,6 +127,8 @@ impl Catalogue for En {
             Title::PreconditionFailed => "Changed by another",
             Title::DatabaseUnavailable => "Registers unavailable",
             Title::VersionGone => "Data version no longer kept",
+            Title::FieldTooLong => "Field too long",
+            Title::InvalidRows => "Rows that cannot be imported",
             Title::Internal => "Internal error",
         }
     }
@@ -173,6 +175,13 @@ impl Catalogue for En {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
+            Invalid::Limit { max } => format!("must be a whole number from 1 to {max}"),
+            Invalid::Cursor => {
+                "is no cursor this list gave (read again from the first page)".to_owned()
+            }
+            Invalid::PagedExport => "an export (CSV, xlsx) holds every matter and is not paged: \
+                                     limit and cursor page the JSON list"
+                .to_owned(),
             Invalid::Lang { value } => format!(
                 "{value} is no language of this service; it speaks {}",
                 super::listed(<Lang as strum::VariantNames>::VARIANTS, ", ", " and ")
@@ -356,6 +365,61 @@ impl Catalogue for En {
         "a valid admin token is required".to_owned()
     }
 
+    fn row_problem(&self, why: &RowWhy) -> String {
+        match why {
+            RowWhy::UnknownColumn => format!(
+                "no column of the register; its columns: {}",
+                self.ledger_columns().join(", ")
+            ),
+            RowWhy::ColumnTwice => "the column is given twice".to_owned(),
+            RowWhy::NotARow => "not a CSV row, or wider than the header".to_owned(),
+            RowWhy::Adjustment(value) => format!("{value} is neither 延长 (extended) nor a date"),
+            RowWhy::NotADate(value) => format!("{value} is not a date"),
+            RowWhy::NotAnInstant(value) => format!(
+                "{value} is not a date-time with its offset (such as 2026-10-15T10:00:00+08:00)"
+            ),
+            RowWhy::Period(problem) => format!(
+                "not a JSON object of period fields: {}",
+                self.json_problem(problem)
+            ),
+            RowWhy::Matter(e) => self.refused(&Refused::Matter(e.clone())),
+        }
+    }
+
+    fn ledger_headers(&self) -> [&'static str; 12] {
+        [
+            "Notes",
+            "Calendar",
+            "Other period fields",
+            "Completed at",
+            "Acknowledged due",
+            "Due at",
+            "Provisional",
+            "Working days left",
+            "Moved",
+            "Problem",
+            "Id",
+            "Version",
+        ]
+    }
+
+    fn unreadable_matter(&self) -> String {
+        "this matter's stored record does not read back (the log says why); ask the operator"
+            .to_owned()
+    }
+
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String {
+        format!("row {row}, {column}: {why}")
+    }
+
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String {
+        let more = if more { "; …" } else { "" };
+        format!(
+            "{count} rows cannot be imported, so nothing was: {}{more} (errors lists each)",
+            shown.join("; ")
+        )
+    }
+
     fn refused(&self, what: &Refused) -> String {
         match what {
             Refused::NoKey => {
@@ -392,6 +456,13 @@ impl Catalogue for En {
                 "the body must be {\"name\": \"…\"}, a register's name of 1 to 200 characters"
                     .to_owned()
             }
+            Refused::Matter(MatterError::TooLong { field, max }) => {
+                format!("the matter's {field} is longer than {max} characters")
+            }
+            Refused::ActionBody => {
+                "an action takes no body: send the POST with an empty body".to_owned()
+            }
+            Refused::Import(rows) => self.import_refused(rows),
         }
     }
 

@@ -102,6 +102,8 @@ vocabulary! {
         PreconditionFailed,
         DatabaseUnavailable,
         VersionGone,
+        FieldTooLong,
+        InvalidRows,
         Internal,
     }
 }
@@ -191,6 +193,15 @@ pub enum Invalid {
         /// The value, quoted.
         value: String,
     },
+    /// `limit` outside 1 to its most.
+    Limit {
+        /// The most it may be.
+        max: usize,
+    },
+    /// `cursor` that is not one this list gave.
+    Cursor,
+    /// `limit` or `cursor` with an export (CSV, xlsx), which holds every matter.
+    PagedExport,
 }
 
 /// What is wrong with a request body.
@@ -352,6 +363,43 @@ pub enum Refused {
     Matter(crate::register::MatterError),
     /// A body that is not `{"name": …}`, or a register's name that is empty or too long.
     Name,
+    /// An action (`complete`, `reopen`, …) sent with a body: it takes none.
+    ActionBody,
+    /// An imported 台账 with rows that cannot be kept (every one found, in order): nothing
+    /// was imported.
+    Import(Vec<RowProblem>),
+}
+
+/// One row of an imported 台账 that cannot be kept: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub row: u64,
+    /// The column, as the header names it (empty for the whole row).
+    pub column: String,
+    /// What is wrong.
+    pub why: RowWhy,
+}
+
+/// What is wrong with a row (or the header) of an imported 台账.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowWhy {
+    /// A header that is no column of the 台账 (in either language).
+    UnknownColumn,
+    /// A column given twice.
+    ColumnTwice,
+    /// Not a CSV row, or wider than the header.
+    NotARow,
+    /// 延长/商定 that is neither 延长 nor a date (the value, quoted).
+    Adjustment(String),
+    /// A date that is none (the value, quoted).
+    NotADate(String),
+    /// A moment that is no RFC 3339 date-time with its offset (the value, quoted).
+    NotAnInstant(String),
+    /// The other period fields, which are not a period's JSON.
+    Period(JsonProblem),
+    /// A matter the register cannot keep.
+    Matter(crate::register::MatterError),
 }
 
 /// A request that took too long.
@@ -697,6 +745,37 @@ pub trait Catalogue: Sync {
     fn strictly(&self, what: Strictly) -> String;
     /// No valid admin token.
     fn unauthorized(&self) -> String;
+    /// What is wrong with a row of an imported 台账.
+    fn row_problem(&self, why: &RowWhy) -> String;
+    /// The 台账's columns after the workbook's ten (an export's and an import's): 备注, 日历,
+    /// the period's other fields, 办结时间, 已确认截止日, then the computed ones: 截止时间,
+    /// 暂定, 剩余工作日, 已变动, 问题, 编号, 版本.
+    fn ledger_headers(&self) -> [&'static str; 12];
+    /// A stored matter that does not read back (the operator's log says why).
+    fn unreadable_matter(&self) -> String;
+    /// One row's problem as a refusal's detail names it: where, and `why`.
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String;
+    /// An import refused for `count` rows, the first of them `shown`, `more` when others
+    /// follow (the problem's `errors` lists each).
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String;
+    /// An import refused for `rows`: how many, and the first three.
+    fn import_refused(&self, rows: &[RowProblem]) -> String {
+        let shown: Vec<String> = rows
+            .iter()
+            .take(3)
+            .map(|r| self.row_at(r.row, &r.column, &self.row_problem(&r.why)))
+            .collect();
+        self.rows_refused(rows.len(), &shown, rows.len() > shown.len())
+    }
+    /// Every column of the 台账: the workbook's, then the register's own.
+    fn ledger_columns(&self) -> Vec<&'static str> {
+        self.workbook_words()
+            .register_headers
+            .iter()
+            .chain(self.ledger_headers().iter())
+            .copied()
+            .collect()
+    }
     /// What a register's route refused.
     fn refused(&self, what: &Refused) -> String;
     /// A data version that is not kept (with the oldest that is, where one is), or cannot be

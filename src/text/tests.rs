@@ -276,6 +276,9 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         Invalid::Lang {
             value: "\"fr\"".into(),
         },
+        Invalid::Limit { max: 1000 },
+        Invalid::Cursor,
+        Invalid::PagedExport,
     ];
     let bodies = [
         Body::Cut,
@@ -462,9 +465,40 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         Refused::Matter(crate::register::MatterError::NoPeriod),
         Refused::NotAMattersField("\"x\"".into()),
         Refused::Name,
+        Refused::Matter(crate::register::MatterError::TooLong {
+            field: "subject",
+            max: 500,
+        }),
+        Refused::ActionBody,
+        Refused::Import(vec![
+            RowProblem {
+                row: 3,
+                column: "规则".into(),
+                why: RowWhy::Adjustment("\"x\"".into()),
+            };
+            4
+        ]),
     ] {
         texts.push(says.refused(&refused));
     }
+    for why in [
+        RowWhy::UnknownColumn,
+        RowWhy::ColumnTwice,
+        RowWhy::NotARow,
+        RowWhy::Adjustment("\"x\"".into()),
+        RowWhy::NotADate("\"x\"".into()),
+        RowWhy::NotAnInstant("\"x\"".into()),
+        RowWhy::Period(JsonProblem {
+            line: 1,
+            column: 2,
+            kind: JsonKind::NotAnObject,
+        }),
+        RowWhy::Matter(crate::register::MatterError::Unnamed),
+    ] {
+        texts.push(says.row_problem(&why));
+    }
+    texts.push(says.unreadable_matter());
+    texts.extend(says.ledger_headers().iter().map(|h| (*h).to_owned()));
     texts.push(says.internal());
     for cross in Cross::iter() {
         texts.push(says.cross_origin(cross));

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::{
     Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
-    Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
+    RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -73,6 +73,8 @@ impl Catalogue for Zh {
             Title::PreconditionFailed => "已被他人修改",
             Title::DatabaseUnavailable => "台账暂不可用",
             Title::VersionGone => "数据版本已不保留",
+            Title::FieldTooLong => "字段过长",
+            Title::InvalidRows => "台账有不能导入的行",
             Title::Internal => "服务器内部错误",
         }
     }
@@ -119,6 +121,11 @@ impl Catalogue for Zh {
             Invalid::Moment(e) => self.moment_error(e),
             Invalid::Hours(e) => self.interval_error(e),
             Invalid::Range(e) => self.calendar_error(e),
+            Invalid::Limit { max } => format!("须为1至{max}的整数"),
+            Invalid::Cursor => "不是本列表给出的游标（请从第一页重新读取）".to_owned(),
+            Invalid::PagedExport => {
+                "导出（CSV、xlsx）包含全部事项，不分页：limit 和 cursor 只用于 JSON 列表".to_owned()
+            }
             Invalid::Lang { value } => format!(
                 "{value} 不是本服务使用的语言；可选 {}",
                 either(<Lang as strum::VariantNames>::VARIANTS)
@@ -293,6 +300,58 @@ impl Catalogue for Zh {
         "需要有效的管理令牌".to_owned()
     }
 
+    fn row_problem(&self, why: &RowWhy) -> String {
+        match why {
+            RowWhy::UnknownColumn => {
+                format!("不是台账的列；列有：{}", self.ledger_columns().join("、"))
+            }
+            RowWhy::ColumnTwice => "该列重复".to_owned(),
+            RowWhy::NotARow => "不是有效的 CSV 行，或比标题行多列".to_owned(),
+            RowWhy::Adjustment(value) => format!("{value} 既不是“延长”，也不是日期"),
+            RowWhy::NotADate(value) => format!("{value} 不是日期"),
+            RowWhy::NotAnInstant(value) => {
+                format!("{value} 不是带时差的时间（如 2026-10-15T10:00:00+08:00）")
+            }
+            RowWhy::Period(problem) => {
+                format!("不是期限参数的 JSON 对象：{}", self.json_problem(problem))
+            }
+            RowWhy::Matter(e) => self.refused(&Refused::Matter(e.clone())),
+        }
+    }
+
+    fn ledger_headers(&self) -> [&'static str; 12] {
+        [
+            "备注",
+            "日历",
+            "其他期限参数",
+            "办结时间",
+            "已确认截止日",
+            "截止时间",
+            "暂定",
+            "剩余工作日",
+            "已变动",
+            "问题",
+            "编号",
+            "版本",
+        ]
+    }
+
+    fn unreadable_matter(&self) -> String {
+        "该事项的存储记录无法读出（原因已记入日志），请联系管理员".to_owned()
+    }
+
+    fn row_at(&self, row: u64, column: &str, why: &str) -> String {
+        format!("第{row}行{column}：{why}")
+    }
+
+    fn rows_refused(&self, count: usize, shown: &[String], more: bool) -> String {
+        let more = if more { "等" } else { "" };
+        format!(
+            "{count}行有误，未导入任何事项：{}{more}（errors 逐行列出）",
+            shown.join("；")
+        )
+    }
+
     fn refused(&self, what: &Refused) -> String {
         match what {
             Refused::NoKey => "需要该台账的密钥（Authorization: Bearer <密钥>）".to_owned(),
@@ -320,6 +379,11 @@ impl Catalogue for Zh {
             }
             Refused::Matter(MatterError::Unnamed) => "事项须有文号（doc_number）或事由".to_owned(),
             Refused::Name => "请求体须为 {\"name\": \"…\"}，台账名称为1至200个字符".to_owned(),
+            Refused::Matter(MatterError::TooLong { field, max }) => {
+                format!("事项的 {field} 超过{max}个字符")
+            }
+            Refused::ActionBody => "该操作不带请求体：请以空请求体发送 POST".to_owned(),
+            Refused::Import(rows) => self.import_refused(rows),
         }
     }
 

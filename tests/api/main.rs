@@ -23,6 +23,7 @@ mod page;
 mod periods;
 mod registers;
 mod registers_page;
+mod registers_transfer;
 mod rules;
 mod sheets;
 mod tls;

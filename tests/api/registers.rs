@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
 
-const ADMIN: &str = "register-test-admin-token";
+pub(crate) const ADMIN: &str = "register-test-admin-token";
 
 /// A client's request to a register route, with `key` as its bearer key when given.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -33,12 +33,12 @@ async fn send(
 }
 
 /// The JSON body of the answer to `request`.
-async fn json_of(request: impl Future<Output = Response>) -> Value {
+pub(crate) async fn json_of(request: impl Future<Output = Response>) -> Value {
     request.await.json().await.expect("a JSON answer")
 }
 
 /// A new register: its id and its key.
-async fn register(app: &TestApp, name: &str) -> (String, String) {
+pub(crate) async fn register(app: &TestApp, name: &str) -> (String, String) {
     let response = send(
         app,
         Method::POST,
@@ -61,7 +61,7 @@ async fn register(app: &TestApp, name: &str) -> (String, String) {
 /// 10-01..10-07 off (holidays/cn/2026.json; Xinjiang and 克州 add nothing in October), and
 /// Saturday 10-10 a makeup working day: 10-08 (Thu) 1, 10-09 2, 10-10 3, 10-12..10-15 (Mon-Thu)
 /// 4-7. Due 2026-10-15.
-fn countersign(doc: &str) -> Value {
+pub(crate) fn countersign(doc: &str) -> Value {
     json!({
         "doc_number": doc,
         "subject": "会签意见",
@@ -71,7 +71,7 @@ fn countersign(doc: &str) -> Value {
     })
 }
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN)]).await
 }
 

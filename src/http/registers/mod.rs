@@ -15,13 +15,18 @@ use serde_json::value::RawValue;
 use super::deadlines::context;
 use super::params::{Params, invalid};
 use super::problem::ApiError;
-use super::render::json;
+use super::render::{Format, json, negotiate};
 use super::{AppState, Snapshot};
-use crate::deadline::{Context, Expected, Input, JsonKind, JsonProblem};
-use crate::register::{Filter, Matter, MatterError, Reading, Show, sort_by_due};
-use crate::registers::{Kept, Registers, new_key, period_json};
+use crate::deadline::{Context, Expected, Input, JsonKind, diagnose_object};
+use crate::register::{Due, Filter, Matter, MatterError, Reading, Show};
+use crate::registers::{HistoryAfter, Kept, Registers, Unreadable, new_key, period_json};
 use crate::text::{Body, Invalid, Lang, Refused};
 use crate::time::{BEIJING, Clock, parse_day, quoted};
+
+mod paging;
+mod transfer;
+
+pub use transfer::import;
 
 /// The longest register name taken, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -144,39 +149,16 @@ const MATTER_FIELDS: [&str; 6] = [
     "period",
 ];
 
-/// Why `body` is not a matter, in our terms rather than serde's.
+/// Why `body` is not a matter, in our terms rather than serde's: as a deadline request's
+/// body is diagnosed, its text fields strings and its period read by its own reader.
 fn not_a_matter(body: &[u8], error: &serde_json::Error) -> ApiError {
-    let at = |kind| JsonProblem {
-        line: error.line(),
-        column: error.column(),
-        kind,
-    };
-    let problem = match serde_json::from_slice::<serde_json::Value>(body) {
-        Err(_) => JsonProblem::from_serde(error),
-        Ok(serde_json::Value::Object(object)) => {
-            if let Some(name) = object.keys().find(|k| !MATTER_FIELDS.contains(&k.as_str())) {
-                return ApiError::Register(Refused::NotAMattersField(quoted(name)));
-            }
-            object
-                .iter()
-                .find_map(
-                    |(name, value)| match MATTER_FIELDS.iter().find(|f| **f == name) {
-                        None => None,
-                        Some(&field) if field != "period" && !value.is_string() => {
-                            Some(at(JsonKind::WrongType {
-                                field,
-                                expected: Expected::Text,
-                                found: crate::time::shorten(&value.to_string()),
-                            }))
-                        }
-                        Some(_) => None,
-                    },
-                )
-                .unwrap_or_else(|| at(JsonKind::NotAnObject))
-        }
-        Ok(_) => at(JsonKind::NotAnObject),
-    };
-    ApiError::Register(Refused::NotAMatter(problem))
+    let problem = diagnose_object(body, error, &MATTER_FIELDS, |field| {
+        (field != "period").then_some(Expected::Text)
+    });
+    match problem.kind {
+        JsonKind::UnknownField { name, .. } => ApiError::Register(Refused::NotAMattersField(name)),
+        _ => ApiError::Register(Refused::NotAMatter(problem)),
+    }
 }
 
 impl MatterBody<'_> {
@@ -265,10 +247,9 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
     }
 }
 
-/// One matter, with its version as its `ETag`.
-fn one(kept: &Kept, context: &Context<'_>, data: &Snapshot, lang: Lang) -> HttpResponse {
-    let reading = kept.matter.read(context, &[]);
-    let mut res = json(&dto(kept, &reading, data, lang));
+/// One matter as `reading` reads it, with its version as its `ETag`.
+fn one(kept: &Kept, reading: &Reading<'_>, data: &Snapshot, lang: Lang) -> HttpResponse {
+    let mut res = json(&dto(kept, reading, data, lang));
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", kept.version)) {
         res.headers_mut().insert(header::ETAG, tag);
     }
@@ -290,9 +271,14 @@ pub async fn create(
     let due = matter
         .check(&context)
         .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
-    matter.acknowledged_due = Some(due);
+    matter.acknowledged_due = Some(due.date);
     let kept = db.insert(&register, matter, &label).await?;
-    let mut res = one(&kept, &context, &data, lang);
+    // Read once: acknowledged now, it has not moved.
+    let due = Due {
+        moved: false,
+        ..due
+    };
+    let mut res = one(&kept, &Ok(due), &data, lang);
     *res.status_mut() = actix_web::http::StatusCode::CREATED;
     let location = format!("/v1/registers/{register}/matters/{}", kept.id);
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -311,7 +297,8 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
     let kept = db.get(&register, &matter_id(&req)?).await?;
-    Ok(one(&kept, &context(&state, &data, false), &data, lang))
+    let reading = kept.matter.read(&context(&state, &data, false), &[]);
+    Ok(one(&kept, &reading, &data, lang))
 }
 
 /// `POST /v1/registers/{id}/matters/{matter}`: its fields replaced by the body's, when
@@ -326,6 +313,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, label) = opened(&state, &req).await?;
     let context = context(&state, &data, false);
+    let mut reading = None;
     let kept = db
         .update(
             &register,
@@ -335,13 +323,17 @@ pub async fn update(
             &label,
             |old| {
                 let new = MatterBody::read(&body, Some(old))?;
-                new.check(&context)
+                let due = new
+                    .check(&context)
                     .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
+                reading = Some(due);
                 Ok::<_, ApiError>(new)
             },
         )
         .await?;
-    Ok(one(&kept, &context, &data, lang))
+    // The update read what it kept (the closure ran on it): counted once.
+    let reading = reading.map_or_else(|| kept.matter.read(&context, &[]), Ok);
+    Ok(one(&kept, &reading, &data, lang))
 }
 
 /// What `POST /v1/registers/{id}/matters/{matter}/{action}` does.
@@ -358,15 +350,22 @@ enum Action {
     Delete,
 }
 
-/// `POST /v1/registers/{id}/matters/{matter}/{action}`.
+/// `POST /v1/registers/{id}/matters/{matter}/{action}`: an action takes no body (one that
+/// comes with one is refused, not ignored: it may say what the caller meant to change). 办结
+/// of a matter done, reopening an open one or acknowledging one that has not moved changes
+/// nothing: the matter as it is, and no history row.
 pub async fn act(
     state: web::Data<AppState>,
     req: HttpRequest,
     data: Snapshot,
     _: Params,
+    body: web::Bytes,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, label) = opened(&state, &req).await?;
+    if !body.is_empty() {
+        return Err(ApiError::Register(Refused::ActionBody));
+    }
     let action = req.match_info().get("action").unwrap_or_default();
     let action = Action::from_str(action).map_err(|_| {
         ApiError::NotFound(crate::text::Missing::Route {
@@ -390,6 +389,7 @@ pub async fn act(
         .update(&register, &id, if_match(&req), name, &label, |old| {
             let mut new = old.clone();
             match action {
+                Action::Complete if old.is_done() => {}
                 Action::Complete => new.completed_at = Some(Utc::now().fixed_offset()),
                 Action::Reopen => new.completed_at = None,
                 _ => new.acknowledged_due = Some(old.read(&context, &[])?.date),
@@ -397,17 +397,51 @@ pub async fn act(
             Ok::<_, ApiError>(new)
         })
         .await?;
-    Ok(one(&kept, &context, &data, lang))
+    let reading = kept.matter.read(&context, &[]);
+    Ok(one(&kept, &reading, &data, lang))
 }
 
 /// `GET /v1/registers/{id}/matters`'s answer.
 #[derive(Serialize)]
 struct ListDto<'a> {
     matters: Vec<MatterDto<'a>>,
+    /// The `cursor` of the next page; none on the last.
+    next_cursor: Option<String>,
+    /// The stored matters that do not read back (on the first page, whatever the filters):
+    /// listed here rather than failing the whole list.
+    unreadable: Vec<UnreadableDto<'a>>,
     data_version: &'a str,
 }
 
-/// `GET /v1/registers/{id}/matters?state=&due_before=&q=`: sorted by due instant.
+/// A stored matter that does not read back, as a list names it.
+#[derive(Serialize)]
+struct UnreadableDto<'a> {
+    id: &'a str,
+    problem: String,
+}
+
+/// The matters `filter` keeps, each read once on `context`, in the list's order (by due
+/// instant, those that cannot be counted last; ties by creation); and the rows that do not
+/// read back.
+fn listed<'k>(
+    rows: &'k [Result<Kept, Unreadable>],
+    filter: &Filter,
+    context: &Context<'_>,
+) -> (Vec<(&'k Kept, Reading<'static>)>, Vec<&'k Unreadable>) {
+    let mut read: Vec<(&Kept, Reading<'static>)> = rows
+        .iter()
+        .filter_map(|row| row.as_ref().ok())
+        .map(|k| (k, k.matter.read(context, &[])))
+        .filter(|(k, r)| filter.keeps(&k.matter, r))
+        .collect();
+    read.sort_by_cached_key(|(k, r)| paging::list_key(k, r));
+    let unreadable = rows.iter().filter_map(|row| row.as_ref().err()).collect();
+    (read, unreadable)
+}
+
+/// `GET /v1/registers/{id}/matters?state=&due_before=&q=&limit=&cursor=`: sorted by due
+/// instant, a page at a time (JSON); or every matter the filters keep as the 台账 (CSV, xlsx:
+/// [`transfer`]).
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -416,17 +450,35 @@ pub async fn list(
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
+    let negotiated = negotiate(&req, &params)?;
     let filter = filter(&params)?;
+    let page = paging::Page::<paging::ListKey>::of(&params)?;
     let context = context(&state, &data, false);
-    let kept = db.list(&register).await?;
-    let mut read: Vec<(&Kept, Reading<'_>)> = kept
-        .iter()
-        .map(|k| (k, k.matter.read(&context, &[])))
-        .filter(|(k, r)| filter.keeps(&k.matter, r))
-        .collect();
-    sort_by_due(&mut read, |(_, r)| r);
+    let rows = db.rows(&register).await?;
+    let (read, unreadable) = listed(&rows, &filter, &context);
+    if negotiated.format != Format::Json {
+        if page.given {
+            return Err(invalid("limit", Invalid::PagedExport));
+        }
+        return transfer::export(&state, read, unreadable, negotiated, &data, &register, lang)
+            .await;
+    }
+    let first = page.after.is_none();
+    let (shown, next_cursor) = page.take(read, |(k, r)| paging::list_key(k, r));
     Ok(json(&ListDto {
-        matters: read.iter().map(|(k, r)| dto(k, r, &data, lang)).collect(),
+        matters: shown.iter().map(|(k, r)| dto(k, r, &data, lang)).collect(),
+        next_cursor,
+        unreadable: if first {
+            unreadable
+                .iter()
+                .map(|u| UnreadableDto {
+                    id: &u.id,
+                    problem: lang.says().unreadable_matter(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         data_version: data.set.version(),
     }))
 }
@@ -460,13 +512,27 @@ fn filter(params: &Params) -> Result<Filter, ApiError> {
     })
 }
 
-/// `GET /v1/registers/{id}/history`: every change, the latest first.
+/// `GET /v1/registers/{id}/history?limit=&cursor=`: every change, the latest first, a page at
+/// a time.
 pub async fn history(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _: Params,
+    params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
-    let changes = db.history(&register).await?;
-    Ok(json(&serde_json::json!({ "changes": changes })))
+    let page = paging::Page::<HistoryAfter>::of(&params)?;
+    let (changes, more) = db
+        .history(&register, page.after.as_ref(), page.limit)
+        .await?;
+    let next_cursor = more
+        .then(|| {
+            changes
+                .last()
+                .map(|c| paging::cursor(&HistoryAfter::from(c)))
+        })
+        .flatten();
+    Ok(json(&serde_json::json!({
+        "changes": changes,
+        "next_cursor": next_cursor,
+    })))
 }
