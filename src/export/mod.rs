@@ -7,6 +7,7 @@
 //! identical data give identical bytes and an HTTP cache can keep them.
 
 pub mod ics;
+pub mod register;
 pub mod workbook;
 
 use std::ops::RangeInclusive;
@@ -64,6 +65,7 @@ pub fn holiday_feed(
             ics::AllDayEvent {
                 uid: format!("{}-{}-{tag}@qixian", spec.id, day.date.format("%Y%m%d")),
                 stamp: STAMP,
+                sequence: None,
                 date: day.date,
                 summary: says.holiday_event_summary(facts),
                 description: Some(says.holiday_event_description(
@@ -172,6 +174,7 @@ pub fn deadline_feed(
             deadline.event_date.format("%Y%m%d"),
         ),
         stamp: STAMP,
+        sequence: None,
         date: deadline.due_date,
         summary: summary.clone(),
         description: Some(description),

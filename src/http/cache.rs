@@ -300,6 +300,13 @@ pub async fn cache(
     let Some(identity) = identity else {
         let mut res = next.call(req).await?.map_into_boxed_body();
         res.headers_mut().insert(DATA_VERSION, version);
+        if endpoint.policy.private {
+            // A register's answers (its matters, a key shown once) are for its holder alone.
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
         mark_kept(&mut res, in_force);
         return Ok(res);
     };
@@ -328,6 +335,7 @@ const UNROUTED: Endpoint = Endpoint {
     path: "",
     get: None,
     post: None,
+    delete: None,
     policy: super::routes::PLAIN,
 };
 
