@@ -355,7 +355,8 @@ fn cors(origins: &CorsOrigins) -> actix_cors::Cors {
 
 /// CORS for the register routes: only the configured origins (none by default), with the
 /// key's `Authorization` and `If-Match`, GET, POST and DELETE; never credentials (a key is a
-/// header, not a cookie).
+/// header, not a cookie). A request from another origin is refused (400), not answered
+/// without the headers.
 fn register_cors(origins: &[String]) -> actix_cors::Cors {
     use actix_web::http::{Method, header};
     origins
@@ -363,6 +364,8 @@ fn register_cors(origins: &[String]) -> actix_cors::Cors {
         .fold(actix_cors::Cors::default(), |cors, origin| {
             cors.allowed_origin(origin)
         })
+        // Refused outright, not only left without CORS headers for the browser to block.
+        .block_on_origin_mismatch(true)
         .allowed_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
         .allowed_headers([
             header::AUTHORIZATION,

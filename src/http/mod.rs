@@ -366,7 +366,8 @@ async fn refuse_method(req: HttpRequest, allow: &'static str) -> HttpResponse {
 
 /// A path no route serves. Under `/v1/` (most likely a typo), the answer lists the routes.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let route = format!("{} {}", req.method(), crate::time::shorten(req.path()));
+    let path = crate::base::without_secrets(req.path());
+    let route = format!("{} {}", req.method(), crate::time::shorten(&path));
     let (mut near, mut routes) = (None, None);
     if req.path().starts_with("/v1/") || req.path() == "/v1" {
         let paths: Vec<&'static str> = routes::ALL
