@@ -5,8 +5,7 @@ use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
-
-const ADMIN: &str = "register-access-admin-token";
+use crate::registers::{ADMIN, app, register};
 
 /// A request to a register route with `key` as its bearer key when given.
 async fn send(
@@ -16,32 +15,7 @@ async fn send(
     key: Option<&str>,
     body: Option<&Value>,
 ) -> Response {
-    let mut request = app.client.request(method, format!("{}{path}", app.address));
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    request.send().await.expect("an answer")
-}
-
-/// A new register on `app`: its id and its first key.
-async fn register(app: &TestApp, name: &str) -> (String, String) {
-    let response = send(
-        app,
-        Method::POST,
-        "/v1/admin/registers",
-        Some(ADMIN),
-        Some(&json!({ "name": name })),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED, "a register is made");
-    let body: Value = response.json().await.expect("JSON");
-    (
-        body["id"].as_str().expect("an id").to_owned(),
-        body["key"].as_str().expect("a key").to_owned(),
-    )
+    crate::registers::send(app, method, path, key, None, body).await
 }
 
 /// A new key of register `id`, added with `key`: the key shown once.
@@ -102,10 +76,6 @@ fn matter(doc: &str, subject: &str, event: &str) -> Value {
         "handler": "王",
         "period": {"event": event, "unit": "working_days", "amount": 7, "calendar": "cn"}
     })
-}
-
-async fn app() -> TestApp {
-    spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN)]).await
 }
 
 #[tokio::test]
@@ -713,71 +683,22 @@ async fn no_key_or_token_appears_in_the_logs() {
     let clerk = add_key(&app, &id, &key, "王", true).await;
     let (token, url) = calendar_token(&app, &id, &key).await;
     let matters = format!("/v1/registers/{id}/matters");
-    let _ = send(
-        &app,
-        Method::POST,
-        &matters,
-        Some(&key),
-        Some(&matter("x", "会签意见", "2026-09-30")),
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::POST,
-        &matters,
-        Some(&clerk),
-        Some(&matter("x", "y", "2026-09-30")),
-    )
-    .await;
-    let _ = send(&app, Method::GET, &url, None, None).await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("{url}&token={token}"),
-        None,
-        None,
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("/v1/registers/{id}/calendar.ics?token={key}"),
-        None,
-        None,
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("{matters}?token={token}"),
-        Some(&key),
-        None,
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("{matters}?q={key}"),
-        Some(&token),
-        None,
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("/v1/registers/{key}/matters"),
-        Some(&key),
-        None,
-    )
-    .await;
-    let _ = send(
-        &app,
-        Method::GET,
-        &format!("/v1/nosuch?token={token}"),
-        None,
-        None,
-    )
-    .await;
+    let written = matter("x", "会签意见", "2026-09-30");
+    for (who, body) in [(&key, &written), (&clerk, &written)] {
+        let _ = send(&app, Method::POST, &matters, Some(who), Some(body)).await;
+    }
+    let asked: [(String, Option<&str>); 7] = [
+        (url.clone(), None),
+        (format!("{url}&token={token}"), None),
+        (format!("/v1/registers/{id}/calendar.ics?token={key}"), None),
+        (format!("{matters}?token={token}"), Some(&key)),
+        (format!("{matters}?q={key}"), Some(&token)),
+        (format!("/v1/registers/{key}/matters"), Some(&key)),
+        (format!("/v1/nosuch?token={token}"), None),
+    ];
+    for (path, bearer) in &asked {
+        let _ = send(&app, Method::GET, path, *bearer, None).await;
+    }
     for _ in 0..8 {
         let _ = send(&app, Method::GET, &matters, Some(&key), None).await;
     }
