@@ -361,6 +361,21 @@ impl Registers {
 
     /// Applies the migrations not yet applied, each in a transaction.
     async fn migrate(&self) -> Result<(), RegistersError> {
+        // Replicas starting at once run this together: on PostgreSQL the second to create a
+        // table or record a version waits for the first, then is refused. What the other did
+        // is then done, so a refused statement is tried again from the top (each refusal means
+        // another committed a step: at most one try per step); an unreachable database is not.
+        let mut tries = MIGRATIONS.len() + 1;
+        loop {
+            match self.apply_migrations().await {
+                Err(RegistersError::Database(sqlx::Error::Database(_))) if tries > 0 => tries -= 1,
+                done => return done,
+            }
+        }
+    }
+
+    /// Applies, in order, each migration not yet recorded.
+    async fn apply_migrations(&self) -> Result<(), RegistersError> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS register_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
         )
