@@ -79,13 +79,13 @@ fn matter(doc: &str, subject: &str, event: &str) -> Value {
 }
 
 pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_write(app: &TestApp) {
-    let (id, key) = register(&app, "州政府办公室").await;
-    let (_, other_key) = register(&app, "阿图什市政府办公室").await;
+    let (id, key) = register(app, "州政府办公室").await;
+    let (_, other_key) = register(app, "阿图什市政府办公室").await;
     let matters = format!("/v1/registers/{id}/matters");
-    let reader = add_key(&app, &id, &key, "档案室", true).await;
-    let clerk = add_key(&app, &id, &key, "王", false).await;
+    let reader = add_key(app, &id, &key, "档案室", true).await;
+    let clerk = add_key(app, &id, &key, "王", false).await;
     let created = send(
-        &app,
+        app,
         Method::POST,
         &matters,
         Some(&clerk),
@@ -101,17 +101,17 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
     let one = format!("{matters}/{}", created["id"].as_str().expect("an id"));
 
     // No key: 401.
-    let none = send(&app, Method::GET, &matters, None, None).await;
+    let none = send(app, Method::GET, &matters, None, None).await;
     assert_problem(none, 401, "unauthorized", &["key"]).await;
     // Another register's key: 403.
-    let wrong = send(&app, Method::GET, &matters, Some(&other_key), None).await;
+    let wrong = send(app, Method::GET, &matters, Some(&other_key), None).await;
     let wrong = assert_problem(wrong, 403, "forbidden", &[]).await;
 
     // A read-only key reads, and is refused every write with 403.
-    let read = send(&app, Method::GET, &matters, Some(&reader), None).await;
+    let read = send(app, Method::GET, &matters, Some(&reader), None).await;
     assert_eq!(read.status(), StatusCode::OK, "a read-only key reads");
     let keys = send(
-        &app,
+        app,
         Method::GET,
         &format!("/v1/registers/{id}/keys"),
         Some(&reader),
@@ -174,10 +174,10 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
         ),
     ];
     for (method, path, body) in &writes {
-        let refused = send(&app, method.clone(), path, Some(&reader), body.as_ref()).await;
+        let refused = send(app, method.clone(), path, Some(&reader), body.as_ref()).await;
         assert_problem(refused, 403, "forbidden", &["only reads"]).await;
     }
-    let still = send(&app, Method::GET, &one, Some(&key), None).await;
+    let still = send(app, Method::GET, &one, Some(&key), None).await;
     let still: Value = still.json().await.expect("JSON");
     assert_eq!(
         (still["version"].as_i64(), still["subject"].as_str()),
@@ -187,7 +187,7 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
 
     // A revoked key: the same answer as another register's key.
     let revoked = send(
-        &app,
+        app,
         Method::DELETE,
         &format!("/v1/registers/{id}/keys/%E7%8E%8B"),
         Some(&key),
@@ -199,14 +199,14 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
         StatusCode::NO_CONTENT,
         "王's key is revoked"
     );
-    let after = send(&app, Method::GET, &matters, Some(&clerk), None).await;
+    let after = send(app, Method::GET, &matters, Some(&clerk), None).await;
     let after = assert_problem(after, 403, "forbidden", &[]).await;
     assert_eq!(
         after, wrong,
         "a revoked key is as a key that is not the register's"
     );
     let listed: Value = send(
-        &app,
+        app,
         Method::GET,
         &format!("/v1/registers/{id}/keys"),
         Some(&key),
@@ -224,7 +224,7 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
         .expect("王 is listed");
     assert!(wang["revoked_at"].is_string(), "revoked, and when: {wang}");
     let again = send(
-        &app,
+        app,
         Method::POST,
         &format!("/v1/registers/{id}/keys"),
         Some(&key),
@@ -237,21 +237,21 @@ pub async fn every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_wr
 pub async fn the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another_writes(
     app: &TestApp,
 ) {
-    let (id, key) = register(&app, "州政府办公室").await;
-    let _reader = add_key(&app, &id, &key, "档案室", true).await;
+    let (id, key) = register(app, "州政府办公室").await;
+    let _reader = add_key(app, &id, &key, "档案室", true).await;
     let first = format!("/v1/registers/{id}/keys/first");
 
-    let last = send(&app, Method::DELETE, &first, Some(&key), None).await;
+    let last = send(app, Method::DELETE, &first, Some(&key), None).await;
     assert_problem(last, 409, "conflict", &["last key that writes"]).await;
-    let successor = add_key(&app, &id, &key, "办公室主任", false).await;
-    let itself = send(&app, Method::DELETE, &first, Some(&key), None).await;
+    let successor = add_key(app, &id, &key, "办公室主任", false).await;
+    let itself = send(app, Method::DELETE, &first, Some(&key), None).await;
     assert_eq!(
         itself.status(),
         StatusCode::NO_CONTENT,
         "a key revokes itself"
     );
     let gone = send(
-        &app,
+        app,
         Method::GET,
         &format!("/v1/registers/{id}/matters"),
         Some(&key),
@@ -260,7 +260,7 @@ pub async fn the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another
     .await;
     assert_problem(gone, 403, "forbidden", &[]).await;
     let none = send(
-        &app,
+        app,
         Method::DELETE,
         &format!("/v1/registers/{id}/keys/nobody"),
         Some(&successor),
@@ -269,7 +269,7 @@ pub async fn the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another
     .await;
     assert_problem(none, 404, "not-found", &["label"]).await;
     let bad = send(
-        &app,
+        app,
         Method::POST,
         &format!("/v1/registers/{id}/keys"),
         Some(&successor),
@@ -278,7 +278,7 @@ pub async fn the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another
     .await;
     assert_problem(bad, 400, "invalid-body", &["label"]).await;
     let bad = send(
-        &app,
+        app,
         Method::POST,
         &format!("/v1/registers/{id}/keys"),
         Some(&successor),
@@ -289,19 +289,19 @@ pub async fn the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another
 }
 
 pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(app: &TestApp) {
-    let (id, key) = register(&app, "州政府办公室").await;
-    let (other, other_key) = register(&app, "县办").await;
-    let (token, url) = calendar_token(&app, &id, &key).await;
-    let (other_token, _) = calendar_token(&app, &other, &other_key).await;
+    let (id, key) = register(app, "州政府办公室").await;
+    let (other, other_key) = register(app, "县办").await;
+    let (token, url) = calendar_token(app, &id, &key).await;
+    let (other_token, _) = calendar_token(app, &other, &other_key).await;
     let matters = format!("/v1/registers/{id}/matters");
 
-    let feed = send(&app, Method::GET, &url, None, None).await;
+    let feed = send(app, Method::GET, &url, None, None).await;
     assert_eq!(feed.status(), StatusCode::OK, "the token opens the feed");
     // The token on the API: no key there, whether as the bearer or as `token=`.
-    let as_bearer = send(&app, Method::GET, &matters, Some(&token), None).await;
+    let as_bearer = send(app, Method::GET, &matters, Some(&token), None).await;
     assert_problem(as_bearer, 403, "forbidden", &[]).await;
     let as_query = send(
-        &app,
+        app,
         Method::GET,
         &format!("{matters}?token={token}"),
         None,
@@ -314,7 +314,7 @@ pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(a
         "the token is not repeated: {as_query}"
     );
     let write = send(
-        &app,
+        app,
         Method::POST,
         &format!("/v1/registers/{id}/calendar-token"),
         Some(&token),
@@ -324,14 +324,14 @@ pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(a
     assert_problem(write, 403, "forbidden", &[]).await;
     // A key in the feed's address, another register's token, another register: one answer.
     let calendar = |id: &str, token: &str| format!("/v1/registers/{id}/calendar.ics?token={token}");
-    let with_key = send(&app, Method::GET, &calendar(&id, &key), None, None).await;
+    let with_key = send(app, Method::GET, &calendar(&id, &key), None, None).await;
     let with_key = assert_problem(with_key, 403, "forbidden", &["calendar"]).await;
-    let crossed = send(&app, Method::GET, &calendar(&id, &other_token), None, None).await;
+    let crossed = send(app, Method::GET, &calendar(&id, &other_token), None, None).await;
     assert_eq!(
         assert_problem(crossed, 403, "forbidden", &[]).await,
         with_key
     );
-    let nowhere = send(&app, Method::GET, &calendar("nosuch", &token), None, None).await;
+    let nowhere = send(app, Method::GET, &calendar("nosuch", &token), None, None).await;
     assert_eq!(
         assert_problem(nowhere, 403, "forbidden", &[]).await,
         with_key
@@ -341,7 +341,7 @@ pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(a
         "no key in an answer: {with_key}"
     );
     let without = send(
-        &app,
+        app,
         Method::GET,
         &format!("/v1/registers/{id}/calendar.ics"),
         Some(&key),
@@ -351,17 +351,17 @@ pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(a
     assert_problem(without, 400, "missing-parameter", &["token"]).await;
 
     // A new token replaces the old; a revoked one opens nothing; the key is untouched.
-    let (renewed, renewed_url) = calendar_token(&app, &id, &key).await;
-    let old = send(&app, Method::GET, &url, None, None).await;
+    let (renewed, renewed_url) = calendar_token(app, &id, &key).await;
+    let old = send(app, Method::GET, &url, None, None).await;
     assert_problem(old, 403, "forbidden", &[]).await;
     assert_eq!(
-        send(&app, Method::GET, &renewed_url, None, None)
+        send(app, Method::GET, &renewed_url, None, None)
             .await
             .status(),
         StatusCode::OK
     );
     let revoked = send(
-        &app,
+        app,
         Method::DELETE,
         &format!("/v1/registers/{id}/calendar-token"),
         Some(&key),
@@ -369,10 +369,10 @@ pub async fn the_calendar_token_opens_the_feed_alone_and_no_key_opens_the_feed(a
     )
     .await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
-    let after = send(&app, Method::GET, &calendar(&id, &renewed), None, None).await;
+    let after = send(app, Method::GET, &calendar(&id, &renewed), None, None).await;
     assert_problem(after, 403, "forbidden", &[]).await;
     assert_eq!(
-        send(&app, Method::GET, &matters, Some(&key), None)
+        send(app, Method::GET, &matters, Some(&key), None)
             .await
             .status(),
         StatusCode::OK,
@@ -391,10 +391,10 @@ fn unfolded(text: &str) -> Vec<String> {
 pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_changes(
     app: &TestApp,
 ) {
-    let (id, key) = register(&app, "州政府办公室").await;
+    let (id, key) = register(app, "州政府办公室").await;
     let matters = format!("/v1/registers/{id}/matters");
     let add = |body: Value| {
-        let (app, matters, key) = (&app, matters.clone(), key.clone());
+        let (app, matters, key) = (app, matters.clone(), key.clone());
         async move {
             let response = send(app, Method::POST, &matters, Some(&key), Some(&body)).await;
             assert_eq!(response.status(), StatusCode::CREATED, "a matter is kept");
@@ -414,7 +414,7 @@ pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_cha
     let done = add(matter("克政办发〔2026〕1号", "已办结的事项", "2026-09-30")).await;
     let done_id = done["id"].as_str().expect("an id");
     let completed = send(
-        &app,
+        app,
         Method::POST,
         &format!("{matters}/{done_id}/complete"),
         Some(&key),
@@ -422,10 +422,10 @@ pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_cha
     )
     .await;
     assert_eq!(completed.status(), StatusCode::OK);
-    let (_, url) = calendar_token(&app, &id, &key).await;
+    let (_, url) = calendar_token(app, &id, &key).await;
 
     // Act
-    let response = send(&app, Method::GET, &format!("{url}&lang=zh"), None, None).await;
+    let response = send(app, Method::GET, &format!("{url}&lang=zh"), None, None).await;
 
     // Assert
     assert_eq!(response.status(), StatusCode::OK);
@@ -492,7 +492,7 @@ pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_cha
     // A changed subject: the same event (its UID), a later sequence.
     let one = format!("{matters}/{}", countersign["id"].as_str().expect("an id"));
     let edited = send(
-        &app,
+        app,
         Method::POST,
         &one,
         Some(&key),
@@ -505,7 +505,7 @@ pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_cha
     .await;
     assert_eq!(edited.status(), StatusCode::OK);
     let again = unfolded(
-        &send(&app, Method::GET, &url, None, None)
+        &send(app, Method::GET, &url, None, None)
             .await
             .text()
             .await
