@@ -73,7 +73,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 37] = [
+pub const SETTINGS: [Setting; 40] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -215,6 +215,21 @@ pub const SETTINGS: [Setting; 37] = [
         what: "allowed browser origins, comma-separated, or `*`; never credentials",
     },
     Setting {
+        name: "QIXIAN_REGISTER_CORS_ORIGINS",
+        default: "none",
+        what: "browser origins, comma-separated, that may call the register routes (`/v1/registers/…`) from their pages; `*` is refused, as registers are not public. The service's own page (the same origin, or `QIXIAN_PUBLIC_ORIGIN`) needs none. `QIXIAN_CORS_ORIGINS` covers the other routes only",
+    },
+    Setting {
+        name: "QIXIAN_REGISTER_RATE",
+        default: "10",
+        what: "requests a second each register key (or calendar token) may make on average, counted by each replica; beyond it and the burst, 429 with `Retry-After`",
+    },
+    Setting {
+        name: "QIXIAN_REGISTER_BURST",
+        default: "100",
+        what: "requests each register key may make at once after a quiet spell (an import, the page's first load)",
+    },
+    Setting {
         name: "QIXIAN_BACKLOG",
         default: "1024",
         what: "connections the operating system queues before the service accepts them",
@@ -341,6 +356,12 @@ pub struct Config {
     pub cache_max_bytes: usize,
     /// `QIXIAN_CORS_ORIGINS`.
     pub cors_origins: CorsOrigins,
+    /// `QIXIAN_REGISTER_CORS_ORIGINS`: the origins whose pages may call the register routes.
+    pub register_cors_origins: Vec<String>,
+    /// `QIXIAN_REGISTER_RATE`: requests a second per register key.
+    pub register_rate: usize,
+    /// `QIXIAN_REGISTER_BURST`: requests at once per register key.
+    pub register_burst: usize,
     /// `QIXIAN_BACKLOG`.
     pub backlog: u32,
     /// `QIXIAN_MAX_CONNECTIONS`.
@@ -456,6 +477,9 @@ impl Config {
             admin_token,
             cache_max_bytes: number("QIXIAN_CACHE_MAX_BYTES", 16 << 20)?,
             cors_origins: cors_origins(&setting("QIXIAN_CORS_ORIGINS"))?,
+            register_cors_origins: register_cors_origins(&env)?,
+            register_rate: positive("QIXIAN_REGISTER_RATE", 10)?,
+            register_burst: positive("QIXIAN_REGISTER_BURST", 100)?,
             backlog: u32::try_from(positive("QIXIAN_BACKLOG", 1024)?)
                 .map_err(|_| error("QIXIAN_BACKLOG", "", "must fit in 32 bits"))?,
             max_connections: positive("QIXIAN_MAX_CONNECTIONS", 4096)?,
@@ -716,6 +740,24 @@ fn public_origin(value: &str) -> Option<String> {
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))?;
     crate::base::is_host(host).then(|| value.to_owned())
+}
+
+/// `QIXIAN_REGISTER_CORS_ORIGINS`: origins separated by commas, as `QIXIAN_CORS_ORIGINS`
+/// takes them, but never `*` (a register is not public); none when not set.
+fn register_cors_origins(env: &Env<'_>) -> Result<Vec<String>, ConfigError> {
+    const NAME: &str = "QIXIAN_REGISTER_CORS_ORIGINS";
+    let Some(value) = env.given(NAME) else {
+        return Ok(Vec::new());
+    };
+    match cors_origins(&value) {
+        Ok(CorsOrigins::Only(origins)) => Ok(origins),
+        Ok(CorsOrigins::Any) => Err(error(
+            NAME,
+            &value,
+            "registers are not public: list the origins of the pages that may call them",
+        )),
+        Err(e) => Err(ConfigError { name: NAME, ..e }),
+    }
 }
 
 /// Parses `QIXIAN_CORS_ORIGINS`: `*`, or origins separated by commas.
@@ -985,6 +1027,29 @@ mod tests {
             table,
             "README.md's settings table differs from SETTINGS (QIXIAN_BLESS=1 rewrites it)"
         );
+    }
+
+    #[test]
+    fn register_origins_default_to_none_and_refuse_any() {
+        let read = |value: &'static str| {
+            Config::from_lookup(|name| {
+                (name == "QIXIAN_REGISTER_CORS_ORIGINS").then(|| value.to_owned())
+            })
+        };
+        assert_eq!(
+            read("").unwrap().register_cors_origins,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            read("https://oa.example.gov.cn")
+                .unwrap()
+                .register_cors_origins,
+            ["https://oa.example.gov.cn"]
+        );
+        for refused in ["*", "https://oa.example.gov.cn/path"] {
+            let e = read(refused).expect_err("refused");
+            assert_eq!(e.name, "QIXIAN_REGISTER_CORS_ORIGINS", "{refused}");
+        }
     }
 
     #[test]

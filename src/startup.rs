@@ -75,6 +75,10 @@ pub struct Parts {
     limits: web::Data<Limits>,
     max_body: usize,
     cors: CorsOrigins,
+    /// `QIXIAN_REGISTER_CORS_ORIGINS`.
+    register_cors: Vec<String>,
+    /// `QIXIAN_PUBLIC_ORIGIN`.
+    own_origin: Option<String>,
     /// The page for people and the Office add-in, unless `QIXIAN_PAGE=off`.
     page: Option<(web::Data<http::page::Page>, web::Data<http::addin::Addin>)>,
 }
@@ -91,6 +95,8 @@ impl Parts {
             }),
             max_body: config.max_body_bytes,
             cors: config.cors_origins.clone(),
+            register_cors: config.register_cors_origins.clone(),
+            own_origin: config.public_origin.clone(),
             page: config.page.then(|| {
                 (
                     web::Data::new(http::page::Page::new(&config.default_calendar)),
@@ -135,7 +141,11 @@ pub fn app(
         .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
         .wrap(from_fn(cache))
         .wrap(from_fn(observe))
-        .wrap(http::cors::WithOrigin(cors(&parts.cors)))
+        .wrap(http::cors::WithOrigin {
+            public: cors(&parts.cors),
+            registers: register_cors(&parts.register_cors),
+            own: parts.own_origin.clone(),
+        })
         // Outside CORS too, for the preflights it refuses itself. Inside, above, so that the
         // other problem documents still get CORS's headers.
         .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
@@ -342,6 +352,35 @@ fn cors(origins: &CorsOrigins) -> actix_cors::Cors {
         .allowed_header(header::CONTENT_TYPE)
         .expose_headers([
             header::ETAG,
+            header::HeaderName::from_static("x-request-id"),
+            http::cache::DATA_VERSION,
+        ])
+        .max_age(86_400)
+}
+
+/// CORS for the register routes: only the configured origins (none by default), with the
+/// key's `Authorization` and `If-Match`, GET, POST and DELETE; never credentials (a key is a
+/// header, not a cookie). A request from another origin is refused (400), not answered
+/// without the headers.
+fn register_cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::{Method, header};
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+        })
+        // Refused outright, not only left without CORS headers for the browser to block.
+        .block_on_origin_mismatch(true)
+        .allowed_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
             header::HeaderName::from_static("x-request-id"),
             http::cache::DATA_VERSION,
         ])

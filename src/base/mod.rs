@@ -76,6 +76,41 @@ pub fn without_credentials(url: &str) -> String {
     }
 }
 
+/// The prefixes of a register's key (`qxr_`) and calendar token (`qxc_`).
+const SECRET_PREFIXES: [&str; 2] = ["qxr_", "qxc_"];
+
+/// `text` (a path, for the log or an error) with the hex of any register key or calendar
+/// token in it cut to `…`: a key pasted into an address by mistake is not written down.
+///
+/// # Example
+/// ```
+/// use qixian::base::without_secrets;
+/// assert_eq!(without_secrets("/v1/registers/qxr_0a1b2c/matters"), "/v1/registers/qxr_…/matters");
+/// assert_eq!(without_secrets("/v1/days"), "/v1/days");
+/// ```
+pub fn without_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !SECRET_PREFIXES.iter().any(|p| text.contains(p)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, prefix)) = SECRET_PREFIXES
+        .iter()
+        .filter_map(|p| rest.find(p).map(|at| (at, *p)))
+        .min()
+    {
+        out.push_str(&rest[..at + prefix.len()]);
+        rest = &rest[at + prefix.len()..];
+        let hex = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+        if hex > 0 {
+            out.push('…');
+        }
+        rest = &rest[hex..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `text` is `host[:port]`: a DNS name or IPv4 address (letters, digits, `-`, `.`) or
 /// an IPv6 address in brackets, and a port of up to five digits.
 pub fn is_host(text: &str) -> bool {

@@ -26,6 +26,9 @@ pub struct AllDayEvent {
     pub uid: String,
     /// `DTSTAMP`, in UTC.
     pub stamp: NaiveDateTime,
+    /// `SEQUENCE`: the event's revision, when it has revisions (it rises with each, so that a
+    /// client that compares them takes the new one).
+    pub sequence: Option<i64>,
     /// The day.
     pub date: NaiveDate,
     /// `SUMMARY`: the title.
@@ -67,6 +70,7 @@ impl IcsFeed {
     ///     events: vec![AllDayEvent {
     ///         uid: "cn-20261001-holiday@qixian".to_owned(),
     ///         stamp: date.and_hms_opt(0, 0, 0).unwrap(),
+    ///         sequence: None,
     ///         date,
     ///         summary: "国庆节 放假".to_owned(),
     ///         description: None,
@@ -108,6 +112,9 @@ impl AllDayEvent {
         line("BEGIN:VEVENT");
         line(&format!("UID:{}", escape(&self.uid)));
         line(&format!("DTSTAMP:{}", self.stamp.format("%Y%m%dT%H%M%SZ")));
+        if let Some(sequence) = self.sequence {
+            line(&format!("SEQUENCE:{sequence}"));
+        }
         line(&format!(
             "DTSTART;VALUE=DATE:{}",
             self.date.format("%Y%m%d")
@@ -210,6 +217,7 @@ mod tests {
         AllDayEvent {
             uid: "x@qixian".to_owned(),
             stamp: date.and_hms_opt(0, 0, 0).expect("valid time"),
+            sequence: None,
             date,
             summary: summary.to_owned(),
             description: Some("第一行\n第二行".to_owned()),

@@ -8,6 +8,7 @@
 
 pub mod ics;
 pub mod ledger;
+pub mod register;
 pub mod workbook;
 
 use std::ops::RangeInclusive;
@@ -65,6 +66,7 @@ pub fn holiday_feed(
             ics::AllDayEvent {
                 uid: format!("{}-{}-{tag}@qixian", spec.id, day.date.format("%Y%m%d")),
                 stamp: STAMP,
+                sequence: None,
                 date: day.date,
                 summary: says.holiday_event_summary(facts),
                 description: Some(says.holiday_event_description(
@@ -173,6 +175,7 @@ pub fn deadline_feed(
             deadline.event_date.format("%Y%m%d"),
         ),
         stamp: STAMP,
+        sequence: None,
         date: deadline.due_date,
         summary: summary.clone(),
         description: Some(description),

@@ -298,15 +298,33 @@ pub async fn cache(
         });
     }
     let Some(identity) = identity else {
-        let mut res = next.call(req).await?.map_into_boxed_body();
-        res.headers_mut().insert(DATA_VERSION, version);
-        mark_kept(&mut res, in_force);
-        return Ok(res);
+        return answer_unnamed(req, next, version, in_force, endpoint.policy.private).await;
     };
     let mut res = answer_identified(req, next, &state, &identity.etag, identity.cache_key).await?;
     mark_kept(&mut res, in_force);
     res.headers_mut().insert(DATA_VERSION, version);
     name_identity(&mut res, identity.etag, identity.by_origin);
+    Ok(res)
+}
+
+/// The answer to a request without an ETag, naming its data's `version`; a private one (a
+/// register's: its matters, a key shown once) is for its holder alone, and kept by no cache.
+async fn answer_unnamed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    version: HeaderValue,
+    in_force: bool,
+    private: bool,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    res.headers_mut().insert(DATA_VERSION, version);
+    if private {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    mark_kept(&mut res, in_force);
     Ok(res)
 }
 
@@ -328,6 +346,7 @@ const UNROUTED: Endpoint = Endpoint {
     path: "",
     get: None,
     post: None,
+    delete: None,
     policy: super::routes::PLAIN,
 };
 

@@ -71,6 +71,8 @@ pub struct AppState {
     page: bool,
     /// The registers' database; none: the register routes answer 503.
     registers: Option<crate::registers::Registers>,
+    /// The rate limits of the registers' keys and calendar tokens.
+    register_rate: registers::rate::Buckets,
 }
 
 impl AppState {
@@ -104,6 +106,10 @@ impl AppState {
             ),
             page: config.page,
             registers: None,
+            register_rate: registers::rate::Buckets::new(
+                config.register_rate,
+                config.register_burst,
+            ),
         }
     }
 
@@ -276,6 +282,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource(&r::REGISTER_MATTER_ACTION).route(post().to(registers::act)))
         .service(resource(&r::REGISTER_HISTORY).route(get().to(registers::history)))
+        .service(
+            resource(&r::REGISTER_KEYS)
+                .route(get().to(registers::keys::list))
+                .route(post().to(registers::keys::add)),
+        )
+        .service(resource(&r::REGISTER_KEY).route(web::delete().to(registers::keys::revoke)))
+        .service(
+            resource(&r::REGISTER_CALENDAR_TOKEN)
+                .route(post().to(registers::keys::new_calendar_token))
+                .route(web::delete().to(registers::keys::revoke_calendar_token)),
+        )
+        .service(resource(&r::REGISTER_CALENDAR).route(get().to(registers::calendar::feed)))
         .default_service(web::to(not_found));
 }
 
@@ -349,7 +367,8 @@ async fn refuse_method(req: HttpRequest, allow: &'static str) -> HttpResponse {
 
 /// A path no route serves. Under `/v1/` (most likely a typo), the answer lists the routes.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let route = format!("{} {}", req.method(), crate::time::shorten(req.path()));
+    let path = crate::base::without_secrets(req.path());
+    let route = format!("{} {}", req.method(), crate::time::shorten(&path));
     let (mut near, mut routes) = (None, None);
     if req.path().starts_with("/v1/") || req.path() == "/v1" {
         let paths: Vec<&'static str> = routes::ALL

@@ -110,7 +110,9 @@ pub async fn observe(
     let policy = limits.map_or(AccessLog::All, |l| l.access_log);
     // The path is copied only for a log line that may be written; no clone of the request may
     // live across the call, as the router needs it unshared.
-    let path = (policy != AccessLog::Off).then(|| req.path().to_owned());
+    // A key or token pasted into the path is cut out (the query string is never logged).
+    let path =
+        (policy != AccessLog::Off).then(|| crate::base::without_secrets(req.path()).into_owned());
 
     let (lang, chosen) = language(req.request());
     let (chosen, refused) = match chosen {

@@ -115,6 +115,9 @@ impl From<RegistersError> for ApiError {
         match error {
             RegistersError::NotFound => ApiError::Register(Refused::NoMatter),
             RegistersError::Stale { current } => ApiError::Register(Refused::Stale { current }),
+            RegistersError::NoSuchKey => ApiError::Register(Refused::NoSuchKey),
+            RegistersError::LabelTaken => ApiError::Register(Refused::LabelTaken),
+            RegistersError::LastWritingKey => ApiError::Register(Refused::LastWritingKey),
             RegistersError::Database(_) | RegistersError::Corrupt(_) => {
                 tracing::error!(cause = %error_chain(&error), "registers' database");
                 ApiError::Register(Refused::Unavailable)
@@ -171,6 +174,8 @@ pub const fn status_of(title: Title) -> StatusCode {
         Title::Unauthorized => StatusCode::UNAUTHORIZED,
         Title::Forbidden => StatusCode::FORBIDDEN,
         Title::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+        Title::Conflict => StatusCode::CONFLICT,
+        Title::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         Title::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         Title::NotFound => StatusCode::NOT_FOUND,
         Title::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -248,8 +253,12 @@ fn kind(err: &ApiError) -> Title {
         CrossOrigin(_) => Title::BadRequest,
         Framework { status, .. } => framework(*status),
         Unauthorized | Register(Refused::NoKey) => Title::Unauthorized,
-        Register(Refused::NotYours) => Title::Forbidden,
-        Register(Refused::NoMatter) => Title::NotFound,
+        Register(Refused::NotYours | Refused::NotTheCalendarToken | Refused::ReadOnly) => {
+            Title::Forbidden
+        }
+        Register(Refused::NoMatter | Refused::NoSuchKey) => Title::NotFound,
+        Register(Refused::LabelTaken | Refused::LastWritingKey) => Title::Conflict,
+        Register(Refused::TooManyRequests { .. }) => Title::TooManyRequests,
         Register(Refused::Stale { .. }) => Title::PreconditionFailed,
         Register(Refused::Unavailable) => Title::DatabaseUnavailable,
         Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
@@ -264,7 +273,8 @@ fn kind(err: &ApiError) -> Title {
             Refused::NotAMatter(_)
             | Refused::NotAMattersField(_)
             | Refused::Matter(_)
-            | Refused::Name,
+            | Refused::Name
+            | Refused::KeyBody,
         ) => Title::InvalidBody,
         Gone(_) => Title::VersionGone,
         Internal(_) => Title::Internal,
@@ -391,6 +401,9 @@ impl ApiError {
     pub fn response(&self, lang: Lang) -> HttpResponse {
         let mut response = HttpResponse::build(classify(self).0);
         if let ApiError::Timeout(Slow::Busy { retry_after, .. }) = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after));
+        }
+        if let ApiError::Register(Refused::TooManyRequests { retry_after }) = self {
             response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after));
         }
         if let ApiError::Unauthorized | ApiError::Register(Refused::NoKey) = self {

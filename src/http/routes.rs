@@ -138,6 +138,10 @@ pub struct Policy {
     /// Whether it names the address it was asked on (the workbook's notes do): the `Host` and
     /// a proxy's forwarding headers are then part of the cache key and the ETag.
     pub origin: bool,
+    /// Whether it answers only with a register's key or token: browsers of other origins may
+    /// call it only from `QIXIAN_REGISTER_CORS_ORIGINS` (not the public API's CORS), and its
+    /// answers are `Cache-Control: private, no-store`.
+    pub private: bool,
 }
 
 /// A route: its path, what each method takes, and its answers' policy. HEAD is answered
@@ -150,6 +154,8 @@ pub struct Endpoint {
     pub get: Option<Query>,
     /// POST, when served.
     pub post: Option<Query>,
+    /// DELETE, when served (a register's keys and calendar token).
+    pub delete: Option<Query>,
     /// What the cache layer does with its GET answers.
     pub policy: Policy,
 }
@@ -163,6 +169,7 @@ pub(super) const PLAIN: Policy = Policy {
     clock: Clock::Never,
     status: false,
     origin: false,
+    private: false,
 };
 
 /// The API's answers: made from one snapshot of the data and named by an ETag.
@@ -211,10 +218,18 @@ impl Endpoint {
 
     /// The methods it serves, for `Allow`.
     pub fn allow(&self) -> &'static str {
-        match (self.get.is_some(), self.post.is_some()) {
-            (true, true) => "GET, HEAD, POST",
-            (true, false) => "GET, HEAD",
-            _ => "POST",
+        match (
+            self.get.is_some(),
+            self.post.is_some(),
+            self.delete.is_some(),
+        ) {
+            (true, true, false) => "GET, HEAD, POST",
+            (true, false, false) => "GET, HEAD",
+            (false, true, false) => "POST",
+            (true, true, true) => "GET, HEAD, POST, DELETE",
+            (true, false, true) => "GET, HEAD, DELETE",
+            (false, true, true) => "POST, DELETE",
+            (false, false, _) => "DELETE",
         }
     }
 
@@ -223,6 +238,7 @@ impl Endpoint {
         match method.as_str() {
             "GET" | "HEAD" => self.get.as_ref(),
             "POST" => self.post.as_ref(),
+            "DELETE" => self.delete.as_ref(),
             _ => None,
         }
     }
@@ -234,6 +250,7 @@ const fn get(path: &'static str, query: Query) -> Endpoint {
         path,
         get: Some(query),
         post: None,
+        delete: None,
         policy: PLAIN,
     }
 }
@@ -504,6 +521,7 @@ pub const DEADLINES: Endpoint = Endpoint {
         formats: DEADLINE_FORMATS,
         fields: DEADLINE_FIELDS,
     }),
+    delete: None,
     policy: FROM_DATA,
 }
 .cached()
@@ -517,6 +535,7 @@ pub const BATCH: Endpoint = Endpoint {
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     }),
+    delete: None,
     policy: PLAIN,
 }
 .snapshot();
@@ -529,6 +548,7 @@ pub const RECHECK: Endpoint = Endpoint {
         formats: &[Format::Json, Format::Csv],
         fields: &[],
     }),
+    delete: None,
     policy: PLAIN,
 }
 .snapshot();
@@ -546,6 +566,7 @@ pub const ADMIN_RELOAD: Endpoint = Endpoint {
     path: "/v1/admin/reload",
     get: None,
     post: Some(Query::PLAIN),
+    delete: None,
     policy: PLAIN,
 }
 .changes_data();
@@ -559,6 +580,7 @@ pub const ADMIN_WITHDRAW: Endpoint = Endpoint {
         formats: &[],
         fields: &[],
     }),
+    delete: None,
     policy: PLAIN,
 }
 .changes_data();
@@ -568,6 +590,7 @@ pub const ADMIN_REGISTERS: Endpoint = Endpoint {
     path: "/v1/admin/registers",
     get: None,
     post: Some(Query::PLAIN),
+    delete: None,
     policy: PLAIN,
 };
 /// The routes of a register: each needs the register's key; none is cached or given an ETag
@@ -576,6 +599,7 @@ pub const ADMIN_REGISTERS: Endpoint = Endpoint {
 const REGISTER: Policy = Policy {
     clock: Clock::Always,
     snapshot: true,
+    private: true,
     ..PLAIN
 };
 /// `GET /v1/registers/{id}/matters` (the list), `POST` (a new matter).
@@ -593,6 +617,7 @@ pub const REGISTER_MATTERS: Endpoint = Endpoint {
         fields: &[],
     }),
     post: Some(Query::PLAIN),
+    delete: None,
     policy: REGISTER,
 };
 /// `POST /v1/registers/{id}/matters/import`: a 台账 in CSV, every row kept or none. Before
@@ -601,6 +626,7 @@ pub const REGISTER_MATTERS_IMPORT: Endpoint = Endpoint {
     path: "/v1/registers/{id}/matters/import",
     get: None,
     post: Some(Query::PLAIN),
+    delete: None,
     policy: REGISTER,
 };
 /// `GET /v1/registers/{id}/matters/{matter}`, `POST` (its new fields, `If-Match`).
@@ -608,6 +634,7 @@ pub const REGISTER_MATTER: Endpoint = Endpoint {
     path: "/v1/registers/{id}/matters/{matter}",
     get: Some(Query::PLAIN),
     post: Some(Query::PLAIN),
+    delete: None,
     policy: REGISTER,
 };
 /// `POST /v1/registers/{id}/matters/{matter}/{action}`: complete, reopen, acknowledge,
@@ -616,6 +643,7 @@ pub const REGISTER_MATTER_ACTION: Endpoint = Endpoint {
     path: "/v1/registers/{id}/matters/{matter}/{action}",
     get: None,
     post: Some(Query::PLAIN),
+    delete: None,
     policy: REGISTER,
 };
 /// `GET /v1/registers/{id}/history`: every change, the latest first.
@@ -627,6 +655,47 @@ pub const REGISTER_HISTORY: Endpoint = Endpoint {
         fields: &[],
     }),
     post: None,
+    delete: None,
+    policy: REGISTER,
+};
+
+/// `GET /v1/registers/{id}/keys` (its keys, never the keys themselves), `POST` (a new key,
+/// shown once).
+pub const REGISTER_KEYS: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/keys",
+    get: Some(Query::PLAIN),
+    post: Some(Query::PLAIN),
+    delete: None,
+    policy: REGISTER,
+};
+/// `DELETE /v1/registers/{id}/keys/{label}`: the key revoked.
+pub const REGISTER_KEY: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/keys/{label}",
+    get: None,
+    post: None,
+    delete: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `POST /v1/registers/{id}/calendar-token` (a new calendar token, replacing the old),
+/// `DELETE` (revoked).
+pub const REGISTER_CALENDAR_TOKEN: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/calendar-token",
+    get: None,
+    post: Some(Query::PLAIN),
+    delete: Some(Query::PLAIN),
+    policy: REGISTER,
+};
+/// `GET /v1/registers/{id}/calendar.ics?token=`: the open matters as a calendar feed, opened
+/// by the calendar token alone (a subscribing calendar sends no header).
+pub const REGISTER_CALENDAR: Endpoint = Endpoint {
+    path: "/v1/registers/{id}/calendar.ics",
+    get: Some(Query {
+        params: &[req("token", Kind::Text)],
+        formats: &[],
+        fields: &[],
+    }),
+    post: None,
+    delete: None,
     policy: REGISTER,
 };
 
@@ -657,7 +726,7 @@ pub const HOLIDAYS_NEXT: Endpoint = api_get(
 .clock(Clock::WhenAsked(Some("from")));
 
 /// Every route, in the order a reader looks for them.
-pub const ALL: [&Endpoint; 33] = [
+pub const ALL: [&Endpoint; 37] = [
     &HEALTHZ,
     &READYZ,
     &METRICS,
@@ -691,4 +760,8 @@ pub const ALL: [&Endpoint; 33] = [
     &REGISTER_MATTER,
     &REGISTER_MATTER_ACTION,
     &REGISTER_HISTORY,
+    &REGISTER_KEYS,
+    &REGISTER_KEY,
+    &REGISTER_CALENDAR_TOKEN,
+    &REGISTER_CALENDAR,
 ];

@@ -10,8 +10,11 @@
 //! another came first; every change, a deletion included, is a row of `matter_history`
 //! written in the same transaction.
 
+mod keys;
 #[cfg(test)]
 mod tests;
+
+pub use keys::{Holder, KeyInfo, new_calendar_token};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,7 +24,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
-use subtle::ConstantTimeEq;
 use tokio::sync::OnceCell;
 
 use crate::deadline::Input;
@@ -29,9 +31,10 @@ use crate::register::Matter;
 
 /// The migrations, in order, run at start-up on either database: each is applied once, and
 /// recorded in `register_migrations`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE registers (
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE registers (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         created_at TEXT NOT NULL
@@ -70,7 +73,17 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(
         matter TEXT NOT NULL,
         PRIMARY KEY (register_id, matter_id, version)
     )",
-)];
+    ),
+    // Keys that only read, keys revoked (kept, so that the history's labels stay theirs and a
+    // label is never given twice), and each register's calendar token, kept as its digest.
+    (
+        2,
+        "ALTER TABLE register_keys ADD COLUMN read_only BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE register_keys ADD COLUMN revoked_at TEXT;
+    ALTER TABLE registers ADD COLUMN calendar_digest TEXT;
+    ALTER TABLE registers ADD COLUMN calendar_created_at TEXT",
+    ),
+];
 
 /// The label of the key a register is created with.
 pub const FIRST_KEY: &str = "first";
@@ -162,6 +175,17 @@ pub enum RegistersError {
         /// Its version now.
         current: i64,
     },
+    /// No key of that label in the register.
+    #[error("no such key")]
+    NoSuchKey,
+    /// A key of that label exists already (revoked ones included: a label names one key for
+    /// good, so that the history's labels stay unambiguous).
+    #[error("the label is taken")]
+    LabelTaken,
+    /// The key is the register's last one that writes: revoking it would leave no way to
+    /// write (or to add a key).
+    #[error("the last writing key")]
+    LastWritingKey,
     /// A row that does not read back (written by another program).
     #[error("a stored matter does not read back: {0}")]
     Corrupt(String),
@@ -178,7 +202,7 @@ pub fn new_key() -> Result<String, getrandom::Error> {
 }
 
 /// A key's digest, as kept.
-fn digest(key: &str) -> String {
+pub(crate) fn digest(key: &str) -> String {
     crate::base::hex(&Sha256::digest(key.as_bytes()))
 }
 
@@ -187,7 +211,7 @@ fn new_id() -> String {
     crate::base::hex(&fastrand::u128(..).to_le_bytes())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -451,33 +475,6 @@ impl Registers {
         .await?;
         tx.commit().await?;
         Ok(id)
-    }
-
-    /// The label of the key of register `id` that `offered` is, or none when there is no such
-    /// register or the key is not one of its: the two are not told apart. Every key of the
-    /// register is compared, each in constant time.
-    ///
-    /// # Errors
-    /// [`RegistersError::Database`].
-    pub async fn key_label(
-        &self,
-        id: &str,
-        offered: &str,
-    ) -> Result<Option<String>, RegistersError> {
-        let offered = digest(offered);
-        let keys =
-            sqlx::query("SELECT label, key_digest FROM register_keys WHERE register_id = $1")
-                .bind(id)
-                .fetch_all(self.ready().await?)
-                .await?;
-        let mut found = None;
-        for row in &keys {
-            let kept: String = row.try_get("key_digest")?;
-            if bool::from(kept.as_bytes().ct_eq(offered.as_bytes())) {
-                found = Some(row.try_get("label")?);
-            }
-        }
-        Ok(found)
     }
 
     /// Keeps a new matter in register `register` (which must exist: its key was checked);

@@ -27,24 +27,108 @@ async fn opened() -> (Registers, String) {
     (db, id)
 }
 
+/// The label of the key `offered` of register `id`, as the API would find it.
+async fn label(db: &Registers, id: &str, offered: &str) -> Option<String> {
+    db.holder(id, offered).await.unwrap().map(|h| h.label)
+}
+
 #[tokio::test]
 async fn a_key_opens_its_own_register_only() {
     let (db, id) = opened().await;
     let other = db.create_register("县办", "k2").await.unwrap();
-    assert_eq!(
-        db.key_label(&id, "k1").await.unwrap().as_deref(),
-        Some(FIRST_KEY)
+    assert_eq!(label(&db, &id, "k1").await.as_deref(), Some(FIRST_KEY));
+    assert_eq!(label(&db, &id, "k2").await, None, "not its key");
+    assert_eq!(label(&db, &other, "k1").await, None, "not its key");
+    assert_eq!(label(&db, "nope", "k1").await, None, "no register");
+}
+
+#[tokio::test]
+async fn a_revoked_key_opens_nothing_and_the_last_writing_key_stays() {
+    let (db, id) = opened().await;
+    db.add_key(&id, "王", "k-wang", false).await.unwrap();
+    db.add_key(&id, "OA", "k-oa", true).await.unwrap();
+    assert!(
+        matches!(
+            db.add_key(&id, "王", "k-other", false).await,
+            Err(RegistersError::LabelTaken)
+        ),
+        "a label names one key"
     );
-    assert_eq!(db.key_label(&id, "k2").await.unwrap(), None, "not its key");
+    let oa = db
+        .holder(&id, "k-oa")
+        .await
+        .unwrap()
+        .expect("the OA key opens");
+    assert!(oa.read_only, "the OA key only reads");
+
+    db.revoke_key(&id, "王").await.unwrap();
     assert_eq!(
-        db.key_label(&other, "k1").await.unwrap(),
+        label(&db, &id, "k-wang").await,
         None,
-        "not its key"
+        "revoked: opens nothing"
     );
+    db.revoke_key(&id, "王")
+        .await
+        .expect("revoking twice changes nothing");
+    assert!(
+        matches!(
+            db.revoke_key(&id, FIRST_KEY).await,
+            Err(RegistersError::LastWritingKey)
+        ),
+        "the first key is the last that writes (the OA key only reads)"
+    );
+    db.revoke_key(&id, "OA")
+        .await
+        .expect("a read-only key may go");
+    assert!(matches!(
+        db.revoke_key(&id, "nobody").await,
+        Err(RegistersError::NoSuchKey)
+    ));
+    let keys = db.keys(&id).await.unwrap();
+    // Added within one millisecond, they are listed by label: `OA`, `first`, `王`.
+    let mut states: Vec<(&str, bool)> = keys
+        .iter()
+        .map(|k| (k.label.as_str(), k.revoked_at.is_some()))
+        .collect();
+    states.sort_unstable();
+    assert_eq!(states, [("OA", true), (FIRST_KEY, false), ("王", true)]);
+    assert!(
+        matches!(
+            db.add_key(&id, "王", "k-new", false).await,
+            Err(RegistersError::LabelTaken)
+        ),
+        "a revoked key's label is not given again"
+    );
+}
+
+#[tokio::test]
+async fn a_calendar_token_opens_only_the_calendar_and_only_until_replaced() {
+    let (db, id) = opened().await;
     assert_eq!(
-        db.key_label("nope", "k1").await.unwrap(),
+        db.calendar_holder(&id, "k1").await.unwrap(),
         None,
-        "no register"
+        "no token yet"
+    );
+    db.set_calendar_token(&id, "c1").await.unwrap();
+    let (name, _) = db.calendar_holder(&id, "c1").await.unwrap().expect("opens");
+    assert_eq!(name, "州政府办公室");
+    assert_eq!(
+        db.calendar_holder(&id, "k1").await.unwrap(),
+        None,
+        "a key is no token"
+    );
+    assert_eq!(label(&db, &id, "c1").await, None, "a token is no key");
+    db.set_calendar_token(&id, "c2").await.unwrap();
+    assert_eq!(
+        db.calendar_holder(&id, "c1").await.unwrap(),
+        None,
+        "replaced"
+    );
+    db.clear_calendar_token(&id).await.unwrap();
+    assert_eq!(
+        db.calendar_holder(&id, "c2").await.unwrap(),
+        None,
+        "revoked"
     );
 }
 
@@ -176,10 +260,8 @@ async fn replicas_starting_together_migrate_once() {
         .collect::<Result<_, _>>()
         .expect("every replica comes up");
     let id = dbs[0].create_register("办", "k").await.unwrap();
-    assert_eq!(
-        dbs[3].key_label(&id, "k").await.unwrap().as_deref(),
-        Some(FIRST_KEY)
-    );
+    let holder = dbs[3].holder(&id, "k").await.unwrap().expect("its key");
+    assert_eq!(holder.label, FIRST_KEY);
     let pool = dbs[1].ready().await.unwrap();
     let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM register_migrations")
         .fetch_one(pool)

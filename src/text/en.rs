@@ -6,8 +6,8 @@ use std::fmt;
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
-    RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, MatterFacts, Media, Reason,
+    Refused, RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -125,6 +125,8 @@ impl Catalogue for En {
             Title::Unauthorized => "Unauthorized",
             Title::Forbidden => "Forbidden",
             Title::PreconditionFailed => "Changed by another",
+            Title::Conflict => "Conflicts with the current state",
+            Title::TooManyRequests => "Too many requests",
             Title::DatabaseUnavailable => "Registers unavailable",
             Title::VersionGone => "Data version no longer kept",
             Title::FieldTooLong => "Field too long",
@@ -463,6 +465,15 @@ impl Catalogue for En {
                 "an action takes no body: send the POST with an empty body".to_owned()
             }
             Refused::Import(rows) => self.import_refused(rows),
+            Refused::NotTheCalendarToken => "this token does not open this register's calendar (it may have been revoked or replaced; a register's key is not a calendar token)".to_owned(),
+            Refused::ReadOnly => "this key only reads; it cannot change the register".to_owned(),
+            Refused::NoSuchKey => "the register has no key with that label".to_owned(),
+            Refused::LabelTaken => "the register has a key with that label already (revoked ones count); choose another label".to_owned(),
+            Refused::LastWritingKey => "this is the register's last key that writes: without it nobody could change the register; add another writing key first".to_owned(),
+            Refused::KeyBody => "the body must be {\"label\": \"…\", \"read_only\": true|false}, a label of 1 to 100 characters without \"/\" or control characters".to_owned(),
+            Refused::TooManyRequests { retry_after } => format!(
+                "this key made too many requests; try again in {retry_after} s"
+            ),
         }
     }
 
@@ -1183,6 +1194,37 @@ impl Catalogue for En {
 
     fn deadline_category(&self) -> &'static str {
         "deadline"
+    }
+
+    fn register_feed_name(&self, register: &str) -> String {
+        format!("{register}: register of matters")
+    }
+
+    fn register_event_description(&self, facts: &MatterFacts<'_>) -> String {
+        let mut lines = Vec::new();
+        for (label, value) in [
+            ("Document", facts.doc_number),
+            ("Subject", facts.subject),
+            ("From", facts.sender),
+            ("Handled by", facts.handler),
+        ] {
+            if !value.is_empty() {
+                lines.push(format!("{label}: {value}"));
+            }
+        }
+        lines.push(format!(
+            "Due: {} {} Beijing time",
+            facts.due_day, facts.due_time
+        ));
+        if facts.provisional {
+            lines.push("Provisional: the period crosses a year whose holiday notice this service does not hold yet; the official notice decides".to_owned());
+        }
+        if let Some(from) = facts.moved_from {
+            lines.push(format!(
+                "Moved: the due date acknowledged was {from}; on the holiday arrangements and rules in force it is now another, not yet acknowledged"
+            ));
+        }
+        lines.join("\n")
     }
 
     fn workbook_words(&self) -> &'static WorkbookWords {

@@ -100,6 +100,8 @@ vocabulary! {
         Unauthorized,
         Forbidden,
         PreconditionFailed,
+        Conflict,
+        TooManyRequests,
         DatabaseUnavailable,
         VersionGone,
         FieldTooLong,
@@ -368,6 +370,25 @@ pub enum Refused {
     /// An imported 台账 with rows that cannot be kept (every one found, in order): nothing
     /// was imported.
     Import(Vec<RowProblem>),
+    /// A `token=` that is not the register's calendar token (revoked, replaced, a key, or no
+    /// such register: one answer).
+    NotTheCalendarToken,
+    /// A key that only reads, offered for a write.
+    ReadOnly,
+    /// No key of that label in the register.
+    NoSuchKey,
+    /// A key of that label exists already (revoked or not).
+    LabelTaken,
+    /// The register's last writing key, which is not revoked.
+    LastWritingKey,
+    /// A body that is not `{"label": …, "read_only": …}`, or a label that is empty, too long,
+    /// or holds a `/` or a control character.
+    KeyBody,
+    /// The key (or calendar token) made more requests than its rate allows.
+    TooManyRequests {
+        /// Seconds until the next one is taken.
+        retry_after: u64,
+    },
 }
 
 /// One row of an imported 台账 that cannot be kept: where, and why.
@@ -1109,6 +1130,11 @@ pub trait Catalogue: Sync {
     fn deadline_reminder(&self, due: NaiveDate, title: &str, doc_no: Option<&str>) -> String;
     /// The category of a deadline's event.
     fn deadline_category(&self) -> &'static str;
+    /// The name of a register's calendar feed.
+    fn register_feed_name(&self, register: &str) -> String;
+    /// A register's matter's event description: its fields, its due instant on Beijing time,
+    /// and whether it is provisional or moved.
+    fn register_event_description(&self, facts: &MatterFacts<'_>) -> String;
 
     // -- the offline workbook (xlsx) -------------------------------------------------------
 
@@ -1325,6 +1351,30 @@ pub struct WorkbookFacts<'a> {
     /// The rules whose period the 延长/商定 column extends, each with its extension in words
     /// (`政府信息公开条例第三十三条第二款、第三款：延长20个工作日`), and those whose due date may be agreed.
     pub adjustable: (&'a [String], &'a [String]),
+}
+
+/// What a register's calendar event says about its matter.
+#[derive(Clone, Copy, Debug)]
+pub struct MatterFacts<'a> {
+    /// 文号 (may be empty).
+    pub doc_number: &'a str,
+    /// 事由 (may be empty).
+    pub subject: &'a str,
+    /// 来文单位 (may be empty).
+    pub sender: &'a str,
+    /// 承办人 (may be empty).
+    pub handler: &'a str,
+    /// The due date.
+    pub due_date: NaiveDate,
+    /// The due instant's time of day on Beijing time, `24:00` for the end of the due date.
+    pub due_time: &'a str,
+    /// The day that time is on, when it is not the due date (a period counted on another
+    /// clock).
+    pub due_day: NaiveDate,
+    /// Whether it depends on a year whose notice is not in (暂定).
+    pub provisional: bool,
+    /// The acknowledged due date, when the computed one differs from it (已变动).
+    pub moved_from: Option<NaiveDate>,
 }
 
 /// What a deadline's calendar event says about it.

@@ -6,8 +6,8 @@
 use chrono::{NaiveDate, Weekday};
 
 use super::{
-    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, Media, Reason, Refused,
-    RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
+    Body, Catalogue, Cross, DeadlineFacts, FixedEnding, Invalid, Limit, MatterFacts, Media, Reason,
+    Refused, RowWhy, Slow, Standing, Strictly, Title, Unoffered, WorkbookWords,
 };
 use crate::calendar::backtest::Record;
 use crate::calendar::hours::{IntervalError, MAX_INTERVALS};
@@ -71,6 +71,8 @@ impl Catalogue for Zh {
             Title::Unauthorized => "未授权",
             Title::Forbidden => "无权访问",
             Title::PreconditionFailed => "已被他人修改",
+            Title::Conflict => "与现有状态冲突",
+            Title::TooManyRequests => "请求过于频繁",
             Title::DatabaseUnavailable => "台账暂不可用",
             Title::VersionGone => "数据版本已不保留",
             Title::FieldTooLong => "字段过长",
@@ -384,6 +386,23 @@ impl Catalogue for Zh {
             }
             Refused::ActionBody => "该操作不带请求体：请以空请求体发送 POST".to_owned(),
             Refused::Import(rows) => self.import_refused(rows),
+            Refused::NotTheCalendarToken => {
+                "此令牌不能打开该台账的日历（令牌可能已被撤销或更换；台账密钥不能用作日历令牌）"
+                    .to_owned()
+            }
+            Refused::ReadOnly => "此密钥只能查看，不能修改台账".to_owned(),
+            Refused::NoSuchKey => "台账中没有该标签的密钥".to_owned(),
+            Refused::LabelTaken => {
+                "台账中已有该标签的密钥（含已撤销的）；请另取一个标签".to_owned()
+            }
+            Refused::LastWritingKey => {
+                "这是台账最后一把可修改的密钥，撤销后将无人能修改台账；请先添加另一把可修改的密钥"
+                    .to_owned()
+            }
+            Refused::KeyBody => "请求体须为 {\"label\": \"…\", \"read_only\": true|false}，标签为1至100个字符，不含“/”和控制字符".to_owned(),
+            Refused::TooManyRequests { retry_after } => {
+                format!("此密钥的请求过于频繁，请{retry_after}秒后再试")
+            }
         }
     }
 
@@ -1094,6 +1113,39 @@ impl Catalogue for Zh {
 
     fn deadline_category(&self) -> &'static str {
         "期限"
+    }
+
+    fn register_feed_name(&self, register: &str) -> String {
+        format!("{register} 督办台账")
+    }
+
+    fn register_event_description(&self, facts: &MatterFacts<'_>) -> String {
+        let mut lines = Vec::new();
+        for (label, value) in [
+            ("文号", facts.doc_number),
+            ("事由", facts.subject),
+            ("来文单位", facts.sender),
+            ("承办人", facts.handler),
+        ] {
+            if !value.is_empty() {
+                lines.push(format!("{label}：{value}"));
+            }
+        }
+        lines.push(format!(
+            "截止：北京时间{}{}",
+            date(facts.due_day),
+            facts.due_time
+        ));
+        if facts.provisional {
+            lines.push("暂定：期间含本系统尚未收录通知的年份，以正式通知为准".to_owned());
+        }
+        if let Some(from) = facts.moved_from {
+            lines.push(format!(
+                "已变动：原确认的截止日为{}，按现行放假安排和规则计算已改变，尚待确认",
+                date(from)
+            ));
+        }
+        lines.join("\n")
     }
 
     fn workbook_words(&self) -> &'static WorkbookWords {

@@ -142,7 +142,11 @@ fn drift(table: &[&Endpoint], spec: &Value) -> Vec<String> {
     let paths = spec["paths"].as_object().expect("paths");
     let mut seen = BTreeSet::new();
     for endpoint in table {
-        for (method, query) in [("get", endpoint.get), ("post", endpoint.post)] {
+        for (method, query) in [
+            ("get", endpoint.get),
+            ("post", endpoint.post),
+            ("delete", endpoint.delete),
+        ] {
             let operation = &paths
                 .get(endpoint.path)
                 .map_or(&Value::Null, |p| &p[method]);

@@ -22,6 +22,7 @@ mod meta;
 mod page;
 mod periods;
 mod registers;
+mod registers_access;
 mod registers_page;
 mod registers_transfer;
 mod rules;

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
 
-pub(crate) const ADMIN: &str = "register-test-admin-token";
+pub const ADMIN: &str = "register-test-admin-token";
 
 /// A client's request to a register route, with `key` as its bearer key when given.
-pub(crate) async fn send(
+pub async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -38,7 +38,7 @@ pub(crate) async fn json_of(request: impl Future<Output = Response>) -> Value {
 }
 
 /// A new register: its id and its key.
-pub(crate) async fn register(app: &TestApp, name: &str) -> (String, String) {
+pub async fn register(app: &TestApp, name: &str) -> (String, String) {
     let response = send(
         app,
         Method::POST,
@@ -71,7 +71,8 @@ pub(crate) fn countersign(doc: &str) -> Value {
     })
 }
 
-pub(crate) async fn app() -> TestApp {
+/// A server with the admin token, which makes registers.
+pub async fn app() -> TestApp {
     spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN)]).await
 }
 

@@ -2,7 +2,14 @@
 //! `/v1/registers/{id}/…` keep its matters, each answered with its due date and state computed
 //! on the data in force ([`crate::register`]) and its version as its `ETag`. Every register
 //! route needs `Authorization: Bearer <key>` of that register: without one, 401; with a key
-//! that is not the register's, or for a register that does not exist, one answer, 403.
+//! that is not the register's (or revoked), or for a register that does not exist, one
+//! answer, 403. A read-only key is refused every method but GET and HEAD (403); every key is
+//! held to its rate ([`rate`]). The keys and the calendar token are managed in [`keys`]; the
+//! calendar feed, opened by its token alone, is [`calendar`].
+
+pub mod calendar;
+pub mod keys;
+pub mod rate;
 
 use std::str::FromStr;
 
@@ -39,24 +46,43 @@ fn database(state: &AppState) -> Result<&Registers, ApiError> {
         .ok_or(ApiError::Register(Refused::Unavailable))
 }
 
-/// The register of the path and the label of the key that opens it.
+/// The register id of the path; one with a control character names no register (and
+/// PostgreSQL refuses a NUL in text: it would answer 503 for what is a wrong address).
+fn register_id(req: &HttpRequest, refused: Refused) -> Result<String, ApiError> {
+    let id = req.match_info().get("id").unwrap_or_default();
+    if id.chars().any(char::is_control) {
+        return Err(ApiError::Register(refused));
+    }
+    Ok(id.to_owned())
+}
+
+/// Takes one request from the rate of the key or token whose digest is `who`.
+fn within_rate(state: &AppState, who: &str) -> Result<(), ApiError> {
+    state
+        .register_rate
+        .take(who)
+        .map_err(|retry_after| ApiError::Register(Refused::TooManyRequests { retry_after }))
+}
+
+/// The register of the path and the label of the key that opens it, within the key's rate;
+/// a read-only key opens it only to read (GET, HEAD): every other method writes.
 async fn opened<'s>(
     state: &'s AppState,
     req: &HttpRequest,
 ) -> Result<(&'s Registers, String, String), ApiError> {
     let offered = super::admin::bearer(req).ok_or(ApiError::Register(Refused::NoKey))?;
     let db = database(state)?;
-    // An id with a control character names no register (and PostgreSQL refuses a NUL in
-    // text: it would answer 503 for what is a wrong address).
-    let id = req.match_info().get("id").unwrap_or_default().to_owned();
-    if id.chars().any(char::is_control) {
-        return Err(ApiError::Register(Refused::NotYours));
-    }
-    let label = db
-        .key_label(&id, offered)
+    let id = register_id(req, Refused::NotYours)?;
+    let holder = db
+        .holder(&id, offered)
         .await?
         .ok_or(ApiError::Register(Refused::NotYours))?;
-    Ok((db, id, label))
+    within_rate(state, &holder.digest)?;
+    let reads = matches!(req.method().as_str(), "GET" | "HEAD");
+    if holder.read_only && !reads {
+        return Err(ApiError::Register(Refused::ReadOnly));
+    }
+    Ok((db, id, holder.label))
 }
 
 /// The matter id of the path; one with a control character names no matter (PostgreSQL
