@@ -109,6 +109,9 @@ else
 fi
 
 echo "== services: $API (any origin), $RESTRICTED (only https://oa.example.gov.cn), $ADDIN_API (the add-in's); pages $PAGE, $HARNESS"
+# The README's register walk-through makes a register with the admin token it reads from the
+# environment, as an operator's shell would have it.
+export QIXIAN_ADMIN_TOKEN="doc-examples-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 start "$WORK/api.log" env QIXIAN_ADDR="127.0.0.1:${ports[0]}" QIXIAN_WORKERS=2 \
     QIXIAN_TRUSTED_PROXIES=127.0.0.1 QIXIAN_ACCESS_LOG=errors "$BIN"
 start "$WORK/restricted.log" env QIXIAN_ADDR="127.0.0.1:${ports[1]}" QIXIAN_WORKERS=1 \
