@@ -44,7 +44,7 @@ impl<'a> DayStateDto<'a> {
 
 /// One changed day, before and after.
 #[derive(Serialize)]
-struct DayChangeDto<'a> {
+pub(super) struct DayChangeDto<'a> {
     #[serde(serialize_with = "render::iso_date")]
     date: NaiveDate,
     old: DayStateDto<'a>,
@@ -52,7 +52,7 @@ struct DayChangeDto<'a> {
 }
 
 impl<'a> DayChangeDto<'a> {
-    fn new(change: &'a DayChange) -> Self {
+    pub(super) fn new(change: &'a DayChange) -> Self {
         DayChangeDto {
             date: change.date,
             old: DayStateDto::new(&change.old),
@@ -185,6 +185,20 @@ async fn changes_of(
             limit: MAX_RECHECK_VERSIONS,
         }));
     }
+    changes_since(state, &now, versions).await
+}
+
+/// The changes since each of `versions` (kept versions other than `now`), in every calendar
+/// of `now`, and none since `now` itself: each version compiled once (off the workers), its
+/// changes found, and the compilation let go before the next.
+///
+/// # Errors
+/// As [`super::offload::kept`] when the compilations are busy.
+pub(super) async fn changes_since(
+    state: &AppState,
+    now: &Arc<crate::store::InForce>,
+    versions: Vec<String>,
+) -> Result<HashMap<String, ChangesSince>, ApiError> {
     let mut found = HashMap::with_capacity(versions.len() + 1);
     found.insert(now.version().to_owned(), Ok(Arc::new(HashMap::new())));
     for version in versions {
@@ -324,7 +338,7 @@ struct Recheck {
 }
 
 /// One stored version's changes, calendar by calendar, or why there are none.
-type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
+pub(super) type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
 
 /// What one stored deadline came to.
 struct Outcome<'a> {

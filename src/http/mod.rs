@@ -71,6 +71,8 @@ pub struct AppState {
     page: bool,
     /// The registers' database; none: the register routes answer 503.
     registers: Option<crate::registers::Registers>,
+    /// The changed days since matters' acknowledged versions, found lately (`moved_by`).
+    moved_days: registers::moved::Held,
 }
 
 impl AppState {
@@ -104,6 +106,7 @@ impl AppState {
             ),
             page: config.page,
             registers: None,
+            moved_days: registers::moved::Held::default(),
         }
     }
 

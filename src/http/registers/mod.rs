@@ -23,6 +23,9 @@ use crate::registers::{Kept, Registers, new_key, period_json};
 use crate::text::{Body, Invalid, Lang, Refused};
 use crate::time::{BEIJING, Clock, parse_day, quoted};
 
+pub mod moved;
+use moved::{Found, MovedDayDto};
+
 /// The longest register name taken, in characters.
 const MAX_NAME_CHARS: usize = 200;
 
@@ -198,6 +201,7 @@ impl MatterBody<'_> {
             period,
             completed_at: kept.and_then(|m| m.completed_at),
             acknowledged_due: kept.and_then(|m| m.acknowledged_due),
+            acknowledged_version: kept.and_then(|m| m.acknowledged_version.clone()),
         })
     }
 }
@@ -216,12 +220,19 @@ struct MatterDto<'a> {
     period: serde_json::Value,
     completed_at: Option<String>,
     acknowledged_due: Option<NaiveDate>,
+    /// The data version the acknowledged due date was computed on.
+    acknowledged_version: Option<&'a str>,
     due_date: Option<NaiveDate>,
     due_at: Option<String>,
     provisional: Option<bool>,
     state: Option<&'static str>,
     working_days_left: Option<i64>,
     moved: bool,
+    /// The days whose change moved it: none when it did not move; null when they cannot be
+    /// named (then `moved_by_unknown` says why).
+    moved_by: Option<Vec<MovedDayDto<'a>>>,
+    /// Why the days that moved it cannot be named, when they cannot.
+    moved_by_unknown: Option<String>,
     /// Why it can no longer be counted, when it cannot.
     problem: Option<String>,
     created_at: &'a str,
@@ -229,9 +240,16 @@ struct MatterDto<'a> {
     data_version: &'a str,
 }
 
-fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang) -> MatterDto<'a> {
+fn dto<'a>(
+    kept: &'a Kept,
+    reading: &'a Reading<'_>,
+    found: &Found,
+    data: &'a Snapshot,
+    lang: Lang,
+) -> MatterDto<'a> {
     let m = &kept.matter;
     let due = reading.as_ref().ok();
+    let (moved_by, moved_by_unknown) = found.days(kept, reading, lang);
     MatterDto {
         id: &kept.id,
         version: kept.version,
@@ -243,12 +261,15 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
         period: period_json(&m.period),
         completed_at: m.completed_at.map(|at| at.to_rfc3339()),
         acknowledged_due: m.acknowledged_due,
+        acknowledged_version: m.acknowledged_version.as_deref(),
         due_date: due.map(|d| d.date),
         due_at: due.map(|d| d.at.to_rfc3339()),
         provisional: due.map(|d| d.provisional),
         state: due.map(|d| d.state.as_str()),
         working_days_left: due.map(|d| d.working_days_left),
         moved: due.is_some_and(|d| d.moved),
+        moved_by,
+        moved_by_unknown,
         problem: reading
             .as_ref()
             .err()
@@ -260,13 +281,21 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
 }
 
 /// One matter, with its version as its `ETag`.
-fn one(kept: &Kept, context: &Context<'_>, data: &Snapshot, lang: Lang) -> HttpResponse {
-    let reading = kept.matter.read(context, &[]);
-    let mut res = json(&dto(kept, &reading, data, lang));
+async fn one(
+    state: &AppState,
+    kept: &Kept,
+    context: &Context<'_>,
+    data: &Snapshot,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let first = kept.matter.read(context, &[]);
+    let found = Found::of_moved(state, data, std::iter::once((kept, &first))).await?;
+    let reading = found.again(kept, first, context);
+    let mut res = json(&dto(kept, &reading, &found, data, lang));
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", kept.version)) {
         res.headers_mut().insert(header::ETAG, tag);
     }
-    res
+    Ok(res)
 }
 
 /// `POST /v1/registers/{id}/matters`: a new matter; its due date now is the one acknowledged.
@@ -285,8 +314,9 @@ pub async fn create(
         .check(&context)
         .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
     matter.acknowledged_due = Some(due);
+    matter.acknowledged_version = Some(data.set.version().to_owned());
     let kept = db.insert(&register, matter, &label).await?;
-    let mut res = one(&kept, &context, &data, lang);
+    let mut res = one(&state, &kept, &context, &data, lang).await?;
     *res.status_mut() = actix_web::http::StatusCode::CREATED;
     let location = format!("/v1/registers/{register}/matters/{}", kept.id);
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -305,7 +335,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
     let kept = db.get(&register, &matter_id(&req)?).await?;
-    Ok(one(&kept, &context(&state, &data, false), &data, lang))
+    one(&state, &kept, &context(&state, &data, false), &data, lang).await
 }
 
 /// `POST /v1/registers/{id}/matters/{matter}`: its fields replaced by the body's, when
@@ -335,7 +365,7 @@ pub async fn update(
             },
         )
         .await?;
-    Ok(one(&kept, &context, &data, lang))
+    one(&state, &kept, &context, &data, lang).await
 }
 
 /// What `POST /v1/registers/{id}/matters/{matter}/{action}` does.
@@ -386,12 +416,15 @@ pub async fn act(
             match action {
                 Action::Complete => new.completed_at = Some(Utc::now().fixed_offset()),
                 Action::Reopen => new.completed_at = None,
-                _ => new.acknowledged_due = Some(old.read(&context, &[])?.date),
+                _ => {
+                    new.acknowledged_due = Some(old.read(&context, &[])?.date);
+                    new.acknowledged_version = Some(data.set.version().to_owned());
+                }
             }
             Ok::<_, ApiError>(new)
         })
         .await?;
-    Ok(one(&kept, &context, &data, lang))
+    one(&state, &kept, &context, &data, lang).await
 }
 
 /// `GET /v1/registers/{id}/matters`'s answer.
@@ -413,14 +446,22 @@ pub async fn list(
     let filter = filter(&params)?;
     let context = context(&state, &data, false);
     let kept = db.list(&register).await?;
-    let mut read: Vec<(&Kept, Reading<'_>)> = kept
+    let first: Vec<(&Kept, Reading<'_>)> = kept
         .iter()
         .map(|k| (k, k.matter.read(&context, &[])))
         .filter(|(k, r)| filter.keeps(&k.matter, r))
         .collect();
+    let found = Found::of_moved(&state, &data, first.iter().map(|(k, r)| (*k, r))).await?;
+    let mut read: Vec<(&Kept, Reading<'_>)> = first
+        .into_iter()
+        .map(|(k, r)| (k, found.again(k, r, &context)))
+        .collect();
     sort_by_due(&mut read, |(_, r)| r);
     Ok(json(&ListDto {
-        matters: read.iter().map(|(k, r)| dto(k, r, &data, lang)).collect(),
+        matters: read
+            .iter()
+            .map(|(k, r)| dto(k, r, &found, &data, lang))
+            .collect(),
         data_version: data.set.version(),
     }))
 }
