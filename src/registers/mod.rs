@@ -10,6 +10,7 @@
 //! another came first; every change, a deletion included, is a row of `matter_history`
 //! written in the same transaction.
 
+mod open;
 #[cfg(test)]
 mod tests;
 
