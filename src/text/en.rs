@@ -1200,7 +1200,7 @@ impl Catalogue for En {
     }
 
     fn day_changed(&self, date: NaiveDate, was: &str, is: &str) -> String {
-        format!("{date}: was {was}, is now {is}")
+        format!("{date} was a {was} and is now a {is}")
     }
 
     fn moved_by_unknown(&self, version: Option<&str>) -> String {

@@ -22,6 +22,7 @@ mod meta;
 mod page;
 mod periods;
 mod registers;
+mod registers_moved;
 mod rules;
 mod sheets;
 mod tls;

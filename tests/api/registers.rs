@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app_with};
 
-const ADMIN: &str = "register-test-admin-token";
+pub(crate) const ADMIN: &str = "register-test-admin-token";
 
 /// A client's request to a register route, with `key` as its bearer key when given.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -38,7 +38,7 @@ async fn json_of(request: impl Future<Output = Response>) -> Value {
 }
 
 /// A new register: its id and its key.
-async fn register(app: &TestApp, name: &str) -> (String, String) {
+pub(crate) async fn register(app: &TestApp, name: &str) -> (String, String) {
     let response = send(
         app,
         Method::POST,

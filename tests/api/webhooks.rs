@@ -24,7 +24,7 @@ const TOKEN: &str = "webhook-test-admin-token";
 /// its base64.
 const KEY: &[u8] = b"qixian webhook test key, 34 bytes!";
 
-fn secret() -> String {
+pub(crate) fn secret() -> String {
     format!("whsec_{}", STANDARD.encode(KEY))
 }
 
@@ -126,7 +126,7 @@ fn write_notice(holidays: &Path, days: &[u32]) {
 }
 
 /// A receiver answering every POST with `status`.
-async fn receiver(status: u16) -> MockServer {
+pub(crate) async fn receiver(status: u16) -> MockServer {
     let server = MockServer::start().await;
     answer(&server, status).await;
     server
@@ -140,7 +140,7 @@ async fn answer(server: &MockServer, status: u16) {
 }
 
 /// The requests the receiver got, once it has got at least `n` (within 10 s).
-async fn received(server: &MockServer, n: usize) -> Vec<Request> {
+pub(crate) async fn received(server: &MockServer, n: usize) -> Vec<Request> {
     for _ in 0..200 {
         let got = server.received_requests().await.unwrap_or_default();
         if got.len() >= n {
@@ -157,7 +157,7 @@ async fn received(server: &MockServer, n: usize) -> Vec<Request> {
 
 /// Asks `done` every 20 ms until it holds, for at most 10 s; whether it came to hold. The
 /// tests assert what they waited for afterwards, so that a wait that ran out fails there.
-async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+pub(crate) async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
     for _ in 0..500 {
         if done().await {
             return true;
@@ -171,7 +171,7 @@ async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
 /// one's `qixian_webhook_backlog` is 0. The gauge counts the deliveries waiting for a retry and
 /// those being made, and is set after a round's attempts are settled, so a request still to
 /// come keeps it above 0: what the receiver has then is what it gets for good.
-async fn settled(server: &MockServer, replicas: &[&TestApp]) -> Vec<Request> {
+pub(crate) async fn settled(server: &MockServer, replicas: &[&TestApp]) -> Vec<Request> {
     eventually(async || {
         for replica in replicas {
             if replica.metric("qixian_webhook_backlog").await != "0" {
@@ -255,7 +255,7 @@ fn verified_at(request: &Request) -> Value {
 /// Checks `request` as a Standard Webhooks receiver does: the three headers, a timestamp
 /// within five minutes, and `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}")).
 /// Returns the body.
-fn verified(request: &Request) -> Value {
+pub(crate) fn verified(request: &Request) -> Value {
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/hooks/qixian");
     assert_eq!(header(request, "content-type"), "application/json");
