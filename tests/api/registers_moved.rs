@@ -14,6 +14,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
+use crate::contract::{resolve, spec, undescribed};
 use crate::helpers::{TestApp, ok_json, spawn_app_with};
 use crate::registers::{ADMIN, register, send};
 use crate::webhooks::{receiver, secret, settled, verified};
@@ -420,6 +421,14 @@ async fn a_notice_moves_exactly_the_matters_it_changes(
         "the second register's own matter, and no other's: {to_second}"
     );
     assert_eq!(to_second["matters"][0]["id"], j["id"]);
+    described(
+        &events,
+        "#/webhooks/register.matters_moved/post/requestBody/content/application~1json/schema",
+    );
+    described(
+        &matters.iter().collect::<Vec<_>>(),
+        "#/components/schemas/Matter",
+    );
 
     // Act: the first matter is acknowledged.
     let path = format!(
@@ -455,6 +464,29 @@ async fn a_notice_moves_exactly_the_matters_it_changes(
         told.len(),
         "every event delivered once, and an acknowledgement tells nothing"
     );
+}
+
+/// Checks that `values` have the fields of openapi.yaml's schema at `pointer`, and no other;
+/// every required one included.
+fn described(values: &[&Value], pointer: &str) {
+    let spec = spec();
+    let schema = spec
+        .pointer(pointer.trim_start_matches('#'))
+        .expect("the schema");
+    let required = &resolve(&spec, schema)["required"];
+    for value in values {
+        let mut missing = Vec::new();
+        undescribed(&spec, schema, value, "", &mut missing);
+        assert_eq!(
+            missing,
+            Vec::<String>::new(),
+            "fields openapi.yaml lacks at {pointer}"
+        );
+        for field in required.as_array().expect("required fields") {
+            let field = field.as_str().unwrap();
+            assert!(value.get(field).is_some(), "{field} is sent: {value}");
+        }
+    }
 }
 
 fn made_acknowledged(matter: &Value) -> String {
