@@ -12,54 +12,15 @@ use serde_json::value::RawValue;
 
 use super::batch::{self, Batch, Item, Writer, failed, write_item};
 use super::{AppState, Snapshot, params::Params, problem::ApiError, render, render::Guarded};
-use crate::calendar::DayKind;
-use crate::calendar::diff::{DayChange, DayState};
+use crate::calendar::diff::{DayChange, ShownChange};
 use crate::deadline::recheck::{Stored, moved};
 use crate::deadline::{DeadlineAnswer, Input, JsonProblem};
 use crate::store::{HistoryError, Kept};
 use crate::text::{Body, Invalid, Lang};
 use crate::time::Moment;
 
-/// A day as one version had it.
-#[derive(Serialize)]
-struct DayStateDto<'a> {
-    working: bool,
-    kind: DayKind,
-    name: Option<&'a str>,
-    provisional: bool,
-    estimated: bool,
-}
-
-impl<'a> DayStateDto<'a> {
-    fn new(state: &'a DayState) -> Self {
-        DayStateDto {
-            working: state.is_working(),
-            kind: state.kind,
-            name: state.name.as_deref(),
-            provisional: state.provisional,
-            estimated: state.estimated,
-        }
-    }
-}
-
 /// One changed day, before and after.
-#[derive(Serialize)]
-pub(super) struct DayChangeDto<'a> {
-    #[serde(serialize_with = "render::iso_date")]
-    date: NaiveDate,
-    old: DayStateDto<'a>,
-    new: DayStateDto<'a>,
-}
-
-impl<'a> DayChangeDto<'a> {
-    pub(super) fn new(change: &'a DayChange) -> Self {
-        DayChangeDto {
-            date: change.date,
-            old: DayStateDto::new(&change.old),
-            new: DayStateDto::new(&change.new),
-        }
-    }
-}
+pub(super) type DayChangeDto<'a> = ShownChange<'a>;
 
 #[derive(Serialize)]
 struct ChangesDto<'a> {
@@ -133,7 +94,7 @@ pub async fn list(
         since: &changes.since,
         data_version: &changes.data_version,
         versions: &changes.versions,
-        days: changes.days.iter().map(DayChangeDto::new).collect(),
+        days: changes.days.iter().map(DayChangeDto::from).collect(),
     }))
 }
 
@@ -462,7 +423,7 @@ impl Writer for Recheck {
                         due_at: stored.due_at.map(instant),
                         data_version: stored.data_version.as_deref(),
                     },
-                    moved_by: o.by.iter().map(DayChangeDto::new).collect(),
+                    moved_by: o.by.iter().map(DayChangeDto::from).collect(),
                 };
                 write_item(&dto, out, lang)
             }

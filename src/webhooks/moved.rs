@@ -17,8 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Event, Webhooks, now_ms};
 use crate::base::{error_chain, hex};
-use crate::calendar::DayKind;
-use crate::calendar::diff::{DayChange, DayState, changed_days};
+use crate::calendar::diff::{DayChange, ShownChange, changed_days};
 use crate::deadline::Context;
 use crate::register::{ChangedDays, Moved};
 use crate::registers::{Kept, Registers};
@@ -36,41 +35,13 @@ const MAX_MATTERS_BYTES: usize = 96 * 1024;
 const MAX_TEXT_CHARS: usize = 200;
 
 #[derive(Serialize)]
-struct StateDto<'a> {
-    working: bool,
-    kind: DayKind,
-    name: Option<&'a str>,
-    provisional: bool,
-    estimated: bool,
-}
-
-impl<'a> StateDto<'a> {
-    fn new(state: &'a DayState) -> Self {
-        StateDto {
-            working: state.is_working(),
-            kind: state.kind,
-            name: state.name.as_deref(),
-            provisional: state.provisional,
-            estimated: state.estimated,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct DayDto<'a> {
-    date: NaiveDate,
-    old: StateDto<'a>,
-    new: StateDto<'a>,
-}
-
-#[derive(Serialize)]
 struct MatterDto<'a> {
     id: &'a str,
     doc_number: String,
     subject: String,
     old_due_date: NaiveDate,
     new_due_date: NaiveDate,
-    moved_by: Vec<DayDto<'a>>,
+    moved_by: Vec<ShownChange<'a>>,
 }
 
 /// The body, in the order a reader expects the fields.
@@ -122,15 +93,7 @@ impl Event {
                     subject: shortened(&kept.matter.subject),
                     old_due_date: m.old_due,
                     new_due_date: m.new_due,
-                    moved_by: m
-                        .by
-                        .iter()
-                        .map(|c| DayDto {
-                            date: c.date,
-                            old: StateDto::new(&c.old),
-                            new: StateDto::new(&c.new),
-                        })
-                        .collect(),
+                    moved_by: m.by.iter().map(|c| ShownChange::from(*c)).collect(),
                 };
                 serde_json::value::to_raw_value(&dto).ok()
             })

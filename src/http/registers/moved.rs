@@ -180,7 +180,7 @@ impl<'a> MovedDayDto<'a> {
             })
         };
         MovedDayDto {
-            day: DayChangeDto::new(change),
+            day: DayChangeDto::from(change),
             text: says.day_changed(change.date, &words(&change.old), &words(&change.new)),
         }
     }
