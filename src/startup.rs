@@ -229,8 +229,9 @@ impl Application {
                 }
             });
         }
-        let state = AppState::new(&config, store.clone(), feed.clone()).with_registers(registers);
-        let webhooks = webhooks(&config, &store, &state)?;
+        let state =
+            AppState::new(&config, store.clone(), feed.clone()).with_registers(registers.clone());
+        let webhooks = webhooks(&config, &store, &state, registers)?;
         let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.
@@ -305,6 +306,7 @@ fn webhooks(
     config: &Config,
     store: &Store,
     state: &AppState,
+    registers: Registers,
 ) -> Result<Option<Arc<Webhooks>>, StartupError> {
     let Some(secret) = config
         .webhook_secret
@@ -330,6 +332,21 @@ fn webhooks(
     store.on_change(Box::new(move |old, new, since| {
         told.notify(old, new, since);
     }));
+    // Then each register's matters the change moved, read from the database on the runtime
+    // (the change is made on a blocking thread, which must not wait for it).
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let (told, calendar) = (webhooks.clone(), config.default_calendar.clone());
+        store.on_change(Box::new(move |old, new, since| {
+            let moved = told.clone().tell_moved(
+                registers.clone(),
+                old.clone(),
+                new.clone(),
+                since,
+                calendar.clone(),
+            );
+            runtime.spawn(moved);
+        }));
+    }
     Ok(Some(webhooks))
 }
 

@@ -165,7 +165,7 @@ pub struct Store {
 /// The third argument is when `new` came into force as the history keeps it (see
 /// [`History::record`]): with the two versions, it names this change among all others, even
 /// one that brings back a version that was in force before.
-pub type ChangeHook = Box<dyn Fn(&InForce, &InForce, DateTime<Utc>) + Send + Sync>;
+pub type ChangeHook = Box<dyn Fn(&Arc<InForce>, &Arc<InForce>, DateTime<Utc>) + Send + Sync>;
 
 impl Store {
     /// Loads the embedded data, the feed files accepted before (from the state directory),
@@ -318,7 +318,7 @@ impl Store {
     }
 
     /// Calls the hooks, if the version changed.
-    fn changed(&self, old: &InForce, new: &InForce, since: DateTime<Utc>) {
+    fn changed(&self, old: &Arc<InForce>, new: &Arc<InForce>, since: DateTime<Utc>) {
         if old.version() == new.version() {
             return;
         }

@@ -10,6 +10,7 @@
 //! is no actix here: the HTTP layer only shows the counters.
 
 mod backlog;
+pub mod moved;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -302,6 +303,13 @@ impl Webhooks {
             subscribers = self.targets.len(),
             "the data changed: the webhooks' subscribers will be told"
         );
+        self.keep(&event, now, since);
+    }
+
+    /// Keeps one delivery of `event` per subscriber, made at `now` (Unix ms) — unless the same
+    /// delivery is kept already or, in a directory, was made at or after `since` — and wakes
+    /// the sender.
+    fn keep(&self, event: &Event, now: u64, since: u64) {
         for target in &self.targets {
             let kept = KeptDelivery {
                 id: event.id.clone(),

@@ -60,6 +60,56 @@ impl DayChange {
     }
 }
 
+/// A day's state as answers and events show it: whether offices work on it first, then what
+/// [`DayState`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ShownState<'a> {
+    /// Whether government offices work on it.
+    pub working: bool,
+    /// Its kind.
+    pub kind: DayKind,
+    /// The holiday's (or makeup day's) name.
+    pub name: Option<&'a str>,
+    /// Whether its year is unpublished for some layer.
+    pub provisional: bool,
+    /// Whether it is estimated.
+    pub estimated: bool,
+}
+
+impl<'a> From<&'a DayState> for ShownState<'a> {
+    fn from(state: &'a DayState) -> Self {
+        ShownState {
+            working: state.is_working(),
+            kind: state.kind,
+            name: state.name.as_deref(),
+            provisional: state.provisional,
+            estimated: state.estimated,
+        }
+    }
+}
+
+/// A changed day as answers (`/v1/changes`, a recheck's and a matter's `moved_by`) and the
+/// `register.matters_moved` event show it: the day, before and after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ShownChange<'a> {
+    /// The day.
+    pub date: NaiveDate,
+    /// What it was.
+    pub old: ShownState<'a>,
+    /// What it is.
+    pub new: ShownState<'a>,
+}
+
+impl<'a> From<&'a DayChange> for ShownChange<'a> {
+    fn from(change: &'a DayChange) -> Self {
+        ShownChange {
+            date: change.date,
+            old: (&change.old).into(),
+            new: (&change.new).into(),
+        }
+    }
+}
+
 /// Every day from [`FIRST_DAY`] to [`LAST_DAY`] whose kind, name, provisional or estimated
 /// status differs between two compilations of one calendar, in date order.
 ///

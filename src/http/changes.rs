@@ -12,54 +12,15 @@ use serde_json::value::RawValue;
 
 use super::batch::{self, Batch, Item, Writer, failed, write_item};
 use super::{AppState, Snapshot, params::Params, problem::ApiError, render, render::Guarded};
-use crate::calendar::DayKind;
-use crate::calendar::diff::{DayChange, DayState};
+use crate::calendar::diff::{DayChange, ShownChange};
 use crate::deadline::recheck::{Stored, moved};
 use crate::deadline::{DeadlineAnswer, Input, JsonProblem};
 use crate::store::{HistoryError, Kept};
 use crate::text::{Body, Invalid, Lang};
 use crate::time::Moment;
 
-/// A day as one version had it.
-#[derive(Serialize)]
-struct DayStateDto<'a> {
-    working: bool,
-    kind: DayKind,
-    name: Option<&'a str>,
-    provisional: bool,
-    estimated: bool,
-}
-
-impl<'a> DayStateDto<'a> {
-    fn new(state: &'a DayState) -> Self {
-        DayStateDto {
-            working: state.is_working(),
-            kind: state.kind,
-            name: state.name.as_deref(),
-            provisional: state.provisional,
-            estimated: state.estimated,
-        }
-    }
-}
-
 /// One changed day, before and after.
-#[derive(Serialize)]
-struct DayChangeDto<'a> {
-    #[serde(serialize_with = "render::iso_date")]
-    date: NaiveDate,
-    old: DayStateDto<'a>,
-    new: DayStateDto<'a>,
-}
-
-impl<'a> DayChangeDto<'a> {
-    fn new(change: &'a DayChange) -> Self {
-        DayChangeDto {
-            date: change.date,
-            old: DayStateDto::new(&change.old),
-            new: DayStateDto::new(&change.new),
-        }
-    }
-}
+pub(super) type DayChangeDto<'a> = ShownChange<'a>;
 
 #[derive(Serialize)]
 struct ChangesDto<'a> {
@@ -133,7 +94,7 @@ pub async fn list(
         since: &changes.since,
         data_version: &changes.data_version,
         versions: &changes.versions,
-        days: changes.days.iter().map(DayChangeDto::new).collect(),
+        days: changes.days.iter().map(DayChangeDto::from).collect(),
     }))
 }
 
@@ -185,6 +146,20 @@ async fn changes_of(
             limit: MAX_RECHECK_VERSIONS,
         }));
     }
+    changes_since(state, &now, versions).await
+}
+
+/// The changes since each of `versions` (kept versions other than `now`), in every calendar
+/// of `now`, and none since `now` itself: each version compiled once (off the workers), its
+/// changes found, and the compilation let go before the next.
+///
+/// # Errors
+/// As [`super::offload::kept`] when the compilations are busy.
+pub(super) async fn changes_since(
+    state: &AppState,
+    now: &Arc<crate::store::InForce>,
+    versions: Vec<String>,
+) -> Result<HashMap<String, ChangesSince>, ApiError> {
     let mut found = HashMap::with_capacity(versions.len() + 1);
     found.insert(now.version().to_owned(), Ok(Arc::new(HashMap::new())));
     for version in versions {
@@ -324,7 +299,7 @@ struct Recheck {
 }
 
 /// One stored version's changes, calendar by calendar, or why there are none.
-type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
+pub(super) type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
 
 /// What one stored deadline came to.
 struct Outcome<'a> {
@@ -448,7 +423,7 @@ impl Writer for Recheck {
                         due_at: stored.due_at.map(instant),
                         data_version: stored.data_version.as_deref(),
                     },
-                    moved_by: o.by.iter().map(DayChangeDto::new).collect(),
+                    moved_by: o.by.iter().map(DayChangeDto::from).collect(),
                 };
                 write_item(&dto, out, lang)
             }

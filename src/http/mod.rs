@@ -73,6 +73,8 @@ pub struct AppState {
     registers: Option<crate::registers::Registers>,
     /// The rate limits of the registers' keys and calendar tokens.
     register_rate: registers::rate::Buckets,
+    /// The changed days since matters' acknowledged versions, found lately (`moved_by`).
+    moved_days: registers::moved::Held,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
                 config.register_rate,
                 config.register_burst,
             ),
+            moved_days: registers::moved::Held::default(),
         }
     }
 

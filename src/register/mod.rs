@@ -7,6 +7,9 @@
 //! Nothing here knows about HTTP or a database: the store keeps matters, and this module reads
 //! them.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, SecondsFormat};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -54,6 +57,25 @@ pub struct Matter {
     /// The due date its office last acknowledged (set when it is created, and each time a
     /// moved matter is acknowledged).
     pub acknowledged_due: Option<NaiveDate>,
+    /// The data version that due date was computed on: the changes since it name the days
+    /// that moved the matter. None for a matter kept before versions were recorded.
+    pub acknowledged_version: Option<String>,
+}
+
+/// The changed days of each calendar (by id) since a matter's due date was acknowledged, in
+/// date order: what [`Matter::read_since`] picks the days that moved it from.
+pub type ChangedDays = HashMap<String, Arc<[DayChange]>>;
+
+/// An open matter that a change of the data moved: its due date on the data before the change
+/// was the acknowledged one, and on the data after it is another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved<'c> {
+    /// The due date acknowledged, which the data before the change gave too.
+    pub old_due: NaiveDate,
+    /// The due date on the data after the change.
+    pub new_due: NaiveDate,
+    /// The changed days of its calendar, between the two data, that moved it.
+    pub by: Vec<&'c DayChange>,
 }
 
 /// A matter's due date as counted on the data in force.
@@ -148,6 +170,25 @@ impl Matter {
     /// # Errors
     /// The [`DeadlineError`] of a period that can no longer be counted.
     pub fn read<'c>(&self, context: &Context<'_>, changes: &'c [DayChange]) -> Reading<'c> {
+        self.read_with(context, |_| changes)
+    }
+
+    /// As [`Matter::read`], the days that moved it picked from `changes`' days of the
+    /// calendar it is counted on (none when `changes` lacks that calendar).
+    ///
+    /// # Errors
+    /// The [`DeadlineError`] of a period that can no longer be counted.
+    pub fn read_since<'c>(&self, context: &Context<'_>, changes: &'c ChangedDays) -> Reading<'c> {
+        self.read_with(context, |calendar| {
+            changes.get(calendar).map_or(&[][..], |days| &days[..])
+        })
+    }
+
+    fn read_with<'c>(
+        &self,
+        context: &Context<'_>,
+        changes: impl FnOnce(&str) -> &'c [DayChange],
+    ) -> Reading<'c> {
         let request = self.request();
         let counted = answer(&request, context)?;
         let d = &counted.deadline;
@@ -156,7 +197,7 @@ impl Matter {
             due_date: self.acknowledged_due,
             ..Stored::default()
         };
-        let found = moved(&stored, &counted, changes);
+        let found = moved(&stored, &counted, changes(counted.calendar.id()));
         // `as_of` and `completed_at` are always set, so a status is always there.
         let (state, working_days_left, as_of) =
             d.status.map_or((State::Pending, 0, d.due_date), |s| {
@@ -171,6 +212,28 @@ impl Matter {
             as_of,
             moved: found.changed,
             moved_by: found.by,
+        })
+    }
+
+    /// Whether a change of the data, from `before` to `after` (`changes`: each calendar's
+    /// changed days between the two), moved this matter: it is open, `before` gave it its
+    /// acknowledged due date and `after` gives it another. A matter already moved before the
+    /// change, or that either data cannot count, is not one the change moved.
+    pub fn moved_by_change<'c>(
+        &self,
+        before: &Context<'_>,
+        after: &Context<'_>,
+        changes: &'c ChangedDays,
+    ) -> Option<Moved<'c>> {
+        let acknowledged = self.acknowledged_due?;
+        if self.is_done() || self.read(before, &[]).ok()?.date != acknowledged {
+            return None;
+        }
+        let now = self.read_since(after, changes).ok()?;
+        now.moved.then_some(Moved {
+            old_due: acknowledged,
+            new_due: now.date,
+            by: now.moved_by,
         })
     }
 }

@@ -11,6 +11,7 @@
 //! written in the same transaction.
 
 mod keys;
+mod open;
 #[cfg(test)]
 mod tests;
 
@@ -82,6 +83,12 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE register_keys ADD COLUMN revoked_at TEXT;
     ALTER TABLE registers ADD COLUMN calendar_digest TEXT;
     ALTER TABLE registers ADD COLUMN calendar_created_at TEXT",
+    ),
+    // The data version each acknowledged due date was computed on: the days that moved a
+    // matter are the changes since it (null for a matter kept before: they cannot be named).
+    (
+        3,
+        "ALTER TABLE matters ADD COLUMN acknowledged_version TEXT",
     ),
 ];
 
@@ -226,6 +233,7 @@ fn matter_json(matter: &Matter) -> serde_json::Value {
         "period": period_json(&matter.period),
         "completed_at": matter.completed_at.map(|at| at.to_rfc3339()),
         "acknowledged_due": matter.acknowledged_due.map(|d| d.to_string()),
+        "acknowledged_version": matter.acknowledged_version,
     })
 }
 
@@ -255,6 +263,10 @@ fn changed_fields(old: Option<&Matter>, new: &Matter) -> Vec<&'static str> {
             "acknowledged_due",
             old.acknowledged_due != new.acknowledged_due,
         ),
+        (
+            "acknowledged_version",
+            old.acknowledged_version != new.acknowledged_version,
+        ),
     ]
     .into_iter()
     .filter_map(|(name, differs)| differs.then_some(name))
@@ -264,7 +276,7 @@ fn changed_fields(old: Option<&Matter>, new: &Matter) -> Vec<&'static str> {
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds what its office wrote of `m`, in [`MATTER_COLUMNS`]' order (`doc_number` to
-/// `acknowledged_due`).
+/// `acknowledged_version`).
 fn bind_fields<'q>(query: AnyQuery<'q>, m: &'q Matter) -> AnyQuery<'q> {
     query
         .bind(&m.doc_number)
@@ -275,10 +287,12 @@ fn bind_fields<'q>(query: AnyQuery<'q>, m: &'q Matter) -> AnyQuery<'q> {
         .bind(period_json(&m.period).to_string())
         .bind(m.completed_at.map(|at| at.to_rfc3339()))
         .bind(m.acknowledged_due.map(|d| d.to_string()))
+        .bind(&m.acknowledged_version)
 }
 
 const MATTER_COLUMNS: &str = "id, version, doc_number, subject, sender, handler, notes, period, \
-                              completed_at, acknowledged_due, created_at, updated_at";
+                              completed_at, acknowledged_due, acknowledged_version, created_at, \
+                              updated_at";
 
 fn kept_of(row: &AnyRow) -> Result<Kept, RegistersError> {
     let text = |name: &str| row.try_get::<String, _>(name);
@@ -306,6 +320,7 @@ fn kept_of(row: &AnyRow) -> Result<Kept, RegistersError> {
             period,
             completed_at,
             acknowledged_due,
+            acknowledged_version: maybe("acknowledged_version")?,
         },
         created_at: text("created_at")?,
         updated_at: text("updated_at")?,
@@ -509,7 +524,7 @@ impl Registers {
     ) -> Result<Vec<Kept>, RegistersError> {
         let at = now();
         let sql = format!(
-            "INSERT INTO matters (register_id, {MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "INSERT INTO matters (register_id, {MATTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         let mut tx = self.ready().await?.begin().await?;
         let mut all = Vec::with_capacity(matters.len());
@@ -645,7 +660,7 @@ impl Registers {
         // The write first, guarded by the version: the transaction takes the write lock at
         // once, and a change that came between the read and here updates no row.
         let query = sqlx::query(
-            "UPDATE matters SET version = $1, doc_number = $2, subject = $3, sender = $4, handler = $5, notes = $6, period = $7, completed_at = $8, acknowledged_due = $9, updated_at = $10 WHERE register_id = $11 AND id = $12 AND version = $13",
+            "UPDATE matters SET version = $1, doc_number = $2, subject = $3, sender = $4, handler = $5, notes = $6, period = $7, completed_at = $8, acknowledged_due = $9, acknowledged_version = $10, updated_at = $11 WHERE register_id = $12 AND id = $13 AND version = $14",
         )
         .bind(new.version);
         let updated = bind_fields(query, &new.matter)

@@ -1311,6 +1311,19 @@ impl Catalogue for En {
             years.join(", ")
         )
     }
+
+    fn day_changed(&self, date: NaiveDate, was: &str, is: &str) -> String {
+        format!("{date} was a {was} and is now a {is}")
+    }
+
+    fn moved_by_unknown(&self, version: Option<&str>) -> String {
+        match version {
+            Some(version) => format!(
+                "the data version {version} its due date was acknowledged on is no longer kept: the days that moved it cannot be named"
+            ),
+            None => "the data version its due date was acknowledged on was not recorded: the days that moved it cannot be named".to_owned(),
+        }
+    }
 }
 
 static WORKBOOK: WorkbookWords = WorkbookWords {

@@ -1196,6 +1196,15 @@ pub trait Catalogue: Sync {
     /// What the system does not hold for `years`: 「本系统尚未收录2027年放假安排通知」, and whom
     /// to ask. The one wording of it: the workbook says it, and the page and the API may.
     fn unrecorded_notices(&self, years: &[i32]) -> String;
+
+    // -- registers ---------------------------------------------------------------------------
+
+    /// A changed day that moved a matter, what it was and what it is (each as
+    /// [`Catalogue::day`] words it): 「2027年7月14日由工作日改为节假日（州庆）」.
+    fn day_changed(&self, date: NaiveDate, was: &str, is: &str) -> String;
+    /// Why the days that moved a matter cannot be named: the data version its due date was
+    /// acknowledged on is no longer kept (`Some`), or was never recorded (`None`).
+    fn moved_by_unknown(&self, version: Option<&str>) -> String;
 }
 
 /// The fixed words of the offline workbook (`/v1/calendars/{id}/workbook.xlsx`). The defined

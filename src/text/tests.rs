@@ -640,6 +640,13 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
     }));
     texts.push(says.unrecorded_notices(&[2027, 2028]));
     texts.push(says.workbook_due_note());
+    let (was, is) = (
+        says.day_kind(DayKind::Workday, None),
+        says.day_kind(DayKind::Holiday, Some("州庆")),
+    );
+    texts.push(says.day_changed(d(2027, 7, 14), &was, &is));
+    texts.push(says.moved_by_unknown(Some("baa635fb034b0b52")));
+    texts.push(says.moved_by_unknown(None));
     texts
 }
 

@@ -1230,6 +1230,19 @@ impl Catalogue for Zh {
             years.join("、")
         )
     }
+
+    fn day_changed(&self, date: NaiveDate, was: &str, is: &str) -> String {
+        format!("{}由{was}改为{is}", self::date(date))
+    }
+
+    fn moved_by_unknown(&self, version: Option<&str>) -> String {
+        match version {
+            Some(version) => format!(
+                "确认到期日时所依据的数据版本 {version} 已不再保留，无法列出使到期日变动的日期"
+            ),
+            None => "确认到期日时未记录所依据的数据版本，无法列出使到期日变动的日期".to_owned(),
+        }
+    }
 }
 
 static WORKBOOK: WorkbookWords = WorkbookWords {

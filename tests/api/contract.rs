@@ -11,14 +11,14 @@ use serde_json::Value;
 
 use crate::helpers::spawn_app_with;
 
-fn spec() -> Value {
+pub(crate) fn spec() -> Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
         .expect("openapi.yaml is readable");
     yaml_serde::from_str(&text).expect("openapi.yaml is YAML")
 }
 
 /// `value` with its `$ref` followed (repeatedly).
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
     while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
         let pointer = reference
             .strip_prefix('#')
@@ -284,7 +284,13 @@ fn a_kind_changed_in_the_table_is_found() {
 /// The fields of `value` that `schema` does not describe, as JSON pointers: every object's keys
 /// must be properties of its schema (or of any branch of its `allOf`/`anyOf`/`oneOf`), unless
 /// the schema takes other properties.
-fn undescribed(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+pub(crate) fn undescribed(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     let schema = resolve(spec, schema);
     let branches: Vec<&Value> = ["allOf", "anyOf", "oneOf"]
         .iter()

@@ -336,3 +336,76 @@ pub fn assert_problem_document(problem: &Value, status: u16, code: &str, mention
         );
     }
 }
+
+/// The `qixian` binary, run as a process the test can kill.
+pub struct Process {
+    child: std::process::Child,
+    pub app: TestApp,
+}
+
+impl Process {
+    /// Starts the binary on port 0 with one worker, text logs and `settings`, and waits until
+    /// it says its port.
+    pub async fn start(settings: &[(&str, &std::ffi::OsStr)]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qixian"))
+            .env("QIXIAN_ADDR", "127.0.0.1:0")
+            .env("QIXIAN_WORKERS", "1")
+            .env("QIXIAN_LOG_FORMAT", "text")
+            // As the in-process servers: the register suites write as fast as they can.
+            .env("QIXIAN_REGISTER_RATE", "1000000")
+            .env("QIXIAN_REGISTER_BURST", "1000000")
+            .envs(settings.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let out = child.stdout.take().expect("its output");
+        let port = tokio::task::spawn_blocking(move || {
+            let mut out = BufReader::new(out);
+            let mut line = String::new();
+            let port = loop {
+                line.clear();
+                assert!(
+                    out.read_line(&mut line).expect("a line") > 0,
+                    "the server said where it serves"
+                );
+                if let Some(port) = line.split("port=").nth(1) {
+                    break port.split_whitespace().next().expect("a port").to_owned();
+                }
+            };
+            // Keep reading, so that the process never blocks on a full pipe.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            port
+        })
+        .await
+        .expect("the port is read");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("the HTTP client builds");
+        Process {
+            child,
+            app: TestApp {
+                address: format!("http://127.0.0.1:{port}"),
+                client,
+            },
+        }
+    }
+
+    /// SIGKILL: nothing runs after it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("killed");
+        self.child.wait().expect("reaped");
+    }
+}
+
+/// A process still running when its test ends (passed or failed) is killed: left running, it
+/// would hold the test run's output open and its port and state directory in use.
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

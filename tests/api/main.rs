@@ -23,6 +23,7 @@ mod page;
 mod periods;
 mod registers;
 mod registers_access;
+mod registers_moved;
 mod registers_page;
 mod registers_transfer;
 mod rules;

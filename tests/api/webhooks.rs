@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::helpers::{Running, TestApp, ok_json, spawn_running};
+use crate::helpers::{Process, Running, TestApp, ok_json, spawn_running};
 
 const TOKEN: &str = "webhook-test-admin-token";
 
@@ -24,7 +24,7 @@ const TOKEN: &str = "webhook-test-admin-token";
 /// its base64.
 const KEY: &[u8] = b"qixian webhook test key, 34 bytes!";
 
-fn secret() -> String {
+pub(crate) fn secret() -> String {
     format!("whsec_{}", STANDARD.encode(KEY))
 }
 
@@ -126,7 +126,7 @@ fn write_notice(holidays: &Path, days: &[u32]) {
 }
 
 /// A receiver answering every POST with `status`.
-async fn receiver(status: u16) -> MockServer {
+pub(crate) async fn receiver(status: u16) -> MockServer {
     let server = MockServer::start().await;
     answer(&server, status).await;
     server
@@ -140,7 +140,7 @@ async fn answer(server: &MockServer, status: u16) {
 }
 
 /// The requests the receiver got, once it has got at least `n` (within 10 s).
-async fn received(server: &MockServer, n: usize) -> Vec<Request> {
+pub(crate) async fn received(server: &MockServer, n: usize) -> Vec<Request> {
     for _ in 0..200 {
         let got = server.received_requests().await.unwrap_or_default();
         if got.len() >= n {
@@ -157,7 +157,7 @@ async fn received(server: &MockServer, n: usize) -> Vec<Request> {
 
 /// Asks `done` every 20 ms until it holds, for at most 10 s; whether it came to hold. The
 /// tests assert what they waited for afterwards, so that a wait that ran out fails there.
-async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+pub(crate) async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
     for _ in 0..500 {
         if done().await {
             return true;
@@ -171,7 +171,7 @@ async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
 /// one's `qixian_webhook_backlog` is 0. The gauge counts the deliveries waiting for a retry and
 /// those being made, and is set after a round's attempts are settled, so a request still to
 /// come keeps it above 0: what the receiver has then is what it gets for good.
-async fn settled(server: &MockServer, replicas: &[&TestApp]) -> Vec<Request> {
+pub(crate) async fn settled(server: &MockServer, replicas: &[&TestApp]) -> Vec<Request> {
     eventually(async || {
         for replica in replicas {
             if replica.metric("qixian_webhook_backlog").await != "0" {
@@ -255,7 +255,7 @@ fn verified_at(request: &Request) -> Value {
 /// Checks `request` as a Standard Webhooks receiver does: the three headers, a timestamp
 /// within five minutes, and `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}")).
 /// Returns the body.
-fn verified(request: &Request) -> Value {
+pub(crate) fn verified(request: &Request) -> Value {
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/hooks/qixian");
     assert_eq!(header(request, "content-type"), "application/json");
@@ -713,74 +713,22 @@ async fn a_new_rule_set_changes_the_data_in_force_and_is_told_with_no_calendar_c
     );
 }
 
-/// The `qixian` binary, run as a process the test can kill.
-struct Process {
-    child: std::process::Child,
-    app: TestApp,
-}
-
-impl Process {
-    /// Starts the binary as [`Replica::start`] starts the application, with `state` as its
-    /// state directory, and waits until it says its port.
-    async fn start(receiver: &MockServer, holidays: &Path, state: &Path) -> Self {
-        use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qixian"))
-            .env("QIXIAN_ADDR", "127.0.0.1:0")
-            .env("QIXIAN_WORKERS", "1")
-            .env("QIXIAN_LOG_FORMAT", "text")
-            .env("QIXIAN_ADMIN_TOKEN", TOKEN)
-            .env("QIXIAN_HOLIDAYS_DIR", holidays)
-            .env("QIXIAN_STATE_DIR", state)
-            .env(
-                "QIXIAN_WEBHOOK_URLS",
-                format!("{}/hooks/qixian", receiver.uri()),
-            )
-            .env("QIXIAN_WEBHOOK_SECRET", secret())
-            .env("QIXIAN_WEBHOOK_TIMEOUT_SECS", "2")
-            // The first retry comes 2.25 to 3 s after the failure: time to kill the process
-            // while the delivery waits, not while it is being made.
-            .env("QIXIAN_WEBHOOK_RETRY_BASE_MS", "3000")
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let out = child.stdout.take().expect("its output");
-        let port = tokio::task::spawn_blocking(move || {
-            let mut out = BufReader::new(out);
-            let mut line = String::new();
-            let port = loop {
-                line.clear();
-                assert!(
-                    out.read_line(&mut line).expect("a line") > 0,
-                    "the server said where it serves"
-                );
-                if let Some(port) = line.split("port=").nth(1) {
-                    break port.split_whitespace().next().expect("a port").to_owned();
-                }
-            };
-            // Keep reading, so that the process never blocks on a full pipe.
-            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-            port
-        })
-        .await
-        .expect("the port is read");
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("the HTTP client builds");
-        Process {
-            child,
-            app: TestApp {
-                address: format!("http://127.0.0.1:{port}"),
-                client,
-            },
-        }
-    }
-
-    /// SIGKILL: nothing runs after it.
-    fn kill(mut self) {
-        self.child.kill().expect("killed");
-        self.child.wait().expect("reaped");
-    }
+/// Starts the binary as [`Replica::start`] starts the application, with `state` as its
+/// state directory, and waits until it says its port.
+async fn start_process(receiver: &MockServer, holidays: &Path, state: &Path) -> Process {
+    let (url, secret) = (format!("{}/hooks/qixian", receiver.uri()), secret());
+    Process::start(&[
+        ("QIXIAN_ADMIN_TOKEN", TOKEN.as_ref()),
+        ("QIXIAN_HOLIDAYS_DIR", holidays.as_os_str()),
+        ("QIXIAN_STATE_DIR", state.as_os_str()),
+        ("QIXIAN_WEBHOOK_URLS", url.as_ref()),
+        ("QIXIAN_WEBHOOK_SECRET", secret.as_ref()),
+        ("QIXIAN_WEBHOOK_TIMEOUT_SECS", "2".as_ref()),
+        // The first retry comes 2.25 to 3 s after the failure: time to kill the process
+        // while the delivery waits, not while it is being made.
+        ("QIXIAN_WEBHOOK_RETRY_BASE_MS", "3000".as_ref()),
+    ])
+    .await
 }
 
 #[tokio::test]
@@ -788,7 +736,7 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
     // Arrange: the receiver fails while the first process makes the change.
     let hook = receiver(503).await;
     let (holidays, state) = (temp_dir(), temp_dir());
-    let first = Process::start(&hook, &holidays, &state).await;
+    let first = start_process(&hook, &holidays, &state).await;
     let before = first.app.data_version().await;
     write_notice(&holidays, &[14]);
     let after = first.app.reload().await;
@@ -805,7 +753,7 @@ async fn an_event_is_delivered_after_the_server_is_killed_before_delivering_it_a
     first.kill();
     hook.reset().await;
     answer(&hook, 200).await;
-    let second = Process::start(&hook, &holidays, &state).await;
+    let second = start_process(&hook, &holidays, &state).await;
     let told = received(&hook, 1).await;
 
     // Assert

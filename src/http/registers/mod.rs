@@ -30,9 +30,11 @@ use crate::registers::{HistoryAfter, Kept, Registers, Unreadable, new_key, perio
 use crate::text::{Body, Invalid, Lang, Refused};
 use crate::time::{BEIJING, Clock, parse_day, quoted};
 
+pub mod moved;
 mod paging;
 mod transfer;
 
+use moved::{Found, MovedDayDto};
 pub use transfer::import;
 
 /// The longest register name taken, in characters.
@@ -206,6 +208,7 @@ impl MatterBody<'_> {
             period,
             completed_at: kept.and_then(|m| m.completed_at),
             acknowledged_due: kept.and_then(|m| m.acknowledged_due),
+            acknowledged_version: kept.and_then(|m| m.acknowledged_version.clone()),
         })
     }
 }
@@ -224,6 +227,8 @@ struct MatterDto<'a> {
     period: serde_json::Value,
     completed_at: Option<String>,
     acknowledged_due: Option<NaiveDate>,
+    /// The data version the acknowledged due date was computed on.
+    acknowledged_version: Option<&'a str>,
     due_date: Option<NaiveDate>,
     due_at: Option<String>,
     provisional: Option<bool>,
@@ -232,6 +237,11 @@ struct MatterDto<'a> {
     state_text: Option<String>,
     working_days_left: Option<i64>,
     moved: bool,
+    /// The days whose change moved it: none when it did not move; null when they cannot be
+    /// named (then `moved_by_unknown` says why).
+    moved_by: Option<Vec<MovedDayDto<'a>>>,
+    /// Why the days that moved it cannot be named, when they cannot.
+    moved_by_unknown: Option<String>,
     /// Why it can no longer be counted, when it cannot.
     problem: Option<String>,
     created_at: &'a str,
@@ -239,9 +249,16 @@ struct MatterDto<'a> {
     data_version: &'a str,
 }
 
-fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang) -> MatterDto<'a> {
+fn dto<'a>(
+    kept: &'a Kept,
+    reading: &'a Reading<'_>,
+    found: &Found,
+    data: &'a Snapshot,
+    lang: Lang,
+) -> MatterDto<'a> {
     let m = &kept.matter;
     let due = reading.as_ref().ok();
+    let (moved_by, moved_by_unknown) = found.days(kept, reading, lang);
     MatterDto {
         id: &kept.id,
         version: kept.version,
@@ -253,6 +270,7 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
         period: period_json(&m.period),
         completed_at: m.completed_at.map(|at| at.to_rfc3339()),
         acknowledged_due: m.acknowledged_due,
+        acknowledged_version: m.acknowledged_version.as_deref(),
         due_date: due.map(|d| d.date),
         due_at: due.map(|d| d.at.to_rfc3339()),
         provisional: due.map(|d| d.provisional),
@@ -263,6 +281,8 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
         }),
         working_days_left: due.map(|d| d.working_days_left),
         moved: due.is_some_and(|d| d.moved),
+        moved_by,
+        moved_by_unknown,
         problem: reading
             .as_ref()
             .err()
@@ -273,13 +293,23 @@ fn dto<'a>(kept: &'a Kept, reading: &Reading<'_>, data: &'a Snapshot, lang: Lang
     }
 }
 
-/// One matter as `reading` reads it, with its version as its `ETag`.
-fn one(kept: &Kept, reading: &Reading<'_>, data: &Snapshot, lang: Lang) -> HttpResponse {
-    let mut res = json(&dto(kept, reading, data, lang));
+/// One matter as `first` read it (on the data in force, without the days that moved it),
+/// with those days found when it moved, and its version as its `ETag`.
+async fn one(
+    state: &AppState,
+    kept: &Kept,
+    first: Reading<'_>,
+    context: &Context<'_>,
+    data: &Snapshot,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
+    let found = Found::of_moved(state, data, std::iter::once((kept, &first))).await?;
+    let reading = found.again(kept, first, context);
+    let mut res = json(&dto(kept, &reading, &found, data, lang));
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", kept.version)) {
         res.headers_mut().insert(header::ETAG, tag);
     }
-    res
+    Ok(res)
 }
 
 /// `POST /v1/registers/{id}/matters`: a new matter; its due date now is the one acknowledged.
@@ -298,13 +328,14 @@ pub async fn create(
         .check(&context)
         .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
     matter.acknowledged_due = Some(due.date);
+    matter.acknowledged_version = Some(data.set.version().to_owned());
     let kept = db.insert(&register, matter, &label).await?;
     // Read once: acknowledged now, it has not moved.
     let due = Due {
         moved: false,
         ..due
     };
-    let mut res = one(&kept, &Ok(due), &data, lang);
+    let mut res = one(&state, &kept, Ok(due), &context, &data, lang).await?;
     *res.status_mut() = actix_web::http::StatusCode::CREATED;
     let location = format!("/v1/registers/{register}/matters/{}", kept.id);
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -323,8 +354,9 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
     let kept = db.get(&register, &matter_id(&req)?).await?;
-    let reading = kept.matter.read(&context(&state, &data, false), &[]);
-    Ok(one(&kept, &reading, &data, lang))
+    let context = context(&state, &data, false);
+    let reading = kept.matter.read(&context, &[]);
+    one(&state, &kept, reading, &context, &data, lang).await
 }
 
 /// `POST /v1/registers/{id}/matters/{matter}`: its fields replaced by the body's, when
@@ -359,7 +391,7 @@ pub async fn update(
         .await?;
     // The update read what it kept (the closure ran on it): counted once.
     let reading = reading.map_or_else(|| kept.matter.read(&context, &[]), Ok);
-    Ok(one(&kept, &reading, &data, lang))
+    one(&state, &kept, reading, &context, &data, lang).await
 }
 
 /// What `POST /v1/registers/{id}/matters/{matter}/{action}` does.
@@ -418,13 +450,16 @@ pub async fn act(
                 Action::Complete if old.is_done() => {}
                 Action::Complete => new.completed_at = Some(Utc::now().fixed_offset()),
                 Action::Reopen => new.completed_at = None,
-                _ => new.acknowledged_due = Some(old.read(&context, &[])?.date),
+                _ => {
+                    new.acknowledged_due = Some(old.read(&context, &[])?.date);
+                    new.acknowledged_version = Some(data.set.version().to_owned());
+                }
             }
             Ok::<_, ApiError>(new)
         })
         .await?;
     let reading = kept.matter.read(&context, &[]);
-    Ok(one(&kept, &reading, &data, lang))
+    one(&state, &kept, reading, &context, &data, lang).await
 }
 
 /// `GET /v1/registers/{id}/matters`'s answer.
@@ -481,7 +516,13 @@ pub async fn list(
     let page = paging::Page::<paging::ListKey>::of(&params)?;
     let context = context(&state, &data, false);
     let rows = db.rows(&register).await?;
-    let (read, unreadable) = listed(&rows, &filter, &context);
+    let (first, unreadable) = listed(&rows, &filter, &context);
+    let found = Found::of_moved(&state, &data, first.iter().map(|(k, r)| (*k, r))).await?;
+    // Counted again with the days that moved them: the same due dates, so the same order.
+    let read: Vec<(&Kept, Reading<'_>)> = first
+        .into_iter()
+        .map(|(k, r)| (k, found.again(k, r, &context)))
+        .collect();
     if negotiated.format != Format::Json {
         if page.given {
             return Err(invalid("limit", Invalid::PagedExport));
@@ -492,7 +533,10 @@ pub async fn list(
     let first = page.after.is_none();
     let (shown, next_cursor) = page.take(read, |(k, r)| paging::list_key(k, r));
     Ok(json(&ListDto {
-        matters: shown.iter().map(|(k, r)| dto(k, r, &data, lang)).collect(),
+        matters: shown
+            .iter()
+            .map(|(k, r)| dto(k, r, &found, &data, lang))
+            .collect(),
         next_cursor,
         unreadable: if first {
             unreadable

@@ -313,7 +313,7 @@ fn unreadable_row(unreadable: &Unreadable, lang: Lang) -> Row {
 /// As [`render::csv_under`]; as the exports' gate, for the workbook.
 pub(super) async fn export(
     state: &AppState,
-    read: Vec<(&Kept, Reading<'static>)>,
+    read: Vec<(&Kept, Reading<'_>)>,
     unreadable: Vec<&Unreadable>,
     negotiated: Negotiated,
     data: &Snapshot,
@@ -386,7 +386,7 @@ pub async fn import(
         return Err(ApiError::Unsupported(Media::ContentType(quoted(given))));
     }
     let context = context(&state, &data, false);
-    let matters = read_ledger(&body, &context, lang)?;
+    let matters = read_ledger(&body, &context, data.set.version(), lang)?;
     let kept = db
         .insert_all(&register, matters, "imported", &label)
         .await?;
@@ -406,7 +406,12 @@ pub async fn import(
 /// [`ApiError::InvalidBody`] for a body that is not UTF-8 CSV with a header;
 /// [`ApiError::TooLarge`] past [`MAX_IMPORT_ROWS`]; [`Refused::Import`] listing every header
 /// and row that cannot be kept.
-fn read_ledger(body: &[u8], context: &Context<'_>, lang: Lang) -> Result<Vec<Matter>, ApiError> {
+fn read_ledger(
+    body: &[u8],
+    context: &Context<'_>,
+    version: &str,
+    lang: Lang,
+) -> Result<Vec<Matter>, ApiError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     std::str::from_utf8(body).map_err(|_| ApiError::InvalidBody(Body::CsvNotUtf8))?;
     // Cells are kept as they are (a note may end in a space); the headers are trimmed.
@@ -484,7 +489,7 @@ fn read_ledger(body: &[u8], context: &Context<'_>, lang: Lang) -> Result<Vec<Mat
                 .and_then(|i| record.get(i))
                 .unwrap_or("")
         };
-        match matter_of(&cell, &rules, context) {
+        match matter_of(&cell, &rules, context, version) {
             Ok(matter) => matters.push(matter),
             Err((column, why)) => problems.push(RowProblem {
                 row,
@@ -505,6 +510,7 @@ fn matter_of<'c>(
     cell: &impl Fn(Column) -> &'c str,
     rules: &Rules<'_>,
     context: &Context<'_>,
+    version: &str,
 ) -> Result<Matter, (Column, RowWhy)> {
     let clock = Clock::new(BEIJING, Utc::now());
     let date = |column: Column| -> Result<Option<NaiveDate>, (Column, RowWhy)> {
@@ -566,11 +572,15 @@ fn matter_of<'c>(
         period,
         completed_at,
         acknowledged_due: None,
+        acknowledged_version: None,
     };
     let due = matter
         .check(context)
         .map_err(|e| (column_of(&e), RowWhy::Matter(e)))?;
+    // A date the file says was acknowledged was so on data it does not name: the days that
+    // moved such a matter cannot be named. One counted now is acknowledged on the data in force.
     matter.acknowledged_due = Some(acknowledged.unwrap_or(due.date));
+    matter.acknowledged_version = acknowledged.is_none().then(|| version.to_owned());
     Ok(matter)
 }
 
