@@ -4,7 +4,8 @@
 # (`postgres`, or `nobody` when that user does not exist: PostgreSQL refuses to run as root),
 # in a temporary directory, and runs the API's PostgreSQL tests against it:
 # `cargo test --test api -- --ignored register` with QIXIAN_TEST_DATABASE_URL set. The cluster
-# and its directory are removed at the end, whatever the outcome.
+# and its directory are removed at the end, whatever the outcome. `--tools-only`: installs
+# PostgreSQL when missing and stops (scripts/ci-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ if [[ -z $BIN || ! -x $BIN/initdb ]]; then
     apt-get install -y -qq postgresql >/dev/null
     BIN=$(find_bin)
 fi
+[[ ${1:-} == --tools-only ]] && exit 0
 
 RUN_AS=postgres
 id "$RUN_AS" >/dev/null 2>&1 || RUN_AS=nobody
