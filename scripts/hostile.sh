@@ -7,7 +7,7 @@
 # Usage: scripts/hostile.sh            (from anywhere; builds with cargo first)
 #   Needs: the Rust toolchain, python3 (>= 3.9, standard library only) and curl; missing
 #   python3/curl are installed with apt-get. Listens only on 127.0.0.1, ports 18700-18799.
-#   CARGO_TARGET_DIR defaults to <repo>/target. About 4-5 minutes on 2 cores once built.
+#   CARGO_TARGET_DIR defaults to <repo>/target. About 3 minutes on 2 cores once built.
 #   Prints one line per attack (`name  peak=NN MiB  outcome=...  met|NOT met`), a Markdown
 #   table for BENCHMARKS.md, and last `N passed, M failed`; exits 1 on any failure.
 #
