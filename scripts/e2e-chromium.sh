@@ -32,7 +32,8 @@
 # font; Playwright from PyPI into one virtualenv under the target directory, driving Debian's
 # Chromium: it downloads no browser; axe-core from npm into a temporary directory, never part of
 # the product), listens on loopback only (ports in 18300–18399), bounds every step in time,
-# stops everything it started, and ends with `N passed, M failed`.
+# stops everything it started, and ends with `N passed, M failed`. `--tools-only`: installs
+# what is missing and stops (scripts/ci-tools.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,6 +79,10 @@ AXE=$WORK/npm/node_modules/axe-core/axe.min.js
     finish
 }
 
+if [[ ${1:-} == --tools-only ]]; then
+    echo "tools ready"
+    exit 0
+fi
 release_binary
 
 echo "== a throwaway certificate for 127.0.0.1"

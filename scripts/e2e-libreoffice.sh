@@ -27,6 +27,7 @@
 # python3-uno, util-linux for unshare, python3-venv; openpyxl in a virtual environment under the
 # target directory), starts the service once, listens on loopback only (ports in 18800–18899),
 # bounds every step in time, stops everything it started, and ends with `N passed, M failed`.
+# `--tools-only`: installs what is missing and stops (scripts/ci-tools.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,13 @@ if ! "$VENV/bin/python" -c 'import openpyxl' 2>/dev/null; then
     fi
 fi
 
+if [[ ${1:-} == --tools-only ]]; then
+    # The extension's build installs the LibreOffice SDK (unoidl-write) when it is missing.
+    QIXIAN_CLIENTS_OUT=$WORK/oxt timeout 1200 bash clients/libreoffice/build.sh >"$WORK/build.log" 2>&1 ||
+        tail -n 20 "$WORK/build.log"
+    echo "tools ready"
+    exit 0
+fi
 release_binary
 
 api_port=$(free_port 18800 18899) || exit 1

@@ -8,6 +8,7 @@
 # `sslmode=verify-full` against it: a managed PostgreSQL asks for TLS, and this proves the
 # service's client verifies the server (a wrong root is refused, checked below). The cluster and
 # its directory are removed at the end, whatever the outcome.
+# `--tools-only`: installs PostgreSQL when missing and stops (scripts/ci-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,14 @@ if [[ -z $BIN || ! -x $BIN/initdb ]]; then
     apt-get install -y -qq postgresql >/dev/null
     BIN=$(find_bin)
 fi
+# The certificates below are made with openssl (Debian's postgresql depends on ssl-cert, which
+# brings it, but a machine with PostgreSQL from elsewhere may lack it).
+if ! command -v openssl >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq openssl >/dev/null
+fi
+[[ ${1:-} == --tools-only ]] && exit 0
 
 RUN_AS=postgres
 id "$RUN_AS" >/dev/null 2>&1 || RUN_AS=nobody

@@ -12,7 +12,8 @@
 #     required elements, forms of values, resource ids, the shared runtime, https URLs under
 #     /addin/ naming files that exist) — and must refuse three broken manifests, so that a
 #     checker that passes everything fails here.
-# Ends with `N passed, M failed`; exits non-zero when a check failed.
+# Ends with `N passed, M failed`; exits non-zero when a check failed. `--tools-only`: installs
+# xmllint when missing and stops (scripts/ci-tools.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ if ! command -v xmllint >/dev/null; then
         exit 1
     fi
 fi
+[[ ${1:-} == --tools-only ]] && exit 0
 
 # Adds the counts of a checker's last line to ours.
 add_counts() {

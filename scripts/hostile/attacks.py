@@ -167,16 +167,30 @@ def batch_items(args):
 
 
 def bomb(args):
-    """Writes a gzip stream of `--inflated` zero bytes, compressed piece by piece."""
+    """Writes a gzip stream of `--inflated` zero bytes (a whole number of MiB). Each MiB is
+    compressed (level 9) and flushed with Z_FULL_FLUSH, which byte-aligns the output and forgets
+    the history: every MiB after the first compresses to the same bytes, so they are compressed
+    once and written 2,047 times, with the CRC-32 and size of the whole in the trailer. A second
+    instead of the half a minute of deflating 2 GiB (and 2.1 MB either way)."""
     if os.path.exists(args.out) and os.path.getsize(args.out) > 0:
         return
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
     zeros = bytes(1 << 20)
+    first = comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH)
+    piece = comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH)
+    assert comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH) == piece
+    mib = args.inflated >> 20
+    assert mib >= 3 and args.inflated == mib << 20
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    end = raw.flush(zlib.Z_FINISH)  # the last, empty block
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(zeros, crc)
     tmp = args.out + ".tmp"
     with open(tmp, "wb") as f:
-        for _ in range(args.inflated >> 20):
-            f.write(comp.compress(zeros))
-        f.write(comp.flush())
+        f.write(first)
+        f.write(piece * (mib - 1))
+        f.write(end + crc.to_bytes(4, "little") + (args.inflated % 2**32).to_bytes(4, "little"))
     os.replace(tmp, args.out)
 
 
