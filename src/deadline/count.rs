@@ -431,7 +431,7 @@ pub fn compute<'r>(
         unextended_due,
     } = reached;
     let uncertain = uncertain_days(calendar, provisional, depends)?;
-    let explanation = explain.then_some(steps.unwrap_or_default());
+    let explanation = explain.then(|| steps.unwrap_or_default());
     let status = status_of(calendar, period, due, due_at, event_date, completed, as_of)?;
     let legal_end = matches!(
         ending,

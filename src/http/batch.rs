@@ -866,10 +866,14 @@ pub fn answer<W: Writer>(
     }
 }
 
-/// Whether the raw JSON of an item holds `"key"` (without allocating the quoted key).
+/// Whether the raw JSON of an item holds `"key"` (without allocating the quoted key): tried
+/// at each quotation mark, of which an item has a few (a substring search set up twice for
+/// every item cost more than reading the item).
 fn names_key(raw: &str, key: &str) -> bool {
-    raw.match_indices(key)
-        .any(|(at, _)| raw[..at].ends_with('"') && raw[at + key.len()..].starts_with('"'))
+    let (raw, key) = (raw.as_bytes(), key.as_bytes());
+    raw.iter().enumerate().any(|(at, &byte)| {
+        byte == b'"' && raw[at + 1..].starts_with(key) && raw.get(at + 1 + key.len()) == Some(&b'"')
+    })
 }
 
 /// `POST /v1/deadlines/batch`: every deadline of a batch, in turns, streamed.
@@ -890,6 +894,23 @@ pub async fn deadlines(
 #[cfg(test)]
 mod row_tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_named_only_between_quotation_marks() {
+        for (raw, named) in [
+            (r#"{"as_of":"2026-10-09"}"#, true),
+            (r#"{"event":"2026-10-09","as_of":null}"#, true),
+            (r#"{"notes":"as_of"}"#, true),
+            (r#"{"as_of_x":"2026-10-09"}"#, false),
+            (r#"{"x_as_of":"2026-10-09"}"#, false),
+            (r#"{"as_of"#, false),
+            (r#"as_of""#, false),
+            (r#"""#, false),
+            ("", false),
+        ] {
+            assert_eq!(names_key(raw, "as_of"), named, "{raw}");
+        }
+    }
 
     #[test]
     fn the_status_fields_are_the_status_rows_columns() {
