@@ -14,18 +14,16 @@
 //! calendars' compilation and the rules' loading.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use actix_web::dev::Service;
 use actix_web::test;
-use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
-use qixian::calendar::{CalendarSet, DataSet};
-use qixian::config::Config;
+use qixian::calendar::CalendarSet;
 use qixian::deadline::{Form, Period, Request, RuleBook, compute};
-use qixian::http::AppState;
-use qixian::startup::{Parts, app};
-use qixian::store::{Store, StoreSettings};
+use qixian::startup::app;
 use qixian::time::{BEIJING, Moment};
+
+#[path = "../benches/support/parts.rs"]
+mod support;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -68,18 +66,7 @@ fn deadlines(n: u32) {
 /// `n` batches of 10,000 `countersign-reply` items from 2025-01-01 over 700 days.
 fn batches(n: u32) {
     let system = actix_web::rt::System::new();
-    let config =
-        Config::from_lookup(|name| (name == "QIXIAN_ACCESS_LOG").then(|| "off".to_owned()))
-            .expect("the defaults are valid");
-    let store = Arc::new(
-        Store::open(
-            parse_specs(EMBEDDED_SPECS).expect("specs"),
-            DataSet::embedded().expect("data"),
-            StoreSettings::default(),
-        )
-        .expect("a store"),
-    );
-    let parts = Parts::new(&config, AppState::new(&config, store, None));
+    let parts = support::parts();
     let service = system.block_on(test::init_service(app(&parts)));
     let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
     let items: Vec<String> = (0..10_000u64)
