@@ -4,34 +4,19 @@
 //! measurement that guides the work on the request path (BENCHMARKS.md); wrk over loopback
 //! (`scripts/bench-http.sh`) then checks the result end to end.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Service;
 use actix_web::test;
 use criterion::{Criterion, criterion_group, criterion_main};
-use qixian::calendar::DataSet;
-use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
-use qixian::config::Config;
-use qixian::http::AppState;
-use qixian::startup::{Parts, app};
-use qixian::store::{Store, StoreSettings};
+use qixian::startup::app;
+
+#[path = "support/parts.rs"]
+mod support;
 
 fn requests(c: &mut Criterion) {
     let system = actix_rt::System::new();
-    // Logs off: what is measured is the request path, not the terminal.
-    let config =
-        Config::from_lookup(|name| (name == "QIXIAN_ACCESS_LOG").then(|| "off".to_owned()))
-            .expect("the defaults are valid");
-    let store = Arc::new(
-        Store::open(
-            parse_specs(EMBEDDED_SPECS).expect("specs"),
-            DataSet::embedded().expect("data"),
-            StoreSettings::default(),
-        )
-        .expect("a store"),
-    );
-    let parts = Parts::new(&config, AppState::new(&config, store, None));
+    let parts = support::parts();
     let service = system.block_on(test::init_service(app(&parts)));
     let paths = [
         ("healthz", "/healthz"),

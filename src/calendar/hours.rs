@@ -884,11 +884,14 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn close_of_business(self, date: NaiveDate) -> Result<Option<DateTime<Tz>>, CalendarError> {
-        let i = index_of(date)?;
-        Ok(self
-            .day(i)
-            .last()
-            .map(|iv| at_second(date, u64::from(iv.close) * MINUTE, self.clock())))
+        Ok(self.close_of(date, self.day_of(date)?))
+    }
+
+    /// The close of business of `date` whose hours are `day` ([`HoursSource::day_of`]), for a
+    /// caller that has them already.
+    pub fn close_of(self, date: NaiveDate, day: &[Interval]) -> Option<DateTime<Tz>> {
+        day.last()
+            .map(|iv| at_second(date, u64::from(iv.close) * MINUTE, self.clock()))
     }
 }
 

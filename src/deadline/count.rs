@@ -367,7 +367,9 @@ pub fn compute<'r>(
         ref agreed,
     } = *request;
     let (event_date, event_at) = event.read(zone, read_on);
-    calendar.day(event_date)?;
+    // Only whether the day is in range: the day itself (its names, its date found again from
+    // its index) is not needed.
+    calendar.is_working_day(event_date)?;
     // Only a wall-clock time read on another clock than the counting one is meant on a date
     // a clerk may not see: an instant with its offset says what it means.
     let written = match event {
@@ -429,7 +431,7 @@ pub fn compute<'r>(
         unextended_due,
     } = reached;
     let uncertain = uncertain_days(calendar, provisional, depends)?;
-    let explanation = explain.then_some(steps.unwrap_or_default());
+    let explanation = explain.then(|| steps.unwrap_or_default());
     let status = status_of(calendar, period, due, due_at, event_date, completed, as_of)?;
     let legal_end = matches!(
         ending,
@@ -443,7 +445,14 @@ pub fn compute<'r>(
         period,
         zone,
         event_read_as: event.read_as(read_on),
-        event_at: event_at.map(|t| crate::time::in_zone(&t, zone)),
+        // Read on the counting clock already when that is the clock it was read on.
+        event_at: event_at.map(|t| {
+            if read_on == zone {
+                t
+            } else {
+                crate::time::in_zone(&t, zone)
+            }
+        }),
         event_date,
         due_date: due,
         due_at,
@@ -778,11 +787,13 @@ fn ending_of<'c>(
     let Some(office) = office else {
         return Ok((midnight(), Ending::MidnightNoHours));
     };
-    let Some(close) = office.close_of_business(due)? else {
+    // The day's hours and their close, found from one index of the day.
+    let day = office.day_of(due)?;
+    let Some(close) = office.close_of(due, day) else {
         // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
         return Ok((midnight(), Ending::MidnightDayWithoutHours));
     };
-    let hours = DayHours::from_intervals(office.day_of(due)?);
+    let hours = DayHours::from_intervals(day);
     let from = match (given, calendar.office_hours()) {
         (None, Some(own)) => {
             let (season, schedule, carried_over) = own.season_on(due);

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{
@@ -14,7 +15,7 @@ use super::{
 };
 use crate::calendar::{Calendar, DayKind};
 use crate::deadline::{
-    self, Bound, Consequence, Context, Counting, Deadline, Direction, Holds, Input, Period,
+    self, Bound, Consequence, Context, Counting, Deadline, Direction, Holds, Input, Period, Rule,
     RuleBook, State, Status, Unit,
 };
 use crate::export;
@@ -367,7 +368,8 @@ impl<'a> DeadlineDto<'a> {
 /// sentences, zones, citation or data version (the batch says that once).
 #[derive(Serialize)]
 pub struct DeadlineBrief<'a> {
-    rule: Option<String>,
+    #[serde(serialize_with = "full_id")]
+    rule: Option<&'a Rule>,
     calendar: &'a str,
     timezone: &'a str,
     #[serde(serialize_with = "render::iso_date")]
@@ -390,13 +392,39 @@ pub struct DeadlineBrief<'a> {
         serialize_with = "render::iso_date_opt"
     )]
     original_due_date: Option<NaiveDate>,
-    due_at: String,
+    #[serde(serialize_with = "render::rfc3339")]
+    due_at: DateTime<Tz>,
     cutoff: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legal_end_at: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::rfc3339_opt"
+    )]
+    legal_end_at: Option<DateTime<Tz>>,
     provisional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<StatusDto>,
+}
+
+/// Writes a rule's `set/id` ([`Rule::full_id`]) without making a `String` of it: one
+/// allocation and a pass through the formatter less for every item of a batch.
+fn full_id<S: serde::Serializer>(rule: &Option<&Rule>, serializer: S) -> Result<S::Ok, S::Error> {
+    let Some(rule) = rule else {
+        return serializer.serialize_none();
+    };
+    let (set, id) = (rule.set.as_bytes(), rule.id.as_bytes());
+    let mut text = [0u8; 96];
+    let length = set.len() + 1 + id.len();
+    if length > text.len() {
+        return serializer.serialize_str(&rule.full_id());
+    }
+    text[..set.len()].copy_from_slice(set);
+    text[set.len()] = b'/';
+    text[set.len() + 1..length].copy_from_slice(id);
+    // Two strings and an ASCII slash: UTF-8.
+    match std::str::from_utf8(&text[..length]) {
+        Ok(full) => serializer.serialize_str(full),
+        Err(_) => serializer.serialize_str(&rule.full_id()),
+    }
 }
 
 impl<'a> DeadlineBrief<'a> {
@@ -404,7 +432,7 @@ impl<'a> DeadlineBrief<'a> {
     pub fn new(calendar: &'a Calendar, deadline: Deadline<'a>) -> Self {
         let d = deadline;
         DeadlineBrief {
-            rule: d.period.rule.map(|r| r.full_id()),
+            rule: d.period.rule,
             calendar: calendar.id(),
             timezone: d.zone.name(),
             event_date: d.event_date,
@@ -421,9 +449,9 @@ impl<'a> DeadlineBrief<'a> {
             due_date: d.due_date,
             next_step: d.next_step,
             original_due_date: d.unextended_due,
-            due_at: d.due_at.to_rfc3339(),
+            due_at: d.due_at,
             cutoff: d.ending.cutoff(),
-            legal_end_at: d.legal_end.map(|t| t.to_rfc3339()),
+            legal_end_at: d.legal_end,
             provisional: d.provisional,
             status: d.status.map(|s| StatusDto::of(&s, None)),
         }

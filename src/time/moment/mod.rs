@@ -202,6 +202,8 @@ impl Moment {
         let date = match (*self, instant) {
             (Moment::Date(d), _) => d,
             (Moment::Local(t), _) if zone == read_on => t.date(),
+            // Already on `zone`'s clock: not converted again.
+            (_, Some(t)) if zone == read_on => t.date_naive(),
             (_, Some(t)) => in_zone(&t, zone).date_naive(),
             (_, None) => NaiveDate::MIN,
         };

@@ -1,0 +1,94 @@
+//! Work repeated N times, for an instruction count that the machine's load does not move
+//! (BENCHMARKS.md, "Speed given back"): one deadline with its close of business (`deadline`),
+//! or a batch of 10,000 brief items through the whole application in process, middleware and
+//! all, without a socket (`batch`, the items `scripts/bench-http.sh` sends).
+//!
+//! ```text
+//! cargo build --release --example instructions
+//! valgrind --tool=callgrind target/release/examples/instructions deadline 0
+//! valgrind --tool=callgrind target/release/examples/instructions deadline 20000
+//! ```
+//!
+//! One deadline costs (instructions at 20,000 − at 0) / 20,000, one batch item
+//! (instructions at `batch 2` − at `batch 0`) / 20,000; the N = 0 run is the start: the
+//! calendars' compilation and the rules' loading.
+
+use std::hint::black_box;
+
+use actix_web::dev::Service;
+use actix_web::test;
+use qixian::calendar::CalendarSet;
+use qixian::deadline::{Form, Period, Request, RuleBook, compute};
+use qixian::startup::app;
+use qixian::time::{BEIJING, Moment};
+
+#[path = "../benches/support/parts.rs"]
+mod support;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "deadline".to_owned());
+    let n: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    match what.as_str() {
+        "deadline" => deadlines(n),
+        "batch" => batches(n),
+        other => panic!("deadline or batch, not {other}"),
+    }
+}
+
+/// One `countersign-reply` deadline on `cn-xj-kizilsu` from 2026-09-30T18:00+08:00, `n` times.
+fn deadlines(n: u32) {
+    let set = CalendarSet::embedded().expect("the embedded calendars");
+    let book = RuleBook::embedded();
+    let calendar = set.get("cn-xj-kizilsu").expect("a calendar");
+    let period = Period::resolve(
+        &book,
+        Some("countersign-reply"),
+        None,
+        None,
+        Form::default(),
+    )
+    .expect("a rule");
+    let request = Request::new(
+        period,
+        Moment::parse("2026-09-30T18:00:00+08:00").expect("a moment"),
+        BEIJING,
+    );
+    let mut due = None;
+    for _ in 0..n {
+        due = compute(calendar, black_box(&request))
+            .ok()
+            .map(|d| black_box(d).due_at);
+    }
+    println!("{n} deadlines, the last due at {due:?}");
+}
+
+/// `n` batches of 10,000 `countersign-reply` items from 2025-01-01 over 700 days.
+fn batches(n: u32) {
+    let system = actix_web::rt::System::new();
+    let parts = support::parts();
+    let service = system.block_on(test::init_service(app(&parts)));
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
+    let items: Vec<String> = (0..10_000u64)
+        .map(|i| {
+            let event = start + chrono::Days::new(i % 700);
+            format!(r#"{{"rule":"countersign-reply","event":"{event}"}}"#)
+        })
+        .collect();
+    let body = format!(r#"{{"items":[{}]}}"#, items.join(","));
+    let mut size = 0;
+    for _ in 0..n {
+        let request = test::TestRequest::post()
+            .uri("/v1/deadlines/batch")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body.clone())
+            .to_request();
+        let answer = system.block_on(async {
+            let response = service.call(request).await.expect("an answer");
+            assert!(response.status().is_success(), "{}", response.status());
+            test::read_body(response).await
+        });
+        size = answer.len();
+    }
+    println!("{n} batches, the last answer {size} bytes");
+}
