@@ -288,6 +288,14 @@ async fn a_notice_moves_exactly_the_matters_it_changes(
         "acknowledged on the data it was counted on"
     );
 
+    let feed = calendar_feed(&app, &first, &key).await;
+    let before = feed_dates(&app, &feed).await;
+    assert_eq!(
+        before.get(CASES[0].doc).map(|(_, d)| d.as_str()),
+        Some("20270721"),
+        "A in the calendar feed on its acknowledged date: {before:?}"
+    );
+
     // Act: 克州's notice arrives.
     write_notice(holidays.path());
     let reloaded = ok_json(app.admin_reload(Some(ADMIN)).await).await;
@@ -335,6 +343,27 @@ async fn a_notice_moves_exactly_the_matters_it_changes(
         moved,
         [CASES[0].doc, CASES[1].doc, CASES[4].doc],
         "the open matters whose due date changed, and only they, are moved (the done one is done)"
+    );
+    // The calendar feed follows: each open matter's event (the same UID) on its new date;
+    // the done one is not in it.
+    let after = feed_dates(&app, &feed).await;
+    for case in &CASES {
+        let (due, _) = case.after.unwrap_or((case.before, &[]));
+        assert_eq!(
+            after.get(case.doc).map(|(_, d)| d.clone()),
+            Some(due.replace('-', "")),
+            "{} in the feed after the notice",
+            case.doc
+        );
+        assert_eq!(
+            after[case.doc].0, before[case.doc].0,
+            "{}: the same event, moved",
+            case.doc
+        );
+    }
+    assert!(
+        !after.contains_key("克政办函〔2027〕6号"),
+        "done: not in the feed"
     );
     let moved_there: Vec<Value> = moved_docs(&app, &second, &other_key).await;
     assert_eq!(moved_there, ["阿政办函〔2027〕1号"], "the other register's");
@@ -461,6 +490,44 @@ async fn a_notice_moves_exactly_the_matters_it_changes(
         told.len(),
         "every event delivered once, and an acknowledgement tells nothing"
     );
+}
+
+/// The register's calendar feed address (a token made for it).
+async fn calendar_feed(app: &TestApp, register: &str, key: &str) -> String {
+    let path = format!("/v1/registers/{register}/calendar-token");
+    let made = send(app, Method::POST, &path, Some(key), None, None).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    made["url"].as_str().unwrap().to_owned()
+}
+
+/// Each event of the feed at `url` by the 文号 in its title: its UID and its DTSTART date.
+async fn feed_dates(
+    app: &TestApp,
+    url: &str,
+) -> std::collections::HashMap<String, (String, String)> {
+    let ics = app.get(url).await.text().await.unwrap();
+    // Folded lines (RFC 5545 3.1) joined again before reading.
+    let ics = ics.replace("\r\n ", "");
+    ics.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|event| {
+            let field = |name: &str| {
+                event
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let summary = field("SUMMARY:");
+            let doc = summary
+                .split_once('【')
+                .and_then(|(_, rest)| rest.split_once('】'))
+                .map(|(doc, _)| doc.to_owned())
+                .unwrap_or_default();
+            (doc, (field("UID:"), field("DTSTART;VALUE=DATE:")))
+        })
+        .collect()
 }
 
 /// Checks that `values` have the fields of openapi.yaml's schema at `pointer`, and no other;
