@@ -90,7 +90,21 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         3,
         "ALTER TABLE matters ADD COLUMN acknowledged_version TEXT",
     ),
+    // A register's revision, one more with every change of its matters (in the change's own
+    // transaction): a replica that has read the matters at that revision reads them again
+    // only when it has moved.
+    (
+        4,
+        "ALTER TABLE registers ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+    ),
 ];
+
+/// How many matters, over all registers, each process keeps as last read (see
+/// [`Registers::rows`]): a register of 10,000 and then some.
+const ROWS_KEPT: u64 = 20_000;
+
+/// A register's matters as read at one revision.
+type Rows = Arc<Vec<Result<Kept, Unreadable>>>;
 
 /// The label of the key a register is created with.
 pub const FIRST_KEY: &str = "first";
@@ -106,6 +120,8 @@ pub struct Registers {
     postgres: bool,
     /// Where the matters are kept.
     kind: Kind,
+    /// Each register's matters as last read, with the revision they were read at.
+    read: moka::sync::Cache<String, (i64, Rows)>,
 }
 
 /// Where a service's registers are kept, as `/readyz` says.
@@ -391,6 +407,14 @@ impl Registers {
         Ok(Registers {
             pool,
             migrated: Arc::new(OnceCell::new()),
+            read: moka::sync::Cache::builder()
+                .max_capacity(ROWS_KEPT)
+                .weigher(|_, (_, rows): &(i64, Rows)| {
+                    u32::try_from(rows.len())
+                        .unwrap_or(u32::MAX)
+                        .saturating_add(1)
+                })
+                .build(),
             postgres: url.starts_with("postgres"),
             kind: match (url.starts_with("postgres"), in_memory) {
                 (true, _) => Kind::Postgresql,
@@ -578,8 +602,8 @@ impl Registers {
         Ok(self
             .rows(register)
             .await?
-            .into_iter()
-            .filter_map(Result::ok)
+            .iter()
+            .filter_map(|row| row.as_ref().ok().cloned())
             .collect())
     }
 
@@ -588,20 +612,43 @@ impl Registers {
     /// kept what this one cannot read), its id and why: one such row does not hide the
     /// others. Each is logged as a warning.
     ///
+    /// The register's revision is read first, and the matters again only when it differs
+    /// from the one they were last read at: every change of a matter moves the revision in
+    /// its own transaction, so an unchanged revision means nothing was written since (on
+    /// this replica or another), and the rows read after the revision are at least as new
+    /// as it. Reading thousands of rows costs far more than counting their deadlines (sqlx
+    /// hands each row from SQLite's thread and converts it, column by column).
+    ///
     /// # Errors
     /// [`RegistersError::Database`].
-    pub async fn rows(
-        &self,
-        register: &str,
-    ) -> Result<Vec<Result<Kept, Unreadable>>, RegistersError> {
+    pub async fn rows(&self, register: &str) -> Result<Rows, RegistersError> {
+        let pool = self.ready().await?;
+        let revision: Option<i64> =
+            sqlx::query_scalar("SELECT revision FROM registers WHERE id = $1")
+                .bind(register)
+                .fetch_optional(pool)
+                .await?;
+        let revision = revision.unwrap_or(-1);
+        if let Some((at, rows)) = self.read.get(register)
+            && at == revision
+        {
+            return Ok(rows);
+        }
         let rows = sqlx::query(&format!(
             "SELECT {MATTER_COLUMNS} FROM matters WHERE register_id = $1 ORDER BY created_at, id"
         ))
         .bind(register)
-        .fetch_all(self.ready().await?)
+        .fetch_all(pool)
         .await?;
-        Ok(rows
-            .iter()
+        let rows: Rows = Arc::new(Self::read_back(register, &rows));
+        self.read
+            .insert(register.to_owned(), (revision, Arc::clone(&rows)));
+        Ok(rows)
+    }
+
+    /// Each row as it reads back, or its id and why not (logged).
+    fn read_back(register: &str, rows: &[AnyRow]) -> Vec<Result<Kept, Unreadable>> {
+        rows.iter()
             .map(|row| {
                 kept_of(row).map_err(|e| {
                     let id = row.try_get::<String, _>("id").unwrap_or_default();
@@ -612,7 +659,7 @@ impl Registers {
                     }
                 })
             })
-            .collect())
+            .collect()
     }
 
     /// Replaces matter `id` by what `change` makes of it, when it is still at `expected` (or,
@@ -830,5 +877,10 @@ async fn record(
     .bind(matter_json(&kept.matter).to_string())
     .execute(&mut **tx)
     .await?;
+    // In the same transaction: a replica whose copy is at the revision before reads again.
+    sqlx::query("UPDATE registers SET revision = revision + 1 WHERE id = $1")
+        .bind(register)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

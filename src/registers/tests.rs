@@ -358,3 +358,56 @@ async fn a_row_that_does_not_read_back_is_named_and_does_not_hide_the_others() {
         "list leaves it out"
     );
 }
+
+/// A replica keeps a register's matters as last read, and reads them again once another has
+/// changed one (here two pools on one file, as two replicas on one state directory): a copy is
+/// never served after a change, whoever made it.
+#[tokio::test]
+async fn a_replica_reads_the_matters_again_once_another_changed_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = Registers::open(None, Some(dir.path())).await.unwrap();
+    let other = Registers::open(None, Some(dir.path())).await.unwrap();
+    let id = one.create_register("办", "k").await.unwrap();
+    let a = one.insert(&id, matter("A"), FIRST_KEY).await.unwrap();
+    let first = one.rows(&id).await.unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &one.rows(&id).await.unwrap()),
+        "unchanged: the copy"
+    );
+    let b = other.insert(&id, matter("B"), FIRST_KEY).await.unwrap();
+    let docs = |rows: &Rows| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.as_ref().unwrap().matter.doc_number.clone())
+            .collect()
+    };
+    assert_eq!(
+        docs(&one.rows(&id).await.unwrap()),
+        ["A", "B"],
+        "the other's insert"
+    );
+    other
+        .update(&id, &a.id, None, "updated", "clerk", |m| {
+            Ok::<_, RegistersError>(Matter {
+                doc_number: "A2".into(),
+                ..m.clone()
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        docs(&one.rows(&id).await.unwrap()),
+        ["A2", "B"],
+        "the other's update"
+    );
+    other.delete(&id, &b.id, None, "clerk").await.unwrap();
+    assert_eq!(
+        docs(&one.rows(&id).await.unwrap()),
+        ["A2"],
+        "the other's deletion"
+    );
+    other
+        .insert_all(&id, vec![matter("C"), matter("D")], "imported", "clerk")
+        .await
+        .unwrap();
+    assert_eq!(one.rows(&id).await.unwrap().len(), 3, "the other's import");
+}
