@@ -343,6 +343,17 @@ fn kept_of(row: &AnyRow) -> Result<Kept, RegistersError> {
     })
 }
 
+/// A stored row of register `register` that does not read back, and why (logged as a
+/// warning, for the operator).
+fn unreadable(register: &str, row: &AnyRow, e: &RegistersError) -> Unreadable {
+    let id = row.try_get::<String, _>("id").unwrap_or_default();
+    tracing::warn!(register, matter = %id, cause = %e, "a stored matter does not read back");
+    Unreadable {
+        id,
+        why: e.to_string(),
+    }
+}
+
 impl Registers {
     /// Opens the database and runs its migrations: [`Registers::connect`], then
     /// [`Registers::ready`].
@@ -649,16 +660,7 @@ impl Registers {
     /// Each row as it reads back, or its id and why not (logged).
     fn read_back(register: &str, rows: &[AnyRow]) -> Vec<Result<Kept, Unreadable>> {
         rows.iter()
-            .map(|row| {
-                kept_of(row).map_err(|e| {
-                    let id = row.try_get::<String, _>("id").unwrap_or_default();
-                    tracing::warn!(register, matter = %id, cause = %e, "a stored matter does not read back");
-                    Unreadable {
-                        id,
-                        why: e.to_string(),
-                    }
-                })
-            })
+            .map(|row| kept_of(row).map_err(|e| unreadable(register, row, &e)))
             .collect()
     }
 

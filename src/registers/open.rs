@@ -7,16 +7,29 @@ impl Registers {
     /// Every open matter (not done) of every register, with its register's id, register by
     /// register and in the order they were created.
     ///
+    /// A row that does not read back is left out, with a warning (as [`Registers::rows`]
+    /// does): one such row does not keep every other register's matters from being told.
+    ///
     /// # Errors
-    /// [`RegistersError::Database`]; [`RegistersError::Corrupt`].
+    /// [`RegistersError::Database`].
     pub async fn open_matters(&self) -> Result<Vec<(String, Kept)>, RegistersError> {
-        sqlx::query(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT register_id, {MATTER_COLUMNS} FROM matters WHERE completed_at IS NULL ORDER BY register_id, created_at, id"
         ))
         .fetch_all(self.ready().await?)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("register_id")?, kept_of(row)?)))
-        .collect()
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let register: String = row.try_get("register_id").unwrap_or_default();
+                match kept_of(row) {
+                    Ok(kept) => Some((register, kept)),
+                    Err(e) => {
+                        unreadable(&register, row, &e);
+                        None
+                    }
+                }
+            })
+            .collect())
     }
 }

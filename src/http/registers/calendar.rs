@@ -35,9 +35,11 @@ pub async fn feed(
         .ok_or_else(refused)?;
     within_rate(&state, &digest)?;
     let context = context(&state, &data, false);
-    let kept = db.list(&register).await?;
-    let read: Vec<_> = kept
+    // The rows as read (shared, not copied); those that do not read back are left out.
+    let rows = db.rows(&register).await?;
+    let read: Vec<_> = rows
         .iter()
+        .filter_map(|row| row.as_ref().ok())
         .filter(|k| !k.matter.is_done())
         .filter_map(|k| Some((k, k.matter.read(&context, &[]).ok()?)))
         .collect();

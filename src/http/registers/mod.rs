@@ -48,14 +48,19 @@ fn database(state: &AppState) -> Result<&Registers, ApiError> {
         .ok_or(ApiError::Register(Refused::Unavailable))
 }
 
-/// The register id of the path; one with a control character names no register (and
-/// PostgreSQL refuses a NUL in text: it would answer 503 for what is a wrong address).
-fn register_id(req: &HttpRequest, refused: Refused) -> Result<String, ApiError> {
-    let id = req.match_info().get("id").unwrap_or_default();
+/// The path's segment `name`; one with a control character names nothing, and is answered
+/// `refused` (PostgreSQL refuses a NUL in text: it would answer 503 for a wrong address).
+fn path_id(req: &HttpRequest, name: &str, refused: Refused) -> Result<String, ApiError> {
+    let id = req.match_info().get(name).unwrap_or_default();
     if id.chars().any(char::is_control) {
         return Err(ApiError::Register(refused));
     }
     Ok(id.to_owned())
+}
+
+/// The register id of the path ([`path_id`]).
+fn register_id(req: &HttpRequest, refused: Refused) -> Result<String, ApiError> {
+    path_id(req, "id", refused)
 }
 
 /// Takes one request from the rate of the key or token whose digest is `who`.
@@ -87,14 +92,9 @@ async fn opened<'s>(
     Ok((db, id, holder.label))
 }
 
-/// The matter id of the path; one with a control character names no matter (PostgreSQL
-/// refuses a NUL in text, which would answer 503 for a wrong address).
+/// The matter id of the path ([`path_id`]).
 fn matter_id(req: &HttpRequest) -> Result<String, ApiError> {
-    let id = req.match_info().get("matter").unwrap_or_default();
-    if id.chars().any(char::is_control) {
-        return Err(ApiError::Register(Refused::NoMatter));
-    }
-    Ok(id.to_owned())
+    path_id(req, "matter", Refused::NoMatter)
 }
 
 /// The version `If-Match` names: none without one or with `*`; a tag that names no version
