@@ -20,6 +20,7 @@ pub mod lang;
 mod layers;
 pub mod register;
 pub mod registers;
+pub mod shared;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

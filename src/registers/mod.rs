@@ -99,6 +99,50 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// The migrations of the state replicas share through PostgreSQL ([`crate::shared`]): run
+/// after [`MIGRATIONS`], in the same transaction and under the same lock, on PostgreSQL only
+/// (with SQLite, or no database, that state stays in `QIXIAN_STATE_DIR` or in memory).
+/// Numbered from 101, so that the registers' own migrations keep their numbers.
+pub const SHARED_MIGRATIONS: &[(i64, &str)] = &[(
+    101,
+    "CREATE TABLE data_blobs (
+        sha256 TEXT PRIMARY KEY,
+        bytes BYTEA NOT NULL,
+        kept_at TEXT NOT NULL
+    );
+    CREATE TABLE data_versions (
+        version TEXT PRIMARY KEY,
+        since_us BIGINT NOT NULL,
+        recipe TEXT NOT NULL
+    );
+    CREATE TABLE data_feed_files (
+        year BIGINT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        url TEXT NOT NULL,
+        bytes BYTEA NOT NULL,
+        accepted_at TEXT NOT NULL
+    );
+    CREATE TABLE data_withdrawals (
+        year BIGINT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL
+    );
+    CREATE TABLE webhook_outbox (
+        id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        url TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        next_attempt_ms BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        claimed_until_ms BIGINT NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        sent_ms BIGINT,
+        PRIMARY KEY (id, target)
+    );
+    CREATE INDEX webhook_outbox_waiting ON webhook_outbox (next_attempt_ms) WHERE sent_ms IS NULL",
+)];
+
 /// How many matters, over all registers, each process keeps as last read (see
 /// [`Registers::rows`]): a register of 10,000 and then some.
 const ROWS_KEPT: u64 = 20_000;
@@ -478,7 +522,12 @@ impl Registers {
                 .execute(&mut *tx)
                 .await?;
         }
-        for &(version, sql) in MIGRATIONS {
+        let shared = if self.postgres {
+            SHARED_MIGRATIONS
+        } else {
+            &[]
+        };
+        for &(version, sql) in MIGRATIONS.iter().chain(shared) {
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM register_migrations WHERE version = $1")
                     .bind(version)
