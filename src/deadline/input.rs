@@ -436,6 +436,9 @@ fn form<T: std::str::FromStr + VariantNames>(
 /// The most `paused` intervals a request may give.
 pub const MAX_PAUSED: usize = 64;
 
+/// The most characters of a text an answer echoes (`id`, `agreed_by`), as openapi.yaml says.
+pub const MAX_ECHOED: usize = 256;
+
 /// `intervals` in date order, those that overlap or touch (3/9–3/12 and 3/13–3/18) made one.
 fn merged(mut intervals: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveDate)> {
     intervals.sort_unstable();
@@ -603,6 +606,21 @@ fn paused_of(input: &Input, clock: &Clock) -> Result<Vec<(NaiveDate, NaiveDate)>
     Ok(merged(paused))
 }
 
+/// The texts an answer echoes (the caller's `id`, who agreed `agreed_due`) are at most
+/// [`MAX_ECHOED`] characters: they are names, not documents, and they go into every answer,
+/// event and register row.
+fn echoed_within_bounds(input: &Input) -> Result<(), DeadlineError> {
+    for (field, text) in [("id", &input.id), ("agreed_by", &input.agreed_by)] {
+        if text
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > MAX_ECHOED)
+        {
+            return Err(DeadlineError::TooLong { field });
+        }
+    }
+    Ok(())
+}
+
 /// The agreed due date and who agreed it, when given.
 fn agreed_of(
     input: &Input,
@@ -677,6 +695,7 @@ pub fn answer<'a>(
             .unwrap_or(context.default_calendar),
     )?;
     let (zone, read_on) = zones(input, calendar.spec().timezone)?;
+    echoed_within_bounds(input)?;
     let clock = Clock::new(zone, context.now);
     let event = input
         .event

@@ -25,7 +25,7 @@ pub use count::{
 };
 pub use input::{
     BadValue, Context, DeadlineAnswer, Expected, Holds, Input, InputError, JsonKind, JsonProblem,
-    MAX_PAUSED, answer, diagnose_object, flag_text,
+    MAX_ECHOED, MAX_PAUSED, answer, diagnose_object, flag_text,
 };
 pub use period::{Article, Form, Period};
 pub use rules::{
@@ -117,6 +117,11 @@ pub enum DeadlineError {
     PausedNotAllowed,
     /// `agreed_due` that is no date, or not after the event.
     Agreed(String),
+    /// A text the answer echoes (`id`, `agreed_by`) longer than [`MAX_ECHOED`] characters.
+    TooLong {
+        /// The field.
+        field: &'static str,
+    },
     /// Neither a rule nor a unit and an amount.
     MissingPeriod,
     /// `strict` was asked and the answer depends on an unpublished year.

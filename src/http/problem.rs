@@ -239,7 +239,8 @@ fn kind(err: &ApiError) -> Title {
             | D::Paused(_)
             | D::TooManyPaused
             | D::PausedNotAllowed
-            | D::Agreed(_),
+            | D::Agreed(_)
+            | D::TooLong { .. },
         ) => Title::InvalidParameter,
         Deadline(D::DaysNotAllowed { .. }) => Title::DaysNotAllowed,
         Deadline(D::AmountOutOfRange { .. }) => Title::AmountOutOfRange,

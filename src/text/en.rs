@@ -604,6 +604,10 @@ impl Catalogue for En {
             DeadlineError::Agreed(text) => {
                 format!("agreed_due {} is not a date after the event", quote(text))
             }
+            DeadlineError::TooLong { field } => format!(
+                "{field} is longer than {} characters",
+                crate::deadline::MAX_ECHOED
+            ),
             DeadlineError::MissingPeriod => {
                 "a deadline needs either a rule, or a unit and an amount".to_owned()
             }

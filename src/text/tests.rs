@@ -170,6 +170,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         DeadlineError::TooManyPaused,
         DeadlineError::PausedNotAllowed,
         DeadlineError::Agreed("2026-01-01".into()),
+        DeadlineError::TooLong { field: "agreed_by" },
         DeadlineError::MissingPeriod,
         DeadlineError::Provisional,
         DeadlineError::Calendar(calendar_errors[0].clone()),

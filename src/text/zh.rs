@@ -536,6 +536,10 @@ impl Catalogue for Zh {
             DeadlineError::Agreed(text) => format!(
                 "商定的回复日期“{text}”无法识别或不在起算日之后，请按“年-月-日”填写起算日之后的日期，例如2026-10-20。"
             ),
+            DeadlineError::TooLong { field } => format!(
+                "{field} 超过 {} 个字符",
+                crate::deadline::MAX_ECHOED
+            ),
             DeadlineError::MissingPeriod => {
                 "期限请求须给出规则（rule），或者给出计算单位（unit）和长度（amount）".to_owned()
             }

@@ -774,3 +774,38 @@ async fn an_encoded_body_is_refused_on_every_route_before_it_is_read() {
     )
     .await;
 }
+
+/// openapi.yaml bounds the texts a deadline echoes (`id`, `agreed_by`) at 256 characters;
+/// the contract fuzzer found a register accepting longer ones, and `/v1/deadlines` did too. A
+/// text of 256 characters (Chinese ones counted as one each) is taken; one more is refused,
+/// naming the field, from the query string and from a body alike.
+#[tokio::test]
+async fn an_echoed_text_longer_than_256_characters_is_refused_naming_it() {
+    let app = spawn_app().await;
+    let at_most = "文".repeat(256);
+    let too_long = "文".repeat(257);
+    for field in ["id", "agreed_by"] {
+        let request = |text: &str| {
+            json!({
+                "rule": "countersign-reply",
+                "event": "2027-03-01",
+                "agreed_due": "2027-03-05",
+                field: text,
+            })
+        };
+        let taken = app.post_deadline(&request(&at_most)).await;
+        assert_eq!(taken.status(), 200, "{field} of 256 characters is taken");
+        let refused = app.post_deadline(&request(&too_long)).await;
+        assert_problem(refused, 400, "invalid-parameter", &[field, "256"]).await;
+        let path = format!(
+            "/v1/deadlines?{}",
+            query(&[
+                ("rule", "countersign-reply"),
+                ("event", "2027-03-01"),
+                ("agreed_due", "2027-03-05"),
+                (field, &too_long),
+            ])
+        );
+        assert_problem(app.get(&path).await, 400, "invalid-parameter", &[field]).await;
+    }
+}

@@ -595,7 +595,9 @@ fn column_of(error: &MatterError) -> Column {
             D::UnknownRule { .. } | D::MissingPeriod => C::Rule,
             D::Event(_) | D::Missing("event") | D::NotInForce { .. } => C::Event,
             D::Completed(_) => C::Completed,
-            D::NoExtension { .. } | D::Agreed(_) => C::Adjustment,
+            D::NoExtension { .. } | D::Agreed(_) | D::TooLong { field: "agreed_by" } => {
+                C::Adjustment
+            }
             D::Calendar(crate::calendar::CalendarError::UnknownCalendar { .. }) => C::Calendar,
             D::Calendar(_) => C::Event,
             _ => C::Period,
