@@ -319,6 +319,7 @@ fn no_change_of_version_tells_nobody() {
             timeout: Duration::from_secs(1),
             retry_base: Duration::from_secs(1),
             state_dir: None,
+            shared: None,
         },
         WebhookMetrics::default(),
     )
