@@ -331,3 +331,191 @@ fn no_change_of_version_tells_nobody() {
     assert_eq!(webhooks.backlog.len(), 1, "one subscriber, one delivery");
     assert_eq!(webhooks.metrics.backlog.get(), 1, "the gauge says so");
 }
+
+/// Writes `rows` as the store's change transaction does (a row there already stays).
+fn write_outbox(shared: &Arc<Shared>, rows: Vec<OutboxRow>) {
+    shared
+        .run(move |pool| {
+            Box::pin(async move {
+                for row in rows {
+                    sqlx::query(
+                        "INSERT INTO webhook_outbox (id, target, url, created_ms, next_attempt_ms, body)
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id, target) DO NOTHING",
+                    )
+                    .bind(row.id)
+                    .bind(row.target)
+                    .bind(row.url)
+                    .bind(row.created_ms)
+                    .bind(row.next_attempt_ms)
+                    .bind(row.body)
+                    .execute(&pool)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+}
+
+/// Two replicas' senders on one PostgreSQL outbox, three subscribers, ten changes each
+/// recorded by one replica and followed by the other: every subscriber gets every change
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_once() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let schema = tokio::task::spawn_blocking(|| outbox::tests::Schema::new("senders"))
+        .await
+        .unwrap();
+    let mut subscribers = Vec::new();
+    for _ in 0..3 {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        subscribers.push(server);
+    }
+    let targets: Vec<Target> = subscribers
+        .iter()
+        .map(|s| Target::parse(&format!("{}/hook", s.uri())).unwrap())
+        .collect();
+    let replicas: Vec<(Arc<Webhooks>, Arc<Shared>)> = (0..2)
+        .map(|_| {
+            let shared = schema.replica();
+            let webhooks = Webhooks::new(
+                WebhookSettings {
+                    targets: targets.clone(),
+                    key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into())
+                        .unwrap(),
+                    timeout: Duration::from_secs(5),
+                    retry_base: Duration::from_millis(100),
+                    state_dir: None,
+                    shared: Some(shared.clone()),
+                },
+                WebhookMetrics::default(),
+            )
+            .unwrap();
+            (Arc::new(webhooks), shared)
+        })
+        .collect();
+    let (old, new) = (
+        Arc::new(in_force(CalendarSet::embedded().unwrap())),
+        Arc::new(in_force(kizilsu_2026())),
+    );
+    let at = DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let changes: Vec<DateTime<Utc>> = (0..10).map(|i| at + chrono::Duration::seconds(i)).collect();
+    let ids: std::collections::BTreeSet<String> = changes
+        .iter()
+        .map(|since| Event::calendar_changed(&old, &new, *since).id)
+        .collect();
+    assert_eq!(ids.len(), 10);
+    // Each change: recorded by replica i % 2 (its rows in its transaction, then its hook),
+    // then followed by the other (the same rows again, then its hook). The first before the
+    // senders start, the others while they send.
+    let record = |changes: Vec<(usize, DateTime<Utc>)>| {
+        let replicas = replicas.clone();
+        let (old, new) = (old.clone(), new.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut first_rows = Vec::new();
+            for (i, since) in changes {
+                for turn in [i % 2, 1 - i % 2] {
+                    let (webhooks, shared) = &replicas[turn];
+                    let rows = webhooks.outbox_rows(&old, &new, since);
+                    assert_eq!(rows.len(), 3, "one row per subscriber");
+                    if turn == i % 2 {
+                        first_rows.extend(rows.clone());
+                    }
+                    write_outbox(shared, rows);
+                    webhooks.notify(&old, &new, since);
+                }
+            }
+            first_rows
+        })
+    };
+    let mut changes: Vec<(usize, DateTime<Utc>)> = changes.into_iter().enumerate().collect();
+    let rest = changes.split_off(1);
+    let recorded = record(changes).await.unwrap();
+    for (webhooks, _) in &replicas {
+        assert_eq!(
+            webhooks.metrics.backlog.get(),
+            3,
+            "the gauge counts the shared outbox: the first change's three deliveries"
+        );
+    }
+    let senders: Vec<_> = replicas.iter().map(|(w, _)| w.clone().spawn()).collect();
+    record(rest).await.unwrap();
+    let other = replicas[1].0.outbox_rows(&old, &new, at);
+    assert_eq!(
+        other
+            .iter()
+            .map(|r| (&r.id, &r.target, &r.url, &r.body))
+            .collect::<Vec<_>>(),
+        recorded[..3]
+            .iter()
+            .map(|r| (&r.id, &r.target, &r.url, &r.body))
+            .collect::<Vec<_>>(),
+        "the replica that follows a change gives the same rows as the one that recorded it"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut all = true;
+        for server in &subscribers {
+            all &= server.received_requests().await.unwrap().len() >= 10;
+        }
+        if all || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Room for any second delivery to arrive.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for server in &subscribers {
+        let got: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.headers
+                    .get("webhook-id")
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(got.len(), 10, "ten changes, ten deliveries: {got:?}");
+        assert_eq!(
+            got.into_iter().collect::<std::collections::BTreeSet<_>>(),
+            ids,
+            "each change once"
+        );
+    }
+    let left = {
+        let webhooks = replicas[0].0.clone();
+        tokio::task::spawn_blocking(move || webhooks.backlog.len())
+            .await
+            .unwrap()
+    };
+    assert_eq!(left, 0, "nothing waits in the outbox");
+    let delivered: u64 = replicas
+        .iter()
+        .map(|(w, _)| w.metrics.deliveries.get())
+        .sum();
+    assert_eq!(
+        delivered, 30,
+        "the two senders made the thirty between them"
+    );
+    for sender in senders {
+        sender.abort();
+    }
+    drop(replicas);
+    tokio::task::spawn_blocking(move || drop(schema))
+        .await
+        .unwrap();
+}
