@@ -405,9 +405,11 @@ pub(super) mod tests {
         }
     }
 
-    /// A row read straight from the table: attempts, next attempt, claimed until, by whom,
-    /// sent.
-    fn row(shared: &Shared, name: &str) -> Option<(i64, i64, i64, Option<String>, Option<i64>)> {
+    /// A row as read straight from the table: attempts, next attempt, claimed until, by
+    /// whom, sent.
+    type Seen = (i64, i64, i64, Option<String>, Option<i64>);
+
+    fn row(shared: &Shared, name: &str) -> Option<Seen> {
         let (id, target) = key(name).unwrap();
         shared
             .run(move |pool| {
@@ -461,8 +463,8 @@ pub(super) mod tests {
         assert!(!b.add(&k, 0).unwrap(), "the second finds it kept");
         assert_eq!((a.len(), b.len()), (1, 1));
         let name = k.name();
-        assert_eq!(a.scan(now).due, [name.clone()]);
-        assert_eq!(b.scan(now).due, [name.clone()], "a scan claims nothing");
+        assert_eq!(a.scan(now).due, [name.as_str()]);
+        assert_eq!(b.scan(now).due, [name.as_str()], "a scan claims nothing");
         let claim = a.claim(&name, now).expect("a claims it");
         assert_eq!(claim.kept, k, "the row as it was kept");
         assert!(b.claim(&name, now).is_none(), "b cannot while a holds it");
