@@ -439,11 +439,23 @@ pub(super) mod tests {
         }
     }
 
-    /// Two replicas' backlogs on one fresh schema, a claim holding for `lease`.
-    fn two(schema: &Schema, lease: Duration) -> (Backlog, Backlog, Arc<Shared>) {
+    /// A first failure of `k` at `now`: tried again 5 s later.
+    fn retry_in_5_s(k: &KeptDelivery, now: u64) -> Settle {
+        Settle::Retry(KeptDelivery {
+            attempts: 1,
+            next_attempt_ms: now + 5_000,
+            ..k.clone()
+        })
+    }
+
+    /// Two replicas' backlogs on a fresh schema of the test `test`, a claim holding for
+    /// `lease`; and the first's connection, to read rows.
+    fn two(test: &str, lease: Duration) -> (Schema, Backlog, Backlog, Arc<Shared>) {
+        let schema = Schema::new(test);
         let a = schema.replica();
         let b = schema.replica();
         (
+            schema,
             Backlog::in_database(a.clone(), lease),
             Backlog::in_database(b, lease),
             a,
@@ -455,8 +467,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn a_delivery_added_by_two_replicas_is_kept_once_and_claimed_by_one() {
-        let schema = Schema::new("once");
-        let (a, b, _) = two(&schema, LEASE);
+        let (_schema, a, b, _) = two("once", LEASE);
         let now = now_ms();
         let k = kept("aa", now, now);
         assert!(a.add(&k, 0).unwrap(), "the first replica keeps it");
@@ -483,8 +494,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn a_delivery_made_is_never_due_again_and_not_kept_again_for_a_day() {
-        let schema = Schema::new("sent");
-        let (a, b, shared) = two(&schema, LEASE);
+        let (_schema, a, b, shared) = two("sent", LEASE);
         let now = now_ms();
         let day = 24 * 3_600_000;
         let k = kept("aa", now, now);
@@ -529,8 +539,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn a_claim_left_by_a_stopped_replica_is_taken_back_when_its_lease_ends() {
-        let schema = Schema::new("lease");
-        let (a, b, _) = two(&schema, Duration::from_millis(500));
+        let (_schema, a, b, _) = two("lease", Duration::from_millis(500));
         let now = now_ms();
         let k = kept("aa", now, now);
         b.add(&k, 0).unwrap();
@@ -553,8 +562,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn a_late_settle_after_another_replica_took_over_changes_nothing() {
-        let schema = Schema::new("late");
-        let (a, b, shared) = two(&schema, Duration::from_millis(500));
+        let (_schema, a, b, shared) = two("late", Duration::from_millis(500));
         let now = now_ms();
         for (id, late) in [("aa", Settle::Delivered), ("bb", Settle::Drop)] {
             let k = kept(id, now, now);
@@ -578,12 +586,7 @@ pub(super) mod tests {
         let hung = a.claim(&k.name(), now).unwrap();
         let taken = b.claim(&k.name(), now + 501).unwrap();
         b.settle(taken, Settle::Delivered, now + 550).unwrap();
-        let retry = KeptDelivery {
-            attempts: 1,
-            next_attempt_ms: now + 5_000,
-            ..k.clone()
-        };
-        a.settle(hung, Settle::Retry(retry), now + 600).unwrap();
+        a.settle(hung, retry_in_5_s(&k, now), now + 600).unwrap();
         assert_eq!(
             row(&shared, &k.name()).unwrap(),
             (0, now as i64, 0, None, Some(now as i64 + 550))
@@ -593,18 +596,12 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn a_retry_keeps_its_attempts_and_its_time_in_the_row() {
-        let schema = Schema::new("retry");
-        let (a, b, shared) = two(&schema, LEASE);
+        let (_schema, a, b, shared) = two("retry", LEASE);
         let now = now_ms();
         let k = kept("aa", now, now);
         a.add(&k, 0).unwrap();
         let claim = a.claim(&k.name(), now).unwrap();
-        let retry = KeptDelivery {
-            attempts: 1,
-            next_attempt_ms: now + 5_000,
-            ..k.clone()
-        };
-        a.settle(claim, Settle::Retry(retry), now + 10).unwrap();
+        a.settle(claim, retry_in_5_s(&k, now), now + 10).unwrap();
         assert_eq!(
             row(&shared, &k.name()).unwrap(),
             (1, now as i64 + 5_000, 0, None, None),
@@ -628,8 +625,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn the_oldest_waiting_deliveries_are_dropped_beyond_the_bound() {
-        let schema = Schema::new("trim");
-        let (a, b, _) = two(&schema, LEASE);
+        let (_schema, a, b, _) = two("trim", LEASE);
         let now = now_ms();
         for (id, created_ms) in [("aa", 300), ("bb", 100), ("cc", 200), ("dd", 400)] {
             a.add(&kept(id, created_ms, now), 0).unwrap();
@@ -651,8 +647,7 @@ pub(super) mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn eight_senders_on_two_replicas_claim_each_delivery_once() {
-        let schema = Schema::new("race");
-        let (a, b, _) = two(&schema, LEASE);
+        let (_schema, a, b, _) = two("race", LEASE);
         let now = now_ms();
         let names: BTreeSet<String> = (0..200)
             .map(|i| {
