@@ -15,8 +15,9 @@
 //! dropped — on the runtime's threads, which must not wait for the database — and the
 //! attempt may have reached the subscriber, which the lease gives time to answer for.
 //!
-//! Times are the caller's (Unix ms, as in the directory): replicas' clocks that differ by
-//! less than the lease's half a minute over two attempts do not take each other's claims.
+//! Times are the caller's (Unix ms, as in the directory). An attempt ends within the webhook
+//! timeout and the lease is twice that and half a minute: a replica whose clock is ahead of
+//! another's by less than the timeout and half a minute does not take its claims early.
 
 use std::io;
 use std::sync::Arc;
@@ -92,6 +93,7 @@ fn io_error(e: RegistersError) -> io::Error {
 }
 
 impl Outbox {
+    /// The outbox of `shared`, a claim holding for `lease`.
     pub fn new(shared: Arc<Shared>, lease: Duration) -> Self {
         Outbox {
             shared,
