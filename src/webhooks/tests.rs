@@ -3,6 +3,24 @@ use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use crate::calendar::{DataSet, Origin};
 use crate::deadline::RuleBook;
 
+/// Webhooks for `targets`, signed with the specification's example key, kept in memory or
+/// in `shared`.
+fn settings(
+    targets: Vec<Target>,
+    timeout: Duration,
+    retry_base: Duration,
+    shared: Option<Arc<Shared>>,
+) -> WebhookSettings {
+    WebhookSettings {
+        targets,
+        key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap(),
+        timeout,
+        retry_base,
+        state_dir: None,
+        shared,
+    }
+}
+
 fn in_force(calendars: CalendarSet) -> InForce {
     InForce::new(calendars, RuleBook::embedded())
 }
@@ -31,6 +49,18 @@ fn kizilsu_2026() -> CalendarSet {
         2026,
         &serde_json::json!({"year": 2026, "papers": ["test"], "days": [
             {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}),
+    )
+}
+
+/// The embedded data to 克州's 州庆, in force since 2026-11-29 08:30 in Beijing.
+fn a_change() -> (InForce, InForce, DateTime<Utc>) {
+    let at = DateTime::parse_from_rfc3339("2026-11-29T08:30:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+        at,
     )
 }
 
@@ -136,13 +166,7 @@ fn a_malformed_secret_is_refused_without_being_shown() {
 
 #[test]
 fn the_event_says_what_changed_between_which_versions() {
-    let (old, new) = (
-        in_force(CalendarSet::embedded().unwrap()),
-        in_force(kizilsu_2026()),
-    );
-    let at = DateTime::parse_from_rfc3339("2026-11-29T08:30:00+08:00")
-        .unwrap()
-        .with_timezone(&Utc);
+    let (old, new, at) = a_change();
     let event = Event::calendar_changed(&old, &new, at);
     let body: serde_json::Value = serde_json::from_str(&event.body).unwrap();
     assert_eq!(
@@ -313,14 +337,12 @@ fn a_subscriber_is_an_http_url_shown_without_its_credentials() {
 #[test]
 fn no_change_of_version_tells_nobody() {
     let webhooks = Webhooks::new(
-        WebhookSettings {
-            targets: vec![Target::parse("http://127.0.0.1:9/").unwrap()],
-            key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap(),
-            timeout: Duration::from_secs(1),
-            retry_base: Duration::from_secs(1),
-            state_dir: None,
-            shared: None,
-        },
+        settings(
+            vec![Target::parse("http://127.0.0.1:9/").unwrap()],
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            None,
+        ),
         WebhookMetrics::default(),
     )
     .unwrap();
@@ -386,15 +408,12 @@ async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_o
         .map(|_| {
             let shared = schema.replica();
             let webhooks = Webhooks::new(
-                WebhookSettings {
-                    targets: targets.clone(),
-                    key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into())
-                        .unwrap(),
-                    timeout: Duration::from_secs(5),
-                    retry_base: Duration::from_millis(100),
-                    state_dir: None,
-                    shared: Some(shared.clone()),
-                },
+                settings(
+                    targets.clone(),
+                    Duration::from_secs(5),
+                    Duration::from_millis(100),
+                    Some(shared.clone()),
+                ),
                 WebhookMetrics::default(),
             )
             .unwrap();
@@ -518,4 +537,83 @@ async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_o
     tokio::task::spawn_blocking(move || drop(schema))
         .await
         .unwrap();
+}
+
+#[test]
+fn a_change_gives_one_outbox_row_per_subscriber_with_the_events_id_and_body() {
+    let targets = [
+        "https://qixian:s3cret@oa.example.gov.cn/hooks",
+        "http://127.0.0.1:9/other",
+    ]
+    .map(|url| Target::parse(url).unwrap());
+    let webhooks = Webhooks::new(
+        settings(
+            targets.to_vec(),
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            None,
+        ),
+        WebhookMetrics::default(),
+    )
+    .unwrap();
+    let (old, new, at) = a_change();
+    assert!(
+        webhooks.outbox_rows(&new, &new, at).is_empty(),
+        "no change of version, nothing to tell"
+    );
+    let before = now_ms();
+    let rows = webhooks.outbox_rows(&old, &new, at);
+    let event = Event::calendar_changed(&old, &new, at);
+    assert_eq!(rows.len(), 2, "one per subscriber");
+    for (row, target) in rows.iter().zip(&targets) {
+        assert_eq!((&row.id, &row.body), (&event.id, &event.body));
+        assert_eq!(row.target, target.key());
+        assert!(
+            !row.url.contains("s3cret"),
+            "never the credentials: {}",
+            row.url
+        );
+        assert_eq!(row.next_attempt_ms, row.created_ms, "due at once");
+        assert!(row.created_ms >= i64::try_from(before).unwrap());
+    }
+    assert_eq!(rows[0].url, "https://oa.example.gov.cn/hooks");
+    assert_eq!(
+        webhooks.backlog.len(),
+        0,
+        "the rows are the store's to write"
+    );
+}
+
+/// With the database, the change's transaction writes the deliveries: `notify` keeps none
+/// of its own, and the gauge counts the outbox.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+fn with_the_database_notify_keeps_nothing_itself() {
+    let schema = outbox::tests::Schema::new("notify");
+    let shared = schema.replica();
+    let webhooks = Webhooks::new(
+        settings(
+            vec![Target::parse("http://127.0.0.1:9/").unwrap()],
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            Some(shared.clone()),
+        ),
+        WebhookMetrics::default(),
+    )
+    .unwrap();
+    let (old, new) = (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+    );
+    let at = Utc::now();
+    webhooks.notify(&old, &new, at);
+    assert_eq!(webhooks.backlog.len(), 0, "nothing kept by notify");
+    assert_eq!(webhooks.metrics.backlog.get(), 0);
+    write_outbox(&shared, webhooks.outbox_rows(&old, &new, at));
+    webhooks.notify(&old, &new, at);
+    assert_eq!(
+        webhooks.metrics.backlog.get(),
+        1,
+        "the gauge reads the table"
+    );
 }
