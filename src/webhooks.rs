@@ -5,9 +5,10 @@
 //! The parts: [`diff_summary`] (which calendars changed, and how many days), [`Event`] (the
 //! event's `webhook-id` and body), [`SigningKey`] (its `webhook-signature`), the backlog of
 //! deliveries not made yet (kept in the state directory when there is one, so that they survive
-//! a restart, or in PostgreSQL's outbox when replicas share it), and [`Webhooks`], which the store tells of each change ([`Webhooks::notify`]) and
-//! whose background task makes the deliveries, retrying failures with backoff for a day. There
-//! is no actix here: the HTTP layer only shows the counters.
+//! a restart, or in PostgreSQL's outbox when replicas share it), and [`Webhooks`], which the
+//! store tells of each change ([`Webhooks::notify`]) and whose background task makes the
+//! deliveries, retrying failures with backoff for a day. There is no actix here: the HTTP
+//! layer only shows the counters.
 
 mod backlog;
 pub mod moved;
