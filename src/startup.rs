@@ -325,6 +325,7 @@ fn webhooks(
             timeout: config.webhook_timeout,
             retry_base: config.webhook_retry_base,
             state_dir: config.state_dir.clone(),
+            shared: None,
         },
         state.webhook_metrics(),
     )?);

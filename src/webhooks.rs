@@ -5,12 +5,14 @@
 //! The parts: [`diff_summary`] (which calendars changed, and how many days), [`Event`] (the
 //! event's `webhook-id` and body), [`SigningKey`] (its `webhook-signature`), the backlog of
 //! deliveries not made yet (kept in the state directory when there is one, so that they survive
-//! a restart), and [`Webhooks`], which the store tells of each change ([`Webhooks::notify`]) and
-//! whose background task makes the deliveries, retrying failures with backoff for a day. There
-//! is no actix here: the HTTP layer only shows the counters.
+//! a restart, or in PostgreSQL's outbox when replicas share it), and [`Webhooks`], which the
+//! store tells of each change ([`Webhooks::notify`]) and whose background task makes the
+//! deliveries, retrying failures with backoff for a day. There is no actix here: the HTTP
+//! layer only shows the counters.
 
 mod backlog;
 pub mod moved;
+mod outbox;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -27,6 +29,7 @@ use crate::base::{error_chain, hex};
 use crate::calendar::diff::count_changed_days;
 use crate::calendar::{Calendar, CalendarSet};
 pub use crate::config::{SecretError, SigningKey, Target};
+use crate::shared::{OutboxRow, Shared};
 use crate::store::InForce;
 use backlog::{Backlog, KeptDelivery, Settle};
 
@@ -190,6 +193,9 @@ pub struct WebhookSettings {
     pub retry_base: Duration,
     /// `QIXIAN_STATE_DIR`: deliveries are kept in its `webhooks/`; without it, in memory only.
     pub state_dir: Option<PathBuf>,
+    /// The database replicas share (`QIXIAN_DATABASE_URL` naming PostgreSQL): when given,
+    /// deliveries are its `webhook_outbox`'s rows, not the state directory's files.
+    pub shared: Option<Arc<Shared>>,
 }
 
 /// Why the webhooks cannot be set up.
@@ -254,18 +260,23 @@ impl Webhooks {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(WebhookError::Client)?;
-        let backlog = match settings.state_dir {
-            None => Backlog::in_memory(),
-            Some(dir) => {
+        // A claim older than two attempts and half a minute was left by a replica that
+        // stopped mid-delivery.
+        let stale_claim = settings.timeout.saturating_mul(2) + Duration::from_secs(30);
+        let backlog = match (settings.shared, settings.state_dir) {
+            // The sender's first look counts the outbox: start-up does not wait for the
+            // database here.
+            (Some(shared), _) => Backlog::in_database(shared, stale_claim),
+            (None, None) => Backlog::in_memory(),
+            (None, Some(dir)) => {
                 let dir = dir.join("webhooks");
-                // A claim older than two attempts and half a minute was left by a replica that
-                // stopped mid-delivery.
-                let stale_claim = settings.timeout.saturating_mul(2) + Duration::from_secs(30);
                 Backlog::in_dir(dir.clone(), stale_claim)
                     .map_err(|source| WebhookError::StateDir { dir, source })?
             }
         };
-        metrics.backlog.set(backlog.len() as i64);
+        if !backlog.is_shared() {
+            metrics.backlog.set(backlog.len() as i64);
+        }
         Ok(Webhooks {
             targets: settings.targets,
             key: settings.key,
@@ -279,12 +290,26 @@ impl Webhooks {
     }
 
     /// Tells every subscriber that the data in force changed from `old` to `new`, in force
-    /// since `in_force_since` (nothing when the versions are the same): keeps one delivery each — written to the state directory
-    /// before this returns, when there is one — and wakes the sender. Never waits for the
-    /// network; it reads the two sets (a few milliseconds) and may write files, so call it
-    /// where blocking is allowed, as the store's changes are made.
+    /// since `in_force_since` (nothing when the versions are the same): keeps one delivery
+    /// each — written to the state directory before this returns, when there is one — and
+    /// wakes the sender. With the database, the change's transaction wrote the deliveries
+    /// already ([`Webhooks::outbox_rows`]): this only keeps the outbox under [`MAX_BACKLOG`]
+    /// and wakes the sender. Never waits for the network; it reads the two sets (a few
+    /// milliseconds) and may write files or rows, so call it where blocking is allowed, as
+    /// the store's changes are made.
     pub fn notify(&self, old: &InForce, new: &InForce, in_force_since: DateTime<Utc>) {
         if old.version() == new.version() {
+            return;
+        }
+        if self.backlog.is_shared() {
+            tracing::info!(
+                webhook_id = %event_id(old.version(), new.version(), in_force_since),
+                previous_version = old.version(),
+                data_version = new.version(),
+                subscribers = self.targets.len(),
+                "the data changed: the webhooks' subscribers will be told (from the shared outbox)"
+            );
+            self.trimmed();
             return;
         }
         let now = now_ms();
@@ -306,37 +331,71 @@ impl Webhooks {
         self.keep(&event, now, since);
     }
 
+    /// The rows the change from `old` to `new`, in force since `since`, writes into the
+    /// shared outbox in its own transaction: one delivery of its `calendar.changed` event per
+    /// subscriber, due now (none when the versions are the same). Every replica that records
+    /// or follows the same change gives the same ids and bodies; the first rows written are
+    /// the ones kept.
+    pub fn outbox_rows(
+        &self,
+        old: &InForce,
+        new: &InForce,
+        since: DateTime<Utc>,
+    ) -> Vec<OutboxRow> {
+        if old.version() == new.version() {
+            return Vec::new();
+        }
+        let event = Event::calendar_changed(old, new, since);
+        self.deliveries(&event, now_ms())
+            .map(OutboxRow::from)
+            .collect()
+    }
+
+    /// One delivery of `event` per subscriber, made and due at `now` (Unix ms).
+    fn deliveries<'a>(
+        &'a self,
+        event: &'a Event,
+        now: u64,
+    ) -> impl Iterator<Item = KeptDelivery> + 'a {
+        self.targets.iter().map(move |target| KeptDelivery {
+            id: event.id.clone(),
+            target: target.key.clone(),
+            url: target.to_string(),
+            created_ms: now,
+            attempts: 0,
+            next_attempt_ms: now,
+            body: event.body.clone(),
+        })
+    }
+
     /// Keeps one delivery of `event` per subscriber, made at `now` (Unix ms) — unless the same
-    /// delivery is kept already or, in a directory, was made at or after `since` — and wakes
-    /// the sender.
+    /// delivery is kept already or, in a directory or the database, was made at or after
+    /// `since` — and wakes the sender.
     fn keep(&self, event: &Event, now: u64, since: u64) {
-        for target in &self.targets {
-            let kept = KeptDelivery {
-                id: event.id.clone(),
-                target: target.key.clone(),
-                url: target.to_string(),
-                created_ms: now,
-                attempts: 0,
-                next_attempt_ms: now,
-                body: event.body.clone(),
-            };
+        for kept in self.deliveries(event, now) {
             match self.backlog.add(&kept, since) {
                 Ok(true) => {}
                 Ok(false) => tracing::info!(
                     webhook_id = %event.id,
-                    url = %target,
+                    url = %kept.url,
                     "this change is being told or was told already (by another replica)"
                 ),
                 Err(e) => {
                     self.metrics.dropped.inc();
                     tracing::error!(
                         webhook_id = %event.id,
-                        url = %target,
+                        url = %kept.url,
                         "a webhook delivery cannot be kept, and is dropped: {e}"
                     );
                 }
             }
         }
+        self.trimmed();
+    }
+
+    /// Drops the oldest deliveries beyond [`MAX_BACKLOG`], sets the gauge and wakes the
+    /// sender.
+    fn trimmed(&self) {
         match self.backlog.trim(MAX_BACKLOG) {
             Ok(dropped) => {
                 for name in &dropped {

@@ -12,6 +12,9 @@
 //! crash mid-delivery) is taken back once it is older than any delivery can take. A delivery
 //! made leaves `<name>.sent` (its time) for a day, so that a replica that sees the same change
 //! after another has told the subscriber does not tell it again.
+//!
+//! When the replicas share PostgreSQL instead, the deliveries are rows of its outbox
+//! ([`super::outbox`]), claimed and settled in the database's transactions.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -22,6 +25,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::outbox::Outbox;
 use crate::base::files::{self, read_bounded, write_new, write_whole};
 
 /// How long a `.sent` mark is kept: a replica that sees a change a day after another replica
@@ -62,11 +66,14 @@ impl KeptDelivery {
 }
 
 /// A delivery taken by this replica: no other sends it until it is settled. Dropped unsettled
-/// (the sender stopped mid-attempt), it is put back as it was.
+/// (the sender stopped mid-attempt), it is put back as it was — in the database, once its
+/// lease ends ([`super::outbox`]).
 pub(super) struct Claim {
     /// The delivery, as read when it was claimed.
     pub kept: KeptDelivery,
     file: Option<ClaimFile>,
+    /// In the database: the claim's own mark on the row (`claimed_by`).
+    mark: Option<String>,
 }
 
 struct ClaimFile {
@@ -127,6 +134,8 @@ pub(super) enum Backlog {
         /// A claim older than this was left by a replica that stopped mid-delivery.
         stale_claim: Duration,
     },
+    /// In PostgreSQL's `webhook_outbox`, shared by the replicas that share the database.
+    Database(Outbox),
 }
 
 /// A file of the directory, by its name.
@@ -188,18 +197,29 @@ impl Backlog {
         Ok(Backlog::Dir { path, stale_claim })
     }
 
+    /// Deliveries kept in the outbox of the database `shared`, a claim holding for `lease`.
+    pub fn in_database(shared: std::sync::Arc<crate::shared::Shared>, lease: Duration) -> Self {
+        Backlog::Database(Outbox::new(shared, lease))
+    }
+
+    /// Whether the deliveries are the database's, written by the store in each change's
+    /// transaction.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Backlog::Database(_))
+    }
+
     fn memory(
         map: &Mutex<BTreeMap<String, (KeptDelivery, bool)>>,
     ) -> std::sync::MutexGuard<'_, BTreeMap<String, (KeptDelivery, bool)>> {
         map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Keeps `kept`, unless the same delivery is kept already, or — in a directory — was made
-    /// at or after `since_ms` (by another replica: the same change, told already). Says whether
-    /// it was kept.
+    /// Keeps `kept`, unless the same delivery is kept already, or — in a directory or the
+    /// database — was made at or after `since_ms` (by another replica: the same change, told
+    /// already; the database keeps that a day too). Says whether it was kept.
     ///
     /// # Errors
-    /// When the directory cannot be read or written.
+    /// When the directory or the database cannot be read or written.
     pub fn add(&self, kept: &KeptDelivery, since_ms: u64) -> io::Result<bool> {
         let name = kept.name();
         let path = match self {
@@ -212,6 +232,7 @@ impl Backlog {
                 return Ok(true);
             }
             Backlog::Dir { path, .. } => path,
+            Backlog::Database(outbox) => return outbox.add(kept, since_ms, super::now_ms()),
         };
         // KeptDelivery or being made already (claimed) first, then the mark of one made: a replica
         // that makes it writes the mark before it lets go of the claim.
@@ -260,6 +281,7 @@ impl Backlog {
                 return Ok(dropped);
             }
             Backlog::Dir { path, .. } => path,
+            Backlog::Database(outbox) => return outbox.trim(max, super::now_ms()),
         };
         let listing = list(path)?;
         let held = listing
@@ -303,6 +325,7 @@ impl Backlog {
                         .count()
                 })
                 .unwrap_or(0),
+            Backlog::Database(outbox) => outbox.len(),
         }
     }
 
@@ -330,6 +353,7 @@ impl Backlog {
                 return scan;
             }
             Backlog::Dir { path, stale_claim } => (path, *stale_claim),
+            Backlog::Database(outbox) => return outbox.scan(now_ms),
         };
         let listing = match list(path) {
             Ok(listing) => listing,
@@ -412,9 +436,18 @@ impl Backlog {
                 return Some(Claim {
                     kept: kept.clone(),
                     file: None,
+                    mark: None,
                 });
             }
             Backlog::Dir { path, .. } => path,
+            Backlog::Database(outbox) => {
+                let (kept, mark) = outbox.claim(name, now_ms)?;
+                return Some(Claim {
+                    kept,
+                    file: None,
+                    mark: Some(mark),
+                });
+            }
         };
         if !is_name(name) {
             return None;
@@ -441,6 +474,7 @@ impl Backlog {
             Ok(kept) if kept.next_attempt_ms <= now_ms => Some(Claim {
                 kept,
                 file: Some(claim),
+                mark: None,
             }),
             Ok(_) => None,
             Err(_) => {
@@ -467,11 +501,16 @@ impl Backlog {
         }
     }
 
-    /// Records what became of a claimed delivery.
+    /// Records what became of a claimed delivery (in the database, only while the claim is
+    /// still this replica's).
     ///
     /// # Errors
-    /// When the directory cannot be written; the claim is then put back as it was.
+    /// When the directory cannot be written; the claim is then put back as it was. When the
+    /// database cannot be written; the claim then holds until its lease ends.
     pub fn settle(&self, mut claim: Claim, how: Settle, now_ms: u64) -> io::Result<()> {
+        if let (Backlog::Database(outbox), Some(mark)) = (self, &claim.mark) {
+            return outbox.settle(&claim.kept, mark, how, now_ms).map(|_| ());
+        }
         let name = claim.kept.name();
         let Some(file) = claim.file.as_mut() else {
             if let Backlog::Memory(map) = self {

@@ -3,6 +3,24 @@ use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use crate::calendar::{DataSet, Origin};
 use crate::deadline::RuleBook;
 
+/// Webhooks for `targets`, signed with the specification's example key, kept in memory or
+/// in `shared`.
+fn settings(
+    targets: Vec<Target>,
+    timeout: Duration,
+    retry_base: Duration,
+    shared: Option<Arc<Shared>>,
+) -> WebhookSettings {
+    WebhookSettings {
+        targets,
+        key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap(),
+        timeout,
+        retry_base,
+        state_dir: None,
+        shared,
+    }
+}
+
 fn in_force(calendars: CalendarSet) -> InForce {
     InForce::new(calendars, RuleBook::embedded())
 }
@@ -31,6 +49,18 @@ fn kizilsu_2026() -> CalendarSet {
         2026,
         &serde_json::json!({"year": 2026, "papers": ["test"], "days": [
             {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}),
+    )
+}
+
+/// The embedded data to 克州's 州庆, in force since 2026-11-29 08:30 in Beijing.
+fn a_change() -> (InForce, InForce, DateTime<Utc>) {
+    let at = DateTime::parse_from_rfc3339("2026-11-29T08:30:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+        at,
     )
 }
 
@@ -136,13 +166,7 @@ fn a_malformed_secret_is_refused_without_being_shown() {
 
 #[test]
 fn the_event_says_what_changed_between_which_versions() {
-    let (old, new) = (
-        in_force(CalendarSet::embedded().unwrap()),
-        in_force(kizilsu_2026()),
-    );
-    let at = DateTime::parse_from_rfc3339("2026-11-29T08:30:00+08:00")
-        .unwrap()
-        .with_timezone(&Utc);
+    let (old, new, at) = a_change();
     let event = Event::calendar_changed(&old, &new, at);
     let body: serde_json::Value = serde_json::from_str(&event.body).unwrap();
     assert_eq!(
@@ -313,13 +337,12 @@ fn a_subscriber_is_an_http_url_shown_without_its_credentials() {
 #[test]
 fn no_change_of_version_tells_nobody() {
     let webhooks = Webhooks::new(
-        WebhookSettings {
-            targets: vec![Target::parse("http://127.0.0.1:9/").unwrap()],
-            key: SigningKey::from_secret(&"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()).unwrap(),
-            timeout: Duration::from_secs(1),
-            retry_base: Duration::from_secs(1),
-            state_dir: None,
-        },
+        settings(
+            vec![Target::parse("http://127.0.0.1:9/").unwrap()],
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            None,
+        ),
         WebhookMetrics::default(),
     )
     .unwrap();
@@ -329,4 +352,268 @@ fn no_change_of_version_tells_nobody() {
     webhooks.notify(&set, &in_force(kizilsu_2026()), Utc::now());
     assert_eq!(webhooks.backlog.len(), 1, "one subscriber, one delivery");
     assert_eq!(webhooks.metrics.backlog.get(), 1, "the gauge says so");
+}
+
+/// Writes `rows` as the store's change transaction does (a row there already stays).
+fn write_outbox(shared: &Arc<Shared>, rows: Vec<OutboxRow>) {
+    shared
+        .run(move |pool| {
+            Box::pin(async move {
+                for row in rows {
+                    sqlx::query(
+                        "INSERT INTO webhook_outbox (id, target, url, created_ms, next_attempt_ms, body)
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id, target) DO NOTHING",
+                    )
+                    .bind(row.id)
+                    .bind(row.target)
+                    .bind(row.url)
+                    .bind(row.created_ms)
+                    .bind(row.next_attempt_ms)
+                    .bind(row.body)
+                    .execute(&pool)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+}
+
+/// Two replicas' senders on one PostgreSQL outbox, three subscribers, ten changes each
+/// recorded by one replica and followed by the other: every subscriber gets every change
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_once() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let schema = tokio::task::spawn_blocking(|| outbox::tests::Schema::new("senders"))
+        .await
+        .unwrap();
+    let mut subscribers = Vec::new();
+    for _ in 0..3 {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        subscribers.push(server);
+    }
+    let targets: Vec<Target> = subscribers
+        .iter()
+        .map(|s| Target::parse(&format!("{}/hook", s.uri())).unwrap())
+        .collect();
+    let replicas: Vec<(Arc<Webhooks>, Arc<Shared>)> = (0..2)
+        .map(|_| {
+            let shared = schema.replica();
+            let webhooks = Webhooks::new(
+                settings(
+                    targets.clone(),
+                    Duration::from_secs(5),
+                    Duration::from_millis(100),
+                    Some(shared.clone()),
+                ),
+                WebhookMetrics::default(),
+            )
+            .unwrap();
+            (Arc::new(webhooks), shared)
+        })
+        .collect();
+    let (old, new) = (
+        Arc::new(in_force(CalendarSet::embedded().unwrap())),
+        Arc::new(in_force(kizilsu_2026())),
+    );
+    let at = DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let changes: Vec<DateTime<Utc>> = (0..10).map(|i| at + chrono::Duration::seconds(i)).collect();
+    let ids: std::collections::BTreeSet<String> = changes
+        .iter()
+        .map(|since| Event::calendar_changed(&old, &new, *since).id)
+        .collect();
+    assert_eq!(ids.len(), 10);
+    // Each change: recorded by replica i % 2 (its rows in its transaction, then its hook),
+    // then followed by the other (the same rows again, then its hook). The first before the
+    // senders start, the others while they send.
+    let record = |changes: Vec<(usize, DateTime<Utc>)>| {
+        let replicas = replicas.clone();
+        let (old, new) = (old.clone(), new.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut first_rows = Vec::new();
+            for (i, since) in changes {
+                for turn in [i % 2, 1 - i % 2] {
+                    let (webhooks, shared) = &replicas[turn];
+                    let rows = webhooks.outbox_rows(&old, &new, since);
+                    assert_eq!(rows.len(), 3, "one row per subscriber");
+                    if turn == i % 2 {
+                        first_rows.extend(rows.clone());
+                    }
+                    write_outbox(shared, rows);
+                    webhooks.notify(&old, &new, since);
+                }
+            }
+            first_rows
+        })
+    };
+    let mut changes: Vec<(usize, DateTime<Utc>)> = changes.into_iter().enumerate().collect();
+    let rest = changes.split_off(1);
+    let recorded = record(changes).await.unwrap();
+    for (webhooks, _) in &replicas {
+        assert_eq!(
+            webhooks.metrics.backlog.get(),
+            3,
+            "the gauge counts the shared outbox: the first change's three deliveries"
+        );
+    }
+    let senders: Vec<_> = replicas.iter().map(|(w, _)| w.clone().spawn()).collect();
+    record(rest).await.unwrap();
+    let other = replicas[1].0.outbox_rows(&old, &new, at);
+    assert_eq!(
+        other
+            .iter()
+            .map(|r| (&r.id, &r.target, &r.url, &r.body))
+            .collect::<Vec<_>>(),
+        recorded[..3]
+            .iter()
+            .map(|r| (&r.id, &r.target, &r.url, &r.body))
+            .collect::<Vec<_>>(),
+        "the replica that follows a change gives the same rows as the one that recorded it"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut all = true;
+        for server in &subscribers {
+            all &= server.received_requests().await.unwrap().len() >= 10;
+        }
+        if all || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Room for any second delivery to arrive.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for server in &subscribers {
+        let got: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.headers
+                    .get("webhook-id")
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(got.len(), 10, "ten changes, ten deliveries: {got:?}");
+        assert_eq!(
+            got.into_iter().collect::<std::collections::BTreeSet<_>>(),
+            ids,
+            "each change once"
+        );
+    }
+    let left = {
+        let webhooks = replicas[0].0.clone();
+        tokio::task::spawn_blocking(move || webhooks.backlog.len())
+            .await
+            .unwrap()
+    };
+    assert_eq!(left, 0, "nothing waits in the outbox");
+    let delivered: u64 = replicas
+        .iter()
+        .map(|(w, _)| w.metrics.deliveries.get())
+        .sum();
+    assert_eq!(
+        delivered, 30,
+        "the two senders made the thirty between them"
+    );
+    for sender in senders {
+        sender.abort();
+    }
+    drop(replicas);
+    tokio::task::spawn_blocking(move || drop(schema))
+        .await
+        .unwrap();
+}
+
+#[test]
+fn a_change_gives_one_outbox_row_per_subscriber_with_the_events_id_and_body() {
+    let targets = [
+        "https://qixian:s3cret@oa.example.gov.cn/hooks",
+        "http://127.0.0.1:9/other",
+    ]
+    .map(|url| Target::parse(url).unwrap());
+    let webhooks = Webhooks::new(
+        settings(
+            targets.to_vec(),
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            None,
+        ),
+        WebhookMetrics::default(),
+    )
+    .unwrap();
+    let (old, new, at) = a_change();
+    assert!(
+        webhooks.outbox_rows(&new, &new, at).is_empty(),
+        "no change of version, nothing to tell"
+    );
+    let before = now_ms();
+    let rows = webhooks.outbox_rows(&old, &new, at);
+    let event = Event::calendar_changed(&old, &new, at);
+    assert_eq!(rows.len(), 2, "one per subscriber");
+    for (row, target) in rows.iter().zip(&targets) {
+        assert_eq!((&row.id, &row.body), (&event.id, &event.body));
+        assert_eq!(row.target, target.key());
+        assert!(
+            !row.url.contains("s3cret"),
+            "never the credentials: {}",
+            row.url
+        );
+        assert_eq!(row.next_attempt_ms, row.created_ms, "due at once");
+        assert!(row.created_ms >= i64::try_from(before).unwrap());
+    }
+    assert_eq!(rows[0].url, "https://oa.example.gov.cn/hooks");
+    assert_eq!(
+        webhooks.backlog.len(),
+        0,
+        "the rows are the store's to write"
+    );
+}
+
+/// With the database, the change's transaction writes the deliveries: `notify` keeps none
+/// of its own, and the gauge counts the outbox.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+fn with_the_database_notify_keeps_nothing_itself() {
+    let schema = outbox::tests::Schema::new("notify");
+    let shared = schema.replica();
+    let webhooks = Webhooks::new(
+        settings(
+            vec![Target::parse("http://127.0.0.1:9/").unwrap()],
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            Some(shared.clone()),
+        ),
+        WebhookMetrics::default(),
+    )
+    .unwrap();
+    let (old, new) = (
+        in_force(CalendarSet::embedded().unwrap()),
+        in_force(kizilsu_2026()),
+    );
+    let at = Utc::now();
+    webhooks.notify(&old, &new, at);
+    assert_eq!(webhooks.backlog.len(), 0, "nothing kept by notify");
+    assert_eq!(webhooks.metrics.backlog.get(), 0);
+    write_outbox(&shared, webhooks.outbox_rows(&old, &new, at));
+    webhooks.notify(&old, &new, at);
+    assert_eq!(
+        webhooks.metrics.backlog.get(),
+        1,
+        "the gauge reads the table"
+    );
 }
