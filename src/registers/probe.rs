@@ -38,10 +38,9 @@ impl Registers {
                 outbox_waiting: Some(row.try_get("outbox_waiting")?),
             })
         } else {
-            let version: i64 =
-                sqlx::query_scalar("SELECT MAX(version) FROM register_migrations")
-                    .fetch_one(pool)
-                    .await?;
+            let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM register_migrations")
+                .fetch_one(pool)
+                .await?;
             Ok(Probed {
                 migration_version: version,
                 outbox_waiting: None,
