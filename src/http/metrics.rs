@@ -227,33 +227,34 @@ impl Metrics {
     /// Registers the database's series: the outbox's only with PostgreSQL, where the outbox is
     /// in the database.
     pub fn register_database(&mut self, postgres: bool) {
-        let database = &self.database;
-        self.registry.register(
-            "database_up",
-            format!(
-                "1 if the database answered the last probe (every {} s, {} s at most), else 0",
-                super::health::PROBE_EVERY.as_secs(),
-                super::health::PROBE_TIMEOUT.as_secs()
-            ),
-            database.up.clone(),
+        let up = format!(
+            "1 if the database answered the last probe (every {} s, {} s at most), else 0",
+            super::health::PROBE_EVERY.as_secs(),
+            super::health::PROBE_TIMEOUT.as_secs()
         );
+        let outbox = (
+            "webhook_outbox_waiting",
+            "Webhook deliveries waiting in the database's outbox, every replica's, as last read",
+            &self.database.outbox_waiting,
+        );
+        for (name, help, gauge) in [
+            ("database_up", up.as_str(), &self.database.up),
+            (
+                "database_migration_version",
+                "The highest migration applied to the database (register_migrations), as last read",
+                &self.database.migration_version,
+            ),
+        ]
+        .into_iter()
+        .chain(postgres.then_some(outbox))
+        {
+            self.registry.register(name, help, gauge.clone());
+        }
         self.registry.register(
             "database_probe_seconds",
             "How long the last probe of the database took",
-            database.probe_seconds.clone(),
+            self.database.probe_seconds.clone(),
         );
-        self.registry.register(
-            "database_migration_version",
-            "The highest migration applied to the database (register_migrations), as last read",
-            database.migration_version.clone(),
-        );
-        if postgres {
-            self.registry.register(
-                "webhook_outbox_waiting",
-                "Webhook deliveries waiting in the database's outbox, every replica's, as last read",
-                database.outbox_waiting.clone(),
-            );
-        }
     }
 }
 
