@@ -58,6 +58,6 @@ EXPOSE 8080
 USER 65532:65532
 # No HEALTHCHECK: distroless has no shell and no curl to run one, and the binary has no
 # self-probe subcommand. Kubernetes ignores HEALTHCHECK anyway and probes /healthz and /readyz
-# itself (deploy/kubernetes/deployment.yaml); under plain Docker, probe the published port from
+# itself (deploy/kubernetes/base/deployment.yaml); under plain Docker, probe the published port from
 # outside. SIGTERM (Docker's default stop signal) lets actix finish requests in flight and exit 0.
 ENTRYPOINT ["/usr/local/bin/qixian"]

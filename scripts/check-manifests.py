@@ -1,18 +1,28 @@
 #!/usr/bin/env python3
-"""Checks the Kubernetes manifests under deploy/kubernetes/ hold what the service needs.
+"""Checks the Kubernetes manifests under deploy/kubernetes/ hold what the service needs, in both
+of its variants.
 
 Run it from anywhere:  python3 scripts/check-manifests.py [DIR]
   --self-test   also breaks each checked field in memory and makes sure the check notices
 
-It reads every YAML document under DIR (default: deploy/kubernetes/ beside this script) with
-PyYAML and checks: the Deployment (replicas >= 2, probes on /readyz and /healthz at the container
-port, requests and limits, a locked-down securityContext, the feed URL from a ConfigMap, JSON
-logs, QIXIAN_STATE_DIR on a PersistentVolumeClaim that every replica shares (ReadWriteMany), the
-registers' QIXIAN_DATABASE_URL from a Secret that is not optional, a grace period, spreading
-across nodes), the
-ConfigMap it reads, the Service (ClusterIP, port 80 to the container port), the
-HorizontalPodAutoscaler (autoscaling/v2, CPU, min >= 2) and the PodDisruptionBudget (policy/v1,
-minAvailable 1), and that every object carries app.kubernetes.io/name: qixian.
+DIR (default: deploy/kubernetes/ beside this script) holds two kustomizations, each rendered as
+`kubectl apply -k` would apply it:
+- `DIR` itself, the replicated variant: two replicas or more sharing their state through
+  PostgreSQL, so QIXIAN_DATABASE_URL comes from a Secret that is not optional, and no volume is
+  shared: no PersistentVolumeClaim at all (no ReadWriteMany storage needed), QIXIAN_STATE_DIR on
+  an emptyDir; a rolling update, pods spread across nodes, a HorizontalPodAutoscaler
+  (autoscaling/v2, CPU, min >= 2) and a PodDisruptionBudget (policy/v1, minAvailable 1);
+- `DIR/single`, the single-replica variant: replicas 1, strategy Recreate, QIXIAN_STATE_DIR on
+  a ReadWriteOnce PersistentVolumeClaim, no database Secret, no autoscaler, no disruption budget.
+Both: probes on /readyz and /healthz at the container port, requests and limits, a locked-down
+securityContext, the feed URL from a ConfigMap, JSON logs, a grace period, the Service
+(ClusterIP, port 80 to the container port), and app.kubernetes.io/name: qixian on every object;
+and every YAML file under DIR is used by one of them.
+
+A kustomization is rendered by this script (resources, files or directories; strategic-merge
+`patches` by path; `images`), which needs nothing but PyYAML; when `kubectl` is on PATH, each is
+also rendered with `kubectl kustomize`, the checks run on kubectl's rendering, and the two
+renderings must agree.
 
 No schema validator (kubeconform, kubeval) can be installed from the package registries these
 machines reach, so none is run; if the `kubernetes_validate` module happens to be importable,
@@ -26,6 +36,8 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,11 +58,19 @@ SERVICE_PORT = 80
 KUSTOMIZATION_FILES = {"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
 
-class Doc:
-    """One YAML document with the file it came from."""
+REPLICATED = "replicated"
+SINGLE = "single"
+# Each variant's kustomization, relative to DIR.
+VARIANTS = {REPLICATED: ".", SINGLE: "single"}
+# The list fields a strategic-merge patch merges item by item (by this key) rather than replaces.
+MERGE_KEYS = {"containers": "name", "env": "name", "volumes": "name", "volumeMounts": "mountPath", "ports": "containerPort"}
 
-    def __init__(self, path: Path, body: dict):
-        self.path = path
+
+class Doc:
+    """One object with the file (or rendering) it came from."""
+
+    def __init__(self, source: str, body: dict):
+        self.source = source
         self.body = body
 
     @property
@@ -62,28 +82,128 @@ class Doc:
         return str((self.body.get("metadata") or {}).get("name", "?"))
 
     def where(self) -> str:
-        return f"{self.path.name}: {self.kind or '?'}/{self.name}"
+        return f"{self.source}: {self.kind or '?'}/{self.name}"
 
 
-def load(directory: Path) -> tuple[list[Doc], list[Path], list[str]]:
-    """Every mapping document under `directory`, the kustomization files, and parse errors."""
-    docs, kustomizations, errors = [], [], []
-    files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml"))
-    for path in files:
-        if path.name in KUSTOMIZATION_FILES:
-            kustomizations.append(path)
+def kustomization_of(directory: Path) -> Path | None:
+    return next((directory / n for n in sorted(KUSTOMIZATION_FILES) if (directory / n).is_file()), None)
+
+
+def yaml_documents(path: Path, root: Path, errors: list[str]) -> list[dict]:
+    """The mapping documents of one file (a parse error is named in `errors`)."""
+    try:
+        bodies = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as err:
+        errors.append(f"{path.relative_to(root)}: not readable YAML: {err}")
+        return []
+    found = []
+    for body in bodies:
+        if body is None:
             continue
-        try:
-            for body in yaml.safe_load_all(path.read_text(encoding="utf-8")):
-                if body is None:
-                    continue
-                if not isinstance(body, dict):
-                    errors.append(f"{path.name}: a document is not a mapping")
-                    continue
-                docs.append(Doc(path, body))
-        except yaml.YAMLError as err:
-            errors.append(f"{path.name}: not valid YAML: {err}")
-    return docs, kustomizations, errors
+        if not isinstance(body, dict):
+            errors.append(f"{path.relative_to(root)}: a document is not a mapping")
+            continue
+        found.append(body)
+    return found
+
+
+def merge(base, patch):
+    """`patch` merged into `base` as a strategic-merge patch does for the fields used here: maps
+    merged key by key, the lists of MERGE_KEYS item by item (new items first, as kustomize puts
+    them), any other list or value replaced."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        out = dict(base)
+        for key, value in patch.items():
+            if key in out and key in MERGE_KEYS and isinstance(value, list) and isinstance(out[key], list):
+                out[key] = merge_list(out[key], value, MERGE_KEYS[key])
+            elif key in out:
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+        return out
+    return copy.deepcopy(patch)
+
+
+def merge_list(base: list, patch: list, key: str) -> list:
+    by_key = {item.get(key): item for item in patch if isinstance(item, dict)}
+    merged = [merge(item, by_key.pop(item.get(key))) if item.get(key) in by_key else item for item in base]
+    return [copy.deepcopy(item) for item in patch if isinstance(item, dict) and item.get(key) in by_key] + merged
+
+
+def build(directory: Path, root: Path, used: set[Path], errors: list[str]) -> list[Doc]:
+    """The objects the kustomization in `directory` renders; the files it reads go into `used`."""
+    path = kustomization_of(directory)
+    if path is None:
+        errors.append(f"{directory.relative_to(root) if directory != root else '.'}: no kustomization.yaml")
+        return []
+    used.add(path)
+    where = path.relative_to(root).as_posix()
+    body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    docs: list[Doc] = []
+    for resource in body.get("resources") or []:
+        target = (directory / resource).resolve()
+        if target.is_dir():
+            docs.extend(build(target, root, used, errors))
+        elif target.is_file():
+            used.add(target)
+            source = target.relative_to(root).as_posix()
+            docs.extend(Doc(source, b) for b in yaml_documents(target, root, errors))
+        else:
+            errors.append(f"{where}: resources lists {resource}, which does not exist")
+    for patch in body.get("patches") or []:
+        target = (directory / str((patch or {}).get("path", ""))).resolve()
+        if not target.is_file():
+            errors.append(f"{where}: patches lists {patch!r}, which is not a file")
+            continue
+        used.add(target)
+        for change in yaml_documents(target, root, errors):
+            kind, name = change.get("kind"), dig(change, "metadata", "name")
+            matches = [d for d in docs if d.kind == kind and d.name == name]
+            if not matches:
+                errors.append(f"{where}: the patch {patch['path']} names {kind}/{name}, which is not among its resources")
+            for doc in matches:
+                doc.body = merge(doc.body, change)
+    for image in body.get("images") or []:
+        for doc in docs:
+            pod = dig(doc.body, "spec", "template", "spec", default={}) or {}
+            for container in (pod.get("containers") or []) + (pod.get("initContainers") or []):
+                name, _, tag = str(container.get("image", "")).partition(":")
+                if name == image.get("name"):
+                    new = image.get("newName", name)
+                    container["image"] = f"{new}:{image['newTag']}" if "newTag" in image else f"{new}:{tag}" if tag else new
+    return docs
+
+
+def kubectl_render(directory: Path) -> tuple[list[dict] | None, str]:
+    """`kubectl kustomize DIRECTORY`'s objects, or None (and why) when kubectl is not there or fails."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return None, "kubectl is not on PATH"
+    try:
+        done = subprocess.run(
+            [kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return None, f"kubectl kustomize did not run: {err}"
+    if done.returncode != 0:
+        return None, f"kubectl kustomize failed: {done.stderr.strip()}"
+    return [b for b in yaml.safe_load_all(done.stdout) if isinstance(b, dict)], ""
+
+
+def normalised(bodies: list[dict]):
+    """Objects in an order-free form: sorted by kind and name, named list items by name."""
+
+    def norm(value):
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [norm(v) for v in value]
+            if items and all(isinstance(i, dict) and ("name" in i or "mountPath" in i) for i in items):
+                items.sort(key=lambda i: str(i.get("name", i.get("mountPath"))))
+            return items
+        return value
+
+    return sorted((norm(b) for b in bodies), key=lambda b: (str(b.get("kind")), str(dig(b, "metadata", "name"))))
 
 
 def dig(obj, *keys, default=None):
@@ -113,9 +233,9 @@ def quantity(value) -> float | None:
 
 
 class Checker:
-    def __init__(self, docs: list[Doc], kustomizations: list[Path]):
+    def __init__(self, docs: list[Doc], variant: str):
         self.docs = docs
-        self.kustomizations = kustomizations
+        self.variant = variant
         self.passed = 0
         self.failures: list[str] = []
 
@@ -123,7 +243,7 @@ class Checker:
         if ok:
             self.passed += 1
         else:
-            self.failures.append(f"{where}: {what}")
+            self.failures.append(f"{self.variant}: {where}: {what}")
         return ok
 
     def of_kind(self, kind: str) -> list[Doc]:
@@ -141,6 +261,10 @@ class Checker:
         )
         return doc
 
+    def none_of(self, kind: str, why: str) -> None:
+        for doc in self.of_kind(kind):
+            self.check(False, doc.where(), f"no {kind} in this variant: {why}")
+
     def run(self) -> None:
         for doc in self.docs:
             self.check(bool(doc.body.get("apiVersion")) and bool(doc.kind), doc.where(), "apiVersion and kind must be set")
@@ -149,9 +273,17 @@ class Checker:
         deployment = self.one("Deployment", "apps/v1")
         pod_labels = self.deployment(deployment) if deployment else {}
         self.service(self.one("Service", "v1"), pod_labels)
-        self.hpa(self.one("HorizontalPodAutoscaler", "autoscaling/v2"), deployment)
-        self.pdb(self.one("PodDisruptionBudget", "policy/v1"), deployment, pod_labels)
-        self.kustomization()
+        if self.variant == REPLICATED:
+            self.hpa(self.one("HorizontalPodAutoscaler", "autoscaling/v2"), deployment)
+            self.pdb(self.one("PodDisruptionBudget", "policy/v1"), deployment, pod_labels)
+            self.none_of(
+                "PersistentVolumeClaim",
+                "the replicas share their state through PostgreSQL, and a volume every replica mounts "
+                "would need ReadWriteMany storage",
+            )
+        else:
+            self.none_of("HorizontalPodAutoscaler", "it would start a second pod on the one SQLite file")
+            self.none_of("PodDisruptionBudget", "one available pod out of one would block every drain")
         self.schemas()
 
     # -- Deployment ------------------------------------------------------------------------------
@@ -161,7 +293,17 @@ class Checker:
         w = doc.where()
         spec = doc.body.get("spec") or {}
         replicas = spec.get("replicas", 1)
-        self.check(isinstance(replicas, int) and replicas >= 2, w, f"spec.replicas is {replicas!r}, expected at least 2")
+        strategy = dig(spec, "strategy", "type", default="RollingUpdate")
+        if self.variant == REPLICATED:
+            self.check(isinstance(replicas, int) and replicas >= 2, w, f"spec.replicas is {replicas!r}, expected at least 2")
+            self.check(strategy == "RollingUpdate", w, f"spec.strategy.type is {strategy!r}, expected RollingUpdate")
+        else:
+            self.check(replicas == 1, w, f"spec.replicas is {replicas!r}, expected 1 (one SQLite file, one volume)")
+            self.check(
+                strategy == "Recreate",
+                w,
+                f"spec.strategy.type is {strategy!r}, expected Recreate (the old pod lets the volume go before the new one starts)",
+            )
 
         pod_labels = dig(spec, "template", "metadata", "labels", default={}) or {}
         selector = dig(spec, "selector", "matchLabels", default={}) or {}
@@ -179,7 +321,8 @@ class Checker:
             w,
             f"terminationGracePeriodSeconds is {grace!r}: set it, at least 30 (actix drains for up to 30 s)",
         )
-        self.spread(pod, pod_labels, w)
+        if self.variant == REPLICATED:
+            self.spread(pod, pod_labels, w)
 
         containers = pod.get("containers") or []
         container = next((c for c in containers if c.get("name") == APP), containers[0] if containers else None)
@@ -304,34 +447,56 @@ class Checker:
         state_dir = dig(env, "QIXIAN_STATE_DIR", "value")
         mounts = {m.get("mountPath", "").rstrip("/"): m.get("name") for m in container.get("volumeMounts") or []}
         volumes = {v.get("name"): v for v in pod.get("volumes") or []}
-        if self.check(isinstance(state_dir, str), cw, "QIXIAN_STATE_DIR is not set"):
-            volume = volumes.get(mounts.get(state_dir.rstrip("/")), {})
-            claim = dig(volume, "persistentVolumeClaim", "claimName")
-            if self.check(
-                isinstance(claim, str),
-                cw,
-                f"QIXIAN_STATE_DIR {state_dir!r} is not the mountPath of a persistentVolumeClaim volume "
-                "(the replicas share the history of the data there)",
-            ):
-                claims = [d for d in self.of_kind("PersistentVolumeClaim") if dig(d.body, "metadata", "name") == claim]
-                modes = dig(claims[0].body, "spec", "accessModes") if claims else None
+        database = dig(env, "QIXIAN_DATABASE_URL")
+        if self.variant == REPLICATED:
+            for name, volume in volumes.items():
                 self.check(
-                    bool(claims) and "ReadWriteMany" in (modes or []),
+                    "persistentVolumeClaim" not in volume,
                     cw,
-                    f"the claim {claim!r} of QIXIAN_STATE_DIR is not in the manifests with accessModes ReadWriteMany "
-                    "(every replica mounts it)",
+                    f"volume {name!r} is a persistentVolumeClaim: the replicas share nothing but the database",
                 )
-
-        # Replicas share one registers' database: SQLite in a shared directory would be written
-        # from several nodes at once. The URL carries a password: a Secret, never a literal.
-        database = dig(env, "QIXIAN_DATABASE_URL", "valueFrom", "secretKeyRef")
-        self.check(
-            isinstance(database, dict) and bool(database.get("name")) and bool(database.get("key"))
-            and not database.get("optional", False),
-            cw,
-            "QIXIAN_DATABASE_URL must come from a Secret (valueFrom.secretKeyRef, not optional): "
-            "the replicas share the registers' PostgreSQL database",
-        )
+            if state_dir is not None:
+                volume = volumes.get(mounts.get(str(state_dir).rstrip("/")), {})
+                self.check(
+                    "emptyDir" in volume,
+                    cw,
+                    f"QIXIAN_STATE_DIR {state_dir!r} is not the mountPath of an emptyDir volume (each pod's scratch: "
+                    "the shared state is in PostgreSQL)",
+                )
+            # The replicas' shared state is in PostgreSQL. The URL carries a password: a Secret,
+            # never a literal.
+            secret = dig(database, "valueFrom", "secretKeyRef")
+            self.check(
+                isinstance(secret, dict) and bool(secret.get("name")) and bool(secret.get("key"))
+                and not secret.get("optional", False),
+                cw,
+                "QIXIAN_DATABASE_URL must come from a Secret (valueFrom.secretKeyRef, not optional): "
+                "the replicas share their state through PostgreSQL",
+            )
+        else:
+            if self.check(isinstance(state_dir, str), cw, "QIXIAN_STATE_DIR is not set (the single pod keeps its state there)"):
+                volume = volumes.get(mounts.get(state_dir.rstrip("/")), {})
+                claim = dig(volume, "persistentVolumeClaim", "claimName")
+                if self.check(
+                    isinstance(claim, str),
+                    cw,
+                    f"QIXIAN_STATE_DIR {state_dir!r} is not the mountPath of a persistentVolumeClaim volume "
+                    "(the registers and the history of the data are kept there across restarts)",
+                ):
+                    claims = [d for d in self.of_kind("PersistentVolumeClaim") if d.name == claim]
+                    modes = dig(claims[0].body, "spec", "accessModes") if claims else None
+                    self.check(
+                        modes == ["ReadWriteOnce"],
+                        cw,
+                        f"the claim {claim!r} of QIXIAN_STATE_DIR is not in the manifests with accessModes "
+                        f"[ReadWriteOnce] (found {modes!r}): one pod mounts it, and every storage class offers that",
+                    )
+            self.check(
+                database is None,
+                cw,
+                "QIXIAN_DATABASE_URL is set: the single variant keeps its registers in SQLite in QIXIAN_STATE_DIR "
+                "and needs no database Secret (use the replicated variant for PostgreSQL)",
+            )
 
     # -- the other objects ----------------------------------------------------------------------
 
@@ -405,18 +570,6 @@ class Checker:
                 f"minAvailable {spec['minAvailable']} leaves no pod to evict with {replicas} replicas; drains would block",
             )
 
-    def kustomization(self) -> None:
-        """Each kustomization lists every manifest beside it, and only files that exist."""
-        for path in self.kustomizations:
-            body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            listed = set(body.get("resources") or [])
-            here = {d.path.relative_to(path.parent).as_posix() for d in self.docs if path.parent in d.path.parents}
-            for missing in sorted(here - listed):
-                self.check(False, path.name, f"resources does not list {missing}")
-            for absent in sorted(r for r in listed if not (path.parent / r).exists()):
-                self.check(False, path.name, f"resources lists {absent}, which does not exist")
-            self.check(True, path.name, "")
-
     def schemas(self) -> None:
         try:
             import kubernetes_validate  # type: ignore
@@ -438,86 +591,148 @@ class Checker:
 # -- self-test -------------------------------------------------------------------------------------
 
 def _set(docs: list[Doc], kind: str, path: tuple, value) -> list[Doc]:
-    """A deep copy of `docs` with `path` in the first object of `kind` set to `value` (or deleted)."""
-    docs = [Doc(d.path, copy.deepcopy(d.body)) for d in docs]
+    """A deep copy of `docs` with `path` in the first object of `kind` set to `value` (or deleted,
+    or, for `kind` _NEW, `value` added as an object). A step {"name": N} is the list item named N
+    (made when the last step names one that is not there)."""
+    docs = [Doc(d.source, copy.deepcopy(d.body)) for d in docs]
+    if kind == _NEW:
+        return docs + [Doc("self-test", copy.deepcopy(value))]
     target = next(d for d in docs if d.kind == kind).body
-    for key in path[:-1]:
-        target = target[key]
+    steps = list(path)
+    for i, key in enumerate(steps):
+        if isinstance(key, dict):
+            found = next((n for n, item in enumerate(target) if item.get("name") == key["name"]), None)
+            if found is None:
+                if i != len(steps) - 1:
+                    raise KeyError(key["name"])
+                target.append({})
+                found = len(target) - 1
+            steps[i] = found
+        if i < len(steps) - 1:
+            target = target[steps[i]]
     if value is _DELETE:
-        del target[path[-1]]
+        del target[steps[-1]]
     else:
-        target[path[-1]] = value
+        target[steps[-1]] = value
     return docs
 
 
 _DELETE = object()
+_NEW = "<a new object>"
 _CONTAINER = ("spec", "template", "spec", "containers", 0)
+_ENV = (*_CONTAINER, "env")
+_VOLUMES = ("spec", "template", "spec", "volumes")
+_LABELS = {"labels": {NAME_LABEL: APP}}
+_BOTH = (REPLICATED, SINGLE)
 _BREAKAGES = [
-    ("Deployment", ("spec", "replicas"), 1),
-    ("Deployment", (*_CONTAINER, "readinessProbe", "httpGet", "path"), "/healthz"),
-    ("Deployment", (*_CONTAINER, "livenessProbe", "httpGet", "port"), 9090),
-    ("Deployment", (*_CONTAINER, "resources", "limits"), _DELETE),
-    ("Deployment", (*_CONTAINER, "resources", "requests", "memory"), _DELETE),
-    ("Deployment", (*_CONTAINER, "securityContext", "readOnlyRootFilesystem"), False),
-    ("Deployment", (*_CONTAINER, "securityContext", "runAsNonRoot"), False),
-    ("Deployment", (*_CONTAINER, "securityContext", "allowPrivilegeEscalation"), True),
-    ("Deployment", (*_CONTAINER, "securityContext", "capabilities"), _DELETE),
-    ("Deployment", ("spec", "template", "spec", "terminationGracePeriodSeconds"), _DELETE),
-    ("Deployment", ("spec", "template", "spec", "topologySpreadConstraints"), _DELETE),
-    ("Deployment", (*_CONTAINER, "volumeMounts"), _DELETE),
-    ("Deployment", (*_CONTAINER, "env", 4), {"name": "QIXIAN_DATABASE_URL", "value": "postgres://qixian@db/qixian"}),
-    ("Deployment", (*_CONTAINER, "env", 4, "valueFrom", "secretKeyRef", "optional"), True),
-    ("Deployment", ("spec", "template", "metadata", "labels", NAME_LABEL), "other"),
-    ("Service", ("spec", "ports", 0, "targetPort"), 9090),
-    ("Service", ("spec", "type"), "LoadBalancer"),
-    ("HorizontalPodAutoscaler", ("spec", "minReplicas"), 1),
-    ("HorizontalPodAutoscaler", ("apiVersion",), "autoscaling/v1"),
-    ("PodDisruptionBudget", ("spec", "minAvailable"), _DELETE),
-    ("ConfigMap", ("data",), {}),
-    ("PersistentVolumeClaim", ("spec", "accessModes"), ["ReadWriteOnce"]),
+    (_BOTH, "Deployment", (*_CONTAINER, "readinessProbe", "httpGet", "path"), "/healthz"),
+    (_BOTH, "Deployment", (*_CONTAINER, "livenessProbe", "httpGet", "port"), 9090),
+    (_BOTH, "Deployment", (*_CONTAINER, "resources", "limits"), _DELETE),
+    (_BOTH, "Deployment", (*_CONTAINER, "resources", "requests", "memory"), _DELETE),
+    (_BOTH, "Deployment", (*_CONTAINER, "securityContext", "readOnlyRootFilesystem"), False),
+    (_BOTH, "Deployment", (*_CONTAINER, "securityContext", "runAsNonRoot"), False),
+    (_BOTH, "Deployment", (*_CONTAINER, "securityContext", "allowPrivilegeEscalation"), True),
+    (_BOTH, "Deployment", (*_CONTAINER, "securityContext", "capabilities"), _DELETE),
+    (_BOTH, "Deployment", ("spec", "template", "spec", "terminationGracePeriodSeconds"), _DELETE),
+    (_BOTH, "Deployment", ("spec", "template", "metadata", "labels", NAME_LABEL), "other"),
+    (_BOTH, "Deployment", (*_ENV, {"name": "QIXIAN_LOG_FORMAT"}, "value"), "text"),
+    (_BOTH, "Service", ("spec", "ports", 0, "targetPort"), 9090),
+    (_BOTH, "Service", ("spec", "type"), "LoadBalancer"),
+    (_BOTH, "ConfigMap", ("data",), {}),
+    # The replicated variant: several pods, the database, no shared volume.
+    ((REPLICATED,), "Deployment", ("spec", "replicas"), 1),
+    ((REPLICATED,), "Deployment", ("spec", "strategy"), {"type": "Recreate"}),
+    ((REPLICATED,), "Deployment", ("spec", "template", "spec", "topologySpreadConstraints"), _DELETE),
+    ((REPLICATED,), "Deployment", (*_ENV, {"name": "QIXIAN_DATABASE_URL"}), {"name": "QIXIAN_DATABASE_URL", "value": "postgres://qixian@db/qixian"}),
+    ((REPLICATED,), "Deployment", (*_ENV, {"name": "QIXIAN_DATABASE_URL"}, "valueFrom", "secretKeyRef", "optional"), True),
+    ((REPLICATED,), "Deployment", (*_ENV, {"name": "QIXIAN_DATABASE_URL"}), {"name": "QIXIAN_WORKERS", "value": "2"}),
+    ((REPLICATED,), "Deployment", (*_VOLUMES, {"name": "state"}), {"name": "state", "persistentVolumeClaim": {"claimName": "qixian-state"}}),
+    ((REPLICATED,), "Deployment", (*_VOLUMES, {"name": "shared"}), {"name": "shared", "persistentVolumeClaim": {"claimName": "qixian-shared"}}),
+    ((REPLICATED,), _NEW, (), {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "qixian-state", **_LABELS},
+                               "spec": {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "256Mi"}}}}),
+    ((REPLICATED,), "HorizontalPodAutoscaler", ("spec", "minReplicas"), 1),
+    ((REPLICATED,), "HorizontalPodAutoscaler", ("apiVersion",), "autoscaling/v1"),
+    ((REPLICATED,), "PodDisruptionBudget", ("spec", "minAvailable"), _DELETE),
+    # The single variant: one pod, replaced, on a ReadWriteOnce volume, no database.
+    ((SINGLE,), "Deployment", ("spec", "replicas"), 2),
+    ((SINGLE,), "Deployment", ("spec", "strategy"), {"type": "RollingUpdate"}),
+    ((SINGLE,), "Deployment", ("spec", "strategy"), _DELETE),
+    ((SINGLE,), "Deployment", (*_ENV, {"name": "QIXIAN_STATE_DIR"}, "value"), "/tmp/qixian"),
+    ((SINGLE,), "Deployment", (*_VOLUMES, {"name": "state"}), {"name": "state", "emptyDir": {}}),
+    ((SINGLE,), "Deployment", (*_ENV, {"name": "QIXIAN_DATABASE_URL"}),
+     {"name": "QIXIAN_DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "qixian-database", "key": "url"}}}),
+    ((SINGLE,), "PersistentVolumeClaim", ("spec", "accessModes"), ["ReadWriteMany"]),
+    ((SINGLE,), "PersistentVolumeClaim", ("metadata", "name"), "other"),
+    ((SINGLE,), _NEW, (), {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": APP, **_LABELS},
+                           "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": APP},
+                                    "minReplicas": 1, "maxReplicas": 3}}),
+    ((SINGLE,), _NEW, (), {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": APP, **_LABELS},
+                           "spec": {"minAvailable": 1, "selector": {"matchLabels": {NAME_LABEL: APP}}}}),
 ]
 
 
-def self_test(docs: list[Doc], kustomizations: list[Path]) -> list[str]:
-    """The breakages the checks fail to notice (each should make at least one check fail)."""
+def self_test(variant: str, docs: list[Doc]) -> list[str]:
+    """The breakages of `variant` the checks fail to notice (each should make one check fail)."""
     unnoticed = []
-    for kind, path, value in _BREAKAGES:
-        label = f"{kind}: {'.'.join(map(str, path))} = {'<deleted>' if value is _DELETE else value!r}"
-        try:
-            broken = _set(docs, kind, path, value)
-        except (KeyError, IndexError, StopIteration, TypeError):
-            unnoticed.append(f"{label}: that field is not in the manifests, so the breakage could not be made")
-            continue
-        checker = Checker(broken, [])
-        checker.schemas = lambda: None  # the custom checks alone must notice
-        checker.run()
-        if not checker.failures:
-            unnoticed.append(f"{label}: no check failed")
+    for variants, kind, path, value in _BREAKAGES:
+        if variant in variants:
+            shown = "<deleted>" if value is _DELETE else value if kind != _NEW else value["kind"]
+            label = f"{variant}: {kind}: {'.'.join(map(str, path))} = {shown!r}"
+            try:
+                broken = _set(docs, kind, path, value)
+            except (KeyError, IndexError, StopIteration, TypeError):
+                unnoticed.append(f"{label}: that field is not in the manifests, so the breakage could not be made")
+                continue
+            checker = Checker(broken, variant)
+            checker.schemas = lambda: None  # the custom checks alone must notice
+            checker.run()
+            if not checker.failures:
+                unnoticed.append(f"{label}: no check failed")
     return unnoticed
 
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
-    directory = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "deploy" / "kubernetes"
+    directory = (Path(args[0]) if args else Path(__file__).resolve().parent.parent / "deploy" / "kubernetes").resolve()
     if not directory.is_dir():
         print(f"check-manifests: {directory} is not a directory", file=sys.stderr)
         return 2
-    docs, kustomizations, errors = load(directory)
-    if not docs and not errors:
-        print(f"check-manifests: no YAML documents under {directory}", file=sys.stderr)
+    errors: list[str] = []
+    used: set[Path] = set()
+    rendered: dict[str, list[Doc]] = {}
+    for variant, relative in VARIANTS.items():
+        docs = build((directory / relative).resolve(), directory, used, errors)
+        bodies, why = kubectl_render(directory / relative)
+        if bodies is None and shutil.which("kubectl") is not None:
+            errors.append(f"{variant}: {why}")
+        elif bodies is None:
+            print(f"check-manifests: {variant}: {why}; checking this script's rendering alone")
+        elif normalised(bodies) != normalised([d.body for d in docs]):
+            errors.append(f"{variant}: this script renders the kustomization otherwise than kubectl kustomize does")
+        else:
+            print(f"check-manifests: {variant}: kubectl kustomize renders it as this script does")
+            docs = [Doc(f"kubectl kustomize {relative}", b) for b in bodies]
+        rendered[variant] = docs
+    if not any(rendered.values()) and not errors:
+        print(f"check-manifests: no objects under {directory}", file=sys.stderr)
         return 2
-    checker = Checker(docs, kustomizations)
-    checker.failures.extend(errors)
-    checker.run()
-    if "--self-test" in argv:
-        for problem in self_test(docs, kustomizations):
-            checker.check(False, "self-test", problem)
-        checker.check(True, "self-test", "")
-    print(f"check-manifests: {len(docs)} objects in {directory}")
-    for failure in checker.failures:
+    files = sorted(p.resolve() for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") or p.name in KUSTOMIZATION_FILES)
+    for unused in (p for p in files if p not in used):
+        errors.append(f"{unused.relative_to(directory)}: no kustomization uses it")
+    failures, passed = list(errors), 0
+    for variant, docs in rendered.items():
+        checker = Checker(docs, variant)
+        checker.run()
+        if "--self-test" in argv:
+            checker.failures.extend(f"self-test: {p}" for p in self_test(variant, docs))
+            checker.passed += 1
+        print(f"check-manifests: {variant}: {len(docs)} objects from {VARIANTS[variant]}")
+        failures += checker.failures
+        passed += checker.passed
+    for failure in failures:
         print(f"FAIL {failure}")
-    print(f"manifests: {checker.passed} passed, {len(checker.failures)} failed")
-    return 1 if checker.failures else 0
+    print(f"manifests: {passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@
 #                    recheck 200; the cycling answered 200 or 503 with Retry-After; every
 #                    probe answered within the budget.
 begin "11 kept-versions"
-probe_secs=$(awk '/timeoutSeconds:/ {print $2; exit}' "$root/deploy/kubernetes/deployment.yaml")
+probe_secs=$(awk '/timeoutSeconds:/ {print $2; exit}' "$root/deploy/kubernetes/base/deployment.yaml")
 probe_secs=${probe_secs:-2}
 dir=$work/holidays-versions
 mkdir -p "$dir/cn-xj-kizilsu" "$work/state-versions"

@@ -24,6 +24,8 @@ pub async fn openapi(_: Params) -> HttpResponse {
 ///
 /// Ready with warnings, too: `awaiting_notices` lists this year's and next year's notices that
 /// the data lack and that nothing configured will bring (see [`crate::store::AwaitedNotice`]).
+/// And ready whatever the database's state: `database` is its last probe, made in the
+/// background ([`super::health`]), never waited on here.
 pub async fn readyz(
     state: web::Data<AppState>,
     data: Snapshot,
@@ -39,6 +41,7 @@ pub async fn readyz(
             "store": r.kind(),
             "migrated": r.is_migrated(),
         })),
+        "database": state.database.as_ref().map(|d| d.last()),
     }))
 }
 
@@ -60,6 +63,9 @@ pub async fn metrics(state: web::Data<AppState>, data: Snapshot, _: Params) -> H
     metrics
         .kept_compilations
         .set(i64::try_from(state.store.compilations()).unwrap_or(i64::MAX));
+    if let Some(database) = &state.database {
+        metrics.database.set(&database.last());
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

@@ -2,6 +2,7 @@
 //! the webhooks, and the data version in force.
 
 use std::borrow::Cow;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, OnceLock};
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -81,6 +82,9 @@ pub struct Metrics {
     /// The webhooks' deliveries, failures, backlog and drops (registered whether or not any
     /// webhook is configured, so that the series always exist).
     pub webhooks: WebhookMetrics,
+    /// The database as last probed (registered with the registers: see
+    /// [`Metrics::register_database`]).
+    pub database: DatabaseMetrics,
     data_version: Family<VersionLabels, Gauge>,
     current_version: Mutex<String>,
     routes: Vec<RouteSeries>,
@@ -106,6 +110,7 @@ impl Default for Metrics {
             feed_refused: Gauge::default(),
             kept_compilations: Gauge::default(),
             webhooks: WebhookMetrics::default(),
+            database: DatabaseMetrics::default(),
             data_version: Family::default(),
             current_version: Mutex::new(String::new()),
         };
@@ -190,6 +195,66 @@ impl Metrics {
         ] {
             self.registry.register(name, help, gauge.clone());
         }
+    }
+}
+
+/// The database's series, set from its last probe ([`super::health`]) when `/metrics` is read.
+#[derive(Clone, Debug, Default)]
+pub struct DatabaseMetrics {
+    /// 1 while the last probe was answered, else 0.
+    pub up: Gauge,
+    /// How long the last probe took.
+    pub probe_seconds: Gauge<f64, AtomicU64>,
+    /// The highest migration applied, as last read.
+    pub migration_version: Gauge,
+    /// Webhook deliveries waiting in the outbox, as last read (PostgreSQL only).
+    pub outbox_waiting: Gauge,
+}
+
+impl DatabaseMetrics {
+    /// Shows `checked`.
+    pub fn set(&self, checked: &super::health::Checked) {
+        self.up.set(i64::from(checked.reachable == Some(true)));
+        self.probe_seconds.set(checked.probe_seconds.unwrap_or(0.0));
+        self.migration_version
+            .set(checked.migration_version.unwrap_or(0));
+        self.outbox_waiting
+            .set(checked.webhook_outbox_waiting.unwrap_or(0));
+    }
+}
+
+impl Metrics {
+    /// Registers the database's series: the outbox's only with PostgreSQL, where the outbox is
+    /// in the database.
+    pub fn register_database(&mut self, postgres: bool) {
+        let up = format!(
+            "1 if the database answered the last probe (every {} s, {} s at most), else 0",
+            super::health::PROBE_EVERY.as_secs(),
+            super::health::PROBE_TIMEOUT.as_secs()
+        );
+        let outbox = (
+            "webhook_outbox_waiting",
+            "Webhook deliveries waiting in the database's outbox, every replica's, as last read",
+            &self.database.outbox_waiting,
+        );
+        for (name, help, gauge) in [
+            ("database_up", up.as_str(), &self.database.up),
+            (
+                "database_migration_version",
+                "The highest migration applied to the database (register_migrations), as last read",
+                &self.database.migration_version,
+            ),
+        ]
+        .into_iter()
+        .chain(postgres.then_some(outbox))
+        {
+            self.registry.register(name, help, gauge.clone());
+        }
+        self.registry.register(
+            "database_probe_seconds",
+            "How long the last probe of the database took",
+            self.database.probe_seconds.clone(),
+        );
     }
 }
 

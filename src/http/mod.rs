@@ -12,6 +12,7 @@ mod days;
 mod deadlines;
 mod exports;
 pub mod format;
+pub mod health;
 mod holidays;
 mod hours;
 mod meta;
@@ -71,6 +72,8 @@ pub struct AppState {
     page: bool,
     /// The registers' database; none: the register routes answer 503.
     registers: Option<crate::registers::Registers>,
+    /// The registers' database as last probed (in the background); none without registers.
+    database: Option<Arc<health::Database>>,
     /// The rate limits of the registers' keys and calendar tokens.
     register_rate: registers::rate::Buckets,
     /// The changed days since matters' acknowledged versions, found lately (`moved_by`).
@@ -108,6 +111,7 @@ impl AppState {
             ),
             page: config.page,
             registers: None,
+            database: None,
             register_rate: registers::rate::Buckets::new(
                 config.register_rate,
                 config.register_burst,
@@ -117,7 +121,11 @@ impl AppState {
     }
 
     /// The state with the registers' database.
+    /// Its database is probed from now on, for `/readyz` and `/metrics`.
     pub fn with_registers(mut self, registers: crate::registers::Registers) -> Self {
+        self.metrics
+            .register_database(registers.kind() == crate::registers::Kind::Postgresql);
+        self.database = Some(health::Database::watch(registers.clone()));
         self.registers = Some(registers);
         self
     }

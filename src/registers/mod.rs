@@ -12,10 +12,12 @@
 
 mod keys;
 mod open;
+mod probe;
 #[cfg(test)]
 mod tests;
 
 pub use keys::{Holder, KeyInfo, new_calendar_token};
+pub use probe::Probed;
 
 use std::path::Path;
 use std::sync::Arc;

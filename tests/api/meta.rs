@@ -3,7 +3,7 @@
 
 use reqwest::{Method, header};
 
-use crate::helpers::{assert_problem, content_type, ok_json, spawn_app};
+use crate::helpers::{assert_problem, content_type, ok_json, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_check_answers_ok() {
@@ -225,4 +225,170 @@ async fn a_graceful_stop_lets_a_request_in_flight_finish() {
         matches!(stopped, Ok(Ok(Ok(())))),
         "the server stops cleanly: {stopped:?}"
     );
+}
+
+/// `/readyz`'s `database` once the background probe has reported (within about 10 s).
+async fn probed_database(app: &crate::helpers::TestApp) -> serde_json::Value {
+    for _ in 0..100 {
+        let ready = ok_json(app.get("/readyz").await).await;
+        assert_eq!(
+            ready["status"], "ready",
+            "ready whatever the database: {ready}"
+        );
+        if !ready["database"]["checked_at"].is_null() {
+            return ready["database"].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the database is probed within 10 s of start-up");
+}
+
+/// The line of `/metrics` that starts with `series `, without it.
+async fn series(app: &crate::helpers::TestApp, series: &str) -> Option<String> {
+    let text = app.get("/metrics").await.text().await.expect("a text body");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{series} ")))
+        .map(str::to_owned)
+}
+
+/// The registers' database in memory and in SQLite (a state directory): the probe reaches it,
+/// reads the highest migration (4: `MIGRATIONS` ends at 4, the shared tables from 101 are
+/// PostgreSQL's) and no outbox, which is kept in the directory, not in the database.
+#[tokio::test]
+async fn readiness_and_metrics_report_the_registers_database_without_postgresql() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let memory = spawn_app().await;
+    let sqlite = spawn_app_with(&[("QIXIAN_STATE_DIR", dir.path().to_str().unwrap())]).await;
+    for app in [&memory, &sqlite] {
+        let database = probed_database(app).await;
+        assert_eq!(database["reachable"], true, "{database}");
+        assert_eq!(database["migration_version"], 4, "{database}");
+        assert!(database["webhook_outbox_waiting"].is_null(), "{database}");
+        assert_eq!(
+            database["reached_at"], database["checked_at"],
+            "the last probe was answered: {database}"
+        );
+        let took = database["probe_seconds"].as_f64().expect("probe_seconds");
+        assert!((0.0..2.0).contains(&took), "within the timeout: {database}");
+        assert_eq!(
+            series(app, "qixian_database_up").await.as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            series(app, "qixian_database_migration_version")
+                .await
+                .as_deref(),
+            Some("4")
+        );
+        assert!(series(app, "qixian_database_probe_seconds").await.is_some());
+        assert_eq!(
+            series(app, "qixian_webhook_outbox_waiting").await,
+            None,
+            "the outbox is in the database only with PostgreSQL"
+        );
+    }
+}
+
+/// A PostgreSQL that is not there (a closed port): the service is ready all the same and
+/// answers the calendars; `/readyz` says the database is unreachable and was never reached,
+/// `/metrics` says `qixian_database_up 0`.
+#[tokio::test]
+async fn readiness_stays_ready_when_the_registers_database_is_down() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("postgres://qixian@127.0.0.1:{closed}/qixian");
+    let app = spawn_app_with(&[("QIXIAN_DATABASE_URL", &url)]).await;
+
+    let database = probed_database(&app).await;
+    assert_eq!(database["reachable"], false, "{database}");
+    for never in ["reached_at", "migration_version", "webhook_outbox_waiting"] {
+        assert!(database[never].is_null(), "{never} unknown: {database}");
+    }
+    let ready = ok_json(app.get("/readyz").await).await;
+    assert_eq!(ready["registers"]["migrated"], false, "{ready}");
+    assert_eq!(
+        series(&app, "qixian_database_up").await.as_deref(),
+        Some("0")
+    );
+    ok_json(app.get("/v1/calendars").await).await;
+}
+
+/// PostgreSQL at `QIXIAN_TEST_DATABASE_URL`: reached, migrated to the shared tables (101 or
+/// later), and the outbox's waiting deliveries counted — three rows put there by the test
+/// (due in the year 9999, so that no sender takes them) are among them.
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn readiness_and_metrics_report_the_registers_database_on_postgresql() {
+    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let app = spawn_app_with(&[("QIXIAN_DATABASE_URL", &url)]).await;
+    let database = probed_database(&app).await;
+    assert_eq!(database["reachable"], true, "{database}");
+    let version = database["migration_version"].as_i64().expect("a version");
+    assert!(
+        version >= 101,
+        "the shared tables' migration ran: {database}"
+    );
+    assert!(database["webhook_outbox_waiting"].is_i64(), "{database}");
+
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url)
+        .await
+        .expect("the test database");
+    let id = format!("msg_readyz_{}", std::process::id());
+    // Now, not 0: were the outbox full, its oldest rows would be dropped first.
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis(),
+    )
+    .expect("a time in range");
+    for target in ["a", "b", "c"] {
+        sqlx::query(
+            "INSERT INTO webhook_outbox (id, target, url, created_ms, next_attempt_ms, body)
+             VALUES ($1, $2, 'https://example.invalid/', $3, 253402300799000, '{}')",
+        )
+        .bind(&id)
+        .bind(target)
+        .bind(now_ms)
+        .execute(&pool)
+        .await
+        .expect("an outbox row");
+    }
+    let mut counted = None;
+    for _ in 0..150 {
+        let ready = ok_json(app.get("/readyz").await).await;
+        if ready["database"]["webhook_outbox_waiting"]
+            .as_i64()
+            .is_some_and(|n| n >= 3)
+        {
+            // `/metrics` shows the same probe (or a later one, which still counts the rows).
+            counted = series(&app, "qixian_webhook_outbox_waiting").await;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    sqlx::query("DELETE FROM webhook_outbox WHERE id = $1")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .expect("the rows removed");
+    let counted: i64 = counted
+        .and_then(|v| v.parse().ok())
+        .expect("a probe within 15 s counts the three rows, and /metrics shows it");
+    assert!(
+        counted >= 3,
+        "the three rows counted in /metrics: {counted}"
+    );
+    assert_eq!(
+        series(&app, "qixian_database_up").await.as_deref(),
+        Some("1")
+    );
+    let migration: i64 = series(&app, "qixian_database_migration_version")
+        .await
+        .and_then(|v| v.parse().ok())
+        .expect("qixian_database_migration_version");
+    assert!(migration >= 101);
 }
