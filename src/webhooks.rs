@@ -11,8 +11,11 @@
 //! layer only shows the counters.
 
 mod backlog;
+mod delivery;
 pub mod moved;
 mod outbox;
+#[cfg(test)]
+pub(crate) mod outbox_tests;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -31,7 +34,8 @@ use crate::calendar::{Calendar, CalendarSet};
 pub use crate::config::{SecretError, SigningKey, Target};
 use crate::shared::{OutboxRow, Shared};
 use crate::store::InForce;
-use backlog::{Backlog, KeptDelivery, Settle};
+use backlog::Backlog;
+use delivery::{KeptDelivery, Settle};
 
 /// The one event there is: the data in force changed.
 pub const EVENT_TYPE: &str = "calendar.changed";

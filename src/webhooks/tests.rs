@@ -388,7 +388,7 @@ async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_o
     use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    let schema = tokio::task::spawn_blocking(|| outbox::tests::Schema::new("senders"))
+    let schema = tokio::task::spawn_blocking(|| outbox_tests::Schema::new("senders"))
         .await
         .unwrap();
     let mut subscribers = Vec::new();
@@ -589,7 +589,7 @@ fn a_change_gives_one_outbox_row_per_subscriber_with_the_events_id_and_body() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn with_the_database_notify_keeps_nothing_itself() {
-    let schema = outbox::tests::Schema::new("notify");
+    let schema = outbox_tests::Schema::new("notify");
     let shared = schema.replica();
     let webhooks = Webhooks::new(
         settings(
