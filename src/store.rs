@@ -473,4 +473,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod shared_tests;
+#[cfg(test)]
 mod tests;
