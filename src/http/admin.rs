@@ -159,6 +159,25 @@ pub async fn withdraw(
 mod tests {
     use super::*;
 
+    /// A change the shared database cannot record is the database's 503, as for the
+    /// registers; a year without a feed file stays the caller's 404.
+    #[test]
+    fn a_change_not_recorded_is_503_database_unavailable() {
+        use actix_web::ResponseError;
+        let down = StoreError::Database(crate::registers::RegistersError::Database(
+            sqlx::Error::PoolTimedOut,
+        ));
+        let answer = unrecorded(down);
+        assert_eq!(answer.status_code().as_u16(), 503);
+        assert!(
+            matches!(
+                answer,
+                ApiError::Register(crate::text::Refused::Unavailable)
+            ),
+            "{answer:?}"
+        );
+    }
+
     #[test]
     fn only_the_token_itself_matches() {
         let token = Token::new(SecretString::from("s3cret-token"));
