@@ -448,15 +448,26 @@ impl Store {
                 return false;
             }
         };
+        let held = |s: &Sources| -> (Vec<(i32, [u8; 32])>, Vec<(i32, [u8; 32])>) {
+            let files = s.feed_files.iter().map(|(y, f)| (*y, f.sha256)).collect();
+            (files, s.withdrawn.iter().map(|(y, d)| (*y, *d)).collect())
+        };
+        let before = held(&sources);
         sources.feed_files = state.files;
         sources.withdrawn = state.withdrawn;
-        let Some((newest, _)) = state.newest else {
-            return false;
-        };
         let current = self.in_force();
-        if newest == current.version() {
+        let newest = state.newest.map(|(version, _)| version);
+        if newest.as_deref().is_none_or(|v| v == current.version()) {
+            // The same data: the feed's files may have changed beneath an operator's file.
+            if held(&sources) != before {
+                let files = self.feed_layer(&mut self.embedded.clone(), &sources);
+                self.set_status(|status| status.feed.files = files);
+            }
             return false;
         }
+        let Some(newest) = newest else {
+            return false;
+        };
         let mut unfollowed = self.unfollowed.lock().unwrap_or_else(|e| e.into_inner());
         if unfollowed.as_deref() == Some(newest.as_str()) {
             return false;
@@ -464,12 +475,23 @@ impl Store {
         let compiled = self
             .history
             .recipe(&newest)
-            .and_then(|recipe| Ok((self.compile(&recipe)?, recipe.since)));
+            .and_then(|recipe| Ok((self.compile_inputs(&recipe)?, recipe.since)));
         let (set, since) = match compiled {
-            Ok(compiled) => compiled,
-            Err(e) => {
-                tracing::error!("the version in force on the other replicas is not followed: {e}");
+            Ok((set, since)) if set.version() == newest => (set, since),
+            Ok((set, _)) => {
+                // A rolling update: another build recorded it. Not tried again until another
+                // version is newest.
+                tracing::error!(
+                    data_version = %newest,
+                    "the version in force on the other replicas is not followed: this build compiles its inputs to {}",
+                    set.version()
+                );
                 *unfollowed = Some(newest);
+                return false;
+            }
+            Err(e) => {
+                // Tried again at the next follow (the database may be back by then).
+                tracing::error!("the version in force on the other replicas is not followed: {e}");
                 return false;
             }
         };

@@ -391,3 +391,46 @@ fn with_the_database_down_nothing_is_changed_that_is_not_recorded() {
     assert!(!store.follow_shared_state());
     assert_eq!(store.in_force().version(), started);
 }
+
+/// A version recorded by another build whose inputs this build compiles to another version
+/// (a rolling update) is not followed: the data in force stay, and nothing is told.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+fn a_version_this_build_compiles_otherwise_is_not_followed() {
+    let schema = Schema::new("rolling");
+    let dir = tempfile::tempdir().unwrap();
+    let b = schema.replica(dir.path(), 50);
+    let current = b.in_force().version().to_owned();
+    let b_told = told(&b);
+    let mut recipe = b.history.recipe(&current).unwrap();
+    recipe.version = "00000000000000ff".to_owned();
+    let since_us = newest(&b).since.timestamp_micros() + 1_000_000;
+    let json = serde_json::to_string(&recipe).unwrap();
+    let sql = format!(
+        "INSERT INTO {}.data_versions (version, since_us, recipe) VALUES ($1, $2, $3)",
+        schema.name
+    );
+    schema
+        .admin
+        .run(move |pool| {
+            Box::pin(async move {
+                sqlx::query(&sql)
+                    .bind("00000000000000ff")
+                    .bind(since_us)
+                    .bind(json)
+                    .execute(&pool)
+                    .await?;
+                Ok(())
+            })
+        })
+        .unwrap();
+    assert!(!b.follow_shared_state(), "not followed");
+    assert!(!b.follow_shared_state(), "nor the next time");
+    assert_eq!(b.in_force().version(), current);
+    assert!(b_told.lock().unwrap().is_empty());
+    assert_eq!(
+        newest(&b).data_version,
+        "00000000000000ff",
+        "kept in the history all the same"
+    );
+}
