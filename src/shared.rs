@@ -19,7 +19,7 @@ use crate::registers::{Registers, RegistersError};
 
 /// One delivery of an event to one subscriber, as a change writes it into `webhook_outbox` in
 /// the change's own transaction (the transactional outbox): the webhooks make these rows
-/// ([`OutboxHook`]), the store writes them.
+/// (`store::OutboxHook`), the store writes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxRow {
     /// The event's `webhook-id`, the same on every replica for the same change.
@@ -35,18 +35,6 @@ pub struct OutboxRow {
     /// The body, byte for byte as every attempt sends it.
     pub body: String,
 }
-
-/// Gives the outbox rows of a change of the data in force from `old` to `new`, in force since
-/// the time given: called inside the change's transaction, so it must not block or fail.
-pub type OutboxHook = Box<
-    dyn Fn(
-            &crate::store::InForce,
-            &crate::store::InForce,
-            chrono::DateTime<chrono::Utc>,
-        ) -> Vec<OutboxRow>
-        + Send
-        + Sync,
->;
 
 /// A piece of work for the database, given the migrated pool.
 pub type Work<T> = Pin<Box<dyn Future<Output = Result<T, RegistersError>> + Send>>;

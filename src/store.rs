@@ -193,6 +193,12 @@ struct Compiled {
 /// one that brings back a version that was in force before.
 pub type ChangeHook = Box<dyn Fn(&Arc<InForce>, &Arc<InForce>, DateTime<Utc>) + Send + Sync>;
 
+/// Gives the outbox rows of a change of the data in force from `old` to `new`, in force since
+/// the time given: with PostgreSQL, called inside the change's transaction (so it must not
+/// block or fail), and its rows written there (see [`crate::shared::OutboxRow`]).
+pub type OutboxHook =
+    Box<dyn Fn(&InForce, &InForce, DateTime<Utc>) -> Vec<crate::shared::OutboxRow> + Send + Sync>;
+
 impl Store {
     /// Loads the embedded data, the feed files accepted before (from the state directory),
     /// and the operator's files, and compiles them, as `settings` say.
