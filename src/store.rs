@@ -172,7 +172,7 @@ pub struct Store {
     /// How many times a kept version was compiled again (for tests and `/metrics`).
     compilations: AtomicU64,
     /// Called in the transaction that records a change in the shared database.
-    on_record: Mutex<Vec<Arc<crate::shared::OutboxHook>>>,
+    on_record: Mutex<Vec<Arc<OutboxHook>>>,
     /// The newest version of the shared database this build could not compile to itself:
     /// not tried again until another is newest.
     unfollowed: Mutex<Option<String>>,
@@ -376,7 +376,7 @@ impl Store {
     /// rows it gives into `webhook_outbox` there (a row already there is left as it is): the
     /// deliveries a change causes are recorded with it, or not at all. Not called without a
     /// shared database, nor for a change another replica recorded first.
-    pub fn on_record(&self, hook: crate::shared::OutboxHook) {
+    pub fn on_record(&self, hook: OutboxHook) {
         self.on_record
             .lock()
             .unwrap_or_else(|e| e.into_inner())
