@@ -448,9 +448,11 @@ impl Store {
                 return false;
             }
         };
-        let held = |s: &Sources| -> (Vec<(i32, [u8; 32])>, Vec<(i32, [u8; 32])>) {
-            let files = s.feed_files.iter().map(|(y, f)| (*y, f.sha256)).collect();
-            (files, s.withdrawn.iter().map(|(y, d)| (*y, *d)).collect())
+        // The feed's files and withdrawals, as years and digests.
+        let held = |s: &Sources| {
+            let files: Vec<(i32, [u8; 32])> =
+                s.feed_files.iter().map(|(y, f)| (*y, f.sha256)).collect();
+            (files, s.withdrawn.clone())
         };
         let before = held(&sources);
         sources.feed_files = state.files;

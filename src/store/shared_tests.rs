@@ -91,8 +91,11 @@ fn zhouqing_on(dir: &Path, day: u32) {
     fs::write(dir.join("cn-xj-kizilsu/2026.json"), file).unwrap();
 }
 
-/// The changes a store's hooks are told of, as (old, new, since).
-fn told(store: &Store) -> Arc<Mutex<Vec<(String, String, DateTime<Utc>)>>> {
+/// A change as a hook is told of it: old version, new version, since.
+type Told = (String, String, DateTime<Utc>);
+
+/// The changes a store's hooks are told of.
+fn told(store: &Store) -> Arc<Mutex<Vec<Told>>> {
     let told = Arc::new(Mutex::new(Vec::new()));
     let telling = told.clone();
     store.on_change(Box::new(move |old, new, since| {
