@@ -69,6 +69,24 @@ impl Drop for Schema {
     }
 }
 
+/// Two replicas on a fresh schema, with one operator's directory.
+fn two_replicas(tag: &str) -> (Schema, tempfile::TempDir, Store, Store) {
+    let schema = Schema::new(tag);
+    let dir = tempfile::tempdir().unwrap();
+    let a = schema.replica(dir.path(), 50);
+    let b = schema.replica(dir.path(), 50);
+    (schema, dir, a, b)
+}
+
+/// Two replicas on a fresh schema, each with an operator's directory of its own.
+fn replicas_apart(tag: &str) -> (Schema, [tempfile::TempDir; 2], Store, Store) {
+    let schema = Schema::new(tag);
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let a = schema.replica(dirs[0].path(), 50);
+    let b = schema.replica(dirs[1].path(), 50);
+    (schema, dirs, a, b)
+}
+
 fn replica_at(url: &str, operator: &Path, history_max: usize) -> Store {
     let shared = Shared::connect(url).unwrap().expect("a PostgreSQL URL");
     Store::open(
@@ -114,10 +132,7 @@ fn newest(store: &Store) -> Kept {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn a_reload_on_one_replica_is_followed_by_the_other_at_its_time() {
-    let schema = Schema::new("reload");
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = schema.replica(dir_a.path(), 50);
-    let b = schema.replica(dir_b.path(), 50);
+    let (schema, [dir_a, _], a, b) = replicas_apart("reload");
     let before = a.in_force().version().to_owned();
     assert_eq!(
         b.in_force().version(),
@@ -165,10 +180,7 @@ fn a_reload_on_one_replica_is_followed_by_the_other_at_its_time() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn a_feed_file_accepted_and_withdrawn_on_one_replica_is_so_on_the_other() {
-    let schema = Schema::new("feed");
-    let dir = tempfile::tempdir().unwrap();
-    let a = schema.replica(dir.path(), 50);
-    let b = schema.replica(dir.path(), 50);
+    let (schema, dir, a, b) = two_replicas("feed");
     let estimated = a.in_force().version().to_owned();
 
     assert_eq!(
@@ -215,10 +227,7 @@ fn a_feed_file_accepted_and_withdrawn_on_one_replica_is_so_on_the_other() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn a_changes_outbox_rows_are_written_once_whichever_replicas_record_it() {
-    let schema = Schema::new("outbox");
-    let dir = tempfile::tempdir().unwrap();
-    let a = schema.replica(dir.path(), 50);
-    let b = schema.replica(dir.path(), 50);
+    let (schema, dir, a, b) = two_replicas("outbox");
     for store in [&a, &b] {
         store.on_record(Box::new(|old, new, since| {
             vec![OutboxRow {
@@ -313,10 +322,8 @@ fn versions_beyond_the_bound_are_pruned_in_the_database_with_their_inputs() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn the_follower_takes_a_change_at_once_when_it_is_announced() {
-    let schema = Schema::new("notify");
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = schema.replica(dir_a.path(), 50);
-    let b = Arc::new(schema.replica(dir_b.path(), 50));
+    let (schema, [dir_a, _], a, b) = replicas_apart("notify");
+    let b = Arc::new(b);
     // An hour between polls: only the notification can make it follow within the test.
     let follower = b.spawn_follower(std::time::Duration::from_secs(3600));
     assert!(follower.is_some());
@@ -400,9 +407,7 @@ fn with_the_database_down_nothing_is_changed_that_is_not_recorded() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn a_version_this_build_compiles_otherwise_is_not_followed() {
-    let schema = Schema::new("rolling");
-    let dir = tempfile::tempdir().unwrap();
-    let b = schema.replica(dir.path(), 50);
+    let (schema, _dir, _a, b) = two_replicas("rolling");
     let current = b.in_force().version().to_owned();
     let b_told = told(&b);
     let mut recipe = b.history.recipe(&current).unwrap();
