@@ -442,3 +442,60 @@ fn a_version_this_build_compiles_otherwise_is_not_followed() {
         "kept in the history all the same"
     );
 }
+
+/// Forwards every connection made to `listener` to `to`, in threads of its own.
+fn forward(listener: std::net::TcpListener, to: std::net::SocketAddr) {
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = std::net::TcpStream::connect(to) else {
+                continue;
+            };
+            let pipe = |mut from: std::net::TcpStream, mut into: std::net::TcpStream| {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut into);
+                    let _ = into.shutdown(std::net::Shutdown::Both);
+                });
+            };
+            pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+            pipe(server, client);
+        }
+    });
+}
+
+/// A replica that starts while the database cannot be reached serves the embedded and
+/// operator files, and follows what the others recorded once the database is back.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+fn a_replica_started_without_the_database_follows_once_it_is_back() {
+    let (schema, [dir_a, dir_c], a, _b) = replicas_apart("back");
+    zhouqing_on(dir_a.path(), 14);
+    a.reload().unwrap();
+    let recorded = a.in_force().version().to_owned();
+    // The same database, through a port where nothing listens yet.
+    let (head, rest) = schema.url.split_once("://").unwrap();
+    let (user, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
+    let (host, tail) = rest.split_once('/').unwrap();
+    let upstream = std::net::ToSocketAddrs::to_socket_addrs(host)
+        .unwrap()
+        .next()
+        .unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let at = if user.is_empty() { "" } else { "@" };
+    let through = format!("{head}://{user}{at}127.0.0.1:{port}/{tail}");
+    let c = replica_at(&through, dir_c.path(), 50);
+    let started = c.in_force().version().to_owned();
+    assert_ne!(started, recorded, "C starts on its own files");
+    assert!(
+        !c.follow_shared_state(),
+        "nothing to follow while it is down"
+    );
+
+    forward(
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        upstream,
+    );
+    assert!(c.follow_shared_state(), "followed once it is back");
+    assert_eq!(c.in_force().version(), recorded);
+}
