@@ -10,6 +10,11 @@
 //! the same name always holds the same content (a version's file differs only in when it came
 //! into force, and either writer's time is true). Without a state directory the same is kept in
 //! memory, bounded the same way, and lost at a restart.
+//!
+//! With a shared database (a `postgres://` `QIXIAN_DATABASE_URL`) it is kept there instead, in
+//! the transaction of the change that brings a version (see `shared_state`); the versions and
+//! their recipes are held in memory for requests, and inputs are read only to compile a kept
+//! version again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
