@@ -267,12 +267,14 @@ impl Store {
         };
         {
             let mut sources = store.lock();
+            let mut reached = true;
             let (files, withdrawn) = match store.history.database() {
                 None => store.persisted(),
                 Some(shared) => match shared_state::read(shared, &store.history) {
                     Ok(state) => (state.files, state.withdrawn),
                     Err(e) => {
                         tracing::error!(cause = %crate::base::error_chain(&e), "the shared database cannot be reached: the data in force are the embedded and operator files until it is, then those it holds");
+                        reached = false;
                         (BTreeMap::new(), BTreeMap::new())
                     }
                 },
@@ -280,12 +282,16 @@ impl Store {
             sources.feed_files = files;
             sources.withdrawn = withdrawn;
             let compiled = store.compile_sources(&sources);
-            let since = store
-                .record(&compiled, FeedChange::None)
-                .unwrap_or_else(|e| {
-                    tracing::error!(cause = %crate::base::error_chain(&e), data_version = compiled.set.version(), "the version in force could not be recorded");
-                    Utc::now()
-                });
+            // Not tried again at once when the database was just found down (start-up would
+            // wait for it twice); the follower takes what it holds once it is back.
+            let recorded = match reached {
+                true => store.record(&compiled, FeedChange::None),
+                false => Ok(Utc::now()),
+            };
+            let since = recorded.unwrap_or_else(|e| {
+                tracing::error!(cause = %crate::base::error_chain(&e), data_version = compiled.set.version(), "the version in force could not be recorded");
+                Utc::now()
+            });
             store.put_in_force(compiled, since);
         }
         Ok(store)
