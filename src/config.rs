@@ -73,7 +73,7 @@ pub struct Setting {
 
 /// Every setting, in the order the README lists them. The defaults here are the ones
 /// [`Config::from_lookup`] applies; those in words are computed (`one per CPU`) or absent.
-pub const SETTINGS: [Setting; 40] = [
+pub const SETTINGS: [Setting; 41] = [
     Setting {
         name: "QIXIAN_ADDR",
         default: "127.0.0.1:8080",
@@ -163,6 +163,11 @@ pub const SETTINGS: [Setting; 40] = [
         name: "QIXIAN_HISTORY_MAX",
         default: "50",
         what: "how many versions of the data are kept for `data_version=`, `/v1/changes` and `/v1/deadlines/recheck`; the oldest beyond it are pruned and answer 410",
+    },
+    Setting {
+        name: "QIXIAN_FOLLOW_SECS",
+        default: "10",
+        what: "with a `postgres://` `QIXIAN_DATABASE_URL`: seconds between looks at the data state replicas share there (a reload, an accepted feed file or a withdrawal on another replica); a change is also taken at once when the database announces it",
     },
     Setting {
         name: "QIXIAN_FEED_URL",
@@ -340,6 +345,8 @@ pub struct Config {
     pub feed_url: Option<String>,
     /// `QIXIAN_FEED_REFRESH_SECS`.
     pub feed_refresh: Duration,
+    /// `QIXIAN_FOLLOW_SECS`.
+    pub follow_every: Duration,
     /// `QIXIAN_FEED_TIMEOUT_SECS`.
     pub feed_timeout: Duration,
     /// `QIXIAN_WEBHOOK_URLS`: the webhooks' subscribers, none unless given.
@@ -466,6 +473,7 @@ impl Config {
             history_max: positive("QIXIAN_HISTORY_MAX", DEFAULT_HISTORY_MAX)?,
             feed_url,
             feed_refresh: seconds("QIXIAN_FEED_REFRESH_SECS")?,
+            follow_every: seconds("QIXIAN_FOLLOW_SECS")?,
             feed_timeout: seconds("QIXIAN_FEED_TIMEOUT_SECS")?,
             webhook_urls,
             webhook_secret,
@@ -834,6 +842,7 @@ mod tests {
                 config.shutdown_timeout.as_secs(),
             ),
             ("QIXIAN_FEED_REFRESH_SECS", config.feed_refresh.as_secs()),
+            ("QIXIAN_FOLLOW_SECS", config.follow_every.as_secs()),
             ("QIXIAN_FEED_TIMEOUT_SECS", config.feed_timeout.as_secs()),
             (
                 "QIXIAN_WEBHOOK_TIMEOUT_SECS",

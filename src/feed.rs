@@ -199,6 +199,7 @@ impl Feed {
         let outcome = match offered {
             Ok(Offer::Accepted) => Outcome::Accepted,
             Ok(Offer::Unchanged) => Outcome::Unchanged,
+            Ok(Offer::NotRecorded(reason)) => Outcome::Refused(reason),
             Err(DataError::Empty { .. }) => Outcome::NotPublished,
             Err(e) => Outcome::Refused(e.to_string()),
         };

@@ -46,6 +46,8 @@ pub struct Shared {
     registers: Registers,
     /// Dropped without waiting (a store may be dropped where blocking is not allowed).
     runtime: Option<tokio::runtime::Runtime>,
+    /// The URL, for the listener's connection of its own (never shown: it may hold a password).
+    url: secrecy::SecretString,
 }
 
 impl std::fmt::Debug for Shared {
@@ -90,6 +92,7 @@ impl Shared {
         Ok(Some(Shared {
             registers,
             runtime: Some(runtime),
+            url: secrecy::SecretString::from(url),
         }))
     }
 
@@ -124,6 +127,22 @@ impl Shared {
     /// The registers' handle on the shared state's pool (for `is_migrated` and the like).
     pub fn registers(&self) -> &Registers {
         &self.registers
+    }
+
+    /// A connection of its own that listens on `channel` (`LISTEN`), for notifications of
+    /// changes; made when the future runs (on the shared runtime), and failing as a
+    /// connection does when the database is down.
+    pub fn listener(
+        &self,
+        channel: &'static str,
+    ) -> impl Future<Output = Result<sqlx::postgres::PgListener, sqlx::Error>> + Send + use<> {
+        use secrecy::ExposeSecret;
+        let url = self.url.expose_secret().to_owned();
+        async move {
+            let mut listener = sqlx::postgres::PgListener::connect(&url).await?;
+            listener.listen(channel).await?;
+            Ok(listener)
+        }
     }
 
     /// A handle on the shared state's runtime, to spawn its background work (the follower).

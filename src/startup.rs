@@ -20,7 +20,8 @@ use crate::http::cache::cache;
 use crate::http::observe::{Limits, observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
 use crate::registers::Registers;
-use crate::store::{Store, StoreError, StoreSettings};
+use crate::shared::Shared;
+use crate::store::{Follower, Store, StoreError, StoreSettings};
 use crate::webhooks::{SigningKey, WebhookError, WebhookSettings, Webhooks};
 
 /// Why the application cannot start.
@@ -57,6 +58,9 @@ pub enum StartupError {
     /// a password, is not repeated, nor sqlx's error, which may quote it).
     #[error("QIXIAN_DATABASE_URL is not a postgres:// or sqlite:// URL the service can use")]
     DatabaseUrl,
+    /// The shared state's runtime cannot be started.
+    #[error("the runtime of the state replicas share cannot be started")]
+    SharedRuntime(#[source] std::io::Error),
     /// The address cannot be bound.
     #[error("QIXIAN_ADDR={addr} cannot be bound")]
     Bind {
@@ -157,6 +161,10 @@ pub struct Application {
     server: Server,
     feed: Option<Arc<Feed>>,
     webhooks: Option<Arc<Webhooks>>,
+    /// The state replicas share in PostgreSQL, when `QIXIAN_DATABASE_URL` names it.
+    shared: Option<Arc<Shared>>,
+    /// Follows the data state other replicas record there; stops when dropped.
+    _follower: Option<Follower>,
 }
 
 impl Application {
@@ -168,6 +176,7 @@ impl Application {
     pub fn build(config: Config) -> Result<Self, StartupError> {
         let specs = parse_specs(EMBEDDED_SPECS).map_err(StartupError::Specs)?;
         let embedded = DataSet::embedded().map_err(StartupError::Data)?;
+        let shared = shared(&config)?;
         let store = Arc::new(Store::open(
             specs,
             embedded,
@@ -177,8 +186,10 @@ impl Application {
                 feed_url: config.feed_url.clone(),
                 rules_dir: config.rules_dir.clone(),
                 history_max: config.history_max,
+                shared: shared.clone(),
             },
         )?);
+        let follower = store.spawn_follower(config.follow_every);
         store
             .in_force()
             .get(&config.default_calendar)
@@ -264,7 +275,14 @@ impl Application {
             server: server.run(),
             feed,
             webhooks,
+            shared,
+            _follower: follower,
         })
+    }
+
+    /// The state replicas share in PostgreSQL, when `QIXIAN_DATABASE_URL` names it.
+    pub fn shared(&self) -> Option<&Arc<Shared>> {
+        self.shared.as_ref()
     }
 
     /// A handle to stop the server: `stop(true)` stops accepting and lets the requests in
@@ -298,6 +316,19 @@ impl Application {
         trimmer.abort();
         result
     }
+}
+
+/// The state replicas share, when `QIXIAN_DATABASE_URL` names PostgreSQL; its connection is
+/// made when first used, so a database that is down does not stop start-up.
+fn shared(config: &Config) -> Result<Option<Arc<Shared>>, StartupError> {
+    let Some(url) = &config.database_url else {
+        return Ok(None);
+    };
+    let shared = Shared::connect(url.expose_secret()).map_err(|e| match e {
+        crate::shared::SharedError::Runtime(source) => StartupError::SharedRuntime(source),
+        crate::shared::SharedError::Database(_) => StartupError::DatabaseUrl,
+    })?;
+    Ok(shared.map(Arc::new))
 }
 
 /// The webhooks, when `QIXIAN_WEBHOOK_URLS` names subscribers: told of every change the store

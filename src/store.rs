@@ -36,6 +36,7 @@ mod in_force;
 mod kept;
 mod operator;
 mod rules;
+mod shared_state;
 
 use fed::FeedFile;
 pub use fed::{FeedFileStatus, FeedRefusal, FeedStatus, Offer};
@@ -46,6 +47,8 @@ pub use in_force::InForce;
 pub use kept::Changes;
 pub use operator::OperatorStatus;
 pub use rules::RulesStatus;
+use shared_state::FeedChange;
+pub use shared_state::Follower;
 
 pub use crate::config::DEFAULT_HISTORY_MAX;
 
@@ -97,8 +100,12 @@ pub enum StoreError {
     /// No feed file of that year is held.
     #[error("no feed file of {0} is held")]
     NoFeedFile(i32),
+    /// The shared database cannot record the change: it is not made.
+    #[error("the shared database cannot record the change, which is not made")]
+    Database(#[source] crate::registers::RegistersError),
 }
 
+#[derive(Clone)]
 struct Sources {
     /// Accepted feed files by year.
     feed_files: BTreeMap<i32, FeedFile>,
@@ -122,6 +129,10 @@ pub struct StoreSettings {
     pub rules_dir: Option<PathBuf>,
     /// How many versions the history keeps (`QIXIAN_HISTORY_MAX`).
     pub history_max: usize,
+    /// The shared database (a `postgres://` `QIXIAN_DATABASE_URL`): when given, the history,
+    /// the feed's files and withdrawals and the version in force live there, not in
+    /// `state_dir`, and every change is recorded there before it is made.
+    pub shared: Option<Arc<crate::shared::Shared>>,
 }
 
 impl Default for StoreSettings {
@@ -132,6 +143,7 @@ impl Default for StoreSettings {
             feed_url: None,
             rules_dir: None,
             history_max: DEFAULT_HISTORY_MAX,
+            shared: None,
         }
     }
 }
@@ -159,6 +171,20 @@ pub struct Store {
     compiled: Mutex<Vec<Arc<InForce>>>,
     /// How many times a kept version was compiled again (for tests and `/metrics`).
     compilations: AtomicU64,
+    /// Called in the transaction that records a change in the shared database.
+    on_record: Mutex<Vec<Arc<OutboxHook>>>,
+    /// The newest version of the shared database this build could not compile to itself:
+    /// not tried again until another is newest.
+    unfollowed: Mutex<Option<String>>,
+}
+
+/// A compile of the sources, before it is put in force.
+struct Compiled {
+    set: Arc<InForce>,
+    inputs: Inputs,
+    files: Vec<FeedFileStatus>,
+    operator: OperatorStatus,
+    rules: RulesStatus,
 }
 
 /// What [`Store::on_change`] calls with the data before and after a change.
@@ -191,6 +217,7 @@ impl Store {
             feed_url,
             rules_dir,
             history_max,
+            shared,
         } = settings;
         let state_error = |dir: &PathBuf| {
             let dir = dir.clone();
@@ -199,9 +226,12 @@ impl Store {
         if let Some(dir) = &state_dir {
             fs::create_dir_all(dir.join(FEED_CALENDAR)).map_err(state_error(dir))?;
         }
-        let history = match &state_dir {
-            Some(dir) => History::open(Some(dir), history_max).map_err(state_error(dir))?,
-            None => History::open(None, history_max).map_err(state_error(&PathBuf::new()))?,
+        let history = match (&shared, &state_dir) {
+            (Some(shared), _) => History::shared(shared.clone(), history_max),
+            (None, Some(dir)) => History::open(Some(dir), history_max).map_err(state_error(dir))?,
+            (None, None) => {
+                History::open(None, history_max).map_err(state_error(&PathBuf::new()))?
+            }
         };
         let initial = InForce::new(
             CalendarSet::compile(&specs, &embedded),
@@ -232,13 +262,37 @@ impl Store {
             history,
             compiled: Mutex::new(Vec::with_capacity(COMPILED_KEPT + 1)),
             compilations: AtomicU64::new(0),
+            on_record: Mutex::new(Vec::new()),
+            unfollowed: Mutex::new(None),
         };
         {
             let mut sources = store.lock();
-            let (files, withdrawn) = store.persisted();
+            let mut reached = true;
+            let (files, withdrawn) = match store.history.database() {
+                None => store.persisted(),
+                Some(shared) => match shared_state::read(shared, &store.history) {
+                    Ok(state) => (state.files, state.withdrawn),
+                    Err(e) => {
+                        tracing::error!(cause = %crate::base::error_chain(&e), "the shared database cannot be reached: the data in force are the embedded and operator files until it is, then those it holds");
+                        reached = false;
+                        (BTreeMap::new(), BTreeMap::new())
+                    }
+                },
+            };
             sources.feed_files = files;
             sources.withdrawn = withdrawn;
-            store.rebuild(&mut sources);
+            let compiled = store.compile_sources(&sources);
+            // Not tried again at once when the database was just found down (start-up would
+            // wait for it twice); the follower takes what it holds once it is back.
+            let recorded = match reached {
+                true => store.record(&compiled, FeedChange::None),
+                false => Ok(Utc::now()),
+            };
+            let since = recorded.unwrap_or_else(|e| {
+                tracing::error!(cause = %crate::base::error_chain(&e), data_version = compiled.set.version(), "the version in force could not be recorded");
+                Utc::now()
+            });
+            store.put_in_force(compiled, since);
         }
         Ok(store)
     }
@@ -323,6 +377,18 @@ impl Store {
             .push(hook);
     }
 
+    /// Calls `hook(old, new, since)` in the transaction that records a change of the data in
+    /// force in the shared database (a `postgres://` `QIXIAN_DATABASE_URL`), and writes the
+    /// rows it gives into `webhook_outbox` there (a row already there is left as it is): the
+    /// deliveries a change causes are recorded with it, or not at all. Not called without a
+    /// shared database, nor for a change another replica recorded first.
+    pub fn on_record(&self, hook: OutboxHook) {
+        self.on_record
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::new(hook));
+    }
+
     /// Calls the hooks, if the version changed.
     fn changed(&self, old: &Arc<InForce>, new: &Arc<InForce>, since: DateTime<Utc>) {
         if old.version() == new.version() {
@@ -338,8 +404,19 @@ impl Store {
         }
     }
 
-    /// Compiles embedded + feed + operator files and swaps the result in.
-    fn rebuild(&self, sources: &mut Sources) {
+    /// Compiles embedded + feed + operator files, records the version (with what `feed`
+    /// does, in the shared database) and swaps it in.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the shared database cannot record it: nothing changes.
+    fn rebuild(&self, sources: &Sources, feed: FeedChange) -> Result<(), StoreError> {
+        let compiled = self.compile_sources(sources);
+        let since = self.record(&compiled, feed)?;
+        self.put_in_force(compiled, since);
+        Ok(())
+    }
+
+    fn compile_sources(&self, sources: &Sources) -> Compiled {
         let mut data = self.embedded.clone();
         let files = self.feed_layer(&mut data, sources);
         let operator = self.operator_layer(&mut data);
@@ -349,27 +426,65 @@ impl Store {
             data_version = set.version(),
             "holiday data and rules compiled"
         );
+        Compiled {
+            inputs: set.inputs(&data),
+            set: Arc::new(set),
+            files,
+            operator,
+            rules: rules_status,
+        }
+    }
+
+    /// Keeps the version compiled in the history; returns when it came into force as kept.
+    /// In the shared database, the change's outbox rows are written in the same transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the shared database cannot record it; a state directory
+    /// that cannot is logged, and the data go in force all the same.
+    fn record(&self, compiled: &Compiled, feed: FeedChange) -> Result<DateTime<Utc>, StoreError> {
         let now = Utc::now();
-        let since = self
-            .history
-            .record(set.version(), &set.inputs(&data), now)
-            .unwrap_or_else(|e| {
-                tracing::error!(
-                    data_version = set.version(),
-                    "the version could not be kept: {e}"
-                );
-                now
-            });
-        let set = Arc::new(set);
-        let previous = self.current.swap(set.clone());
+        let version = compiled.set.version();
+        let Some(shared) = self.history.database() else {
+            return Ok(self
+                .history
+                .record(version, &compiled.inputs, now)
+                .unwrap_or_else(|e| {
+                    tracing::error!(data_version = version, "the version could not be kept: {e}");
+                    now
+                }));
+        };
+        let mut change = shared_state::Change::new(version, &compiled.inputs, now);
+        change.feed = feed;
+        let hooks = self
+            .on_record
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let (old, new) = (self.in_force(), compiled.set.clone());
+        if !hooks.is_empty() && old.version() != new.version() {
+            change.outbox = Some(Box::new(move |since| {
+                hooks
+                    .iter()
+                    .flat_map(|hook| hook(&old, &new, since))
+                    .collect()
+            }));
+        }
+        shared_state::record(shared, &self.history, change).map_err(StoreError::Database)
+    }
+
+    /// Swaps the compiled data in, sets the status and tells the hooks.
+    fn put_in_force(&self, compiled: Compiled, since: DateTime<Utc>) {
+        let previous = self.current.swap(compiled.set.clone());
         self.set_status(|status| {
-            status.operator = operator;
-            status.feed.files = files;
-            status.rules = rules_status;
+            status.operator = compiled.operator;
+            status.feed.files = compiled.files;
+            status.rules = compiled.rules;
         });
-        self.changed(&previous, &set, since);
+        self.changed(&previous, &compiled.set, since);
     }
 }
 
+#[cfg(test)]
+mod shared_tests;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{AppState, params::Params, problem::ApiError, render::json};
-use crate::store::{FeedStatus, OperatorStatus, RulesStatus};
+use crate::store::{FeedStatus, OperatorStatus, RulesStatus, StoreError};
 use crate::text::{Invalid, Missing};
 use chrono::Datelike;
 
@@ -86,9 +86,10 @@ pub async fn reload(
 ) -> Result<HttpResponse, ApiError> {
     check_token(&state, &req)?;
     let store = state.store.clone();
-    let operator = web::block(move || store.reload_operator_files())
+    let operator = web::block(move || store.reload())
         .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+        .map_err(|e| ApiError::Internal(Box::new(e)))?
+        .map_err(unrecorded)?;
     if let Some(feed) = &state.feed {
         feed.poll_once().await;
     }
@@ -100,6 +101,15 @@ pub async fn reload(
         rules: state.store.rules_status(),
         feed: state.store.feed_status(),
     }))
+}
+
+/// A change the shared database could not record (nothing changed): 503
+/// `database-unavailable`, as for the registers, whose database it is.
+fn unrecorded(error: StoreError) -> ApiError {
+    match error {
+        StoreError::Database(e) => ApiError::from(e),
+        e => ApiError::Internal(Box::new(e)),
+    }
 }
 
 /// `POST /v1/admin/withdraw?year=`: takes the feed file of that year out of the data and the
@@ -124,7 +134,10 @@ pub async fn withdraw(
     web::block(move || store.withdraw_feed_file(year))
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)))?
-        .map_err(|_| ApiError::NotFound(Missing::FeedFile { year }))?;
+        .map_err(|e| match e {
+            StoreError::NoFeedFile(year) => ApiError::NotFound(Missing::FeedFile { year }),
+            e => unrecorded(e),
+        })?;
     let data_version = state.snapshot().version().to_owned();
     state.metrics.set_data_version(&data_version);
     Ok(json(&WithdrawalDto {
@@ -145,6 +158,25 @@ pub async fn withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A change the shared database cannot record is the database's 503, as for the
+    /// registers; a year without a feed file stays the caller's 404.
+    #[test]
+    fn a_change_not_recorded_is_503_database_unavailable() {
+        use actix_web::ResponseError;
+        let down = StoreError::Database(crate::registers::RegistersError::Database(
+            sqlx::Error::PoolTimedOut,
+        ));
+        let answer = unrecorded(down);
+        assert_eq!(answer.status_code().as_u16(), 503);
+        assert!(
+            matches!(
+                answer,
+                ApiError::Register(crate::text::Refused::Unavailable)
+            ),
+            "{answer:?}"
+        );
+    }
 
     #[test]
     fn only_the_token_itself_matches() {

@@ -63,6 +63,9 @@ pub enum Offer {
     Accepted,
     /// The same bytes are in force already.
     Unchanged,
+    /// Checked, but not taken: the shared database cannot record it now (the reason says
+    /// so). Nothing changed; the next poll offers it again.
+    NotRecorded(String),
 }
 
 /// A feed file the store holds.
@@ -83,12 +86,18 @@ impl Store {
     /// looked — feed files they accepted, files an operator withdrew on one of them — and
     /// recompiles if that changes anything. Called at every feed poll, before the feed is
     /// asked (whose answer may be "unchanged" or 304, which would otherwise leave a withdrawn
-    /// file in force here until a restart). Says whether the data were rebuilt.
+    /// file in force here until a restart). With a shared database, the files, withdrawals
+    /// and the version in force are those it holds (see [`Store::spawn_follower`], which
+    /// calls this in the background). Says whether the data in force changed.
     pub fn follow_shared_state(&self) -> bool {
+        if let Some(shared) = self.history.database() {
+            return self.follow_database(shared);
+        }
         let mut sources = self.lock();
         let changed = self.follow_shared(&mut sources);
         if changed {
-            self.rebuild(&mut sources);
+            // Recorded in the state directory, which cannot refuse it.
+            let _ = self.rebuild(&sources, FeedChange::None);
         }
         changed
     }
@@ -153,7 +162,9 @@ impl Store {
 
     /// Checks a national file from the feed against the embedded file of its year (the same
     /// check as every rebuild makes), and if it passes, writes it to the state directory
-    /// (write, fsync, rename) and puts it in force.
+    /// (write, fsync, rename) and puts it in force. With a shared database it is recorded
+    /// there with the version it brings, in one transaction, or not taken
+    /// ([`Offer::NotRecorded`]).
     ///
     /// # Errors
     /// The [`DataError`] that refused it; the data are then unchanged and the refusal is in
@@ -190,6 +201,38 @@ impl Store {
             }
             return Err(e);
         }
+        let file = FeedFile {
+            bytes: bytes.to_vec(),
+            url: without_credentials(url),
+            sha256,
+        };
+        if self.history.database().is_some() {
+            let mut next = sources.clone();
+            next.feed_files.insert(year, file.clone());
+            let recorded = self.rebuild(&next, FeedChange::Accept { year, file });
+            let reason = match recorded {
+                Ok(()) => {
+                    *sources = next;
+                    self.set_status(|status| status.feed.refused.retain(|r| r.year != year));
+                    return Ok(Offer::Accepted);
+                }
+                Err(e) => {
+                    tracing::error!(year, cause = %crate::base::error_chain(&e), "a feed file is not taken");
+                    format!(
+                        "not taken now: the database that replicas share cannot be reached to record it ({e}); it is offered again at the next poll"
+                    )
+                }
+            };
+            self.set_status(|status| {
+                status.feed.refused.retain(|r| r.year != year);
+                status.feed.refused.push(FeedRefusal {
+                    year,
+                    reason: reason.clone(),
+                    at: Utc::now(),
+                });
+            });
+            return Ok(Offer::NotRecorded(reason));
+        }
         let persisted = match &self.state_dir {
             None => Ok(()),
             Some(dir) => write_whole(&dir.join(FEED_CALENDAR).join(format!("{year}.json")), bytes),
@@ -209,30 +252,43 @@ impl Store {
         if let Err(e) = persisted {
             tracing::error!(year, "an accepted feed file could not be kept: {e}");
         }
-        sources.feed_files.insert(
-            year,
-            FeedFile {
-                bytes: bytes.to_vec(),
-                url: without_credentials(url),
-                sha256,
-            },
-        );
-        self.rebuild(&mut sources);
+        sources.feed_files.insert(year, file);
+        // Recorded in the state directory (or memory), which cannot refuse it.
+        let _ = self.rebuild(&sources, FeedChange::None);
         Ok(Offer::Accepted)
     }
 
     /// Withdraws the feed file of `year`: it leaves the data and the state directory, and the
     /// same bytes are refused if the feed offers them again.
     ///
+    /// With a shared database, the withdrawal and the version it brings are recorded there in
+    /// one transaction first, and every replica follows.
+    ///
     /// # Errors
-    /// [`StoreError::NoFeedFile`] when no feed file of that year is held.
+    /// [`StoreError::NoFeedFile`] when no feed file of that year is held;
+    /// [`StoreError::Database`] when the shared database cannot record it (nothing changes).
     pub fn withdraw_feed_file(&self, year: i32) -> Result<(), StoreError> {
         let mut sources = self.lock();
-        let file = sources
+        if let Some(shared) = self.history.database() {
+            // What other replicas did first: the file may have been withdrawn or replaced.
+            let state = shared_state::read(shared, &self.history).map_err(StoreError::Database)?;
+            sources.feed_files = state.files;
+            sources.withdrawn = state.withdrawn;
+        }
+        let mut next = sources.clone();
+        let file = next
             .feed_files
             .remove(&year)
             .ok_or(StoreError::NoFeedFile(year))?;
-        sources.withdrawn.insert(year, file.sha256);
+        next.withdrawn.insert(year, file.sha256);
+        if self.history.database().is_some() {
+            let sha256 = file.sha256;
+            self.rebuild(&next, FeedChange::Withdraw { year, sha256 })?;
+            *sources = next;
+            tracing::warn!(year, sha256 = %hex(&sha256), "feed file withdrawn by an operator");
+            return Ok(());
+        }
+        *sources = next;
         if let Some(dir) = &self.state_dir {
             let layer = dir.join(FEED_CALENDAR);
             let _ = fs::remove_file(layer.join(format!("{year}.json")));
@@ -244,7 +300,7 @@ impl Store {
             }
         }
         tracing::warn!(year, sha256 = %hex(&file.sha256), "feed file withdrawn by an operator");
-        self.rebuild(&mut sources);
+        let _ = self.rebuild(&sources, FeedChange::None);
         Ok(())
     }
 

@@ -10,6 +10,11 @@
 //! the same name always holds the same content (a version's file differs only in when it came
 //! into force, and either writer's time is true). Without a state directory the same is kept in
 //! memory, bounded the same way, and lost at a restart.
+//!
+//! With a shared database (a `postgres://` `QIXIAN_DATABASE_URL`) it is kept there instead, in
+//! the transaction of the change that brings a version (see `shared_state`); the versions and
+//! their recipes are held in memory for requests, and inputs are read only to compile a kept
+//! version again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -130,6 +135,13 @@ pub fn is_version(text: &str) -> bool {
 enum Shelf {
     Memory(Mutex<Memory>),
     Disk(PathBuf),
+    /// PostgreSQL (`data_versions`, `data_blobs`): the recipes as last written or read there
+    /// are held here, for requests to read without waiting; inputs are read from the database
+    /// only when a kept version is compiled, off the threads that serve requests.
+    Shared {
+        shared: Arc<crate::shared::Shared>,
+        recipes: Mutex<BTreeMap<String, Recipe>>,
+    },
 }
 
 #[derive(Default)]
@@ -171,9 +183,63 @@ impl History {
         })
     }
 
+    /// The history in the shared database; nothing is read until [`History::refresh`].
+    pub(super) fn shared(shared: Arc<crate::shared::Shared>, max: usize) -> Self {
+        History {
+            shelf: Shelf::Shared {
+                shared,
+                recipes: Mutex::new(BTreeMap::new()),
+            },
+            max: max.max(1),
+            listed: Mutex::new(None),
+        }
+    }
+
+    /// The shared database, when the history is kept there.
+    pub(super) fn database(&self) -> Option<&Arc<crate::shared::Shared>> {
+        match &self.shelf {
+            Shelf::Shared { shared, .. } => Some(shared),
+            _ => None,
+        }
+    }
+
+    /// How many versions are kept at most.
+    pub(super) fn max(&self) -> usize {
+        self.max
+    }
+
+    /// The versions whose recipes are held (in the shared database's case).
+    pub(super) fn held(&self) -> BTreeSet<String> {
+        match &self.shelf {
+            Shelf::Shared { recipes, .. } => lock(recipes).keys().cloned().collect(),
+            _ => BTreeSet::new(),
+        }
+    }
+
+    /// Replaces the versions held by those the shared database keeps: `kept` lists every
+    /// one with when it came into force; `fresh` are the recipes not held before.
+    pub(super) fn refresh(&self, kept: &[(String, DateTime<Utc>)], fresh: Vec<Recipe>) {
+        let Shelf::Shared { recipes, .. } = &self.shelf else {
+            return;
+        };
+        let mut recipes = lock(recipes);
+        for recipe in fresh {
+            recipes.insert(recipe.version.clone(), recipe);
+        }
+        let since: BTreeMap<&str, DateTime<Utc>> =
+            kept.iter().map(|(v, at)| (v.as_str(), *at)).collect();
+        recipes.retain(|version, recipe| match since.get(version.as_str()) {
+            Some(at) => {
+                recipe.since = *at;
+                true
+            }
+            None => false,
+        });
+    }
+
     /// Whether the history outlives the process.
     pub fn is_durable(&self) -> bool {
-        matches!(self.shelf, Shelf::Disk(_))
+        matches!(self.shelf, Shelf::Disk(_) | Shelf::Shared { .. })
     }
 
     /// Records that the version of `inputs` came into force at `now`, unless it is the newest
@@ -191,7 +257,9 @@ impl History {
         inputs: &Inputs,
         now: DateTime<Utc>,
     ) -> std::io::Result<DateTime<Utc>> {
-        if let Some(newest) = self.versions().pop()
+        // In the shared database, the transaction decides what is newest.
+        if !matches!(self.shelf, Shelf::Shared { .. })
+            && let Some(newest) = self.versions().pop()
             && newest.data_version == version
         {
             return Ok(newest.since);
@@ -205,6 +273,11 @@ impl History {
                     memory.blobs.entry(input).or_insert_with(|| bytes.clone());
                 }
                 memory.recipes.insert(version.to_owned(), recipe);
+            }
+            Shelf::Shared { shared, .. } => {
+                let change = super::shared_state::Change::new(version, inputs, now);
+                return super::shared_state::record(shared, self, change)
+                    .map_err(std::io::Error::other);
             }
             Shelf::Disk(dir) => {
                 // Inputs first, then the version that names them: a reader that finds a
@@ -273,6 +346,7 @@ impl History {
         let found = is_version(version)
             .then(|| match &self.shelf {
                 Shelf::Memory(memory) => lock(memory).recipes.get(version).cloned(),
+                Shelf::Shared { recipes, .. } => lock(recipes).get(version).cloned(),
                 Shelf::Disk(dir) => {
                     read_recipe(&dir.join("versions").join(format!("{version}.json")))
                 }
@@ -303,6 +377,7 @@ impl History {
                 .get(sha256)
                 .cloned()
                 .ok_or_else(|| format!("input {sha256} is not kept")),
+            Shelf::Shared { shared, .. } => super::shared_state::blob(shared, sha256),
             Shelf::Disk(dir) => fs::read(dir.join("blobs").join(sha256))
                 .map(Arc::from)
                 .map_err(|e| format!("input {sha256} cannot be read: {e}")),
@@ -312,6 +387,7 @@ impl History {
     fn recipes(&self) -> Vec<Recipe> {
         match &self.shelf {
             Shelf::Memory(memory) => lock(memory).recipes.values().cloned().collect(),
+            Shelf::Shared { recipes, .. } => lock(recipes).values().cloned().collect(),
             Shelf::Disk(dir) => fs::read_dir(dir.join("versions"))
                 .map(|entries| {
                     entries
@@ -350,6 +426,8 @@ impl History {
                 let named: BTreeSet<String> = memory.recipes.values().flat_map(names).collect();
                 memory.blobs.retain(|sha, _| named.contains(sha));
             }
+            // Pruned in the transaction that records a version.
+            Shelf::Shared { .. } => {}
             Shelf::Disk(dir) => {
                 for version in &gone {
                     let _ = fs::remove_file(dir.join("versions").join(format!("{version}.json")));
@@ -366,12 +444,12 @@ impl History {
 }
 
 /// The inputs a recipe names.
-fn names(recipe: &Recipe) -> impl Iterator<Item = String> + '_ {
+pub(super) fn names(recipe: &Recipe) -> impl Iterator<Item = String> + '_ {
     let layers = recipe.layers.iter().map(|i| i.sha256.clone());
     layers.chain(recipe.rules.iter().map(|i| i.sha256.clone()))
 }
 
-fn all_blobs(inputs: &Inputs) -> impl Iterator<Item = (String, &Arc<[u8]>)> {
+pub(super) fn all_blobs(inputs: &Inputs) -> impl Iterator<Item = (String, &Arc<[u8]>)> {
     let layers = inputs.layers.iter().map(|(i, b)| (i.sha256.clone(), b));
     layers.chain(inputs.rules.iter().map(|(i, b)| (i.sha256.clone(), b)))
 }
@@ -413,8 +491,8 @@ fn read_recipe(path: &Path) -> Option<Recipe> {
         .ok()
 }
 
-fn lock(memory: &Mutex<Memory>) -> std::sync::MutexGuard<'_, Memory> {
-    memory.lock().unwrap_or_else(|e| e.into_inner())
+fn lock<T>(held: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    held.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -122,6 +122,18 @@ impl Store {
 
     /// Compiles a kept version from its inputs, and checks that they give that version.
     pub(super) fn compile(&self, recipe: &Recipe) -> Result<InForce, HistoryError> {
+        let set = self.compile_inputs(recipe)?;
+        if set.version() != recipe.version {
+            return Err(HistoryError::Unusable {
+                version: recipe.version.clone(),
+                reason: format!("this build compiles its inputs to {}", set.version()),
+            });
+        }
+        Ok(set)
+    }
+
+    /// Compiles a recipe's inputs, whatever version they give with this build.
+    pub(super) fn compile_inputs(&self, recipe: &Recipe) -> Result<InForce, HistoryError> {
         let unusable = |reason: String| HistoryError::Unusable {
             version: recipe.version.clone(),
             reason,
@@ -148,16 +160,9 @@ impl Store {
                 .map_err(|e| unusable(e.to_string()))?;
             sets.push(set);
         }
-        let set = InForce::new(
+        Ok(InForce::new(
             CalendarSet::compile(&self.specs, &data),
             RuleBook::new(sets),
-        );
-        if set.version() != recipe.version {
-            return Err(unusable(format!(
-                "this build compiles its inputs to {}",
-                set.version()
-            )));
-        }
-        Ok(set)
+        ))
     }
 }

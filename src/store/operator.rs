@@ -24,12 +24,37 @@ impl Store {
     }
 
     /// Re-reads the operator's directory, and what other replicas put in the shared state
-    /// directory (accepted feed files, withdrawals), and recompiles.
+    /// directory (accepted feed files, withdrawals), and recompiles; a change the shared
+    /// database cannot record is logged and not made ([`Store::reload`] says so).
     pub fn reload_operator_files(&self) -> OperatorStatus {
+        self.reload().unwrap_or_else(|e| {
+            tracing::error!(cause = %crate::base::error_chain(&e), "reload not made");
+            self.operator_status()
+        })
+    }
+
+    /// Re-reads the operator's directory and what the other replicas decided (in the shared
+    /// state directory, or the shared database), and recompiles; with a shared database the
+    /// version is recorded there before it is put in force.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the shared database cannot be read or cannot record the
+    /// version: nothing changes.
+    pub fn reload(&self) -> Result<OperatorStatus, StoreError> {
         let mut sources = self.lock();
-        self.follow_shared(&mut sources);
-        self.rebuild(&mut sources);
-        self.operator_status()
+        match self.history.database() {
+            None => {
+                self.follow_shared(&mut sources);
+            }
+            Some(shared) => {
+                let state =
+                    shared_state::read(shared, &self.history).map_err(StoreError::Database)?;
+                sources.feed_files = state.files;
+                sources.withdrawn = state.withdrawn;
+            }
+        }
+        self.rebuild(&sources, FeedChange::None)?;
+        Ok(self.operator_status())
     }
 
     /// `<dir>/<calendar-id>/<year>.json` and `<dir>/<calendar-id>/hours.json` for every known
