@@ -242,7 +242,7 @@ impl Application {
         }
         let state =
             AppState::new(&config, store.clone(), feed.clone()).with_registers(registers.clone());
-        let webhooks = webhooks(&config, &store, &state, registers)?;
+        let webhooks = webhooks(&config, &store, &state, registers, shared.clone())?;
         let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.
@@ -338,6 +338,7 @@ fn webhooks(
     store: &Store,
     state: &AppState,
     registers: Registers,
+    shared: Option<Arc<Shared>>,
 ) -> Result<Option<Arc<Webhooks>>, StartupError> {
     let Some(secret) = config
         .webhook_secret
@@ -356,10 +357,18 @@ fn webhooks(
             timeout: config.webhook_timeout,
             retry_base: config.webhook_retry_base,
             state_dir: config.state_dir.clone(),
-            shared: None,
+            shared: shared.clone(),
         },
         state.webhook_metrics(),
     )?);
+    // With PostgreSQL, a change's deliveries are written in the transaction that records it
+    // (the transactional outbox); `notify` below then only wakes the sender.
+    if shared.is_some() {
+        let rows = webhooks.clone();
+        store.on_record(Box::new(move |old, new, since| {
+            rows.outbox_rows(old, new, since)
+        }));
+    }
     let told = webhooks.clone();
     store.on_change(Box::new(move |old, new, since| {
         told.notify(old, new, since);
