@@ -624,3 +624,137 @@ async fn first_of(hook: &MockServer, version: &str) -> bool {
     }
     false
 }
+
+/// A door between replicas and the database that the test can shut: every connection through
+/// it is cut at once, and new ones are closed as soon as they are made, until it opens again.
+struct Door {
+    port: u16,
+    open: Arc<std::sync::atomic::AtomicBool>,
+    through: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Door {
+    /// A door on loopback to `upstream` (`host:port`), open.
+    async fn to(upstream: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port on loopback");
+        let port = listener.local_addr().expect("its address").port();
+        let open = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let through: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>> = Arc::default();
+        let (is_open, kept) = (open.clone(), through.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inside, _)) = listener.accept().await {
+                if !is_open.load(std::sync::atomic::Ordering::SeqCst) {
+                    continue;
+                }
+                let upstream = upstream.clone();
+                kept.lock().unwrap().push(tokio::spawn(async move {
+                    if let Ok(mut outside) = tokio::net::TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inside, &mut outside).await;
+                    }
+                }));
+            }
+        });
+        Door {
+            port,
+            open,
+            through,
+        }
+    }
+
+    /// Cuts every connection through the door and closes every new one.
+    fn shut(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        for connection in self.through.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    fn open(&self) {
+        self.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn replicas_on_postgresql_keep_answering_while_the_database_is_away_and_change_nothing_unrecorded()
+ {
+    // Arrange: A reaches the database through a door the test shuts, B directly.
+    let (schema, url) = fresh_schema(&test_database_url()).await;
+    let mut through = reqwest::Url::parse(&url).expect("a URL");
+    let upstream = format!(
+        "{}:{}",
+        through.host_str().expect("a host"),
+        through.port().unwrap_or(5432)
+    );
+    let door = Door::to(upstream).await;
+    through.set_port(Some(door.port)).expect("a port");
+    let (holidays, state_a, state_b) = (temp_dir(), temp_dir(), temp_dir());
+    let a = start(
+        &common(through.as_str(), holidays.path(), &[]),
+        state_a.path(),
+    )
+    .await;
+    let b = start(&common(&url, holidays.path(), &[]), state_b.path()).await;
+    let before = a.app.data_version().await;
+    assert_eq!(b.app.data_version().await, before);
+    let pool = sqlx::postgres::PgPool::connect(&url)
+        .await
+        .expect("the test database");
+    let in_force = format!(
+        "SELECT version FROM {schema}.data_versions ORDER BY since_us DESC, version DESC LIMIT 1"
+    );
+
+    // Act: the database goes away for A; the operator's notice is reloaded on A.
+    door.shut();
+    write_kizilsu_2027(holidays.path(), &["2027-07-14"]);
+    let refused = a.app.admin_reload(Some(TOKEN)).await;
+
+    // Assert: refused, nothing changed anywhere, and A still answers from memory.
+    crate::helpers::assert_problem(refused, 503, "database-unavailable", &[]).await;
+    let recorded: String = sqlx::query_scalar(&in_force)
+        .fetch_one(&pool)
+        .await
+        .expect("the versions read");
+    assert_eq!(
+        recorded, before,
+        "nothing recorded: the version in force is the start's"
+    );
+    assert_eq!(
+        a.app.data_version().await,
+        before,
+        "A keeps the data in force: a change not recorded is not made"
+    );
+    let worked = (json!(true), Value::Null);
+    assert_eq!(
+        kizilsu(&a.app, "2027-07-14").await,
+        worked,
+        "A answers reads"
+    );
+
+    // Act: B, which reaches the database, makes the change; then A's database comes back.
+    let after = reload(&b.app).await;
+    assert_eq!(
+        a.app.data_version().await,
+        before,
+        "A, cut off, answers with what it has"
+    );
+    door.open();
+    let took = within(one_poll() + Duration::from_secs(5), async || {
+        a.app.data_version().await == after
+    })
+    .await;
+
+    // Assert: A follows once the database is back (its connections made anew).
+    eprintln!("A followed once its database was back in {took:?}");
+    assert!(
+        took.is_some(),
+        "A answers with B's change once the database is back: still {}",
+        a.app.data_version().await
+    );
+    assert_eq!(
+        kizilsu(&a.app, "2027-07-14").await,
+        (json!(false), json!("州庆"))
+    );
+}
