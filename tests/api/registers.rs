@@ -1,6 +1,6 @@
 //! Registers (督办台账) over HTTP: access, a matter's life, concurrent edits. On SQLite (in
 //! memory, or a file in the state directory); the same on PostgreSQL when
-//! `QIXIAN_TEST_DATABASE_URL` is set (`cargo test --test api -- --ignored register`, which
+//! `QIXIAN_TEST_DATABASE_URL` is set (`cargo test --test api -- --ignored`, which
 //! `scripts/register-postgres.sh` runs against a throwaway cluster).
 
 use reqwest::{Method, Response, StatusCode, header};
