@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The registers on PostgreSQL: installs Debian's `postgresql` if it is missing, starts a
-# throwaway cluster on 127.0.0.1 at a free port in 18700-18799, owned by an unprivileged user
-# (`postgres`, or `nobody` when that user does not exist: PostgreSQL refuses to run as root),
-# in a temporary directory, and runs the API's PostgreSQL tests against it:
-# `cargo test --test api -- --ignored register` with QIXIAN_TEST_DATABASE_URL set. The cluster
-# speaks TLS with a certificate made here for 127.0.0.1, and the tests connect with
-# `sslmode=verify-full` against it: a managed PostgreSQL asks for TLS, and this proves the
-# service's client verifies the server (a wrong root is refused, checked below). The cluster and
-# its directory are removed at the end, whatever the outcome.
+# The registers and the state replicas share, on PostgreSQL: installs Debian's `postgresql` if
+# it is missing, starts a throwaway cluster on 127.0.0.1 at a free port in 18700-18799, owned by
+# an unprivileged user (`postgres`, or `nobody` when that user does not exist: PostgreSQL refuses
+# to run as root), in a temporary directory, and runs every PostgreSQL test against it with
+# QIXIAN_TEST_DATABASE_URL set — every `#[ignore]`d test of the library and of the API, as only
+# those that need PostgreSQL are ignored: the library's (`cargo test --lib -- --ignored`) and the
+# API's, the registers and two replicas of the real binary sharing the data in force
+# (`cargo test --test api -- --ignored`), each API test on a schema of its own
+# (tests/api/helpers.rs, `fresh_schema`). The cluster speaks TLS with a certificate made here for
+# 127.0.0.1, and the tests connect with `sslmode=verify-full` against it: a managed PostgreSQL
+# asks for TLS, and this proves the service's client verifies the server (a wrong root is
+# refused, checked below). The cluster and its directory are removed at the end, whatever the
+# outcome.
 # `--tools-only`: installs PostgreSQL when missing and stops (scripts/ci-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,4 +91,6 @@ as_user "'$BIN/createdb' -h 127.0.0.1 -p $PORT -U qixian qixian_test"
 export QIXIAN_TEST_DATABASE_URL="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/root.crt"
 export QIXIAN_TEST_DATABASE_URL_WRONG_ROOT="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/other.crt"
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-cargo test --locked --test api -- --ignored register
+# One at a time: a library test may use the database's default schema.
+cargo test --locked --lib -- --ignored --test-threads=1
+cargo test --locked --test api -- --ignored

@@ -59,14 +59,14 @@ async fn start_feed(initial: Answer) -> FakeFeed {
 }
 
 /// The year the feed is asked for besides this one: next year on Beijing time.
-fn next_year() -> i32 {
+pub(crate) fn next_year() -> i32 {
     Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).year() + 1
 }
 
 /// A national notice for `year`, shaped like a real one so that the feed's checks take it: the
 /// days off as the projection estimates them, 春节 over eight days,
 /// 国庆节 10/1–10/7 off, and 10/9 (whatever weekday) worked.
-fn notice(year: i32) -> String {
+pub(crate) fn notice(year: i32) -> String {
     let mut off: std::collections::BTreeMap<chrono::NaiveDate, &str> =
         qixian::calendar::projection::national(year)
             .into_iter()
@@ -118,7 +118,7 @@ async fn spawn_with_feed_unsettled(feed: &FakeFeed, state_dir: &str) -> TestApp 
 }
 
 impl TestApp {
-    async fn october_ninth(&self, year: i32) -> Value {
+    pub(crate) async fn october_ninth(&self, year: i32) -> Value {
         let from = format!("{year}-10-01");
         let to = format!("{year}-10-09");
         let days = ok_json(

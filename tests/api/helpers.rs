@@ -99,6 +99,45 @@ pub async fn spawn_running(settings: &[(&str, &str)]) -> Running {
     }
 }
 
+/// The PostgreSQL the `#[ignore]`d tests run on (`scripts/register-postgres.sh` sets it).
+pub fn test_database_url() -> String {
+    std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set")
+}
+
+/// A schema of its own in the database at `url`, made empty now (`schema_<pid>_<n>`), and the
+/// URL that puts it first on the search path (`options=-c search_path=…`, after `?` or `&`),
+/// in that order. Every PostgreSQL test takes one: servers on one database share the data in
+/// force and follow it, so two tests on one schema would see each other's changes.
+pub async fn fresh_schema(url: &str) -> (String, String) {
+    use sqlx::Connection;
+    static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let schema = format!("schema_{}_{n}", std::process::id());
+    // The URL may hold a password: the messages name the schema, never the URL.
+    let mut admin = sqlx::postgres::PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("the test database answers ({schema}): {e}"));
+    // A schema left by an earlier run whose process had the same id is dropped first.
+    for statement in [
+        format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        format!("CREATE SCHEMA {schema}"),
+    ] {
+        sqlx::query(&statement)
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    admin.close().await.expect("the connection closes");
+    let joint = if url.contains('?') { '&' } else { '?' };
+    let in_schema = format!("{url}{joint}options=-c%20search_path%3D{schema}");
+    (schema, in_schema)
+}
+
+/// [`fresh_schema`]'s URL alone.
+pub async fn fresh_database(url: &str) -> String {
+    fresh_schema(url).await.1
+}
+
 /// Encodes name/value pairs as a query string (`+`, `:` and the like escaped).
 pub fn query(pairs: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(pairs).expect("pairs of strings always encode")

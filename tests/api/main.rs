@@ -26,6 +26,7 @@ mod registers_access;
 mod registers_moved;
 mod registers_page;
 mod registers_transfer;
+mod replicas;
 mod rules;
 mod sheets;
 mod tls;

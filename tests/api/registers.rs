@@ -1,12 +1,14 @@
 //! Registers (督办台账) over HTTP: access, a matter's life, concurrent edits. On SQLite (in
 //! memory, or a file in the state directory); the same on PostgreSQL when
-//! `QIXIAN_TEST_DATABASE_URL` is set (`cargo test --test api -- --ignored register`, which
+//! `QIXIAN_TEST_DATABASE_URL` is set (`cargo test --test api -- --ignored`, which
 //! `scripts/register-postgres.sh` runs against a throwaway cluster).
 
 use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app_with};
+use crate::helpers::{
+    TestApp, assert_problem, fresh_database, fresh_schema, spawn_app_with, test_database_url,
+};
 
 pub const ADMIN: &str = "register-test-admin-token";
 
@@ -455,7 +457,8 @@ async fn a_register_refuses_a_matter_it_cannot_keep() {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let base = test_database_url();
+    let url = fresh_database(&base).await;
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&app).await;
     two_clients_editing_one_matter(&app).await;
@@ -464,7 +467,7 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
     let again =
         spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_matters_life(&again).await;
-    replicas_starting_together_on_an_empty_database_migrate_once(&url).await;
+    replicas_starting_together_on_an_empty_database_migrate_once(&base).await;
     // A server whose certificate the configured root did not sign is not spoken to: the
     // register routes answer that the registers are unavailable, and nothing else stops.
     if let Ok(wrong) = std::env::var("QIXIAN_TEST_DATABASE_URL_WRONG_ROOT") {
@@ -489,23 +492,11 @@ async fn a_register_on_postgresql_keeps_a_matters_life_and_refuses_a_stale_edit(
 }
 
 /// Four replicas starting at once on a database none has migrated (a schema of its own in the
-/// test database): each comes up, and the migrations are applied once.
-async fn replicas_starting_together_on_an_empty_database_migrate_once(url: &str) {
-    use qixian::registers::{MIGRATIONS, Registers};
-    let schema = format!("race_{}", std::process::id());
-    let admin = Registers::open(Some(url), None)
-        .await
-        .expect("the test database");
-    let pool = admin.ready().await.expect("migrated");
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(pool)
-        .await
-        .unwrap();
-    let in_schema = format!("{url}&options=-c%20search_path%3D{schema}");
+/// test database at `base`): each comes up, and the migrations — the registers' and the
+/// shared state's — are applied once.
+async fn replicas_starting_together_on_an_empty_database_migrate_once(base: &str) {
+    use qixian::registers::{MIGRATIONS, Registers, SHARED_MIGRATIONS};
+    let (schema, in_schema) = fresh_schema(base).await;
     let opened =
         futures_util::future::join_all((0..4).map(|_| Registers::open(Some(&in_schema), None)))
             .await;
@@ -519,11 +510,11 @@ async fn replicas_starting_together_on_an_empty_database_migrate_once(url: &str)
     .fetch_one(replicas[2].ready().await.unwrap())
     .await
     .unwrap();
-    assert_eq!(applied, i64::try_from(MIGRATIONS.len()).unwrap());
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(pool)
-        .await
-        .unwrap();
+    assert_eq!(
+        applied,
+        i64::try_from(MIGRATIONS.len() + SHARED_MIGRATIONS.len()).unwrap(),
+        "each migration once, in the schema the URL names"
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app_with};
+use crate::helpers::{TestApp, assert_problem, fresh_database, spawn_app_with, test_database_url};
 use crate::registers::{ADMIN, app, register};
 
 /// A request to a register route with `key` as its bearer key when given.
@@ -551,7 +551,7 @@ async fn a_register_on_sqlite_the_feed_shows_each_open_matter_on_its_due_date_an
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn a_register_on_postgresql_keeps_its_keys_and_calendar_token() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let url = fresh_database(&test_database_url()).await;
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     every_key_that_is_not_a_writing_key_of_the_register_is_refused_a_write(&app).await;
     the_last_writing_key_stays_and_a_key_may_revoke_itself_when_another_writes(&app).await;

@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use wiremock::MockServer;
 
 use crate::contract::{resolve, spec, undescribed};
-use crate::helpers::{Process, TestApp, ok_json, spawn_app_with};
+use crate::helpers::{
+    Process, TestApp, fresh_database, ok_json, spawn_app_with, test_database_url,
+};
 use crate::registers::{ADMIN, register, send};
 use crate::webhooks::{receiver, secret, settled, verified};
 
@@ -579,7 +581,7 @@ async fn a_register_notice_moves_exactly_the_matters_it_changes_and_tells_each_r
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn a_register_on_postgresql_notice_moves_exactly_the_matters_it_changes() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let url = fresh_database(&test_database_url()).await;
     let hook = receiver(200).await;
     a_notice_moves_exactly_the_matters_it_changes(&hook, &[("QIXIAN_DATABASE_URL", &url)]).await;
 }
@@ -735,7 +737,7 @@ async fn a_register_written_by_eight_clients_at_once_loses_no_write_on_sqlite() 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn a_register_on_postgresql_written_by_eight_clients_at_once_loses_no_write() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let url = fresh_database(&test_database_url()).await;
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     eight_clients_lose_no_write(&app, (Some(&url), None)).await;
 }

@@ -5,7 +5,7 @@
 use reqwest::{Method, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app_with};
+use crate::helpers::{TestApp, assert_problem, fresh_database, spawn_app_with, test_database_url};
 use crate::registers::{ADMIN, app, countersign, json_of, register, send};
 
 /// `POST …/matters/import` with `csv` as a `text/csv` body.
@@ -363,7 +363,7 @@ pub async fn a_ledgers_round_trip(app: &TestApp) {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn a_register_on_postgresql_moves_its_ledger_out_and_in_and_walks_its_pages() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let url = fresh_database(&test_database_url()).await;
     let app = spawn_app_with(&[("QIXIAN_ADMIN_TOKEN", ADMIN), ("QIXIAN_DATABASE_URL", &url)]).await;
     a_ledgers_round_trip(&app).await;
     a_bad_row_imports_nothing(&app).await;

@@ -114,7 +114,7 @@ fn path_text(path: &Path) -> String {
 }
 
 /// An operator's directory with 克州's notice of 2026 giving `days` (of July) off as 州庆.
-fn write_notice(holidays: &Path, days: &[u32]) {
+pub(crate) fn write_notice(holidays: &Path, days: &[u32]) {
     let file = holidays.join("cn-xj-kizilsu/2026.json");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let days: Vec<Value> = days
@@ -212,7 +212,7 @@ async fn settled_in(state: &Path, endless: impl Fn(&str) -> bool) {
     .await;
 }
 
-fn header<'a>(request: &'a Request, name: &str) -> &'a str {
+pub(crate) fn header<'a>(request: &'a Request, name: &str) -> &'a str {
     request
         .headers
         .get(name)
@@ -223,7 +223,7 @@ fn header<'a>(request: &'a Request, name: &str) -> &'a str {
 /// The id of the change from `previous` to `new` as `app` made it: from the two versions and
 /// when `new` came into force, as its history (`/v1/changes`) says — so that a change back
 /// and forth gets an id of its own each time.
-async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
+pub(crate) async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
     let changes = ok_json(app.get(&format!("/v1/changes?since={previous}")).await).await;
     let since = changes["versions"]
         .as_array()
@@ -246,7 +246,7 @@ async fn expected_id(app: &TestApp, previous: &str, new: &str) -> String {
 }
 
 /// [`verified`], for a subscriber at any path.
-fn verified_at(request: &Request) -> Value {
+pub(crate) fn verified_at(request: &Request) -> Value {
     let mut at_qixian = request.clone();
     at_qixian.url.set_path("/hooks/qixian");
     verified(&at_qixian)
