@@ -321,7 +321,7 @@ async fn readiness_stays_ready_when_the_registers_database_is_down() {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 async fn readiness_and_metrics_report_the_registers_database_on_postgresql() {
-    let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL is set");
+    let url = crate::helpers::fresh_database(&crate::helpers::test_database_url()).await;
     let app = spawn_app_with(&[("QIXIAN_DATABASE_URL", &url)]).await;
     let database = probed_database(&app).await;
     assert_eq!(database["reachable"], true, "{database}");
