@@ -91,6 +91,7 @@ as_user "'$BIN/createdb' -h 127.0.0.1 -p $PORT -U qixian qixian_test"
 export QIXIAN_TEST_DATABASE_URL="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/root.crt"
 export QIXIAN_TEST_DATABASE_URL_WRONG_ROOT="postgres://qixian@127.0.0.1:$PORT/qixian_test?sslmode=verify-full&sslrootcert=$WORK/other.crt"
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-# One at a time: a library test may use the database's default schema.
-cargo test --locked --lib -- --ignored --test-threads=1
+# Every PostgreSQL test works in a schema of its own (crate::shared::testing::Schema), so they
+# run at once.
+cargo test --locked --lib -- --ignored
 cargo test --locked --test api -- --ignored

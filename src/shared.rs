@@ -36,6 +36,30 @@ pub struct OutboxRow {
     pub body: String,
 }
 
+/// Writes `row` into `webhook_outbox`, unless the same delivery is there already (waiting, or
+/// made within the day its mark is kept).
+///
+/// # Errors
+/// The database's.
+pub async fn insert_outbox_row<'c, E>(executor: E, row: OutboxRow) -> Result<(), RegistersError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO webhook_outbox (id, target, url, created_ms, attempts, next_attempt_ms, body)
+         VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (id, target) DO NOTHING",
+    )
+    .bind(row.id)
+    .bind(row.target)
+    .bind(row.url)
+    .bind(row.created_ms)
+    .bind(row.next_attempt_ms)
+    .bind(row.body)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// A piece of work for the database, given the migrated pool.
 pub type Work<T> = Pin<Box<dyn Future<Output = Result<T, RegistersError>> + Send>>;
 
@@ -159,6 +183,85 @@ impl Drop for Shared {
     }
 }
 
+/// For the tests on PostgreSQL: a schema of their own in the database at
+/// `QIXIAN_TEST_DATABASE_URL`, so that tests running at once do not follow each other's data.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use super::Shared;
+
+    /// A fresh schema, dropped at the end; each [`Schema::connect`] is a replica on it, whose
+    /// first work migrates it.
+    pub(crate) struct Schema {
+        /// A connection to the database outside the schema (it makes and drops it).
+        pub admin: Shared,
+        /// The schema's name.
+        pub name: String,
+        /// The test database's URL, in this schema.
+        pub url: String,
+    }
+
+    impl Schema {
+        /// A fresh schema named after `tag` and the process.
+        pub(crate) fn new(tag: &str) -> Self {
+            let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL");
+            let admin = Shared::connect(&url).unwrap().expect("a PostgreSQL URL");
+            let name = format!("{tag}_{}", std::process::id());
+            admin
+                .run({
+                    let name = name.clone();
+                    move |pool| {
+                        Box::pin(async move {
+                            for statement in [
+                                format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+                                format!("CREATE SCHEMA {name}"),
+                            ] {
+                                sqlx::query(&statement).execute(&pool).await?;
+                            }
+                            Ok(())
+                        })
+                    }
+                })
+                .unwrap();
+            let join = if url.contains('?') { '&' } else { '?' };
+            let url = format!("{url}{join}options=-c%20search_path%3D{name}");
+            Schema { admin, name, url }
+        }
+
+        /// A replica's connection to the schema.
+        pub(crate) fn connect(&self) -> Arc<Shared> {
+            Arc::new(
+                Shared::connect(&self.url)
+                    .unwrap()
+                    .expect("a PostgreSQL URL"),
+            )
+        }
+
+        /// One number the schema's tables answer (`{schema}` in `sql` names it).
+        pub(crate) fn count(&self, sql: &str) -> i64 {
+            let sql = sql.replace("{schema}", &self.name);
+            self.admin
+                .run(move |pool| {
+                    Box::pin(async move { Ok(sqlx::query_scalar(&sql).fetch_one(&pool).await?) })
+                })
+                .unwrap()
+        }
+    }
+
+    impl Drop for Schema {
+        fn drop(&mut self) {
+            let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+            let _ = self.admin.run(move |pool| {
+                Box::pin(async move {
+                    sqlx::query(&sql).execute(&pool).await?;
+                    Ok(())
+                })
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,8 +271,8 @@ mod tests {
     #[test]
     #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
     fn work_runs_on_the_shared_runtime_and_bytes_come_back_whole() {
-        let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL");
-        let shared = Shared::connect(&url).unwrap().expect("a PostgreSQL URL");
+        let schema = testing::Schema::new("shared_bridge");
+        let shared = schema.connect();
         let bytes: Vec<u8> = (0..=255).collect();
         let sha = format!("test-{}", std::process::id());
         let (given, key) = (bytes.clone(), sha.clone());

@@ -169,7 +169,7 @@ async fn write(
             prune(&mut *conn, max).await?;
             if let Some(rows) = change.outbox {
                 for row in rows(recipe.since) {
-                    insert_outbox_row(&mut *conn, row).await?;
+                    crate::shared::insert_outbox_row(&mut *conn, row).await?;
                 }
             }
             changed = true;
@@ -258,22 +258,6 @@ async fn prune(conn: &mut AnyConnection, max: usize) -> Result<(), RegistersErro
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
-}
-
-async fn insert_outbox_row(conn: &mut AnyConnection, row: OutboxRow) -> Result<(), RegistersError> {
-    sqlx::query(
-        "INSERT INTO webhook_outbox (id, target, url, created_ms, attempts, next_attempt_ms, body)
-         VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (id, target) DO NOTHING",
-    )
-    .bind(row.id)
-    .bind(row.target)
-    .bind(row.url)
-    .bind(row.created_ms)
-    .bind(row.next_attempt_ms)
-    .bind(row.body)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 

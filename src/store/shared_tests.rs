@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
+use crate::shared::testing::Schema;
 use crate::shared::{OutboxRow, Shared};
 
 /// An invented 2027 national notice shaped like the real ones.
@@ -13,77 +14,26 @@ const NOTICE_2027: &str = include_str!("../../tests/data/cn-2027-test-notice.jso
 const ZHOUQING: &str = r#"{"year": 2026, "papers": ["克州 notice (test)"], "days": [
     {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}"#;
 
-/// A schema of its own in the test database, dropped at the end.
-struct Schema {
-    admin: Shared,
-    name: String,
-    url: String,
-}
-
-impl Schema {
-    fn new(tag: &str) -> Self {
-        let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL");
-        let admin = Shared::connect(&url).unwrap().expect("a PostgreSQL URL");
-        let name = format!("store_{tag}_{}", std::process::id());
-        let sql = format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}");
-        admin
-            .run(move |pool| {
-                Box::pin(async move {
-                    for statement in sql.split(';') {
-                        sqlx::query(statement).execute(&pool).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .unwrap();
-        let join = if url.contains('?') { '&' } else { '?' };
-        let url = format!("{url}{join}options=-c%20search_path%3D{name}");
-        Schema { admin, name, url }
-    }
-
-    /// A replica on this schema, with the operator's directory given.
-    fn replica(&self, operator: &Path, history_max: usize) -> Store {
-        replica_at(&self.url, operator, history_max)
-    }
-
-    /// One number the schema's tables answer.
-    fn count(&self, sql: &str) -> i64 {
-        let sql = sql.replace("{schema}", &self.name);
-        self.admin
-            .run(move |pool| {
-                Box::pin(async move { Ok(sqlx::query_scalar(&sql).fetch_one(&pool).await?) })
-            })
-            .unwrap()
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
-        let _ = self.admin.run(move |pool| {
-            Box::pin(async move {
-                sqlx::query(&sql).execute(&pool).await?;
-                Ok(())
-            })
-        });
-    }
+/// A replica on `schema`, with the operator's directory given.
+fn replica(schema: &Schema, operator: &Path, history_max: usize) -> Store {
+    replica_at(&schema.url, operator, history_max)
 }
 
 /// Two replicas on a fresh schema, with one operator's directory.
 fn two_replicas(tag: &str) -> (Schema, tempfile::TempDir, Store, Store) {
-    let schema = Schema::new(tag);
+    let schema = Schema::new(&format!("store_{tag}"));
     let dir = tempfile::tempdir().unwrap();
-    let a = schema.replica(dir.path(), 50);
-    let b = schema.replica(dir.path(), 50);
+    let a = replica(&schema, dir.path(), 50);
+    let b = replica(&schema, dir.path(), 50);
     (schema, dir, a, b)
 }
 
 /// Two replicas on a fresh schema, each with an operator's directory of its own.
 fn replicas_apart(tag: &str) -> (Schema, [tempfile::TempDir; 2], Store, Store) {
-    let schema = Schema::new(tag);
+    let schema = Schema::new(&format!("store_{tag}"));
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let a = schema.replica(dirs[0].path(), 50);
-    let b = schema.replica(dirs[1].path(), 50);
+    let a = replica(&schema, dirs[0].path(), 50);
+    let b = replica(&schema, dirs[1].path(), 50);
     (schema, dirs, a, b)
 }
 
@@ -217,7 +167,7 @@ fn a_feed_file_accepted_and_withdrawn_on_one_replica_is_so_on_the_other() {
         0
     );
     // A replica starting now takes the withdrawal from the database.
-    let c = schema.replica(dir.path(), 50);
+    let c = replica(&schema, dir.path(), 50);
     assert!(matches!(
         c.offer_feed_file(2027, NOTICE_2027.as_bytes(), "http://feed/2027.json"),
         Err(DataError::Withdrawn { .. })
@@ -279,9 +229,9 @@ fn a_changes_outbox_rows_are_written_once_whichever_replicas_record_it() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn versions_beyond_the_bound_are_pruned_in_the_database_with_their_inputs() {
-    let schema = Schema::new("prune");
+    let schema = Schema::new("store_prune");
     let dir = tempfile::tempdir().unwrap();
-    let a = schema.replica(dir.path(), 2);
+    let a = replica(&schema, dir.path(), 2);
     let made: Vec<String> = (1..=4)
         .map(|day| {
             zhouqing_on(dir.path(), day);
@@ -309,7 +259,7 @@ fn versions_beyond_the_bound_are_pruned_in_the_database_with_their_inputs() {
         "no input of a pruned version is left"
     );
     // Another replica reads the same history, and compiles a kept version from its inputs.
-    let b = schema.replica(dir.path(), 2);
+    let b = replica(&schema, dir.path(), 2);
     let kept_b: Vec<String> = b.versions().into_iter().map(|k| k.data_version).collect();
     assert_eq!(kept_b, made[2..]);
     assert_eq!(b.kept(&made[2]).unwrap().version(), made[2]);

@@ -9,63 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::shared::Shared;
+pub(crate) use crate::shared::testing::Schema;
 use crate::webhooks::backlog::Backlog;
 use crate::webhooks::now_ms;
-
-/// A schema of its own in the test database, dropped at the end: every test starts on an
-/// empty outbox (migrated by the first connection to it).
-pub(in crate::webhooks) struct Schema {
-    admin: Shared,
-    name: String,
-    /// The test database's URL, in this schema.
-    pub url: String,
-}
-
-impl Schema {
-    pub(in crate::webhooks) fn new(test: &str) -> Self {
-        let url = std::env::var("QIXIAN_TEST_DATABASE_URL").expect("QIXIAN_TEST_DATABASE_URL");
-        let admin = Shared::connect(&url).unwrap().expect("a PostgreSQL URL");
-        let name = format!("outbox_{test}_{}", std::process::id());
-        let statements = [
-            format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
-            format!("CREATE SCHEMA {name}"),
-        ];
-        admin
-            .run(move |pool| {
-                Box::pin(async move {
-                    for statement in statements {
-                        sqlx::query(&statement).execute(&pool).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .unwrap();
-        let joint = if url.contains('?') { '&' } else { '?' };
-        let url = format!("{url}{joint}options=-c%20search_path%3D{name}");
-        Schema { admin, name, url }
-    }
-
-    /// A replica's connection to the schema.
-    pub(in crate::webhooks) fn replica(&self) -> Arc<Shared> {
-        Arc::new(
-            Shared::connect(&self.url)
-                .unwrap()
-                .expect("a PostgreSQL URL"),
-        )
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let statement = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
-        let _ = self.admin.run(move |pool| {
-            Box::pin(async move {
-                sqlx::query(&statement).execute(&pool).await?;
-                Ok(())
-            })
-        });
-    }
-}
 
 /// A row as read straight from the table: attempts, next attempt, claimed until, by
 /// whom, sent.
@@ -113,9 +59,9 @@ fn retry_in_5_s(k: &KeptDelivery, now: u64) -> Settle {
 /// Two replicas' backlogs on a fresh schema of the test `test`, a claim holding for
 /// `lease`; and the first's connection, to read rows.
 fn two(test: &str, lease: Duration) -> (Schema, Backlog, Backlog, Arc<Shared>) {
-    let schema = Schema::new(test);
-    let a = schema.replica();
-    let b = schema.replica();
+    let schema = Schema::new(&format!("outbox_{test}"));
+    let a = schema.connect();
+    let b = schema.connect();
     (
         schema,
         Backlog::in_database(a.clone(), lease),

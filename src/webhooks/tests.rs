@@ -360,18 +360,7 @@ fn write_outbox(shared: &Arc<Shared>, rows: Vec<OutboxRow>) {
         .run(move |pool| {
             Box::pin(async move {
                 for row in rows {
-                    sqlx::query(
-                        "INSERT INTO webhook_outbox (id, target, url, created_ms, next_attempt_ms, body)
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id, target) DO NOTHING",
-                    )
-                    .bind(row.id)
-                    .bind(row.target)
-                    .bind(row.url)
-                    .bind(row.created_ms)
-                    .bind(row.next_attempt_ms)
-                    .bind(row.body)
-                    .execute(&pool)
-                    .await?;
+                    crate::shared::insert_outbox_row(&pool, row).await?;
                 }
                 Ok(())
             })
@@ -388,7 +377,7 @@ async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_o
     use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    let schema = tokio::task::spawn_blocking(|| outbox_tests::Schema::new("senders"))
+    let schema = tokio::task::spawn_blocking(|| outbox_tests::Schema::new("outbox_senders"))
         .await
         .unwrap();
     let mut subscribers = Vec::new();
@@ -406,7 +395,7 @@ async fn two_replicas_sending_from_one_outbox_tell_each_subscriber_each_change_o
         .collect();
     let replicas: Vec<(Arc<Webhooks>, Arc<Shared>)> = (0..2)
         .map(|_| {
-            let shared = schema.replica();
+            let shared = schema.connect();
             let webhooks = Webhooks::new(
                 settings(
                     targets.clone(),
@@ -589,8 +578,8 @@ fn a_change_gives_one_outbox_row_per_subscriber_with_the_events_id_and_body() {
 #[test]
 #[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
 fn with_the_database_notify_keeps_nothing_itself() {
-    let schema = outbox_tests::Schema::new("notify");
-    let shared = schema.replica();
+    let schema = outbox_tests::Schema::new("outbox_notify");
+    let shared = schema.connect();
     let webhooks = Webhooks::new(
         settings(
             vec![Target::parse("http://127.0.0.1:9/").unwrap()],
