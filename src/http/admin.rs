@@ -104,10 +104,13 @@ pub async fn reload(
 }
 
 /// A change the shared database could not record (nothing changed): 503
-/// `database-unavailable`, as for the registers, whose database it is.
+/// `database-unavailable`, as for the registers, in words of its own.
 fn unrecorded(error: StoreError) -> ApiError {
     match error {
-        StoreError::Database(e) => ApiError::from(e),
+        StoreError::Database(e) => {
+            tracing::error!(cause = %crate::base::error_chain(&e), "a change of the data not recorded");
+            ApiError::Register(crate::text::Refused::Unrecorded)
+        }
         e => ApiError::Internal(Box::new(e)),
     }
 }
@@ -170,10 +173,7 @@ mod tests {
         let answer = unrecorded(down);
         assert_eq!(answer.status_code().as_u16(), 503);
         assert!(
-            matches!(
-                answer,
-                ApiError::Register(crate::text::Refused::Unavailable)
-            ),
+            matches!(answer, ApiError::Register(crate::text::Refused::Unrecorded)),
             "{answer:?}"
         );
     }

@@ -261,7 +261,7 @@ fn kind(err: &ApiError) -> Title {
         Register(Refused::LabelTaken | Refused::LastWritingKey) => Title::Conflict,
         Register(Refused::TooManyRequests { .. }) => Title::TooManyRequests,
         Register(Refused::Stale { .. }) => Title::PreconditionFailed,
-        Register(Refused::Unavailable) => Title::DatabaseUnavailable,
+        Register(Refused::Unavailable | Refused::Unrecorded) => Title::DatabaseUnavailable,
         Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
             kind(&Deadline(e.clone()))
         }

@@ -127,7 +127,7 @@ impl Catalogue for En {
             Title::PreconditionFailed => "Changed by another",
             Title::Conflict => "Conflicts with the current state",
             Title::TooManyRequests => "Too many requests",
-            Title::DatabaseUnavailable => "Registers unavailable",
+            Title::DatabaseUnavailable => "Database unavailable",
             Title::VersionGone => "Data version no longer kept",
             Title::FieldTooLong => "Field too long",
             Title::InvalidRows => "Rows that cannot be imported",
@@ -435,6 +435,7 @@ impl Catalogue for En {
             Refused::Unavailable => {
                 "the registers' database cannot be reached; try again later".to_owned()
             }
+            Refused::Unrecorded => "the database the replicas share cannot be reached: the change was not made and the data in force are as they were; try again later".to_owned(),
             Refused::NotAMatter(p) => format!(
                 "not a matter ({{\"doc_number\": …, \"subject\": …, \"period\": {{…}}}}): {}",
                 self.json_problem(p)

@@ -357,6 +357,9 @@ pub enum Refused {
     },
     /// The registers' database cannot be reached.
     Unavailable,
+    /// The database replicas share cannot record a change of the data (a reload, a
+    /// withdrawal): the change is not made.
+    Unrecorded,
     /// A body that is not a matter.
     NotAMatter(JsonProblem),
     /// A matter's field that is none of its own (named, quoted).

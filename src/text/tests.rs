@@ -453,6 +453,7 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
         Refused::NoMatter,
         Refused::Stale { current: 3 },
         Refused::Unavailable,
+        Refused::Unrecorded,
         Refused::NotAMatter(JsonProblem {
             line: 1,
             column: 2,

@@ -73,7 +73,7 @@ impl Catalogue for Zh {
             Title::PreconditionFailed => "已被他人修改",
             Title::Conflict => "与现有状态冲突",
             Title::TooManyRequests => "请求过于频繁",
-            Title::DatabaseUnavailable => "台账暂不可用",
+            Title::DatabaseUnavailable => "数据库暂不可用",
             Title::VersionGone => "数据版本已不保留",
             Title::FieldTooLong => "字段过长",
             Title::InvalidRows => "台账有不能导入的行",
@@ -363,6 +363,10 @@ impl Catalogue for Zh {
                 format!("该事项在所给版本之后已被他人修改，现为第{current}版（请重新读取）")
             }
             Refused::Unavailable => "台账数据库暂时无法连接，请稍后再试".to_owned(),
+            Refused::Unrecorded => {
+                "各实例共享的数据库暂时无法连接，本次更改未生效，现行数据保持不变，请稍后再试"
+                    .to_owned()
+            }
             Refused::NotAMatter(p) => format!(
                 "不是台账事项（应为 {{\"doc_number\": …, \"subject\": …, \"period\": {{…}}}}）：{}",
                 self.json_problem(p)
