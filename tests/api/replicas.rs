@@ -712,13 +712,7 @@ async fn replicas_on_postgresql_keep_answering_while_the_database_is_away_and_ch
     let refused = a.app.admin_reload(Some(TOKEN)).await;
 
     // Assert: refused, nothing changed anywhere, and A still answers from memory.
-    crate::helpers::assert_problem(
-        refused,
-        503,
-        "database-unavailable",
-        &["the change was not made"],
-    )
-    .await;
+    crate::helpers::assert_problem(refused, 503, "database-unavailable", &["本次更改未生效"]).await;
     let recorded: String = sqlx::query_scalar(&in_force)
         .fetch_one(&pool)
         .await
