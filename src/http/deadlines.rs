@@ -19,7 +19,7 @@ use crate::deadline::{
     RuleBook, State, Status, Unit,
 };
 use crate::export;
-use crate::text::{Body, Lang};
+use crate::text::{Body, Catalogue, Lang};
 use crate::time::{BEIJING, ReadAs, URUMQI};
 
 /// The text counted: the rule's own, or the earlier one in force on the event's day.
@@ -190,7 +190,8 @@ pub struct DeadlineDto<'a> {
     calendar: &'a str,
     timezone: &'a str,
     event_read_as: ReadAs,
-    event_at: Option<String>,
+    #[serde(serialize_with = "render::rfc3339_opt")]
+    event_at: Option<DateTime<Tz>>,
     #[serde(serialize_with = "render::iso_date")]
     event_date: NaiveDate,
     /// An event time written on another clock whose date there is not `event_date`.
@@ -220,13 +221,17 @@ pub struct DeadlineDto<'a> {
         serialize_with = "render::iso_date_opt"
     )]
     original_due_date: Option<NaiveDate>,
-    due_at: String,
+    #[serde(serialize_with = "render::rfc3339")]
+    due_at: DateTime<Tz>,
     due_at_by_zone: BTreeMap<&'static str, String>,
     cutoff: &'static str,
     cutoff_basis: String,
     /// When the law ends the period, where `due_at` is the office's earlier target.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legal_end_at: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "render::rfc3339_opt"
+    )]
+    legal_end_at: Option<DateTime<Tz>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     extension_readings: Option<ReadingsDto>,
     provisional: bool,
@@ -257,13 +262,8 @@ impl<'a> DeadlineDto<'a> {
         id: Option<&'a str>,
         lang: Lang,
     ) -> Self {
-        let rules = data.set.rules();
         let d = deadline;
         let says = lang.says();
-        let mut by_zone = BTreeMap::new();
-        for z in [BEIJING, URUMQI, d.zone] {
-            by_zone.insert(z.name(), crate::time::in_zone(&d.due_at, z).to_rfc3339());
-        }
         let period = d.period;
         DeadlineDto {
             id,
@@ -275,19 +275,9 @@ impl<'a> DeadlineDto<'a> {
             calendar: calendar.id(),
             timezone: d.zone.name(),
             event_read_as: d.event_read_as,
-            event_at: d.event_at.map(|t| t.to_rfc3339()),
+            event_at: d.event_at,
             event_date: d.event_date,
-            other_reading: d
-                .other_reading
-                .map(|(event_date, due_date)| OtherReadingDto {
-                    event_date,
-                    due_date,
-                    note: Some(says.other_reading_note(
-                        (d.event_date, d.due_date),
-                        (event_date, due_date),
-                        d.zone.name(),
-                    )),
-                }),
+            other_reading: other_reading(&d, says),
             unit: period.unit,
             amount: period.amount,
             direction: period.direction,
@@ -307,11 +297,11 @@ impl<'a> DeadlineDto<'a> {
             due_date: d.due_date,
             next_step: d.next_step,
             original_due_date: d.unextended_due,
-            due_at: d.due_at.to_rfc3339(),
-            due_at_by_zone: by_zone,
+            due_at: d.due_at,
+            due_at_by_zone: due_at_by_zone(&d),
             cutoff: d.ending.cutoff(),
             cutoff_basis: says.ending(&d.ending, &period),
-            legal_end_at: d.legal_end.map(|t| t.to_rfc3339()),
+            legal_end_at: d.legal_end,
             extension_readings: d.readings.map(|r| ReadingsDto {
                 from_rolled_last_day: r.from_rolled_last_day,
                 from_event: r.from_event,
@@ -326,41 +316,69 @@ impl<'a> DeadlineDto<'a> {
                 .iter()
                 .map(|&(date, alternative)| UncertainDto { date, alternative })
                 .collect(),
-            citation: Citation::of(rules, &period),
-            explanation: d.explanation.map(|steps| {
-                // The due day's reason says when the period ends on it.
-                let last = steps
-                    .iter()
-                    .position(|s| s.date == d.due_date)
-                    .unwrap_or(steps.len().saturating_sub(1));
-                let time = d.due_at.format("%H:%M").to_string();
-                steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, step)| {
-                        let mut reason = says.step_reason(step, &period);
-                        if i == last {
-                            reason.push_str(&says.last_moment(&d.ending, &time));
-                        }
-                        StepDto {
-                            date: step.date,
-                            weekday: says.weekday(step.date.weekday()),
-                            kind: step.kind,
-                            reason,
-                            name: step.name.clone(),
-                            counted: step.counted,
-                            ordinal: step.ordinal,
-                            minutes: step.minutes,
-                        }
-                    })
-                    .collect()
-            }),
+            citation: Citation::of(data.set.rules(), &period),
+            explanation: explanation(&d, says),
             status: d
                 .status
                 .map(|s| StatusDto::of(&s, Some(says.status(&s, &period)))),
             data: data.mark(),
         }
     }
+}
+
+/// The due instant on Beijing time, Xinjiang time and the counting clock.
+fn due_at_by_zone(d: &Deadline<'_>) -> BTreeMap<&'static str, String> {
+    [BEIJING, URUMQI, d.zone]
+        .into_iter()
+        .map(|z| (z.name(), crate::time::in_zone(&d.due_at, z).to_rfc3339()))
+        .collect()
+}
+
+/// The event and due date read on the other clock, when the event's date differs there,
+/// with the sentence that says so.
+fn other_reading(d: &Deadline<'_>, says: &dyn Catalogue) -> Option<OtherReadingDto> {
+    d.other_reading
+        .map(|(event_date, due_date)| OtherReadingDto {
+            event_date,
+            due_date,
+            note: Some(says.other_reading_note(
+                (d.event_date, d.due_date),
+                (event_date, due_date),
+                d.zone.name(),
+            )),
+        })
+}
+
+/// Each day of the count with its reason, the due day's saying when the period ends on it.
+fn explanation(d: &Deadline<'_>, says: &dyn Catalogue) -> Option<Vec<StepDto>> {
+    let steps = d.explanation.as_ref()?;
+    let last = steps
+        .iter()
+        .position(|s| s.date == d.due_date)
+        .unwrap_or(steps.len().saturating_sub(1));
+    let time = d.due_at.format("%H:%M").to_string();
+    Some(
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let mut reason = says.step_reason(step, &d.period);
+                if i == last {
+                    reason.push_str(&says.last_moment(&d.ending, &time));
+                }
+                StepDto {
+                    date: step.date,
+                    weekday: says.weekday(step.date.weekday()),
+                    kind: step.kind,
+                    reason,
+                    name: step.name.clone(),
+                    counted: step.counted,
+                    ordinal: step.ordinal,
+                    minutes: step.minutes,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// A deadline as a batch answers an item that asks for no explanation: the dates, the
