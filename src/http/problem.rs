@@ -196,54 +196,16 @@ pub const fn status_of(title: Title) -> StatusCode {
 /// The kind of problem each error is.
 fn kind(err: &ApiError) -> Title {
     use ApiError::*;
-    use CalendarError as C;
-    use DeadlineError as D;
     match err {
         MissingParameter { .. } => Title::MissingParameter,
         InvalidParameter { .. } => Title::InvalidParameter,
         UnknownParameter { .. } => Title::UnknownParameter,
         InvalidBody(_) => Title::InvalidBody,
-        Calendar(C::UnknownCalendar { .. }) | Deadline(D::Calendar(C::UnknownCalendar { .. })) => {
-            Title::UnknownCalendar
+        Calendar(e) => calendar_kind(e),
+        Deadline(e) | Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
+            deadline_kind(e)
         }
-        Calendar(C::Backwards { .. } | C::TooLong { .. })
-        | Deadline(D::Calendar(C::Backwards { .. } | C::TooLong { .. })) => Title::InvalidParameter,
-        Calendar(C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. })
-        | Deadline(D::Calendar(
-            C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. },
-        )) => Title::OutOfRange,
-        Deadline(D::UnknownRule { .. }) => Title::UnknownRule,
-        Deadline(D::Zone { .. }) => Title::UnknownTimezone,
-        Deadline(D::Event(_)) => Title::InvalidEvent,
-        Deadline(
-            D::AsOf(_)
-            | D::Completed(_)
-            | D::Unit(_)
-            | D::DaysAndAmount
-            | D::Hours(_)
-            | D::UnknownCutoff(_),
-        ) => Title::InvalidParameter,
-        Calendar(C::NoOfficeHours { .. }) | Deadline(D::Calendar(C::NoOfficeHours { .. })) => {
-            Title::NoOfficeHours
-        }
-        Deadline(D::Missing(_) | D::MissingPeriod) => Title::MissingParameter,
-        Deadline(D::Provisional) | Provisional(_) => Title::Provisional,
-        Deadline(D::UnitNotAllowed { .. }) => Title::UnitNotAllowed,
-        Deadline(D::FormNotAllowed { rule: Some(_), .. }) => Title::FormNotAllowed,
-        Deadline(D::FormNotAllowed { rule: None, .. }) => Title::InvalidParameter,
-        Deadline(D::NotAllowedByStatute { .. }) => Title::NotAllowedByStatute,
-        Deadline(D::NotInForce { .. }) => Title::NotInForce,
-        Deadline(D::NoExtension { .. }) => Title::NoExtension,
-        Deadline(
-            D::UnknownForm { .. }
-            | D::Paused(_)
-            | D::TooManyPaused
-            | D::PausedNotAllowed
-            | D::Agreed(_)
-            | D::TooLong { .. },
-        ) => Title::InvalidParameter,
-        Deadline(D::DaysNotAllowed { .. }) => Title::DaysNotAllowed,
-        Deadline(D::AmountOutOfRange { .. }) => Title::AmountOutOfRange,
+        Provisional(_) => Title::Provisional,
         NotFound(_) => Title::NotFound,
         TooLarge(Limit::Query { .. }) => Title::QueryTooLong,
         TooLarge(_) => Title::TooLarge,
@@ -262,9 +224,6 @@ fn kind(err: &ApiError) -> Title {
         Register(Refused::TooManyRequests { .. }) => Title::TooManyRequests,
         Register(Refused::Stale { .. }) => Title::PreconditionFailed,
         Register(Refused::Unavailable | Refused::Unrecorded) => Title::DatabaseUnavailable,
-        Register(Refused::Matter(crate::register::MatterError::Period(e))) => {
-            kind(&Deadline(e.clone()))
-        }
         Register(Refused::Matter(crate::register::MatterError::TooLong { .. })) => {
             Title::FieldTooLong
         }
@@ -279,6 +238,52 @@ fn kind(err: &ApiError) -> Title {
         ) => Title::InvalidBody,
         Gone(_) => Title::VersionGone,
         Internal(_) => Title::Internal,
+    }
+}
+
+/// The kind of problem a calendar's refusal is, alone or inside a deadline's.
+fn calendar_kind(err: &CalendarError) -> Title {
+    use CalendarError as C;
+    match err {
+        C::UnknownCalendar { .. } => Title::UnknownCalendar,
+        C::Backwards { .. } | C::TooLong { .. } => Title::InvalidParameter,
+        C::OutOfRange { .. } | C::ResultOutOfRange { .. } | C::HoursOutOfRange { .. } => {
+            Title::OutOfRange
+        }
+        C::NoOfficeHours { .. } => Title::NoOfficeHours,
+    }
+}
+
+/// The kind of problem a deadline's refusal is, from `/v1/deadlines` or a register's matter.
+fn deadline_kind(err: &DeadlineError) -> Title {
+    use DeadlineError as D;
+    match err {
+        D::Calendar(e) => calendar_kind(e),
+        D::UnknownRule { .. } => Title::UnknownRule,
+        D::Zone { .. } => Title::UnknownTimezone,
+        D::Event(_) => Title::InvalidEvent,
+        D::AsOf(_)
+        | D::Completed(_)
+        | D::Unit(_)
+        | D::DaysAndAmount
+        | D::Hours(_)
+        | D::UnknownCutoff(_)
+        | D::FormNotAllowed { rule: None, .. }
+        | D::UnknownForm { .. }
+        | D::Paused(_)
+        | D::TooManyPaused
+        | D::PausedNotAllowed
+        | D::Agreed(_)
+        | D::TooLong { .. } => Title::InvalidParameter,
+        D::Missing(_) | D::MissingPeriod => Title::MissingParameter,
+        D::Provisional => Title::Provisional,
+        D::UnitNotAllowed { .. } => Title::UnitNotAllowed,
+        D::FormNotAllowed { rule: Some(_), .. } => Title::FormNotAllowed,
+        D::NotAllowedByStatute { .. } => Title::NotAllowedByStatute,
+        D::NotInForce { .. } => Title::NotInForce,
+        D::NoExtension { .. } => Title::NoExtension,
+        D::DaysNotAllowed { .. } => Title::DaysNotAllowed,
+        D::AmountOutOfRange { .. } => Title::AmountOutOfRange,
     }
 }
 
