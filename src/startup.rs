@@ -200,7 +200,7 @@ impl Application {
         let today = chrono::Utc::now()
             .with_timezone(&crate::time::BEIJING)
             .date_naive();
-        for awaited in store.awaited_notices(today) {
+        for awaited in store.awaited_notices(&store.in_force(), today) {
             tracing::warn!(year = awaited.year, layer = %awaited.layer, "{awaited}");
         }
         let feed = config

@@ -323,7 +323,8 @@ impl Store {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The yearly notices that `today`'s year and the next lack and that nothing configured
+    /// The yearly notices that `today`'s year and the next lack in `set` (the data a request
+    /// holds, so that the answer names the same data throughout) and that nothing configured
     /// will bring: every layer's but the national one when a feed is configured (the feed
     /// serves only the national layer).
     ///
@@ -333,12 +334,11 @@ impl Store {
     /// use qixian::store::Store;
     /// let store = Store::open(parse_specs(EMBEDDED_SPECS).unwrap(), DataSet::embedded().unwrap(), Default::default()).unwrap();
     /// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-    /// let awaited: Vec<_> = store.awaited_notices(today).into_iter().map(|a| (a.year, a.layer)).collect();
+    /// let awaited: Vec<_> = store.awaited_notices(&store.in_force(), today).into_iter().map(|a| (a.year, a.layer)).collect();
     /// assert_eq!(awaited, [(2027, "cn".to_owned()), (2027, "cn-xj".to_owned())]);
     /// ```
-    pub fn awaited_notices(&self, today: chrono::NaiveDate) -> Vec<AwaitedNotice> {
+    pub fn awaited_notices(&self, set: &InForce, today: chrono::NaiveDate) -> Vec<AwaitedNotice> {
         use chrono::Datelike;
-        let set = self.in_force();
         let by_feed = self.status.load().feed.url.is_some();
         let mut awaited: Vec<AwaitedNotice> = Vec::new();
         for calendar in set.iter() {

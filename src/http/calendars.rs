@@ -134,7 +134,7 @@ pub async fn list(
 ) -> HttpResponse {
     let set = &data.set;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
-    let awaited = state.store.awaited_notices(today());
+    let awaited = state.store.awaited_notices(&data.set, today());
     json(
         &set.iter()
             .map(|c| dto(c, set.projection_record(), &feed, &operator, &awaited, lang))
@@ -151,7 +151,7 @@ pub async fn one(
 ) -> Result<HttpResponse, ApiError> {
     let calendar = data.calendar_at(&id)?;
     let (feed, operator) = (state.store.feed_status(), state.store.operator_status());
-    let awaited = state.store.awaited_notices(today());
+    let awaited = state.store.awaited_notices(&data.set, today());
     Ok(json(&dto(
         calendar,
         data.set.projection_record(),

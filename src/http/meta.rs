@@ -32,7 +32,9 @@ pub async fn readyz(
     _: Params,
     lang: crate::text::Lang,
 ) -> HttpResponse {
-    let awaited = state.store.awaited_notices(super::calendars::today());
+    let awaited = state
+        .store
+        .awaited_notices(&data.set, super::calendars::today());
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ready",
         "data_version": data.set.version(),
