@@ -651,7 +651,7 @@ fn day_and_instant(
     text.as_deref()
         .map(|t| {
             Moment::parse_at(t, clock)
-                .map(|m| (m.date_on(clock.zone, read_on), m.instant(read_on)))
+                .map(|m| m.read(clock.zone, read_on))
                 .map_err(bad)
         })
         .transpose()

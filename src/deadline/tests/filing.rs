@@ -12,7 +12,7 @@ use crate::time::{BEIJING, Moment};
 
 fn moment(text: &str) -> (NaiveDate, Option<DateTime<Tz>>) {
     let m = Moment::parse(text).expect("a moment");
-    (m.date_on(BEIJING, BEIJING), m.instant(BEIJING))
+    m.read(BEIJING, BEIJING)
 }
 
 /// 第五十条 from Wed 9/30 on cn-xj-kizilsu: 10/8, 10/9, 10/10, 10/12, 10/13, 10/14, 10/15 (7),

@@ -44,10 +44,7 @@ fn count(
     as_of: Option<&str>,
 ) -> Result<Deadline<'static>, DeadlineError> {
     let request = Request {
-        as_of: as_of.map(|t| {
-            let moment = Moment::parse(t).expect("a moment");
-            (moment.date_on(BEIJING, BEIJING), moment.instant(BEIJING))
-        }),
+        as_of: as_of.map(|t| Moment::parse(t).expect("a moment").read(BEIJING, BEIJING)),
         ..Request::new(period, Moment::parse(event).expect("an event"), BEIJING)
     };
     compute(set().get(calendar).expect("a calendar"), &request)
