@@ -725,6 +725,12 @@ impl Catalogue for En {
             MomentError::Time { value, time } => {
                 format!("{}: {} is not a time of day", quote(value), quote(time))
             }
+            MomentError::AmbiguousHour { value, time, hour } => format!(
+                "{}: {} could be morning or evening; write 上午{hour}点 or 下午{hour}点, or the 24-hour {}点",
+                quote(value),
+                quote(time),
+                hour + 12
+            ),
             MomentError::PlusAsSpace(text) => format!(
                 "{}: the offset's + was read as a space; in a query string write it %2B (2026-10-09T01:30:00%2B08:00)",
                 quote(text)

@@ -77,6 +77,11 @@ fn every_text(says: &dyn Catalogue) -> Vec<String> {
             value: "2026-09-30T25:00".into(),
             time: "25:00".into(),
         },
+        MomentError::AmbiguousHour {
+            value: "2026-09-30 6点".into(),
+            time: "6点".into(),
+            hour: 6,
+        },
         MomentError::PlusAsSpace("2026-10-09T01:30:00 08:00".into()),
         MomentError::Shape("yesterday".into()),
     ];

@@ -662,6 +662,12 @@ impl Catalogue for Zh {
             MomentError::Time { value, time } => {
                 format!("{}：{} 不是有效的时刻", quote(value), quote(time))
             }
+            MomentError::AmbiguousHour { value, time, hour } => format!(
+                "{}：{} 不知是上午还是下午，请写“上午{hour}点”“下午{hour}点”或24小时制的“{}点”",
+                quote(value),
+                quote(time),
+                hour + 12
+            ),
             MomentError::PlusAsSpace(text) => format!(
                 "{}：时差前的“+”被读成了空格；在查询字符串中请写作 %2B（如 2026-10-09T01:30:00%2B08:00）",
                 quote(text)
@@ -1355,6 +1361,10 @@ fn clerk_moment_error(field: &str, error: &MomentError) -> String {
         MomentError::Time { time, .. } => {
             format!("{field}时间“{time}”无法识别，请按“时:分”填写，例如18:00。")
         }
+        MomentError::AmbiguousHour { time, hour, .. } => format!(
+            "{field}时间“{time}”不知是上午还是下午，请写“上午{hour}点”“下午{hour}点”或“{}点”。",
+            hour + 12
+        ),
         MomentError::PlusAsSpace(text) => format!(
             "{field}时间{}：时差前的“+”被读成了空格；在查询字符串中请写作 %2B",
             quote(text)

@@ -809,3 +809,28 @@ async fn an_echoed_text_longer_than_256_characters_is_refused_naming_it() {
         assert_problem(app.get(&path).await, 400, "invalid-parameter", &[field]).await;
     }
 }
+
+/// A clerk's 6点 is six in the morning or in the evening: the deadline is refused, saying how
+/// to write either, rather than counted from 06:00 — which would move nothing here, but a
+/// deadline in hours would be off by twelve of them.
+#[tokio::test]
+async fn a_bare_six_oclock_is_refused_saying_morning_or_evening() {
+    let app = spawn_app().await;
+    let path = format!(
+        "/v1/deadlines?{}",
+        query(&[("rule", "countersign-reply"), ("event", "2026-09-30 6点")])
+    );
+    assert_problem(
+        app.get(&path).await,
+        400,
+        "invalid-event",
+        &["上午6点", "下午6点", "18点"],
+    )
+    .await;
+    let evening = format!(
+        "/v1/deadlines?{}",
+        query(&[("rule", "countersign-reply"), ("event", "2026-09-30 下午6点")])
+    );
+    let answer = ok_json(app.get(&evening).await).await;
+    assert_eq!(answer["event_at"], "2026-09-30T18:00:00+08:00");
+}

@@ -62,6 +62,16 @@ pub enum MomentError {
         /// The time part.
         time: String,
     },
+    /// An hour from 1 to 11 written with 点 or 时 and no word for the part of the day (`6点`):
+    /// six in the morning or in the evening? Refused rather than guessed.
+    AmbiguousHour {
+        /// The whole text, shortened.
+        value: String,
+        /// The time part.
+        time: String,
+        /// The hour written.
+        hour: u32,
+    },
     /// An offset whose `+` a query string turned into a space (`01:30:00 08:00`).
     PlusAsSpace(String),
     /// None of the accepted forms.
@@ -81,7 +91,7 @@ impl Moment {
     /// Parses a bare date (any form [`parse_date`] reads), a wall-clock time
     /// (`2026-09-30T18:00`, `…T18:00:00`, `…T18:00:00.5`, a space instead of `T`; the time also
     /// as a clerk writes it: `18点`, `18点30分`, `下午6点`, `18.00`, `1800`, full-width
-    /// `１８：００`), or either followed by `Z` or an offset (`+08:00`, `+0800`, `+08`).
+    /// `１８：００`; not `6点`, morning or evening), or either followed by `Z` or an offset (`+08:00`, `+0800`, `+08`).
     ///
     /// # Errors
     /// [`MomentError`] saying which part is wrong.
@@ -126,6 +136,13 @@ impl Moment {
             None => (rest, None),
         };
         // The date was read: whatever is wrong is the time.
+        if let Some(hour) = bare_twelve_hour(time_text) {
+            return Err(MomentError::AmbiguousHour {
+                value: shorten(given),
+                time: shorten(time_text),
+                hour,
+            });
+        }
         let time = parse_time(time_text)
             .or_else(|| clerk_time(time_text))
             .ok_or_else(|| MomentError::Time {
@@ -263,7 +280,8 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
 
 /// The times a clerk writes besides `HH:MM`: `18点`, `18点30分`, `18点半`, `18时`, `18.00`,
 /// `1800`, and after a word for the part of the day (`下午6点`, `晚上8点半`, `上午9:30`). Only
-/// where the hour is unambiguous: 下午12点 (noon or midnight?) and 上午13点 are refused.
+/// where the hour is unambiguous: 下午12点 (noon or midnight?) and 上午13点 are refused, and a
+/// bare `6点` before this is asked ([`bare_twelve_hour`]).
 fn clerk_time(text: &str) -> Option<NaiveTime> {
     #[derive(Clone, Copy)]
     enum Part {
@@ -300,6 +318,18 @@ fn clerk_time(text: &str) -> Option<NaiveTime> {
         _ => return None,
     };
     NaiveTime::from_hms_opt(hour, minute, 0)
+}
+
+/// The hour of a time like `6点` or `9时半`: 1 to 11 with 点 or 时 and no word for the part of
+/// the day before it, which a clerk writes for the morning and the evening alike. `18点`, `0点`,
+/// `12点` and `09:30` are no such hour.
+fn bare_twelve_hour(text: &str) -> Option<u32> {
+    let (hour, _) = text.split_once(['点', '时'])?;
+    let hour: u32 =
+        (hour.len() <= 2 && !hour.is_empty() && hour.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| hour.parse().ok())
+            .flatten()?;
+    (1..=11).contains(&hour).then_some(hour)
 }
 
 /// Hour and minute of `18点`, `18点30分`, `18点半`, `18时5分`, `18:00`, `18.00` or `1800`.

@@ -116,13 +116,51 @@ fn the_times_a_clerk_writes_are_read_where_the_hour_is_unambiguous() {
         "180",
         "18点60分",
         "下午",
-        "6点钟",
+        "18点钟",
     ] {
         let text = format!("2026-09-30T{time}");
         assert!(
             matches!(Moment::parse(&text), Err(MomentError::Time { .. })),
             "{text:?} is refused as a time"
         );
+    }
+}
+
+/// A clerk writes 6点 for six in the morning and six in the evening alike: a bare hour from 1 to
+/// 11 with 点 or 时 is refused, naming it, rather than read as 06:00. The hours that say which
+/// they are — 0点, 12点, 18点, 下午6点, 09:30 — are read.
+#[test]
+fn a_bare_hour_that_could_be_morning_or_evening_is_refused() {
+    for (time, hour) in [
+        ("6点", 6),
+        ("9点半", 9),
+        ("11时5分", 11),
+        ("1点", 1),
+        ("06点", 6),
+    ] {
+        let text = format!("2026-09-30 {time}");
+        assert_eq!(
+            Moment::parse(&text),
+            Err(MomentError::AmbiguousHour {
+                value: text.clone(),
+                time: time.to_owned(),
+                hour,
+            }),
+            "{text:?}"
+        );
+    }
+    let at = |h, m| Moment::Local(d(2026, 9, 30).and_hms_opt(h, m, 0).expect("a time"));
+    for (time, hour, minute) in [
+        ("0点", 0, 0),
+        ("12点", 12, 0),
+        ("18点", 18, 0),
+        ("下午6点", 18, 0),
+        ("上午9点半", 9, 30),
+        ("09:30", 9, 30),
+        ("9:30", 9, 30),
+    ] {
+        let text = format!("2026-09-30 {time}");
+        assert_eq!(Moment::parse(&text), Ok(at(hour, minute)), "{text:?}");
     }
 }
 
