@@ -1,9 +1,21 @@
-//! The open matters of every register at once: what a change of the data may have moved
-//! (the `register.matters_moved` webhook reads them after each change).
+//! Every register, and the open matters of every register at once (a check of the whole
+//! database, as the tests make after a kill); the `register.matters_moved` webhook goes
+//! register by register instead, so that it holds one register's matters at a time.
 
 use super::*;
 
 impl Registers {
+    /// The id of every register, in order: what a change of the data goes through, one
+    /// register's matters at a time ([`Registers::rows`]).
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`].
+    pub async fn register_ids(&self) -> Result<Vec<String>, RegistersError> {
+        Ok(sqlx::query_scalar("SELECT id FROM registers ORDER BY id")
+            .fetch_all(self.ready().await?)
+            .await?)
+    }
+
     /// Every open matter (not done) of every register, with its register's id, register by
     /// register and in the order they were created.
     ///

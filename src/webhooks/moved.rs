@@ -136,24 +136,29 @@ impl Event {
     }
 }
 
-/// The events of every register whose open matters (`open`, register by register) the change
-/// from `old` to `new`, in force since `at`, moved; `default_calendar` counts a period that
-/// names no calendar.
-pub fn events_of(
-    open: &[(String, Kept)],
-    old: &InForce,
-    new: &InForce,
-    at: DateTime<Utc>,
-    default_calendar: &str,
-) -> Vec<Event> {
-    let changes: ChangedDays = new
-        .iter()
+/// The changed days of every calendar between `old` and `new`.
+pub fn changes_between(old: &InForce, new: &InForce) -> ChangedDays {
+    new.iter()
         .filter_map(|calendar| {
             let before = old.get(calendar.id()).ok()?;
             let days: Vec<DayChange> = changed_days(before, calendar);
             Some((calendar.id().to_owned(), Arc::from(days)))
         })
-        .collect();
+        .collect()
+}
+
+/// The events of register `register` for the matters among `open` (its open matters) that
+/// the change from `old` to `new`, in force since `at`, moved (`changes`: the days it
+/// changed); `default_calendar` counts a period that names no calendar. None when it moved
+/// none.
+pub fn events_of(
+    register: &str,
+    open: &[&Kept],
+    (old, new): (&InForce, &InForce),
+    at: DateTime<Utc>,
+    changes: &ChangedDays,
+    default_calendar: &str,
+) -> Vec<Event> {
     let now = Utc::now();
     let (before, after) = [old, new]
         .map(|set| Context {
@@ -164,26 +169,21 @@ pub fn events_of(
             explain_by_default: false,
         })
         .into();
-    let mut events = Vec::new();
-    for group in open.chunk_by(|a, b| a.0 == b.0) {
-        let moved: Vec<(&Kept, Moved<'_>)> = group
-            .iter()
-            .filter_map(|(_, kept)| {
-                let moved = kept.matter.moved_by_change(&before, &after, &changes)?;
-                Some((kept, moved))
-            })
-            .collect();
-        if let Some((register, _)) = group.first() {
-            events.extend(Event::matters_moved(register, old, new, at, &moved));
-        }
-    }
-    events
+    let moved: Vec<(&Kept, Moved<'_>)> = open
+        .iter()
+        .filter_map(|kept| {
+            let moved = kept.matter.moved_by_change(&before, &after, changes)?;
+            Some((*kept, moved))
+        })
+        .collect();
+    Event::matters_moved(register, old, new, at, &moved)
 }
 
 impl Webhooks {
     /// Tells each register's subscribers which of its open matters the change from `old` to
-    /// `new`, in force since `at`, moved: reads the registers' open matters, counts each on
-    /// both data (off the runtime's threads) and keeps the events for the sender. A database
+    /// `new`, in force since `at`, moved: register by register, reads its open matters,
+    /// counts each on both data (off the runtime's threads) and keeps the events for the
+    /// sender — so that no more than one register's matters are held at once. A database
     /// that cannot be read is logged, and the change is then told only as `calendar.changed`.
     pub async fn tell_moved(
         self: Arc<Self>,
@@ -193,28 +193,52 @@ impl Webhooks {
         at: DateTime<Utc>,
         default_calendar: String,
     ) {
-        let open = match registers.open_matters().await {
-            Ok(open) => open,
+        let ids = match registers.register_ids().await {
+            Ok(ids) => ids,
             Err(e) => {
-                tracing::error!(cause = %error_chain(&e), data_version = new.version(), "the registers' matters cannot be read: the matters this change moved are not told");
+                tracing::error!(cause = %error_chain(&e), data_version = new.version(), "the registers cannot be read: the matters this change moved are not told");
                 return;
             }
         };
-        let told = tokio::task::spawn_blocking(move || {
-            let events = events_of(&open, &old, &new, at, &default_calendar);
-            for event in &events {
-                // The id names this change alone: a delivery of it made already, by any
-                // replica and at any time, is not made again.
-                self.keep(event, now_ms(), 0);
-            }
-            events.len()
-        })
-        .await;
-        if let Ok(events) = told {
-            tracing::info!(
-                events,
-                "the matters a change moved are told to the webhooks' subscribers"
+        let changes = Arc::new(changes_between(&old, &new));
+        let mut told = 0;
+        // One register at a time: its matters as last read (Registers::rows), counted on
+        // both data off the runtime's threads, its events kept, then the next.
+        for id in ids {
+            let rows = match registers.rows(&id).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::error!(cause = %error_chain(&e), register = %id, "a register's matters cannot be read: the matters this change moved in it are not told");
+                    continue;
+                }
+            };
+            let (webhooks, old, new, changes, calendar) = (
+                self.clone(),
+                old.clone(),
+                new.clone(),
+                changes.clone(),
+                default_calendar.clone(),
             );
+            let events = tokio::task::spawn_blocking(move || {
+                let open: Vec<&Kept> = rows
+                    .iter()
+                    .filter_map(|row| row.as_ref().ok())
+                    .filter(|kept| kept.matter.completed_at.is_none())
+                    .collect();
+                let events = events_of(&id, &open, (&old, &new), at, &changes, &calendar);
+                for event in &events {
+                    // The id names this change alone: a delivery of it made already, by any
+                    // replica and at any time, is not made again.
+                    webhooks.keep(event, now_ms(), 0);
+                }
+                events.len()
+            })
+            .await;
+            told += events.unwrap_or(0);
         }
+        tracing::info!(
+            events = told,
+            "the matters a change moved are told to the webhooks' subscribers"
+        );
     }
 }

@@ -829,7 +829,10 @@ async fn a_bare_six_oclock_is_refused_saying_morning_or_evening() {
     .await;
     let evening = format!(
         "/v1/deadlines?{}",
-        query(&[("rule", "countersign-reply"), ("event", "2026-09-30 下午6点")])
+        query(&[
+            ("rule", "countersign-reply"),
+            ("event", "2026-09-30 下午6点")
+        ])
     );
     let answer = ok_json(app.get(&evening).await).await;
     assert_eq!(answer["event_at"], "2026-09-30T18:00:00+08:00");
