@@ -443,6 +443,9 @@ pub async fn act(
         Action::Reopen => "reopened",
         _ => "acknowledged",
     };
+    // An acknowledgement counts the matter once, in the change: its due date then is the one
+    // acknowledged, so it reads as not moved, and nothing else of it changed.
+    let mut acknowledged = None;
     let kept = db
         .update(&register, &id, if_match(&req), name, &label, |old| {
             let mut new = old.clone();
@@ -451,14 +454,22 @@ pub async fn act(
                 Action::Complete => new.completed_at = Some(Utc::now().fixed_offset()),
                 Action::Reopen => new.completed_at = None,
                 _ => {
-                    new.acknowledged_due = Some(old.read(&context, &[])?.date);
+                    let due = old.read(&context, &[])?;
+                    new.acknowledged_due = Some(due.date);
                     new.acknowledged_version = Some(data.set.version().to_owned());
+                    acknowledged = Some(Due {
+                        moved: false,
+                        ..due
+                    });
                 }
             }
             Ok::<_, ApiError>(new)
         })
         .await?;
-    let reading = kept.matter.read(&context, &[]);
+    let reading = match acknowledged {
+        Some(due) => Ok(due),
+        None => kept.matter.read(&context, &[]),
+    };
     one(&state, &kept, reading, &context, &data, lang).await
 }
 
