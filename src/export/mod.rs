@@ -90,6 +90,16 @@ pub fn holiday_feed(
 /// The hour of the reminder, on the last working day before the due date.
 const REMIND_AT_HOUR: i64 = 9;
 
+/// How long before a due date's start (its 00:00) its reminder shows: at 09:00 of the working
+/// day before it on `calendar` (the day before, where the calendar cannot say).
+pub fn reminder(calendar: &Calendar, due_date: chrono::NaiveDate) -> Duration {
+    let remind_on = calendar
+        .add_working_days(due_date, -1)
+        .map(|a| a.value)
+        .unwrap_or_else(|_| due_date.pred_opt().unwrap_or(due_date));
+    ((due_date - remind_on) - Duration::hours(REMIND_AT_HOUR)).max(Duration::zero())
+}
+
 /// A calendar feed holding one all-day event on `deadline`'s due date, with the rule and its
 /// citation (`source` names the instrument the rule comes from, without dates) in the
 /// description, and a reminder at 09:00 of the last working day before the due date. The
@@ -152,11 +162,7 @@ pub fn deadline_feed(
         calendar: (&calendar.spec().name, calendar.id()),
         provisional: deadline.provisional,
     });
-    let remind_on = calendar
-        .add_working_days(deadline.due_date, -1)
-        .map(|a| a.value)
-        .unwrap_or_else(|_| deadline.due_date.pred_opt().unwrap_or(deadline.due_date));
-    let before = (deadline.due_date - remind_on) - Duration::hours(REMIND_AT_HOUR);
+    let before = reminder(calendar, deadline.due_date);
     let summary = says.deadline_event_summary(&title, id, deadline.provisional);
     let event = ics::AllDayEvent {
         uid: format!(
@@ -182,7 +188,7 @@ pub fn deadline_feed(
         categories: vec![says.deadline_category().to_owned()],
         busy: false,
         alarm: Some(ics::Alarm {
-            before: before.max(Duration::zero()),
+            before,
             description: says.deadline_reminder(deadline.due_date, &title, id),
         }),
     };

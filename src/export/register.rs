@@ -1,5 +1,7 @@
-//! A register's calendar feed: each open matter as an all-day event on its due date, so that
-//! a deadline that moves (a notice, a rule) moves in every calendar subscribed to the feed.
+//! A register's calendar feed: each open matter as an all-day event on its due date, with the
+//! reminder a single deadline's event has (09:00 of the working day before), so that a
+//! deadline that moves (a notice, a rule) moves, reminder and all, in every calendar
+//! subscribed to the feed.
 //!
 //! An event's UID is its register's and matter's ids, so the same matter is the same event
 //! whatever its dates; its `SEQUENCE` rises with each change of the matter and with each day
@@ -29,6 +31,9 @@ pub struct FeedMatter<'a> {
     pub matter: &'a Matter,
     /// Its due date now.
     pub due: &'a Due<'a>,
+    /// How long before the due date's start its reminder shows ([`super::reminder`], on the
+    /// calendar it is counted on).
+    pub remind_before: Duration,
 }
 
 /// The most days of movement [`sequence`] counts: beyond it, a move of more days is as one
@@ -104,7 +109,10 @@ pub fn register_feed<'a>(
                 description: Some(description),
                 categories: vec![says.deadline_category().to_owned()],
                 busy: false,
-                alarm: None,
+                alarm: Some(ics::Alarm {
+                    before: m.remind_before,
+                    description: says.deadline_reminder(due.date, title, doc),
+                }),
             }
         })
         .collect();

@@ -479,6 +479,11 @@ pub async fn the_feed_shows_each_open_matter_on_its_due_date_and_follows_its_cha
         "DTEND;VALUE=DATE:20261016",
         "SUMMARY:【克政办发〔2026〕88号】截止：会签意见",
         "DESCRIPTION:文号：克政办发〔2026〕88号\\n事由：会签意见\\n来文单位：州发改委\\n承办人：王\\n截止：北京时间2026年10月15日24:00",
+        // The reminder a single deadline's event has: 09:00 of the working day before (Wed
+        // 10-14), 15 hours before the due day's 00:00.
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:-PT15H",
     ] {
         assert!(event.contains(&expected), "{expected} in {event:#?}");
     }

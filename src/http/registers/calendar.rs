@@ -5,7 +5,7 @@
 //! nothing else: on any other route `token=` is an unknown parameter and the token no key.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::DateTime;
+use chrono::{DateTime, Duration};
 
 use super::super::deadlines::context;
 use super::super::params::Params;
@@ -13,7 +13,7 @@ use super::super::problem::ApiError;
 use super::super::{AppState, Snapshot};
 use super::{database, register_id, within_rate};
 use crate::export::register::{FeedMatter, register_feed};
-use crate::export::{STAMP, ics};
+use crate::export::{STAMP, ics, reminder};
 use crate::text::{Lang, Refused};
 
 /// The feed of the register's open matters that can be counted (one that no longer can — its
@@ -43,12 +43,20 @@ pub async fn feed(
         .filter(|k| !k.matter.is_done())
         .filter_map(|k| Some((k, k.matter.read(&context, &[]).ok()?)))
         .collect();
-    let matters = read.iter().map(|(k, due)| FeedMatter {
-        id: &k.id,
-        version: k.version,
-        changed: DateTime::parse_from_rfc3339(&k.updated_at).map_or(STAMP, |at| at.naive_utc()),
-        matter: &k.matter,
-        due,
+    let matters = read.iter().map(|(k, due)| {
+        let calendar = k.matter.period.calendar.as_deref();
+        FeedMatter {
+            id: &k.id,
+            version: k.version,
+            changed: DateTime::parse_from_rfc3339(&k.updated_at).map_or(STAMP, |at| at.naive_utc()),
+            matter: &k.matter,
+            due,
+            // Its calendar was found when it was read (else it would not be here).
+            remind_before: context
+                .calendars
+                .get(calendar.unwrap_or(context.default_calendar))
+                .map_or(Duration::zero(), |c| reminder(c, due.date)),
+        }
     });
     Ok(calendar(&register_feed(&register, &name, matters, lang)))
 }
