@@ -326,14 +326,17 @@ impl History {
     }
 
     fn read_versions(&self) -> Vec<Kept> {
-        let mut kept: Vec<Kept> = self
-            .recipes()
-            .into_iter()
-            .map(|r| Kept {
-                data_version: r.version,
-                since: r.since,
-            })
-            .collect();
+        // Held recipes are read where they are held, not cloned (a few dozen inputs each):
+        // `/v1/changes` and every 410 list the versions.
+        let kept_of = |r: &Recipe| Kept {
+            data_version: r.version.clone(),
+            since: r.since,
+        };
+        let mut kept: Vec<Kept> = match &self.shelf {
+            Shelf::Memory(memory) => lock(memory).recipes.values().map(kept_of).collect(),
+            Shelf::Shared { recipes, .. } => lock(recipes).values().map(kept_of).collect(),
+            Shelf::Disk(_) => self.recipes().iter().map(kept_of).collect(),
+        };
         kept.sort_by(|a, b| (a.since, &a.data_version).cmp(&(b.since, &b.data_version)));
         kept
     }
