@@ -32,7 +32,9 @@ fn main() {
     match what.as_str() {
         "deadline" => deadlines(n),
         "batch" => batches(n),
-        other => panic!("deadline or batch, not {other}"),
+        "get" => gets(&args.next().unwrap_or_else(|| "/healthz".to_owned()), n),
+        "bare" => bare(n),
+        other => panic!("deadline, batch, get or bare, not {other}"),
     }
 }
 
@@ -91,4 +93,46 @@ fn batches(n: u32) {
         size = answer.len();
     }
     println!("{n} batches, the last answer {size} bytes");
+}
+
+/// `n` GETs of `uri` through the whole application, middleware and all.
+fn gets(uri: &str, n: u32) {
+    let system = actix_web::rt::System::new();
+    let parts = support::parts();
+    let service = system.block_on(test::init_service(app(&parts)));
+    let mut size = 0;
+    for _ in 0..n {
+        let request = test::TestRequest::get().uri(uri).to_request();
+        let answer = system.block_on(async {
+            let response = service.call(request).await.expect("an answer");
+            assert!(response.status().is_success(), "{}", response.status());
+            test::read_body(response).await
+        });
+        size = answer.len();
+    }
+    println!("{n} GETs of {uri}, the last answer {size} bytes");
+}
+
+/// `n` GETs of a bare application's one route (`examples/bare.rs`'s), the same harness's cost.
+fn bare(n: u32) {
+    use actix_web::{App, HttpResponse, web};
+    let system = actix_web::rt::System::new();
+    let service = system.block_on(test::init_service(App::new().route(
+        "/healthz",
+        web::get().to(|| async {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(r#"{"status":"ok"}"#)
+        }),
+    )));
+    let mut size = 0;
+    for _ in 0..n {
+        let request = test::TestRequest::get().uri("/healthz").to_request();
+        let answer = system.block_on(async {
+            let response = service.call(request).await.expect("an answer");
+            test::read_body(response).await
+        });
+        size = answer.len();
+    }
+    println!("{n} bare GETs, the last answer {size} bytes");
 }

@@ -72,9 +72,11 @@ struct Identity {
 /// Whether a value names the moment it is asked (`today`, `now`), alone or as a part of it
 /// (`paused=today/2027-01-10`, `now,2026-10-01`).
 fn names_the_moment(value: &str) -> bool {
-    value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| word.eq_ignore_ascii_case("today") || word.eq_ignore_ascii_case("now"))
+    // Dates, numbers and rule names hold no `w` or `y`: most values are passed over unsplit.
+    value.bytes().any(|b| matches!(b | 0x20, b'w' | b'y'))
+        && value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case("today") || word.eq_ignore_ascii_case("now"))
 }
 
 /// Whether the answer to `path?query` depends on the moment it is asked, by its route's
@@ -83,7 +85,7 @@ fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
     let Clock::WhenAsked(unless) = clock else {
         return clock == Clock::Always;
     };
-    let pairs = || form_urlencoded::parse(query.as_bytes());
+    let pairs = || super::params::form_pairs(query);
     path.rsplit('/').next().is_some_and(names_the_moment)
         || pairs().any(|(_, v)| names_the_moment(&v))
         || unless.is_some_and(|name| !pairs().any(|(n, _)| n == name))
@@ -242,7 +244,7 @@ fn asked_version(req: &ServiceRequest, endpoint: &Endpoint) -> Option<String> {
     if !req.query_string().contains("data_version") || !takes() {
         return None;
     }
-    form_urlencoded::parse(req.query_string().as_bytes())
+    super::params::form_pairs(req.query_string())
         .find(|(name, _)| name == "data_version")
         .map(|(_, v)| v.into_owned())
 }

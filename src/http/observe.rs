@@ -238,7 +238,7 @@ pub fn language(req: &actix_web::HttpRequest) -> (Lang, Result<bool, ApiError>) 
     if !query.contains("lang") {
         return (preferred, Ok(false));
     }
-    let mut given = form_urlencoded::parse(query.as_bytes()).filter(|(n, _)| n == "lang");
+    let mut given = super::params::form_pairs(query).filter(|(n, _)| n == "lang");
     let Some((_, value)) = given.next() else {
         return (preferred, Ok(false));
     };

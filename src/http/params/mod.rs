@@ -2,6 +2,7 @@
 //! checked against the route's entry in [`super::routes`]: a name the route does not take is
 //! refused, with the closest one it does take.
 
+use std::borrow::Cow;
 use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
@@ -47,6 +48,27 @@ impl FromRequest for Params {
     }
 }
 
+/// The pairs of a query string as `application/x-www-form-urlencoded` reads them (what
+/// `form_urlencoded::parse` gives). A query without `%` or `+` has nothing to decode, and its
+/// pairs are its own pieces, borrowed without being read again: most queries are such.
+pub fn form_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    let plain = !query.bytes().any(|b| b == b'%' || b == b'+');
+    let pieces = plain.then(|| {
+        query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (Cow::Borrowed(name), Cow::Borrowed(value))
+            })
+    });
+    let decoded = (!plain).then(|| form_urlencoded::parse(query.as_bytes()));
+    pieces
+        .into_iter()
+        .flatten()
+        .chain(decoded.into_iter().flatten())
+}
+
 impl Params {
     /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
     /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
@@ -54,7 +76,7 @@ impl Params {
     /// checked (see [`Params::checked`]).
     pub fn parse(text: &str) -> Self {
         Params {
-            pairs: form_urlencoded::parse(text.as_bytes())
+            pairs: form_pairs(text)
                 .map(|(name, value)| (name.into_owned(), value.into_owned()))
                 .collect(),
             query: &NONE,

@@ -314,3 +314,37 @@ mod hostile {
         }
     }
 }
+
+/// Every pair `form_pairs` reads, in order.
+fn pairs_seen(query: &str) -> Vec<(String, String)> {
+    super::form_pairs(query)
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect()
+}
+
+proptest::proptest! {
+    #[test]
+    fn a_query_reads_as_form_urlencoded_reads_it(query in "[a-z=&%+0-9A-F.\\-]{0,24}") {
+        let expected: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        proptest::prop_assert_eq!(pairs_seen(&query), expected);
+    }
+}
+
+#[test]
+fn the_pieces_of_a_plain_query_are_its_pairs() {
+    let own = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pairs_seen("a=b=c&&d&=e&"),
+        own(&[("a", "b=c"), ("d", ""), ("", "e")])
+    );
+    assert_eq!(pairs_seen("from=%74oday"), own(&[("from", "today")]));
+    assert_eq!(pairs_seen("q=to+day"), own(&[("q", "to day")]));
+    assert_eq!(pairs_seen(""), own(&[]));
+}
