@@ -25,12 +25,12 @@ pub async fn feed(
     params: Params,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    let offered = params.required("token")?;
+    let q = FeedQuery::read(&params)?;
     let db = database(&state)?;
     let refused = || ApiError::Register(Refused::NotTheCalendarToken);
     let register = register_id(&req, Refused::NotTheCalendarToken)?;
     let (name, digest) = db
-        .calendar_holder(&register, offered)
+        .calendar_holder(&register, q.token)
         .await?
         .ok_or_else(refused)?;
     within_rate(&state, &digest)?;
@@ -59,6 +59,20 @@ pub async fn feed(
         }
     });
     Ok(calendar(&register_feed(&register, &name, matters, lang)))
+}
+
+/// The query of `/v1/registers/{id}/calendar.ics` ([`super::super::routes::REGISTER_CALENDAR`]).
+struct FeedQuery<'a> {
+    /// The register's calendar token, as offered.
+    token: &'a str,
+}
+
+impl<'a> FeedQuery<'a> {
+    fn read(params: &'a Params) -> Result<Self, ApiError> {
+        Ok(FeedQuery {
+            token: params.required("token")?,
+        })
+    }
 }
 
 /// The feed as `text/calendar`, with the register's `Cache-Control` (the cache layer's: a
