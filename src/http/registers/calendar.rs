@@ -6,6 +6,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::super::deadlines::context;
 use super::super::params::Params;
@@ -30,7 +31,7 @@ pub async fn feed(
     let refused = || ApiError::Register(Refused::NotTheCalendarToken);
     let register = register_id(&req, Refused::NotTheCalendarToken)?;
     let (name, digest) = db
-        .calendar_holder(&register, q.token)
+        .calendar_holder(&register, q.token.expose_secret())
         .await?
         .ok_or_else(refused)?;
     within_rate(&state, &digest)?;
@@ -62,15 +63,17 @@ pub async fn feed(
 }
 
 /// The query of `/v1/registers/{id}/calendar.ics` ([`super::super::routes::REGISTER_CALENDAR`]).
-struct FeedQuery<'a> {
-    /// The register's calendar token, as offered.
-    token: &'a str,
+struct FeedQuery {
+    /// The calendar token offered, held as a secret (never printed) until its digest is
+    /// compared with the register's.
+    token: SecretString,
 }
 
-impl<'a> FeedQuery<'a> {
-    fn read(params: &'a Params) -> Result<Self, ApiError> {
+impl FeedQuery {
+    fn read(params: &Params) -> Result<Self, ApiError> {
+        let token = params.required("token")?;
         Ok(FeedQuery {
-            token: params.required("token")?,
+            token: SecretString::from(token),
         })
     }
 }
