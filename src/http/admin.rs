@@ -123,18 +123,9 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, ApiError> {
     check_token(&state, &req)?;
     // Read after the token: a caller without one learns nothing of what the route takes.
-    let params = Params::extract(&req).await?;
-    let year = params.required_int("year")?;
-    let year = i32::try_from(year).map_err(|_| ApiError::InvalidParameter {
-        name: "year".to_owned(),
-        why: Invalid::YearOutside {
-            year,
-            first: crate::calendar::FIRST_DAY.year(),
-            last: crate::calendar::LAST_DAY.year(),
-        },
-    })?;
+    let q = WithdrawQuery::read(&Params::extract(&req).await?)?;
     let store = state.store.clone();
-    web::block(move || store.withdraw_feed_file(year))
+    web::block(move || store.withdraw_feed_file(q.year))
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)))?
         .map_err(|e| match e {
@@ -156,6 +147,27 @@ pub async fn withdraw(
             "none"
         },
     }))
+}
+
+/// The query of `/v1/admin/withdraw` ([`super::routes::ADMIN_WITHDRAW`]).
+struct WithdrawQuery {
+    /// The year whose feed file is withdrawn.
+    year: i32,
+}
+
+impl WithdrawQuery {
+    fn read(params: &Params) -> Result<Self, ApiError> {
+        let year = params.required_int("year")?;
+        let year = i32::try_from(year).map_err(|_| ApiError::InvalidParameter {
+            name: "year".to_owned(),
+            why: Invalid::YearOutside {
+                year,
+                first: crate::calendar::FIRST_DAY.year(),
+                last: crate::calendar::LAST_DAY.year(),
+            },
+        })?;
+        Ok(WithdrawQuery { year })
+    }
 }
 
 #[cfg(test)]

@@ -79,8 +79,8 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?.id();
-    let since = params.required("since")?;
-    let old = super::offload::kept(&state, since).await?;
+    let q = ChangesQuery::read(&params)?;
+    let old = super::offload::kept(&state, q.since).await?;
     let changes = state.store.changes(&old, &data.set, calendar);
     if how.format == render::Format::Csv {
         let rows = changes
@@ -96,6 +96,21 @@ pub async fn list(
         versions: &changes.versions,
         days: changes.days.iter().map(DayChangeDto::from).collect(),
     }))
+}
+
+/// The query of `/v1/changes` beyond the calendar and the format
+/// ([`super::routes::CHANGES`]).
+struct ChangesQuery<'a> {
+    /// The kept version the changes are counted from.
+    since: &'a str,
+}
+
+impl<'a> ChangesQuery<'a> {
+    fn read(params: &'a Params) -> Result<Self, ApiError> {
+        Ok(ChangesQuery {
+            since: params.required("since")?,
+        })
+    }
 }
 
 pub async fn recheck(

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::calendar::{Answer, CalendarError, Confidence, Day, DayKind};
 use crate::text::{Invalid, Strictly};
+use crate::time::Clock;
 
 /// One day as a CSV row: [`DayDto`]'s columns as clients read them (its JSON-only fields
 /// left out).
@@ -97,9 +98,10 @@ pub async fn one(
     let calendar = data.calendar(&state, &params)?;
     let date = crate::time::parse_day(&date, &calendar.clock(chrono::Utc::now()))
         .map_err(|e| super::params::invalid("date", Invalid::Date(e)))?;
+    let q = DayQuery::read(&params)?;
     let day = calendar.day(date)?;
     super::check_strict(
-        params.flag("strict")?,
+        q.strict,
         Answer {
             value: (),
             provisional: day.provisional,
@@ -112,6 +114,20 @@ pub async fn one(
         data: data.mark(),
     };
     render::answer(answer_as, &dto, &[])
+}
+
+/// The query of `/v1/days/{date}` beyond the calendar and the format
+/// ([`super::routes::DAY`]); the date is the path's.
+struct DayQuery {
+    strict: bool,
+}
+
+impl DayQuery {
+    fn read(params: &Params) -> Result<Self, ApiError> {
+        Ok(DayQuery {
+            strict: params.flag("strict")?,
+        })
+    }
 }
 
 /// One day, with the data it was answered from.
@@ -139,15 +155,14 @@ pub async fn range(
 ) -> Result<HttpResponse, ApiError> {
     let answer_as = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?;
-    let clock = calendar.clock(chrono::Utc::now());
-    let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
-    let listed = calendar.listing(from, to).map_err(|e| match e {
+    let q = SpanQuery::read(&params, &calendar.clock(chrono::Utc::now()))?;
+    let listed = calendar.listing(q.from, q.to).map_err(|e| match e {
         CalendarError::Backwards { .. } | CalendarError::TooLong { .. } => {
             super::params::invalid("to", Invalid::Range(e))
         }
         other => other.into(),
     })?;
-    let days = super::check_strict(params.flag("strict")?, listed, Strictly::Days)?
+    let days = super::check_strict(q.strict, listed, Strictly::Days)?
         .map(|d| DayDto::new(calendar.id(), d));
     match answer_as.format {
         Format::Csv => render::csv(days.map(|d| d.row()), answer_as.bom),
@@ -156,5 +171,24 @@ pub async fn range(
             data: data.mark(),
             days: days.collect(),
         })),
+    }
+}
+
+/// The query of `/v1/days` and `/v1/workdays/count` beyond the calendar and the format: the
+/// days from `from` to `to`, and whether a provisional answer is refused
+/// ([`super::routes::DAYS`], [`super::routes::WORKDAYS_COUNT`]).
+pub(super) struct SpanQuery {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub strict: bool,
+}
+
+impl SpanQuery {
+    pub fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        Ok(SpanQuery {
+            from: params.date("from", clock)?,
+            to: params.date("to", clock)?,
+            strict: params.flag("strict")?,
+        })
     }
 }

@@ -533,6 +533,14 @@ pub async fn get(
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let how = render::negotiate(&req, &params)?;
+    let input = query_input(&params)?;
+    answer_one(&state, &data, &input, how, lang)
+}
+
+/// The query of `GET /v1/deadlines` beyond the format ([`super::routes::DEADLINES`]): a
+/// deadline's request, the same [`Input`] a JSON body is read into, set field by field in the
+/// order given.
+fn query_input(params: &Params) -> Result<Input, ApiError> {
     let mut input = Input::default();
     for (name, value) in params.pairs() {
         // The route's table has let only known names through; a repeated one is refused here,
@@ -544,7 +552,7 @@ pub async fn get(
             input.set(field, value)?;
         }
     }
-    answer_one(&state, &data, &input, how, lang)
+    Ok(input)
 }
 
 pub async fn post(

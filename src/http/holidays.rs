@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{AppState, DataMark, Snapshot, params::Params, problem::ApiError, render};
 use crate::text::Invalid;
-use crate::time::parse_day;
+use crate::time::{Clock, parse_day};
 
 /// A festival break.
 #[derive(Serialize)]
@@ -42,13 +42,8 @@ pub async fn next(
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let calendar = data.calendar(&state, &params)?;
-    let clock = calendar.clock(chrono::Utc::now());
-    let from = match params.get("from")? {
-        Some(value) => parse_day(value, &clock)
-            .map_err(|e| super::params::invalid("from", Invalid::Date(e)))?,
-        None => clock.today(),
-    };
-    let next = calendar.next_break(from)?.and_then(|b| {
+    let q = NextQuery::read(&params, &calendar.clock(chrono::Utc::now()))?;
+    let next = calendar.next_break(q.from)?.and_then(|b| {
         Some(BreakDto {
             name: b.name,
             first_day: *b.days_off.first()?,
@@ -62,8 +57,25 @@ pub async fn next(
     });
     Ok(render::json(&NextDto {
         calendar: calendar.id(),
-        from,
+        from: q.from,
         next,
         data: data.mark(),
     }))
+}
+
+/// The query of `/v1/holidays/next` beyond the calendar ([`super::routes::HOLIDAYS_NEXT`]).
+struct NextQuery {
+    /// The day to look from: `from`, else today on the calendar's clock.
+    from: NaiveDate,
+}
+
+impl NextQuery {
+    fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        let from = match params.get("from")? {
+            Some(value) => parse_day(value, clock)
+                .map_err(|e| super::params::invalid("from", Invalid::Date(e)))?,
+            None => clock.today(),
+        };
+        Ok(NextQuery { from })
+    }
 }

@@ -189,6 +189,22 @@ impl CountQuery {
     }
 }
 
+/// The query of `/v1/office` beyond the calendar and its hours ([`super::routes::OFFICE`]).
+struct OfficeQuery {
+    /// The moment asked about: `at`, else now.
+    at: DateTime<Tz>,
+}
+
+impl OfficeQuery {
+    fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        Ok(OfficeQuery {
+            at: params
+                .instant("at", clock)?
+                .unwrap_or_else(|| clock.now.with_timezone(&clock.zone)),
+        })
+    }
+}
+
 /// An interval as the API shows it.
 #[derive(Serialize)]
 struct IntervalDto {
@@ -221,15 +237,13 @@ pub async fn office(
         clock,
         hours,
     } = Office::begin(&req, &state, &data, &params, &given)?;
-    let at = params
-        .instant("at", &clock)?
-        .unwrap_or_else(|| clock.now.with_timezone(&clock.zone));
-    let state_now = hours.state_at(&at)?;
+    let q = OfficeQuery::read(&params, &clock)?;
+    let state_now = hours.state_at(&q.at)?;
     let show = |t: DateTime<Tz>| t.with_timezone(&clock.zone).to_rfc3339();
     render::answer(
         answer_as,
         &OfficeDto {
-            at: show(at),
+            at: show(q.at),
             calendar: calendar.id(),
             open: state_now.open,
             interval: state_now.interval.map(|(from, to)| IntervalDto {
@@ -239,7 +253,7 @@ pub async fn office(
             opens_at: state_now.opens_at.map(show),
             closes_at: state_now.closes_at.map(show),
             next_opening: state_now.next_opening.map(show),
-            provisional: calendar.is_provisional_within(at.date_naive(), at.date_naive())?,
+            provisional: calendar.is_provisional_within(q.at.date_naive(), q.at.date_naive())?,
         },
         &[],
     )

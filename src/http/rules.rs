@@ -232,17 +232,33 @@ pub async fn list(
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
     let book = data.set.rules();
-    let query = params.get("q")?.unwrap_or_default();
-    let brief = params.flag("brief")?;
+    let q = ListQuery::read(&params)?;
     Ok(json(&RulesDto {
         sets: book
             .sets()
             .iter()
-            .map(|s| set_dto(book, s, query, brief, lang))
-            .filter(|s| query.is_empty() || !s.rules.is_empty())
+            .map(|s| set_dto(book, s, q.q, q.brief, lang))
+            .filter(|s| q.q.is_empty() || !s.rules.is_empty())
             .collect(),
         status: state.store.rules_status(),
     }))
+}
+
+/// The query of `/v1/rules` ([`super::routes::RULES`]).
+struct ListQuery<'a> {
+    /// The words searched for; empty for every rule.
+    q: &'a str,
+    /// Whether each rule is listed brief (enough to name it) rather than whole.
+    brief: bool,
+}
+
+impl<'a> ListQuery<'a> {
+    fn read(params: &'a Params) -> Result<Self, ApiError> {
+        Ok(ListQuery {
+            q: params.get("q")?.unwrap_or_default(),
+            brief: params.flag("brief")?,
+        })
+    }
 }
 
 fn one_rule(data: &Snapshot, id: &str, lang: Lang) -> Result<HttpResponse, ApiError> {

@@ -5,7 +5,8 @@ use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{
-    AppState, DataMark, Snapshot, check_strict, params::Params, problem::ApiError, render,
+    AppState, DataMark, Snapshot, check_strict, days::SpanQuery, params::Params, problem::ApiError,
+    render,
 };
 use crate::calendar::Roll;
 use crate::text::Strictly;
@@ -89,13 +90,12 @@ pub async fn count(
 ) -> Result<HttpResponse, ApiError> {
     let answer_as = render::negotiate(&req, &params)?;
     let calendar = data.calendar(&state, &params)?;
-    let clock = calendar.clock(Utc::now());
-    let (from, to) = (params.date("from", &clock)?, params.date("to", &clock)?);
-    let answer = calendar.working_days_between(from, to)?;
-    check_strict(params.flag("strict")?, answer, Strictly::Count)?;
+    let q = SpanQuery::read(&params, &calendar.clock(Utc::now()))?;
+    let answer = calendar.working_days_between(q.from, q.to)?;
+    check_strict(q.strict, answer, Strictly::Count)?;
     let dto = CountDto {
-        from,
-        to,
+        from: q.from,
+        to: q.to,
         calendar: calendar.id(),
         working_days: answer.value,
         provisional: answer.provisional,

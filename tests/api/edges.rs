@@ -101,6 +101,26 @@ async fn every_route_refuses_a_parameter_it_does_not_take_but_takes_an_underscor
 }
 
 #[tokio::test]
+async fn a_query_is_read_whole_before_the_calendar_is_asked() {
+    // Arrange — dates the calendar does not hold (422 out-of-range when asked), with a `strict`
+    // that is no flag: the query is refused for it first, on every route that takes both.
+    let app = spawn_app().await;
+    let paths = [
+        "/v1/days?from=1999-12-01&to=1999-12-31&strict=maybe",
+        "/v1/days/1999-12-31?strict=maybe",
+        "/v1/workdays/add?start=1999-12-31&days=1&strict=maybe",
+        "/v1/workdays/count?from=1999-12-01&to=2000-01-31&strict=maybe",
+    ];
+    for path in paths {
+        // Act
+        let response = app.get(path).await;
+
+        // Assert
+        assert_problem(response, 400, "invalid-parameter", &["strict", "maybe"]).await;
+    }
+}
+
+#[tokio::test]
 async fn ids_and_zone_names_are_read_in_any_case_and_an_unknown_one_names_the_closest() {
     // Arrange
     let app = spawn_app().await;

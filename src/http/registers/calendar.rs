@@ -6,6 +6,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::super::deadlines::context;
 use super::super::params::Params;
@@ -25,12 +26,12 @@ pub async fn feed(
     params: Params,
     lang: Lang,
 ) -> Result<HttpResponse, ApiError> {
-    let offered = params.required("token")?;
+    let q = FeedQuery::read(&params)?;
     let db = database(&state)?;
     let refused = || ApiError::Register(Refused::NotTheCalendarToken);
     let register = register_id(&req, Refused::NotTheCalendarToken)?;
     let (name, digest) = db
-        .calendar_holder(&register, offered)
+        .calendar_holder(&register, q.token.expose_secret())
         .await?
         .ok_or_else(refused)?;
     within_rate(&state, &digest)?;
@@ -59,6 +60,22 @@ pub async fn feed(
         }
     });
     Ok(calendar(&register_feed(&register, &name, matters, lang)))
+}
+
+/// The query of `/v1/registers/{id}/calendar.ics` ([`super::super::routes::REGISTER_CALENDAR`]).
+struct FeedQuery {
+    /// The calendar token offered, held as a secret (never printed) until its digest is
+    /// compared with the register's.
+    token: SecretString,
+}
+
+impl FeedQuery {
+    fn read(params: &Params) -> Result<Self, ApiError> {
+        let token = params.required("token")?;
+        Ok(FeedQuery {
+            token: SecretString::from(token),
+        })
+    }
 }
 
 /// The feed as `text/calendar`, with the register's `Cache-Control` (the cache layer's: a

@@ -523,11 +523,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
     let negotiated = negotiate(&req, &params)?;
-    let filter = filter(&params)?;
-    let page = paging::Page::<paging::ListKey>::of(&params)?;
+    let q = ListQuery::read(&params, &Clock::new(BEIJING, Utc::now()))?;
     let context = context(&state, &data, false);
     let rows = db.rows(&register).await?;
-    let (first, unreadable) = listed(&rows, &filter, &context);
+    let (first, unreadable) = listed(&rows, &q.filter, &context);
     let found = Found::of_moved(&state, &data, first.iter().map(|(k, r)| (*k, r))).await?;
     // Counted again with the days that moved them: the same due dates, so the same order.
     let read: Vec<(&Kept, Reading<'_>)> = first
@@ -535,14 +534,14 @@ pub async fn list(
         .map(|(k, r)| (k, found.again(k, r, &context)))
         .collect();
     if negotiated.format != Format::Json {
-        if page.given {
+        if q.page.given {
             return Err(invalid("limit", Invalid::PagedExport));
         }
         return transfer::export(&state, read, unreadable, negotiated, &data, &register, lang)
             .await;
     }
-    let first = page.after.is_none();
-    let (shown, next_cursor) = page.take(read, |(k, r)| paging::list_key(k, r));
+    let first = q.page.after.is_none();
+    let (shown, next_cursor) = q.page.take(read, |(k, r)| paging::list_key(k, r));
     Ok(json(&ListDto {
         matters: shown
             .iter()
@@ -564,33 +563,44 @@ pub async fn list(
     }))
 }
 
-/// The list's filter, from its parameters.
-fn filter(params: &Params) -> Result<Filter, ApiError> {
-    let show = params
-        .get("state")?
-        .map(|v| {
-            Show::from_str(v).map_err(|_| {
-                invalid(
-                    "state",
-                    Invalid::NoneOf {
-                        value: quoted(v),
-                        choices: <Show as strum::VariantNames>::VARIANTS,
-                    },
-                )
+/// The query of `/v1/registers/{id}/matters` beyond the format
+/// ([`super::routes::REGISTER_MATTERS`]): the list's filter and its page.
+struct ListQuery {
+    filter: Filter,
+    page: paging::Page<paging::ListKey>,
+}
+
+impl ListQuery {
+    /// `due_before` is read on `clock` (`today`).
+    fn read(params: &Params, clock: &Clock) -> Result<Self, ApiError> {
+        let show = params
+            .get("state")?
+            .map(|v| {
+                Show::from_str(v).map_err(|_| {
+                    invalid(
+                        "state",
+                        Invalid::NoneOf {
+                            value: quoted(v),
+                            choices: <Show as strum::VariantNames>::VARIANTS,
+                        },
+                    )
+                })
             })
+            .transpose()?;
+        let due_before = params
+            .get("due_before")?
+            .map(|v| parse_day(v, clock).map_err(|e| invalid("due_before", Invalid::Date(e))))
+            .transpose()?;
+        let text = params.get("q")?.map(str::to_owned);
+        Ok(ListQuery {
+            filter: Filter {
+                show,
+                due_before,
+                text,
+            },
+            page: paging::Page::read(params)?,
         })
-        .transpose()?;
-    let clock = Clock::new(BEIJING, Utc::now());
-    let due_before = params
-        .get("due_before")?
-        .map(|v| parse_day(v, &clock).map_err(|e| invalid("due_before", Invalid::Date(e))))
-        .transpose()?;
-    let text = params.get("q")?.map(str::to_owned);
-    Ok(Filter {
-        show,
-        due_before,
-        text,
-    })
+    }
 }
 
 /// `GET /v1/registers/{id}/history?limit=&cursor=`: every change, the latest first, a page at
@@ -601,7 +611,7 @@ pub async fn history(
     params: Params,
 ) -> Result<HttpResponse, ApiError> {
     let (db, register, _) = opened(&state, &req).await?;
-    let page = paging::Page::<HistoryAfter>::of(&params)?;
+    let page = paging::Page::<HistoryAfter>::read(&params)?;
     let (changes, more) = db
         .history(&register, page.after.as_ref(), page.limit)
         .await?;

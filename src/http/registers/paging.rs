@@ -54,7 +54,7 @@ impl<K: DeserializeOwned> Page<K> {
     /// # Errors
     /// [`ApiError::InvalidParameter`] for a `limit` outside 1 to [`MAX_LIMIT`] or a `cursor`
     /// that is none this list gives.
-    pub fn of(params: &Params) -> Result<Self, ApiError> {
+    pub fn read(params: &Params) -> Result<Self, ApiError> {
         let limit = params.int("limit")?;
         let after = params.get("cursor")?;
         let given = limit.is_some() || after.is_some();
