@@ -819,10 +819,7 @@ mod tests {
             .iter()
             .flat_map(|e| {
                 [
-                    e.path
-                        .replace("{id}", "x")
-                        .replace('{', "")
-                        .replace('}', ""),
+                    e.path.replace("{id}", "x").replace(['{', '}'], ""),
                     format!("{}/", e.path),
                     e.path.replacen('{', "{{", 1),
                     e.path[..e.path.len() - 1].to_owned(),

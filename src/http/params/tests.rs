@@ -317,7 +317,7 @@ mod hostile {
 
 /// Every pair `form_pairs` reads, in order.
 fn pairs_seen(query: &str) -> Vec<(String, String)> {
-    super::form_pairs(query)
+    form_pairs(query)
         .map(|(n, v)| (n.into_owned(), v.into_owned()))
         .collect()
 }
