@@ -67,9 +67,6 @@ fn deadlines(n: u32) {
 
 /// `n` batches of 10,000 `countersign-reply` items from 2025-01-01 over 700 days.
 fn batches(n: u32) {
-    let system = actix_web::rt::System::new();
-    let parts = support::parts();
-    let service = system.block_on(test::init_service(app(&parts)));
     let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
     let items: Vec<String> = (0..10_000u64)
         .map(|i| {
@@ -78,61 +75,62 @@ fn batches(n: u32) {
         })
         .collect();
     let body = format!(r#"{{"items":[{}]}}"#, items.join(","));
-    let mut size = 0;
-    for _ in 0..n {
-        let request = test::TestRequest::post()
+    let size = served(app(&support::parts()), n, || {
+        test::TestRequest::post()
             .uri("/v1/deadlines/batch")
             .insert_header(("content-type", "application/json"))
             .set_payload(body.clone())
-            .to_request();
-        let answer = system.block_on(async {
-            let response = service.call(request).await.expect("an answer");
-            assert!(response.status().is_success(), "{}", response.status());
-            test::read_body(response).await
-        });
-        size = answer.len();
-    }
+    });
     println!("{n} batches, the last answer {size} bytes");
 }
 
 /// `n` GETs of `uri` through the whole application, middleware and all.
 fn gets(uri: &str, n: u32) {
-    let system = actix_web::rt::System::new();
-    let parts = support::parts();
-    let service = system.block_on(test::init_service(app(&parts)));
-    let mut size = 0;
-    for _ in 0..n {
-        let request = test::TestRequest::get().uri(uri).to_request();
-        let answer = system.block_on(async {
-            let response = service.call(request).await.expect("an answer");
-            assert!(response.status().is_success(), "{}", response.status());
-            test::read_body(response).await
-        });
-        size = answer.len();
-    }
+    let size = served(app(&support::parts()), n, || {
+        test::TestRequest::get().uri(uri)
+    });
     println!("{n} GETs of {uri}, the last answer {size} bytes");
 }
 
 /// `n` GETs of a bare application's one route (`examples/bare.rs`'s), the same harness's cost.
 fn bare(n: u32) {
     use actix_web::{App, HttpResponse, web};
-    let system = actix_web::rt::System::new();
-    let service = system.block_on(test::init_service(App::new().route(
+    let bare = App::new().route(
         "/healthz",
         web::get().to(|| async {
             HttpResponse::Ok()
                 .content_type("application/json")
                 .body(r#"{"status":"ok"}"#)
         }),
-    )));
+    );
+    let size = served(bare, n, || test::TestRequest::get().uri("/healthz"));
+    println!("{n} bare GETs, the last answer {size} bytes");
+}
+
+/// `n` requests made by `request` answered by `app` in process, each checked to succeed; the
+/// size of the last answer.
+fn served<T, B>(app: actix_web::App<T>, n: u32, request: impl Fn() -> test::TestRequest) -> usize
+where
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    let system = actix_web::rt::System::new();
+    let service = system.block_on(test::init_service(app));
     let mut size = 0;
     for _ in 0..n {
-        let request = test::TestRequest::get().uri("/healthz").to_request();
+        let request = request().to_request();
         let answer = system.block_on(async {
             let response = service.call(request).await.expect("an answer");
+            assert!(response.status().is_success(), "{}", response.status());
             test::read_body(response).await
         });
         size = answer.len();
     }
-    println!("{n} bare GETs, the last answer {size} bytes");
+    size
 }

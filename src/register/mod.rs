@@ -104,6 +104,20 @@ pub struct Due<'c> {
 pub type Reading<'c> = Result<Due<'c>, DeadlineError>;
 
 impl Matter {
+    /// Its due date `due`, counted on the data version `version`, made the one its office
+    /// acknowledged: when it is created, when a moved matter is acknowledged, and when an
+    /// edit changes its period (the office's own change of the date is not a move). The
+    /// reading it returns is `due`, not moved.
+    pub fn acknowledge<'c>(&mut self, due: Due<'c>, version: &str) -> Due<'c> {
+        self.acknowledged_due = Some(due.date);
+        self.acknowledged_version = Some(version.to_owned());
+        Due {
+            moved: false,
+            moved_by: Vec::new(),
+            ..due
+        }
+    }
+
     /// Whether it is done (办结).
     pub fn is_done(&self) -> bool {
         self.completed_at.is_some()

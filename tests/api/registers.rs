@@ -379,6 +379,66 @@ async fn a_register_keeps_a_matters_life_on_sqlite() {
     a_matters_life(&app().await).await;
 }
 
+/// An edit that changes a matter's period is the office's own change of the date: the new due
+/// date is acknowledged as made (not shown as moved); an edit of anything else keeps it.
+#[tokio::test]
+async fn an_edited_period_is_acknowledged_as_made_and_another_edit_keeps_it() {
+    let app = app().await;
+    let (id, key) = register(&app, "州政府办公室").await;
+    let key = Some(key.as_str());
+    let created: Value = json_of(send(
+        &app,
+        Method::POST,
+        &format!("/v1/registers/{id}/matters"),
+        key,
+        None,
+        Some(&countersign("克政办发〔2026〕2号")),
+    ))
+    .await;
+    let location = format!(
+        "/v1/registers/{id}/matters/{}",
+        created["id"].as_str().unwrap()
+    );
+    assert_eq!(created["acknowledged_due"], "2026-10-15");
+
+    // From Thursday 2026-10-08: 10-09 (Fri) 1, 10-10 (the makeup Saturday) 2, 10-12..10-16
+    // (Mon-Fri) 3-7. Due 2026-10-16.
+    let mut later = countersign("克政办发〔2026〕2号");
+    later["period"]["event"] = json!("2026-10-08");
+    let edited: Value = json_of(send(&app, Method::POST, &location, key, None, Some(&later))).await;
+    assert_eq!(edited["due_date"], "2026-10-16");
+    assert_eq!(
+        edited["acknowledged_due"], "2026-10-16",
+        "acknowledged as edited"
+    );
+    assert_eq!(
+        edited["moved"], false,
+        "the office's own change is not a move"
+    );
+    let listed: Value = json_of(send(
+        &app,
+        Method::GET,
+        &format!("/v1/registers/{id}/matters?state=moved"),
+        key,
+        None,
+        None,
+    ))
+    .await;
+    assert_eq!(listed["matters"], json!([]), "nothing moved");
+
+    later["notes"] = json!("已催办");
+    let noted: Value = json_of(send(&app, Method::POST, &location, key, None, Some(&later))).await;
+    assert_eq!(
+        noted["acknowledged_due"], "2026-10-16",
+        "kept by an edit of the notes"
+    );
+    assert_eq!(
+        noted["acknowledged_version"],
+        edited["acknowledged_version"]
+    );
+    assert_eq!(noted["moved"], false);
+}
+
 #[tokio::test]
 async fn a_register_refuses_the_second_of_two_edits_from_one_version() {
     let dir = tempfile::tempdir().unwrap();

@@ -25,7 +25,7 @@ use super::problem::ApiError;
 use super::render::{Format, json, negotiate};
 use super::{AppState, Snapshot};
 use crate::deadline::{Context, Expected, Input, JsonKind, diagnose_object};
-use crate::register::{Due, Filter, Matter, MatterError, Reading, Show};
+use crate::register::{Filter, Matter, MatterError, Reading, Show};
 use crate::registers::{HistoryAfter, Kept, Registers, Unreadable, new_key, period_json};
 use crate::text::{Body, Invalid, Lang, Refused};
 use crate::time::{BEIJING, Clock, parse_day, quoted};
@@ -327,14 +327,8 @@ pub async fn create(
     let due = matter
         .check(&context)
         .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
-    matter.acknowledged_due = Some(due.date);
-    matter.acknowledged_version = Some(data.set.version().to_owned());
+    let due = matter.acknowledge(due, data.set.version());
     let kept = db.insert(&register, matter, &label).await?;
-    // Read once: acknowledged now, it has not moved.
-    let due = Due {
-        moved: false,
-        ..due
-    };
     let mut res = one(&state, &kept, Ok(due), &context, &data, lang).await?;
     *res.status_mut() = actix_web::http::StatusCode::CREATED;
     let location = format!("/v1/registers/{register}/matters/{}", kept.id);
@@ -380,11 +374,17 @@ pub async fn update(
             "updated",
             &label,
             |old| {
-                let new = MatterBody::read(&body, Some(old))?;
+                let mut new = MatterBody::read(&body, Some(old))?;
                 let due = new
                     .check(&context)
                     .map_err(|e| ApiError::Register(Refused::Matter(e)))?;
-                reading = Some(due);
+                // A new period is the office's own change of the date, acknowledged as made;
+                // an edit of anything else keeps what was acknowledged, and a move with it.
+                reading = Some(if new.period == old.period {
+                    due
+                } else {
+                    new.acknowledge(due, data.set.version())
+                });
                 Ok::<_, ApiError>(new)
             },
         )
@@ -455,12 +455,7 @@ pub async fn act(
                 Action::Reopen => new.completed_at = None,
                 _ => {
                     let due = old.read(&context, &[])?;
-                    new.acknowledged_due = Some(due.date);
-                    new.acknowledged_version = Some(data.set.version().to_owned());
-                    acknowledged = Some(Due {
-                        moved: false,
-                        ..due
-                    });
+                    acknowledged = Some(new.acknowledge(due, data.set.version()));
                 }
             }
             Ok::<_, ApiError>(new)
