@@ -4,10 +4,10 @@
 //! leave out the rows typed below it, which a printout must never do.
 //!
 //! So the area is a formula, which is how Excel keeps a print area that follows the data: the
-//! sheet's `_xlnm.Print_Area` name (ECMA-376 part 1, §18.2.5 `definedName`, whose value is a
-//! formula, and §18.2.6) holds `OFFSET` from A1, as many rows as the number of the last row with
-//! anything typed in a column a clerk types in — not `COUNTA` of the first column, which would
-//! cut a row typed without its 文号, or below an emptied one. rust_xlsxwriter writes
+//! sheet's `_xlnm.Print_Area` name (a built-in `definedName` of ECMA-376 part 1, whose value is
+//! a formula like any name's) holds `OFFSET` from A1, as many rows as the number of the last
+//! row with anything typed in a column a clerk types in — not `COUNTA` of the first column,
+//! which would cut a row typed without its 文号, or below an emptied one. rust_xlsxwriter writes
 //! `_xlnm.Print_Area` only as a fixed range (and refuses the name in `define_name`), so the
 //! workbook is written with the fixed range and [`with_print_area`] puts the formula in its
 //! place in `xl/workbook.xml`, copying every other part as it is.
