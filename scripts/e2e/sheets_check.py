@@ -22,7 +22,8 @@ Run it with Debian's /usr/bin/python3 (the `uno` module of python3-uno is built 
    ranges only, so here Calc evaluates the formula: the range it gives must be A1:J1 for an
    empty register and A1:J5 for rows 2, 3 and 5 filled (row 3 without a 文号, row 4 left
    empty), and that range, exported to PDF, one page each; Calc's own printout, which has no
-   fixed range to cut rows with, is every formula row.
+   fixed range to cut rows with, is every formula row, and with 规则 filtered to leave out
+   （空白）, as the notes advise for it, one page.
 
 soffice runs with no network at all (in a network namespace of its own, `unshare -n`, where
 the machine allows it; it is reached over a named pipe, which is a file), so the workbook
@@ -48,6 +49,8 @@ import zipfile
 import uno  # noqa: F401 (sets up the bridge; must come before the com.sun.star imports)
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
+from com.sun.star.sheet import TableFilterField
+from com.sun.star.sheet.FilterOperator import NOT_EMPTY
 from com.sun.star.table import CellRangeAddress
 
 SOFFICE = "/usr/lib/libreoffice/program/soffice"
@@ -504,6 +507,16 @@ def pages_of_area(doc, register, area, path):
     return pdf_pages(doc, register, path)
 
 
+def type_cells(register, typed):
+    """Types `typed` (reference -> text, or an ISO date in F and I) into the register."""
+    for reference, value in typed.items():
+        cell = register.getCellRangeByName(reference)
+        if reference[0] in "FI":
+            cell.setValue(serial(datetime.date.fromisoformat(value)))
+        else:
+            cell.setString(value)
+
+
 def check_printing(office, api, work_dir, rule, report):
     body, _ = api.bytes(f"/v1/calendars/{CALENDAR}/workbook.xlsx", from_year="2026",
                         to_year="2027")
@@ -516,25 +529,17 @@ def check_printing(office, api, work_dir, rule, report):
     report(saved is not None and saved.group(1).startswith("OFFSET("),
            f"print: the register's print area is a formula: {saved and saved.group(1)[:60]}…")
     all_rows = (1, 1, 501, 10)
-    for label, typed, want in (
-        ("an empty register", {}, (1, 1, 1, 10)),
-        ("rows 2, 3 and 5 filled", {"A2": "克政办发〔2026〕1号", "E2": rule, "F2": "2026-09-30",
-                                    "E3": rule, "F3": "2026-10-09",
-                                    "A5": "克政办发〔2026〕3号", "I5": "2026-10-12"},
-         (1, 1, 5, 10)),
-    ):
+    filled = {"A2": "克政办发〔2026〕1号", "E2": rule, "F2": "2026-09-30",
+              "E3": rule, "F3": "2026-10-09", "A5": "克政办发〔2026〕3号", "I5": "2026-10-12"}
+    for label, typed, want in (("an empty register", {}, (1, 1, 1, 10)),
+                               ("rows 2, 3 and 5 filled", filled, (1, 1, 5, 10))):
         doc = office.open(uno.systemPathToFileUrl(path))
         if doc is None:
             report(False, "print: Calc could not open the workbook")
             return
         try:
             register = doc.Sheets.getByIndex(0)
-            for reference, value in typed.items():
-                cell = register.getCellRangeByName(reference)
-                if reference[0] in "FI":
-                    cell.setValue(serial(datetime.date.fromisoformat(value)))
-                else:
-                    cell.setString(value)
+            type_cells(register, typed)
             # Calc first, as it prints the file: no fixed range, so its used area.
             fixed = register.getPrintAreas()
             own = pdf_pages(doc, register, os.path.join(work_dir, "calc.pdf"))
@@ -549,6 +554,24 @@ def check_printing(office, api, work_dir, rule, report):
                    f"every formula row ({own} pages; A1:J501 is {every_row}), cutting no filled row")
         finally:
             doc.close(True)
+    # The notes' advice for Calc: filter 规则 (E) to leave out （空白）, in a copy opened afresh
+    # (no print range set by the checks above).
+    doc = office.open(uno.systemPathToFileUrl(path))
+    try:
+        register = doc.Sheets.getByIndex(0)
+        type_cells(register, filled)
+        database = doc.getPropertyValue("UnnamedDatabaseRanges").getByTable(0)
+        rule_typed = TableFilterField()
+        rule_typed.Field, rule_typed.Operator = 4, NOT_EMPTY
+        database.getFilterDescriptor().setFilterFields((rule_typed,))
+        database.refresh()
+        hidden = sum(not register.Rows.getByIndex(r).IsVisible for r in range(1, 501))
+        filtered = pdf_pages(doc, register, os.path.join(work_dir, "filtered.pdf"))
+        report(hidden == 498 and filtered == 1,
+               f"print: in Calc, 规则 filtered to leave out （空白） as the notes say: {hidden} rows "
+               f"hidden (want 498: all but rows 2 and 3), {filtered} page(s), want 1")
+    finally:
+        doc.close(True)
 
 
 def main(argv):
