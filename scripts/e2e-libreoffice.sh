@@ -22,7 +22,8 @@
 #     workbook from its bare URL, open /v1/calendars/{id}/workbook.xlsx files (colours, filter,
 #     page setup; the examples recalculated show their saved values), fill in register rows
 #     (with 办结日期, 延长 and an agreed date too), recalculate, and every due date and status
-#     must be the API's.
+#     must be the API's; and evaluate the register's print-area formula (the rows filled) and
+#     count the PDF pages of the range it gives, empty and with three rows filled.
 # It installs what is missing from Debian's packages once (curl, libreoffice-calc-nogui,
 # python3-uno, util-linux for unshare, python3-venv; openpyxl in a virtual environment under the
 # target directory), starts the service once, listens on loopback only (ports in 18800–18899),

@@ -17,6 +17,13 @@ Run it with Debian's /usr/bin/python3 (the `uno` module of python3-uno is built 
    with 延长 and with an agreed date) and the sheet recalculated, every due date and status must
    be the one the API gives (/v1/deadlines with as_of = Calc's TODAY(), completed_at,
    extended, agreed_due).
+3. The register prints the rows filled, not its 500 formula rows: its print area
+   (`_xlnm.Print_Area`) is a formula, which Excel prints by. Calc keeps it but prints by fixed
+   ranges only, so here Calc evaluates the formula: the range it gives must be A1:J1 for an
+   empty register and A1:J5 for rows 2, 3 and 5 filled (row 3 without a 文号, row 4 left
+   empty), and that range, exported to PDF, one page each; Calc's own printout, which has no
+   fixed range to cut rows with, is every formula row, and with 规则 filtered to leave out
+   （空白）, as the notes advise for it, one page.
 
 soffice runs with no network at all (in a network namespace of its own, `unshare -n`, where
 the machine allows it; it is reached over a named pipe, which is a file), so the workbook
@@ -27,6 +34,7 @@ when a check failed.
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,6 +49,9 @@ import zipfile
 import uno  # noqa: F401 (sets up the bridge; must come before the com.sun.star imports)
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
+from com.sun.star.sheet import TableFilterField
+from com.sun.star.sheet.FilterOperator import NOT_EMPTY
+from com.sun.star.table import CellRangeAddress
 
 SOFFICE = "/usr/lib/libreoffice/program/soffice"
 TOTAL_SECONDS = 600
@@ -460,6 +471,109 @@ def check_workbook(office, api, work_dir, rules, today, calendar, query, lang, r
         doc.close(True)
 
 
+def pdf_pages(doc, sheet, path):
+    """The pages of `sheet` printed to a PDF file, as the PDF counts them."""
+    data = uno.Any("[]com.sun.star.beans.PropertyValue", (prop("Selection", sheet),))
+    doc.storeToURL(uno.systemPathToFileUrl(path),
+                   (prop("FilterName", "calc_pdf_Export"), prop("FilterData", data)))
+    with open(path, "rb") as f:
+        return len(re.findall(rb"/Type\s*/Page(?![s\w])", f.read()))
+
+
+def print_area_rows(doc, register):
+    """(first row, first column, rows, columns) of the range the register's print area gives,
+    its formula evaluated by Calc on a scratch sheet of its own."""
+    formula = register.NamedRanges.getByName("_xlnm.Print_Area").Content
+    if not doc.Sheets.hasByName("scratch"):
+        doc.Sheets.insertNewByName("scratch", doc.Sheets.Count)
+    scratch = doc.Sheets.getByName("scratch")
+    cells = []
+    for column, function in enumerate(("ROW", "COLUMN", "ROWS", "COLUMNS")):
+        cell = scratch.getCellByPosition(column, 0)
+        cell.setFormula(f"={function}({formula})")
+        cells.append(cell)
+    doc.calculateAll()
+    return tuple(f"error {c.getError()}" if c.getError() else int(c.getValue()) for c in cells)
+
+
+def pages_of_area(doc, register, area, path):
+    """The PDF pages of the register with `area` (as print_area_rows gives it) as its print
+    range, as Excel prints it."""
+    first_row, first_column, rows, columns = area
+    fixed = CellRangeAddress()
+    fixed.Sheet, fixed.StartRow, fixed.StartColumn = 0, first_row - 1, first_column - 1
+    fixed.EndRow, fixed.EndColumn = first_row + rows - 2, first_column + columns - 2
+    register.setPrintAreas((fixed,))
+    return pdf_pages(doc, register, path)
+
+
+def type_cells(register, typed):
+    """Types `typed` (reference -> text, or an ISO date in F and I) into the register."""
+    for reference, value in typed.items():
+        cell = register.getCellRangeByName(reference)
+        if reference[0] in "FI":
+            cell.setValue(serial(datetime.date.fromisoformat(value)))
+        else:
+            cell.setString(value)
+
+
+def check_printing(office, api, work_dir, rule, report):
+    body, _ = api.bytes(f"/v1/calendars/{CALENDAR}/workbook.xlsx", from_year="2026",
+                        to_year="2027")
+    path = os.path.join(work_dir, "print.xlsx")
+    with open(path, "wb") as f:
+        f.write(body)
+    with zipfile.ZipFile(path) as archive:
+        book = archive.read("xl/workbook.xml").decode("utf-8")
+    saved = re.search(r'<definedName name="_xlnm.Print_Area" localSheetId="0">([^<]*)<', book)
+    report(saved is not None and saved.group(1).startswith("OFFSET("),
+           f"print: the register's print area is a formula: {saved and saved.group(1)[:60]}…")
+    all_rows = (1, 1, 501, 10)
+    filled = {"A2": "克政办发〔2026〕1号", "E2": rule, "F2": "2026-09-30",
+              "E3": rule, "F3": "2026-10-09", "A5": "克政办发〔2026〕3号", "I5": "2026-10-12"}
+    for label, typed, want in (("an empty register", {}, (1, 1, 1, 10)),
+                               ("rows 2, 3 and 5 filled", filled, (1, 1, 5, 10))):
+        doc = office.open(uno.systemPathToFileUrl(path))
+        if doc is None:
+            report(False, "print: Calc could not open the workbook")
+            return
+        try:
+            register = doc.Sheets.getByIndex(0)
+            type_cells(register, typed)
+            # Calc first, as it prints the file: no fixed range, so its used area.
+            fixed = register.getPrintAreas()
+            own = pdf_pages(doc, register, os.path.join(work_dir, "calc.pdf"))
+            area = print_area_rows(doc, register)
+            pages = pages_of_area(doc, register, area, os.path.join(work_dir, "area.pdf"))
+            every_row = pages_of_area(doc, register, all_rows, os.path.join(work_dir, "all.pdf"))
+            report(area == want and pages == 1,
+                   f"print: {label}: the print area's formula gives {area} (first row, first "
+                   f"column, rows, columns), want {want}, {pages} A4 page(s), want 1")
+            report(fixed == () and own == every_row,
+                   f"print: {label}: Calc, which prints by fixed ranges only, has none and prints "
+                   f"every formula row ({own} pages; A1:J501 is {every_row}), cutting no filled row")
+        finally:
+            doc.close(True)
+    # The notes' advice for Calc: filter 规则 (E) to leave out （空白）, in a copy opened afresh
+    # (no print range set by the checks above).
+    doc = office.open(uno.systemPathToFileUrl(path))
+    try:
+        register = doc.Sheets.getByIndex(0)
+        type_cells(register, filled)
+        database = doc.getPropertyValue("UnnamedDatabaseRanges").getByTable(0)
+        rule_typed = TableFilterField()
+        rule_typed.Field, rule_typed.Operator = 4, NOT_EMPTY
+        database.getFilterDescriptor().setFilterFields((rule_typed,))
+        database.refresh()
+        hidden = sum(not register.Rows.getByIndex(r).IsVisible for r in range(1, 501))
+        filtered = pdf_pages(doc, register, os.path.join(work_dir, "filtered.pdf"))
+        report(hidden == 498 and filtered == 1,
+               f"print: in Calc, 规则 filtered to leave out （空白） as the notes say: {hidden} rows "
+               f"hidden (want 498: all but rows 2 and 3), {filtered} page(s), want 1")
+    finally:
+        doc.close(True)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: sheets_check.py BASE_URL WORK_DIR", file=sys.stderr)
@@ -495,6 +609,7 @@ def main(argv):
         print(f"Calc's TODAY() is {today}: statuses are asked of the API as of that day", flush=True)
         for calendar, query, lang in WORKBOOKS:
             check_workbook(office, api, work_dir, rules, today, calendar, query, lang, report)
+        check_printing(office, api, work_dir, rules[0][1], report)
     finally:
         office.close()
     print(f"{counts['passed']} passed, {counts['failed']} failed")

@@ -36,6 +36,8 @@ use crate::deadline::{
 use crate::text::{Lang, WorkbookFacts, WorkbookWords};
 use crate::time::Moment;
 
+mod print;
+
 /// The defined name of the rest-day list: the holidays argument of `WORKDAY.INTL` and
 /// `NETWORKDAYS.INTL`. A code, the same in both languages, so that a formula copied from the
 /// documentation works in any copy of the workbook.
@@ -278,7 +280,8 @@ pub fn workbook(input: &WorkbookInput<'_>) -> Result<Vec<u8>, WorkbookError> {
     ] {
         book.define_name(name, &column_range(&notes_sheet, column, tables.rules))?;
     }
-    Ok(book.save_to_buffer()?)
+    let area = print::filled_rows(&quoted_sheet(words.register_sheet));
+    Ok(print::with_print_area(book.save_to_buffer()?, &area)?)
 }
 
 /// The formats the sheets use (the register's export too, [`super::ledger`]).
@@ -424,10 +427,14 @@ pub fn status_words(words: &WorkbookWords, state: State, provisional: bool) -> S
     status
 }
 
+/// The letter of one of the register's columns (A to Q).
+fn letter(column: u16) -> char {
+    char::from(b'A' + u8::try_from(column).unwrap_or(25))
+}
+
 /// The cell of `column` in spreadsheet row `row` (1-based), its column fixed: `$E7`.
 fn cell(column: u16, row: u32) -> String {
-    let letter = char::from(b'A' + u8::try_from(column).unwrap_or(25));
-    format!("${letter}{row}")
+    format!("${}{row}", letter(column))
 }
 
 /// The formulas of register row `row` (1-based), by column: the due date, the status and the
@@ -571,7 +578,8 @@ fn set_widths(sheet: &mut Worksheet, widths: [f64; 10]) -> Result<(), WorkbookEr
 /// The register: a header, and the formulas in [`REGISTER_ROWS`] empty rows (no examples to
 /// delete first: the notes show them), with dropdowns and checks on what is typed, overdue
 /// rows red and those due within three working days amber, a filter, the header frozen, and
-/// printed landscape on A4, one page wide, the header on every page.
+/// printed landscape on A4, one page wide, the header on every page: the rows filled, not the
+/// 500 (the print area written here is replaced by a formula, [`print`]).
 fn write_register(
     sheet: &mut Worksheet,
     input: &WorkbookInput<'_>,

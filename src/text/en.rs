@@ -1249,7 +1249,7 @@ impl Catalogue for En {
     fn notes_fixed(&self) -> [&'static str; 3] {
         [
             "This workbook is a register of documents and their deadlines: on the Deadlines sheet, give each document a row with its number, subject, sender and handler, choose its rule from the list and type the event date (the day the period runs from, not counted itself); the due date and the status follow. Once it is done, type the completion date: the status then says done on time or done late. It needs no network.",
-            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. To print only the rows in use, first filter the Rule column to leave out (Blanks).",
+            "Rows overdue and not done are red; rows due within 3 working days (today included) and not done are amber. Statuses and colours are judged on the computer's date. Printing stops at the last row with anything typed in it, the header on every page (Excel follows the workbook's print area); if blank rows print (LibreOffice prints all 500), first filter the Rule column to leave out (Blanks).",
             "The workbook does not deduct time the law does not count (suspension, hearings, inspection, testing, expert review), and does not count periods in hours, months or years, or periods counted back (N days before a meeting). For those, use this system's page.",
         ]
     }

@@ -736,6 +736,56 @@ async fn the_register_has_a_clerks_columns_no_example_rows_colours_a_filter_and_
 }
 
 #[tokio::test]
+async fn the_register_prints_from_the_header_to_the_last_row_a_clerk_filled_not_its_500_rows() {
+    // Arrange: the register's typed columns are 文号 … 延长/商定 (A–G) and 办结日期 (I); 截止日
+    // (H) and 状态 (J) hold formulas in every row. The print area is A1 and as many rows as the
+    // number of the last row with anything in A–G or I (1: the header alone), ten columns wide,
+    // looked for in the 10,000 rows under the header (twenty times the 500 with formulas).
+    let app = spawn_app().await;
+    let typed = |columns: &str| {
+        format!("SUMPRODUCT(MAX((1-ISBLANK('期限登记'!{columns}))*ROW('期限登记'!{columns})))")
+    };
+    let area = format!(
+        "OFFSET('期限登记'!$A$1,0,0,MAX(1,{},{}),10)",
+        typed("$A$2:$G$10001"),
+        typed("$I$2:$I$10001")
+    );
+
+    // Act
+    let (parts, _) = kizilsu_zh(&app).await;
+
+    // Assert
+    let book = &parts["xl/workbook.xml"];
+    assert!(
+        book.contains(&format!(
+            "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">{area}</definedName>"
+        )),
+        "the register's print area follows its filled rows: {book}"
+    );
+    assert!(
+        !book.contains("$A$1:$J$501</definedName><definedName name=\"_xlnm.Print_Titles\""),
+        "not the fixed 500 rows: {book}"
+    );
+    assert!(
+        book.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">期限登记!$1:$1</definedName>"
+        ),
+        "the header still on every page: {book}"
+    );
+    assert!(
+        book.contains(
+            "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">期限登记!$A$1:$J$501</definedName>"
+        ),
+        "the filter still over the 500 rows: {book}"
+    );
+    assert_eq!(
+        book.matches("_xlnm.Print_Area").count(),
+        1,
+        "only the register has a print area"
+    );
+}
+
+#[tokio::test]
 async fn the_notes_examples_carry_the_apis_due_dates_and_statuses_as_saved_values() {
     // Arrange: by hand from holidays/cn/2026.json (10/1–10/7 off, Sat 10/10 worked):
     // 第五十条's 7 working days from 9/30 end on 10/15; 政府信息公开条例's 20 and 20 more end
