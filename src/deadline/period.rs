@@ -162,7 +162,10 @@ impl<'r> Period<'r> {
 
     /// `rule`'s period, with the `amount` the caller gives where the rule allows one, and its
     /// extension when `form.extended`; a `unit` or form other than the rule's is refused.
-    fn of_rule(
+    ///
+    /// # Errors
+    /// As [`Period::resolve`] for a rule found.
+    pub fn of_rule(
         rule: &'r Rule,
         unit: Option<Unit>,
         amount: Option<i64>,

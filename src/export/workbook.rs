@@ -788,7 +788,7 @@ struct Example<'r> {
 /// Counts `rule` from `event` on `calendar` as the service does.
 fn count<'r>(
     input: &WorkbookInput<'r>,
-    rule: &Rule,
+    rule: &'r Rule,
     event: NaiveDate,
     adjustment: Adjustment,
     done: Option<NaiveDate>,
@@ -797,15 +797,14 @@ fn count<'r>(
         extended: adjustment == Adjustment::Extended,
         ..Form::default()
     };
-    let period = Period::resolve(input.rules, Some(&rule.full_id()), None, None, form).ok()?;
-    let moment = Moment::parse(&event.to_string()).ok()?;
+    let period = Period::of_rule(rule, None, None, form).ok()?;
     let request = Request {
         completed: done.map(|d| (d, None)),
         agreed: match adjustment {
             Adjustment::Agreed(date) => Some((date, None)),
             _ => None,
         },
-        ..Request::new(period, moment, input.calendar.spec().timezone)
+        ..Request::new(period, Moment::Date(event), input.calendar.spec().timezone)
     };
     compute(input.calendar, &request).ok()
 }

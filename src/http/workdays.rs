@@ -59,11 +59,7 @@ impl AddQuery {
         Ok(AddQuery {
             start: params.date("start", clock)?,
             days: params.required_int("days")?,
-            // `choice` answers one of the names, which always parse.
-            roll: params
-                .choice("roll", <Roll as strum::VariantNames>::VARIANTS)?
-                .parse()
-                .unwrap_or_default(),
+            roll: params.choice("roll")?,
             strict: params.flag("strict")?,
         })
     }

@@ -258,30 +258,26 @@ impl Params {
             .transpose()
     }
 
-    /// One of `choices`, the first when absent.
+    /// One of `T`'s values by its name (as `T` reads names: the enums chosen this way read
+    /// them in any case), `T`'s default when absent.
     ///
     /// # Errors
     /// [`ApiError::InvalidParameter`] naming the choices.
-    pub fn choice(
-        &self,
-        name: &'static str,
-        choices: &'static [&'static str],
-    ) -> Result<&'static str, ApiError> {
+    pub fn choice<T>(&self, name: &'static str) -> Result<T, ApiError>
+    where
+        T: std::str::FromStr + strum::VariantNames + Default,
+    {
         match self.get(name)? {
-            None => Ok(choices[0]),
-            Some(v) => choices
-                .iter()
-                .find(|c| c.eq_ignore_ascii_case(v))
-                .copied()
-                .ok_or_else(|| {
-                    invalid(
-                        name,
-                        Invalid::NoneOf {
-                            value: quoted(v),
-                            choices,
-                        },
-                    )
-                }),
+            None => Ok(T::default()),
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    name,
+                    Invalid::NoneOf {
+                        value: quoted(v),
+                        choices: T::VARIANTS,
+                    },
+                )
+            }),
         }
     }
 }
