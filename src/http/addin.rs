@@ -211,6 +211,15 @@ pub async fn file(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_manifest_varies_by_the_headers_its_origin_is_read_from() {
+        let varied: Vec<String> = MANIFEST_VARY
+            .split(", ")
+            .map(str::to_ascii_lowercase)
+            .collect();
+        assert_eq!(varied, ORIGIN_HEADERS);
+    }
+
     use super::*;
 
     #[test]

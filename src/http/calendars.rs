@@ -61,9 +61,12 @@ pub struct AwaitedDto<'a> {
 }
 
 /// The awaited notices as the API shows them, in `lang`.
-pub fn awaited_dtos(awaited: &[AwaitedNotice], lang: Lang) -> Vec<AwaitedDto<'_>> {
+pub fn awaited_dtos<'a>(
+    awaited: impl IntoIterator<Item = &'a AwaitedNotice>,
+    lang: Lang,
+) -> Vec<AwaitedDto<'a>> {
     awaited
-        .iter()
+        .into_iter()
         .map(|notice| AwaitedDto {
             notice,
             message: notice.message(lang),
@@ -114,10 +117,13 @@ fn dto<'a>(
             .collect(),
         feed,
         operator,
-        awaiting_notices: awaited_dtos(awaited, lang)
-            .into_iter()
-            .filter(|a| layers.contains(&a.notice.layer.as_str()))
-            .collect(),
+        // Only this calendar's layers' messages are written.
+        awaiting_notices: awaited_dtos(
+            awaited
+                .iter()
+                .filter(|notice| layers.contains(&notice.layer.as_str())),
+            lang,
+        ),
         office_hours: c.office_hours().map(|h| OfficeHoursDto {
             layer: &h.layer,
             origin: &h.origin,
