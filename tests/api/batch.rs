@@ -230,6 +230,63 @@ async fn a_batch_item_without_explanation_is_the_single_answer_without_its_sente
 }
 
 #[tokio::test]
+async fn a_brief_item_keeps_the_dates_a_rule_adds_agreed_next_step_original_and_the_laws_end() {
+    // Arrange: one item for each date a rule adds to the due date, each worked out by hand in
+    // the single answer's own tests (periods.rs, law.rs).
+    let app = spawn_app().await;
+    let items = [
+        // 会签 from 9/30 due 10/15, agreed with 州发改委 for 10/20.
+        (
+            json!({"rule": "countersign-reply", "event": "2026-09-30",
+                   "agreed_due": "2026-10-20", "agreed_by": "州发改委"}),
+            "agreed",
+            json!({"due_date": "2026-10-20", "by": "州发改委", "period_due_date": "2026-10-15"}),
+        ),
+        // At least 30 days of comment from 9/1: due 10/8, the next step from 10/9.
+        (
+            json!({"rule": "major-decision-public-comment", "event": "2026-09-01"}),
+            "next_step",
+            json!("2026-10-09"),
+        ),
+        // 20 working days from 9/1 end 9/29; extended by 20 more, 11/2.
+        (
+            json!({"rule": "national/gov-info-reply", "event": "2026-09-01", "extended": true}),
+            "original_due_date",
+            json!("2026-09-29"),
+        ),
+        // 第四十二条 from Mon 9/28: the office's target 10/13 at the close of business, the
+        // law's end at 24:00 that day.
+        (
+            json!({"rule": "kizilsu/meeting-issuance", "event": "2026-09-28"}),
+            "legal_end_at",
+            json!("2026-10-14T00:00:00+08:00"),
+        ),
+    ];
+
+    // Act
+    let answer = ok_json(
+        app.post_batch(
+            &json!({"items": items.iter().map(|(item, _, _)| item).collect::<Vec<_>>()}),
+        )
+        .await,
+    )
+    .await;
+
+    // Assert
+    for ((item, field, expected), result) in items.iter().zip(results(&answer)) {
+        let brief = &result["deadline"];
+        assert_eq!(&brief[*field], expected, "{field} of {item}: {brief}");
+        let single = ok_json(app.post_deadline(item).await).await;
+        assert_eq!(
+            brief[*field], single[*field],
+            "{field} as /v1/deadlines says it"
+        );
+        assert_eq!(brief["due_date"], single["due_date"], "{item}");
+        assert!(brief.get("citation").is_none(), "brief: {brief}");
+    }
+}
+
+#[tokio::test]
 async fn an_empty_batch_has_no_results() {
     // Arrange
     let app = spawn_app().await;
