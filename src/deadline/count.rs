@@ -354,12 +354,12 @@ pub fn compute<'r>(
     request: &Request<'r>,
 ) -> Result<Deadline<'r>, DeadlineError> {
     let Request {
-        period,
+        ref period,
         event,
         zone,
         read_on,
-        as_of,
-        completed,
+        ref as_of,
+        ref completed,
         explain,
         cutoff,
         ref hours,
@@ -407,32 +407,41 @@ pub fn compute<'r>(
         && period.extension.is_none()
         && paused.is_empty()
         && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
-    let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
     let mut reached = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
             count_hours(calendar, period, office, event_date, start, zone, explain)?
         }
-        _ if plain && !explain => count_plain(calendar, &period, event_date, &end_of)?,
-        _ => count_walked(calendar, &period, event_date, paused, &end_of)?,
+        _ if plain && !explain => count_plain(calendar, &period, event_date)?,
+        _ => count_walked(calendar, &period, event_date, paused)?,
     };
     let period_due = match agreed {
-        Some((date, _)) => Some(agree(calendar, &mut reached, *date, event_date, &end_of)?),
+        Some((date, _)) => Some(agree(calendar, &mut reached, *date, event_date)?),
         None => None,
     };
     let Reached {
         due,
         provisional,
-        due_at,
-        ending,
+        end,
         depends,
         steps,
         next_step,
         readings,
         unextended_due,
     } = reached;
+    // The last moment, found once, for the last due date (an agreed one included).
+    let (due_at, ending) = match end {
+        Some(end) => end,
+        None => ending_of(calendar, office, cutoff, &period, due, zone)?,
+    };
     let uncertain = uncertain_days(calendar, provisional, depends)?;
     let explanation = explain.then(|| steps.unwrap_or_default());
-    let status = status_of(calendar, period, due, due_at, event_date, completed, as_of)?;
+    let status = if completed.is_some() || as_of.is_some() {
+        status_of(
+            calendar, &period, due, &due_at, event_date, *completed, *as_of,
+        )?
+    } else {
+        None
+    };
     let legal_end = matches!(
         ending,
         Ending::CloseOfBusiness {
@@ -463,7 +472,12 @@ pub fn compute<'r>(
         unextended_due,
         period_due,
         other_reading,
-        paused: paused.clone(),
+        // Nothing to copy in the common case, and no call to find that out.
+        paused: if paused.is_empty() {
+            Vec::new()
+        } else {
+            paused.clone()
+        },
         agreed: agreed.clone(),
         provisional,
         uncertain,
@@ -476,8 +490,9 @@ pub fn compute<'r>(
 struct Reached<'c> {
     due: NaiveDate,
     provisional: bool,
-    due_at: DateTime<Tz>,
-    ending: Ending<'c>,
+    /// The last moment of a period in hours, which its hours set (an agreed due date, or a
+    /// period in days, ends as [`ending_of`] says).
+    end: Option<(DateTime<Tz>, Ending<'c>)>,
     /// The days the due date depends on, both included.
     depends: (NaiveDate, NaiveDate),
     steps: Option<Vec<Step>>,
@@ -523,8 +538,7 @@ fn count_hours<'c>(
     Ok(Reached {
         due,
         provisional,
-        due_at: end,
-        ending,
+        end: Some((end, ending)),
         depends: (event_date, due),
         steps,
         next_step: None,
@@ -539,7 +553,6 @@ fn count_plain<'c>(
     calendar: &'c Calendar,
     period: &Period<'_>,
     event_date: NaiveDate,
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
 ) -> Result<Reached<'c>, DeadlineError> {
     let amount = i64::from(period.amount);
     let (due, from) = if period.unit == Unit::WorkingDays {
@@ -551,12 +564,10 @@ fn count_plain<'c>(
         // A calendar-day period depends only on the days from its nominal last day on.
         (calendar.roll_forward(last)?, last)
     };
-    let (due_at, ending) = end_of(due.value)?;
     Ok(Reached {
         due: due.value,
         provisional: due.provisional,
-        due_at,
-        ending,
+        end: None,
         depends: (from, due.value),
         steps: None,
         next_step: None,
@@ -571,7 +582,6 @@ fn count_walked<'c>(
     period: &Period<'_>,
     event_date: NaiveDate,
     paused: &[(NaiveDate, NaiveDate)],
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
 ) -> Result<Reached<'c>, DeadlineError> {
     let mut walked = walk(calendar, period, event_date, paused)?;
     let readings = two_readings(calendar, period, event_date, paused, walked.last)?;
@@ -581,12 +591,10 @@ fn count_walked<'c>(
         walked.steps.retain(|s| s.date <= r.from_event);
     }
     let provisional = calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
-    let (due_at, ending) = end_of(walked.last)?;
     Ok(Reached {
         due: walked.last,
         provisional,
-        due_at,
-        ending,
+        end: None,
         depends: walked.depends,
         steps: Some(walked.steps),
         next_step: walked.next_step,
@@ -595,14 +603,13 @@ fn count_walked<'c>(
     })
 }
 
-/// An agreed due date replaces the period's own (第五十条: 商定回复时限); returns the period's
-/// own, which the answer shows beside it.
-fn agree<'c>(
-    calendar: &'c Calendar,
-    reached: &mut Reached<'c>,
+/// An agreed due date replaces the period's own (第五十条: 商定回复时限), and ends as
+/// [`ending_of`] says; returns the period's own, which the answer shows beside it.
+fn agree(
+    calendar: &Calendar,
+    reached: &mut Reached<'_>,
     date: NaiveDate,
     event_date: NaiveDate,
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
 ) -> Result<NaiveDate, DeadlineError> {
     if date <= event_date {
         return Err(DeadlineError::Agreed(date.to_string()));
@@ -612,13 +619,11 @@ fn agree<'c>(
     if let Some(steps) = reached.steps.as_mut() {
         agree_steps(calendar, steps, due, date)?;
     }
-    let (at, ending) = end_of(date)?;
     reached.provisional = reached.provisional && date >= due
         || calendar.is_provisional_between(due.min(date), date)?;
     reached.depends = (reached.depends.0.min(date), reached.depends.1.max(date));
     reached.due = date;
-    reached.due_at = at;
-    reached.ending = ending;
+    reached.end = None;
     Ok(due)
 }
 
@@ -641,9 +646,9 @@ fn uncertain_days(
 /// Where the deadline stands: on the day it was done, or on the day asked about.
 fn status_of(
     calendar: &Calendar,
-    period: Period<'_>,
+    period: &Period<'_>,
     due: NaiveDate,
-    due_at: DateTime<Tz>,
+    due_at: &DateTime<Tz>,
     event_date: NaiveDate,
     completed: Option<(NaiveDate, Option<DateTime<Tz>>)>,
     as_of: Option<(NaiveDate, Option<DateTime<Tz>>)>,
@@ -651,10 +656,10 @@ fn status_of(
     Ok(match (completed, as_of) {
         (Some((date, at)), _) => Some(completed_status(
             calendar,
-            &period,
+            period,
             due,
             date,
-            at.map(|t| t >= due_at),
+            at.map(|t| t >= *due_at),
         )?),
         (None, Some((date, _))) if date < event_date => Some(Status {
             as_of_date: date,
@@ -668,7 +673,7 @@ fn status_of(
             period,
             due,
             date,
-            at.map(|t| t >= due_at),
+            at.map(|t| t >= *due_at),
         )?),
         (None, None) => None,
     })
@@ -765,7 +770,6 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
 fn ending_of<'c>(
     calendar: &'c Calendar,
     office: Option<HoursSource<'_>>,
-    given: Option<&DayHours>,
     cutoff: Cutoff,
     period: &Period<'_>,
     due: NaiveDate,
@@ -787,16 +791,14 @@ fn ending_of<'c>(
     let Some(office) = office else {
         return Ok((midnight(), Ending::MidnightNoHours));
     };
-    // The day's hours and their close, found from one index of the day.
-    let day = office.day_of(due)?;
-    let Some(close) = office.close_of(due, day) else {
+    // The day's hours, their close and their season, found from one index of the day.
+    let Some(closing) = office.closing(due)? else {
         // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
         return Ok((midnight(), Ending::MidnightDayWithoutHours));
     };
-    let hours = DayHours::from_intervals(day);
-    let from = match (given, calendar.office_hours()) {
-        (None, Some(own)) => {
-            let (season, schedule, carried_over) = own.season_on(due);
+    let from = match (office, calendar.office_hours()) {
+        (HoursSource::Calendar(_), Some(own)) => {
+            let (season, schedule, carried_over) = own.season_of(&closing);
             Some(HoursFrom {
                 layer: &own.layer,
                 name: &own.name,
@@ -808,9 +810,19 @@ fn ending_of<'c>(
         }
         _ => None,
     };
+    // The hours' clock is most often the counting one: not converted again.
+    let at = if closing.at.timezone() == zone {
+        closing.at
+    } else {
+        crate::time::in_zone(&closing.at, zone)
+    };
     Ok((
-        crate::time::in_zone(&close, zone),
-        Ending::CloseOfBusiness { hours, from, by },
+        at,
+        Ending::CloseOfBusiness {
+            hours: closing.hours.clone(),
+            from,
+            by,
+        },
     ))
 }
 
@@ -819,7 +831,7 @@ fn ending_of<'c>(
 /// overdue).
 fn status_on(
     calendar: &Calendar,
-    period: Period<'_>,
+    period: &Period<'_>,
     due: NaiveDate,
     today: NaiveDate,
     past_due: Option<bool>,
