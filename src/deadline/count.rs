@@ -434,7 +434,11 @@ pub fn compute<'r>(
         None => ending_of(calendar, office, cutoff, &period, due, zone)?,
     };
     let uncertain = uncertain_days(calendar, provisional, depends)?;
-    let explanation = explain.then(|| steps.unwrap_or_default());
+    let explanation = match steps {
+        Some(steps) if explain => Some(steps),
+        _ if explain => Some(Vec::new()),
+        _ => None,
+    };
     let status = if completed.is_some() || as_of.is_some() {
         status_of(
             calendar, &period, due, &due_at, event_date, *completed, *as_of,
@@ -548,7 +552,9 @@ fn count_hours<'c>(
 }
 
 /// A plain forward working-day or calendar-day period, unexplained: the compiled table's
-/// arithmetic, two lookups whatever the length.
+/// arithmetic, two lookups whatever the length. Inlined, as [`ending_of`] is: the common
+/// answer, whose parts are then built where the deadline keeps them instead of copied there.
+#[inline(always)]
 fn count_plain<'c>(
     calendar: &'c Calendar,
     period: &Period<'_>,
@@ -767,6 +773,7 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
 /// The last moment of the due day and why: 24:00 (民法典 第二百零三条第二款's general case)
 /// unless the request or the rule asks for the close of business and the due day has office
 /// hours; an ad hoc period, unless asked otherwise, ends at the close of business.
+#[inline(always)]
 fn ending_of<'c>(
     calendar: &'c Calendar,
     office: Option<HoursSource<'_>>,

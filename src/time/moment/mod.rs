@@ -214,6 +214,7 @@ impl Moment {
 
     /// The moment's civil date on `zone`'s clock ([`Moment::date_on`]) and its instant
     /// ([`Moment::instant`]), the instant found once for both.
+    #[inline]
     pub fn read(&self, zone: Tz, read_on: Tz) -> (NaiveDate, Option<DateTime<Tz>>) {
         let instant = self.instant(read_on);
         let date = match (*self, instant) {
