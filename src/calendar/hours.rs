@@ -492,6 +492,7 @@ impl HoursFile {
         self.resolve(self.season_index_on(date))
     }
 
+    #[inline]
     fn resolve(&self, at: SeasonAt) -> (&Season, &Schedule, bool) {
         let schedule = &self.schedules[usize::from(at.schedule)];
         (
@@ -645,6 +646,7 @@ impl OfficeHours {
 
     /// The season of the day `closing` was found for ([`OfficeHours::season_on`]), from the
     /// index it was found with; `closing` comes from these hours ([`HoursSource::Calendar`]).
+    #[inline]
     pub fn season_of(&self, closing: &Closing<'_>) -> (&Season, &Schedule, bool) {
         match self.day_season.get(closing.day) {
             Some(&at) => self.file.resolve(at),
@@ -715,6 +717,7 @@ impl<'a> HoursSource<'a> {
     }
 
     /// Day `i`'s hours, `None` (or empty) on a day without.
+    #[inline]
     fn day_hours(self, i: usize) -> Option<&'a DayHours> {
         match self {
             HoursSource::Calendar(h) => Some(&h.patterns[usize::from(h.day_pattern[i])]),
@@ -900,6 +903,7 @@ impl<'a> HoursSource<'a> {
     ///
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
+    #[inline]
     pub fn closing(self, date: NaiveDate) -> Result<Option<Closing<'a>>, CalendarError> {
         let day = index_of(date)?;
         let Some((hours, last)) = self
