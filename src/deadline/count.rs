@@ -430,7 +430,9 @@ pub fn compute<'r>(
     } = reached;
     // The last moment, found once, for the last due date (an agreed one included).
     let (due_at, ending) = match end {
-        Some(end) => end,
+        // A period in hours ends when its hours (or its office time) have run.
+        Some(end) if period.unit == Unit::WorkingHours => (end, Ending::OfficeTimeRun),
+        Some(end) => (end, Ending::HoursRun),
         None => ending_of(calendar, office, cutoff, &period, due, zone)?,
     };
     let uncertain = uncertain_days(calendar, provisional, depends)?;
@@ -491,12 +493,12 @@ pub fn compute<'r>(
 }
 
 /// Where a count ended, before an agreed due date replaces it.
-struct Reached<'c> {
+struct Reached {
     due: NaiveDate,
     provisional: bool,
-    /// The last moment of a period in hours, which its hours set (an agreed due date, or a
-    /// period in days, ends as [`ending_of`] says).
-    end: Option<(DateTime<Tz>, Ending<'c>)>,
+    /// The last moment of a period in hours, when its hours have run (an agreed due date, or
+    /// a period in days, ends as [`ending_of`] says).
+    end: Option<DateTime<Tz>>,
     /// The days the due date depends on, both included.
     depends: (NaiveDate, NaiveDate),
     steps: Option<Vec<Step>>,
@@ -507,26 +509,25 @@ struct Reached<'c> {
 }
 
 /// A period in hours (第二百零一条第二款), or in office hours: from the event's instant.
-fn count_hours<'c>(
-    calendar: &'c Calendar,
+fn count_hours(
+    calendar: &Calendar,
     period: Period<'_>,
     office: Option<HoursSource<'_>>,
     event_date: NaiveDate,
     start: DateTime<Tz>,
     zone: Tz,
     explain: bool,
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
-    let (end, ending) = if period.unit == Unit::WorkingHours {
+    let end = if period.unit == Unit::WorkingHours {
         let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
             calendar: calendar.id().to_owned(),
         })?;
-        (office.add(&start, hours_total * 60)?, Ending::OfficeTimeRun)
+        office.add(&start, hours_total * 60)?
     } else {
-        let end = start
+        start
             .checked_add_signed(chrono::Duration::hours(hours_total))
-            .ok_or(CalendarError::OutOfRange { date: event_date })?;
-        (end, Ending::HoursRun)
+            .ok_or(CalendarError::OutOfRange { date: event_date })?
     };
     let end = crate::time::in_zone(&end, zone);
     let due = end.date_naive();
@@ -542,7 +543,7 @@ fn count_hours<'c>(
     Ok(Reached {
         due,
         provisional,
-        end: Some((end, ending)),
+        end: Some(end),
         depends: (event_date, due),
         steps,
         next_step: None,
@@ -555,11 +556,11 @@ fn count_hours<'c>(
 /// arithmetic, two lookups whatever the length. Inlined, as [`ending_of`] is: the common
 /// answer, whose parts are then built where the deadline keeps them instead of copied there.
 #[inline(always)]
-fn count_plain<'c>(
-    calendar: &'c Calendar,
+fn count_plain(
+    calendar: &Calendar,
     period: &Period<'_>,
     event_date: NaiveDate,
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let amount = i64::from(period.amount);
     let (due, from) = if period.unit == Unit::WorkingDays {
         (calendar.add_working_days(event_date, amount)?, event_date)
@@ -583,12 +584,12 @@ fn count_plain<'c>(
 }
 
 /// Every other form: walked day by day, which is also the explanation.
-fn count_walked<'c>(
-    calendar: &'c Calendar,
+fn count_walked(
+    calendar: &Calendar,
     period: &Period<'_>,
     event_date: NaiveDate,
     paused: &[(NaiveDate, NaiveDate)],
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let mut walked = walk(calendar, period, event_date, paused)?;
     let readings = two_readings(calendar, period, event_date, paused, walked.last)?;
     if let Some(r) = readings {
@@ -613,7 +614,7 @@ fn count_walked<'c>(
 /// [`ending_of`] says; returns the period's own, which the answer shows beside it.
 fn agree(
     calendar: &Calendar,
-    reached: &mut Reached<'_>,
+    reached: &mut Reached,
     date: NaiveDate,
     event_date: NaiveDate,
 ) -> Result<NaiveDate, DeadlineError> {
