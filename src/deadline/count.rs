@@ -398,9 +398,6 @@ pub fn compute<'r>(
     if !paused.is_empty() && period.unit.in_hours() {
         return Err(DeadlineError::PausedNotAllowed);
     }
-    // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
-    // start.
-    let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
     let plain = period.direction == Direction::Forward
         && period.bound == Bound::Within
         && period.counting == Counting::Civil
@@ -409,6 +406,9 @@ pub fn compute<'r>(
         && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
     let mut reached = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
+            // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from
+            // its start (found only for such a period).
+            let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
             count_hours(calendar, period, office, event_date, start, zone, explain)?
         }
         _ if plain && !explain => count_plain(calendar, &period, event_date)?,
@@ -693,7 +693,10 @@ fn allowed_by_statute(
     paused: &[(NaiveDate, NaiveDate)],
     agreed: Option<&(NaiveDate, Option<String>)>,
 ) -> Result<(), DeadlineError> {
-    let Some(rule) = period.rule else {
+    let Some(rule) = period
+        .rule
+        .filter(|_| !paused.is_empty() || agreed.is_some())
+    else {
         return Ok(());
     };
     for (given, allowed, field) in [
