@@ -492,7 +492,9 @@ impl HoursFile {
         self.resolve(self.season_index_on(date))
     }
 
-    #[inline]
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     fn resolve(&self, at: SeasonAt) -> (&Season, &Schedule, bool) {
         let schedule = &self.schedules[usize::from(at.schedule)];
         (
@@ -646,7 +648,9 @@ impl OfficeHours {
 
     /// The season of the day `closing` was found for ([`OfficeHours::season_on`]), from the
     /// index it was found with; `closing` comes from these hours ([`HoursSource::Calendar`]).
-    #[inline]
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     pub fn season_of(&self, closing: &Closing<'_>) -> (&Season, &Schedule, bool) {
         match self.day_season.get(closing.day) {
             Some(&at) => self.file.resolve(at),
@@ -903,7 +907,9 @@ impl<'a> HoursSource<'a> {
     ///
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
-    #[inline]
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     pub fn closing(self, date: NaiveDate) -> Result<Option<Closing<'a>>, CalendarError> {
         let day = index_of(date)?;
         let Some((hours, last)) = self

@@ -185,6 +185,9 @@ pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
 /// let close = after_midnight(date, Duration::minutes(19 * 60 + 30), BEIJING);
 /// assert_eq!(close.to_rfc3339(), "2026-10-15T19:30:00+08:00");
 /// ```
+// Inlined into a deadline's computation (a hint alone was not taken): its result is
+// built where the deadline uses it instead of returned through memory.
+#[inline(always)]
 pub fn after_midnight(date: NaiveDate, elapsed: chrono::Duration, zone: Tz) -> DateTime<Tz> {
     let midnight = date.and_time(chrono::NaiveTime::MIN);
     if let Some(steady) = steady(zone)
