@@ -492,6 +492,9 @@ impl HoursFile {
         self.resolve(self.season_index_on(date))
     }
 
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     fn resolve(&self, at: SeasonAt) -> (&Season, &Schedule, bool) {
         let schedule = &self.schedules[usize::from(at.schedule)];
         (
@@ -643,6 +646,18 @@ impl OfficeHours {
         }
     }
 
+    /// The season of the day `closing` was found for ([`OfficeHours::season_on`]), from the
+    /// index it was found with; `closing` comes from these hours ([`HoursSource::Calendar`]).
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
+    pub fn season_of(&self, closing: &Closing<'_>) -> (&Season, &Schedule, bool) {
+        match self.day_season.get(closing.day) {
+            Some(&at) => self.file.resolve(at),
+            None => self.file.season_on(closing.date),
+        }
+    }
+
     /// The clock the hours are on.
     pub fn clock(&self) -> Tz {
         self.file.clock
@@ -702,19 +717,19 @@ impl<'a> HoursSource<'a> {
 
     /// Day `i`'s hours.
     pub fn day(self, i: usize) -> &'a [Interval] {
+        self.day_hours(i).map_or(&[], DayHours::intervals)
+    }
+
+    /// Day `i`'s hours, `None` (or empty) on a day without.
+    #[inline]
+    fn day_hours(self, i: usize) -> Option<&'a DayHours> {
         match self {
-            HoursSource::Calendar(h) => h.patterns[usize::from(h.day_pattern[i])].intervals(),
+            HoursSource::Calendar(h) => Some(&h.patterns[usize::from(h.day_pattern[i])]),
             HoursSource::Given {
                 hours,
                 working_before,
                 ..
-            } => {
-                if working_before[i + 1] > working_before[i] {
-                    hours.intervals()
-                } else {
-                    &[]
-                }
-            }
+            } => (working_before[i + 1] > working_before[i]).then_some(hours),
         }
     }
 
@@ -884,15 +899,44 @@ impl<'a> HoursSource<'a> {
     /// # Errors
     /// [`CalendarError::OutOfRange`] outside the supported days.
     pub fn close_of_business(self, date: NaiveDate) -> Result<Option<DateTime<Tz>>, CalendarError> {
-        Ok(self.close_of(date, self.day_of(date)?))
+        Ok(self.closing(date)?.map(|c| c.at))
     }
 
-    /// The close of business of `date` whose hours are `day` ([`HoursSource::day_of`]), for a
-    /// caller that has them already.
-    pub fn close_of(self, date: NaiveDate, day: &[Interval]) -> Option<DateTime<Tz>> {
-        day.last()
-            .map(|iv| at_second(date, u64::from(iv.close) * MINUTE, self.clock()))
+    /// `date`'s close of business with its hours ([`Closing`]), all found from one index of
+    /// the day; `None` on a day without hours.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] outside the supported days.
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
+    pub fn closing(self, date: NaiveDate) -> Result<Option<Closing<'a>>, CalendarError> {
+        let day = index_of(date)?;
+        let Some((hours, last)) = self
+            .day_hours(day)
+            .and_then(|hours| Some((hours, hours.intervals().last()?)))
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Closing {
+            hours,
+            at: at_second(date, u64::from(last.close) * MINUTE, self.clock()),
+            date,
+            day,
+        }))
     }
+}
+
+/// A day's close of business ([`HoursSource::closing`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Closing<'a> {
+    /// The day's hours.
+    pub hours: &'a DayHours,
+    /// When the last of them closes, on the hours' clock.
+    pub at: DateTime<Tz>,
+    /// The day, and its index, for its season ([`OfficeHours::season_of`]).
+    date: NaiveDate,
+    day: usize,
 }
 
 /// `second` seconds after midnight of `date` on `clock` (86,400 is the next midnight).

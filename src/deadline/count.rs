@@ -354,12 +354,12 @@ pub fn compute<'r>(
     request: &Request<'r>,
 ) -> Result<Deadline<'r>, DeadlineError> {
     let Request {
-        period,
+        ref period,
         event,
         zone,
         read_on,
-        as_of,
-        completed,
+        ref as_of,
+        ref completed,
         explain,
         cutoff,
         ref hours,
@@ -398,41 +398,56 @@ pub fn compute<'r>(
     if !paused.is_empty() && period.unit.in_hours() {
         return Err(DeadlineError::PausedNotAllowed);
     }
-    // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from its
-    // start.
-    let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
     let plain = period.direction == Direction::Forward
         && period.bound == Bound::Within
         && period.counting == Counting::Civil
         && period.extension.is_none()
         && paused.is_empty()
         && matches!(period.unit, Unit::WorkingDays | Unit::CalendarDays);
-    let end_of = |due| ending_of(calendar, office, hours.as_ref(), cutoff, &period, due, zone);
     let mut reached = match period.unit {
         Unit::WorkingHours | Unit::Hours => {
+            // 第二百零一条第二款: a period in hours runs from the stated time; a bare date, from
+            // its start (found only for such a period).
+            let start = event_at.unwrap_or_else(|| start_of_day(event_date, zone));
             count_hours(calendar, period, office, event_date, start, zone, explain)?
         }
-        _ if plain && !explain => count_plain(calendar, &period, event_date, &end_of)?,
-        _ => count_walked(calendar, &period, event_date, paused, &end_of)?,
+        _ if plain && !explain => count_plain(calendar, &period, event_date)?,
+        _ => count_walked(calendar, &period, event_date, paused)?,
     };
     let period_due = match agreed {
-        Some((date, _)) => Some(agree(calendar, &mut reached, *date, event_date, &end_of)?),
+        Some((date, _)) => Some(agree(calendar, &mut reached, *date, event_date)?),
         None => None,
     };
     let Reached {
         due,
         provisional,
-        due_at,
-        ending,
+        end,
         depends,
         steps,
         next_step,
         readings,
         unextended_due,
     } = reached;
+    // The last moment, found once, for the last due date (an agreed one included).
+    let (due_at, ending) = match end {
+        // A period in hours ends when its hours (or its office time) have run.
+        Some(end) if period.unit == Unit::WorkingHours => (end, Ending::OfficeTimeRun),
+        Some(end) => (end, Ending::HoursRun),
+        None => ending_of(calendar, office, cutoff, &period, due, zone)?,
+    };
     let uncertain = uncertain_days(calendar, provisional, depends)?;
-    let explanation = explain.then(|| steps.unwrap_or_default());
-    let status = status_of(calendar, period, due, due_at, event_date, completed, as_of)?;
+    let explanation = match steps {
+        Some(steps) if explain => Some(steps),
+        _ if explain => Some(Vec::new()),
+        _ => None,
+    };
+    let status = if completed.is_some() || as_of.is_some() {
+        status_of(
+            calendar, &period, due, &due_at, event_date, *completed, *as_of,
+        )?
+    } else {
+        None
+    };
     let legal_end = matches!(
         ending,
         Ending::CloseOfBusiness {
@@ -463,7 +478,12 @@ pub fn compute<'r>(
         unextended_due,
         period_due,
         other_reading,
-        paused: paused.clone(),
+        // Nothing to copy in the common case, and no call to find that out.
+        paused: if paused.is_empty() {
+            Vec::new()
+        } else {
+            paused.clone()
+        },
         agreed: agreed.clone(),
         provisional,
         uncertain,
@@ -473,11 +493,12 @@ pub fn compute<'r>(
 }
 
 /// Where a count ended, before an agreed due date replaces it.
-struct Reached<'c> {
+struct Reached {
     due: NaiveDate,
     provisional: bool,
-    due_at: DateTime<Tz>,
-    ending: Ending<'c>,
+    /// The last moment of a period in hours, when its hours have run (an agreed due date, or
+    /// a period in days, ends as [`ending_of`] says).
+    end: Option<DateTime<Tz>>,
     /// The days the due date depends on, both included.
     depends: (NaiveDate, NaiveDate),
     steps: Option<Vec<Step>>,
@@ -488,26 +509,25 @@ struct Reached<'c> {
 }
 
 /// A period in hours (第二百零一条第二款), or in office hours: from the event's instant.
-fn count_hours<'c>(
-    calendar: &'c Calendar,
+fn count_hours(
+    calendar: &Calendar,
     period: Period<'_>,
     office: Option<HoursSource<'_>>,
     event_date: NaiveDate,
     start: DateTime<Tz>,
     zone: Tz,
     explain: bool,
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let hours_total = i64::from(period.amount) + i64::from(period.extension.unwrap_or(0));
-    let (end, ending) = if period.unit == Unit::WorkingHours {
+    let end = if period.unit == Unit::WorkingHours {
         let office = office.ok_or_else(|| CalendarError::NoOfficeHours {
             calendar: calendar.id().to_owned(),
         })?;
-        (office.add(&start, hours_total * 60)?, Ending::OfficeTimeRun)
+        office.add(&start, hours_total * 60)?
     } else {
-        let end = start
+        start
             .checked_add_signed(chrono::Duration::hours(hours_total))
-            .ok_or(CalendarError::OutOfRange { date: event_date })?;
-        (end, Ending::HoursRun)
+            .ok_or(CalendarError::OutOfRange { date: event_date })?
     };
     let end = crate::time::in_zone(&end, zone);
     let due = end.date_naive();
@@ -523,8 +543,7 @@ fn count_hours<'c>(
     Ok(Reached {
         due,
         provisional,
-        due_at: end,
-        ending,
+        end: Some(end),
         depends: (event_date, due),
         steps,
         next_step: None,
@@ -534,13 +553,14 @@ fn count_hours<'c>(
 }
 
 /// A plain forward working-day or calendar-day period, unexplained: the compiled table's
-/// arithmetic, two lookups whatever the length.
-fn count_plain<'c>(
-    calendar: &'c Calendar,
+/// arithmetic, two lookups whatever the length. Inlined, as [`ending_of`] is: the common
+/// answer, whose parts are then built where the deadline keeps them instead of copied there.
+#[inline(always)]
+fn count_plain(
+    calendar: &Calendar,
     period: &Period<'_>,
     event_date: NaiveDate,
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let amount = i64::from(period.amount);
     let (due, from) = if period.unit == Unit::WorkingDays {
         (calendar.add_working_days(event_date, amount)?, event_date)
@@ -551,12 +571,10 @@ fn count_plain<'c>(
         // A calendar-day period depends only on the days from its nominal last day on.
         (calendar.roll_forward(last)?, last)
     };
-    let (due_at, ending) = end_of(due.value)?;
     Ok(Reached {
         due: due.value,
         provisional: due.provisional,
-        due_at,
-        ending,
+        end: None,
         depends: (from, due.value),
         steps: None,
         next_step: None,
@@ -566,13 +584,12 @@ fn count_plain<'c>(
 }
 
 /// Every other form: walked day by day, which is also the explanation.
-fn count_walked<'c>(
-    calendar: &'c Calendar,
+fn count_walked(
+    calendar: &Calendar,
     period: &Period<'_>,
     event_date: NaiveDate,
     paused: &[(NaiveDate, NaiveDate)],
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
-) -> Result<Reached<'c>, DeadlineError> {
+) -> Result<Reached, DeadlineError> {
     let mut walked = walk(calendar, period, event_date, paused)?;
     let readings = two_readings(calendar, period, event_date, paused, walked.last)?;
     if let Some(r) = readings {
@@ -581,12 +598,10 @@ fn count_walked<'c>(
         walked.steps.retain(|s| s.date <= r.from_event);
     }
     let provisional = calendar.is_provisional_between(walked.depends.0, walked.depends.1)?;
-    let (due_at, ending) = end_of(walked.last)?;
     Ok(Reached {
         due: walked.last,
         provisional,
-        due_at,
-        ending,
+        end: None,
         depends: walked.depends,
         steps: Some(walked.steps),
         next_step: walked.next_step,
@@ -595,14 +610,13 @@ fn count_walked<'c>(
     })
 }
 
-/// An agreed due date replaces the period's own (第五十条: 商定回复时限); returns the period's
-/// own, which the answer shows beside it.
-fn agree<'c>(
-    calendar: &'c Calendar,
-    reached: &mut Reached<'c>,
+/// An agreed due date replaces the period's own (第五十条: 商定回复时限), and ends as
+/// [`ending_of`] says; returns the period's own, which the answer shows beside it.
+fn agree(
+    calendar: &Calendar,
+    reached: &mut Reached,
     date: NaiveDate,
     event_date: NaiveDate,
-    end_of: &impl Fn(NaiveDate) -> Result<(DateTime<Tz>, Ending<'c>), DeadlineError>,
 ) -> Result<NaiveDate, DeadlineError> {
     if date <= event_date {
         return Err(DeadlineError::Agreed(date.to_string()));
@@ -612,13 +626,11 @@ fn agree<'c>(
     if let Some(steps) = reached.steps.as_mut() {
         agree_steps(calendar, steps, due, date)?;
     }
-    let (at, ending) = end_of(date)?;
     reached.provisional = reached.provisional && date >= due
         || calendar.is_provisional_between(due.min(date), date)?;
     reached.depends = (reached.depends.0.min(date), reached.depends.1.max(date));
     reached.due = date;
-    reached.due_at = at;
-    reached.ending = ending;
+    reached.end = None;
     Ok(due)
 }
 
@@ -641,9 +653,9 @@ fn uncertain_days(
 /// Where the deadline stands: on the day it was done, or on the day asked about.
 fn status_of(
     calendar: &Calendar,
-    period: Period<'_>,
+    period: &Period<'_>,
     due: NaiveDate,
-    due_at: DateTime<Tz>,
+    due_at: &DateTime<Tz>,
     event_date: NaiveDate,
     completed: Option<(NaiveDate, Option<DateTime<Tz>>)>,
     as_of: Option<(NaiveDate, Option<DateTime<Tz>>)>,
@@ -651,10 +663,10 @@ fn status_of(
     Ok(match (completed, as_of) {
         (Some((date, at)), _) => Some(completed_status(
             calendar,
-            &period,
+            period,
             due,
             date,
-            at.map(|t| t >= due_at),
+            at.map(|t| t >= *due_at),
         )?),
         (None, Some((date, _))) if date < event_date => Some(Status {
             as_of_date: date,
@@ -668,7 +680,7 @@ fn status_of(
             period,
             due,
             date,
-            at.map(|t| t >= due_at),
+            at.map(|t| t >= *due_at),
         )?),
         (None, None) => None,
     })
@@ -681,7 +693,10 @@ fn allowed_by_statute(
     paused: &[(NaiveDate, NaiveDate)],
     agreed: Option<&(NaiveDate, Option<String>)>,
 ) -> Result<(), DeadlineError> {
-    let Some(rule) = period.rule else {
+    let Some(rule) = period
+        .rule
+        .filter(|_| !paused.is_empty() || agreed.is_some())
+    else {
         return Ok(());
     };
     for (given, allowed, field) in [
@@ -762,10 +777,10 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Tz> {
 /// The last moment of the due day and why: 24:00 (民法典 第二百零三条第二款's general case)
 /// unless the request or the rule asks for the close of business and the due day has office
 /// hours; an ad hoc period, unless asked otherwise, ends at the close of business.
+#[inline(always)]
 fn ending_of<'c>(
     calendar: &'c Calendar,
     office: Option<HoursSource<'_>>,
-    given: Option<&DayHours>,
     cutoff: Cutoff,
     period: &Period<'_>,
     due: NaiveDate,
@@ -787,16 +802,14 @@ fn ending_of<'c>(
     let Some(office) = office else {
         return Ok((midnight(), Ending::MidnightNoHours));
     };
-    // The day's hours and their close, found from one index of the day.
-    let day = office.day_of(due)?;
-    let Some(close) = office.close_of(due, day) else {
+    // The day's hours, their close and their season, found from one index of the day.
+    let Some(closing) = office.closing(due)? else {
         // An agreed date may fall on a rest day, which has no hours: it keeps 24:00.
         return Ok((midnight(), Ending::MidnightDayWithoutHours));
     };
-    let hours = DayHours::from_intervals(day);
-    let from = match (given, calendar.office_hours()) {
-        (None, Some(own)) => {
-            let (season, schedule, carried_over) = own.season_on(due);
+    let from = match (office, calendar.office_hours()) {
+        (HoursSource::Calendar(_), Some(own)) => {
+            let (season, schedule, carried_over) = own.season_of(&closing);
             Some(HoursFrom {
                 layer: &own.layer,
                 name: &own.name,
@@ -808,9 +821,19 @@ fn ending_of<'c>(
         }
         _ => None,
     };
+    // The hours' clock is most often the counting one: not converted again.
+    let at = if closing.at.timezone() == zone {
+        closing.at
+    } else {
+        crate::time::in_zone(&closing.at, zone)
+    };
     Ok((
-        crate::time::in_zone(&close, zone),
-        Ending::CloseOfBusiness { hours, from, by },
+        at,
+        Ending::CloseOfBusiness {
+            hours: closing.hours.clone(),
+            from,
+            by,
+        },
     ))
 }
 
@@ -819,7 +842,7 @@ fn ending_of<'c>(
 /// overdue).
 fn status_on(
     calendar: &Calendar,
-    period: Period<'_>,
+    period: &Period<'_>,
     due: NaiveDate,
     today: NaiveDate,
     past_due: Option<bool>,

@@ -267,6 +267,9 @@ impl<'r> Period<'r> {
     /// let then = reply.in_force_on(NaiveDate::from_ymd_opt(2018, 6, 1).unwrap()).unwrap();
     /// assert_eq!(then.amount, 15, "政府信息公开条例 (2007) 第二十四条: 15个工作日");
     /// ```
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     pub fn in_force_on(self, event: NaiveDate) -> Result<Self, DeadlineError> {
         let Some(rule) = self.rule else {
             return Ok(self);

@@ -92,18 +92,33 @@ const STEADY_SINCE: NaiveDateTime = NaiveDate::from_ymd_opt(1992, 1, 1)
 
 /// The offset `zone` keeps from [`STEADY_SINCE`] on, for the two clocks every answer reads
 /// (a third of a deadline's time went to chrono-tz's offset search, the same answer each
-/// time); `None` for any other zone, which keeps chrono-tz's lookup.
-fn steady(zone: Tz) -> Option<TzOffset> {
-    static OFFSETS: OnceLock<[TzOffset; 2]> = OnceLock::new();
-    let [beijing, urumqi] = OFFSETS.get_or_init(|| {
-        let at = |z: Tz| z.offset_from_utc_datetime(&STEADY_SINCE);
+/// time); `None` for any other zone, which keeps chrono-tz's lookup. Lent, not copied: the
+/// offset (32 bytes) is copied once, into the instant built with it.
+#[inline]
+fn steady(zone: Tz) -> Option<&'static Steady> {
+    static OFFSETS: OnceLock<[Steady; 2]> = OnceLock::new();
+    let i = match zone {
+        BEIJING => 0,
+        URUMQI => 1,
+        _ => return None,
+    };
+    let offsets = OFFSETS.get_or_init(|| {
+        let at = |z: Tz| {
+            let offset = z.offset_from_utc_datetime(&STEADY_SINCE);
+            Steady {
+                offset,
+                seconds: i64::from(offset.fix().local_minus_utc()),
+            }
+        };
         [at(BEIJING), at(URUMQI)]
     });
-    match zone {
-        BEIJING => Some(*beijing),
-        URUMQI => Some(*urumqi),
-        _ => None,
-    }
+    Some(&offsets[i])
+}
+
+/// A clock's steady offset ([`steady`]), and its seconds east of UTC, found once.
+struct Steady {
+    offset: TzOffset,
+    seconds: i64,
 }
 
 /// `t` on `zone`'s clock: [`DateTime::with_timezone`], without the offset search for Beijing and
@@ -119,7 +134,9 @@ fn steady(zone: Tz) -> Option<TzOffset> {
 pub fn in_zone<Z: TimeZone>(t: &DateTime<Z>, zone: Tz) -> DateTime<Tz> {
     let utc = t.naive_utc();
     match steady(zone) {
-        Some(offset) if utc >= STEADY_SINCE => DateTime::from_naive_utc_and_offset(utc, offset),
+        Some(steady) if utc >= STEADY_SINCE => {
+            DateTime::from_naive_utc_and_offset(utc, steady.offset)
+        }
         _ => t.with_timezone(&zone),
     }
 }
@@ -136,11 +153,11 @@ pub fn in_zone<Z: TimeZone>(t: &DateTime<Z>, zone: Tz) -> DateTime<Tz> {
 /// assert_eq!(instant_of(t, URUMQI).to_rfc3339(), "2026-10-08T23:30:00+06:00");
 /// ```
 pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
-    if let Some(offset) = steady(zone)
+    if let Some(steady) = steady(zone)
         && local >= STEADY_SINCE
     {
-        let utc = local - chrono::Duration::seconds(i64::from(offset.fix().local_minus_utc()));
-        return DateTime::from_naive_utc_and_offset(utc, offset);
+        let utc = local - chrono::Duration::seconds(steady.seconds);
+        return DateTime::from_naive_utc_and_offset(utc, steady.offset);
     }
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) => t,
@@ -168,37 +185,42 @@ pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Tz> {
 /// let close = after_midnight(date, Duration::minutes(19 * 60 + 30), BEIJING);
 /// assert_eq!(close.to_rfc3339(), "2026-10-15T19:30:00+08:00");
 /// ```
+// Inlined into a deadline's computation (a hint alone was not taken): its result is
+// built where the deadline uses it instead of returned through memory.
+#[inline(always)]
 pub fn after_midnight(date: NaiveDate, elapsed: chrono::Duration, zone: Tz) -> DateTime<Tz> {
     let midnight = date.and_time(chrono::NaiveTime::MIN);
-    if let Some(offset) = steady(zone)
+    if let Some(steady) = steady(zone)
         && midnight >= STEADY_SINCE
     {
-        let shift = elapsed - chrono::Duration::seconds(i64::from(offset.fix().local_minus_utc()));
-        return DateTime::from_naive_utc_and_offset(utc_day_and_time(date, shift), offset);
+        // Whole seconds (a close of business, 24:00) in integers, without `Duration`'s checks.
+        let utc = match elapsed.subsec_nanos() {
+            0 => utc_day_and_time(date, elapsed.num_seconds() - steady.seconds),
+            _ => None,
+        };
+        let utc =
+            utc.unwrap_or_else(|| midnight + (elapsed - chrono::Duration::seconds(steady.seconds)));
+        return DateTime::from_naive_utc_and_offset(utc, steady.offset);
     }
     // Added in UTC: a `DateTime<Tz>` sum searches the zone's offsets again.
     in_zone(&(instant_of(midnight, zone).to_utc() + elapsed), zone)
 }
 
-/// `shift` after 00:00 of `date`, on UTC. A close of business or 24:00 on Beijing or Xinjiang
-/// time is within the UTC day before `date` or of it: that day and the second of it are found
-/// without chrono's general day arithmetic (a sixth of a deadline's instructions went to it).
-fn utc_day_and_time(date: NaiveDate, shift: chrono::Duration) -> NaiveDateTime {
+/// `seconds` after 00:00 of `date`, on UTC, when that is within the UTC day before `date` or
+/// of it, as a close of business or 24:00 on Beijing or Xinjiang time is: that day and the
+/// second of it are found without chrono's general day arithmetic (a sixth of a deadline's
+/// instructions went to it). `None` further away.
+fn utc_day_and_time(date: NaiveDate, seconds: i64) -> Option<NaiveDateTime> {
     const DAY: i64 = 86_400;
     const DAY_BEFORE: i64 = -DAY;
-    let seconds = shift.num_seconds();
-    let day = match seconds {
-        _ if shift.subsec_nanos() != 0 => None,
-        0..DAY => Some((date, seconds)),
-        DAY_BEFORE..0 => date.pred_opt().map(|day| (day, seconds + DAY)),
-        _ => None,
+    let (day, second) = match seconds {
+        0..DAY => (date, seconds),
+        DAY_BEFORE..0 => (date.pred_opt()?, seconds + DAY),
+        _ => return None,
     };
     // Within a day: below 86,400, which fits a u32.
-    day.and_then(|(day, second)| {
-        chrono::NaiveTime::from_num_seconds_from_midnight_opt(second as u32, 0)
-            .map(|time| day.and_time(time))
-    })
-    .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN) + shift)
+    chrono::NaiveTime::from_num_seconds_from_midnight_opt(second as u32, 0)
+        .map(|time| day.and_time(time))
 }
 
 /// 24:00 of `date` on `zone`'s clock: the first instant of the next day there. Where a zone

@@ -214,6 +214,9 @@ impl Moment {
 
     /// The moment's civil date on `zone`'s clock ([`Moment::date_on`]) and its instant
     /// ([`Moment::instant`]), the instant found once for both.
+    // Inlined into a deadline's computation (a hint alone was not taken): its result is
+    // built where the deadline uses it instead of returned through memory.
+    #[inline(always)]
     pub fn read(&self, zone: Tz, read_on: Tz) -> (NaiveDate, Option<DateTime<Tz>>) {
         let instant = self.instant(read_on);
         let date = match (*self, instant) {
