@@ -473,6 +473,68 @@ async fn an_event_kept_in_the_state_directory_is_delivered_after_a_restart() {
     second.stop().await;
 }
 
+/// Issue 27's leftover: a start-up whose data differ from the last version kept (a new
+/// release's, or an operator's file changed while the service was down) changed the data in
+/// force, and no subscriber was told, because the start-up recorded it before the webhooks
+/// were there.
+#[tokio::test]
+async fn a_restart_with_changed_data_tells_the_change_once_and_a_restart_without_tells_nothing() {
+    // Arrange: a first start on a fresh state directory, with no operator file.
+    let hook = receiver(200).await;
+    let (holidays, state) = (temp_dir(), temp_dir());
+    let state_setting = path_text(&state);
+    let settings = [("QIXIAN_STATE_DIR", state_setting.as_str())];
+    let first = Replica::start(&hook, &holidays, &settings).await;
+    let before = first.data_version().await;
+    let told_at_first_start = settled(&hook, &[&first]).await.len();
+    first.stop().await;
+
+    // Act: 州庆 on Tuesday 7/14/2026 written while it is down; started again, twice.
+    write_notice(&holidays, &[14]);
+    let second = Replica::start(&hook, &holidays, &settings).await;
+    let after = second.data_version().await;
+    let told = received(&hook, 1).await;
+    let id = expected_id(&second, &before, &after).await;
+    settled(&hook, &[&second]).await;
+    second.stop().await;
+    let third = Replica::start(&hook, &holidays, &settings).await;
+    // A start-up keeps its delivery before it listens, so a delivery of this one would hold
+    // the backlog above 0 until made; and a retry base (100 ms) more, to be sure.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let told_in_all = settled(&hook, &[&third]).await;
+
+    // Assert
+    assert_eq!(told_at_first_start, 0, "nothing was kept before: no change");
+    assert_ne!(before, after, "the notice changed the data");
+    let body = verified(&told[0]);
+    assert_eq!(header(&told[0], "webhook-id"), id);
+    assert_eq!(
+        body,
+        json!({
+            "type": "calendar.changed",
+            "timestamp": body["timestamp"],
+            "data_version": after,
+            "previous_version": before,
+            "calendars": ["cn-xj-kizilsu"],
+            "changed_days": 1,
+            "changes_url": format!("/v1/changes?since={before}"),
+        }),
+        "the first server's version to the second's: one working day of 克州 became 州庆"
+    );
+    assert_eq!(
+        third.data_version().await,
+        after,
+        "the third start has the same data"
+    );
+    assert_eq!(
+        told_in_all.len(),
+        1,
+        "the restart with nothing changed tells nothing"
+    );
+    assert_eq!(third.webhook_counts().await, ["0", "0", "0", "0"]);
+    third.stop().await;
+}
+
 /// Two servers on `receiver` sharing the operator's directory and a state directory (returned
 /// in that order).
 async fn two_sharing_a_state_directory(
