@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::tests::told;
 use super::*;
 use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use crate::shared::testing::Schema;
@@ -57,22 +58,6 @@ fn zhouqing_on(dir: &Path, day: u32) {
     fs::create_dir_all(dir.join("cn-xj-kizilsu")).unwrap();
     let file = ZHOUQING.replace("2026-07-14", &format!("2026-07-{day:02}"));
     fs::write(dir.join("cn-xj-kizilsu/2026.json"), file).unwrap();
-}
-
-/// A change as a hook is told of it: old version, new version, since.
-type Told = (String, String, DateTime<Utc>);
-
-/// The changes a store's hooks are told of.
-fn told(store: &Store) -> Arc<Mutex<Vec<Told>>> {
-    let told = Arc::new(Mutex::new(Vec::new()));
-    let telling = told.clone();
-    store.on_change(Box::new(move |old, new, since| {
-        telling
-            .lock()
-            .unwrap()
-            .push((old.version().to_owned(), new.version().to_owned(), since));
-    }));
-    told
 }
 
 /// An outbox hook giving one row per change, its id `old>new@since_us`.

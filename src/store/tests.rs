@@ -24,6 +24,12 @@ const NOTICE_2026: &str = include_str!("../../holidays/cn/2026.json");
 const ZHOUQING: &str = r#"{"year": 2026, "papers": ["克州 notice (test)"], "days": [
     {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}"#;
 
+/// Puts 州庆 2026 (7/14) in the operator's directory `dir`.
+fn zhouqing_in(dir: &Path) {
+    fs::create_dir_all(dir.join("cn-xj-kizilsu")).unwrap();
+    fs::write(dir.join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -40,8 +46,7 @@ fn edited(json: &str, f: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
 #[test]
 fn an_operator_file_changes_its_own_layer_and_those_below_only() {
     let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("cn-xj-kizilsu")).unwrap();
-    fs::write(dir.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+    zhouqing_in(dir.path());
     let store = store(Some(dir.path().to_owned()), None);
     let set = store.in_force();
     let date = d(2026, 7, 14);
@@ -481,8 +486,11 @@ fn never_more_than_the_bound_of_kept_versions_are_held_compiled() {
     );
 }
 
-/// The changes a store's hooks are told of: old version, new version, since.
-fn told(store: &Store) -> Arc<Mutex<Vec<(String, String, DateTime<Utc>)>>> {
+/// A change as a hook is told of it: old version, new version, since.
+pub(super) type Told = (String, String, DateTime<Utc>);
+
+/// The changes a store's hooks are told of.
+pub(super) fn told(store: &Store) -> Arc<Mutex<Vec<Told>>> {
     let told = Arc::new(Mutex::new(Vec::new()));
     let telling = told.clone();
     store.on_change(Box::new(move |old, new, since| {
@@ -513,8 +521,7 @@ fn a_start_up_with_other_data_than_the_last_kept_tells_the_hooks_once() {
     drop(first);
 
     // Act: 州庆 written while the service is down; started again, then once more as it is.
-    fs::create_dir_all(operator.path().join("cn-xj-kizilsu")).unwrap();
-    fs::write(operator.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+    zhouqing_in(operator.path());
     let second = open();
     let second_told = told(&second);
     let second_tells = second.tell_start_up_change();
@@ -543,8 +550,7 @@ fn a_start_up_with_other_data_than_the_last_kept_tells_the_hooks_once() {
 #[test]
 fn a_start_up_in_memory_has_no_earlier_version_and_tells_nothing() {
     let operator = tempfile::tempdir().unwrap();
-    fs::create_dir_all(operator.path().join("cn-xj-kizilsu")).unwrap();
-    fs::write(operator.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+    zhouqing_in(operator.path());
     let store = store(Some(operator.path().to_owned()), None);
     let told = told(&store);
     assert!(!store.tell_start_up_change());
@@ -569,8 +575,7 @@ fn a_start_up_whose_previous_version_is_pruned_tells_nothing() {
         .unwrap()
     };
     let before = open().in_force().version().to_owned();
-    fs::create_dir_all(operator.path().join("cn-xj-kizilsu")).unwrap();
-    fs::write(operator.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+    zhouqing_in(operator.path());
 
     // Act
     let store = open();
