@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::helpers::{Process, Running, TestApp, ok_json, spawn_running};
+use crate::helpers::{
+    Process, Running, TestApp, fresh_schema, ok_json, spawn_running, test_database_url,
+};
 
 const TOKEN: &str = "webhook-test-admin-token";
 
@@ -533,6 +535,80 @@ async fn a_restart_with_changed_data_tells_the_change_once_and_a_restart_without
     );
     assert_eq!(third.webhook_counts().await, ["0", "0", "0", "0"]);
     third.stop().await;
+}
+
+/// The same on PostgreSQL: the replica that records the new version at its start (another
+/// operator's directory than the first replica's, as a ConfigMap not updated everywhere yet
+/// gives) writes its deliveries to the shared outbox, once; one that starts later on the same
+/// data writes nothing.
+// Threads of its own for the servers' tasks: a start waits for the database on the test's
+// thread, while the replica started before may be migrating its registers under the lock the
+// migrations share, on a task of the test's runtime (one thread: they would wait for each other).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+async fn a_replica_starting_with_changed_data_on_postgresql_tells_the_change_once() {
+    // Arrange: A on a fresh schema with no operator file; B's directory has 州庆 7/14/2026.
+    let hook = receiver(200).await;
+    let (_, url) = fresh_schema(&test_database_url()).await;
+    let outbox = sqlx::postgres::PgPool::connect(&url)
+        .await
+        .expect("the test database");
+    let rows = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_outbox")
+            .fetch_one(&outbox)
+            .await
+            .expect("the outbox is read")
+    };
+    let (holidays_a, holidays_b) = (temp_dir(), temp_dir());
+    write_notice(&holidays_b, &[14]);
+    let shared = [
+        ("QIXIAN_DATABASE_URL", url.as_str()),
+        ("QIXIAN_FOLLOW_SECS", "1"),
+    ];
+    let a = Replica::start(&hook, &holidays_a, &shared).await;
+    let before = a.data_version().await;
+    let rows_at_first_start = rows().await;
+
+    // Act: B starts with 州庆, then C as B.
+    let b = Replica::start(&hook, &holidays_b, &shared).await;
+    let after = b.data_version().await;
+    let rows_after_b = rows().await;
+    let told = received(&hook, 1).await;
+    let a_follows = eventually(async || a.data_version().await == after).await;
+    let c = Replica::start(&hook, &holidays_b, &shared).await;
+    let rows_after_c = rows().await;
+    // Two follows and a retry base more: time for a repeat to show, if there were one.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let told_in_all = hook.received_requests().await.unwrap_or_default();
+
+    // Assert
+    assert_eq!(
+        rows_at_first_start, 0,
+        "nothing was kept before A: no change"
+    );
+    assert_ne!(before, after, "the notice changed the data");
+    assert_eq!(
+        rows_after_b, 1,
+        "B's start-up wrote one delivery: one subscriber"
+    );
+    let body = verified(&told[0]);
+    assert_eq!(
+        header(&told[0], "webhook-id"),
+        expected_id(&b, &before, &after).await
+    );
+    assert_eq!(
+        (
+            &body["previous_version"],
+            &body["data_version"],
+            &body["changed_days"]
+        ),
+        (&json!(before), &json!(after), &json!(1)),
+        "A's version to B's: one working day of 克州 became 州庆"
+    );
+    assert!(a_follows, "A follows B's version");
+    assert_eq!(c.data_version().await, after);
+    assert_eq!(rows_after_c, 1, "C found B's version the newest: no row");
+    assert_eq!(told_in_all.len(), 1, "told once, by one replica");
 }
 
 /// Two servers on `receiver` sharing the operator's directory and a state directory (returned
