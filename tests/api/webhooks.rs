@@ -247,6 +247,31 @@ pub(crate) async fn expected_id(app: &TestApp, previous: &str, new: &str) -> Str
     format!("msg_{}", &hex[..32])
 }
 
+/// Checks that `request` is a signed event of the change from `previous` to `new` as `app`
+/// made it (its `webhook-id`), with `changed_days` days changed.
+async fn assert_tells(
+    request: &Request,
+    app: &TestApp,
+    previous: &str,
+    new: &str,
+    changed_days: usize,
+) {
+    let body = verified(request);
+    assert_eq!(
+        header(request, "webhook-id"),
+        expected_id(app, previous, new).await
+    );
+    assert_eq!(
+        (
+            &body["previous_version"],
+            &body["data_version"],
+            &body["changed_days"]
+        ),
+        (&json!(previous), &json!(new), &json!(changed_days)),
+        "the change from {previous} to {new}: {body}"
+    );
+}
+
 /// [`verified`], for a subscriber at any path.
 pub(crate) fn verified_at(request: &Request) -> Value {
     let mut at_qixian = request.clone();
@@ -352,20 +377,8 @@ async fn each_change_is_told_once_signed_as_standard_webhooks_says() {
         2,
         "one event per change, none for the idle reload"
     );
-    let body = verified(&told_again[1]);
-    assert_eq!(
-        header(&told_again[1], "webhook-id"),
-        expected_id(&replica, &second, &third).await
-    );
-    assert_eq!(
-        (
-            &body["previous_version"],
-            &body["data_version"],
-            &body["changed_days"]
-        ),
-        (&json!(second), &json!(third), &json!(2)),
-        "7/14 is worked again and 7/15 is off: two days"
-    );
+    // 7/14 is worked again and 7/15 is off: two days.
+    assert_tells(&told_again[1], &replica, &second, &third, 2).await;
     assert_eq!(
         settled(&hook, &[&replica]).await.len(),
         2,
@@ -591,20 +604,8 @@ async fn a_replica_starting_with_changed_data_on_postgresql_tells_the_change_onc
         rows_after_b, 1,
         "B's start-up wrote one delivery: one subscriber"
     );
-    let body = verified(&told[0]);
-    assert_eq!(
-        header(&told[0], "webhook-id"),
-        expected_id(&b, &before, &after).await
-    );
-    assert_eq!(
-        (
-            &body["previous_version"],
-            &body["data_version"],
-            &body["changed_days"]
-        ),
-        (&json!(before), &json!(after), &json!(1)),
-        "A's version to B's: one working day of 克州 became 州庆"
-    );
+    // A's version to B's: one working day of 克州 became 州庆.
+    assert_tells(&told[0], &b, &before, &after, 1).await;
     assert!(a_follows, "A follows B's version");
     assert_eq!(c.data_version().await, after);
     assert_eq!(rows_after_c, 1, "C found B's version the newest: no row");
