@@ -243,6 +243,9 @@ impl Application {
         let state =
             AppState::new(&config, store.clone(), feed.clone()).with_registers(registers.clone());
         let webhooks = webhooks(&config, &store, &state, registers, shared.clone())?;
+        // The data Store::open put in force may be a new version (a new release, files changed
+        // while the service was down): told now that the hooks are there.
+        store.tell_start_up_change();
         let parts = Parts::new(&config, state);
         // actix counts connections per worker; the setting bounds them all, whatever the
         // number of CPUs, so that its memory fits the deployment's limit.

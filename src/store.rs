@@ -37,18 +37,20 @@ mod kept;
 mod operator;
 mod rules;
 mod shared_state;
+mod start_up;
 
 use fed::FeedFile;
 pub use fed::{FeedFileStatus, FeedRefusal, FeedStatus, Offer};
 use files::{read_bounded, relative, year_files};
 pub use history::{History, HistoryError, Kept};
-use history::{Inputs, LayerInput, Recipe, RuleInput};
+use history::{Inputs, LayerInput, Recipe, Recorded, RuleInput};
 pub use in_force::InForce;
 pub use kept::Changes;
 pub use operator::OperatorStatus;
 pub use rules::RulesStatus;
 use shared_state::FeedChange;
 pub use shared_state::Follower;
+use start_up::StartUpChange;
 
 pub use crate::config::DEFAULT_HISTORY_MAX;
 
@@ -176,6 +178,9 @@ pub struct Store {
     /// The newest version of the shared database this build could not compile to itself:
     /// not tried again until another is newest.
     unfollowed: Mutex<Option<String>>,
+    /// The change of the data in force that [`Store::open`] made, until
+    /// [`Store::tell_start_up_change`] tells it.
+    start_up: Mutex<Option<StartUpChange>>,
 }
 
 /// A compile of the sources, before it is put in force.
@@ -264,6 +269,7 @@ impl Store {
             compilations: AtomicU64::new(0),
             on_record: Mutex::new(Vec::new()),
             unfollowed: Mutex::new(None),
+            start_up: Mutex::new(None),
         };
         {
             let mut sources = store.lock();
@@ -286,13 +292,21 @@ impl Store {
             // wait for it twice); the follower takes what it holds once it is back.
             let recorded = match reached {
                 true => store.record(&compiled, FeedChange::None),
-                false => Ok(Utc::now()),
+                false => Ok(Recorded::replacing_none(Utc::now())),
             };
-            let since = recorded.unwrap_or_else(|e| {
+            let recorded = recorded.unwrap_or_else(|e| {
                 tracing::error!(cause = %crate::base::error_chain(&e), data_version = compiled.set.version(), "the version in force could not be recorded");
-                Utc::now()
+                Recorded::replacing_none(Utc::now())
             });
-            store.put_in_force(compiled, since);
+            // The hooks are not registered yet: told later, by tell_start_up_change.
+            if let Some(previous) = recorded.replaced {
+                *store.start_up_lock() = Some(StartUpChange {
+                    previous,
+                    new: compiled.set.clone(),
+                    since: recorded.since,
+                });
+            }
+            store.put_in_force(compiled, recorded.since);
         }
         Ok(store)
     }
@@ -365,9 +379,10 @@ impl Store {
     }
 
     /// Calls `hook(old, new)` after every change that gives the data in force a new version
-    /// (a reload of the operator's files or the rules, an accepted feed file, a withdrawal; not
-    /// the first compile in [`Store::open`]),
-    /// once the new data are in force. Changes are made one at a time, so hooks are called in
+    /// (a reload of the operator's files or the rules, an accepted feed file, a withdrawal, a
+    /// version another replica recorded), once the new data are in force. The first compile in
+    /// [`Store::open`], made before any hook is registered, is told later, by
+    /// [`Store::tell_start_up_change`]. Changes are made one at a time, so hooks are called in
     /// order, from the thread making the change (a blocking one): a hook may write files but
     /// must not wait for the network.
     pub fn on_change(&self, hook: ChangeHook) {
@@ -381,7 +396,9 @@ impl Store {
     /// force in the shared database (a `postgres://` `QIXIAN_DATABASE_URL`), and writes the
     /// rows it gives into `webhook_outbox` there (a row already there is left as it is): the
     /// deliveries a change causes are recorded with it, or not at all. Not called without a
-    /// shared database, nor for a change another replica recorded first.
+    /// shared database, nor for a change another replica recorded first. The change that
+    /// [`Store::open`] recorded is given to it later, outside that transaction, by
+    /// [`Store::tell_start_up_change`].
     pub fn on_record(&self, hook: OutboxHook) {
         self.on_record
             .lock()
@@ -411,8 +428,8 @@ impl Store {
     /// [`StoreError::Database`] when the shared database cannot record it: nothing changes.
     fn rebuild(&self, sources: &Sources, feed: FeedChange) -> Result<(), StoreError> {
         let compiled = self.compile_sources(sources);
-        let since = self.record(&compiled, feed)?;
-        self.put_in_force(compiled, since);
+        let recorded = self.record(&compiled, feed)?;
+        self.put_in_force(compiled, recorded.since);
         Ok(())
     }
 
@@ -435,13 +452,14 @@ impl Store {
         }
     }
 
-    /// Keeps the version compiled in the history; returns when it came into force as kept.
-    /// In the shared database, the change's outbox rows are written in the same transaction.
+    /// Keeps the version compiled in the history; returns when it came into force as kept, and
+    /// the version it replaced as the newest, if it did. In the shared database, the change's
+    /// outbox rows are written in the same transaction.
     ///
     /// # Errors
     /// [`StoreError::Database`] when the shared database cannot record it; a state directory
     /// that cannot is logged, and the data go in force all the same.
-    fn record(&self, compiled: &Compiled, feed: FeedChange) -> Result<DateTime<Utc>, StoreError> {
+    fn record(&self, compiled: &Compiled, feed: FeedChange) -> Result<Recorded, StoreError> {
         let now = Utc::now();
         let version = compiled.set.version();
         let Some(shared) = self.history.database() else {
@@ -450,7 +468,7 @@ impl Store {
                 .record(version, &compiled.inputs, now)
                 .unwrap_or_else(|e| {
                     tracing::error!(data_version = version, "the version could not be kept: {e}");
-                    now
+                    Recorded::replacing_none(now)
                 }));
         };
         let mut change = shared_state::Change::new(version, &compiled.inputs, now);

@@ -82,6 +82,28 @@ pub struct Kept {
     pub since: DateTime<Utc>,
 }
 
+/// What recording a version did ([`History::record`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// When the version came into force as kept.
+    pub since: DateTime<Utc>,
+    /// The version that was the newest kept before, when this record made the version the
+    /// newest: none when it was the newest already (a restart with the same data, or another
+    /// replica that got there first) or when nothing was kept before (a first start).
+    pub replaced: Option<String>,
+}
+
+impl Recorded {
+    /// A version in force since `since` that replaced none as the newest kept: what a record
+    /// that could not be written gives.
+    pub fn replacing_none(since: DateTime<Utc>) -> Self {
+        Recorded {
+            since,
+            replaced: None,
+        }
+    }
+}
+
 /// The inputs of a version with their bytes, as the store gathers them while it compiles.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
@@ -248,6 +270,7 @@ impl History {
     /// the time the replica that got there first wrote. That time names this coming into
     /// force among all others of the same version (a change back and forth brings a version
     /// into force again, at another time), the same on every replica sharing the directory.
+    /// Says too which version was the newest before, if this record replaced it.
     ///
     /// # Errors
     /// The I/O error that kept it from being written; the data stay in force all the same.
@@ -256,13 +279,16 @@ impl History {
         version: &str,
         inputs: &Inputs,
         now: DateTime<Utc>,
-    ) -> std::io::Result<DateTime<Utc>> {
+    ) -> std::io::Result<Recorded> {
         // In the shared database, the transaction decides what is newest.
-        if !matches!(self.shelf, Shelf::Shared { .. })
-            && let Some(newest) = self.versions().pop()
+        let newest = match self.shelf {
+            Shelf::Shared { .. } => None,
+            _ => self.versions().pop(),
+        };
+        if let Some(newest) = &newest
             && newest.data_version == version
         {
-            return Ok(newest.since);
+            return Ok(Recorded::replacing_none(newest.since));
         }
         let recipe = inputs.recipe(version, now);
         let mut since = now;
@@ -298,7 +324,10 @@ impl History {
         }
         self.prune(version);
         *self.listed.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        Ok(since)
+        Ok(Recorded {
+            since,
+            replaced: newest.map(|k| k.data_version),
+        })
     }
 
     /// The versions kept, oldest first (by when each came into force).
@@ -577,6 +606,42 @@ mod tests {
             history.versions()[0].since,
             at(0),
             "a restart is not a new version"
+        );
+    }
+
+    #[test]
+    fn a_record_names_the_newest_version_it_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::open(Some(dir.path()), 5).unwrap();
+        let (a, b) = ("00000000000000aa", "00000000000000bb");
+        let first = history.record(a, &inputs("a"), at(0)).unwrap();
+        let again = history.record(a, &inputs("a"), at(5)).unwrap();
+        let other = history.record(b, &inputs("b"), at(9)).unwrap();
+        let back = history.record(a, &inputs("a"), at(12)).unwrap();
+        assert_eq!(
+            first,
+            Recorded::replacing_none(at(0)),
+            "nothing kept before"
+        );
+        assert_eq!(
+            again,
+            Recorded::replacing_none(at(0)),
+            "a restart replaces nothing"
+        );
+        assert_eq!(
+            other,
+            Recorded {
+                since: at(9),
+                replaced: Some(a.to_owned())
+            }
+        );
+        assert_eq!(
+            back,
+            Recorded {
+                since: at(12),
+                replaced: Some(b.to_owned())
+            },
+            "a version in force before comes back, at a time of its own"
         );
     }
 }

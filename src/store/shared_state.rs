@@ -80,7 +80,8 @@ pub(super) struct State {
 /// Records `change` in one transaction: the feed's files, then — unless the newest version
 /// kept already is this one — its inputs, its version as the newest, the pruning beyond the
 /// bound, the outbox rows; and `NOTIFY`. Returns when the version came into force as kept
-/// (exactly, to the microsecond), and refreshes the versions `history` holds.
+/// (exactly, to the microsecond) and, if this transaction made it the newest, the version that
+/// was newest before; and refreshes the versions `history` holds.
 ///
 /// # Errors
 /// The database's error: then nothing of the change is recorded.
@@ -88,19 +89,37 @@ pub(super) fn record(
     shared: &Shared,
     history: &History,
     change: Change,
-) -> Result<DateTime<Utc>, RegistersError> {
+) -> Result<Recorded, RegistersError> {
     let (max, held) = (history.max(), history.held());
-    let (since, listing) = shared.run(move |pool| {
+    let (recorded, listing) = shared.run(move |pool| {
         Box::pin(async move {
             let mut tx = pool.begin().await?;
-            let since = write(&mut tx, change, max).await?;
+            let recorded = write(&mut tx, change, max).await?;
             let listing = list(&mut tx, &held).await?;
             tx.commit().await?;
-            Ok((since, listing))
+            Ok((recorded, listing))
         })
     })?;
     history.refresh(&listing.kept, listing.fresh);
-    Ok(since)
+    Ok(recorded)
+}
+
+/// Writes `rows` into `webhook_outbox` in one transaction (a row already there is left as it
+/// is, so writing the same rows again writes nothing).
+///
+/// # Errors
+/// The database's error: then none is written.
+pub(super) fn write_outbox(shared: &Shared, rows: Vec<OutboxRow>) -> Result<(), RegistersError> {
+    shared.run(move |pool| {
+        Box::pin(async move {
+            let mut tx = pool.begin().await?;
+            for row in rows {
+                crate::shared::insert_outbox_row(&mut *tx, row).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    })
 }
 
 /// The transaction's statements (see [`record`]).
@@ -108,7 +127,7 @@ async fn write(
     conn: &mut AnyConnection,
     change: Change,
     max: usize,
-) -> Result<DateTime<Utc>, RegistersError> {
+) -> Result<Recorded, RegistersError> {
     let now = Utc::now().to_rfc3339();
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(CHANGE_LOCK)
@@ -156,13 +175,13 @@ async fn write(
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let since_us = match newest {
+    let (since_us, replaced) = match newest {
         // A restart, or another replica that got there first: its time stands.
-        Some((version, since_us)) if version == change.recipe.version => since_us,
+        Some((version, since_us)) if version == change.recipe.version => (since_us, None),
         newest => {
             // Newest by `since_us` even when another replica's clock runs ahead.
             let now_us = change.recipe.since.timestamp_micros();
-            let since_us = newest.map_or(now_us, |(_, at)| now_us.max(at + 1));
+            let since_us = newest.as_ref().map_or(now_us, |(_, at)| now_us.max(at + 1));
             let mut recipe = change.recipe;
             recipe.since = at_micros(since_us);
             keep(&mut *conn, &recipe, change.blobs, since_us, &now).await?;
@@ -173,7 +192,7 @@ async fn write(
                 }
             }
             changed = true;
-            since_us
+            (since_us, newest.map(|(version, _)| version))
         }
     };
     if changed {
@@ -181,7 +200,10 @@ async fn write(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(at_micros(since_us))
+    Ok(Recorded {
+        since: at_micros(since_us),
+        replaced,
+    })
 }
 
 /// Writes the inputs not kept yet and the version as the newest.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::tests::told;
 use super::*;
 use crate::calendar::spec::{EMBEDDED_SPECS, parse_specs};
 use crate::shared::testing::Schema;
@@ -59,20 +60,23 @@ fn zhouqing_on(dir: &Path, day: u32) {
     fs::write(dir.join("cn-xj-kizilsu/2026.json"), file).unwrap();
 }
 
-/// A change as a hook is told of it: old version, new version, since.
-type Told = (String, String, DateTime<Utc>);
-
-/// The changes a store's hooks are told of.
-fn told(store: &Store) -> Arc<Mutex<Vec<Told>>> {
-    let told = Arc::new(Mutex::new(Vec::new()));
-    let telling = told.clone();
-    store.on_change(Box::new(move |old, new, since| {
-        telling
-            .lock()
-            .unwrap()
-            .push((old.version().to_owned(), new.version().to_owned(), since));
-    }));
-    told
+/// An outbox hook giving one row per change, its id `old>new@since_us`.
+fn one_row_per_change() -> OutboxHook {
+    Box::new(|old, new, since| {
+        vec![OutboxRow {
+            id: format!(
+                "{}>{}@{}",
+                old.version(),
+                new.version(),
+                since.timestamp_micros()
+            ),
+            target: "t".to_owned(),
+            url: "https://example.invalid/hook".to_owned(),
+            created_ms: since.timestamp_millis(),
+            next_attempt_ms: since.timestamp_millis(),
+            body: "{}".to_owned(),
+        }]
+    })
 }
 
 fn newest(store: &Store) -> Kept {
@@ -179,21 +183,7 @@ fn a_feed_file_accepted_and_withdrawn_on_one_replica_is_so_on_the_other() {
 fn a_changes_outbox_rows_are_written_once_whichever_replicas_record_it() {
     let (schema, dir, a, b) = two_replicas("outbox");
     for store in [&a, &b] {
-        store.on_record(Box::new(|old, new, since| {
-            vec![OutboxRow {
-                id: format!(
-                    "{}>{}@{}",
-                    old.version(),
-                    new.version(),
-                    since.timestamp_micros()
-                ),
-                target: "t".to_owned(),
-                url: "https://example.invalid/hook".to_owned(),
-                created_ms: since.timestamp_millis(),
-                next_attempt_ms: since.timestamp_millis(),
-                body: "{}".to_owned(),
-            }]
-        }));
+        store.on_record(one_row_per_change());
     }
     let before = a.in_force().version().to_owned();
     assert_eq!(
@@ -448,4 +438,70 @@ fn a_replica_started_without_the_database_follows_once_it_is_back() {
     );
     assert!(c.follow_shared_state(), "followed once it is back");
     assert_eq!(c.in_force().version(), recorded);
+}
+
+/// A replica that starts with other data than the newest version kept (a new release, files
+/// changed while it was down) changes the data in force as a reload would: issue 27's leftover
+/// — its start-up record wrote the new version, and no subscriber was told.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/register-postgres.sh"]
+fn a_replica_starting_with_new_data_writes_the_outbox_rows_of_that_change_once() {
+    // Arrange: A starts first, on data X (no operator file); B's directory has 州庆.
+    let schema = Schema::new("store_start_up");
+    let [x_dir, y_dir] = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    zhouqing_on(y_dir.path(), 14);
+    let a = replica(&schema, x_dir.path(), 50);
+    a.on_record(one_row_per_change());
+    let a_told = told(&a);
+    let x = a.in_force().version().to_owned();
+    let outbox = || schema.count("SELECT COUNT(*) FROM {schema}.webhook_outbox");
+
+    // Act: B starts on data Y, told; then a third replica starts on Y too, told.
+    let first_start_told = a.tell_start_up_change();
+    let b = replica(&schema, y_dir.path(), 50);
+    b.on_record(one_row_per_change());
+    let b_told = told(&b);
+    let b_tells = b.tell_start_up_change();
+    let b_tells_again = b.tell_start_up_change();
+    let y = newest(&b);
+    let after_b = outbox();
+    let c = replica(&schema, y_dir.path(), 50);
+    c.on_record(one_row_per_change());
+    let c_told = told(&c);
+    let c_tells = c.tell_start_up_change();
+
+    // Assert
+    assert!(!first_start_told, "nothing was kept before A: no change");
+    assert!(a_told.lock().unwrap().is_empty());
+    assert_ne!(y.data_version, x, "州庆 is another version");
+    assert_eq!(
+        b.in_force().version(),
+        y.data_version,
+        "B recorded Y as the newest"
+    );
+    assert!(
+        b_tells,
+        "B's start-up changed the newest version from X to Y"
+    );
+    assert!(!b_tells_again, "told once");
+    assert_eq!(
+        *b_told.lock().unwrap(),
+        [(x.clone(), y.data_version.clone(), y.since)],
+        "B's hooks are told as a reload would tell them: X to Y, at Y's time as kept"
+    );
+    let id = format!("{x}>{}@{}", y.data_version, y.since.timestamp_micros());
+    assert_eq!(after_b, 1, "one row: one change, one subscriber");
+    assert_eq!(
+        schema.count(&format!(
+            "SELECT COUNT(*) FROM {{schema}}.webhook_outbox WHERE id = '{id}' AND sent_ms IS NULL"
+        )),
+        1,
+        "the row is the change from X to Y at Y's time"
+    );
+    assert_eq!(newest(&c), y, "C found Y the newest already, with its time");
+    assert!(!c_tells, "C made no change: Y was the newest");
+    assert!(c_told.lock().unwrap().is_empty());
+    assert_eq!(outbox(), 1, "C wrote nothing");
+    assert!(a.follow_shared_state(), "A follows Y as B recorded it");
+    assert_eq!(outbox(), 1, "a follow writes no row");
 }

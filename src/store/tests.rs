@@ -24,6 +24,12 @@ const NOTICE_2026: &str = include_str!("../../holidays/cn/2026.json");
 const ZHOUQING: &str = r#"{"year": 2026, "papers": ["克州 notice (test)"], "days": [
     {"name": "州庆", "date": "2026-07-14", "isOffDay": true, "source": "test"}]}"#;
 
+/// Puts 州庆 2026 (7/14) in the operator's directory `dir`.
+fn zhouqing_in(dir: &Path) {
+    fs::create_dir_all(dir.join("cn-xj-kizilsu")).unwrap();
+    fs::write(dir.join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -40,8 +46,7 @@ fn edited(json: &str, f: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
 #[test]
 fn an_operator_file_changes_its_own_layer_and_those_below_only() {
     let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("cn-xj-kizilsu")).unwrap();
-    fs::write(dir.path().join("cn-xj-kizilsu/2026.json"), ZHOUQING).unwrap();
+    zhouqing_in(dir.path());
     let store = store(Some(dir.path().to_owned()), None);
     let set = store.in_force();
     let date = d(2026, 7, 14);
@@ -479,4 +484,112 @@ fn never_more_than_the_bound_of_kept_versions_are_held_compiled() {
         store.kept_at_hand(&versions[5]).unwrap().is_some(),
         "the version in force is always at hand"
     );
+}
+
+/// A change as a hook is told of it: old version, new version, since.
+pub(super) type Told = (String, String, DateTime<Utc>);
+
+/// The changes a store's hooks are told of.
+pub(super) fn told(store: &Store) -> Arc<Mutex<Vec<Told>>> {
+    let told = Arc::new(Mutex::new(Vec::new()));
+    let telling = told.clone();
+    store.on_change(Box::new(move |old, new, since| {
+        telling
+            .lock()
+            .unwrap()
+            .push((old.version().to_owned(), new.version().to_owned(), since));
+    }));
+    told
+}
+
+/// Issue 27's leftover: the first compile in `Store::open` recorded a new version before any
+/// hook was registered, and subscribers never heard of a start-up's change.
+#[test]
+fn a_start_up_with_other_data_than_the_last_kept_tells_the_hooks_once() {
+    // Arrange: a first start with no operator file, on a fresh state directory.
+    let (operator, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let open = || {
+        store(
+            Some(operator.path().to_owned()),
+            Some(state.path().to_owned()),
+        )
+    };
+    let first = open();
+    let first_told = told(&first);
+    let first_tells = first.tell_start_up_change();
+    let before = first.in_force().version().to_owned();
+    drop(first);
+
+    // Act: 州庆 written while the service is down; started again, then once more as it is.
+    zhouqing_in(operator.path());
+    let second = open();
+    let second_told = told(&second);
+    let second_tells = second.tell_start_up_change();
+    let second_tells_again = second.tell_start_up_change();
+    let after = second.versions().pop().unwrap();
+    drop(second);
+    let third = open();
+    let third_told = told(&third);
+    let third_tells = third.tell_start_up_change();
+
+    // Assert
+    assert!(!first_tells, "nothing was kept before the first start");
+    assert!(first_told.lock().unwrap().is_empty());
+    assert_ne!(after.data_version, before, "州庆 makes another version");
+    assert!(second_tells, "the restart changed the data in force");
+    assert!(!second_tells_again, "told once");
+    assert_eq!(
+        *second_told.lock().unwrap(),
+        [(before, after.data_version.clone(), after.since)],
+        "told as a reload would: the first start's version to the new one, at its time as kept"
+    );
+    assert!(!third_tells, "the same data as the newest kept: no change");
+    assert!(third_told.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_start_up_in_memory_has_no_earlier_version_and_tells_nothing() {
+    let operator = tempfile::tempdir().unwrap();
+    zhouqing_in(operator.path());
+    let store = store(Some(operator.path().to_owned()), None);
+    let told = told(&store);
+    assert!(!store.tell_start_up_change());
+    assert!(told.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_start_up_whose_previous_version_is_pruned_tells_nothing() {
+    // Arrange: one version kept at most, so the new one's record prunes the previous.
+    let (operator, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let open = || {
+        Store::open(
+            parse_specs(EMBEDDED_SPECS).unwrap(),
+            DataSet::embedded().unwrap(),
+            StoreSettings {
+                operator_dir: Some(operator.path().to_owned()),
+                state_dir: Some(state.path().to_owned()),
+                history_max: 1,
+                ..StoreSettings::default()
+            },
+        )
+        .unwrap()
+    };
+    let before = open().in_force().version().to_owned();
+    zhouqing_in(operator.path());
+
+    // Act
+    let store = open();
+    let told = told(&store);
+    let tells = store.tell_start_up_change();
+
+    // Assert
+    assert!(
+        matches!(store.kept(&before), Err(HistoryError::NotKept { .. })),
+        "the previous version is pruned"
+    );
+    assert!(
+        !tells,
+        "a change from a version that cannot be compiled is not told"
+    );
+    assert!(told.lock().unwrap().is_empty());
 }
