@@ -1,7 +1,9 @@
 //! Work repeated N times, for an instruction count that the machine's load does not move
 //! (BENCHMARKS.md, "Speed given back"): one deadline with its close of business (`deadline`),
 //! or a batch of 10,000 brief items through the whole application in process, middleware and
-//! all, without a socket (`batch`, the items `scripts/bench-http.sh` sends).
+//! all, without a socket (`batch`, the items `scripts/bench-http.sh` sends); or N GETs of a path
+//! through the whole application (`get N PATH`), or of a bare `App`'s one route (`bare N`), the
+//! same harness, for what qixian's request path costs beyond the framework's.
 //!
 //! ```text
 //! cargo build --release --example instructions
