@@ -151,24 +151,25 @@ pub async fn run<W: Writer>(
     payload: web::Payload,
     make: impl FnOnce(Arc<AppState>) -> W,
 ) -> Result<HttpResponse, ApiError> {
-    run_with(req, state, params, payload, |state, _| async move {
+    run_with(req, state, params, payload, |state, _: ItemIter<W::Item>| async move {
         Ok(make(state))
     })
     .await
 }
 
 /// [`run`], with a writer that looks at every item before the first answer (a recheck finds
-/// the versions its items name): `make` is given the items, parsed once more, and may refuse
-/// the whole batch.
+/// the versions its items name): `make` is given the items read as `P` — what the look needs
+/// of each, which may be much less than the writer's whole item — and may refuse the whole
+/// batch.
 ///
 /// # Errors
 /// As [`run`]; and what `make` refuses.
-pub async fn run_with<W: Writer, F>(
+pub async fn run_with<W: Writer, P: Item, F>(
     req: &HttpRequest,
     state: web::Data<AppState>,
     params: &super::params::Params,
     payload: web::Payload,
-    make: impl FnOnce(Arc<AppState>, ItemIter<W::Item>) -> F,
+    make: impl FnOnce(Arc<AppState>, ItemIter<P>) -> F,
 ) -> Result<HttpResponse, ApiError>
 where
     F: Future<Output = Result<W, ApiError>>,
@@ -181,7 +182,7 @@ where
         Format::Csv => BatchFormat::Csv { bom: how.bom },
         _ => BatchFormat::Json,
     };
-    let writer = make(state.into_inner(), items.each()).await?;
+    let writer = make(state.into_inner(), items.each_as::<P>()).await?;
     Ok(answer(writer, items, format, turn))
 }
 
@@ -364,10 +365,10 @@ impl<T: Item> Items<T> {
         }
     }
 
-    /// The items parsed, without the caller's own columns, leaving these as they are (the
-    /// body is shared, not copied).
-    fn each(&self) -> ItemIter<T> {
-        let copy = Items {
+    /// The items read as `P` (which reads the same columns, or fewer), without the caller's
+    /// own columns, leaving these as they are (the body is shared, not copied).
+    fn each_as<P: Item>(&self) -> ItemIter<P> {
+        let copy = Items::<P> {
             body: self.body.clone(),
             shape: self.shape.clone(),
             item: PhantomData,

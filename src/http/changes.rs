@@ -2,6 +2,7 @@
 //! /v1/deadlines/recheck`: which stored deadlines it moved. Both take the changes from the store
 //! (kept versions compiled again); this module only reads requests and writes answers.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -138,7 +139,8 @@ pub const MAX_RECHECK_VERSIONS: usize = 8;
 
 /// The changes since each version the stored deadlines name, in every calendar: each version
 /// compiled once (off the workers), its changes found, and the compilation let go before the
-/// next, so that a recheck holds one at a time.
+/// next, so that a recheck holds one at a time. Only each item's `data_version` is read here
+/// ([`NamedVersion`]): the whole item is read once, when it is answered.
 ///
 /// # Errors
 /// [`ApiError::TooLarge`] when more than [`MAX_RECHECK_VERSIONS`] versions are named; as
@@ -146,11 +148,11 @@ pub const MAX_RECHECK_VERSIONS: usize = 8;
 async fn changes_of(
     state: &AppState,
     data: &Snapshot,
-    stored: impl Iterator<Item = Result<Stored, ApiError>>,
+    stored: impl Iterator<Item = Result<NamedVersion, ApiError>>,
 ) -> Result<HashMap<String, ChangesSince>, ApiError> {
     let now = data.set.clone();
     let mut versions: Vec<String> = stored
-        .filter_map(|s| s.ok()?.data_version)
+        .filter_map(|s| s.ok()?.0)
         .filter(|v| v != now.version())
         .collect();
     versions.sort_unstable();
@@ -204,9 +206,47 @@ pub(super) async fn changes_since(
 struct StoredJson<'a> {
     #[serde(borrow)]
     request: &'a RawValue,
-    due_date: Option<String>,
-    due_at: Option<String>,
+    // Borrowed from the body unless written with escapes.
+    #[serde(borrow)]
+    due_date: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    due_at: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data_version: Option<Cow<'a, str>>,
+}
+
+/// The data version a stored deadline names, and nothing else of it: what a recheck looks for
+/// in every item before it answers the first (an item that names a version is counted among
+/// the versions, even when the rest of it is refused when it is answered).
+struct NamedVersion(Option<String>);
+
+/// [`NamedVersion`] as JSON: every other field passed over unread.
+#[derive(Deserialize)]
+struct NamedVersionJson {
     data_version: Option<String>,
+}
+
+impl Item for NamedVersion {
+    fn columns() -> &'static [&'static str] {
+        &STORED_COLUMNS
+    }
+
+    fn from_json(text: &[u8]) -> Result<Self, ApiError> {
+        let json: NamedVersionJson = serde_json::from_slice(text).map_err(|e| {
+            ApiError::InvalidBody(Body::NotAStoredDeadline(JsonProblem::from_serde(&e)))
+        })?;
+        Ok(NamedVersion(json.data_version))
+    }
+
+    fn from_row<'r>(
+        mut cells: impl Iterator<Item = (&'static str, &'r str)>,
+    ) -> Result<Self, ApiError> {
+        Ok(NamedVersion(
+            cells
+                .find(|(field, value)| *field == "data_version" && !value.is_empty())
+                .map(|(_, value)| value.to_owned()),
+        ))
+    }
 }
 
 /// The columns of a stored deadline besides the request's.
@@ -358,7 +398,8 @@ impl Recheck {
 struct WasDto<'a> {
     #[serde(serialize_with = "render::iso_date_opt")]
     due_date: Option<NaiveDate>,
-    due_at: Option<String>,
+    #[serde(serialize_with = "render::rfc3339_opt")]
+    due_at: Option<DateTime<chrono::FixedOffset>>,
     data_version: Option<&'a str>,
 }
 
@@ -371,7 +412,8 @@ struct RecheckedDto<'a> {
     calendar: &'a str,
     #[serde(serialize_with = "render::iso_date")]
     due_date: NaiveDate,
-    due_at: String,
+    #[serde(serialize_with = "render::rfc3339")]
+    due_at: DateTime<chrono_tz::Tz>,
     provisional: bool,
     data_version: &'a str,
     was: WasDto<'a>,
@@ -430,12 +472,12 @@ impl Writer for Recheck {
                     changed: o.changed,
                     calendar: o.answer.calendar.id(),
                     due_date: d.due_date,
-                    due_at: d.due_at.to_rfc3339(),
+                    due_at: d.due_at,
                     provisional: d.provisional,
                     data_version: self.batch.data().set.version(),
                     was: WasDto {
                         due_date: stored.due_date,
-                        due_at: stored.due_at.map(instant),
+                        due_at: stored.due_at,
                         data_version: stored.data_version.as_deref(),
                     },
                     moved_by: o.by.iter().map(DayChangeDto::from).collect(),
