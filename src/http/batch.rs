@@ -151,9 +151,13 @@ pub async fn run<W: Writer>(
     payload: web::Payload,
     make: impl FnOnce(Arc<AppState>) -> W,
 ) -> Result<HttpResponse, ApiError> {
-    run_with(req, state, params, payload, |state, _: ItemIter<W::Item>| async move {
-        Ok(make(state))
-    })
+    run_with(
+        req,
+        state,
+        params,
+        payload,
+        |state, _: ItemIter<W::Item>| async move { Ok(make(state)) },
+    )
     .await
 }
 
