@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
 
@@ -16,8 +16,7 @@ use crate::calendar::spec::{EMBEDDED_SPECS, SpecError, parse_specs};
 use crate::calendar::{CalendarError, DataError, DataSet};
 use crate::config::{Config, CorsOrigins};
 use crate::feed::{Feed, FeedConfig, FeedError};
-use crate::http::cache::cache;
-use crate::http::observe::{Limits, observe, problem_for_framework_errors};
+use crate::http::observe::{Limits, Observe, problem_for_framework_errors};
 use crate::http::{self, AppState};
 use crate::registers::Registers;
 use crate::shared::Shared;
@@ -143,8 +142,7 @@ pub fn app(
             }
         })
         .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
-        .wrap(from_fn(cache))
-        .wrap(from_fn(observe))
+        .wrap(Observe)
         .wrap(http::cors::WithOrigin {
             public: cors(&parts.cors),
             registers: register_cors(&parts.register_cors),

@@ -2,19 +2,18 @@
 //! force, so a data change can never serve a stale answer: the old keys are simply never asked
 //! for again, and moka's size bound lets them age out.
 
-use actix_web::body::{BoxBody, MessageBody, to_bytes};
+use actix_web::body::{BoxBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::AppState;
 use super::routes::{Clock, Endpoint, Policy};
+use super::{AppState, Routed};
 use crate::store::InForce;
 use crate::text::Lang;
 
@@ -72,11 +71,19 @@ struct Identity {
 /// Whether a value names the moment it is asked (`today`, `now`), alone or as a part of it
 /// (`paused=today/2027-01-10`, `now,2026-10-01`).
 fn names_the_moment(value: &str) -> bool {
-    // Dates, numbers and rule names hold no `w` or `y`: most values are passed over unsplit.
-    value.bytes().any(|b| matches!(b | 0x20, b'w' | b'y'))
-        && value
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|word| word.eq_ignore_ascii_case("today") || word.eq_ignore_ascii_case("now"))
+    // Word by word (a word is a run of ASCII letters and digits), without splitting.
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for end in 0..=bytes.len() {
+        if bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric()) {
+            let word = &bytes[start..end];
+            if word.eq_ignore_ascii_case(b"today") || word.eq_ignore_ascii_case(b"now") {
+                return true;
+            }
+            start = end + 1;
+        }
+    }
+    false
 }
 
 /// Whether the answer to `path?query` depends on the moment it is asked, by its route's
@@ -85,10 +92,28 @@ fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
     let Clock::WhenAsked(unless) = clock else {
         return clock == Clock::Always;
     };
-    let pairs = || super::params::form_pairs(query);
-    path.rsplit('/').next().is_some_and(names_the_moment)
-        || pairs().any(|(_, v)| names_the_moment(&v))
-        || unless.is_some_and(|name| !pairs().any(|(n, _)| n == name))
+    let last = path.rfind('/').map_or(path, |slash| &path[slash + 1..]);
+    if names_the_moment(last) {
+        return true;
+    }
+    // A query with nothing to decode is looked at whole: its words are its values' and its
+    // names', and no name is a moment (an unknown one is refused anyway).
+    let plain = super::params::is_plain(query);
+    if plain && names_the_moment(query) {
+        return true;
+    }
+    let Some(unless) = unless else {
+        return !plain && super::params::form_pairs(query).any(|(_, v)| names_the_moment(&v));
+    };
+    // One pass over the query: a value naming the moment, and whether `unless` is given.
+    let mut given = false;
+    for (name, value) in super::params::form_pairs(query) {
+        if !plain && names_the_moment(&value) {
+            return true;
+        }
+        given |= name == unless;
+    }
+    !given
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that
@@ -180,6 +205,20 @@ fn identify(
 /// same input): XXH3, whose output is fixed by its specification, so that every replica — of
 /// this build or a later one — gives the same ETag for the same request and data.
 fn digest(parts: &[&[u8]]) -> u64 {
+    // Most inputs fit on the stack, and one call over them costs less than a call per part;
+    // both give the same digest.
+    const SMALL: usize = 512;
+    let length = parts.iter().map(|p| 8 + p.len()).sum::<usize>();
+    if length <= SMALL {
+        let mut input = [0u8; SMALL];
+        let mut at = 0;
+        for part in parts {
+            input[at..at + 8].copy_from_slice(&(part.len() as u64).to_le_bytes());
+            input[at + 8..at + 8 + part.len()].copy_from_slice(part);
+            at += 8 + part.len();
+        }
+        return xxhash_rust::xxh3::xxh3_64(&input[..at]);
+    }
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for part in parts {
         hasher.update(&(part.len() as u64).to_le_bytes());
@@ -240,8 +279,8 @@ fn asked_version(req: &ServiceRequest, endpoint: &Endpoint) -> Option<String> {
             .query(req.method())
             .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
     };
-    // The substring first: the route table is looked at only when the parameter may be there.
-    if !req.query_string().contains("data_version") || !takes() {
+    // The query first: the route table is looked at only when the parameter may be there.
+    if !super::params::may_name(req.query_string(), "data_version") || !takes() {
         return None;
     }
     super::params::form_pairs(req.query_string())
@@ -253,7 +292,7 @@ fn asked_version(req: &ServiceRequest, endpoint: &Endpoint) -> Option<String> {
 /// What each route gets is its entry's [`Policy`]; a path no route serves gets only the header.
 pub async fn cache(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: &impl Routed,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next
@@ -313,7 +352,7 @@ pub async fn cache(
 /// register's: its matters, a key shown once) is for its holder alone, and kept by no cache.
 async fn answer_unnamed(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: &impl Routed,
     version: HeaderValue,
     in_force: bool,
     private: bool,
@@ -334,7 +373,7 @@ async fn answer_unnamed(
 /// names the version it put in force.
 async fn answer_then_version(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: &impl Routed,
     state: &AppState,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let mut res = next.call(req).await?.map_into_boxed_body();
@@ -395,7 +434,7 @@ fn name_identity(res: &mut ServiceResponse<BoxBody>, etag: HeaderValue, by_origi
 /// answer kept under `cache_key`, else the handler's (kept when worth keeping).
 async fn answer_identified(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: &impl Routed,
     state: &AppState,
     etag: &HeaderValue,
     cache_key: Option<String>,
@@ -521,6 +560,27 @@ mod tests {
             0x2d06_8005_38d3_94c2,
             "XXH3-64 of no input"
         );
+    }
+
+    /// Parts that fit on the stack are hashed in one call, longer ones part by part: both are
+    /// XXH3-64 of the same length-prefixed bytes, which the one-call function gives here for
+    /// both sizes.
+    #[test]
+    fn short_and_long_inputs_are_digested_alike() {
+        for size in [0, 3, 200, 495, 496, 497, 4000] {
+            let part = vec![b'x'; size];
+            let parts: [&[u8]; 2] = [b"version", &part];
+            let mut whole = Vec::new();
+            for p in parts {
+                whole.extend_from_slice(&(p.len() as u64).to_le_bytes());
+                whole.extend_from_slice(p);
+            }
+            assert_eq!(
+                super::digest(&parts),
+                xxhash_rust::xxh3::xxh3_64(&whole),
+                "parts of {size} and 7 bytes"
+            );
+        }
     }
 
     fn identity_on(uri: &str, today: &str) -> Option<super::Identity> {
@@ -672,6 +732,21 @@ mod tests {
         }
     }
 
+    /// The framework's next step, as the cache step calls the ones inside it.
+    struct AsRouted<B>(actix_web::middleware::Next<B>);
+
+    impl<B: actix_web::body::MessageBody + 'static> crate::http::Routed for AsRouted<B> {
+        type Body = B;
+
+        fn call(
+            &self,
+            req: actix_web::dev::ServiceRequest,
+        ) -> impl Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
+        {
+            self.0.call(req)
+        }
+    }
+
     /// A reload between the cache layer and the handler: the body, its `x-data-version` and
     /// its ETag must all name the version the cache layer took. Before the layer handed its
     /// snapshot to the handler, the handler took its own and answered from the newer data.
@@ -732,7 +807,9 @@ mod tests {
                         next.call(req)
                     },
                 ))
-                .wrap(from_fn(super::cache)),
+                .wrap(from_fn(|req, next| async move {
+                    super::cache(req, &AsRouted(next)).await
+                })),
         )
         .await;
 

@@ -29,10 +29,11 @@ mod rules;
 pub mod turns;
 mod workdays;
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
 use std::sync::Arc;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
 use crate::calendar::{Answer, Calendar};
@@ -43,6 +44,34 @@ use crate::text::{Lang, Missing, Strictly};
 use params::Params;
 use problem::ApiError;
 use routes::Endpoint;
+
+/// What the middleware calls to have a request routed and answered: the services inside it.
+/// One generic step instead of actix's `Next`, whose every call boxes its future: the observing
+/// and the cache steps are one future (see [`observe::Observe`]).
+pub trait Routed {
+    /// The body of its answers.
+    type Body: MessageBody + 'static;
+    /// The request's answer.
+    fn call(
+        &self,
+        req: ServiceRequest,
+    ) -> impl Future<Output = Result<ServiceResponse<Self::Body>, actix_web::Error>>;
+}
+
+impl<S, B> Routed for S
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody + 'static,
+{
+    type Body = B;
+
+    fn call(
+        &self,
+        req: ServiceRequest,
+    ) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> {
+        Service::call(self, req)
+    }
+}
 
 /// What every handler shares, built once at start-up from the configuration.
 pub struct AppState {
@@ -212,7 +241,8 @@ impl FromRequest for Lang {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
-    /// The language the observing middleware chose for the request.
+    /// The language the observing middleware chose for the request (which leaves the default
+    /// unsaid).
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(req
             .extensions()

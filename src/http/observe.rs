@@ -3,17 +3,22 @@
 //! malformed header) are turned into problem documents here too.
 
 use std::borrow::Cow;
+use std::future::{Future, Ready, ready};
+use std::rc::Rc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Service, Transform, forward_ready};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{Error, HttpMessage, ResponseError, web};
+use futures_util::future::LocalBoxFuture;
 
-use super::AppState;
 use super::problem::ApiError;
 use super::routes::Endpoint;
+use super::{AppState, Routed};
 use crate::config::AccessLog;
 use crate::text::{Cross, Invalid, Lang, Limit, Media, Slow};
 
@@ -58,7 +63,9 @@ pub struct Limits {
     pub access_log: AccessLog,
 }
 
-const REQUEST_ID: &str = "x-request-id";
+/// The request id's header, as a name made once (looking a header up by a `&str` parses the
+/// name on every request).
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
 /// A caller's own request id is kept when it is short and plain; otherwise one is made. As a
 /// header value, so that it is made once and shared by the answer and the log line.
@@ -97,10 +104,53 @@ fn logged(policy: AccessLog, status: u16) -> bool {
     }
 }
 
+/// The middleware around every route: [`observe`], with the cache step inside it, as one
+/// future per request.
+pub struct Observe;
+
+impl<S, B> Transform<S, ServiceRequest> for Observe
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<BoxBody>;
+    type Error = Error;
+    type Transform = Observed<S>;
+    type InitError = ();
+    type Future = Ready<Result<Observed<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(Observed {
+            inner: Rc::new(service),
+        }))
+    }
+}
+
+/// The service [`Observe`] makes.
+pub struct Observed<S> {
+    inner: Rc<S>,
+}
+
+impl<S, B> Service<ServiceRequest> for Observed<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<BoxBody>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, Error>>;
+
+    forward_ready!(inner);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        Box::pin(observe(req, self.inner.clone()))
+    }
+}
+
 /// The observing middleware: a request id, the query and time limits, a 415 for encoded bodies, the metrics and the access line.
 pub async fn observe(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: Rc<impl Routed>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let id = request_id(&req);
@@ -121,7 +171,7 @@ pub async fn observe(
     };
     let outcome = match refuse_before_routing(req, limits, refused, lang) {
         Ok(refusal) => Ok(refusal),
-        Err(req) => call(req, next, limits, lang).await,
+        Err(req) => call(req, &*next, limits, lang, started).await,
     };
     let outcome = outcome.map(|res| in_language(res, lang, chosen));
 
@@ -149,8 +199,7 @@ pub async fn observe(
         });
     }
     let mut res = outcome?;
-    res.headers_mut()
-        .insert(header::HeaderName::from_static(REQUEST_ID), id);
+    res.headers_mut().insert(REQUEST_ID, id);
     Ok(res)
 }
 
@@ -197,30 +246,41 @@ fn refuse_before_routing(
     }
 }
 
-/// The routed answer, within the request timeout when there is one.
+/// The routed answer, within the request timeout when there is one. The answer is asked for
+/// once before a timer is set: most answers are made at once, and a timer (set in the runtime's
+/// wheel, then cleared) would cost them more than their own work. Only an answer that has to
+/// wait gets one, for what is left of the timeout from `started`.
 async fn call(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: &impl Routed,
     limits: Option<Limits>,
     lang: Lang,
+    started: Instant,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    req.extensions_mut().insert(lang);
-    let Some(l) = limits else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    };
-    match tokio::time::timeout(l.request_timeout, next.call(req)).await {
-        Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
-        Err(_) => Err(InLang(
-            ApiError::Timeout(Slow::Request {
-                secs: l.request_timeout.as_secs_f64(),
-            }),
-            lang,
-        )
-        .into()),
+    // Read back as the default when absent: most requests leave the map of extensions empty.
+    if lang != Lang::default() {
+        req.extensions_mut().insert(lang);
     }
+    let mut answer = std::pin::pin!(super::cache::cache(req, next));
+    let first = std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx))).await;
+    if let Poll::Ready(res) = first {
+        return res;
+    }
+    // A timeout too long to be placed on the clock is none.
+    let timeout = limits.map(|l| l.request_timeout);
+    let Some((timeout, at)) = timeout.and_then(|t| Some((t, started.checked_add(t)?))) else {
+        return answer.await;
+    };
+    tokio::time::timeout_at(at.into(), answer)
+        .await
+        .map_err(|_| {
+            InLang(
+                ApiError::Timeout(Slow::Request {
+                    secs: timeout.as_secs_f64(),
+                }),
+                lang,
+            )
+        })?
 }
 
 /// The language of the answer, and whether the request chose it with `lang=`: that, else the
@@ -235,7 +295,7 @@ pub fn language(req: &actix_web::HttpRequest) -> (Lang, Result<bool, ApiError>) 
         .and_then(Lang::preferred)
         .unwrap_or_default();
     let query = req.query_string();
-    if !query.contains("lang") {
+    if !super::params::may_name(query, "lang") {
         return (preferred, Ok(false));
     }
     let mut given = super::params::form_pairs(query).filter(|(n, _)| n == "lang");

@@ -18,7 +18,10 @@ use crate::time::{Clock, parse_day, quoted, shorten};
 /// The query string as name/value pairs, with what its route takes. A name given twice is
 /// refused when it is read.
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// The names and values, decoded: one allocation for all of them.
+    text: String,
+    /// Where each pair lies in `text`, in the order given.
+    spans: Vec<Span>,
     query: &'static Query,
 }
 
@@ -48,19 +51,59 @@ impl FromRequest for Params {
     }
 }
 
+/// Whether a query string has nothing to decode: no `%` and no `+`.
+pub fn is_plain(query: &str) -> bool {
+    !query.bytes().any(|b| b == b'%' || b == b'+')
+}
+
+/// Whether a query string may give `name` as it is written: some pair starts with it. A cheap
+/// look before the pairs are read; a name written encoded (`l%61ng`) is not seen.
+pub fn may_name(query: &str, name: &str) -> bool {
+    query.split('&').any(|pair| pair.starts_with(name))
+}
+
+/// Where each pair of a plain query ([`is_plain`]) lies in it: its name's bytes, then its
+/// value's (empty when it has no `=`). Empty pieces (`a=1&&b=2`) are no pairs.
+fn plain_spans(query: &str) -> impl Iterator<Item = Span> {
+    let mut start = 0;
+    query.split('&').filter_map(move |piece| {
+        let span = (!piece.is_empty()).then(|| {
+            let end = start + piece.len();
+            match piece.find('=') {
+                Some(eq) => Span {
+                    name: start..start + eq,
+                    value: start + eq + 1..end,
+                },
+                None => Span {
+                    name: start..end,
+                    value: end..end,
+                },
+            }
+        });
+        start += piece.len() + 1;
+        span
+    })
+}
+
+/// Where a pair's name and value lie in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Span {
+    name: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
 /// The pairs of a query string as `application/x-www-form-urlencoded` reads them (what
 /// `form_urlencoded::parse` gives). A query without `%` or `+` has nothing to decode, and its
 /// pairs are its own pieces, borrowed without being read again: most queries are such.
 pub fn form_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
-    let plain = !query.bytes().any(|b| b == b'%' || b == b'+');
+    let plain = is_plain(query);
     let pieces = plain.then(|| {
-        query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (Cow::Borrowed(name), Cow::Borrowed(value))
-            })
+        plain_spans(query).map(|s| {
+            (
+                Cow::Borrowed(&query[s.name]),
+                Cow::Borrowed(&query[s.value]),
+            )
+        })
     });
     let decoded = (!plain).then(|| form_urlencoded::parse(query.as_bytes()));
     pieces
@@ -73,12 +116,32 @@ impl Params {
     /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
     /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
     /// value is refused by name when it is read). Parsing itself never fails; names are not
-    /// checked (see [`Params::checked`]).
+    /// checked (see [`Params::checked`]). A plain query is kept as it is, with where its pairs
+    /// lie; another, decoded, pair after pair: one string for all of them either way.
     pub fn parse(text: &str) -> Self {
+        if is_plain(text) {
+            return Params {
+                text: text.to_owned(),
+                spans: plain_spans(text).collect(),
+                query: &NONE,
+            };
+        }
+        let mut all = String::with_capacity(text.len());
+        let spans = form_urlencoded::parse(text.as_bytes())
+            .map(|(name, value)| {
+                let start = all.len();
+                all.push_str(&name);
+                let name_end = all.len();
+                all.push_str(&value);
+                Span {
+                    name: start..name_end,
+                    value: name_end..all.len(),
+                }
+            })
+            .collect();
         Params {
-            pairs: form_pairs(text)
-                .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                .collect(),
+            text: all,
+            spans,
             query: &NONE,
         }
     }
@@ -96,7 +159,7 @@ impl Params {
     ) -> Result<Self, ApiError> {
         let mut params = Params::parse(text);
         params.query = query;
-        if let Some((name, _)) = params.pairs.iter().find(|(n, _)| !query.accepts(n)) {
+        if let Some((name, _)) = params.pairs().find(|(n, _)| !query.accepts(n)) {
             let known: Vec<&str> = query.names().collect();
             return Err(ApiError::UnknownParameter {
                 name: shorten(name),
@@ -107,7 +170,7 @@ impl Params {
         }
         // What the table says a route requires is refused here, before its handler runs, so
         // that no handler says it again.
-        let given = |name: &str| params.pairs.iter().any(|(n, _)| n == name);
+        let given = |name: &str| params.pairs().any(|(n, _)| n == name);
         if let Some(missing) = query.params.iter().find(|p| p.required && !given(p.name)) {
             return Err(ApiError::MissingParameter { name: missing.name });
         }
@@ -133,10 +196,10 @@ impl Params {
             "{name} is read, but the route's table does not list it"
         );
         let mut values = self
-            .pairs
+            .spans
             .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str());
+            .filter(|s| &self.text.as_bytes()[s.name.clone()] == name.as_bytes())
+            .map(|s| &self.text[s.value.clone()]);
         let first = values.next();
         if values.next().is_some() {
             return Err(invalid(name, Invalid::GivenTwice));
@@ -146,7 +209,9 @@ impl Params {
 
     /// Every pair, in the order given (`_` included).
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.spans
+            .iter()
+            .map(|s| (&self.text[s.name.clone()], &self.text[s.value.clone()]))
     }
 
     /// The value of `name`, which must be given.
