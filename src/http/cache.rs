@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::params::Params;
 use super::routes::{Clock, Endpoint, Policy};
 use super::{AppState, Routed};
 use crate::store::InForce;
@@ -88,32 +89,14 @@ fn names_the_moment(value: &str) -> bool {
 
 /// Whether the answer to `path?query` depends on the moment it is asked, by its route's
 /// [`Clock`]: such answers are neither cached nor given an ETag.
-fn depends_on_the_clock(clock: Clock, path: &str, query: &str) -> bool {
+fn depends_on_the_clock(clock: Clock, path: &str, query: &Params) -> bool {
     let Clock::WhenAsked(unless) = clock else {
         return clock == Clock::Always;
     };
     let last = path.rfind('/').map_or(path, |slash| &path[slash + 1..]);
-    if names_the_moment(last) {
-        return true;
-    }
-    // A query with nothing to decode is looked at whole: its words are its values' and its
-    // names', and no name is a moment (an unknown one is refused anyway).
-    let plain = super::params::is_plain(query);
-    if plain && names_the_moment(query) {
-        return true;
-    }
-    let Some(unless) = unless else {
-        return !plain && super::params::form_pairs(query).any(|(_, v)| names_the_moment(&v));
-    };
-    // One pass over the query: a value naming the moment, and whether `unless` is given.
-    let mut given = false;
-    for (name, value) in super::params::form_pairs(query) {
-        if !plain && names_the_moment(&value) {
-            return true;
-        }
-        given |= name == unless;
-    }
-    !given
+    names_the_moment(last)
+        || query.pairs().any(|(_, value)| names_the_moment(value))
+        || unless.is_some_and(|name| query.first(name).is_none())
 }
 
 /// The request as the cache sees it: data version, status generation (for the answers that
@@ -136,7 +119,9 @@ fn identify(
         .headers()
         .get(header::ACCEPT)
         .map_or(&b""[..], |v| v.as_bytes());
-    if depends_on_the_clock(policy.clock, req.path(), req.query_string()) {
+    if Params::look(req.request(), |query| {
+        depends_on_the_clock(policy.clock, req.path(), query)
+    }) {
         return None;
     }
     let lang = req
@@ -186,9 +171,11 @@ fn identify(
             by_origin: policy.origin,
         });
     }
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
-    pairs.sort();
-    let query = serde_urlencoded::to_string(&pairs).ok()?;
+    let query = Params::look(req.request(), |query| {
+        let mut pairs: Vec<(&str, &str)> = query.pairs().collect();
+        pairs.sort_unstable();
+        serde_urlencoded::to_string(&pairs).ok()
+    })?;
     let key = format!(
         "{version}:{generation}:{day}:{lang}:{}?{query}#{}@{origin}",
         req.path(),
@@ -274,18 +261,15 @@ pub(super) fn version_header(set: &Arc<InForce>) -> HeaderValue {
 /// The kept version a request asks for (`data_version=`), on the routes that take it (on any
 /// other, the parameter is refused by name, as any unknown one).
 fn asked_version(req: &ServiceRequest, endpoint: &Endpoint) -> Option<String> {
-    let takes = || {
-        endpoint
-            .query(req.method())
-            .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"))
+    let takes = endpoint
+        .query(req.method())
+        .is_some_and(|q| q.params.iter().any(|p| p.name == "data_version"));
+    let asked = || {
+        Params::look(req.request(), |q| {
+            q.first("data_version").map(str::to_owned)
+        })
     };
-    // The query first: the route table is looked at only when the parameter may be there.
-    if !super::params::may_name(req.query_string(), "data_version") || !takes() {
-        return None;
-    }
-    super::params::form_pairs(req.query_string())
-        .find(|(name, _)| name == "data_version")
-        .map(|(_, v)| v.into_owned())
+    takes.then(asked).flatten()
 }
 
 /// The cache middleware: one snapshot of the data per request, the ETag and `x-data-version` made from it, `If-None-Match` answered, and the answers worth keeping kept.

@@ -16,6 +16,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{Error, HttpMessage, ResponseError, web};
 use futures_util::future::LocalBoxFuture;
 
+use super::params::Params;
 use super::problem::ApiError;
 use super::routes::Endpoint;
 use super::{AppState, Routed};
@@ -164,14 +165,16 @@ pub async fn observe(
     let path =
         (policy != AccessLog::Off).then(|| crate::base::without_secrets(req.path()).into_owned());
 
-    let (lang, chosen) = language(req.request());
+    // The query is read once, here, for the language, the cache step and the handler.
+    let query = Params::parse(req.query_string());
+    let (lang, chosen) = language(req.request(), &query);
     let (chosen, refused) = match chosen {
         Ok(chosen) => (chosen, None),
         Err(err) => (false, Some(err)),
     };
     let outcome = match refuse_before_routing(req, limits, refused, lang) {
         Ok(refusal) => Ok(refusal),
-        Err(req) => call(req, &*next, limits, lang, started).await,
+        Err(req) => call(req, &*next, query, limits, lang, started).await,
     };
     let outcome = outcome.map(|res| in_language(res, lang, chosen));
 
@@ -253,6 +256,7 @@ fn refuse_before_routing(
 async fn call(
     req: ServiceRequest,
     next: &impl Routed,
+    query: Params,
     limits: Option<Limits>,
     lang: Lang,
     started: Instant,
@@ -261,6 +265,7 @@ async fn call(
     if lang != Lang::default() {
         req.extensions_mut().insert(lang);
     }
+    query.hand_on(&req);
     let mut answer = std::pin::pin!(super::cache::cache(req, next));
     let first = std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx))).await;
     if let Poll::Ready(res) = first {
@@ -287,18 +292,14 @@ async fn call(
 /// one `Accept-Language` prefers, else Chinese (the offices are Chinese). A `lang=` the
 /// service does not speak, or given twice, is an [`ApiError::InvalidParameter`], said in the
 /// language the header prefers.
-pub fn language(req: &actix_web::HttpRequest) -> (Lang, Result<bool, ApiError>) {
+pub fn language(req: &actix_web::HttpRequest, query: &Params) -> (Lang, Result<bool, ApiError>) {
     let preferred = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::preferred)
         .unwrap_or_default();
-    let query = req.query_string();
-    if !super::params::may_name(query, "lang") {
-        return (preferred, Ok(false));
-    }
-    let mut given = super::params::form_pairs(query).filter(|(n, _)| n == "lang");
+    let mut given = query.pairs().filter(|(n, _)| *n == "lang");
     let Some((_, value)) = given.next() else {
         return (preferred, Ok(false));
     };
@@ -306,13 +307,13 @@ pub fn language(req: &actix_web::HttpRequest) -> (Lang, Result<bool, ApiError>) 
         name: "lang".to_owned(),
         why,
     };
-    match Lang::from_code(&value) {
+    match Lang::from_code(value) {
         _ if given.next().is_some() => (preferred, Err(invalid(Invalid::GivenTwice))),
         Some(lang) => (lang, Ok(true)),
         None => (
             preferred,
             Err(invalid(Invalid::Lang {
-                value: crate::time::quoted(&value),
+                value: crate::time::quoted(value),
             })),
         ),
     }
@@ -415,7 +416,7 @@ pub fn problem_for_framework_errors<B: MessageBody + 'static>(
     };
     // Said in the request's language: outside the observing middleware (a preflight CORS
     // refuses) it has not been chosen yet.
-    let (lang, chosen) = language(res.request());
+    let (lang, chosen) = language(res.request(), &Params::parse(res.request().query_string()));
     let (req, _) = res.into_parts();
     let mut answer = err.response(lang);
     if !matches!(chosen, Ok(true)) {

@@ -2,10 +2,9 @@
 //! checked against the route's entry in [`super::routes`]: a name the route does not take is
 //! refused, with the closest one it does take.
 
-use std::borrow::Cow;
 use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use chrono::NaiveDate;
 
 use super::problem::ApiError;
@@ -36,12 +35,16 @@ impl FromRequest for Params {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
+    /// The query the middleware read ([`Params::hand_on`]), or the query read here, checked
+    /// against the route.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let query = req
             .app_data::<&'static Endpoint>()
             .and_then(|e| e.query(req.method()))
             .unwrap_or(&NONE);
-        ready(Params::checked(req.query_string(), query, || {
+        let read = req.extensions_mut().remove::<Params>();
+        let params = read.unwrap_or_else(|| Params::parse(req.query_string()));
+        ready(params.check(query, || {
             format!(
                 "{} {}",
                 req.method(),
@@ -52,14 +55,8 @@ impl FromRequest for Params {
 }
 
 /// Whether a query string has nothing to decode: no `%` and no `+`.
-pub fn is_plain(query: &str) -> bool {
+fn is_plain(query: &str) -> bool {
     !query.bytes().any(|b| b == b'%' || b == b'+')
-}
-
-/// Whether a query string may give `name` as it is written: some pair starts with it. A cheap
-/// look before the pairs are read; a name written encoded (`l%61ng`) is not seen.
-pub fn may_name(query: &str, name: &str) -> bool {
-    query.split('&').any(|pair| pair.starts_with(name))
 }
 
 /// Where each pair of a plain query ([`is_plain`]) lies in it: its name's bytes, then its
@@ -92,26 +89,6 @@ struct Span {
     value: std::ops::Range<usize>,
 }
 
-/// The pairs of a query string as `application/x-www-form-urlencoded` reads them (what
-/// `form_urlencoded::parse` gives). A query without `%` or `+` has nothing to decode, and its
-/// pairs are its own pieces, borrowed without being read again: most queries are such.
-pub fn form_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
-    let plain = is_plain(query);
-    let pieces = plain.then(|| {
-        plain_spans(query).map(|s| {
-            (
-                Cow::Borrowed(&query[s.name]),
-                Cow::Borrowed(&query[s.value]),
-            )
-        })
-    });
-    let decoded = (!plain).then(|| form_urlencoded::parse(query.as_bytes()));
-    pieces
-        .into_iter()
-        .flatten()
-        .chain(decoded.into_iter().flatten())
-}
-
 impl Params {
     /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
     /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
@@ -119,6 +96,13 @@ impl Params {
     /// checked (see [`Params::checked`]). A plain query is kept as it is, with where its pairs
     /// lie; another, decoded, pair after pair: one string for all of them either way.
     pub fn parse(text: &str) -> Self {
+        if text.is_empty() {
+            return Params {
+                text: String::new(),
+                spans: Vec::new(),
+                query: &NONE,
+            };
+        }
         if is_plain(text) {
             return Params {
                 text: text.to_owned(),
@@ -157,8 +141,20 @@ impl Params {
         query: &'static Query,
         route: impl FnOnce() -> String,
     ) -> Result<Self, ApiError> {
-        let mut params = Params::parse(text);
-        params.query = query;
+        Params::parse(text).check(query, route)
+    }
+
+    /// These parameters, read for a route that takes `query`.
+    ///
+    /// # Errors
+    /// As [`Params::checked`].
+    fn check(
+        mut self,
+        query: &'static Query,
+        route: impl FnOnce() -> String,
+    ) -> Result<Self, ApiError> {
+        self.query = query;
+        let params = self;
         if let Some((name, _)) = params.pairs().find(|(n, _)| !query.accepts(n)) {
             let known: Vec<&str> = query.names().collect();
             return Err(ApiError::UnknownParameter {
@@ -175,6 +171,30 @@ impl Params {
             return Err(ApiError::MissingParameter { name: missing.name });
         }
         Ok(params)
+    }
+
+    /// Leaves these parameters, read by the middleware before routing, to the route's handler,
+    /// which then need not read the query again. An empty query is not left: it costs nothing
+    /// to read, and leaving it would cost the request its map of extensions.
+    pub fn hand_on(self, req: &actix_web::dev::ServiceRequest) {
+        if !self.spans.is_empty() {
+            req.extensions_mut().insert(self);
+        }
+    }
+
+    /// `look` at the query the middleware left ([`Params::hand_on`]), or at the query read
+    /// here when it left none.
+    pub fn look<R>(req: &HttpRequest, look: impl FnOnce(&Params) -> R) -> R {
+        match req.extensions().get::<Params>() {
+            Some(left) => look(left),
+            None => look(&Params::parse(req.query_string())),
+        }
+    }
+
+    /// The first value of `name`, as the query gives it; `None` when not given. For a look
+    /// before routing, where a name given twice is not yet an error.
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.pairs().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// What the route takes.

@@ -315,10 +315,11 @@ mod hostile {
     }
 }
 
-/// Every pair `form_pairs` reads, in order.
+/// Every pair `Params::parse` reads, in order.
 fn pairs_seen(query: &str) -> Vec<(String, String)> {
-    form_pairs(query)
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+    Params::parse(query)
+        .pairs()
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
         .collect()
 }
 
