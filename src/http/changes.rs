@@ -200,12 +200,12 @@ pub(super) async fn changes_since(
     Ok(found)
 }
 
-/// A stored deadline as JSON: the request as sent, and what it was told.
+/// A stored deadline as JSON: the request as sent (`R`: read at once as an [`Input`], or kept
+/// as its text), and what it was told.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StoredJson<'a> {
-    #[serde(borrow)]
-    request: &'a RawValue,
+struct StoredJson<'a, R> {
+    request: R,
     // Borrowed from the body unless written with escapes.
     #[serde(borrow)]
     due_date: Option<Cow<'a, str>>,
@@ -232,7 +232,7 @@ impl Item for NamedVersion {
     }
 
     fn from_json(text: &[u8]) -> Result<Self, ApiError> {
-        let json: NamedVersionJson = serde_json::from_slice(text).map_err(|e| {
+        let json: NamedVersionJson = from_text(text).map_err(|e| {
             ApiError::InvalidBody(Body::NotAStoredDeadline(JsonProblem::from_serde(&e)))
         })?;
         Ok(NamedVersion(json.data_version))
@@ -246,6 +246,16 @@ impl Item for NamedVersion {
                 .find(|(field, value)| *field == "data_version" && !value.is_empty())
                 .map(|(_, value)| value.to_owned()),
         ))
+    }
+}
+
+/// `T` read from an item's JSON text, as text when it is UTF-8 (as every item of a JSON batch
+/// is: the whole body was checked): serde's reader of bytes checks every string it reads
+/// again, about 1,900 instructions of a recheck item.
+fn from_text<'a, T: Deserialize<'a>>(text: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(text) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(text),
     }
 }
 
@@ -312,9 +322,24 @@ impl Item for Stored {
         let not_one = |e: &serde_json::Error| {
             ApiError::InvalidBody(Body::NotAStoredDeadline(JsonProblem::from_serde(e)))
         };
-        let json: StoredJson<'_> = serde_json::from_slice(text).map_err(|e| not_one(&e))?;
+        // Read in one pass. An item that does not read so is read again in two, the request
+        // alone the second time, for the error that says what is wrong with it: the same item
+        // in one pass cost a recheck item about 2,500 instructions less.
+        let json: StoredJson<'_, Input> = match from_text(text) {
+            Ok(json) => json,
+            Err(_) => {
+                let json: StoredJson<'_, &RawValue> =
+                    serde_json::from_slice(text).map_err(|e| not_one(&e))?;
+                StoredJson {
+                    request: <Input as Item>::from_json(json.request.get().as_bytes())?,
+                    due_date: json.due_date,
+                    due_at: json.due_at,
+                    data_version: json.data_version,
+                }
+            }
+        };
         let mut stored = Stored {
-            request: <Input as Item>::from_json(json.request.get().as_bytes())?,
+            request: json.request,
             ..Stored::default()
         };
         for (field, value) in
@@ -518,6 +543,92 @@ impl Writer for Recheck {
                 csv.error = Some(Guarded(err.detail(self.batch.lang())));
                 csv
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadline::{Expected, JsonKind};
+
+    fn read(text: &str) -> Result<Stored, ApiError> {
+        <Stored as Item>::from_json(text.as_bytes())
+    }
+
+    /// The request's own problem, read from the request alone: its place counted within it.
+    fn request_problem(text: &str) -> JsonProblem {
+        match read(text) {
+            Err(ApiError::InvalidBody(Body::NotADeadline(p))) => p,
+            other => panic!("expected the request's own problem for {text}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stored_deadline_is_read_whole_in_one_pass() {
+        let stored = read(concat!(
+            r#"{"request":{"rule":"countersign-reply","event":"2026-09-30","days":15.0},"#,
+            r#""due_date":"2026-10-15","due_at":"2026-10-15T18:00:00+08:00","data_version":"v\u0031"}"#
+        ))
+        .expect("a stored deadline");
+        assert_eq!(stored.request.rule.as_deref(), Some("countersign-reply"));
+        assert_eq!(stored.request.event.as_deref(), Some("2026-09-30"));
+        assert_eq!(stored.request.days, Some(15));
+        assert_eq!(stored.due_date, NaiveDate::from_ymd_opt(2026, 10, 15));
+        assert_eq!(
+            stored.due_at.map(|at| at.to_rfc3339()).as_deref(),
+            Some("2026-10-15T18:00:00+08:00")
+        );
+        assert_eq!(stored.data_version.as_deref(), Some("v1"), "escapes read");
+    }
+
+    #[test]
+    fn a_stored_deadline_that_does_not_read_in_one_pass_fails_as_it_did_in_two() {
+        let tail = r#","due_date":"2026-10-15","data_version":"v1"}"#;
+        // A field of the request misspelt: named with the closest, at its place in the
+        // request (11 characters long, where the item has it from its 12th).
+        let p = request_problem(&format!(r#"{{"request":{{"rul":"x"}}{tail}"#));
+        assert!(
+            matches!(
+                &p.kind,
+                JsonKind::UnknownField {
+                    suggestion: Some("rule"),
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        assert!(p.line == 1 && p.column <= 11, "{p:?}");
+        // A field of the request of the wrong type.
+        let p = request_problem(&format!(r#"{{"request":{{"days":"x"}}{tail}"#));
+        assert!(
+            matches!(
+                &p.kind,
+                JsonKind::WrongType {
+                    field: "days",
+                    expected: Expected::WholeNumber,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        // A request that is no object.
+        let p = request_problem(&format!(r#"{{"request":[1]{tail}"#));
+        assert_eq!(p.kind, JsonKind::NotAnObject, "{p:?}");
+        // The stored deadline's own fields come first, even after a bad request.
+        for text in [
+            format!(r#"{{"request":{{"rul":"x"}},"due":1{tail}"#),
+            format!(r#"{{"request":{{"rule":"x"}},"due_date":15{tail}"#),
+            r#"{"due_date":"2026-10-15","data_version":"v1"}"#.to_owned(),
+        ] {
+            assert!(
+                matches!(
+                    read(&text),
+                    Err(ApiError::InvalidBody(Body::NotAStoredDeadline(_)))
+                ),
+                "{text}: {:?}",
+                read(&text)
+            );
         }
     }
 }
