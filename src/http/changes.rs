@@ -495,11 +495,11 @@ impl Item for Stored {
 /// instructions of a recheck item).
 struct Recheck {
     batch: Batch,
-    changes: Vec<(
-        String,
-        Result<Vec<(String, Arc<[DayChange]>)>, HistoryError>,
-    )>,
+    changes: Vec<(String, Result<CalendarsChanged, HistoryError>)>,
 }
+
+/// Each calendar's changed days since one version.
+type CalendarsChanged = Vec<(String, Arc<[DayChange]>)>;
 
 /// One stored version's changes, calendar by calendar, or why there are none.
 pub(super) type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
