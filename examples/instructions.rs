@@ -147,32 +147,13 @@ where
 /// prefecture's 2027 notice as an operator file, reloaded), so that the recheck compares each
 /// with the data in force and looks for the changes since the stored version.
 fn rechecks(n: u32, recheck: bool) {
-    use std::sync::Arc;
-
-    use qixian::calendar::DataSet;
-    use qixian::calendar::spec::{EMBEDDED_SPECS, parse_specs};
-    use qixian::config::Config;
-    use qixian::http::AppState;
-    use qixian::startup::Parts;
-    use qixian::store::{Store, StoreSettings};
-
     let holidays = std::env::temp_dir().join(format!("qixian-instructions-{}", std::process::id()));
     std::fs::create_dir_all(&holidays).expect("a holidays directory");
-    let config =
-        Config::from_lookup(|name| (name == "QIXIAN_ACCESS_LOG").then(|| "off".to_owned()))
-            .expect("the defaults are valid");
-    let store = Arc::new(
-        Store::open(
-            parse_specs(EMBEDDED_SPECS).expect("specs"),
-            DataSet::embedded().expect("data"),
-            StoreSettings {
-                operator_dir: Some(holidays.clone()),
-                ..StoreSettings::default()
-            },
-        )
-        .expect("a store"),
-    );
-    let parts = || Parts::new(&config, AppState::new(&config, store.clone(), None));
+    let store = support::store(qixian::store::StoreSettings {
+        operator_dir: Some(holidays.clone()),
+        ..Default::default()
+    });
+    let parts = || support::parts_over(store.clone());
 
     let start = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date");
     let items: Vec<String> = (0..10_000u64)
