@@ -3,7 +3,9 @@
 //! or a batch of 10,000 brief items through the whole application in process, middleware and
 //! all, without a socket (`batch`, the items `scripts/bench-http.sh` sends); or N GETs of a path
 //! through the whole application (`get N PATH`), or of a bare `App`'s one route (`bare N`), the
-//! same harness, for what qixian's request path costs beyond the framework's.
+//! same harness, for what qixian's request path costs beyond the framework's; or N rechecks of
+//! 10,000 stored deadlines after a change of the data (`recheck`, the body
+//! `scripts/bench-recheck.sh` sends), beside N batches of the same 10,000 items (`batch-kizilsu`).
 //!
 //! ```text
 //! cargo build --release --example instructions
@@ -36,7 +38,9 @@ fn main() {
         "batch" => batches(n),
         "get" => gets(&args.next().unwrap_or_else(|| "/healthz".to_owned()), n),
         "bare" => bare(n),
-        other => panic!("deadline, batch, get or bare, not {other}"),
+        "recheck" => rechecks(n, true),
+        "batch-kizilsu" => rechecks(n, false),
+        other => panic!("deadline, batch, get, bare, recheck or batch-kizilsu, not {other}"),
     }
 }
 
@@ -135,4 +139,101 @@ where
         size = answer.len();
     }
     size
+}
+
+/// `n` rechecks (or, when `recheck` is false, `n` batches) of the 10,000 items
+/// `scripts/bench-recheck.sh` sends: `countersign-reply` on `cn-xj-kizilsu` from 2026-07-01
+/// over 400 days, stored as the batch answered them; then the same change of the data (the
+/// prefecture's 2027 notice as an operator file, reloaded), so that the recheck compares each
+/// with the data in force and looks for the changes since the stored version.
+fn rechecks(n: u32, recheck: bool) {
+    let holidays = std::env::temp_dir().join(format!("qixian-instructions-{}", std::process::id()));
+    std::fs::create_dir_all(&holidays).expect("a holidays directory");
+    let store = support::store(qixian::store::StoreSettings {
+        operator_dir: Some(holidays.clone()),
+        ..Default::default()
+    });
+    let parts = || support::parts_over(store.clone());
+
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date");
+    let items: Vec<String> = (0..10_000u64)
+        .map(|i| {
+            let event = start + chrono::Days::new(i % 400);
+            format!(
+                r#"{{"rule":"countersign-reply","event":"{event}","calendar":"cn-xj-kizilsu"}}"#
+            )
+        })
+        .collect();
+    let batch = format!(r#"{{"items":[{}]}}"#, items.join(","));
+    let post = |uri: &'static str, body: String| {
+        move || {
+            test::TestRequest::post()
+                .uri(uri)
+                .insert_header(("content-type", "application/json"))
+                .set_payload(body.clone())
+        }
+    };
+    let body = if recheck {
+        let answer = answered(parts(), post("/v1/deadlines/batch", batch.clone()));
+        let version = answer["data_version"].as_str().expect("a data version");
+        let stored: Vec<String> = items
+            .iter()
+            .zip(answer["results"].as_array().expect("results"))
+            .map(|(item, a)| {
+                let (due_date, due_at) = (&a["deadline"]["due_date"], &a["deadline"]["due_at"]);
+                format!(
+                    r#"{{"request":{item},"due_date":{due_date},"due_at":{due_at},"data_version":"{version}"}}"#
+                )
+            })
+            .collect();
+        let dir = holidays.join("cn-xj-kizilsu");
+        std::fs::create_dir_all(&dir).expect("a calendar directory");
+        std::fs::write(
+            dir.join("2027.json"),
+            r#"{"year":2027,"papers":["bench"],"days":[{"name":"州庆","date":"2027-07-14","isOffDay":true,"source":"bench"}]}"#,
+        )
+        .expect("the notice");
+        store.reload().expect("a reload");
+        format!(r#"{{"items":[{}]}}"#, stored.join(","))
+    } else {
+        batch
+    };
+    let uri = if recheck {
+        "/v1/deadlines/recheck"
+    } else {
+        "/v1/deadlines/batch"
+    };
+    if recheck {
+        let moved = answered(parts(), post(uri, body.clone()))["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter(|m| m["changed"] == true)
+            .count();
+        println!("moved by the 2027 notice: {moved}");
+    }
+    let size = served(app(&parts()), n, post(uri, body.clone()));
+    let _ = std::fs::remove_dir_all(&holidays);
+    println!(
+        "{n} of {uri} ({} bytes), the last answer {size} bytes",
+        body.len()
+    );
+}
+
+/// The JSON answer to one request made by `request`.
+fn answered(
+    parts: qixian::startup::Parts,
+    request: impl Fn() -> test::TestRequest,
+) -> serde_json::Value {
+    let system = actix_web::rt::System::new();
+    let service = system.block_on(test::init_service(app(&parts)));
+    let body = system.block_on(async {
+        let response = service
+            .call(request().to_request())
+            .await
+            .expect("an answer");
+        assert!(response.status().is_success(), "{}", response.status());
+        test::read_body(response).await
+    });
+    serde_json::from_slice(&body).expect("JSON")
 }

@@ -20,7 +20,7 @@ work=$(mktemp -d)
 mkdir -p "$work/state" "$work/holidays"
 QIXIAN_ADDR=127.0.0.1:$port QIXIAN_ACCESS_LOG=off QIXIAN_STATE_DIR="$work/state" \
   QIXIAN_HOLIDAYS_DIR="$work/holidays" QIXIAN_ADMIN_TOKEN=$token \
-  target/release/qixian >/dev/null 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/release/qixian" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"

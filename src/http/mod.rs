@@ -105,7 +105,8 @@ pub struct AppState {
     database: Option<Arc<health::Database>>,
     /// The rate limits of the registers' keys and calendar tokens.
     register_rate: registers::rate::Buckets,
-    /// The changed days since matters' acknowledged versions, found lately (`moved_by`).
+    /// The changed days since kept versions, found lately: since a recheck's stored versions,
+    /// and a register's acknowledged ones (`moved_by`).
     moved_days: registers::moved::Held,
 }
 

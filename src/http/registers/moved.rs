@@ -33,7 +33,7 @@ impl Held {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, since: &str, now: &str) -> Option<Arc<ChangedDays>> {
+    pub(in crate::http) fn get(&self, since: &str, now: &str) -> Option<Arc<ChangedDays>> {
         let mut held = self.lock();
         let at = held.iter().position(|(s, n, _)| s == since && n == now)?;
         let entry = held.remove(at);
@@ -42,7 +42,7 @@ impl Held {
         Some(changes)
     }
 
-    fn put(&self, since: &str, now: &str, changes: Arc<ChangedDays>) {
+    pub(in crate::http) fn put(&self, since: &str, now: &str, changes: Arc<ChangedDays>) {
         let mut held = self.lock();
         held.retain(|(s, n, _)| !(s == since && n == now));
         held.push((since.to_owned(), now.to_owned(), changes));
@@ -78,22 +78,7 @@ impl Found {
             .collect();
         versions.sort_unstable();
         versions.dedup();
-        let mut since = HashMap::with_capacity(versions.len());
-        versions.retain(|v| match state.moved_days.get(v, &now) {
-            Some(changes) => {
-                since.insert(v.clone(), Ok(changes));
-                false
-            }
-            None => true,
-        });
-        if !versions.is_empty() {
-            for (version, changes) in changes_since(state, &data.set, versions).await? {
-                if let Ok(changes) = &changes {
-                    state.moved_days.put(&version, &now, changes.clone());
-                }
-                since.insert(version, changes);
-            }
-        }
+        let since = changes_since(state, &data.set, versions).await?;
         Ok(Found {
             now,
             since,

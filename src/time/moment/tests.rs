@@ -353,7 +353,58 @@ mod hostile {
                 }
             }
         }
+
+        #[test]
+        fn the_usual_instant_read_without_splitting_is_what_every_form_reads(
+            date in (0..=9999u32, 0..=13u32, 0..=32u32),
+            time in (0..=25u32, 0..=61u32, 0..=61u32),
+            offset in ("[+-]", 0..=25u32, 0..=61u32),
+            between in "[Tt ]",
+        ) {
+            let ((y, mo, d), (h, mi, s), (sign, oh, om)) = (date, time, offset);
+            let text = format!("{y:04}-{mo:02}-{d:02}{between}{h:02}:{mi:02}:{s:02}{sign}{oh:02}:{om:02}");
+            if let Some(at) = usual_instant(&text) {
+                prop_assert_eq!(Moment::parse_any(&text), Ok(Moment::Instant(at)), "{}", text);
+            }
+        }
     }
+}
+
+#[test]
+fn the_usual_instant_is_read_without_splitting_and_only_when_it_exists() {
+    let plus8 = FixedOffset::east_opt(8 * 3600).expect("an offset");
+    let minus = FixedOffset::west_opt(3600 + 30 * 60).expect("an offset");
+    for (text, read) in [
+        (
+            "2026-10-15T18:00:00+08:00",
+            Some(plus8.with_ymd_and_hms(2026, 10, 15, 18, 0, 0)),
+        ),
+        (
+            "2024-02-29t23:59:59-01:30",
+            Some(minus.with_ymd_and_hms(2024, 2, 29, 23, 59, 59)),
+        ),
+        // No such day, second, hour or offset; other forms: for the general reader.
+        ("2026-02-29T18:00:00+08:00", None),
+        ("2026-10-15T23:59:60+08:00", None),
+        ("2026-10-15T24:00:00+08:00", None),
+        ("2026-10-15T18:00:00+24:00", None),
+        ("2026-10-15T18:00:00+08:60", None),
+        ("2026-10-15 18:00:00+08:00", None),
+        ("2026-10-15T18:00:00.0+08:00", None),
+        ("2026-10-15T18:00:00Z", None),
+        ("２026-10-15T18:00:00+08:00", None),
+    ] {
+        let read = read.map(|r| r.single().expect("one instant"));
+        assert_eq!(usual_instant(text), read, "{text}");
+        if let Some(at) = read {
+            assert_eq!(Moment::parse(text), Ok(Moment::Instant(at)), "{text}");
+        }
+    }
+    assert_eq!(
+        Moment::parse("2026-10-15T23:59:60+08:00"),
+        Moment::parse("2026-10-15T23:59:59.999999999+08:00"),
+        "a leap second still read as the last instant of its minute"
+    );
 }
 
 #[test]
