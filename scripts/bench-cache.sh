@@ -19,7 +19,7 @@ declare -A rps
 for mode in on off; do
   port=$([ $mode = on ] && echo 18460 || echo 18461)
   max=$([ $mode = on ] && echo 67108864 || echo 0)
-  QIXIAN_ADDR=127.0.0.1:$port QIXIAN_CACHE_MAX_BYTES=$max QIXIAN_LOG_FORMAT=json target/release/qixian >/dev/null 2>&1 &
+  QIXIAN_ADDR=127.0.0.1:$port QIXIAN_CACHE_MAX_BYTES=$max QIXIAN_LOG_FORMAT=json "${CARGO_TARGET_DIR:-target}"/release/qixian >/dev/null 2>&1 &
   pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   for p in "${paths[@]}"; do

@@ -16,14 +16,18 @@ port=${BENCH_PORT:-18400}
 threads=2
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --quiet --bin qixian --example bare
-bin=target/release/qixian
+# Two builds: built together, the example's dev-dependencies would add their features to the
+# service's own dependencies, and the binary measured would not be the one that ships.
+cargo build --release --locked --quiet --bin qixian
+cargo build --release --locked --quiet --example bare
+out=${CARGO_TARGET_DIR:-target}/release
+bin=$out/qixian
 bare_port=$((port + 1))
 
 QIXIAN_ADDR=127.0.0.1:$port QIXIAN_LOG_FORMAT=json QIXIAN_ACCESS_LOG=${BENCH_ACCESS_LOG:-all} \
   "$bin" >/dev/null 2>&1 &
 pid=$!
-target/release/examples/bare "127.0.0.1:$bare_port" >/dev/null 2>&1 &
+"$out"/examples/bare "127.0.0.1:$bare_port" >/dev/null 2>&1 &
 bare_pid=$!
 trap 'kill $pid $bare_pid 2>/dev/null || true; wait $pid $bare_pid 2>/dev/null || true' EXIT
 for p in "$port" "$bare_port"; do

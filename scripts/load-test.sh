@@ -21,7 +21,7 @@ notice() { # a prefecture notice whose day off alternates, so every reload chang
 notice 14 >"$work/holidays/cn-xj-kizilsu/2026.json"
 
 QIXIAN_ADDR=127.0.0.1:$port QIXIAN_LOG_FORMAT=json QIXIAN_ADMIN_TOKEN=$token \
-  QIXIAN_HOLIDAYS_DIR="$work/holidays" target/release/qixian >"$work/server.log" 2>&1 &
+  QIXIAN_HOLIDAYS_DIR="$work/holidays" "${CARGO_TARGET_DIR:-target}"/release/qixian >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
