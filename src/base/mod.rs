@@ -140,3 +140,17 @@ pub fn is_host(text: &str) -> bool {
     };
     port_ok && name_ok
 }
+
+/// `T` read from JSON bytes, as text when they are UTF-8 (as every body and batch item that
+/// reaches a reader is, once checked whole): serde's reader of bytes checks every string it
+/// reads as UTF-8 again (about 1,900 instructions of a recheck item, 1,000 of a batch item).
+/// The same value, or the same error, as `serde_json::from_slice`.
+///
+/// # Errors
+/// As `serde_json::from_slice`.
+pub fn read_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}

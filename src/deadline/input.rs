@@ -341,7 +341,7 @@ impl Input {
     /// assert!(matches!(typo.kind, JsonKind::UnknownField { suggestion: Some("calendar"), .. }));
     /// ```
     pub fn from_json(body: &[u8]) -> Result<Input, JsonProblem> {
-        serde_json::from_slice(body).map_err(|e| Self::diagnose(body, &e))
+        crate::base::read_json(body).map_err(|e| Self::diagnose(body, &e))
     }
 
     /// Why `body` is not an [`Input`], in our terms rather than serde's.

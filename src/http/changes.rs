@@ -256,7 +256,7 @@ impl Item for NamedVersion {
         if let Some(named) = named_version(text) {
             return Ok(NamedVersion(named.map(str::to_owned)));
         }
-        let json: NamedVersionJson = from_text(text).map_err(|e| {
+        let json: NamedVersionJson = crate::base::read_json(text).map_err(|e| {
             ApiError::InvalidBody(Body::NotAStoredDeadline(JsonProblem::from_serde(&e)))
         })?;
         Ok(NamedVersion(json.data_version))
@@ -367,16 +367,6 @@ fn string_end(text: &[u8], open: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// `T` read from an item's JSON text, as text when it is UTF-8 (as every item of a JSON batch
-/// is: the whole body was checked): serde's reader of bytes checks every string it reads
-/// again, about 1,900 instructions of a recheck item.
-fn from_text<'a, T: Deserialize<'a>>(text: &'a [u8]) -> serde_json::Result<T> {
-    match std::str::from_utf8(text) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(text),
-    }
-}
-
 /// The columns of a stored deadline besides the request's.
 const STORED_FIELDS: [&str; 3] = ["due_date", "due_at", "data_version"];
 
@@ -443,7 +433,7 @@ impl Item for Stored {
         // Read in one pass. An item that does not read so is read again in two, the request
         // alone the second time, for the error that says what is wrong with it: the same item
         // in one pass cost a recheck item about 2,500 instructions less.
-        let json: StoredJson<'_, Input> = match from_text(text) {
+        let json: StoredJson<'_, Input> = match crate::base::read_json(text) {
             Ok(json) => json,
             Err(_) => {
                 let json: StoredJson<'_, &RawValue> =
