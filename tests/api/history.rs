@@ -208,6 +208,20 @@ async fn a_2027_notice_shows_in_changes_recheck_and_answers_as_they_were() {
         .await
         .unwrap();
     assert_eq!(day_then, day_before, "the day as it was answered");
+    // The parameter's name written percent-encoded is the same name: the kept version is asked
+    // for (it was answered from the data in force, the encoded name unseen by the cache step).
+    let day_encoded = app
+        .get(&format!(
+            "/v1/days/2027-07-14?calendar=cn-xj-kizilsu&data%5Fversion={old}"
+        ))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        day_encoded, day_before,
+        "the day as it was answered, asked encoded"
+    );
 }
 
 #[tokio::test]

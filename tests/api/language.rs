@@ -163,6 +163,30 @@ async fn lang_en_and_accept_language_en_answer_in_english() {
     }
 }
 
+/// A name written percent-encoded is the same name (`l%61ng` is `lang`), as the route's own
+/// parameters read it: before the query was read once, the language was looked for by its
+/// plain spelling only, and such a request was answered in Chinese.
+#[tokio::test]
+async fn lang_written_percent_encoded_is_lang() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = get(&app.address, "/v1/days/2026-02-30?l%61ng=en", None).await;
+
+    // Assert
+    assert_eq!(
+        header_of(&response, header::CONTENT_LANGUAGE),
+        ["en"],
+        "expected Content-Language en"
+    );
+    let problem: Value = response.json().await.expect("a problem document");
+    assert_eq!(
+        problem["detail"], "parameter date: 2026-02-30 is not a calendar date",
+        "expected the detail in English"
+    );
+}
+
 #[tokio::test]
 async fn accept_language_picks_the_preferred_language_the_service_speaks() {
     // Arrange
