@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate};
@@ -16,6 +16,7 @@ use super::{AppState, Snapshot, params::Params, problem::ApiError, render, rende
 use crate::calendar::diff::{DayChange, ShownChange};
 use crate::deadline::recheck::{Stored, moved};
 use crate::deadline::{DeadlineAnswer, Input, JsonProblem};
+use crate::register::ChangedDays;
 use crate::store::{HistoryError, Kept};
 use crate::text::{Body, Invalid, Lang};
 use crate::time::Moment;
@@ -175,9 +176,42 @@ async fn changes_of(
     changes_since(state, &now, versions).await
 }
 
+/// How many (kept version, version in force) pairs' changes are held.
+const HELD: usize = 16;
+
+/// The changes since kept versions found lately ([`changes_since`]: for rechecks and for
+/// registers' moved matters), the most recent last: never more than [`HELD`]. A pair whose
+/// version in force is no longer in force is never asked for again and ages out.
+#[derive(Default)]
+pub struct Held(Mutex<Vec<(String, String, Arc<ChangedDays>)>>);
+
+impl Held {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, String, Arc<ChangedDays>)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, since: &str, now: &str) -> Option<Arc<ChangedDays>> {
+        let mut held = self.lock();
+        let at = held.iter().position(|(s, n, _)| s == since && n == now)?;
+        let entry = held.remove(at);
+        let changes = entry.2.clone();
+        held.push(entry);
+        Some(changes)
+    }
+
+    fn put(&self, since: &str, now: &str, changes: Arc<ChangedDays>) {
+        let mut held = self.lock();
+        held.retain(|(s, n, _)| !(s == since && n == now));
+        held.push((since.to_owned(), now.to_owned(), changes));
+        if held.len() > HELD {
+            held.remove(0);
+        }
+    }
+}
+
 /// The changes since each of `versions` (kept versions other than `now`), in every calendar
 /// of `now`, and none since `now` itself: each version's held from a recent request while the
-/// same data are in force ([`super::registers::moved::Held`]; finding them took a recheck of
+/// same data are in force ([`Held`]; finding them took a recheck of
 /// 10,000 items 20 million instructions), else compiled once (off the workers), its changes
 /// found, and the compilation let go before the next.
 ///
@@ -492,7 +526,7 @@ struct Recheck {
 type CalendarsChanged = Vec<(String, Arc<[DayChange]>)>;
 
 /// One stored version's changes, calendar by calendar, or why there are none.
-pub(super) type ChangesSince = Result<Arc<HashMap<String, Arc<[DayChange]>>>, HistoryError>;
+pub(super) type ChangesSince = Result<Arc<ChangedDays>, HistoryError>;
 
 /// What one stored deadline came to.
 struct Outcome<'a> {

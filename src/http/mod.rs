@@ -107,7 +107,7 @@ pub struct AppState {
     register_rate: registers::rate::Buckets,
     /// The changed days since kept versions, found lately: since a recheck's stored versions,
     /// and a register's acknowledged ones (`moved_by`).
-    moved_days: registers::moved::Held,
+    moved_days: changes::Held,
 }
 
 impl AppState {
@@ -146,7 +146,7 @@ impl AppState {
                 config.register_rate,
                 config.register_burst,
             ),
-            moved_days: registers::moved::Held::default(),
+            moved_days: changes::Held::default(),
         }
     }
 

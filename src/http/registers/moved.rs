@@ -6,10 +6,10 @@
 //!
 //! Only moved matters need the changes, and a register's moved matters were mostly
 //! acknowledged on a few versions: each version's changes are found once (a compilation off
-//! the workers) and held for the next reading while the same data are in force.
+//! the workers) and held for the next reading while the same data are in force
+//! ([`changes_since`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -20,37 +20,6 @@ use crate::deadline::Context;
 use crate::register::{ChangedDays, Reading};
 use crate::registers::Kept;
 use crate::text::{DayFacts, Lang};
-
-/// How many (acknowledged version, version in force) pairs' changes are held.
-const HELD: usize = 16;
-
-/// The changes found lately, the most recent last: never more than [`HELD`].
-#[derive(Default)]
-pub struct Held(Mutex<Vec<(String, String, Arc<ChangedDays>)>>);
-
-impl Held {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, String, Arc<ChangedDays>)>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(in crate::http) fn get(&self, since: &str, now: &str) -> Option<Arc<ChangedDays>> {
-        let mut held = self.lock();
-        let at = held.iter().position(|(s, n, _)| s == since && n == now)?;
-        let entry = held.remove(at);
-        let changes = entry.2.clone();
-        held.push(entry);
-        Some(changes)
-    }
-
-    pub(in crate::http) fn put(&self, since: &str, now: &str, changes: Arc<ChangedDays>) {
-        let mut held = self.lock();
-        held.retain(|(s, n, _)| !(s == since && n == now));
-        held.push((since.to_owned(), now.to_owned(), changes));
-        if held.len() > HELD {
-            held.remove(0);
-        }
-    }
-}
 
 /// The changes since each acknowledged version of the matters read, or why there are none.
 pub struct Found {
