@@ -211,6 +211,8 @@ pub async fn file(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_manifest_varies_by_the_headers_its_origin_is_read_from() {
         let varied: Vec<String> = MANIFEST_VARY
@@ -219,8 +221,6 @@ mod tests {
             .collect();
         assert_eq!(varied, ORIGIN_HEADERS);
     }
-
-    use super::*;
 
     #[test]
     fn the_repository_manifest_names_the_placeholder_for_every_file_it_loads() {

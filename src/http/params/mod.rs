@@ -96,6 +96,7 @@ impl Params {
     /// checked (see [`Params::checked`]). A plain query is kept as it is, with where its pairs
     /// lie; another, decoded, pair after pair: one string for all of them either way.
     pub fn parse(text: &str) -> Self {
+        // What the plain reading gives too, without passing over nothing (every probe's query).
         if text.is_empty() {
             return Params {
                 text: String::new(),
@@ -154,8 +155,7 @@ impl Params {
         route: impl FnOnce() -> String,
     ) -> Result<Self, ApiError> {
         self.query = query;
-        let params = self;
-        if let Some((name, _)) = params.pairs().find(|(n, _)| !query.accepts(n)) {
+        if let Some((name, _)) = self.pairs().find(|(n, _)| !query.accepts(n)) {
             let known: Vec<&str> = query.names().collect();
             return Err(ApiError::UnknownParameter {
                 name: shorten(name),
@@ -166,11 +166,11 @@ impl Params {
         }
         // What the table says a route requires is refused here, before its handler runs, so
         // that no handler says it again.
-        let given = |name: &str| params.pairs().any(|(n, _)| n == name);
+        let given = |name: &str| self.pairs().any(|(n, _)| n == name);
         if let Some(missing) = query.params.iter().find(|p| p.required && !given(p.name)) {
             return Err(ApiError::MissingParameter { name: missing.name });
         }
-        Ok(params)
+        Ok(self)
     }
 
     /// Leaves these parameters, read by the middleware before routing, to the route's handler,
