@@ -14,6 +14,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use crate::registers::{Registers, RegistersError};
 
@@ -100,6 +101,14 @@ impl Shared {
     /// # Errors
     /// [`SharedError`] when the runtime cannot start or the URL is not one sqlx speaks.
     pub fn connect(url: &str) -> Result<Option<Self>, SharedError> {
+        Self::connect_waiting(url, crate::registers::WAIT)
+    }
+
+    /// [`Shared::connect`], with a piece of work waiting at most `wait` for a connection.
+    ///
+    /// # Errors
+    /// As [`Shared::connect`].
+    pub fn connect_waiting(url: &str, wait: Duration) -> Result<Option<Self>, SharedError> {
         if !url.starts_with("postgres") {
             return Ok(None);
         }
@@ -111,7 +120,7 @@ impl Shared {
             .map_err(SharedError::Runtime)?;
         let registers = {
             let _on_its_runtime = runtime.enter();
-            Registers::connect(Some(url), None)?
+            Registers::connect_waiting(Some(url), None, wait)?
         };
         Ok(Some(Shared {
             registers,

@@ -149,6 +149,11 @@ pub const SHARED_MIGRATIONS: &[(i64, &str)] = &[(
 /// [`Registers::rows`]): a register of 10,000 and then some.
 const ROWS_KEPT: u64 = 20_000;
 
+/// How long a piece of work waits for a connection before it fails as the database's error.
+/// sqlx tries again while the database refuses, so a database that is down costs each piece
+/// of work this long.
+pub const WAIT: Duration = Duration::from_secs(5);
+
 /// A register's matters as read at one revision.
 type Rows = Arc<Vec<Result<Kept, Unreadable>>>;
 
@@ -418,6 +423,19 @@ impl Registers {
     /// # Errors
     /// [`RegistersError::Database`] for a URL that names no database sqlx speaks.
     pub fn connect(url: Option<&str>, state_dir: Option<&Path>) -> Result<Self, RegistersError> {
+        Self::connect_waiting(url, state_dir, WAIT)
+    }
+
+    /// [`Registers::connect`], with a piece of work waiting at most `wait` for a connection
+    /// (tests of a database that is down wait less than [`WAIT`]).
+    ///
+    /// # Errors
+    /// [`RegistersError::Database`] for a URL that names no database sqlx speaks.
+    pub fn connect_waiting(
+        url: Option<&str>,
+        state_dir: Option<&Path>,
+        wait: Duration,
+    ) -> Result<Self, RegistersError> {
         sqlx::any::install_default_drivers();
         let (url, in_memory) = match (url, state_dir) {
             (Some(url), _) => (url.to_owned(), false),
@@ -442,7 +460,7 @@ impl Registers {
             } else {
                 Some(Duration::from_secs(1800))
             })
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(wait)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if sqlite {

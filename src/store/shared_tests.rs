@@ -39,7 +39,14 @@ fn replicas_apart(tag: &str) -> (Schema, [tempfile::TempDir; 2], Store, Store) {
 }
 
 fn replica_at(url: &str, operator: &Path, history_max: usize) -> Store {
-    let shared = Shared::connect(url).unwrap().expect("a PostgreSQL URL");
+    replica_on(
+        Shared::connect(url).unwrap().expect("a PostgreSQL URL"),
+        operator,
+        history_max,
+    )
+}
+
+fn replica_on(shared: Shared, operator: &Path, history_max: usize) -> Store {
     Store::open(
         parse_specs(EMBEDDED_SPECS).unwrap(),
         DataSet::embedded().unwrap(),
@@ -302,11 +309,15 @@ fn with_the_database_down_nothing_is_changed_that_is_not_recorded() {
     drop(closed);
     let dir = tempfile::tempdir().unwrap();
     zhouqing_on(dir.path(), 14);
-    let store = replica_at(
+    // Each piece of work waits for a connection until it gives up; the service's five seconds
+    // would make this test's five pieces of work take 25.
+    let down = Shared::connect_waiting(
         &format!("postgres://qixian@127.0.0.1:{port}/nowhere?connect_timeout=2"),
-        dir.path(),
-        50,
-    );
+        std::time::Duration::from_millis(300),
+    )
+    .unwrap()
+    .expect("a PostgreSQL URL");
+    let store = replica_on(down, dir.path(), 50);
     let started = store.in_force().version().to_owned();
     assert_eq!(
         store.operator_status().files,
