@@ -92,11 +92,13 @@ if [[ ${1:-} == --tools-only ]]; then
     exit 0
 fi
 
-# The debug build (cargo test has built it in CI): its overflow checks and debug assertions turn
-# an arithmetic slip into a panic, which the fuzzer then sees as a 5xx; a release build would
-# wrap silently. Schemathesis' Python is the slow side here, not the server.
+# The debug build: its overflow checks and debug assertions turn an arithmetic slip into a panic,
+# which the fuzzer then sees as a 5xx; a release build would wrap silently. Schemathesis' Python
+# is the slow side here, not the server. Built as `cargo test` builds it (the binary the API
+# tests start), which CI has done by now: a plain `cargo build` leaves the dev-dependencies out,
+# so their features too, and compiled 80 s of dependencies again in CI's cold run.
 echo "== building the server"
-cargo build --locked
+cargo test --locked --no-run --quiet
 BINARY=${CARGO_TARGET_DIR:-$ROOT/target}/debug/qixian
 
 echo "== openapi-spec-validator openapi.yaml"
