@@ -93,7 +93,7 @@ impl Params {
     /// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, `%XX` a
     /// byte, and bytes that are not UTF-8 become U+FFFD (which no parameter takes, so such a
     /// value is refused by name when it is read). Parsing itself never fails; names are not
-    /// checked (see [`Params::checked`]). A plain query is kept as it is, with where its pairs
+    /// checked (see [`Params::check`]). A plain query is kept as it is, with where its pairs
     /// lie; another, decoded, pair after pair: one string for all of them either way.
     pub fn parse(text: &str) -> Self {
         // What the plain reading gives too, without passing over nothing (every probe's query).
@@ -131,25 +131,13 @@ impl Params {
         }
     }
 
-    /// Parses a query string for a route that takes `query`.
+    /// These parameters, read for a route that takes `query`.
     ///
     /// # Errors
     /// [`ApiError::UnknownParameter`] for the first name `query` does not take, with the
     /// closest one it does; `route` names the route in the message. Then
     /// [`ApiError::MissingParameter`] for the first parameter `query` requires that is not given.
-    pub fn checked(
-        text: &str,
-        query: &'static Query,
-        route: impl FnOnce() -> String,
-    ) -> Result<Self, ApiError> {
-        Params::parse(text).check(query, route)
-    }
-
-    /// These parameters, read for a route that takes `query`.
-    ///
-    /// # Errors
-    /// As [`Params::checked`].
-    fn check(
+    pub fn check(
         mut self,
         query: &'static Query,
         route: impl FnOnce() -> String,
@@ -241,7 +229,7 @@ impl Params {
     ///
     /// # Panics
     /// In a debug build, when the route's table does not mark `name` required: the table, not
-    /// the handler, says what a route requires, and [`Params::checked`] refuses its absence.
+    /// the handler, says what a route requires, and [`Params::check`] refuses its absence.
     pub fn required(&self, name: &'static str) -> Result<&str, ApiError> {
         debug_assert!(
             self.unchecked()

@@ -36,7 +36,7 @@ mod unit {
 
     fn add(text: &str) -> Result<Params, ApiError> {
         let query = ADD.get.as_ref().expect("a GET route");
-        Params::checked(text, query, || "GET /v1/workdays/add".to_owned())
+        Params::parse(text).check(query, || "GET /v1/workdays/add".to_owned())
     }
 
     #[test]
